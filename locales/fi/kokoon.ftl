@@ -1,0 +1,131 @@
+# kokoon — suomi. Selkeää, lämmintä ja lyhyttä kieltä.
+# HTML: vain <b> ja <i>. Argumentit ($group jne.) tulevat koodista valmiiksi suojattuina.
+
+welcome =
+    Hei! Olen kokoon. Kerään kiinnostusta vertaisryhmiin, joissa perheet saavat tukea toisiltaan.
+    Kun samalta alueelta ilmoittautuu tarpeeksi perheitä, koordinaattori kokoaa ryhmän ja kutsuu teidät mukaan.
+welcome-short = Hei! Olen kokoon. Tässä voit ilmoittaa kiinnostuksesi vertaisryhmään.
+choose-group = Mistä ryhmästä olet kiinnostunut?
+group-intro =
+    <b>{ $group }</b>
+    { $description }
+
+ask-age = Minkä ikäinen lapsesi on? Valitse ikä tai kirjoita se numerona.
+ask-next-age = Minkä ikäinen seuraava lapsi on?
+ask-more-children = Lisätty: { $ages } v. Tuleeko ryhmään toinenkin lapsi?
+btn-more-children = Lisää lapsi
+btn-children-done = Ei muita, jatketaan
+age-outside = { $group } on { $min }–{ $max }-vuotiaille lapsille, joten { $age }-vuotias ei valitettavasti voi osallistua tähän ryhmään.
+age-other-groups = Nämä ryhmät sopivat tämän ikäiselle:
+age-no-other-group = Juuri nyt ei ole ryhmää tämän ikäiselle. Voit kysyä muista vaihtoehdoista: { $contact }.
+ask-area = Millä alueella voisitte osallistua?
+ask-language = Millä kielellä ryhmän pitäisi toimia?
+ask-times = Mitkä ajat sopivat teille? Voit valita useamman. Paina lopuksi <b>Valmis</b>.
+btn-time-checked = ✓ { $time }
+btn-times-done = Valmis
+ask-consent =
+    <b>Ennen tallennusta</b>
+    Tallennamme vastauksesi ({ $kind ->
+        [children] lasten iät, alue
+       *[other] alue
+    }, kieli ja sopivat ajat), jotta tiedämme, kun ryhmälle on tarpeeksi kysyntää. Tietoja käsittelee { $organisation }, ja ne näkevät vain ryhmän koordinaattorit. Voit poistaa tietosi milloin tahansa komennolla /forget. Lisää: /privacy
+btn-consent-yes = Hyväksyn tallennuksen
+btn-consent-no = En hyväksy
+no-consent = Selvä, mitään ei tallennettu. Voit palata milloin tahansa komennolla /start.
+ask-share = Saako koordinaattori nähdä Telegram-nimesi ja käyttäjänimesi, jotta hän voi ottaa sinuun yhteyttä? Tämä on vapaaehtoista.
+btn-share-yes = Kyllä, saa nähdä
+btn-share-no = Ei, kiitos
+
+summary-title = <b>{ $group }</b>
+summary-children = { $count ->
+        [one] Lapsen ikä: { $ages } v
+       *[other] Lasten iät: { $ages } v
+    }
+summary-area = Alue: { $area }
+summary-language = Ryhmän kieli: { $language }
+summary-times = Sopivat ajat: { $times }
+summary-share-yes = Nimesi näytetään koordinaattorille.
+summary-share-no = Nimeäsi ei näytetä koordinaattorille.
+btn-confirm = Vahvista
+btn-change = Muuta
+btn-cancel = Peru
+ask-change = Mitä haluat muuttaa?
+btn-change-ages = Lasten iät
+btn-change-area = Alue
+btn-change-language = Kieli
+btn-change-times = Ajat
+btn-change-share = Nimen näyttäminen
+btn-back = Takaisin
+
+saved = Kiitos! Ilmoittautumisesi ryhmään { $group } on tallennettu.
+updated = Kiitos! Vastauksesi ryhmään { $group } on päivitetty.
+already-registered = Olet jo ilmoittautunut ryhmään { $group }. Tässä vastauksesi – voit vahvistaa ne tai muuttaa niitä.
+standing-children = Alueella { $area } on nyt { $count }/{ $threshold } lasta. Viestimme sinulle, kun ryhmä voi alkaa.
+standing-adults = Alueella { $area } on nyt { $count }/{ $threshold } osallistujaa. Viestimme sinulle, kun ryhmä voi alkaa.
+standing-reached = Alueella { $area } on nyt tarpeeksi kiinnostuneita ({ $count }/{ $threshold }). Koordinaattori kokoaa ryhmää ja viestimme sinulle pian.
+mine-hint = Näet ilmoittautumisesi komennolla /mine.
+
+mine-title = { $count ->
+        [one] Sinulla on yksi ilmoittautuminen:
+       *[other] Sinulla on { $count } ilmoittautumista:
+    }
+mine-none = Sinulla ei ole ilmoittautumisia.
+mine-group-gone = Ryhmää { $group } ei enää tarjota.
+btn-edit = Muuta vastauksia
+btn-withdraw = Peru ilmoittautuminen
+withdraw-ask = Perutaanko ilmoittautumisesi ryhmään { $group }?
+btn-withdraw-yes = Kyllä, peru
+btn-keep = Ei, pidetään
+withdrawn = Ilmoittautumisesi ryhmään { $group } on peruttu.
+nothing-changed = Selvä, mitään ei muutettu.
+cancelled = Ilmoittautuminen keskeytettiin. Mitään ei tallennettu.
+nothing-to-cancel = Ei ole mitään keskeytettävää.
+
+forget-ask = Poistetaanko kaikki tietosi? Ilmoittautumisesi ja kaikki muu sinusta tallennettu poistetaan pysyvästi.
+btn-forget-yes = Kyllä, poista kaikki
+forgotten = Kaikki tietosi on poistettu. Voit palata milloin tahansa komennolla /start.
+
+choose-lang = Valitse kieli / Välj språk / Choose language
+ui-lang-fi = Suomi
+ui-lang-sv = Svenska
+ui-lang-en = English
+lang-changed = Puhun nyt suomea.
+group-lang-fi = suomi
+group-lang-sv = ruotsi
+group-lang-en = englanti
+
+help =
+    <b>Näin käytät kokoonia</b>
+    /start – valitse ryhmä
+    /mine – omat ilmoittautumiset
+    /lang – vaihda kieltä
+    /cancel – keskeytä ilmoittautuminen
+    /privacy – tietosuoja
+    /forget – poista kaikki tietosi
+    Kysyttävää? Ota yhteyttä: { $contact }
+privacy =
+    <b>Tietosuoja</b>
+    Mitä tallennamme: kieli, jolla puhun sinulle, ja ilmoittautumisesi vastaukset (lasten iät, alue, ryhmän kieli, sopivat ajat). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
+    Miksi: jotta ryhmä voidaan koota, kun kiinnostuneita on tarpeeksi.
+    Kuka näkee: vain ryhmän koordinaattorit. Rekisterinpitäjä on { $organisation }.
+    Kuinka kauan: ilmoittautuminen poistetaan { $months } kuukauden kuluttua tai heti, kun perut sen.
+    Poista kaikki milloin tahansa komennolla /forget. Kysymykset: { $contact }
+
+hint-use-buttons = Valitse vaihtoehto alla olevista painikkeista.
+hint-not-text = Ymmärrän vain tekstiä ja painikkeita.
+hint-unknown-command = En tunne tuota komentoa. /help kertoo, mitä osaan.
+hint-stale-button = Tuo painike on vanhasta viestistä.
+hint-age = Kirjoita ikä numerona, esimerkiksi 5.
+hint-area = En löytänyt sen nimistä aluetta. Valitse alue painikkeista.
+hint-pick-time = Valitse ainakin yksi aika.
+hint-group-gone = Tuota ryhmää ei enää tarjota.
+group-chat-only = Hei! Keskustelen vain yksityisesti. Lähetä minulle viesti: avaa profiilini ja paina Aloita.
+something-wrong = Jokin meni vikaan. Yritä hetken päästä uudelleen – mitään ei kadonnut.
+
+cmd-start = Aloita ja valitse ryhmä
+cmd-mine = Omat ilmoittautumiset
+cmd-lang = Vaihda kieltä
+cmd-cancel = Keskeytä ilmoittautuminen
+cmd-privacy = Tietosuoja
+cmd-forget = Poista kaikki tietoni
+cmd-help = Ohje ja yhteystiedot

@@ -1,0 +1,131 @@
+# kokoon — svenska. Lättläst, varmt och kort.
+# HTML: bara <b> och <i>. Argumenten ($group osv.) kommer skyddade från koden.
+
+welcome =
+    Hej! Jag är kokoon. Jag samlar intresse för kamratstödsgrupper där familjer får stöd av varandra.
+    När tillräckligt många familjer från samma område har anmält sig samlar koordinatorn en grupp och bjuder in er.
+welcome-short = Hej! Jag är kokoon. Här kan du anmäla ditt intresse för en kamratstödsgrupp.
+choose-group = Vilken grupp är du intresserad av?
+group-intro =
+    <b>{ $group }</b>
+    { $description }
+
+ask-age = Hur gammalt är ditt barn? Välj åldern eller skriv den med siffror.
+ask-next-age = Hur gammalt är nästa barn?
+ask-more-children = Tillagt: { $ages } år. Kommer ett barn till med i gruppen?
+btn-more-children = Lägg till ett barn
+btn-children-done = Inga fler, fortsätt
+age-outside = { $group } är för barn i åldern { $min }–{ $max } år, så en { $age }-åring kan tyvärr inte delta i den här gruppen.
+age-other-groups = De här grupperna passar för den åldern:
+age-no-other-group = Just nu finns det ingen grupp för den åldern. Du kan fråga om andra alternativ: { $contact }.
+ask-area = I vilket område kunde ni delta?
+ask-language = På vilket språk borde gruppen vara?
+ask-times = Vilka tider passar er? Du kan välja flera. Tryck till sist på <b>Klar</b>.
+btn-time-checked = ✓ { $time }
+btn-times-done = Klar
+ask-consent =
+    <b>Innan vi sparar</b>
+    Vi sparar dina svar ({ $kind ->
+        [children] barnens åldrar, område
+       *[other] område
+    }, språk och tider som passar) så att vi vet när det finns tillräckligt intresse för en grupp. Uppgifterna behandlas av { $organisation } och bara gruppens koordinatorer ser dem. Du kan när som helst radera dina uppgifter med kommandot /forget. Mer: /privacy
+btn-consent-yes = Jag godkänner
+btn-consent-no = Jag godkänner inte
+no-consent = Okej, ingenting sparades. Du kan komma tillbaka när som helst med /start.
+ask-share = Får koordinatorn se ditt namn och användarnamn på Telegram så att hen kan kontakta dig? Det är frivilligt.
+btn-share-yes = Ja, det får hen
+btn-share-no = Nej tack
+
+summary-title = <b>{ $group }</b>
+summary-children = { $count ->
+        [one] Barnets ålder: { $ages } år
+       *[other] Barnens åldrar: { $ages } år
+    }
+summary-area = Område: { $area }
+summary-language = Gruppens språk: { $language }
+summary-times = Tider som passar: { $times }
+summary-share-yes = Ditt namn visas för koordinatorn.
+summary-share-no = Ditt namn visas inte för koordinatorn.
+btn-confirm = Bekräfta
+btn-change = Ändra
+btn-cancel = Avbryt
+ask-change = Vad vill du ändra?
+btn-change-ages = Barnens åldrar
+btn-change-area = Område
+btn-change-language = Språk
+btn-change-times = Tider
+btn-change-share = Visa mitt namn
+btn-back = Tillbaka
+
+saved = Tack! Din anmälan till { $group } är sparad.
+updated = Tack! Dina svar för { $group } är uppdaterade.
+already-registered = Du har redan anmält dig till { $group }. Här är dina svar – du kan bekräfta eller ändra dem.
+standing-children = I området { $area } finns nu { $count }/{ $threshold } barn. Vi skickar ett meddelande när gruppen kan börja.
+standing-adults = I området { $area } finns nu { $count }/{ $threshold } deltagare. Vi skickar ett meddelande när gruppen kan börja.
+standing-reached = I området { $area } finns nu tillräckligt många intresserade ({ $count }/{ $threshold }). Koordinatorn samlar gruppen och vi hör av oss snart.
+mine-hint = Du ser dina anmälningar med /mine.
+
+mine-title = { $count ->
+        [one] Du har en anmälan:
+       *[other] Du har { $count } anmälningar:
+    }
+mine-none = Du har inga anmälningar.
+mine-group-gone = Gruppen { $group } erbjuds inte längre.
+btn-edit = Ändra svaren
+btn-withdraw = Återkalla anmälan
+withdraw-ask = Vill du återkalla din anmälan till { $group }?
+btn-withdraw-yes = Ja, återkalla
+btn-keep = Nej, behåll
+withdrawn = Din anmälan till { $group } är återkallad.
+nothing-changed = Okej, ingenting ändrades.
+cancelled = Anmälan avbröts. Ingenting sparades.
+nothing-to-cancel = Det finns inget att avbryta.
+
+forget-ask = Ska alla dina uppgifter raderas? Dina anmälningar och allt annat som sparats om dig raderas för gott.
+btn-forget-yes = Ja, radera allt
+forgotten = Alla dina uppgifter är raderade. Du kan komma tillbaka när som helst med /start.
+
+choose-lang = Valitse kieli / Välj språk / Choose language
+ui-lang-fi = Suomi
+ui-lang-sv = Svenska
+ui-lang-en = English
+lang-changed = Nu talar jag svenska.
+group-lang-fi = finska
+group-lang-sv = svenska
+group-lang-en = engelska
+
+help =
+    <b>Så här använder du kokoon</b>
+    /start – välj en grupp
+    /mine – mina anmälningar
+    /lang – byt språk
+    /cancel – avbryt en anmälan
+    /privacy – dataskydd
+    /forget – radera alla dina uppgifter
+    Frågor? Kontakta: { $contact }
+privacy =
+    <b>Dataskydd</b>
+    Vad vi sparar: språket jag talar med dig och svaren i dina anmälningar (barnens åldrar, område, gruppens språk, tider som passar). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
+    Varför: så att en grupp kan samlas när tillräckligt många är intresserade.
+    Vem ser dem: bara gruppens koordinatorer. Personuppgiftsansvarig är { $organisation }.
+    Hur länge: en anmälan raderas efter { $months } månader, eller direkt när du återkallar den.
+    Radera allt när som helst med /forget. Frågor: { $contact }
+
+hint-use-buttons = Välj ett alternativ med knapparna nedan.
+hint-not-text = Jag förstår bara text och knappar.
+hint-unknown-command = Jag känner inte till det kommandot. /help visar vad jag kan.
+hint-stale-button = Den knappen är från ett gammalt meddelande.
+hint-age = Skriv åldern med siffror, till exempel 5.
+hint-area = Jag hittade inget område med det namnet. Välj ett område med knapparna.
+hint-pick-time = Välj minst en tid.
+hint-group-gone = Den gruppen erbjuds inte längre.
+group-chat-only = Hej! Jag talar bara i privata chattar. Skicka ett meddelande till mig: öppna min profil och tryck på Starta.
+something-wrong = Något gick fel. Försök igen om en stund – ingenting har gått förlorat.
+
+cmd-start = Börja och välj en grupp
+cmd-mine = Mina anmälningar
+cmd-lang = Byt språk
+cmd-cancel = Avbryt anmälan
+cmd-privacy = Dataskydd
+cmd-forget = Radera alla mina uppgifter
+cmd-help = Hjälp och kontaktuppgifter

@@ -1,0 +1,113 @@
+//! What both front ends share: load a user's state, run the engine, commit durably, and hand
+//! back the replies to render. Nothing here knows Telegram or the terminal.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::domain::{Lang, UserId};
+use crate::flow::{self, Ctx, Input, Person, Reply};
+use crate::i18n::I18n;
+use crate::store::{Committed, Store, StoreError, UserRecord};
+use std::sync::Arc;
+
+/// The shared pieces of a running kokoon.
+#[derive(Clone)]
+pub struct App {
+    /// The validated config.
+    pub config: Arc<Config>,
+    /// The store.
+    pub store: Store,
+    /// The locales.
+    pub i18n: Arc<I18n>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The result of handling one input.
+#[derive(Debug)]
+pub struct Handled {
+    /// The language to render the replies in.
+    pub lang: Lang,
+    /// The replies, in order.
+    pub replies: Vec<Reply>,
+    /// True when the update id had been handled before: nothing changed, nothing to send.
+    pub duplicate: bool,
+}
+
+impl App {
+    /// Handles one input from one person. With an `update_id`, a second delivery of the same
+    /// update changes nothing and returns no replies. The effects are on disk before this returns.
+    pub async fn handle(
+        &self,
+        update_id: Option<u32>,
+        person: &Person,
+        telegram_lang: Option<&str>,
+        input: Input,
+    ) -> Result<Handled, StoreError> {
+        if let Some(id) = update_id {
+            if self.store.seen_update(id)? {
+                return Ok(Handled::duplicate(
+                    self.lang_of(person.user, telegram_lang)?,
+                ));
+            }
+        }
+        let record = self.store.user(person.user)?;
+        let lang = record
+            .lang
+            .unwrap_or_else(|| Lang::from_telegram(telegram_lang));
+        let registrations = self.store.registrations_of(person.user)?;
+        let now = self.clock.now();
+        let ctx = Ctx {
+            config: &self.config,
+            person,
+            lang,
+            registrations: &registrations,
+            view: &self.store,
+            now,
+        };
+        let outcome = flow::step(record.state.clone(), input, &ctx);
+        let new_record = UserRecord {
+            lang: if outcome.lang == lang {
+                record.lang
+            } else {
+                Some(outcome.lang)
+            },
+            state: outcome.state,
+        };
+        let committed = self
+            .store
+            .commit(person.user, update_id, &new_record, &outcome.effects, now)
+            .await?;
+        if committed == Committed::Duplicate {
+            return Ok(Handled::duplicate(lang));
+        }
+        log::debug!(
+            "app: user {} handled, {} replies",
+            person.user,
+            outcome.replies.len()
+        );
+        Ok(Handled {
+            lang: outcome.lang,
+            replies: outcome.replies,
+            duplicate: false,
+        })
+    }
+
+    /// The language a user is spoken to in.
+    pub fn lang_of(&self, user: UserId, telegram_lang: Option<&str>) -> Result<Lang, StoreError> {
+        Ok(self
+            .store
+            .user(user)?
+            .lang
+            .unwrap_or_else(|| Lang::from_telegram(telegram_lang)))
+    }
+}
+
+impl Handled {
+    fn duplicate(lang: Lang) -> Self {
+        Self {
+            lang,
+            replies: Vec::new(),
+            duplicate: true,
+        }
+    }
+}

@@ -1,0 +1,832 @@
+//! The typed configuration: groups, areas, times, coordinators and the contact person, read from
+//! TOML and validated as a whole.
+//!
+//! Reading happens in two steps. Serde reads a *raw* shape where everything is optional, so that a
+//! missing field becomes our own precise message rather than the first serde error; then
+//! [`validate`] turns it into [`Config`] and reports every problem at once, each naming the file,
+//! the line and the place (`groups[1] "eron-edessa".threshold`).
+
+use crate::domain::{AreaId, GroupId, IdError, Lang, TimeId, UserId};
+use serde::Deserialize;
+use std::collections::{BTreeSet, HashSet};
+use std::fmt;
+use std::path::Path;
+use toml::Spanned;
+
+/// A text given in every language kokoon speaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Localized {
+    fi: String,
+    sv: String,
+    en: String,
+}
+
+impl Localized {
+    /// The text in one language.
+    #[must_use]
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fi => &self.fi,
+            Lang::Sv => &self.sv,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// All three, for matching what a user typed against any language.
+    pub fn all(&self) -> impl Iterator<Item = &str> {
+        [self.fi.as_str(), self.sv.as_str(), self.en.as_str()].into_iter()
+    }
+}
+
+/// An area a group can be held in: a municipality or a district.
+#[derive(Debug, Clone)]
+pub struct Area {
+    /// Stable id, stored in registrations.
+    pub id: AreaId,
+    /// Name shown to users.
+    pub name: Localized,
+}
+
+/// A time of week that may suit a family, e.g. weekday evenings.
+#[derive(Debug, Clone)]
+pub struct TimeSlot {
+    /// Stable id, stored in registrations.
+    pub id: TimeId,
+    /// Label shown on buttons and in summaries.
+    pub name: Localized,
+}
+
+/// The age range of a children's group, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgeRange {
+    /// Youngest age accepted.
+    pub min: u8,
+    /// Oldest age accepted.
+    pub max: u8,
+}
+
+impl AgeRange {
+    /// Whether a child of this age fits.
+    #[must_use]
+    pub fn contains(self, age: u8) -> bool {
+        (self.min..=self.max).contains(&age)
+    }
+}
+
+/// A peer group that families can register interest in.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Stable id, used in deep links and stored in registrations.
+    pub id: GroupId,
+    /// Name shown to users.
+    pub name: Localized,
+    /// One or two sentences shown when a parent picks the group.
+    pub description: Localized,
+    /// For a children's group, the ages it is for; `None` for a group for adults, which skips
+    /// the questions about children.
+    pub children: Option<AgeRange>,
+    /// Participants needed before the coordinator is alerted that the group can start.
+    pub threshold: u32,
+    /// Most participants one round of the group can take.
+    pub capacity: u32,
+    /// The languages the group can run in; with one, the question is not asked.
+    pub languages: Vec<Lang>,
+    /// Areas it can be held in, in config order.
+    pub areas: Vec<AreaId>,
+    /// Times offered for it, in config order.
+    pub times: Vec<TimeId>,
+}
+
+/// A person who gathers the need for groups and launches them.
+#[derive(Debug, Clone)]
+pub struct Coordinator {
+    /// Name used in logs and shown to other coordinators (never the id).
+    pub name: String,
+    /// Their Telegram user id.
+    pub telegram_id: UserId,
+    /// The groups they coordinate; `None` means all groups.
+    pub groups: Option<Vec<GroupId>>,
+}
+
+/// Who parents can turn to, named in `/help`.
+#[derive(Debug, Clone)]
+pub struct ContactPerson {
+    /// The person's name and role.
+    pub name: String,
+    /// Phone number, as it should be shown.
+    pub phone: Option<String>,
+    /// Email address.
+    pub email: Option<String>,
+}
+
+/// The whole validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The bot's Telegram username without `@`, for deep links.
+    pub bot_username: String,
+    /// The organisation that runs the bot, named in `/privacy` as the controller of the data.
+    pub organisation: Localized,
+    /// The person named in `/help`.
+    pub contact: ContactPerson,
+    /// How many months a registration is kept, stated in `/privacy`.
+    pub retention_months: u32,
+    /// Every area, in the order offered.
+    pub areas: Vec<Area>,
+    /// Every time slot, in the order offered.
+    pub times: Vec<TimeSlot>,
+    /// Every group, in the order offered.
+    pub groups: Vec<Group>,
+    /// Every coordinator.
+    pub coordinators: Vec<Coordinator>,
+}
+
+impl Config {
+    /// Looks a group up by id.
+    #[must_use]
+    pub fn group(&self, id: &GroupId) -> Option<&Group> {
+        self.groups.iter().find(|g| &g.id == id)
+    }
+
+    /// Looks an area up by id.
+    #[must_use]
+    pub fn area(&self, id: &AreaId) -> Option<&Area> {
+        self.areas.iter().find(|a| &a.id == id)
+    }
+
+    /// Looks a time slot up by id.
+    #[must_use]
+    pub fn time(&self, id: &TimeId) -> Option<&TimeSlot> {
+        self.times.iter().find(|t| &t.id == id)
+    }
+
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigErrors {
+            file: file.clone(),
+            errors: vec![ConfigError {
+                line: None,
+                place: String::new(),
+                what: format!("cannot read the file: {e}"),
+            }],
+        })?;
+        Config::parse(&file, &text)
+    }
+
+    /// Parses and validates config text; `file` is only used in messages.
+    pub fn parse(file: &str, text: &str) -> Result<Config, ConfigErrors> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            ConfigErrors {
+                file: file.to_owned(),
+                errors: vec![ConfigError {
+                    line,
+                    place: String::new(),
+                    what: e.message().trim().to_owned(),
+                }],
+            }
+        })?;
+        let mut v = Validator {
+            text,
+            errors: Vec::new(),
+        };
+        let config = v.config(raw);
+        match config {
+            Some(c) if v.errors.is_empty() => Ok(c),
+            _ => Err(ConfigErrors {
+                file: file.to_owned(),
+                errors: v.errors,
+            }),
+        }
+    }
+}
+
+/// One thing wrong with a config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// 1-based line number, where known.
+    pub line: Option<usize>,
+    /// The path to the value, e.g. `groups[1] "eron-edessa".name.sv`.
+    pub place: String,
+    /// What is wrong, in plain words.
+    pub what: String,
+}
+
+/// Everything wrong with a config file, reported together.
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct ConfigErrors {
+    /// The file's path as given.
+    pub file: String,
+    /// At least one error.
+    pub errors: Vec<ConfigError>,
+}
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}", self.file)?;
+            if let Some(line) = e.line {
+                write!(f, ":{line}")?;
+            }
+            if !e.place.is_empty() {
+                write!(f, ": {}", e.place)?;
+            }
+            write!(f, ": {}", e.what)?;
+        }
+        Ok(())
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset.min(text.len()))
+        .map_or(1, |head| head.matches('\n').count() + 1)
+}
+
+// ---- the raw shape, as serde reads it ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    bot: Option<RawBot>,
+    contact: Option<RawContact>,
+    privacy: Option<RawPrivacy>,
+    #[serde(default)]
+    areas: Vec<Spanned<RawNamed>>,
+    #[serde(default)]
+    times: Vec<Spanned<RawNamed>>,
+    #[serde(default)]
+    groups: Vec<Spanned<RawGroup>>,
+    #[serde(default)]
+    coordinators: Vec<Spanned<RawCoordinator>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBot {
+    username: Option<String>,
+    organisation: Option<RawLocalized>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContact {
+    name: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrivacy {
+    retention_months: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLocalized {
+    fi: Option<String>,
+    sv: Option<String>,
+    en: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNamed {
+    id: Option<String>,
+    name: Option<RawLocalized>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    id: Option<String>,
+    name: Option<RawLocalized>,
+    description: Option<RawLocalized>,
+    children: Option<RawAges>,
+    threshold: Option<i64>,
+    capacity: Option<i64>,
+    languages: Option<Vec<String>>,
+    areas: Option<Vec<String>>,
+    times: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAges {
+    min_age: Option<i64>,
+    max_age: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCoordinator {
+    name: Option<String>,
+    telegram_id: Option<i64>,
+    groups: Option<Vec<String>>,
+}
+
+// ---- validation ----
+
+struct Validator<'a> {
+    text: &'a str,
+    errors: Vec<ConfigError>,
+}
+
+/// The longest config-provided name, so that buttons and messages stay readable.
+const MAX_NAME: usize = 64;
+const MAX_DESCRIPTION: usize = 600;
+
+impl Validator<'_> {
+    fn err(&mut self, line: Option<usize>, place: impl Into<String>, what: impl Into<String>) {
+        self.errors.push(ConfigError {
+            line,
+            place: place.into(),
+            what: what.into(),
+        });
+    }
+
+    fn config(&mut self, raw: RawConfig) -> Option<Config> {
+        let (bot_username, organisation) = match raw.bot {
+            Some(b) => {
+                let username = self.username(b.username);
+                let org = self.localized(None, "bot.organisation", b.organisation, MAX_NAME);
+                (username, org)
+            }
+            None => {
+                self.err(
+                    None,
+                    "[bot]",
+                    "the section is missing (it needs username and organisation)",
+                );
+                (None, None)
+            }
+        };
+        let contact = self.contact(raw.contact);
+        let retention_months = match raw.privacy.and_then(|p| p.retention_months) {
+            None => 12,
+            Some(m) if (1..=60).contains(&m) => m as u32,
+            Some(m) => {
+                self.err(
+                    None,
+                    "privacy.retention_months",
+                    format!("must be 1 to 60 months, not {m}"),
+                );
+                12
+            }
+        };
+        let areas = self.named_list("areas", "area", raw.areas, AreaId::parse);
+        let times = self.named_list("times", "time", raw.times, TimeId::parse);
+        if areas.is_empty() {
+            self.err(None, "[[areas]]", "at least one area is needed");
+        }
+        if times.is_empty() {
+            self.err(None, "[[times]]", "at least one time slot is needed");
+        }
+        let area_ids: Vec<AreaId> = areas.iter().map(|a| a.0.clone()).collect();
+        let time_ids: Vec<TimeId> = times.iter().map(|t| t.0.clone()).collect();
+        let groups = self.groups(raw.groups, &area_ids, &time_ids);
+        let coordinators = self.coordinators(raw.coordinators, &groups);
+        Some(Config {
+            bot_username: bot_username?,
+            organisation: organisation?,
+            contact: contact?,
+            retention_months,
+            areas: areas
+                .into_iter()
+                .map(|(id, name)| Area { id, name })
+                .collect(),
+            times: times
+                .into_iter()
+                .map(|(id, name)| TimeSlot { id, name })
+                .collect(),
+            groups,
+            coordinators,
+        })
+    }
+
+    fn username(&mut self, u: Option<String>) -> Option<String> {
+        let Some(u) = u else {
+            self.err(
+                None,
+                "bot.username",
+                "is missing (the bot's Telegram username, for deep links)",
+            );
+            return None;
+        };
+        let u = u.trim_start_matches('@').to_owned();
+        let ok = (5..=32).contains(&u.len())
+            && u.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && u.to_ascii_lowercase().ends_with("bot");
+        if !ok {
+            self.err(
+                None,
+                "bot.username",
+                format!("{u:?} is not a Telegram bot username (5-32 letters, digits or _, ending in \"bot\")"),
+            );
+            return None;
+        }
+        Some(u)
+    }
+
+    fn contact(&mut self, c: Option<RawContact>) -> Option<ContactPerson> {
+        let Some(c) = c else {
+            self.err(
+                None,
+                "[contact]",
+                "the section is missing (the person named in /help)",
+            );
+            return None;
+        };
+        let name = self.nonempty(None, "contact.name", c.name, MAX_NAME);
+        if c.phone.is_none() && c.email.is_none() {
+            self.err(
+                None,
+                "contact",
+                "give a phone or an email (or both) so parents can reach a person",
+            );
+        }
+        let phone = c
+            .phone
+            .and_then(|p| self.nonempty(None, "contact.phone", Some(p), MAX_NAME));
+        let email = c
+            .email
+            .and_then(|e| self.nonempty(None, "contact.email", Some(e), MAX_NAME));
+        Some(ContactPerson {
+            name: name?,
+            phone,
+            email,
+        })
+    }
+
+    fn nonempty(
+        &mut self,
+        line: Option<usize>,
+        place: &str,
+        s: Option<String>,
+        max: usize,
+    ) -> Option<String> {
+        match s.map(|s| s.trim().to_owned()) {
+            None => {
+                self.err(line, place, "is missing");
+                None
+            }
+            Some(s) if s.is_empty() => {
+                self.err(line, place, "is empty");
+                None
+            }
+            Some(s) if s.chars().count() > max => {
+                self.err(line, place, format!("is longer than {max} characters"));
+                None
+            }
+            Some(s) => Some(s),
+        }
+    }
+
+    fn localized(
+        &mut self,
+        line: Option<usize>,
+        place: &str,
+        l: Option<RawLocalized>,
+        max: usize,
+    ) -> Option<Localized> {
+        let Some(l) = l else {
+            self.err(line, place, "is missing (give it in fi, sv and en)");
+            return None;
+        };
+        let fi = self.nonempty(line, &format!("{place}.fi"), l.fi, max);
+        let sv = self.nonempty(line, &format!("{place}.sv"), l.sv, max);
+        let en = self.nonempty(line, &format!("{place}.en"), l.en, max);
+        Some(Localized {
+            fi: fi?,
+            sv: sv?,
+            en: en?,
+        })
+    }
+
+    fn line(&self, span: std::ops::Range<usize>) -> Option<usize> {
+        Some(line_of(self.text, span.start))
+    }
+
+    fn id<T>(
+        &mut self,
+        line: Option<usize>,
+        place: &str,
+        id: Option<String>,
+        parse: fn(&str) -> Result<T, IdError>,
+    ) -> Option<T> {
+        let Some(id) = id else {
+            self.err(line, format!("{place}.id"), "is missing");
+            return None;
+        };
+        match parse(&id) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                self.err(line, format!("{place}.id"), e.0);
+                None
+            }
+        }
+    }
+
+    fn named_list<T: Clone + Eq + std::hash::Hash + fmt::Display>(
+        &mut self,
+        section: &str,
+        kind: &str,
+        raw: Vec<Spanned<RawNamed>>,
+        parse: fn(&str) -> Result<T, IdError>,
+    ) -> Vec<(T, Localized)> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for (i, item) in raw.into_iter().enumerate() {
+            let line = self.line(item.span());
+            let item = item.into_inner();
+            let place = format!("{section}[{i}]");
+            let id = self.id(line, &place, item.id, parse);
+            let name = self.localized(line, &format!("{place}.name"), item.name, MAX_NAME);
+            if let Some(id) = id {
+                if !seen.insert(id.clone()) {
+                    self.err(
+                        line,
+                        format!("{place}.id"),
+                        format!("duplicate {kind} id {:?}", id.to_string()),
+                    );
+                    continue;
+                }
+                if let Some(name) = name {
+                    out.push((id, name));
+                }
+            }
+        }
+        out
+    }
+
+    fn refs<T: Clone + PartialEq + fmt::Display>(
+        &mut self,
+        line: Option<usize>,
+        place: &str,
+        given: Option<Vec<String>>,
+        known: &[T],
+        kind: &str,
+        parse: fn(&str) -> Result<T, IdError>,
+    ) -> Vec<T> {
+        let Some(given) = given else {
+            return known.to_vec();
+        };
+        if given.is_empty() {
+            self.err(
+                line,
+                place,
+                format!("is empty: leave it out to offer every {kind}, or list some"),
+            );
+        }
+        let mut out = Vec::new();
+        for s in given {
+            match parse(&s) {
+                Ok(id) if known.contains(&id) => {
+                    if out.contains(&id) {
+                        self.err(line, place, format!("{kind} {s:?} is listed twice"));
+                    } else {
+                        out.push(id);
+                    }
+                }
+                _ => self.err(line, place, format!("unknown {kind} {s:?}")),
+            }
+        }
+        // Keep config order, whatever order the group lists them in.
+        known.iter().filter(|k| out.contains(k)).cloned().collect()
+    }
+
+    fn groups(
+        &mut self,
+        raw: Vec<Spanned<RawGroup>>,
+        areas: &[AreaId],
+        times: &[TimeId],
+    ) -> Vec<Group> {
+        if raw.is_empty() {
+            self.err(None, "[[groups]]", "at least one group is needed");
+        }
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for (i, g) in raw.into_iter().enumerate() {
+            let line = self.line(g.span());
+            let g = g.into_inner();
+            let label =
+                g.id.as_deref()
+                    .map(|id| format!(" {id:?}"))
+                    .unwrap_or_default();
+            let place = format!("groups[{i}]{label}");
+            let id = self.id(line, &place, g.id, GroupId::parse);
+            if let Some(id) = &id {
+                if !seen.insert(id.clone()) {
+                    self.err(
+                        line,
+                        format!("{place}.id"),
+                        format!("duplicate group id {:?}", id.as_str()),
+                    );
+                }
+            }
+            let name = self.localized(line, &format!("{place}.name"), g.name, MAX_NAME);
+            let description = self.localized(
+                line,
+                &format!("{place}.description"),
+                g.description,
+                MAX_DESCRIPTION,
+            );
+            let children = g.children.and_then(|c| self.ages(line, &place, c));
+            let threshold = self.count(line, &format!("{place}.threshold"), g.threshold);
+            let capacity = self.count(line, &format!("{place}.capacity"), g.capacity);
+            if let (Some(t), Some(c)) = (threshold, capacity) {
+                if c < t {
+                    self.err(
+                        line,
+                        format!("{place}.capacity"),
+                        format!("({c}) is smaller than the threshold ({t})"),
+                    );
+                }
+            }
+            let languages = self.languages(line, &place, g.languages);
+            let areas = self.refs(
+                line,
+                &format!("{place}.areas"),
+                g.areas,
+                areas,
+                "area",
+                AreaId::parse,
+            );
+            let times = self.refs(
+                line,
+                &format!("{place}.times"),
+                g.times,
+                times,
+                "time",
+                TimeId::parse,
+            );
+            if let (Some(id), Some(name), Some(description), Some(threshold), Some(capacity)) =
+                (id, name, description, threshold, capacity)
+            {
+                out.push(Group {
+                    id,
+                    name,
+                    description,
+                    children,
+                    threshold,
+                    capacity,
+                    languages,
+                    areas,
+                    times,
+                });
+            }
+        }
+        out
+    }
+
+    fn ages(&mut self, line: Option<usize>, place: &str, c: RawAges) -> Option<AgeRange> {
+        let (Some(min), Some(max)) = (c.min_age, c.max_age) else {
+            self.err(
+                line,
+                format!("{place}.children"),
+                "needs both min_age and max_age",
+            );
+            return None;
+        };
+        if !(0..=17).contains(&min) || !(0..=17).contains(&max) || min > max {
+            self.err(
+                line,
+                format!("{place}.children"),
+                format!("bad age range {min}-{max}: ages are 0 to 17 and min_age may not exceed max_age"),
+            );
+            return None;
+        }
+        Some(AgeRange {
+            min: min as u8,
+            max: max as u8,
+        })
+    }
+
+    fn count(&mut self, line: Option<usize>, place: &str, n: Option<i64>) -> Option<u32> {
+        match n {
+            None => {
+                self.err(line, place, "is missing");
+                None
+            }
+            Some(n) if !(1..=1000).contains(&n) => {
+                self.err(
+                    line,
+                    place,
+                    format!("must be at least 1 (and at most 1000), not {n}"),
+                );
+                None
+            }
+            Some(n) => Some(n as u32),
+        }
+    }
+
+    fn languages(&mut self, line: Option<usize>, place: &str, l: Option<Vec<String>>) -> Vec<Lang> {
+        let Some(l) = l else {
+            return vec![Lang::Fi];
+        };
+        let mut out = BTreeSet::new();
+        for code in &l {
+            match Lang::from_code(code) {
+                Some(lang) => {
+                    if !out.insert(lang) {
+                        self.err(
+                            line,
+                            format!("{place}.languages"),
+                            format!("{code:?} is listed twice"),
+                        );
+                    }
+                }
+                None => self.err(
+                    line,
+                    format!("{place}.languages"),
+                    format!("unknown language {code:?} (use fi, sv or en)"),
+                ),
+            }
+        }
+        if l.is_empty() {
+            self.err(
+                line,
+                format!("{place}.languages"),
+                "is empty: list fi, sv or en",
+            );
+        }
+        out.into_iter().collect()
+    }
+
+    fn coordinators(
+        &mut self,
+        raw: Vec<Spanned<RawCoordinator>>,
+        groups: &[Group],
+    ) -> Vec<Coordinator> {
+        let mut out: Vec<Coordinator> = Vec::new();
+        for (i, c) in raw.into_iter().enumerate() {
+            let line = self.line(c.span());
+            let c = c.into_inner();
+            let place = format!("coordinators[{i}]");
+            let name = self.nonempty(line, &format!("{place}.name"), c.name, MAX_NAME);
+            let id = match c.telegram_id {
+                Some(id) if id > 0 => Some(UserId(id as u64)),
+                Some(id) => {
+                    self.err(
+                        line,
+                        format!("{place}.telegram_id"),
+                        format!("must be a positive Telegram user id, not {id}"),
+                    );
+                    None
+                }
+                None => {
+                    self.err(line, format!("{place}.telegram_id"), "is missing");
+                    None
+                }
+            };
+            if let Some(id) = id {
+                if out.iter().any(|o| o.telegram_id == id) {
+                    self.err(line, format!("{place}.telegram_id"), "the same Telegram id is listed twice: list the person once with all their groups");
+                }
+            }
+            let group_ids: Vec<GroupId> = groups.iter().map(|g| g.id.clone()).collect();
+            let gs = match c.groups {
+                Some(list) if list.iter().any(|g| g == "*") => {
+                    if list.len() > 1 {
+                        self.err(
+                            line,
+                            format!("{place}.groups"),
+                            "\"*\" already means every group: list nothing else with it",
+                        );
+                    }
+                    None
+                }
+                Some(list) => Some(self.refs(
+                    line,
+                    &format!("{place}.groups"),
+                    Some(list),
+                    &group_ids,
+                    "group",
+                    GroupId::parse,
+                )),
+                None => {
+                    self.err(
+                        line,
+                        format!("{place}.groups"),
+                        "is missing (list group ids, or \"*\" for all)",
+                    );
+                    None
+                }
+            };
+            if let (Some(name), Some(telegram_id)) = (name, id) {
+                out.push(Coordinator {
+                    name,
+                    telegram_id,
+                    groups: gs,
+                });
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

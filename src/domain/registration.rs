@@ -1,0 +1,70 @@
+//! A parent's registration of interest in one group, and the demand registrations add up to.
+
+use super::{AreaId, GroupId, Lang, Source, TimeId, UserId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How a parent may be contacted by the group's coordinator: stored only when they consented.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// The Telegram display name (first and last name).
+    pub name: String,
+    /// The Telegram @username, if they have one.
+    pub username: Option<String>,
+}
+
+/// One parent's interest in one group. A parent has at most one per group: registering again
+/// updates it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    /// Who registered.
+    pub user: UserId,
+    /// For which group.
+    pub group: GroupId,
+    /// The children's ages; empty for a group for adults.
+    pub children: Vec<u8>,
+    /// Where the family would attend.
+    pub area: AreaId,
+    /// The language the group should run in.
+    pub lang: Lang,
+    /// The times that suit, in config order.
+    pub times: Vec<TimeId>,
+    /// Contact details shared with the coordinator, only with the optional consent.
+    pub contact: Option<Contact>,
+    /// Which poster or link brought them, for the coordinator's statistics.
+    pub source: Option<Source>,
+    /// When it was first confirmed; registration order is the order of invitations.
+    pub created_at: DateTime<Utc>,
+    /// When the answers last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Registration {
+    /// How many people this registration brings to the group: the children for a children's
+    /// group, the parent for an adults' group. Thresholds and capacities count these.
+    #[must_use]
+    pub fn participants(&self) -> usize {
+        if self.children.is_empty() {
+            1
+        } else {
+            self.children.len()
+        }
+    }
+}
+
+/// Demand for a group in one area: what the threshold is compared against.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Demand {
+    /// Registrations (families).
+    pub families: usize,
+    /// Participants, see [`Registration::participants`].
+    pub participants: usize,
+}
+
+impl Demand {
+    /// Adds one registration to the count.
+    pub fn add(&mut self, r: &Registration) {
+        self.families += 1;
+        self.participants += r.participants();
+    }
+}

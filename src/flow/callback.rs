@@ -1,0 +1,231 @@
+//! Callback data: what a button press carries. Short, versioned (`1:`), and parsed back into a
+//! [`Callback`] that the engine checks against the current state — never trusted as it comes.
+
+use crate::domain::{AreaId, GroupId, Lang, TimeId};
+
+/// The version prefix of every callback this build writes. Data with another prefix comes from a
+/// message sent by an older (or newer) build and is treated as a stale button.
+const VERSION: &str = "1";
+
+/// A part of a registration that can be changed from the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The children's ages.
+    Ages,
+    /// The area.
+    Area,
+    /// The group's language.
+    Language,
+    /// The times that suit.
+    Times,
+    /// The optional consent to share one's name with the coordinator.
+    Share,
+}
+
+impl Field {
+    fn code(self) -> &'static str {
+        match self {
+            Field::Ages => "ages",
+            Field::Area => "area",
+            Field::Language => "lang",
+            Field::Times => "times",
+            Field::Share => "share",
+        }
+    }
+
+    fn from_code(s: &str) -> Option<Field> {
+        [
+            Field::Ages,
+            Field::Area,
+            Field::Language,
+            Field::Times,
+            Field::Share,
+        ]
+        .into_iter()
+        .find(|f| f.code() == s)
+    }
+}
+
+/// Everything a button can mean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callback {
+    /// Start (or restart) registering for a group.
+    Group(GroupId),
+    /// A child's age.
+    Age(u8),
+    /// "Add another child".
+    MoreChildren,
+    /// "No more children".
+    ChildrenDone,
+    /// The area.
+    Area(AreaId),
+    /// The language the group should run in.
+    GroupLang(Lang),
+    /// Toggle one time slot.
+    Time(TimeId),
+    /// Done choosing times.
+    TimesDone,
+    /// The required consent to store the answers.
+    Consent(bool),
+    /// The optional consent to share the name with the coordinator.
+    Share(bool),
+    /// Confirm the summary.
+    Confirm,
+    /// Open the change menu from the summary.
+    Change,
+    /// Change one part of the answers.
+    ChangeField(Field),
+    /// Back from the change menu to the summary.
+    BackToSummary,
+    /// Cancel the registration in progress.
+    Cancel,
+    /// Switch the language kokoon speaks.
+    UiLang(Lang),
+    /// Change the answers of an existing registration.
+    Edit(GroupId),
+    /// Ask to withdraw a registration.
+    Withdraw(GroupId),
+    /// Confirm the withdrawal.
+    WithdrawYes(GroupId),
+    /// "No, keep it" after a question that would delete something.
+    Keep,
+    /// Confirm `/forget`.
+    ForgetYes,
+}
+
+impl Callback {
+    /// Encodes to callback data (at most 64 bytes: ids are at most 24 characters).
+    #[must_use]
+    pub fn encode(&self) -> String {
+        let body = match self {
+            Callback::Group(g) => format!("g:{g}"),
+            Callback::Age(a) => format!("a:{a}"),
+            Callback::MoreChildren => "c:+".into(),
+            Callback::ChildrenDone => "c:.".into(),
+            Callback::Area(a) => format!("ar:{a}"),
+            Callback::GroupLang(l) => format!("gl:{}", l.code()),
+            Callback::Time(t) => format!("t:{t}"),
+            Callback::TimesDone => "t:.".into(),
+            Callback::Consent(y) => format!("cs:{}", yn(*y)),
+            Callback::Share(y) => format!("sh:{}", yn(*y)),
+            Callback::Confirm => "ok".into(),
+            Callback::Change => "ch".into(),
+            Callback::ChangeField(f) => format!("ch:{}", f.code()),
+            Callback::BackToSummary => "ch:.".into(),
+            Callback::Cancel => "x".into(),
+            Callback::UiLang(l) => format!("L:{}", l.code()),
+            Callback::Edit(g) => format!("me:{g}"),
+            Callback::Withdraw(g) => format!("mw:{g}"),
+            Callback::WithdrawYes(g) => format!("my:{g}"),
+            Callback::Keep => "k".into(),
+            Callback::ForgetYes => "f:y".into(),
+        };
+        format!("{VERSION}:{body}")
+    }
+
+    /// Parses callback data; `None` for anything this build did not write.
+    #[must_use]
+    pub fn parse(data: &str) -> Option<Callback> {
+        let body = data.strip_prefix(VERSION)?.strip_prefix(':')?;
+        let (verb, arg) = match body.split_once(':') {
+            Some((v, a)) => (v, Some(a)),
+            None => (body, None),
+        };
+        let cb = match (verb, arg) {
+            ("g", Some(g)) => Callback::Group(GroupId::parse(g).ok()?),
+            ("a", Some(a)) => Callback::Age(parse_age(a)?),
+            ("c", Some("+")) => Callback::MoreChildren,
+            ("c", Some(".")) => Callback::ChildrenDone,
+            ("ar", Some(a)) => Callback::Area(AreaId::parse(a).ok()?),
+            ("gl", Some(l)) => Callback::GroupLang(Lang::from_code(l)?),
+            ("t", Some(".")) => Callback::TimesDone,
+            ("t", Some(t)) => Callback::Time(TimeId::parse(t).ok()?),
+            ("cs", Some(y)) => Callback::Consent(parse_yn(y)?),
+            ("sh", Some(y)) => Callback::Share(parse_yn(y)?),
+            ("ok", None) => Callback::Confirm,
+            ("ch", None) => Callback::Change,
+            ("ch", Some(".")) => Callback::BackToSummary,
+            ("ch", Some(f)) => Callback::ChangeField(Field::from_code(f)?),
+            ("x", None) => Callback::Cancel,
+            ("L", Some(l)) => Callback::UiLang(Lang::from_code(l)?),
+            ("me", Some(g)) => Callback::Edit(GroupId::parse(g).ok()?),
+            ("mw", Some(g)) => Callback::Withdraw(GroupId::parse(g).ok()?),
+            ("my", Some(g)) => Callback::WithdrawYes(GroupId::parse(g).ok()?),
+            ("k", None) => Callback::Keep,
+            ("f", Some("y")) => Callback::ForgetYes,
+            _ => return None,
+        };
+        Some(cb)
+    }
+}
+
+fn yn(y: bool) -> &'static str {
+    if y {
+        "y"
+    } else {
+        "n"
+    }
+}
+
+fn parse_yn(s: &str) -> Option<bool> {
+    match s {
+        "y" => Some(true),
+        "n" => Some(false),
+        _ => None,
+    }
+}
+
+fn parse_age(s: &str) -> Option<u8> {
+    if s.is_empty() || s.len() > 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok().filter(|a| *a <= 17)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_length() {
+        let long = GroupId::parse(&"a".repeat(24)).expect("id");
+        let all = [
+            Callback::Group(long.clone()),
+            Callback::Age(17),
+            Callback::MoreChildren,
+            Callback::ChildrenDone,
+            Callback::Area(AreaId::parse(&"b".repeat(24)).expect("id")),
+            Callback::GroupLang(Lang::Sv),
+            Callback::Time(TimeId::parse("weekend").expect("id")),
+            Callback::TimesDone,
+            Callback::Consent(true),
+            Callback::Share(false),
+            Callback::Confirm,
+            Callback::Change,
+            Callback::ChangeField(Field::Times),
+            Callback::BackToSummary,
+            Callback::Cancel,
+            Callback::UiLang(Lang::En),
+            Callback::Edit(long.clone()),
+            Callback::Withdraw(long.clone()),
+            Callback::WithdrawYes(long),
+            Callback::Keep,
+            Callback::ForgetYes,
+        ];
+        for cb in all {
+            let data = cb.encode();
+            assert!(data.len() <= 64, "{data}");
+            assert_eq!(Callback::parse(&data), Some(cb));
+        }
+    }
+
+    #[test]
+    fn rejects_forged_and_stale() {
+        for bad in [
+            "", "1", "1:", "2:ok", "1:a:18", "1:a:-1", "1:a:05x", "1:g:Bad", "1:gl:de", "1:zz",
+            "ok", "1:f:n",
+        ] {
+            assert_eq!(Callback::parse(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! What a user can send, parsed from text the same way for every front end.
+
+/// A command kokoon knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// `/lang`: choose the language.
+    Lang,
+    /// `/cancel`: leave the registration in progress.
+    Cancel,
+    /// `/mine`: my registrations.
+    Mine,
+    /// `/forget`: delete everything about me.
+    Forget,
+    /// `/privacy`: what is stored and why.
+    Privacy,
+    /// `/help`: commands and a contact person.
+    Help,
+}
+
+impl Command {
+    /// Every command, in the order shown in `/help` and registered with Telegram (after `/start`).
+    pub const ALL: [Command; 6] = [
+        Command::Mine,
+        Command::Lang,
+        Command::Cancel,
+        Command::Privacy,
+        Command::Forget,
+        Command::Help,
+    ];
+
+    /// The command's name without the slash.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Lang => "lang",
+            Command::Cancel => "cancel",
+            Command::Mine => "mine",
+            Command::Forget => "forget",
+            Command::Privacy => "privacy",
+            Command::Help => "help",
+        }
+    }
+}
+
+/// One input from the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// `/start`, with the deep-link payload if any (unparsed: the engine parses it).
+    Start(Option<String>),
+    /// A known command.
+    Command(Command),
+    /// A command kokoon does not know.
+    UnknownCommand,
+    /// Plain text.
+    Text(String),
+    /// A button press, with the raw callback data.
+    Button(String),
+    /// A sticker, photo, voice message or anything else that is not text.
+    Unsupported,
+}
+
+impl Input {
+    /// Parses a text message: commands (also `/cmd@botname`), `/start <payload>`, or plain text.
+    #[must_use]
+    pub fn from_text(text: &str) -> Input {
+        let t = text.trim();
+        let Some(rest) = t.strip_prefix('/') else {
+            return Input::Text(text.to_owned());
+        };
+        let (head, arg) = match rest.split_once(char::is_whitespace) {
+            Some((h, a)) => (h, Some(a.trim())),
+            None => (rest, None),
+        };
+        let name = head
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match name.as_str() {
+            "start" => Input::Start(arg.filter(|a| !a.is_empty()).map(str::to_owned)),
+            "lang" | "language" | "kieli" | "sprak" => Input::Command(Command::Lang),
+            "cancel" | "peru" | "avbryt" => Input::Command(Command::Cancel),
+            "mine" => Input::Command(Command::Mine),
+            "forget" => Input::Command(Command::Forget),
+            "privacy" => Input::Command(Command::Privacy),
+            "help" | "apua" | "hjalp" => Input::Command(Command::Help),
+            _ => Input::UnknownCommand,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_commands() {
+        assert_eq!(Input::from_text("/start"), Input::Start(None));
+        assert_eq!(
+            Input::from_text("/start tilli-toukka__x"),
+            Input::Start(Some("tilli-toukka__x".into()))
+        );
+        assert_eq!(
+            Input::from_text("/help@kokoon_bot"),
+            Input::Command(Command::Help)
+        );
+        assert_eq!(Input::from_text("/HELP"), Input::Command(Command::Help));
+        assert_eq!(Input::from_text("/nope"), Input::UnknownCommand);
+        assert_eq!(Input::from_text("/"), Input::UnknownCommand);
+        assert_eq!(Input::from_text("5"), Input::Text("5".into()));
+    }
+}

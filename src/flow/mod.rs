@@ -1,0 +1,143 @@
+//! The conversation engine: one pure function, [`step`], from (state, input) to (state, replies,
+//! effects). It knows groups, questions, eligibility and demand; it knows nothing of Telegram,
+//! sled or the clock — the adapters parse input, pass `now` and a read-only view of the store,
+//! commit the effects and render the replies.
+
+pub mod callback;
+mod input;
+mod registration;
+pub mod reply;
+
+pub use callback::{Callback, Field};
+pub use input::{Command, Input};
+pub use reply::{Arg, Button, Label, Line, Reply};
+
+use crate::config::Config;
+use crate::domain::{AreaId, Demand, GroupId, Lang, Registration, Source, TimeId, UserId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Where a user is in the conversation. Stored per user, so a conversation survives restarts.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum State {
+    /// Not in the middle of anything.
+    #[default]
+    Idle,
+    /// Answering the questions of a registration.
+    Registering(Draft),
+    /// Asked to confirm `/forget`.
+    ConfirmingForget,
+}
+
+/// The question a registration is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// A child's age.
+    Ages,
+    /// "Another child?" after an age was added.
+    MoreChildren,
+    /// The area.
+    Area,
+    /// The group's language.
+    Language,
+    /// The times that suit (several).
+    Times,
+    /// The required consent to store the answers.
+    Consent,
+    /// The optional consent to share the name.
+    Share,
+    /// The summary with confirm / change.
+    Summary,
+    /// Which part to change.
+    ChangeMenu,
+}
+
+/// The answers collected so far. Nothing of it is stored as a registration until confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// The group being registered for.
+    pub group: GroupId,
+    /// The deep-link source, if the user came by one.
+    pub source: Option<Source>,
+    /// The current question.
+    pub step: Step,
+    /// Children's ages given so far.
+    pub children: Vec<u8>,
+    /// The chosen area.
+    pub area: Option<AreaId>,
+    /// The chosen group language.
+    pub lang: Option<Lang>,
+    /// The chosen times.
+    pub times: Vec<TimeId>,
+    /// Whether the required consent was given.
+    pub consent: bool,
+    /// The answer to the optional consent. Once every answer is there, each further answer
+    /// returns to the summary instead of walking through the questions again.
+    pub share: Option<bool>,
+}
+
+/// Who is talking, as the adapter knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Their id.
+    pub user: UserId,
+    /// Their display name, stored only with the consent to share it.
+    pub name: String,
+    /// Their @username, likewise.
+    pub username: Option<String>,
+}
+
+/// A read-only view of what the store knows, for the engine to consult.
+pub trait View: Sync {
+    /// Current demand for a group in an area, counting every active registration.
+    fn demand(&self, group: &GroupId, area: &AreaId) -> Demand;
+}
+
+/// Everything [`step`] may consult besides the state and the input.
+pub struct Ctx<'a> {
+    /// The validated config.
+    pub config: &'a Config,
+    /// Who is talking.
+    pub person: &'a Person,
+    /// The language they are spoken to in.
+    pub lang: Lang,
+    /// Their current registrations.
+    pub registrations: &'a [Registration],
+    /// The store, read-only.
+    pub view: &'a dyn View,
+    /// The time of the input.
+    pub now: DateTime<Utc>,
+}
+
+/// A change to stored data that a step asks for; the store applies all of a step's effects and
+/// its new state in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Create or replace the user's registration for its group.
+    SaveRegistration(Registration),
+    /// Remove the user's registration for a group.
+    Withdraw(GroupId),
+    /// Remove everything about the user.
+    Forget,
+}
+
+/// What a step produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The user's state after the step.
+    pub state: State,
+    /// The language to speak from now on (changed by `/lang`).
+    pub lang: Lang,
+    /// Messages to the person talking, in order.
+    pub replies: Vec<Reply>,
+    /// Changes to stored data.
+    pub effects: Vec<Effect>,
+}
+
+/// Runs one input through the conversation.
+#[must_use]
+pub fn step(state: State, input: Input, ctx: &Ctx<'_>) -> Outcome {
+    registration::Engine::new(ctx).step(state, input)
+}

@@ -1,0 +1,964 @@
+//! The registration conversation: welcome, questions, summary, `/mine`, withdrawal, `/forget`.
+
+use super::reply::{button, num, text, text_button, Arg, Button, Label, Line, Reply};
+use super::{Callback, Command, Ctx, Draft, Effect, Field, Input, Outcome, State, Step};
+use crate::config::Group;
+use crate::domain::{Contact, GroupId, Lang, Registration, StartPayload, TimeId};
+use crate::i18n::Msg;
+
+/// The most children one registration can hold.
+pub const MAX_CHILDREN: usize = 6;
+
+/// Longest text that is still read as an answer (an age, an area's name); anything longer only
+/// gets a hint, so a pasted essay is never echoed back or stored.
+const MAX_ANSWER_CHARS: usize = 40;
+
+pub(super) struct Engine<'a> {
+    ctx: &'a Ctx<'a>,
+    lang: Lang,
+    replies: Vec<Reply>,
+    effects: Vec<Effect>,
+}
+
+impl<'a> Engine<'a> {
+    pub(super) fn new(ctx: &'a Ctx<'a>) -> Self {
+        Self {
+            ctx,
+            lang: ctx.lang,
+            replies: Vec::new(),
+            effects: Vec::new(),
+        }
+    }
+
+    pub(super) fn step(mut self, state: State, input: Input) -> Outcome {
+        let state = match input {
+            Input::Start(payload) => self.start(payload.as_deref()),
+            Input::Command(c) => self.command(state, c),
+            Input::UnknownCommand => self.hint(state, Msg::HintUnknownCommand),
+            Input::Text(t) => self.text(state, &t),
+            Input::Unsupported => self.hint(state, Msg::HintNotText),
+            Input::Button(data) => match Callback::parse(&data) {
+                Some(cb) => self.button(state, cb),
+                None => self.hint(state, Msg::HintStaleButton),
+            },
+        };
+        Outcome {
+            state,
+            lang: self.lang,
+            replies: self.replies,
+            effects: self.effects,
+        }
+    }
+
+    fn say(&mut self, reply: Reply) {
+        self.replies.push(reply);
+    }
+
+    // ---- entry points ----
+
+    fn start(&mut self, payload: Option<&str>) -> State {
+        if let Some(StartPayload::Group { group, source }) = payload.and_then(StartPayload::parse) {
+            if self.ctx.config.group(&group).is_some() {
+                return self.begin(&group, source, Some(Msg::WelcomeShort));
+            }
+        }
+        self.say(self.group_menu(vec![line(Msg::Welcome)]));
+        State::Idle
+    }
+
+    fn command(&mut self, state: State, c: Command) -> State {
+        match c {
+            Command::Lang => {
+                let row = Lang::ALL
+                    .into_iter()
+                    .map(|l| button(ui_lang_name(l), Callback::UiLang(l)))
+                    .collect();
+                self.say(Reply::msg(Msg::ChooseLang).row(row));
+                state
+            }
+            Command::Cancel => match state {
+                State::Registering(_) => {
+                    self.say(Reply::msg(Msg::Cancelled));
+                    State::Idle
+                }
+                State::ConfirmingForget => {
+                    self.say(Reply::msg(Msg::NothingChanged));
+                    State::Idle
+                }
+                State::Idle => {
+                    self.say(Reply::msg(Msg::NothingToCancel));
+                    State::Idle
+                }
+            },
+            Command::Mine => {
+                self.mine();
+                self.reprompt_registering(state)
+            }
+            Command::Privacy => {
+                let c = self.ctx.config;
+                self.say(Reply::default().line(
+                    Msg::Privacy,
+                    vec![
+                        ("organisation", text(c.organisation.get(self.lang))),
+                        ("months", num(c.retention_months)),
+                        ("contact", text(self.contact_text())),
+                    ],
+                ));
+                self.reprompt_registering(state)
+            }
+            Command::Help => {
+                self.say(
+                    Reply::default().line(Msg::Help, vec![("contact", text(self.contact_text()))]),
+                );
+                self.reprompt_registering(state)
+            }
+            Command::Forget => {
+                self.say(self.forget_question());
+                State::ConfirmingForget
+            }
+        }
+    }
+
+    fn text(&mut self, state: State, t: &str) -> State {
+        let t = t.trim();
+        let short = t.chars().count() <= MAX_ANSWER_CHARS;
+        let State::Registering(mut d) = state else {
+            return self.hint(state, Msg::HintUseButtons);
+        };
+        let Some(group) = self.group_of(&d) else {
+            return self.group_gone();
+        };
+        match d.step {
+            Step::Ages | Step::MoreChildren if short => match parse_age(t) {
+                Some(age) => self.add_age(d, group, age),
+                None => self.hint(State::Registering(d), Msg::HintAge),
+            },
+            Step::Area if short => {
+                let found = group.areas.iter().find(|id| {
+                    self.ctx.config.area(id).is_some_and(|a| {
+                        a.name.all().any(|n| {
+                            n.eq_ignore_ascii_case(t) || n.to_lowercase() == t.to_lowercase()
+                        })
+                    })
+                });
+                match found {
+                    Some(area) => {
+                        d.area = Some(area.clone());
+                        self.advance(d)
+                    }
+                    None => self.hint(State::Registering(d), Msg::HintArea),
+                }
+            }
+            _ => self.hint(State::Registering(d), Msg::HintUseButtons),
+        }
+    }
+
+    fn button(&mut self, state: State, cb: Callback) -> State {
+        match cb {
+            Callback::Group(g) => {
+                if self.ctx.config.group(&g).is_some() {
+                    self.begin(&g, None, None)
+                } else {
+                    self.hint(state, Msg::HintGroupGone)
+                }
+            }
+            Callback::UiLang(l) => {
+                self.lang = l;
+                self.say(Reply::msg(Msg::LangChanged));
+                match state {
+                    State::Idle => {
+                        self.say(self.group_menu(vec![]));
+                        State::Idle
+                    }
+                    other => self.reprompt(other),
+                }
+            }
+            Callback::Edit(g) => match self.own(&g) {
+                Some(r) if self.ctx.config.group(&g).is_some() => {
+                    let d = draft_from(r);
+                    self.say(self.summary(&d));
+                    State::Registering(d)
+                }
+                _ => self.hint(state, Msg::HintStaleButton),
+            },
+            Callback::Withdraw(g) => match self.own(&g) {
+                Some(_) => {
+                    let name = self.group_name(&g);
+                    self.say(
+                        Reply::default()
+                            .line(Msg::WithdrawAsk, vec![("group", text(name))])
+                            .row(vec![
+                                button(Msg::BtnWithdrawYes, Callback::WithdrawYes(g)),
+                                button(Msg::BtnKeep, Callback::Keep),
+                            ]),
+                    );
+                    state
+                }
+                None => self.hint(state, Msg::HintStaleButton),
+            },
+            Callback::WithdrawYes(g) => match self.own(&g) {
+                Some(_) => {
+                    let name = self.group_name(&g);
+                    self.effects.push(Effect::Withdraw(g));
+                    self.say(Reply::default().line(Msg::Withdrawn, vec![("group", text(name))]));
+                    state
+                }
+                None => self.hint(state, Msg::HintStaleButton),
+            },
+            Callback::Keep => {
+                self.say(Reply::msg(Msg::NothingChanged));
+                match state {
+                    State::ConfirmingForget => State::Idle,
+                    other => self.reprompt_registering(other),
+                }
+            }
+            Callback::ForgetYes => {
+                if state == State::ConfirmingForget {
+                    self.effects.push(Effect::Forget);
+                    self.say(Reply::msg(Msg::Forgotten));
+                    State::Idle
+                } else {
+                    self.hint(state, Msg::HintStaleButton)
+                }
+            }
+            Callback::Cancel => match state {
+                State::Registering(_) => {
+                    self.say(Reply::msg(Msg::Cancelled));
+                    State::Idle
+                }
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            other => match state {
+                State::Registering(d) => self.answer(d, other),
+                state => self.hint(state, Msg::HintStaleButton),
+            },
+        }
+    }
+
+    /// A button that answers the current question of a registration.
+    fn answer(&mut self, mut d: Draft, cb: Callback) -> State {
+        let Some(group) = self.group_of(&d) else {
+            return self.group_gone();
+        };
+        sanitize(&mut d, group);
+        match (d.step, cb) {
+            (Step::Ages | Step::MoreChildren, Callback::Age(a)) => self.add_age(d, group, a),
+            (Step::MoreChildren, Callback::MoreChildren) => {
+                d.step = Step::Ages;
+                self.ask(d)
+            }
+            (Step::MoreChildren, Callback::ChildrenDone) => self.advance(d),
+            (Step::Area, Callback::Area(a)) if group.areas.contains(&a) => {
+                d.area = Some(a);
+                self.advance(d)
+            }
+            (Step::Language, Callback::GroupLang(l)) if group.languages.contains(&l) => {
+                d.lang = Some(l);
+                self.advance(d)
+            }
+            (Step::Times, Callback::Time(t)) if group.times.contains(&t) => {
+                if let Some(i) = d.times.iter().position(|x| x == &t) {
+                    d.times.remove(i);
+                } else {
+                    d.times.push(t);
+                    d.times
+                        .sort_by_key(|x| group.times.iter().position(|g| g == x));
+                }
+                let mut q = self.question(&d);
+                q.edit = true;
+                self.say(q);
+                State::Registering(d)
+            }
+            (Step::Times, Callback::TimesDone) => {
+                if d.times.is_empty() {
+                    self.hint(State::Registering(d), Msg::HintPickTime)
+                } else {
+                    self.advance(d)
+                }
+            }
+            (Step::Consent, Callback::Consent(true)) => {
+                d.consent = true;
+                self.advance(d)
+            }
+            (Step::Consent, Callback::Consent(false)) => {
+                self.say(Reply::msg(Msg::NoConsent));
+                State::Idle
+            }
+            (Step::Share, Callback::Share(s)) => {
+                d.share = Some(s);
+                self.advance(d)
+            }
+            (Step::Summary, Callback::Confirm) => self.confirm(d, group),
+            (Step::Summary, Callback::Change) => {
+                d.step = Step::ChangeMenu;
+                self.ask(d)
+            }
+            (Step::ChangeMenu | Step::Summary, Callback::ChangeField(f)) => {
+                d.step = match f {
+                    Field::Ages if group.children.is_some() => {
+                        d.children.clear();
+                        Step::Ages
+                    }
+                    Field::Ages => Step::Summary,
+                    Field::Area => Step::Area,
+                    Field::Language if group.languages.len() > 1 => Step::Language,
+                    Field::Language => Step::Summary,
+                    Field::Times => Step::Times,
+                    Field::Share => Step::Share,
+                };
+                self.ask(d)
+            }
+            (Step::ChangeMenu, Callback::BackToSummary) => {
+                d.step = Step::Summary;
+                self.ask(d)
+            }
+            (_, _) => self.hint(State::Registering(d), Msg::HintStaleButton),
+        }
+    }
+
+    // ---- registration steps ----
+
+    /// Starts a registration for a group; an existing registration is loaded for review.
+    fn begin(
+        &mut self,
+        g: &GroupId,
+        source: Option<crate::domain::Source>,
+        greeting: Option<Msg>,
+    ) -> State {
+        let Some(group) = self.ctx.config.group(g) else {
+            return self.group_gone();
+        };
+        let mut first: Vec<Line> = greeting.map(line).into_iter().collect();
+        if let Some(r) = self.own(g) {
+            let mut d = draft_from(r);
+            if d.source.is_none() {
+                d.source = source;
+            }
+            sanitize(&mut d, group);
+            d.step = next_step(&d, group);
+            first.push(Line::new(
+                Msg::AlreadyRegistered,
+                vec![("group", text(group.name.get(self.lang)))],
+            ));
+            let q = self.question(&d).after(first);
+            self.say(q);
+            return State::Registering(d);
+        }
+        let mut d = Draft {
+            group: g.clone(),
+            source,
+            step: Step::Ages,
+            children: Vec::new(),
+            area: None,
+            lang: None,
+            times: Vec::new(),
+            consent: false,
+            share: None,
+        };
+        sanitize(&mut d, group);
+        d.step = next_step(&d, group);
+        first.push(Line::new(
+            Msg::GroupIntro,
+            vec![
+                ("group", text(group.name.get(self.lang))),
+                ("description", text(group.description.get(self.lang))),
+            ],
+        ));
+        let q = self.question(&d).after(first);
+        self.say(q);
+        State::Registering(d)
+    }
+
+    fn add_age(&mut self, mut d: Draft, group: &Group, age: u8) -> State {
+        let Some(range) = group.children else {
+            return self.hint(State::Registering(d), Msg::HintUseButtons);
+        };
+        if !range.contains(age) {
+            let mut lines = vec![Line::new(
+                Msg::AgeOutside,
+                vec![
+                    ("group", text(group.name.get(self.lang))),
+                    ("age", num(age)),
+                    ("min", num(range.min)),
+                    ("max", num(range.max)),
+                ],
+            )];
+            let fitting: Vec<&Group> = self
+                .ctx
+                .config
+                .groups
+                .iter()
+                .filter(|g| g.id != group.id && g.children.is_some_and(|r| r.contains(age)))
+                .collect();
+            if fitting.is_empty() {
+                lines.push(Line::new(
+                    Msg::AgeNoOtherGroup,
+                    vec![("contact", text(self.contact_text()))],
+                ));
+            } else {
+                lines.push(line(Msg::AgeOtherGroups));
+            }
+            let mut q = self.question(&d).after(lines);
+            for g in fitting {
+                q = q.row(vec![text_button(
+                    g.name.get(self.lang),
+                    Callback::Group(g.id.clone()),
+                )]);
+            }
+            self.say(q);
+            return State::Registering(d);
+        }
+        d.children.push(age);
+        d.step = if d.children.len() >= MAX_CHILDREN {
+            next_step(&d, group)
+        } else {
+            Step::MoreChildren
+        };
+        self.ask(d)
+    }
+
+    /// Moves to the next unanswered question (the summary once all are answered).
+    fn advance(&mut self, mut d: Draft) -> State {
+        let Some(group) = self.group_of(&d) else {
+            return self.group_gone();
+        };
+        d.step = next_step(&d, group);
+        self.ask(d)
+    }
+
+    fn ask(&mut self, d: Draft) -> State {
+        let q = self.question(&d);
+        self.say(q);
+        State::Registering(d)
+    }
+
+    fn confirm(&mut self, mut d: Draft, group: &Group) -> State {
+        let expected = next_step(&d, group);
+        let (Step::Summary, Some(area), Some(lang)) = (expected, d.area.clone(), d.lang) else {
+            d.step = expected;
+            return self.ask(d);
+        };
+        let person = self.ctx.person;
+        let existing = self.own(&group.id);
+        let contact = (d.share == Some(true)).then(|| Contact {
+            name: person.name.clone(),
+            username: person.username.clone(),
+        });
+        let reg = Registration {
+            user: person.user,
+            group: group.id.clone(),
+            children: d.children.clone(),
+            area: area.clone(),
+            lang,
+            times: d.times.clone(),
+            contact,
+            source: d
+                .source
+                .clone()
+                .or_else(|| existing.and_then(|e| e.source.clone())),
+            created_at: existing.map_or(self.ctx.now, |e| e.created_at),
+            updated_at: self.ctx.now,
+        };
+        let mut demand = self.ctx.view.demand(&group.id, &area);
+        if let Some(e) = existing.filter(|e| e.area == area) {
+            demand.families = demand.families.saturating_sub(1);
+            demand.participants = demand.participants.saturating_sub(e.participants());
+        }
+        demand.add(&reg);
+        self.effects.push(Effect::SaveRegistration(reg));
+        let mut reply = Reply::default().line(
+            if existing.is_some() {
+                Msg::Updated
+            } else {
+                Msg::Saved
+            },
+            vec![("group", text(group.name.get(self.lang)))],
+        );
+        reply = reply.line(
+            self.standing_msg(demand.participants, group),
+            self.standing_args(demand.participants, group, &area),
+        );
+        self.say(reply.line(Msg::MineHint, vec![]));
+        State::Idle
+    }
+
+    // ---- what is shown ----
+
+    /// The current question of a draft, with its buttons.
+    fn question(&self, d: &Draft) -> Reply {
+        let Some(group) = self.group_of(d) else {
+            return self.group_menu(vec![line(Msg::HintGroupGone)]);
+        };
+        let lang = self.lang;
+        match d.step {
+            Step::Ages => {
+                let range = group
+                    .children
+                    .unwrap_or(crate::config::AgeRange { min: 0, max: 17 });
+                let msg = if d.children.is_empty() {
+                    Msg::AskAge
+                } else {
+                    Msg::AskNextAge
+                };
+                let ages: Vec<Button> = (range.min..=range.max)
+                    .map(|a| Button {
+                        label: Label::Text(a.to_string()),
+                        callback: Callback::Age(a),
+                    })
+                    .collect();
+                let mut r = Reply::default()
+                    .line(msg, vec![("min", num(range.min)), ("max", num(range.max))]);
+                for chunk in ages.chunks(6) {
+                    r = r.row(chunk.to_vec());
+                }
+                r.row(vec![button(Msg::BtnCancel, Callback::Cancel)])
+            }
+            Step::MoreChildren => Reply::default()
+                .line(
+                    Msg::AskMoreChildren,
+                    vec![("ages", text(ages_text(&d.children)))],
+                )
+                .row(vec![
+                    button(Msg::BtnMoreChildren, Callback::MoreChildren),
+                    button(Msg::BtnChildrenDone, Callback::ChildrenDone),
+                ]),
+            Step::Area => {
+                let mut r = Reply::msg(Msg::AskArea);
+                let buttons: Vec<Button> = group
+                    .areas
+                    .iter()
+                    .filter_map(|id| self.ctx.config.area(id))
+                    .map(|a| text_button(a.name.get(lang), Callback::Area(a.id.clone())))
+                    .collect();
+                for chunk in buttons.chunks(2) {
+                    r = r.row(chunk.to_vec());
+                }
+                r
+            }
+            Step::Language => Reply::msg(Msg::AskLanguage).row(
+                group
+                    .languages
+                    .iter()
+                    .map(|l| button(group_lang_name(*l), Callback::GroupLang(*l)))
+                    .collect(),
+            ),
+            Step::Times => {
+                let mut r = Reply::msg(Msg::AskTimes);
+                for id in &group.times {
+                    let Some(slot) = self.ctx.config.time(id) else {
+                        continue;
+                    };
+                    let name = slot.name.get(lang).to_owned();
+                    let label = if d.times.contains(id) {
+                        Label::MsgArgs(Msg::BtnTimeChecked, vec![("time", Arg::Text(name))])
+                    } else {
+                        Label::Text(name)
+                    };
+                    r = r.row(vec![Button {
+                        label,
+                        callback: Callback::Time(id.clone()),
+                    }]);
+                }
+                r.row(vec![button(Msg::BtnTimesDone, Callback::TimesDone)])
+            }
+            Step::Consent => Reply::default()
+                .line(
+                    Msg::AskConsent,
+                    vec![
+                        ("organisation", text(self.ctx.config.organisation.get(lang))),
+                        (
+                            "kind",
+                            text(if group.children.is_some() {
+                                "children"
+                            } else {
+                                "adults"
+                            }),
+                        ),
+                    ],
+                )
+                .row(vec![button(Msg::BtnConsentYes, Callback::Consent(true))])
+                .row(vec![button(Msg::BtnConsentNo, Callback::Consent(false))]),
+            Step::Share => Reply::msg(Msg::AskShare)
+                .row(vec![button(Msg::BtnShareYes, Callback::Share(true))])
+                .row(vec![button(Msg::BtnShareNo, Callback::Share(false))]),
+            Step::Summary => self.summary(d),
+            Step::ChangeMenu => {
+                let mut r = Reply::msg(Msg::AskChange);
+                let mut fields = Vec::new();
+                if group.children.is_some() {
+                    fields.push((Msg::BtnChangeAges, Field::Ages));
+                }
+                fields.push((Msg::BtnChangeArea, Field::Area));
+                if group.languages.len() > 1 {
+                    fields.push((Msg::BtnChangeLanguage, Field::Language));
+                }
+                fields.push((Msg::BtnChangeTimes, Field::Times));
+                fields.push((Msg::BtnChangeShare, Field::Share));
+                let buttons: Vec<Button> = fields
+                    .into_iter()
+                    .map(|(m, f)| button(m, Callback::ChangeField(f)))
+                    .collect();
+                for chunk in buttons.chunks(2) {
+                    r = r.row(chunk.to_vec());
+                }
+                r.row(vec![button(Msg::BtnBack, Callback::BackToSummary)])
+            }
+        }
+    }
+
+    fn summary(&self, d: &Draft) -> Reply {
+        let Some(group) = self.group_of(d) else {
+            return self.group_menu(vec![line(Msg::HintGroupGone)]);
+        };
+        let mut r = Reply::default().line(
+            Msg::SummaryTitle,
+            vec![("group", text(group.name.get(self.lang)))],
+        );
+        r.lines.extend(self.answer_lines(
+            group,
+            &d.children,
+            d.area.as_ref(),
+            d.lang,
+            &d.times,
+            d.share == Some(true),
+        ));
+        r.row(vec![button(Msg::BtnConfirm, Callback::Confirm)])
+            .row(vec![
+                button(Msg::BtnChange, Callback::Change),
+                button(Msg::BtnCancel, Callback::Cancel),
+            ])
+    }
+
+    fn answer_lines(
+        &self,
+        group: &Group,
+        children: &[u8],
+        area: Option<&crate::domain::AreaId>,
+        glang: Option<Lang>,
+        times: &[TimeId],
+        share: bool,
+    ) -> Vec<Line> {
+        let c = self.ctx.config;
+        let mut lines: Vec<Line> = Vec::new();
+        if group.children.is_some() {
+            lines.push(Line::new(
+                Msg::SummaryChildren,
+                vec![
+                    ("count", num(children.len())),
+                    ("ages", text(ages_text(children))),
+                ],
+            ));
+        }
+        let area_name = area
+            .and_then(|a| c.area(a))
+            .map(|a| a.name.get(self.lang).to_owned())
+            .unwrap_or_default();
+        lines.push(Line::new(Msg::SummaryArea, vec![("area", text(area_name))]));
+        if let Some(l) = glang {
+            lines.push(Line::new(
+                Msg::SummaryLanguage,
+                vec![("language", Arg::Msg(group_lang_name(l)))],
+            ));
+        }
+        let times: Vec<&str> = times
+            .iter()
+            .filter_map(|t| c.time(t))
+            .map(|t| t.name.get(self.lang))
+            .collect();
+        lines.push(Line::new(
+            Msg::SummaryTimes,
+            vec![("times", text(times.join(", ")))],
+        ));
+        lines.push(line(if share {
+            Msg::SummaryShareYes
+        } else {
+            Msg::SummaryShareNo
+        }));
+        for l in &mut lines {
+            l.tight = true;
+        }
+        lines
+    }
+
+    fn mine(&mut self) {
+        let regs = self.ctx.registrations;
+        if regs.is_empty() {
+            self.say(self.group_menu(vec![line(Msg::MineNone)]));
+            return;
+        }
+        self.say(Reply::default().line(Msg::MineTitle, vec![("count", num(regs.len()))]));
+        for r in regs {
+            let reply = match self.ctx.config.group(&r.group) {
+                Some(group) => {
+                    let mut reply = Reply::default().line(
+                        Msg::SummaryTitle,
+                        vec![("group", text(group.name.get(self.lang)))],
+                    );
+                    reply.lines.extend(self.answer_lines(
+                        group,
+                        &r.children,
+                        Some(&r.area),
+                        Some(r.lang),
+                        &r.times,
+                        r.contact.is_some(),
+                    ));
+                    let count = self.ctx.view.demand(&r.group, &r.area).participants;
+                    reply
+                        .line(
+                            self.standing_msg(count, group),
+                            self.standing_args(count, group, &r.area),
+                        )
+                        .row(vec![
+                            button(Msg::BtnEdit, Callback::Edit(r.group.clone())),
+                            button(Msg::BtnWithdraw, Callback::Withdraw(r.group.clone())),
+                        ])
+                }
+                None => Reply::default()
+                    .line(Msg::MineGroupGone, vec![("group", text(r.group.as_str()))])
+                    .row(vec![button(
+                        Msg::BtnWithdraw,
+                        Callback::Withdraw(r.group.clone()),
+                    )]),
+            };
+            self.say(reply);
+        }
+    }
+
+    fn standing_msg(&self, count: usize, group: &Group) -> Msg {
+        match (count >= group.threshold as usize, group.children.is_some()) {
+            (true, _) => Msg::StandingReached,
+            (false, true) => Msg::StandingChildren,
+            (false, false) => Msg::StandingAdults,
+        }
+    }
+
+    fn standing_args(
+        &self,
+        count: usize,
+        group: &Group,
+        area: &crate::domain::AreaId,
+    ) -> Vec<(&'static str, Arg)> {
+        let area_name = self
+            .ctx
+            .config
+            .area(area)
+            .map(|a| a.name.get(self.lang).to_owned())
+            .unwrap_or_default();
+        vec![
+            ("count", num(count)),
+            ("threshold", num(group.threshold)),
+            ("area", text(area_name)),
+        ]
+    }
+
+    fn group_menu(&self, first: Vec<Line>) -> Reply {
+        let mut r = Reply::msg(Msg::ChooseGroup).after(first);
+        for g in &self.ctx.config.groups {
+            r = r.row(vec![text_button(
+                g.name.get(self.lang),
+                Callback::Group(g.id.clone()),
+            )]);
+        }
+        r
+    }
+
+    fn forget_question(&self) -> Reply {
+        Reply::msg(Msg::ForgetAsk)
+            .row(vec![button(Msg::BtnForgetYes, Callback::ForgetYes)])
+            .row(vec![button(Msg::BtnKeep, Callback::Keep)])
+    }
+
+    /// A short hint, then the current question again, so nothing goes silent.
+    fn hint(&mut self, state: State, msg: Msg) -> State {
+        let first = vec![line(msg)];
+        let reply = match &state {
+            State::Idle => self.group_menu(first),
+            State::Registering(d) => self.question(d).after(first),
+            State::ConfirmingForget => self.forget_question().after(first),
+        };
+        self.say(reply);
+        state
+    }
+
+    /// The current question again, as it stands now (e.g. after a language change).
+    fn reprompt(&mut self, state: State) -> State {
+        match &state {
+            State::Idle => self.say(self.group_menu(vec![])),
+            State::Registering(d) => self.say(self.question(d)),
+            State::ConfirmingForget => self.say(self.forget_question()),
+        }
+        state
+    }
+
+    /// After an aside (`/help`, `/mine`) in the middle of a registration, the question again.
+    fn reprompt_registering(&mut self, state: State) -> State {
+        match state {
+            State::Registering(_) => self.reprompt(state),
+            other => other,
+        }
+    }
+
+    fn group_gone(&mut self) -> State {
+        self.say(self.group_menu(vec![line(Msg::HintGroupGone)]));
+        State::Idle
+    }
+
+    // ---- look-ups ----
+
+    fn group_of(&self, d: &Draft) -> Option<&'a Group> {
+        self.ctx.config.group(&d.group)
+    }
+
+    fn group_name(&self, g: &GroupId) -> String {
+        self.ctx
+            .config
+            .group(g)
+            .map_or_else(|| g.to_string(), |g| g.name.get(self.lang).to_owned())
+    }
+
+    fn own(&self, g: &GroupId) -> Option<&'a Registration> {
+        self.ctx.registrations.iter().find(|r| &r.group == g)
+    }
+
+    fn contact_text(&self) -> String {
+        let c = &self.ctx.config.contact;
+        let mut parts = vec![c.name.clone()];
+        parts.extend(c.phone.clone());
+        parts.extend(c.email.clone());
+        parts.join(", ")
+    }
+}
+
+fn line(msg: Msg) -> Line {
+    Line::new(msg, vec![])
+}
+
+fn ui_lang_name(l: Lang) -> Msg {
+    match l {
+        Lang::Fi => Msg::UiLangFi,
+        Lang::Sv => Msg::UiLangSv,
+        Lang::En => Msg::UiLangEn,
+    }
+}
+
+fn group_lang_name(l: Lang) -> Msg {
+    match l {
+        Lang::Fi => Msg::GroupLangFi,
+        Lang::Sv => Msg::GroupLangSv,
+        Lang::En => Msg::GroupLangEn,
+    }
+}
+
+fn ages_text(ages: &[u8]) -> String {
+    ages.iter()
+        .map(u8::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reads an age from short text such as `5`, `5 v`, `5 vuotta`, `5 år`: the first number in it.
+fn parse_age(t: &str) -> Option<u8> {
+    let digits: String = t
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    if digits.is_empty() || digits.len() > 2 {
+        return None;
+    }
+    let rest = t.trim_start()[digits.len()..].trim();
+    if rest.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|a| *a <= 17)
+}
+
+fn draft_from(r: &Registration) -> Draft {
+    Draft {
+        group: r.group.clone(),
+        source: r.source.clone(),
+        step: Step::Summary,
+        children: r.children.clone(),
+        area: Some(r.area.clone()),
+        lang: Some(r.lang),
+        times: r.times.clone(),
+        consent: true,
+        share: Some(r.contact.is_some()),
+    }
+}
+
+/// Drops answers the current config no longer allows (a removed area, time or language), so a
+/// config change never leaves a draft pointing at something that does not exist.
+fn sanitize(d: &mut Draft, group: &Group) {
+    if d.area.as_ref().is_some_and(|a| !group.areas.contains(a)) {
+        d.area = None;
+    }
+    if d.lang.is_some_and(|l| !group.languages.contains(&l)) {
+        d.lang = None;
+    }
+    if d.lang.is_none() && group.languages.len() == 1 {
+        d.lang = group.languages.first().copied();
+    }
+    d.times.retain(|t| group.times.contains(t));
+    match group.children {
+        Some(range) => d.children.retain(|a| range.contains(*a)),
+        None => d.children.clear(),
+    }
+    let expected = next_step(d, group);
+    let answered = |s: Step| order(s) < order(expected);
+    // A step whose answer was dropped must be asked again.
+    let keep = match d.step {
+        Step::MoreChildren => !d.children.is_empty(),
+        Step::Summary | Step::ChangeMenu => expected == Step::Summary,
+        s => answered(s) || s == expected,
+    };
+    if !keep {
+        d.step = expected;
+    }
+}
+
+fn order(s: Step) -> u8 {
+    match s {
+        Step::Ages | Step::MoreChildren => 0,
+        Step::Area => 1,
+        Step::Language => 2,
+        Step::Times => 3,
+        Step::Consent => 4,
+        Step::Share => 5,
+        Step::Summary | Step::ChangeMenu => 6,
+    }
+}
+
+/// The first question still unanswered.
+fn next_step(d: &Draft, group: &Group) -> Step {
+    if group.children.is_some() && d.children.is_empty() {
+        Step::Ages
+    } else if d.area.is_none() {
+        Step::Area
+    } else if d.lang.is_none() {
+        Step::Language
+    } else if d.times.is_empty() {
+        Step::Times
+    } else if !d.consent {
+        Step::Consent
+    } else if d.share.is_none() {
+        Step::Share
+    } else {
+        Step::Summary
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_age;
+
+    #[test]
+    fn ages_from_text() {
+        assert_eq!(parse_age("5"), Some(5));
+        assert_eq!(parse_age(" 5 vuotta"), Some(5));
+        assert_eq!(parse_age("17"), Some(17));
+        for bad in ["", "x", "18", "100", "5 ja 6", "-3", "viisi"] {
+            assert_eq!(parse_age(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Replies as data: message ids with arguments and buttons. The adapters render them in the
+//! user's language (HTML for Telegram, plain text for the console).
+
+use super::callback::Callback;
+use crate::i18n::Msg;
+
+/// A value passed into a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    /// Text from the config or the user: always escaped when rendered as HTML.
+    Text(String),
+    /// A number, for plural selection in the message.
+    Num(i64),
+    /// Another message, rendered in the same language (e.g. a language's name).
+    Msg(Msg),
+}
+
+/// One paragraph of a reply: a message id and its named arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// Which message.
+    pub msg: Msg,
+    /// Its arguments by name.
+    pub args: Vec<(&'static str, Arg)>,
+    /// Joined to the paragraph before by a single line break instead of a blank line (for
+    /// lists such as a registration's answers).
+    pub tight: bool,
+}
+
+impl Line {
+    /// A paragraph.
+    #[must_use]
+    pub fn new(msg: Msg, args: Vec<(&'static str, Arg)>) -> Line {
+        Line {
+            msg,
+            args,
+            tight: false,
+        }
+    }
+}
+
+/// What a button says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Label {
+    /// A message from the locales.
+    Msg(Msg),
+    /// A message with arguments (e.g. a checked time slot).
+    MsgArgs(Msg, Vec<(&'static str, Arg)>),
+    /// A name from the config, already in the user's language.
+    Text(String),
+}
+
+/// An inline button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    /// What it says.
+    pub label: Label,
+    /// What pressing it means.
+    pub callback: Callback,
+}
+
+/// One message to the person talking.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reply {
+    /// Paragraphs, joined by blank lines.
+    pub lines: Vec<Line>,
+    /// Rows of buttons.
+    pub buttons: Vec<Vec<Button>>,
+    /// Replace the message whose button was pressed instead of sending a new one (used for
+    /// toggles, so the keyboard updates in place).
+    pub edit: bool,
+}
+
+impl Reply {
+    /// A reply of one paragraph without arguments.
+    #[must_use]
+    pub fn msg(msg: Msg) -> Reply {
+        Reply::default().line(msg, vec![])
+    }
+
+    /// Adds a paragraph.
+    #[must_use]
+    pub fn line(mut self, msg: Msg, args: Vec<(&'static str, Arg)>) -> Reply {
+        self.lines.push(Line::new(msg, args));
+        self
+    }
+
+    /// Adds a row of buttons.
+    #[must_use]
+    pub fn row(mut self, row: Vec<Button>) -> Reply {
+        if !row.is_empty() {
+            self.buttons.push(row);
+        }
+        self
+    }
+
+    /// Puts the paragraphs of `other` in front of this reply's (a hint before a question).
+    #[must_use]
+    pub fn after(mut self, mut first: Vec<Line>) -> Reply {
+        first.append(&mut self.lines);
+        self.lines = first;
+        self
+    }
+}
+
+/// A button with a message label.
+#[must_use]
+pub fn button(msg: Msg, callback: Callback) -> Button {
+    Button {
+        label: Label::Msg(msg),
+        callback,
+    }
+}
+
+/// A button with a config-provided label.
+#[must_use]
+pub fn text_button(text: &str, callback: Callback) -> Button {
+    Button {
+        label: Label::Text(text.to_owned()),
+        callback,
+    }
+}
+
+/// Shorthand for a text argument.
+#[must_use]
+pub fn text(s: impl Into<String>) -> Arg {
+    Arg::Text(s.into())
+}
+
+/// Shorthand for a numeric argument.
+#[must_use]
+pub fn num(n: impl TryInto<i64>) -> Arg {
+    Arg::Num(n.try_into().unwrap_or(i64::MAX))
+}

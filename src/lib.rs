@@ -1,0 +1,31 @@
+//! # kokoon
+//!
+//! A Telegram bot that gathers demand for peer-support groups and calls a group together once
+//! enough families want it.
+//!
+//! # Layout
+//!
+//! - [`domain`]: the words kokoon thinks in (users, groups, areas, registrations, demand) and
+//!   their rules. Pure.
+//! - [`config`]: the typed, validated TOML configuration; every error names file, line and place.
+//! - [`flow`]: the conversation engine. [`flow::step`] takes the user's state and one input and
+//!   returns the new state, the replies (message ids with arguments, never text) and the effects
+//!   to store. Pure: no Telegram, no sled, no clock.
+//! - [`i18n`]: the Fluent bundles (fi, sv, en) that render replies to HTML or plain text.
+//! - [`store`]: the one owner of sled. Commits a step's state, effects and update id in one
+//!   transaction and flushes before anything is sent.
+//! - [`app`]: the glue both front ends share: load, step, commit, hand back replies.
+//! - [`telegram`]: the Telegram adapter: our own long-polling loop (an update is confirmed only
+//!   after its effects are durable), update → input, reply → message.
+//! - [`console`]: a terminal chat on the same engine and store, for trying kokoon with no token.
+//! - [`clock`]: injected time, so tests never sleep.
+
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod console;
+pub mod domain;
+pub mod flow;
+pub mod i18n;
+pub mod store;
+pub mod telegram;

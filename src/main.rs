@@ -1,0 +1,177 @@
+//! The `kokoon` command: parse the command line, load the config, open the store, and run the
+//! chosen front end. Everything else lives in the library.
+
+use clap::{Parser, Subcommand};
+use kokoon::app::App;
+use kokoon::clock::SystemClock;
+use kokoon::config::Config;
+use kokoon::console::{self, ConsoleUser};
+use kokoon::domain::UserId;
+use kokoon::i18n::I18n;
+use kokoon::store::Store;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// sled's page cache: enough for the working set, small enough to keep memory modest.
+const CACHE_BYTES: u64 = 16 * 1024 * 1024;
+
+#[derive(Parser)]
+#[command(
+    name = "kokoon",
+    version,
+    about = "A Telegram bot that gathers demand for peer-support groups"
+)]
+struct Cli {
+    /// The config file.
+    #[arg(
+        long,
+        global = true,
+        env = "KOKOON_CONFIG",
+        default_value = "config/kokoon.toml"
+    )]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the Telegram bot (long polling). The token comes from TELOXIDE_TOKEN.
+    Run {
+        /// Where the data lives (one process per directory).
+        #[arg(long, env = "KOKOON_DATA", default_value = "kokoon-data")]
+        data: PathBuf,
+        /// A local Bot API server's URL instead of api.telegram.org.
+        #[arg(long, env = "TELOXIDE_API_URL")]
+        api_url: Option<String>,
+    },
+    /// Chat with kokoon in the terminal: no token, no network.
+    Console {
+        /// Where the console's data lives; separate from the bot's by default.
+        #[arg(long, default_value = "kokoon-console-data")]
+        data: PathBuf,
+        /// The Telegram user id to act as (e.g. a coordinator's, to see what they see).
+        #[arg(long = "as", default_value_t = 1)]
+        as_user: u64,
+        /// The Telegram language to start in (fi, sv or en).
+        #[arg(long, default_value = "fi")]
+        lang: String,
+    },
+    /// Validate a config file and report every problem with its place.
+    CheckConfig {
+        /// The file to check (defaults to --config).
+        path: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kokoon: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Cmd::CheckConfig { path } => {
+            let path = path.unwrap_or(cli.config);
+            let config = load_config(&path)?;
+            println!(
+                "{}: ok — {} groups, {} areas, {} time slots, {} coordinators",
+                path.display(),
+                config.groups.len(),
+                config.areas.len(),
+                config.times.len(),
+                config.coordinators.len()
+            );
+            Ok(())
+        }
+        Cmd::Run { data, api_url } => {
+            let app = build_app(&cli.config, &data)?;
+            let token = std::env::var("TELOXIDE_TOKEN")
+                .map_err(|_| "TELOXIDE_TOKEN is not set: put the bot token from @BotFather there (or try `kokoon console`)".to_owned())?;
+            let mut bot = teloxide::Bot::new(token);
+            if let Some(url) = api_url {
+                let url = url
+                    .parse()
+                    .map_err(|e| format!("--api-url {url:?} is not a URL: {e}"))?;
+                bot = bot.set_api_url(url);
+            }
+            runtime()?.block_on(async move {
+                kokoon::telegram::run(app, bot, shutdown_signal())
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+        }
+        Cmd::Console {
+            data,
+            as_user,
+            lang,
+        } => {
+            let app = build_app(&cli.config, &data)?;
+            let user = ConsoleUser {
+                id: UserId(as_user),
+                language_code: Some(lang),
+            };
+            runtime()?.block_on(async move {
+                let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+                let result = console::run(&app, &user, stdin, tokio::io::stdout()).await;
+                let flushed = app.store.flush().await;
+                result.map_err(|e| e.to_string())?;
+                flushed.map_err(|e| e.to_string())
+            })
+        }
+    }
+}
+
+fn load_config(path: &Path) -> Result<Config, String> {
+    Config::load(path).map_err(|e| format!("the config has errors:\n{e}"))
+}
+
+fn build_app(config: &Path, data: &Path) -> Result<App, String> {
+    let config = load_config(config)?;
+    let i18n = I18n::new().map_err(|e| e.to_string())?;
+    let store = Store::open(data, CACHE_BYTES).map_err(|e| e.to_string())?;
+    Ok(App {
+        config: Arc::new(config),
+        store,
+        i18n: Arc::new(i18n),
+        clock: Arc::new(SystemClock),
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (what systemd sends).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

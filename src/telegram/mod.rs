@@ -1,0 +1,282 @@
+//! The Telegram adapter: our own long-polling loop, update → [`Input`], reply → message.
+//!
+//! Why not teloxide's dispatcher: its polling listener confirms updates (the next `getUpdates`
+//! offset) before the handlers have finished, so a crash would lose updates in flight. Here the
+//! offset moves past an update only after its effects are flushed to disk and its replies sent;
+//! a redelivered update is recognised by its id and changes nothing.
+
+mod send;
+
+pub use send::{split_text, MAX_TEXT};
+
+use crate::app::App;
+use crate::domain::{Lang, UserId};
+use crate::flow::{Command, Input, Person};
+use crate::i18n::{Markup, Msg};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::time::Duration;
+use teloxide::payloads::{GetUpdatesSetters, SetMyCommandsSetters};
+use teloxide::prelude::*;
+use teloxide::types::{AllowedUpdate, BotCommand, ChatKind, MessageId, Update, UpdateKind};
+use teloxide::RequestError;
+
+/// Seconds a `getUpdates` long poll waits; below the HTTP client's 17-second timeout.
+const POLL_TIMEOUT_SECS: u32 = 10;
+
+/// Errors that stop the adapter from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum TelegramError {
+    /// `getMe` failed: a wrong token or an unreachable API.
+    #[error("cannot reach the Telegram Bot API or the token is wrong: {0}")]
+    Start(RequestError),
+}
+
+/// One update turned into something the app understands.
+struct Incoming {
+    update_id: u32,
+    person: Person,
+    telegram_lang: Option<String>,
+    input: Input,
+    /// The message whose button was pressed, for replies that edit it in place.
+    origin: Option<MessageId>,
+    /// The callback query to answer, if the input came from a button.
+    callback_id: Option<String>,
+}
+
+/// Runs the bot until `shutdown` resolves. Updates being handled when it does are finished and
+/// flushed before this returns.
+pub async fn run(
+    app: App,
+    bot: Bot,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), TelegramError> {
+    let me = bot.get_me().await.map_err(TelegramError::Start)?;
+    let username = me.username.clone().unwrap_or_default();
+    if !username.eq_ignore_ascii_case(&app.config.bot_username) {
+        log::warn!(
+            "telegram::run: the bot is @{username} but config bot.username is {}: deep links in posters will point elsewhere",
+            app.config.bot_username
+        );
+    }
+    if let Err(e) = bot.delete_webhook().await {
+        log::warn!("telegram::run: deleteWebhook failed: {e}");
+    }
+    register_commands(&app, &bot).await;
+    log::info!("telegram::run: polling as @{username}");
+
+    tokio::pin!(shutdown);
+    let mut offset: i32 = 0;
+    let mut backoff = Duration::from_millis(250);
+    loop {
+        let request = bot
+            .get_updates()
+            .offset(offset)
+            .timeout(POLL_TIMEOUT_SECS)
+            .allowed_updates(vec![
+                AllowedUpdate::Message,
+                AllowedUpdate::CallbackQuery,
+                AllowedUpdate::MyChatMember,
+            ])
+            .send();
+        let updates = tokio::select! {
+            () = &mut shutdown => break,
+            r = request => r,
+        };
+        let updates = match updates {
+            Ok(u) => {
+                backoff = Duration::from_millis(250);
+                u
+            }
+            Err(RequestError::RetryAfter(s)) => {
+                tokio::time::sleep(s.duration()).await;
+                continue;
+            }
+            Err(e) => {
+                log::warn!("telegram::run: getUpdates failed, retrying in {backoff:?}: {e}");
+                tokio::select! {
+                    () = &mut shutdown => break,
+                    () = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+                continue;
+            }
+        };
+        let Some(last) = updates.last() else { continue };
+        let next = i32::try_from(last.id.0)
+            .unwrap_or(i32::MAX)
+            .saturating_add(1);
+        handle_batch(&app, &bot, updates).await;
+        // Only now, with every update of the batch durable, may the next poll confirm them.
+        offset = next;
+    }
+    log::info!("telegram::run: shutting down");
+    if let Err(e) = app.store.flush().await {
+        log::error!("telegram::run: final flush failed: {e}");
+    }
+    Ok(())
+}
+
+/// Handles a batch: each user's updates in order, different users concurrently.
+async fn handle_batch(app: &App, bot: &Bot, updates: Vec<Update>) {
+    let mut per_chat: BTreeMap<u64, Vec<Update>> = BTreeMap::new();
+    let mut other = Vec::new();
+    for u in updates {
+        match u.from().map(|f| f.id.0) {
+            Some(id) => per_chat.entry(id).or_default().push(u),
+            None => other.push(u),
+        }
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for (_, list) in per_chat {
+        let (app, bot) = (app.clone(), bot.clone());
+        tasks.spawn(async move {
+            for u in list {
+                handle_update(&app, &bot, u).await;
+            }
+        });
+    }
+    for u in other {
+        handle_update(app, bot, u).await;
+    }
+    while let Some(r) = tasks.join_next().await {
+        if let Err(e) = r {
+            log::error!("telegram::handle_batch: a handler task failed: {e}");
+        }
+    }
+}
+
+async fn handle_update(app: &App, bot: &Bot, update: Update) {
+    let Some(incoming) = incoming(app, bot, &update).await else {
+        return;
+    };
+    if let Some(id) = &incoming.callback_id {
+        // "query is too old" after a restart is expected: the press is still handled.
+        if let Err(e) = bot
+            .answer_callback_query(teloxide::types::CallbackQueryId(id.clone()))
+            .await
+        {
+            log::debug!("telegram: answerCallbackQuery: {e}");
+        }
+    }
+    let chat = ChatId(i64::try_from(incoming.person.user.0).unwrap_or(i64::MAX));
+    let handled = app
+        .handle(
+            Some(incoming.update_id),
+            &incoming.person,
+            incoming.telegram_lang.as_deref(),
+            incoming.input,
+        )
+        .await;
+    match handled {
+        Ok(h) => {
+            for reply in &h.replies {
+                let rendered = app.i18n.render(h.lang, reply, Markup::Html);
+                send::deliver(bot, chat, &rendered, incoming.origin).await;
+            }
+        }
+        Err(e) => {
+            log::error!("telegram: update {} not stored: {e}", update.id.0);
+            let lang = Lang::from_telegram(incoming.telegram_lang.as_deref());
+            let text = app.i18n.text(lang, Msg::SomethingWrong, &[], Markup::Html);
+            send::send_text(bot, chat, &text).await;
+        }
+    }
+}
+
+/// Turns an update into input, or handles it here when it is not a conversation step.
+async fn incoming(app: &App, bot: &Bot, update: &Update) -> Option<Incoming> {
+    let update_id = update.id.0;
+    match &update.kind {
+        UpdateKind::Message(m) => {
+            if !m.chat.is_private() {
+                return None; // kokoon talks in private chats only; see MyChatMember below
+            }
+            let from = m.from.as_ref()?;
+            let input = match m.text() {
+                Some(t) => Input::from_text(t),
+                None => Input::Unsupported,
+            };
+            Some(Incoming {
+                update_id,
+                person: person(from),
+                telegram_lang: from.language_code.clone(),
+                input,
+                origin: None,
+                callback_id: None,
+            })
+        }
+        UpdateKind::CallbackQuery(q) => {
+            let origin = q
+                .message
+                .as_ref()
+                .filter(|m| m.chat().is_private())
+                .map(|m| m.id());
+            Some(Incoming {
+                update_id,
+                person: person(&q.from),
+                telegram_lang: q.from.language_code.clone(),
+                input: Input::Button(q.data.clone().unwrap_or_default()),
+                origin,
+                callback_id: Some(q.id.0.clone()),
+            })
+        }
+        UpdateKind::MyChatMember(m) => {
+            let joined = !m.old_chat_member.is_present() && m.new_chat_member.is_present();
+            if joined && matches!(m.chat.kind, ChatKind::Public(_)) {
+                // Added to a group: say once, briefly, to write privately. Nothing is stored.
+                let lang = Lang::from_telegram(m.from.language_code.as_deref());
+                let text = app.i18n.text(lang, Msg::GroupChatOnly, &[], Markup::Html);
+                send::send_text(bot, m.chat.id, &text).await;
+            } else if m.chat.is_private() && m.new_chat_member.is_banned() {
+                log::info!("telegram: a user blocked the bot");
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+fn person(u: &teloxide::types::User) -> Person {
+    let name = match &u.last_name {
+        Some(last) => format!("{} {last}", u.first_name),
+        None => u.first_name.clone(),
+    };
+    Person {
+        user: UserId(u.id.0),
+        name,
+        username: u.username.clone(),
+    }
+}
+
+/// Registers the command list in each language, and Finnish as the default for the rest.
+async fn register_commands(app: &App, bot: &Bot) {
+    let commands = |lang: Lang| -> Vec<BotCommand> {
+        let desc = |m: Msg| app.i18n.text(lang, m, &[], Markup::Plain);
+        let mut list = vec![BotCommand::new("start", desc(Msg::CmdStart))];
+        list.extend(Command::ALL.iter().map(|c| {
+            let m = match c {
+                Command::Mine => Msg::CmdMine,
+                Command::Lang => Msg::CmdLang,
+                Command::Cancel => Msg::CmdCancel,
+                Command::Privacy => Msg::CmdPrivacy,
+                Command::Forget => Msg::CmdForget,
+                Command::Help => Msg::CmdHelp,
+            };
+            BotCommand::new(c.name(), desc(m))
+        }));
+        list
+    };
+    if let Err(e) = bot.set_my_commands(commands(Lang::Fi)).await {
+        log::warn!("telegram: setMyCommands (default) failed: {e}");
+    }
+    for lang in Lang::ALL {
+        if let Err(e) = bot
+            .set_my_commands(commands(lang))
+            .language_code(lang.code())
+            .await
+        {
+            log::warn!("telegram: setMyCommands ({}) failed: {e}", lang.code());
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Sending rendered replies: splitting long texts, editing in place, and coping with Telegram's
+//! answers (429 retry-after, "message is not modified", a message too old to edit).
+
+use crate::i18n::Rendered;
+use std::time::Duration;
+use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters};
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, MessageId, ParseMode};
+use teloxide::{ApiError, RequestError};
+
+/// Telegram's limit on a message's text, in UTF-16 code units after entity parsing.
+pub const MAX_TEXT: usize = 4096;
+
+/// How often a send is retried after a 429 or a network error before it is given up.
+const MAX_TRIES: u32 = 5;
+
+/// Sends (or edits) one rendered reply. Failures are logged, never raised: the user's data is
+/// already stored, and a message that cannot be delivered must not stop the others.
+pub async fn deliver(bot: &Bot, chat: ChatId, r: &Rendered, origin: Option<MessageId>) {
+    let markup = keyboard(r);
+    if let (true, Some(mid)) = (r.edit, origin) {
+        if r.text.encode_utf16().count() <= MAX_TEXT {
+            let result = retry(|| {
+                let mut req = bot
+                    .edit_message_text(chat, mid, r.text.clone())
+                    .parse_mode(ParseMode::Html);
+                if let Some(m) = &markup {
+                    req = req.reply_markup(m.clone());
+                }
+                req.send()
+            })
+            .await;
+            match result {
+                Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => return,
+                Err(e) => log::debug!("telegram::send: edit failed, sending anew: {e}"),
+            }
+        }
+    }
+    let parts = split_text(&r.text, MAX_TEXT);
+    let last = parts.len().saturating_sub(1);
+    for (i, part) in parts.into_iter().enumerate() {
+        let result = retry(|| {
+            let mut req = bot
+                .send_message(chat, part.clone())
+                .parse_mode(ParseMode::Html);
+            if i == last {
+                if let Some(m) = &markup {
+                    req = req.reply_markup(m.clone());
+                }
+            }
+            req.send()
+        })
+        .await;
+        if let Err(e) = result {
+            log::warn!("telegram::send: sendMessage failed: {e}");
+            return;
+        }
+    }
+}
+
+/// Sends a plain HTML text without buttons.
+pub async fn send_text(bot: &Bot, chat: ChatId, text: &str) {
+    let result = retry(|| {
+        bot.send_message(chat, text.to_owned())
+            .parse_mode(ParseMode::Html)
+            .send()
+    })
+    .await;
+    if let Err(e) = result {
+        log::warn!("telegram::send: sendMessage failed: {e}");
+    }
+}
+
+fn keyboard(r: &Rendered) -> Option<InlineKeyboardMarkup> {
+    (!r.buttons.is_empty()).then(|| {
+        InlineKeyboardMarkup::new(r.buttons.iter().map(|row| {
+            row.iter()
+                .map(|b| InlineKeyboardButton::callback(b.label.clone(), b.data.clone()))
+                .collect::<Vec<_>>()
+        }))
+    })
+}
+
+/// Retries a request after 429 (waiting as told) and after network errors (with backoff).
+async fn retry<F, Fut, T>(mut f: F) -> Result<T, RequestError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, RequestError>>,
+{
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match f().await {
+            Err(RequestError::RetryAfter(s)) if tries < MAX_TRIES => {
+                tokio::time::sleep(s.duration()).await;
+            }
+            Err(RequestError::Network(e)) if tries < MAX_TRIES => {
+                log::debug!("telegram::send: network error, retrying: {e}");
+                tokio::time::sleep(Duration::from_millis(200 * u64::from(tries))).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Splits a text into parts of at most `limit` UTF-16 units, at paragraph breaks where possible,
+/// then at line breaks, and only as a last resort inside a line. The locales keep every tag
+/// within one line, so splitting at line breaks never cuts an HTML tag in two.
+#[must_use]
+pub fn split_text(text: &str, limit: usize) -> Vec<String> {
+    let len = |s: &str| s.encode_utf16().count();
+    if len(text) <= limit {
+        return vec![text.to_owned()];
+    }
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    for line in text.split('\n') {
+        let extra = if current.is_empty() { 0 } else { 1 };
+        if len(&current) + extra + len(line) <= limit {
+            if extra == 1 {
+                current.push('\n');
+            }
+            current.push_str(line);
+            continue;
+        }
+        if !current.trim().is_empty() {
+            parts.push(std::mem::take(&mut current));
+        }
+        current.clear();
+        if len(line) <= limit {
+            current.push_str(line);
+        } else {
+            // One line longer than a message: cut it at character boundaries.
+            let mut chunk = String::new();
+            for c in line.chars() {
+                if len(&chunk) + c.len_utf16() > limit {
+                    parts.push(std::mem::take(&mut chunk));
+                }
+                chunk.push(c);
+            }
+            current = chunk;
+        }
+    }
+    if !current.trim().is_empty() {
+        parts.push(current);
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_text;
+
+    #[test]
+    fn splits_at_lines_within_limit() {
+        let text = (0..100)
+            .map(|i| format!("line {i} ÄÖ 😀"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let parts = split_text(&text, 100);
+        assert!(parts.len() > 1);
+        for p in &parts {
+            assert!(p.encode_utf16().count() <= 100, "{p}");
+        }
+        assert_eq!(parts.join("\n"), text);
+    }
+
+    #[test]
+    fn cuts_an_overlong_line() {
+        let text = "x".repeat(250);
+        let parts = split_text(&text, 100);
+        assert_eq!(
+            parts.iter().map(String::len).collect::<Vec<_>>(),
+            vec![100, 100, 50]
+        );
+    }
+
+    #[test]
+    fn short_text_is_one_part() {
+        assert_eq!(split_text("hei", 4096), vec!["hei".to_string()]);
+    }
+}
