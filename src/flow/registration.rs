@@ -129,17 +129,17 @@ impl<'a> Engine<'a> {
             return self.group_gone();
         };
         match d.step {
-            Step::Ages | Step::MoreChildren if short => match parse_age(t) {
+            Step::Ages | Step::MoreChildren => match parse_age(t).filter(|_| short) {
                 Some(age) => self.add_age(d, group, age),
                 None => self.hint(State::Registering(d), Msg::HintAge),
             },
-            Step::Area if short => {
+            Step::Area => {
+                let typed = t.to_lowercase();
                 let found = group.areas.iter().find(|id| {
-                    self.ctx.config.area(id).is_some_and(|a| {
-                        a.name.all().any(|n| {
-                            n.eq_ignore_ascii_case(t) || n.to_lowercase() == t.to_lowercase()
-                        })
-                    })
+                    self.ctx
+                        .config
+                        .area(id)
+                        .is_some_and(|a| a.name.all().any(|n| n.to_lowercase() == typed))
                 });
                 match found {
                     Some(area) => {

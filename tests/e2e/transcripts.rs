@@ -1,0 +1,708 @@
+//! Conversations with the engine and store, read as transcripts: `says` is what the parent types,
+//! `taps` a button they press, `shows` what kokoon must answer.
+
+use crate::chat::{app, Chat};
+use kokoon::domain::{GroupId, UserId};
+
+fn group(id: &str) -> GroupId {
+    GroupId::parse(id).expect("group id")
+}
+
+#[tokio::test]
+async fn full_registration_in_finnish() {
+    let (app, _dir) = app();
+    let mut parent = Chat::new(&app, 1001, "fi");
+    parent
+        .says("/start")
+        .await
+        .shows("Hei! Olen kokoon")
+        .shows("Mistä ryhmästä olet kiinnostunut?")
+        .offers("Tilli Toukka");
+    parent
+        .taps("Tilli Toukka")
+        .await
+        .shows("Vertaisryhmä 4–6-vuotiaille")
+        .shows("Minkä ikäinen lapsesi on?");
+    parent
+        .taps("5")
+        .await
+        .shows("Lisätty: 5 v. Tuleeko ryhmään toinenkin lapsi?");
+    parent
+        .taps("Lisää lapsi")
+        .await
+        .shows("Minkä ikäinen seuraava lapsi on?");
+    parent.says("4 vuotta").await.shows("Lisätty: 5, 4 v");
+    parent
+        .taps("Ei muita, jatketaan")
+        .await
+        .shows("Millä alueella voisitte osallistua?")
+        .offers("Hyvinkää")
+        .offers("Järvenpää");
+    parent
+        .taps("Hyvinkää")
+        .await
+        .shows("Millä kielellä ryhmän pitäisi toimia?");
+    parent
+        .taps("suomi")
+        .await
+        .shows("Mitkä ajat sopivat teille?");
+    parent
+        .taps("Arki-iltaisin")
+        .await
+        .in_place()
+        .offers("✓ Arki-iltaisin");
+    parent
+        .taps("Arkiaamupäivisin")
+        .await
+        .in_place()
+        .offers("✓ Arkiaamupäivisin")
+        .offers("✓ Arki-iltaisin");
+    parent
+        .taps("Valmis")
+        .await
+        .shows("Ennen tallennusta")
+        .shows("lasten iät");
+    parent
+        .taps("Hyväksyn tallennuksen")
+        .await
+        .shows("Saako koordinaattori nähdä");
+    parent
+        .taps("Kyllä, saa nähdä")
+        .await
+        .shows("Lasten iät: 5, 4 v")
+        .shows("Alue: Hyvinkää")
+        .shows("Ryhmän kieli: suomi")
+        .shows("Sopivat ajat: Arkiaamupäivisin, Arki-iltaisin")
+        .shows("Nimesi näytetään koordinaattorille.");
+    parent
+        .taps("Vahvista")
+        .await
+        .shows("Kiitos! Ilmoittautumisesi ryhmään Tilli Toukka on tallennettu.")
+        .shows("Alueella Hyvinkää on nyt 2/5 lasta.");
+
+    let regs = app.store.registrations_of(UserId(1001)).expect("store");
+    assert_eq!(regs.len(), 1);
+    assert_eq!(regs[0].children, vec![5, 4]);
+    assert_eq!(
+        regs[0].contact.as_ref().map(|c| c.name.as_str()),
+        Some("Parent 1001")
+    );
+}
+
+#[tokio::test]
+async fn full_registration_in_swedish() {
+    let (app, _dir) = app();
+    let mut parent = Chat::new(&app, 1002, "sv-FI");
+    parent
+        .says("/start")
+        .await
+        .shows("Hej! Jag är kokoon")
+        .shows("Vilken grupp är du intresserad av?");
+    parent
+        .taps("Tilli Toukka")
+        .await
+        .shows("Hur gammalt är ditt barn?");
+    parent.says("6").await.shows("Tillagt: 6 år.");
+    parent
+        .taps("Inga fler, fortsätt")
+        .await
+        .shows("I vilket område kunde ni delta?")
+        .offers("Hyvinge")
+        .offers("Borgå");
+    parent
+        .taps("Hyvinge")
+        .await
+        .shows("På vilket språk borde gruppen vara?");
+    parent.taps("svenska").await.shows("Vilka tider passar er?");
+    parent.taps("Vardagar eftermiddag").await.in_place();
+    parent.taps("Klar").await.shows("Innan vi sparar");
+    parent
+        .taps("Jag godkänner")
+        .await
+        .shows("Får koordinatorn se ditt namn");
+    parent
+        .taps("Nej tack")
+        .await
+        .shows("Barnets ålder: 6 år")
+        .shows("Område: Hyvinge")
+        .shows("Gruppens språk: svenska")
+        .shows("Ditt namn visas inte för koordinatorn.");
+    parent
+        .taps("Bekräfta")
+        .await
+        .shows("Tack! Din anmälan till Tilli Toukka är sparad.")
+        .shows("I området Hyvinge finns nu 1/5 barn.");
+    let regs = app.store.registrations_of(UserId(1002)).expect("store");
+    assert_eq!(regs[0].contact, None, "no consent to share: no name stored");
+}
+
+#[tokio::test]
+async fn full_registration_in_english_for_an_adults_group_skips_child_questions() {
+    let (app, _dir) = app();
+    let mut parent = Chat::new(&app, 1003, "en");
+    parent.says("/start").await.shows("Hi! I'm kokoon");
+    parent
+        .taps("Facing separation evening")
+        .await
+        .shows("information evening")
+        .shows("In which area could you attend?")
+        .hides("How old");
+    parent
+        .says("järvenpää")
+        .await
+        .shows("Which language should the group run in?");
+    parent.taps("Finnish").await.shows("Which times suit you?");
+    parent.taps("Weekday evenings").await.in_place();
+    parent
+        .taps("Done")
+        .await
+        .shows("Before we save")
+        .hides("children's ages");
+    parent
+        .taps("I agree")
+        .await
+        .shows("May the coordinator see");
+    parent
+        .taps("No, thanks")
+        .await
+        .shows("Area: Järvenpää")
+        .hides("Child");
+    parent
+        .taps("Confirm")
+        .await
+        .shows("Your registration for Facing separation evening is saved.")
+        .shows("In Järvenpää there are now 1 of 6 participants.");
+}
+
+#[tokio::test]
+async fn a_child_outside_the_age_range_gets_a_kind_explanation_and_groups_that_fit() {
+    let (app, _dir) = app();
+    let mut parent = Chat::new(&app, 1004, "fi");
+    parent.says("/start").await;
+    parent.taps("Tilli Toukka").await;
+    parent
+        .says("8")
+        .await
+        .shows("Tilli Toukka on 4–6-vuotiaille lapsille, joten 8-vuotias ei valitettavasti voi osallistua")
+        .shows("Nämä ryhmät sopivat")
+        .offers("Eroperheiden koululaisten ryhmä")
+        .shows("Minkä ikäinen lapsesi on?");
+    parent
+        .taps("Eroperheiden koululaisten ryhmä")
+        .await
+        .shows("7–10-vuotiaille")
+        .shows("Minkä ikäinen lapsesi on?");
+    parent.says("8").await.shows("Lisätty: 8 v");
+
+    let mut other = Chat::new(&app, 1005, "en");
+    other.says("/start").await;
+    other.taps("Tilli Toukka").await;
+    other
+        .says("15")
+        .await
+        .shows("a 15-year-old can't join this group")
+        .shows("Right now there is no group for that age")
+        .shows("040 123 4567");
+}
+
+#[tokio::test]
+async fn change_before_confirm_returns_to_the_summary() {
+    let (app, _dir) = app();
+    let mut parent = Chat::new(&app, 1006, "en");
+    register_tilli(&mut parent, "5", "Hyvinkää").await;
+    parent
+        .taps("Change")
+        .await
+        .shows("What would you like to change?")
+        .offers("Children's ages");
+    parent
+        .taps("Area")
+        .await
+        .shows("In which area could you attend?");
+    parent
+        .taps("Tuusula")
+        .await
+        .shows("Area: Tuusula")
+        .offers("Confirm");
+    parent.taps("Change").await;
+    parent
+        .taps("Children's ages")
+        .await
+        .shows("How old is your child?");
+    parent.taps("6").await.shows("Added: 6 years");
+    parent
+        .taps("No more, continue")
+        .await
+        .shows("Child's age: 6")
+        .shows("Area: Tuusula");
+    parent.taps("Change").await;
+    parent.taps("Times").await.offers("✓ Weekday mornings");
+    parent
+        .taps("Weekday evenings")
+        .await
+        .offers("✓ Weekday evenings");
+    parent
+        .taps("Done")
+        .await
+        .shows("Times that suit: Weekday mornings, Weekday evenings");
+    parent
+        .taps("Confirm")
+        .await
+        .shows("In Tuusula there are now 1 of 5 children.");
+    let regs = app.store.registrations_of(UserId(1006)).expect("store");
+    assert_eq!(regs.len(), 1);
+    assert_eq!(regs[0].area.as_str(), "tuusula");
+    assert_eq!(regs[0].children, vec![6]);
+}
+
+#[tokio::test]
+async fn registering_again_updates_the_one_registration() {
+    let (app, _dir) = app();
+    let mut parent = Chat::new(&app, 1007, "fi");
+    register_tilli(&mut parent, "5", "Hyvinkää").await;
+    parent
+        .taps("Vahvista")
+        .await
+        .shows("on tallennettu")
+        .shows("1/5 lasta");
+    parent
+        .says("/start tilli-toukka")
+        .await
+        .shows("Olet jo ilmoittautunut ryhmään Tilli Toukka")
+        .shows("Lapsen ikä: 5 v");
+    parent
+        .taps("Vahvista")
+        .await
+        .shows("on päivitetty")
+        .shows("1/5 lasta");
+    let regs = app.store.registrations_of(UserId(1007)).expect("store");
+    assert_eq!(regs.len(), 1);
+    let demand = app
+        .store
+        .demand_of(&group("tilli-toukka"), &regs[0].area)
+        .expect("store");
+    assert_eq!((demand.families, demand.participants), (1, 1));
+}
+
+#[tokio::test]
+async fn withdraw_from_mine() {
+    let (app, _dir) = app();
+    let mut parent = Chat::new(&app, 1008, "sv");
+    register_tilli(&mut parent, "4", "Hyvinge").await;
+    parent.taps("Bekräfta").await;
+    parent
+        .says("/mine")
+        .await
+        .shows("Du har en anmälan:")
+        .shows("Tilli Toukka")
+        .offers("Återkalla anmälan");
+    parent
+        .taps("Återkalla anmälan")
+        .await
+        .shows("Vill du återkalla din anmälan till Tilli Toukka?");
+    parent.taps("Nej, behåll").await.shows("ingenting ändrades");
+    assert_eq!(
+        app.store
+            .registrations_of(UserId(1008))
+            .expect("store")
+            .len(),
+        1
+    );
+    parent.says("/mine").await;
+    parent.taps("Återkalla anmälan").await;
+    parent
+        .taps("Ja, återkalla")
+        .await
+        .shows("Din anmälan till Tilli Toukka är återkallad.");
+    assert!(app
+        .store
+        .registrations_of(UserId(1008))
+        .expect("store")
+        .is_empty());
+    parent
+        .says("/mine")
+        .await
+        .shows("Du har inga anmälningar.")
+        .offers("Tilli Toukka");
+    // The old withdraw button after withdrawal: a friendly hint, nothing breaks.
+    parent
+        .presses_raw("1:my:tilli-toukka")
+        .await
+        .shows("Den knappen är från ett gammalt meddelande.");
+}
+
+#[tokio::test]
+async fn forget_deletes_everything_after_one_confirmation() {
+    let (app, _dir) = app();
+    let mut parent = Chat::new(&app, 1009, "en");
+    parent
+        .says("/lang")
+        .await
+        .offers("Suomi")
+        .offers("Svenska")
+        .offers("English");
+    parent
+        .taps("English")
+        .await
+        .shows("I'll speak English now.");
+    register_tilli(&mut parent, "5", "Hyvinkää").await;
+    parent.taps("Confirm").await;
+    parent
+        .says("/forget")
+        .await
+        .shows("Delete all your data?")
+        .offers("Yes, delete everything");
+    parent
+        .taps("No, keep it")
+        .await
+        .shows("nothing was changed");
+    assert_eq!(
+        app.store
+            .registrations_of(UserId(1009))
+            .expect("store")
+            .len(),
+        1
+    );
+    parent.says("/forget").await;
+    parent
+        .taps("Yes, delete everything")
+        .await
+        .shows("All your data has been deleted.");
+    assert!(app
+        .store
+        .registrations_of(UserId(1009))
+        .expect("store")
+        .is_empty());
+    let id = 1009u64.to_be_bytes();
+    for (tree, k, v) in app.store.dump().expect("dump") {
+        assert!(!k.windows(8).any(|w| w == id), "user key left in {tree}");
+        assert!(
+            !String::from_utf8_lossy(&v).contains("1009"),
+            "user id left in {tree}"
+        );
+    }
+    // A stale confirmation button does nothing.
+    parent
+        .presses_raw("1:f:y")
+        .await
+        .shows("That button is from an old message.");
+}
+
+#[tokio::test]
+async fn cancel_half_way_keeps_nothing() {
+    let (app, _dir) = app();
+    let mut parent = Chat::new(&app, 1010, "fi");
+    parent.says("/start").await;
+    parent.taps("Tilli Toukka").await;
+    parent.taps("5").await;
+    parent.taps("Ei muita, jatketaan").await;
+    parent
+        .says("/cancel")
+        .await
+        .shows("Ilmoittautuminen keskeytettiin. Mitään ei tallennettu.");
+    assert!(app
+        .store
+        .registrations_of(UserId(1010))
+        .expect("store")
+        .is_empty());
+    parent
+        .says("/cancel")
+        .await
+        .shows("Ei ole mitään keskeytettävää.");
+    parent
+        .says("5")
+        .await
+        .shows("Valitse vaihtoehto")
+        .offers("Tilli Toukka");
+}
+
+#[tokio::test]
+async fn bad_input_at_every_step_gets_a_hint_and_the_question_again() {
+    let (app, _dir) = app();
+    let mut parent = Chat::new(&app, 1011, "fi");
+    let essay = "pitkä teksti ".repeat(800);
+    parent
+        .says("hei")
+        .await
+        .shows("Valitse vaihtoehto")
+        .shows("Mistä ryhmästä");
+    parent
+        .sends_sticker()
+        .await
+        .shows("Ymmärrän vain tekstiä ja painikkeita.")
+        .shows("Mistä ryhmästä");
+    parent
+        .says("/tuntematon")
+        .await
+        .shows("En tunne tuota komentoa.");
+    parent.taps("Tilli Toukka").await;
+    // Ages
+    parent
+        .says("viisi")
+        .await
+        .shows("Kirjoita ikä numerona")
+        .shows("Minkä ikäinen lapsesi on?");
+    parent.says(&essay).await.shows("Kirjoita ikä numerona");
+    parent
+        .sends_sticker()
+        .await
+        .shows("Ymmärrän vain tekstiä")
+        .shows("Minkä ikäinen");
+    parent
+        .says("/tuntematon")
+        .await
+        .shows("En tunne tuota komentoa.")
+        .shows("Minkä ikäinen");
+    parent
+        .presses_raw("1:ar:hyvinkaa")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.")
+        .shows("Minkä ikäinen");
+    parent
+        .presses_raw("forged!!")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    parent
+        .presses_raw("1:a:99")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    parent.taps("5").await;
+    // More children
+    parent
+        .says("kyllä")
+        .await
+        .shows("Kirjoita ikä numerona")
+        .shows("Tuleeko ryhmään toinenkin lapsi?");
+    parent.taps("Ei muita, jatketaan").await;
+    // Area
+    parent
+        .says("Tampere")
+        .await
+        .shows("En löytänyt sen nimistä aluetta")
+        .shows("Millä alueella");
+    parent
+        .says(&essay)
+        .await
+        .shows("En löytänyt sen nimistä aluetta")
+        .shows("Millä alueella");
+    parent
+        .presses_raw("1:ar:tampere")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    parent.says("hyvinge").await.shows("Millä kielellä");
+    // Language
+    parent
+        .says("suomeksi")
+        .await
+        .shows("Valitse vaihtoehto")
+        .shows("Millä kielellä");
+    parent
+        .presses_raw("1:gl:en")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    parent.taps("suomi").await;
+    // Times
+    parent
+        .says("illat")
+        .await
+        .shows("Valitse vaihtoehto")
+        .shows("Mitkä ajat");
+    parent
+        .taps("Valmis")
+        .await
+        .shows("Valitse ainakin yksi aika.");
+    parent
+        .presses_raw("1:t:weekend")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    parent.taps("Arki-iltaisin").await;
+    parent.taps("Valmis").await;
+    // Consent
+    parent
+        .says("ok")
+        .await
+        .shows("Valitse vaihtoehto")
+        .shows("Ennen tallennusta");
+    parent.taps("Hyväksyn tallennuksen").await;
+    // Share
+    parent.sends_sticker().await.shows("Saako koordinaattori");
+    parent.taps("Ei, kiitos").await;
+    // Summary
+    parent
+        .says("vahvista")
+        .await
+        .shows("Valitse vaihtoehto")
+        .shows("Ryhmän kieli: suomi");
+    parent.presses_raw("1:ok").await.shows("on tallennettu");
+    assert_eq!(
+        app.store
+            .registrations_of(UserId(1011))
+            .expect("store")
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn refusing_consent_stores_nothing() {
+    let (app, _dir) = app();
+    let mut parent = Chat::new(&app, 1012, "en");
+    parent
+        .says("/start yhteinen-vanhemmuus")
+        .await
+        .shows("Hi! I'm kokoon")
+        .shows("Co-parenting peer group");
+    parent.taps("Hyvinkää").await;
+    parent.taps("English").await;
+    parent.taps("Weekends").await;
+    parent.taps("Done").await;
+    parent
+        .taps("I don't agree")
+        .await
+        .shows("nothing was saved");
+    assert!(app
+        .store
+        .registrations_of(UserId(1012))
+        .expect("store")
+        .is_empty());
+}
+
+#[tokio::test]
+async fn deep_links_jump_into_a_group_and_bad_payloads_get_the_welcome() {
+    let (app, _dir) = app();
+    let mut parent = Chat::new(&app, 1013, "fi");
+    parent
+        .says("/start tilli-toukka__pikkuveturi")
+        .await
+        .shows("Tässä voit ilmoittaa kiinnostuksesi")
+        .shows("Minkä ikäinen lapsesi on?");
+    for bad in [
+        "/start nope",
+        "/start Tilli",
+        "/start event-",
+        "/start a b c",
+        "/start ../../etc",
+        "/start tilli-toukka__",
+    ] {
+        parent
+            .says(bad)
+            .await
+            .shows("Mistä ryhmästä olet kiinnostunut?");
+    }
+    // The source from the link is kept on the registration.
+    parent.says("/start tilli-toukka__pikkuveturi").await;
+    parent.taps("6").await;
+    parent.taps("Ei muita, jatketaan").await;
+    parent.taps("Hyvinkää").await;
+    parent.taps("suomi").await;
+    parent.taps("Arki-iltaisin").await;
+    parent.taps("Valmis").await;
+    parent.taps("Hyväksyn tallennuksen").await;
+    parent.taps("Ei, kiitos").await;
+    parent.taps("Vahvista").await;
+    let regs = app.store.registrations_of(UserId(1013)).expect("store");
+    assert_eq!(
+        regs[0].source.as_ref().map(|s| s.as_str()),
+        Some("pikkuveturi")
+    );
+}
+
+#[tokio::test]
+async fn language_switch_is_kept_and_repeats_the_current_question() {
+    let (app, _dir) = app();
+    let mut parent = Chat::new(&app, 1014, "de");
+    parent.says("/start").await.shows("Mistä ryhmästä"); // unknown Telegram language: Finnish
+    parent.taps("Tilli Toukka").await;
+    parent
+        .says("/lang")
+        .await
+        .shows("Valitse kieli / Välj språk / Choose language");
+    parent
+        .taps("Svenska")
+        .await
+        .shows("Nu talar jag svenska.")
+        .shows("Hur gammalt är ditt barn?");
+    parent
+        .says("/help")
+        .await
+        .shows("Så här använder du kokoon")
+        .shows("Pikku-Veturi")
+        .shows("Hur gammalt");
+    parent
+        .says("/privacy")
+        .await
+        .shows("Dataskydd")
+        .shows("12 månader");
+    let mut same_person_later = Chat::new(&app, 1014, "fi");
+    same_person_later
+        .says("/start")
+        .await
+        .shows("Vilken grupp är du intresserad av?");
+}
+
+#[tokio::test]
+async fn every_parent_is_counted_towards_the_threshold() {
+    let (app, _dir) = app();
+    for (i, user) in (2001..2005).enumerate() {
+        let mut parent = Chat::new(&app, user, "fi");
+        register_tilli(&mut parent, "5", "Hyvinkää").await;
+        parent
+            .taps("Vahvista")
+            .await
+            .shows(&format!("on nyt {}/5 lasta", i + 1));
+    }
+    let mut fifth = Chat::new(&app, 2005, "fi");
+    register_tilli(&mut fifth, "4", "Hyvinkää").await;
+    fifth
+        .taps("Vahvista")
+        .await
+        .shows("on nyt tarpeeksi kiinnostuneita (5/5)");
+}
+
+/// Walks a parent through Tilli Toukka up to the summary (one child, weekday mornings).
+async fn register_tilli(parent: &mut Chat, age: &str, area: &str) {
+    parent.says("/start tilli-toukka").await;
+    parent.taps(age).await;
+    let said = parent.says("/help").await; // an aside mid-way repeats the question
+    let done = [
+        "Ei muita, jatketaan",
+        "Inga fler, fortsätt",
+        "No more, continue",
+    ];
+    let label = done
+        .iter()
+        .find(|l| said.buttons.iter().any(|b| b == *l))
+        .expect("the children question is repeated after /help");
+    parent.taps(label).await;
+    parent.taps(area).await;
+    let langs = ["suomi", "svenska", "Finnish"];
+    let said = parent.says("/mine").await;
+    let lang = langs
+        .iter()
+        .find(|l| said.buttons.iter().any(|b| b == *l))
+        .expect("the language question is repeated after /mine");
+    parent.taps(lang).await;
+    for (time, done) in [
+        ("Arkiaamupäivisin", "Valmis"),
+        ("Vardagar förmiddag", "Klar"),
+        ("Weekday mornings", "Done"),
+    ] {
+        if parent.has_button(time) {
+            parent.taps(time).await;
+            parent.taps(done).await;
+            break;
+        }
+    }
+    for consent in ["Hyväksyn tallennuksen", "Jag godkänner", "I agree"] {
+        if parent.has_button(consent) {
+            parent.taps(consent).await;
+            break;
+        }
+    }
+    for share in ["Kyllä, saa nähdä", "Ja, det får hen", "Yes, they may"] {
+        if parent.has_button(share) {
+            parent.taps(share).await;
+            break;
+        }
+    }
+}
