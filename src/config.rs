@@ -14,7 +14,7 @@ use std::path::Path;
 use toml::Spanned;
 
 /// A text given in every language kokoon speaks.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Localized {
     fi: String,
     sv: String,
@@ -181,7 +181,7 @@ impl Config {
                 file: file.to_owned(),
                 errors: vec![ConfigError {
                     line,
-                    place: String::new(),
+                    place: line.map(|l| key_on_line(text, l)).unwrap_or_default(),
                     what: e.message().trim().to_owned(),
                 }],
             }
@@ -240,6 +240,16 @@ impl fmt::Display for ConfigErrors {
     }
 }
 
+/// The key assigned on a line (`threshold = "five"` → `threshold`), to name the place of a
+/// parse error; empty when the line is not an assignment.
+fn key_on_line(text: &str, line: usize) -> String {
+    let l = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+    match l.split_once('=') {
+        Some((key, _)) if !key.trim().is_empty() && !key.contains('{') => key.trim().to_owned(),
+        _ => String::new(),
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset.min(text.len()))
         .map_or(1, |head| head.matches('\n').count() + 1)
@@ -250,9 +260,9 @@ fn line_of(text: &str, offset: usize) -> usize {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    bot: Option<RawBot>,
-    contact: Option<RawContact>,
-    privacy: Option<RawPrivacy>,
+    bot: Option<Spanned<RawBot>>,
+    contact: Option<Spanned<RawContact>>,
+    privacy: Option<Spanned<RawPrivacy>>,
     #[serde(default)]
     areas: Vec<Spanned<RawNamed>>,
     #[serde(default)]
@@ -351,8 +361,10 @@ impl Validator<'_> {
     fn config(&mut self, raw: RawConfig) -> Option<Config> {
         let (bot_username, organisation) = match raw.bot {
             Some(b) => {
-                let username = self.username(b.username);
-                let org = self.localized(None, "bot.organisation", b.organisation, MAX_NAME);
+                let line = self.line(b.span());
+                let b = b.into_inner();
+                let username = self.username(line, b.username);
+                let org = self.localized(line, "bot.organisation", b.organisation, MAX_NAME);
                 (username, org)
             }
             None => {
@@ -365,12 +377,14 @@ impl Validator<'_> {
             }
         };
         let contact = self.contact(raw.contact);
-        let retention_months = match raw.privacy.and_then(|p| p.retention_months) {
+        let privacy_line = raw.privacy.as_ref().and_then(|p| self.line(p.span()));
+        let months = raw.privacy.and_then(|p| p.into_inner().retention_months);
+        let retention_months = match months {
             None => 12,
             Some(m) if (1..=60).contains(&m) => m as u32,
             Some(m) => {
                 self.err(
-                    None,
+                    privacy_line,
                     "privacy.retention_months",
                     format!("must be 1 to 60 months, not {m}"),
                 );
@@ -407,10 +421,10 @@ impl Validator<'_> {
         })
     }
 
-    fn username(&mut self, u: Option<String>) -> Option<String> {
+    fn username(&mut self, line: Option<usize>, u: Option<String>) -> Option<String> {
         let Some(u) = u else {
             self.err(
-                None,
+                line,
                 "bot.username",
                 "is missing (the bot's Telegram username, for deep links)",
             );
@@ -421,8 +435,7 @@ impl Validator<'_> {
             && u.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
             && u.to_ascii_lowercase().ends_with("bot");
         if !ok {
-            self.err(
-                None,
+            self.err(line,
                 "bot.username",
                 format!("{u:?} is not a Telegram bot username (5-32 letters, digits or _, ending in \"bot\")"),
             );
@@ -431,29 +444,30 @@ impl Validator<'_> {
         Some(u)
     }
 
-    fn contact(&mut self, c: Option<RawContact>) -> Option<ContactPerson> {
-        let Some(c) = c else {
+    fn contact(&mut self, c: Option<Spanned<RawContact>>) -> Option<ContactPerson> {
+        let line = c.as_ref().and_then(|c| self.line(c.span()));
+        let Some(c) = c.map(Spanned::into_inner) else {
             self.err(
-                None,
+                line,
                 "[contact]",
                 "the section is missing (the person named in /help)",
             );
             return None;
         };
-        let name = self.nonempty(None, "contact.name", c.name, MAX_NAME);
+        let name = self.nonempty(line, "contact.name", c.name, MAX_NAME);
         if c.phone.is_none() && c.email.is_none() {
             self.err(
-                None,
+                line,
                 "contact",
                 "give a phone or an email (or both) so parents can reach a person",
             );
         }
         let phone = c
             .phone
-            .and_then(|p| self.nonempty(None, "contact.phone", Some(p), MAX_NAME));
+            .and_then(|p| self.nonempty(line, "contact.phone", Some(p), MAX_NAME));
         let email = c
             .email
-            .and_then(|e| self.nonempty(None, "contact.email", Some(e), MAX_NAME));
+            .and_then(|e| self.nonempty(line, "contact.email", Some(e), MAX_NAME));
         Some(ContactPerson {
             name: name?,
             phone,
@@ -554,9 +568,9 @@ impl Validator<'_> {
                     );
                     continue;
                 }
-                if let Some(name) = name {
-                    out.push((id, name));
-                }
+                // Kept even with a broken name (the error is already reported), so that
+                // references to it are not called unknown as well.
+                out.push((id, name.unwrap_or_default()));
             }
         }
         out
@@ -663,16 +677,17 @@ impl Validator<'_> {
                 "time",
                 TimeId::parse,
             );
-            if let (Some(id), Some(name), Some(description), Some(threshold), Some(capacity)) =
-                (id, name, description, threshold, capacity)
-            {
+            // A group with a valid id is kept even when other fields are broken (those errors
+            // are reported and the config is refused), so coordinators referring to it are not
+            // told it is unknown as well.
+            if let Some(id) = id {
                 out.push(Group {
                     id,
-                    name,
-                    description,
+                    name: name.unwrap_or_default(),
+                    description: description.unwrap_or_default(),
                     children,
-                    threshold,
-                    capacity,
+                    threshold: threshold.unwrap_or(1),
+                    capacity: capacity.unwrap_or(1),
                     languages,
                     areas,
                     times,
@@ -797,6 +812,14 @@ impl Validator<'_> {
                             "\"*\" already means every group: list nothing else with it",
                         );
                     }
+                    None
+                }
+                Some(list) if list.is_empty() => {
+                    self.err(
+                        line,
+                        format!("{place}.groups"),
+                        "is empty: list group ids, or \"*\" for all",
+                    );
                     None
                 }
                 Some(list) => Some(self.refs(

@@ -229,13 +229,12 @@ impl I18n {
         };
         let mut fargs = FluentArgs::new();
         for (name, arg) in args {
+            // Always built as HTML; plain text is made from it at the end, so user text that
+            // looks like a tag or an entity survives both ways unchanged.
             let value = match arg {
-                Arg::Text(s) => FluentValue::from(match markup {
-                    Markup::Html => escape_html(s),
-                    Markup::Plain => s.clone(),
-                }),
+                Arg::Text(s) => FluentValue::from(escape_html(s)),
                 Arg::Num(n) => FluentValue::from(*n),
-                Arg::Msg(m) => FluentValue::from(self.text(lang, *m, &[], markup)),
+                Arg::Msg(m) => FluentValue::from(self.text(lang, *m, &[], Markup::Html)),
             };
             fargs.set(*name, value);
         }

@@ -1,1 +1,1089 @@
+//! Tests for reading and validating the configuration: the shipped file, every kind of broken
+//! file (each a one-line mutation of a minimal valid one), and garbage that must not panic.
 
+use super::*;
+use std::ops::Range;
+
+/// The file name passed to [`Config::parse`]; every error message must name it.
+const FILE: &str = "conf/test-kokoon.toml";
+
+/// A minimal valid config: two areas, two times, a children's group and an adults' group, one
+/// coordinator. Each broken case below changes one line of it.
+const MINIMAL: &str = r#"[bot]
+username = "kokoon_test_bot"
+organisation = { fi = "Testikaupunki", sv = "Teststaden", en = "Test City" }
+
+[contact]
+name = "Koordinaattori"
+phone = "040 000 0000"
+email = "koordinaattori@example.fi"
+
+[privacy]
+retention_months = 12
+
+[[areas]]
+id = "hyvinkaa"
+name = { fi = "Hyvinkää", sv = "Hyvinge", en = "Hyvinkää" }
+
+[[areas]]
+id = "lohja"
+name = { fi = "Lohja", sv = "Lojo", en = "Lohja" }
+
+[[times]]
+id = "weekday-evening"
+name = { fi = "Arki-iltaisin", sv = "Vardagar kväll", en = "Weekday evenings" }
+
+[[times]]
+id = "weekend"
+name = { fi = "Viikonloppuisin", sv = "Veckoslut", en = "Weekends" }
+
+[[groups]]
+id = "tilli-toukka"
+name = { fi = "Tilli Toukka", sv = "Tilli Toukka", en = "Tilli Toukka" }
+description = { fi = "Lasten ryhmä.", sv = "Barngrupp.", en = "Children's group." }
+children = { min_age = 4, max_age = 6 }
+threshold = 5
+capacity = 8
+languages = ["fi", "sv"]
+areas = ["hyvinkaa", "lohja"]
+times = ["weekday-evening", "weekend"]
+
+[[groups]]
+id = "eron-edessa"
+name = { fi = "Eron edessä", sv = "Inför skilsmässan", en = "Facing separation" }
+description = { fi = "Vanhempien ilta.", sv = "Föräldrakväll.", en = "Parents' evening." }
+threshold = 6
+capacity = 20
+
+[[coordinators]]
+name = "Koordinaattori"
+telegram_id = 100000001
+groups = ["tilli-toukka"]
+"#;
+
+/// `MINIMAL` with exactly one occurrence of `from` replaced by `to`. Panics if `from` is not
+/// there exactly once, so a mutation can never silently do nothing.
+fn mutate(from: &str, to: &str) -> String {
+    assert_eq!(
+        MINIMAL.matches(from).count(),
+        1,
+        "the mutation target {from:?} must occur exactly once in MINIMAL"
+    );
+    MINIMAL.replacen(from, to, 1)
+}
+
+/// Parses text that must be rejected and returns the errors.
+fn errors(text: &str) -> ConfigErrors {
+    match Config::parse(FILE, text) {
+        Ok(c) => panic!(
+            "expected the config to be rejected, but it parsed ({} groups)",
+            c.groups.len()
+        ),
+        Err(e) => e,
+    }
+}
+
+/// The 1-based line on which `needle` first occurs in `text`.
+fn line_of_str(text: &str, needle: &str) -> usize {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in the text"));
+    text[..at].matches('\n').count() + 1
+}
+
+/// The lines belonging to the `index`-th (0-based) `[[section]]` table: from its header up to,
+/// not including, the next header of any table.
+fn table_lines(text: &str, section: &str, index: usize) -> Range<usize> {
+    let header = format!("[[{section}]]");
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == header)
+        .map(|(i, _)| i)
+        .nth(index)
+        .unwrap_or_else(|| panic!("no {header} number {index}"));
+    let end = lines
+        .iter()
+        .enumerate()
+        .skip(start + 1)
+        .find(|(_, l)| l.trim_start().starts_with('['))
+        .map_or(lines.len(), |(i, _)| i);
+    (start + 1)..(end + 1)
+}
+
+/// Asserts that exactly one error was reported, that its Display names the file, the place and
+/// what is wrong, and returns it for further checks.
+fn single(errs: &ConfigErrors, place: &str, what: &str) -> ConfigError {
+    let shown = errs.to_string();
+    assert_eq!(
+        errs.errors.len(),
+        1,
+        "expected one error, got {}:\n{shown}",
+        errs.errors.len()
+    );
+    assert_eq!(errs.file, FILE);
+    assert!(
+        shown.starts_with(FILE),
+        "the message does not start with the file name:\n{shown}"
+    );
+    assert!(
+        shown.contains(&format!(": {place}: ")),
+        "the message does not name the place {place:?}:\n{shown}"
+    );
+    assert!(
+        shown.contains(what),
+        "the message does not say {what:?}:\n{shown}"
+    );
+    errs.errors[0].clone()
+}
+
+/// Like [`single`], and also that the line is inside the `index`-th `[[section]]` table and
+/// shown right after the file name.
+fn single_in_table(
+    text: &str,
+    errs: &ConfigErrors,
+    section: &str,
+    index: usize,
+    place: &str,
+    what: &str,
+) {
+    let e = single(errs, place, what);
+    let range = table_lines(text, section, index);
+    let line = e
+        .line
+        .unwrap_or_else(|| panic!("no line number for an error in [[{section}]] {index}: {e:?}"));
+    assert!(
+        range.contains(&line),
+        "line {line} is not inside [[{section}]] number {index} (lines {range:?}): {e:?}"
+    );
+    assert!(
+        errs.to_string()
+            .starts_with(&format!("{FILE}:{line}: {place}: ")),
+        "expected `{FILE}:{line}: {place}: ...`, got:\n{errs}"
+    );
+}
+
+// ---- the valid configs ----
+
+#[test]
+fn minimal_config_is_valid() {
+    let c = Config::parse(FILE, MINIMAL).expect("the minimal config is valid");
+    assert_eq!(c.bot_username, "kokoon_test_bot");
+    assert_eq!(c.areas.len(), 2);
+    assert_eq!(c.times.len(), 2);
+    assert_eq!(c.groups.len(), 2);
+    assert_eq!(c.coordinators.len(), 1);
+    // Left out, the areas and times of a group are all of them, in config order, and the
+    // language is Finnish.
+    let adults = &c.groups[1];
+    assert_eq!(
+        adults.areas,
+        vec![c.areas[0].id.clone(), c.areas[1].id.clone()]
+    );
+    assert_eq!(
+        adults.times,
+        vec![c.times[0].id.clone(), c.times[1].id.clone()]
+    );
+    assert_eq!(adults.languages, vec![Lang::Fi]);
+}
+
+#[test]
+fn shipped_config_parses() {
+    let text = include_str!("../../config/kokoon.toml");
+    let c = match Config::parse("config/kokoon.toml", text) {
+        Ok(c) => c,
+        Err(e) => panic!("the shipped config is invalid:\n{e}"),
+    };
+    assert_eq!(c.bot_username, "kokoon_hyvinkaa_bot");
+    assert_eq!(c.retention_months, 12);
+    assert_eq!(c.groups.len(), 4, "groups");
+    assert_eq!(c.areas.len(), 18, "areas");
+    assert_eq!(c.times.len(), 4, "times");
+    let ids: Vec<&str> = c.groups.iter().map(|g| g.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "tilli-toukka",
+            "koululaiset",
+            "eron-edessa",
+            "yhteinen-vanhemmuus"
+        ]
+    );
+
+    let tilli = c
+        .group(&GroupId::parse("tilli-toukka").expect("valid id"))
+        .expect("tilli-toukka is configured");
+    assert_eq!(tilli.children, Some(AgeRange { min: 4, max: 6 }));
+    assert!(tilli
+        .children
+        .is_some_and(|r| r.contains(4) && r.contains(6)));
+    assert!(tilli
+        .children
+        .is_some_and(|r| !r.contains(3) && !r.contains(7)));
+    assert_eq!((tilli.threshold, tilli.capacity), (5, 8));
+    assert_eq!(tilli.languages, vec![Lang::Fi, Lang::Sv]);
+    assert_eq!(tilli.times.len(), 3);
+    assert_eq!(tilli.areas.len(), 18, "no areas listed means all of them");
+
+    let eron = c
+        .group(&GroupId::parse("eron-edessa").expect("valid id"))
+        .expect("eron-edessa is configured");
+    assert_eq!(eron.children, None, "eron-edessa is for adults");
+    assert_eq!(
+        eron.times,
+        vec![TimeId::parse("weekday-evening").expect("valid id")]
+    );
+    assert_eq!(eron.name.get(Lang::Sv), "Inför skilsmässan – kvällsträff");
+
+    let hyvinge = c
+        .area(&AreaId::parse("hyvinkaa").expect("valid id"))
+        .expect("hyvinkaa is configured");
+    assert_eq!(hyvinge.name.get(Lang::Sv), "Hyvinge");
+    assert!(c
+        .time(&TimeId::parse("weekend").expect("valid id"))
+        .is_some());
+
+    assert_eq!(c.coordinators.len(), 2);
+    assert_eq!(c.coordinators[0].telegram_id, UserId(100_000_001));
+    assert_eq!(
+        c.coordinators[0].groups,
+        Some(vec![
+            GroupId::parse("tilli-toukka").expect("valid id"),
+            GroupId::parse("koululaiset").expect("valid id"),
+        ])
+    );
+    assert_eq!(c.coordinators[1].telegram_id, UserId(100_000_002));
+    assert_eq!(c.coordinators[1].groups, None, "\"*\" means every group");
+    assert!(c.contact.phone.is_some() && c.contact.email.is_some());
+}
+
+#[test]
+fn load_reads_a_file_and_names_it_in_errors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = dir.path().join("good.toml");
+    std::fs::write(&good, MINIMAL).expect("write config");
+    let c = Config::load(&good).expect("the minimal config loads");
+    assert_eq!(c.groups.len(), 2);
+
+    let missing = dir.path().join("missing.toml");
+    let e = Config::load(&missing).expect_err("a missing file is an error");
+    let shown = e.to_string();
+    assert!(shown.contains("missing.toml"), "{shown}");
+    assert!(shown.contains("cannot read the file"), "{shown}");
+}
+
+// ---- broken configs, one kind each ----
+
+#[test]
+fn toml_syntax_error_names_the_line() {
+    let text = mutate("threshold = 6\n", "threshold = = 6\n");
+    let errs = errors(&text);
+    assert_eq!(errs.errors.len(), 1, "{errs}");
+    let line = line_of_str(&text, "threshold = = 6");
+    assert_eq!(errs.errors[0].line, Some(line), "{errs}");
+    assert!(
+        errs.to_string().starts_with(&format!("{FILE}:{line}: ")),
+        "{errs}"
+    );
+}
+
+#[test]
+fn unknown_field_names_the_line_and_the_field() {
+    let text = mutate("threshold = 6\n", "treshold = 6\n");
+    let errs = errors(&text);
+    assert_eq!(errs.errors.len(), 1, "{errs}");
+    let line = line_of_str(&text, "treshold");
+    assert_eq!(errs.errors[0].line, Some(line), "{errs}");
+    let shown = errs.to_string();
+    assert!(shown.starts_with(&format!("{FILE}:{line}: ")), "{shown}");
+    assert!(shown.contains("unknown field"), "{shown}");
+    assert!(shown.contains("treshold"), "{shown}");
+    // The message lists what was expected, so the typo is easy to fix.
+    assert!(shown.contains("threshold"), "{shown}");
+}
+
+#[test]
+fn wrong_value_type_names_the_line() {
+    let text = mutate("threshold = 6\n", "threshold = \"five\"\n");
+    let errs = errors(&text);
+    assert_eq!(errs.errors.len(), 1, "{errs}");
+    let line = line_of_str(&text, "\"five\"");
+    assert_eq!(errs.errors[0].line, Some(line), "{errs}");
+    let shown = errs.to_string();
+    assert!(shown.starts_with(&format!("{FILE}:{line}: ")), "{shown}");
+    assert!(shown.contains("five"), "{shown}");
+    assert!(shown.contains("invalid type"), "{shown}");
+}
+
+/// A serde-level error (here a wrong type) only has toml's message, which does not say which
+/// field it is about; the place must be named as for every other error.
+#[test]
+fn wrong_value_type_names_the_field() {
+    let text = mutate("threshold = 6\n", "threshold = \"five\"\n");
+    let errs = errors(&text);
+    let shown = errs.to_string();
+    assert!(
+        shown.contains("threshold"),
+        "the message does not say which field has the wrong type:\n{shown}"
+    );
+}
+
+#[test]
+fn duplicate_group_id() {
+    let text = mutate("id = \"eron-edessa\"", "id = \"tilli-toukka\"");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        1,
+        "groups[1] \"tilli-toukka\".id",
+        "duplicate group id \"tilli-toukka\"",
+    );
+}
+
+#[test]
+fn duplicate_area_id() {
+    let text = mutate("id = \"lohja\"", "id = \"hyvinkaa\"");
+    // The group lists "lohja", which no longer exists: replace that too, so the duplicate is
+    // the only error.
+    let text = text.replacen(
+        "areas = [\"hyvinkaa\", \"lohja\"]",
+        "areas = [\"hyvinkaa\"]",
+        1,
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "areas",
+        1,
+        "areas[1].id",
+        "duplicate area id \"hyvinkaa\"",
+    );
+}
+
+#[test]
+fn duplicate_time_id() {
+    let text = mutate("id = \"weekend\"", "id = \"weekday-evening\"");
+    let text = text.replacen(
+        "times = [\"weekday-evening\", \"weekend\"]",
+        "times = [\"weekday-evening\"]",
+        1,
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "times",
+        1,
+        "times[1].id",
+        "duplicate time id \"weekday-evening\"",
+    );
+}
+
+#[test]
+fn empty_name() {
+    let text = mutate("fi = \"Eron edessä\"", "fi = \"  \"");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        1,
+        "groups[1] \"eron-edessa\".name.fi",
+        "is empty",
+    );
+}
+
+#[test]
+fn name_too_long() {
+    let long = "x".repeat(65);
+    let text = mutate("fi = \"Eron edessä\"", &format!("fi = \"{long}\""));
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        1,
+        "groups[1] \"eron-edessa\".name.fi",
+        "longer than 64 characters",
+    );
+}
+
+#[test]
+fn missing_language_in_a_localized_text() {
+    let text = mutate(
+        "name = { fi = \"Eron edessä\", sv = \"Inför skilsmässan\", en = \"Facing separation\" }",
+        "name = { fi = \"Eron edessä\", en = \"Facing separation\" }",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        1,
+        "groups[1] \"eron-edessa\".name.sv",
+        "is missing",
+    );
+}
+
+/// An area whose name is broken is still a known area: a group that lists it must not get a
+/// second, false error saying the area is unknown.
+#[test]
+fn area_with_a_broken_name_is_not_also_called_unknown() {
+    let text = mutate(
+        "name = { fi = \"Lohja\", sv = \"Lojo\", en = \"Lohja\" }",
+        "name = { fi = \"Lohja\", en = \"Lohja\" }",
+    );
+    let errs = errors(&text);
+    single_in_table(&text, &errs, "areas", 1, "areas[1].name.sv", "is missing");
+}
+
+/// Likewise a group whose name is broken is still a known group for the coordinators.
+#[test]
+fn group_with_a_broken_name_is_not_also_called_unknown() {
+    let text = mutate(
+        "name = { fi = \"Tilli Toukka\", sv = \"Tilli Toukka\", en = \"Tilli Toukka\" }",
+        "name = { fi = \"Tilli Toukka\", en = \"Tilli Toukka\" }",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        0,
+        "groups[0] \"tilli-toukka\".name.sv",
+        "is missing",
+    );
+}
+
+#[test]
+fn missing_localized_text() {
+    let text = mutate(
+        "description = { fi = \"Vanhempien ilta.\", sv = \"Föräldrakväll.\", en = \"Parents' evening.\" }\n",
+        "",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        1,
+        "groups[1] \"eron-edessa\".description",
+        "is missing (give it in fi, sv and en)",
+    );
+}
+
+#[test]
+fn missing_organisation_language_is_named() {
+    let text = mutate("sv = \"Teststaden\", ", "");
+    let errs = errors(&text);
+    single(&errs, "bot.organisation.sv", "is missing");
+}
+
+#[test]
+fn age_range_min_above_max() {
+    let text = mutate(
+        "children = { min_age = 4, max_age = 6 }",
+        "children = { min_age = 6, max_age = 4 }",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        0,
+        "groups[0] \"tilli-toukka\".children",
+        "bad age range 6-4",
+    );
+}
+
+#[test]
+fn age_range_age_18() {
+    let text = mutate(
+        "children = { min_age = 4, max_age = 6 }",
+        "children = { min_age = 4, max_age = 18 }",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        0,
+        "groups[0] \"tilli-toukka\".children",
+        "bad age range 4-18",
+    );
+}
+
+#[test]
+fn age_range_missing_bound() {
+    let text = mutate(
+        "children = { min_age = 4, max_age = 6 }",
+        "children = { min_age = 4 }",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        0,
+        "groups[0] \"tilli-toukka\".children",
+        "needs both min_age and max_age",
+    );
+}
+
+#[test]
+fn threshold_zero() {
+    let text = mutate("threshold = 6\n", "threshold = 0\n");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        1,
+        "groups[1] \"eron-edessa\".threshold",
+        "must be at least 1",
+    );
+    assert!(errs.to_string().contains("not 0"), "{errs}");
+}
+
+#[test]
+fn capacity_below_threshold() {
+    let text = mutate("capacity = 20\n", "capacity = 3\n");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        1,
+        "groups[1] \"eron-edessa\".capacity",
+        "(3) is smaller than the threshold (6)",
+    );
+}
+
+#[test]
+fn capacity_equal_to_threshold_is_fine() {
+    let text = mutate("capacity = 20\n", "capacity = 6\n");
+    let c = Config::parse(FILE, &text).expect("capacity may equal the threshold");
+    assert_eq!((c.groups[1].threshold, c.groups[1].capacity), (6, 6));
+}
+
+#[test]
+fn group_id_with_uppercase() {
+    let text = mutate("id = \"eron-edessa\"", "id = \"Eron-edessa\"");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        1,
+        "groups[1] \"Eron-edessa\".id",
+        "must be lowercase letters and digits separated by single hyphens",
+    );
+}
+
+#[test]
+fn group_id_with_event_prefix() {
+    let text = mutate("id = \"eron-edessa\"", "id = \"event-ilta\"");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        1,
+        "groups[1] \"event-ilta\".id",
+        "may not start with \"event-\"",
+    );
+}
+
+#[test]
+fn group_id_with_double_hyphen() {
+    let text = mutate("id = \"eron-edessa\"", "id = \"eron--edessa\"");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        1,
+        "groups[1] \"eron--edessa\".id",
+        "separated by single hyphens",
+    );
+}
+
+#[test]
+fn group_references_unknown_area() {
+    let text = mutate(
+        "areas = [\"hyvinkaa\", \"lohja\"]",
+        "areas = [\"hyvinkaa\", \"lohjaa\"]",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        0,
+        "groups[0] \"tilli-toukka\".areas",
+        "unknown area \"lohjaa\"",
+    );
+}
+
+#[test]
+fn group_references_unknown_time() {
+    let text = mutate(
+        "times = [\"weekday-evening\", \"weekend\"]",
+        "times = [\"weekday-evening\", \"weekends\"]",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        0,
+        "groups[0] \"tilli-toukka\".times",
+        "unknown time \"weekends\"",
+    );
+}
+
+#[test]
+fn group_lists_an_area_twice() {
+    let text = mutate(
+        "areas = [\"hyvinkaa\", \"lohja\"]",
+        "areas = [\"hyvinkaa\", \"hyvinkaa\"]",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        0,
+        "groups[0] \"tilli-toukka\".areas",
+        "area \"hyvinkaa\" is listed twice",
+    );
+}
+
+#[test]
+fn group_areas_keep_config_order() {
+    let text = mutate(
+        "areas = [\"hyvinkaa\", \"lohja\"]",
+        "areas = [\"lohja\", \"hyvinkaa\"]",
+    );
+    let c = Config::parse(FILE, &text).expect("valid");
+    let ids: Vec<&str> = c.groups[0].areas.iter().map(AreaId::as_str).collect();
+    assert_eq!(ids, ["hyvinkaa", "lohja"]);
+}
+
+#[test]
+fn group_with_unknown_language() {
+    let text = mutate(
+        "languages = [\"fi\", \"sv\"]",
+        "languages = [\"fi\", \"de\"]",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        0,
+        "groups[0] \"tilli-toukka\".languages",
+        "unknown language \"de\"",
+    );
+}
+
+#[test]
+fn coordinator_references_unknown_group() {
+    let text = mutate("groups = [\"tilli-toukka\"]", "groups = [\"tilli-touka\"]");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "coordinators",
+        0,
+        "coordinators[0].groups",
+        "unknown group \"tilli-touka\"",
+    );
+}
+
+#[test]
+fn coordinator_star_mixed_with_groups() {
+    let text = mutate(
+        "groups = [\"tilli-toukka\"]",
+        "groups = [\"*\", \"tilli-toukka\"]",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "coordinators",
+        0,
+        "coordinators[0].groups",
+        "\"*\" already means every group",
+    );
+}
+
+#[test]
+fn coordinator_star_alone_means_all() {
+    let text = mutate("groups = [\"tilli-toukka\"]", "groups = [\"*\"]");
+    let c = Config::parse(FILE, &text).expect("\"*\" alone is valid");
+    assert_eq!(c.coordinators[0].groups, None);
+}
+
+#[test]
+fn coordinator_negative_telegram_id() {
+    let text = mutate("telegram_id = 100000001", "telegram_id = -100000001");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "coordinators",
+        0,
+        "coordinators[0].telegram_id",
+        "must be a positive Telegram user id, not -100000001",
+    );
+}
+
+#[test]
+fn coordinator_zero_telegram_id() {
+    let text = mutate("telegram_id = 100000001", "telegram_id = 0");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "coordinators",
+        0,
+        "coordinators[0].telegram_id",
+        "not 0",
+    );
+}
+
+#[test]
+fn coordinator_same_telegram_id_twice() {
+    let text = format!(
+        "{MINIMAL}\n[[coordinators]]\nname = \"Toinen\"\ntelegram_id = 100000001\ngroups = [\"eron-edessa\"]\n"
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "coordinators",
+        1,
+        "coordinators[1].telegram_id",
+        "the same Telegram id is listed twice",
+    );
+}
+
+#[test]
+fn coordinator_missing_groups() {
+    let text = mutate("groups = [\"tilli-toukka\"]\n", "");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "coordinators",
+        0,
+        "coordinators[0].groups",
+        "is missing",
+    );
+}
+
+/// An empty coordinator group list is an error, and its message must not give advice that
+/// leads to another error: for a coordinator, leaving `groups` out is itself an error (see
+/// [`coordinator_missing_groups`]); the way to mean "all" is `["*"]`.
+#[test]
+fn coordinator_empty_groups_list_gives_advice_that_works() {
+    let text = mutate("groups = [\"tilli-toukka\"]", "groups = []");
+    let errs = errors(&text);
+    let e = single(&errs, "coordinators[0].groups", "is empty");
+    assert!(
+        e.what.contains("\"*\""),
+        "the message should point to \"*\" for every group: {:?}",
+        e.what
+    );
+    assert!(
+        !e.what.contains("leave it out"),
+        "the message advises leaving `groups` out, which is itself an error for a coordinator: {:?}",
+        e.what
+    );
+}
+
+#[test]
+fn group_empty_areas_list() {
+    let text = mutate("areas = [\"hyvinkaa\", \"lohja\"]", "areas = []");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        0,
+        "groups[0] \"tilli-toukka\".areas",
+        "is empty",
+    );
+}
+
+#[test]
+fn no_groups_at_all() {
+    let start = MINIMAL.find("[[groups]]").expect("groups section");
+    let end = MINIMAL
+        .find("[[coordinators]]")
+        .expect("coordinators section");
+    let text = format!("{}{}", &MINIMAL[..start], &MINIMAL[end..]);
+    let errs = errors(&text);
+    let shown = errs.to_string();
+    // The coordinator's group is now unknown too; both are reported.
+    assert!(
+        shown.contains(&format!("{FILE}: [[groups]]: at least one group is needed")),
+        "{shown}"
+    );
+    assert!(shown.contains("unknown group \"tilli-toukka\""), "{shown}");
+    assert_eq!(errs.errors.len(), 2, "{shown}");
+}
+
+#[test]
+fn no_areas_at_all() {
+    let text = MINIMAL
+        .replacen(
+            "[[areas]]\nid = \"hyvinkaa\"\nname = { fi = \"Hyvinkää\", sv = \"Hyvinge\", en = \"Hyvinkää\" }\n",
+            "",
+            1,
+        )
+        .replacen(
+            "[[areas]]\nid = \"lohja\"\nname = { fi = \"Lohja\", sv = \"Lojo\", en = \"Lohja\" }\n",
+            "",
+            1,
+        )
+        .replacen("areas = [\"hyvinkaa\", \"lohja\"]\n", "", 1);
+    assert!(!text.contains("[[areas]]"), "both areas removed");
+    let errs = errors(&text);
+    single(&errs, "[[areas]]", "at least one area is needed");
+}
+
+#[test]
+fn missing_bot_section() {
+    let text = mutate(
+        "[bot]\nusername = \"kokoon_test_bot\"\norganisation = { fi = \"Testikaupunki\", sv = \"Teststaden\", en = \"Test City\" }\n",
+        "",
+    );
+    let errs = errors(&text);
+    single(&errs, "[bot]", "the section is missing");
+}
+
+#[test]
+fn missing_contact_section() {
+    let text = mutate(
+        "[contact]\nname = \"Koordinaattori\"\nphone = \"040 000 0000\"\nemail = \"koordinaattori@example.fi\"\n",
+        "",
+    );
+    let errs = errors(&text);
+    single(&errs, "[contact]", "the section is missing");
+}
+
+#[test]
+fn bad_bot_username() {
+    for bad in [
+        "kokoon test bot",
+        "kokoon_test",
+        "bot",
+        &format!("{}bot", "a".repeat(30)),
+    ] {
+        let text = mutate(
+            "username = \"kokoon_test_bot\"",
+            &format!("username = \"{bad}\""),
+        );
+        let errs = errors(&text);
+        single(&errs, "bot.username", "is not a Telegram bot username");
+        assert!(errs.to_string().contains(bad), "{errs}");
+    }
+}
+
+/// The module promises that every error names the line; an error inside `[bot]` must too.
+#[test]
+fn bot_username_error_names_its_line() {
+    let text = mutate("username = \"kokoon_test_bot\"", "username = \"x\"");
+    let errs = errors(&text);
+    let e = single(&errs, "bot.username", "is not a Telegram bot username");
+    let line = line_of_str(&text, "username = \"x\"");
+    assert!(
+        e.line.is_some_and(|l| (1..=line).contains(&l)),
+        "expected a line in [bot] (1..={line}), got {:?}: {errs}",
+        e.line
+    );
+}
+
+#[test]
+fn bot_username_at_sign_is_dropped() {
+    let text = mutate(
+        "username = \"kokoon_test_bot\"",
+        "username = \"@Kokoon_Test_Bot\"",
+    );
+    let c = Config::parse(FILE, &text).expect("a leading @ and capitals are fine");
+    assert_eq!(c.bot_username, "Kokoon_Test_Bot");
+}
+
+#[test]
+fn missing_bot_username() {
+    let text = mutate("username = \"kokoon_test_bot\"\n", "");
+    let errs = errors(&text);
+    single(&errs, "bot.username", "is missing");
+}
+
+#[test]
+fn contact_without_phone_and_email() {
+    let text = mutate(
+        "phone = \"040 000 0000\"\nemail = \"koordinaattori@example.fi\"\n",
+        "",
+    );
+    let errs = errors(&text);
+    single(&errs, "contact", "give a phone or an email");
+}
+
+#[test]
+fn contact_with_only_an_email_is_fine() {
+    let text = mutate("phone = \"040 000 0000\"\n", "");
+    let c = Config::parse(FILE, &text).expect("an email alone is enough");
+    assert_eq!(c.contact.phone, None);
+    assert_eq!(
+        c.contact.email.as_deref(),
+        Some("koordinaattori@example.fi")
+    );
+}
+
+#[test]
+fn retention_out_of_range() {
+    let text = mutate("retention_months = 12", "retention_months = 0");
+    let errs = errors(&text);
+    single(
+        &errs,
+        "privacy.retention_months",
+        "must be 1 to 60 months, not 0",
+    );
+}
+
+#[test]
+fn several_errors_are_reported_at_once() {
+    let text = MINIMAL
+        .replacen("threshold = 6\n", "threshold = 0\n", 1)
+        .replacen("id = \"lohja\"", "id = \"hyvinkaa\"", 1)
+        .replacen("\"lohja\"]", "\"lohja\", \"vihti\"]", 1)
+        .replacen("telegram_id = 100000001", "telegram_id = -5", 1)
+        .replacen("username = \"kokoon_test_bot\"", "username = \"x\"", 1)
+        .replacen("name = \"Koordinaattori\"", "name = \"\"", 1);
+    let errs = errors(&text);
+    let shown = errs.to_string();
+    let expected = [
+        "bot.username: \"x\" is not a Telegram bot username",
+        "areas[1].id: duplicate area id \"hyvinkaa\"",
+        "contact.name: is empty",
+        "groups[0] \"tilli-toukka\".areas: unknown area \"lohja\"",
+        "groups[0] \"tilli-toukka\".areas: unknown area \"vihti\"",
+        "groups[1] \"eron-edessa\".threshold: must be at least 1",
+        "coordinators[0].telegram_id: must be a positive Telegram user id, not -5",
+    ];
+    for e in expected {
+        assert!(shown.contains(e), "missing {e:?} in:\n{shown}");
+    }
+    assert_eq!(errs.errors.len(), expected.len(), "{shown}");
+    // One line per error, each starting with the file name.
+    assert_eq!(shown.lines().count(), expected.len(), "{shown}");
+    assert!(shown.lines().all(|l| l.starts_with(FILE)), "{shown}");
+}
+
+// ---- garbage must be an error, never a panic ----
+
+#[test]
+fn garbage_is_an_error_not_a_panic() {
+    let deep_array = format!("x = {}{}", "[".repeat(5_000), "]".repeat(5_000));
+    let deep_threshold = mutate(
+        "threshold = 6\n",
+        &format!("threshold = {}6{}\n", "[".repeat(5_000), "]".repeat(5_000)),
+    );
+    let deep_table = format!("{}= 1", "a.".repeat(5_000));
+    let cases: Vec<(&str, String)> = vec![
+        ("empty", String::new()),
+        ("whitespace", " \n\t\n".into()),
+        (
+            "binary",
+            "\u{0}\u{1}\u{2}\u{7f}\u{fffd}\u{feff}=\u{0}[[".into(),
+        ),
+        ("bom", format!("\u{feff}{MINIMAL}")),
+        ("deep array", deep_array),
+        ("deep array in a field", deep_threshold),
+        ("deep dotted key", deep_table),
+        (
+            "float threshold",
+            mutate("threshold = 6\n", "threshold = 1e300\n"),
+        ),
+        (
+            "huge threshold",
+            mutate("threshold = 6\n", "threshold = 99999999999999999999\n"),
+        ),
+        (
+            "huge telegram id",
+            mutate(
+                "telegram_id = 100000001",
+                "telegram_id = 99999999999999999999",
+            ),
+        ),
+        (
+            "i64 max threshold",
+            mutate("threshold = 6\n", "threshold = 9223372036854775807\n"),
+        ),
+        (
+            "i64 min age",
+            mutate("min_age = 4", "min_age = -9223372036854775808"),
+        ),
+        ("only brackets", "[[[[[[".into()),
+        ("table as array", "[[bot]]\n[bot]\n".into()),
+        ("unterminated string", "[bot]\nusername = \"abc".into()),
+    ];
+    for (name, text) in cases {
+        let result = std::panic::catch_unwind(|| Config::parse(FILE, &text));
+        let Ok(result) = result else {
+            panic!("Config::parse panicked on {name}");
+        };
+        if name == "bom" {
+            // A byte-order mark is common from Windows editors; either accepting it or
+            // rejecting it with a message is fine, but it must not panic.
+            continue;
+        }
+        let Err(errs) = result else {
+            panic!("{name} was accepted as a config");
+        };
+        assert!(!errs.errors.is_empty(), "{name}: no errors listed");
+        let shown = errs.to_string();
+        assert!(shown.starts_with(FILE), "{name}: {shown}");
+        assert!(
+            errs.errors.iter().all(|e| !e.what.trim().is_empty()),
+            "{name}: an error without text: {shown}"
+        );
+    }
+}
+
+#[test]
+fn huge_numbers_are_reported_with_their_line() {
+    let text = mutate("threshold = 6\n", "threshold = 99999999999999999999\n");
+    let errs = errors(&text);
+    let line = line_of_str(&text, "99999999999999999999");
+    assert_eq!(errs.errors.len(), 1, "{errs}");
+    assert_eq!(errs.errors[0].line, Some(line), "{errs}");
+
+    let text = mutate("threshold = 6\n", "threshold = 9223372036854775807\n");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "groups",
+        1,
+        "groups[1] \"eron-edessa\".threshold",
+        "not 9223372036854775807",
+    );
+}
+
+#[test]
+fn line_of_counts_lines() {
+    let text = "a\nb\nc";
+    assert_eq!(line_of(text, 0), 1);
+    assert_eq!(line_of(text, 2), 2);
+    assert_eq!(line_of(text, 4), 3);
+    assert_eq!(line_of(text, 999), 3, "past the end is the last line");
+}

@@ -262,6 +262,17 @@ impl Store {
         })
     }
 
+    /// Records an update that changed nothing in the store (a note to a group chat), so that a
+    /// redelivery of it is recognised too.
+    pub async fn mark_update(&self, update_id: u32, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.updates.insert(
+            update_id.to_be_bytes(),
+            &now.timestamp_millis().to_be_bytes(),
+        )?;
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
     /// Forgets handled update ids older than [`UPDATE_MEMORY`]; returns how many were removed.
     pub fn prune_updates(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let cutoff = (now - UPDATE_MEMORY).timestamp_millis();

@@ -147,7 +147,20 @@ async fn handle_batch(app: &App, bot: &Bot, updates: Vec<Update>) {
 }
 
 async fn handle_update(app: &App, bot: &Bot, update: Update) {
+    // A redelivered update (the bot stopped before confirming it) was fully handled already:
+    // its callback query was answered too, and answering again would only earn a 400.
+    match app.store.seen_update(update.id.0) {
+        Ok(true) => {
+            log::debug!("telegram: update {} seen before, skipped", update.id.0);
+            return;
+        }
+        Ok(false) => {}
+        Err(e) => log::warn!("telegram: update {} dedup check failed: {e}", update.id.0),
+    }
     let Some(incoming) = incoming(app, bot, &update).await else {
+        if let Err(e) = app.store.mark_update(update.id.0, app.clock.now()).await {
+            log::warn!("telegram: update {} not recorded: {e}", update.id.0);
+        }
         return;
     };
     if let Some(id) = &incoming.callback_id {
