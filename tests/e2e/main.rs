@@ -1,12 +1,14 @@
 //! One integration-test binary (one link on 2 cores instead of many), with modules:
 //! - `transcripts`: conversations with the engine and store, in fi, sv and en, read as transcripts;
 //! - `telegram`: the real `kokoon` binary against the fake Telegram Bot API server;
-//! - `console`: the real binary's terminal front end.
+//! - `console`: the real binary's terminal front end;
+//! - `fake_selftest`: the fake server itself, checked with real teloxide requests.
 
-// #[path = "../support/fake_telegram.rs"]
-// mod fake_telegram;
+#[path = "../support/fake_telegram.rs"]
+mod fake_telegram;
 
 mod chat;
 mod console;
+mod fake_selftest;
 mod telegram;
 mod transcripts;

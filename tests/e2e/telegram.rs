@@ -1,1 +1,369 @@
+//! The real `kokoon` binary against the fake Telegram Bot API server on 127.0.0.1: every request
+//! the bot makes is checked as strictly as Telegram would (HTML, lengths, callback data,
+//! commands), and `invalid_requests()` must stay empty.
 
+use crate::fake_telegram::{FakeTelegram, FakeUser, SentMessage};
+use kokoon::domain::UserId;
+use kokoon::store::Store;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A running `kokoon run` process.
+struct Kokoon {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Kokoon {
+    /// Starts the bot on `data` and waits until it polls.
+    async fn start(fake: &FakeTelegram, data: &Path) -> Kokoon {
+        let log = data.with_extension("log");
+        let log_file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .expect("log file");
+        let polls_before = fake.get_updates_calls();
+        let child = Command::new(env!("CARGO_BIN_EXE_kokoon"))
+            .args(["--config", "config/kokoon.toml", "run", "--data"])
+            .arg(data)
+            .args(["--api-url", &fake.api_url()])
+            .env("TELOXIDE_TOKEN", FakeTelegram::TOKEN)
+            .env("RUST_LOG", "info")
+            .env_remove("TELOXIDE_API_URL")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log_file)
+            .spawn()
+            .expect("kokoon starts");
+        let mut bot = Kokoon { child, log };
+        let polling = fake
+            .wait_until(WAIT, |f| f.get_updates_calls() > polls_before)
+            .await;
+        assert!(
+            polling,
+            "kokoon did not start polling; log:\n{}",
+            bot.log_text()
+        );
+        assert!(
+            bot.child.try_wait().expect("status").is_none(),
+            "kokoon exited"
+        );
+        bot
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// SIGKILL: no chance to clean up, like a power cut.
+    fn kill(mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("wait");
+    }
+
+    /// SIGTERM, then wait for a clean exit.
+    async fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill -TERM");
+        assert!(sent.success());
+        for _ in 0..100 {
+            if let Some(status) = self.child.try_wait().expect("status") {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "kokoon did not exit within 5 s of SIGTERM; log:\n{}",
+            self.log_text()
+        );
+    }
+}
+
+impl Drop for Kokoon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One parent in a Telegram chat with the bot.
+struct Parent<'a> {
+    fake: &'a FakeTelegram,
+    user: FakeUser,
+    seen: usize,
+}
+
+impl<'a> Parent<'a> {
+    fn new(fake: &'a FakeTelegram, id: i64, lang: &str) -> Self {
+        let mut user = FakeUser::new(id, "Maija", lang);
+        user.username = Some(format!("maija{id}"));
+        Parent {
+            fake,
+            user,
+            seen: 0,
+        }
+    }
+
+    /// The parent sends text and waits for the next new message from the bot.
+    async fn says(&mut self, text: &str) -> SentMessage {
+        self.fake.send_text(&self.user, text);
+        self.next().await
+    }
+
+    /// The parent presses a button on `msg` (by label) and waits for the next new message.
+    async fn taps(&mut self, msg: &SentMessage, label: &str) -> SentMessage {
+        self.press(msg, label);
+        self.next().await
+    }
+
+    fn press(&self, msg: &SentMessage, label: &str) {
+        let data = msg
+            .button(label)
+            .unwrap_or_else(|| panic!("no button {label:?} in {:?}", msg.labels()));
+        self.fake.press_button(&self.user, msg.message_id, &data);
+    }
+
+    async fn next(&mut self) -> SentMessage {
+        let all = self.fake.wait_for(self.user.id, self.seen + 1, WAIT).await;
+        self.seen = all.len();
+        all.last().cloned().expect("a message")
+    }
+}
+
+fn user_regs(data: &Path, user: i64) -> usize {
+    let store = Store::open(data, 1 << 20).expect("the store reopens after the bot");
+    store
+        .registrations_of(UserId(u64::try_from(user).expect("positive")))
+        .expect("read")
+        .len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registration_through_buttons() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let bot = Kokoon::start(&fake, &data).await;
+
+    // Commands are registered in every language, Finnish as the default.
+    let commands = fake.commands();
+    let langs: Vec<Option<String>> = commands.iter().map(|(l, _)| l.clone()).collect();
+    assert_eq!(
+        langs,
+        vec![
+            None,
+            Some("en".into()),
+            Some("fi".into()),
+            Some("sv".into())
+        ]
+    );
+    assert!(commands
+        .iter()
+        .all(|(_, c)| c.len() == 7 && c[0].0 == "start"));
+
+    let mut p = Parent::new(&fake, 5001, "fi");
+    let m = p.says("/start").await;
+    assert!(
+        m.text.contains("Mistä ryhmästä olet kiinnostunut?"),
+        "{}",
+        m.text
+    );
+    let m = p.taps(&m, "Tilli Toukka").await;
+    assert!(m.text.contains("Minkä ikäinen lapsesi on?"), "{}", m.text);
+    let m = p.taps(&m, "5").await;
+    let m = p.taps(&m, "Ei muita").await;
+    let m = p.taps(&m, "Hyvinkää").await;
+    let m = p.taps(&m, "suomi").await;
+    assert!(m.text.contains("Mitkä ajat sopivat"), "{}", m.text);
+    // A toggle edits the keyboard in place.
+    p.press(&m, "Arki-iltaisin");
+    let toggled = fake
+        .wait_until(WAIT, |f| {
+            f.current(p.user.id, m.message_id)
+                .is_some_and(|c| c.labels().iter().any(|l| l == "✓ Arki-iltaisin"))
+        })
+        .await;
+    assert!(toggled, "the time button was not checked in place");
+    let m = fake
+        .current(p.user.id, m.message_id)
+        .expect("the edited message");
+    let m = p.taps(&m, "Valmis").await;
+    assert!(m.text.contains("Ennen tallennusta"), "{}", m.text);
+    let m = p.taps(&m, "Hyväksyn").await;
+    let m = p.taps(&m, "Ei, kiitos").await;
+    assert!(m.text.contains("Lapsen ikä: 5 v"), "{}", m.text);
+    let m = p.taps(&m, "Vahvista").await;
+    assert!(m.text.contains("on tallennettu"), "{}", m.text);
+    assert!(m.text.contains("1/5 lasta"), "{}", m.text);
+    assert!(fake.answered_callbacks() >= 8);
+
+    let status = bot.terminate().await;
+    assert!(status.success(), "clean exit on SIGTERM");
+    assert_eq!(user_regs(&data, 5001), 1);
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deep_link_jumps_into_the_group_in_the_users_language() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let _bot = Kokoon::start(&fake, &dir.path().join("data")).await;
+    let mut p = Parent::new(&fake, 5002, "sv-FI");
+    let m = p.says("/start tilli-toukka__pikkuveturi").await;
+    assert!(m.text.contains("Hur gammalt är ditt barn?"), "{}", m.text);
+    let mut q = Parent::new(&fake, 5003, "en");
+    let m = q.says("/start no-such-group").await;
+    assert!(
+        m.text.contains("Which group are you interested in?"),
+        "{}",
+        m.text
+    );
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_in_the_middle_of_a_registration_continues_where_it_was() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let bot = Kokoon::start(&fake, &data).await;
+    let mut p = Parent::new(&fake, 5004, "en");
+    let m = p.says("/start eron-edessa").await;
+    let m = p.taps(&m, "Hyvinkää").await;
+    assert!(m.text.contains("Which language"), "{}", m.text);
+    bot.kill();
+
+    let bot = Kokoon::start(&fake, &data).await;
+    // The button on the message from before the restart still works.
+    let m = p.taps(&m, "Swedish").await;
+    assert!(m.text.contains("Which times suit you?"), "{}", m.text);
+    p.press(&m, "Weekday evenings");
+    let edited = fake
+        .wait_until(WAIT, |f| {
+            f.current(p.user.id, m.message_id)
+                .is_some_and(|c| c.labels().iter().any(|l| l.starts_with('✓')))
+        })
+        .await;
+    assert!(edited);
+    let m = p.taps(&m, "Done").await;
+    let m = p.taps(&m, "I agree").await;
+    let m = p.taps(&m, "Yes").await;
+    assert!(m.text.contains("Group language: Swedish"), "{}", m.text);
+    let m = p.taps(&m, "Confirm").await;
+    assert!(m.text.contains("is saved"), "{}", m.text);
+    bot.kill();
+    assert_eq!(
+        user_regs(&data, 5004),
+        1,
+        "confirmed means on disk, even after SIGKILL"
+    );
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_update_delivered_twice_has_its_effect_once() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let mut p = Parent::new(&fake, 5005, "fi");
+    // Both copies are waiting before the bot starts, so they arrive in one batch.
+    let update = serde_json::json!({
+        "update_id": 777,
+        "message": {
+            "message_id": 1, "date": 1_700_000_000,
+            "chat": {"id": 5005, "type": "private", "first_name": "Maija"},
+            "from": {"id": 5005, "is_bot": false, "first_name": "Maija", "language_code": "fi"},
+            "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]
+        }
+    });
+    fake.push_raw_update(update.clone());
+    fake.push_raw_update(update);
+    let bot = Kokoon::start(&fake, &data).await;
+    let m = p.next().await;
+    assert!(m.text.contains("Mistä ryhmästä"), "{}", m.text);
+    // Something later proves the bot went past both copies.
+    let m = p.says("/help").await;
+    assert!(m.text.contains("Näin käytät kokoonia"), "{}", m.text);
+    assert_eq!(
+        fake.messages_to(5005).len(),
+        2,
+        "one welcome, one help: the copy changed nothing"
+    );
+    bot.kill();
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_chats_get_one_short_note_and_odd_input_gets_a_hint() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let _bot = Kokoon::start(&fake, &dir.path().join("data")).await;
+    let mut p = Parent::new(&fake, 5006, "en");
+    fake.add_bot_to_group(&p.user, -100_200);
+    let note = fake.wait_for(-100_200, 1, WAIT).await;
+    assert!(
+        note[0].text.contains("I only talk in private chats"),
+        "{}",
+        note[0].text
+    );
+    fake.send_group_text(&p.user, -100_200, "/start");
+    fake.send_sticker(&p.user);
+    let m = p.next().await;
+    assert!(
+        m.text.contains("I can only read text and buttons"),
+        "{}",
+        m.text
+    );
+    assert_eq!(
+        fake.messages_to(-100_200).len(),
+        1,
+        "said once, and nothing for group messages"
+    );
+    fake.send_photo(&p.user);
+    let m = p.next().await;
+    assert!(
+        m.text.contains("I can only read text and buttons"),
+        "{}",
+        m.text
+    );
+    let m = p.says(&"x".repeat(5000)).await;
+    assert!(m.text.contains("Please pick an option"), "{}", m.text);
+    let m = p.says("/whatever").await;
+    assert!(m.text.contains("I don't know that command"), "{}", m.text);
+    // A forged button: the ordinary hint and menu, nothing else.
+    fake.press_button_unchecked(&p.user, m.message_id, "1:my:tilli-toukka");
+    let m = p.next().await;
+    assert!(
+        m.text.contains("That button is from an old message"),
+        "{}",
+        m.text
+    );
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
+}

@@ -706,3 +706,36 @@ async fn register_tilli(parent: &mut Chat, age: &str, area: &str) {
         }
     }
 }
+
+#[tokio::test]
+async fn update_ids_are_remembered_as_a_window_not_a_high_mark() {
+    use kokoon::flow::{Input, Person};
+    let (app, _dir) = app();
+    let person = Person {
+        user: UserId(3001),
+        name: "P".into(),
+        username: None,
+    };
+    let first = app
+        .handle(Some(900), &person, Some("fi"), Input::from_text("/start"))
+        .await
+        .expect("store");
+    assert!(!first.duplicate && !first.replies.is_empty());
+    // After a week of silence Telegram may start ids again at a lower, random value.
+    let lower = app
+        .handle(Some(5), &person, Some("fi"), Input::from_text("/help"))
+        .await
+        .expect("store");
+    assert!(
+        !lower.duplicate && !lower.replies.is_empty(),
+        "a lower id is new"
+    );
+    let again = app
+        .handle(Some(900), &person, Some("fi"), Input::from_text("/start"))
+        .await
+        .expect("store");
+    assert!(
+        again.duplicate && again.replies.is_empty(),
+        "a repeated id changes nothing"
+    );
+}

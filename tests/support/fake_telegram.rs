@@ -1,12 +1,11 @@
 //! A fake Telegram Bot API server for integration tests.
 //!
-//! It speaks the same HTTP protocol as `api.telegram.org` (URL shape
-//! `{api_url}/bot{token}/{method}`, JSON / multipart / urlencoded / query
-//! parameters, `{"ok":..}` envelopes) and is deliberately as strict as the real
-//! server where bots usually get it wrong: HTML parse mode, text lengths in
-//! UTF-16 code units, inline keyboard validation, "message is not modified",
-//! stale callback queries, unknown chats, flood limits.  Error descriptions are
-//! the real server's texts (see telegram-bot-api `Client.cpp` and TDLib), so
+//! It speaks the real HTTP protocol (`{api_url}/bot{token}/{method}`, JSON /
+//! multipart / urlencoded / query parameters, `{"ok":..}` envelopes) and is as
+//! strict as Telegram where bots usually go wrong: HTML parse mode, lengths in
+//! UTF-16 units after parsing, inline keyboards, "message is not modified",
+//! stale callback queries, unknown chats, flood limits, competing pollers.
+//! Error texts are the real server's (telegram-bot-api `Client.cpp`, TDLib), so
 //! teloxide maps them to the same `ApiError` variants as in production.
 #![allow(dead_code)]
 
@@ -15,15 +14,14 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State as AxState};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use serde_json::{json, Map, Value};
 use tokio::sync::Notify;
 
-/// Handle to a running fake Bot API server; cheap to clone (all clones share
-/// one server, which shuts down when the last clone is dropped).
+/// Handle to a running fake Bot API server, so tests can drive a real bot
+/// without the network. Clones share the server; it stops when the last is dropped.
 #[derive(Clone)]
 pub struct FakeTelegram {
     shared: Arc<Shared>,
@@ -31,24 +29,30 @@ pub struct FakeTelegram {
     _guard: Arc<ShutdownGuard>,
 }
 
-/// A simulated Telegram user who talks to the bot.
+/// A simulated Telegram user, so tests can speak to the bot as distinct people.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FakeUser {
-    /// User id; also the id of the private chat with the bot.
+    /// User id, which is also the id of the private chat with the bot.
     pub id: i64,
-    /// Shown as the user's first name.
+    /// The user's first name.
     pub first_name: String,
-    /// Optional @username (without the `@`).
+    /// Optional username (without `@`).
     pub username: Option<String>,
-    /// IETF language tag the client reports, e.g. `"en"`.
+    /// Language the user's client reports, e.g. `"en"`.
     pub language_code: Option<String>,
 }
 
 impl FakeUser {
-    /// A user without a username whose client uses language `lang` (empty = none).
+    /// A user without username whose client uses language `lang` ("" = none).
     pub fn new(id: i64, first_name: &str, lang: &str) -> Self {
         let language_code = (!lang.is_empty()).then(|| lang.to_string());
-        FakeUser { id, first_name: first_name.to_string(), username: None, language_code }
+        let first_name = first_name.to_string();
+        FakeUser {
+            id,
+            first_name,
+            username: None,
+            language_code,
+        }
     }
 
     fn json(&self) -> Value {
@@ -61,79 +65,95 @@ impl FakeUser {
         }
         u
     }
+
+    fn chat(&self) -> Value {
+        let mut c = json!({"id": self.id, "type": "private", "first_name": self.first_name});
+        if let Some(name) = &self.username {
+            c["username"] = json!(name);
+        }
+        c
+    }
 }
 
-/// One message (or edit) the server accepted from the bot, as a test sees it.
+/// A message or edit the server accepted from the bot: what tests assert on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SentMessage {
-    /// Canonical method name, e.g. `sendMessage`, `editMessageText`.
+    /// Canonical method name: `sendMessage`, `editMessageText`, ...
     pub method: String,
-    /// Chat the message went to.
+    /// Target chat.
     pub chat_id: i64,
-    /// Id of the (new or edited) message.
+    /// Id of the new or edited message.
     pub message_id: i64,
     /// Text (caption for media) after HTML parsing and trimming, as users see it.
     pub text: String,
-    /// Raw text (caption) exactly as the bot sent it.
+    /// Text (caption) exactly as the bot sent it.
     pub html: String,
-    /// Keyboard rows of `(label, callback_data or url)`; reply-keyboard buttons have "".
+    /// Button rows of `(label, callback_data or url)`; reply-keyboard buttons have "".
     pub buttons: Vec<Vec<(String, String)>>,
-    /// File name of an uploaded document/photo, if it had one.
+    /// Name of the uploaded file, if it had one.
     pub file_name: Option<String>,
-    /// Bytes of an uploaded document/photo (None when sent by file_id/URL).
+    /// Uploaded bytes (None when sent by file_id or URL).
     pub file_bytes: Option<Vec<u8>>,
 }
 
 impl SentMessage {
     /// Callback data (or URL) of the first button whose label contains `label_contains`.
     pub fn button(&self, label_contains: &str) -> Option<String> {
-        self.buttons.iter().flatten().find(|(l, _)| l.contains(label_contains)).map(|(_, d)| d.clone())
+        let mut all = self.buttons.iter().flatten();
+        all.find(|(l, _)| l.contains(label_contains))
+            .map(|(_, d)| d.clone())
     }
 
-    /// All button labels, row by row flattened, for assertions and dumps.
+    /// All button labels, rows flattened.
     pub fn labels(&self) -> Vec<String> {
-        self.buttons.iter().flatten().map(|(l, _)| l.clone()).collect()
+        self.buttons
+            .iter()
+            .flatten()
+            .map(|(l, _)| l.clone())
+            .collect()
     }
 }
 
-/// A request the server answered with an error.
+/// A bot command list as `(command, description)` pairs (keeps signatures readable).
+pub type Commands = Vec<(String, String)>;
+
+/// A request answered with an error, kept so tests can prove the bot sent none.
 #[derive(Clone, Debug)]
 pub struct Rejection {
-    /// Method name as the bot sent it (canonical spelling when known).
+    /// Method name (canonical spelling when known).
     pub method: String,
-    /// HTTP status / `error_code`.
+    /// HTTP status and `error_code`.
     pub error_code: u16,
-    /// The `description` returned.
+    /// The `description` sent back.
     pub description: String,
-    /// The request parameters (uploaded files replaced by a short summary).
+    /// Request parameters (uploads replaced by a summary).
     pub body: Value,
-    /// True when the test caused it on purpose (fail_next, block_user, set_limits).
+    /// True if the test provoked it (fail_next, block_user, set_limits).
     pub injected: bool,
 }
 
-const METHODS: &[&str] = &[
-    "getMe",
-    "getUpdates",
-    "getWebhookInfo",
-    "deleteWebhook",
-    "setMyCommands",
-    "getMyCommands",
-    "deleteMyCommands",
-    "sendMessage",
-    "sendDocument",
-    "sendPhoto",
-    "sendChatAction",
-    "answerCallbackQuery",
-    "editMessageText",
-    "editMessageReplyMarkup",
-    "deleteMessage",
+const METHODS: &str = "getMe getUpdates getWebhookInfo deleteWebhook setMyCommands getMyCommands \
+    deleteMyCommands sendMessage sendDocument sendPhoto sendChatAction answerCallbackQuery \
+    editMessageText editMessageReplyMarkup deleteMessage";
+const TOO_OLD: &str = "query is too old and response timeout expired or query ID is invalid";
+const NOT_MODIFIED: &str = "message is not modified: specified new message content and reply \
+    markup are exactly the same as a current content and reply markup of the message";
+const CONFLICT: &str = "Conflict: terminated by other getUpdates request; make sure that only \
+    one bot instance is running";
+const BUTTON_ACTIONS: &[&str] = &[
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
 ];
-const TOO_OLD: &str =
-    "Bad Request: query is too old and response timeout expired or query ID is invalid";
-const NOT_MODIFIED: &str = "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
-const CONFLICT: &str =
-    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running";
-const CALLBACK_TTL_SECS: f64 = 15.0;
+const HTML_TAGS: &str =
+    "a b strong i em s strike del u ins tg-spoiler tg-emoji span pre code blockquote";
 
 struct ShutdownGuard {
     shared: Arc<Shared>,
@@ -152,9 +172,9 @@ impl Drop for ShutdownGuard {
 
 struct Shared {
     state: Mutex<St>,
-    /// Woken when updates are pushed or pollers must re-check.
+    /// Wakes long polls (new updates, newer poller, shutdown).
     updates: Notify,
-    /// Woken on any observable change (for wait_for / wait_until).
+    /// Wakes wait_for / wait_until on any change.
     changed: Notify,
 }
 
@@ -164,30 +184,17 @@ impl Shared {
     }
 }
 
-/// Poison-proof locking: a panicking test thread never wedges the server.
+/// Poison-proof locking: a panicking test thread can never wedge the server.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+#[derive(Default)]
 struct Chat {
     json: Value,
-    next_id: i64,
-    messages: Vec<Stored>,
-}
-
-struct Stored {
-    id: i64,
-    from_bot: bool,
-    json: Value,
-    /// Plain text for text messages, None for media.
-    text: Option<String>,
-    entities: Value,
-    markup: Option<Value>,
-}
-
-struct Callback {
-    issued_at: f64,
-    answered: bool,
+    last_id: i64,
+    /// (sent by the bot, Message JSON)
+    messages: Vec<(bool, Value)>,
 }
 
 struct Failure {
@@ -197,8 +204,26 @@ struct Failure {
     remaining: usize,
 }
 
+/// Server time: scalable and advanceable, drives callback expiry and flood windows.
+struct Clock {
+    real: Instant,
+    base: f64,
+    scale: f64,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock {
+            real: Instant::now(),
+            base: 0.0,
+            scale: 1.0,
+        }
+    }
+}
+
+#[derive(Default)]
 struct St {
-    next_update_id: i64,
+    last_update_id: i64,
     queue: VecDeque<Value>,
     confirmed_offset: i64,
     allowed_updates: Option<Vec<String>>,
@@ -210,169 +235,142 @@ struct St {
     sent: Vec<SentMessage>,
     deleted: Vec<(i64, i64)>,
     rejected: Vec<Rejection>,
-    commands: Vec<(String, Option<String>, Vec<(String, String)>)>,
-    callbacks: HashMap<String, Callback>,
-    next_callback: u64,
+    /// (scope key, language_code, commands)
+    commands: Vec<(String, Option<String>, Commands)>,
+    /// callback_query_id -> (issued at, answered)
+    callbacks: HashMap<String, (f64, bool)>,
     answered_callbacks: usize,
-    chat_limit: Option<u32>,
-    global_limit: Option<u32>,
+    limits: (Option<u32>, Option<u32>),
     send_log: VecDeque<(f64, i64)>,
-    clock_real: Instant,
-    clock_base: f64,
-    clock_scale: f64,
+    clock: Clock,
     unix_start: i64,
     failures: Vec<Failure>,
     blocked: HashSet<i64>,
     delay: Duration,
-    next_file: u64,
+    files: u64,
     shutdown: bool,
 }
 
 impl St {
     fn now(&self) -> f64 {
-        self.clock_base + self.clock_real.elapsed().as_secs_f64() * self.clock_scale
+        self.clock.base + self.clock.real.elapsed().as_secs_f64() * self.clock.scale
     }
 
-    fn unix_now(&self) -> i64 {
+    fn date(&self) -> i64 {
         self.unix_start + self.now() as i64
     }
 
     fn push_update(&mut self, mut update: Value) -> i64 {
-        let id = match update.get("update_id").and_then(Value::as_i64) {
-            Some(id) => id,
-            None => {
-                let id = self.next_update_id;
-                update["update_id"] = json!(id);
-                id
-            }
-        };
-        self.next_update_id = self.next_update_id.max(id + 1);
+        let id = update["update_id"]
+            .as_i64()
+            .unwrap_or(self.last_update_id + 1);
+        update["update_id"] = json!(id);
+        self.last_update_id = self.last_update_id.max(id);
         self.queue.push_back(update);
         id
     }
 
-    fn chat_entry(&mut self, id: i64, json: Value) -> &mut Chat {
-        let chat = self.chats.entry(id).or_insert_with(|| Chat { json: Value::Null, next_id: 1, messages: vec![] });
-        chat.json = json;
-        chat
-    }
-
-    /// Stores an incoming (user) message and returns its JSON.
-    fn incoming(&mut self, user: &FakeUser, chat_id: i64, chat_json: Value, content: Value) -> Value {
-        let date = self.unix_now();
+    /// Records an incoming user message in `chat` and returns its JSON.
+    fn incoming(&mut self, user: &FakeUser, chat: Value, content: Value) -> Value {
+        let date = self.date();
         self.seen_users.insert(user.id);
-        let chat = self.chat_entry(chat_id, chat_json.clone());
-        let id = chat.next_id;
-        chat.next_id += 1;
-        let mut msg = json!({"message_id": id, "from": user.json(), "chat": chat_json, "date": date});
-        merge(&mut msg, content);
-        let text = msg.get("text").and_then(Value::as_str).map(str::to_string);
-        let stored = Stored { id, from_bot: false, json: msg.clone(), text, entities: json!([]), markup: None };
-        chat.messages.push(stored);
+        let entry = self
+            .chats
+            .entry(chat["id"].as_i64().unwrap_or(0))
+            .or_default();
+        entry.json = chat.clone();
+        entry.last_id += 1;
+        let head =
+            json!({"message_id": entry.last_id, "from": user.json(), "chat": chat, "date": date});
+        let msg = merged(head, content);
+        entry.messages.push((false, msg.clone()));
         msg
     }
 
-    fn new_file_id(&mut self, kind: &str) -> (String, String) {
-        self.next_file += 1;
-        (format!("{kind}-file-{}", self.next_file), format!("{kind}-uniq-{}", self.next_file))
+    fn message(&self, chat_id: i64, message_id: i64) -> Option<&(bool, Value)> {
+        let chat = self.chats.get(&chat_id)?;
+        chat.messages
+            .iter()
+            .find(|(_, m)| m["message_id"] == message_id)
     }
 }
 
-fn merge(target: &mut Value, extra: Value) {
+fn merged(mut target: Value, extra: Value) -> Value {
     if let (Some(t), Value::Object(e)) = (target.as_object_mut(), extra) {
         t.extend(e);
     }
+    target
 }
 
-fn private_chat_json(user: &FakeUser) -> Value {
-    let mut c = json!({"id": user.id, "type": "private", "first_name": user.first_name});
-    if let Some(name) = &user.username {
-        c["username"] = json!(name);
-    }
-    c
-}
-
-fn group_chat_json(id: i64) -> Value {
+fn group_chat(id: i64) -> Value {
     json!({"id": id, "type": "group", "title": format!("Test group {id}")})
 }
 
-fn bot_user_json() -> Value {
+fn bot_user() -> Value {
     json!({"id": FakeTelegram::BOT_ID, "is_bot": true, "first_name": "Kokoon Test",
            "username": FakeTelegram::BOT_USERNAME})
 }
 
-/// Text entity for a leading `/command`, as Telegram adds it to incoming messages.
-fn command_content(text: &str) -> Value {
+/// Message content for `text`, with the `bot_command` entity Telegram adds for `/cmd`.
+fn text_content(text: &str) -> Value {
     let mut content = json!({"text": text});
     if text.starts_with('/') {
-        let cmd = text.split(char::is_whitespace).next().unwrap_or("");
-        let length: usize = cmd.encode_utf16().count();
+        let length = utf16_len(text.split(char::is_whitespace).next().unwrap_or(""));
         content["entities"] = json!([{"type": "bot_command", "offset": 0, "length": length}]);
     }
     content
 }
 
 impl FakeTelegram {
-    /// The only token the server accepts; any other gets 401 `Unauthorized`.
+    /// The only accepted token (give it to the bot); any other gets 401 `Unauthorized`.
     pub const TOKEN: &'static str = "123456:TEST-TOKEN";
-    /// The bot's user id (`getMe`, `from` of every bot message).
+    /// The bot's user id, reported by getMe and in `from` of its messages.
     pub const BOT_ID: u64 = 123456;
-    /// The bot's username (`getMe`).
+    /// The bot's username, reported by getMe (commands like `/start@kokoon_test_bot`).
     pub const BOT_USERNAME: &'static str = "kokoon_test_bot";
 
     /// Binds 127.0.0.1 on a free port and serves on the current tokio runtime.
     pub async fn start() -> FakeTelegram {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind fake telegram");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("local addr");
-        let unix_start = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        let since_epoch = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
         let st = St {
-            next_update_id: 1,
-            queue: VecDeque::new(),
-            confirmed_offset: 0,
-            allowed_updates: None,
-            get_updates_calls: 0,
-            poll_generation: 0,
-            polls_in_flight: 0,
-            chats: HashMap::new(),
-            seen_users: HashSet::new(),
-            sent: vec![],
-            deleted: vec![],
-            rejected: vec![],
-            commands: vec![],
-            callbacks: HashMap::new(),
-            next_callback: 0,
-            answered_callbacks: 0,
-            chat_limit: None,
-            global_limit: None,
-            send_log: VecDeque::new(),
-            clock_real: Instant::now(),
-            clock_base: 0.0,
-            clock_scale: 1.0,
-            unix_start,
-            failures: vec![],
-            blocked: HashSet::new(),
-            delay: Duration::ZERO,
-            next_file: 0,
-            shutdown: false,
+            unix_start: since_epoch.as_secs() as i64,
+            ..St::default()
         };
-        let shared = Arc::new(Shared { state: Mutex::new(st), updates: Notify::new(), changed: Notify::new() });
-        let app = Router::new()
+        let (updates, changed) = (Notify::new(), Notify::new());
+        let shared = Arc::new(Shared {
+            state: Mutex::new(st),
+            updates,
+            changed,
+        });
+        let app = axum::Router::new()
             .fallback(handle)
             .with_state(shared.clone())
-            .layer(DefaultBodyLimit::max(50 * 1024 * 1024));
+            .layer(DefaultBodyLimit::max(50 << 20));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
+            let stop = async move { drop(rx.await) };
             let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                })
+                .with_graceful_shutdown(stop)
                 .await;
         });
-        let guard = ShutdownGuard { shared: shared.clone(), stop: Mutex::new(Some(tx)) };
-        FakeTelegram { shared, addr, _guard: Arc::new(guard) }
+        let guard = ShutdownGuard {
+            shared: shared.clone(),
+            stop: Mutex::new(Some(tx)),
+        };
+        FakeTelegram {
+            shared,
+            addr,
+            _guard: Arc::new(guard),
+        }
     }
 
-    /// Base URL to give the bot (`TELOXIDE_API_URL` / `Bot::set_api_url`).
+    /// Base URL for the bot (`TELOXIDE_API_URL` / `Bot::set_api_url`).
     pub fn api_url(&self) -> String {
         format!("http://{}", self.addr)
     }
@@ -384,151 +382,170 @@ impl FakeTelegram {
         r
     }
 
-    // ----- feeding updates -----
+    fn read<R>(&self, f: impl FnOnce(&St) -> R) -> R {
+        f(&self.shared.lock())
+    }
 
-    /// Queues an update as-is (an `update_id` it carries is kept, so a test can
-    /// deliver the same id twice); returns the update_id used.
+    // ----- feeding updates; each returns the update_id used -----
+
+    /// Queues an update as-is; an `update_id` it has is kept (tests may repeat one).
     pub fn push_raw_update(&self, update: Value) -> i64 {
         self.with(|st| {
             for kind in update.as_object().into_iter().flat_map(|o| o.values()) {
-                if let Some(id) = kind.pointer("/chat/id").and_then(Value::as_i64) {
-                    let chat = kind["chat"].clone();
-                    st.chats.entry(id).or_insert_with(|| Chat { json: chat, next_id: 1, messages: vec![] });
-                }
                 if let Some(id) = kind.pointer("/from/id").and_then(Value::as_i64) {
                     st.seen_users.insert(id);
+                }
+                // Register chats, and give raw messages their ids as if really sent.
+                for (i, msg) in [kind, &kind["message"]].into_iter().enumerate() {
+                    let Some(chat_id) = msg["chat"]["id"].as_i64() else {
+                        continue;
+                    };
+                    let chat = st.chats.entry(chat_id).or_default();
+                    chat.json = msg["chat"].clone();
+                    let Some(id) = msg["message_id"].as_i64() else {
+                        continue;
+                    };
+                    chat.last_id = chat.last_id.max(id);
+                    if !chat.messages.iter().any(|(_, m)| m["message_id"] == id) {
+                        // A callback_query's message is always the bot's own.
+                        let from_bot = i == 1 || msg["from"]["id"] == FakeTelegram::BOT_ID;
+                        chat.messages.push((from_bot, msg.clone()));
+                    }
                 }
             }
             st.push_update(update)
         })
     }
 
-    /// The user writes `text` to the bot in private (a leading `/command` gets a
-    /// `bot_command` entity, as Telegram adds).
+    /// The user writes `text` in private; a leading `/cmd` gets a bot_command entity.
     pub fn send_text(&self, user: &FakeUser, text: &str) -> i64 {
-        self.private_message(user, command_content(text))
+        self.private_message(user, text_content(text))
     }
 
-    /// The user sends a sticker (a non-text message).
+    /// The user sends a sticker: a non-text message the bot must cope with.
     pub fn send_sticker(&self, user: &FakeUser) -> i64 {
-        let sticker = json!({"sticker": {"file_id": "sticker-file", "file_unique_id": "sticker-uniq",
-            "type": "regular", "width": 512, "height": 512, "is_animated": false, "is_video": false,
-            "emoji": "\u{1F44D}", "file_size": 1024}});
-        self.private_message(user, sticker)
+        let sticker = json!({"file_id": "sticker-file", "file_unique_id": "sticker-uniq",
+            "type": "regular", "width": 512, "height": 512, "is_animated": false,
+            "is_video": false, "emoji": "\u{1F44D}"});
+        self.private_message(user, json!({"sticker": sticker}))
     }
 
-    /// The user sends a photo without caption (a non-text message).
+    /// The user sends a photo without caption: a non-text message.
     pub fn send_photo(&self, user: &FakeUser) -> i64 {
-        let size = |w: u32, s: u32| {
-            json!({"file_id": format!("user-photo-{w}"), "file_unique_id": format!("user-photo-u{w}"),
-                   "width": w, "height": w, "file_size": s})
+        let size = |w: u32| {
+            json!({"file_id": format!("user-photo-{w}"), "file_unique_id": format!("up{w}"),
+                   "width": w, "height": w, "file_size": w * 50})
         };
-        self.private_message(user, json!({"photo": [size(90, 1500), size(320, 15000)]}))
+        self.private_message(user, json!({"photo": [size(90), size(320)]}))
     }
 
-    /// Sends arbitrary message content (merged into the Message JSON) from the
-    /// user in the private chat, e.g. `json!({"document": {...}})`.
+    /// The user sends a private message whose JSON gets `content` merged in.
     pub fn private_message(&self, user: &FakeUser, content: Value) -> i64 {
         self.with(|st| {
-            let msg = st.incoming(user, user.id, private_chat_json(user), content);
+            let msg = st.incoming(user, user.chat(), content);
             st.push_update(json!({"message": msg}))
         })
     }
 
-    /// The user presses the inline button with callback `data` under the bot's
-    /// message `message_id` in their private chat. Panics if that message has no
-    /// such button (a real user can only press what is shown); use
-    /// [`Self::press_button_unchecked`] to forge callback data.
+    /// The user presses the button with callback `data` under the bot's message
+    /// `message_id` in their private chat. Panics if no such button is shown.
     pub fn press_button(&self, user: &FakeUser, message_id: i64, data: &str) -> i64 {
         self.press(user, message_id, data, true)
     }
 
-    /// Like [`Self::press_button`] but without checking the button exists.
+    /// Like [`Self::press_button`] but forges `data` without checking the buttons.
     pub fn press_button_unchecked(&self, user: &FakeUser, message_id: i64, data: &str) -> i64 {
         self.press(user, message_id, data, false)
     }
 
     fn press(&self, user: &FakeUser, message_id: i64, data: &str, check: bool) -> i64 {
-        let update = {
-            let mut st = self.shared.lock();
-            let Some(msg) = st.chats.get(&user.id).and_then(|c| c.messages.iter().find(|m| m.id == message_id))
-            else {
-                drop(st);
-                panic!("press_button: no message {message_id} in chat {}; sent: {:#?}", user.id, self.sent());
-            };
-            let has = msg.markup.iter().flat_map(|m| buttons_of(m)).flatten().any(|(_, d)| d == data);
-            if check && !has {
-                let markup = msg.markup.clone();
-                drop(st);
-                panic!("press_button: message {message_id} has no button with data {data:?}: {markup:?}");
-            }
-            let message = msg.json.clone();
-            st.next_callback += 1;
-            let id = format!("{}{:06}", user.id.unsigned_abs(), st.next_callback);
-            let issued_at = st.now();
-            st.callbacks.insert(id.clone(), Callback { issued_at, answered: false });
-            st.seen_users.insert(user.id);
-            json!({"callback_query": {"id": id, "from": user.json(), "message": message,
-                   "chat_instance": format!("ci{}", user.id), "data": data}})
+        let Some((_, message)) = self.read(|st| st.message(user.id, message_id).cloned()) else {
+            panic!("press_button: no message {message_id} in chat {}", user.id);
         };
-        self.with(|st| st.push_update(update))
-    }
-
-    /// `by` adds the bot to a basic group: a `my_chat_member` update left -> member.
-    pub fn add_bot_to_group(&self, by: &FakeUser, group_chat_id: i64) -> i64 {
+        let buttons = buttons_of(&message["reply_markup"]);
+        if check && !buttons.iter().flatten().any(|(_, d)| d == data) {
+            panic!("press_button: message {message_id} has no button {data:?}: {buttons:?}");
+        }
         self.with(|st| {
-            let chat = group_chat_json(group_chat_id);
-            st.chat_entry(group_chat_id, chat.clone());
-            st.seen_users.insert(by.id);
-            let date = st.unix_now();
-            st.push_update(json!({"my_chat_member": {"chat": chat, "from": by.json(), "date": date,
-                "old_chat_member": {"user": bot_user_json(), "status": "left"},
-                "new_chat_member": {"user": bot_user_json(), "status": "member"}}}))
+            let id = format!("{}{:06}", user.id.unsigned_abs(), st.callbacks.len() + 1);
+            st.callbacks.insert(id.clone(), (st.now(), false));
+            let query = json!({"id": id, "from": user.json(), "message": message,
+                               "chat_instance": format!("ci{}", user.id), "data": data});
+            st.push_update(json!({"callback_query": query}))
         })
     }
 
-    /// The user writes `text` in a group (the bot is assumed to be a member).
+    /// `by` adds the bot to a basic group: `my_chat_member` from "left" to "member".
+    pub fn add_bot_to_group(&self, by: &FakeUser, group_chat_id: i64) -> i64 {
+        self.with(|st| {
+            let chat = group_chat(group_chat_id);
+            st.chats.entry(group_chat_id).or_default().json = chat.clone();
+            st.seen_users.insert(by.id);
+            let member = |status: &str| json!({"user": bot_user(), "status": status});
+            let update = json!({"chat": chat, "from": by.json(), "date": st.date(),
+                "old_chat_member": member("left"), "new_chat_member": member("member")});
+            st.push_update(json!({"my_chat_member": update}))
+        })
+    }
+
+    /// The user writes `text` in a group (the bot is taken to be a member).
     pub fn send_group_text(&self, user: &FakeUser, group_chat_id: i64, text: &str) -> i64 {
         self.with(|st| {
-            let chat = group_chat_json(group_chat_id);
-            let msg = st.incoming(user, group_chat_id, chat, command_content(text));
+            let msg = st.incoming(user, group_chat(group_chat_id), text_content(text));
             st.push_update(json!({"message": msg}))
         })
     }
 
-    // ----- observing -----
+    // ----- observing what the bot did -----
 
     /// Every accepted outgoing message and edit, in order.
     pub fn sent(&self) -> Vec<SentMessage> {
-        self.shared.lock().sent.clone()
+        self.read(|st| st.sent.clone())
     }
 
-    /// Accepted messages and edits addressed to `chat_id`, in order.
+    /// Accepted messages and edits to `chat_id`, in order.
     pub fn messages_to(&self, chat_id: i64) -> Vec<SentMessage> {
-        self.sent().into_iter().filter(|m| m.chat_id == chat_id).collect()
+        self.read(|st| {
+            st.sent
+                .iter()
+                .filter(|m| m.chat_id == chat_id)
+                .cloned()
+                .collect()
+        })
     }
 
     fn sends_to(&self, chat_id: i64) -> Vec<SentMessage> {
-        self.messages_to(chat_id).into_iter().filter(|m| m.method.starts_with("send")).collect()
+        let mut all = self.messages_to(chat_id);
+        all.retain(|m| m.method.starts_with("send"));
+        all
     }
 
-    /// Current state (after edits) of the bot's message `message_id` in `chat_id`.
+    /// Latest state (after edits) of the bot's message `message_id` in `chat_id`.
     pub fn current(&self, chat_id: i64, message_id: i64) -> Option<SentMessage> {
-        self.sent().into_iter().rev().find(|m| m.chat_id == chat_id && m.message_id == message_id)
+        let all = self.messages_to(chat_id);
+        all.into_iter().rev().find(|m| m.message_id == message_id)
     }
 
-    /// Waits until at least `count` new messages (sendMessage/sendDocument/
-    /// sendPhoto, not edits) went to `chat_id` and returns all of them; panics
-    /// with a dump of the server state on timeout.
-    pub async fn wait_for(&self, chat_id: i64, count: usize, timeout: Duration) -> Vec<SentMessage> {
-        if self.wait_until(timeout, |t| t.sends_to(chat_id).len() >= count).await {
+    /// Waits until at least `count` messages in total (sends, not edits) have gone
+    /// to `chat_id` and returns them all; panics with a state dump on timeout.
+    pub async fn wait_for(
+        &self,
+        chat_id: i64,
+        count: usize,
+        timeout: Duration,
+    ) -> Vec<SentMessage> {
+        if self
+            .wait_until(timeout, |t| t.sends_to(chat_id).len() >= count)
+            .await
+        {
             return self.sends_to(chat_id);
         }
+        let got = self.sends_to(chat_id);
         panic!(
-            "wait_for: expected {count} messages to chat {chat_id} within {timeout:?}, got {}:\n{:#?}\n\
-             all sent: {:#?}\nrejected: {:#?}\npending updates: {}, getUpdates calls: {}, polls in flight: {}",
-            self.sends_to(chat_id).len(),
-            self.sends_to(chat_id),
+            "wait_for: wanted {count} messages to chat {chat_id} within {timeout:?}, got {}: \
+             {got:#?}\nall sent: {:#?}\nrejected: {:#?}\npending updates: {}, getUpdates calls: {}, \
+             polls in flight: {}",
+            got.len(),
             self.sent(),
             self.rejected(),
             self.pending_updates(),
@@ -537,8 +554,7 @@ impl FakeTelegram {
         );
     }
 
-    /// Waits until `f` holds (re-checked on every server change and every
-    /// 20 ms); returns false on timeout.
+    /// Waits until `f` holds (checked on every change and every 20 ms); false on timeout.
     pub async fn wait_until(&self, timeout: Duration, f: impl Fn(&FakeTelegram) -> bool) -> bool {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
@@ -548,127 +564,130 @@ impl FakeTelegram {
             if f(self) {
                 return true;
             }
-            if tokio::time::Instant::now() >= deadline {
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
                 return false;
             }
-            let tick = (tokio::time::Instant::now() + Duration::from_millis(20)).min(deadline);
+            let tick = (now + Duration::from_millis(20)).min(deadline);
             let _ = tokio::time::timeout_at(tick, notified).await;
         }
     }
 
-    /// Every request answered with an error, injected ones included.
+    /// Every request answered with an error, injected ones included; tests assert it is empty.
     pub fn rejected(&self) -> Vec<Rejection> {
-        self.shared.lock().rejected.clone()
+        self.read(|st| st.rejected.clone())
     }
 
-    /// Rejections the test did not cause on purpose: bugs in the bot's requests.
+    /// Rejections the test did not provoke (invalid requests, i.e. bot bugs);
+    /// what fault-injection tests assert is empty.
     pub fn invalid_requests(&self) -> Vec<Rejection> {
-        self.rejected().into_iter().filter(|r| !r.injected).collect()
+        let mut all = self.rejected();
+        all.retain(|r| !r.injected);
+        all
     }
 
-    /// Last `setMyCommands` for the default scope, per language_code (None first).
-    pub fn commands(&self) -> Vec<(Option<String>, Vec<(String, String)>)> {
+    /// Last setMyCommands of the default scope per language_code (None first).
+    pub fn commands(&self) -> Vec<(Option<String>, Commands)> {
         self.commands_in_scope("default")
     }
 
-    /// Like [`Self::commands`] for another scope type, e.g. `"all_private_chats"`
-    /// (chat scopes are keyed `"chat:<id>"`).
-    pub fn commands_in_scope(&self, scope: &str) -> Vec<(Option<String>, Vec<(String, String)>)> {
-        let st = self.shared.lock();
-        let mut v: Vec<_> =
-            st.commands.iter().filter(|(s, _, _)| s == scope).map(|(_, l, c)| (l.clone(), c.clone())).collect();
+    /// Like [`Self::commands`] for scope type `scope`; chat scopes are `"chat:<id>"`.
+    pub fn commands_in_scope(&self, scope: &str) -> Vec<(Option<String>, Commands)> {
+        let mut v: Vec<_> = self.read(|st| {
+            let of_scope = st.commands.iter().filter(|(s, _, _)| s == scope);
+            of_scope.map(|(_, l, c)| (l.clone(), c.clone())).collect()
+        });
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v
     }
 
     /// Highest offset the bot has confirmed via getUpdates.
     pub fn confirmed_offset(&self) -> i64 {
-        self.shared.lock().confirmed_offset
+        self.read(|st| st.confirmed_offset)
     }
 
-    /// Updates queued and not yet confirmed (delivered-but-unconfirmed included).
+    /// Updates not yet confirmed (delivered-but-unconfirmed included).
     pub fn pending_updates(&self) -> usize {
-        self.shared.lock().queue.len()
+        self.read(|st| st.queue.len())
     }
 
-    /// Number of successful answerCallbackQuery calls.
+    /// Successful answerCallbackQuery calls.
     pub fn answered_callbacks(&self) -> usize {
-        self.shared.lock().answered_callbacks
+        self.read(|st| st.answered_callbacks)
     }
 
-    /// Number of getUpdates requests received.
+    /// getUpdates requests received.
     pub fn get_updates_calls(&self) -> usize {
-        self.shared.lock().get_updates_calls
+        self.read(|st| st.get_updates_calls)
     }
 
-    /// getUpdates requests currently held open (long polling); > 0 means the bot
-    /// is up and polling.
+    /// getUpdates requests held open right now; > 0 tells a test the bot is up and polling.
     pub fn polls_in_flight(&self) -> usize {
-        self.shared.lock().polls_in_flight
+        self.read(|st| st.polls_in_flight)
     }
 
-    /// `(chat_id, message_id)` of every message deleted via deleteMessage.
+    /// `(chat_id, message_id)` of every message the bot deleted, for cleanup assertions.
     pub fn deleted(&self) -> Vec<(i64, i64)> {
-        self.shared.lock().deleted.clone()
+        self.read(|st| st.deleted.clone())
     }
 
     // ----- behaviour knobs and fault injection -----
 
-    /// Flood limits over a sliding 1 s window (None = off, the default); sends
-    /// and edits over a limit get 429 `Too Many Requests: retry after N`.
+    /// Flood limits per sliding second (None = off, the default): sends and
+    /// edits beyond them get 429 `Too Many Requests: retry after N`.
     pub fn set_limits(&self, per_chat_per_sec: Option<u32>, global_per_sec: Option<u32>) {
-        self.with(|st| {
-            st.chat_limit = per_chat_per_sec;
-            st.global_limit = global_per_sec;
-        });
+        self.with(|st| st.limits = (per_chat_per_sec, global_per_sec));
     }
 
-    /// Makes server time (callback expiry, flood windows, dates) run `f` times
-    /// faster than real time.
+    /// Makes server time (callback expiry, flood windows, dates) run `f` times as fast.
     pub fn set_clock_scale(&self, f: f64) {
         self.with(|st| {
-            st.clock_base = st.now();
-            st.clock_real = Instant::now();
-            st.clock_scale = f.max(0.0);
+            st.clock = Clock {
+                real: Instant::now(),
+                base: st.now(),
+                scale: f.max(0.0),
+            }
         });
     }
 
-    /// Jumps server time forward, e.g. to expire callback queries instantly.
+    /// Moves server time forward, e.g. to expire callback queries at once.
     pub fn advance_clock(&self, d: Duration) {
-        self.with(|st| st.clock_base += d.as_secs_f64());
+        self.with(|st| st.clock.base += d.as_secs_f64());
     }
 
-    /// The next `count` calls of `method` (case-insensitive) fail with
-    /// `code`/`description` (a 429 description "... retry after N" also gets
-    /// `retry_after`). Note teloxide sleeps 10 s after any 5xx response.
+    /// The next `count` calls of `method` (any case) fail with `code` and
+    /// `description` ("... retry after N" with 429 also sets retry_after).
+    /// Beware: teloxide sleeps 10 s after any 5xx response.
     pub fn fail_next(&self, method: &str, code: u16, description: &str, count: usize) {
+        let (method, description) = (method.to_string(), description.to_string());
         self.with(|st| {
             st.failures.push(Failure {
-                method: method.to_ascii_lowercase(),
+                method,
                 code,
-                description: description.to_string(),
+                description,
                 remaining: count,
             })
         });
     }
 
-    /// The user blocks the bot: sends to `chat_id` get 403 `Forbidden: bot was blocked by the user`.
+    /// The user blocks the bot: sends to `chat_id` get 403
+    /// `Forbidden: bot was blocked by the user`.
     pub fn block_user(&self, chat_id: i64) {
         self.with(|st| st.blocked.insert(chat_id));
     }
 
-    /// The user unblocks the bot again.
+    /// The user unblocks the bot again (undoes [`Self::block_user`]).
     pub fn unblock_user(&self, chat_id: i64) {
         self.with(|st| st.blocked.remove(&chat_id));
     }
 
-    /// Delays every response by `d` (a slow network / server).
+    /// Delays every response by `d`, to test timeouts and a slow network.
     pub fn set_delay(&self, d: Duration) {
         self.with(|st| st.delay = d);
     }
 }
 
-// ===================================================================== HTTP
+// ============================================================== HTTP layer
 
 #[derive(Debug)]
 struct ApiErr {
@@ -681,7 +700,12 @@ struct ApiErr {
 type ApiResult = Result<Value, ApiErr>;
 
 fn err(code: u16, description: impl Into<String>) -> ApiErr {
-    ApiErr { code, description: description.into(), retry_after: None, injected: false }
+    ApiErr {
+        code,
+        description: description.into(),
+        retry_after: None,
+        injected: false,
+    }
 }
 
 fn bad(tail: impl std::fmt::Display) -> ApiErr {
@@ -690,18 +714,15 @@ fn bad(tail: impl std::fmt::Display) -> ApiErr {
 
 fn reply(code: u16, body: Value) -> Response {
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
-fn error_body(e: &ApiErr) -> Value {
-    let mut body = json!({"ok": false, "error_code": e.code, "description": e.description});
-    if let Some(n) = e.retry_after {
-        body["parameters"] = json!({"retry_after": n});
-    }
-    body
-}
-
-/// Request parameters (from query, JSON, urlencoded or multipart) and uploaded files.
+/// Request parameters from query, JSON, urlencoded or multipart, plus uploads.
 #[derive(Default)]
 struct Params {
     map: Map<String, Value>,
@@ -725,20 +746,23 @@ impl Params {
         }
     }
 
-    /// A JSON-typed parameter: objects in JSON bodies, JSON text elsewhere.
+    /// A JSON-typed parameter: an object in JSON bodies, JSON text elsewhere.
     fn json(&self, key: &str) -> Result<Option<Value>, ()> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.is_empty() => Ok(None),
-            Some(Value::String(s)) => serde_json::from_str(s).map(Some).map_err(|_| ()),
+            Some(Value::String(s)) => serde_json::from_str(s).map(Some).map_err(drop),
             Some(v) => Ok(Some(v.clone())),
         }
     }
 
     fn summary(&self) -> Value {
         let mut m = self.map.clone();
-        for (name, (file_name, bytes)) in &self.files {
-            m.insert(name.clone(), json!(format!("<file {file_name:?}, {} bytes>", bytes.len())));
+        for (name, (file, bytes)) in &self.files {
+            m.insert(
+                name.clone(),
+                json!(format!("<file {file:?}, {} bytes>", bytes.len())),
+            );
         }
         Value::Object(m)
     }
@@ -746,36 +770,46 @@ impl Params {
 
 async fn read_params(req: Request) -> Result<Params, ApiErr> {
     let mut p = Params::default();
+    let strings = |v: Vec<(String, String)>| v.into_iter().map(|(k, v)| (k, Value::String(v)));
     if let Ok(Query(q)) = Query::<Vec<(String, String)>>::try_from_uri(req.uri()) {
-        p.map.extend(q.into_iter().map(|(k, v)| (k, Value::String(v))));
+        p.map.extend(strings(q));
     }
-    let ctype = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let ctype = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let ctype = ctype.unwrap_or("").to_string();
     let too_large = || err(413, "Request Entity Too Large");
     if ctype.starts_with("multipart/form-data") {
-        let mut mp = Multipart::from_request(req, &()).await.map_err(|_| bad("can't parse multipart"))?;
+        let bad_multipart = || bad("can't parse multipart/form-data");
+        let mut mp = Multipart::from_request(req, &())
+            .await
+            .map_err(|_| bad_multipart())?;
         loop {
             let field = match mp.next_field().await {
                 Ok(Some(f)) => f,
                 Ok(None) => break,
                 Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-                Err(_) => return Err(bad("can't parse multipart/form-data body")),
+                Err(_) => return Err(bad_multipart()),
             };
             let name = field.name().unwrap_or("").to_string();
-            let file_name = field.file_name().map(str::to_string);
+            let file = field.file_name().map(str::to_string);
             let bytes = field.bytes().await.map_err(|_| too_large())?.to_vec();
-            match (file_name, String::from_utf8(bytes.clone())) {
+            match (file, String::from_utf8(bytes.clone())) {
                 (None, Ok(text)) => drop(p.map.insert(name, Value::String(text))),
-                (file_name, _) => drop(p.files.insert(name, (file_name.unwrap_or_default(), bytes))),
+                (file, _) => drop(p.files.insert(name, (file.unwrap_or_default(), bytes))),
             }
         }
     } else if ctype.starts_with("application/x-www-form-urlencoded") {
-        let axum::Form(form) =
-            axum::Form::<Vec<(String, String)>>::from_request(req, &()).await.map_err(|_| bad("can't parse form"))?;
-        p.map.extend(form.into_iter().map(|(k, v)| (k, Value::String(v))));
+        let form = axum::Form::<Vec<(String, String)>>::from_request(req, &()).await;
+        p.map
+            .extend(strings(form.map_err(|_| bad("can't parse form"))?.0));
     } else {
-        let body = axum::body::to_bytes(req.into_body(), 50 * 1024 * 1024).await.map_err(|_| too_large())?;
+        let body = axum::body::to_bytes(req.into_body(), 50 << 20)
+            .await
+            .map_err(|_| too_large())?;
         if !body.iter().all(u8::is_ascii_whitespace) {
-            match serde_json::from_slice::<Value>(&body) {
+            match serde_json::from_slice(&body) {
                 Ok(Value::Object(m)) => p.map.extend(m),
                 _ => return Err(bad("can't parse JSON object")),
             }
@@ -784,23 +818,31 @@ async fn read_params(req: Request) -> Result<Params, ApiErr> {
     Ok(p)
 }
 
-async fn handle(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Response {
+async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let path = req.uri().path().to_string();
     let Some((token, method)) = path.strip_prefix("/bot").and_then(|r| r.split_once('/')) else {
-        return reply(404, json!({"ok": false, "error_code": 404, "description": "Not Found"}));
+        return reply(
+            404,
+            json!({"ok": false, "error_code": 404, "description": "Not Found"}),
+        );
     };
     if token != FakeTelegram::TOKEN {
-        return reply(401, json!({"ok": false, "error_code": 401, "description": "Unauthorized"}));
+        return reply(
+            401,
+            json!({"ok": false, "error_code": 401, "description": "Unauthorized"}),
+        );
     }
-    let method = METHODS.iter().find(|m| m.eq_ignore_ascii_case(method)).map_or(method.to_string(), |m| m.to_string());
+    let known = METHODS
+        .split_whitespace()
+        .find(|m| m.eq_ignore_ascii_case(method));
+    let method = known.unwrap_or(method).to_string();
     let delay = shared.lock().delay;
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
+    tokio::time::sleep(delay).await;
     let (result, body) = match read_params(req).await {
         Err(e) => (Err(e), Value::Null),
         Ok(p) => {
-            let result = match injected_failure(&shared, &method) {
+            let injected = injected_failure(&mut shared.lock(), &method);
+            let result = match injected {
                 Some(e) => Err(e),
                 None if method == "getUpdates" => get_updates(&shared, &p).await,
                 None => dispatch(&mut shared.lock(), &method, &p),
@@ -811,40 +853,57 @@ async fn handle(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Response
     let response = match result {
         Ok(v) => reply(200, json!({"ok": true, "result": v})),
         Err(e) => {
-            let response = reply(e.code, error_body(&e));
-            shared.lock().rejected.push(Rejection {
+            let mut out = json!({"ok": false, "error_code": e.code, "description": e.description});
+            if let Some(n) = e.retry_after {
+                out["parameters"] = json!({"retry_after": n});
+            }
+            let (error_code, description, injected) = (e.code, e.description, e.injected);
+            let rejection = Rejection {
                 method,
-                error_code: e.code,
-                description: e.description,
+                error_code,
+                description,
                 body,
-                injected: e.injected,
-            });
-            response
+                injected,
+            };
+            shared.lock().rejected.push(rejection);
+            reply(error_code, out)
         }
     };
     shared.changed.notify_waiters();
     response
 }
 
-fn injected_failure(shared: &Shared, method: &str) -> Option<ApiErr> {
-    let mut st = shared.lock();
-    let f = st.failures.iter_mut().find(|f| f.remaining > 0 && f.method.eq_ignore_ascii_case(method))?;
+fn injected_failure(st: &mut St, method: &str) -> Option<ApiErr> {
+    let f = st
+        .failures
+        .iter_mut()
+        .find(|f| f.remaining > 0 && f.method.eq_ignore_ascii_case(method))?;
     f.remaining -= 1;
-    let retry_after = (f.code == 429)
-        .then(|| f.description.rsplit(' ').next().and_then(|n| n.parse().ok()).unwrap_or(1));
-    Some(ApiErr { code: f.code, description: f.description.clone(), retry_after, injected: true })
+    let retry = f
+        .description
+        .rsplit(' ')
+        .next()
+        .and_then(|n| n.parse().ok());
+    let retry_after = (f.code == 429).then(|| retry.unwrap_or(1));
+    Some(ApiErr {
+        retry_after,
+        injected: true,
+        ..err(f.code, &f.description)
+    })
 }
 
 fn dispatch(st: &mut St, method: &str, p: &Params) -> ApiResult {
     match method {
-        "getMe" => {
-            let mut me = bot_user_json();
-            merge(&mut me, json!({"can_join_groups": true, "can_read_all_group_messages": false,
-                "supports_inline_queries": false, "can_connect_to_business": false, "has_main_web_app": false}));
-            Ok(me)
+        "getMe" => Ok(merged(
+            bot_user(),
+            json!({"can_join_groups": true, "can_read_all_group_messages": false,
+                   "supports_inline_queries": false, "can_connect_to_business": false,
+                   "has_main_web_app": false}),
+        )),
+        "getWebhookInfo" => {
+            let pending = st.queue.len();
+            Ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": pending}))
         }
-        "getWebhookInfo" => Ok(json!({"url": "", "has_custom_certificate": false,
-            "pending_update_count": st.queue.len()})),
         "deleteWebhook" => {
             if p.str("drop_pending_updates").as_deref() == Some("true") {
                 st.queue.clear();
@@ -854,31 +913,36 @@ fn dispatch(st: &mut St, method: &str, p: &Params) -> ApiResult {
         "setMyCommands" => set_my_commands(st, p),
         "getMyCommands" | "deleteMyCommands" => {
             let key = command_key(p)?;
-            let pos = st.commands.iter().position(|(s, l, _)| (s, l) == (&key.0, &key.1));
-            if method == "deleteMyCommands" {
-                if let Some(i) = pos {
-                    st.commands.remove(i);
+            let pos = st
+                .commands
+                .iter()
+                .position(|(s, l, _)| (s, l) == (&key.0, &key.1));
+            match pos {
+                Some(i) if method == "deleteMyCommands" => drop(st.commands.remove(i)),
+                None if method == "deleteMyCommands" => {}
+                _ => {
+                    let cmds = pos.map(|i| st.commands[i].2.clone()).unwrap_or_default();
+                    let cmd = |(c, d): &(String, String)| json!({"command": c, "description": d});
+                    return Ok(cmds.iter().map(cmd).collect());
                 }
-                return Ok(json!(true));
             }
-            let cmds = pos.map(|i| st.commands[i].2.clone()).unwrap_or_default();
-            Ok(cmds.iter().map(|(c, d)| json!({"command": c, "description": d})).collect())
-        }
-        "sendMessage" | "sendDocument" | "sendPhoto" => send(st, method, p),
-        "sendChatAction" => {
-            let chat_id = chat_id(p)?;
-            check_target(st, chat_id)?;
             Ok(json!(true))
         }
+        "sendMessage" | "sendDocument" | "sendPhoto" => send(st, method, p),
+        "sendChatAction" => check_target(st, chat_id(p)?).map(|_| json!(true)),
         "answerCallbackQuery" => answer_callback(st, p),
         "editMessageText" | "editMessageReplyMarkup" => edit(st, method, p),
         "deleteMessage" => {
-            let chat_id = chat_id(p)?;
-            let id = p.int("message_id").unwrap_or(0);
-            let chat = st.chats.get_mut(&chat_id).ok_or_else(|| bad("chat not found"))?;
-            let pos = chat.messages.iter().position(|m| m.id == id);
-            let pos = pos.ok_or_else(|| bad("message to delete not found"))?;
-            chat.messages.remove(pos);
+            let (chat_id, id) = (chat_id(p)?, p.int("message_id").unwrap_or(0));
+            let chat = st
+                .chats
+                .get_mut(&chat_id)
+                .ok_or_else(|| bad("chat not found"))?;
+            let before = chat.messages.len();
+            chat.messages.retain(|(_, m)| m["message_id"] != id);
+            if chat.messages.len() == before {
+                return Err(bad("message to delete not found"));
+            }
             st.deleted.push((chat_id, id));
             Ok(json!(true))
         }
@@ -886,36 +950,43 @@ fn dispatch(st: &mut St, method: &str, p: &Params) -> ApiResult {
     }
 }
 
-// ================================================================ getUpdates
+// ============================================================== getUpdates
 
 struct PollGuard(Arc<Shared>);
 
 impl Drop for PollGuard {
     fn drop(&mut self) {
-        let mut st = self.0.lock();
-        st.polls_in_flight = st.polls_in_flight.saturating_sub(1);
+        self.0.lock().polls_in_flight -= 1;
     }
 }
 
+/// Applies `offset` (confirming every update with a smaller id, or keeping only
+/// the last -offset ones) and returns up to `limit` pending updates in push order.
 fn take_updates(st: &mut St, offset: i64, limit: usize) -> Vec<Value> {
-    let id_of = |u: &Value| u.get("update_id").and_then(Value::as_i64).unwrap_or(0);
     if offset < 0 {
-        let keep = offset.unsigned_abs() as usize;
-        while st.queue.len() > keep {
-            st.queue.pop_front();
-        }
+        let drop_n = st
+            .queue
+            .len()
+            .saturating_sub(offset.unsigned_abs() as usize);
+        st.queue.drain(..drop_n);
     } else if offset > 0 {
-        st.queue.retain(|u| id_of(u) >= offset);
+        st.queue
+            .retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
         st.confirmed_offset = st.confirmed_offset.max(offset);
     }
-    // Types not in allowed_updates are never delivered (by default: all but
-    // chat_member, message_reaction and message_reaction_count).
+    // Kinds outside allowed_updates are never delivered; the default excludes these three.
     let allowed = st.allowed_updates.clone();
     st.queue.retain(|u| {
-        let kind = u.as_object().and_then(|o| o.keys().find(|k| *k != "update_id").cloned()).unwrap_or_default();
+        let obj = u.as_object();
+        let kind = obj
+            .and_then(|o| o.keys().find(|k| *k != "update_id"))
+            .cloned()
+            .unwrap_or_default();
         match &allowed {
             Some(list) => list.contains(&kind),
-            None => !["chat_member", "message_reaction", "message_reaction_count"].contains(&kind.as_str()),
+            None => {
+                !["chat_member", "message_reaction", "message_reaction_count"].contains(&&*kind)
+            }
         }
     });
     st.queue.iter().take(limit).cloned().collect()
@@ -931,16 +1002,19 @@ async fn get_updates(shared: &Arc<Shared>, p: &Params) -> ApiResult {
         st.get_updates_calls += 1;
         st.poll_generation += 1;
         if let Ok(Some(list)) = p.json("allowed_updates") {
-            let list: Vec<String> =
-                list.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect();
+            let list = list
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str);
+            let list: Vec<String> = list.map(str::to_string).collect();
             st.allowed_updates = (!list.is_empty()).then_some(list);
         }
         st.polls_in_flight += 1;
         st.poll_generation
     };
     let _guard = PollGuard(shared.clone());
-    // A newer getUpdates terminates a pending long poll, as on the real server.
-    shared.updates.notify_waiters();
+    shared.updates.notify_waiters(); // a newer getUpdates terminates a pending long poll
     loop {
         let notified = shared.updates.notified();
         tokio::pin!(notified);
@@ -951,7 +1025,8 @@ async fn get_updates(shared: &Arc<Shared>, p: &Params) -> ApiResult {
                 return Err(err(409, CONFLICT));
             }
             let updates = take_updates(&mut st, offset, limit);
-            if !updates.is_empty() || timeout == 0 || st.shutdown || tokio::time::Instant::now() >= deadline {
+            let expired = tokio::time::Instant::now() >= deadline;
+            if !updates.is_empty() || expired || st.shutdown {
                 return Ok(Value::Array(updates));
             }
         }
@@ -962,41 +1037,52 @@ async fn get_updates(shared: &Arc<Shared>, p: &Params) -> ApiResult {
 // ============================================================== validation
 
 fn chat_id(p: &Params) -> Result<i64, ApiErr> {
-    let raw = p.str("chat_id").filter(|s| !s.is_empty()).ok_or_else(|| bad("chat_id is empty"))?;
+    let raw = p
+        .str("chat_id")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| bad("chat_id is empty"))?;
     raw.trim().parse().map_err(|_| bad("chat not found"))
 }
 
 fn check_target(st: &St, chat_id: i64) -> Result<(), ApiErr> {
     if st.blocked.contains(&chat_id) {
-        return Err(ApiErr { injected: true, ..err(403, "Forbidden: bot was blocked by the user") });
-    }
-    if st.chats.contains_key(&chat_id) {
+        Err(ApiErr {
+            injected: true,
+            ..err(403, "Forbidden: bot was blocked by the user")
+        })
+    } else if st.chats.contains_key(&chat_id) {
         Ok(())
     } else if st.seen_users.contains(&chat_id) {
-        Err(err(403, "Forbidden: bot can't initiate conversation with a user"))
+        Err(err(
+            403,
+            "Forbidden: bot can't initiate conversation with a user",
+        ))
     } else {
         Err(bad("chat not found"))
     }
 }
 
+/// Sliding one-second flood windows per chat and globally; records the send if allowed.
 fn check_rate(st: &mut St, chat_id: i64) -> Result<(), ApiErr> {
     let now = st.now();
-    while st.send_log.front().is_some_and(|(t, _)| now - t >= 1.0) {
-        st.send_log.pop_front();
-    }
-    let flood = |oldest: f64| {
-        let n = ((oldest + 1.0 - now).ceil() as u64).max(1);
-        ApiErr { retry_after: Some(n), injected: true, ..err(429, format!("Too Many Requests: retry after {n}")) }
-    };
-    if let Some(limit) = st.global_limit {
-        if st.send_log.len() >= limit as usize {
-            return Err(flood(st.send_log[0].0));
-        }
-    }
-    if let Some(limit) = st.chat_limit {
-        let in_chat: Vec<f64> = st.send_log.iter().filter(|(_, c)| *c == chat_id).map(|(t, _)| *t).collect();
-        if in_chat.len() >= limit as usize {
-            return Err(flood(in_chat[0]));
+    st.send_log.retain(|(t, _)| now - t < 1.0);
+    let in_chat: Vec<f64> = st
+        .send_log
+        .iter()
+        .filter(|(_, c)| *c == chat_id)
+        .map(|(t, _)| *t)
+        .collect();
+    let all: Vec<f64> = st.send_log.iter().map(|(t, _)| *t).collect();
+    for (limit, window) in [(st.limits.0, in_chat), (st.limits.1, all)] {
+        if limit.is_some_and(|l| window.len() >= l as usize) {
+            let oldest = window.first().copied().unwrap_or(now);
+            let n = ((oldest + 1.0 - now).ceil() as u64).max(1);
+            let e = err(429, format!("Too Many Requests: retry after {n}"));
+            return Err(ApiErr {
+                retry_after: Some(n),
+                injected: true,
+                ..e
+            });
         }
     }
     st.send_log.push_back((now, chat_id));
@@ -1007,174 +1093,187 @@ fn utf16_len(s: &str) -> usize {
     s.encode_utf16().count()
 }
 
-/// Parses text per parse_mode into (plain text, entities), trimmed like Telegram does.
+/// Parses `raw` per parse_mode into (plain text, entities), trimmed like Telegram.
+/// Markdown modes are taken as plain text (not validated by this fake).
 fn format_text(raw: &str, p: &Params, entities_key: &str) -> Result<(String, Value), ApiErr> {
-    let mode = p.str("parse_mode").unwrap_or_default().to_ascii_lowercase();
-    let (text, entities) = match mode.as_str() {
+    let (text, entities) = match p
+        .str("parse_mode")
+        .unwrap_or_default()
+        .to_lowercase()
+        .as_str()
+    {
         "html" => parse_html(raw).map_err(|tail| bad(format!("can't parse entities: {tail}")))?,
-        // Markdown modes are accepted as plain text (not validated by this fake).
         _ => {
-            let entities = p.json(entities_key).ok().flatten().and_then(|v| v.as_array().cloned());
-            (raw.to_string(), entities.unwrap_or_default())
+            let given = p
+                .json(entities_key)
+                .ok()
+                .flatten()
+                .and_then(|v| v.as_array().cloned());
+            (raw.to_string(), given.unwrap_or_default())
         }
     };
-    // Telegram strips leading and trailing whitespace; shift entities accordingly.
-    let trimmed_start = text.trim_start();
-    let lead = utf16_len(&text[..text.len() - trimmed_start.len()]) as i64;
-    let plain = trimmed_start.trim_end().to_string();
+    let trimmed = text.trim_start();
+    let lead = utf16_len(&text[..text.len() - trimmed.len()]) as i64;
+    let plain = trimmed.trim_end().to_string();
     let total = utf16_len(&plain) as i64;
-    let entities: Vec<Value> = entities
-        .into_iter()
-        .filter_map(|mut e| {
-            let off = e["offset"].as_i64()? - lead;
-            let end = (off + e["length"].as_i64()?).min(total);
-            let off = off.max(0);
-            (end > off).then(|| {
-                e["offset"] = json!(off);
-                e["length"] = json!(end - off);
-                e
-            })
-        })
-        .collect();
-    Ok((plain, Value::Array(entities)))
+    let shift = |mut e: Value| {
+        let start = e["offset"].as_i64()? - lead;
+        let end = (start + e["length"].as_i64()?).min(total);
+        let start = start.max(0);
+        e["offset"] = json!(start);
+        e["length"] = json!(end - start);
+        (end > start).then_some(e)
+    };
+    Ok((plain, entities.into_iter().filter_map(shift).collect()))
 }
 
-const BUTTON_ACTIONS: &[&str] = &[
-    "url",
-    "callback_data",
-    "web_app",
-    "login_url",
-    "switch_inline_query",
-    "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat",
-    "copy_text",
-    "callback_game",
-    "pay",
-];
+type Buttons = Vec<Vec<(String, String)>>;
 
-/// Validates and normalizes reply_markup; returns (inline markup stored on the
-/// message, button rows for SentMessage).
-#[allow(clippy::type_complexity)]
-fn parse_markup(p: &Params, inline_only: bool) -> Result<(Option<Value>, Vec<Vec<(String, String)>>), ApiErr> {
+/// Validates reply_markup; returns (inline keyboard stored on the message, button rows).
+fn parse_markup(p: &Params, inline_only: bool) -> Result<(Option<Value>, Buttons), ApiErr> {
     let markup = match p.json("reply_markup") {
         Err(()) => return Err(bad("can't parse reply keyboard markup JSON object")),
         Ok(None) => return Ok((None, vec![])),
         Ok(Some(m)) => m,
     };
-    let Some(obj) = markup.as_object() else { return Err(bad("object expected as reply markup")) };
-    if let Some(rows) = obj.get("inline_keyboard") {
-        let kb_err = || bad("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array of Arrays");
-        let mut out_rows = vec![];
-        for row in rows.as_array().ok_or_else(kb_err)? {
-            let mut out = vec![];
-            for b in row.as_array().ok_or_else(kb_err)? {
-                let fail = |m: &str| bad(format!("can't parse inline keyboard button: {m}"));
-                let b = b.as_object().ok_or_else(|| fail("InlineKeyboardButton must be an Object"))?;
-                let text = b.get("text").and_then(Value::as_str);
-                let text = text.ok_or_else(|| fail("Field \"text\" must be of type String"))?;
-                // Real Telegram silently drops buttons with empty text; reject to catch the bug.
-                if text.is_empty() {
-                    return Err(fail("Inline keyboard button text must be non-empty"));
-                }
-                let non_empty = |k: &&str| b.get(*k).is_some_and(|v| v.as_str() != Some("") && !v.is_null());
-                let action = BUTTON_ACTIONS.iter().copied().find(non_empty);
-                let action = action.ok_or_else(|| fail("Text buttons are unallowed in the inline keyboard"))?;
-                let value = b[action].clone();
-                if action == "callback_data" && value.as_str().is_none_or(|d| d.len() > 64) {
-                    return Err(bad("BUTTON_DATA_INVALID"));
-                }
-                if action == "url" {
-                    let url = value.as_str().unwrap_or("");
-                    if !["http://", "https://", "tg://"].iter().any(|s| url.starts_with(s)) || url.len() < 9 {
-                        return Err(bad("BUTTON_URL_INVALID"));
-                    }
-                }
-                out.push(json!({"text": text, action: value}));
-            }
-            if !out.is_empty() {
-                out_rows.push(Value::Array(out));
-            }
-        }
-        if out_rows.is_empty() {
-            return Ok((None, vec![]));
-        }
-        let markup = json!({"inline_keyboard": out_rows});
-        let buttons = buttons_of(&markup);
-        return Ok((Some(markup), buttons));
-    }
-    if inline_only {
-        return Err(bad("inline keyboard expected"));
-    }
-    let rows = obj.get("keyboard").and_then(Value::as_array).cloned().unwrap_or_default();
-    let label = |b: &Value| b.as_str().or_else(|| b["text"].as_str()).unwrap_or("").to_string();
-    let buttons = rows
-        .iter()
-        .map(|r| r.as_array().into_iter().flatten().map(|b| (label(b), String::new())).collect())
-        .collect();
-    Ok((None, buttons))
-}
-
-fn buttons_of(markup: &Value) -> Vec<Vec<(String, String)>> {
-    let rows = markup["inline_keyboard"].as_array().cloned().unwrap_or_default();
-    let pair = |b: &Value| {
-        let data = BUTTON_ACTIONS.iter().find_map(|k| b.get(*k)).map(|v| v.as_str().map_or(v.to_string(), str::to_string));
-        (b["text"].as_str().unwrap_or("").to_string(), data.unwrap_or_default())
+    let Some(obj) = markup.as_object() else {
+        return Err(bad("object expected as reply markup"));
     };
-    rows.iter().map(|r| r.as_array().into_iter().flatten().map(pair).collect()).collect()
-}
-
-// ================================================================== methods
-
-fn scope_key(scope: &Value) -> String {
-    let kind = scope["type"].as_str().unwrap_or("default").to_string();
-    match (scope.get("chat_id"), scope.get("user_id")) {
-        (Some(c), Some(u)) => format!("{kind}:{c}:{u}"),
-        (Some(c), None) => format!("{kind}:{c}"),
-        _ => kind,
+    let Some(rows) = obj.get("inline_keyboard") else {
+        if inline_only {
+            return Err(bad("inline keyboard expected"));
+        }
+        let rows = obj
+            .get("keyboard")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let label = |b: &Value| b.as_str().or(b["text"].as_str()).unwrap_or("").to_string();
+        let row = |r: &Value| {
+            r.as_array()
+                .into_iter()
+                .flatten()
+                .map(|b| (label(b), String::new()))
+                .collect()
+        };
+        return Ok((None, rows.iter().map(row).collect()));
+    };
+    let kb_err =
+        || bad("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array of Arrays");
+    let mut out_rows = vec![];
+    for row in rows.as_array().ok_or_else(kb_err)? {
+        let mut out = vec![];
+        for b in row.as_array().ok_or_else(kb_err)? {
+            let fail = |m: &str| bad(format!("can't parse inline keyboard button: {m}"));
+            let b = b
+                .as_object()
+                .ok_or_else(|| fail("InlineKeyboardButton must be an Object"))?;
+            let text = b.get("text").and_then(Value::as_str);
+            let text = text.ok_or_else(|| fail("Field \"text\" must be of type String"))?;
+            // Telegram silently drops such buttons; rejecting catches the bug.
+            if text.is_empty() {
+                return Err(fail("Inline keyboard button text must be non-empty"));
+            }
+            let set = |k: &&str| {
+                b.get(*k)
+                    .is_some_and(|v| !v.is_null() && v.as_str() != Some(""))
+            };
+            let action = BUTTON_ACTIONS.iter().copied().find(set);
+            let action =
+                action.ok_or_else(|| fail("Text buttons are unallowed in the inline keyboard"))?;
+            let value = b[action].clone();
+            if action == "callback_data" && value.as_str().is_none_or(|d| d.len() > 64) {
+                return Err(bad("BUTTON_DATA_INVALID"));
+            }
+            let url = value.as_str().unwrap_or("");
+            let schemes = ["http://", "https://", "tg://"];
+            if action == "url" && (url.len() < 9 || !schemes.iter().any(|s| url.starts_with(s))) {
+                return Err(bad("BUTTON_URL_INVALID"));
+            }
+            out.push(json!({"text": text, action: value}));
+        }
+        if !out.is_empty() {
+            out_rows.push(Value::Array(out));
+        }
     }
+    if out_rows.is_empty() {
+        return Ok((None, vec![]));
+    }
+    let markup = json!({"inline_keyboard": out_rows});
+    Ok((Some(markup.clone()), buttons_of(&markup)))
 }
+
+fn buttons_of(markup: &Value) -> Buttons {
+    let pair = |b: &Value| {
+        let data = BUTTON_ACTIONS.iter().find_map(|k| b.get(*k));
+        let data = data.map(|v| v.as_str().map_or(v.to_string(), str::to_string));
+        (
+            b["text"].as_str().unwrap_or("").to_string(),
+            data.unwrap_or_default(),
+        )
+    };
+    let rows = markup["inline_keyboard"].as_array().into_iter().flatten();
+    rows.map(|r| r.as_array().into_iter().flatten().map(pair).collect())
+        .collect()
+}
+
+// ============================================================== methods
 
 fn command_key(p: &Params) -> Result<(String, Option<String>), ApiErr> {
-    let scope = p.json("scope").map_err(|_| bad("can't parse BotCommandScope JSON object"))?;
-    let scope = scope.map(|s| scope_key(&s)).unwrap_or_else(|| "default".to_string());
-    let lang = p.str("language_code").filter(|l| !l.is_empty());
-    if let Some(l) = &lang {
-        if l.len() != 2 || !l.bytes().all(|c| c.is_ascii_lowercase()) {
-            return Err(bad("invalid language code specified"));
+    let scope = p
+        .json("scope")
+        .map_err(|_| bad("can't parse BotCommandScope JSON object"))?;
+    let scope = scope.map_or("default".into(), |s| {
+        let kind = s["type"].as_str().unwrap_or("default").to_string();
+        match (s.get("chat_id"), s.get("user_id")) {
+            (Some(c), Some(u)) => format!("{kind}:{c}:{u}"),
+            (Some(c), None) => format!("{kind}:{c}"),
+            _ => kind,
         }
+    });
+    let lang = p.str("language_code").filter(|l| !l.is_empty());
+    if lang
+        .as_ref()
+        .is_some_and(|l| l.len() != 2 || !l.bytes().all(|c| c.is_ascii_lowercase()))
+    {
+        return Err(bad("invalid language code specified"));
     }
     Ok((scope, lang))
 }
 
 fn set_my_commands(st: &mut St, p: &Params) -> ApiResult {
     let key = command_key(p)?;
-    let list = p.json("commands").map_err(|_| bad("can't parse commands JSON object"))?.unwrap_or(json!([]));
-    let list = list.as_array().ok_or_else(|| bad("expected an Array of BotCommand"))?;
+    let list = p
+        .json("commands")
+        .map_err(|_| bad("can't parse commands JSON object"))?;
+    let list = list.unwrap_or(json!([]));
+    let list = list
+        .as_array()
+        .ok_or_else(|| bad("expected an Array of BotCommand"))?;
     let mut cmds = vec![];
     for c in list {
         let field = |k: &str| {
-            c.get(k).and_then(Value::as_str).map(|s| s.trim().to_string()).ok_or_else(|| {
-                bad(format!("can't parse BotCommand: Field \"{k}\" must be of type String"))
+            let v = c
+                .get(k)
+                .and_then(Value::as_str)
+                .map(|s| s.trim().to_string());
+            v.ok_or_else(|| {
+                bad(format!(
+                    "can't parse BotCommand: Field \"{k}\" must be of type String"
+                ))
             })
         };
         let (command, description) = (field("command")?, field("description")?);
         let command = command.strip_prefix('/').unwrap_or(&command).to_string();
-        if command.is_empty() {
-            return Err(bad("command must be non-empty"));
+        let valid = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_';
+        match (command.chars().count(), description.chars().count()) {
+            (0, _) => return Err(bad("command must be non-empty")),
+            (33.., _) => return Err(bad("command length must not exceed 32")),
+            _ if !command.bytes().all(valid) => return Err(bad("BOT_COMMAND_INVALID")),
+            (_, 0) => return Err(bad("command description must be non-empty")),
+            (_, 257..) => return Err(bad("command description length must not exceed 256")),
+            _ => cmds.push((command, description)),
         }
-        if command.chars().count() > 32 {
-            return Err(bad("command length must not exceed 32"));
-        }
-        if !command.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-            return Err(bad("BOT_COMMAND_INVALID"));
-        }
-        if description.is_empty() {
-            return Err(bad("command description must be non-empty"));
-        }
-        if description.chars().count() > 256 {
-            return Err(bad("command description length must not exceed 256"));
-        }
-        cmds.push((command, description));
     }
     if cmds.len() > 100 {
         return Err(bad("BOT_COMMANDS_TOO_MUCH"));
@@ -1187,121 +1286,126 @@ fn set_my_commands(st: &mut St, p: &Params) -> ApiResult {
 }
 
 fn is_image(b: &[u8]) -> bool {
-    b.starts_with(b"\x89PNG\r\n\x1a\n")
-        || b.starts_with(&[0xFF, 0xD8, 0xFF])
-        || b.starts_with(b"GIF8")
-        || b.starts_with(b"BM")
-        || (b.len() > 12 && b.starts_with(b"RIFF") && &b[8..12] == b"WEBP")
+    let webp = b.len() > 12 && b.starts_with(b"RIFF") && &b[8..12] == b"WEBP";
+    let magic: [&[u8]; 4] = [b"\x89PNG\r\n\x1a\n", b"\xFF\xD8\xFF", b"GIF8", b"BM"];
+    webp || magic.iter().any(|m| b.starts_with(m))
+}
+
+/// Drops null, empty-string and empty-array fields, as Telegram omits them.
+fn clean(mut v: Value) -> Value {
+    if let Some(o) = v.as_object_mut() {
+        o.retain(|_, x| !(x.is_null() || x == &json!("") || x == &json!([])));
+    }
+    v
+}
+
+type File = (Option<String>, Option<Vec<u8>>);
+
+fn record(st: &mut St, method: &str, msg: &Value, html: String, buttons: Buttons, file: File) {
+    let text = msg
+        .get("text")
+        .or(msg.get("caption"))
+        .and_then(Value::as_str);
+    st.sent.push(SentMessage {
+        method: method.to_string(),
+        chat_id: msg["chat"]["id"].as_i64().unwrap_or(0),
+        message_id: msg["message_id"].as_i64().unwrap_or(0),
+        text: text.unwrap_or("").to_string(),
+        html,
+        buttons,
+        file_name: file.0,
+        file_bytes: file.1,
+    });
 }
 
 fn send(st: &mut St, method: &str, p: &Params) -> ApiResult {
     let chat_id = chat_id(p)?;
-    let media = match method {
-        "sendDocument" => Some("document"),
-        "sendPhoto" => Some("photo"),
-        _ => None,
-    };
-    // The file: an uploaded part (directly or via "attach://name") or a file_id/URL string.
-    let mut file: Option<(Option<String>, Option<Vec<u8>>)> = None;
+    let media = [("sendDocument", "document"), ("sendPhoto", "photo")];
+    let media = media.iter().find(|(m, _)| *m == method).map(|(_, f)| *f);
+    // The file: an uploaded part (by its own name or "attach://<part>") or a file_id / URL.
+    let mut file: File = (None, None);
     if let Some(field) = media {
-        let named = p.str(field).unwrap_or_default();
-        let part = named.strip_prefix("attach://").unwrap_or(field);
-        file = match (p.files.get(part), named.is_empty()) {
-            (Some((name, bytes)), _) => Some(((!name.is_empty()).then(|| name.clone()), Some(bytes.clone()))),
-            (None, false) if !named.starts_with("attach://") => Some((None, None)),
-            _ => return Err(bad(format!("there is no {field} in the request"))),
+        let value = p.str(field).unwrap_or_default();
+        let part = value.strip_prefix("attach://").unwrap_or(field);
+        let as_text = p
+            .str(part)
+            .filter(|_| part != field)
+            .map(|s| (String::new(), s.into()));
+        file = match p.files.get(part).cloned().or(as_text) {
+            Some((name, bytes)) => ((!name.is_empty()).then_some(name), Some(bytes)),
+            None if !value.is_empty() && part == field => (None, None),
+            None => return Err(bad(format!("there is no {field} in the request"))),
         };
     }
-    let raw = if media.is_some() { p.str("caption").unwrap_or_default() } else { p.str("text").unwrap_or_default() };
+    let (text_key, entities_key, max) = match media {
+        Some(_) => ("caption", "caption_entities", 1024),
+        None => ("text", "entities", 4096),
+    };
+    let raw = p.str(text_key).unwrap_or_default();
     if media.is_none() && raw.is_empty() {
         return Err(bad("message text is empty"));
     }
-    let entities_key = if media.is_some() { "caption_entities" } else { "entities" };
     let (plain, entities) = format_text(&raw, p, entities_key)?;
     let (markup, buttons) = parse_markup(p, false)?;
     check_target(st, chat_id)?;
-    let len = utf16_len(&plain);
-    match media {
-        None if plain.is_empty() => return Err(bad("message text is empty")),
-        None if len > 4096 => return Err(bad("message is too long")),
-        Some(_) if len > 1024 => return Err(bad("message caption is too long")),
+    match (media, utf16_len(&plain)) {
+        (None, 0) => return Err(bad("message text is empty")),
+        (None, n) if n > max => return Err(bad("message is too long")),
+        (Some(_), n) if n > max => return Err(bad("message caption is too long")),
         _ => {}
     }
-    let (file_name, file_bytes) = file.unwrap_or((None, None));
-    if let Some(bytes) = &file_bytes {
-        if bytes.is_empty() {
-            return Err(bad("file must be non-empty"));
+    match &file.1 {
+        Some(bytes) if bytes.is_empty() => return Err(bad("file must be non-empty")),
+        Some(bytes) if media == Some("photo") && !is_image(bytes) => {
+            return Err(bad("IMAGE_PROCESS_FAILED"))
         }
-        if media == Some("photo") && !is_image(bytes) {
-            return Err(bad("IMAGE_PROCESS_FAILED"));
-        }
+        _ => {}
     }
     check_rate(st, chat_id)?;
-    let size = file_bytes.as_ref().map_or(4096, Vec::len);
-    let mut content = json!({});
-    let text_key = if media.is_some() { "caption" } else { "text" };
-    if !plain.is_empty() {
-        content[text_key] = json!(plain);
-    }
-    if entities.as_array().is_some_and(|e| !e.is_empty()) {
-        content[if media.is_some() { "caption_entities" } else { "entities" }] = entities.clone();
-    }
-    match media {
-        Some("document") => {
-            let (id, uniq) = st.new_file_id("doc");
-            let mut doc = json!({"file_id": id, "file_unique_id": uniq, "file_size": size});
-            if let Some(name) = &file_name {
-                doc["file_name"] = json!(name);
-            }
-            content["document"] = doc;
-        }
-        Some(_) => {
-            let (id, uniq) = st.new_file_id("photo");
-            let photo = |w: u32, s: usize| {
-                json!({"file_id": format!("{id}-{w}"), "file_unique_id": format!("{uniq}-{w}"),
-                       "width": w, "height": w * 3 / 4, "file_size": s})
-            };
-            content["photo"] = json!([photo(90, size / 20 + 1), photo(320, size / 4 + 1), photo(800, size)]);
-        }
-        None => {}
-    }
-    if let Some(m) = &markup {
-        content["reply_markup"] = m.clone();
-    }
-    let date = st.unix_now();
-    let chat = st.chats.get_mut(&chat_id).ok_or_else(|| bad("chat not found"))?;
-    let id = chat.next_id;
-    chat.next_id += 1;
-    let mut msg = json!({"message_id": id, "from": bot_user_json(), "chat": chat.json, "date": date});
-    merge(&mut msg, content);
-    let text = media.is_none().then(|| plain.clone());
-    chat.messages.push(Stored { id, from_bot: true, json: msg.clone(), text, entities, markup });
-    st.sent.push(SentMessage {
-        method: method.to_string(),
-        chat_id,
-        message_id: id,
-        text: plain,
-        html: raw,
-        buttons,
-        file_name,
-        file_bytes,
+    st.files += 1;
+    let (file_id, size) = (
+        format!("file-{}", st.files),
+        file.1.as_ref().map_or(4096, Vec::len),
+    );
+    let document = media.filter(|m| *m == "document").map(|_| {
+        let document = json!({"file_id": file_id, "file_unique_id": format!("u{file_id}"),
+                              "file_size": size, "file_name": file.0});
+        clean(document)
     });
+    let photo = media.filter(|m| *m == "photo").map(|_| {
+        let size = |w: usize| {
+            json!({"file_id": format!("{file_id}-{w}"), "file_unique_id": format!("u{file_id}-{w}"),
+                   "width": w, "height": w * 3 / 4, "file_size": size * w / 800 + 1})
+        };
+        json!([size(90), size(320), size(800)])
+    });
+    let date = st.date();
+    let chat = st
+        .chats
+        .get_mut(&chat_id)
+        .ok_or_else(|| bad("chat not found"))?;
+    chat.last_id += 1;
+    let msg = clean(
+        json!({"message_id": chat.last_id, "from": bot_user(), "chat": chat.json,
+        "date": date, text_key: plain, entities_key: entities, "document": document,
+        "photo": photo, "reply_markup": markup}),
+    );
+    chat.messages.push((true, msg.clone()));
+    record(st, method, &msg, raw, buttons, file);
     Ok(msg)
 }
 
 fn answer_callback(st: &mut St, p: &Params) -> ApiResult {
     let id = p.str("callback_query_id").unwrap_or_default();
     let now = st.now();
-    let valid = st.callbacks.get(&id).is_some_and(|c| !c.answered && now - c.issued_at <= CALLBACK_TTL_SECS);
-    if !valid {
-        return Err(bad(TOO_OLD.trim_start_matches("Bad Request: ")));
-    }
+    let valid = |(at, done): &&mut (f64, bool)| !*done && now - *at <= 15.0;
+    let Some(entry) = st.callbacks.get_mut(&id).filter(valid) else {
+        return Err(bad(TOO_OLD));
+    };
     if p.str("text").is_some_and(|t| utf16_len(&t) > 200) {
         return Err(bad("MESSAGE_TOO_LONG"));
     }
-    if let Some(c) = st.callbacks.get_mut(&id) {
-        c.answered = true;
-    }
+    entry.1 = true;
     st.answered_callbacks += 1;
     Ok(json!(true))
 }
@@ -1310,127 +1414,120 @@ fn edit(st: &mut St, method: &str, p: &Params) -> ApiResult {
     if p.str("chat_id").is_none() && p.str("inline_message_id").is_none() {
         return Err(bad("message identifier is not specified"));
     }
-    let chat_id = chat_id(p)?;
-    let message_id = p.int("message_id").unwrap_or(0);
+    let (chat_id, message_id) = (chat_id(p)?, p.int("message_id").unwrap_or(0));
     let is_text = method == "editMessageText";
     let raw = p.str("text").unwrap_or_default();
-    let new_text = if is_text {
-        if raw.is_empty() {
-            return Err(bad("message text is empty"));
-        }
-        Some(format_text(&raw, p, "entities")?)
-    } else {
-        None
+    let new_text = match is_text {
+        true if raw.is_empty() => return Err(bad("message text is empty")),
+        true => Some(format_text(&raw, p, "entities")?),
+        false => None,
     };
     let (markup, buttons) = parse_markup(p, true)?;
+    match new_text.as_ref().map(|(t, _)| utf16_len(t)) {
+        Some(0) => return Err(bad("message text is empty")),
+        Some(4097..) => return Err(bad("MESSAGE_TOO_LONG")),
+        _ => {}
+    }
     if !st.chats.contains_key(&chat_id) {
         return Err(bad("chat not found"));
     }
-    if let Some((plain, _)) = &new_text {
-        if plain.is_empty() {
-            return Err(bad("message text is empty"));
-        }
-        if utf16_len(plain) > 4096 {
-            return Err(bad("MESSAGE_TOO_LONG"));
-        }
-    }
-    let now = st.unix_now();
-    let chat = st.chats.get_mut(&chat_id).ok_or_else(|| bad("chat not found"))?;
-    let msg = chat.messages.iter_mut().find(|m| m.id == message_id).ok_or_else(|| bad("message to edit not found"))?;
-    if !msg.from_bot {
+    let found = st.message(chat_id, message_id).cloned();
+    let (from_bot, old) = found.ok_or_else(|| bad("message to edit not found"))?;
+    if !from_bot {
         return Err(bad("message can't be edited"));
     }
-    if is_text && msg.text.is_none() {
+    if is_text && old.get("text").is_none() {
         return Err(bad("there is no text in the message to edit"));
     }
-    let (text, entities) = new_text.clone().unwrap_or((msg.text.clone().unwrap_or_default(), msg.entities.clone()));
-    if msg.text.as_ref().is_none_or(|t| *t == text) && msg.entities == entities && msg.markup == markup {
-        return Err(bad(NOT_MODIFIED.trim_start_matches("Bad Request: ")));
+    let mut new = merged(
+        old.clone(),
+        json!({"reply_markup": markup, "edit_date": st.date()}),
+    );
+    if let Some((text, entities)) = new_text {
+        new = merged(new, json!({"text": text, "entities": entities}));
     }
-    let obj = msg.json.as_object_mut().ok_or_else(|| bad("message to edit not found"))?;
-    if is_text {
-        obj.insert("text".into(), json!(text));
-        obj.remove("entities");
-        if entities.as_array().is_some_and(|e| !e.is_empty()) {
-            obj.insert("entities".into(), entities.clone());
-        }
-        msg.text = Some(text.clone());
-        msg.entities = entities;
+    let new = clean(new);
+    if ["text", "entities", "reply_markup"]
+        .iter()
+        .all(|k| old.get(k) == new.get(k))
+    {
+        return Err(bad(NOT_MODIFIED));
     }
-    obj.remove("reply_markup");
-    if let Some(m) = &markup {
-        obj.insert("reply_markup".into(), m.clone());
-    }
-    obj.insert("edit_date".into(), json!(now));
-    msg.markup = markup;
-    let result = msg.json.clone();
-    let shown = msg.json.get("caption").and_then(Value::as_str).map(str::to_string);
-    let prev = st.sent.iter().rev().find(|s| s.chat_id == chat_id && s.message_id == message_id).cloned();
-    st.sent.push(SentMessage {
-        method: method.to_string(),
-        chat_id,
-        message_id,
-        text: if is_text { text } else { shown.unwrap_or(text) },
-        html: if is_text { raw } else { prev.as_ref().map(|s| s.html.clone()).unwrap_or_default() },
-        buttons,
-        file_name: prev.as_ref().and_then(|s| s.file_name.clone()),
-        file_bytes: None,
-    });
-    Ok(result)
-}
-
-// ===================================================================== HTML
-
-/// Decodes an HTML character reference at `pos` like TDLib does (`&lt;` `&gt;`
-/// `&amp;` `&quot;` `&#NN;` `&#xHH;`, the `;` optional); returns (char, next pos).
-fn decode_entity(b: &[u8], pos: usize) -> Option<(char, usize)> {
-    let at = |i: usize| b.get(i).copied().unwrap_or(0);
-    let mut end = pos + 1;
-    let code: u32 = if at(pos + 1) == b'#' {
-        end += 1;
-        let mut res: u64 = 0;
-        let radix = if at(pos + 2) == b'x' {
-            end += 1;
-            16
-        } else {
-            10
-        };
-        while let Some(d) = (at(end) as char).to_digit(radix) {
-            res = (res * radix as u64 + d as u64).min(u64::from(u32::MAX));
-            end += 1;
-        }
-        if res == 0 || res >= 0x10ffff || end - pos >= 10 {
-            return None;
-        }
-        res as u32
+    check_rate(st, chat_id)?;
+    let prev = st
+        .sent
+        .iter()
+        .rev()
+        .find(|s| (s.chat_id, s.message_id) == (chat_id, message_id));
+    let html = if is_text {
+        raw
     } else {
-        while at(end).is_ascii_alphabetic() {
-            end += 1;
-        }
-        match &b[pos + 1..end] {
-            b"lt" => '<' as u32,
-            b"gt" => '>' as u32,
-            b"amp" => '&' as u32,
-            b"quot" => '"' as u32,
-            _ => return None,
-        }
+        prev.map(|s| s.html.clone()).unwrap_or_default()
     };
-    let next = if at(end) == b';' { end + 1 } else { end };
-    char::from_u32(code).map(|c| (c, next))
+    let file_name = prev.and_then(|s| s.file_name.clone());
+    let chat = st
+        .chats
+        .get_mut(&chat_id)
+        .ok_or_else(|| bad("chat not found"))?;
+    for (_, m) in chat
+        .messages
+        .iter_mut()
+        .filter(|(_, m)| m["message_id"] == message_id)
+    {
+        *m = new.clone();
+    }
+    record(st, method, &new, html, buttons, (file_name, None));
+    Ok(new)
 }
 
-const HTML_TAGS: &[&str] = &[
-    "a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins", "tg-spoiler", "tg-emoji", "span", "pre", "code",
-    "blockquote",
-];
+// ============================================================== HTML
+
+fn byte(b: &[u8], i: usize) -> u8 {
+    b.get(i).copied().unwrap_or(0)
+}
 
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\x0b' | b'\x0c')
 }
 
-/// Telegram's HTML parse mode (a port of TDLib's `parse_html`, with the same
-/// error texts). Stricter than Telegram in one way: a `&` that does not start a
-/// known character reference is an error instead of a literal `&`.
+/// Advances `i` while `pred` holds for the byte there (never past the end).
+fn scan(b: &[u8], mut i: usize, pred: impl Fn(u8) -> bool) -> usize {
+    while i < b.len() && pred(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Decodes a character reference at `pos` like TDLib (`&lt;` `&gt;` `&amp;`
+/// `&quot;` `&#NN;` `&#xHH;`, `;` optional); returns (char, next position).
+fn decode_entity(b: &[u8], pos: usize) -> Option<(char, usize)> {
+    let (code, end) = if byte(b, pos + 1) == b'#' {
+        let hex = byte(b, pos + 2) == b'x';
+        let (radix, start) = if hex { (16, pos + 3) } else { (10, pos + 2) };
+        let end = scan(b, start, |c| (c as char).is_digit(radix));
+        let digits = std::str::from_utf8(&b[start..end]).ok()?;
+        let code = u32::from_str_radix(digits, radix)
+            .ok()
+            .filter(|c| *c != 0 && *c < 0x10ffff);
+        (code.filter(|_| end - pos < 10)?, end)
+    } else {
+        let end = scan(b, pos + 1, |c| c.is_ascii_alphabetic());
+        let code = match &b[pos + 1..end] {
+            b"lt" => '<',
+            b"gt" => '>',
+            b"amp" => '&',
+            b"quot" => '"',
+            _ => return None,
+        };
+        (code as u32, end)
+    };
+    let next = if byte(b, end) == b';' { end + 1 } else { end };
+    char::from_u32(code).map(|c| (c, next))
+}
+
+/// Telegram's HTML parse mode: a port of TDLib's `parse_html` with its error
+/// texts. Stricter in one way: a `&` that starts no known character reference
+/// is an error (Telegram would show it literally, usually an escaping bug).
 fn parse_html(text: &str) -> Result<(String, Vec<Value>), String> {
     struct Open {
         tag: String,
@@ -1438,181 +1535,186 @@ fn parse_html(text: &str) -> Result<(String, Vec<Value>), String> {
         start: usize,
     }
     let b = text.as_bytes();
-    let at = |i: usize| b.get(i).copied().unwrap_or(0);
     let lossy = |r: std::ops::Range<usize>| String::from_utf8_lossy(&b[r]).to_string();
     let (mut out, mut pos16, mut i) = (String::new(), 0usize, 0usize);
-    let mut stack: Vec<Open> = vec![];
-    let mut entities = vec![];
+    let (mut stack, mut entities): (Vec<Open>, Vec<Value>) = (vec![], vec![]);
     while i < b.len() {
-        if b[i] == b'&' {
-            let (ch, next) = decode_entity(b, i).ok_or_else(|| {
-                format!("Unescaped \"&\" at byte offset {i} (fake server is strict: write &amp;amp;)")
-            })?;
+        if b[i] != b'<' {
+            let (ch, next) = match b[i] {
+                b'&' => decode_entity(b, i).ok_or_else(|| {
+                    format!("Unescaped \"&\" at byte offset {i} (strict fake: write &amp;amp;)")
+                })?,
+                _ => text[i..]
+                    .chars()
+                    .next()
+                    .map(|c| (c, i + c.len_utf8()))
+                    .unwrap_or(('?', i + 1)),
+            };
             out.push(ch);
             pos16 += ch.len_utf16();
             i = next;
             continue;
         }
-        if b[i] != b'<' {
-            let ch = text[i..].chars().next().unwrap_or('\u{FFFD}');
-            out.push(ch);
-            pos16 += ch.len_utf16();
-            i += ch.len_utf8().max(1);
-            continue;
-        }
         let begin = i;
-        i += 1;
-        if at(i) != b'/' {
-            let mut tag_end = i;
-            while at(tag_end) != 0 && !is_space(at(tag_end)) && at(tag_end) != b'>' {
-                tag_end += 1;
-            }
-            if at(tag_end) == 0 {
-                return Err(format!("Unclosed start tag at byte offset {begin}"));
-            }
-            let tag = lossy(i..tag_end).to_lowercase();
-            if !HTML_TAGS.contains(&tag.as_str()) {
-                return Err(format!("Unsupported start tag \"{tag}\" at byte offset {begin}"));
-            }
-            let mut arg = String::new();
-            i = tag_end;
-            while at(i) != b'>' {
-                while at(i) != 0 && is_space(at(i)) {
-                    i += 1;
-                }
-                if at(i) == b'>' {
-                    break;
-                }
-                let name_begin = i;
-                while at(i) != 0 && !is_space(at(i)) && at(i) != b'=' && at(i) != b'>' {
-                    i += 1;
-                }
-                let name = lossy(name_begin..i);
-                if name.is_empty() {
-                    return Err(format!("Empty attribute name in the tag \"{tag}\" at byte offset {begin}"));
-                }
-                while at(i) != 0 && is_space(at(i)) {
-                    i += 1;
-                }
-                if at(i) != b'=' {
-                    if tag == "blockquote" && name == "expandable" {
-                        arg = "1".into();
-                        continue;
-                    }
-                    return Err(format!(
-                        "Expected equal sign in declaration of an attribute of the tag \"{tag}\" at byte offset {begin}"
-                    ));
-                }
-                i += 1;
-                while at(i) != 0 && is_space(at(i)) {
-                    i += 1;
-                }
-                if at(i) == 0 {
-                    return Err(format!("Unclosed start tag \"{tag}\" at byte offset {begin}"));
-                }
-                let value = if at(i) != b'\'' && at(i) != b'"' {
-                    let token_begin = i;
-                    while at(i).is_ascii_alphanumeric() || at(i) == b'.' || at(i) == b'-' {
-                        i += 1;
-                    }
-                    if !is_space(at(i)) && at(i) != b'>' {
-                        return Err(format!("Unexpected end of name token at byte offset {token_begin}"));
-                    }
-                    lossy(token_begin..i).to_lowercase()
-                } else {
-                    let quote = at(i);
-                    i += 1;
-                    let mut v = vec![];
-                    while at(i) != quote && at(i) != 0 {
-                        if let Some((ch, next)) = (at(i) == b'&').then(|| decode_entity(b, i)).flatten() {
-                            v.extend_from_slice(ch.to_string().as_bytes());
-                            i = next;
-                        } else {
-                            v.push(at(i));
-                            i += 1;
-                        }
-                    }
-                    if at(i) == quote {
-                        i += 1;
-                    }
-                    String::from_utf8_lossy(&v).to_string()
-                };
-                if at(i) == 0 {
-                    return Err(format!("Unclosed start tag at byte offset {begin}"));
-                }
-                match (tag.as_str(), name.as_str()) {
-                    ("a", "href") | ("tg-emoji", "emoji-id") => arg = value,
-                    ("code", "class") if value.starts_with("language-") => arg = value[9..].to_string(),
-                    ("span", "class") if value.starts_with("tg-") => arg = value[3..].to_string(),
-                    _ => {}
-                }
-            }
-            if tag == "span" && arg != "spoiler" {
-                return Err(format!("Tag \"span\" must have class \"tg-spoiler\" at byte offset {begin}"));
-            }
-            if tag == "tg-emoji" && arg.parse::<i64>().map_or(true, |id| id == 0) {
-                return Err("Invalid custom emoji identifier specified".into());
-            }
-            stack.push(Open { tag, arg, start: pos16 });
-            i += 1;
-        } else {
+        if byte(b, i + 1) == b'/' {
             let Some(open) = stack.pop() else {
                 return Err(format!("Unexpected end tag at byte offset {begin}"));
             };
-            while at(i) != 0 && !is_space(at(i)) && at(i) != b'>' {
-                i += 1;
-            }
-            let end_name = lossy(begin + 2..i);
-            while at(i) != 0 && is_space(at(i)) {
-                i += 1;
-            }
-            if at(i) != b'>' {
+            let name_end = scan(b, i + 2, |c| !is_space(c) && c != b'>');
+            let end_name = lossy(begin + 2..name_end);
+            i = scan(b, name_end, is_space);
+            if byte(b, i) != b'>' {
                 return Err(format!("Unclosed end tag at byte offset {begin}"));
             }
             if !end_name.is_empty() && end_name != open.tag {
+                let tag = &open.tag;
                 return Err(format!(
-                    "Unmatched end tag at byte offset {begin}, expected \"</{}>\", found \"</{end_name}>\"",
-                    open.tag
+                    "Unmatched end tag at byte offset {begin}, expected \"</{tag}>\", found \"</{end_name}>\""
                 ));
             }
             i += 1;
-            if pos16 > open.start {
-                let (offset, length) = (open.start, pos16 - open.start);
-                let kind = match open.tag.as_str() {
-                    "b" | "strong" => "bold",
-                    "i" | "em" => "italic",
-                    "s" | "strike" | "del" => "strikethrough",
-                    "u" | "ins" => "underline",
-                    "tg-spoiler" | "span" => "spoiler",
-                    "a" if open.arg.is_empty() => continue,
-                    "a" => "text_link",
-                    "tg-emoji" => "custom_emoji",
-                    "blockquote" if open.arg == "1" => "expandable_blockquote",
-                    "blockquote" => "blockquote",
-                    "pre" => "pre",
-                    _ => "code",
-                };
-                // <pre><code class="language-x">..</code></pre> is one pre entity with a language.
-                if kind == "code" {
-                    if let Some(parent) = stack.last_mut().filter(|p| p.tag == "pre" && p.start == open.start) {
-                        parent.arg = open.arg;
-                        continue;
-                    }
+            if pos16 == open.start {
+                continue;
+            }
+            let kind = match open.tag.as_str() {
+                "b" | "strong" => "bold",
+                "i" | "em" => "italic",
+                "s" | "strike" | "del" => "strikethrough",
+                "u" | "ins" => "underline",
+                "tg-spoiler" | "span" => "spoiler",
+                "a" if open.arg.is_empty() => continue,
+                "a" => "text_link",
+                "tg-emoji" => "custom_emoji",
+                "blockquote" if open.arg == "1" => "expandable_blockquote",
+                "blockquote" => "blockquote",
+                "pre" => "pre",
+                _ => "code",
+            };
+            // <pre><code class="language-x">..</code></pre> is a single pre entity with a language.
+            if let Some(pre) = stack
+                .last_mut()
+                .filter(|p| kind == "code" && p.tag == "pre" && p.start == open.start)
+            {
+                pre.arg = open.arg;
+                continue;
+            }
+            let mut e = json!({"type": kind, "offset": open.start, "length": pos16 - open.start});
+            match kind {
+                "text_link" => e["url"] = json!(open.arg),
+                "custom_emoji" => e["custom_emoji_id"] = json!(open.arg),
+                "pre" if !open.arg.is_empty() => e["language"] = json!(open.arg),
+                _ => {}
+            }
+            entities.push(e);
+            continue;
+        }
+        let tag_end = scan(b, i + 1, |c| !is_space(c) && c != b'>');
+        if tag_end == b.len() {
+            return Err(format!("Unclosed start tag at byte offset {begin}"));
+        }
+        let tag = lossy(i + 1..tag_end).to_lowercase();
+        if !HTML_TAGS.split(' ').any(|t| t == tag) {
+            return Err(format!(
+                "Unsupported start tag \"{tag}\" at byte offset {begin}"
+            ));
+        }
+        let mut arg = String::new();
+        i = tag_end;
+        loop {
+            i = scan(b, i, is_space);
+            if byte(b, i) == b'>' {
+                break;
+            }
+            let name_end = scan(b, i, |c| !is_space(c) && c != b'=' && c != b'>');
+            let name = lossy(i..name_end);
+            if name.is_empty() {
+                return Err(format!(
+                    "Empty attribute name in the tag \"{tag}\" at byte offset {begin}"
+                ));
+            }
+            i = scan(b, name_end, is_space);
+            if byte(b, i) != b'=' {
+                if tag == "blockquote" && name == "expandable" {
+                    arg = "1".into();
+                    continue;
                 }
-                let mut e = json!({"type": kind, "offset": offset, "length": length});
-                match kind {
-                    "text_link" => e["url"] = json!(open.arg),
-                    "custom_emoji" => e["custom_emoji_id"] = json!(open.arg),
-                    "pre" if !open.arg.is_empty() => e["language"] = json!(open.arg),
-                    _ => {}
+                return Err(format!(
+                    "Expected equal sign in declaration of an attribute of the tag \"{tag}\" at byte offset {begin}"
+                ));
+            }
+            i = scan(b, i + 1, is_space);
+            if i == b.len() {
+                return Err(format!(
+                    "Unclosed start tag \"{tag}\" at byte offset {begin}"
+                ));
+            }
+            let value = if b[i] != b'\'' && b[i] != b'"' {
+                let token_start = i;
+                i = scan(b, i, |c| {
+                    c.is_ascii_alphanumeric() || c == b'.' || c == b'-'
+                });
+                if !is_space(byte(b, i)) && byte(b, i) != b'>' {
+                    return Err(format!(
+                        "Unexpected end of name token at byte offset {token_start}"
+                    ));
                 }
-                entities.push(e);
+                lossy(token_start..i).to_lowercase()
+            } else {
+                let (quote, mut v) = (b[i], String::new());
+                i += 1;
+                while i < b.len() && b[i] != quote {
+                    let ch = (b[i] == b'&').then(|| decode_entity(b, i)).flatten();
+                    let (ch, next) = ch.unwrap_or_else(|| {
+                        text[i..]
+                            .chars()
+                            .next()
+                            .map(|c| (c, i + c.len_utf8()))
+                            .unwrap_or(('?', i + 1))
+                    });
+                    v.push(ch);
+                    i = next;
+                }
+                i = (i + 1).min(b.len());
+                v
+            };
+            if i == b.len() {
+                return Err(format!("Unclosed start tag at byte offset {begin}"));
+            }
+            match (tag.as_str(), name.as_str()) {
+                ("a", "href") | ("tg-emoji", "emoji-id") => arg = value,
+                ("code", "class") => {
+                    arg = value.strip_prefix("language-").unwrap_or(&arg).to_string()
+                }
+                ("span", "class") => arg = value.strip_prefix("tg-").unwrap_or(&arg).to_string(),
+                _ => {}
             }
         }
+        if tag == "span" && arg != "spoiler" {
+            return Err(format!(
+                "Tag \"span\" must have class \"tg-spoiler\" at byte offset {begin}"
+            ));
+        }
+        if tag == "tg-emoji" && arg.parse::<i64>().map_or(true, |id| id == 0) {
+            return Err("Invalid custom emoji identifier specified".into());
+        }
+        stack.push(Open {
+            tag,
+            arg,
+            start: pos16,
+        });
+        i += 1;
     }
     if let Some(open) = stack.last() {
-        return Err(format!("Can't find end tag corresponding to start tag \"{}\"", open.tag));
+        return Err(format!(
+            "Can't find end tag corresponding to start tag \"{}\"",
+            open.tag
+        ));
     }
-    entities.sort_by_key(|e| (e["offset"].as_u64(), std::cmp::Reverse(e["length"].as_u64())));
+    entities.sort_by_key(|e| {
+        (
+            e["offset"].as_u64(),
+            std::cmp::Reverse(e["length"].as_u64()),
+        )
+    });
     Ok((out, entities))
 }
