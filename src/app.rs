@@ -20,6 +20,8 @@ pub struct App {
     pub i18n: Arc<I18n>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
+    /// Woken after every commit, so the sender delivers new outbox rows at once.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 /// The result of handling one input.
@@ -71,6 +73,9 @@ impl App {
             } else {
                 Some(outcome.lang)
             },
+            seen_lang: telegram_lang
+                .map(|c| Lang::from_telegram(Some(c)))
+                .or(record.seen_lang),
             state: outcome.state,
         };
         let committed = self
@@ -79,6 +84,9 @@ impl App {
             .await?;
         if committed == Committed::Duplicate {
             return Ok(Handled::duplicate(lang));
+        }
+        if !outcome.effects.is_empty() {
+            self.outbox_wake.notify_one();
         }
         log::debug!(
             "app: user {} handled, {} replies",
@@ -90,6 +98,13 @@ impl App {
             replies: outcome.replies,
             duplicate: false,
         })
+    }
+
+    /// The language to write to someone who is not talking right now: their choice, else the
+    /// language their Telegram had when they last wrote, else Finnish.
+    pub fn lang_of_recipient(&self, user: UserId) -> Result<Lang, StoreError> {
+        let r = self.store.user(user)?;
+        Ok(r.lang.or(r.seen_lang).unwrap_or(Lang::Fi))
     }
 
     /// The language a user is spoken to in.

@@ -95,6 +95,9 @@ pub struct Group {
     pub areas: Vec<AreaId>,
     /// Times offered for it, in config order.
     pub times: Vec<TimeId>,
+    /// Count demand per language apart (a Finnish and a Swedish group are separate groups),
+    /// instead of all languages together.
+    pub demand_by_language: bool,
 }
 
 /// A person who gathers the need for groups and launches them.
@@ -130,6 +133,8 @@ pub struct Config {
     pub contact: ContactPerson,
     /// How many months a registration is kept, stated in `/privacy`.
     pub retention_months: u32,
+    /// Hours a parent has to answer an invitation before the seat passes to the next in line.
+    pub invite_hours: u32,
     /// Every area, in the order offered.
     pub areas: Vec<Area>,
     /// Every time slot, in the order offered.
@@ -201,6 +206,50 @@ impl Config {
     }
 }
 
+impl crate::domain::Rules for Config {
+    fn pool_of(&self, r: &crate::domain::Registration) -> crate::domain::Pool {
+        let by_lang = self.group(&r.group).is_some_and(|g| g.demand_by_language);
+        crate::domain::Pool {
+            group: r.group.clone(),
+            area: r.area.clone(),
+            lang: by_lang.then_some(r.lang),
+        }
+    }
+
+    fn threshold(&self, group: &GroupId) -> Option<u32> {
+        self.group(group).map(|g| g.threshold)
+    }
+
+    fn coordinator_ids(&self, group: &GroupId) -> Vec<UserId> {
+        self.coordinators_of(group).map(|c| c.telegram_id).collect()
+    }
+}
+
+impl Config {
+    /// The coordinators of a group (named for it, or for all groups).
+    pub fn coordinators_of<'a>(
+        &'a self,
+        group: &'a GroupId,
+    ) -> impl Iterator<Item = &'a Coordinator> + 'a {
+        self.coordinators
+            .iter()
+            .filter(move |c| c.groups.as_ref().is_none_or(|gs| gs.contains(group)))
+    }
+
+    /// The coordinator with this Telegram id, if the user is one.
+    #[must_use]
+    pub fn coordinator(&self, user: UserId) -> Option<&Coordinator> {
+        self.coordinators.iter().find(|c| c.telegram_id == user)
+    }
+
+    /// Whether a user coordinates a group.
+    #[must_use]
+    pub fn coordinates(&self, user: UserId, group: &GroupId) -> bool {
+        self.coordinator(user)
+            .is_some_and(|c| c.groups.as_ref().is_none_or(|gs| gs.contains(group)))
+    }
+}
+
 /// One thing wrong with a config file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -263,6 +312,7 @@ struct RawConfig {
     bot: Option<Spanned<RawBot>>,
     contact: Option<Spanned<RawContact>>,
     privacy: Option<Spanned<RawPrivacy>>,
+    launch: Option<Spanned<RawLaunch>>,
     #[serde(default)]
     areas: Vec<Spanned<RawNamed>>,
     #[serde(default)]
@@ -294,6 +344,12 @@ struct RawPrivacy {
     retention_months: Option<i64>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLaunch {
+    invite_hours: Option<i64>,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawLocalized {
@@ -321,6 +377,7 @@ struct RawGroup {
     languages: Option<Vec<String>>,
     areas: Option<Vec<String>>,
     times: Option<Vec<String>>,
+    demand_by_language: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -391,6 +448,19 @@ impl Validator<'_> {
                 12
             }
         };
+        let launch_line = raw.launch.as_ref().and_then(|l| self.line(l.span()));
+        let invite_hours = match raw.launch.and_then(|l| l.into_inner().invite_hours) {
+            None => 48,
+            Some(h) if (1..=24 * 14).contains(&h) => h as u32,
+            Some(h) => {
+                self.err(
+                    launch_line,
+                    "launch.invite_hours",
+                    format!("must be 1 to 336 hours (two weeks), not {h}"),
+                );
+                48
+            }
+        };
         let areas = self.named_list("areas", "area", raw.areas, AreaId::parse);
         let times = self.named_list("times", "time", raw.times, TimeId::parse);
         if areas.is_empty() {
@@ -408,6 +478,7 @@ impl Validator<'_> {
             organisation: organisation?,
             contact: contact?,
             retention_months,
+            invite_hours,
             areas: areas
                 .into_iter()
                 .map(|(id, name)| Area { id, name })
@@ -691,6 +762,7 @@ impl Validator<'_> {
                     languages,
                     areas,
                     times,
+                    demand_by_language: g.demand_by_language.unwrap_or(false),
                 });
             }
         }

@@ -121,6 +121,72 @@ messages! {
     CmdPrivacy => "cmd-privacy",
     CmdForget => "cmd-forget",
     CmdHelp => "cmd-help",
+    AFamily => "a-family",
+    AlertMissed => "alert-missed",
+    AlertTitle => "alert-title",
+    Answered => "answered",
+    BtnExportLaunch => "btn-export-launch",
+    BtnInviteNo => "btn-invite-no",
+    BtnInviteYes => "btn-invite-yes",
+    BtnLaunch => "btn-launch",
+    BtnLaunchConfirm => "btn-launch-confirm",
+    BtnLaunchPool => "btn-launch-pool",
+    BtnList => "btn-list",
+    ChartCaption => "chart-caption",
+    ChartThreshold => "chart-threshold",
+    ChartChildren => "chart-children",
+    ChartAdults => "chart-adults",
+    CsvAges => "csv-ages",
+    CsvAnswer => "csv-answer",
+    CsvArea => "csv-area",
+    CsvFamilies => "csv-families",
+    CsvGroup => "csv-group",
+    CsvLanguage => "csv-language",
+    CsvName => "csv-name",
+    CsvParticipants => "csv-participants",
+    CsvSources => "csv-sources",
+    CsvDirect => "csv-direct",
+    AnswerPending => "answer-pending",
+    AnswerAccepted => "answer-accepted",
+    AnswerDeclined => "answer-declined",
+    AnswerExpired => "answer-expired",
+    CsvThreshold => "csv-threshold",
+    CsvTimes => "csv-times",
+    CsvUsername => "csv-username",
+    DemandNone => "demand-none",
+    DemandPool => "demand-pool",
+    DemandSources => "demand-sources",
+    DemandTitle => "demand-title",
+    ExportCaption => "export-caption",
+    ExportLaunchCaption => "export-launch-caption",
+    FinalItem => "final-item",
+    FinalNone => "final-none",
+    FinalTitle => "final-title",
+    HelpCoordinator => "help-coordinator",
+    Invitation => "invitation",
+    InviteAccepted => "invite-accepted",
+    InviteClosed => "invite-closed",
+    InviteDeclined => "invite-declined",
+    InviteExpired => "invite-expired",
+    LaunchAskPlace => "launch-ask-place",
+    LaunchAskWhen => "launch-ask-when",
+    LaunchBadPlace => "launch-bad-place",
+    LaunchBadWhen => "launch-bad-when",
+    LaunchCancelled => "launch-cancelled",
+    LaunchChoose => "launch-choose",
+    LaunchNoSuchTime => "launch-no-such-time",
+    LaunchNothing => "launch-nothing",
+    LaunchPast => "launch-past",
+    LaunchStarted => "launch-started",
+    LaunchSummary => "launch-summary",
+    LaunchTooFar => "launch-too-far",
+    ListEmpty => "list-empty",
+    ListItem => "list-item",
+    ListTitle => "list-title",
+    NeutralFirst => "neutral-first",
+    QrCaption => "qr-caption",
+    QrChoose => "qr-choose",
+    SourceDirect => "source-direct",
 }
 
 /// The locale sources, compiled in. Finnish first.
@@ -232,9 +298,8 @@ impl I18n {
             // Always built as HTML; plain text is made from it at the end, so user text that
             // looks like a tag or an entity survives both ways unchanged.
             let value = match arg {
-                Arg::Text(s) => FluentValue::from(escape_html(s)),
                 Arg::Num(n) => FluentValue::from(*n),
-                Arg::Msg(m) => FluentValue::from(self.text(lang, *m, &[], Markup::Html)),
+                other => FluentValue::from(self.arg_html(lang, other)),
             };
             fargs.set(*name, value);
         }
@@ -250,6 +315,26 @@ impl I18n {
         match markup {
             Markup::Html => out.into_owned(),
             Markup::Plain => strip_html(&out),
+        }
+    }
+
+    /// An argument as plain text (a CSV cell, a chart label).
+    #[must_use]
+    pub fn arg_plain(&self, lang: Lang, arg: &Arg) -> String {
+        strip_html(&self.arg_html(lang, arg))
+    }
+
+    /// An argument as escaped HTML text.
+    fn arg_html(&self, lang: Lang, arg: &Arg) -> String {
+        match arg {
+            Arg::Text(s) => escape_html(s),
+            Arg::Num(n) => n.to_string(),
+            Arg::Msg(m) => self.text(lang, *m, &[], Markup::Html),
+            Arg::Join(parts, sep) => parts
+                .iter()
+                .map(|p| self.arg_html(lang, p))
+                .collect::<Vec<_>>()
+                .join(sep),
         }
     }
 

@@ -19,13 +19,22 @@
 //!   after its effects are durable), update → input, reply → message.
 //! - [`console`]: a terminal chat on the same engine and store, for trying kokoon with no token.
 //! - [`clock`]: injected time, so tests never sleep.
+//! - [`sender`]: drains the outbox (alerts, invitations, launch progress) through a
+//!   [`sender::Deliver`] of each front end, with retries; and keeps launches moving.
+//! - [`files`]: attachments (charts, CSV, QR codes) rendered to bytes; [`chart`], [`qr`] and
+//!   [`export`] draw and encode them.
 
 pub mod app;
+pub mod chart;
 pub mod clock;
 pub mod config;
 pub mod console;
 pub mod domain;
+pub mod export;
+pub mod files;
 pub mod flow;
 pub mod i18n;
+pub mod qr;
+pub mod sender;
 pub mod store;
 pub mod telegram;

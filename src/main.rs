@@ -6,7 +6,7 @@ use kokoon::app::App;
 use kokoon::clock::SystemClock;
 use kokoon::config::Config;
 use kokoon::console::{self, ConsoleUser};
-use kokoon::domain::UserId;
+use kokoon::domain::{deep_link, GroupId, Source, StartPayload, UserId};
 use kokoon::i18n::I18n;
 use kokoon::store::Store;
 use std::path::{Path, PathBuf};
@@ -58,6 +58,19 @@ enum Cmd {
         #[arg(long, default_value = "fi")]
         lang: String,
     },
+    /// Write a QR code (PNG and SVG) of a group's deep link, for posters. Needs no token: the
+    /// bot's username comes from the config.
+    Qr {
+        /// The group id, e.g. tilli-toukka.
+        group: String,
+        /// Where the poster hangs, e.g. pikkuveturi: registrations through it are counted by
+        /// source in /demand.
+        #[arg(long)]
+        source: Option<String>,
+        /// The directory to write the files to.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
     /// Validate a config file and report every problem with its place.
     CheckConfig {
         /// The file to check (defaults to --config).
@@ -92,6 +105,7 @@ fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Cmd::Qr { group, source, out } => qr(&cli.config, &group, source.as_deref(), &out),
         Cmd::Run { data, api_url } => {
             let app = build_app(&cli.config, &data)?;
             let token = std::env::var("TELOXIDE_TOKEN")
@@ -121,7 +135,8 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             runtime()?.block_on(async move {
                 let stdin = tokio::io::BufReader::new(tokio::io::stdin());
-                let result = console::run(&app, &user, stdin, tokio::io::stdout()).await;
+                let files = data.join("files");
+                let result = console::run(&app, &user, files, stdin, tokio::io::stdout()).await;
                 let flushed = app.store.flush().await;
                 result.map_err(|e| e.to_string())?;
                 flushed.map_err(|e| e.to_string())
@@ -135,15 +150,47 @@ fn load_config(path: &Path) -> Result<Config, String> {
 }
 
 fn build_app(config: &Path, data: &Path) -> Result<App, String> {
-    let config = load_config(config)?;
+    let config = Arc::new(load_config(config)?);
     let i18n = I18n::new().map_err(|e| e.to_string())?;
-    let store = Store::open(data, CACHE_BYTES).map_err(|e| e.to_string())?;
+    let store = Store::open_with(data, CACHE_BYTES, config.clone()).map_err(|e| e.to_string())?;
     Ok(App {
-        config: Arc::new(config),
+        config,
         store,
         i18n: Arc::new(i18n),
         clock: Arc::new(SystemClock),
+        outbox_wake: Arc::new(tokio::sync::Notify::new()),
     })
+}
+
+fn qr(config: &Path, group: &str, source: Option<&str>, out: &Path) -> Result<(), String> {
+    let config = load_config(config)?;
+    let group = GroupId::parse(group).map_err(|e| e.to_string())?;
+    if config.group(&group).is_none() {
+        let known: Vec<&str> = config.groups.iter().map(|g| g.id.as_str()).collect();
+        return Err(format!(
+            "no group {group} in the config (groups: {})",
+            known.join(", ")
+        ));
+    }
+    let source = source
+        .map(Source::parse)
+        .transpose()
+        .map_err(|e| format!("--source: {e} (letters, digits, - and _, at most 32)"))?;
+    let name = match &source {
+        Some(s) => format!("{group}__{}", s.as_str()),
+        None => group.to_string(),
+    };
+    let link = deep_link(&config.bot_username, &StartPayload::Group { group, source });
+    let png = kokoon::qr::png(&link).map_err(|e| e.to_string())?;
+    let svg = kokoon::qr::svg(&link).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    for (ext, bytes) in [("png", png), ("svg", svg.into_bytes())] {
+        let path = out.join(format!("kokoon-{name}.{ext}"));
+        std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("{}", path.display());
+    }
+    println!("{link}");
+    Ok(())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {

@@ -129,3 +129,116 @@ cmd-cancel = Stop a registration
 cmd-privacy = Privacy
 cmd-forget = Delete all my data
 cmd-help = Help and contact
+
+## Coordinators
+
+help-coordinator =
+    <b>For coordinators</b>
+    /demand – demand per area, with a chart
+    /launch – launch a group and invite the families
+    /export – demand as a CSV file
+    /qr – a QR code for a poster
+demand-title = <b>{ $group }</b> · threshold { $threshold } { $kind ->
+        [children] children
+       *[other] participants
+    }
+demand-none = No families waiting yet.
+demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+        [one] family
+       *[other] families
+    }{ $kind ->
+        [children] {" "}· ages { $ages }
+       *[other] {""}
+    }
+    Times: { $times } · Language: { $langs }
+demand-sources = Came from: { $sources }
+source-direct = directly
+btn-list = 📋 { $area }
+btn-launch = 🚀 { $area }
+chart-caption = { $group }: demand per area
+chart-threshold = threshold { $threshold }
+chart-children = children
+chart-adults = participants
+list-title = <b>{ $group }, { $area }</b>: waiting families in registration order
+list-empty = No families waiting.
+list-item = { $n }. { $kind ->
+        [children] { $count } { $count ->
+            [one] child
+           *[other] children
+        } (ages { $ages })
+       *[other] { $count } adult
+    } · { $language } · { $times } · { $since } · { $who }
+a-family = a family (name not shared)
+export-caption = Demand as a CSV file ({ $rows } rows). Opens in Excel.
+export-launch-caption = { $group }, { $area }: the invited families as a CSV file. Names only of those who agreed.
+csv-group = Group
+csv-area = Area
+csv-language = Language
+csv-families = Families
+csv-participants = Participants
+csv-threshold = Threshold
+csv-ages = Ages (age:count)
+csv-times = Times
+csv-sources = Sources (source:families)
+csv-direct = Families who came directly
+csv-name = Name
+csv-username = Username
+answer-pending = not answered yet
+answer-accepted = coming
+answer-declined = can't come
+answer-expired = did not answer in time
+csv-answer = Answer
+qr-choose = Which group's QR code would you like?
+qr-caption = { $group }: scan and register. { $link }
+launch-choose = Which group are you launching? The numbers are waiting participants / threshold.
+launch-nothing = None of your groups has families waiting yet.
+btn-launch-pool = { $group } · { $area } · { $count }/{ $threshold }
+launch-ask-when = <b>{ $group }, { $area }</b>: when is the first meeting? Type for example <i>15.3. klo 17</i> or <i>2027-03-15 17:00</i>.
+launch-bad-when = I couldn't read that time. Type for example <i>15.3. klo 17</i> or <i>2027-03-15 17:00</i>.
+launch-past = That time has passed. Please give a time in the future.
+launch-no-such-time = That time doesn't exist (the clocks change then). Please pick another time.
+launch-too-far = That is more than two years away. Please give a nearer time.
+launch-ask-place = Where is the meeting? Type the place, for example <i>Pikku-Veturi, Hyvinkää</i>.
+launch-bad-place = Please type the place briefly (200 characters at most).
+launch-summary =
+    <b>Launch { $group }, { $area }?</b>
+    First meeting: { $when }, { $place }
+    Invitations go to { $families } families ({ $count } { $kind ->
+        [children] children
+       *[other] participants
+    }) in registration order, { $capacity } places at most. They have { $hours } hours to answer; an unanswered place passes to the next in line.
+btn-launch-confirm = Send the invitations
+launch-started = The invitations are on their way. You'll see the answers here as they come, and the whole list at the end.
+launch-cancelled = Launch cancelled. Nothing was sent.
+alert-title = <b>{ $group }, { $area }: the threshold is reached!</b> The group can be launched.
+alert-missed = Note: the alert about { $group }, { $area } could not be delivered to coordinator { $name }. We'll try again later.
+answered = { $group }, { $area }: { $who } { $answer ->
+        [yes] is coming
+       *[other] can't come this time
+    } ({ $count } { $kind ->
+        [children] children
+       *[other] participants
+    }). Places taken { $accepted }/{ $capacity }.
+final-title =
+    <b>{ $group }, { $area }: final list</b>
+    First meeting { $when }, { $place }. Places filled { $accepted }/{ $capacity }.
+final-item = { $n }. { $who } – { $count } { $kind ->
+        [children] children
+       *[other] participants
+    }
+final-none = Nobody confirmed a place.
+btn-export-launch = The list as a CSV file
+
+## Messages to parents (the first line is neutral, so a lock-screen preview says nothing of the subject)
+
+neutral-first = A message about your registration
+invitation = <b>{ $group }</b> can start! The first meeting is { $when }, { $place }. There { $count ->
+        [one] is a place
+       *[other] are { $count } places
+    } for your family. Can you come? Please answer within { $hours } hours.
+btn-invite-yes = Yes, we'll come
+btn-invite-no = Not this time
+invite-accepted = Wonderful! See you { $when }, { $place }.
+invite-declined = Thank you for letting us know. You stay in line for the next group – you can withdraw with /mine.
+invite-closed = This invitation can no longer be answered.
+invite-expired = The invitation to { $group } ran out, so the place passed to the next family. You stay in line for the next group.

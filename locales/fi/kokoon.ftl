@@ -129,3 +129,116 @@ cmd-cancel = Keskeytä ilmoittautuminen
 cmd-privacy = Tietosuoja
 cmd-forget = Poista kaikki tietoni
 cmd-help = Ohje ja yhteystiedot
+
+## Koordinaattorit
+
+help-coordinator =
+    <b>Koordinaattorille</b>
+    /demand – kysyntä alueittain ja kaavio
+    /launch – käynnistä ryhmä ja kutsu perheet
+    /export – kysyntä CSV-tiedostona
+    /qr – QR-koodi julisteeseen
+demand-title = <b>{ $group }</b> · kynnys { $threshold } { $kind ->
+        [children] lasta
+       *[other] osallistujaa
+    }
+demand-none = Ei vielä odottavia perheitä.
+demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+        [one] perhe
+       *[other] perhettä
+    }{ $kind ->
+        [children] {" "}· iät { $ages }
+       *[other] {""}
+    }
+    Ajat: { $times } · Kieli: { $langs }
+demand-sources = Mistä tulivat: { $sources }
+source-direct = suoraan
+btn-list = 📋 { $area }
+btn-launch = 🚀 { $area }
+chart-caption = { $group }: kysyntä alueittain
+chart-threshold = kynnys { $threshold }
+chart-children = lapsia
+chart-adults = osallistujia
+list-title = <b>{ $group }, { $area }</b>: odottavat perheet ilmoittautumisjärjestyksessä
+list-empty = Ei odottavia perheitä.
+list-item = { $n }. { $kind ->
+        [children] { $count } { $count ->
+            [one] lapsi
+           *[other] lasta
+        } ({ $ages } v)
+       *[other] { $count } aikuinen
+    } · { $language } · { $times } · { $since } · { $who }
+a-family = perhe (nimeä ei jaettu)
+export-caption = Kysyntä CSV-tiedostona ({ $rows } riviä). Avautuu Excelissä.
+export-launch-caption = { $group }, { $area }: kutsutut perheet CSV-tiedostona. Nimet vain niiltä, jotka antoivat luvan.
+csv-group = Ryhmä
+csv-area = Alue
+csv-language = Kieli
+csv-families = Perheitä
+csv-participants = Osallistujia
+csv-threshold = Kynnys
+csv-ages = Iät (ikä:lukumäärä)
+csv-times = Ajat
+csv-sources = Lähteet (lähde:perheitä)
+csv-direct = Suoraan tulleita perheitä
+csv-name = Nimi
+csv-username = Käyttäjänimi
+answer-pending = ei vielä vastannut
+answer-accepted = tulee
+answer-declined = ei pääse
+answer-expired = ei vastannut ajoissa
+csv-answer = Vastaus
+qr-choose = Minkä ryhmän QR-koodin haluat?
+qr-caption = { $group }: skannaa ja ilmoittaudu. { $link }
+launch-choose = Minkä ryhmän käynnistät? Luvut ovat odottavia osallistujia / kynnys.
+launch-nothing = Yhdessäkään ryhmässäsi ei ole vielä odottavia perheitä.
+btn-launch-pool = { $group } · { $area } · { $count }/{ $threshold }
+launch-ask-when = <b>{ $group }, { $area }</b>: milloin on ensimmäinen tapaaminen? Kirjoita esimerkiksi <i>15.3. klo 17</i>.
+launch-bad-when = En ymmärtänyt aikaa. Kirjoita esimerkiksi <i>15.3. klo 17</i> tai <i>2027-03-15 17:00</i>.
+launch-past = Tuo aika on jo mennyt. Anna tuleva aika.
+launch-no-such-time = Tuota kellonaikaa ei ole (kellot siirtyvät silloin). Valitse toinen aika.
+launch-too-far = Tuo on yli kahden vuoden päässä. Anna lähempi aika.
+launch-ask-place = Missä tapaaminen on? Kirjoita paikka, esimerkiksi <i>Pikku-Veturi, Hyvinkää</i>.
+launch-bad-place = Kirjoita paikka lyhyesti (enintään 200 merkkiä).
+launch-summary =
+    <b>Käynnistetäänkö { $group }, { $area }?</b>
+    Ensimmäinen tapaaminen: { $when }, { $place }
+    Kutsu lähtee { $families } perheelle ({ $count } { $kind ->
+        [children] lasta
+       *[other] osallistujaa
+    }) ilmoittautumisjärjestyksessä, enintään { $capacity } paikkaa. Vastausaikaa on { $hours } tuntia; vastaamatta jääneen paikka siirtyy seuraavalle.
+btn-launch-confirm = Lähetä kutsut
+launch-started = Kutsut lähtevät. Näet vastaukset täällä sitä mukaa kuin niitä tulee, ja lopuksi koko listan.
+launch-cancelled = Käynnistys peruttiin. Mitään ei lähetetty.
+alert-title = <b>{ $group }, { $area }: kynnys täyttyi!</b> Ryhmän voi käynnistää.
+alert-missed = Huom: hälytystä ryhmästä { $group }, { $area } ei saatu perille koordinaattorille { $name }. Yritämme myöhemmin uudelleen.
+answered = { $group }, { $area }: { $who } { $answer ->
+        [yes] tulee mukaan
+       *[other] ei pääse tällä kertaa
+    } ({ $count } { $kind ->
+        [children] lasta
+       *[other] osallistujaa
+    }). Paikkoja varattu { $accepted }/{ $capacity }.
+final-title =
+    <b>{ $group }, { $area }: lopullinen lista</b>
+    Ensimmäinen tapaaminen { $when }, { $place }. Paikkoja täytetty { $accepted }/{ $capacity }.
+final-item = { $n }. { $who } – { $count } { $kind ->
+        [children] lasta
+       *[other] osallistujaa
+    }
+final-none = Kukaan ei vahvistanut paikkaa.
+btn-export-launch = Lista CSV-tiedostona
+
+## Viestit vanhemmille (ensimmäinen rivi on neutraali, jotta lukitusnäytön esikatselu ei kerro aiheesta)
+
+neutral-first = Viesti ilmoittautumisestasi
+invitation = <b>{ $group }</b> voi alkaa! Ensimmäinen tapaaminen on { $when }, { $place }. Perheellenne on varattu { $count ->
+        [one] paikka
+       *[other] { $count } paikkaa
+    }. Pääsettekö mukaan? Vastaathan { $hours } tunnin kuluessa.
+btn-invite-yes = Kyllä, tulemme
+btn-invite-no = Ei tällä kertaa
+invite-accepted = Ihanaa! Nähdään { $when }, { $place }.
+invite-declined = Kiitos, kun kerroit. Pysyt jonossa seuraavaa ryhmää varten – voit perua ilmoittautumisen komennolla /mine.
+invite-closed = Tähän kutsuun ei voi enää vastata.
+invite-expired = Kutsu ryhmään { $group } vanheni, joten paikka siirtyi seuraavalle perheelle. Pysyt jonossa seuraavaa ryhmää varten.

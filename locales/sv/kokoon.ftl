@@ -129,3 +129,113 @@ cmd-cancel = Avbryt anmälan
 cmd-privacy = Dataskydd
 cmd-forget = Radera alla mina uppgifter
 cmd-help = Hjälp och kontaktuppgifter
+
+## Koordinatorer
+
+help-coordinator =
+    <b>För koordinatorer</b>
+    /demand – intresset per område och ett diagram
+    /launch – starta en grupp och bjud in familjerna
+    /export – intresset som CSV-fil
+    /qr – QR-kod till en affisch
+demand-title = <b>{ $group }</b> · tröskel { $threshold } { $kind ->
+        [children] barn
+       *[other] deltagare
+    }
+demand-none = Inga väntande familjer ännu.
+demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+        [one] familj
+       *[other] familjer
+    }{ $kind ->
+        [children] {" "}· åldrar { $ages }
+       *[other] {""}
+    }
+    Tider: { $times } · Språk: { $langs }
+demand-sources = Varifrån: { $sources }
+source-direct = direkt
+btn-list = 📋 { $area }
+btn-launch = 🚀 { $area }
+chart-caption = { $group }: intresset per område
+chart-threshold = tröskel { $threshold }
+chart-children = barn
+chart-adults = deltagare
+list-title = <b>{ $group }, { $area }</b>: väntande familjer i anmälningsordning
+list-empty = Inga väntande familjer.
+list-item = { $n }. { $kind ->
+        [children] { $count } barn ({ $ages } år)
+       *[other] { $count } vuxen
+    } · { $language } · { $times } · { $since } · { $who }
+a-family = familj (namnet delas inte)
+export-caption = Intresset som CSV-fil ({ $rows } rader). Öppnas i Excel.
+export-launch-caption = { $group }, { $area }: de inbjudna familjerna som CSV-fil. Namn bara för dem som gett lov.
+csv-group = Grupp
+csv-area = Område
+csv-language = Språk
+csv-families = Familjer
+csv-participants = Deltagare
+csv-threshold = Tröskel
+csv-ages = Åldrar (ålder:antal)
+csv-times = Tider
+csv-sources = Källor (källa:familjer)
+csv-direct = Familjer som kom direkt
+csv-name = Namn
+csv-username = Användarnamn
+answer-pending = har inte svarat än
+answer-accepted = kommer
+answer-declined = kan inte
+answer-expired = svarade inte i tid
+csv-answer = Svar
+qr-choose = Vilken grupps QR-kod vill du ha?
+qr-caption = { $group }: skanna och anmäl dig. { $link }
+launch-choose = Vilken grupp startar du? Siffrorna är väntande deltagare / tröskel.
+launch-nothing = Det finns inga väntande familjer i någon av dina grupper ännu.
+btn-launch-pool = { $group } · { $area } · { $count }/{ $threshold }
+launch-ask-when = <b>{ $group }, { $area }</b>: när är den första träffen? Skriv till exempel <i>15.3 kl. 17</i>.
+launch-bad-when = Jag förstod inte tiden. Skriv till exempel <i>15.3 kl. 17</i> eller <i>2027-03-15 17:00</i>.
+launch-past = Den tiden har redan varit. Ge en tid i framtiden.
+launch-no-such-time = Den tiden finns inte (klockan ställs om då). Välj en annan tid.
+launch-too-far = Det är över två år bort. Ge en närmare tid.
+launch-ask-place = Var är träffen? Skriv platsen, till exempel <i>Pikku-Veturi, Hyvinge</i>.
+launch-bad-place = Skriv platsen kort (högst 200 tecken).
+launch-summary =
+    <b>Ska { $group }, { $area } startas?</b>
+    Första träffen: { $when }, { $place }
+    Inbjudan går till { $families } familjer ({ $count } { $kind ->
+        [children] barn
+       *[other] deltagare
+    }) i anmälningsordning, högst { $capacity } platser. Svarstiden är { $hours } timmar; en plats utan svar går vidare till nästa.
+btn-launch-confirm = Skicka inbjudningarna
+launch-started = Inbjudningarna skickas. Du ser svaren här efter hand, och till sist hela listan.
+launch-cancelled = Starten avbröts. Ingenting skickades.
+alert-title = <b>{ $group }, { $area }: tröskeln är nådd!</b> Gruppen kan startas.
+alert-missed = Obs: larmet om { $group }, { $area } nådde inte koordinatorn { $name }. Vi försöker igen senare.
+answered = { $group }, { $area }: { $who } { $answer ->
+        [yes] kommer med
+       *[other] kan inte den här gången
+    } ({ $count } { $kind ->
+        [children] barn
+       *[other] deltagare
+    }). Bokade platser { $accepted }/{ $capacity }.
+final-title =
+    <b>{ $group }, { $area }: slutlig lista</b>
+    Första träffen { $when }, { $place }. Platser fyllda { $accepted }/{ $capacity }.
+final-item = { $n }. { $who } – { $count } { $kind ->
+        [children] barn
+       *[other] deltagare
+    }
+final-none = Ingen bekräftade en plats.
+btn-export-launch = Listan som CSV-fil
+
+## Meddelanden till föräldrar (första raden är neutral så att förhandsvisningen inte avslöjar ämnet)
+
+neutral-first = Ett meddelande om din anmälan
+invitation = <b>{ $group }</b> kan börja! Den första träffen är { $when }, { $place }. Det finns { $count ->
+        [one] en plats
+       *[other] { $count } platser
+    } för er familj. Kan ni komma? Svara inom { $hours } timmar.
+btn-invite-yes = Ja, vi kommer
+btn-invite-no = Inte den här gången
+invite-accepted = Underbart! Vi ses { $when }, { $place }.
+invite-declined = Tack för att du meddelade. Du står kvar i kön till nästa grupp – du kan återkalla anmälan med /mine.
+invite-closed = Den här inbjudan kan inte längre besvaras.
+invite-expired = Inbjudan till { $group } gick ut, så platsen gick vidare till nästa familj. Du står kvar i kön till nästa grupp.

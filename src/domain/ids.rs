@@ -213,6 +213,12 @@ impl StartPayload {
     }
 }
 
+/// The `t.me` deep link that opens the bot with a payload, for posters and QR codes.
+#[must_use]
+pub fn deep_link(bot_username: &str, payload: &StartPayload) -> String {
+    format!("https://t.me/{bot_username}?start={}", payload.encode())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,10 +5,17 @@
 //! these types once, at the edge, so the rest of the code can trust them ("parse, don't validate").
 
 mod ids;
+pub mod launch;
+pub mod outbox;
+mod pool;
 mod registration;
+pub mod when;
 
-pub use ids::{AreaId, GroupId, IdError, Source, StartPayload, TimeId, UserId};
-pub use registration::{Contact, Demand, Registration};
+pub use ids::{deep_link, AreaId, GroupId, IdError, Source, StartPayload, TimeId, UserId};
+pub use launch::{Answer, Invitation, Launch};
+pub use outbox::{OutboxItem, Outgoing};
+pub use pool::{Pool, PoolStats, Rules};
+pub use registration::{Contact, Demand, Registration, Status};
 
 use serde::{Deserialize, Serialize};
 

@@ -37,6 +37,28 @@ pub struct Registration {
     pub created_at: DateTime<Utc>,
     /// When the answers last changed.
     pub updated_at: DateTime<Utc>,
+    /// Waiting for a group, or taken into a launch. Only waiting registrations count as demand.
+    #[serde(default)]
+    pub status: Status,
+}
+
+/// Where a registration stands with respect to launches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Status {
+    /// Counts towards the next group.
+    #[default]
+    Waiting,
+    /// Invited to a launched group; the answer is awaited.
+    Invited {
+        /// The launch.
+        launch: u64,
+    },
+    /// Accepted a place in a launched group.
+    Accepted {
+        /// The launch.
+        launch: u64,
+    },
 }
 
 impl Registration {
@@ -52,7 +74,8 @@ impl Registration {
     }
 }
 
-/// Demand for a group in one area: what the threshold is compared against.
+/// Demand for a group in one area (and language, where the group counts languages apart):
+/// what the threshold is compared against.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Demand {
     /// Registrations (families).

@@ -1,7 +1,7 @@
 //! Callback data: what a button press carries. Short, versioned (`1:`), and parsed back into a
 //! [`Callback`] that the engine checks against the current state — never trusted as it comes.
 
-use crate::domain::{AreaId, GroupId, Lang, TimeId};
+use crate::domain::{AreaId, GroupId, Lang, Pool, TimeId};
 
 /// The version prefix of every callback this build writes. Data with another prefix comes from a
 /// message sent by an older (or newer) build and is treated as a stale button.
@@ -91,6 +91,33 @@ pub enum Callback {
     Keep,
     /// Confirm `/forget`.
     ForgetYes,
+    /// (Coordinator) the list of waiting families in a pool.
+    PoolList(Pool),
+    /// (Coordinator) start launching a group in a pool.
+    PoolLaunch(Pool),
+    /// (Coordinator) send the invitations of the launch being prepared.
+    LaunchConfirm,
+    /// (Coordinator) a QR code for a group's deep link.
+    Qr(GroupId),
+    /// (Coordinator) a launch's contact list as CSV.
+    ExportLaunch(u64),
+    /// (Parent) the answer to an invitation.
+    Invite(u64, bool),
+}
+
+fn encode_pool(p: &Pool) -> String {
+    format!("{}:{}:{}", p.group, p.area, p.lang.map_or("", Lang::code))
+}
+
+fn parse_pool(s: &str) -> Option<Pool> {
+    let mut parts = s.splitn(3, ':');
+    let group = GroupId::parse(parts.next()?).ok()?;
+    let area = AreaId::parse(parts.next()?).ok()?;
+    let lang = match parts.next()? {
+        "" => None,
+        code => Some(Lang::from_code(code)?),
+    };
+    Some(Pool { group, area, lang })
 }
 
 impl Callback {
@@ -119,6 +146,12 @@ impl Callback {
             Callback::WithdrawYes(g) => format!("my:{g}"),
             Callback::Keep => "k".into(),
             Callback::ForgetYes => "f:y".into(),
+            Callback::PoolList(p) => format!("pl:{}", encode_pool(p)),
+            Callback::PoolLaunch(p) => format!("pn:{}", encode_pool(p)),
+            Callback::LaunchConfirm => "lc".into(),
+            Callback::Qr(g) => format!("qr:{g}"),
+            Callback::ExportLaunch(id) => format!("xl:{id}"),
+            Callback::Invite(id, y) => format!("iv:{id}:{}", yn(*y)),
         };
         format!("{VERSION}:{body}")
     }
@@ -153,6 +186,15 @@ impl Callback {
             ("my", Some(g)) => Callback::WithdrawYes(GroupId::parse(g).ok()?),
             ("k", None) => Callback::Keep,
             ("f", Some("y")) => Callback::ForgetYes,
+            ("pl", Some(p)) => Callback::PoolList(parse_pool(p)?),
+            ("pn", Some(p)) => Callback::PoolLaunch(parse_pool(p)?),
+            ("lc", None) => Callback::LaunchConfirm,
+            ("qr", Some(g)) => Callback::Qr(GroupId::parse(g).ok()?),
+            ("xl", Some(id)) => Callback::ExportLaunch(parse_id(id)?),
+            ("iv", Some(rest)) => {
+                let (id, y) = rest.split_once(':')?;
+                Callback::Invite(parse_id(id)?, parse_yn(y)?)
+            }
             _ => return None,
         };
         Some(cb)
@@ -173,6 +215,13 @@ fn parse_yn(s: &str) -> Option<bool> {
         "n" => Some(false),
         _ => None,
     }
+}
+
+fn parse_id(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
 }
 
 fn parse_age(s: &str) -> Option<u8> {
@@ -211,6 +260,20 @@ mod tests {
             Callback::WithdrawYes(long),
             Callback::Keep,
             Callback::ForgetYes,
+            Callback::PoolList(Pool {
+                group: GroupId::parse(&"c".repeat(24)).expect("id"),
+                area: AreaId::parse(&"d".repeat(24)).expect("id"),
+                lang: Some(Lang::Sv),
+            }),
+            Callback::PoolLaunch(Pool {
+                group: GroupId::parse(&"c".repeat(24)).expect("id"),
+                area: AreaId::parse(&"d".repeat(24)).expect("id"),
+                lang: None,
+            }),
+            Callback::LaunchConfirm,
+            Callback::Qr(GroupId::parse("tilli-toukka").expect("id")),
+            Callback::ExportLaunch(u64::MAX),
+            Callback::Invite(u64::MAX, true),
         ];
         for cb in all {
             let data = cb.encode();
@@ -222,8 +285,24 @@ mod tests {
     #[test]
     fn rejects_forged_and_stale() {
         for bad in [
-            "", "1", "1:", "2:ok", "1:a:18", "1:a:-1", "1:a:05x", "1:g:Bad", "1:gl:de", "1:zz",
-            "ok", "1:f:n",
+            "",
+            "1",
+            "1:",
+            "2:ok",
+            "1:a:18",
+            "1:a:-1",
+            "1:a:05x",
+            "1:g:Bad",
+            "1:gl:de",
+            "1:zz",
+            "ok",
+            "1:f:n",
+            "1:pl:a:b",
+            "1:pl:a:b:de",
+            "1:iv:1:x",
+            "1:iv::y",
+            "1:xl:-1",
+            "1:iv:99999999999999999999999:y",
         ] {
             assert_eq!(Callback::parse(bad), None, "{bad:?}");
         }

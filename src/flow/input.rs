@@ -15,6 +15,14 @@ pub enum Command {
     Privacy,
     /// `/help`: commands and a contact person.
     Help,
+    /// `/demand` (coordinators): demand per area, with a chart.
+    Demand,
+    /// `/export` (coordinators): demand as a CSV file.
+    Export,
+    /// `/launch` (coordinators): launch a group in an area.
+    Launch,
+    /// `/qr` (coordinators): a QR code of a group's deep link, for posters.
+    Qr,
 }
 
 impl Command {
@@ -28,6 +36,20 @@ impl Command {
         Command::Help,
     ];
 
+    /// The coordinators' commands. To anyone else they are unknown commands.
+    pub const COORDINATOR: [Command; 4] = [
+        Command::Demand,
+        Command::Launch,
+        Command::Export,
+        Command::Qr,
+    ];
+
+    /// Whether only coordinators may use the command.
+    #[must_use]
+    pub fn for_coordinators(self) -> bool {
+        Command::COORDINATOR.contains(&self)
+    }
+
     /// The command's name without the slash.
     #[must_use]
     pub fn name(self) -> &'static str {
@@ -38,6 +60,10 @@ impl Command {
             Command::Forget => "forget",
             Command::Privacy => "privacy",
             Command::Help => "help",
+            Command::Demand => "demand",
+            Command::Export => "export",
+            Command::Launch => "launch",
+            Command::Qr => "qr",
         }
     }
 }
@@ -84,6 +110,10 @@ impl Input {
             "forget" => Input::Command(Command::Forget),
             "privacy" => Input::Command(Command::Privacy),
             "help" | "apua" | "hjalp" => Input::Command(Command::Help),
+            "demand" => Input::Command(Command::Demand),
+            "export" => Input::Command(Command::Export),
+            "launch" => Input::Command(Command::Launch),
+            "qr" => Input::Command(Command::Qr),
             _ => Input::UnknownCommand,
         }
     }

@@ -4,16 +4,21 @@
 //! commit the effects and render the replies.
 
 pub mod callback;
+mod coordinator;
 mod input;
+pub mod notify;
 mod registration;
 pub mod reply;
 
 pub use callback::{Callback, Field};
 pub use input::{Command, Input};
-pub use reply::{Arg, Button, Label, Line, Reply};
+pub use reply::{Arg, Attachment, Button, Label, Line, Reply};
 
 use crate::config::Config;
-use crate::domain::{AreaId, Demand, GroupId, Lang, Registration, Source, TimeId, UserId};
+use crate::domain::launch::LaunchRequest;
+use crate::domain::{
+    AreaId, Demand, GroupId, Lang, Launch, Pool, Registration, Source, TimeId, UserId,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +33,19 @@ pub enum State {
     Registering(Draft),
     /// Asked to confirm `/forget`.
     ConfirmingForget,
+    /// (Coordinator) preparing a launch.
+    Launching(LaunchDraft),
+}
+
+/// A launch being prepared by a coordinator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LaunchDraft {
+    /// Which group, area and language.
+    pub pool: Pool,
+    /// The first meeting, once given.
+    pub start: Option<DateTime<Utc>>,
+    /// The place, once given.
+    pub place: Option<String>,
 }
 
 /// The question a registration is at.
@@ -91,8 +109,16 @@ pub struct Person {
 
 /// A read-only view of what the store knows, for the engine to consult.
 pub trait View: Sync {
-    /// Current demand for a group in an area, counting every active registration.
-    fn demand(&self, group: &GroupId, area: &AreaId) -> Demand;
+    /// Current demand of the waiting registrations in a pool.
+    fn demand(&self, pool: &Pool) -> Demand;
+    /// The waiting registrations of a group, in registration order.
+    fn waiting(&self, group: &GroupId) -> Vec<Registration>;
+    /// A launch by id.
+    fn launch(&self, id: u64) -> Option<Launch>;
+    /// Every launch, oldest first.
+    fn launches(&self) -> Vec<Launch>;
+    /// One user's registration for a group, whatever its status.
+    fn registration(&self, user: UserId, group: &GroupId) -> Option<Registration>;
 }
 
 /// Everything [`step`] may consult besides the state and the input.
@@ -121,6 +147,15 @@ pub enum Effect {
     Withdraw(GroupId),
     /// Remove everything about the user.
     Forget,
+    /// Launch a group (a coordinator's decision); invitations follow.
+    Launch(LaunchRequest),
+    /// A parent's answer to an invitation.
+    Respond {
+        /// The launch.
+        launch: u64,
+        /// Coming or not.
+        accept: bool,
+    },
 }
 
 /// What a step produced.

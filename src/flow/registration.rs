@@ -3,7 +3,7 @@
 use super::reply::{button, num, text, text_button, Arg, Button, Label, Line, Reply};
 use super::{Callback, Command, Ctx, Draft, Effect, Field, Input, Outcome, State, Step};
 use crate::config::Group;
-use crate::domain::{Contact, GroupId, Lang, Registration, StartPayload, TimeId};
+use crate::domain::{Contact, GroupId, Lang, Registration, Rules, StartPayload, Status, TimeId};
 use crate::i18n::Msg;
 
 /// The most children one registration can hold.
@@ -14,10 +14,10 @@ pub const MAX_CHILDREN: usize = 6;
 const MAX_ANSWER_CHARS: usize = 40;
 
 pub(super) struct Engine<'a> {
-    ctx: &'a Ctx<'a>,
-    lang: Lang,
-    replies: Vec<Reply>,
-    effects: Vec<Effect>,
+    pub(super) ctx: &'a Ctx<'a>,
+    pub(super) lang: Lang,
+    pub(super) replies: Vec<Reply>,
+    pub(super) effects: Vec<Effect>,
 }
 
 impl<'a> Engine<'a> {
@@ -33,9 +33,20 @@ impl<'a> Engine<'a> {
     pub(super) fn step(mut self, state: State, input: Input) -> Outcome {
         let state = match input {
             Input::Start(payload) => self.start(payload.as_deref()),
+            Input::Command(c) if c.for_coordinators() => self.coordinator_command(state, c),
             Input::Command(c) => self.command(state, c),
             Input::UnknownCommand => self.hint(state, Msg::HintUnknownCommand),
-            Input::Text(t) => self.text(state, &t),
+            Input::Text(t) => match state {
+                State::Launching(d)
+                    if self
+                        .ctx
+                        .config
+                        .coordinates(self.ctx.person.user, &d.pool.group) =>
+                {
+                    self.launch_text(d, &t)
+                }
+                other => self.text(other, &t),
+            },
             Input::Unsupported => self.hint(state, Msg::HintNotText),
             Input::Button(data) => match Callback::parse(&data) {
                 Some(cb) => self.button(state, cb),
@@ -50,7 +61,7 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn say(&mut self, reply: Reply) {
+    pub(super) fn say(&mut self, reply: Reply) {
         self.replies.push(reply);
     }
 
@@ -81,6 +92,10 @@ impl<'a> Engine<'a> {
                     self.say(Reply::msg(Msg::Cancelled));
                     State::Idle
                 }
+                State::Launching(_) => {
+                    self.say(Reply::msg(Msg::LaunchCancelled));
+                    State::Idle
+                }
                 State::ConfirmingForget => {
                     self.say(Reply::msg(Msg::NothingChanged));
                     State::Idle
@@ -107,14 +122,20 @@ impl<'a> Engine<'a> {
                 self.reprompt_registering(state)
             }
             Command::Help => {
-                self.say(
-                    Reply::default().line(Msg::Help, vec![("contact", text(self.contact_text()))]),
-                );
+                let mut help =
+                    Reply::default().line(Msg::Help, vec![("contact", text(self.contact_text()))]);
+                if self.ctx.config.coordinator(self.ctx.person.user).is_some() {
+                    help = help.line(Msg::HelpCoordinator, vec![]);
+                }
+                self.say(help);
                 self.reprompt_registering(state)
             }
             Command::Forget => {
                 self.say(self.forget_question());
                 State::ConfirmingForget
+            }
+            Command::Demand | Command::Export | Command::Launch | Command::Qr => {
+                self.coordinator_command(state, c)
             }
         }
     }
@@ -226,8 +247,18 @@ impl<'a> Engine<'a> {
                     self.say(Reply::msg(Msg::Cancelled));
                     State::Idle
                 }
+                State::Launching(_) => {
+                    self.say(Reply::msg(Msg::LaunchCancelled));
+                    State::Idle
+                }
                 other => self.hint(other, Msg::HintStaleButton),
             },
+            Callback::Invite(id, accept) => self.invitation_answer(state, id, accept),
+            cb @ (Callback::PoolList(_)
+            | Callback::PoolLaunch(_)
+            | Callback::LaunchConfirm
+            | Callback::Qr(_)
+            | Callback::ExportLaunch(_)) => self.coordinator_button(state, cb),
             other => match state {
                 State::Registering(d) => self.answer(d, other),
                 state => self.hint(state, Msg::HintStaleButton),
@@ -458,13 +489,20 @@ impl<'a> Engine<'a> {
                 .or_else(|| existing.and_then(|e| e.source.clone())),
             created_at: existing.map_or(self.ctx.now, |e| e.created_at),
             updated_at: self.ctx.now,
+            status: existing.map_or(Status::Waiting, |e| e.status),
         };
-        let mut demand = self.ctx.view.demand(&group.id, &area);
-        if let Some(e) = existing.filter(|e| e.area == area) {
+        let config = self.ctx.config;
+        let pool = config.pool_of(&reg);
+        let mut demand = self.ctx.view.demand(&pool);
+        if let Some(e) =
+            existing.filter(|e| e.status == Status::Waiting && config.pool_of(e) == pool)
+        {
             demand.families = demand.families.saturating_sub(1);
             demand.participants = demand.participants.saturating_sub(e.participants());
         }
-        demand.add(&reg);
+        if reg.status == Status::Waiting {
+            demand.add(&reg);
+        }
         self.effects.push(Effect::SaveRegistration(reg));
         let mut reply = Reply::default().line(
             if existing.is_some() {
@@ -702,7 +740,11 @@ impl<'a> Engine<'a> {
                         &r.times,
                         r.contact.is_some(),
                     ));
-                    let count = self.ctx.view.demand(&r.group, &r.area).participants;
+                    let count = self
+                        .ctx
+                        .view
+                        .demand(&self.ctx.config.pool_of(r))
+                        .participants;
                     reply
                         .line(
                             self.standing_msg(count, group),
@@ -769,12 +811,13 @@ impl<'a> Engine<'a> {
     }
 
     /// A short hint, then the current question again, so nothing goes silent.
-    fn hint(&mut self, state: State, msg: Msg) -> State {
+    pub(super) fn hint(&mut self, state: State, msg: Msg) -> State {
         let first = vec![line(msg)];
         let reply = match &state {
             State::Idle => self.group_menu(first),
             State::Registering(d) => self.question(d).after(first),
             State::ConfirmingForget => self.forget_question().after(first),
+            State::Launching(d) => self.launch_question(d).after(first),
         };
         self.say(reply);
         state
@@ -786,6 +829,7 @@ impl<'a> Engine<'a> {
             State::Idle => self.say(self.group_menu(vec![])),
             State::Registering(d) => self.say(self.question(d)),
             State::ConfirmingForget => self.say(self.forget_question()),
+            State::Launching(d) => self.say(self.launch_question(d)),
         }
         state
     }
@@ -829,7 +873,7 @@ impl<'a> Engine<'a> {
     }
 }
 
-fn line(msg: Msg) -> Line {
+pub(super) fn line(msg: Msg) -> Line {
     Line::new(msg, vec![])
 }
 

@@ -13,6 +13,8 @@ pub enum Arg {
     Num(i64),
     /// Another message, rendered in the same language (e.g. a language's name).
     Msg(Msg),
+    /// Several values rendered and joined by a separator (e.g. "suomi 2, ruotsi 1").
+    Join(Vec<Arg>, &'static str),
 }
 
 /// One paragraph of a reply: a message id and its named arguments.
@@ -69,6 +71,40 @@ pub struct Reply {
     /// Replace the message whose button was pressed instead of sending a new one (used for
     /// toggles, so the keyboard updates in place).
     pub edit: bool,
+    /// A file sent with the message (a chart, a CSV, a QR code); the text is its caption.
+    pub attachment: Option<Attachment>,
+}
+
+/// A file to send, as data; the adapters turn it into bytes ([`crate::files`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attachment {
+    /// A bar chart of demand per area against the threshold.
+    Chart {
+        /// The chart's title (a group name).
+        title: String,
+        /// Area name and participants waiting, in config order.
+        bars: Vec<(String, u32)>,
+        /// The threshold line.
+        threshold: u32,
+        /// Whether participants are children (for the axis label).
+        children: bool,
+    },
+    /// A CSV table.
+    Csv {
+        /// The file name.
+        file_name: String,
+        /// Column titles.
+        header: Vec<Msg>,
+        /// Rows of cells (text, numbers, or messages such as an answer's name).
+        rows: Vec<Vec<Arg>>,
+    },
+    /// A QR code of a link.
+    Qr {
+        /// The file name without extension.
+        file_name: String,
+        /// The encoded link.
+        link: String,
+    },
 }
 
 impl Reply {

@@ -272,6 +272,7 @@ fn every_message_formats_without_fluent_errors() {
                     Arg::Text(s) => FluentValue::from(s.clone()),
                     Arg::Num(n) => FluentValue::from(*n),
                     Arg::Msg(m) => FluentValue::from(m.id()),
+                    Arg::Join(..) => FluentValue::from("joined"),
                 };
                 fargs.set(*name, value);
             }
@@ -480,6 +481,7 @@ fn render_joins_lines_and_renders_buttons() {
     );
     tight.tight = true;
     let reply = Reply {
+        attachment: None,
         lines: vec![
             Line::new(
                 Msg::SummaryTitle,

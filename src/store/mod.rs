@@ -5,20 +5,34 @@
 //! - `meta`: the schema version.
 //! - `users`: user id → [`UserRecord`] (chosen language and conversation state).
 //! - `registrations`: user id ‖ group id → [`Registration`]; a prefix scan gives one user's.
-//! - `counters`: group id ‖ 0 ‖ area id → demand, kept in step with `registrations` in the same
-//!   transaction, so demand is read in O(1) and always equals what the registrations add up to.
+//! - `counters`: pool key → demand of the *waiting* registrations in the pool, kept in step
+//!   with `registrations` in the same transaction, so demand is read in O(1) and always equals
+//!   what the registrations add up to.
+//! - `pools`: pool key → whether demand is at or over the threshold now, and how many times it
+//!   crossed it: a crossing is recorded exactly once, in the transaction that causes it.
+//! - `outbox`: due time ‖ sequence → [`OutboxItem`], written in the same transaction as the
+//!   change that causes the message.
+//! - `launches`: launch id → [`Launch`].
 //! - `updates`: Telegram update id → when it was handled, so a redelivered update counts once.
 //!
 //! Keys are big-endian so scans come out in order. Values are JSON (small, readable in a debug
 //! dump, and tolerant of added fields).
 
-use crate::domain::{AreaId, Demand, GroupId, Lang, Registration, UserId};
+mod tx;
+
+use crate::domain::{
+    AreaId, Demand, GroupId, Lang, Launch, OutboxItem, Pool, Registration, Rules, Status, UserId,
+};
 use crate::flow::{Effect, State, View};
 use chrono::{DateTime, Duration, Utc};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 use std::path::Path;
+use std::sync::Arc;
+use tx::Tx;
+
+pub use tx::Counter;
 
 /// The schema this build writes. A store with another version is refused, never misread.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -57,6 +71,9 @@ pub enum StoreError {
 pub struct UserRecord {
     /// The language the user chose with `/lang`; `None` follows Telegram's language.
     pub lang: Option<Lang>,
+    /// The language their Telegram had when they last wrote, for messages sent later.
+    #[serde(default)]
+    pub seen_lang: Option<Lang>,
     /// Where they are in the conversation.
     pub state: State,
 }
@@ -70,14 +87,25 @@ pub enum Committed {
     Duplicate,
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
-struct Counter {
-    families: u64,
-    participants: u64,
-}
+/// Rules for a store opened without a config (tests, tools): every language together, no
+/// thresholds, no coordinators.
+struct NoRules;
 
-/// One raw entry of [`Store::dump`]: tree name, key, value.
-pub type DumpEntry = (String, Vec<u8>, Vec<u8>);
+impl Rules for NoRules {
+    fn pool_of(&self, r: &Registration) -> Pool {
+        Pool {
+            group: r.group.clone(),
+            area: r.area.clone(),
+            lang: None,
+        }
+    }
+    fn threshold(&self, _: &GroupId) -> Option<u32> {
+        None
+    }
+    fn coordinator_ids(&self, _: &GroupId) -> Vec<UserId> {
+        Vec::new()
+    }
+}
 
 /// The store. Cheap to clone: sled handles are reference-counted.
 #[derive(Clone)]
@@ -86,12 +114,32 @@ pub struct Store {
     users: sled::Tree,
     registrations: sled::Tree,
     counters: sled::Tree,
+    pools: sled::Tree,
+    outbox: sled::Tree,
+    launches: sled::Tree,
     updates: sled::Tree,
+    rules: Arc<dyn Rules + Send>,
 }
 
+/// One raw entry of [`Store::dump`]: tree name, key, value.
+pub type DumpEntry = (String, Vec<u8>, Vec<u8>);
+
+/// A queued message with its key, as [`Store::due_outbox`] returns it.
+pub type Queued = (Vec<u8>, OutboxItem);
+
 impl Store {
-    /// Opens (or creates) a store in a directory. `cache_bytes` caps sled's page cache.
+    /// Opens (or creates) a store without a config: every language counted together, no
+    /// thresholds. `cache_bytes` caps sled's page cache.
     pub fn open(path: &Path, cache_bytes: u64) -> Result<Store, StoreError> {
+        Store::open_with(path, cache_bytes, Arc::new(NoRules))
+    }
+
+    /// Opens (or creates) a store that counts demand and crossings by `rules` (the config).
+    pub fn open_with(
+        path: &Path,
+        cache_bytes: u64,
+        rules: Arc<dyn Rules + Send>,
+    ) -> Result<Store, StoreError> {
         let db = sled::Config::new()
             .path(path)
             .cache_capacity(cache_bytes)
@@ -125,8 +173,12 @@ impl Store {
             users: db.open_tree("users")?,
             registrations: db.open_tree("registrations")?,
             counters: db.open_tree("counters")?,
+            pools: db.open_tree("pools")?,
+            outbox: db.open_tree("outbox")?,
+            launches: db.open_tree("launches")?,
             updates: db.open_tree("updates")?,
             db,
+            rules,
         })
     }
 
@@ -155,21 +207,61 @@ impl Store {
             .map(|v| decode("registrations", &v?))
     }
 
+    /// The waiting registrations of a group, in registration order (first registered first).
+    pub fn waiting_in_group(&self, group: &GroupId) -> Result<Vec<Registration>, StoreError> {
+        let mut out = Vec::new();
+        for r in self.all_registrations() {
+            let r = r?;
+            if &r.group == group && r.status == Status::Waiting {
+                out.push(r);
+            }
+        }
+        crate::domain::launch::registration_order(&mut out);
+        Ok(out)
+    }
+
+    /// The waiting registrations of a pool, in registration order.
+    pub fn waiting_in(&self, pool: &Pool) -> Result<Vec<Registration>, StoreError> {
+        let mut regs = self.waiting_in_group(&pool.group)?;
+        regs.retain(|r| &self.rules.pool_of(r) == pool);
+        Ok(regs)
+    }
+
     /// How many registrations are stored.
     #[must_use]
     pub fn registration_count(&self) -> usize {
         self.registrations.len()
     }
 
-    /// Demand for a group in an area.
+    /// Demand of waiting registrations for a group in an area, all languages together.
     pub fn demand_of(&self, group: &GroupId, area: &AreaId) -> Result<Demand, StoreError> {
-        let c: Counter = match self.counters.get(counter_key(group, area))? {
+        let mut prefix = group.as_str().as_bytes().to_vec();
+        prefix.push(0);
+        prefix.extend_from_slice(area.as_str().as_bytes());
+        prefix.push(0);
+        let mut d = Demand::default();
+        for v in self.counters.scan_prefix(prefix).values() {
+            let c: Counter = decode("counters", &v?)?;
+            d.families += usize::try_from(c.families).unwrap_or(usize::MAX);
+            d.participants += usize::try_from(c.participants).unwrap_or(usize::MAX);
+        }
+        Ok(d)
+    }
+
+    /// Demand of waiting registrations in one pool.
+    pub fn demand_in(&self, pool: &Pool) -> Result<Demand, StoreError> {
+        let c: Counter = match self.counters.get(pool.key())? {
             Some(v) => decode("counters", &v)?,
             None => Counter::default(),
         };
-        Ok(Demand {
-            families: usize::try_from(c.families).unwrap_or(usize::MAX),
-            participants: usize::try_from(c.participants).unwrap_or(usize::MAX),
+        Ok(c.demand())
+    }
+
+    /// How many times demand in a pool has crossed its threshold.
+    pub fn crossings(&self, pool: &Pool) -> Result<u32, StoreError> {
+        Ok(match self.pools.get(pool.key())? {
+            Some(v) => decode::<tx::PoolState>("pools", &v)?.crossings,
+            None => 0,
         })
     }
 
@@ -206,7 +298,8 @@ impl Store {
     ) -> Result<Committed, StoreError> {
         // Transactions cannot scan, so the keys `Forget` removes are listed first. A user's
         // updates are handled one at a time, so the list cannot go stale before the commit.
-        let forget_keys: Vec<sled::IVec> = if effects.contains(&Effect::Forget) {
+        let forgetting = effects.contains(&Effect::Forget);
+        let forget_keys: Vec<sled::IVec> = if forgetting {
             self.registrations
                 .scan_prefix(user.0.to_be_bytes())
                 .keys()
@@ -216,50 +309,152 @@ impl Store {
         };
         let user_key = user.0.to_be_bytes();
         let user_value = encode(record);
-        let forgetting = effects.contains(&Effect::Forget);
-        let result = (
+        self.transaction(now, |tx| {
+            if let Some(id) = update_id {
+                if tx.updates.get(id.to_be_bytes())?.is_some() {
+                    return Ok(Committed::Duplicate);
+                }
+                tx.updates
+                    .insert(&id.to_be_bytes(), &now.timestamp_millis().to_be_bytes())?;
+            }
+            for effect in effects {
+                match effect {
+                    Effect::SaveRegistration(r) => tx.save_registration(r)?,
+                    Effect::Withdraw(g) => tx.remove_registration(&reg_key(user, g))?,
+                    Effect::Forget => {
+                        for key in &forget_keys {
+                            tx.remove_registration(key)?;
+                        }
+                    }
+                    Effect::Launch(req) => tx.create_launch(req)?,
+                    Effect::Respond { launch, accept } => tx.respond(user, *launch, *accept)?,
+                }
+            }
+            if forgetting && record.state == State::Idle {
+                tx.users.remove(&user_key)?;
+            } else {
+                tx.users.insert(&user_key, user_value.clone())?;
+            }
+            Ok(Committed::Applied)
+        })
+    }
+
+    /// Runs `f` in one transaction over every tree that changes together, then settles the
+    /// pools it touched (threshold crossings and their alerts).
+    fn transaction<T>(
+        &self,
+        now: DateTime<Utc>,
+        f: impl Fn(&Tx<'_>) -> tx::TxResult<T>,
+    ) -> Result<T, StoreError> {
+        let trees = (
             &self.users,
             &self.registrations,
             &self.counters,
+            &self.pools,
+            &self.outbox,
+            &self.launches,
             &self.updates,
-        )
-            .transaction(|(users, regs, counters, updates)| {
-                if let Some(id) = update_id {
-                    if updates.get(id.to_be_bytes())?.is_some() {
-                        return Ok(Committed::Duplicate);
-                    }
-                    updates.insert(&id.to_be_bytes(), &now.timestamp_millis().to_be_bytes())?;
-                }
-                for effect in effects {
-                    match effect {
-                        Effect::SaveRegistration(r) => {
-                            let key = reg_key(user, &r.group);
-                            if let Some(old) = regs.get(&key)? {
-                                let old: Registration = decode_tx("registrations", &old)?;
-                                bump(counters, &old, -1)?;
-                            }
-                            regs.insert(key, encode(r))?;
-                            bump(counters, r, 1)?;
-                        }
-                        Effect::Withdraw(g) => remove_reg(regs, counters, &reg_key(user, g))?,
-                        Effect::Forget => {
-                            for key in &forget_keys {
-                                remove_reg(regs, counters, key)?;
-                            }
-                        }
-                    }
-                }
-                if forgetting && record.state == State::Idle {
-                    users.remove(&user_key)?;
-                } else {
-                    users.insert(&user_key, user_value.clone())?;
-                }
-                Ok(Committed::Applied)
-            });
+        );
+        let result = trees.transaction(
+            |(users, regs, counters, pools, outbox, launches, updates)| {
+                let tx = Tx::new(
+                    [users, regs, counters, pools, outbox, launches, updates],
+                    self.rules.as_ref(),
+                    now,
+                );
+                let value = f(&tx)?;
+                tx.settle()?;
+                Ok(value)
+            },
+        );
         result.map_err(|e| match e {
             TransactionError::Abort(e) => e.into_store(),
             TransactionError::Storage(e) => StoreError::Sled(e),
         })
+    }
+
+    /// Applies a launch plan (expiries, invitations, closing) in one transaction and flushes.
+    /// Invitations for registrations that are no longer waiting are skipped.
+    pub async fn apply_plan(
+        &self,
+        launch: u64,
+        plan: &crate::domain::launch::Plan,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.transaction(now, |tx| tx.apply_plan(launch, plan))?;
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// A launch by id.
+    pub fn launch(&self, id: u64) -> Result<Option<Launch>, StoreError> {
+        self.launches
+            .get(id.to_be_bytes())?
+            .map(|v| decode("launches", &v))
+            .transpose()
+    }
+
+    /// Every launch, oldest first.
+    pub fn launches(&self) -> Result<Vec<Launch>, StoreError> {
+        self.launches
+            .iter()
+            .values()
+            .map(|v| decode("launches", &v?))
+            .collect()
+    }
+
+    /// Queued messages due at `now`, earliest first, at most `limit`.
+    pub fn due_outbox(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Queued>, StoreError> {
+        let end = tx::outbox_key(now, u64::MAX);
+        let mut out = Vec::new();
+        for item in self.outbox.range(..=end).take(limit) {
+            let (k, v) = item?;
+            out.push((k.to_vec(), decode("outbox", &v)?));
+        }
+        Ok(out)
+    }
+
+    /// When the next queued message is due, if any.
+    pub fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        Ok(match self.outbox.first()? {
+            Some((_, v)) => Some(decode::<OutboxItem>("outbox", &v)?.due),
+            None => None,
+        })
+    }
+
+    /// How many messages are queued.
+    #[must_use]
+    pub fn outbox_len(&self) -> usize {
+        self.outbox.len()
+    }
+
+    /// Removes a sent message and flushes, so it is not sent again after a restart.
+    pub async fn outbox_done(&self, key: &[u8]) -> Result<(), StoreError> {
+        self.outbox.remove(key)?;
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// Replaces a queued message (to retry it later) and queues `extra` messages, atomically.
+    pub async fn outbox_requeue(
+        &self,
+        key: &[u8],
+        retry: Option<&OutboxItem>,
+        extra: &[OutboxItem],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.transaction(now, |tx| {
+            tx.outbox.remove(key)?;
+            if let Some(item) = retry {
+                tx.enqueue(item.clone())?;
+            }
+            for item in extra {
+                tx.enqueue(item.clone())?;
+            }
+            Ok(())
+        })?;
+        self.db.flush_async().await?;
+        Ok(())
     }
 
     /// Records an update that changed nothing in the store (a note to a group chat), so that a
@@ -309,80 +504,44 @@ impl Store {
     }
 }
 
-/// A read-only view for the engine. Store failures read as zero demand: the count is only shown
-/// to the user, and the commit that follows reports the real error.
+/// A read-only view for the engine. Store failures read as empty: what the engine shows from
+/// here is informational, and the commit that follows reports the real error.
 impl View for Store {
-    fn demand(&self, group: &GroupId, area: &AreaId) -> Demand {
-        self.demand_of(group, area).unwrap_or_else(|e| {
+    fn demand(&self, pool: &Pool) -> Demand {
+        self.demand_in(pool).unwrap_or_else(|e| {
             log::warn!("store::demand: {e}");
             Demand::default()
         })
     }
-}
 
-/// An error inside a transaction: a decode failure aborts it, a storage error passes through.
-#[derive(Debug)]
-enum TxError {
-    Decode(&'static str, serde_json::Error),
-    Sled(sled::Error),
-}
-
-impl TxError {
-    fn into_store(self) -> StoreError {
-        match self {
-            TxError::Decode(tree, source) => StoreError::Decode { tree, source },
-            TxError::Sled(e) => StoreError::Sled(e),
-        }
+    fn waiting(&self, group: &GroupId) -> Vec<Registration> {
+        self.waiting_in_group(group).unwrap_or_else(|e| {
+            log::warn!("store::waiting: {e}");
+            Vec::new()
+        })
     }
-}
 
-impl From<TxError> for StoreError {
-    fn from(e: TxError) -> Self {
-        e.into_store()
+    fn launch(&self, id: u64) -> Option<Launch> {
+        Store::launch(self, id).unwrap_or_else(|e| {
+            log::warn!("store::launch: {e}");
+            None
+        })
     }
-}
 
-impl From<sled::Error> for TxError {
-    fn from(e: sled::Error) -> Self {
-        TxError::Sled(e)
+    fn registration(&self, user: UserId, group: &GroupId) -> Option<Registration> {
+        self.registrations
+            .get(reg_key(user, group))
+            .ok()
+            .flatten()
+            .and_then(|v| decode("registrations", &v).ok())
     }
-}
 
-type TxResult<T> = Result<T, ConflictableTransactionError<TxError>>;
-
-fn decode_tx<T: DeserializeOwned>(tree: &'static str, v: &[u8]) -> TxResult<T> {
-    serde_json::from_slice(v)
-        .map_err(|e| ConflictableTransactionError::Abort(TxError::Decode(tree, e)))
-}
-
-fn remove_reg(regs: &TransactionalTree, counters: &TransactionalTree, key: &[u8]) -> TxResult<()> {
-    if let Some(old) = regs.remove(key)? {
-        let old: Registration = decode_tx("registrations", &old)?;
-        bump(counters, &old, -1)?;
+    fn launches(&self) -> Vec<Launch> {
+        Store::launches(self).unwrap_or_else(|e| {
+            log::warn!("store::launches: {e}");
+            Vec::new()
+        })
     }
-    Ok(())
-}
-
-fn bump(counters: &TransactionalTree, r: &Registration, sign: i64) -> TxResult<()> {
-    let key = counter_key(&r.group, &r.area);
-    let mut c: Counter = match counters.get(&key)? {
-        Some(v) => decode_tx("counters", &v)?,
-        None => Counter::default(),
-    };
-    let p = r.participants() as u64;
-    if sign > 0 {
-        c.families += 1;
-        c.participants += p;
-    } else {
-        c.families = c.families.saturating_sub(1);
-        c.participants = c.participants.saturating_sub(p);
-    }
-    if c.families == 0 {
-        counters.remove(key)?;
-    } else {
-        counters.insert(key, encode(&c))?;
-    }
-    Ok(())
 }
 
 fn reg_key(user: UserId, group: &GroupId) -> Vec<u8> {
@@ -391,16 +550,22 @@ fn reg_key(user: UserId, group: &GroupId) -> Vec<u8> {
     k
 }
 
-fn counter_key(group: &GroupId, area: &AreaId) -> Vec<u8> {
-    let mut k = group.as_str().as_bytes().to_vec();
-    k.push(0);
-    k.extend_from_slice(area.as_str().as_bytes());
-    k
-}
-
 fn encode<T: Serialize>(v: &T) -> Vec<u8> {
     // Serialising these plain structs to JSON cannot fail (no maps with non-string keys).
     serde_json::to_vec(v).unwrap_or_default()
+}
+
+fn decode_tx_err<T: DeserializeOwned>(tree: &'static str, v: &[u8]) -> tx::TxResult<T> {
+    serde_json::from_slice(v)
+        .map_err(|e| ConflictableTransactionError::Abort(tx::TxError::Decode(tree, e)))
+}
+
+impl tx::TxError {
+    fn into_store(self) -> StoreError {
+        match self {
+            tx::TxError::Decode(tree, source) => StoreError::Decode { tree, source },
+        }
+    }
 }
 
 fn decode<T: DeserializeOwned>(tree: &'static str, v: &[u8]) -> Result<T, StoreError> {

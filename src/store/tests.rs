@@ -47,6 +47,7 @@ fn reg(user: u64, group: &str, area: &str, children: Vec<u8>) -> Registration {
             username: Some("maija_m".into()),
         }),
         source: Some(Source::parse("pikkuveturi").expect("valid source")),
+        status: Status::Waiting,
         created_at: t0(),
         updated_at: t0() + Duration::minutes(5),
     }
@@ -69,6 +70,7 @@ fn draft() -> Draft {
 fn idle(lang: Option<Lang>) -> UserRecord {
     UserRecord {
         lang,
+        seen_lang: None,
         state: State::Idle,
     }
 }
@@ -134,6 +136,7 @@ async fn data_survives_drop_and_reopen() {
     let user = UserId(4242);
     let record = UserRecord {
         lang: Some(Lang::En),
+        seen_lang: None,
         state: State::Registering(draft()),
     };
     let r1 = reg(4242, "tilli-toukka", "hyvinkaa", vec![4, 5]);
@@ -396,6 +399,7 @@ fn the_same_update_id_twice_changes_nothing() {
     let store = open(dir.path());
     let record = UserRecord {
         lang: Some(Lang::Sv),
+        seen_lang: None,
         state: State::Registering(draft()),
     };
     let first = commit(
@@ -513,6 +517,7 @@ fn forget_leaves_nothing_of_the_user() {
     let store = open(dir.path());
     let registering = UserRecord {
         lang: Some(Lang::Sv),
+        seen_lang: None,
         state: State::Registering(draft()),
     };
     commit(

@@ -11,15 +11,17 @@ pub use send::{split_text, MAX_TEXT};
 
 use crate::app::App;
 use crate::domain::{Lang, UserId};
-use crate::flow::{Command, Input, Person};
+use crate::files;
+use crate::flow::{Command, Input, Person, Reply};
 use crate::i18n::{Markup, Msg};
+use crate::sender::{self, Deliver, DeliveryError};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::Duration;
 use teloxide::payloads::{GetUpdatesSetters, SetMyCommandsSetters};
 use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, BotCommand, ChatKind, MessageId, Update, UpdateKind};
-use teloxide::RequestError;
+use teloxide::{ApiError, RequestError};
 
 /// Seconds a `getUpdates` long poll waits; below the HTTP client's 17-second timeout.
 const POLL_TIMEOUT_SECS: u32 = 10;
@@ -64,6 +66,15 @@ pub async fn run(
     }
     register_commands(&app, &bot).await;
     log::info!("telegram::run: polling as @{username}");
+
+    let (stop_sender, sender_stopped) = tokio::sync::oneshot::channel::<()>();
+    let delivery = TelegramDelivery {
+        app: app.clone(),
+        bot: bot.clone(),
+    };
+    let sender_task = tokio::spawn(sender::run(app.clone(), delivery, async move {
+        let _ = sender_stopped.await;
+    }));
 
     tokio::pin!(shutdown);
     let mut offset: i32 = 0;
@@ -111,6 +122,10 @@ pub async fn run(
         offset = next;
     }
     log::info!("telegram::run: shutting down");
+    let _ = stop_sender.send(());
+    if let Err(e) = sender_task.await {
+        log::error!("telegram::run: the sender task failed: {e}");
+    }
     if let Err(e) = app.store.flush().await {
         log::error!("telegram::run: final flush failed: {e}");
     }
@@ -184,8 +199,10 @@ async fn handle_update(app: &App, bot: &Bot, update: Update) {
     match handled {
         Ok(h) => {
             for reply in &h.replies {
-                let rendered = app.i18n.render(h.lang, reply, Markup::Html);
-                send::deliver(bot, chat, &rendered, incoming.origin).await;
+                if let Err(e) = deliver_reply(app, bot, chat, h.lang, reply, incoming.origin).await
+                {
+                    log::warn!("telegram: a reply could not be sent: {e}");
+                }
             }
         }
         Err(e) => {
@@ -250,6 +267,64 @@ async fn incoming(app: &App, bot: &Bot, update: &Update) -> Option<Incoming> {
     }
 }
 
+/// Renders and sends one reply (with its file, if any).
+async fn deliver_reply(
+    app: &App,
+    bot: &Bot,
+    chat: ChatId,
+    lang: Lang,
+    reply: &Reply,
+    origin: Option<MessageId>,
+) -> Result<(), RequestError> {
+    let rendered = app.i18n.render(lang, reply, Markup::Html);
+    let file = match &reply.attachment {
+        Some(a) => match files::render(&app.i18n, lang, a) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                log::error!("telegram: attachment not rendered: {e}");
+                None
+            }
+        },
+        None => None,
+    };
+    send::send_reply(bot, chat, &rendered, file.as_ref(), origin).await
+}
+
+/// Delivers outbox messages through the Bot API.
+pub struct TelegramDelivery {
+    app: App,
+    bot: Bot,
+}
+
+impl Deliver for TelegramDelivery {
+    async fn deliver(&self, to: UserId, lang: Lang, reply: &Reply) -> Result<(), DeliveryError> {
+        let chat = ChatId(i64::try_from(to.0).unwrap_or(i64::MAX));
+        match deliver_reply(&self.app, &self.bot, chat, lang, reply, None).await {
+            Ok(()) => Ok(()),
+            Err(RequestError::RetryAfter(s)) => Err(DeliveryError::RetryAfter(s.duration())),
+            Err(RequestError::Api(e)) if unreachable(&e) => {
+                Err(DeliveryError::Unreachable(e.to_string()))
+            }
+            Err(e) => Err(DeliveryError::Failed(e.to_string())),
+        }
+    }
+}
+
+/// Errors that mean the user cannot be messaged until they (re)start the bot.
+fn unreachable(e: &ApiError) -> bool {
+    match e {
+        ApiError::BotBlocked
+        | ApiError::ChatNotFound
+        | ApiError::UserDeactivated
+        | ApiError::CantInitiateConversation
+        | ApiError::BotKicked
+        | ApiError::BotKickedFromSupergroup => true,
+        // teloxide 0.13 expects "Unauthorized: ..." where Telegram now says "Forbidden: ...".
+        ApiError::Unknown(s) => s.starts_with("Forbidden:"),
+        _ => false,
+    }
+}
+
 fn person(u: &teloxide::types::User) -> Person {
     let name = match &u.last_name {
         Some(last) => format!("{} {last}", u.first_name),
@@ -275,6 +350,7 @@ async fn register_commands(app: &App, bot: &Bot) {
                 Command::Privacy => Msg::CmdPrivacy,
                 Command::Forget => Msg::CmdForget,
                 Command::Help => Msg::CmdHelp,
+                Command::Demand | Command::Export | Command::Launch | Command::Qr => Msg::CmdHelp,
             };
             BotCommand::new(c.name(), desc(m))
         }));

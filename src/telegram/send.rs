@@ -1,11 +1,16 @@
 //! Sending rendered replies: splitting long texts, editing in place, and coping with Telegram's
 //! answers (429 retry-after, "message is not modified", a message too old to edit).
 
+use crate::files::{File, FileKind};
 use crate::i18n::Rendered;
 use std::time::Duration;
-use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters};
+use teloxide::payloads::{
+    EditMessageTextSetters, SendDocumentSetters, SendMessageSetters, SendPhotoSetters,
+};
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, MessageId, ParseMode};
+use teloxide::types::{
+    InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, ParseMode,
+};
 use teloxide::{ApiError, RequestError};
 
 /// Telegram's limit on a message's text, in UTF-16 code units after entity parsing.
@@ -14,11 +19,20 @@ pub const MAX_TEXT: usize = 4096;
 /// How often a send is retried after a 429 or a network error before it is given up.
 const MAX_TRIES: u32 = 5;
 
-/// Sends (or edits) one rendered reply. Failures are logged, never raised: the user's data is
-/// already stored, and a message that cannot be delivered must not stop the others.
-pub async fn deliver(bot: &Bot, chat: ChatId, r: &Rendered, origin: Option<MessageId>) {
+/// Telegram's limit on a photo's or document's caption.
+pub const MAX_CAPTION: usize = 1024;
+
+/// Sends (or edits) one rendered reply, with its file if it has one. 429s and network errors
+/// are retried here; what is left is returned for the caller to log or to retry later.
+pub async fn send_reply(
+    bot: &Bot,
+    chat: ChatId,
+    r: &Rendered,
+    file: Option<&File>,
+    origin: Option<MessageId>,
+) -> Result<(), RequestError> {
     let markup = keyboard(r);
-    if let (true, Some(mid)) = (r.edit, origin) {
+    if let (true, Some(mid), None) = (r.edit, origin, file) {
         if r.text.encode_utf16().count() <= MAX_TEXT {
             let result = retry(|| {
                 let mut req = bot
@@ -31,31 +45,64 @@ pub async fn deliver(bot: &Bot, chat: ChatId, r: &Rendered, origin: Option<Messa
             })
             .await;
             match result {
-                Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => return,
+                Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Ok(()),
                 Err(e) => log::debug!("telegram::send: edit failed, sending anew: {e}"),
             }
         }
     }
-    let parts = split_text(&r.text, MAX_TEXT);
-    let last = parts.len().saturating_sub(1);
-    for (i, part) in parts.into_iter().enumerate() {
-        let result = retry(|| {
-            let mut req = bot
-                .send_message(chat, part.clone())
-                .parse_mode(ParseMode::Html);
-            if i == last {
-                if let Some(m) = &markup {
-                    req = req.reply_markup(m.clone());
+    let captioned = file.is_some() && r.text.encode_utf16().count() <= MAX_CAPTION;
+    if !captioned {
+        let parts = split_text(&r.text, MAX_TEXT);
+        let last = parts.len().saturating_sub(1);
+        for (i, part) in parts.into_iter().enumerate() {
+            retry(|| {
+                let mut req = bot
+                    .send_message(chat, part.clone())
+                    .parse_mode(ParseMode::Html);
+                if i == last && file.is_none() {
+                    if let Some(m) = &markup {
+                        req = req.reply_markup(m.clone());
+                    }
                 }
-            }
-            req.send()
-        })
-        .await;
-        if let Err(e) = result {
-            log::warn!("telegram::send: sendMessage failed: {e}");
-            return;
+                req.send()
+            })
+            .await?;
         }
     }
+    if let Some(f) = file {
+        let caption = captioned.then(|| r.text.clone());
+        retry(|| {
+            let input = InputFile::memory(f.bytes.clone()).file_name(f.name.clone());
+            let markup = markup.clone();
+            let caption = caption.clone();
+            async move {
+                match f.kind {
+                    FileKind::Photo => {
+                        let mut req = bot.send_photo(chat, input).parse_mode(ParseMode::Html);
+                        if let Some(c) = caption {
+                            req = req.caption(c);
+                        }
+                        if let Some(m) = markup {
+                            req = req.reply_markup(m);
+                        }
+                        req.send().await.map(|_| ())
+                    }
+                    FileKind::Document => {
+                        let mut req = bot.send_document(chat, input).parse_mode(ParseMode::Html);
+                        if let Some(c) = caption {
+                            req = req.caption(c);
+                        }
+                        if let Some(m) = markup {
+                            req = req.reply_markup(m);
+                        }
+                        req.send().await.map(|_| ())
+                    }
+                }
+            }
+        })
+        .await?;
+    }
+    Ok(())
 }
 
 /// Sends a plain HTML text without buttons.
@@ -82,7 +129,7 @@ fn keyboard(r: &Rendered) -> Option<InlineKeyboardMarkup> {
 }
 
 /// Retries a request after 429 (waiting as told) and after network errors (with backoff).
-async fn retry<F, Fut, T>(mut f: F) -> Result<T, RequestError>
+pub async fn retry<F, Fut, T>(mut f: F) -> Result<T, RequestError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, RequestError>>,

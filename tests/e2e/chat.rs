@@ -21,19 +21,86 @@ pub fn example_config() -> Config {
 
 /// An app on a fresh temporary store.
 pub fn app() -> (App, tempfile::TempDir) {
+    let (app, _clock, dir) = app_with_clock();
+    (app, dir)
+}
+
+/// An app on a fresh temporary store, with a clock the test moves by hand.
+pub fn app_with_clock() -> (App, Arc<ManualClock>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path(), 1 << 20).expect("store opens");
+    let config = Arc::new(example_config());
+    let store = Store::open_with(dir.path(), 1 << 20, config.clone()).expect("store opens");
+    let clock = Arc::new(ManualClock::new(
+        chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z")
+            .expect("time")
+            .into(),
+    ));
     let app = App {
-        config: Arc::new(example_config()),
+        config,
         store,
         i18n: Arc::new(I18n::new().expect("locales load")),
-        clock: Arc::new(ManualClock::new(
-            chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z")
-                .expect("time")
-                .into(),
-        )),
+        clock: clock.clone(),
+        outbox_wake: Arc::new(tokio::sync::Notify::new()),
     };
-    (app, dir)
+    (app, clock, dir)
+}
+
+/// A message kokoon sent to someone other than the person talking, rendered as plain text.
+#[derive(Debug, Clone)]
+pub struct Delivered {
+    /// The recipient.
+    pub to: u64,
+    /// The text.
+    pub text: String,
+    /// Buttons: label and callback data.
+    pub buttons: Vec<(String, String)>,
+    /// The attachment, rendered, if any.
+    pub file: Option<kokoon::files::File>,
+}
+
+struct Collect(std::sync::Mutex<Vec<(UserId, kokoon::domain::Lang, kokoon::flow::Reply)>>);
+
+impl kokoon::sender::Deliver for Collect {
+    async fn deliver(
+        &self,
+        to: UserId,
+        lang: kokoon::domain::Lang,
+        reply: &kokoon::flow::Reply,
+    ) -> Result<(), kokoon::sender::DeliveryError> {
+        self.0.lock().expect("lock").push((to, lang, reply.clone()));
+        Ok(())
+    }
+}
+
+/// Runs the sender once (launches move on, the outbox is drained) and returns what was sent.
+pub async fn deliveries(app: &App) -> Vec<Delivered> {
+    let collect = Collect(std::sync::Mutex::new(Vec::new()));
+    kokoon::sender::tick(app, &collect)
+        .await
+        .expect("the store works");
+    collect
+        .0
+        .into_inner()
+        .expect("lock")
+        .into_iter()
+        .map(|(to, lang, reply)| {
+            let r = app.i18n.render(lang, &reply, Markup::Plain);
+            Delivered {
+                to: to.0,
+                text: r.text,
+                buttons: r
+                    .buttons
+                    .into_iter()
+                    .flatten()
+                    .map(|b| (b.label, b.data))
+                    .collect(),
+                file: reply
+                    .attachment
+                    .as_ref()
+                    .map(|a| kokoon::files::render(&app.i18n, lang, a).expect("file renders")),
+            }
+        })
+        .collect()
 }
 
 /// What kokoon answered to one input.
@@ -45,6 +112,8 @@ pub struct Said {
     pub buttons: Vec<String>,
     /// Whether a reply edits the pressed message in place.
     pub edited: bool,
+    /// The last reply's file, rendered, if any.
+    pub file: Option<kokoon::files::File>,
     transcript: String,
 }
 
@@ -121,6 +190,32 @@ impl Chat {
         }
     }
 
+    /// The person reads a message kokoon sent them (an alert, an invitation): its buttons
+    /// become the ones they can tap.
+    pub fn reads(&mut self, d: &Delivered) -> Said {
+        assert_eq!(
+            d.to, self.person.user.0,
+            "that message was for someone else"
+        );
+        self.transcript
+            .push_str(&format!("(message)\n  {}\n", d.text.replace('\n', "\n  ")));
+        self.buttons = d
+            .buttons
+            .iter()
+            .map(|(label, data)| RenderedButton {
+                label: label.clone(),
+                data: data.clone(),
+            })
+            .collect();
+        Said {
+            text: d.text.clone(),
+            buttons: d.buttons.iter().map(|(l, _)| l.clone()).collect(),
+            edited: false,
+            file: d.file.clone(),
+            transcript: self.transcript.clone(),
+        }
+    }
+
     /// Whether the latest replies offer a button with this label.
     pub fn has_button(&self, label: &str) -> bool {
         self.buttons.iter().any(|b| b.label == label)
@@ -173,6 +268,7 @@ impl Chat {
             text: String::new(),
             buttons: Vec::new(),
             edited: false,
+            file: None,
             transcript: String::new(),
         };
         let mut latest_buttons = Vec::new();
@@ -181,6 +277,11 @@ impl Chat {
             said.text.push_str(&r.text);
             said.text.push('\n');
             said.edited |= r.edit;
+            if let Some(a) = &reply.attachment {
+                said.file = Some(
+                    kokoon::files::render(&self.app.i18n, handled.lang, a).expect("file renders"),
+                );
+            }
             latest_buttons.extend(r.buttons.iter().flatten().cloned());
             for b in r.buttons.iter().flatten() {
                 said.buttons.push(b.label.clone());

@@ -1,6 +1,7 @@
 //! One integration-test binary (one link on 2 cores instead of many), with modules:
 //! - `transcripts`: conversations with the engine and store, in fi, sv and en, read as transcripts;
 //! - `telegram`: the real `kokoon` binary against the fake Telegram Bot API server;
+//! - `coordinators`: alerts, demand, export, QR and launching, as transcripts;
 //! - `console`: the real binary's terminal front end;
 //! - `fake_selftest`: the fake server itself, checked with real teloxide requests.
 
@@ -9,6 +10,7 @@ mod fake_telegram;
 
 mod chat;
 mod console;
+mod coordinators;
 mod fake_selftest;
 mod telegram;
 mod transcripts;

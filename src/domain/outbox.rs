@@ -1,0 +1,62 @@
+//! Messages to people other than the one talking: alerts, invitations, launch progress. They are
+//! written to the store's outbox in the same transaction as the change that caused them, and
+//! rendered only when sent, in the recipient's language and with the data as it is then.
+
+use super::{Pool, UserId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What a queued message says, as data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outgoing {
+    /// To a coordinator: demand in a pool reached the threshold.
+    Alert {
+        /// The pool.
+        pool: Pool,
+    },
+    /// To a coordinator: another coordinator of the group could not be reached with an alert.
+    Missed {
+        /// The pool of the alert.
+        pool: Pool,
+        /// The unreachable coordinator's config name.
+        coordinator: String,
+    },
+    /// To a parent: a place in a launched group.
+    Invitation {
+        /// The launch.
+        launch: u64,
+    },
+    /// To the launching coordinator: a family answered.
+    Answered {
+        /// The launch.
+        launch: u64,
+        /// Who answered.
+        user: UserId,
+        /// Yes or no.
+        accepted: bool,
+    },
+    /// To a parent: their invitation ran out and the seat passed on.
+    Expired {
+        /// The launch.
+        launch: u64,
+    },
+    /// To the launching coordinator: everyone has answered; the final list.
+    FinalList {
+        /// The launch.
+        launch: u64,
+    },
+}
+
+/// One queued message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxItem {
+    /// The recipient.
+    pub to: UserId,
+    /// Not before this time (retries are pushed later).
+    pub due: DateTime<Utc>,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// What it says.
+    pub message: Outgoing,
+}

@@ -1,0 +1,102 @@
+//! Attachments rendered to files: a demand chart (PNG), a CSV table, a QR code (PNG). The engine
+//! describes them as data ([`Attachment`]); both front ends turn them into bytes here.
+
+use crate::chart::{self, Bar, Chart};
+use crate::domain::Lang;
+use crate::flow::{Arg, Attachment};
+use crate::i18n::{I18n, Markup, Msg};
+
+/// How a file is best shown: as a picture, or as a document to download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A picture shown in the chat (charts, QR codes).
+    Photo,
+    /// A file to open (CSV).
+    Document,
+}
+
+/// A rendered attachment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    /// File name with extension.
+    pub name: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+    /// Photo or document.
+    pub kind: FileKind,
+}
+
+/// Why an attachment could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The chart could not be drawn.
+    #[error("chart: {0}")]
+    Chart(#[from] chart::ChartError),
+    /// The QR code could not be made (the link is too long).
+    #[error("qr: {0}")]
+    Qr(#[from] crate::qr::QrError),
+}
+
+/// Renders an attachment in a language (for its labels and headers).
+pub fn render(i18n: &I18n, lang: Lang, a: &Attachment) -> Result<File, FileError> {
+    let plain = |m: Msg, args: &[(&'static str, Arg)]| i18n.text(lang, m, args, Markup::Plain);
+    match a {
+        Attachment::Chart {
+            title,
+            bars,
+            threshold,
+            children,
+        } => {
+            let chart = Chart {
+                title: title.clone(),
+                bars: bars
+                    .iter()
+                    .map(|(label, value)| Bar {
+                        label: label.clone(),
+                        value: *value,
+                    })
+                    .collect(),
+                threshold: *threshold,
+                threshold_label: plain(
+                    Msg::ChartThreshold,
+                    &[("threshold", Arg::Num(i64::from(*threshold)))],
+                ),
+                value_label: plain(
+                    if *children {
+                        Msg::ChartChildren
+                    } else {
+                        Msg::ChartAdults
+                    },
+                    &[],
+                ),
+            };
+            Ok(File {
+                name: "kokoon-demand.png".into(),
+                bytes: chart::render_png(&chart)?,
+                kind: FileKind::Photo,
+            })
+        }
+        Attachment::Csv {
+            file_name,
+            header,
+            rows,
+        } => {
+            let header: Vec<String> = header.iter().map(|m| plain(*m, &[])).collect();
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            let rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| row.iter().map(|c| i18n.arg_plain(lang, c)).collect())
+                .collect();
+            Ok(File {
+                name: file_name.clone(),
+                bytes: crate::export::csv(&header, &rows),
+                kind: FileKind::Document,
+            })
+        }
+        Attachment::Qr { file_name, link } => Ok(File {
+            name: format!("{file_name}.png"),
+            bytes: crate::qr::png(link)?,
+            kind: FileKind::Photo,
+        }),
+    }
+}

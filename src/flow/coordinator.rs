@@ -1,0 +1,768 @@
+//! The coordinators' side of the conversation: demand at a glance (`/demand`), the waiting list
+//! of a pool, CSV export, QR codes for posters, and launching a group. Only users named as
+//! coordinators in the config get any of it; to anyone else these commands and buttons behave
+//! exactly like unknown commands and stale buttons, so nothing hints that they exist.
+
+use super::registration::{line, Engine};
+use super::reply::{button, num, text, text_button, Arg, Attachment, Button, Line, Reply};
+use super::{Callback, Command, Effect, LaunchDraft, State};
+use crate::config::{Coordinator, Group};
+use crate::domain::launch::{self, LaunchRequest};
+use crate::domain::when::{format_when, parse_when, WhenError};
+use crate::domain::{Answer, GroupId, Lang, Pool, PoolStats, Registration, Rules};
+use crate::i18n::Msg;
+use chrono::Duration;
+use std::collections::BTreeMap;
+
+/// The longest place name a coordinator may give.
+const MAX_PLACE: usize = 200;
+
+impl<'a> Engine<'a> {
+    /// The coordinator record of the person talking, if they are one.
+    fn coordinator(&self) -> Option<&Coordinator> {
+        self.ctx.config.coordinator(self.ctx.person.user)
+    }
+
+    /// The groups the person coordinates, in config order.
+    fn my_groups(&self) -> Vec<&'a Group> {
+        let user = self.ctx.person.user;
+        self.ctx
+            .config
+            .groups
+            .iter()
+            .filter(|g| self.ctx.config.coordinates(user, &g.id))
+            .collect()
+    }
+
+    fn may(&self, group: &GroupId) -> bool {
+        self.ctx.config.coordinates(self.ctx.person.user, group)
+    }
+
+    pub(super) fn coordinator_command(&mut self, state: State, c: Command) -> State {
+        if self.coordinator().is_none() {
+            return self.hint(state, Msg::HintUnknownCommand);
+        }
+        match c {
+            Command::Demand => self.demand(),
+            Command::Export => self.export(),
+            Command::Qr => {
+                let mut r = Reply::msg(Msg::QrChoose);
+                for g in self.my_groups() {
+                    r = r.row(vec![text_button(
+                        g.name.get(self.lang),
+                        Callback::Qr(g.id.clone()),
+                    )]);
+                }
+                self.say(r);
+            }
+            Command::Launch => self.launch_menu(),
+            _ => {}
+        }
+        state
+    }
+
+    /// A coordinator's button. Anyone else pressing one (forged, or a coordinator removed from
+    /// the config since) gets the same answer as for any stale button.
+    pub(super) fn coordinator_button(&mut self, state: State, cb: Callback) -> State {
+        match cb {
+            Callback::PoolList(pool) if self.may(&pool.group) => {
+                self.list(&pool);
+                state
+            }
+            Callback::PoolLaunch(pool) if self.may(&pool.group) => {
+                let d = LaunchDraft {
+                    pool,
+                    start: None,
+                    place: None,
+                };
+                let q = self.launch_question(&d);
+                self.say(q);
+                State::Launching(d)
+            }
+            Callback::Qr(g) if self.may(&g) => {
+                self.qr(&g);
+                state
+            }
+            Callback::ExportLaunch(id) => match self.ctx.view.launch(id) {
+                Some(l) if self.may(&l.pool.group) => {
+                    self.export_launch(&l);
+                    state
+                }
+                _ => self.hint(state, Msg::HintStaleButton),
+            },
+            Callback::LaunchConfirm => match state {
+                State::Launching(d) if self.may(&d.pool.group) => self.launch_confirm(d),
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            _ => self.hint(state, Msg::HintStaleButton),
+        }
+    }
+
+    // ---- demand ----
+
+    fn pools_of(&self, group: &Group) -> BTreeMap<Pool, Vec<Registration>> {
+        let mut pools: BTreeMap<Pool, Vec<Registration>> = BTreeMap::new();
+        for r in self.ctx.view.waiting(&group.id) {
+            pools
+                .entry(self.ctx.config.pool_of(&r))
+                .or_default()
+                .push(r);
+        }
+        pools
+    }
+
+    /// Areas in config order, then language.
+    fn ordered<'p>(
+        &self,
+        group: &Group,
+        pools: &'p BTreeMap<Pool, Vec<Registration>>,
+    ) -> Vec<(&'p Pool, &'p Vec<Registration>)> {
+        let mut v: Vec<_> = pools.iter().collect();
+        v.sort_by_key(|(p, _)| {
+            (
+                group
+                    .areas
+                    .iter()
+                    .position(|a| a == &p.area)
+                    .unwrap_or(usize::MAX),
+                p.lang,
+            )
+        });
+        v
+    }
+
+    pub(super) fn pool_label(&self, pool: &Pool) -> Arg {
+        let area = self.ctx.config.area(&pool.area).map_or_else(
+            || pool.area.to_string(),
+            |a| a.name.get(self.lang).to_owned(),
+        );
+        match pool.lang {
+            Some(l) => Arg::Join(
+                vec![
+                    Arg::Text(area),
+                    Arg::Join(
+                        vec![
+                            Arg::Text("(".into()),
+                            Arg::Msg(group_lang_msg(l)),
+                            Arg::Text(")".into()),
+                        ],
+                        "",
+                    ),
+                ],
+                " ",
+            ),
+            None => Arg::Text(area),
+        }
+    }
+
+    fn demand(&mut self) {
+        let groups = self.my_groups();
+        for group in groups {
+            let pools = self.pools_of(group);
+            let mut r = Reply::default().line(
+                Msg::DemandTitle,
+                vec![
+                    ("group", text(group.name.get(self.lang))),
+                    ("threshold", num(group.threshold)),
+                    ("kind", kind(group)),
+                ],
+            );
+            if pools.is_empty() {
+                r = r.line(Msg::DemandNone, vec![]);
+            }
+            let mut bars = Vec::new();
+            for (pool, regs) in self.ordered(group, &pools) {
+                let stats = PoolStats::of(regs.iter());
+                let mut l = Line::new(Msg::DemandPool, self.stats_args(group, pool, &stats));
+                l.tight = false;
+                r.lines.push(l);
+                let sources = sources_arg(&stats);
+                r.lines.push(Line {
+                    msg: Msg::DemandSources,
+                    args: vec![("sources", sources)],
+                    tight: true,
+                });
+                r = r.row(vec![
+                    Button {
+                        label: super::Label::MsgArgs(
+                            Msg::BtnList,
+                            vec![("area", self.pool_label(pool))],
+                        ),
+                        callback: Callback::PoolList(pool.clone()),
+                    },
+                    Button {
+                        label: super::Label::MsgArgs(
+                            Msg::BtnLaunch,
+                            vec![("area", self.pool_label(pool))],
+                        ),
+                        callback: Callback::PoolLaunch(pool.clone()),
+                    },
+                ]);
+                bars.push((
+                    plain_label(&self.pool_label(pool), self.lang),
+                    u32::try_from(stats.participants).unwrap_or(u32::MAX),
+                ));
+            }
+            self.say(r);
+            if !bars.is_empty() {
+                self.say(Reply {
+                    lines: vec![Line::new(
+                        Msg::ChartCaption,
+                        vec![("group", text(group.name.get(self.lang)))],
+                    )],
+                    attachment: Some(Attachment::Chart {
+                        title: group.name.get(self.lang).to_owned(),
+                        bars,
+                        threshold: group.threshold,
+                        children: group.children.is_some(),
+                    }),
+                    ..Reply::default()
+                });
+            }
+        }
+    }
+
+    /// The arguments describing a pool's demand: shared by `/demand` and the alert.
+    pub(super) fn stats_args(
+        &self,
+        group: &Group,
+        pool: &Pool,
+        s: &PoolStats,
+    ) -> Vec<(&'static str, Arg)> {
+        let c = self.ctx.config;
+        let ages = match s.age_span() {
+            Some((a, b)) if a == b => a.to_string(),
+            Some((a, b)) => format!("{a}–{b}"),
+            None => String::new(),
+        };
+        let times = Arg::Join(
+            group
+                .times
+                .iter()
+                .filter_map(|t| Some((c.time(t)?, *s.times.get(t)?)))
+                .map(|(t, n)| Arg::Text(format!("{} {n}", t.name.get(self.lang))))
+                .collect(),
+            ", ",
+        );
+        let langs = Arg::Join(
+            s.langs
+                .iter()
+                .map(|(l, n)| {
+                    Arg::Join(
+                        vec![Arg::Msg(group_lang_msg(*l)), Arg::Text(n.to_string())],
+                        " ",
+                    )
+                })
+                .collect(),
+            ", ",
+        );
+        vec![
+            ("area", self.pool_label(pool)),
+            ("bar", text(progress_bar(s.participants, group.threshold))),
+            ("count", num(s.participants)),
+            ("threshold", num(group.threshold)),
+            ("families", num(s.families)),
+            ("kind", kind(group)),
+            ("ages", text(ages)),
+            ("times", times),
+            ("langs", langs),
+        ]
+    }
+
+    fn list(&mut self, pool: &Pool) {
+        let Some(group) = self.ctx.config.group(&pool.group) else {
+            return;
+        };
+        let regs: Vec<Registration> = self
+            .ctx
+            .view
+            .waiting(&pool.group)
+            .into_iter()
+            .filter(|r| &self.ctx.config.pool_of(r) == pool)
+            .collect();
+        let mut r = Reply::default().line(
+            Msg::ListTitle,
+            vec![
+                ("group", text(group.name.get(self.lang))),
+                ("area", self.pool_label(pool)),
+            ],
+        );
+        if regs.is_empty() {
+            r = r.line(Msg::ListEmpty, vec![]);
+        }
+        for (i, reg) in regs.iter().enumerate() {
+            r.lines.push(Line {
+                msg: Msg::ListItem,
+                args: self.family_args(i + 1, group, reg),
+                tight: i > 0,
+            });
+        }
+        self.say(r.row(vec![Button {
+            label: super::Label::MsgArgs(Msg::BtnLaunch, vec![("area", self.pool_label(pool))]),
+            callback: Callback::PoolLaunch(pool.clone()),
+        }]));
+    }
+
+    fn family_args(&self, n: usize, group: &Group, r: &Registration) -> Vec<(&'static str, Arg)> {
+        let c = self.ctx.config;
+        let times: Vec<&str> = r
+            .times
+            .iter()
+            .filter_map(|t| c.time(t))
+            .map(|t| t.name.get(self.lang))
+            .collect();
+        vec![
+            ("n", num(n)),
+            ("kind", kind(group)),
+            ("count", num(r.participants())),
+            (
+                "ages",
+                text(
+                    r.children
+                        .iter()
+                        .map(u8::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            ),
+            ("language", Arg::Msg(group_lang_msg(r.lang))),
+            ("times", text(times.join(", "))),
+            (
+                "since",
+                text(crate::domain::when::format_date(
+                    r.created_at,
+                    self.lang,
+                    self.ctx.now,
+                )),
+            ),
+            ("who", who(r)),
+        ]
+    }
+
+    // ---- export and QR ----
+
+    fn export(&mut self) {
+        let c = self.ctx.config;
+        let mut rows = Vec::new();
+        for group in self.my_groups() {
+            let pools = self.pools_of(group);
+            for (pool, regs) in self.ordered(group, &pools) {
+                let s = PoolStats::of(regs.iter());
+                let ages: Vec<String> = s.ages.iter().map(|(a, n)| format!("{a}:{n}")).collect();
+                let times: Vec<String> = s
+                    .times
+                    .iter()
+                    .map(|(t, n)| {
+                        format!(
+                            "{}:{n}",
+                            c.time(t).map_or(t.as_str(), |x| x.name.get(self.lang))
+                        )
+                    })
+                    .collect();
+                let sources: Vec<String> = s
+                    .sources
+                    .iter()
+                    .filter_map(|(src, n)| Some(format!("{}:{n}", src.as_ref()?.as_str())))
+                    .collect();
+                let direct = s.sources.get(&None).copied().unwrap_or(0);
+                let langs: Vec<String> = s
+                    .langs
+                    .iter()
+                    .map(|(l, n)| format!("{}:{n}", l.code()))
+                    .collect();
+                let cells = [
+                    group.name.get(self.lang).to_owned(),
+                    c.area(&pool.area)
+                        .map_or(pool.area.to_string(), |a| a.name.get(self.lang).to_owned()),
+                    pool.lang
+                        .map_or_else(|| langs.join(" "), |l| l.code().to_owned()),
+                    s.families.to_string(),
+                    s.participants.to_string(),
+                    group.threshold.to_string(),
+                    ages.join(" "),
+                    times.join(" "),
+                    sources.join(" "),
+                    direct.to_string(),
+                ];
+                rows.push(cells.into_iter().map(Arg::Text).collect());
+            }
+        }
+        self.say(Reply {
+            lines: vec![Line::new(
+                Msg::ExportCaption,
+                vec![("rows", num(rows.len()))],
+            )],
+            attachment: Some(Attachment::Csv {
+                file_name: "kokoon-demand.csv".into(),
+                header: vec![
+                    Msg::CsvGroup,
+                    Msg::CsvArea,
+                    Msg::CsvLanguage,
+                    Msg::CsvFamilies,
+                    Msg::CsvParticipants,
+                    Msg::CsvThreshold,
+                    Msg::CsvAges,
+                    Msg::CsvTimes,
+                    Msg::CsvSources,
+                    Msg::CsvDirect,
+                ],
+                rows,
+            }),
+            ..Reply::default()
+        });
+    }
+
+    fn export_launch(&mut self, l: &crate::domain::Launch) {
+        let group = self.ctx.config.group(&l.pool.group);
+        let mut rows = Vec::new();
+        for inv in &l.invitations {
+            let contact = self.contact_of(inv.user, &l.pool.group);
+            let (name, username) = match contact {
+                Some(c) => (c.name, c.username.unwrap_or_default()),
+                None => (String::new(), String::new()),
+            };
+            rows.push(vec![
+                Arg::Text(name),
+                Arg::Text(username),
+                Arg::Text(inv.participants.to_string()),
+                Arg::Msg(answer_msg(inv.answer)),
+            ]);
+        }
+        let name = group.map_or_else(
+            || l.pool.group.to_string(),
+            |g| g.name.get(self.lang).to_owned(),
+        );
+        self.say(Reply {
+            lines: vec![Line::new(
+                Msg::ExportLaunchCaption,
+                vec![("group", text(name)), ("area", self.pool_label(&l.pool))],
+            )],
+            attachment: Some(Attachment::Csv {
+                file_name: format!("kokoon-launch-{}.csv", l.id),
+                header: vec![
+                    Msg::CsvName,
+                    Msg::CsvUsername,
+                    Msg::CsvParticipants,
+                    Msg::CsvAnswer,
+                ],
+                rows,
+            }),
+            ..Reply::default()
+        });
+    }
+
+    /// A parent's consented contact details, looked up through the launch's pool.
+    fn contact_of(
+        &self,
+        user: crate::domain::UserId,
+        group: &GroupId,
+    ) -> Option<crate::domain::Contact> {
+        self.ctx
+            .view
+            .registration(user, group)
+            .and_then(|r| r.contact)
+    }
+
+    fn qr(&mut self, g: &GroupId) {
+        let Some(group) = self.ctx.config.group(g) else {
+            return;
+        };
+        let link = crate::domain::deep_link(
+            &self.ctx.config.bot_username,
+            &crate::domain::StartPayload::Group {
+                group: g.clone(),
+                source: None,
+            },
+        );
+        self.say(Reply {
+            lines: vec![Line::new(
+                Msg::QrCaption,
+                vec![
+                    ("group", text(group.name.get(self.lang))),
+                    ("link", text(link.clone())),
+                ],
+            )],
+            attachment: Some(Attachment::Qr {
+                file_name: format!("kokoon-{g}"),
+                link,
+            }),
+            ..Reply::default()
+        });
+    }
+
+    // ---- launching ----
+
+    fn launch_menu(&mut self) {
+        let mut r = Reply::msg(Msg::LaunchChoose);
+        let mut any = false;
+        for group in self.my_groups() {
+            let pools = self.pools_of(group);
+            for (pool, regs) in self.ordered(group, &pools) {
+                any = true;
+                let s = PoolStats::of(regs.iter());
+                r = r.row(vec![Button {
+                    label: super::Label::MsgArgs(
+                        Msg::BtnLaunchPool,
+                        vec![
+                            ("group", text(group.name.get(self.lang))),
+                            ("area", self.pool_label(pool)),
+                            ("count", num(s.participants)),
+                            ("threshold", num(group.threshold)),
+                        ],
+                    ),
+                    callback: Callback::PoolLaunch(pool.clone()),
+                }]);
+            }
+        }
+        if !any {
+            r = Reply::msg(Msg::LaunchNothing);
+        }
+        self.say(r);
+    }
+
+    /// The next question of a launch being prepared.
+    pub(super) fn launch_question(&self, d: &LaunchDraft) -> Reply {
+        let Some(group) = self.ctx.config.group(&d.pool.group) else {
+            return Reply::msg(Msg::HintGroupGone);
+        };
+        let name = text(group.name.get(self.lang));
+        match (&d.start, &d.place) {
+            (None, _) => Reply::default()
+                .line(
+                    Msg::LaunchAskWhen,
+                    vec![("group", name), ("area", self.pool_label(&d.pool))],
+                )
+                .row(vec![button(Msg::BtnCancel, Callback::Cancel)]),
+            (Some(_), None) => {
+                Reply::msg(Msg::LaunchAskPlace).row(vec![button(Msg::BtnCancel, Callback::Cancel)])
+            }
+            (Some(start), Some(place)) => {
+                let waiting: Vec<Registration> = self
+                    .ctx
+                    .view
+                    .waiting(&d.pool.group)
+                    .into_iter()
+                    .filter(|r| self.ctx.config.pool_of(r) == d.pool)
+                    .collect();
+                let preview = self.preview(&d.pool, group, &waiting);
+                Reply::default()
+                    .line(
+                        Msg::LaunchSummary,
+                        vec![
+                            ("group", name),
+                            ("area", self.pool_label(&d.pool)),
+                            ("when", text(format_when(*start, self.lang, self.ctx.now))),
+                            ("place", text(place.clone())),
+                            ("families", num(preview.0)),
+                            ("count", num(preview.1)),
+                            ("capacity", num(group.capacity)),
+                            ("kind", kind(group)),
+                            ("hours", num(self.ctx.config.invite_hours)),
+                        ],
+                    )
+                    .row(vec![button(Msg::BtnLaunchConfirm, Callback::LaunchConfirm)])
+                    .row(vec![button(Msg::BtnCancel, Callback::Cancel)])
+            }
+        }
+    }
+
+    /// Families and participants the first round of invitations would reach.
+    fn preview(&self, pool: &Pool, group: &Group, waiting: &[Registration]) -> (usize, u32) {
+        let draft = crate::domain::Launch {
+            id: 0,
+            pool: pool.clone(),
+            start: self.ctx.now,
+            place: String::new(),
+            coordinator: self.ctx.person.user,
+            capacity: group.capacity,
+            created_at: self.ctx.now,
+            invitations: Vec::new(),
+            closed: false,
+        };
+        let plan = launch::plan(&draft, waiting, self.ctx.now, Duration::hours(1));
+        (plan.invite.len(), plan.invite.iter().map(|(_, s)| s).sum())
+    }
+
+    /// Text typed while preparing a launch: the time, then the place.
+    pub(super) fn launch_text(&mut self, mut d: LaunchDraft, t: &str) -> State {
+        let t = t.trim();
+        if d.start.is_none() {
+            match parse_when(t, self.ctx.now) {
+                Ok(start) => d.start = Some(start),
+                Err(e) => {
+                    let msg = match e {
+                        WhenError::InThePast => Msg::LaunchPast,
+                        WhenError::NoSuchTime => Msg::LaunchNoSuchTime,
+                        WhenError::TooFar => Msg::LaunchTooFar,
+                        WhenError::Unreadable => Msg::LaunchBadWhen,
+                    };
+                    let q = self.launch_question(&d).after(vec![line(msg)]);
+                    self.say(q);
+                    return State::Launching(d);
+                }
+            }
+        } else if d.place.is_none() {
+            if t.is_empty() || t.chars().count() > MAX_PLACE {
+                let q = self
+                    .launch_question(&d)
+                    .after(vec![line(Msg::LaunchBadPlace)]);
+                self.say(q);
+                return State::Launching(d);
+            }
+            d.place = Some(t.to_owned());
+        } else {
+            let q = self
+                .launch_question(&d)
+                .after(vec![line(Msg::HintUseButtons)]);
+            self.say(q);
+            return State::Launching(d);
+        }
+        let q = self.launch_question(&d);
+        self.say(q);
+        State::Launching(d)
+    }
+
+    fn launch_confirm(&mut self, d: LaunchDraft) -> State {
+        let (Some(start), Some(place), Some(group)) = (
+            d.start,
+            d.place.clone(),
+            self.ctx.config.group(&d.pool.group),
+        ) else {
+            let q = self.launch_question(&d);
+            self.say(q);
+            return State::Launching(d);
+        };
+        if start <= self.ctx.now {
+            let d = LaunchDraft { start: None, ..d };
+            let q = self.launch_question(&d).after(vec![line(Msg::LaunchPast)]);
+            self.say(q);
+            return State::Launching(d);
+        }
+        self.effects.push(Effect::Launch(LaunchRequest {
+            pool: d.pool,
+            start,
+            place,
+            capacity: group.capacity,
+            coordinator: self.ctx.person.user,
+        }));
+        self.say(Reply::msg(Msg::LaunchStarted));
+        State::Idle
+    }
+
+    // ---- a parent's answer to an invitation ----
+
+    pub(super) fn invitation_answer(&mut self, state: State, id: u64, accept: bool) -> State {
+        let user = self.ctx.person.user;
+        let Some(l) = self.ctx.view.launch(id) else {
+            return self.hint(state, Msg::HintStaleButton);
+        };
+        match l.invitation(user).map(|i| i.answer) {
+            Some(Answer::Pending) => {
+                self.effects.push(Effect::Respond { launch: id, accept });
+                let group = self.ctx.config.group(&l.pool.group);
+                let name = group.map_or_else(
+                    || l.pool.group.to_string(),
+                    |g| g.name.get(self.lang).to_owned(),
+                );
+                self.say(Reply::default().line(
+                    if accept {
+                        Msg::InviteAccepted
+                    } else {
+                        Msg::InviteDeclined
+                    },
+                    vec![
+                        ("group", text(name)),
+                        ("when", text(format_when(l.start, self.lang, self.ctx.now))),
+                        ("place", text(l.place.clone())),
+                    ],
+                ));
+                state
+            }
+            Some(_) => {
+                self.say(Reply::msg(Msg::InviteClosed));
+                state
+            }
+            None => self.hint(state, Msg::HintStaleButton),
+        }
+    }
+}
+
+pub(super) fn kind(group: &Group) -> Arg {
+    text(if group.children.is_some() {
+        "children"
+    } else {
+        "adults"
+    })
+}
+
+pub(super) fn group_lang_msg(l: Lang) -> Msg {
+    match l {
+        Lang::Fi => Msg::GroupLangFi,
+        Lang::Sv => Msg::GroupLangSv,
+        Lang::En => Msg::GroupLangEn,
+    }
+}
+
+/// The name to show for a family: their Telegram name only with consent.
+pub(super) fn who(r: &Registration) -> Arg {
+    match &r.contact {
+        Some(c) => match &c.username {
+            Some(u) => text(format!("{} (@{u})", c.name)),
+            None => text(c.name.clone()),
+        },
+        None => Arg::Msg(Msg::AFamily),
+    }
+}
+
+fn sources_arg(s: &PoolStats) -> Arg {
+    Arg::Join(
+        s.sources
+            .iter()
+            .map(|(src, n)| match src {
+                Some(src) => Arg::Text(format!("{} {n}", src.as_str())),
+                None => Arg::Join(
+                    vec![Arg::Msg(Msg::SourceDirect), Arg::Text(n.to_string())],
+                    " ",
+                ),
+            })
+            .collect(),
+        ", ",
+    )
+}
+
+fn answer_msg(a: Answer) -> Msg {
+    match a {
+        Answer::Pending => Msg::AnswerPending,
+        Answer::Accepted => Msg::AnswerAccepted,
+        Answer::Declined => Msg::AnswerDeclined,
+        Answer::Expired => Msg::AnswerExpired,
+    }
+}
+
+/// A text-only rendering of a label for the chart (area names are plain text; a language in
+/// brackets is shown by its code, which needs no translation in a chart).
+fn plain_label(arg: &Arg, _lang: Lang) -> String {
+    match arg {
+        Arg::Text(s) => s.clone(),
+        Arg::Num(n) => n.to_string(),
+        Arg::Msg(m) => match m {
+            Msg::GroupLangFi => "fi".into(),
+            Msg::GroupLangSv => "sv".into(),
+            Msg::GroupLangEn => "en".into(),
+            _ => String::new(),
+        },
+        Arg::Join(parts, sep) => parts
+            .iter()
+            .map(|p| plain_label(p, _lang))
+            .collect::<Vec<_>>()
+            .join(sep),
+    }
+}
+
+/// A ten-slot progress bar of demand against the threshold.
+#[must_use]
+pub fn progress_bar(count: usize, threshold: u32) -> String {
+    let t = usize::try_from(threshold.max(1)).unwrap_or(usize::MAX);
+    let filled = (count.saturating_mul(10) / t).min(10);
+    format!("{}{}", "▰".repeat(filled), "▱".repeat(10 - filled))
+}

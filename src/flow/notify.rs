@@ -1,0 +1,204 @@
+//! Messages to people other than the one talking — alerts, invitations, answers, final lists —
+//! composed from an outbox item when it is sent, in the recipient's language and from the data
+//! as it is then. Pure, like the rest of the engine.
+
+use super::coordinator::{kind, who};
+use super::registration::Engine;
+use super::reply::{button, num, text, Arg, Button, Label, Line, Reply};
+use super::{Callback, Ctx, Person, View};
+use crate::config::Config;
+use crate::domain::when::format_when;
+use crate::domain::{Answer, Lang, Outgoing, PoolStats, Rules, UserId};
+use crate::i18n::Msg;
+use chrono::{DateTime, Utc};
+
+/// Composes the message for an outbox item, or `None` when it no longer applies (an
+/// invitation already answered, a launch or group that is gone).
+#[must_use]
+pub fn compose(
+    config: &Config,
+    view: &dyn View,
+    to: UserId,
+    lang: Lang,
+    now: DateTime<Utc>,
+    message: &Outgoing,
+) -> Option<Reply> {
+    let person = Person {
+        user: to,
+        name: String::new(),
+        username: None,
+    };
+    let ctx = Ctx {
+        config,
+        person: &person,
+        lang,
+        registrations: &[],
+        view,
+        now,
+    };
+    Engine::new(&ctx).compose(message)
+}
+
+impl Engine<'_> {
+    fn compose(&self, message: &Outgoing) -> Option<Reply> {
+        let config = self.ctx.config;
+        let lang = self.lang;
+        match message {
+            Outgoing::Alert { pool } => {
+                let group = config.group(&pool.group)?;
+                let regs: Vec<_> = self
+                    .ctx
+                    .view
+                    .waiting(&pool.group)
+                    .into_iter()
+                    .filter(|r| &config.pool_of(r) == pool)
+                    .collect();
+                let stats = PoolStats::of(regs.iter());
+                Some(
+                    Reply::default()
+                        .line(
+                            Msg::AlertTitle,
+                            vec![
+                                ("group", text(group.name.get(lang))),
+                                ("area", self.pool_label(pool)),
+                            ],
+                        )
+                        .line(Msg::DemandPool, self.stats_args(group, pool, &stats))
+                        .row(vec![
+                            Button {
+                                label: Label::MsgArgs(
+                                    Msg::BtnList,
+                                    vec![("area", self.pool_label(pool))],
+                                ),
+                                callback: Callback::PoolList(pool.clone()),
+                            },
+                            Button {
+                                label: Label::MsgArgs(
+                                    Msg::BtnLaunch,
+                                    vec![("area", self.pool_label(pool))],
+                                ),
+                                callback: Callback::PoolLaunch(pool.clone()),
+                            },
+                        ]),
+                )
+            }
+            Outgoing::Missed { pool, coordinator } => {
+                let group = config.group(&pool.group)?;
+                Some(Reply::default().line(
+                    Msg::AlertMissed,
+                    vec![
+                        ("group", text(group.name.get(lang))),
+                        ("area", self.pool_label(pool)),
+                        ("name", text(coordinator.clone())),
+                    ],
+                ))
+            }
+            Outgoing::Invitation { launch } => {
+                let l = self.ctx.view.launch(*launch)?;
+                let inv = l.invitation(self.ctx.person.user)?;
+                if inv.answer != Answer::Pending {
+                    return None;
+                }
+                let group = config.group(&l.pool.group)?;
+                Some(
+                    Reply::msg(Msg::NeutralFirst)
+                        .line(
+                            Msg::Invitation,
+                            vec![
+                                ("group", text(group.name.get(lang))),
+                                ("when", text(format_when(l.start, lang, self.ctx.now))),
+                                ("place", text(l.place.clone())),
+                                ("count", num(inv.participants)),
+                                ("kind", kind(group)),
+                                ("hours", num(config.invite_hours)),
+                            ],
+                        )
+                        .row(vec![
+                            button(Msg::BtnInviteYes, Callback::Invite(l.id, true)),
+                            button(Msg::BtnInviteNo, Callback::Invite(l.id, false)),
+                        ]),
+                )
+            }
+            Outgoing::Expired { launch } => {
+                let l = self.ctx.view.launch(*launch)?;
+                let group = config.group(&l.pool.group)?;
+                Some(Reply::msg(Msg::NeutralFirst).line(
+                    Msg::InviteExpired,
+                    vec![("group", text(group.name.get(lang)))],
+                ))
+            }
+            Outgoing::Answered {
+                launch,
+                user,
+                accepted,
+            } => {
+                let l = self.ctx.view.launch(*launch)?;
+                let group = config.group(&l.pool.group)?;
+                let seats = l.invitation(*user).map_or(0, |i| i.participants);
+                let name = self
+                    .ctx
+                    .view
+                    .registration(*user, &l.pool.group)
+                    .map_or(Arg::Msg(Msg::AFamily), |r| who(&r));
+                Some(Reply::default().line(
+                    Msg::Answered,
+                    vec![
+                        ("group", text(group.name.get(lang))),
+                        ("area", self.pool_label(&l.pool)),
+                        ("who", name),
+                        ("answer", text(if *accepted { "yes" } else { "no" })),
+                        ("count", num(seats)),
+                        ("kind", kind(group)),
+                        ("accepted", num(l.accepted_seats())),
+                        ("capacity", num(l.capacity)),
+                    ],
+                ))
+            }
+            Outgoing::FinalList { launch } => {
+                let l = self.ctx.view.launch(*launch)?;
+                let group = config.group(&l.pool.group)?;
+                let mut r = Reply::default().line(
+                    Msg::FinalTitle,
+                    vec![
+                        ("group", text(group.name.get(lang))),
+                        ("area", self.pool_label(&l.pool)),
+                        ("when", text(format_when(l.start, lang, self.ctx.now))),
+                        ("place", text(l.place.clone())),
+                        ("accepted", num(l.accepted_seats())),
+                        ("capacity", num(l.capacity)),
+                        ("kind", kind(group)),
+                    ],
+                );
+                let accepted: Vec<_> = l
+                    .invitations
+                    .iter()
+                    .filter(|i| i.answer == Answer::Accepted)
+                    .collect();
+                if accepted.is_empty() {
+                    r = r.line(Msg::FinalNone, vec![]);
+                }
+                for (n, inv) in accepted.iter().enumerate() {
+                    let name = self
+                        .ctx
+                        .view
+                        .registration(inv.user, &l.pool.group)
+                        .map_or(Arg::Msg(Msg::AFamily), |r| who(&r));
+                    r.lines.push(Line {
+                        msg: Msg::FinalItem,
+                        args: vec![
+                            ("n", num(n + 1)),
+                            ("who", name),
+                            ("count", num(inv.participants)),
+                            ("kind", kind(group)),
+                        ],
+                        tight: n > 0,
+                    });
+                }
+                Some(r.row(vec![button(
+                    Msg::BtnExportLaunch,
+                    Callback::ExportLaunch(l.id),
+                )]))
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The outbox's one consumer. Messages to people other than the one talking (alerts,
+//! invitations, answers, final lists) were queued in the same transaction as the change that
+//! caused them; here they are composed in the recipient's language, delivered through the front
+//! end's [`Deliver`], and removed only after delivery succeeded — so delivery is at least once.
+//! The one way to get a duplicate is a crash after Telegram accepted a message and before its
+//! outbox row was removed.
+//!
+//! This is also where launches move on: expired invitations pass their seats on and free seats
+//! go to the next families in line ([`tick`]).
+
+use crate::app::App;
+use crate::domain::launch;
+use crate::domain::{Lang, OutboxItem, Outgoing, UserId};
+use crate::flow::{notify, Reply};
+use crate::store::StoreError;
+use chrono::{DateTime, Duration, Utc};
+use std::future::Future;
+
+/// Failed attempts after which a message is given up (with backoff, about two days).
+pub const MAX_ATTEMPTS: u32 = 12;
+
+/// How many due messages one round takes.
+const BATCH: usize = 200;
+
+/// Why a delivery failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryError {
+    /// The recipient blocked the bot or never started it (403, "chat not found").
+    Unreachable(String),
+    /// Telegram asks to slow down.
+    RetryAfter(std::time::Duration),
+    /// Anything else (network, server error): worth retrying later.
+    Failed(String),
+}
+
+/// A front end's way of delivering a message to someone.
+pub trait Deliver: Send + Sync {
+    /// Delivers one composed message in the recipient's language.
+    fn deliver(
+        &self,
+        to: UserId,
+        lang: Lang,
+        reply: &Reply,
+    ) -> impl Future<Output = Result<(), DeliveryError>> + Send;
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Delivered and removed.
+    pub sent: usize,
+    /// Put back to try later.
+    pub retried: usize,
+    /// Given up (unreachable parent, too many attempts, or no longer relevant).
+    pub dropped: usize,
+}
+
+/// One round: move launches on, then deliver everything due.
+pub async fn tick<D: Deliver>(app: &App, d: &D) -> Result<Report, StoreError> {
+    reconcile(app).await?;
+    drain(app, d).await
+}
+
+/// Applies the next step of every open launch: expiries, invitations, closing.
+pub async fn reconcile(app: &App) -> Result<(), StoreError> {
+    let now = app.clock.now();
+    let timeout = Duration::hours(i64::from(app.config.invite_hours));
+    for l in app.store.launches()? {
+        if l.closed {
+            continue;
+        }
+        let waiting = app.store.waiting_in(&l.pool)?;
+        let plan = launch::plan(&l, &waiting, now, timeout);
+        if !plan.is_empty() {
+            app.store.apply_plan(l.id, &plan, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Delivers every message that is due now.
+pub async fn drain<D: Deliver>(app: &App, d: &D) -> Result<Report, StoreError> {
+    let mut report = Report::default();
+    loop {
+        let now = app.clock.now();
+        let due = app.store.due_outbox(now, BATCH)?;
+        if due.is_empty() {
+            return Ok(report);
+        }
+        for (key, item) in due {
+            let lang = app.lang_of_recipient(item.to)?;
+            let Some(reply) =
+                notify::compose(&app.config, &app.store, item.to, lang, now, &item.message)
+            else {
+                app.store.outbox_done(&key).await?;
+                report.dropped += 1;
+                continue;
+            };
+            match d.deliver(item.to, lang, &reply).await {
+                Ok(()) => {
+                    app.store.outbox_done(&key).await?;
+                    report.sent += 1;
+                }
+                Err(DeliveryError::RetryAfter(wait)) => {
+                    let later = OutboxItem {
+                        due: now + Duration::from_std(wait).unwrap_or(Duration::seconds(1)),
+                        ..item
+                    };
+                    app.store
+                        .outbox_requeue(&key, Some(&later), &[], now)
+                        .await?;
+                    report.retried += 1;
+                    return Ok(report);
+                }
+                Err(e) => {
+                    let (retry, extra) = failed(app, &item, &e, now);
+                    if retry.is_some() {
+                        report.retried += 1;
+                    } else {
+                        report.dropped += 1;
+                    }
+                    app.store
+                        .outbox_requeue(&key, retry.as_ref(), &extra, now)
+                        .await?;
+                }
+            }
+        }
+    }
+}
+
+/// Decides what follows a failed delivery: a retry with backoff, and for an alert that could
+/// not reach a coordinator, a note to the group's other coordinators (once).
+fn failed(
+    app: &App,
+    item: &OutboxItem,
+    e: &DeliveryError,
+    now: DateTime<Utc>,
+) -> (Option<OutboxItem>, Vec<OutboxItem>) {
+    let coordinator = app.config.coordinator(item.to);
+    let mut extra = Vec::new();
+    match (e, coordinator) {
+        (DeliveryError::Unreachable(why), Some(c)) => {
+            log::warn!(
+                "sender: coordinator {:?} could not be reached ({why}); retrying later",
+                c.name
+            );
+            if let (Outgoing::Alert { pool }, 0) = (&item.message, item.attempts) {
+                for other in app.config.coordinators_of(&pool.group) {
+                    if other.telegram_id != item.to {
+                        extra.push(OutboxItem {
+                            to: other.telegram_id,
+                            due: now,
+                            attempts: 0,
+                            message: Outgoing::Missed {
+                                pool: pool.clone(),
+                                coordinator: c.name.clone(),
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        (DeliveryError::Unreachable(why), None) => {
+            log::info!("sender: a parent could not be reached ({why}); message dropped");
+            return (None, extra);
+        }
+        (DeliveryError::Failed(why), _) => log::warn!("sender: delivery failed, retrying: {why}"),
+        (DeliveryError::RetryAfter(_), _) => {}
+    }
+    if item.attempts + 1 >= MAX_ATTEMPTS {
+        log::error!("sender: a message was given up after {MAX_ATTEMPTS} attempts");
+        return (None, extra);
+    }
+    let backoff = Duration::minutes(1 << item.attempts.min(11));
+    let retry = OutboxItem {
+        due: now + backoff,
+        attempts: item.attempts + 1,
+        ..item.clone()
+    };
+    (Some(retry), extra)
+}
+
+/// Runs [`tick`] until `shutdown`: whenever the app signals new outbox rows, when the next
+/// row falls due, and at least once a minute (launch timeouts).
+pub async fn run<D: Deliver>(app: App, d: D, shutdown: impl Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    loop {
+        if let Err(e) = tick(&app, &d).await {
+            log::error!("sender: {e}");
+        }
+        let now = app.clock.now();
+        let next = app.store.next_due().ok().flatten();
+        let wait = next
+            .map(|t| (t - now).to_std().unwrap_or_default())
+            .unwrap_or(std::time::Duration::from_secs(60))
+            .min(std::time::Duration::from_secs(60));
+        tokio::select! {
+            () = &mut shutdown => break,
+            () = app.outbox_wake.notified() => {}
+            () = tokio::time::sleep(wait) => {}
+        }
+    }
+}

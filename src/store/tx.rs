@@ -1,0 +1,363 @@
+//! The inside of a store transaction: typed operations on the trees that change together, and
+//! the bookkeeping that must never drift — demand counters follow registrations, a threshold
+//! crossing is recorded once with its alerts, a launch's seats follow the answers.
+
+use super::{decode_tx_err, encode};
+use crate::domain::launch::{LaunchRequest, Plan};
+use crate::domain::{
+    Answer, Demand, Invitation, Launch, OutboxItem, Outgoing, Pool, Registration, Rules, Status,
+    UserId,
+};
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+
+/// An error inside a transaction: a decode failure aborts it, a storage error passes through.
+#[derive(Debug)]
+pub enum TxError {
+    /// A value did not decode.
+    Decode(&'static str, serde_json::Error),
+}
+
+/// The result type of transactional operations.
+pub type TxResult<T> = Result<T, ConflictableTransactionError<TxError>>;
+
+/// Demand of the waiting registrations in one pool, as stored.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct Counter {
+    /// Registrations.
+    pub families: u64,
+    /// Participants.
+    pub participants: u64,
+}
+
+impl Counter {
+    /// As the domain's [`Demand`].
+    #[must_use]
+    pub fn demand(self) -> Demand {
+        Demand {
+            families: usize::try_from(self.families).unwrap_or(usize::MAX),
+            participants: usize::try_from(self.participants).unwrap_or(usize::MAX),
+        }
+    }
+}
+
+/// Whether a pool is at or over its threshold, and how often it crossed it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolState {
+    /// At or over the threshold now (armed again when demand falls below it).
+    pub crossed: bool,
+    /// Crossings so far.
+    pub crossings: u32,
+}
+
+/// The trees of one transaction, in the order the store passes them.
+pub struct Tx<'a> {
+    pub users: &'a TransactionalTree,
+    pub regs: &'a TransactionalTree,
+    pub counters: &'a TransactionalTree,
+    pub pools: &'a TransactionalTree,
+    pub outbox: &'a TransactionalTree,
+    pub launches: &'a TransactionalTree,
+    pub updates: &'a TransactionalTree,
+    rules: &'a dyn Rules,
+    now: DateTime<Utc>,
+    touched: RefCell<BTreeSet<Pool>>,
+}
+
+/// The outbox key: due time (ms, big-endian) then a sequence number, so a scan is in due order.
+#[must_use]
+pub fn outbox_key(due: DateTime<Utc>, seq: u64) -> Vec<u8> {
+    let ms = u64::try_from(due.timestamp_millis()).unwrap_or(0);
+    let mut k = ms.to_be_bytes().to_vec();
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+fn get<T: DeserializeOwned>(
+    tree: &TransactionalTree,
+    name: &'static str,
+    key: &[u8],
+) -> TxResult<Option<T>> {
+    match tree.get(key)? {
+        Some(v) => Ok(Some(decode_tx_err(name, &v)?)),
+        None => Ok(None),
+    }
+}
+
+fn reg_key(user: UserId, group: &crate::domain::GroupId) -> Vec<u8> {
+    super::reg_key(user, group)
+}
+
+impl<'a> Tx<'a> {
+    /// Wraps the transactional trees.
+    pub fn new(t: [&'a TransactionalTree; 7], rules: &'a dyn Rules, now: DateTime<Utc>) -> Tx<'a> {
+        let [users, regs, counters, pools, outbox, launches, updates] = t;
+        Tx {
+            users,
+            regs,
+            counters,
+            pools,
+            outbox,
+            launches,
+            updates,
+            rules,
+            now,
+            touched: RefCell::new(BTreeSet::new()),
+        }
+    }
+
+    /// Creates or replaces a registration, keeping the counters in step.
+    pub fn save_registration(&self, r: &Registration) -> TxResult<()> {
+        let key = reg_key(r.user, &r.group);
+        if let Some(old) = get::<Registration>(self.regs, "registrations", &key)? {
+            self.count(&old, false)?;
+        }
+        self.regs.insert(key, encode(r))?;
+        self.count(r, true)
+    }
+
+    /// Removes a registration. One that was invited to or accepted into a launch gives its
+    /// seat back, and the launching coordinator is told.
+    pub fn remove_registration(&self, key: &[u8]) -> TxResult<()> {
+        let Some(old) = self.regs.remove(key)? else {
+            return Ok(());
+        };
+        let old: Registration = decode_tx_err("registrations", &old)?;
+        self.count(&old, false)?;
+        if let Status::Invited { launch } | Status::Accepted { launch } = old.status {
+            self.answer(old.user, launch, Answer::Declined, None)?;
+        }
+        Ok(())
+    }
+
+    /// Adds (or takes away) a registration's demand in its pool, if it is waiting.
+    fn count(&self, r: &Registration, add: bool) -> TxResult<()> {
+        if r.status != Status::Waiting {
+            return Ok(());
+        }
+        let pool = self.rules.pool_of(r);
+        let key = pool.key();
+        let mut c: Counter = get(self.counters, "counters", &key)?.unwrap_or_default();
+        let p = r.participants() as u64;
+        if add {
+            c.families += 1;
+            c.participants += p;
+        } else {
+            c.families = c.families.saturating_sub(1);
+            c.participants = c.participants.saturating_sub(p);
+        }
+        if c.families == 0 {
+            self.counters.remove(key)?;
+        } else {
+            self.counters.insert(key, encode(&c))?;
+        }
+        self.touched.borrow_mut().insert(pool);
+        Ok(())
+    }
+
+    /// Changes a registration's status, keeping the counters in step.
+    fn set_status(
+        &self,
+        user: UserId,
+        group: &crate::domain::GroupId,
+        status: Status,
+    ) -> TxResult<Option<Registration>> {
+        let key = reg_key(user, group);
+        let Some(mut r) = get::<Registration>(self.regs, "registrations", &key)? else {
+            return Ok(None);
+        };
+        if r.status == status {
+            return Ok(Some(r));
+        }
+        self.count(&r, false)?;
+        r.status = status;
+        self.regs.insert(key, encode(&r))?;
+        self.count(&r, true)?;
+        Ok(Some(r))
+    }
+
+    /// Queues a message.
+    pub fn enqueue(&self, item: OutboxItem) -> TxResult<()> {
+        let seq = self.outbox.generate_id()?;
+        self.outbox
+            .insert(outbox_key(item.due, seq), encode(&item))?;
+        Ok(())
+    }
+
+    fn send(&self, to: UserId, message: Outgoing) -> TxResult<()> {
+        self.enqueue(OutboxItem {
+            to,
+            due: self.now,
+            attempts: 0,
+            message,
+        })
+    }
+
+    /// Records a new launch; invitations follow when the plan is applied.
+    pub fn create_launch(&self, req: &LaunchRequest) -> TxResult<()> {
+        let id = self.launches.generate_id()? + 1;
+        let launch = Launch {
+            id,
+            pool: req.pool.clone(),
+            start: req.start,
+            place: req.place.clone(),
+            coordinator: req.coordinator,
+            capacity: req.capacity,
+            created_at: self.now,
+            invitations: Vec::new(),
+            closed: false,
+        };
+        self.launches.insert(&id.to_be_bytes(), encode(&launch))?;
+        Ok(())
+    }
+
+    fn load_launch(&self, id: u64) -> TxResult<Option<Launch>> {
+        get(self.launches, "launches", &id.to_be_bytes())
+    }
+
+    fn save_launch(&self, l: &Launch) -> TxResult<()> {
+        self.launches.insert(&l.id.to_be_bytes(), encode(l))?;
+        Ok(())
+    }
+
+    /// A parent's answer to an invitation.
+    pub fn respond(&self, user: UserId, launch: u64, accept: bool) -> TxResult<()> {
+        let answer = if accept {
+            Answer::Accepted
+        } else {
+            Answer::Declined
+        };
+        let Some(l) = self.load_launch(launch)? else {
+            return Ok(());
+        };
+        let status = if accept {
+            Status::Accepted { launch }
+        } else {
+            Status::Waiting
+        };
+        if self.answer(user, launch, answer, Some(&l))? {
+            self.set_status(user, &l.pool.group, status)?;
+        }
+        Ok(())
+    }
+
+    /// Sets the answer of a pending (or, for a withdrawal, accepted) invitation and tells the
+    /// launching coordinator. Returns whether anything changed.
+    fn answer(
+        &self,
+        user: UserId,
+        launch: u64,
+        answer: Answer,
+        loaded: Option<&Launch>,
+    ) -> TxResult<bool> {
+        let mut l = match loaded {
+            Some(l) => l.clone(),
+            None => match self.load_launch(launch)? {
+                Some(l) => l,
+                None => return Ok(false),
+            },
+        };
+        let Some(inv) = l.invitations.iter_mut().find(|i| i.user == user) else {
+            return Ok(false);
+        };
+        let changeable = inv.answer == Answer::Pending
+            || (inv.answer == Answer::Accepted && answer == Answer::Declined);
+        if !changeable {
+            return Ok(false);
+        }
+        inv.answer = answer;
+        self.save_launch(&l)?;
+        if matches!(answer, Answer::Accepted | Answer::Declined) {
+            self.send(
+                l.coordinator,
+                Outgoing::Answered {
+                    launch,
+                    user,
+                    accepted: answer == Answer::Accepted,
+                },
+            )?;
+        }
+        Ok(true)
+    }
+
+    /// Applies a launch plan; invitations to registrations no longer waiting are skipped.
+    pub fn apply_plan(&self, id: u64, plan: &Plan) -> TxResult<()> {
+        let Some(mut l) = self.load_launch(id)? else {
+            return Ok(());
+        };
+        if l.closed {
+            return Ok(());
+        }
+        for user in &plan.expire {
+            if let Some(inv) = l
+                .invitations
+                .iter_mut()
+                .find(|i| i.user == *user && i.answer == Answer::Pending)
+            {
+                inv.answer = Answer::Expired;
+                self.set_status(*user, &l.pool.group, Status::Waiting)?;
+                self.send(*user, Outgoing::Expired { launch: id })?;
+            }
+        }
+        let mut invited = 0;
+        for (user, seats) in &plan.invite {
+            let Some(r) =
+                get::<Registration>(self.regs, "registrations", &reg_key(*user, &l.pool.group))?
+            else {
+                continue;
+            };
+            if r.status != Status::Waiting
+                || self.rules.pool_of(&r) != l.pool
+                || l.invitation(*user).is_some()
+            {
+                continue;
+            }
+            self.set_status(*user, &l.pool.group, Status::Invited { launch: id })?;
+            l.invitations.push(Invitation {
+                user: *user,
+                participants: *seats,
+                sent_at: self.now,
+                answer: Answer::Pending,
+            });
+            self.send(*user, Outgoing::Invitation { launch: id })?;
+            invited += 1;
+        }
+        let pending = l.invitations.iter().any(|i| i.answer == Answer::Pending);
+        if plan.close && invited == 0 && !pending {
+            l.closed = true;
+            self.send(l.coordinator, Outgoing::FinalList { launch: id })?;
+        }
+        self.save_launch(&l)
+    }
+
+    /// Records threshold crossings of the pools this transaction touched, with one alert per
+    /// coordinator of the group. A pool that fell below its threshold is armed again.
+    pub fn settle(&self) -> TxResult<()> {
+        for pool in self.touched.borrow().iter() {
+            let Some(threshold) = self.rules.threshold(&pool.group) else {
+                continue;
+            };
+            let key = pool.key();
+            let demand: Counter = get(self.counters, "counters", &key)?.unwrap_or_default();
+            let mut state: PoolState = get(self.pools, "pools", &key)?.unwrap_or_default();
+            let reached = demand.participants >= u64::from(threshold);
+            if reached && !state.crossed {
+                state.crossed = true;
+                state.crossings += 1;
+                for c in self.rules.coordinator_ids(&pool.group) {
+                    self.send(c, Outgoing::Alert { pool: pool.clone() })?;
+                }
+            } else if !reached && state.crossed {
+                state.crossed = false;
+            } else {
+                continue;
+            }
+            self.pools.insert(key, encode(&state))?;
+        }
+        Ok(())
+    }
+}

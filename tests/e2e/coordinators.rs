@@ -1,0 +1,441 @@
+//! Coordinators, as transcripts: threshold alerts, demand at a glance, the waiting list, CSV
+//! export, QR codes and launching a group — and that nobody else gets any of it.
+
+use crate::chat::{app, app_with_clock, deliveries, Chat, Delivered};
+use kokoon::app::App;
+use kokoon::domain::{AreaId, GroupId, Lang, Pool, UserId};
+
+const COORD_TILLI: u64 = 100_000_001;
+const COORD_ALL: u64 = 100_000_002;
+
+fn tilli_hyvinkaa_fi() -> Pool {
+    Pool {
+        group: GroupId::parse("tilli-toukka").expect("id"),
+        area: AreaId::parse("hyvinkaa").expect("id"),
+        lang: Some(Lang::Fi),
+    }
+}
+
+/// A Finnish-speaking parent registers one child for Tilli Toukka in Hyvinkää, in Finnish.
+async fn join_tilli(app: &App, user: u64, share: bool) -> Chat {
+    let mut p = Chat::new(app, user, "fi");
+    p.says("/start tilli-toukka").await;
+    p.taps("5").await;
+    p.taps("Ei muita, jatketaan").await;
+    p.taps("Hyvinkää").await;
+    p.taps("suomi").await;
+    p.taps("Arki-iltaisin").await;
+    p.taps("Valmis").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    p.taps(if share {
+        "Kyllä, saa nähdä"
+    } else {
+        "Ei, kiitos"
+    })
+    .await;
+    p.taps("Vahvista").await.shows("on tallennettu");
+    p
+}
+
+fn to(list: &[Delivered], user: u64) -> Vec<&Delivered> {
+    list.iter().filter(|d| d.to == user).collect()
+}
+
+#[tokio::test]
+async fn the_threshold_alerts_every_coordinator_once_and_again_after_a_fall_and_rise() {
+    let (app, _dir) = app();
+    for user in 1..=4 {
+        join_tilli(&app, user, true).await;
+    }
+    assert!(deliveries(&app).await.is_empty(), "4 of 5: no alert yet");
+    let mut fifth = join_tilli(&app, 5, false).await;
+    let sent = deliveries(&app).await;
+    assert_eq!(sent.len(), 2, "{sent:#?}");
+    for c in [COORD_TILLI, COORD_ALL] {
+        let alert = to(&sent, c);
+        assert_eq!(alert.len(), 1);
+        assert!(
+            alert[0]
+                .text
+                .contains("Tilli Toukka, Hyvinkää (suomi): kynnys täyttyi!"),
+            "{}",
+            alert[0].text
+        );
+        assert!(
+            alert[0].text.contains("5/5 · 5 perhettä · iät 5"),
+            "{}",
+            alert[0].text
+        );
+        assert!(
+            alert[0].text.contains("Arki-iltaisin 5"),
+            "{}",
+            alert[0].text
+        );
+    }
+    join_tilli(&app, 6, true).await;
+    assert!(
+        deliveries(&app).await.is_empty(),
+        "still over: no second alert"
+    );
+
+    // Two withdraw (4 left, below the threshold), then one more joins: a new crossing.
+    fifth.says("/mine").await;
+    fifth.taps("Peru ilmoittautuminen").await;
+    fifth.taps("Kyllä, peru").await;
+    let mut sixth = Chat::new(&app, 6, "fi");
+    sixth.says("/mine").await;
+    sixth.taps("Peru ilmoittautuminen").await;
+    sixth.taps("Kyllä, peru").await;
+    assert!(deliveries(&app).await.is_empty());
+    join_tilli(&app, 7, true).await;
+    let sent = deliveries(&app).await;
+    assert_eq!(
+        (to(&sent, COORD_TILLI).len(), to(&sent, COORD_ALL).len()),
+        (1, 1),
+        "{sent:#?}"
+    );
+    assert_eq!(app.store.crossings(&tilli_hyvinkaa_fi()).expect("store"), 2);
+}
+
+#[tokio::test]
+async fn a_swedish_family_counts_towards_the_swedish_group_only() {
+    let (app, _dir) = app();
+    for user in 1..=4 {
+        join_tilli(&app, user, true).await;
+    }
+    let mut p = Chat::new(&app, 50, "sv");
+    p.says("/start tilli-toukka").await;
+    p.taps("4").await;
+    p.taps("Inga fler, fortsätt").await;
+    p.taps("Hyvinge").await;
+    p.taps("svenska").await;
+    p.taps("Vardagar kväll").await;
+    p.taps("Klar").await;
+    p.taps("Jag godkänner").await;
+    p.taps("Nej tack").await;
+    p.taps("Bekräfta")
+        .await
+        .shows("I området Hyvinge finns nu 1/5 barn.");
+    assert!(
+        deliveries(&app).await.is_empty(),
+        "fi 4/5 and sv 1/5: no alert"
+    );
+}
+
+#[tokio::test]
+async fn demand_at_a_glance_with_a_chart_a_list_an_export_and_a_qr_code_in_swedish() {
+    let (app, _dir) = app();
+    for user in 1..=3 {
+        join_tilli(&app, user, user != 2).await;
+    }
+    let mut c = Chat::new(&app, COORD_ALL, "sv");
+    let said = c.says("/demand").await;
+    said.shows("Tilli Toukka · tröskel 5 barn")
+        .shows("Hyvinge (finska) ▰▰▰▰▰▰▱▱▱▱ 3/5 · 3 familjer · åldrar 5")
+        .shows("Varifrån: direkt 3")
+        .shows("Inför skilsmässan – kvällsträff · tröskel 6 deltagare")
+        .shows("Inga väntande familjer ännu.")
+        .offers("📋 Hyvinge (finska)");
+    let chart = said.file.as_ref().expect("a chart is sent");
+    assert_eq!(chart.kind, kokoon::files::FileKind::Photo);
+    let (w, h) = png_size(&chart.bytes);
+    assert_eq!(w, kokoon::chart::WIDTH);
+    assert!(h >= 200, "height {h}");
+
+    c.taps("📋 Hyvinge (finska)")
+        .await
+        .shows("väntande familjer i anmälningsordning")
+        .shows("1. 1 barn (5 år) · finska · Vardagar kväll · 23.11 · Parent 1 (@parent1)")
+        .shows("2. 1 barn (5 år) · finska · Vardagar kväll · 23.11 · familj (namnet delas inte)")
+        .hides("Parent 2");
+
+    let said = c.says("/export").await;
+    said.shows("Intresset som CSV-fil");
+    let csv = said.file.as_ref().expect("a CSV file");
+    assert_eq!(csv.kind, kokoon::files::FileKind::Document);
+    assert!(
+        csv.bytes.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 with BOM for Excel"
+    );
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&csv.bytes[3..]);
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(
+        header[..6],
+        [
+            "Grupp",
+            "Område",
+            "Språk",
+            "Familjer",
+            "Deltagare",
+            "Tröskel"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][0], "Tilli Toukka");
+    assert_eq!(&rows[0][1], "Hyvinge");
+    assert_eq!(&rows[0][2], "fi");
+    assert_eq!((&rows[0][3], &rows[0][4], &rows[0][5]), ("3", "3", "5"));
+    assert_eq!(
+        (&rows[0][8], &rows[0][9]),
+        ("", "3"),
+        "no poster source, 3 came directly"
+    );
+
+    c.says("/qr")
+        .await
+        .shows("Vilken grupps QR-kod vill du ha?");
+    let said = c.taps("Tilli Toukka").await;
+    said.shows("https://t.me/kokoon_hyvinkaa_bot?start=tilli-toukka");
+    let qr = said.file.as_ref().expect("a QR code");
+    let (w, h) = png_size(&qr.bytes);
+    assert!(w == h && w >= 210, "{w}x{h}");
+}
+
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let reader = decoder.read_info().expect("a valid PNG");
+    let info = reader.info();
+    (info.width, info.height)
+}
+
+#[tokio::test]
+async fn launching_invites_in_order_passes_declined_and_expired_seats_on_and_ends_with_a_list() {
+    let (app, clock, _dir) = app_with_clock();
+    let mut parents = Vec::new();
+    for user in 1001..=1010 {
+        parents.push(join_tilli(&app, user, user != 1003).await);
+    }
+    deliveries(&app).await; // the threshold alerts
+
+    let mut c = Chat::new(&app, COORD_TILLI, "en");
+    c.says("/launch")
+        .await
+        .shows("Which group are you launching?");
+    c.taps("Tilli Toukka · Hyvinkää (Finnish) · 10/5")
+        .await
+        .shows("when is the first meeting?");
+    c.says("yesterday")
+        .await
+        .shows("I couldn't read that time.");
+    c.says("23.11. klo 9").await.shows("That time has passed.");
+    c.says("15.3. klo 17").await.shows("Where is the meeting?");
+    c.says("Pikku-Veturi, Hyvinkää")
+        .await
+        .shows("Launch Tilli Toukka, Hyvinkää (Finnish)?")
+        .shows("First meeting: 15 Mar 2027, 5 pm, Pikku-Veturi, Hyvinkää")
+        .shows("Invitations go to 8 families (8 children) in registration order, 8 places at most.")
+        .shows("48 hours");
+    c.taps("Send the invitations")
+        .await
+        .shows("The invitations are on their way.");
+
+    let sent = deliveries(&app).await;
+    let invited: Vec<u64> = sent.iter().map(|d| d.to).collect();
+    assert_eq!(
+        invited,
+        (1001..=1008).collect::<Vec<_>>(),
+        "first registered, first invited"
+    );
+    for d in &sent {
+        assert!(
+            d.text.starts_with("Viesti ilmoittautumisestasi\n"),
+            "neutral first line: {}",
+            d.text
+        );
+        assert!(d.text.contains("Tilli Toukka voi alkaa! Ensimmäinen tapaaminen on 15.3.2027 klo 17, Pikku-Veturi, Hyvinkää."), "{}", d.text);
+    }
+    // The launched families no longer count as waiting.
+    let waiting = app.store.demand_in(&tilli_hyvinkaa_fi()).expect("store");
+    assert_eq!(waiting.families, 2);
+
+    parents[0].reads(&sent[0]);
+    parents[0]
+        .taps("Kyllä, tulemme")
+        .await
+        .shows("Ihanaa! Nähdään 15.3.2027 klo 17, Pikku-Veturi, Hyvinkää.");
+    parents[1].reads(&sent[1]);
+    parents[1]
+        .taps("Ei tällä kertaa")
+        .await
+        .shows("Pysyt jonossa");
+    parents[1]
+        .taps("Kyllä, tulemme")
+        .await
+        .shows("Tähän kutsuun ei voi enää vastata.");
+
+    let sent = deliveries(&app).await;
+    let answers = to(&sent, COORD_TILLI);
+    assert_eq!(answers.len(), 2, "{sent:#?}");
+    assert!(
+        answers[0]
+            .text
+            .contains("Parent 1001 (@parent1001) is coming (1 children). Places taken 1/8."),
+        "{}",
+        answers[0].text
+    );
+    assert!(
+        answers[1]
+            .text
+            .contains("Parent 1002 (@parent1002) can't come this time"),
+        "{}",
+        answers[1].text
+    );
+    let next = to(&sent, 1009);
+    assert_eq!(
+        next.len(),
+        1,
+        "the declined seat passes to the ninth family"
+    );
+
+    // Two days pass: every unanswered invitation expires; its seat passes to the tenth family.
+    clock.advance(chrono::Duration::hours(49));
+    let sent = deliveries(&app).await;
+    let expired: Vec<u64> = sent
+        .iter()
+        .filter(|d| d.text.contains("vanheni"))
+        .map(|d| d.to)
+        .collect();
+    assert_eq!(expired, vec![1003, 1004, 1005, 1006, 1007, 1008, 1009]);
+    let invitation = to(&sent, 1010);
+    assert_eq!(invitation.len(), 1);
+    parents[9].reads(invitation[0]);
+    parents[9].taps("Kyllä, tulemme").await;
+
+    let sent = deliveries(&app).await;
+    let final_list = to(&sent, COORD_TILLI)
+        .into_iter()
+        .find(|d| d.text.contains("final list"))
+        .expect("the final list");
+    assert!(
+        final_list.text.contains("Places filled 2/8."),
+        "{}",
+        final_list.text
+    );
+    assert!(
+        final_list
+            .text
+            .contains("1. Parent 1001 (@parent1001) – 1 children"),
+        "{}",
+        final_list.text
+    );
+    assert!(
+        final_list
+            .text
+            .contains("2. Parent 1010 (@parent1010) – 1 children"),
+        "{}",
+        final_list.text
+    );
+    // Those not taken stay waiting and count towards the next round.
+    let waiting = app.store.demand_in(&tilli_hyvinkaa_fi()).expect("store");
+    assert_eq!(waiting.families, 8);
+    // The contact list as CSV, names only with consent.
+    c.reads(final_list);
+    let said = c.taps("The list as a CSV file").await;
+    let csv = said.file.as_ref().expect("CSV");
+    let text = String::from_utf8(csv.bytes[3..].to_vec()).expect("utf-8");
+    assert!(
+        text.contains("Parent 1001;parent1001;1;coming\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\r\n;;1;did not answer in time\r\n"),
+        "no name without consent: {text}"
+    );
+    assert!(!text.contains("Parent 1003"), "{text}");
+}
+
+#[tokio::test]
+async fn nobody_else_gets_coordinator_data_or_a_hint_that_it_exists() {
+    let (app, _dir) = app();
+    for user in 1..=5 {
+        join_tilli(&app, user, true).await;
+    }
+    let mut someone = Chat::new(&app, 4242, "en");
+    let unknown = someone.says("/nonsense").await.text;
+    let stale = someone.presses_raw("1:zz").await.text;
+    for cmd in [
+        "/demand",
+        "/export",
+        "/launch",
+        "/qr",
+        "/demand@kokoon_hyvinkaa_bot",
+    ] {
+        let said = someone.says(cmd).await;
+        assert_eq!(said.text, unknown, "{cmd}");
+        assert!(said.file.is_none());
+    }
+    for forged in [
+        "1:pl:tilli-toukka:hyvinkaa:fi",
+        "1:pn:tilli-toukka:hyvinkaa:fi",
+        "1:lc",
+        "1:qr:tilli-toukka",
+        "1:xl:1",
+        "1:iv:1:y",
+    ] {
+        let said = someone.presses_raw(forged).await;
+        assert_eq!(said.text, stale, "{forged}");
+        assert!(said.file.is_none());
+        assert!(!said.text.contains("Parent"), "{forged}");
+    }
+    // A coordinator of other groups gets nothing of this one.
+    let mut other = Chat::new(&app, COORD_TILLI, "en");
+    let said = other.presses_raw("1:pl:eron-edessa:hyvinkaa:").await;
+    said.shows("That button is from an old message.");
+    assert!(deliveries(&app)
+        .await
+        .iter()
+        .all(|d| d.to == COORD_TILLI || d.to == COORD_ALL));
+}
+
+#[tokio::test]
+async fn a_coordinator_who_cannot_be_reached_does_not_stop_the_others() {
+    use kokoon::sender::{Deliver, DeliveryError};
+    struct Blocked(std::sync::Mutex<Vec<u64>>);
+    impl Deliver for Blocked {
+        async fn deliver(
+            &self,
+            to: UserId,
+            _: Lang,
+            _: &kokoon::flow::Reply,
+        ) -> Result<(), DeliveryError> {
+            if to.0 == COORD_ALL {
+                return Err(DeliveryError::Unreachable(
+                    "Bad Request: chat not found".into(),
+                ));
+            }
+            self.0.lock().expect("lock").push(to.0);
+            Ok(())
+        }
+    }
+    let (app, clock, _dir) = app_with_clock();
+    for user in 1..=5 {
+        join_tilli(&app, user, true).await;
+    }
+    let blocked = Blocked(std::sync::Mutex::new(Vec::new()));
+    kokoon::sender::tick(&app, &blocked).await.expect("store");
+    // Coordinator 1 got the alert and the note that coordinator 2 was missed.
+    assert_eq!(
+        *blocked.0.lock().expect("lock"),
+        vec![COORD_TILLI, COORD_TILLI]
+    );
+    assert_eq!(
+        app.store.outbox_len(),
+        1,
+        "the missed alert waits for a retry"
+    );
+    // Later, coordinator 2 has started the bot: the retry reaches them, once.
+    clock.advance(chrono::Duration::minutes(2));
+    let sent = deliveries(&app).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].to, COORD_ALL);
+    assert!(sent[0].text.contains("kynnys täyttyi"));
+    assert_eq!(app.store.outbox_len(), 0);
+}
