@@ -76,6 +76,8 @@ impl App {
             seen_lang: telegram_lang
                 .map(|c| Lang::from_telegram(Some(c)))
                 .or(record.seen_lang),
+            // Writing to the bot means they can be reached again.
+            unreachable: false,
             state: outcome.state,
         };
         let committed = self

@@ -135,6 +135,11 @@ pub struct Config {
     pub retention_months: u32,
     /// Hours a parent has to answer an invitation before the seat passes to the next in line.
     pub invite_hours: u32,
+    /// When event reminders go out before the start (default: the day before at the same
+    /// local time, and two hours before).
+    pub reminder_offsets: Vec<crate::domain::schedule::Offset>,
+    /// Local hours when nothing non-urgent is sent (default 21:00–08:00).
+    pub quiet_hours: crate::domain::schedule::QuietHours,
     /// Every area, in the order offered.
     pub areas: Vec<Area>,
     /// Every time slot, in the order offered.
@@ -222,6 +227,32 @@ impl crate::domain::Rules for Config {
 
     fn coordinator_ids(&self, group: &GroupId) -> Vec<UserId> {
         self.coordinators_of(group).map(|c| c.telegram_id).collect()
+    }
+
+    fn reminder_times(
+        &self,
+        start: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Vec<chrono::DateTime<chrono::Utc>> {
+        crate::domain::schedule::reminder_times(
+            start,
+            &self.reminder_offsets,
+            &self.quiet_hours,
+            now,
+        )
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
+    }
+
+    fn feedback_time(&self, end: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        // Half an hour after the end, moved out of quiet hours to the next morning.
+        let t = end + chrono::Duration::minutes(30);
+        let mut due = t;
+        while self.quiet_hours.contains(due) {
+            due += chrono::Duration::minutes(15);
+        }
+        due
     }
 }
 
@@ -313,6 +344,7 @@ struct RawConfig {
     contact: Option<Spanned<RawContact>>,
     privacy: Option<Spanned<RawPrivacy>>,
     launch: Option<Spanned<RawLaunch>>,
+    reminders: Option<Spanned<RawReminders>>,
     #[serde(default)]
     areas: Vec<Spanned<RawNamed>>,
     #[serde(default)]
@@ -342,6 +374,13 @@ struct RawContact {
 #[serde(deny_unknown_fields)]
 struct RawPrivacy {
     retention_months: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReminders {
+    offsets: Option<Vec<String>>,
+    quiet_hours: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -461,6 +500,7 @@ impl Validator<'_> {
                 48
             }
         };
+        let (reminder_offsets, quiet_hours) = self.reminders(raw.reminders);
         let areas = self.named_list("areas", "area", raw.areas, AreaId::parse);
         let times = self.named_list("times", "time", raw.times, TimeId::parse);
         if areas.is_empty() {
@@ -479,6 +519,8 @@ impl Validator<'_> {
             contact: contact?,
             retention_months,
             invite_hours,
+            reminder_offsets,
+            quiet_hours,
             areas: areas
                 .into_iter()
                 .map(|(id, name)| Area { id, name })
@@ -490,6 +532,50 @@ impl Validator<'_> {
             groups,
             coordinators,
         })
+    }
+
+    fn reminders(
+        &mut self,
+        raw: Option<Spanned<RawReminders>>,
+    ) -> (
+        Vec<crate::domain::schedule::Offset>,
+        crate::domain::schedule::QuietHours,
+    ) {
+        use crate::domain::schedule::{Offset, QuietHours};
+        let line = raw.as_ref().and_then(|r| self.line(r.span()));
+        let raw = raw.map(Spanned::into_inner);
+        let offsets = raw.as_ref().and_then(|r| r.offsets.clone());
+        let quiet = raw.and_then(|r| r.quiet_hours);
+        let offsets = match offsets {
+            None => crate::domain::schedule::DEFAULT_OFFSETS.to_vec(),
+            Some(list) => list
+                .iter()
+                .filter_map(|s| match Offset::parse(s) {
+                    Ok(o) => Some(o),
+                    Err(e) => {
+                        self.err(
+                            line,
+                            "reminders.offsets",
+                            format!("{s:?}: {e} (use e.g. \"1d\", \"2h\", \"30m\")"),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+        };
+        let quiet = match quiet {
+            None => Ok(QuietHours::default()),
+            Some(q) => QuietHours::parse(&q),
+        };
+        let quiet = quiet.unwrap_or_else(|e| {
+            self.err(
+                line,
+                "reminders.quiet_hours",
+                format!("{e} (use e.g. \"21:00-08:00\" or \"none\")"),
+            );
+            QuietHours::NONE
+        });
+        (offsets, quiet)
     }
 
     fn username(&mut self, line: Option<usize>, u: Option<String>) -> Option<String> {

@@ -93,6 +93,33 @@ pub fn render(i18n: &I18n, lang: Lang, a: &Attachment) -> Result<File, FileError
                 kind: FileKind::Document,
             })
         }
+        Attachment::Ics {
+            file_name,
+            uid,
+            title,
+            description,
+            place,
+            start,
+            end,
+            sequence,
+            cancelled,
+            stamp,
+        } => Ok(File {
+            name: file_name.clone(),
+            bytes: crate::ics::render(&crate::ics::IcsEvent {
+                uid: uid.clone(),
+                title: title.clone(),
+                description: description.clone(),
+                location: place.clone(),
+                start: *start,
+                end: *end,
+                stamp: *stamp,
+                sequence: *sequence,
+                cancelled: *cancelled,
+            })
+            .into_bytes(),
+            kind: FileKind::Document,
+        }),
         Attachment::Qr { file_name, link } => Ok(File {
             name: format!("{file_name}.png"),
             bytes: crate::qr::png(link)?,

@@ -34,6 +34,7 @@ pub mod export;
 pub mod files;
 pub mod flow;
 pub mod i18n;
+pub mod ics;
 pub mod qr;
 pub mod sender;
 pub mod store;

@@ -117,8 +117,12 @@ fn run(cli: Cli) -> Result<(), String> {
                     .map_err(|e| format!("--api-url {url:?} is not a URL: {e}"))?;
                 bot = bot.set_api_url(url);
             }
+            let limits = kokoon::telegram::parse_limits(
+                &std::env::var("KOKOON_RATE_LIMIT").unwrap_or_default(),
+            )
+            .map_err(|e| format!("KOKOON_RATE_LIMIT: {e}"))?;
             runtime()?.block_on(async move {
-                kokoon::telegram::run(app, bot, shutdown_signal())
+                kokoon::telegram::run(app, bot, limits, shutdown_signal())
                     .await
                     .map_err(|e| e.to_string())
             })

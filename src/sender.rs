@@ -12,7 +12,7 @@ use crate::app::App;
 use crate::domain::launch;
 use crate::domain::{Lang, OutboxItem, Outgoing, UserId};
 use crate::flow::{notify, Reply};
-use crate::store::StoreError;
+use crate::store::{Delivery, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use std::future::Future;
 
@@ -88,17 +88,30 @@ pub async fn drain<D: Deliver>(app: &App, d: &D) -> Result<Report, StoreError> {
             return Ok(report);
         }
         for (key, item) in due {
-            let lang = app.lang_of_recipient(item.to)?;
+            let record = app.store.user(item.to)?;
+            let lang = record.lang.or(record.seen_lang).unwrap_or(Lang::Fi);
+            let broadcast = match item.message {
+                Outgoing::Broadcast { broadcast } => Some(broadcast),
+                _ => None,
+            };
             let Some(reply) =
                 notify::compose(&app.config, &app.store, item.to, lang, now, &item.message)
             else {
                 app.store.outbox_done(&key).await?;
+                count(app, broadcast, Delivery::Failed, now).await?;
                 report.dropped += 1;
                 continue;
             };
-            match d.deliver(item.to, lang, &reply).await {
+            // Someone who blocked the bot is not tried again until they write to it.
+            let result = if record.unreachable && app.config.coordinator(item.to).is_none() {
+                Err(DeliveryError::Unreachable("blocked the bot earlier".into()))
+            } else {
+                d.deliver(item.to, lang, &reply).await
+            };
+            match result {
                 Ok(()) => {
                     app.store.outbox_done(&key).await?;
+                    count(app, broadcast, Delivery::Sent, now).await?;
                     report.sent += 1;
                 }
                 Err(DeliveryError::RetryAfter(wait)) => {
@@ -114,17 +127,41 @@ pub async fn drain<D: Deliver>(app: &App, d: &D) -> Result<Report, StoreError> {
                 }
                 Err(e) => {
                     let (retry, extra) = failed(app, &item, &e, now);
-                    if retry.is_some() {
-                        report.retried += 1;
-                    } else {
-                        report.dropped += 1;
+                    let parent_unreachable = matches!(e, DeliveryError::Unreachable(_))
+                        && app.config.coordinator(item.to).is_none();
+                    if parent_unreachable {
+                        app.store.mark_unreachable(item.to).await?;
                     }
                     app.store
                         .outbox_requeue(&key, retry.as_ref(), &extra, now)
                         .await?;
+                    if retry.is_some() {
+                        report.retried += 1;
+                    } else {
+                        report.dropped += 1;
+                        let outcome = if parent_unreachable {
+                            Delivery::Unreachable
+                        } else {
+                            Delivery::Failed
+                        };
+                        count(app, broadcast, outcome, now).await?;
+                    }
                 }
             }
         }
+    }
+}
+
+/// Counts a broadcast recipient's outcome, if the message was part of a broadcast.
+async fn count(
+    app: &App,
+    broadcast: Option<u64>,
+    outcome: Delivery,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    match broadcast {
+        Some(id) => app.store.broadcast_outcome(id, outcome, now).await,
+        None => Ok(()),
     }
 }
 

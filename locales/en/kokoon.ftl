@@ -97,6 +97,7 @@ group-lang-en = English
 help =
     <b>How to use kokoon</b>
     /start – pick a group
+    /events – upcoming events
     /mine – your registrations
     /lang – change language
     /cancel – stop a registration
@@ -138,6 +139,9 @@ help-coordinator =
     /launch – launch a group and invite the families
     /export – demand as a CSV file
     /qr – a QR code for a poster
+    /newevent – a new event
+    /broadcast – a message to participants or waiting families
+    /feedback – feedback on events
 demand-title = <b>{ $group }</b> · threshold { $threshold } { $kind ->
         [children] children
        *[other] participants
@@ -242,3 +246,116 @@ invite-accepted = Wonderful! See you { $when }, { $place }.
 invite-declined = Thank you for letting us know. You stay in line for the next group – you can withdraw with /mine.
 invite-closed = This invitation can no longer be answered.
 invite-expired = The invitation to { $group } ran out, so the place passed to the next family. You stay in line for the next group.
+
+## Events
+
+cmd-events = Upcoming events
+plain = { $text }
+events-none = There are no upcoming events right now. Check again later!
+events-title = { $count ->
+        [one] Upcoming event:
+       *[other] Upcoming events ({ $count }):
+    }
+event-card =
+    <b>{ $title }</b>
+    { $when } – { $until }, { $place }
+event-seats = Places left: { $count }
+event-full = The event is full. In the waiting list: { $waiting }.
+event-no-limit = There is plenty of room.
+event-you-attend = ✓ You are signed up.
+event-you-wait = You are number { $position } in the waiting list. We'll tell you if a place frees up.
+btn-event-join = Sign up
+btn-event-queue = Join the waiting list
+btn-event-leave = Cancel my place
+btn-event-leave-queue = Leave the waiting list
+btn-event-calendar = Add to calendar
+event-joined = You're signed up: { $title }. We'll remind you before the event.
+event-queued = { $title } is full, so you're in the waiting list. We'll tell you at once if a place frees up.
+event-left = Your place is cancelled: { $title }.
+event-over = This event is already over or cancelled.
+event-calendar-caption = { $title }: open the file to add it to your calendar.
+event-organiser-info = Signed up { $attending }, waiting { $waiting }.
+btn-event-edit = ✏️ Edit
+btn-event-cancel = ✖ Cancel the event
+btn-event-message = 📣 Message the participants
+btn-event-feedback = ⭐ Feedback
+reminder-first = Reminder: event { $when }, { $place }
+event-changed-first = The event's details have changed:
+event-cancelled-notice = The event is cancelled: { $title } ({ $when }). We're sorry!
+event-promoted = A place freed up – you're in!
+
+## Creating and editing events
+
+new-event-title = A new event. What is it called?
+new-event-bad-title = Please type the name briefly (120 characters at most).
+new-event-group = Does the event belong to a group?
+btn-no-group = No group
+no-group = no group
+new-event-start = When does it start? Type for example <i>15.3. klo 17</i> or <i>2027-03-15 17:00</i>.
+new-event-end = When does it end? Type the time, for example <i>19</i> or <i>18.30</i>.
+new-event-bad-end = I couldn't read the end time, or it is before the start. Type for example <i>19</i>.
+new-event-place = Where is the event?
+new-event-capacity = How many participants fit? Type a number.
+btn-no-limit = No limit
+no-limit = no limit
+new-event-bad-capacity = Please type a number from 1 to 10000, or choose “No limit”.
+new-event-description = Type a short description (or skip).
+new-event-bad-description = Please make the description shorter (1000 characters at most).
+btn-skip = Skip
+new-event-summary =
+    <b>{ $title }</b>
+    Group: { $group }
+    { $when } – { $until }, { $place }
+    Places: { $capacity }
+    Languages: { $languages }
+btn-create-event = Create the event
+btn-translate = Add a translation: { $language }
+new-event-translate-title = The event's name in { $language }:
+new-event-translate-description = The description in { $language } (or skip):
+new-event-created = The event is created. Parents see it with /events.
+new-event-bad-value = I couldn't use that. Please type the new value again.
+edit-event-which = What would you like to change in { $title }?
+btn-field-start = Start
+btn-field-end = End
+btn-field-place = Place
+btn-field-capacity = Places
+btn-field-title = Name
+btn-field-description = Description
+event-updated = Saved. { $count } people signed up will be told of the change.
+cancel-event-ask = Cancel { $title }? { $count } people signed up will be told.
+btn-cancel-event-yes = Yes, cancel the event
+event-cancelled-done = { $title } is cancelled. { $count } people signed up will be told.
+action-cancelled = Stopped. Nothing was saved.
+
+## Broadcasts
+
+broadcast-choose = Who should the message go to?
+btn-audience-event = Participants: { $title } ({ $count })
+btn-audience-waiting = Waiting: { $group } ({ $count })
+broadcast-ask-text = Type the message. It goes to { $count } recipients.
+broadcast-bad-text = Please type the message (3000 characters at most).
+broadcast-preview =
+    Send this to { $count } recipients?
+
+    { $text }
+btn-broadcast-send = Send
+broadcast-queued = The message goes to { $count } recipients. You'll get a report when everything is sent.
+broadcast-first = A message from the coordinator
+broadcast-report = Your message was sent to { $total } recipients: { $sent } delivered, { $unreachable } unreachable, { $failed } failed.
+
+## Feedback
+
+feedback-ask = Thank you for joining: { $title }! How was it? Choose 1 (poor) – 5 (excellent).
+feedback-thanks = Thanks for the rating! Anything to add? Type a short comment or skip.
+feedback-comment-ask = Type a short comment or skip.
+feedback-done = Thank you for your feedback!
+feedback-choose = Which event's feedback would you like to see?
+feedback-no-events = You have no past events yet.
+feedback-report =
+    <b>{ $title }: feedback</b>
+    Answers { $count }{ $count ->
+        [0] {""}
+       *[other] , mean { $mean }
+    }
+    5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
+feedback-comment = – { $text }

@@ -97,6 +97,7 @@ group-lang-en = englanti
 help =
     <b>Näin käytät kokoonia</b>
     /start – valitse ryhmä
+    /events – tulevat tapahtumat
     /mine – omat ilmoittautumiset
     /lang – vaihda kieltä
     /cancel – keskeytä ilmoittautuminen
@@ -138,6 +139,9 @@ help-coordinator =
     /launch – käynnistä ryhmä ja kutsu perheet
     /export – kysyntä CSV-tiedostona
     /qr – QR-koodi julisteeseen
+    /newevent – uusi tapahtuma
+    /broadcast – viesti osallistujille tai jonossa oleville
+    /feedback – tapahtumien palaute
 demand-title = <b>{ $group }</b> · kynnys { $threshold } { $kind ->
         [children] lasta
        *[other] osallistujaa
@@ -242,3 +246,116 @@ invite-accepted = Ihanaa! Nähdään { $when }, { $place }.
 invite-declined = Kiitos, kun kerroit. Pysyt jonossa seuraavaa ryhmää varten – voit perua ilmoittautumisen komennolla /mine.
 invite-closed = Tähän kutsuun ei voi enää vastata.
 invite-expired = Kutsu ryhmään { $group } vanheni, joten paikka siirtyi seuraavalle perheelle. Pysyt jonossa seuraavaa ryhmää varten.
+
+## Tapahtumat
+
+cmd-events = Tulevat tapahtumat
+plain = { $text }
+events-none = Tulevia tapahtumia ei juuri nyt ole. Katso myöhemmin uudelleen!
+events-title = { $count ->
+        [one] Tuleva tapahtuma:
+       *[other] Tulevat tapahtumat ({ $count }):
+    }
+event-card =
+    <b>{ $title }</b>
+    { $when } – { $until }, { $place }
+event-seats = Paikkoja vapaana: { $count }
+event-full = Tapahtuma on täynnä. Jonossa: { $waiting }.
+event-no-limit = Mahtuu hyvin mukaan.
+event-you-attend = ✓ Olet ilmoittautunut.
+event-you-wait = Olet jonossa sijalla { $position }. Kerromme, jos paikka vapautuu.
+btn-event-join = Ilmoittaudu
+btn-event-queue = Jonoon
+btn-event-leave = Peru osallistuminen
+btn-event-leave-queue = Poistu jonosta
+btn-event-calendar = Kalenteriin
+event-joined = Ilmoittautuminen tallennettu: { $title }. Muistutamme ennen tapahtumaa.
+event-queued = Tapahtuma { $title } on täynnä, joten olet jonossa. Kerromme heti, jos paikka vapautuu.
+event-left = Osallistumisesi peruttiin: { $title }.
+event-over = Tämä tapahtuma on jo ohi tai peruttu.
+event-calendar-caption = { $title }: lisää kalenteriisi avaamalla tiedosto.
+event-organiser-info = Ilmoittautuneita { $attending }, jonossa { $waiting }.
+btn-event-edit = ✏️ Muokkaa
+btn-event-cancel = ✖ Peru tapahtuma
+btn-event-message = 📣 Viesti osallistujille
+btn-event-feedback = ⭐ Palaute
+reminder-first = Muistutus: tapahtuma { $when }, { $place }
+event-changed-first = Tapahtuman tiedot muuttuivat:
+event-cancelled-notice = Tapahtuma on peruttu: { $title } ({ $when }). Pahoittelemme!
+event-promoted = Paikka vapautui – olet nyt mukana!
+
+## Tapahtuman luominen ja muokkaus
+
+new-event-title = Uusi tapahtuma. Mikä on tapahtuman nimi?
+new-event-bad-title = Kirjoita nimi lyhyesti (enintään 120 merkkiä).
+new-event-group = Liittyykö tapahtuma johonkin ryhmään?
+btn-no-group = Ei ryhmää
+no-group = ei ryhmää
+new-event-start = Milloin tapahtuma alkaa? Kirjoita esimerkiksi <i>15.3. klo 17</i>.
+new-event-end = Milloin se päättyy? Kirjoita kellonaika, esimerkiksi <i>19</i> tai <i>18.30</i>.
+new-event-bad-end = En ymmärtänyt loppuaikaa, tai se on ennen alkua. Kirjoita esimerkiksi <i>19</i>.
+new-event-place = Missä tapahtuma on?
+new-event-capacity = Montako osallistujaa mahtuu mukaan? Kirjoita luku.
+btn-no-limit = Ei rajaa
+no-limit = ei rajaa
+new-event-bad-capacity = Kirjoita luku 1–10000, tai valitse ”Ei rajaa”.
+new-event-description = Kirjoita lyhyt kuvaus (tai ohita).
+new-event-bad-description = Kirjoita kuvaus lyhyemmin (enintään 1000 merkkiä).
+btn-skip = Ohita
+new-event-summary =
+    <b>{ $title }</b>
+    Ryhmä: { $group }
+    { $when } – { $until }, { $place }
+    Paikkoja: { $capacity }
+    Kielet: { $languages }
+btn-create-event = Luo tapahtuma
+btn-translate = Lisää käännös: { $language }
+new-event-translate-title = Tapahtuman nimi kielellä { $language }:
+new-event-translate-description = Kuvaus kielellä { $language } (tai ohita):
+new-event-created = Tapahtuma luotiin. Vanhemmat näkevät sen komennolla /events.
+new-event-bad-value = En voinut käyttää tuota. Kirjoita uusi arvo uudelleen.
+edit-event-which = Mitä muutetaan tapahtumassa { $title }?
+btn-field-start = Alkuaika
+btn-field-end = Loppuaika
+btn-field-place = Paikka
+btn-field-capacity = Paikkamäärä
+btn-field-title = Nimi
+btn-field-description = Kuvaus
+event-updated = Tallennettu. { $count } ilmoittautunutta saa tiedon muutoksesta.
+cancel-event-ask = Perutaanko { $title }? { $count } ilmoittautunutta saa tiedon.
+btn-cancel-event-yes = Kyllä, peru tapahtuma
+event-cancelled-done = { $title } peruttiin. { $count } ilmoittautunutta saa tiedon.
+action-cancelled = Keskeytetty. Mitään ei tallennettu.
+
+## Tiedotteet
+
+broadcast-choose = Kenelle viesti lähetetään?
+btn-audience-event = Osallistujat: { $title } ({ $count })
+btn-audience-waiting = Jonossa: { $group } ({ $count })
+broadcast-ask-text = Kirjoita viesti. Se lähtee { $count } vastaanottajalle.
+broadcast-bad-text = Kirjoita viesti (enintään 3000 merkkiä).
+broadcast-preview =
+    Lähetetäänkö tämä { $count } vastaanottajalle?
+
+    { $text }
+btn-broadcast-send = Lähetä
+broadcast-queued = Viesti lähtee { $count } vastaanottajalle. Saat raportin, kun kaikki on lähetetty.
+broadcast-first = Viesti koordinaattorilta
+broadcast-report = Viestisi on lähetetty { $total } vastaanottajalle: { $sent } perillä, { $unreachable } ei tavoitettavissa, { $failed } epäonnistui.
+
+## Palaute
+
+feedback-ask = Kiitos, että olit mukana: { $title }! Miten se meni? Valitse 1 (huono) – 5 (erinomainen).
+feedback-thanks = Kiitos arviosta! Haluatko kertoa vielä jotain? Kirjoita lyhyt kommentti tai ohita.
+feedback-comment-ask = Kirjoita lyhyt kommentti tai ohita.
+feedback-done = Kiitos palautteesta!
+feedback-choose = Minkä tapahtuman palautteen haluat nähdä?
+feedback-no-events = Sinulla ei ole vielä menneitä tapahtumia.
+feedback-report =
+    <b>{ $title }: palaute</b>
+    Vastauksia { $count }{ $count ->
+        [0] {""}
+       *[other] , keskiarvo { $mean }
+    }
+    5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
+feedback-comment = – { $text }

@@ -97,6 +97,7 @@ group-lang-en = engelska
 help =
     <b>Så här använder du kokoon</b>
     /start – välj en grupp
+    /events – kommande evenemang
     /mine – mina anmälningar
     /lang – byt språk
     /cancel – avbryt en anmälan
@@ -138,6 +139,9 @@ help-coordinator =
     /launch – starta en grupp och bjud in familjerna
     /export – intresset som CSV-fil
     /qr – QR-kod till en affisch
+    /newevent – nytt evenemang
+    /broadcast – meddelande till deltagare eller köande
+    /feedback – respons på evenemang
 demand-title = <b>{ $group }</b> · tröskel { $threshold } { $kind ->
         [children] barn
        *[other] deltagare
@@ -239,3 +243,116 @@ invite-accepted = Underbart! Vi ses { $when }, { $place }.
 invite-declined = Tack för att du meddelade. Du står kvar i kön till nästa grupp – du kan återkalla anmälan med /mine.
 invite-closed = Den här inbjudan kan inte längre besvaras.
 invite-expired = Inbjudan till { $group } gick ut, så platsen gick vidare till nästa familj. Du står kvar i kön till nästa grupp.
+
+## Evenemang
+
+cmd-events = Kommande evenemang
+plain = { $text }
+events-none = Det finns inga kommande evenemang just nu. Titta in senare!
+events-title = { $count ->
+        [one] Kommande evenemang:
+       *[other] Kommande evenemang ({ $count }):
+    }
+event-card =
+    <b>{ $title }</b>
+    { $when } – { $until }, { $place }
+event-seats = Lediga platser: { $count }
+event-full = Evenemanget är fullt. I kö: { $waiting }.
+event-no-limit = Det finns gott om plats.
+event-you-attend = ✓ Du är anmäld.
+event-you-wait = Du står i kö på plats { $position }. Vi meddelar dig om en plats blir ledig.
+btn-event-join = Anmäl mig
+btn-event-queue = Ställ mig i kö
+btn-event-leave = Avboka
+btn-event-leave-queue = Lämna kön
+btn-event-calendar = Till kalendern
+event-joined = Din anmälan är sparad: { $title }. Vi påminner dig före evenemanget.
+event-queued = { $title } är fullt, så du står i kö. Vi meddelar dig genast om en plats blir ledig.
+event-left = Du är avbokad: { $title }.
+event-over = Det här evenemanget är redan över eller inställt.
+event-calendar-caption = { $title }: öppna filen för att lägga till det i din kalender.
+event-organiser-info = Anmälda { $attending }, i kö { $waiting }.
+btn-event-edit = ✏️ Redigera
+btn-event-cancel = ✖ Ställ in
+btn-event-message = 📣 Meddelande till deltagarna
+btn-event-feedback = ⭐ Respons
+reminder-first = Påminnelse: evenemang { $when }, { $place }
+event-changed-first = Uppgifterna om evenemanget har ändrats:
+event-cancelled-notice = Evenemanget är inställt: { $title } ({ $when }). Vi beklagar!
+event-promoted = En plats blev ledig – nu är du med!
+
+## Skapa och redigera evenemang
+
+new-event-title = Nytt evenemang. Vad heter evenemanget?
+new-event-bad-title = Skriv namnet kort (högst 120 tecken).
+new-event-group = Hör evenemanget till en grupp?
+btn-no-group = Ingen grupp
+no-group = ingen grupp
+new-event-start = När börjar evenemanget? Skriv till exempel <i>15.3 kl. 17</i>.
+new-event-end = När slutar det? Skriv klockslaget, till exempel <i>19</i> eller <i>18.30</i>.
+new-event-bad-end = Jag förstod inte sluttiden, eller så är den före början. Skriv till exempel <i>19</i>.
+new-event-place = Var är evenemanget?
+new-event-capacity = Hur många deltagare ryms med? Skriv ett tal.
+btn-no-limit = Ingen gräns
+no-limit = ingen gräns
+new-event-bad-capacity = Skriv ett tal 1–10000, eller välj ”Ingen gräns”.
+new-event-description = Skriv en kort beskrivning (eller hoppa över).
+new-event-bad-description = Skriv beskrivningen kortare (högst 1000 tecken).
+btn-skip = Hoppa över
+new-event-summary =
+    <b>{ $title }</b>
+    Grupp: { $group }
+    { $when } – { $until }, { $place }
+    Platser: { $capacity }
+    Språk: { $languages }
+btn-create-event = Skapa evenemanget
+btn-translate = Lägg till översättning: { $language }
+new-event-translate-title = Evenemangets namn på { $language }:
+new-event-translate-description = Beskrivningen på { $language } (eller hoppa över):
+new-event-created = Evenemanget är skapat. Föräldrarna ser det med /events.
+new-event-bad-value = Det kunde jag inte använda. Skriv det nya värdet igen.
+edit-event-which = Vad ska ändras i { $title }?
+btn-field-start = Starttid
+btn-field-end = Sluttid
+btn-field-place = Plats
+btn-field-capacity = Antal platser
+btn-field-title = Namn
+btn-field-description = Beskrivning
+event-updated = Sparat. { $count } anmälda får veta om ändringen.
+cancel-event-ask = Ska { $title } ställas in? { $count } anmälda får veta.
+btn-cancel-event-yes = Ja, ställ in
+event-cancelled-done = { $title } är inställt. { $count } anmälda får veta.
+action-cancelled = Avbrutet. Ingenting sparades.
+
+## Meddelanden
+
+broadcast-choose = Vem ska meddelandet gå till?
+btn-audience-event = Deltagare: { $title } ({ $count })
+btn-audience-waiting = I kö: { $group } ({ $count })
+broadcast-ask-text = Skriv meddelandet. Det går till { $count } mottagare.
+broadcast-bad-text = Skriv meddelandet (högst 3000 tecken).
+broadcast-preview =
+    Ska detta skickas till { $count } mottagare?
+
+    { $text }
+btn-broadcast-send = Skicka
+broadcast-queued = Meddelandet går till { $count } mottagare. Du får en rapport när allt är skickat.
+broadcast-first = Meddelande från koordinatorn
+broadcast-report = Ditt meddelande har skickats till { $total } mottagare: { $sent } fram, { $unreachable } nås inte, { $failed } misslyckades.
+
+## Respons
+
+feedback-ask = Tack för att du var med: { $title }! Hur gick det? Välj 1 (dåligt) – 5 (utmärkt).
+feedback-thanks = Tack för betyget! Vill du säga något mer? Skriv en kort kommentar eller hoppa över.
+feedback-comment-ask = Skriv en kort kommentar eller hoppa över.
+feedback-done = Tack för din respons!
+feedback-choose = Vilket evenemangs respons vill du se?
+feedback-no-events = Du har inga tidigare evenemang ännu.
+feedback-report =
+    <b>{ $title }: respons</b>
+    Svar { $count }{ $count ->
+        [0] {""}
+       *[other] , medeltal { $mean }
+    }
+    5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
+feedback-comment = – { $text }

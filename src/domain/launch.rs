@@ -53,6 +53,9 @@ pub struct Launch {
     pub invitations: Vec<Invitation>,
     /// Set when every seat is answered for or nobody is left to invite; the final list is sent.
     pub closed: bool,
+    /// The first meeting as an event: those who accept are signed up, so reminders cover it.
+    #[serde(default)]
+    pub event: Option<u64>,
 }
 
 impl Launch {
@@ -166,4 +169,6 @@ pub struct LaunchRequest {
     pub capacity: u32,
     /// Who launches it (gets the answers and the final list).
     pub coordinator: UserId,
+    /// The first meeting's title (the group's name in every language).
+    pub title: super::EventText,
 }

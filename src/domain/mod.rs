@@ -4,13 +4,16 @@
 //! Nothing here knows about Telegram, sled, files or the clock: values from outside are parsed into
 //! these types once, at the edge, so the rest of the code can trust them ("parse, don't validate").
 
+pub mod event;
 mod ids;
 pub mod launch;
 pub mod outbox;
 mod pool;
 mod registration;
+pub mod schedule;
 pub mod when;
 
+pub use event::{Audience, Broadcast, Event, EventText, Feedback, FeedbackSummary};
 pub use ids::{deep_link, AreaId, GroupId, IdError, Source, StartPayload, TimeId, UserId};
 pub use launch::{Answer, Invitation, Launch};
 pub use outbox::{OutboxItem, Outgoing};

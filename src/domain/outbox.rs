@@ -46,6 +46,44 @@ pub enum Outgoing {
         /// The launch.
         launch: u64,
     },
+    /// To an attendee: an event is coming. Skipped if the event changed since (`version`), was
+    /// cancelled, has started, or the person is no longer signed up.
+    Reminder {
+        /// The event.
+        event: u64,
+        /// The event's version when this reminder was queued.
+        version: u32,
+    },
+    /// To attendees and the waiting list: the time, place or text of an event changed.
+    EventChanged {
+        /// The event.
+        event: u64,
+    },
+    /// To attendees and the waiting list: an event was cancelled.
+    EventCancelled {
+        /// The event.
+        event: u64,
+    },
+    /// To the first in the waiting list: a seat was freed and is now theirs.
+    Promoted {
+        /// The event.
+        event: u64,
+    },
+    /// To an attendee, after the event: how was it?
+    FeedbackRequest {
+        /// The event.
+        event: u64,
+    },
+    /// To one recipient of a coordinator's broadcast.
+    Broadcast {
+        /// The broadcast.
+        broadcast: u64,
+    },
+    /// To the coordinator, once every recipient was tried: sent, unreachable, failed.
+    BroadcastReport {
+        /// The broadcast.
+        broadcast: u64,
+    },
 }
 
 /// One queued message.

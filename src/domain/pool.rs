@@ -40,6 +40,18 @@ pub trait Rules: Sync {
     fn threshold(&self, group: &GroupId) -> Option<u32>;
     /// The Telegram ids of the group's coordinators.
     fn coordinator_ids(&self, group: &GroupId) -> Vec<super::UserId>;
+    /// When someone who signs up at `now` is reminded of an event starting at `start`.
+    fn reminder_times(
+        &self,
+        _start: chrono::DateTime<chrono::Utc>,
+        _now: chrono::DateTime<chrono::Utc>,
+    ) -> Vec<chrono::DateTime<chrono::Utc>> {
+        Vec::new()
+    }
+    /// When participants are asked for feedback on an event ending at `end`.
+    fn feedback_time(&self, end: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        end
+    }
 }
 
 /// Aggregate facts about the families waiting in a pool, for alerts and `/demand`.

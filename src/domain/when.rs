@@ -113,6 +113,19 @@ pub fn format_when(t: DateTime<Utc>, lang: Lang, now: DateTime<Utc>) -> String {
     }
 }
 
+/// Writes only the Helsinki clock time of `t` (an event's end on the same day): fi `klo 19`,
+/// sv `kl. 19`, en `7 pm`.
+#[must_use]
+pub fn format_clock(t: DateTime<Utc>, lang: Lang) -> String {
+    let local = t.with_timezone(&TZ);
+    let (h, m) = (local.hour(), local.minute());
+    match lang {
+        Lang::Fi => format!("klo {}", clock_dotted(h, m)),
+        Lang::Sv => format!("kl. {}", clock_dotted(h, m)),
+        Lang::En => clock_english(h, m),
+    }
+}
+
 /// Writes only the Helsinki date of `t`, for lists and summaries where the hour does not matter:
 /// fi `15.3.`, sv `15.3`, en `15 Mar`; with the year (`15.3.2028`, `15.3.2028`, `15 Mar 2028`)
 /// only when it differs from the Helsinki year of `now`.

@@ -1,6 +1,7 @@
 //! Callback data: what a button press carries. Short, versioned (`1:`), and parsed back into a
 //! [`Callback`] that the engine checks against the current state — never trusted as it comes.
 
+use super::events::{EventAction, EventField, ManageAction};
 use crate::domain::{AreaId, GroupId, Lang, Pool, TimeId};
 
 /// The version prefix of every callback this build writes. Data with another prefix comes from a
@@ -103,6 +104,30 @@ pub enum Callback {
     ExportLaunch(u64),
     /// (Parent) the answer to an invitation.
     Invite(u64, bool),
+    /// A parent's action on an event.
+    Event(u64, EventAction),
+    /// A coordinator's action on an event.
+    Manage(u64, ManageAction),
+    /// (Coordinator) change one field of an event.
+    EditField(u64, EventField),
+    /// (Coordinator, new event) its group, or none.
+    DraftGroup(Option<GroupId>),
+    /// (Coordinator, new event or capacity edit) no seat limit.
+    DraftNoLimit,
+    /// (Coordinator, new event) skip the description.
+    DraftSkip,
+    /// (Coordinator, new event) add a translation.
+    DraftTranslate(Lang),
+    /// (Coordinator, new event) create it.
+    DraftCreate,
+    /// (Coordinator) message the waiting families of a group.
+    BroadcastWaiting(GroupId),
+    /// (Coordinator) send the broadcast.
+    BroadcastSend,
+    /// (Parent) a rating of an event, 1 to 5.
+    Rate(u64, u8),
+    /// (Parent) no comment after the rating.
+    FeedbackSkip(u64),
 }
 
 fn encode_pool(p: &Pool) -> String {
@@ -152,6 +177,34 @@ impl Callback {
             Callback::Qr(g) => format!("qr:{g}"),
             Callback::ExportLaunch(id) => format!("xl:{id}"),
             Callback::Invite(id, y) => format!("iv:{id}:{}", yn(*y)),
+            Callback::Event(id, a) => format!(
+                "ev:{id}:{}",
+                match a {
+                    EventAction::Join => "j",
+                    EventAction::Leave => "l",
+                    EventAction::Calendar => "c",
+                }
+            ),
+            Callback::Manage(id, a) => format!(
+                "em:{id}:{}",
+                match a {
+                    ManageAction::Edit => "e",
+                    ManageAction::Cancel => "x",
+                    ManageAction::CancelYes => "X",
+                    ManageAction::Message => "m",
+                    ManageAction::Feedback => "f",
+                }
+            ),
+            Callback::EditField(id, f) => format!("ef:{id}:{}", f.code()),
+            Callback::DraftGroup(g) => format!("dg:{}", g.as_ref().map_or("", GroupId::as_str)),
+            Callback::DraftNoLimit => "dn".into(),
+            Callback::DraftSkip => "ds".into(),
+            Callback::DraftTranslate(l) => format!("dt:{}", l.code()),
+            Callback::DraftCreate => "dc".into(),
+            Callback::BroadcastWaiting(g) => format!("bw:{g}"),
+            Callback::BroadcastSend => "bs".into(),
+            Callback::Rate(id, r) => format!("fb:{id}:{r}"),
+            Callback::FeedbackSkip(id) => format!("fb:{id}:s"),
         };
         format!("{VERSION}:{body}")
     }
@@ -194,6 +247,48 @@ impl Callback {
             ("iv", Some(rest)) => {
                 let (id, y) = rest.split_once(':')?;
                 Callback::Invite(parse_id(id)?, parse_yn(y)?)
+            }
+            ("ev", Some(rest)) => {
+                let (id, a) = rest.split_once(':')?;
+                let a = match a {
+                    "j" => EventAction::Join,
+                    "l" => EventAction::Leave,
+                    "c" => EventAction::Calendar,
+                    _ => return None,
+                };
+                Callback::Event(parse_id(id)?, a)
+            }
+            ("em", Some(rest)) => {
+                let (id, a) = rest.split_once(':')?;
+                let a = match a {
+                    "e" => ManageAction::Edit,
+                    "x" => ManageAction::Cancel,
+                    "X" => ManageAction::CancelYes,
+                    "m" => ManageAction::Message,
+                    "f" => ManageAction::Feedback,
+                    _ => return None,
+                };
+                Callback::Manage(parse_id(id)?, a)
+            }
+            ("ef", Some(rest)) => {
+                let (id, f) = rest.split_once(':')?;
+                Callback::EditField(parse_id(id)?, EventField::from_code(f)?)
+            }
+            ("dg", Some("")) => Callback::DraftGroup(None),
+            ("dg", Some(g)) => Callback::DraftGroup(Some(GroupId::parse(g).ok()?)),
+            ("dn", None) => Callback::DraftNoLimit,
+            ("ds", None) => Callback::DraftSkip,
+            ("dt", Some(l)) => Callback::DraftTranslate(Lang::from_code(l)?),
+            ("dc", None) => Callback::DraftCreate,
+            ("bw", Some(g)) => Callback::BroadcastWaiting(GroupId::parse(g).ok()?),
+            ("bs", None) => Callback::BroadcastSend,
+            ("fb", Some(rest)) => {
+                let (id, r) = rest.split_once(':')?;
+                match r {
+                    "s" => Callback::FeedbackSkip(parse_id(id)?),
+                    "1" | "2" | "3" | "4" | "5" => Callback::Rate(parse_id(id)?, r.parse().ok()?),
+                    _ => return None,
+                }
             }
             _ => return None,
         };
@@ -274,6 +369,19 @@ mod tests {
             Callback::Qr(GroupId::parse("tilli-toukka").expect("id")),
             Callback::ExportLaunch(u64::MAX),
             Callback::Invite(u64::MAX, true),
+            Callback::Event(u64::MAX, EventAction::Calendar),
+            Callback::Manage(u64::MAX, ManageAction::CancelYes),
+            Callback::EditField(u64::MAX, EventField::Description),
+            Callback::DraftGroup(None),
+            Callback::DraftGroup(Some(GroupId::parse(&"e".repeat(24)).expect("id"))),
+            Callback::DraftNoLimit,
+            Callback::DraftSkip,
+            Callback::DraftTranslate(Lang::Sv),
+            Callback::DraftCreate,
+            Callback::BroadcastWaiting(GroupId::parse("tilli-toukka").expect("id")),
+            Callback::BroadcastSend,
+            Callback::Rate(u64::MAX, 5),
+            Callback::FeedbackSkip(u64::MAX),
         ];
         for cb in all {
             let data = cb.encode();
@@ -303,6 +411,11 @@ mod tests {
             "1:iv::y",
             "1:xl:-1",
             "1:iv:99999999999999999999999:y",
+            "1:fb:1:0",
+            "1:fb:1:6",
+            "1:ev:1:z",
+            "1:em:1:q",
+            "1:ef:1:z",
         ] {
             assert_eq!(Callback::parse(bad), None, "{bad:?}");
         }

@@ -56,6 +56,9 @@ impl<'a> Engine<'a> {
                 self.say(r);
             }
             Command::Launch => self.launch_menu(),
+            Command::NewEvent => return self.new_event(),
+            Command::Broadcast => self.broadcast_menu(),
+            Command::Feedback => self.feedback_menu(None),
             _ => {}
         }
         state
@@ -578,6 +581,7 @@ impl<'a> Engine<'a> {
             created_at: self.ctx.now,
             invitations: Vec::new(),
             closed: false,
+            event: None,
         };
         let plan = launch::plan(&draft, waiting, self.ctx.now, Duration::hours(1));
         (plan.invite.len(), plan.invite.iter().map(|(_, s)| s).sum())
@@ -644,6 +648,11 @@ impl<'a> Engine<'a> {
             place,
             capacity: group.capacity,
             coordinator: self.ctx.person.user,
+            title: crate::domain::EventText::all(
+                group.name.get(Lang::Fi),
+                group.name.get(Lang::Sv),
+                group.name.get(Lang::En),
+            ),
         }));
         self.say(Reply::msg(Msg::LaunchStarted));
         State::Idle

@@ -23,11 +23,20 @@ pub enum Command {
     Launch,
     /// `/qr` (coordinators): a QR code of a group's deep link, for posters.
     Qr,
+    /// `/events`: upcoming events.
+    Events,
+    /// `/newevent` (coordinators): create an event.
+    NewEvent,
+    /// `/broadcast` (coordinators): a message to an event's people or a group's waiting families.
+    Broadcast,
+    /// `/feedback` (coordinators): feedback of an event.
+    Feedback,
 }
 
 impl Command {
     /// Every command, in the order shown in `/help` and registered with Telegram (after `/start`).
-    pub const ALL: [Command; 6] = [
+    pub const ALL: [Command; 7] = [
+        Command::Events,
         Command::Mine,
         Command::Lang,
         Command::Cancel,
@@ -37,11 +46,14 @@ impl Command {
     ];
 
     /// The coordinators' commands. To anyone else they are unknown commands.
-    pub const COORDINATOR: [Command; 4] = [
+    pub const COORDINATOR: [Command; 7] = [
         Command::Demand,
         Command::Launch,
         Command::Export,
         Command::Qr,
+        Command::NewEvent,
+        Command::Broadcast,
+        Command::Feedback,
     ];
 
     /// Whether only coordinators may use the command.
@@ -64,6 +76,10 @@ impl Command {
             Command::Export => "export",
             Command::Launch => "launch",
             Command::Qr => "qr",
+            Command::Events => "events",
+            Command::NewEvent => "newevent",
+            Command::Broadcast => "broadcast",
+            Command::Feedback => "feedback",
         }
     }
 }
@@ -83,6 +99,8 @@ pub enum Input {
     Button(String),
     /// A sticker, photo, voice message or anything else that is not text.
     Unsupported,
+    /// `/feedback [event id]` (coordinators).
+    FeedbackFor(Option<u64>),
 }
 
 impl Input {
@@ -114,6 +132,10 @@ impl Input {
             "export" => Input::Command(Command::Export),
             "launch" => Input::Command(Command::Launch),
             "qr" => Input::Command(Command::Qr),
+            "events" | "tapahtumat" | "evenemang" => Input::Command(Command::Events),
+            "newevent" => Input::Command(Command::NewEvent),
+            "broadcast" => Input::Command(Command::Broadcast),
+            "feedback" => Input::FeedbackFor(arg.and_then(|a| a.parse().ok())),
             _ => Input::UnknownCommand,
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod callback;
 mod coordinator;
+pub mod events;
 mod input;
 pub mod notify;
 mod registration;
@@ -17,7 +18,8 @@ pub use reply::{Arg, Attachment, Button, Label, Line, Reply};
 use crate::config::Config;
 use crate::domain::launch::LaunchRequest;
 use crate::domain::{
-    AreaId, Demand, GroupId, Lang, Launch, Pool, Registration, Source, TimeId, UserId,
+    AreaId, Audience, Demand, Event, Feedback, GroupId, Lang, Launch, Pool, Registration, Source,
+    TimeId, UserId,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -35,6 +37,27 @@ pub enum State {
     ConfirmingForget,
     /// (Coordinator) preparing a launch.
     Launching(LaunchDraft),
+    /// (Coordinator) creating an event.
+    CreatingEvent(events::EventDraft),
+    /// (Coordinator) typing a new value for an event's field.
+    EditingEvent {
+        /// The event.
+        event: u64,
+        /// The field.
+        field: events::EventField,
+    },
+    /// (Coordinator) writing a message to many.
+    Broadcasting {
+        /// To whom.
+        audience: Audience,
+        /// The text, once written (then waiting for confirmation).
+        text: Option<String>,
+    },
+    /// After a rating: an optional comment may follow.
+    FeedbackComment {
+        /// The event.
+        event: u64,
+    },
 }
 
 /// A launch being prepared by a coordinator.
@@ -119,6 +142,16 @@ pub trait View: Sync {
     fn launches(&self) -> Vec<Launch>;
     /// One user's registration for a group, whatever its status.
     fn registration(&self, user: UserId, group: &GroupId) -> Option<Registration>;
+    /// Every event, cancelled ones too, by id.
+    fn events(&self) -> Vec<Event>;
+    /// One event.
+    fn event(&self, id: u64) -> Option<Event>;
+    /// Every feedback given on an event.
+    fn feedback(&self, event: u64) -> Vec<Feedback>;
+    /// One person's feedback on an event.
+    fn feedback_of(&self, event: u64, user: UserId) -> Option<Feedback>;
+    /// A broadcast.
+    fn broadcast(&self, id: u64) -> Option<crate::domain::Broadcast>;
 }
 
 /// Everything [`step`] may consult besides the state and the input.
@@ -155,6 +188,42 @@ pub enum Effect {
         launch: u64,
         /// Coming or not.
         accept: bool,
+    },
+    /// (Coordinator) create an event; the id in it is assigned by the store.
+    CreateEvent(Event),
+    /// (Coordinator) change an event's details; the people in it are told.
+    UpdateEvent(Event),
+    /// (Coordinator) cancel an event; the people in it are told.
+    CancelEvent(u64),
+    /// Sign up for an event (or its waiting list), or cancel one's place.
+    Rsvp {
+        /// The event.
+        event: u64,
+        /// Sign up (true) or cancel (false).
+        join: bool,
+    },
+    /// A rating of an event, 1 to 5.
+    Feedback {
+        /// The event.
+        event: u64,
+        /// 1 to 5.
+        rating: u8,
+    },
+    /// The optional comment after a rating.
+    FeedbackComment {
+        /// The event.
+        event: u64,
+        /// The comment.
+        text: String,
+    },
+    /// (Coordinator) a message to many.
+    Broadcast {
+        /// To whom.
+        audience: Audience,
+        /// The message.
+        text: String,
+        /// The recipients, resolved when the coordinator confirmed.
+        to: Vec<UserId>,
     },
 }
 

@@ -40,6 +40,14 @@ pub fn compose(
 }
 
 impl Engine<'_> {
+    /// An event that is neither cancelled nor begun.
+    fn live_event(&self, id: u64) -> Option<crate::domain::Event> {
+        self.ctx
+            .view
+            .event(id)
+            .filter(|e| !e.cancelled && e.start > self.ctx.now)
+    }
+
     fn compose(&self, message: &Outgoing) -> Option<Reply> {
         let config = self.ctx.config;
         let lang = self.lang;
@@ -151,6 +159,90 @@ impl Engine<'_> {
                         ("kind", kind(group)),
                         ("accepted", num(l.accepted_seats())),
                         ("capacity", num(l.capacity)),
+                    ],
+                ))
+            }
+            Outgoing::Reminder { event, version } => {
+                let e = self.live_event(*event)?;
+                if e.version != *version || !e.attending(self.ctx.person.user) {
+                    return None;
+                }
+                let mut card = self.event_card(&e);
+                card.lines[0] = Line::new(
+                    Msg::ReminderFirst,
+                    vec![
+                        ("when", text(format_when(e.start, lang, self.ctx.now))),
+                        ("place", text(e.place.clone())),
+                    ],
+                );
+                card.lines.insert(
+                    1,
+                    Line::new(Msg::SummaryTitle, vec![("group", text(e.title.get(lang)))]),
+                );
+                Some(card)
+            }
+            Outgoing::EventChanged { event } => {
+                let e = self.live_event(*event)?;
+                Some(
+                    self.event_card(&e)
+                        .after(vec![Line::new(Msg::EventChangedFirst, vec![])]),
+                )
+            }
+            Outgoing::EventCancelled { event } => {
+                let e = self.ctx.view.event(*event)?;
+                Some(Reply::default().line(
+                    Msg::EventCancelledNotice,
+                    vec![
+                        ("title", text(e.title.get(lang))),
+                        ("when", text(format_when(e.start, lang, self.ctx.now))),
+                    ],
+                ))
+            }
+            Outgoing::Promoted { event } => {
+                let e = self.live_event(*event)?;
+                if !e.attending(self.ctx.person.user) {
+                    return None;
+                }
+                Some(
+                    self.event_card(&e)
+                        .after(vec![Line::new(Msg::EventPromoted, vec![])]),
+                )
+            }
+            Outgoing::FeedbackRequest { event } => {
+                let e = self.ctx.view.event(*event)?;
+                let user = self.ctx.person.user;
+                if e.cancelled
+                    || !e.attending(user)
+                    || self.ctx.view.feedback_of(*event, user).is_some()
+                {
+                    return None;
+                }
+                Some(
+                    Reply::default()
+                        .line(Msg::FeedbackAsk, vec![("title", text(e.title.get(lang)))])
+                        .row(
+                            (1..=5)
+                                .map(|r| Button {
+                                    label: Label::Text(r.to_string()),
+                                    callback: Callback::Rate(e.id, r),
+                                })
+                                .collect(),
+                        ),
+                )
+            }
+            Outgoing::Broadcast { broadcast } => {
+                let b = self.ctx.view.broadcast(*broadcast)?;
+                Some(Reply::msg(Msg::BroadcastFirst).line(Msg::Plain, vec![("text", text(b.text))]))
+            }
+            Outgoing::BroadcastReport { broadcast } => {
+                let b = self.ctx.view.broadcast(*broadcast)?;
+                Some(Reply::default().line(
+                    Msg::BroadcastReport,
+                    vec![
+                        ("total", num(b.total)),
+                        ("sent", num(b.sent)),
+                        ("unreachable", num(b.unreachable)),
+                        ("failed", num(b.failed)),
                     ],
                 ))
             }

@@ -36,17 +36,45 @@ impl<'a> Engine<'a> {
             Input::Command(c) if c.for_coordinators() => self.coordinator_command(state, c),
             Input::Command(c) => self.command(state, c),
             Input::UnknownCommand => self.hint(state, Msg::HintUnknownCommand),
-            Input::Text(t) => match state {
-                State::Launching(d)
-                    if self
-                        .ctx
-                        .config
-                        .coordinates(self.ctx.person.user, &d.pool.group) =>
-                {
-                    self.launch_text(d, &t)
+            Input::FeedbackFor(id) => {
+                if self.ctx.config.coordinator(self.ctx.person.user).is_some() {
+                    self.feedback_menu(id);
+                    state
+                } else {
+                    self.hint(state, Msg::HintUnknownCommand)
                 }
-                other => self.text(other, &t),
-            },
+            }
+            Input::Text(t) => {
+                let coordinator = self.ctx.config.coordinator(self.ctx.person.user).is_some();
+                match state {
+                    State::Launching(d)
+                        if self
+                            .ctx
+                            .config
+                            .coordinates(self.ctx.person.user, &d.pool.group) =>
+                    {
+                        self.launch_text(d, &t)
+                    }
+                    State::CreatingEvent(d) if coordinator => self.draft_text(d, &t),
+                    State::EditingEvent { event, field } if coordinator => {
+                        self.edit_text(event, field, Some(&t))
+                    }
+                    State::Broadcasting {
+                        audience,
+                        text: None,
+                    } if coordinator => self.broadcast_text(audience, &t),
+                    State::FeedbackComment { event } => self.feedback_comment(event, &t),
+                    State::CreatingEvent(_)
+                    | State::EditingEvent { .. }
+                    | State::Broadcasting { .. }
+                    | State::Launching(_)
+                        if !coordinator =>
+                    {
+                        self.text(State::Idle, &t)
+                    }
+                    other => self.text(other, &t),
+                }
+            }
             Input::Unsupported => self.hint(state, Msg::HintNotText),
             Input::Button(data) => match Callback::parse(&data) {
                 Some(cb) => self.button(state, cb),
@@ -68,10 +96,14 @@ impl<'a> Engine<'a> {
     // ---- entry points ----
 
     fn start(&mut self, payload: Option<&str>) -> State {
-        if let Some(StartPayload::Group { group, source }) = payload.and_then(StartPayload::parse) {
-            if self.ctx.config.group(&group).is_some() {
+        match payload.and_then(StartPayload::parse) {
+            Some(StartPayload::Group { group, source })
+                if self.ctx.config.group(&group).is_some() =>
+            {
                 return self.begin(&group, source, Some(Msg::WelcomeShort));
             }
+            Some(StartPayload::Event(id)) => return self.event_link(&id),
+            _ => {}
         }
         self.say(self.group_menu(vec![line(Msg::Welcome)]));
         State::Idle
@@ -94,6 +126,16 @@ impl<'a> Engine<'a> {
                 }
                 State::Launching(_) => {
                     self.say(Reply::msg(Msg::LaunchCancelled));
+                    State::Idle
+                }
+                State::CreatingEvent(_)
+                | State::EditingEvent { .. }
+                | State::Broadcasting { .. } => {
+                    self.say(Reply::msg(Msg::ActionCancelled));
+                    State::Idle
+                }
+                State::FeedbackComment { .. } => {
+                    self.say(Reply::msg(Msg::FeedbackDone));
                     State::Idle
                 }
                 State::ConfirmingForget => {
@@ -134,9 +176,17 @@ impl<'a> Engine<'a> {
                 self.say(self.forget_question());
                 State::ConfirmingForget
             }
-            Command::Demand | Command::Export | Command::Launch | Command::Qr => {
-                self.coordinator_command(state, c)
+            Command::Events => {
+                self.events_list();
+                self.reprompt_registering(state)
             }
+            Command::Demand
+            | Command::Export
+            | Command::Launch
+            | Command::Qr
+            | Command::NewEvent
+            | Command::Broadcast
+            | Command::Feedback => self.coordinator_command(state, c),
         }
     }
 
@@ -251,9 +301,56 @@ impl<'a> Engine<'a> {
                     self.say(Reply::msg(Msg::LaunchCancelled));
                     State::Idle
                 }
+                State::CreatingEvent(_)
+                | State::EditingEvent { .. }
+                | State::Broadcasting { .. } => {
+                    self.say(Reply::msg(Msg::ActionCancelled));
+                    State::Idle
+                }
+                State::FeedbackComment { .. } => {
+                    self.say(Reply::msg(Msg::FeedbackDone));
+                    State::Idle
+                }
                 other => self.hint(other, Msg::HintStaleButton),
             },
             Callback::Invite(id, accept) => self.invitation_answer(state, id, accept),
+            Callback::Event(id, action) => self.event_action(state, id, action),
+            Callback::Manage(id, action) => self.manage(state, id, action),
+            Callback::EditField(id, field) => self.edit_field(state, id, field),
+            Callback::DraftNoLimit => match state {
+                State::EditingEvent {
+                    event,
+                    field: super::events::EventField::Capacity,
+                } => self.edit_text(event, super::events::EventField::Capacity, None),
+                State::CreatingEvent(d) => self.draft_button(d, Callback::DraftNoLimit),
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            cb @ (Callback::DraftGroup(_)
+            | Callback::DraftSkip
+            | Callback::DraftTranslate(_)
+            | Callback::DraftCreate) => match state {
+                State::CreatingEvent(d)
+                    if self.ctx.config.coordinator(self.ctx.person.user).is_some() =>
+                {
+                    self.draft_button(d, cb)
+                }
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            Callback::BroadcastWaiting(g) => self.broadcast_waiting(state, g),
+            Callback::BroadcastSend => match state {
+                State::Broadcasting {
+                    audience,
+                    text: Some(body),
+                } => self.broadcast_send(audience, body),
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            Callback::Rate(id, r) => self.feedback_answer(state, id, Some(r)),
+            Callback::FeedbackSkip(id) => match state {
+                State::FeedbackComment { event } if event == id => {
+                    self.feedback_answer(State::Idle, id, None)
+                }
+                other => self.hint(other, Msg::HintStaleButton),
+            },
             cb @ (Callback::PoolList(_)
             | Callback::PoolLaunch(_)
             | Callback::LaunchConfirm
@@ -818,6 +915,7 @@ impl<'a> Engine<'a> {
             State::Registering(d) => self.question(d).after(first),
             State::ConfirmingForget => self.forget_question().after(first),
             State::Launching(d) => self.launch_question(d).after(first),
+            other => self.pending_question(other).after(first),
         };
         self.say(reply);
         state
@@ -830,8 +928,26 @@ impl<'a> Engine<'a> {
             State::Registering(d) => self.say(self.question(d)),
             State::ConfirmingForget => self.say(self.forget_question()),
             State::Launching(d) => self.say(self.launch_question(d)),
+            other => self.say(self.pending_question(other)),
         }
         state
+    }
+
+    /// The question of an event, edit, broadcast or feedback in progress.
+    fn pending_question(&self, state: &State) -> Reply {
+        let cancel = vec![button(Msg::BtnCancel, Callback::Cancel)];
+        match state {
+            State::CreatingEvent(d) => self.draft_question(d),
+            State::EditingEvent { .. } => Reply::msg(Msg::NewEventBadValue).row(cancel),
+            State::Broadcasting { text: None, .. } => Reply::msg(Msg::BroadcastBadText).row(cancel),
+            State::Broadcasting { text: Some(t), .. } => Reply::default()
+                .line(Msg::Plain, vec![("text", text(t.clone()))])
+                .row(vec![button(Msg::BtnBroadcastSend, Callback::BroadcastSend)])
+                .row(cancel),
+            State::FeedbackComment { event } => Reply::msg(Msg::FeedbackCommentAsk)
+                .row(vec![button(Msg::BtnSkip, Callback::FeedbackSkip(*event))]),
+            _ => self.group_menu(vec![]),
+        }
     }
 
     /// After an aside (`/help`, `/mine`) in the middle of a registration, the question again.

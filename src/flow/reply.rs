@@ -98,6 +98,29 @@ pub enum Attachment {
         /// Rows of cells (text, numbers, or messages such as an answer's name).
         rows: Vec<Vec<Arg>>,
     },
+    /// A calendar file of an event.
+    Ics {
+        /// The file name.
+        file_name: String,
+        /// A stable id for calendars to recognise updates.
+        uid: String,
+        /// The title, in the reader's language.
+        title: String,
+        /// The description, if any.
+        description: Option<String>,
+        /// Where.
+        place: String,
+        /// Start.
+        start: chrono::DateTime<chrono::Utc>,
+        /// End.
+        end: chrono::DateTime<chrono::Utc>,
+        /// The event's version (calendars take the highest).
+        sequence: u32,
+        /// When the file was made.
+        stamp: chrono::DateTime<chrono::Utc>,
+        /// Whether it was cancelled.
+        cancelled: bool,
+    },
     /// A QR code of a link.
     Qr {
         /// The file name without extension.

@@ -13,15 +13,19 @@
 //! - `outbox`: due time ‖ sequence → [`OutboxItem`], written in the same transaction as the
 //!   change that causes the message.
 //! - `launches`: launch id → [`Launch`].
+//! - `events`: `e` ‖ event id → [`Event`]; `f` ‖ event id ‖ user id → [`Feedback`];
+//!   `b` ‖ broadcast id → [`Broadcast`] (one tree, so one transaction covers them all).
 //! - `updates`: Telegram update id → when it was handled, so a redelivered update counts once.
 //!
 //! Keys are big-endian so scans come out in order. Values are JSON (small, readable in a debug
 //! dump, and tolerant of added fields).
 
+mod events;
 mod tx;
 
 use crate::domain::{
-    AreaId, Demand, GroupId, Lang, Launch, OutboxItem, Pool, Registration, Rules, Status, UserId,
+    AreaId, Broadcast, Demand, Event, Feedback, GroupId, Lang, Launch, OutboxItem, Pool,
+    Registration, Rules, Status, UserId,
 };
 use crate::flow::{Effect, State, View};
 use chrono::{DateTime, Duration, Utc};
@@ -32,6 +36,7 @@ use std::path::Path;
 use std::sync::Arc;
 use tx::Tx;
 
+pub use events::Delivery;
 pub use tx::Counter;
 
 /// The schema this build writes. A store with another version is refused, never misread.
@@ -74,6 +79,9 @@ pub struct UserRecord {
     /// The language their Telegram had when they last wrote, for messages sent later.
     #[serde(default)]
     pub seen_lang: Option<Lang>,
+    /// They blocked the bot: nothing is sent to them until they write again.
+    #[serde(default)]
+    pub unreachable: bool,
     /// Where they are in the conversation.
     pub state: State,
 }
@@ -85,6 +93,15 @@ pub enum Committed {
     Applied,
     /// The update id was handled before: nothing was changed.
     Duplicate,
+}
+
+/// What `/forget` must remove besides the user's own records.
+#[derive(Default)]
+struct Traces {
+    registrations: Vec<sled::IVec>,
+    events: Vec<u64>,
+    launches: Vec<u64>,
+    other_keys: Vec<(&'static str, Vec<u8>)>,
 }
 
 /// Rules for a store opened without a config (tests, tools): every language together, no
@@ -117,6 +134,7 @@ pub struct Store {
     pools: sled::Tree,
     outbox: sled::Tree,
     launches: sled::Tree,
+    events: sled::Tree,
     updates: sled::Tree,
     rules: Arc<dyn Rules + Send>,
 }
@@ -176,6 +194,7 @@ impl Store {
             pools: db.open_tree("pools")?,
             outbox: db.open_tree("outbox")?,
             launches: db.open_tree("launches")?,
+            events: db.open_tree("events")?,
             updates: db.open_tree("updates")?,
             db,
             rules,
@@ -299,14 +318,12 @@ impl Store {
         // Transactions cannot scan, so the keys `Forget` removes are listed first. A user's
         // updates are handled one at a time, so the list cannot go stale before the commit.
         let forgetting = effects.contains(&Effect::Forget);
-        let forget_keys: Vec<sled::IVec> = if forgetting {
-            self.registrations
-                .scan_prefix(user.0.to_be_bytes())
-                .keys()
-                .collect::<Result<_, _>>()?
+        let forget = if forgetting {
+            self.traces_of(user)?
         } else {
-            Vec::new()
+            Traces::default()
         };
+        let forget_keys = &forget.registrations;
         let user_key = user.0.to_be_bytes();
         let user_value = encode(record);
         self.transaction(now, |tx| {
@@ -322,12 +339,26 @@ impl Store {
                     Effect::SaveRegistration(r) => tx.save_registration(r)?,
                     Effect::Withdraw(g) => tx.remove_registration(&reg_key(user, g))?,
                     Effect::Forget => {
-                        for key in &forget_keys {
+                        for key in forget_keys {
                             tx.remove_registration(key)?;
                         }
+                        tx.erase(user, &forget.events, &forget.launches, &forget.other_keys)?;
                     }
                     Effect::Launch(req) => tx.create_launch(req)?,
                     Effect::Respond { launch, accept } => tx.respond(user, *launch, *accept)?,
+                    Effect::CreateEvent(e) => {
+                        tx.create_event(e)?;
+                    }
+                    Effect::UpdateEvent(e) => tx.update_event(e)?,
+                    Effect::CancelEvent(id) => tx.cancel_event(*id)?,
+                    Effect::Rsvp { event, join } => tx.rsvp(user, *event, *join)?,
+                    Effect::Feedback { event, rating } => tx.feedback(user, *event, *rating)?,
+                    Effect::FeedbackComment { event, text } => {
+                        tx.feedback_comment(user, *event, text)?;
+                    }
+                    Effect::Broadcast { audience, text, to } => {
+                        tx.broadcast(user, audience, text, to)?;
+                    }
                 }
             }
             if forgetting && record.state == State::Idle {
@@ -337,6 +368,44 @@ impl Store {
             }
             Ok(Committed::Applied)
         })
+    }
+
+    /// Everything stored about a user outside their own records, found by scanning (which a
+    /// transaction cannot do): their registrations' keys, the events and launches that list
+    /// them, and their feedback and queued messages.
+    fn traces_of(&self, user: UserId) -> Result<Traces, StoreError> {
+        let mut t = Traces {
+            registrations: self
+                .registrations
+                .scan_prefix(user.0.to_be_bytes())
+                .keys()
+                .collect::<Result<_, _>>()?,
+            ..Traces::default()
+        };
+        for e in self.events()? {
+            if e.attending(user) || e.queued(user) {
+                t.events.push(e.id);
+            }
+        }
+        for l in self.launches()? {
+            if l.invitation(user).is_some() {
+                t.launches.push(l.id);
+            }
+        }
+        let id = user.0.to_be_bytes();
+        for item in self.events.scan_prefix(b"f") {
+            let (k, _) = item?;
+            if k.ends_with(&id) {
+                t.other_keys.push(("events", k.to_vec()));
+            }
+        }
+        for item in self.outbox.iter() {
+            let (k, v) = item?;
+            if decode::<OutboxItem>("outbox", &v)?.to == user {
+                t.other_keys.push(("outbox", k.to_vec()));
+            }
+        }
+        Ok(t)
     }
 
     /// Runs `f` in one transaction over every tree that changes together, then settles the
@@ -353,12 +422,15 @@ impl Store {
             &self.pools,
             &self.outbox,
             &self.launches,
+            &self.events,
             &self.updates,
         );
         let result = trees.transaction(
-            |(users, regs, counters, pools, outbox, launches, updates)| {
+            |(users, regs, counters, pools, outbox, launches, events, updates)| {
                 let tx = Tx::new(
-                    [users, regs, counters, pools, outbox, launches, updates],
+                    [
+                        users, regs, counters, pools, outbox, launches, events, updates,
+                    ],
                     self.rules.as_ref(),
                     now,
                 );
@@ -383,6 +455,64 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.transaction(now, |tx| tx.apply_plan(launch, plan))?;
         self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// Every event, by id.
+    pub fn events(&self) -> Result<Vec<Event>, StoreError> {
+        self.events
+            .scan_prefix(b"e")
+            .values()
+            .map(|v| decode("events", &v?))
+            .collect()
+    }
+
+    /// One event.
+    pub fn event(&self, id: u64) -> Result<Option<Event>, StoreError> {
+        self.events
+            .get(events::event_key(id))?
+            .map(|v| decode("events", &v))
+            .transpose()
+    }
+
+    /// Every feedback on an event.
+    pub fn feedback_on(&self, event: u64) -> Result<Vec<Feedback>, StoreError> {
+        self.events
+            .scan_prefix(events::feedback_prefix(event))
+            .values()
+            .map(|v| decode("events", &v?))
+            .collect()
+    }
+
+    /// A broadcast.
+    pub fn broadcast(&self, id: u64) -> Result<Option<Broadcast>, StoreError> {
+        self.events
+            .get(events::broadcast_key(id))?
+            .map(|v| decode("events", &v))
+            .transpose()
+    }
+
+    /// Counts one broadcast recipient's outcome (and queues the report after the last).
+    pub async fn broadcast_outcome(
+        &self,
+        id: u64,
+        outcome: Delivery,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.transaction(now, |tx| tx.broadcast_outcome(id, outcome))?;
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// Marks a user as unreachable (blocked the bot): nothing more is sent to them until they
+    /// write again.
+    pub async fn mark_unreachable(&self, user: UserId) -> Result<(), StoreError> {
+        let mut r = self.user(user)?;
+        if !r.unreachable {
+            r.unreachable = true;
+            self.users.insert(user.0.to_be_bytes(), encode(&r))?;
+            self.db.flush_async().await?;
+        }
         Ok(())
     }
 
@@ -534,6 +664,42 @@ impl View for Store {
             .ok()
             .flatten()
             .and_then(|v| decode("registrations", &v).ok())
+    }
+
+    fn events(&self) -> Vec<Event> {
+        Store::events(self).unwrap_or_else(|e| {
+            log::warn!("store::events: {e}");
+            Vec::new()
+        })
+    }
+
+    fn event(&self, id: u64) -> Option<Event> {
+        Store::event(self, id).unwrap_or_else(|e| {
+            log::warn!("store::event: {e}");
+            None
+        })
+    }
+
+    fn feedback(&self, event: u64) -> Vec<Feedback> {
+        self.feedback_on(event).unwrap_or_else(|e| {
+            log::warn!("store::feedback: {e}");
+            Vec::new()
+        })
+    }
+
+    fn feedback_of(&self, event: u64, user: UserId) -> Option<Feedback> {
+        self.events
+            .get(events::feedback_key(event, user))
+            .ok()
+            .flatten()
+            .and_then(|v| decode("events", &v).ok())
+    }
+
+    fn broadcast(&self, id: u64) -> Option<Broadcast> {
+        Store::broadcast(self, id).unwrap_or_else(|e| {
+            log::warn!("store::broadcast: {e}");
+            None
+        })
     }
 
     fn launches(&self) -> Vec<Launch> {

@@ -62,11 +62,16 @@ pub struct Tx<'a> {
     pub pools: &'a TransactionalTree,
     pub outbox: &'a TransactionalTree,
     pub launches: &'a TransactionalTree,
+    pub events: &'a TransactionalTree,
     pub updates: &'a TransactionalTree,
     rules: &'a dyn Rules,
     now: DateTime<Utc>,
     touched: RefCell<BTreeSet<Pool>>,
 }
+
+/// How long a launched group's first meeting is assumed to last (for its calendar entry and the
+/// feedback question); the coordinator can edit the event.
+const FIRST_MEETING_MINUTES: i64 = 90;
 
 /// The outbox key: due time (ms, big-endian) then a sequence number, so a scan is in due order.
 #[must_use]
@@ -77,7 +82,8 @@ pub fn outbox_key(due: DateTime<Utc>, seq: u64) -> Vec<u8> {
     k
 }
 
-fn get<T: DeserializeOwned>(
+/// Reads and decodes a value inside a transaction.
+pub fn get<T: DeserializeOwned>(
     tree: &TransactionalTree,
     name: &'static str,
     key: &[u8],
@@ -94,8 +100,8 @@ fn reg_key(user: UserId, group: &crate::domain::GroupId) -> Vec<u8> {
 
 impl<'a> Tx<'a> {
     /// Wraps the transactional trees.
-    pub fn new(t: [&'a TransactionalTree; 7], rules: &'a dyn Rules, now: DateTime<Utc>) -> Tx<'a> {
-        let [users, regs, counters, pools, outbox, launches, updates] = t;
+    pub fn new(t: [&'a TransactionalTree; 8], rules: &'a dyn Rules, now: DateTime<Utc>) -> Tx<'a> {
+        let [users, regs, counters, pools, outbox, launches, events, updates] = t;
         Tx {
             users,
             regs,
@@ -103,6 +109,7 @@ impl<'a> Tx<'a> {
             pools,
             outbox,
             launches,
+            events,
             updates,
             rules,
             now,
@@ -130,6 +137,9 @@ impl<'a> Tx<'a> {
         self.count(&old, false)?;
         if let Status::Invited { launch } | Status::Accepted { launch } = old.status {
             self.answer(old.user, launch, Answer::Declined, None)?;
+            if let Some(event) = self.load_launch(launch)?.and_then(|l| l.event) {
+                self.rsvp(old.user, event, false)?;
+            }
         }
         Ok(())
     }
@@ -188,18 +198,52 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
-    fn send(&self, to: UserId, message: Outgoing) -> TxResult<()> {
+    /// Queues a message due now.
+    pub fn send(&self, to: UserId, message: Outgoing) -> TxResult<()> {
+        self.send_at(to, self.now, message)
+    }
+
+    /// Queues a message due at a given time.
+    pub fn send_at(&self, to: UserId, due: DateTime<Utc>, message: Outgoing) -> TxResult<()> {
         self.enqueue(OutboxItem {
             to,
-            due: self.now,
+            due,
             attempts: 0,
             message,
         })
     }
 
+    /// The time of this transaction.
+    #[must_use]
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The rules it counts by.
+    #[must_use]
+    pub fn rules(&self) -> &dyn Rules {
+        self.rules
+    }
+
     /// Records a new launch; invitations follow when the plan is applied.
     pub fn create_launch(&self, req: &LaunchRequest) -> TxResult<()> {
         let id = self.launches.generate_id()? + 1;
+        let first_meeting = crate::domain::Event {
+            id: 0,
+            title: req.title.clone(),
+            description: None,
+            group: Some(req.pool.group.clone()),
+            start: req.start,
+            end: req.start + chrono::Duration::minutes(FIRST_MEETING_MINUTES),
+            place: req.place.clone(),
+            capacity: None,
+            organiser: req.coordinator,
+            cancelled: false,
+            version: 1,
+            attendees: Vec::new(),
+            waiting: Vec::new(),
+        };
+        let event = self.create_event(&first_meeting)?;
         let launch = Launch {
             id,
             pool: req.pool.clone(),
@@ -210,6 +254,7 @@ impl<'a> Tx<'a> {
             created_at: self.now,
             invitations: Vec::new(),
             closed: false,
+            event: Some(event),
         };
         self.launches.insert(&id.to_be_bytes(), encode(&launch))?;
         Ok(())
@@ -241,6 +286,9 @@ impl<'a> Tx<'a> {
         };
         if self.answer(user, launch, answer, Some(&l))? {
             self.set_status(user, &l.pool.group, status)?;
+            if let (true, Some(event)) = (accept, l.event) {
+                self.rsvp(user, event, true)?;
+            }
         }
         Ok(())
     }
@@ -332,6 +380,32 @@ impl<'a> Tx<'a> {
             self.send(l.coordinator, Outgoing::FinalList { launch: id })?;
         }
         self.save_launch(&l)
+    }
+
+    /// Removes a user from events, launches, feedback and the outbox (for `/forget`).
+    pub fn erase(
+        &self,
+        user: UserId,
+        events: &[u64],
+        launches: &[u64],
+        keys: &[(&'static str, Vec<u8>)],
+    ) -> TxResult<()> {
+        for id in events {
+            self.rsvp(user, *id, false)?;
+        }
+        for id in launches {
+            if let Some(mut l) = self.load_launch(*id)? {
+                l.invitations.retain(|i| i.user != user);
+                self.save_launch(&l)?;
+            }
+        }
+        for (tree, key) in keys {
+            match *tree {
+                "events" => self.events.remove(key.as_slice())?,
+                _ => self.outbox.remove(key.as_slice())?,
+            };
+        }
+        Ok(())
     }
 
     /// Records threshold crossings of the pools this transaction touched, with one alert per

@@ -18,10 +18,61 @@ use crate::sender::{self, Deliver, DeliveryError};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::Duration;
+use teloxide::adaptors::throttle::Limits;
 use teloxide::payloads::{GetUpdatesSetters, SetMyCommandsSetters};
 use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, BotCommand, ChatKind, MessageId, Update, UpdateKind};
 use teloxide::{ApiError, RequestError};
+
+/// The Bot API behind the one rate limiter that every outgoing message shares (direct replies
+/// and the outbox alike): teloxide's `Throttle`, which also waits out a 429's `retry_after`.
+pub type Api = teloxide::adaptors::Throttle<Bot>;
+
+/// Telegram's limits: about 30 messages a second overall, one a second per chat.
+#[must_use]
+pub fn telegram_limits() -> Limits {
+    Limits::default()
+}
+
+/// Limits high enough to never wait (`KOKOON_RATE_LIMIT=off`, for benchmarks against a local
+/// server that has no limits).
+#[must_use]
+pub fn no_limits() -> Limits {
+    Limits {
+        messages_per_sec_chat: 1_000_000,
+        messages_per_min_chat: 60_000_000,
+        messages_per_min_channel_or_supergroup: 60_000_000,
+        messages_per_sec_overall: 1_000_000,
+    }
+}
+
+/// Parses `KOKOON_RATE_LIMIT`: `telegram` (the default), `off`, or `<overall>/<per chat>` in
+/// messages per second (e.g. `300/10` against a test server whose clock runs ten times faster).
+pub fn parse_limits(s: &str) -> Result<Limits, String> {
+    match s.trim() {
+        "" | "telegram" => Ok(telegram_limits()),
+        "off" => Ok(no_limits()),
+        other => {
+            let (overall, chat) = other
+                .split_once('/')
+                .ok_or_else(|| format!("{other:?}: use telegram, off, or <overall>/<per chat>"))?;
+            let n = |x: &str| {
+                x.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("{x:?} is not a positive number"))
+            };
+            let (overall, chat) = (n(overall)?, n(chat)?);
+            Ok(Limits {
+                messages_per_sec_chat: chat,
+                messages_per_min_chat: chat.saturating_mul(20),
+                messages_per_min_channel_or_supergroup: chat.saturating_mul(20),
+                messages_per_sec_overall: overall,
+            })
+        }
+    }
+}
 
 /// Seconds a `getUpdates` long poll waits; below the HTTP client's 17-second timeout.
 const POLL_TIMEOUT_SECS: u32 = 10;
@@ -51,8 +102,10 @@ struct Incoming {
 pub async fn run(
     app: App,
     bot: Bot,
+    limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), TelegramError> {
+    let bot: Api = bot.throttle(limits);
     let me = bot.get_me().await.map_err(TelegramError::Start)?;
     let username = me.username.clone().unwrap_or_default();
     if !username.eq_ignore_ascii_case(&app.config.bot_username) {
@@ -133,7 +186,7 @@ pub async fn run(
 }
 
 /// Handles a batch: each user's updates in order, different users concurrently.
-async fn handle_batch(app: &App, bot: &Bot, updates: Vec<Update>) {
+async fn handle_batch(app: &App, bot: &Api, updates: Vec<Update>) {
     let mut per_chat: BTreeMap<u64, Vec<Update>> = BTreeMap::new();
     let mut other = Vec::new();
     for u in updates {
@@ -161,7 +214,7 @@ async fn handle_batch(app: &App, bot: &Bot, updates: Vec<Update>) {
     }
 }
 
-async fn handle_update(app: &App, bot: &Bot, update: Update) {
+async fn handle_update(app: &App, bot: &Api, update: Update) {
     // A redelivered update (the bot stopped before confirming it) was fully handled already:
     // its callback query was answered too, and answering again would only earn a 400.
     match app.store.seen_update(update.id.0) {
@@ -215,7 +268,7 @@ async fn handle_update(app: &App, bot: &Bot, update: Update) {
 }
 
 /// Turns an update into input, or handles it here when it is not a conversation step.
-async fn incoming(app: &App, bot: &Bot, update: &Update) -> Option<Incoming> {
+async fn incoming(app: &App, bot: &Api, update: &Update) -> Option<Incoming> {
     let update_id = update.id.0;
     match &update.kind {
         UpdateKind::Message(m) => {
@@ -260,6 +313,9 @@ async fn incoming(app: &App, bot: &Bot, update: &Update) -> Option<Incoming> {
                 send::send_text(bot, m.chat.id, &text).await;
             } else if m.chat.is_private() && m.new_chat_member.is_banned() {
                 log::info!("telegram: a user blocked the bot");
+                if let Err(e) = app.store.mark_unreachable(UserId(m.from.id.0)).await {
+                    log::warn!("telegram: could not mark a user unreachable: {e}");
+                }
             }
             None
         }
@@ -270,7 +326,7 @@ async fn incoming(app: &App, bot: &Bot, update: &Update) -> Option<Incoming> {
 /// Renders and sends one reply (with its file, if any).
 async fn deliver_reply(
     app: &App,
-    bot: &Bot,
+    bot: &Api,
     chat: ChatId,
     lang: Lang,
     reply: &Reply,
@@ -293,7 +349,7 @@ async fn deliver_reply(
 /// Delivers outbox messages through the Bot API.
 pub struct TelegramDelivery {
     app: App,
-    bot: Bot,
+    bot: Api,
 }
 
 impl Deliver for TelegramDelivery {
@@ -338,7 +394,7 @@ fn person(u: &teloxide::types::User) -> Person {
 }
 
 /// Registers the command list in each language, and Finnish as the default for the rest.
-async fn register_commands(app: &App, bot: &Bot) {
+async fn register_commands(app: &App, bot: &Api) {
     let commands = |lang: Lang| -> Vec<BotCommand> {
         let desc = |m: Msg| app.i18n.text(lang, m, &[], Markup::Plain);
         let mut list = vec![BotCommand::new("start", desc(Msg::CmdStart))];
@@ -350,7 +406,14 @@ async fn register_commands(app: &App, bot: &Bot) {
                 Command::Privacy => Msg::CmdPrivacy,
                 Command::Forget => Msg::CmdForget,
                 Command::Help => Msg::CmdHelp,
-                Command::Demand | Command::Export | Command::Launch | Command::Qr => Msg::CmdHelp,
+                Command::Events => Msg::CmdEvents,
+                Command::Demand
+                | Command::Export
+                | Command::Launch
+                | Command::Qr
+                | Command::NewEvent
+                | Command::Broadcast
+                | Command::Feedback => Msg::CmdHelp,
             };
             BotCommand::new(c.name(), desc(m))
         }));

@@ -1,6 +1,7 @@
 //! Sending rendered replies: splitting long texts, editing in place, and coping with Telegram's
 //! answers (429 retry-after, "message is not modified", a message too old to edit).
 
+use super::Api;
 use crate::files::{File, FileKind};
 use crate::i18n::Rendered;
 use std::time::Duration;
@@ -25,7 +26,7 @@ pub const MAX_CAPTION: usize = 1024;
 /// Sends (or edits) one rendered reply, with its file if it has one. 429s and network errors
 /// are retried here; what is left is returned for the caller to log or to retry later.
 pub async fn send_reply(
-    bot: &Bot,
+    bot: &Api,
     chat: ChatId,
     r: &Rendered,
     file: Option<&File>,
@@ -106,7 +107,7 @@ pub async fn send_reply(
 }
 
 /// Sends a plain HTML text without buttons.
-pub async fn send_text(bot: &Bot, chat: ChatId, text: &str) {
+pub async fn send_text(bot: &Api, chat: ChatId, text: &str) {
     let result = retry(|| {
         bot.send_message(chat, text.to_owned())
             .parse_mode(ParseMode::Html)

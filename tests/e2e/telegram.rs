@@ -33,6 +33,7 @@ impl Kokoon {
             .args(["--api-url", &fake.api_url()])
             .env("TELOXIDE_TOKEN", FakeTelegram::TOKEN)
             .env("RUST_LOG", "info")
+            .env("KOKOON_RATE_LIMIT", "off")
             .env_remove("TELOXIDE_API_URL")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -166,7 +167,7 @@ async fn a_registration_through_buttons() {
     );
     assert!(commands
         .iter()
-        .all(|(_, c)| c.len() == 7 && c[0].0 == "start"));
+        .all(|(_, c)| c.len() == 8 && c[0].0 == "start" && c[1].0 == "events"));
 
     let mut p = Parent::new(&fake, 5001, "fi");
     let m = p.says("/start").await;

@@ -1,0 +1,1088 @@
+//! Events in the conversation: the list and a single event with sign-up, waiting list and a
+//! calendar file for parents; creating, editing, cancelling, broadcasting and feedback reports
+//! for coordinators; and the parents' feedback answers.
+
+use super::coordinator::group_lang_msg;
+use super::registration::{line, Engine};
+use super::reply::{button, num, text, text_button, Arg, Attachment, Button, Label, Line, Reply};
+use super::{Callback, Effect, State};
+use crate::domain::event::{Audience, Event, EventText, FeedbackSummary};
+use crate::domain::when::{format_when, parse_when, TZ};
+use crate::domain::{GroupId, Lang, UserId};
+use crate::i18n::Msg;
+use chrono::{DateTime, NaiveTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Longest title, place and description a coordinator may type.
+const MAX_TITLE: usize = 120;
+const MAX_PLACE: usize = 200;
+const MAX_DESCRIPTION: usize = 1000;
+/// Longest broadcast.
+pub const MAX_BROADCAST: usize = 3000;
+/// Longest feedback comment kept.
+const MAX_COMMENT: usize = 1000;
+
+/// The question an event being created is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftStep {
+    /// The title.
+    Title,
+    /// Which group it belongs to, if any.
+    Group,
+    /// The start.
+    Start,
+    /// The end.
+    End,
+    /// The place.
+    Place,
+    /// Seats.
+    Capacity,
+    /// A short description.
+    Description,
+    /// The summary with create / translate / cancel.
+    Summary,
+    /// A title in another language.
+    TranslateTitle(Lang),
+    /// A description in another language.
+    TranslateDescription(Lang),
+}
+
+/// An event being created by a coordinator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventDraft {
+    /// The current question.
+    pub step: DraftStep,
+    /// The language the coordinator writes in.
+    pub base: Lang,
+    /// Titles per language.
+    pub title: BTreeMap<Lang, String>,
+    /// Descriptions per language.
+    pub description: BTreeMap<Lang, String>,
+    /// The group, once asked (`Some(None)`: no group).
+    pub group: Option<Option<GroupId>>,
+    /// The start.
+    pub start: Option<DateTime<Utc>>,
+    /// The end.
+    pub end: Option<DateTime<Utc>>,
+    /// The place.
+    pub place: Option<String>,
+    /// Seats, once asked (`Some(None)`: no limit).
+    pub capacity: Option<Option<u32>>,
+}
+
+/// A part of an event a coordinator can change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventField {
+    /// Start (the end moves with it).
+    Start,
+    /// End.
+    End,
+    /// Place.
+    Place,
+    /// Seats.
+    Capacity,
+    /// Title (in the coordinator's language).
+    Title,
+    /// Description (in the coordinator's language).
+    Description,
+}
+
+impl EventField {
+    /// Every field, in menu order.
+    pub const ALL: [EventField; 6] = [
+        EventField::Start,
+        EventField::End,
+        EventField::Place,
+        EventField::Capacity,
+        EventField::Title,
+        EventField::Description,
+    ];
+
+    /// A short code for callback data.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            EventField::Start => "s",
+            EventField::End => "e",
+            EventField::Place => "p",
+            EventField::Capacity => "c",
+            EventField::Title => "t",
+            EventField::Description => "d",
+        }
+    }
+
+    /// Parses [`EventField::code`].
+    #[must_use]
+    pub fn from_code(s: &str) -> Option<EventField> {
+        EventField::ALL.into_iter().find(|f| f.code() == s)
+    }
+
+    fn label(self) -> Msg {
+        match self {
+            EventField::Start => Msg::BtnFieldStart,
+            EventField::End => Msg::BtnFieldEnd,
+            EventField::Place => Msg::BtnFieldPlace,
+            EventField::Capacity => Msg::BtnFieldCapacity,
+            EventField::Title => Msg::BtnFieldTitle,
+            EventField::Description => Msg::BtnFieldDescription,
+        }
+    }
+}
+
+/// Reads a time of day (`19`, `19.30`, `19:30`, `klo 19`, `kl. 19.30`), for an event's end.
+fn parse_time_of_day(t: &str) -> Option<NaiveTime> {
+    let t = t.trim().to_lowercase();
+    let t = ["klo", "kl.", "kl", "at"]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .unwrap_or(&t)
+        .trim();
+    let (h, m) = match t.split_once(['.', ':']) {
+        Some((h, m)) => (h, m),
+        None => (t, "0"),
+    };
+    let digits = |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h) || !digits(m) {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
+/// An end time typed as a time of day (on the start's date) or as a full date and time.
+fn parse_end(t: &str, start: DateTime<Utc>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let end = match parse_time_of_day(t) {
+        Some(time) => {
+            let day = start.with_timezone(&TZ).date_naive();
+            TZ.from_local_datetime(&day.and_time(time))
+                .earliest()?
+                .with_timezone(&Utc)
+        }
+        None => parse_when(t, now).ok()?,
+    };
+    (end > start).then_some(end)
+}
+
+fn short(t: &str, max: usize) -> Option<String> {
+    let t = t.trim();
+    (!t.is_empty() && t.chars().count() <= max).then(|| t.to_owned())
+}
+
+impl Engine<'_> {
+    fn is_coordinator(&self) -> bool {
+        self.ctx.config.coordinator(self.ctx.person.user).is_some()
+    }
+
+    /// Whether the person may edit, cancel, message and see feedback of an event.
+    fn manages(&self, e: &Event) -> bool {
+        let user = self.ctx.person.user;
+        self.is_coordinator()
+            && (e.organiser == user
+                || e.group
+                    .as_ref()
+                    .is_some_and(|g| self.ctx.config.coordinates(user, g)))
+    }
+
+    fn upcoming(&self) -> Vec<Event> {
+        let now = self.ctx.now;
+        let mut v: Vec<Event> = self
+            .ctx
+            .view
+            .events()
+            .into_iter()
+            .filter(|e| !e.cancelled && e.start > now)
+            .collect();
+        v.sort_by_key(|e| e.start);
+        v
+    }
+
+    /// `/events`: every upcoming event, one message each.
+    pub(super) fn events_list(&mut self) {
+        let events = self.upcoming();
+        if events.is_empty() {
+            self.say(Reply::msg(Msg::EventsNone));
+            return;
+        }
+        self.say(Reply::default().line(Msg::EventsTitle, vec![("count", num(events.len()))]));
+        for e in events {
+            let r = self.event_card(&e);
+            self.say(r);
+        }
+    }
+
+    /// One event as a parent (and, for its coordinator, with management buttons) sees it.
+    pub(crate) fn event_card(&self, e: &Event) -> Reply {
+        let lang = self.lang;
+        let user = self.ctx.person.user;
+        let mut r = Reply::default().line(
+            Msg::EventCard,
+            vec![
+                ("title", text(e.title.get(lang))),
+                ("when", text(format_when(e.start, lang, self.ctx.now))),
+                ("until", text(end_text(e, lang))),
+                ("place", text(e.place.clone())),
+            ],
+        );
+        if let Some(d) = &e.description {
+            r.lines
+                .push(Line::new(Msg::Plain, vec![("text", text(d.get(lang)))]));
+        }
+        let seats = match e.seats_left() {
+            None => Line::new(Msg::EventNoLimit, vec![]),
+            Some(0) => Line::new(Msg::EventFull, vec![("waiting", num(e.waiting.len()))]),
+            Some(n) => Line::new(Msg::EventSeats, vec![("count", num(n))]),
+        };
+        r.lines.push(seats);
+        let id = e.id;
+        if e.attending(user) {
+            r = r.line(Msg::EventYouAttend, vec![]).row(vec![
+                button(Msg::BtnEventLeave, Callback::Event(id, EventAction::Leave)),
+                button(
+                    Msg::BtnEventCalendar,
+                    Callback::Event(id, EventAction::Calendar),
+                ),
+            ]);
+        } else if e.queued(user) {
+            let pos = e
+                .waiting
+                .iter()
+                .position(|u| *u == user)
+                .map_or(0, |p| p + 1);
+            r = r
+                .line(Msg::EventYouWait, vec![("position", num(pos))])
+                .row(vec![button(
+                    Msg::BtnEventLeaveQueue,
+                    Callback::Event(id, EventAction::Leave),
+                )]);
+        } else if e.is_full() {
+            r = r.row(vec![button(
+                Msg::BtnEventQueue,
+                Callback::Event(id, EventAction::Join),
+            )]);
+        } else {
+            r = r.row(vec![
+                button(Msg::BtnEventJoin, Callback::Event(id, EventAction::Join)),
+                button(
+                    Msg::BtnEventCalendar,
+                    Callback::Event(id, EventAction::Calendar),
+                ),
+            ]);
+        }
+        if self.manages(e) {
+            r = r
+                .line(
+                    Msg::EventOrganiserInfo,
+                    vec![
+                        ("attending", num(e.attendees.len())),
+                        ("waiting", num(e.waiting.len())),
+                    ],
+                )
+                .row(vec![
+                    button(Msg::BtnEventEdit, Callback::Manage(id, ManageAction::Edit)),
+                    button(
+                        Msg::BtnEventCancel,
+                        Callback::Manage(id, ManageAction::Cancel),
+                    ),
+                ])
+                .row(vec![
+                    button(
+                        Msg::BtnEventMessage,
+                        Callback::Manage(id, ManageAction::Message),
+                    ),
+                    button(
+                        Msg::BtnEventFeedback,
+                        Callback::Manage(id, ManageAction::Feedback),
+                    ),
+                ]);
+        }
+        r
+    }
+
+    /// `start=event-<id>`: that event, or the list when it is unknown or past.
+    pub(super) fn event_link(&mut self, id: &str) -> State {
+        match id
+            .parse::<u64>()
+            .ok()
+            .and_then(|id| self.ctx.view.event(id))
+        {
+            Some(e) if !e.cancelled && e.start > self.ctx.now => {
+                let r = self.event_card(&e).after(vec![line(Msg::WelcomeShort)]);
+                self.say(r);
+            }
+            _ => self.events_list(),
+        }
+        State::Idle
+    }
+
+    /// A parent's button on an event card.
+    pub(super) fn event_action(&mut self, state: State, id: u64, action: EventAction) -> State {
+        let Some(e) = self.ctx.view.event(id) else {
+            return self.hint(state, Msg::HintStaleButton);
+        };
+        if e.cancelled || e.start <= self.ctx.now {
+            self.say(Reply::msg(Msg::EventOver));
+            return state;
+        }
+        let user = self.ctx.person.user;
+        match action {
+            EventAction::Join if e.attending(user) || e.queued(user) => {
+                self.say(self.event_card(&e));
+            }
+            EventAction::Join => {
+                self.effects.push(Effect::Rsvp {
+                    event: id,
+                    join: true,
+                });
+                let full = e.is_full();
+                let mut after = e.clone();
+                if full {
+                    after.waiting.push(user);
+                } else {
+                    after.attendees.push(user);
+                }
+                let msg = if full {
+                    Msg::EventQueued
+                } else {
+                    Msg::EventJoined
+                };
+                let r = self.event_card(&after).after(vec![Line::new(
+                    msg,
+                    vec![("title", text(e.title.get(self.lang)))],
+                )]);
+                self.say(r);
+            }
+            EventAction::Leave if e.attending(user) || e.queued(user) => {
+                self.effects.push(Effect::Rsvp {
+                    event: id,
+                    join: false,
+                });
+                self.say(Reply::default().line(
+                    Msg::EventLeft,
+                    vec![("title", text(e.title.get(self.lang)))],
+                ));
+            }
+            EventAction::Leave => return self.hint(state, Msg::HintStaleButton),
+            EventAction::Calendar => {
+                let lang = self.lang;
+                self.say(Reply {
+                    lines: vec![Line::new(
+                        Msg::EventCalendarCaption,
+                        vec![("title", text(e.title.get(lang)))],
+                    )],
+                    attachment: Some(Attachment::Ics {
+                        file_name: format!("kokoon-event-{id}.ics"),
+                        uid: format!("event-{id}"),
+                        title: e.title.get(lang).to_owned(),
+                        description: e.description.as_ref().map(|d| d.get(lang).to_owned()),
+                        place: e.place.clone(),
+                        start: e.start,
+                        end: e.end,
+                        sequence: e.version,
+                        cancelled: e.cancelled,
+                        stamp: self.ctx.now,
+                    }),
+                    ..Reply::default()
+                });
+            }
+        }
+        state
+    }
+
+    // ---- creating ----
+
+    /// `/newevent`.
+    pub(super) fn new_event(&mut self) -> State {
+        let d = EventDraft {
+            step: DraftStep::Title,
+            base: self.lang,
+            title: BTreeMap::new(),
+            description: BTreeMap::new(),
+            group: None,
+            start: None,
+            end: None,
+            place: None,
+            capacity: None,
+        };
+        let q = self.draft_question(&d);
+        self.say(q);
+        State::CreatingEvent(d)
+    }
+
+    pub(super) fn draft_question(&self, d: &EventDraft) -> Reply {
+        let cancel = vec![button(Msg::BtnCancel, Callback::Cancel)];
+        match d.step {
+            DraftStep::Title => Reply::msg(Msg::NewEventTitle).row(cancel),
+            DraftStep::Group => {
+                let mut r = Reply::msg(Msg::NewEventGroup);
+                let user = self.ctx.person.user;
+                for g in &self.ctx.config.groups {
+                    if self.ctx.config.coordinates(user, &g.id) {
+                        r = r.row(vec![text_button(
+                            g.name.get(self.lang),
+                            Callback::DraftGroup(Some(g.id.clone())),
+                        )]);
+                    }
+                }
+                r.row(vec![button(Msg::BtnNoGroup, Callback::DraftGroup(None))])
+                    .row(cancel)
+            }
+            DraftStep::Start => Reply::msg(Msg::NewEventStart).row(cancel),
+            DraftStep::End => Reply::msg(Msg::NewEventEnd).row(cancel),
+            DraftStep::Place => Reply::msg(Msg::NewEventPlace).row(cancel),
+            DraftStep::Capacity => Reply::msg(Msg::NewEventCapacity)
+                .row(vec![button(Msg::BtnNoLimit, Callback::DraftNoLimit)])
+                .row(cancel),
+            DraftStep::Description => Reply::msg(Msg::NewEventDescription)
+                .row(vec![button(Msg::BtnSkip, Callback::DraftSkip)])
+                .row(cancel),
+            DraftStep::TranslateTitle(l) => Reply::default()
+                .line(
+                    Msg::NewEventTranslateTitle,
+                    vec![("language", Arg::Msg(group_lang_msg(l)))],
+                )
+                .row(cancel),
+            DraftStep::TranslateDescription(l) => Reply::default()
+                .line(
+                    Msg::NewEventTranslateDescription,
+                    vec![("language", Arg::Msg(group_lang_msg(l)))],
+                )
+                .row(vec![button(Msg::BtnSkip, Callback::DraftSkip)])
+                .row(cancel),
+            DraftStep::Summary => {
+                let e = draft_event(d, self.ctx.person.user);
+                let mut r = self.event_summary(&e);
+                let langs: Vec<Lang> = Lang::ALL
+                    .into_iter()
+                    .filter(|l| !d.title.contains_key(l))
+                    .collect();
+                r = r.row(vec![button(Msg::BtnCreateEvent, Callback::DraftCreate)]);
+                let translate: Vec<Button> = langs
+                    .into_iter()
+                    .map(|l| Button {
+                        label: Label::MsgArgs(
+                            Msg::BtnTranslate,
+                            vec![("language", Arg::Msg(group_lang_msg(l)))],
+                        ),
+                        callback: Callback::DraftTranslate(l),
+                    })
+                    .collect();
+                r.row(translate).row(cancel)
+            }
+        }
+    }
+
+    fn event_summary(&self, e: &Event) -> Reply {
+        let lang = self.lang;
+        let group = e
+            .group
+            .as_ref()
+            .and_then(|g| self.ctx.config.group(g))
+            .map_or(Arg::Msg(Msg::NoGroup), |g| text(g.name.get(lang)));
+        let capacity = e
+            .capacity
+            .map_or(Arg::Msg(Msg::NoLimit), |c| Arg::Text(c.to_string()));
+        let translations: Vec<Arg> = e
+            .title
+            .texts
+            .keys()
+            .map(|l| Arg::Msg(group_lang_msg(*l)))
+            .collect();
+        let mut r = Reply::default().line(
+            Msg::NewEventSummary,
+            vec![
+                ("title", text(e.title.get(lang))),
+                ("group", group),
+                ("when", text(format_when(e.start, lang, self.ctx.now))),
+                ("until", text(end_text(e, lang))),
+                ("place", text(e.place.clone())),
+                ("capacity", capacity),
+                ("languages", Arg::Join(translations, ", ")),
+            ],
+        );
+        if let Some(desc) = &e.description {
+            r.lines
+                .push(Line::new(Msg::Plain, vec![("text", text(desc.get(lang)))]));
+        }
+        r
+    }
+
+    /// Text typed while creating an event.
+    pub(super) fn draft_text(&mut self, mut d: EventDraft, t: &str) -> State {
+        let now = self.ctx.now;
+        let problem = match d.step {
+            DraftStep::Title | DraftStep::TranslateTitle(_) => match short(t, MAX_TITLE) {
+                Some(s) => {
+                    let l = if let DraftStep::TranslateTitle(l) = d.step {
+                        l
+                    } else {
+                        d.base
+                    };
+                    d.title.insert(l, s);
+                    d.step = match d.step {
+                        DraftStep::TranslateTitle(l) if !d.description.is_empty() => {
+                            DraftStep::TranslateDescription(l)
+                        }
+                        DraftStep::TranslateTitle(_) => DraftStep::Summary,
+                        _ => DraftStep::Group,
+                    };
+                    None
+                }
+                None => Some(Msg::NewEventBadTitle),
+            },
+            DraftStep::Start => match parse_when(t, now) {
+                Ok(s) => {
+                    d.start = Some(s);
+                    d.step = DraftStep::End;
+                    None
+                }
+                Err(_) => Some(Msg::LaunchBadWhen),
+            },
+            DraftStep::End => match d.start.and_then(|s| parse_end(t, s, now)) {
+                Some(e) => {
+                    d.end = Some(e);
+                    d.step = DraftStep::Place;
+                    None
+                }
+                None => Some(Msg::NewEventBadEnd),
+            },
+            DraftStep::Place => match short(t, MAX_PLACE) {
+                Some(p) => {
+                    d.place = Some(p);
+                    d.step = DraftStep::Capacity;
+                    None
+                }
+                None => Some(Msg::LaunchBadPlace),
+            },
+            DraftStep::Capacity => match t.trim().parse::<u32>() {
+                Ok(n) if (1..=10_000).contains(&n) => {
+                    d.capacity = Some(Some(n));
+                    d.step = DraftStep::Description;
+                    None
+                }
+                _ => Some(Msg::NewEventBadCapacity),
+            },
+            DraftStep::Description | DraftStep::TranslateDescription(_) => {
+                match short(t, MAX_DESCRIPTION) {
+                    Some(s) => {
+                        let l = if let DraftStep::TranslateDescription(l) = d.step {
+                            l
+                        } else {
+                            d.base
+                        };
+                        d.description.insert(l, s);
+                        d.step = DraftStep::Summary;
+                        None
+                    }
+                    None => Some(Msg::NewEventBadDescription),
+                }
+            }
+            DraftStep::Group | DraftStep::Summary => Some(Msg::HintUseButtons),
+        };
+        let mut q = self.draft_question(&d);
+        if let Some(p) = problem {
+            q = q.after(vec![line(p)]);
+        }
+        self.say(q);
+        State::CreatingEvent(d)
+    }
+
+    /// A button while creating an event.
+    pub(super) fn draft_button(&mut self, mut d: EventDraft, cb: Callback) -> State {
+        match (d.step, cb) {
+            (DraftStep::Group, Callback::DraftGroup(g)) => {
+                if let Some(g) = &g {
+                    if !self.ctx.config.coordinates(self.ctx.person.user, g) {
+                        return self.hint(State::CreatingEvent(d), Msg::HintStaleButton);
+                    }
+                }
+                d.group = Some(g);
+                d.step = DraftStep::Start;
+            }
+            (DraftStep::Capacity, Callback::DraftNoLimit) => {
+                d.capacity = Some(None);
+                d.step = DraftStep::Description;
+            }
+            (DraftStep::Description, Callback::DraftSkip) => d.step = DraftStep::Summary,
+            (DraftStep::TranslateDescription(_), Callback::DraftSkip) => {
+                d.step = DraftStep::Summary
+            }
+            (DraftStep::Summary, Callback::DraftTranslate(l)) => {
+                d.step = DraftStep::TranslateTitle(l)
+            }
+            (DraftStep::Summary, Callback::DraftCreate) => {
+                let e = draft_event(&d, self.ctx.person.user);
+                self.effects.push(Effect::CreateEvent(e));
+                self.say(Reply::msg(Msg::NewEventCreated));
+                return State::Idle;
+            }
+            _ => return self.hint(State::CreatingEvent(d), Msg::HintStaleButton),
+        }
+        let q = self.draft_question(&d);
+        self.say(q);
+        State::CreatingEvent(d)
+    }
+
+    // ---- managing ----
+
+    /// A coordinator's button on an event card.
+    pub(super) fn manage(&mut self, state: State, id: u64, action: ManageAction) -> State {
+        let Some(e) = self.ctx.view.event(id).filter(|e| self.manages(e)) else {
+            return self.hint(state, Msg::HintStaleButton);
+        };
+        let title = text(e.title.get(self.lang));
+        match action {
+            ManageAction::Edit if !e.cancelled => {
+                let mut r = Reply::default().line(Msg::EditEventWhich, vec![("title", title)]);
+                let buttons: Vec<Button> = EventField::ALL
+                    .into_iter()
+                    .map(|f| button(f.label(), Callback::EditField(id, f)))
+                    .collect();
+                for chunk in buttons.chunks(2) {
+                    r = r.row(chunk.to_vec());
+                }
+                self.say(r);
+                state
+            }
+            ManageAction::Cancel if !e.cancelled => {
+                self.say(
+                    Reply::default()
+                        .line(
+                            Msg::CancelEventAsk,
+                            vec![
+                                ("title", title),
+                                ("count", num(e.attendees.len() + e.waiting.len())),
+                            ],
+                        )
+                        .row(vec![button(
+                            Msg::BtnCancelEventYes,
+                            Callback::Manage(id, ManageAction::CancelYes),
+                        )])
+                        .row(vec![button(Msg::BtnKeep, Callback::Keep)]),
+                );
+                state
+            }
+            ManageAction::CancelYes if !e.cancelled => {
+                self.effects.push(Effect::CancelEvent(id));
+                self.say(Reply::default().line(
+                    Msg::EventCancelledDone,
+                    vec![
+                        ("title", title),
+                        ("count", num(e.attendees.len() + e.waiting.len())),
+                    ],
+                ));
+                State::Idle
+            }
+            ManageAction::Message => {
+                let d = State::Broadcasting {
+                    audience: Audience::Event { event: id },
+                    text: None,
+                };
+                self.say(
+                    Reply::default()
+                        .line(
+                            Msg::BroadcastAskText,
+                            vec![("count", num(e.attendees.len()))],
+                        )
+                        .row(vec![button(Msg::BtnCancel, Callback::Cancel)]),
+                );
+                d
+            }
+            ManageAction::Feedback => {
+                self.feedback_report(&e);
+                state
+            }
+            _ => self.hint(state, Msg::HintStaleButton),
+        }
+    }
+
+    /// Asks for the new value of a field.
+    pub(super) fn edit_field(&mut self, state: State, id: u64, field: EventField) -> State {
+        match self.ctx.view.event(id) {
+            Some(e) if self.manages(&e) && !e.cancelled => {
+                let msg = match field {
+                    EventField::Start => Msg::NewEventStart,
+                    EventField::End => Msg::NewEventEnd,
+                    EventField::Place => Msg::NewEventPlace,
+                    EventField::Capacity => Msg::NewEventCapacity,
+                    EventField::Title => Msg::NewEventTitle,
+                    EventField::Description => Msg::NewEventDescription,
+                };
+                let mut r = Reply::msg(msg);
+                if field == EventField::Capacity {
+                    r = r.row(vec![button(Msg::BtnNoLimit, Callback::DraftNoLimit)]);
+                }
+                self.say(r.row(vec![button(Msg::BtnCancel, Callback::Cancel)]));
+                State::EditingEvent { event: id, field }
+            }
+            _ => self.hint(state, Msg::HintStaleButton),
+        }
+    }
+
+    /// The new value of a field, typed (or "no limit" pressed, `t == None`).
+    pub(super) fn edit_text(&mut self, id: u64, field: EventField, t: Option<&str>) -> State {
+        let Some(mut e) = self
+            .ctx
+            .view
+            .event(id)
+            .filter(|e| self.manages(e) && !e.cancelled)
+        else {
+            self.say(Reply::msg(Msg::EventOver));
+            return State::Idle;
+        };
+        let now = self.ctx.now;
+        let lang = self.lang;
+        let t = t.unwrap_or_default();
+        let ok = match field {
+            EventField::Start => parse_when(t, now).ok().map(|s| {
+                let length = e.end - e.start;
+                e.start = s;
+                e.end = s + length;
+            }),
+            EventField::End => parse_end(t, e.start, now).map(|end| e.end = end),
+            EventField::Place => short(t, MAX_PLACE).map(|p| e.place = p),
+            EventField::Capacity if t.is_empty() => {
+                e.capacity = None;
+                Some(())
+            }
+            EventField::Capacity => t
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=10_000).contains(n))
+                .map(|n| e.capacity = Some(n)),
+            EventField::Title => short(t, MAX_TITLE).map(|s| {
+                e.title.texts.insert(lang, s);
+            }),
+            EventField::Description => {
+                short(t, MAX_DESCRIPTION).map(|s| match &mut e.description {
+                    Some(d) => {
+                        d.texts.insert(lang, s);
+                    }
+                    None => e.description = Some(EventText::new(lang, &s)),
+                })
+            }
+        };
+        if ok.is_none() {
+            let state = State::EditingEvent { event: id, field };
+            return self.hint(state, Msg::NewEventBadValue);
+        }
+        let told = e.attendees.len() + e.waiting.len();
+        self.effects.push(Effect::UpdateEvent(e.clone()));
+        self.say(self.event_summary(&e).after(vec![Line::new(
+            Msg::EventUpdated,
+            vec![("count", num(told))],
+        )]));
+        State::Idle
+    }
+
+    fn feedback_report(&mut self, e: &Event) {
+        let answers = self.ctx.view.feedback(e.id);
+        let s = FeedbackSummary::of(answers.iter());
+        let mean = s
+            .mean()
+            .map_or_else(String::new, |m| format_mean(m, self.lang));
+        let mut r = Reply::default().line(
+            Msg::FeedbackReport,
+            vec![
+                ("title", text(e.title.get(self.lang))),
+                ("count", num(s.count)),
+                ("mean", text(mean)),
+                ("d1", num(s.distribution[0])),
+                ("d2", num(s.distribution[1])),
+                ("d3", num(s.distribution[2])),
+                ("d4", num(s.distribution[3])),
+                ("d5", num(s.distribution[4])),
+            ],
+        );
+        for (i, c) in s.comments.iter().enumerate() {
+            r.lines.push(Line {
+                msg: Msg::FeedbackComment,
+                args: vec![("text", text(c.clone()))],
+                tight: i > 0,
+            });
+        }
+        self.say(r);
+    }
+
+    /// `/feedback`: the coordinator's past events to pick from (or the report of one by id).
+    pub(super) fn feedback_menu(&mut self, id: Option<u64>) {
+        if let Some(e) = id
+            .and_then(|id| self.ctx.view.event(id))
+            .filter(|e| self.manages(e))
+        {
+            self.feedback_report(&e);
+            return;
+        }
+        let mut past: Vec<Event> = self
+            .ctx
+            .view
+            .events()
+            .into_iter()
+            .filter(|e| self.manages(e) && e.start <= self.ctx.now)
+            .collect();
+        past.sort_by_key(|e| std::cmp::Reverse(e.start));
+        if past.is_empty() {
+            self.say(Reply::msg(Msg::FeedbackNoEvents));
+            return;
+        }
+        let mut r = Reply::msg(Msg::FeedbackChoose);
+        for e in past.iter().take(20) {
+            let label = format!(
+                "{} · {}",
+                e.title.get(self.lang),
+                crate::domain::when::format_date(e.start, self.lang, self.ctx.now)
+            );
+            r = r.row(vec![text_button(
+                &label,
+                Callback::Manage(e.id, ManageAction::Feedback),
+            )]);
+        }
+        self.say(r);
+    }
+
+    // ---- broadcasts ----
+
+    /// `/broadcast`: who to write to.
+    pub(super) fn broadcast_menu(&mut self) {
+        let mut r = Reply::msg(Msg::BroadcastChoose);
+        for e in self.upcoming().into_iter().filter(|e| self.manages(e)) {
+            r = r.row(vec![Button {
+                label: Label::MsgArgs(
+                    Msg::BtnAudienceEvent,
+                    vec![
+                        ("title", text(e.title.get(self.lang))),
+                        ("count", num(e.attendees.len())),
+                    ],
+                ),
+                callback: Callback::Manage(e.id, ManageAction::Message),
+            }]);
+        }
+        let user = self.ctx.person.user;
+        for g in &self.ctx.config.groups {
+            if self.ctx.config.coordinates(user, &g.id) {
+                let n = self.ctx.view.waiting(&g.id).len();
+                r = r.row(vec![Button {
+                    label: Label::MsgArgs(
+                        Msg::BtnAudienceWaiting,
+                        vec![("group", text(g.name.get(self.lang))), ("count", num(n))],
+                    ),
+                    callback: Callback::BroadcastWaiting(g.id.clone()),
+                }]);
+            }
+        }
+        self.say(r);
+    }
+
+    fn audience_members(&self, a: &Audience) -> Vec<UserId> {
+        match a {
+            Audience::Event { event } => self
+                .ctx
+                .view
+                .event(*event)
+                .map(|e| e.attendees)
+                .unwrap_or_default(),
+            Audience::Waiting { group } => self
+                .ctx
+                .view
+                .waiting(group)
+                .into_iter()
+                .map(|r| r.user)
+                .collect(),
+        }
+    }
+
+    fn may_address(&self, a: &Audience) -> bool {
+        match a {
+            Audience::Event { event } => self
+                .ctx
+                .view
+                .event(*event)
+                .is_some_and(|e| self.manages(&e)),
+            Audience::Waiting { group } => self.ctx.config.coordinates(self.ctx.person.user, group),
+        }
+    }
+
+    /// Starts a broadcast to the waiting families of a group.
+    pub(super) fn broadcast_waiting(&mut self, state: State, group: GroupId) -> State {
+        let audience = Audience::Waiting { group };
+        if !self.may_address(&audience) {
+            return self.hint(state, Msg::HintStaleButton);
+        }
+        let n = self.audience_members(&audience).len();
+        self.say(
+            Reply::default()
+                .line(Msg::BroadcastAskText, vec![("count", num(n))])
+                .row(vec![button(Msg::BtnCancel, Callback::Cancel)]),
+        );
+        State::Broadcasting {
+            audience,
+            text: None,
+        }
+    }
+
+    /// The broadcast's text, then its confirmation.
+    pub(super) fn broadcast_text(&mut self, audience: Audience, t: &str) -> State {
+        let Some(body) = short(t, MAX_BROADCAST) else {
+            return self.hint(
+                State::Broadcasting {
+                    audience,
+                    text: None,
+                },
+                Msg::BroadcastBadText,
+            );
+        };
+        let n = self.audience_members(&audience).len();
+        self.say(
+            Reply::default()
+                .line(
+                    Msg::BroadcastPreview,
+                    vec![("count", num(n)), ("text", text(body.clone()))],
+                )
+                .row(vec![button(Msg::BtnBroadcastSend, Callback::BroadcastSend)])
+                .row(vec![button(Msg::BtnCancel, Callback::Cancel)]),
+        );
+        State::Broadcasting {
+            audience,
+            text: Some(body),
+        }
+    }
+
+    /// Sends a confirmed broadcast.
+    pub(super) fn broadcast_send(&mut self, audience: Audience, body: String) -> State {
+        if !self.may_address(&audience) {
+            return self.hint(State::Idle, Msg::HintStaleButton);
+        }
+        let to = self.audience_members(&audience);
+        let n = to.len();
+        self.effects.push(Effect::Broadcast {
+            audience,
+            text: body,
+            to,
+        });
+        self.say(Reply::default().line(Msg::BroadcastQueued, vec![("count", num(n))]));
+        State::Idle
+    }
+
+    // ---- feedback from parents ----
+
+    /// A rating button (from the feedback question), or skipping the comment.
+    pub(super) fn feedback_answer(&mut self, state: State, id: u64, rating: Option<u8>) -> State {
+        let user = self.ctx.person.user;
+        let Some(e) = self
+            .ctx
+            .view
+            .event(id)
+            .filter(|e| e.attending(user) && e.start <= self.ctx.now)
+        else {
+            return self.hint(state, Msg::HintStaleButton);
+        };
+        match rating {
+            Some(r) if (1..=5).contains(&r) => {
+                self.effects.push(Effect::Feedback {
+                    event: id,
+                    rating: r,
+                });
+                self.say(
+                    Reply::default()
+                        .line(
+                            Msg::FeedbackThanks,
+                            vec![("title", text(e.title.get(self.lang)))],
+                        )
+                        .row(vec![button(Msg::BtnSkip, Callback::FeedbackSkip(id))]),
+                );
+                State::FeedbackComment { event: id }
+            }
+            Some(_) => self.hint(state, Msg::HintStaleButton),
+            None => {
+                self.say(Reply::msg(Msg::FeedbackDone));
+                State::Idle
+            }
+        }
+    }
+
+    /// The optional comment after a rating.
+    pub(super) fn feedback_comment(&mut self, id: u64, t: &str) -> State {
+        let comment: String = t.trim().chars().take(MAX_COMMENT).collect();
+        if comment.is_empty() {
+            return self.hint(State::FeedbackComment { event: id }, Msg::HintUseButtons);
+        }
+        self.effects.push(Effect::FeedbackComment {
+            event: id,
+            text: comment,
+        });
+        self.say(Reply::msg(Msg::FeedbackDone));
+        State::Idle
+    }
+}
+
+/// What a parent's event button does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventAction {
+    /// Sign up (or join the waiting list).
+    Join,
+    /// Cancel one's place (or leave the waiting list).
+    Leave,
+    /// Get the .ics file.
+    Calendar,
+}
+
+/// What a coordinator's event button does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManageAction {
+    /// Change details.
+    Edit,
+    /// Ask to cancel.
+    Cancel,
+    /// Cancel, confirmed.
+    CancelYes,
+    /// Message everyone signed up.
+    Message,
+    /// The feedback report.
+    Feedback,
+}
+
+fn draft_event(d: &EventDraft, organiser: UserId) -> Event {
+    let text_of = |m: &BTreeMap<Lang, String>| -> Option<EventText> {
+        let base_text = m.get(&d.base).or_else(|| m.values().next())?;
+        let mut t = EventText::new(d.base, base_text);
+        t.texts.extend(m.iter().map(|(l, s)| (*l, s.clone())));
+        Some(t)
+    };
+    let start = d.start.unwrap_or_default();
+    Event {
+        id: 0,
+        title: text_of(&d.title).unwrap_or_else(|| EventText::new(d.base, "")),
+        description: text_of(&d.description),
+        group: d.group.clone().flatten(),
+        start,
+        end: d.end.unwrap_or(start),
+        place: d.place.clone().unwrap_or_default(),
+        capacity: d.capacity.flatten(),
+        organiser,
+        cancelled: false,
+        version: 1,
+        attendees: Vec::new(),
+        waiting: Vec::new(),
+    }
+}
+
+/// The end as a clock time (same day) or a full time (another day).
+fn end_text(e: &Event, lang: Lang) -> String {
+    let s = e.start.with_timezone(&TZ);
+    let t = e.end.with_timezone(&TZ);
+    if s.date_naive() == t.date_naive() {
+        crate::domain::when::format_clock(e.end, lang)
+    } else {
+        format_when(e.end, lang, e.start)
+    }
+}
+
+fn format_mean(m: f64, lang: Lang) -> String {
+    let s = format!("{m:.1}");
+    match lang {
+        Lang::Fi | Lang::Sv => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
