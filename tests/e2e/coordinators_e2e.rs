@@ -199,8 +199,7 @@ async fn concurrent_confirmations_alert_each_coordinator_exactly_once_across_a_k
     let ids: Vec<i64> = (1..=12).map(|i| 710_000_000 + i).collect();
     let regs = register_concurrently(&fake, &ids).await;
     wait_for_alerts(&fake, 1).await;
-    let mut last = Parent::new(&fake, ids[11], "fi");
-    last.seen = sends_to(&fake, ids[11]).len();
+    let mut last = parent_again(&fake, ids[11]);
     let help_update = round_trip(&mut last).await;
     for c in [COORD_TILLI, COORD_ALL] {
         assert_eq!(alerts_to(&fake, c), 1, "{:#?}", sends_to(&fake, c));
