@@ -751,3 +751,52 @@ fn prune_forgets_update_ids_older_than_48_hours() {
         .expect("commit");
     assert_eq!(c, Committed::Applied);
 }
+
+/// Many users' commits at once, each flushed before it returns: every one must finish. sled
+/// 0.34's `flush_async` runs the flush on sled's own small thread pool; concurrent flushes could
+/// take every thread of it while the log write they wait for sat queued behind them on the same
+/// pool (spacejam/sled#1308), and the bot stopped answering when a dozen parents confirmed at the
+/// same moment.
+#[test]
+fn concurrent_commits_all_finish() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = open(dir.path());
+    let (done, finished) = std::sync::mpsc::channel();
+    let worker = store.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(4)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        rt.block_on(async {
+            for round in 0..20u32 {
+                let mut tasks = tokio::task::JoinSet::new();
+                for user in 0..32u32 {
+                    let store = worker.clone();
+                    tasks.spawn(async move {
+                        let r = reg(u64::from(user), "tilli-toukka", "hyvinkaa", vec![5]);
+                        store
+                            .commit(
+                                UserId(u64::from(user)),
+                                Some(round * 100 + user),
+                                &idle(None),
+                                &[Effect::SaveRegistration(r)],
+                                t0(),
+                            )
+                            .await
+                            .expect("commit")
+                    });
+                }
+                while let Some(r) = tasks.join_next().await {
+                    assert_eq!(r.expect("a commit task"), Committed::Applied);
+                }
+            }
+        });
+        let _ = done.send(());
+    });
+    finished
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("every commit finished within 30 s: no deadlock");
+    assert_eq!(store.registration_count(), 32);
+}

@@ -2,6 +2,7 @@
 //! - `transcripts`: conversations with the engine and store, in fi, sv and en, read as transcripts;
 //! - `telegram`: the real `kokoon` binary against the fake Telegram Bot API server;
 //! - `coordinators`: alerts, demand, export, QR and launching, as transcripts;
+//! - `coordinators_e2e`: the same end to end, the real binary against the fake Bot API server;
 //! - `events`: events, reminders against a moved clock, broadcasts and feedback;
 //! - `console`: the real binary's terminal front end;
 //! - `fake_selftest`: the fake server itself, checked with real teloxide requests.
@@ -12,6 +13,7 @@ mod fake_telegram;
 mod chat;
 mod console;
 mod coordinators;
+mod coordinators_e2e;
 mod events;
 mod fake_selftest;
 mod telegram;

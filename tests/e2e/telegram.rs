@@ -9,17 +9,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
 /// A running `kokoon run` process.
-struct Kokoon {
+pub(crate) struct Kokoon {
     child: Child,
     log: PathBuf,
 }
 
 impl Kokoon {
     /// Starts the bot on `data` and waits until it polls.
-    async fn start(fake: &FakeTelegram, data: &Path) -> Kokoon {
+    pub(crate) async fn start(fake: &FakeTelegram, data: &Path) -> Kokoon {
         let log = data.with_extension("log");
         let log_file = std::fs::OpenOptions::new()
             .create(true)
@@ -56,18 +56,23 @@ impl Kokoon {
         bot
     }
 
-    fn log_text(&self) -> String {
+    pub(crate) fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// Whether the process is still running.
+    pub(crate) fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("status").is_none()
+    }
+
     /// SIGKILL: no chance to clean up, like a power cut.
-    fn kill(mut self) {
+    pub(crate) fn kill(mut self) {
         self.child.kill().expect("kill");
         self.child.wait().expect("wait");
     }
 
     /// SIGTERM, then wait for a clean exit.
-    async fn terminate(mut self) -> std::process::ExitStatus {
+    pub(crate) async fn terminate(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill")
             .args(["-TERM", &pid])
@@ -95,14 +100,14 @@ impl Drop for Kokoon {
 }
 
 /// One parent in a Telegram chat with the bot.
-struct Parent<'a> {
-    fake: &'a FakeTelegram,
-    user: FakeUser,
-    seen: usize,
+pub(crate) struct Parent<'a> {
+    pub(crate) fake: &'a FakeTelegram,
+    pub(crate) user: FakeUser,
+    pub(crate) seen: usize,
 }
 
 impl<'a> Parent<'a> {
-    fn new(fake: &'a FakeTelegram, id: i64, lang: &str) -> Self {
+    pub(crate) fn new(fake: &'a FakeTelegram, id: i64, lang: &str) -> Self {
         let mut user = FakeUser::new(id, "Maija", lang);
         user.username = Some(format!("maija{id}"));
         Parent {
@@ -113,25 +118,25 @@ impl<'a> Parent<'a> {
     }
 
     /// The parent sends text and waits for the next new message from the bot.
-    async fn says(&mut self, text: &str) -> SentMessage {
+    pub(crate) async fn says(&mut self, text: &str) -> SentMessage {
         self.fake.send_text(&self.user, text);
         self.next().await
     }
 
     /// The parent presses a button on `msg` (by label) and waits for the next new message.
-    async fn taps(&mut self, msg: &SentMessage, label: &str) -> SentMessage {
+    pub(crate) async fn taps(&mut self, msg: &SentMessage, label: &str) -> SentMessage {
         self.press(msg, label);
         self.next().await
     }
 
-    fn press(&self, msg: &SentMessage, label: &str) {
+    pub(crate) fn press(&self, msg: &SentMessage, label: &str) {
         let data = msg
             .button(label)
             .unwrap_or_else(|| panic!("no button {label:?} in {:?}", msg.labels()));
         self.fake.press_button(&self.user, msg.message_id, &data);
     }
 
-    async fn next(&mut self) -> SentMessage {
+    pub(crate) async fn next(&mut self) -> SentMessage {
         let all = self.fake.wait_for(self.user.id, self.seen + 1, WAIT).await;
         self.seen = all.len();
         all.last().cloned().expect("a message")
