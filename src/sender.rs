@@ -12,8 +12,9 @@ use crate::app::App;
 use crate::domain::launch;
 use crate::domain::{Lang, OutboxItem, Outgoing, UserId};
 use crate::flow::{notify, Reply};
-use crate::store::{Delivery, StoreError};
+use crate::store::{Delivery, Queued, StoreError};
 use chrono::{DateTime, Duration, Utc};
+use futures::stream::{FuturesUnordered, StreamExt};
 use std::future::Future;
 
 /// Failed attempts after which a message is given up (with backoff, about two days).
@@ -78,7 +79,19 @@ pub async fn reconcile(app: &App) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Delivers every message that is due now.
+/// How many recipients are delivered to at once. Telegram's limits are kept by the front end's
+/// rate limiter; this only keeps the pipe full.
+const CONCURRENCY: usize = 32;
+
+/// What delivering one recipient's due messages did.
+struct GroupResult {
+    report: Report,
+    /// Telegram asked to slow down: stop this round.
+    slow_down: bool,
+}
+
+/// Delivers every message that is due now: recipients concurrently, each recipient's messages
+/// in order. The bookkeeping of a round is flushed to disk once, at its end.
 pub async fn drain<D: Deliver>(app: &App, d: &D) -> Result<Report, StoreError> {
     let mut report = Report::default();
     loop {
@@ -87,80 +100,127 @@ pub async fn drain<D: Deliver>(app: &App, d: &D) -> Result<Report, StoreError> {
         if due.is_empty() {
             return Ok(report);
         }
+        let mut groups: Vec<(UserId, Vec<Queued>)> = Vec::new();
         for (key, item) in due {
-            let record = app.store.user(item.to)?;
-            let lang = record.lang.or(record.seen_lang).unwrap_or(Lang::Fi);
-            let broadcast = match item.message {
-                Outgoing::Broadcast { broadcast } => Some(broadcast),
-                _ => None,
-            };
-            let Some(reply) =
-                notify::compose(&app.config, &app.store, item.to, lang, now, &item.message)
-            else {
-                app.store.outbox_done(&key).await?;
-                count(app, broadcast, Delivery::Failed, now).await?;
-                report.dropped += 1;
-                continue;
-            };
-            // Someone who blocked the bot is not tried again until they write to it.
-            let result = if record.unreachable && app.config.coordinator(item.to).is_none() {
-                Err(DeliveryError::Unreachable("blocked the bot earlier".into()))
-            } else {
-                d.deliver(item.to, lang, &reply).await
-            };
-            match result {
-                Ok(()) => {
-                    app.store.outbox_done(&key).await?;
-                    count(app, broadcast, Delivery::Sent, now).await?;
-                    report.sent += 1;
-                }
-                Err(DeliveryError::RetryAfter(wait)) => {
-                    let later = OutboxItem {
-                        due: now + Duration::from_std(wait).unwrap_or(Duration::seconds(1)),
-                        ..item
-                    };
-                    app.store
-                        .outbox_requeue(&key, Some(&later), &[], now)
-                        .await?;
-                    report.retried += 1;
-                    return Ok(report);
-                }
-                Err(e) => {
-                    let (retry, extra) = failed(app, &item, &e, now);
-                    let parent_unreachable = matches!(e, DeliveryError::Unreachable(_))
-                        && app.config.coordinator(item.to).is_none();
-                    if parent_unreachable {
-                        app.store.mark_unreachable(item.to).await?;
-                    }
-                    app.store
-                        .outbox_requeue(&key, retry.as_ref(), &extra, now)
-                        .await?;
-                    if retry.is_some() {
-                        report.retried += 1;
-                    } else {
-                        report.dropped += 1;
-                        let outcome = if parent_unreachable {
-                            Delivery::Unreachable
-                        } else {
-                            Delivery::Failed
-                        };
-                        count(app, broadcast, outcome, now).await?;
-                    }
+            match groups.iter_mut().find(|(u, _)| *u == item.to) {
+                Some((_, list)) => list.push((key, item)),
+                None => groups.push((item.to, vec![(key, item)])),
+            }
+        }
+        let mut pending = groups.into_iter();
+        let mut running = FuturesUnordered::new();
+        for g in pending.by_ref().take(CONCURRENCY) {
+            running.push(deliver_group(app, d, g.1, now));
+        }
+        let mut slow_down = false;
+        while let Some(result) = running.next().await {
+            let r = result?;
+            report.sent += r.report.sent;
+            report.retried += r.report.retried;
+            report.dropped += r.report.dropped;
+            slow_down |= r.slow_down;
+            if !slow_down {
+                if let Some(g) = pending.next() {
+                    running.push(deliver_group(app, d, g.1, now));
                 }
             }
+        }
+        app.store.flush().await?;
+        if slow_down {
+            return Ok(report);
         }
     }
 }
 
+/// Delivers one recipient's due messages in order.
+async fn deliver_group<D: Deliver>(
+    app: &App,
+    d: &D,
+    items: Vec<Queued>,
+    now: DateTime<Utc>,
+) -> Result<GroupResult, StoreError> {
+    let mut report = Report::default();
+    let mut items = items.into_iter();
+    while let Some((key, item)) = items.next() {
+        let record = app.store.user(item.to)?;
+        let lang = record.lang.or(record.seen_lang).unwrap_or(Lang::Fi);
+        let broadcast = match item.message {
+            Outgoing::Broadcast { broadcast } => Some(broadcast),
+            _ => None,
+        };
+        let Some(reply) =
+            notify::compose(&app.config, &app.store, item.to, lang, now, &item.message)
+        else {
+            app.store.outbox_done(&key)?;
+            count(app, broadcast, Delivery::Failed, now)?;
+            report.dropped += 1;
+            continue;
+        };
+        // Someone who blocked the bot is not tried again until they write to it.
+        let result = if record.unreachable && app.config.coordinator(item.to).is_none() {
+            Err(DeliveryError::Unreachable("blocked the bot earlier".into()))
+        } else {
+            d.deliver(item.to, lang, &reply).await
+        };
+        match result {
+            Ok(()) => {
+                app.store.outbox_done(&key)?;
+                count(app, broadcast, Delivery::Sent, now)?;
+                report.sent += 1;
+            }
+            Err(DeliveryError::RetryAfter(wait)) => {
+                let wait = Duration::from_std(wait).unwrap_or(Duration::seconds(1));
+                for (k, it) in std::iter::once((key, item)).chain(items) {
+                    let later = OutboxItem {
+                        due: now + wait,
+                        ..it
+                    };
+                    app.store.outbox_requeue(&k, Some(&later), &[], now)?;
+                    report.retried += 1;
+                }
+                return Ok(GroupResult {
+                    report,
+                    slow_down: true,
+                });
+            }
+            Err(e) => {
+                let (retry, extra) = failed(app, &item, &e, now);
+                let parent_unreachable = matches!(e, DeliveryError::Unreachable(_))
+                    && app.config.coordinator(item.to).is_none();
+                if parent_unreachable {
+                    app.store.mark_unreachable(item.to)?;
+                }
+                app.store
+                    .outbox_requeue(&key, retry.as_ref(), &extra, now)?;
+                if retry.is_some() {
+                    report.retried += 1;
+                } else {
+                    report.dropped += 1;
+                    let outcome = if parent_unreachable {
+                        Delivery::Unreachable
+                    } else {
+                        Delivery::Failed
+                    };
+                    count(app, broadcast, outcome, now)?;
+                }
+            }
+        }
+    }
+    Ok(GroupResult {
+        report,
+        slow_down: false,
+    })
+}
+
 /// Counts a broadcast recipient's outcome, if the message was part of a broadcast.
-async fn count(
+fn count(
     app: &App,
     broadcast: Option<u64>,
     outcome: Delivery,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     match broadcast {
-        Some(id) => app.store.broadcast_outcome(id, outcome, now).await,
+        Some(id) => app.store.broadcast_outcome(id, outcome, now),
         None => Ok(()),
     }
 }

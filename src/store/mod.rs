@@ -492,26 +492,24 @@ impl Store {
             .transpose()
     }
 
-    /// Counts one broadcast recipient's outcome (and queues the report after the last).
-    pub async fn broadcast_outcome(
+    /// Counts one broadcast recipient's outcome (and queues the report after the last). Not
+    /// flushed here: the sender flushes once per round (see [`crate::sender`]).
+    pub fn broadcast_outcome(
         &self,
         id: u64,
         outcome: Delivery,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.transaction(now, |tx| tx.broadcast_outcome(id, outcome))?;
-        self.flush_to_disk().await?;
-        Ok(())
+        self.transaction(now, |tx| tx.broadcast_outcome(id, outcome))
     }
 
     /// Marks a user as unreachable (blocked the bot): nothing more is sent to them until they
-    /// write again.
-    pub async fn mark_unreachable(&self, user: UserId) -> Result<(), StoreError> {
+    /// write again. Flushed with the sender's round, or with the caller's next commit.
+    pub fn mark_unreachable(&self, user: UserId) -> Result<(), StoreError> {
         let mut r = self.user(user)?;
         if !r.unreachable {
             r.unreachable = true;
             self.users.insert(user.0.to_be_bytes(), encode(&r))?;
-            self.flush_to_disk().await?;
         }
         Ok(())
     }
@@ -558,15 +556,16 @@ impl Store {
         self.outbox.len()
     }
 
-    /// Removes a sent message and flushes, so it is not sent again after a restart.
-    pub async fn outbox_done(&self, key: &[u8]) -> Result<(), StoreError> {
+    /// Removes a sent message. The sender flushes once per round, so a crash can repeat at most
+    /// the messages of the round in flight (at-least-once delivery).
+    pub fn outbox_done(&self, key: &[u8]) -> Result<(), StoreError> {
         self.outbox.remove(key)?;
-        self.flush_to_disk().await?;
         Ok(())
     }
 
     /// Replaces a queued message (to retry it later) and queues `extra` messages, atomically.
-    pub async fn outbox_requeue(
+    /// Flushed with the sender's round.
+    pub fn outbox_requeue(
         &self,
         key: &[u8],
         retry: Option<&OutboxItem>,
@@ -582,9 +581,7 @@ impl Store {
                 tx.enqueue(item.clone())?;
             }
             Ok(())
-        })?;
-        self.flush_to_disk().await?;
-        Ok(())
+        })
     }
 
     /// Records an update that changed nothing in the store (a note to a group chat), so that a

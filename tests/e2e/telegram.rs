@@ -18,8 +18,13 @@ pub(crate) struct Kokoon {
 }
 
 impl Kokoon {
-    /// Starts the bot on `data` and waits until it polls.
+    /// Starts the bot on `data` with its rate limiter off and waits until it polls.
     pub(crate) async fn start(fake: &FakeTelegram, data: &Path) -> Kokoon {
+        Kokoon::start_limited(fake, data, "off").await
+    }
+
+    /// Starts the bot with `KOKOON_RATE_LIMIT` set to `limit` and waits until it polls.
+    pub(crate) async fn start_limited(fake: &FakeTelegram, data: &Path, limit: &str) -> Kokoon {
         let log = data.with_extension("log");
         let log_file = std::fs::OpenOptions::new()
             .create(true)
@@ -33,7 +38,7 @@ impl Kokoon {
             .args(["--api-url", &fake.api_url()])
             .env("TELOXIDE_TOKEN", FakeTelegram::TOKEN)
             .env("RUST_LOG", "info")
-            .env("KOKOON_RATE_LIMIT", "off")
+            .env("KOKOON_RATE_LIMIT", limit)
             .env_remove("TELOXIDE_API_URL")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -366,6 +371,136 @@ async fn group_chats_get_one_short_note_and_odd_input_gets_a_hint() {
         m.text.contains("That button is from an old message"),
         "{}",
         m.text
+    );
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broadcast_to_many_respects_the_limits_skips_the_blocked_and_reports() {
+    use kokoon::domain::{Event, EventText, Lang};
+    use kokoon::flow::Effect;
+    use kokoon::store::UserRecord;
+    const PEOPLE: i64 = 200;
+    const BLOCKED: i64 = 10;
+    const COORD: i64 = 100_000_002;
+    let fake = FakeTelegram::start().await;
+    // Telegram's limits scaled up ten times (10/s per chat, 300/s overall) to keep CI short,
+    // and the bot's limiter set to the same; the full-size run (1,000 at 30/s) is the
+    // benchmark's.
+    fake.set_limits(Some(10), Some(300));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let config = std::sync::Arc::new(crate::chat::example_config());
+    {
+        let store = Store::open_with(&data, 1 << 20, config.clone()).expect("store");
+        let now = chrono::Utc::now();
+        let event = Event {
+            id: 0,
+            title: EventText::new(Lang::Fi, "Eron edessä -ilta"),
+            description: None,
+            group: None,
+            start: now + chrono::Duration::days(20),
+            end: now + chrono::Duration::days(20) + chrono::Duration::hours(2),
+            place: "Pikku-Veturi".into(),
+            capacity: None,
+            organiser: UserId(COORD as u64),
+            cancelled: false,
+            version: 1,
+            attendees: (1..=PEOPLE).map(|u| UserId(6000 + u as u64)).collect(),
+            waiting: Vec::new(),
+        };
+        store
+            .commit_sync(
+                UserId(COORD as u64),
+                None,
+                &UserRecord::default(),
+                &[Effect::CreateEvent(event)],
+                now,
+            )
+            .expect("commit");
+    }
+    std::thread::sleep(Duration::from_millis(300)); // sled's flusher lets go of the directory
+    let _bot = Kokoon::start_limited(&fake, &data, "300/10").await;
+    // Everyone has a chat with the bot (Telegram answers "chat not found" otherwise).
+    let people: Vec<FakeUser> = (1..=PEOPLE)
+        .map(|u| FakeUser::new(6000 + u, "Parent", "fi"))
+        .collect();
+    let greeting = std::time::Instant::now();
+    for p in &people {
+        fake.send_text(p, "/start");
+    }
+    let greeted = fake
+        .wait_until(Duration::from_secs(60), |f| {
+            people.iter().all(|p| !f.messages_to(p.id).is_empty())
+        })
+        .await;
+    assert!(greeted, "every parent got the welcome");
+    println!(
+        "{PEOPLE} welcomes in {:.1} s",
+        greeting.elapsed().as_secs_f64()
+    );
+    for p in people.iter().take(BLOCKED as usize) {
+        fake.block_user(p.id);
+    }
+    let mut c = Parent::new(&fake, COORD, "fi");
+    let started = std::time::Instant::now();
+    c.says("/events").await; // "Tuleva tapahtuma:", then the event itself
+    let m = c.next().await;
+    assert!(m.text.contains("Ilmoittautuneita 200"), "{}", m.text);
+    let m = c.taps(&m, "Viesti osallistujille").await;
+    assert!(
+        m.text.contains("Se lähtee 200 vastaanottajalle."),
+        "{}",
+        m.text
+    );
+    let m = c.says("Ilta siirtyy yläkertaan. Tervetuloa!").await;
+    let m = c.taps(&m, "Lähetä").await;
+    assert!(
+        m.text.contains("Viesti lähtee 200 vastaanottajalle."),
+        "{}",
+        m.text
+    );
+    let report = fake
+        .wait_until(Duration::from_secs(90), |f| {
+            f.messages_to(COORD)
+                .iter()
+                .any(|m| m.text.contains("perillä"))
+        })
+        .await;
+    assert!(report, "the coordinator gets a delivery report");
+    let report = fake
+        .messages_to(COORD)
+        .into_iter()
+        .find(|m| m.text.contains("perillä"))
+        .expect("report");
+    assert!(
+        report
+            .text
+            .contains("200 vastaanottajalle: 190 perillä, 10 ei tavoitettavissa, 0 epäonnistui"),
+        "{}",
+        report.text
+    );
+    for (i, p) in people.iter().enumerate() {
+        let got = fake
+            .messages_to(p.id)
+            .iter()
+            .filter(|m| m.text.contains("Ilta siirtyy yläkertaan."))
+            .count();
+        let expected = usize::from(i >= BLOCKED as usize);
+        assert_eq!(got, expected, "parent {} got {got} copies", p.id);
+    }
+    let too_many = fake
+        .rejected()
+        .iter()
+        .filter(|r| r.error_code == 429)
+        .count();
+    println!(
+        "broadcast of {PEOPLE}: {:.1} s from /events to the report, 429 answers: {too_many}",
+        started.elapsed().as_secs_f64()
     );
     assert!(
         fake.invalid_requests().is_empty(),
