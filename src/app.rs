@@ -119,6 +119,89 @@ impl App {
     }
 }
 
+/// Creates the events given in the config that are not stored yet, and brings stored ones in
+/// step with the config (people signed up are told of a change). Past events are left alone.
+pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
+    use crate::domain::{Event, EventText};
+    use crate::flow::Effect;
+    let now = app.clock.now();
+    let stored = app.store.events()?;
+    let mut effects = Vec::new();
+    for c in &app.config.events {
+        let title = EventText::all(
+            c.title.get(Lang::Fi),
+            c.title.get(Lang::Sv),
+            c.title.get(Lang::En),
+        );
+        let description = c
+            .description
+            .as_ref()
+            .map(|d| EventText::all(d.get(Lang::Fi), d.get(Lang::Sv), d.get(Lang::En)));
+        let organiser = c
+            .group
+            .as_ref()
+            .and_then(|g| app.config.coordinators_of(g).next())
+            .or_else(|| app.config.coordinators.first())
+            .map_or(UserId(0), |co| co.telegram_id);
+        match stored
+            .iter()
+            .find(|e| e.key.as_deref() == Some(c.key.as_str()))
+        {
+            None if c.start > now => effects.push(Effect::CreateEvent(Event {
+                id: 0,
+                title,
+                description,
+                group: c.group.clone(),
+                start: c.start,
+                end: c.end,
+                place: c.place.clone(),
+                capacity: c.capacity,
+                organiser,
+                cancelled: false,
+                version: 1,
+                attendees: Vec::new(),
+                waiting: Vec::new(),
+                key: Some(c.key.clone()),
+            })),
+            Some(e)
+                if !e.cancelled
+                    && e.start > now
+                    && (e.title != title
+                        || e.description != description
+                        || e.start != c.start
+                        || e.end != c.end
+                        || e.place != c.place
+                        || e.capacity != c.capacity) =>
+            {
+                let mut edited = e.clone();
+                edited.title = title;
+                edited.description = description;
+                edited.start = c.start;
+                edited.end = c.end;
+                edited.place = c.place.clone();
+                edited.capacity = c.capacity;
+                effects.push(Effect::UpdateEvent(edited));
+            }
+            _ => {}
+        }
+    }
+    let n = effects.len();
+    if n > 0 {
+        self_commit(app, &effects, now).await?;
+    }
+    Ok(n)
+}
+
+async fn self_commit(
+    app: &App,
+    effects: &[crate::flow::Effect],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    app.store.apply_event_effects(effects, now).await?;
+    app.outbox_wake.notify_one();
+    Ok(())
+}
+
 impl Handled {
     fn duplicate(lang: Lang) -> Self {
         Self {

@@ -111,6 +111,28 @@ pub struct Coordinator {
     pub groups: Option<Vec<GroupId>>,
 }
 
+/// An event given in the config (an Eron edessä evening, a partner's visit), created at start
+/// and kept in step with the config on every start.
+#[derive(Debug, Clone)]
+pub struct ConfigEvent {
+    /// A stable key (lowercase letters, digits and hyphens).
+    pub key: String,
+    /// The title in every language.
+    pub title: Localized,
+    /// A description in every language, if any.
+    pub description: Option<Localized>,
+    /// The group it belongs to, if any.
+    pub group: Option<GroupId>,
+    /// Start, Europe/Helsinki local time read into UTC.
+    pub start: chrono::DateTime<chrono::Utc>,
+    /// End.
+    pub end: chrono::DateTime<chrono::Utc>,
+    /// Where.
+    pub place: String,
+    /// Seats; `None` for no limit.
+    pub capacity: Option<u32>,
+}
+
 /// Who parents can turn to, named in `/help`.
 #[derive(Debug, Clone)]
 pub struct ContactPerson {
@@ -148,6 +170,8 @@ pub struct Config {
     pub groups: Vec<Group>,
     /// Every coordinator.
     pub coordinators: Vec<Coordinator>,
+    /// Events given in the config.
+    pub events: Vec<ConfigEvent>,
 }
 
 impl Config {
@@ -353,6 +377,21 @@ struct RawConfig {
     groups: Vec<Spanned<RawGroup>>,
     #[serde(default)]
     coordinators: Vec<Spanned<RawCoordinator>>,
+    #[serde(default)]
+    events: Vec<Spanned<RawEvent>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    key: Option<String>,
+    title: Option<RawLocalized>,
+    description: Option<RawLocalized>,
+    group: Option<String>,
+    start: Option<String>,
+    end: Option<String>,
+    place: Option<String>,
+    capacity: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -513,6 +552,7 @@ impl Validator<'_> {
         let time_ids: Vec<TimeId> = times.iter().map(|t| t.0.clone()).collect();
         let groups = self.groups(raw.groups, &area_ids, &time_ids);
         let coordinators = self.coordinators(raw.coordinators, &groups);
+        let events = self.events(raw.events, &groups);
         Some(Config {
             bot_username: bot_username?,
             organisation: organisation?,
@@ -531,7 +571,129 @@ impl Validator<'_> {
                 .collect(),
             groups,
             coordinators,
+            events,
         })
+    }
+
+    fn events(&mut self, raw: Vec<Spanned<RawEvent>>, groups: &[Group]) -> Vec<ConfigEvent> {
+        let mut out: Vec<ConfigEvent> = Vec::new();
+        for (i, e) in raw.into_iter().enumerate() {
+            let line = self.line(e.span());
+            let e = e.into_inner();
+            let place_name = format!("events[{i}]");
+            let key = match e.key {
+                Some(k) if GroupId::parse(&k).is_ok() => Some(k),
+                Some(k) => {
+                    self.err(line, format!("{place_name}.key"), format!("{k:?} must be lowercase letters and digits separated by single hyphens"));
+                    None
+                }
+                None => {
+                    self.err(line, format!("{place_name}.key"), "is missing");
+                    None
+                }
+            };
+            if let Some(k) = &key {
+                if out.iter().any(|o| &o.key == k) {
+                    self.err(
+                        line,
+                        format!("{place_name}.key"),
+                        format!("duplicate event key {k:?}"),
+                    );
+                }
+            }
+            let title = self.localized(line, &format!("{place_name}.title"), e.title, 120);
+            let description = e.description.and_then(|d| {
+                self.localized(
+                    line,
+                    &format!("{place_name}.description"),
+                    Some(d),
+                    MAX_DESCRIPTION,
+                )
+            });
+            let group = match e.group {
+                None => None,
+                Some(g) => match GroupId::parse(&g) {
+                    Ok(id) if groups.iter().any(|x| x.id == id) => Some(id),
+                    _ => {
+                        self.err(
+                            line,
+                            format!("{place_name}.group"),
+                            format!("unknown group {g:?}"),
+                        );
+                        None
+                    }
+                },
+            };
+            let start = self.local_time(line, &format!("{place_name}.start"), e.start);
+            let end = self.local_time(line, &format!("{place_name}.end"), e.end);
+            if let (Some(s), Some(en)) = (start, end) {
+                if en <= s {
+                    self.err(line, format!("{place_name}.end"), "must be after the start");
+                }
+            }
+            let place = self.nonempty(line, &format!("{place_name}.place"), e.place, 200);
+            let capacity = match e.capacity {
+                None => None,
+                Some(c) if (1..=10_000).contains(&c) => Some(c as u32),
+                Some(c) => {
+                    self.err(
+                        line,
+                        format!("{place_name}.capacity"),
+                        format!("must be 1 to 10000 (or left out for no limit), not {c}"),
+                    );
+                    None
+                }
+            };
+            if let (Some(key), Some(title), Some(start), Some(end), Some(place)) =
+                (key, title, start, end, place)
+            {
+                out.push(ConfigEvent {
+                    key,
+                    title,
+                    description,
+                    group,
+                    start,
+                    end,
+                    place,
+                    capacity,
+                });
+            }
+        }
+        out
+    }
+
+    /// A Helsinki wall-clock time written `2027-03-15 17:00` (or with a `T`).
+    fn local_time(
+        &mut self,
+        line: Option<usize>,
+        place: &str,
+        s: Option<String>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        use chrono::TimeZone;
+        let Some(s) = s else {
+            self.err(
+                line,
+                place,
+                "is missing (write it as \"2027-03-15 17:00\", Helsinki time)",
+            );
+            return None;
+        };
+        let parsed = chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M")
+            .or_else(|_| chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M"));
+        match parsed
+            .ok()
+            .and_then(|t| crate::domain::when::TZ.from_local_datetime(&t).earliest())
+        {
+            Some(t) => Some(t.with_timezone(&chrono::Utc)),
+            None => {
+                self.err(
+                    line,
+                    place,
+                    format!("{s:?} is not a time in Helsinki like \"2027-03-15 17:00\""),
+                );
+                None
+            }
+        }
     }
 
     fn reminders(

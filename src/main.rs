@@ -122,6 +122,7 @@ fn run(cli: Cli) -> Result<(), String> {
             )
             .map_err(|e| format!("KOKOON_RATE_LIMIT: {e}"))?;
             runtime()?.block_on(async move {
+                sync_events(&app).await?;
                 kokoon::telegram::run(app, bot, limits, shutdown_signal())
                     .await
                     .map_err(|e| e.to_string())
@@ -138,6 +139,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 language_code: Some(lang),
             };
             runtime()?.block_on(async move {
+                sync_events(&app).await?;
                 let stdin = tokio::io::BufReader::new(tokio::io::stdin());
                 let files = data.join("files");
                 let result = console::run(&app, &user, files, stdin, tokio::io::stdout()).await;
@@ -194,6 +196,17 @@ fn qr(config: &Path, group: &str, source: Option<&str>, out: &Path) -> Result<()
         println!("{}", path.display());
     }
     println!("{link}");
+    Ok(())
+}
+
+/// Creates or updates the events given in the config.
+async fn sync_events(app: &App) -> Result<(), String> {
+    let n = kokoon::app::sync_config_events(app)
+        .await
+        .map_err(|e| e.to_string())?;
+    if n > 0 {
+        log::info!("{n} events from the config created or updated");
+    }
     Ok(())
 }
 

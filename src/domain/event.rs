@@ -79,6 +79,10 @@ pub struct Event {
     pub attendees: Vec<UserId>,
     /// Waiting for a seat, in order.
     pub waiting: Vec<UserId>,
+    /// For an event from the config, its key there, so a restart updates it instead of
+    /// creating it again.
+    #[serde(default)]
+    pub key: Option<String>,
 }
 
 impl Event {

@@ -1065,6 +1065,7 @@ fn draft_event(d: &EventDraft, organiser: UserId) -> Event {
         version: 1,
         attendees: Vec::new(),
         waiting: Vec::new(),
+        key: None,
     }
 }
 

@@ -78,6 +78,7 @@ impl Tx<'_> {
         e.end = edited.end;
         e.place = edited.place.clone();
         e.capacity = edited.capacity;
+        e.key = edited.key.clone().or(e.key);
         e.version += 1;
         for user in e.attendees.iter().chain(e.waiting.iter()) {
             self.send(*user, Outgoing::EventChanged { event: e.id })?;

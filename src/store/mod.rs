@@ -445,6 +445,28 @@ impl Store {
         })
     }
 
+    /// Applies event changes that come from no user (events in the config), durably.
+    pub async fn apply_event_effects(
+        &self,
+        effects: &[Effect],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.transaction(now, |tx| {
+            for effect in effects {
+                match effect {
+                    Effect::CreateEvent(e) => {
+                        tx.create_event(e)?;
+                    }
+                    Effect::UpdateEvent(e) => tx.update_event(e)?,
+                    Effect::CancelEvent(id) => tx.cancel_event(*id)?,
+                    _ => {}
+                }
+            }
+            Ok(())
+        })?;
+        self.flush_to_disk().await
+    }
+
     /// Applies a launch plan (expiries, invitations, closing) in one transaction and flushes.
     /// Invitations for registrations that are no longer waiting are skipped.
     pub async fn apply_plan(

@@ -242,6 +242,7 @@ impl<'a> Tx<'a> {
             version: 1,
             attendees: Vec::new(),
             waiting: Vec::new(),
+            key: None,
         };
         let event = self.create_event(&first_meeting)?;
         let launch = Launch {

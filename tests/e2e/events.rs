@@ -543,3 +543,75 @@ async fn a_launched_groups_first_meeting_is_an_event_with_reminders() {
         r[0].text
     );
 }
+
+#[tokio::test]
+async fn events_in_the_config_are_created_once_and_kept_in_step() {
+    let (app, _clock, _dir) = app_with_clock();
+    assert_eq!(
+        kokoon::app::sync_config_events(&app).await.expect("store"),
+        1
+    );
+    assert_eq!(
+        kokoon::app::sync_config_events(&app).await.expect("store"),
+        0,
+        "not twice"
+    );
+    let mut p = Chat::new(&app, 5001, "sv");
+    p.says("/events")
+        .await
+        .shows("Inför skilsmässan – kvällsträff")
+        .shows("16.3.2027 kl. 17.30 – kl. 19");
+    p.taps("Anmäl mig").await.shows("Din anmälan är sparad");
+    deliveries(&app).await;
+    // The config changes the place: the stored event follows and the people signed up are told.
+    let mut config = (*app.config).clone();
+    config.events[0].place = "Kirkkotori 2, Hyvinkää".into();
+    let app = App {
+        config: std::sync::Arc::new(config),
+        ..app
+    };
+    assert_eq!(
+        kokoon::app::sync_config_events(&app).await.expect("store"),
+        1
+    );
+    let sent = deliveries(&app).await;
+    let told = to(&sent, 5001);
+    assert_eq!(told.len(), 1);
+    assert!(
+        told[0]
+            .text
+            .starts_with("Uppgifterna om evenemanget har ändrats:"),
+        "{}",
+        told[0].text
+    );
+    assert!(
+        told[0].text.contains("Kirkkotori 2, Hyvinkää"),
+        "{}",
+        told[0].text
+    );
+    assert_eq!(app.store.events().expect("store").len(), 1);
+}
+
+#[test]
+fn a_broken_event_in_the_config_is_a_clear_error() {
+    let text = include_str!("../../config/kokoon.toml")
+        .replace("start = \"2027-03-16 17:30\"", "start = \"16.3.2027\"")
+        .replace("end = \"2027-03-16 19:00\"", "end = \"2027-03-16 17:00\"");
+    let err = kokoon::config::Config::parse("kokoon.toml", &text).expect_err("broken");
+    let msg = err.to_string();
+    assert!(
+        msg.contains(
+            "events[0].start: \"16.3.2027\" is not a time in Helsinki like \"2027-03-15 17:00\""
+        ),
+        "{msg}"
+    );
+    let text = include_str!("../../config/kokoon.toml")
+        .replace("end = \"2027-03-16 19:00\"", "end = \"2027-03-16 17:00\"");
+    let msg = kokoon::config::Config::parse("kokoon.toml", &text)
+        .expect_err("broken")
+        .to_string();
+    assert!(
+        msg.contains("events[0].end: must be after the start"),
+        "{msg}"
+    );
+}
