@@ -142,6 +142,16 @@ async fn deliver_group<D: Deliver>(
     let mut report = Report::default();
     let mut items = items.into_iter();
     while let Some((key, item)) = items.next() {
+        if !item.message.urgent() && app.config.quiet_hours.contains(now) {
+            // Held back until the quiet hours end.
+            let held = OutboxItem {
+                due: after_quiet_hours(app, now),
+                ..item
+            };
+            app.store.outbox_requeue(&key, Some(&held), &[], now)?;
+            report.retried += 1;
+            continue;
+        }
         let record = app.store.user(item.to)?;
         let lang = record.lang.or(record.seen_lang).unwrap_or(Lang::Fi);
         let broadcast = match item.message {
@@ -210,6 +220,18 @@ async fn deliver_group<D: Deliver>(
         report,
         slow_down: false,
     })
+}
+
+/// The first quarter hour after `now` outside quiet hours.
+fn after_quiet_hours(app: &App, now: DateTime<Utc>) -> DateTime<Utc> {
+    let mut t = now;
+    for _ in 0..(24 * 4) {
+        t += Duration::minutes(15);
+        if !app.config.quiet_hours.contains(t) {
+            break;
+        }
+    }
+    t
 }
 
 /// Counts a broadcast recipient's outcome, if the message was part of a broadcast.

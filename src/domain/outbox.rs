@@ -86,6 +86,25 @@ pub enum Outgoing {
     },
 }
 
+impl Outgoing {
+    /// Whether the message may wake someone at night. Quiet hours hold back everything else:
+    /// alerts, invitations and their expiry, answers and lists, feedback questions. A changed or
+    /// cancelled event and a coordinator's broadcast go at once (they may be about tomorrow
+    /// morning); reminders have their own rule and are already timed.
+    #[must_use]
+    pub fn urgent(&self) -> bool {
+        matches!(
+            self,
+            Outgoing::EventChanged { .. }
+                | Outgoing::EventCancelled { .. }
+                | Outgoing::Promoted { .. }
+                | Outgoing::Broadcast { .. }
+                | Outgoing::BroadcastReport { .. }
+                | Outgoing::Reminder { .. }
+        )
+    }
+}
+
 /// One queued message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxItem {

@@ -439,3 +439,39 @@ async fn a_coordinator_who_cannot_be_reached_does_not_stop_the_others() {
     assert!(sent[0].text.contains("kynnys täyttyi"));
     assert_eq!(app.store.outbox_len(), 0);
 }
+
+#[tokio::test]
+async fn alerts_and_invitations_wait_for_the_end_of_quiet_hours() {
+    let (app, clock, _dir) = app_with_clock();
+    // 23:30 in Helsinki.
+    clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-11-23T21:30:00Z")
+            .expect("time")
+            .into(),
+    );
+    for user in 1..=5 {
+        join_tilli(&app, user, true).await;
+    }
+    assert!(
+        deliveries(&app).await.is_empty(),
+        "nobody is woken at night"
+    );
+    // 07:59 is still quiet; at 08:00 the alerts go.
+    clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-11-24T05:59:00Z")
+            .expect("time")
+            .into(),
+    );
+    assert!(deliveries(&app).await.is_empty());
+    clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-11-24T06:15:00Z")
+            .expect("time")
+            .into(),
+    );
+    let sent = deliveries(&app).await;
+    assert_eq!(
+        (to(&sent, COORD_TILLI).len(), to(&sent, COORD_ALL).len()),
+        (1, 1),
+        "{sent:#?}"
+    );
+}
