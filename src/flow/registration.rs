@@ -119,32 +119,15 @@ impl<'a> Engine<'a> {
                 self.say(Reply::msg(Msg::ChooseLang).row(row));
                 state
             }
-            Command::Cancel => match state {
-                State::Registering(_) => {
-                    self.say(Reply::msg(Msg::Cancelled));
-                    State::Idle
-                }
-                State::Launching(_) => {
-                    self.say(Reply::msg(Msg::LaunchCancelled));
-                    State::Idle
-                }
-                State::CreatingEvent(_)
-                | State::EditingEvent { .. }
-                | State::Broadcasting { .. } => {
-                    self.say(Reply::msg(Msg::ActionCancelled));
-                    State::Idle
-                }
-                State::FeedbackComment { .. } => {
-                    self.say(Reply::msg(Msg::FeedbackDone));
-                    State::Idle
-                }
-                State::ConfirmingForget => {
+            Command::Cancel => match self.cancel(state) {
+                Ok(idle) => idle,
+                Err(State::ConfirmingForget) => {
                     self.say(Reply::msg(Msg::NothingChanged));
                     State::Idle
                 }
-                State::Idle => {
+                Err(other) => {
                     self.say(Reply::msg(Msg::NothingToCancel));
-                    State::Idle
+                    other
                 }
             },
             Command::Mine => {
@@ -292,26 +275,9 @@ impl<'a> Engine<'a> {
                     self.hint(state, Msg::HintStaleButton)
                 }
             }
-            Callback::Cancel => match state {
-                State::Registering(_) => {
-                    self.say(Reply::msg(Msg::Cancelled));
-                    State::Idle
-                }
-                State::Launching(_) => {
-                    self.say(Reply::msg(Msg::LaunchCancelled));
-                    State::Idle
-                }
-                State::CreatingEvent(_)
-                | State::EditingEvent { .. }
-                | State::Broadcasting { .. } => {
-                    self.say(Reply::msg(Msg::ActionCancelled));
-                    State::Idle
-                }
-                State::FeedbackComment { .. } => {
-                    self.say(Reply::msg(Msg::FeedbackDone));
-                    State::Idle
-                }
-                other => self.hint(other, Msg::HintStaleButton),
+            Callback::Cancel => match self.cancel(state) {
+                Ok(idle) => idle,
+                Err(other) => self.hint(other, Msg::HintStaleButton),
             },
             Callback::Invite(id, accept) => self.invitation_answer(state, id, accept),
             Callback::Event(id, action) => self.event_action(state, id, action),
@@ -361,6 +327,22 @@ impl<'a> Engine<'a> {
                 state => self.hint(state, Msg::HintStaleButton),
             },
         }
+    }
+
+    /// Leaves whatever is in progress (a registration, a launch, an event being made, a
+    /// broadcast, a feedback comment): `Err` with the state unchanged when there is nothing.
+    fn cancel(&mut self, state: State) -> Result<State, State> {
+        let msg = match state {
+            State::Registering(_) => Msg::Cancelled,
+            State::Launching(_) => Msg::LaunchCancelled,
+            State::CreatingEvent(_) | State::EditingEvent { .. } | State::Broadcasting { .. } => {
+                Msg::ActionCancelled
+            }
+            State::FeedbackComment { .. } => Msg::FeedbackDone,
+            other @ (State::Idle | State::ConfirmingForget) => return Err(other),
+        };
+        self.say(Reply::msg(msg));
+        Ok(State::Idle)
     }
 
     /// A button that answers the current question of a registration.

@@ -395,30 +395,37 @@ fn person(u: &teloxide::types::User) -> Person {
     }
 }
 
+/// The description of a command in the menu every user sees (coordinators' commands are not
+/// listed there: to anyone else they do not exist).
+fn command_msg(c: Command) -> Msg {
+    match c {
+        Command::Mine => Msg::CmdMine,
+        Command::Lang => Msg::CmdLang,
+        Command::Cancel => Msg::CmdCancel,
+        Command::Privacy => Msg::CmdPrivacy,
+        Command::Forget => Msg::CmdForget,
+        Command::Events => Msg::CmdEvents,
+        Command::Help
+        | Command::Demand
+        | Command::Export
+        | Command::Launch
+        | Command::Qr
+        | Command::NewEvent
+        | Command::Broadcast
+        | Command::Feedback => Msg::CmdHelp,
+    }
+}
+
 /// Registers the command list in each language, and Finnish as the default for the rest.
 async fn register_commands(app: &App, bot: &Api) {
     let commands = |lang: Lang| -> Vec<BotCommand> {
         let desc = |m: Msg| app.i18n.text(lang, m, &[], Markup::Plain);
         let mut list = vec![BotCommand::new("start", desc(Msg::CmdStart))];
-        list.extend(Command::ALL.iter().map(|c| {
-            let m = match c {
-                Command::Mine => Msg::CmdMine,
-                Command::Lang => Msg::CmdLang,
-                Command::Cancel => Msg::CmdCancel,
-                Command::Privacy => Msg::CmdPrivacy,
-                Command::Forget => Msg::CmdForget,
-                Command::Help => Msg::CmdHelp,
-                Command::Events => Msg::CmdEvents,
-                Command::Demand
-                | Command::Export
-                | Command::Launch
-                | Command::Qr
-                | Command::NewEvent
-                | Command::Broadcast
-                | Command::Feedback => Msg::CmdHelp,
-            };
-            BotCommand::new(c.name(), desc(m))
-        }));
+        list.extend(
+            Command::ALL
+                .iter()
+                .map(|c| BotCommand::new(c.name(), desc(command_msg(*c)))),
+        );
         list
     };
     if let Err(e) = bot.set_my_commands(commands(Lang::Fi)).await {
