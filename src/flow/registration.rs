@@ -119,17 +119,16 @@ impl<'a> Engine<'a> {
                 self.say(Reply::msg(Msg::ChooseLang).row(row));
                 state
             }
-            Command::Cancel => match self.cancel(state) {
-                Ok(idle) => idle,
-                Err(State::ConfirmingForget) => {
-                    self.say(Reply::msg(Msg::NothingChanged));
-                    State::Idle
+            Command::Cancel => {
+                if !self.cancel(&state) {
+                    self.say(Reply::msg(if state == State::ConfirmingForget {
+                        Msg::NothingChanged
+                    } else {
+                        Msg::NothingToCancel
+                    }));
                 }
-                Err(other) => {
-                    self.say(Reply::msg(Msg::NothingToCancel));
-                    other
-                }
-            },
+                State::Idle
+            }
             Command::Mine => {
                 self.mine();
                 self.reprompt_registering(state)
@@ -275,10 +274,13 @@ impl<'a> Engine<'a> {
                     self.hint(state, Msg::HintStaleButton)
                 }
             }
-            Callback::Cancel => match self.cancel(state) {
-                Ok(idle) => idle,
-                Err(other) => self.hint(other, Msg::HintStaleButton),
-            },
+            Callback::Cancel => {
+                if self.cancel(&state) {
+                    State::Idle
+                } else {
+                    self.hint(state, Msg::HintStaleButton)
+                }
+            }
             Callback::Invite(id, accept) => self.invitation_answer(state, id, accept),
             Callback::Event(id, action) => self.event_action(state, id, action),
             Callback::Manage(id, action) => self.manage(state, id, action),
@@ -330,8 +332,8 @@ impl<'a> Engine<'a> {
     }
 
     /// Leaves whatever is in progress (a registration, a launch, an event being made, a
-    /// broadcast, a feedback comment): `Err` with the state unchanged when there is nothing.
-    fn cancel(&mut self, state: State) -> Result<State, State> {
+    /// broadcast, a feedback comment) and says so; `false` when there was nothing to leave.
+    fn cancel(&mut self, state: &State) -> bool {
         let msg = match state {
             State::Registering(_) => Msg::Cancelled,
             State::Launching(_) => Msg::LaunchCancelled,
@@ -339,10 +341,10 @@ impl<'a> Engine<'a> {
                 Msg::ActionCancelled
             }
             State::FeedbackComment { .. } => Msg::FeedbackDone,
-            other @ (State::Idle | State::ConfirmingForget) => return Err(other),
+            State::Idle | State::ConfirmingForget => return false,
         };
         self.say(Reply::msg(msg));
-        Ok(State::Idle)
+        true
     }
 
     /// A button that answers the current question of a registration.
