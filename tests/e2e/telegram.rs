@@ -32,6 +32,8 @@ impl Kokoon {
             .arg(data)
             .args(["--api-url", &fake.api_url()])
             .env("TELOXIDE_TOKEN", FakeTelegram::TOKEN)
+            .env("KOKOON_KEY", crate::chat::TEST_KEY_HEX)
+            .env_remove("KOKOON_KEY_FILE")
             .env("RUST_LOG", "info")
             .env("KOKOON_RATE_LIMIT", "off")
             .env_remove("TELOXIDE_API_URL")
@@ -139,7 +141,8 @@ impl<'a> Parent<'a> {
 }
 
 fn user_regs(data: &Path, user: i64) -> usize {
-    let store = Store::open(data, 1 << 20).expect("the store reopens after the bot");
+    let store = Store::open(data, 1 << 20, &crate::chat::test_key())
+        .expect("the store reopens after the bot");
     store
         .registrations_of(UserId(u64::try_from(user).expect("positive")))
         .expect("read")
