@@ -3,6 +3,7 @@
 //! - `telegram`: the real `kokoon` binary against the fake Telegram Bot API server;
 //! - `coordinators`: alerts, demand, export, QR and launching, as transcripts;
 //! - `console`: the real binary's terminal front end;
+//! - `privacy`: the daily privacy jobs (retention, blocked parents), with a manual clock;
 //! - `fake_selftest`: the fake server itself, checked with real teloxide requests.
 
 #[path = "../support/fake_telegram.rs"]
@@ -12,5 +13,6 @@ mod chat;
 mod console;
 mod coordinators;
 mod fake_selftest;
+mod privacy;
 mod telegram;
 mod transcripts;
