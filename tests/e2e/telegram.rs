@@ -371,3 +371,116 @@ async fn group_chats_get_one_short_note_and_odd_input_gets_a_hint() {
         fake.invalid_requests()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_names_nobody_and_repeats_nothing_typed() {
+    const ID: i64 = 7_431_902_265;
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let bot = Kokoon::start(&fake, &data).await;
+    let mut user = FakeUser::new(ID, "Maija Meikäläinen", "fi");
+    user.username = Some("maija_meikalainen".into());
+    let mut p = Parent {
+        fake: &fake,
+        user,
+        seen: 0,
+    };
+    let m = p.says("/start tilli-toukka").await;
+    assert!(m.text.contains("Minkä ikäinen"), "{}", m.text);
+    let m = p.says("5 vuotta").await;
+    assert!(m.text.contains("Lisätty: 5 v"), "{}", m.text);
+    p.taps(&m, "Ei muita, jatketaan").await;
+    let m = p.says("Hyvinkää").await;
+    let m = p.taps(&m, "suomi").await;
+    p.press(&m, "Arki-iltaisin");
+    let toggled = fake
+        .wait_until(WAIT, |f| {
+            f.current(p.user.id, m.message_id)
+                .is_some_and(|c| c.labels().iter().any(|l| l == "✓ Arki-iltaisin"))
+        })
+        .await;
+    assert!(toggled);
+    let m = fake.current(p.user.id, m.message_id).expect("edited");
+    let m = p.taps(&m, "Valmis").await;
+    let m = p.taps(&m, "Hyväksyn tallennuksen").await;
+    let m = p.taps(&m, "Kyllä, saa nähdä").await;
+    let m = p.taps(&m, "Vahvista").await;
+    assert!(m.text.contains("on tallennettu"), "{}", m.text);
+    let m = p
+        .says("Erosimme keväällä, lapset asuvat vuoroviikoin")
+        .await;
+    assert!(!m.text.is_empty());
+    let m = p.says("/forget").await;
+    let m = p.taps(&m, "Kyllä, poista kaikki").await;
+    assert!(!m.text.is_empty());
+    assert!(bot.terminate().await.success());
+
+    let log = std::fs::read_to_string(data.with_extension("log")).expect("the log");
+    assert!(log.contains("polling as @"), "the log is there:\n{log}");
+    for needle in [
+        ID.to_string().as_str(),
+        "Maija",
+        "Meikäläinen",
+        "maija_meikalainen",
+        "5 vuotta",
+        "Erosimme",
+        "vuoroviikoin",
+    ] {
+        assert!(!log.contains(needle), "the log holds {needle:?}:\n{log}");
+    }
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
+}
+
+#[test]
+fn run_without_a_key_fails_at_start_with_a_clear_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let run = |key_file: Option<&Path>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kokoon"));
+        cmd.args(["--config", "config/kokoon.toml", "run", "--data"])
+            .arg(&data)
+            .args(["--api-url", "http://127.0.0.1:9"])
+            .env("TELOXIDE_TOKEN", FakeTelegram::TOKEN)
+            .env_remove("KOKOON_KEY")
+            .env_remove("KOKOON_KEY_FILE")
+            .stdin(Stdio::null());
+        if let Some(k) = key_file {
+            cmd.arg("--key-file").arg(k);
+        }
+        let out = cmd.output().expect("kokoon runs");
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = run(None);
+    assert!(err.contains("no encryption key"), "{err}");
+    assert!(err.contains("kokoon keygen"), "{err}");
+    assert!(!data.exists(), "nothing was created without a key");
+
+    // keygen writes a key once and refuses to overwrite it.
+    let key = dir.path().join("kokoon.key");
+    let keygen = || {
+        Command::new(env!("CARGO_BIN_EXE_kokoon"))
+            .args(["keygen", "--out"])
+            .arg(&key)
+            .output()
+            .expect("kokoon runs")
+    };
+    assert!(keygen().status.success());
+    let first = std::fs::read_to_string(&key).expect("key");
+    let again = keygen();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&key).expect("key"), first);
+
+    // A key file inside the data directory is refused.
+    std::fs::create_dir_all(&data).expect("mkdir");
+    let inside = data.join("kokoon.key");
+    std::fs::copy(&key, &inside).expect("copy");
+    let err = run(Some(&inside));
+    assert!(err.contains("inside the data directory"), "{err}");
+}
