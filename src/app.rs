@@ -77,7 +77,7 @@ impl App {
                 .map(|c| Lang::from_telegram(Some(c)))
                 .or(record.seen_lang),
             // Writing to the bot means they can be reached again.
-            unreachable: false,
+            unreachable_since: None,
             state: outcome.state,
         };
         let committed = self

@@ -153,8 +153,13 @@ pub struct Config {
     pub organisation: Localized,
     /// The person named in `/help`.
     pub contact: ContactPerson,
-    /// How many months a registration is kept, stated in `/privacy`.
+    /// How many months a registration is kept after it was last confirmed (and sign-ups and
+    /// invitations after their event), stated in `/privacy`.
     pub retention_months: u32,
+    /// How many months a feedback comment is kept, stated in `/privacy`.
+    pub comment_retention_months: u32,
+    /// Days after which a parent who blocked the bot is erased as with `/forget`.
+    pub blocked_grace_days: u32,
     /// Hours a parent has to answer an invitation before the seat passes to the next in line.
     pub invite_hours: u32,
     /// When event reminders go out before the start (default: the day before at the same
@@ -269,14 +274,17 @@ impl crate::domain::Rules for Config {
         .collect()
     }
 
-    fn feedback_time(&self, end: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
-        // Half an hour after the end, moved out of quiet hours to the next morning.
-        let t = end + chrono::Duration::minutes(30);
+    fn daytime(&self, t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
         let mut due = t;
         while self.quiet_hours.contains(due) {
             due += chrono::Duration::minutes(15);
         }
         due
+    }
+
+    fn feedback_time(&self, end: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        // Half an hour after the end, moved out of quiet hours to the next morning.
+        self.daytime(end + chrono::Duration::minutes(30))
     }
 }
 
@@ -413,6 +421,8 @@ struct RawContact {
 #[serde(deny_unknown_fields)]
 struct RawPrivacy {
     retention_months: Option<i64>,
+    comment_retention_months: Option<i64>,
+    blocked_grace_days: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -513,19 +523,50 @@ impl Validator<'_> {
         };
         let contact = self.contact(raw.contact);
         let privacy_line = raw.privacy.as_ref().and_then(|p| self.line(p.span()));
-        let months = raw.privacy.and_then(|p| p.into_inner().retention_months);
-        let retention_months = match months {
-            None => 12,
-            Some(m) if (1..=60).contains(&m) => m as u32,
-            Some(m) => {
-                self.err(
-                    privacy_line,
-                    "privacy.retention_months",
-                    format!("must be 1 to 60 months, not {m}"),
-                );
-                12
-            }
-        };
+        let privacy = raw.privacy.map(Spanned::into_inner);
+        let mut ranged =
+            |value: Option<i64>, place: &str, range: (i64, i64), unit, default| match value {
+                None => default,
+                Some(v) if (range.0..=range.1).contains(&v) => v as u32,
+                Some(v) => {
+                    self.err(
+                        privacy_line,
+                        place,
+                        format!("must be {} to {} {unit}, not {v}", range.0, range.1),
+                    );
+                    default
+                }
+            };
+        let retention_months = ranged(
+            privacy.as_ref().and_then(|p| p.retention_months),
+            "privacy.retention_months",
+            (1, 60),
+            "months",
+            12,
+        );
+        let comment_retention_months = ranged(
+            privacy.as_ref().and_then(|p| p.comment_retention_months),
+            "privacy.comment_retention_months",
+            (1, 60),
+            "months",
+            6.min(retention_months),
+        );
+        let blocked_grace_days = ranged(
+            privacy.as_ref().and_then(|p| p.blocked_grace_days),
+            "privacy.blocked_grace_days",
+            (1, 365),
+            "days",
+            30,
+        );
+        if comment_retention_months > retention_months {
+            self.err(
+                privacy_line,
+                "privacy.comment_retention_months",
+                format!(
+                    "must not be longer than retention_months ({retention_months}): a comment goes with its event's sign-ups"
+                ),
+            );
+        }
         let launch_line = raw.launch.as_ref().and_then(|l| self.line(l.span()));
         let invite_hours = match raw.launch.and_then(|l| l.into_inner().invite_hours) {
             None => 48,
@@ -558,6 +599,8 @@ impl Validator<'_> {
             organisation: organisation?,
             contact: contact?,
             retention_months,
+            comment_retention_months,
+            blocked_grace_days,
             invite_hours,
             reminder_offsets,
             quiet_hours,

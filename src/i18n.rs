@@ -112,6 +112,8 @@ messages! {
     WelcomeShort => "welcome-short",
     WithdrawAsk => "withdraw-ask",
     Withdrawn => "withdrawn",
+    RetentionNotice => "retention-notice",
+    BtnReconfirm => "btn-reconfirm",
     GroupChatOnly => "group-chat-only",
     SomethingWrong => "something-wrong",
     CmdStart => "cmd-start",

@@ -8,7 +8,7 @@ use kokoon::config::Config;
 use kokoon::console::{self, ConsoleUser};
 use kokoon::domain::{deep_link, GroupId, Source, StartPayload, UserId};
 use kokoon::i18n::I18n;
-use kokoon::store::Store;
+use kokoon::store::{Key, Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -45,6 +45,10 @@ enum Cmd {
         /// A local Bot API server's URL instead of api.telegram.org.
         #[arg(long, env = "TELOXIDE_API_URL")]
         api_url: Option<String>,
+        /// The encryption key file (from `kokoon keygen`), kept outside the data directory.
+        /// Or give the key itself, 64 hex characters, in KOKOON_KEY. One of them is required.
+        #[arg(long, env = "KOKOON_KEY_FILE")]
+        key_file: Option<PathBuf>,
     },
     /// Chat with kokoon in the terminal: no token, no network.
     Console {
@@ -57,6 +61,17 @@ enum Cmd {
         /// The Telegram language to start in (fi, sv or en).
         #[arg(long, default_value = "fi")]
         lang: String,
+        /// The encryption key file (or KOKOON_KEY). By default the console makes and uses its
+        /// own key beside its data directory: `<data>.key`.
+        #[arg(long, env = "KOKOON_KEY_FILE")]
+        key_file: Option<PathBuf>,
+    },
+    /// Write a new random encryption key (64 hex characters) to a file readable by its owner
+    /// only. Never overwrites: the data encrypted with an existing key would be lost.
+    Keygen {
+        /// Where to write the key: outside the data directory, backed up apart from it.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Write a QR code (PNG and SVG) of a group's deep link, for posters. Needs no token: the
     /// bot's username comes from the config.
@@ -106,8 +121,26 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Cmd::Qr { group, source, out } => qr(&cli.config, &group, source.as_deref(), &out),
-        Cmd::Run { data, api_url } => {
-            let app = build_app(&cli.config, &data)?;
+        Cmd::Keygen { out } => {
+            Key::create_file(&out).map_err(|e| e.to_string())?;
+            println!(
+                "{}: a new key. Keep it outside the data directory and back it up apart from the data: without it the personal data cannot be read.",
+                out.display()
+            );
+            Ok(())
+        }
+        Cmd::Run {
+            data,
+            api_url,
+            key_file,
+        } => {
+            let key = match (key_file, env_key()?) {
+                (Some(path), None) => load_key(&path, &data)?,
+                (None, Some(key)) => key,
+                (Some(_), Some(_)) => return Err(BOTH_KEYS.to_owned()),
+                (None, None) => return Err(NO_KEY.to_owned()),
+            };
+            let app = build_app(&cli.config, &data, &key)?;
             let token = std::env::var("TELOXIDE_TOKEN")
                 .map_err(|_| "TELOXIDE_TOKEN is not set: put the bot token from @BotFather there (or try `kokoon console`)".to_owned())?;
             let mut bot = teloxide::Bot::new(token);
@@ -132,8 +165,14 @@ fn run(cli: Cli) -> Result<(), String> {
             data,
             as_user,
             lang,
+            key_file,
         } => {
-            let app = build_app(&cli.config, &data)?;
+            let app = match (key_file, env_key()?) {
+                (Some(path), None) => build_app(&cli.config, &data, &load_key(&path, &data)?)?,
+                (None, Some(key)) => build_app(&cli.config, &data, &key)?,
+                (Some(_), Some(_)) => return Err(BOTH_KEYS.to_owned()),
+                (None, None) => console_app(&cli.config, &data)?,
+            };
             let user = ConsoleUser {
                 id: UserId(as_user),
                 language_code: Some(lang),
@@ -155,10 +194,86 @@ fn load_config(path: &Path) -> Result<Config, String> {
     Config::load(path).map_err(|e| format!("the config has errors:\n{e}"))
 }
 
-fn build_app(config: &Path, data: &Path) -> Result<App, String> {
+const NO_KEY: &str = "no encryption key: give --key-file PATH (or KOKOON_KEY_FILE), or the key itself in KOKOON_KEY (64 hex characters). Make one with `kokoon keygen --out PATH`, keep it outside the data directory, and back it up apart from the data";
+
+const BOTH_KEYS: &str =
+    "both a key file (--key-file or KOKOON_KEY_FILE) and KOKOON_KEY are given: give the key one way";
+
+/// The key in `KOKOON_KEY`, if set.
+fn env_key() -> Result<Option<Key>, String> {
+    match std::env::var("KOKOON_KEY") {
+        Ok(hex) if !hex.trim().is_empty() => Key::from_hex(&hex, "KOKOON_KEY")
+            .map(Some)
+            .map_err(|e| e.to_string()),
+        _ => Ok(None),
+    }
+}
+
+/// Reads a key file, refusing one inside the data directory (a copy of the data would carry
+/// its key) and warning about one others can read.
+fn load_key(path: &Path, data: &Path) -> Result<Key, String> {
+    if let (Ok(k), Ok(d)) = (path.canonicalize(), data.canonicalize()) {
+        if k.starts_with(&d) {
+            return Err(format!(
+                "the key file {} is inside the data directory {}: keep it apart, or a copy of the data carries its key",
+                path.display(),
+                data.display()
+            ));
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                log::warn!(
+                    "the key file {} can be read by other users: chmod 600 it",
+                    path.display()
+                );
+            }
+        }
+    }
+    Key::load(path).map_err(|e| e.to_string())
+}
+
+/// The console's own key file, beside its data directory: `<data>.key`.
+fn console_key_path(data: &Path) -> PathBuf {
+    let mut name = data.file_name().map_or_else(
+        || "kokoon-console-data".into(),
+        std::ffi::OsStr::to_os_string,
+    );
+    name.push(".key");
+    data.with_file_name(name)
+}
+
+/// The console with no key given: its own key file is used, and made on first use, so trying
+/// kokoon needs no setup.
+fn console_app(config: &Path, data: &Path) -> Result<App, String> {
+    let path = console_key_path(data);
+    if path.exists() {
+        return build_app(config, data, &load_key(&path, data)?);
+    }
+    let key = Key::create_file(&path).map_err(|e| e.to_string())?;
+    match build_app(config, data, &key) {
+        Ok(app) => {
+            log::info!("console: made a new key in {}", path.display());
+            Ok(app)
+        }
+        Err(e) => {
+            // The key was new: whatever went wrong, it protects nothing yet.
+            let _ = std::fs::remove_file(&path);
+            Err(e)
+        }
+    }
+}
+
+fn build_app(config: &Path, data: &Path, key: &Key) -> Result<App, String> {
     let config = Arc::new(load_config(config)?);
     let i18n = I18n::new().map_err(|e| e.to_string())?;
-    let store = Store::open_with(data, CACHE_BYTES, config.clone()).map_err(|e| e.to_string())?;
+    let store = Store::open_with(data, CACHE_BYTES, key, config.clone()).map_err(|e| match e {
+        StoreError::WrongKey => format!("{}: {e}", data.display()),
+        other => other.to_string(),
+    })?;
     Ok(App {
         config,
         store,

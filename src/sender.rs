@@ -6,13 +6,15 @@
 //! outbox row was removed.
 //!
 //! This is also where launches move on: expired invitations pass their seats on and free seats
-//! go to the next families in line ([`tick`]).
+//! go to the next families in line ([`tick`]); and where the daily privacy jobs run
+//! ([`housekeeping`]): parents who blocked the bot are erased after the grace period, and
+//! registrations, sign-ups and comments after their retention periods.
 
 use crate::app::App;
 use crate::domain::launch;
 use crate::domain::{Lang, OutboxItem, Outgoing, UserId};
 use crate::flow::{notify, Reply};
-use crate::store::{Delivery, Queued, StoreError};
+use crate::store::{Delivery, Queued, Retention, RetentionReport, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::future::Future;
@@ -56,10 +58,68 @@ pub struct Report {
     pub dropped: usize,
 }
 
-/// One round: move launches on, then deliver everything due.
+/// How often the privacy jobs run.
+pub const HOUSEKEEPING_EVERY: Duration = Duration::days(1);
+
+/// How long before a registration is deleted its parent is told.
+pub const RETENTION_NOTICE: Duration = Duration::days(7);
+
+/// One round: the daily jobs when due, move launches on, then deliver everything due.
 pub async fn tick<D: Deliver>(app: &App, d: &D) -> Result<Report, StoreError> {
+    housekeeping(app).await?;
     reconcile(app).await?;
     drain(app, d).await
+}
+
+/// What one run of the daily jobs did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Housekeeping {
+    /// Parents erased after being unreachable for longer than the grace period.
+    pub erased: usize,
+    /// What retention did.
+    pub retention: RetentionReport,
+}
+
+/// The daily privacy jobs, if a day has passed since they last ran (by the app's clock):
+/// erase parents unreachable for longer than `[privacy] blocked_grace_days` (coordinators are
+/// kept: they are named in the config), then apply the retention periods. `None` when not due.
+pub async fn housekeeping(app: &App) -> Result<Option<Housekeeping>, StoreError> {
+    let now = app.clock.now();
+    if !app.store.housekeeping_due(now, HOUSEKEEPING_EVERY)? {
+        return Ok(None);
+    }
+    let mut done = Housekeeping::default();
+    let cutoff = now - Duration::days(i64::from(app.config.blocked_grace_days));
+    for user in app.store.unreachable_before(cutoff)? {
+        if app.config.coordinator(user).is_some() {
+            continue;
+        }
+        if app.store.erase_unreachable(user, cutoff, now).await? {
+            done.erased += 1;
+        }
+    }
+    let policy = Retention {
+        months: app.config.retention_months,
+        comment_months: app.config.comment_retention_months,
+        notice: RETENTION_NOTICE,
+    };
+    done.retention = app.store.apply_retention(&policy, now).await?;
+    app.store.housekeeping_done(now).await?;
+    if done != Housekeeping::default() {
+        // Counts only: never who.
+        let r = done.retention;
+        log::info!(
+            "housekeeping: {} unreachable users erased; {} retention notices, {} registrations deleted, {} events' and {} launches' lists cleared, {} comments deleted",
+            done.erased,
+            r.noticed,
+            r.purged,
+            r.events_cleared,
+            r.launches_cleared,
+            r.comments_cleared
+        );
+        app.outbox_wake.notify_one();
+    }
+    Ok(Some(done))
 }
 
 /// Applies the next step of every open launch: expiries, invitations, closing.
@@ -167,7 +227,7 @@ async fn deliver_group<D: Deliver>(
             continue;
         };
         // Someone who blocked the bot is not tried again until they write to it.
-        let result = if record.unreachable && app.config.coordinator(item.to).is_none() {
+        let result = if record.unreachable() && app.config.coordinator(item.to).is_none() {
             Err(DeliveryError::Unreachable("blocked the bot earlier".into()))
         } else {
             d.deliver(item.to, lang, &reply).await
@@ -198,7 +258,7 @@ async fn deliver_group<D: Deliver>(
                 let parent_unreachable = matches!(e, DeliveryError::Unreachable(_))
                     && app.config.coordinator(item.to).is_none();
                 if parent_unreachable {
-                    app.store.mark_unreachable(item.to)?;
+                    app.store.mark_unreachable(item.to, now)?;
                 }
                 app.store
                     .outbox_requeue(&key, retry.as_ref(), &extra, now)?;

@@ -77,6 +77,8 @@ withdraw-ask = Withdraw your registration for { $group }?
 btn-withdraw-yes = Yes, withdraw
 btn-keep = No, keep it
 withdrawn = Your registration for { $group } has been withdrawn.
+retention-notice = Your registration for { $group } will be deleted in a week. If you want to keep it, confirm it again with /mine or the button below.
+btn-reconfirm = Confirm again
 nothing-changed = All right, nothing was changed.
 cancelled = Registration stopped. Nothing was saved.
 nothing-to-cancel = There is nothing to cancel.
@@ -109,7 +111,8 @@ privacy =
     What we store: the language I speak with you and the answers in your registrations (children's ages, area, group language, times that suit). Your name and username only if you allow the coordinator to see them.
     Why: so that a group can be brought together once enough people are interested.
     Who sees it: only the group's coordinators. The controller is { $organisation }.
-    How long: a registration is deleted after { $months } months, or at once when you withdraw it.
+    How long: a registration is deleted { $months } months after you last confirmed it (we tell you a week before), or at once when you withdraw it. Comments on events are deleted after { $comment_months } months. If you block the bot, all your data is deleted after { $grace_days } days.
+    The data is stored encrypted.
     Delete everything any time with /forget. Questions: { $contact }
 
 hint-use-buttons = Please pick an option with the buttons below.

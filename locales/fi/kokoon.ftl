@@ -77,6 +77,8 @@ withdraw-ask = Perutaanko ilmoittautumisesi ryhmään { $group }?
 btn-withdraw-yes = Kyllä, peru
 btn-keep = Ei, pidetään
 withdrawn = Ilmoittautumisesi ryhmään { $group } on peruttu.
+retention-notice = Ilmoittautumisesi ryhmään { $group } poistetaan viikon kuluttua. Jos haluat pitää sen, vahvista se uudelleen komennolla /mine tai alla olevalla painikkeella.
+btn-reconfirm = Vahvista uudelleen
 nothing-changed = Selvä, mitään ei muutettu.
 cancelled = Ilmoittautuminen keskeytettiin. Mitään ei tallennettu.
 nothing-to-cancel = Ei ole mitään keskeytettävää.
@@ -109,7 +111,8 @@ privacy =
     Mitä tallennamme: kieli, jolla puhun sinulle, ja ilmoittautumisesi vastaukset (lasten iät, alue, ryhmän kieli, sopivat ajat). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
     Miksi: jotta ryhmä voidaan koota, kun kiinnostuneita on tarpeeksi.
     Kuka näkee: vain ryhmän koordinaattorit. Rekisterinpitäjä on { $organisation }.
-    Kuinka kauan: ilmoittautuminen poistetaan { $months } kuukauden kuluttua tai heti, kun perut sen.
+    Kuinka kauan: ilmoittautuminen poistetaan { $months } kuukauden kuluttua siitä, kun viimeksi vahvistit sen (kerromme viikkoa ennen), tai heti, kun perut sen. Tapahtumista annetut kommentit poistetaan { $comment_months } kuukauden kuluttua. Jos estät botin, kaikki tietosi poistetaan { $grace_days } päivän kuluttua.
+    Tiedot säilytetään salattuina.
     Poista kaikki milloin tahansa komennolla /forget. Kysymykset: { $contact }
 
 hint-use-buttons = Valitse vaihtoehto alla olevista painikkeista.

@@ -77,6 +77,8 @@ withdraw-ask = Vill du återkalla din anmälan till { $group }?
 btn-withdraw-yes = Ja, återkalla
 btn-keep = Nej, behåll
 withdrawn = Din anmälan till { $group } är återkallad.
+retention-notice = Din anmälan till { $group } raderas om en vecka. Om du vill behålla den, bekräfta den på nytt med kommandot /mine eller med knappen nedan.
+btn-reconfirm = Bekräfta på nytt
 nothing-changed = Okej, ingenting ändrades.
 cancelled = Anmälan avbröts. Ingenting sparades.
 nothing-to-cancel = Det finns inget att avbryta.
@@ -109,7 +111,8 @@ privacy =
     Vad vi sparar: språket jag talar med dig och svaren i dina anmälningar (barnens åldrar, område, gruppens språk, tider som passar). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
     Varför: så att en grupp kan samlas när tillräckligt många är intresserade.
     Vem ser dem: bara gruppens koordinatorer. Personuppgiftsansvarig är { $organisation }.
-    Hur länge: en anmälan raderas efter { $months } månader, eller direkt när du återkallar den.
+    Hur länge: en anmälan raderas { $months } månader efter att du senast bekräftade den (vi meddelar en vecka innan), eller direkt när du återkallar den. Kommentarer om evenemang raderas efter { $comment_months } månader. Om du blockerar boten raderas alla dina uppgifter efter { $grace_days } dagar.
+    Uppgifterna lagras krypterade.
     Radera allt när som helst med /forget. Frågor: { $contact }
 
 hint-use-buttons = Välj ett alternativ med knapparna nedan.

@@ -197,6 +197,8 @@ fn shipped_config_parses() {
     };
     assert_eq!(c.bot_username, "kokoon_hyvinkaa_bot");
     assert_eq!(c.retention_months, 12);
+    assert_eq!(c.comment_retention_months, 6);
+    assert_eq!(c.blocked_grace_days, 30);
     assert_eq!(c.groups.len(), 4, "groups");
     assert_eq!(c.areas.len(), 18, "areas");
     assert_eq!(c.times.len(), 4, "times");
@@ -957,6 +959,38 @@ fn retention_out_of_range() {
         "privacy.retention_months",
         "must be 1 to 60 months, not 0",
     );
+}
+
+#[test]
+fn privacy_periods_default_and_are_checked() {
+    let c = Config::parse(FILE, MINIMAL).expect("valid");
+    assert_eq!((c.comment_retention_months, c.blocked_grace_days), (6, 30));
+    let short = mutate("retention_months = 12", "retention_months = 3");
+    let c = Config::parse(FILE, &short).expect("valid");
+    assert_eq!(
+        c.comment_retention_months, 3,
+        "the default never outlives the registrations"
+    );
+    for (line, place, what) in [
+        (
+            "retention_months = 12\ncomment_retention_months = 0",
+            "privacy.comment_retention_months",
+            "must be 1 to 60 months, not 0",
+        ),
+        (
+            "retention_months = 12\ncomment_retention_months = 13",
+            "privacy.comment_retention_months",
+            "must not be longer than retention_months (12)",
+        ),
+        (
+            "retention_months = 12\nblocked_grace_days = 0",
+            "privacy.blocked_grace_days",
+            "must be 1 to 365 days, not 0",
+        ),
+    ] {
+        let errs = errors(&mutate("retention_months = 12", line));
+        single(&errs, place, what);
+    }
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! written to the store's outbox in the same transaction as the change that caused them, and
 //! rendered only when sent, in the recipient's language and with the data as it is then.
 
-use super::{Pool, UserId};
+use super::{GroupId, Pool, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +83,12 @@ pub enum Outgoing {
     BroadcastReport {
         /// The broadcast.
         broadcast: u64,
+    },
+    /// To a parent, a week before their registration reaches the end of the retention period:
+    /// it will be deleted unless they confirm it again.
+    RetentionNotice {
+        /// The registration's group.
+        group: GroupId,
     },
 }
 

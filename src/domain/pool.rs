@@ -48,6 +48,10 @@ pub trait Rules: Sync {
     ) -> Vec<chrono::DateTime<chrono::Utc>> {
         Vec::new()
     }
+    /// The first time at or after `t` that is outside quiet hours, for messages that can wait.
+    fn daytime(&self, t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        t
+    }
     /// When participants are asked for feedback on an event ending at `end`.
     fn feedback_time(&self, end: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
         end

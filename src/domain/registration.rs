@@ -40,6 +40,10 @@ pub struct Registration {
     /// Waiting for a group, or taken into a launch. Only waiting registrations count as demand.
     #[serde(default)]
     pub status: Status,
+    /// When the parent was told that the registration will be deleted at the end of the
+    /// retention period; confirming it again starts the period anew (and clears this).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_notice: Option<DateTime<Utc>>,
 }
 
 /// Where a registration stands with respect to launches.

@@ -246,6 +246,23 @@ impl Engine<'_> {
                     ],
                 ))
             }
+            Outgoing::RetentionNotice { group } => {
+                // Confirmed again (or withdrawn) since the notice was queued: nothing to say.
+                let r = self.ctx.view.registration(self.ctx.person.user, group)?;
+                r.expiry_notice?;
+                let g = config.group(group)?;
+                Some(
+                    Reply::default()
+                        .line(
+                            Msg::RetentionNotice,
+                            vec![("group", text(g.name.get(lang)))],
+                        )
+                        .row(vec![button(
+                            Msg::BtnReconfirm,
+                            Callback::Edit(group.clone()),
+                        )]),
+                )
+            }
             Outgoing::FinalList { launch } => {
                 let l = self.ctx.view.launch(*launch)?;
                 let group = config.group(&l.pool.group)?;

@@ -140,6 +140,8 @@ impl<'a> Engine<'a> {
                     vec![
                         ("organisation", text(c.organisation.get(self.lang))),
                         ("months", num(c.retention_months)),
+                        ("comment_months", num(c.comment_retention_months)),
+                        ("grace_days", num(c.blocked_grace_days)),
                         ("contact", text(self.contact_text())),
                     ],
                 ));
@@ -571,6 +573,8 @@ impl<'a> Engine<'a> {
             created_at: existing.map_or(self.ctx.now, |e| e.created_at),
             updated_at: self.ctx.now,
             status: existing.map_or(Status::Waiting, |e| e.status),
+            // Confirming again starts the retention period anew.
+            expiry_notice: None,
         };
         let config = self.ctx.config;
         let pool = config.pool_of(&reg);

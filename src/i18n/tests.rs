@@ -209,7 +209,16 @@ fn the_ast_walk_finds_variables() {
         expect("ask-consent", &["kind", "organisation"]);
         expect("summary-children", &["count", "ages"]);
         expect("age-outside", &["group", "min", "max", "age"]);
-        expect("privacy", &["organisation", "months", "contact"]);
+        expect(
+            "privacy",
+            &[
+                "organisation",
+                "months",
+                "comment_months",
+                "grace_days",
+                "contact",
+            ],
+        );
         expect("btn-confirm", &[]);
     }
 }

@@ -1,7 +1,7 @@
 //! Events, sign-ups, waiting lists, feedback and broadcasts inside a store transaction.
 
-use super::encode;
-use super::tx::{get, Tx, TxResult};
+use super::crypt::USER_TAG;
+use super::tx::{Tx, TxResult};
 use crate::domain::event::{Audience, Broadcast, Event, Feedback};
 use crate::domain::{Outgoing, UserId};
 
@@ -13,11 +13,11 @@ pub fn event_key(id: u64) -> Vec<u8> {
     k
 }
 
-/// Key of one person's feedback on an event.
+/// Key of one person's feedback on an event: the prefix, then their user tag.
 #[must_use]
-pub fn feedback_key(event: u64, user: UserId) -> Vec<u8> {
+pub fn feedback_key(event: u64, user_tag: &[u8; USER_TAG]) -> Vec<u8> {
     let mut k = feedback_prefix(event);
-    k.extend_from_slice(&user.0.to_be_bytes());
+    k.extend_from_slice(user_tag);
     k
 }
 
@@ -40,12 +40,12 @@ pub fn broadcast_key(id: u64) -> Vec<u8> {
 impl Tx<'_> {
     /// Loads an event.
     pub fn event(&self, id: u64) -> TxResult<Option<Event>> {
-        get(self.events, "events", &event_key(id))
+        self.get(self.events, "events", &event_key(id))
     }
 
-    fn save_event(&self, e: &Event) -> TxResult<()> {
-        self.events.insert(event_key(e.id), encode(e))?;
-        Ok(())
+    /// Writes an event back.
+    pub fn save_event(&self, e: &Event) -> TxResult<()> {
+        self.put(self.events, "events", &event_key(e.id), e)
     }
 
     /// Stores a new event; its id is assigned here (the one in `e` is ignored).
@@ -177,23 +177,24 @@ impl Tx<'_> {
 
     /// Records a rating (a second rating replaces the first, keeping the comment).
     pub fn feedback(&self, user: UserId, event: u64, rating: u8) -> TxResult<()> {
-        let key = feedback_key(event, user);
-        let comment = get::<Feedback>(self.events, "events", &key)?.and_then(|f| f.comment);
+        let key = feedback_key(event, &self.user_tag(user));
+        let comment = self
+            .get::<Feedback>(self.events, "events", &key)?
+            .and_then(|f| f.comment);
         let f = Feedback {
             rating,
             comment,
             at: self.now(),
         };
-        self.events.insert(key, encode(&f))?;
-        Ok(())
+        self.put(self.events, "events", &key, &f)
     }
 
     /// Adds the optional comment to someone's rating.
     pub fn feedback_comment(&self, user: UserId, event: u64, text: &str) -> TxResult<()> {
-        let key = feedback_key(event, user);
-        if let Some(mut f) = get::<Feedback>(self.events, "events", &key)? {
+        let key = feedback_key(event, &self.user_tag(user));
+        if let Some(mut f) = self.get::<Feedback>(self.events, "events", &key)? {
             f.comment = Some(text.to_owned());
-            self.events.insert(key, encode(&f))?;
+            self.put(self.events, "events", &key, &f)?;
         }
         Ok(())
     }
@@ -217,7 +218,7 @@ impl Tx<'_> {
             unreachable: 0,
             failed: 0,
         };
-        self.events.insert(broadcast_key(id), encode(&b))?;
+        self.put(self.events, "events", &broadcast_key(id), &b)?;
         for user in to {
             self.send(*user, Outgoing::Broadcast { broadcast: id })?;
         }
@@ -230,7 +231,7 @@ impl Tx<'_> {
     /// Counts one recipient's outcome; the report is queued when the last one is counted.
     pub fn broadcast_outcome(&self, id: u64, outcome: Delivery) -> TxResult<()> {
         let key = broadcast_key(id);
-        let Some(mut b) = get::<Broadcast>(self.events, "events", &key)? else {
+        let Some(mut b) = self.get::<Broadcast>(self.events, "events", &key)? else {
             return Ok(());
         };
         if b.done() {
@@ -241,7 +242,7 @@ impl Tx<'_> {
             Delivery::Unreachable => b.unreachable += 1,
             Delivery::Failed => b.failed += 1,
         }
-        self.events.insert(key, encode(&b))?;
+        self.put(self.events, "events", &key, &b)?;
         if b.done() {
             self.send(b.from, Outgoing::BroadcastReport { broadcast: id })?;
         }

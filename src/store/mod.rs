@@ -2,9 +2,10 @@
 //! no other module says `sled`.
 //!
 //! Trees:
-//! - `meta`: the schema version.
-//! - `users`: user id → [`UserRecord`] (chosen language and conversation state).
-//! - `registrations`: user id ‖ group id → [`Registration`]; a prefix scan gives one user's.
+//! - `meta`: the schema version, the key check value, when housekeeping last ran.
+//! - `users`: user tag → the user id and their [`UserRecord`] (chosen language and conversation
+//!   state).
+//! - `registrations`: user tag ‖ group id → [`Registration`]; a prefix scan gives one user's.
 //! - `counters`: pool key → demand of the *waiting* registrations in the pool, kept in step
 //!   with `registrations` in the same transaction, so demand is read in O(1) and always equals
 //!   what the registrations add up to.
@@ -13,34 +14,50 @@
 //! - `outbox`: due time ‖ sequence → [`OutboxItem`], written in the same transaction as the
 //!   change that causes the message.
 //! - `launches`: launch id → [`Launch`].
-//! - `events`: `e` ‖ event id → [`Event`]; `f` ‖ event id ‖ user id → [`Feedback`];
+//! - `events`: `e` ‖ event id → [`Event`]; `f` ‖ event id ‖ user tag → [`Feedback`];
 //!   `b` ‖ broadcast id → [`Broadcast`] (one tree, so one transaction covers them all).
 //! - `updates`: Telegram update id → when it was handled, so a redelivered update counts once.
 //!
-//! Keys are big-endian so scans come out in order. Values are JSON (small, readable in a debug
-//! dump, and tolerant of added fields).
+//! Keys are big-endian so scans come out in order. Values are JSON (small and tolerant of added
+//! fields).
+//!
+//! Personal data is encrypted at rest ([`crypt`]): every value of `users`, `registrations`,
+//! `outbox`, `launches` and `events` is sealed with ChaCha20-Poly1305, and a user id in a key is
+//! replaced by its *user tag*, a keyed hash. `counters`, `pools`, `updates` and `meta` hold no
+//! personal data and stay in clear. The key lives outside the data directory; a store opened
+//! with another key is refused at once ([`StoreError::WrongKey`]).
 
+mod crypt;
 mod events;
+mod housekeeping;
+mod migrate;
 mod tx;
 
 use crate::domain::{
-    AreaId, Broadcast, Demand, Event, Feedback, GroupId, Lang, Launch, OutboxItem, Pool,
+    AreaId, Broadcast, Demand, Event, Feedback, GroupId, Lang, Launch, OutboxItem, Outgoing, Pool,
     Registration, Rules, Status, UserId,
 };
 use crate::flow::{Effect, State, View};
 use chrono::{DateTime, Duration, Utc};
+use crypt::Crypt;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::transaction::TransactionError;
 use sled::Transactional;
 use std::path::Path;
 use std::sync::Arc;
 use tx::Tx;
 
+pub use crypt::{Key, KeyError};
 pub use events::Delivery;
+pub use housekeeping::{Retention, RetentionReport};
 pub use tx::Counter;
 
-/// The schema this build writes. A store with another version is refused, never misread.
-pub const SCHEMA_VERSION: u64 = 1;
+/// The schema this build writes: 2, encrypted. A version-1 store (from before encryption) is
+/// encrypted in place on first open; any other version is refused, never misread.
+pub const SCHEMA_VERSION: u64 = 2;
+
+/// The trees whose values are sealed. The others hold no personal data.
+const SEALED: [&str; 5] = ["users", "registrations", "outbox", "launches", "events"];
 
 /// How long handled update ids are remembered. Telegram keeps undelivered updates for 24 hours,
 /// so a redelivery can only come within that; twice that is a safe margin.
@@ -56,19 +73,38 @@ pub enum StoreError {
     #[error("the data directory {0} is already in use by another kokoon process (sled allows one process per directory)")]
     Locked(String),
     /// The store was written by a newer or unknown version.
-    #[error("the data directory was written with schema version {found}, but this kokoon reads version {SCHEMA_VERSION}; refusing to open it rather than misread it")]
+    #[error("the data directory was written with schema version {found}, but this kokoon reads version {SCHEMA_VERSION} (and encrypts version 1 on first open); refusing to open it rather than misread it")]
     Schema {
         /// The version found on disk.
         found: u64,
     },
-    /// A value could not be decoded.
-    #[error("corrupt value in tree {tree}: {source}")]
+    /// The key is not the one the data directory was created (or encrypted) with.
+    #[error("the key does not match this data directory: it was encrypted with another key (give the key it was created with; without it the personal data cannot be read)")]
+    WrongKey,
+    /// A sealed value did not open although the key matched: it was changed on disk.
+    #[error("a value in tree {tree} cannot be decrypted: it was changed or damaged on disk")]
+    Unsealed {
+        /// Which tree.
+        tree: &'static str,
+    },
+    /// A value could not be decoded. The message names the place of the error, never the
+    /// value (which may be personal data).
+    #[error("corrupt value in tree {tree}: {} error at line {}, column {}", category(source), source.line(), source.column())]
     Decode {
         /// Which tree.
         tree: &'static str,
         /// Why.
         source: serde_json::Error,
     },
+}
+
+fn category(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Io => "I/O",
+        serde_json::error::Category::Syntax => "syntax",
+        serde_json::error::Category::Data => "data",
+        serde_json::error::Category::Eof => "end-of-input",
+    }
 }
 
 /// What is kept per user besides registrations.
@@ -79,11 +115,29 @@ pub struct UserRecord {
     /// The language their Telegram had when they last wrote, for messages sent later.
     #[serde(default)]
     pub seen_lang: Option<Lang>,
-    /// They blocked the bot: nothing is sent to them until they write again.
+    /// Since when they have blocked the bot: nothing is sent to them until they write again,
+    /// and after the grace period (`[privacy] blocked_grace_days`) everything about them is
+    /// erased as with `/forget`.
     #[serde(default)]
-    pub unreachable: bool,
+    pub unreachable_since: Option<DateTime<Utc>>,
     /// Where they are in the conversation.
     pub state: State,
+}
+
+impl UserRecord {
+    /// Whether they blocked the bot (and have not written since).
+    #[must_use]
+    pub fn unreachable(&self) -> bool {
+        self.unreachable_since.is_some()
+    }
+}
+
+/// A users-tree value: the key is only a tag, so the id is kept inside (sealed) for the jobs
+/// that go through every user.
+#[derive(Serialize, Deserialize)]
+struct StoredUser {
+    id: UserId,
+    record: UserRecord,
 }
 
 /// Whether a commit took effect.
@@ -136,6 +190,8 @@ pub struct Store {
     launches: sled::Tree,
     events: sled::Tree,
     updates: sled::Tree,
+    meta: sled::Tree,
+    crypt: Arc<Crypt>,
     rules: Arc<dyn Rules + Send>,
 }
 
@@ -148,14 +204,18 @@ pub type Queued = (Vec<u8>, OutboxItem);
 impl Store {
     /// Opens (or creates) a store without a config: every language counted together, no
     /// thresholds. `cache_bytes` caps sled's page cache.
-    pub fn open(path: &Path, cache_bytes: u64) -> Result<Store, StoreError> {
-        Store::open_with(path, cache_bytes, Arc::new(NoRules))
+    pub fn open(path: &Path, cache_bytes: u64, key: &Key) -> Result<Store, StoreError> {
+        Store::open_with(path, cache_bytes, key, Arc::new(NoRules))
     }
 
     /// Opens (or creates) a store that counts demand and crossings by `rules` (the config).
+    /// A new store records the schema version and a key check value; an existing one must have
+    /// been created with `key` ([`StoreError::WrongKey`] otherwise). A version-1 store, from
+    /// before encryption, is encrypted in place with `key` first.
     pub fn open_with(
         path: &Path,
         cache_bytes: u64,
+        key: &Key,
         rules: Arc<dyn Rules + Send>,
     ) -> Result<Store, StoreError> {
         let db = sled::Config::new()
@@ -171,6 +231,7 @@ impl Store {
                 }
                 other => StoreError::Sled(other),
             })?;
+        let crypt = Arc::new(Crypt::new(key));
         let meta = db.open_tree("meta")?;
         match meta.get("schema")? {
             Some(v) => {
@@ -179,12 +240,24 @@ impl Store {
                     .try_into()
                     .map(u64::from_be_bytes)
                     .unwrap_or(u64::MAX);
-                if found != SCHEMA_VERSION {
-                    return Err(StoreError::Schema { found });
+                match found {
+                    SCHEMA_VERSION => match meta.get("keycheck")? {
+                        Some(check) if crypt.verify(&check) => {}
+                        _ => return Err(StoreError::WrongKey),
+                    },
+                    1 => {
+                        migrate::v1_to_v2(&db, &crypt, Utc::now())?;
+                        db.flush()?;
+                    }
+                    found => return Err(StoreError::Schema { found }),
                 }
             }
             None => {
-                meta.insert("schema", &SCHEMA_VERSION.to_be_bytes())?;
+                let mut batch = sled::Batch::default();
+                batch.insert("schema", &SCHEMA_VERSION.to_be_bytes());
+                batch.insert("keycheck", crypt.check_value());
+                meta.apply_batch(batch)?;
+                db.flush()?;
             }
         }
         Ok(Store {
@@ -196,34 +269,67 @@ impl Store {
             launches: db.open_tree("launches")?,
             events: db.open_tree("events")?,
             updates: db.open_tree("updates")?,
+            meta,
             db,
+            crypt,
             rules,
         })
     }
 
+    /// Seals a value for a tree (if the tree is sealed) under its key.
+    fn seal<T: Serialize>(&self, tree: &'static str, key: &[u8], v: &T) -> Vec<u8> {
+        seal(&self.crypt, tree, key, v)
+    }
+
+    /// Opens and decodes a value read from a tree under its key.
+    fn open_value<T: DeserializeOwned>(
+        &self,
+        tree: &'static str,
+        key: &[u8],
+        v: &[u8],
+    ) -> Result<T, StoreError> {
+        open_value(&self.crypt, tree, key, v)
+    }
+
+    /// Every value of a tree (or of the part of it under `prefix`), opened and decoded.
+    fn values<T: DeserializeOwned>(
+        &self,
+        tree: &sled::Tree,
+        name: &'static str,
+        prefix: &[u8],
+    ) -> Result<Vec<T>, StoreError> {
+        tree.scan_prefix(prefix)
+            .map(|item| {
+                let (k, v) = item?;
+                self.open_value(name, &k, &v)
+            })
+            .collect()
+    }
+
+    fn users_key(&self, user: UserId) -> [u8; crypt::USER_TAG] {
+        self.crypt.user_tag(user)
+    }
+
     /// A user's record; the default for someone never seen.
     pub fn user(&self, user: UserId) -> Result<UserRecord, StoreError> {
-        Ok(match self.users.get(user.0.to_be_bytes())? {
-            Some(v) => decode("users", &v)?,
+        let key = self.users_key(user);
+        Ok(match self.users.get(key)? {
+            Some(v) => self.open_value::<StoredUser>("users", &key, &v)?.record,
             None => UserRecord::default(),
         })
     }
 
     /// A user's registrations, in group-id order.
     pub fn registrations_of(&self, user: UserId) -> Result<Vec<Registration>, StoreError> {
-        self.registrations
-            .scan_prefix(user.0.to_be_bytes())
-            .values()
-            .map(|v| decode("registrations", &v?))
-            .collect()
+        self.values(&self.registrations, "registrations", &self.users_key(user))
     }
 
     /// Every registration (for coordinators' views and exports).
     pub fn all_registrations(&self) -> impl Iterator<Item = Result<Registration, StoreError>> + '_ {
-        self.registrations
-            .iter()
-            .values()
-            .map(|v| decode("registrations", &v?))
+        self.registrations.iter().map(|item| {
+            let (k, v) = item?;
+            self.open_value("registrations", &k, &v)
+        })
     }
 
     /// The waiting registrations of a group, in registration order (first registered first).
@@ -324,8 +430,15 @@ impl Store {
             Traces::default()
         };
         let forget_keys = &forget.registrations;
-        let user_key = user.0.to_be_bytes();
-        let user_value = encode(record);
+        let user_key = self.users_key(user);
+        let user_value = self.seal(
+            "users",
+            &user_key,
+            &StoredUser {
+                id: user,
+                record: record.clone(),
+            },
+        );
         self.transaction(now, |tx| {
             if let Some(id) = update_id {
                 if tx.updates.get(id.to_be_bytes())?.is_some() {
@@ -337,10 +450,12 @@ impl Store {
             for effect in effects {
                 match effect {
                     Effect::SaveRegistration(r) => tx.save_registration(r)?,
-                    Effect::Withdraw(g) => tx.remove_registration(&reg_key(user, g))?,
+                    Effect::Withdraw(g) => {
+                        tx.remove_registration(&reg_key(&self.crypt, user, g))?;
+                    }
                     Effect::Forget => {
                         for key in forget_keys {
-                            tx.remove_registration(key)?;
+                            tx.erase_registration(key)?;
                         }
                         tx.erase(user, &forget.events, &forget.launches, &forget.other_keys)?;
                     }
@@ -374,10 +489,11 @@ impl Store {
     /// transaction cannot do): their registrations' keys, the events and launches that list
     /// them, and their feedback and queued messages.
     fn traces_of(&self, user: UserId) -> Result<Traces, StoreError> {
+        let tag = self.users_key(user);
         let mut t = Traces {
             registrations: self
                 .registrations
-                .scan_prefix(user.0.to_be_bytes())
+                .scan_prefix(tag)
                 .keys()
                 .collect::<Result<_, _>>()?,
             ..Traces::default()
@@ -392,16 +508,18 @@ impl Store {
                 t.launches.push(l.id);
             }
         }
-        let id = user.0.to_be_bytes();
         for item in self.events.scan_prefix(b"f") {
             let (k, _) = item?;
-            if k.ends_with(&id) {
+            if k.ends_with(&tag) {
                 t.other_keys.push(("events", k.to_vec()));
             }
         }
         for item in self.outbox.iter() {
             let (k, v) = item?;
-            if decode::<OutboxItem>("outbox", &v)?.to == user {
+            let item: OutboxItem = self.open_value("outbox", &k, &v)?;
+            // Messages to them, and news of their answer to a coordinator.
+            let about = matches!(item.message, Outgoing::Answered { user: u, .. } if u == user);
+            if item.to == user || about {
                 t.other_keys.push(("outbox", k.to_vec()));
             }
         }
@@ -431,6 +549,7 @@ impl Store {
                     [
                         users, regs, counters, pools, outbox, launches, events, updates,
                     ],
+                    &self.crypt,
                     self.rules.as_ref(),
                     now,
                 );
@@ -440,7 +559,7 @@ impl Store {
             },
         );
         result.map_err(|e| match e {
-            TransactionError::Abort(e) => e.into_store(),
+            TransactionError::Abort(e) => e.into(),
             TransactionError::Storage(e) => StoreError::Sled(e),
         })
     }
@@ -482,36 +601,34 @@ impl Store {
 
     /// Every event, by id.
     pub fn events(&self) -> Result<Vec<Event>, StoreError> {
-        self.events
-            .scan_prefix(b"e")
-            .values()
-            .map(|v| decode("events", &v?))
-            .collect()
+        self.values(&self.events, "events", b"e")
+    }
+
+    /// One value of a tree by key, opened and decoded.
+    fn get<T: DeserializeOwned>(
+        &self,
+        tree: &sled::Tree,
+        name: &'static str,
+        key: &[u8],
+    ) -> Result<Option<T>, StoreError> {
+        tree.get(key)?
+            .map(|v| self.open_value(name, key, &v))
+            .transpose()
     }
 
     /// One event.
     pub fn event(&self, id: u64) -> Result<Option<Event>, StoreError> {
-        self.events
-            .get(events::event_key(id))?
-            .map(|v| decode("events", &v))
-            .transpose()
+        self.get(&self.events, "events", &events::event_key(id))
     }
 
     /// Every feedback on an event.
     pub fn feedback_on(&self, event: u64) -> Result<Vec<Feedback>, StoreError> {
-        self.events
-            .scan_prefix(events::feedback_prefix(event))
-            .values()
-            .map(|v| decode("events", &v?))
-            .collect()
+        self.values(&self.events, "events", &events::feedback_prefix(event))
     }
 
     /// A broadcast.
     pub fn broadcast(&self, id: u64) -> Result<Option<Broadcast>, StoreError> {
-        self.events
-            .get(events::broadcast_key(id))?
-            .map(|v| decode("events", &v))
-            .transpose()
+        self.get(&self.events, "events", &events::broadcast_key(id))
     }
 
     /// Counts one broadcast recipient's outcome (and queues the report after the last). Not
@@ -525,32 +642,36 @@ impl Store {
         self.transaction(now, |tx| tx.broadcast_outcome(id, outcome))
     }
 
-    /// Marks a user as unreachable (blocked the bot): nothing more is sent to them until they
-    /// write again. Flushed with the sender's round, or with the caller's next commit.
-    pub fn mark_unreachable(&self, user: UserId) -> Result<(), StoreError> {
+    /// Marks a user as unreachable (blocked the bot) from `now`: nothing more is sent to them
+    /// until they write again, and after the grace period they are erased. Someone already
+    /// marked keeps their first date. Flushed with the sender's round, or with the caller's
+    /// next commit.
+    pub fn mark_unreachable(&self, user: UserId, now: DateTime<Utc>) -> Result<(), StoreError> {
         let mut r = self.user(user)?;
-        if !r.unreachable {
-            r.unreachable = true;
-            self.users.insert(user.0.to_be_bytes(), encode(&r))?;
+        if r.unreachable_since.is_none() {
+            r.unreachable_since = Some(now);
+            let key = self.users_key(user);
+            let value = self.seal(
+                "users",
+                &key,
+                &StoredUser {
+                    id: user,
+                    record: r,
+                },
+            );
+            self.users.insert(key, value)?;
         }
         Ok(())
     }
 
     /// A launch by id.
     pub fn launch(&self, id: u64) -> Result<Option<Launch>, StoreError> {
-        self.launches
-            .get(id.to_be_bytes())?
-            .map(|v| decode("launches", &v))
-            .transpose()
+        self.get(&self.launches, "launches", &id.to_be_bytes())
     }
 
     /// Every launch, oldest first.
     pub fn launches(&self) -> Result<Vec<Launch>, StoreError> {
-        self.launches
-            .iter()
-            .values()
-            .map(|v| decode("launches", &v?))
-            .collect()
+        self.values(&self.launches, "launches", b"")
     }
 
     /// Queued messages due at `now`, earliest first, at most `limit`.
@@ -559,7 +680,8 @@ impl Store {
         let mut out = Vec::new();
         for item in self.outbox.range(..=end).take(limit) {
             let (k, v) = item?;
-            out.push((k.to_vec(), decode("outbox", &v)?));
+            let item = self.open_value("outbox", &k, &v)?;
+            out.push((k.to_vec(), item));
         }
         Ok(out)
     }
@@ -567,7 +689,7 @@ impl Store {
     /// When the next queued message is due, if any.
     pub fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         Ok(match self.outbox.first()? {
-            Some((_, v)) => Some(decode::<OutboxItem>("outbox", &v)?.due),
+            Some((k, v)) => Some(self.open_value::<OutboxItem>("outbox", &k, &v)?.due),
             None => None,
         })
     }
@@ -695,11 +817,15 @@ impl View for Store {
     }
 
     fn registration(&self, user: UserId, group: &GroupId) -> Option<Registration> {
-        self.registrations
-            .get(reg_key(user, group))
-            .ok()
-            .flatten()
-            .and_then(|v| decode("registrations", &v).ok())
+        self.get(
+            &self.registrations,
+            "registrations",
+            &reg_key(&self.crypt, user, group),
+        )
+        .unwrap_or_else(|e| {
+            log::warn!("store::registration: {e}");
+            None
+        })
     }
 
     fn events(&self) -> Vec<Event> {
@@ -724,11 +850,11 @@ impl View for Store {
     }
 
     fn feedback_of(&self, event: u64, user: UserId) -> Option<Feedback> {
-        self.events
-            .get(events::feedback_key(event, user))
-            .ok()
-            .flatten()
-            .and_then(|v| decode("events", &v).ok())
+        let key = events::feedback_key(event, &self.users_key(user));
+        self.get(&self.events, "events", &key).unwrap_or_else(|e| {
+            log::warn!("store::feedback_of: {e}");
+            None
+        })
     }
 
     fn broadcast(&self, id: u64) -> Option<Broadcast> {
@@ -746,8 +872,9 @@ impl View for Store {
     }
 }
 
-fn reg_key(user: UserId, group: &GroupId) -> Vec<u8> {
-    let mut k = user.0.to_be_bytes().to_vec();
+/// The key of a user's registration for a group: their tag, then the group id.
+fn reg_key(crypt: &Crypt, user: UserId, group: &GroupId) -> Vec<u8> {
+    let mut k = crypt.user_tag(user).to_vec();
     k.extend_from_slice(group.as_str().as_bytes());
     k
 }
@@ -757,15 +884,40 @@ fn encode<T: Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
 }
 
-fn decode_tx_err<T: DeserializeOwned>(tree: &'static str, v: &[u8]) -> tx::TxResult<T> {
-    serde_json::from_slice(v)
-        .map_err(|e| ConflictableTransactionError::Abort(tx::TxError::Decode(tree, e)))
+/// Encodes a value as JSON and, in a sealed tree, seals it under its key.
+fn seal<T: Serialize>(crypt: &Crypt, tree: &'static str, key: &[u8], v: &T) -> Vec<u8> {
+    let plain = zeroize::Zeroizing::new(encode(v));
+    if SEALED.contains(&tree) {
+        crypt.seal(tree, key, &plain)
+    } else {
+        plain.to_vec()
+    }
 }
 
-impl tx::TxError {
-    fn into_store(self) -> StoreError {
-        match self {
+/// Opens (in a sealed tree) and decodes a value read under `key`.
+fn open_value<T: DeserializeOwned>(
+    crypt: &Crypt,
+    tree: &'static str,
+    key: &[u8],
+    v: &[u8],
+) -> Result<T, StoreError> {
+    if SEALED.contains(&tree) {
+        let plain = zeroize::Zeroizing::new(
+            crypt
+                .open(tree, key, v)
+                .map_err(|_| StoreError::Unsealed { tree })?,
+        );
+        decode(tree, &plain)
+    } else {
+        decode(tree, v)
+    }
+}
+
+impl From<tx::TxError> for StoreError {
+    fn from(e: tx::TxError) -> StoreError {
+        match e {
             tx::TxError::Decode(tree, source) => StoreError::Decode { tree, source },
+            tx::TxError::Unsealed(tree) => StoreError::Unsealed { tree },
         }
     }
 }

@@ -16,8 +16,13 @@ fn t0() -> DateTime<Utc> {
         .expect("a valid date")
 }
 
+/// The key of every store in these tests.
+fn key() -> Key {
+    Key::from_bytes([0x5a; 32])
+}
+
 fn open(dir: &Path) -> Store {
-    match Store::open(dir, CACHE) {
+    match Store::open(dir, CACHE, &key()) {
         Ok(s) => s,
         Err(e) => panic!("open {}: {e}", dir.display()),
     }
@@ -48,6 +53,7 @@ fn reg(user: u64, group: &str, area: &str, children: Vec<u8>) -> Registration {
         }),
         source: Some(Source::parse("pikkuveturi").expect("valid source")),
         status: Status::Waiting,
+        expiry_notice: None,
         created_at: t0(),
         updated_at: t0() + Duration::minutes(5),
     }
@@ -71,7 +77,7 @@ fn idle(lang: Option<Lang>) -> UserRecord {
     UserRecord {
         lang,
         seen_lang: None,
-        unreachable: false,
+        unreachable_since: None,
         state: State::Idle,
     }
 }
@@ -101,6 +107,9 @@ fn assert_counters_match(store: &Store, groups: &[&str], areas: &[&str], context
     let mut expected: BTreeMap<(String, String), Demand> = BTreeMap::new();
     for r in store.all_registrations() {
         let r = r.expect("decode registration");
+        if r.status != Status::Waiting {
+            continue;
+        }
         expected
             .entry((r.group.to_string(), r.area.to_string()))
             .or_default()
@@ -138,7 +147,7 @@ async fn data_survives_drop_and_reopen() {
     let record = UserRecord {
         lang: Some(Lang::En),
         seen_lang: None,
-        unreachable: false,
+        unreachable_since: None,
         state: State::Registering(draft()),
     };
     let r1 = reg(4242, "tilli-toukka", "hyvinkaa", vec![4, 5]);
@@ -378,10 +387,12 @@ fn counters_always_equal_the_registrations() {
     );
     assert_counters_match(&store, &GROUPS, &AREAS, "at the end");
     // The stored registrations are exactly the model's: no duplicates, nothing lost.
-    let stored: Vec<Registration> = store
+    let mut stored: Vec<Registration> = store
         .all_registrations()
         .collect::<Result<_, _>>()
         .expect("decode");
+    // Stored in the order of the users' tags; the model is in id order.
+    stored.sort_by(|a, b| (a.user, &a.group).cmp(&(b.user, &b.group)));
     let expected: Vec<Registration> = model.values().cloned().collect();
     assert_eq!(stored, expected);
     assert!(!stored.is_empty(), "the sequence left some registrations");
@@ -402,7 +413,7 @@ fn the_same_update_id_twice_changes_nothing() {
     let record = UserRecord {
         lang: Some(Lang::Sv),
         seen_lang: None,
-        unreachable: false,
+        unreachable_since: None,
         state: State::Registering(draft()),
     };
     let first = commit(
@@ -511,17 +522,62 @@ async fn a_marked_update_counts_as_handled() {
 
 // ---- forgetting ----
 
-#[test]
-fn forget_leaves_nothing_of_the_user() {
+/// Every entry of every tree with sealed values opened: what the store holds in plain text.
+fn plain_dump(store: &Store) -> Vec<DumpEntry> {
+    store
+        .dump()
+        .expect("dump")
+        .into_iter()
+        .map(|(tree, k, v)| {
+            let v = if SEALED.contains(&tree.as_str()) {
+                store
+                    .crypt
+                    .open(&tree, &k, &v)
+                    .unwrap_or_else(|_| panic!("a value in {tree} does not open"))
+            } else {
+                v
+            };
+            (tree, k, v)
+        })
+        .collect()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn event_at(start: DateTime<Utc>, organiser: u64) -> Event {
+    Event {
+        id: 0,
+        title: crate::domain::EventText::new(Lang::Fi, "Eron edessä -ilta"),
+        description: None,
+        group: None,
+        start,
+        end: start + Duration::hours(2),
+        place: "Pikku-Veturi".into(),
+        capacity: Some(10),
+        organiser: UserId(organiser),
+        cancelled: false,
+        version: 1,
+        attendees: Vec::new(),
+        waiting: Vec::new(),
+        key: None,
+    }
+}
+
+#[tokio::test]
+async fn forget_leaves_nothing_of_the_user() {
     const ID: u64 = 0x0102_0304_0506_0708;
+    const COORDINATOR: u64 = 9;
     let id_bytes = ID.to_be_bytes();
     let id_decimal = ID.to_string();
     let dir = tempfile::tempdir().expect("temp dir");
     let store = open(dir.path());
+    let tag = store.crypt.user_tag(UserId(ID));
     let registering = UserRecord {
         lang: Some(Lang::Sv),
         seen_lang: None,
-        unreachable: false,
+        unreachable_since: None,
         state: State::Registering(draft()),
     };
     commit(
@@ -543,67 +599,563 @@ fn forget_leaves_nothing_of_the_user() {
         &registering,
         &[Effect::SaveRegistration(other.clone())],
     );
-    let contains = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
-    let dump = store.dump().expect("dump");
-    assert!(
-        dump.iter().any(|(_, k, _)| contains(k, &id_bytes)),
-        "the test id is stored as a key before forgetting"
+    // Two events: one that will be over when they forget, one still to come; both attended.
+    commit(
+        &store,
+        COORDINATOR,
+        None,
+        &idle(None),
+        &[
+            Effect::CreateEvent(event_at(t0() + Duration::days(2), COORDINATOR)),
+            Effect::CreateEvent(event_at(t0() + Duration::days(60), COORDINATOR)),
+        ],
     );
-    assert!(
-        dump.iter()
-            .any(|(_, _, v)| String::from_utf8_lossy(v).contains(&id_decimal)),
-        "the test id is in a JSON value before forgetting"
+    let ids: Vec<u64> = store
+        .events()
+        .expect("events")
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    let (past, future) = (ids[0], ids[1]);
+    for user in [ID, 42] {
+        commit(
+            &store,
+            user,
+            None,
+            &idle(None),
+            &[
+                Effect::Rsvp {
+                    event: past,
+                    join: true,
+                },
+                Effect::Rsvp {
+                    event: future,
+                    join: true,
+                },
+            ],
+        );
+    }
+    // A launch they are invited to and accept: the coordinator is told (an outbox row about
+    // them), and they are signed up for its first meeting.
+    commit(
+        &store,
+        COORDINATOR,
+        None,
+        &idle(None),
+        &[Effect::Launch(crate::domain::launch::LaunchRequest {
+            pool: Pool {
+                group: gid("tilli-toukka"),
+                area: aid("hyvinkaa"),
+                lang: None,
+            },
+            start: t0() + Duration::days(30),
+            place: "Pikku-Veturi".into(),
+            capacity: 5,
+            coordinator: UserId(COORDINATOR),
+            title: crate::domain::EventText::new(Lang::Fi, "Tilli Toukka"),
+        })],
     );
-
-    let c = commit(
+    let launch = store.launches().expect("launches")[0].id;
+    let plan = crate::domain::launch::Plan {
+        expire: vec![],
+        invite: vec![(UserId(ID), 2), (UserId(42), 1)],
+        close: false,
+    };
+    store.apply_plan(launch, &plan, t0()).await.expect("plan");
+    commit(
         &store,
         ID,
-        Some(3),
-        &idle(Some(Lang::Sv)),
-        &[Effect::Forget],
+        None,
+        &idle(None),
+        &[Effect::Respond {
+            launch,
+            accept: true,
+        }],
     );
+    // Feedback on the past event, with a comment.
+    let later = t0() + Duration::days(3);
+    for effect in [
+        Effect::Feedback {
+            event: past,
+            rating: 5,
+        },
+        Effect::FeedbackComment {
+            event: past,
+            text: "Kiitos illasta, Maija".into(),
+        },
+    ] {
+        store
+            .commit_sync(UserId(ID), None, &idle(None), &[effect], later)
+            .expect("commit");
+    }
+
+    let plain = plain_dump(&store);
+    for (what, needle) in [
+        ("the id as a key", &tag[..]),
+        ("the id in a value", id_decimal.as_bytes()),
+        ("the comment", b"Kiitos illasta".as_slice()),
+    ] {
+        assert!(
+            plain
+                .iter()
+                .any(|(_, k, v)| contains(k, needle) || contains(v, needle)),
+            "{what} is stored before forgetting"
+        );
+    }
+
+    let c = store
+        .commit_sync(
+            UserId(ID),
+            Some(3),
+            &idle(Some(Lang::Sv)),
+            &[Effect::Forget],
+            later,
+        )
+        .expect("forget");
     assert_eq!(c, Committed::Applied);
 
     for (tree, k, v) in store.dump().expect("dump") {
-        assert!(
-            !contains(&k, &id_bytes),
-            "key in {tree} holds the user id: {k:?}"
-        );
-        assert!(
-            !contains(&v, &id_bytes),
-            "value in {tree} holds the user id: {v:?}"
-        );
-        let text = String::from_utf8_lossy(&v);
-        assert!(
-            !text.contains(&id_decimal),
-            "value in {tree} mentions the user id: {text}"
-        );
+        for (what, needle) in [
+            ("user id bytes", &id_bytes[..]),
+            ("user id in decimal", id_decimal.as_bytes()),
+            ("user tag", &tag[..]),
+        ] {
+            assert!(!contains(&k, needle), "a key in {tree} holds the {what}");
+            assert!(!contains(&v, needle), "a value in {tree} holds the {what}");
+        }
+    }
+    for (tree, k, v) in plain_dump(&store) {
+        for (what, needle) in [
+            ("user id bytes", &id_bytes[..]),
+            ("user id in decimal", id_decimal.as_bytes()),
+            ("user tag", &tag[..]),
+            ("comment", b"Kiitos illasta".as_slice()),
+        ] {
+            assert!(!contains(&k, needle), "a key in {tree} holds the {what}");
+            assert!(
+                !contains(&v, needle),
+                "a decrypted value in {tree} holds the {what}: {}",
+                String::from_utf8_lossy(&v)
+            );
+        }
     }
     assert_eq!(store.user(UserId(ID)).expect("user"), UserRecord::default());
     assert!(store.registrations_of(UserId(ID)).expect("regs").is_empty());
+    let kept = store.registrations_of(UserId(42)).expect("regs");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].group, other.group);
+    assert_eq!(store.user(UserId(42)).expect("user"), idle(None));
+    for id in [past, future] {
+        let e = store.event(id).expect("event").expect("kept");
+        assert_eq!(e.attendees, vec![UserId(42)], "the other stays signed up");
+    }
     assert_eq!(
-        store.registrations_of(UserId(42)).expect("regs"),
-        vec![other]
+        store
+            .launch(launch)
+            .expect("launch")
+            .expect("kept")
+            .invitations
+            .len(),
+        1
     );
-    assert_eq!(store.user(UserId(42)).expect("user"), registering);
     assert_counters_match(
         &store,
         &["tilli-toukka", "eron-edessa"],
         &["hyvinkaa", "lohja"],
         "after forget",
     );
+}
+
+// ---- encryption at rest ----
+
+/// Every file under `dir`, as bytes.
+fn files_under(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                let bytes = std::fs::read(&path).expect("read file");
+                out.push((path, bytes));
+            }
+        }
+    }
+    out
+}
+
+/// Opens a directory again, waiting for sled to let go of it after the last handle is dropped.
+fn reopen(dir: &Path, key: &Key) -> Result<Store, StoreError> {
+    for _ in 0..100 {
+        match Store::open(dir, CACHE, key) {
+            Err(StoreError::Locked(_)) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            other => return other,
+        }
+    }
+    Store::open(dir, CACHE, key)
+}
+
+#[tokio::test]
+async fn no_personal_data_is_in_clear_in_the_store_or_on_disk() {
+    const ID: u64 = 0x0a0b_0c0d_0e0f_1011;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = open(dir.path());
+    let record = UserRecord {
+        lang: Some(Lang::Fi),
+        seen_lang: Some(Lang::Fi),
+        unreachable_since: None,
+        state: State::Broadcasting {
+            audience: crate::domain::Audience::Waiting {
+                group: gid("tilli-toukka"),
+            },
+            text: Some("Hei Maija Meikäläinen".into()),
+        },
+    };
+    store
+        .commit(
+            UserId(ID),
+            Some(1),
+            &record,
+            &[
+                Effect::SaveRegistration(reg(ID, "tilli-toukka", "hyvinkaa", vec![4, 6])),
+                Effect::SaveRegistration(reg(ID, "eron-edessa", "lohja", vec![])),
+            ],
+            t0(),
+        )
+        .await
+        .expect("commit");
+    store.flush().await.expect("flush");
+    let needles: [(&str, Vec<u8>); 5] = [
+        ("name", "Maija Meikäläinen".as_bytes().to_vec()),
+        ("surname", "Meikäläinen".as_bytes().to_vec()),
+        ("username", b"maija_m".to_vec()),
+        ("user id in decimal", ID.to_string().into_bytes()),
+        ("user id bytes", ID.to_be_bytes().to_vec()),
+    ];
+    for (tree, k, v) in store.dump().expect("dump") {
+        for (what, needle) in &needles {
+            assert!(!contains(&k, needle), "a key in {tree} holds the {what}");
+            assert!(!contains(&v, needle), "a value in {tree} holds the {what}");
+        }
+    }
+    // What is stored still reads back whole.
+    let regs = store.registrations_of(UserId(ID)).expect("regs");
+    assert_eq!(regs.len(), 2);
+    assert_eq!(
+        regs[0].contact.as_ref().map(|c| c.name.as_str()),
+        Some("Maija Meikäläinen")
+    );
+    assert_eq!(store.user(UserId(ID)).expect("user"), record);
+    drop(store);
+    let store = reopen(dir.path(), &key()).expect("reopens");
+    assert_eq!(store.registrations_of(UserId(ID)).expect("regs"), regs);
+    drop(store);
+
+    // sled's files: everything was sealed before it was first written, so no old plain text
+    // can be in its log either.
+    let files = files_under(dir.path());
+    assert!(files.iter().map(|(_, b)| b.len()).sum::<usize>() > 0);
+    for (path, bytes) in &files {
+        for (what, needle) in &needles {
+            assert!(
+                !contains(bytes, needle),
+                "{} holds the {what} in clear",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_wrong_key_is_refused_at_open_and_the_right_one_still_works() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let store = open(dir.path());
+        commit(
+            &store,
+            5,
+            Some(1),
+            &idle(None),
+            &[Effect::SaveRegistration(reg(
+                5,
+                "eron-edessa",
+                "lohja",
+                vec![],
+            ))],
+        );
+    }
+    match reopen(dir.path(), &Key::from_bytes([0x11; 32])) {
+        Err(e @ StoreError::WrongKey) => {
+            assert!(
+                e.to_string()
+                    .contains("the key does not match this data directory"),
+                "{e}"
+            );
+        }
+        Err(e) => panic!("expected WrongKey, got {e}"),
+        Ok(_) => panic!("opened with a wrong key"),
+    }
+    let store = reopen(dir.path(), &key()).expect("the right key opens");
+    assert_eq!(store.registrations_of(UserId(5)).expect("regs").len(), 1);
+}
+
+#[test]
+fn a_value_changed_on_disk_is_an_error_not_garbage() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = open(dir.path());
+    commit(
+        &store,
+        5,
+        Some(1),
+        &idle(None),
+        &[Effect::SaveRegistration(reg(
+            5,
+            "eron-edessa",
+            "lohja",
+            vec![],
+        ))],
+    );
+    let (k, mut v) = store
+        .registrations
+        .iter()
+        .next()
+        .expect("one")
+        .expect("read");
+    let mut bytes = v.to_vec();
+    bytes[20] ^= 0x01;
+    v = bytes.into();
+    store.registrations.insert(k, v).expect("insert");
+    match store.registrations_of(UserId(5)) {
+        Err(
+            e @ StoreError::Unsealed {
+                tree: "registrations",
+            },
+        ) => {
+            assert!(e.to_string().contains("cannot be decrypted"), "{e}");
+        }
+        other => panic!("expected Unsealed, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_decode_error_does_not_repeat_the_value() {
+    let e = decode::<u64>("users", br#""Maija Meikalainen""#).expect_err("not a number");
+    let text = e.to_string();
+    assert!(!text.contains("Maija"), "{text}");
+    assert!(text.contains("line 1"), "{text}");
+}
+
+/// Writes a schema-1 store as kokoon 0.1 did: user ids in keys, every value plain JSON.
+fn write_v1_store(dir: &Path, id: u64) {
+    let db = sled::open(dir).expect("sled open");
+    let json = |v: serde_json::Value| serde_json::to_vec(&v).expect("json");
+    db.open_tree("meta")
+        .expect("meta")
+        .insert("schema", &1u64.to_be_bytes())
+        .expect("insert");
+    let users = db.open_tree("users").expect("users");
+    users
+        .insert(
+            id.to_be_bytes(),
+            json(serde_json::json!({
+                "lang": "sv", "seen_lang": "fi", "unreachable": true, "state": {"state": "idle"}
+            })),
+        )
+        .expect("insert");
+    users
+        .insert(
+            43u64.to_be_bytes(),
+            json(serde_json::json!({"lang": null, "state": {"state": "idle"}})),
+        )
+        .expect("insert");
+    let r = reg(id, "tilli-toukka", "hyvinkaa", vec![4, 6]);
+    let mut k = id.to_be_bytes().to_vec();
+    k.extend_from_slice(b"tilli-toukka");
+    db.open_tree("registrations")
+        .expect("regs")
+        .insert(k, serde_json::to_vec(&r).expect("json"))
+        .expect("insert");
+    let c = Counter {
+        families: 1,
+        participants: 2,
+    };
+    db.open_tree("counters")
+        .expect("counters")
+        .insert(
+            Pool {
+                group: gid("tilli-toukka"),
+                area: aid("hyvinkaa"),
+                lang: None,
+            }
+            .key(),
+            serde_json::to_vec(&c).expect("json"),
+        )
+        .expect("insert");
+    let events = db.open_tree("events").expect("events");
+    let mut e = event_at(t0() + Duration::days(3), 9);
+    e.id = 1;
+    e.attendees = vec![UserId(id)];
+    events
+        .insert(events::event_key(1), serde_json::to_vec(&e).expect("json"))
+        .expect("insert");
+    let mut fk = events::feedback_prefix(1);
+    fk.extend_from_slice(&id.to_be_bytes());
+    events
+        .insert(
+            fk,
+            json(serde_json::json!({"rating": 4, "comment": "Maija kiittää", "at": t0()})),
+        )
+        .expect("insert");
+    let item = OutboxItem {
+        to: UserId(id),
+        due: t0(),
+        attempts: 0,
+        message: Outgoing::Invitation { launch: 1 },
+    };
+    db.open_tree("outbox")
+        .expect("outbox")
+        .insert(
+            tx::outbox_key(t0(), 1),
+            serde_json::to_vec(&item).expect("json"),
+        )
+        .expect("insert");
+    db.flush().expect("flush");
+}
+
+#[test]
+fn a_version_1_store_is_encrypted_in_place_on_first_open() {
+    const ID: u64 = 0x0a0b_0c0d_0e0f_1011;
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_v1_store(dir.path(), ID);
+    let before = Utc::now();
+    let store = open(dir.path());
+    // Everything reads back through the new keys.
+    let user = store.user(UserId(ID)).expect("user");
+    assert_eq!(user.lang, Some(Lang::Sv));
+    assert_eq!(user.seen_lang, Some(Lang::Fi));
+    assert!(
+        user.unreachable_since.is_some_and(|t| t >= before),
+        "a blocked user's grace period starts at the migration"
+    );
+    assert_eq!(
+        store.user(UserId(43)).expect("user").unreachable_since,
+        None
+    );
+    let regs = store.registrations_of(UserId(ID)).expect("regs");
+    assert_eq!(regs, vec![reg(ID, "tilli-toukka", "hyvinkaa", vec![4, 6])]);
     assert_eq!(
         store
             .demand_of(&gid("tilli-toukka"), &aid("hyvinkaa"))
             .expect("demand"),
-        demand(1, 1)
+        demand(1, 2)
+    );
+    let fb = crate::flow::View::feedback_of(&store, 1, UserId(ID)).expect("feedback");
+    assert_eq!(fb.comment.as_deref(), Some("Maija kiittää"));
+    assert_eq!(
+        store.event(1).expect("event").expect("there").attendees,
+        vec![UserId(ID)]
+    );
+    let due = store.due_outbox(t0(), 10).expect("outbox");
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].1.to, UserId(ID));
+    // Nothing of it is left in clear in the trees, and the schema and key check are written.
+    for (tree, k, v) in store.dump().expect("dump") {
+        assert!(
+            !contains(&k, &ID.to_be_bytes()),
+            "a key in {tree} holds the id"
+        );
+        for needle in [ID.to_string().as_bytes(), "Maija".as_bytes()] {
+            assert!(!contains(&v, needle), "a value in {tree} is in clear");
+        }
+    }
+    assert_eq!(
+        store.meta.get("schema").expect("meta").map(|v| v.to_vec()),
+        Some(SCHEMA_VERSION.to_be_bytes().to_vec())
+    );
+    // /forget works on migrated data, and the store opens again with the key only.
+    commit(&store, ID, None, &idle(None), &[Effect::Forget]);
+    assert_eq!(store.registration_count(), 0);
+    drop(store);
+    assert!(matches!(
+        reopen(dir.path(), &Key::from_bytes([1; 32])),
+        Err(StoreError::WrongKey)
+    ));
+    let store = reopen(dir.path(), &key()).expect("reopens");
+    assert!(store.registrations_of(UserId(ID)).expect("regs").is_empty());
+}
+
+/// Not an assertion: the cost of encryption, printed. `cargo test --lib commit_cost --
+/// --nocapture` shows it.
+#[tokio::test]
+async fn commit_cost() {
+    const N: u32 = 300;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = open(dir.path());
+    let record = UserRecord {
+        lang: Some(Lang::Fi),
+        seen_lang: None,
+        unreachable_since: None,
+        state: State::Registering(draft()),
+    };
+    let effects = |i: u32| {
+        [Effect::SaveRegistration(reg(
+            u64::from(i % 50),
+            "tilli-toukka",
+            "hyvinkaa",
+            vec![4, 5],
+        ))]
+    };
+    let start = std::time::Instant::now();
+    for i in 0..N {
+        store
+            .commit_sync(
+                UserId(u64::from(i % 50)),
+                Some(i),
+                &record,
+                &effects(i),
+                t0(),
+            )
+            .expect("commit");
+    }
+    let sync = start.elapsed() / N;
+    let start = std::time::Instant::now();
+    for i in N..2 * N {
+        store
+            .commit(
+                UserId(u64::from(i % 50)),
+                Some(i),
+                &record,
+                &effects(i),
+                t0(),
+            )
+            .await
+            .expect("commit");
+    }
+    let flushed = start.elapsed() / N;
+    let value = encode(&reg(1, "tilli-toukka", "hyvinkaa", vec![4, 5]));
+    let start = std::time::Instant::now();
+    for _ in 0..N * 10 {
+        let s = store.crypt.seal("registrations", b"key", &value);
+        let _ = store.crypt.open("registrations", b"key", &s);
+    }
+    let crypto = start.elapsed() / (N * 10);
+    let start = std::time::Instant::now();
+    for i in 0..N * 10 {
+        let _ = store.crypt.user_tag(UserId(u64::from(i)));
+    }
+    let tag = start.elapsed() / (N * 10);
+    println!(
+        "commit cost: commit_sync {sync:?}, commit with flush {flushed:?}; one seal+open of a {}-byte registration {crypto:?}; one user tag {tag:?}",
+        value.len()
     );
 }
 
 // ---- schema ----
 
 #[test]
-fn a_new_store_records_the_schema_version() {
+fn a_new_store_records_the_schema_version_and_a_key_check() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = open(dir.path());
     let meta: Vec<DumpEntry> = store
@@ -612,14 +1164,10 @@ fn a_new_store_records_the_schema_version() {
         .into_iter()
         .filter(|(tree, _, _)| tree == "meta")
         .collect();
-    assert_eq!(
-        meta,
-        vec![(
-            "meta".to_owned(),
-            b"schema".to_vec(),
-            SCHEMA_VERSION.to_be_bytes().to_vec()
-        )]
-    );
+    let keys: Vec<&[u8]> = meta.iter().map(|(_, k, _)| k.as_slice()).collect();
+    assert_eq!(keys, vec![b"keycheck".as_slice(), b"schema".as_slice()]);
+    assert_eq!(meta[1].2, SCHEMA_VERSION.to_be_bytes().to_vec());
+    assert!(store.crypt.verify(&meta[0].2));
 }
 
 fn write_schema(dir: &Path, value: &[u8]) {
@@ -635,7 +1183,7 @@ fn write_schema(dir: &Path, value: &[u8]) {
 fn another_schema_version_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     write_schema(dir.path(), &(SCHEMA_VERSION + 1).to_be_bytes());
-    match Store::open(dir.path(), CACHE) {
+    match Store::open(dir.path(), CACHE, &key()) {
         Err(StoreError::Schema { found }) => assert_eq!(found, SCHEMA_VERSION + 1),
         Err(e) => panic!("expected a schema error, got {e}"),
         Ok(_) => panic!("a store of another schema version was opened"),
@@ -646,7 +1194,7 @@ fn another_schema_version_is_refused() {
 fn a_garbled_schema_value_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     write_schema(dir.path(), b"one");
-    match Store::open(dir.path(), CACHE) {
+    match Store::open(dir.path(), CACHE, &key()) {
         Err(e @ StoreError::Schema { .. }) => {
             assert!(e.to_string().contains("schema version"), "{e}");
         }
@@ -656,11 +1204,21 @@ fn a_garbled_schema_value_is_refused() {
 }
 
 #[test]
-fn the_current_schema_version_opens() {
+fn an_empty_version_1_store_is_migrated_and_opens() {
     let dir = tempfile::tempdir().expect("temp dir");
-    write_schema(dir.path(), &SCHEMA_VERSION.to_be_bytes());
+    write_schema(dir.path(), &1u64.to_be_bytes());
     let store = open(dir.path());
     assert_eq!(store.registration_count(), 0);
+}
+
+#[test]
+fn the_current_schema_version_without_a_key_check_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_schema(dir.path(), &SCHEMA_VERSION.to_be_bytes());
+    assert!(matches!(
+        Store::open(dir.path(), CACHE, &key()),
+        Err(StoreError::WrongKey)
+    ));
 }
 
 // ---- the directory lock ----
@@ -672,7 +1230,7 @@ fn the_current_schema_version_opens() {
 fn a_directory_opens_once_at_a_time() {
     let dir = tempfile::tempdir().expect("temp dir");
     let first = open(dir.path());
-    match Store::open(dir.path(), CACHE) {
+    match Store::open(dir.path(), CACHE, &key()) {
         Err(StoreError::Locked(path)) => {
             assert_eq!(path, dir.path().display().to_string());
         }
@@ -700,7 +1258,7 @@ fn a_directory_opens_once_at_a_time() {
     // handle is dropped, so the lock is released shortly after, not at once.
     let mut again = None;
     for _ in 0..100 {
-        match Store::open(dir.path(), CACHE) {
+        match Store::open(dir.path(), CACHE, &key()) {
             Ok(s) => {
                 again = Some(s);
                 break;

@@ -2,7 +2,7 @@
 //! the bookkeeping that must never drift — demand counters follow registrations, a threshold
 //! crossing is recorded once with its alerts, a launch's seats follow the answers.
 
-use super::{decode_tx_err, encode};
+use super::crypt::Crypt;
 use crate::domain::launch::{LaunchRequest, Plan};
 use crate::domain::{
     Answer, Demand, Invitation, Launch, OutboxItem, Outgoing, Pool, Registration, Rules, Status,
@@ -20,6 +20,8 @@ use std::collections::BTreeSet;
 pub enum TxError {
     /// A value did not decode.
     Decode(&'static str, serde_json::Error),
+    /// A sealed value did not open.
+    Unsealed(&'static str),
 }
 
 /// The result type of transactional operations.
@@ -64,6 +66,7 @@ pub struct Tx<'a> {
     pub launches: &'a TransactionalTree,
     pub events: &'a TransactionalTree,
     pub updates: &'a TransactionalTree,
+    crypt: &'a Crypt,
     rules: &'a dyn Rules,
     now: DateTime<Utc>,
     touched: RefCell<BTreeSet<Pool>>,
@@ -82,27 +85,21 @@ pub fn outbox_key(due: DateTime<Utc>, seq: u64) -> Vec<u8> {
     k
 }
 
-/// Reads and decodes a value inside a transaction.
-pub fn get<T: DeserializeOwned>(
-    tree: &TransactionalTree,
-    name: &'static str,
-    key: &[u8],
-) -> TxResult<Option<T>> {
-    match tree.get(key)? {
-        Some(v) => Ok(Some(decode_tx_err(name, &v)?)),
-        None => Ok(None),
-    }
-}
-
-fn reg_key(user: UserId, group: &crate::domain::GroupId) -> Vec<u8> {
-    super::reg_key(user, group)
+fn abort(e: TxError) -> ConflictableTransactionError<TxError> {
+    ConflictableTransactionError::Abort(e)
 }
 
 impl<'a> Tx<'a> {
     /// Wraps the transactional trees.
-    pub fn new(t: [&'a TransactionalTree; 8], rules: &'a dyn Rules, now: DateTime<Utc>) -> Tx<'a> {
+    pub fn new(
+        t: [&'a TransactionalTree; 8],
+        crypt: &'a Crypt,
+        rules: &'a dyn Rules,
+        now: DateTime<Utc>,
+    ) -> Tx<'a> {
         let [users, regs, counters, pools, outbox, launches, events, updates] = t;
         Tx {
+            crypt,
             users,
             regs,
             counters,
@@ -117,26 +114,84 @@ impl<'a> Tx<'a> {
         }
     }
 
+    /// Reads, opens (in a sealed tree) and decodes a value.
+    pub fn get<T: DeserializeOwned>(
+        &self,
+        tree: &TransactionalTree,
+        name: &'static str,
+        key: &[u8],
+    ) -> TxResult<Option<T>> {
+        match tree.get(key)? {
+            Some(v) => Ok(Some(self.decode(name, key, &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Opens (in a sealed tree) and decodes a value read under `key`.
+    pub fn decode<T: DeserializeOwned>(
+        &self,
+        name: &'static str,
+        key: &[u8],
+        v: &[u8],
+    ) -> TxResult<T> {
+        super::open_value(self.crypt, name, key, v).map_err(|e| match e {
+            super::StoreError::Decode { tree, source } => abort(TxError::Decode(tree, source)),
+            _ => abort(TxError::Unsealed(name)),
+        })
+    }
+
+    /// Encodes, seals (in a sealed tree) and writes a value.
+    pub fn put<T: Serialize>(
+        &self,
+        tree: &TransactionalTree,
+        name: &'static str,
+        key: &[u8],
+        v: &T,
+    ) -> TxResult<()> {
+        tree.insert(key, super::seal(self.crypt, name, key, v))?;
+        Ok(())
+    }
+
+    /// The key of a user's registration for a group.
+    pub fn reg_key(&self, user: UserId, group: &crate::domain::GroupId) -> Vec<u8> {
+        super::reg_key(self.crypt, user, group)
+    }
+
+    /// The tag that stands for a user in keys.
+    pub fn user_tag(&self, user: UserId) -> [u8; super::crypt::USER_TAG] {
+        self.crypt.user_tag(user)
+    }
+
     /// Creates or replaces a registration, keeping the counters in step.
     pub fn save_registration(&self, r: &Registration) -> TxResult<()> {
-        let key = reg_key(r.user, &r.group);
-        if let Some(old) = get::<Registration>(self.regs, "registrations", &key)? {
+        let key = self.reg_key(r.user, &r.group);
+        if let Some(old) = self.get::<Registration>(self.regs, "registrations", &key)? {
             self.count(&old, false)?;
         }
-        self.regs.insert(key, encode(r))?;
+        self.put(self.regs, "registrations", &key, r)?;
         self.count(r, true)
     }
 
     /// Removes a registration. One that was invited to or accepted into a launch gives its
     /// seat back, and the launching coordinator is told.
     pub fn remove_registration(&self, key: &[u8]) -> TxResult<()> {
+        self.take_registration(key, true)
+    }
+
+    /// Removes a registration of someone being erased: like [`Tx::remove_registration`], but the
+    /// coordinator is not sent news naming them (their seat is freed all the same).
+    pub fn erase_registration(&self, key: &[u8]) -> TxResult<()> {
+        self.take_registration(key, false)
+    }
+
+    fn take_registration(&self, key: &[u8], tell: bool) -> TxResult<()> {
         let Some(old) = self.regs.remove(key)? else {
             return Ok(());
         };
-        let old: Registration = decode_tx_err("registrations", &old)?;
+        let old: Registration = self.decode("registrations", key, &old)?;
         self.count(&old, false)?;
         if let Status::Invited { launch } | Status::Accepted { launch } = old.status {
-            self.answer(old.user, launch, Answer::Declined, None)?;
+            self.answer(old.user, launch, Answer::Declined, None, tell)?;
             if let Some(event) = self.load_launch(launch)?.and_then(|l| l.event) {
                 self.rsvp(old.user, event, false)?;
             }
@@ -151,7 +206,9 @@ impl<'a> Tx<'a> {
         }
         let pool = self.rules.pool_of(r);
         let key = pool.key();
-        let mut c: Counter = get(self.counters, "counters", &key)?.unwrap_or_default();
+        let mut c: Counter = self
+            .get(self.counters, "counters", &key)?
+            .unwrap_or_default();
         let p = r.participants() as u64;
         if add {
             c.families += 1;
@@ -163,7 +220,7 @@ impl<'a> Tx<'a> {
         if c.families == 0 {
             self.counters.remove(key)?;
         } else {
-            self.counters.insert(key, encode(&c))?;
+            self.put(self.counters, "counters", &key, &c)?;
         }
         self.touched.borrow_mut().insert(pool);
         Ok(())
@@ -176,8 +233,8 @@ impl<'a> Tx<'a> {
         group: &crate::domain::GroupId,
         status: Status,
     ) -> TxResult<Option<Registration>> {
-        let key = reg_key(user, group);
-        let Some(mut r) = get::<Registration>(self.regs, "registrations", &key)? else {
+        let key = self.reg_key(user, group);
+        let Some(mut r) = self.get::<Registration>(self.regs, "registrations", &key)? else {
             return Ok(None);
         };
         if r.status == status {
@@ -185,7 +242,7 @@ impl<'a> Tx<'a> {
         }
         self.count(&r, false)?;
         r.status = status;
-        self.regs.insert(key, encode(&r))?;
+        self.put(self.regs, "registrations", &key, &r)?;
         self.count(&r, true)?;
         Ok(Some(r))
     }
@@ -193,9 +250,7 @@ impl<'a> Tx<'a> {
     /// Queues a message.
     pub fn enqueue(&self, item: OutboxItem) -> TxResult<()> {
         let seq = self.outbox.generate_id()?;
-        self.outbox
-            .insert(outbox_key(item.due, seq), encode(&item))?;
-        Ok(())
+        self.put(self.outbox, "outbox", &outbox_key(item.due, seq), &item)
     }
 
     /// Queues a message due now.
@@ -257,17 +312,17 @@ impl<'a> Tx<'a> {
             closed: false,
             event: Some(event),
         };
-        self.launches.insert(&id.to_be_bytes(), encode(&launch))?;
-        Ok(())
+        self.put(self.launches, "launches", &id.to_be_bytes(), &launch)
     }
 
-    fn load_launch(&self, id: u64) -> TxResult<Option<Launch>> {
-        get(self.launches, "launches", &id.to_be_bytes())
+    /// Reads a launch.
+    pub fn load_launch(&self, id: u64) -> TxResult<Option<Launch>> {
+        self.get(self.launches, "launches", &id.to_be_bytes())
     }
 
-    fn save_launch(&self, l: &Launch) -> TxResult<()> {
-        self.launches.insert(&l.id.to_be_bytes(), encode(l))?;
-        Ok(())
+    /// Writes a launch back.
+    pub fn save_launch(&self, l: &Launch) -> TxResult<()> {
+        self.put(self.launches, "launches", &l.id.to_be_bytes(), l)
     }
 
     /// A parent's answer to an invitation.
@@ -285,7 +340,7 @@ impl<'a> Tx<'a> {
         } else {
             Status::Waiting
         };
-        if self.answer(user, launch, answer, Some(&l))? {
+        if self.answer(user, launch, answer, Some(&l), true)? {
             self.set_status(user, &l.pool.group, status)?;
             if let (true, Some(event)) = (accept, l.event) {
                 self.rsvp(user, event, true)?;
@@ -302,6 +357,7 @@ impl<'a> Tx<'a> {
         launch: u64,
         answer: Answer,
         loaded: Option<&Launch>,
+        tell: bool,
     ) -> TxResult<bool> {
         let mut l = match loaded {
             Some(l) => l.clone(),
@@ -320,7 +376,7 @@ impl<'a> Tx<'a> {
         }
         inv.answer = answer;
         self.save_launch(&l)?;
-        if matches!(answer, Answer::Accepted | Answer::Declined) {
+        if tell && matches!(answer, Answer::Accepted | Answer::Declined) {
             self.send(
                 l.coordinator,
                 Outgoing::Answered {
@@ -354,9 +410,8 @@ impl<'a> Tx<'a> {
         }
         let mut invited = 0;
         for (user, seats) in &plan.invite {
-            let Some(r) =
-                get::<Registration>(self.regs, "registrations", &reg_key(*user, &l.pool.group))?
-            else {
+            let key = self.reg_key(*user, &l.pool.group);
+            let Some(r) = self.get::<Registration>(self.regs, "registrations", &key)? else {
                 continue;
             };
             if r.status != Status::Waiting
@@ -393,6 +448,14 @@ impl<'a> Tx<'a> {
     ) -> TxResult<()> {
         for id in events {
             self.rsvp(user, *id, false)?;
+            // A past or cancelled event is left alone by `rsvp`: strike them from its lists too.
+            if let Some(mut e) = self.event(*id)? {
+                if e.attending(user) || e.queued(user) {
+                    e.attendees.retain(|u| *u != user);
+                    e.waiting.retain(|u| *u != user);
+                    self.save_event(&e)?;
+                }
+            }
         }
         for id in launches {
             if let Some(mut l) = self.load_launch(*id)? {
@@ -417,8 +480,10 @@ impl<'a> Tx<'a> {
                 continue;
             };
             let key = pool.key();
-            let demand: Counter = get(self.counters, "counters", &key)?.unwrap_or_default();
-            let mut state: PoolState = get(self.pools, "pools", &key)?.unwrap_or_default();
+            let demand: Counter = self
+                .get(self.counters, "counters", &key)?
+                .unwrap_or_default();
+            let mut state: PoolState = self.get(self.pools, "pools", &key)?.unwrap_or_default();
             let reached = demand.participants >= u64::from(threshold);
             if reached && !state.crossed {
                 state.crossed = true;
@@ -431,7 +496,7 @@ impl<'a> Tx<'a> {
             } else {
                 continue;
             }
-            self.pools.insert(key, encode(&state))?;
+            self.put(self.pools, "pools", &key, &state)?;
         }
         Ok(())
     }

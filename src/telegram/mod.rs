@@ -313,7 +313,9 @@ async fn incoming(app: &App, bot: &Api, update: &Update) -> Option<Incoming> {
                 send::send_text(bot, m.chat.id, &text).await;
             } else if m.chat.is_private() && m.new_chat_member.is_banned() {
                 log::info!("telegram: a user blocked the bot");
-                let marked = app.store.mark_unreachable(UserId(m.from.id.0));
+                let marked = app
+                    .store
+                    .mark_unreachable(UserId(m.from.id.0), app.clock.now());
                 let flushed = app.store.flush().await;
                 if let Err(e) = marked.and(flushed) {
                     log::warn!("telegram: could not mark a user unreachable: {e}");

@@ -7,7 +7,7 @@ use kokoon::config::Config;
 use kokoon::domain::UserId;
 use kokoon::flow::{Input, Person};
 use kokoon::i18n::{I18n, Markup, RenderedButton};
-use kokoon::store::Store;
+use kokoon::store::{Key, Store};
 use std::sync::Arc;
 
 /// The example config, as shipped.
@@ -17,6 +17,14 @@ pub fn example_config() -> Config {
         include_str!("../../config/kokoon.toml"),
     )
     .expect("the example config is valid")
+}
+
+/// The key of the tests' stores (and of the real binary in the Telegram tests).
+pub const TEST_KEY_HEX: &str = "6b6f6b6f6f6e2074657374206b65792c206e6f7420666f722070726f64756374";
+
+/// [`TEST_KEY_HEX`] as a key.
+pub fn test_key() -> Key {
+    Key::from_hex(TEST_KEY_HEX, "the test key").expect("a valid key")
 }
 
 /// An app on a fresh temporary store.
@@ -29,7 +37,8 @@ pub fn app() -> (App, tempfile::TempDir) {
 pub fn app_with_clock() -> (App, Arc<ManualClock>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = Arc::new(example_config());
-    let store = Store::open_with(dir.path(), 1 << 20, config.clone()).expect("store opens");
+    let store =
+        Store::open_with(dir.path(), 1 << 20, &test_key(), config.clone()).expect("store opens");
     let clock = Arc::new(ManualClock::new(
         chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z")
             .expect("time")

@@ -277,7 +277,12 @@ fn reopen(
     config: std::sync::Arc<kokoon::config::Config>,
 ) -> kokoon::store::Store {
     for _ in 0..100 {
-        match kokoon::store::Store::open_with(path, 1 << 20, config.clone()) {
+        match kokoon::store::Store::open_with(
+            path,
+            1 << 20,
+            &crate::chat::test_key(),
+            config.clone(),
+        ) {
             Ok(s) => return s,
             Err(kokoon::store::StoreError::Locked(_)) => {
                 std::thread::sleep(std::time::Duration::from_millis(20))
@@ -458,7 +463,7 @@ async fn a_broadcast_to_waiting_families_ends_with_a_delivery_report() {
     let b = b.expect("the broadcast record");
     assert_eq!((b.total, b.sent, b.unreachable, b.failed), (3, 2, 1, 0));
     assert!(
-        app.store.user(UserId(3003)).expect("store").unreachable,
+        app.store.user(UserId(3003)).expect("store").unreachable(),
         "the blocked parent is marked"
     );
 }

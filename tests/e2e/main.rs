@@ -5,6 +5,7 @@
 //! - `coordinators_e2e`: the same end to end, the real binary against the fake Bot API server;
 //! - `events`: events, reminders against a moved clock, broadcasts and feedback;
 //! - `console`: the real binary's terminal front end;
+//! - `privacy`: the daily privacy jobs (retention, blocked parents), with a manual clock;
 //! - `fake_selftest`: the fake server itself, checked with real teloxide requests.
 
 #[path = "../support/fake_telegram.rs"]
@@ -16,5 +17,6 @@ mod coordinators;
 mod coordinators_e2e;
 mod events;
 mod fake_selftest;
+mod privacy;
 mod telegram;
 mod transcripts;

@@ -46,6 +46,8 @@ impl Kokoon {
             .arg(data)
             .args(["--api-url", &fake.api_url()])
             .env("TELOXIDE_TOKEN", FakeTelegram::TOKEN)
+            .env("KOKOON_KEY", crate::chat::TEST_KEY_HEX)
+            .env_remove("KOKOON_KEY_FILE")
             .env("RUST_LOG", "info")
             .env("KOKOON_RATE_LIMIT", limit)
             .env_remove("TELOXIDE_API_URL")
@@ -158,7 +160,8 @@ impl<'a> Parent<'a> {
 }
 
 fn user_regs(data: &Path, user: i64) -> usize {
-    let store = Store::open(data, 1 << 20).expect("the store reopens after the bot");
+    let store = Store::open(data, 1 << 20, &crate::chat::test_key())
+        .expect("the store reopens after the bot");
     store
         .registrations_of(UserId(u64::try_from(user).expect("positive")))
         .expect("read")
@@ -405,7 +408,8 @@ async fn a_broadcast_to_many_respects_the_limits_skips_the_blocked_and_reports()
     let data = dir.path().join("data");
     let config = std::sync::Arc::new(crate::chat::example_config());
     {
-        let store = Store::open_with(&data, 1 << 20, config.clone()).expect("store");
+        let store = Store::open_with(&data, 1 << 20, &crate::chat::test_key(), config.clone())
+            .expect("store");
         let now = chrono::Utc::now();
         let event = Event {
             id: 0,
@@ -521,4 +525,117 @@ async fn a_broadcast_to_many_respects_the_limits_skips_the_blocked_and_reports()
         "{:#?}",
         fake.invalid_requests()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_names_nobody_and_repeats_nothing_typed() {
+    const ID: i64 = 7_431_902_265;
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let bot = Kokoon::start(&fake, &data).await;
+    let mut user = FakeUser::new(ID, "Maija Meikäläinen", "fi");
+    user.username = Some("maija_meikalainen".into());
+    let mut p = Parent {
+        fake: &fake,
+        user,
+        seen: 0,
+    };
+    let m = p.says("/start tilli-toukka").await;
+    assert!(m.text.contains("Minkä ikäinen"), "{}", m.text);
+    let m = p.says("5 vuotta").await;
+    assert!(m.text.contains("Lisätty: 5 v"), "{}", m.text);
+    p.taps(&m, "Ei muita, jatketaan").await;
+    let m = p.says("Hyvinkää").await;
+    let m = p.taps(&m, "suomi").await;
+    p.press(&m, "Arki-iltaisin");
+    let toggled = fake
+        .wait_until(WAIT, |f| {
+            f.current(p.user.id, m.message_id)
+                .is_some_and(|c| c.labels().iter().any(|l| l == "✓ Arki-iltaisin"))
+        })
+        .await;
+    assert!(toggled);
+    let m = fake.current(p.user.id, m.message_id).expect("edited");
+    let m = p.taps(&m, "Valmis").await;
+    let m = p.taps(&m, "Hyväksyn tallennuksen").await;
+    let m = p.taps(&m, "Kyllä, saa nähdä").await;
+    let m = p.taps(&m, "Vahvista").await;
+    assert!(m.text.contains("on tallennettu"), "{}", m.text);
+    let m = p
+        .says("Erosimme keväällä, lapset asuvat vuoroviikoin")
+        .await;
+    assert!(!m.text.is_empty());
+    let m = p.says("/forget").await;
+    let m = p.taps(&m, "Kyllä, poista kaikki").await;
+    assert!(!m.text.is_empty());
+    assert!(bot.terminate().await.success());
+
+    let log = std::fs::read_to_string(data.with_extension("log")).expect("the log");
+    assert!(log.contains("polling as @"), "the log is there:\n{log}");
+    for needle in [
+        ID.to_string().as_str(),
+        "Maija",
+        "Meikäläinen",
+        "maija_meikalainen",
+        "5 vuotta",
+        "Erosimme",
+        "vuoroviikoin",
+    ] {
+        assert!(!log.contains(needle), "the log holds {needle:?}:\n{log}");
+    }
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
+}
+
+#[test]
+fn run_without_a_key_fails_at_start_with_a_clear_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let run = |key_file: Option<&Path>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kokoon"));
+        cmd.args(["--config", "config/kokoon.toml", "run", "--data"])
+            .arg(&data)
+            .args(["--api-url", "http://127.0.0.1:9"])
+            .env("TELOXIDE_TOKEN", FakeTelegram::TOKEN)
+            .env_remove("KOKOON_KEY")
+            .env_remove("KOKOON_KEY_FILE")
+            .stdin(Stdio::null());
+        if let Some(k) = key_file {
+            cmd.arg("--key-file").arg(k);
+        }
+        let out = cmd.output().expect("kokoon runs");
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = run(None);
+    assert!(err.contains("no encryption key"), "{err}");
+    assert!(err.contains("kokoon keygen"), "{err}");
+    assert!(!data.exists(), "nothing was created without a key");
+
+    // keygen writes a key once and refuses to overwrite it.
+    let key = dir.path().join("kokoon.key");
+    let keygen = || {
+        Command::new(env!("CARGO_BIN_EXE_kokoon"))
+            .args(["keygen", "--out"])
+            .arg(&key)
+            .output()
+            .expect("kokoon runs")
+    };
+    assert!(keygen().status.success());
+    let first = std::fs::read_to_string(&key).expect("key");
+    let again = keygen();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&key).expect("key"), first);
+
+    // A key file inside the data directory is refused.
+    std::fs::create_dir_all(&data).expect("mkdir");
+    let inside = data.join("kokoon.key");
+    std::fs::copy(&key, &inside).expect("copy");
+    let err = run(Some(&inside));
+    assert!(err.contains("inside the data directory"), "{err}");
 }
