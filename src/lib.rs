@@ -13,14 +13,16 @@
 //!   to store. Pure: no Telegram, no sled, no clock.
 //! - [`i18n`]: the Fluent bundles (fi, sv, en) that render replies to HTML or plain text.
 //! - [`store`]: the one owner of sled. Commits a step's state, effects and update id in one
-//!   transaction and flushes before anything is sent.
+//!   transaction and flushes before anything is sent. Encrypts personal data at rest with a key
+//!   kept outside the data directory.
 //! - [`app`]: the glue both front ends share: load, step, commit, hand back replies.
 //! - [`telegram`]: the Telegram adapter: our own long-polling loop (an update is confirmed only
 //!   after its effects are durable), update → input, reply → message.
 //! - [`console`]: a terminal chat on the same engine and store, for trying kokoon with no token.
 //! - [`clock`]: injected time, so tests never sleep.
 //! - [`sender`]: drains the outbox (alerts, invitations, launch progress) through a
-//!   [`sender::Deliver`] of each front end, with retries; and keeps launches moving.
+//!   [`sender::Deliver`] of each front end, with retries; keeps launches moving; and runs the
+//!   daily privacy jobs (retention, erasing parents who blocked the bot).
 //! - [`files`]: attachments (charts, CSV, QR codes) rendered to bytes; [`chart`], [`qr`] and
 //!   [`export`] draw and encode them.
 
