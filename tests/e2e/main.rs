@@ -3,7 +3,8 @@
 //! - `telegram`: the real `kokoon` binary against the fake Telegram Bot API server;
 //! - `coordinators`: alerts, demand, export, QR and launching, as transcripts;
 //! - `console`: the real binary's terminal front end;
-//! - `fake_selftest`: the fake server itself, checked with real teloxide requests.
+//! - `fake_selftest`: the fake server itself, checked with real teloxide requests;
+//! - `properties`: random conversations and broken configs, with proptest.
 
 #[path = "../support/fake_telegram.rs"]
 mod fake_telegram;
@@ -12,5 +13,6 @@ mod chat;
 mod console;
 mod coordinators;
 mod fake_selftest;
+mod properties;
 mod telegram;
 mod transcripts;
