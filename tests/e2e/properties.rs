@@ -6,7 +6,8 @@
 //! data, and the store's demand counters add up to its registrations.
 //!
 //! A third property mutates the example config and checks that parsing never panics and that every
-//! error names the file.
+//! error names the file; a fourth gives the Telegram adapter's `split_text` long HTML and checks
+//! that every part can be sent.
 //!
 //! `PROPTEST_CASES=5000 cargo test properties` runs longer. A failing case is printed minimised;
 //! keep it as a named test below before fixing what it found.
@@ -1651,4 +1652,90 @@ fn the_coordinator_markers_are_in_coordinator_messages_only() {
             .count();
         assert!(found >= 6, "{lang:?}: only {found} markers found");
     }
+}
+
+/// One line as the locales write them: escaped text, sometimes in a tag that closes on the line.
+fn html_line() -> impl Strategy<Value = String> {
+    let escaped = prop_oneof![
+        prop::collection::vec(any::<char>(), 0..40).prop_map(String::from_iter),
+        prop::sample::select(vec!["a & b", "<b>", "\"q\"", "😀😀", " ", ""])
+            .prop_map(str::to_owned),
+        (1..400usize).prop_map(|n| "&<>".repeat(n)),
+    ]
+    // Line breaks come only between lines: the locales keep each tag within one line.
+    .prop_map(|s| kokoon::i18n::escape_html(&s.replace('\n', " ")));
+    prop::collection::vec(
+        (escaped, prop::sample::select(vec!["", "b", "i"])).prop_map(|(t, tag)| {
+            if tag.is_empty() {
+                t
+            } else {
+                format!("<{tag}>{t}</{tag}>")
+            }
+        }),
+        1..6,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+#[test]
+fn split_text_keeps_every_part_sendable() {
+    run_property(
+        "split",
+        256,
+        (
+            prop::collection::vec(html_line(), 1..12),
+            prop_oneof![32..300usize, Just(MAX_TEXT)],
+        ),
+        |(lines, limit)| {
+            let text = lines.join("\n");
+            for part in split_text(&text, limit) {
+                let units = part.encode_utf16().count();
+                prop_assert!(units <= limit, "a part of {units} > {limit}");
+                // (A text that shows nothing at all is never sent: the replies are checked.)
+                prop_assert!(
+                    !kokoon::i18n::strip_html(&part).trim().is_empty()
+                        || kokoon::i18n::strip_html(&text).trim().is_empty(),
+                    "a blank part"
+                );
+                prop_assert!(
+                    check_html(&part).is_ok(),
+                    "{:?}: {part:?}",
+                    check_html(&part)
+                );
+            }
+            Ok(())
+        },
+    );
+}
+
+// ---- what the properties found, kept as plain tests ----
+
+/// Found by `split_text_keeps_every_part_sendable`: a line longer than a message was cut at any
+/// character, so a part could end inside an entity (`&am` | `p;`) or leave a `<b>` open, and
+/// Telegram refuses such a part ("can't parse entities").
+#[test]
+fn split_text_cuts_a_long_line_between_entities_and_closes_its_tags() {
+    let text = format!("<b>{}</b>", "&amp;".repeat(10));
+    let parts = split_text(&text, 20);
+    assert!(parts.len() > 1, "{parts:?}");
+    for p in &parts {
+        assert!(p.encode_utf16().count() <= 20, "{p:?}");
+        assert_eq!(check_html(p), Ok(()), "{p:?} of {parts:?}");
+    }
+    let visible: String = parts.iter().map(|p| kokoon::i18n::strip_html(p)).collect();
+    assert_eq!(visible, "&".repeat(10));
+}
+
+/// Found by the same property: a long line of spaces was cut into parts of nothing but spaces,
+/// which Telegram refuses as empty messages.
+#[test]
+fn split_text_sends_no_blank_part() {
+    let parts = split_text(&format!("{}x", " ".repeat(50)), 20);
+    assert!(
+        parts
+            .iter()
+            .all(|p| !kokoon::i18n::strip_html(p).trim().is_empty()),
+        "{parts:?}"
+    );
+    assert_eq!(parts.concat().trim(), "x");
 }
