@@ -153,7 +153,9 @@ where
 
 /// Splits a text into parts of at most `limit` UTF-16 units, at paragraph breaks where possible,
 /// then at line breaks, and only as a last resort inside a line. The locales keep every tag
-/// within one line, so splitting at line breaks never cuts an HTML tag in two.
+/// within one line, so splitting at line breaks never cuts an HTML tag in two; a line that must be
+/// cut is cut between tags and entities, with its open tags closed and opened again. Parts that
+/// would show nothing are left out: Telegram refuses them.
 #[must_use]
 pub fn split_text(text: &str, limit: usize) -> Vec<String> {
     let len = |s: &str| s.encode_utf16().count();
@@ -171,28 +173,73 @@ pub fn split_text(text: &str, limit: usize) -> Vec<String> {
             current.push_str(line);
             continue;
         }
-        if !current.trim().is_empty() {
+        if !blank(&current) {
             parts.push(std::mem::take(&mut current));
         }
         current.clear();
         if len(line) <= limit {
             current.push_str(line);
         } else {
-            // One line longer than a message: cut it at character boundaries.
-            let mut chunk = String::new();
-            for c in line.chars() {
-                if len(&chunk) + c.len_utf16() > limit {
-                    parts.push(std::mem::take(&mut chunk));
-                }
-                chunk.push(c);
-            }
-            current = chunk;
+            let mut pieces = cut_line(line, limit);
+            current = pieces.pop().unwrap_or_default();
+            parts.extend(pieces.into_iter().filter(|p| !blank(p)));
         }
     }
-    if !current.trim().is_empty() {
+    if !blank(&current) {
         parts.push(current);
     }
     parts
+}
+
+/// Whether a part would show nothing once its tags are parsed.
+fn blank(part: &str) -> bool {
+    crate::i18n::strip_html(part).trim().is_empty()
+}
+
+/// Cuts one line longer than `limit` UTF-16 units into pieces of at most `limit`: between
+/// characters, never inside a tag or an entity; a tag open at a cut is closed before it and
+/// opened again after it, so that each piece is valid HTML on its own.
+fn cut_line(line: &str, limit: usize) -> Vec<String> {
+    let units = |s: &str| s.encode_utf16().count();
+    let closers = |open: &[&str]| open.iter().map(|t| t.len() + 3).sum::<usize>();
+    let mut pieces = Vec::new();
+    let mut chunk = String::new();
+    let (mut used, mut reopened) = (0, 0);
+    let mut open: Vec<&str> = Vec::new();
+    let mut rest = line;
+    while let Some(first) = rest.chars().next() {
+        let size = match first {
+            '<' => rest.find('>').map_or(rest.len(), |e| e + 1),
+            '&' => rest.find(';').filter(|e| *e <= 10).map_or(1, |e| e + 1),
+            c => c.len_utf8(),
+        };
+        let (atom, tail) = rest.split_at(size);
+        rest = tail;
+        let mut after = open.clone();
+        match atom.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+            Some(t) if t.starts_with('/') => {
+                after.pop();
+            }
+            Some(t) => after.push(t),
+            None => {}
+        }
+        if used + units(atom) + closers(&after) > limit && used > reopened {
+            for t in open.iter().rev() {
+                chunk.push_str(&format!("</{t}>"));
+            }
+            pieces.push(std::mem::take(&mut chunk));
+            for t in &open {
+                chunk.push_str(&format!("<{t}>"));
+            }
+            used = units(&chunk);
+            reopened = used;
+        }
+        chunk.push_str(atom);
+        used += units(atom);
+        open = after;
+    }
+    pieces.push(chunk);
+    pieces
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 //! - `events`: events, reminders against a moved clock, broadcasts and feedback;
 //! - `console`: the real binary's terminal front end;
 //! - `privacy`: the daily privacy jobs (retention, blocked parents), with a manual clock;
-//! - `fake_selftest`: the fake server itself, checked with real teloxide requests.
+//! - `fake_selftest`: the fake server itself, checked with real teloxide requests;
+//! - `properties`: random conversations and broken configs, with proptest.
 
 #[path = "../support/fake_telegram.rs"]
 mod fake_telegram;
@@ -18,5 +19,6 @@ mod coordinators_e2e;
 mod events;
 mod fake_selftest;
 mod privacy;
+mod properties;
 mod telegram;
 mod transcripts;
