@@ -301,7 +301,7 @@ impl Store {
     ) -> Result<Committed, StoreError> {
         let committed = self.commit_sync(user, update_id, record, effects, now)?;
         if committed == Committed::Applied {
-            self.db.flush_async().await?;
+            self.flush_to_disk().await?;
         }
         Ok(committed)
     }
@@ -454,7 +454,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.transaction(now, |tx| tx.apply_plan(launch, plan))?;
-        self.db.flush_async().await?;
+        self.flush_to_disk().await?;
         Ok(())
     }
 
@@ -561,7 +561,7 @@ impl Store {
     /// Removes a sent message and flushes, so it is not sent again after a restart.
     pub async fn outbox_done(&self, key: &[u8]) -> Result<(), StoreError> {
         self.outbox.remove(key)?;
-        self.db.flush_async().await?;
+        self.flush_to_disk().await?;
         Ok(())
     }
 
@@ -583,7 +583,7 @@ impl Store {
             }
             Ok(())
         })?;
-        self.db.flush_async().await?;
+        self.flush_to_disk().await?;
         Ok(())
     }
 
@@ -594,7 +594,7 @@ impl Store {
             update_id.to_be_bytes(),
             &now.timestamp_millis().to_be_bytes(),
         )?;
-        self.db.flush_async().await?;
+        self.flush_to_disk().await?;
         Ok(())
     }
 
@@ -615,7 +615,24 @@ impl Store {
 
     /// Flushes everything to disk (on shutdown).
     pub async fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush_async().await?;
+        self.flush_to_disk().await?;
+        Ok(())
+    }
+
+    /// Writes everything so far to disk and waits for it, on tokio's blocking pool. Not sled's
+    /// `flush_async`: in sled 0.34 that runs the flush on sled's own small thread pool, and a few
+    /// flushes at once (different users' commits, the sender) can take every thread of it while
+    /// the log write they wait for is queued behind them on the same pool — a deadlock
+    /// (spacejam/sled#1308). A blocking flush leaves sled's pool free to do that write.
+    async fn flush_to_disk(&self) -> Result<(), StoreError> {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || db.flush())
+            .await
+            .map_err(|e| {
+                StoreError::Sled(sled::Error::Io(std::io::Error::other(format!(
+                    "the flush did not finish: {e}"
+                ))))
+            })??;
         Ok(())
     }
 
