@@ -15,7 +15,9 @@
 //! - `launches`: launch id → [`Launch`].
 //! - `events`: `e` ‖ event id → [`Event`]; `f` ‖ event id ‖ user id → [`Feedback`];
 //!   `b` ‖ broadcast id → [`Broadcast`] (one tree, so one transaction covers them all).
-//! - `updates`: Telegram update id → when it was handled, so a redelivered update counts once.
+//! - `updates`: Telegram update id → when it was handled (8 bytes), so a redelivered update
+//!   counts once, followed by its replies until they are sent, so a redelivered update whose
+//!   replies a crash kept from the user sends them then.
 //!
 //! Keys are big-endian so scans come out in order. Values are JSON (small, readable in a debug
 //! dump, and tolerant of added fields).
@@ -299,7 +301,24 @@ impl Store {
         effects: &[Effect],
         now: DateTime<Utc>,
     ) -> Result<Committed, StoreError> {
-        let committed = self.commit_sync(user, update_id, record, effects, now)?;
+        self.commit_with_replies(user, update_id, record, effects, now, &[])
+            .await
+    }
+
+    /// [`Store::commit`], keeping `replies` (the update's rendered replies, opaque here) with
+    /// the update id in the same transaction, until [`Store::replies_sent`]: replies that a
+    /// crash kept from reaching the user are found again when the update is redelivered
+    /// ([`Store::unsent_replies`]).
+    pub async fn commit_with_replies(
+        &self,
+        user: UserId,
+        update_id: Option<u32>,
+        record: &UserRecord,
+        effects: &[Effect],
+        now: DateTime<Utc>,
+        replies: &[u8],
+    ) -> Result<Committed, StoreError> {
+        let committed = self.commit_tx(user, update_id, record, effects, now, replies)?;
         if committed == Committed::Applied {
             self.flush_to_disk().await?;
         }
@@ -314,6 +333,18 @@ impl Store {
         record: &UserRecord,
         effects: &[Effect],
         now: DateTime<Utc>,
+    ) -> Result<Committed, StoreError> {
+        self.commit_tx(user, update_id, record, effects, now, &[])
+    }
+
+    fn commit_tx(
+        &self,
+        user: UserId,
+        update_id: Option<u32>,
+        record: &UserRecord,
+        effects: &[Effect],
+        now: DateTime<Utc>,
+        replies: &[u8],
     ) -> Result<Committed, StoreError> {
         // Transactions cannot scan, so the keys `Forget` removes are listed first. A user's
         // updates are handled one at a time, so the list cannot go stale before the commit.
@@ -331,8 +362,9 @@ impl Store {
                 if tx.updates.get(id.to_be_bytes())?.is_some() {
                     return Ok(Committed::Duplicate);
                 }
-                tx.updates
-                    .insert(&id.to_be_bytes(), &now.timestamp_millis().to_be_bytes())?;
+                let mut value = now.timestamp_millis().to_be_bytes().to_vec();
+                value.extend_from_slice(replies);
+                tx.updates.insert(&id.to_be_bytes(), value)?;
             }
             for effect in effects {
                 match effect {
@@ -500,7 +532,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.transaction(now, |tx| tx.broadcast_outcome(id, outcome))?;
-        self.db.flush_async().await?;
+        self.flush_to_disk().await?;
         Ok(())
     }
 
@@ -511,7 +543,7 @@ impl Store {
         if !r.unreachable {
             r.unreachable = true;
             self.users.insert(user.0.to_be_bytes(), encode(&r))?;
-            self.db.flush_async().await?;
+            self.flush_to_disk().await?;
         }
         Ok(())
     }
@@ -587,6 +619,31 @@ impl Store {
         Ok(())
     }
 
+    /// The replies kept with a handled update that were not yet marked sent, if any.
+    pub fn unsent_replies(&self, update_id: u32) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .updates
+            .get(update_id.to_be_bytes())?
+            .filter(|v| v.len() > 8)
+            .map(|v| v[8..].to_vec()))
+    }
+
+    /// Replaces the replies kept with an update by what is still to send (`rest`; empty when
+    /// everything was sent). Not flushed: if a crash loses this, the replies are sent again
+    /// when the update is redelivered (at least once), and once the offset confirmed the
+    /// update it is never redelivered.
+    pub fn replies_sent(&self, update_id: u32, rest: &[u8]) -> Result<(), StoreError> {
+        let key = update_id.to_be_bytes();
+        if let Some(v) = self.updates.get(key)? {
+            if v.len() > 8 {
+                let mut value = v[..8].to_vec();
+                value.extend_from_slice(rest);
+                self.updates.insert(key, value)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Records an update that changed nothing in the store (a note to a group chat), so that a
     /// redelivery of it is recognised too.
     pub async fn mark_update(&self, update_id: u32, now: DateTime<Utc>) -> Result<(), StoreError> {
@@ -604,7 +661,10 @@ impl Store {
         let mut removed = 0;
         for item in self.updates.iter() {
             let (k, v) = item?;
-            let at = v.as_ref().try_into().map(i64::from_be_bytes).unwrap_or(0);
+            let at = v
+                .get(..8)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, i64::from_be_bytes);
             if at < cutoff {
                 self.updates.remove(k)?;
                 removed += 1;

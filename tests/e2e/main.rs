@@ -3,14 +3,20 @@
 //! - `telegram`: the real `kokoon` binary against the fake Telegram Bot API server;
 //! - `coordinators`: alerts, demand, export, QR and launching, as transcripts;
 //! - `console`: the real binary's terminal front end;
-//! - `fake_selftest`: the fake server itself, checked with real teloxide requests.
+//! - `fake_selftest`: the fake server itself, checked with real teloxide requests;
+//! - `crash`: the crash harness (SIGKILL at random moments, the store checked after each) and
+//!   the cases it found.
 
 #[path = "../support/fake_telegram.rs"]
 mod fake_telegram;
 
+#[path = "../support/crash.rs"]
+mod crash_harness;
+
 mod chat;
 mod console;
 mod coordinators;
+mod crash;
 mod fake_selftest;
 mod telegram;
 mod transcripts;

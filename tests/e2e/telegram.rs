@@ -12,14 +12,14 @@ use std::time::Duration;
 const WAIT: Duration = Duration::from_secs(20);
 
 /// A running `kokoon run` process.
-struct Kokoon {
+pub struct Kokoon {
     child: Child,
     log: PathBuf,
 }
 
 impl Kokoon {
     /// Starts the bot on `data` and waits until it polls.
-    async fn start(fake: &FakeTelegram, data: &Path) -> Kokoon {
+    pub async fn start(fake: &FakeTelegram, data: &Path) -> Kokoon {
         let log = data.with_extension("log");
         let log_file = std::fs::OpenOptions::new()
             .create(true)
@@ -56,18 +56,18 @@ impl Kokoon {
         bot
     }
 
-    fn log_text(&self) -> String {
+    pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// SIGKILL: no chance to clean up, like a power cut.
-    fn kill(mut self) {
+    pub fn kill(mut self) {
         self.child.kill().expect("kill");
         self.child.wait().expect("wait");
     }
 
     /// SIGTERM, then wait for a clean exit.
-    async fn terminate(mut self) -> std::process::ExitStatus {
+    pub async fn terminate(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill")
             .args(["-TERM", &pid])
