@@ -77,6 +77,26 @@ pub fn parse_limits(s: &str) -> Result<Limits, String> {
 /// Seconds a `getUpdates` long poll waits; below the HTTP client's 17-second timeout.
 const POLL_TIMEOUT_SECS: u32 = 10;
 
+/// How long updates and outbox messages in hand may take to finish after SIGTERM or Ctrl-C,
+/// so the process exits well within the 5 seconds service managers usually allow.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// The shutdown signal, waited on from many places: once it has fired it stays fired.
+struct Stop<F> {
+    signal: std::pin::Pin<Box<F>>,
+    /// When it fired.
+    at: Option<std::time::Instant>,
+}
+
+impl<F: Future<Output = ()>> Stop<F> {
+    async fn wait(&mut self) {
+        if self.at.is_none() {
+            self.signal.as_mut().await;
+            self.at = Some(std::time::Instant::now());
+        }
+    }
+}
+
 /// Errors that stop the adapter from starting.
 #[derive(Debug, thiserror::Error)]
 pub enum TelegramError {
@@ -129,7 +149,10 @@ pub async fn run(
         let _ = sender_stopped.await;
     }));
 
-    tokio::pin!(shutdown);
+    let mut stop = Stop {
+        signal: Box::pin(shutdown),
+        at: None,
+    };
     let mut offset: i32 = 0;
     let mut backoff = Duration::from_millis(250);
     loop {
@@ -144,7 +167,7 @@ pub async fn run(
             ])
             .send();
         let updates = tokio::select! {
-            () = &mut shutdown => break,
+            () = stop.wait() => break,
             r = request => r,
         };
         let updates = match updates {
@@ -153,13 +176,16 @@ pub async fn run(
                 u
             }
             Err(RequestError::RetryAfter(s)) => {
-                tokio::time::sleep(s.duration()).await;
+                tokio::select! {
+                    () = stop.wait() => break,
+                    () = tokio::time::sleep(s.duration()) => {}
+                }
                 continue;
             }
             Err(e) => {
                 log::warn!("telegram::run: getUpdates failed, retrying in {backoff:?}: {e}");
                 tokio::select! {
-                    () = &mut shutdown => break,
+                    () = stop.wait() => break,
                     () = tokio::time::sleep(backoff) => {}
                 }
                 backoff = (backoff * 2).min(Duration::from_secs(30));
@@ -170,7 +196,32 @@ pub async fn run(
         let next = i32::try_from(last.id.0)
             .unwrap_or(i32::MAX)
             .saturating_add(1);
-        if handle_batch(&app, &bot, updates).await {
+        let batch = handle_batch(&app, &bot, updates);
+        tokio::pin!(batch);
+        let complete = tokio::select! {
+            c = &mut batch => c,
+            () = stop.wait() => {
+                // Stop taking updates, but give the ones in hand time to finish. Past that they
+                // are dropped unconfirmed: their effects are durable or not applied at all, and
+                // unsent replies go out when Telegram delivers them again after the restart.
+                match tokio::time::timeout(SHUTDOWN_GRACE, &mut batch).await {
+                    Ok(c) => c,
+                    Err(_) => {
+                        log::warn!("telegram::run: updates still in hand at shutdown are left to the next start");
+                        break;
+                    }
+                }
+            }
+        };
+        if stop.at.is_some() {
+            if complete {
+                // Confirm the finished batch so it is not handled again after a restart.
+                let confirm = bot.get_updates().offset(next).limit(1).timeout(0).send();
+                let _ = tokio::time::timeout(Duration::from_secs(1), confirm).await;
+            }
+            break;
+        }
+        if complete {
             // Only now, with every update of the batch durable and its replies sent, may the
             // next poll confirm them.
             offset = next;
@@ -180,15 +231,29 @@ pub async fn run(
         // again later; the handled updates are recognised and only their unsent replies go.
         log::warn!("telegram::run: some replies could not be sent, retrying in {backoff:?}");
         tokio::select! {
-            () = &mut shutdown => break,
+            () = stop.wait() => break,
             () = tokio::time::sleep(backoff) => {}
         }
         backoff = (backoff * 2).min(Duration::from_secs(30));
     }
     log::info!("telegram::run: shutting down");
     let _ = stop_sender.send(());
-    if let Err(e) = sender_task.await {
-        log::error!("telegram::run: the sender task failed: {e}");
+    // The sender finishes the message in hand; one still going at the deadline stays in the
+    // outbox and is sent after the restart.
+    let since = stop.at.map_or(Duration::ZERO, |t| t.elapsed());
+    let left = SHUTDOWN_GRACE
+        .saturating_sub(since)
+        .max(Duration::from_millis(500));
+    let abort = sender_task.abort_handle();
+    match tokio::time::timeout(left, sender_task).await {
+        Ok(Err(e)) if !e.is_cancelled() => {
+            log::error!("telegram::run: the sender task failed: {e}");
+        }
+        Ok(_) => {}
+        Err(_) => {
+            log::warn!("telegram::run: the outbox message in hand is left to the next start");
+            abort.abort();
+        }
     }
     if let Err(e) = app.store.flush().await {
         log::error!("telegram::run: final flush failed: {e}");

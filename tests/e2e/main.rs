@@ -4,6 +4,8 @@
 //! - `coordinators`: alerts, demand, export, QR and launching, as transcripts;
 //! - `console`: the real binary's terminal front end;
 //! - `fake_selftest`: the fake server itself, checked with real teloxide requests;
+//! - `faults`: Telegram faults (429, 5xx, slow, timeouts, dropped connections, 403, blocking);
+//! - `lifecycle`: SIGTERM and Ctrl-C while an update is in hand; a second kokoon on the same data;
 //! - `crash`: the crash harness (SIGKILL at random moments, the store checked after each) and
 //!   the cases it found.
 
@@ -18,5 +20,7 @@ mod console;
 mod coordinators;
 mod crash;
 mod fake_selftest;
+mod faults;
+mod lifecycle;
 mod telegram;
 mod transcripts;

@@ -66,6 +66,28 @@ impl Kokoon {
         self.child.wait().expect("wait");
     }
 
+    /// Sends `signal` ("TERM", "INT") and waits up to 10 s for the exit; returns the status
+    /// and how long it took.
+    pub async fn stop_with(mut self, signal: &str) -> (std::process::ExitStatus, Duration) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .expect("kill");
+        assert!(sent.success());
+        let began = std::time::Instant::now();
+        while began.elapsed() < Duration::from_secs(10) {
+            if let Some(status) = self.child.try_wait().expect("status") {
+                return (status, began.elapsed());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!(
+            "kokoon did not exit within 10 s of SIG{signal}; log:\n{}",
+            self.log_text()
+        );
+    }
+
     /// SIGTERM, then wait for a clean exit.
     pub async fn terminate(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
@@ -95,14 +117,14 @@ impl Drop for Kokoon {
 }
 
 /// One parent in a Telegram chat with the bot.
-struct Parent<'a> {
+pub struct Parent<'a> {
     fake: &'a FakeTelegram,
-    user: FakeUser,
+    pub user: FakeUser,
     seen: usize,
 }
 
 impl<'a> Parent<'a> {
-    fn new(fake: &'a FakeTelegram, id: i64, lang: &str) -> Self {
+    pub fn new(fake: &'a FakeTelegram, id: i64, lang: &str) -> Self {
         let mut user = FakeUser::new(id, "Maija", lang);
         user.username = Some(format!("maija{id}"));
         Parent {
@@ -113,25 +135,25 @@ impl<'a> Parent<'a> {
     }
 
     /// The parent sends text and waits for the next new message from the bot.
-    async fn says(&mut self, text: &str) -> SentMessage {
+    pub async fn says(&mut self, text: &str) -> SentMessage {
         self.fake.send_text(&self.user, text);
         self.next().await
     }
 
     /// The parent presses a button on `msg` (by label) and waits for the next new message.
-    async fn taps(&mut self, msg: &SentMessage, label: &str) -> SentMessage {
+    pub async fn taps(&mut self, msg: &SentMessage, label: &str) -> SentMessage {
         self.press(msg, label);
         self.next().await
     }
 
-    fn press(&self, msg: &SentMessage, label: &str) {
+    pub fn press(&self, msg: &SentMessage, label: &str) {
         let data = msg
             .button(label)
             .unwrap_or_else(|| panic!("no button {label:?} in {:?}", msg.labels()));
         self.fake.press_button(&self.user, msg.message_id, &data);
     }
 
-    async fn next(&mut self) -> SentMessage {
+    pub async fn next(&mut self) -> SentMessage {
         let all = self.fake.wait_for(self.user.id, self.seen + 1, WAIT).await;
         self.seen = all.len();
         all.last().cloned().expect("a message")
