@@ -732,14 +732,14 @@ impl Drop for Process {
     }
 }
 
-fn load_config(path: &Path) -> Result<Arc<Config>, String> {
+pub fn load_config(path: &Path) -> Result<Arc<Config>, String> {
     Config::load(path)
         .map(Arc::new)
         .map_err(|e| format!("config: {e}"))
 }
 
-/// Creates the event the parents sign up for, through the store as a coordinator would.
-fn create_event(data: &Path, config: &Arc<Config>, capacity: u32) -> Result<u64, String> {
+/// Creates an event (the newest's id is returned), through the store as a coordinator would.
+pub fn create_event(data: &Path, config: &Arc<Config>, capacity: u32) -> Result<u64, String> {
     let store = Store::open_with(data, 1 << 20, config.clone()).map_err(|e| e.to_string())?;
     let now = chrono::Utc::now();
     let start = now + chrono::Duration::days(30);
@@ -772,8 +772,9 @@ fn create_event(data: &Path, config: &Arc<Config>, capacity: u32) -> Result<u64,
         .map_err(|e| e.to_string())?;
     let events = store.events().map_err(|e| e.to_string())?;
     events
-        .first()
+        .iter()
         .map(|e| e.id)
+        .max()
         .ok_or_else(|| "the event was not created".to_owned())
 }
 
