@@ -45,6 +45,21 @@ impl App {
         telegram_lang: Option<&str>,
         input: Input,
     ) -> Result<Handled, StoreError> {
+        self.handle_sealed(update_id, person, telegram_lang, input, |_, _| Vec::new())
+            .await
+    }
+
+    /// [`App::handle`], storing `seal(lang, replies)` (the replies as the front end will send
+    /// them) in the same transaction as the effects, so that a crash before they are sent
+    /// cannot lose them: see [`Store::unsent_replies`].
+    pub async fn handle_sealed(
+        &self,
+        update_id: Option<u32>,
+        person: &Person,
+        telegram_lang: Option<&str>,
+        input: Input,
+        seal: impl FnOnce(Lang, &[Reply]) -> Vec<u8>,
+    ) -> Result<Handled, StoreError> {
         if let Some(id) = update_id {
             if self.store.seen_update(id)? {
                 return Ok(Handled::duplicate(
@@ -80,9 +95,20 @@ impl App {
             unreachable_since: None,
             state: outcome.state,
         };
+        let sealed = match update_id {
+            Some(_) => seal(outcome.lang, &outcome.replies),
+            None => Vec::new(),
+        };
         let committed = self
             .store
-            .commit(person.user, update_id, &new_record, &outcome.effects, now)
+            .commit_with_replies(
+                person.user,
+                update_id,
+                &new_record,
+                &outcome.effects,
+                now,
+                &sealed,
+            )
             .await?;
         if committed == Committed::Duplicate {
             return Ok(Handled::duplicate(lang));

@@ -16,7 +16,9 @@
 //! - `launches`: launch id → [`Launch`].
 //! - `events`: `e` ‖ event id → [`Event`]; `f` ‖ event id ‖ user tag → [`Feedback`];
 //!   `b` ‖ broadcast id → [`Broadcast`] (one tree, so one transaction covers them all).
-//! - `updates`: Telegram update id → when it was handled, so a redelivered update counts once.
+//! - `updates`: Telegram update id → when it was handled (8 bytes), so a redelivered update
+//!   counts once, followed by its replies until they are sent, so a redelivered update whose
+//!   replies a crash kept from the user sends them then.
 //!
 //! Keys are big-endian so scans come out in order. Values are JSON (small and tolerant of added
 //! fields).
@@ -55,6 +57,9 @@ pub use tx::Counter;
 /// The schema this build writes: 2, encrypted. A version-1 store (from before encryption) is
 /// encrypted in place on first open; any other version is refused, never misread.
 pub const SCHEMA_VERSION: u64 = 2;
+
+/// The label under which an update's kept replies are sealed in the `updates` tree.
+const REPLIES: &str = "updates-replies";
 
 /// The trees whose values are sealed. The others hold no personal data.
 const SEALED: [&str; 5] = ["users", "registrations", "outbox", "launches", "events"];
@@ -405,7 +410,24 @@ impl Store {
         effects: &[Effect],
         now: DateTime<Utc>,
     ) -> Result<Committed, StoreError> {
-        let committed = self.commit_sync(user, update_id, record, effects, now)?;
+        self.commit_with_replies(user, update_id, record, effects, now, &[])
+            .await
+    }
+
+    /// [`Store::commit`], keeping `replies` (the update's rendered replies, opaque here) with
+    /// the update id in the same transaction, until [`Store::replies_sent`]: replies that a
+    /// crash kept from reaching the user are found again when the update is redelivered
+    /// ([`Store::unsent_replies`]).
+    pub async fn commit_with_replies(
+        &self,
+        user: UserId,
+        update_id: Option<u32>,
+        record: &UserRecord,
+        effects: &[Effect],
+        now: DateTime<Utc>,
+        replies: &[u8],
+    ) -> Result<Committed, StoreError> {
+        let committed = self.commit_tx(user, update_id, record, effects, now, replies)?;
         if committed == Committed::Applied {
             self.flush_to_disk().await?;
         }
@@ -420,6 +442,18 @@ impl Store {
         record: &UserRecord,
         effects: &[Effect],
         now: DateTime<Utc>,
+    ) -> Result<Committed, StoreError> {
+        self.commit_tx(user, update_id, record, effects, now, &[])
+    }
+
+    fn commit_tx(
+        &self,
+        user: UserId,
+        update_id: Option<u32>,
+        record: &UserRecord,
+        effects: &[Effect],
+        now: DateTime<Utc>,
+        replies: &[u8],
     ) -> Result<Committed, StoreError> {
         // Transactions cannot scan, so the keys `Forget` removes are listed first. A user's
         // updates are handled one at a time, so the list cannot go stale before the commit.
@@ -444,8 +478,12 @@ impl Store {
                 if tx.updates.get(id.to_be_bytes())?.is_some() {
                     return Ok(Committed::Duplicate);
                 }
-                tx.updates
-                    .insert(&id.to_be_bytes(), &now.timestamp_millis().to_be_bytes())?;
+                let mut value = now.timestamp_millis().to_be_bytes().to_vec();
+                if !replies.is_empty() {
+                    // The rendered replies carry names and answers: sealed like the rest.
+                    value.extend_from_slice(&self.crypt.seal(REPLIES, &id.to_be_bytes(), replies));
+                }
+                tx.updates.insert(&id.to_be_bytes(), value)?;
             }
             for effect in effects {
                 match effect {
@@ -728,6 +766,37 @@ impl Store {
         })
     }
 
+    /// The replies kept with a handled update that were not yet marked sent, if any.
+    pub fn unsent_replies(&self, update_id: u32) -> Result<Option<Vec<u8>>, StoreError> {
+        let key = update_id.to_be_bytes();
+        match self.updates.get(key)?.filter(|v| v.len() > 8) {
+            Some(v) => self
+                .crypt
+                .open(REPLIES, &key, &v[8..])
+                .map(Some)
+                .map_err(|_| StoreError::Unsealed { tree: "updates" }),
+            None => Ok(None),
+        }
+    }
+
+    /// Replaces the replies kept with an update by what is still to send (`rest`; empty when
+    /// everything was sent). Not flushed: if a crash loses this, the replies are sent again
+    /// when the update is redelivered (at least once), and once the offset confirmed the
+    /// update it is never redelivered.
+    pub fn replies_sent(&self, update_id: u32, rest: &[u8]) -> Result<(), StoreError> {
+        let key = update_id.to_be_bytes();
+        if let Some(v) = self.updates.get(key)? {
+            if v.len() > 8 {
+                let mut value = v[..8].to_vec();
+                if !rest.is_empty() {
+                    value.extend_from_slice(&self.crypt.seal(REPLIES, &key, rest));
+                }
+                self.updates.insert(key, value)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Records an update that changed nothing in the store (a note to a group chat), so that a
     /// redelivery of it is recognised too.
     pub async fn mark_update(&self, update_id: u32, now: DateTime<Utc>) -> Result<(), StoreError> {
@@ -745,7 +814,10 @@ impl Store {
         let mut removed = 0;
         for item in self.updates.iter() {
             let (k, v) = item?;
-            let at = v.as_ref().try_into().map(i64::from_be_bytes).unwrap_or(0);
+            let at = v
+                .get(..8)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, i64::from_be_bytes);
             if at < cutoff {
                 self.updates.remove(k)?;
                 removed += 1;

@@ -21,11 +21,17 @@ fn key() -> Key {
     Key::from_bytes([0x5a; 32])
 }
 
+/// Opens a store. sled's background flusher holds a directory for up to one flush interval
+/// after its last handle is dropped, so a reopen right after a drop waits for it.
 fn open(dir: &Path) -> Store {
-    match Store::open(dir, CACHE, &key()) {
-        Ok(s) => s,
-        Err(e) => panic!("open {}: {e}", dir.display()),
+    for _ in 0..200 {
+        match Store::open(dir, CACHE, &key()) {
+            Ok(s) => return s,
+            Err(StoreError::Locked(_)) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(e) => panic!("open {}: {e}", dir.display()),
+        }
     }
+    panic!("open {}: still locked after 4 s", dir.display())
 }
 
 fn gid(s: &str) -> GroupId {

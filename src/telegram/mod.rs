@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::domain::{Lang, UserId};
 use crate::files;
 use crate::flow::{Command, Input, Person, Reply};
-use crate::i18n::{Markup, Msg};
+use crate::i18n::{Markup, Msg, Rendered, RenderedButton};
 use crate::sender::{self, Deliver, DeliveryError};
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -77,6 +77,26 @@ pub fn parse_limits(s: &str) -> Result<Limits, String> {
 /// Seconds a `getUpdates` long poll waits; below the HTTP client's 17-second timeout.
 const POLL_TIMEOUT_SECS: u32 = 10;
 
+/// How long updates and outbox messages in hand may take to finish after SIGTERM or Ctrl-C,
+/// so the process exits well within the 5 seconds service managers usually allow.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// The shutdown signal, waited on from many places: once it has fired it stays fired.
+struct Stop<F> {
+    signal: std::pin::Pin<Box<F>>,
+    /// When it fired.
+    at: Option<std::time::Instant>,
+}
+
+impl<F: Future<Output = ()>> Stop<F> {
+    async fn wait(&mut self) {
+        if self.at.is_none() {
+            self.signal.as_mut().await;
+            self.at = Some(std::time::Instant::now());
+        }
+    }
+}
+
 /// Errors that stop the adapter from starting.
 #[derive(Debug, thiserror::Error)]
 pub enum TelegramError {
@@ -129,7 +149,10 @@ pub async fn run(
         let _ = sender_stopped.await;
     }));
 
-    tokio::pin!(shutdown);
+    let mut stop = Stop {
+        signal: Box::pin(shutdown),
+        at: None,
+    };
     let mut offset: i32 = 0;
     let mut backoff = Duration::from_millis(250);
     loop {
@@ -144,7 +167,7 @@ pub async fn run(
             ])
             .send();
         let updates = tokio::select! {
-            () = &mut shutdown => break,
+            () = stop.wait() => break,
             r = request => r,
         };
         let updates = match updates {
@@ -153,13 +176,16 @@ pub async fn run(
                 u
             }
             Err(RequestError::RetryAfter(s)) => {
-                tokio::time::sleep(s.duration()).await;
+                tokio::select! {
+                    () = stop.wait() => break,
+                    () = tokio::time::sleep(s.duration()) => {}
+                }
                 continue;
             }
             Err(e) => {
                 log::warn!("telegram::run: getUpdates failed, retrying in {backoff:?}: {e}");
                 tokio::select! {
-                    () = &mut shutdown => break,
+                    () = stop.wait() => break,
                     () = tokio::time::sleep(backoff) => {}
                 }
                 backoff = (backoff * 2).min(Duration::from_secs(30));
@@ -170,14 +196,69 @@ pub async fn run(
         let next = i32::try_from(last.id.0)
             .unwrap_or(i32::MAX)
             .saturating_add(1);
-        handle_batch(&app, &bot, updates).await;
-        // Only now, with every update of the batch durable, may the next poll confirm them.
-        offset = next;
+        let batch = handle_batch(&app, &bot, updates);
+        tokio::pin!(batch);
+        let complete = tokio::select! {
+            c = &mut batch => c,
+            () = stop.wait() => {
+                // Stop taking updates, but give the ones in hand time to finish. Past that they
+                // are dropped unconfirmed: their effects are durable or not applied at all, and
+                // unsent replies go out when Telegram delivers them again after the restart.
+                match tokio::time::timeout(SHUTDOWN_GRACE, &mut batch).await {
+                    Ok(c) => c,
+                    Err(_) => {
+                        log::warn!("telegram::run: updates still in hand at shutdown are left to the next start");
+                        break;
+                    }
+                }
+            }
+        };
+        if stop.at.is_some() {
+            if complete {
+                // Confirm the finished batch so it is not handled again after a restart.
+                let confirm = bot.get_updates().offset(next).limit(1).timeout(0).send();
+                let _ = tokio::time::timeout(Duration::from_secs(1), confirm).await;
+            }
+            break;
+        }
+        // The marks "these replies were sent" are written without a flush each; one flush per
+        // batch makes them durable, so a restart resends only what a crash cut off mid-batch.
+        if let Err(e) = app.store.flush().await {
+            log::error!("telegram::run: flush after a batch failed: {e}");
+        }
+        if complete {
+            // Only now, with every update of the batch durable and its replies sent, may the
+            // next poll confirm them.
+            offset = next;
+            continue;
+        }
+        // Telegram failed in a way worth retrying (429, 5xx, network): poll the same batch
+        // again later; the handled updates are recognised and only their unsent replies go.
+        log::warn!("telegram::run: some replies could not be sent, retrying in {backoff:?}");
+        tokio::select! {
+            () = stop.wait() => break,
+            () = tokio::time::sleep(backoff) => {}
+        }
+        backoff = (backoff * 2).min(Duration::from_secs(30));
     }
     log::info!("telegram::run: shutting down");
     let _ = stop_sender.send(());
-    if let Err(e) = sender_task.await {
-        log::error!("telegram::run: the sender task failed: {e}");
+    // The sender finishes the message in hand; one still going at the deadline stays in the
+    // outbox and is sent after the restart.
+    let since = stop.at.map_or(Duration::ZERO, |t| t.elapsed());
+    let left = SHUTDOWN_GRACE
+        .saturating_sub(since)
+        .max(Duration::from_millis(500));
+    let abort = sender_task.abort_handle();
+    match tokio::time::timeout(left, sender_task).await {
+        Ok(Err(e)) if !e.is_cancelled() => {
+            log::error!("telegram::run: the sender task failed: {e}");
+        }
+        Ok(_) => {}
+        Err(_) => {
+            log::warn!("telegram::run: the outbox message in hand is left to the next start");
+            abort.abort();
+        }
     }
     if let Err(e) = app.store.flush().await {
         log::error!("telegram::run: final flush failed: {e}");
@@ -185,8 +266,9 @@ pub async fn run(
     Ok(())
 }
 
-/// Handles a batch: each user's updates in order, different users concurrently.
-async fn handle_batch(app: &App, bot: &Api, updates: Vec<Update>) {
+/// Handles a batch: each user's updates in order, different users concurrently. Returns false
+/// when some reply failed in a way worth retrying; that user's later updates then wait too.
+async fn handle_batch(app: &App, bot: &Api, updates: Vec<Update>) -> bool {
     let mut per_chat: BTreeMap<u64, Vec<Update>> = BTreeMap::new();
     let mut other = Vec::new();
     for u in updates {
@@ -200,27 +282,35 @@ async fn handle_batch(app: &App, bot: &Api, updates: Vec<Update>) {
         let (app, bot) = (app.clone(), bot.clone());
         tasks.spawn(async move {
             for u in list {
-                handle_update(&app, &bot, u).await;
+                if !handle_update(&app, &bot, u).await {
+                    return false;
+                }
             }
+            true
         });
     }
+    let mut complete = true;
     for u in other {
-        handle_update(app, bot, u).await;
+        complete &= handle_update(app, bot, u).await;
     }
     while let Some(r) = tasks.join_next().await {
-        if let Err(e) = r {
-            log::error!("telegram::handle_batch: a handler task failed: {e}");
+        match r {
+            Ok(done) => complete &= done,
+            Err(e) => log::error!("telegram::handle_batch: a handler task failed: {e}"),
         }
     }
+    complete
 }
 
-async fn handle_update(app: &App, bot: &Api, update: Update) {
-    // A redelivered update (the bot stopped before confirming it) was fully handled already:
-    // its callback query was answered too, and answering again would only earn a 400.
+/// Handles one update; false if its replies met a failure worth retrying and are kept unsent.
+async fn handle_update(app: &App, bot: &Api, update: Update) -> bool {
+    // A redelivered update (the bot stopped before confirming it) was handled already: its
+    // effects are stored and its callback query answered (answering again would only earn a
+    // 400). What may be left is replies that a crash or a failure kept from the user.
     match app.store.seen_update(update.id.0) {
         Ok(true) => {
-            log::debug!("telegram: update {} seen before, skipped", update.id.0);
-            return;
+            log::debug!("telegram: update {} seen before", update.id.0);
+            return resend_unsent(app, bot, update.id.0).await;
         }
         Ok(false) => {}
         Err(e) => log::warn!("telegram: update {} dedup check failed: {e}", update.id.0),
@@ -229,7 +319,7 @@ async fn handle_update(app: &App, bot: &Api, update: Update) {
         if let Err(e) = app.store.mark_update(update.id.0, app.clock.now()).await {
             log::warn!("telegram: update {} not recorded: {e}", update.id.0);
         }
-        return;
+        return true;
     };
     if let Some(id) = &incoming.callback_id {
         // "query is too old" after a restart is expected: the press is still handled.
@@ -241,29 +331,202 @@ async fn handle_update(app: &App, bot: &Api, update: Update) {
         }
     }
     let chat = ChatId(i64::try_from(incoming.person.user.0).unwrap_or(i64::MAX));
+    // The replies are rendered before the commit and stored with it, so a crash between the
+    // commit and the last reply leaves them to be sent when the update comes again.
+    let mut unsent = None;
     let handled = app
-        .handle(
+        .handle_sealed(
             Some(incoming.update_id),
             &incoming.person,
             incoming.telegram_lang.as_deref(),
             incoming.input,
+            |lang, replies| {
+                let u = Unsent::render(app, chat, incoming.origin, lang, replies);
+                let bytes = if u.replies.is_empty() {
+                    Vec::new()
+                } else {
+                    serde_json::to_vec(&u).unwrap_or_default()
+                };
+                unsent = Some(u);
+                bytes
+            },
         )
         .await;
     match handled {
-        Ok(h) => {
-            for reply in &h.replies {
-                if let Err(e) = deliver_reply(app, bot, chat, h.lang, reply, incoming.origin).await
-                {
-                    log::warn!("telegram: a reply could not be sent: {e}");
-                }
-            }
-        }
+        Ok(h) if h.duplicate => true,
+        Ok(_) => match unsent {
+            Some(u) => send_unsent(app, bot, incoming.update_id, u).await,
+            None => true,
+        },
         Err(e) => {
             log::error!("telegram: update {} not stored: {e}", update.id.0);
             let lang = Lang::from_telegram(incoming.telegram_lang.as_deref());
             let text = app.i18n.text(lang, Msg::SomethingWrong, &[], Markup::Html);
             send::send_text(bot, chat, &text).await;
+            true
         }
+    }
+}
+
+/// An update's replies as they go to Telegram, kept with the update until they are sent.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Unsent {
+    chat: i64,
+    /// The message whose button was pressed, for replies that edit it.
+    origin: Option<i32>,
+    replies: Vec<Outbound>,
+}
+
+/// One rendered reply: HTML text, buttons as (label, callback data), and its file.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Outbound {
+    text: String,
+    buttons: Vec<Vec<(String, String)>>,
+    edit: bool,
+    /// File name, bytes, and whether it is a photo (else a document).
+    file: Option<(String, Vec<u8>, bool)>,
+}
+
+impl Unsent {
+    fn render(
+        app: &App,
+        chat: ChatId,
+        origin: Option<MessageId>,
+        lang: Lang,
+        replies: &[Reply],
+    ) -> Unsent {
+        let replies = replies
+            .iter()
+            .map(|reply| {
+                let r = app.i18n.render(lang, reply, Markup::Html);
+                let file = reply.attachment.as_ref().and_then(|a| {
+                    files::render(&app.i18n, lang, a)
+                        .map_err(|e| log::error!("telegram: attachment not rendered: {e}"))
+                        .ok()
+                });
+                Outbound {
+                    text: r.text,
+                    buttons: r
+                        .buttons
+                        .into_iter()
+                        .map(|row| row.into_iter().map(|b| (b.label, b.data)).collect())
+                        .collect(),
+                    edit: r.edit,
+                    file: file.map(|f| (f.name, f.bytes, f.kind == files::FileKind::Photo)),
+                }
+            })
+            .collect();
+        Unsent {
+            chat: chat.0,
+            origin: origin.map(|m| m.0),
+            replies,
+        }
+    }
+}
+
+/// Sends what a redelivered update still has unsent.
+async fn resend_unsent(app: &App, bot: &Api, update_id: u32) -> bool {
+    let bytes = match app.store.unsent_replies(update_id) {
+        Ok(Some(b)) => b,
+        Ok(None) => return true,
+        Err(e) => {
+            log::warn!("telegram: update {update_id}: unsent replies not read: {e}");
+            return true;
+        }
+    };
+    match serde_json::from_slice::<Unsent>(&bytes) {
+        Ok(u) => {
+            log::info!("telegram: sending replies that a restart kept from a user");
+            send_unsent(app, bot, update_id, u).await
+        }
+        Err(e) => {
+            log::warn!("telegram: update {update_id}: unsent replies unreadable: {e}");
+            true
+        }
+    }
+}
+
+/// Sends an update's replies in order, recording each as sent. Stops at a failure worth
+/// retrying (returning false, the rest kept); other failures are logged and skipped, and a
+/// user who blocked the bot is marked unreachable.
+async fn send_unsent(app: &App, bot: &Api, update_id: u32, mut u: Unsent) -> bool {
+    let chat = ChatId(u.chat);
+    let origin = u.origin.map(MessageId);
+    while !u.replies.is_empty() {
+        let o = u.replies.remove(0);
+        let rendered = Rendered {
+            text: o.text,
+            buttons: o
+                .buttons
+                .into_iter()
+                .map(|row| {
+                    row.into_iter()
+                        .map(|(label, data)| RenderedButton { label, data })
+                        .collect()
+                })
+                .collect(),
+            edit: o.edit,
+        };
+        let file = o.file.map(|(name, bytes, photo)| files::File {
+            name,
+            bytes,
+            kind: if photo {
+                files::FileKind::Photo
+            } else {
+                files::FileKind::Document
+            },
+        });
+        if let Err(e) = send::send_reply(bot, chat, &rendered, file.as_ref(), origin).await {
+            if retryable(&e) {
+                log::warn!("telegram: a reply could not be sent yet: {e}");
+                return false;
+            }
+            log::warn!("telegram: a reply could not be sent: {e}");
+            if let RequestError::Api(api) = &e {
+                if unreachable(api) {
+                    if let Ok(user) = u64::try_from(u.chat) {
+                        if let Err(e) = app.store.mark_unreachable(UserId(user), app.clock.now()) {
+                            log::warn!("telegram: could not mark a user unreachable: {e}");
+                        }
+                    }
+                }
+            }
+        }
+        let rest = if u.replies.is_empty() {
+            Vec::new()
+        } else {
+            serde_json::to_vec(&u).unwrap_or_default()
+        };
+        if let Err(e) = app.store.replies_sent(update_id, &rest) {
+            log::warn!("telegram: update {update_id}: sent replies not recorded: {e}");
+        }
+    }
+    // On disk before the next update: a crash from here on does not send them again.
+    if let Err(e) = app.store.flush().await {
+        log::warn!("telegram: update {update_id}: sent replies not flushed: {e}");
+    }
+    true
+}
+
+/// Failures that may pass: Telegram asking to wait, a server error, a broken connection.
+fn retryable(e: &RequestError) -> bool {
+    match e {
+        RequestError::RetryAfter(_)
+        | RequestError::Network(_)
+        | RequestError::Io(_)
+        | RequestError::InvalidJson { .. } => true,
+        RequestError::Api(ApiError::Unknown(s)) => {
+            let s = s.to_ascii_lowercase();
+            [
+                "internal server error",
+                "bad gateway",
+                "service unavailable",
+                "gateway timeout",
+            ]
+            .iter()
+            .any(|p| s.contains(p))
+        }
+        _ => false,
     }
 }
 

@@ -217,6 +217,10 @@ async fn concurrent_confirmations_alert_each_coordinator_exactly_once_across_a_k
     }
 
     // A power cut: the crossing and the delivered alerts are on disk, nothing is sent again.
+    // (Killed after the bot confirmed what it handled: a kill in the moment between a reply
+    // reaching Telegram and its mark being flushed may repeat that reply, the documented
+    // at-least-once window, which the crash harness counts.)
+    assert!(fake.wait_until(WAIT, |f| f.pending_updates() == 0).await);
     bot.kill();
     let bot = Kokoon::start(&fake, &data).await;
     round_trip(&mut last).await;
@@ -225,6 +229,7 @@ async fn concurrent_confirmations_alert_each_coordinator_exactly_once_across_a_k
 
     // Telegram delivers handled updates again (every confirmation, one of them the crossing,
     // and a /help): they were counted once, and nothing is answered or alerted again.
+    assert!(fake.wait_until(WAIT, |f| f.pending_updates() == 0).await);
     bot.kill();
     for (id, r) in ids.iter().zip(&regs) {
         fake.push_raw_update(confirm_press(*id, r));

@@ -8,16 +8,26 @@
 //! - `privacy`: the daily privacy jobs (retention, blocked parents), with a manual clock;
 //! - `fake_selftest`: the fake server itself, checked with real teloxide requests;
 //! - `properties`: random conversations and broken configs, with proptest.
+//! - `faults`: Telegram faults (429, 5xx, slow, timeouts, dropped connections, 403, blocking);
+//! - `lifecycle`: SIGTERM and Ctrl-C while an update is in hand; a second kokoon on the same data;
+//! - `crash`: the crash harness (SIGKILL at random moments, the store checked after each) and
+//!   the cases it found.
 
 #[path = "../support/fake_telegram.rs"]
 mod fake_telegram;
+
+#[path = "../support/crash.rs"]
+mod crash_harness;
 
 mod chat;
 mod console;
 mod coordinators;
 mod coordinators_e2e;
+mod crash;
 mod events;
 mod fake_selftest;
+mod faults;
+mod lifecycle;
 mod privacy;
 mod properties;
 mod telegram;

@@ -247,6 +247,12 @@ struct St {
     failures: Vec<Failure>,
     blocked: HashSet<i64>,
     delay: Duration,
+    /// Per-method one-shot delays: (method, delay, remaining).
+    method_delays: Vec<(String, Duration, usize)>,
+    /// Connections to drop without an answer: (method, remaining, after processing).
+    drops: Vec<(String, usize, bool)>,
+    /// Requests received per method (counted on arrival, before any delay).
+    received: HashMap<String, usize>,
     files: u64,
     shutdown: bool,
 }
@@ -601,6 +607,11 @@ impl FakeTelegram {
         v
     }
 
+    /// The id of the last update queued (0 before any).
+    pub fn last_update_id(&self) -> i64 {
+        self.read(|st| st.last_update_id)
+    }
+
     /// Highest offset the bot has confirmed via getUpdates.
     pub fn confirmed_offset(&self) -> i64 {
         self.read(|st| st.confirmed_offset)
@@ -684,6 +695,60 @@ impl FakeTelegram {
     /// Delays every response by `d`, to test timeouts and a slow network.
     pub fn set_delay(&self, d: Duration) {
         self.with(|st| st.delay = d);
+    }
+
+    /// Delays the next `count` calls of `method` (any case) by `d` on top of [`Self::set_delay`]:
+    /// a slow answer, or with `d` beyond the client's timeout, a timed-out request. A request
+    /// whose client gives up while it waits is never processed (hyper drops it).
+    pub fn delay_next(&self, method: &str, d: Duration, count: usize) {
+        self.with(|st| st.method_delays.push((method.to_string(), d, count)));
+    }
+
+    /// The next `count` calls of `method` (any case) get no answer: the server closes the
+    /// connection. With `after_processing` the request takes effect first (a message is sent,
+    /// updates are confirmed) and only the answer is lost, as when a connection breaks on the
+    /// way back; without it the request is dropped unread.
+    pub fn drop_next(&self, method: &str, count: usize, after_processing: bool) {
+        self.with(|st| st.drops.push((method.to_string(), count, after_processing)));
+    }
+
+    /// Requests of `method` (canonical spelling) that have arrived, answered or not.
+    pub fn received(&self, method: &str) -> usize {
+        self.read(|st| st.received.get(method).copied().unwrap_or(0))
+    }
+
+    /// The user blocks the bot in Telegram: a `my_chat_member` update (member → kicked) is
+    /// queued and from now on sends to them get 403, as with [`Self::block_user`].
+    pub fn user_blocks_bot(&self, user: &FakeUser) -> i64 {
+        self.member_update(user, "member", "kicked", true)
+    }
+
+    /// The user unblocks (restarts) the bot: `my_chat_member` kicked → member; sends work again.
+    pub fn user_unblocks_bot(&self, user: &FakeUser) -> i64 {
+        self.member_update(user, "kicked", "member", false)
+    }
+
+    fn member_update(&self, user: &FakeUser, old: &str, new: &str, block: bool) -> i64 {
+        self.with(|st| {
+            if block {
+                st.blocked.insert(user.id);
+            } else {
+                st.blocked.remove(&user.id);
+            }
+            st.seen_users.insert(user.id);
+            let chat = user.chat();
+            st.chats.entry(user.id).or_default().json = chat.clone();
+            let member = |status: &str| {
+                let mut m = json!({"user": bot_user(), "status": status});
+                if status == "kicked" {
+                    m["until_date"] = json!(0);
+                }
+                m
+            };
+            let update = json!({"chat": chat, "from": user.json(), "date": st.date(),
+                "old_chat_member": member(old), "new_chat_member": member(new)});
+            st.push_update(json!({"my_chat_member": update}))
+        })
     }
 }
 
@@ -836,8 +901,33 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         .split_whitespace()
         .find(|m| m.eq_ignore_ascii_case(method));
     let method = known.unwrap_or(method).to_string();
-    let delay = shared.lock().delay;
+    let (delay, drop_mode) = {
+        let mut st = shared.lock();
+        *st.received.entry(method.clone()).or_default() += 1;
+        let mut delay = st.delay;
+        let one_shot = st
+            .method_delays
+            .iter_mut()
+            .find(|(m, _, n)| *n > 0 && m.eq_ignore_ascii_case(&method));
+        if let Some((_, d, n)) = one_shot {
+            *n -= 1;
+            delay += *d;
+        }
+        let drop_mode = st
+            .drops
+            .iter_mut()
+            .find(|(m, n, _)| *n > 0 && m.eq_ignore_ascii_case(&method))
+            .map(|(_, n, after)| {
+                *n -= 1;
+                *after
+            });
+        (delay, drop_mode)
+    };
+    shared.changed.notify_waiters();
     tokio::time::sleep(delay).await;
+    if drop_mode == Some(false) {
+        return dropped_connection();
+    }
     let (result, body) = match read_params(req).await {
         Err(e) => (Err(e), Value::Null),
         Ok(p) => {
@@ -870,7 +960,19 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         }
     };
     shared.changed.notify_waiters();
+    if drop_mode == Some(true) {
+        return dropped_connection();
+    }
     response
+}
+
+/// A response whose body fails at once: hyper closes the connection without a complete answer,
+/// and the client sees a network error.
+fn dropped_connection() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<Vec<u8>, std::io::Error>(std::io::Error::other("connection dropped by the fake"))
+    });
+    Response::new(axum::body::Body::from_stream(failing))
 }
 
 fn injected_failure(st: &mut St, method: &str) -> Option<ApiErr> {
