@@ -859,3 +859,37 @@ async fn raw_callback_query_registers_private_chat() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn observers_see_requests_messages_and_rejections_in_order() {
+    let tg = FakeTelegram::start().await;
+    let bot = Bot::new(FakeTelegram::TOKEN).set_api_url(tg.api_url().parse().expect("url"));
+    let mut seen = tg.observe();
+    let known = FakeUser::new(2001, "Bea", "fi");
+    tg.add_private_chat(&known);
+    assert_eq!(
+        tg.pending_updates(),
+        0,
+        "a chat added this way queues nothing"
+    );
+    bot.send_message(ChatId(known.id), "hei").await.unwrap();
+    let err = bot.send_message(ChatId(2002), "kuka?").await;
+    assert_eq!(api_err(err), ApiError::ChatNotFound);
+    let mut what = Vec::new();
+    while let Ok(s) = seen.try_recv() {
+        what.push(match s.what {
+            crate::fake_telegram::Observed::Request(m) => format!("request {m}"),
+            crate::fake_telegram::Observed::Accepted(m) => format!("accepted {}", m.text),
+            crate::fake_telegram::Observed::Rejected(r) => format!("rejected {}", r.error_code),
+        });
+    }
+    assert_eq!(
+        what,
+        [
+            "request sendMessage",
+            "accepted hei",
+            "request sendMessage",
+            "rejected 400"
+        ]
+    );
+}

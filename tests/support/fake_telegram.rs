@@ -132,6 +132,29 @@ pub struct Rejection {
     pub injected: bool,
 }
 
+/// Something the server saw, for benchmarks that time the bot from the outside
+/// (see [`FakeTelegram::observe`]).
+#[derive(Clone, Debug)]
+pub enum Observed {
+    /// A request arrived, before it was handled: its method (canonical spelling when known).
+    Request(String),
+    /// A message or edit was accepted (the same record [`FakeTelegram::sent`] keeps).
+    Accepted(SentMessage),
+    /// A request was answered with an error (the same record [`FakeTelegram::rejected`] keeps).
+    Rejected(Rejection),
+}
+
+/// One [`Observed`] event and when it happened, on both clocks.
+#[derive(Clone, Debug)]
+pub struct Stamped {
+    /// Monotonic time, for latencies measured against `Instant`s taken by the caller.
+    pub at: Instant,
+    /// Wall-clock time, for comparing with times the bot computed (reminders' due times).
+    pub wall: SystemTime,
+    /// What happened.
+    pub what: Observed,
+}
+
 const METHODS: &str = "getMe getUpdates getWebhookInfo deleteWebhook setMyCommands getMyCommands \
     deleteMyCommands sendMessage sendDocument sendPhoto sendChatAction answerCallbackQuery \
     editMessageText editMessageReplyMarkup deleteMessage";
@@ -255,9 +278,24 @@ struct St {
     received: HashMap<String, usize>,
     files: u64,
     shutdown: bool,
+    /// Receivers of [`Stamped`] events (benchmarks); empty in tests, so free there.
+    observers: Vec<tokio::sync::mpsc::UnboundedSender<Stamped>>,
 }
 
 impl St {
+    /// Hands `what` to every observer, stamped now; closed observers are dropped.
+    fn observed(&mut self, what: impl FnOnce() -> Observed) {
+        if self.observers.is_empty() {
+            return;
+        }
+        let stamped = Stamped {
+            at: Instant::now(),
+            wall: SystemTime::now(),
+            what: what(),
+        };
+        self.observers.retain(|o| o.send(stamped.clone()).is_ok());
+    }
+
     fn now(&self) -> f64 {
         self.clock.base + self.clock.real.elapsed().as_secs_f64() * self.clock.scale
     }
@@ -481,6 +519,15 @@ impl FakeTelegram {
         })
     }
 
+    /// A private chat with `user` that exists as if they had sent `/start` long ago (nothing is
+    /// queued for the bot): the bot may message them. For benchmarks that need many recipients.
+    pub fn add_private_chat(&self, user: &FakeUser) {
+        self.with(|st| {
+            st.seen_users.insert(user.id);
+            st.chats.entry(user.id).or_default().json = user.chat();
+        });
+    }
+
     /// `by` adds the bot to a basic group: `my_chat_member` from "left" to "member".
     pub fn add_bot_to_group(&self, by: &FakeUser, group_chat_id: i64) -> i64 {
         self.with(|st| {
@@ -503,6 +550,17 @@ impl FakeTelegram {
     }
 
     // ----- observing what the bot did -----
+
+    /// Every request, accepted message and rejection from now on, stamped as it happens
+    /// (monotonic and wall clock), in order. For benchmarks: a latency is the time from an
+    /// `Instant` taken just before pushing an update (the push is synchronous, so the update is
+    /// available to `getUpdates` from then) to the [`Observed::Accepted`] reply. Costs nothing
+    /// while nobody observes.
+    pub fn observe(&self) -> tokio::sync::mpsc::UnboundedReceiver<Stamped> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        self.with(|st| st.observers.push(tx));
+        rx
+    }
 
     /// Every accepted outgoing message and edit, in order.
     pub fn sent(&self) -> Vec<SentMessage> {
@@ -904,6 +962,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let (delay, drop_mode) = {
         let mut st = shared.lock();
         *st.received.entry(method.clone()).or_default() += 1;
+        st.observed(|| Observed::Request(method.clone()));
         let mut delay = st.delay;
         let one_shot = st
             .method_delays
@@ -955,7 +1014,10 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
                 body,
                 injected,
             };
-            shared.lock().rejected.push(rejection);
+            let mut st = shared.lock();
+            st.observed(|| Observed::Rejected(rejection.clone()));
+            st.rejected.push(rejection);
+            drop(st);
             reply(error_code, out)
         }
     };
@@ -1408,7 +1470,7 @@ fn record(st: &mut St, method: &str, msg: &Value, html: String, buttons: Buttons
         .get("text")
         .or(msg.get("caption"))
         .and_then(Value::as_str);
-    st.sent.push(SentMessage {
+    let sent = SentMessage {
         method: method.to_string(),
         chat_id: msg["chat"]["id"].as_i64().unwrap_or(0),
         message_id: msg["message_id"].as_i64().unwrap_or(0),
@@ -1417,7 +1479,9 @@ fn record(st: &mut St, method: &str, msg: &Value, html: String, buttons: Buttons
         buttons,
         file_name: file.0,
         file_bytes: file.1,
-    });
+    };
+    st.observed(|| Observed::Accepted(sent.clone()));
+    st.sent.push(sent);
 }
 
 fn send(st: &mut St, method: &str, p: &Params) -> ApiResult {
