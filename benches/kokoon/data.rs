@@ -39,7 +39,7 @@ fn record(lang: Lang) -> UserRecord {
     UserRecord {
         lang: None,
         seen_lang: Some(lang),
-        unreachable: false,
+        unreachable_since: None,
         state: State::Idle,
     }
 }
@@ -100,10 +100,11 @@ fn registration(
             username: Some(format!("parent{user}")),
         }),
         source: (rng.below(3) == 0)
-            .then(|| Source::parse(*rng.pick::<&str>(&sources)).expect("a source")),
+            .then(|| Source::parse(rng.pick::<&str>(&sources)).expect("a source")),
         created_at: created,
         updated_at: created,
         status: Status::Waiting,
+        expiry_notice: None,
     }
 }
 
@@ -117,7 +118,7 @@ pub async fn registrations(
     first_user: u64,
     group: Option<&str>,
 ) {
-    let store = Store::open_with(dir, CACHE_BYTES, config.clone()).expect("a store");
+    let store = Store::open_with(dir, CACHE_BYTES, &bench_key(), config.clone()).expect("a store");
     let (config, group) = (config.clone(), group.map(str::to_owned));
     let store2 = store.clone();
     tokio::task::spawn_blocking(move || {
@@ -139,7 +140,7 @@ pub async fn registrations(
             item.message,
             Outgoing::Alert { .. } | Outgoing::Missed { .. }
         ) {
-            store.outbox_done(&key).await.expect("an alert removed");
+            store.outbox_done(&key).expect("an alert removed");
         }
     }
     store.flush().await.expect("flushed");
@@ -154,7 +155,7 @@ pub async fn events(
     starts: &[DateTime<Utc>],
     attendees: &[Vec<u64>],
 ) {
-    let store = Store::open_with(dir, CACHE_BYTES, config.clone()).expect("a store");
+    let store = Store::open_with(dir, CACHE_BYTES, &bench_key(), config.clone()).expect("a store");
     let now = Utc::now();
     for users in attendees {
         for &u in users {
@@ -178,6 +179,7 @@ pub async fn events(
             version: 0,
             attendees: users.iter().map(|u| UserId(*u)).collect(),
             waiting: Vec::new(),
+            key: None,
         };
         store
             .commit_sync(
@@ -194,7 +196,7 @@ pub async fn events(
 
 /// The reminders queued in a data directory (for a sanity check before the bot starts).
 pub fn reminders_in(dir: &Path, config: &Arc<Config>) -> Vec<OutboxItem> {
-    let store = Store::open_with(dir, CACHE_BYTES, config.clone()).expect("a store");
+    let store = Store::open_with(dir, CACHE_BYTES, &bench_key(), config.clone()).expect("a store");
     let far = Utc::now() + Duration::days(3650);
     store
         .due_outbox(far, usize::MAX)
@@ -203,4 +205,12 @@ pub fn reminders_in(dir: &Path, config: &Arc<Config>) -> Vec<OutboxItem> {
         .map(|(_, item)| item)
         .filter(|i| matches!(i.message, Outgoing::Reminder { .. }))
         .collect()
+}
+
+/// The encryption key of the benchmark's data directories (a fixed test key).
+pub const BENCH_KEY_HEX: &str = "6b6f6b6f6f6e2074657374206b65792c206e6f7420666f722070726f64756374";
+
+/// [`BENCH_KEY_HEX`] as a key.
+pub fn bench_key() -> kokoon::store::Key {
+    kokoon::store::Key::from_hex(BENCH_KEY_HEX, "the benchmark key").expect("a valid key")
 }

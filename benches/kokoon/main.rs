@@ -937,7 +937,7 @@ async fn reminders(ctx: &Ctx<'_>) -> Vec<Row> {
         ctx.config,
         COORDINATOR_ALL as u64,
         &[t0 + offset],
-        &[users.clone()],
+        std::slice::from_ref(&users),
     )
     .await;
     let queued = data::reminders_in(&data, ctx.config).len();

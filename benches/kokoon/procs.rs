@@ -56,6 +56,8 @@ impl Bot {
     fn spawn(mut cmd: Command, _fake: &FakeTelegram, log: &Path) -> Bot {
         let log_file = std::fs::File::create(log).expect("a log file");
         cmd.env("TELOXIDE_TOKEN", FakeTelegram::TOKEN)
+            .env("KOKOON_KEY", crate::data::BENCH_KEY_HEX)
+            .env_remove("KOKOON_KEY_FILE")
             .env_remove("TELOXIDE_API_URL")
             .env_remove("KOKOON_CONFIG")
             .env_remove("KOKOON_DATA")
