@@ -150,7 +150,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     .map_err(|e| format!("--api-url {url:?} is not a URL: {e}"))?;
                 bot = bot.set_api_url(url);
             }
-            let limits = kokoon::telegram::parse_limits(
+            let limits = kokoon::telegram::Limits::parse(
                 &std::env::var("KOKOON_RATE_LIMIT").unwrap_or_default(),
             )
             .map_err(|e| format!("KOKOON_RATE_LIMIT: {e}"))?;

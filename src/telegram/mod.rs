@@ -5,8 +5,10 @@
 //! offset moves past an update only after its effects are flushed to disk and its replies sent;
 //! a redelivered update is recognised by its id and changes nothing.
 
+mod limit;
 mod send;
 
+pub use limit::{Limiter, Limits, Pacer, Slot};
 pub use send::{split_text, MAX_TEXT};
 
 use crate::app::App;
@@ -17,60 +19,38 @@ use crate::i18n::{Markup, Msg, Rendered, RenderedButton};
 use crate::sender::{self, Deliver, DeliveryError};
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
-use teloxide::adaptors::throttle::Limits;
 use teloxide::payloads::{GetUpdatesSetters, SetMyCommandsSetters};
 use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, BotCommand, ChatKind, MessageId, Update, UpdateKind};
 use teloxide::{ApiError, RequestError};
 
-/// The Bot API behind the one rate limiter that every outgoing message shares (direct replies
-/// and the outbox alike): teloxide's `Throttle`, which also waits out a 429's `retry_after`.
-pub type Api = teloxide::adaptors::Throttle<Bot>;
-
-/// Telegram's limits: about 30 messages a second overall, one a second per chat.
-#[must_use]
-pub fn telegram_limits() -> Limits {
-    Limits::default()
+/// The Bot API with the one rate limiter that every outgoing message shares (direct replies
+/// and the outbox alike). Cheap to clone. Requests go out through [`send::retry`], which waits
+/// for the limiter and tells it about 429s; everything else (polling, answers to button presses,
+/// the command menu) is not a message and goes straight to the [`Bot`] it dereferences to.
+#[derive(Clone)]
+pub struct Api {
+    bot: Bot,
+    limiter: Arc<Limiter>,
 }
 
-/// Limits high enough to never wait (`KOKOON_RATE_LIMIT=off`, for benchmarks against a local
-/// server that has no limits).
-#[must_use]
-pub fn no_limits() -> Limits {
-    Limits {
-        messages_per_sec_chat: 1_000_000,
-        messages_per_min_chat: 60_000_000,
-        messages_per_min_channel_or_supergroup: 60_000_000,
-        messages_per_sec_overall: 1_000_000,
+impl Api {
+    /// The Bot API with a limiter keeping `limits`.
+    #[must_use]
+    pub fn new(bot: Bot, limits: Limits) -> Api {
+        Api {
+            bot,
+            limiter: Arc::new(Limiter::new(limits)),
+        }
     }
 }
 
-/// Parses `KOKOON_RATE_LIMIT`: `telegram` (the default), `off`, or `<overall>/<per chat>` in
-/// messages per second (e.g. `300/10` against a test server whose clock runs ten times faster).
-pub fn parse_limits(s: &str) -> Result<Limits, String> {
-    match s.trim() {
-        "" | "telegram" => Ok(telegram_limits()),
-        "off" => Ok(no_limits()),
-        other => {
-            let (overall, chat) = other
-                .split_once('/')
-                .ok_or_else(|| format!("{other:?}: use telegram, off, or <overall>/<per chat>"))?;
-            let n = |x: &str| {
-                x.trim()
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| format!("{x:?} is not a positive number"))
-            };
-            let (overall, chat) = (n(overall)?, n(chat)?);
-            Ok(Limits {
-                messages_per_sec_chat: chat,
-                messages_per_min_chat: chat.saturating_mul(20),
-                messages_per_min_channel_or_supergroup: chat.saturating_mul(20),
-                messages_per_sec_overall: overall,
-            })
-        }
+impl std::ops::Deref for Api {
+    type Target = Bot;
+    fn deref(&self) -> &Bot {
+        &self.bot
     }
 }
 
@@ -125,7 +105,7 @@ pub async fn run(
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), TelegramError> {
-    let bot: Api = bot.throttle(limits);
+    let bot = Api::new(bot, limits);
     let me = bot.get_me().await.map_err(TelegramError::Start)?;
     let username = me.username.clone().unwrap_or_default();
     if !username.eq_ignore_ascii_case(&app.config.bot_username) {

@@ -35,7 +35,7 @@ pub async fn send_reply(
     let markup = keyboard(r);
     if let (true, Some(mid), None) = (r.edit, origin, file) {
         if r.text.encode_utf16().count() <= MAX_TEXT {
-            let result = retry(|| {
+            let result = retry(bot, chat, || {
                 let mut req = bot
                     .edit_message_text(chat, mid, r.text.clone())
                     .parse_mode(ParseMode::Html);
@@ -56,7 +56,7 @@ pub async fn send_reply(
         let parts = split_text(&r.text, MAX_TEXT);
         let last = parts.len().saturating_sub(1);
         for (i, part) in parts.into_iter().enumerate() {
-            retry(|| {
+            retry(bot, chat, || {
                 let mut req = bot
                     .send_message(chat, part.clone())
                     .parse_mode(ParseMode::Html);
@@ -72,7 +72,7 @@ pub async fn send_reply(
     }
     if let Some(f) = file {
         let caption = captioned.then(|| r.text.clone());
-        retry(|| {
+        retry(bot, chat, || {
             let input = InputFile::memory(f.bytes.clone()).file_name(f.name.clone());
             let markup = markup.clone();
             let caption = caption.clone();
@@ -108,7 +108,7 @@ pub async fn send_reply(
 
 /// Sends a plain HTML text without buttons.
 pub async fn send_text(bot: &Api, chat: ChatId, text: &str) {
-    let result = retry(|| {
+    let result = retry(bot, chat, || {
         bot.send_message(chat, text.to_owned())
             .parse_mode(ParseMode::Html)
             .send()
@@ -129,8 +129,10 @@ fn keyboard(r: &Rendered) -> Option<InlineKeyboardMarkup> {
     })
 }
 
-/// Retries a request after 429 (waiting as told) and after network errors (with backoff).
-pub async fn retry<F, Fut, T>(mut f: F) -> Result<T, RequestError>
+/// Sends a message-type request to `chat` when the rate limiter allows, and retries it after a
+/// 429 (which holds back every chat's messages for as long as Telegram asks) and after network
+/// errors (with backoff).
+pub async fn retry<F, Fut, T>(api: &Api, chat: ChatId, mut f: F) -> Result<T, RequestError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, RequestError>>,
@@ -138,9 +140,13 @@ where
     let mut tries = 0;
     loop {
         tries += 1;
+        api.limiter.wait(chat.0).await;
         match f().await {
-            Err(RequestError::RetryAfter(s)) if tries < MAX_TRIES => {
-                tokio::time::sleep(s.duration()).await;
+            Err(RequestError::RetryAfter(s)) => {
+                api.limiter.freeze(s.duration());
+                if tries >= MAX_TRIES {
+                    return Err(RequestError::RetryAfter(s));
+                }
             }
             Err(RequestError::Network(e)) if tries < MAX_TRIES => {
                 log::debug!("telegram::send: network error, retrying: {e}");
