@@ -31,6 +31,7 @@
 
 mod crypt;
 mod events;
+pub mod flush;
 mod housekeeping;
 mod migrate;
 mod tx;
@@ -198,6 +199,7 @@ pub struct Store {
     meta: sled::Tree,
     crypt: Arc<Crypt>,
     rules: Arc<dyn Rules + Send>,
+    group: Arc<flush::GroupCommit>,
 }
 
 /// One raw entry of [`Store::dump`]: tree name, key, value.
@@ -278,6 +280,7 @@ impl Store {
             db,
             crypt,
             rules,
+            group: Arc::new(flush::GroupCommit::default()),
         })
     }
 
@@ -837,16 +840,20 @@ impl Store {
     /// flushes at once (different users' commits, the sender) can take every thread of it while
     /// the log write they wait for is queued behind them on the same pool — a deadlock
     /// (spacejam/sled#1308). A blocking flush leaves sled's pool free to do that write.
+    ///
+    /// Concurrent calls share flushes ([`flush::GroupCommit`]): one `fsync` makes the writes of
+    /// every caller that came before it durable.
     async fn flush_to_disk(&self) -> Result<(), StoreError> {
         let db = self.db.clone();
-        tokio::task::spawn_blocking(move || db.flush())
+        self.group
+            .flush(move || db.flush().map(|_| ()).map_err(StoreError::Sled))
             .await
-            .map_err(|e| {
-                StoreError::Sled(sled::Error::Io(std::io::Error::other(format!(
-                    "the flush did not finish: {e}"
-                ))))
-            })??;
-        Ok(())
+    }
+
+    /// How many flushes to disk ran, and how many requests for one they served.
+    #[must_use]
+    pub fn flush_stats(&self) -> flush::Done {
+        self.group.done()
     }
 
     /// Every key and value in every tree, for tests that check nothing of a user is left.
@@ -982,6 +989,14 @@ fn open_value<T: DeserializeOwned>(
         decode(tree, &plain)
     } else {
         decode(tree, v)
+    }
+}
+
+impl From<tokio::task::JoinError> for StoreError {
+    fn from(e: tokio::task::JoinError) -> StoreError {
+        StoreError::Sled(sled::Error::Io(std::io::Error::other(format!(
+            "the flush did not finish: {e}"
+        ))))
     }
 }
 
