@@ -250,6 +250,16 @@ impl crate::domain::Rules for Config {
         }
     }
 
+    fn counting(&self) -> String {
+        let apart: Vec<&str> = self
+            .groups
+            .iter()
+            .filter(|g| g.demand_by_language)
+            .map(|g| g.id.as_str())
+            .collect();
+        format!("languages apart in: {}", apart.join(","))
+    }
+
     fn threshold(&self, group: &GroupId) -> Option<u32> {
         self.group(group).map(|g| g.threshold)
     }

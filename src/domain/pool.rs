@@ -29,6 +29,26 @@ impl Pool {
         }
         k
     }
+
+    /// The pool a [`Pool::key`] names; `None` for bytes that are not one.
+    #[must_use]
+    pub fn from_key(key: &[u8]) -> Option<Pool> {
+        let s = std::str::from_utf8(key).ok()?;
+        let mut parts = s.split('\0');
+        let (group, area, lang) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        Some(Pool {
+            group: GroupId::try_from(group.to_owned()).ok()?,
+            area: AreaId::try_from(area.to_owned()).ok()?,
+            lang: if lang.is_empty() {
+                None
+            } else {
+                Some(Lang::from_code(lang)?)
+            },
+        })
+    }
 }
 
 /// How demand is counted: which pool a registration belongs to, the thresholds and who is
@@ -36,6 +56,11 @@ impl Pool {
 pub trait Rules: Sync {
     /// The pool a registration counts in.
     fn pool_of(&self, r: &Registration) -> Pool;
+    /// A description of how [`Rules::pool_of`] forms pools: when it changes (a group starts
+    /// counting languages apart, say), the store adds its counters up again.
+    fn counting(&self) -> String {
+        String::new()
+    }
     /// The launch threshold of a group, in participants; `None` for a group no longer configured.
     fn threshold(&self, group: &GroupId) -> Option<u32>;
     /// The Telegram ids of the group's coordinators.
@@ -58,20 +83,26 @@ pub trait Rules: Sync {
     }
 }
 
-/// Aggregate facts about the families waiting in a pool, for alerts and `/demand`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Aggregate facts about the families waiting in a pool, for alerts and `/demand`. The store
+/// keeps one per pool, changed in the same transaction as the registrations it adds up, so
+/// `/demand` reads a few of these instead of every registration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolStats {
     /// Registrations (families).
     pub families: usize,
     /// Participants (children, or adults for an adults' group).
     pub participants: usize,
     /// Children per age.
+    #[serde(default)]
     pub ages: BTreeMap<u8, usize>,
     /// Families per time slot that suits them.
+    #[serde(default)]
     pub times: BTreeMap<TimeId, usize>,
     /// Families per group language.
+    #[serde(default)]
     pub langs: BTreeMap<Lang, usize>,
     /// Families per recruitment source (`None`: came without a deep-link source).
+    #[serde(default, with = "pairs")]
     pub sources: BTreeMap<Option<Source>, usize>,
 }
 
@@ -81,23 +112,167 @@ impl PoolStats {
     pub fn of<'a>(regs: impl IntoIterator<Item = &'a Registration>) -> PoolStats {
         let mut s = PoolStats::default();
         for r in regs {
-            s.families += 1;
-            s.participants += r.participants();
-            for a in &r.children {
-                *s.ages.entry(*a).or_default() += 1;
-            }
-            for t in &r.times {
-                *s.times.entry(t.clone()).or_default() += 1;
-            }
-            *s.langs.entry(r.lang).or_default() += 1;
-            *s.sources.entry(r.source.clone()).or_default() += 1;
+            s.add(r);
         }
         s
+    }
+
+    /// Counts one more registration.
+    pub fn add(&mut self, r: &Registration) {
+        self.families += 1;
+        self.participants += r.participants();
+        for a in &r.children {
+            *self.ages.entry(*a).or_default() += 1;
+        }
+        for t in &r.times {
+            *self.times.entry(t.clone()).or_default() += 1;
+        }
+        *self.langs.entry(r.lang).or_default() += 1;
+        *self.sources.entry(r.source.clone()).or_default() += 1;
+    }
+
+    /// Takes back a registration counted before with [`PoolStats::add`]. Entries that reach
+    /// zero are removed, so adding and then removing leaves the stats as they were.
+    pub fn remove(&mut self, r: &Registration) {
+        fn take<K: Ord>(map: &mut BTreeMap<K, usize>, k: K) {
+            if let std::collections::btree_map::Entry::Occupied(mut e) = map.entry(k) {
+                *e.get_mut() = e.get().saturating_sub(1);
+                if *e.get() == 0 {
+                    e.remove();
+                }
+            }
+        }
+        self.families = self.families.saturating_sub(1);
+        self.participants = self.participants.saturating_sub(r.participants());
+        for a in &r.children {
+            take(&mut self.ages, *a);
+        }
+        for t in &r.times {
+            take(&mut self.times, t.clone());
+        }
+        take(&mut self.langs, r.lang);
+        take(&mut self.sources, r.source.clone());
+    }
+
+    /// The families and participants.
+    #[must_use]
+    pub fn demand(&self) -> super::Demand {
+        super::Demand {
+            families: self.families,
+            participants: self.participants,
+        }
     }
 
     /// The youngest and oldest child, if any.
     #[must_use]
     pub fn age_span(&self) -> Option<(u8, u8)> {
         Some((*self.ages.keys().next()?, *self.ages.keys().next_back()?))
+    }
+}
+
+/// A map as a list of pairs: JSON object keys must be strings, and "no source" is not one.
+mod pairs {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        map: &BTreeMap<K, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(map.iter())
+    }
+
+    pub fn deserialize<'de, K, V, D>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod stats_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn reg(children: Vec<u8>, times: Vec<&str>, lang: Lang, source: Option<&str>) -> Registration {
+        let at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        Registration {
+            user: super::super::UserId(1),
+            group: GroupId::try_from("tilli-toukka".to_owned()).expect("id"),
+            children,
+            area: AreaId::try_from("hyvinkaa".to_owned()).expect("id"),
+            lang,
+            times: times
+                .into_iter()
+                .map(|t| TimeId::try_from(t.to_owned()).expect("id"))
+                .collect(),
+            contact: None,
+            source: source.map(|s| Source::parse(s).expect("source")),
+            created_at: at,
+            updated_at: at,
+            status: super::super::Status::Waiting,
+            expiry_notice: None,
+        }
+    }
+
+    #[test]
+    fn a_pool_key_reads_back() {
+        for lang in [None, Some(Lang::Sv)] {
+            let pool = Pool {
+                group: GroupId::try_from("eron-edessa".to_owned()).expect("id"),
+                area: AreaId::try_from("hyvinkaa".to_owned()).expect("id"),
+                lang,
+            };
+            assert_eq!(Pool::from_key(&pool.key()), Some(pool));
+        }
+        assert_eq!(Pool::from_key(b"no-separators"), None);
+        assert_eq!(Pool::from_key(b"a\0b\0xx"), None);
+    }
+
+    #[test]
+    fn stats_survive_json_with_and_without_a_source() {
+        let s = PoolStats::of(&[
+            reg(vec![4, 5], vec!["weekday-evening"], Lang::Fi, None),
+            reg(vec![6], vec![], Lang::Sv, Some("pikkuveturi")),
+        ]);
+        let json = serde_json::to_vec(&s).expect("json");
+        assert_eq!(serde_json::from_slice::<PoolStats>(&json).expect("back"), s);
+        // A counter of schema 2 had only the two numbers.
+        let old: PoolStats =
+            serde_json::from_str(r#"{"families":2,"participants":3}"#).expect("old counter");
+        assert_eq!((old.families, old.participants, old.ages.len()), (2, 3, 0));
+    }
+
+    proptest! {
+        /// Removing what was added, in any order, leaves the stats of the rest.
+        #[test]
+        fn remove_undoes_add(
+            regs in prop::collection::vec(
+                (prop::collection::vec(0u8..18, 0..4), any::<bool>(), any::<bool>(), 0usize..3),
+                1..12,
+            ),
+            cut in 0usize..12,
+        ) {
+            let regs: Vec<Registration> = regs
+                .into_iter()
+                .map(|(children, evening, sv, source)| {
+                    reg(
+                        children,
+                        if evening { vec!["weekday-evening"] } else { vec!["weekend"] },
+                        if sv { Lang::Sv } else { Lang::Fi },
+                        [None, Some("poster"), Some("neuvola")][source],
+                    )
+                })
+                .collect();
+            let cut = cut.min(regs.len());
+            let mut s = PoolStats::of(&regs);
+            for r in regs[..cut].iter().rev() {
+                s.remove(r);
+            }
+            prop_assert_eq!(s, PoolStats::of(&regs[cut..]));
+        }
     }
 }

@@ -12,7 +12,6 @@ use crate::domain::when::{format_when, parse_when, WhenError};
 use crate::domain::{Answer, GroupId, Lang, Pool, PoolStats, Registration, Rules};
 use crate::i18n::Msg;
 use chrono::Duration;
-use std::collections::BTreeMap;
 
 /// The longest place name a coordinator may give.
 const MAX_PLACE: usize = 200;
@@ -103,24 +102,9 @@ impl<'a> Engine<'a> {
 
     // ---- demand ----
 
-    fn pools_of(&self, group: &Group) -> BTreeMap<Pool, Vec<Registration>> {
-        let mut pools: BTreeMap<Pool, Vec<Registration>> = BTreeMap::new();
-        for r in self.ctx.view.waiting(&group.id) {
-            pools
-                .entry(self.ctx.config.pool_of(&r))
-                .or_default()
-                .push(r);
-        }
-        pools
-    }
-
-    /// Areas in config order, then language.
-    fn ordered<'p>(
-        &self,
-        group: &Group,
-        pools: &'p BTreeMap<Pool, Vec<Registration>>,
-    ) -> Vec<(&'p Pool, &'p Vec<Registration>)> {
-        let mut v: Vec<_> = pools.iter().collect();
+    /// A group's pools with families waiting: areas in config order, then language.
+    fn ordered(&self, group: &Group) -> Vec<(Pool, PoolStats)> {
+        let mut v = self.ctx.view.pools(&group.id);
         v.sort_by_key(|(p, _)| {
             (
                 group
@@ -161,7 +145,7 @@ impl<'a> Engine<'a> {
     fn demand(&mut self) {
         let groups = self.my_groups();
         for group in groups {
-            let pools = self.pools_of(group);
+            let pools = self.ordered(group);
             let mut r = Reply::default().line(
                 Msg::DemandTitle,
                 vec![
@@ -174,12 +158,11 @@ impl<'a> Engine<'a> {
                 r = r.line(Msg::DemandNone, vec![]);
             }
             let mut bars = Vec::new();
-            for (pool, regs) in self.ordered(group, &pools) {
-                let stats = PoolStats::of(regs.iter());
-                let mut l = Line::new(Msg::DemandPool, self.stats_args(group, pool, &stats));
+            for (pool, stats) in &pools {
+                let mut l = Line::new(Msg::DemandPool, self.stats_args(group, pool, stats));
                 l.tight = false;
                 r.lines.push(l);
-                let sources = sources_arg(&stats);
+                let sources = sources_arg(stats);
                 r.lines.push(Line {
                     msg: Msg::DemandSources,
                     args: vec![("sources", sources)],
@@ -348,9 +331,7 @@ impl<'a> Engine<'a> {
         let c = self.ctx.config;
         let mut rows = Vec::new();
         for group in self.my_groups() {
-            let pools = self.pools_of(group);
-            for (pool, regs) in self.ordered(group, &pools) {
-                let s = PoolStats::of(regs.iter());
+            for (pool, s) in &self.ordered(group) {
                 let ages: Vec<String> = s.ages.iter().map(|(a, n)| format!("{a}:{n}")).collect();
                 let times: Vec<String> = s
                     .times
@@ -499,10 +480,8 @@ impl<'a> Engine<'a> {
         let mut r = Reply::msg(Msg::LaunchChoose);
         let mut any = false;
         for group in self.my_groups() {
-            let pools = self.pools_of(group);
-            for (pool, regs) in self.ordered(group, &pools) {
+            for (pool, s) in &self.ordered(group) {
                 any = true;
-                let s = PoolStats::of(regs.iter());
                 r = r.row(vec![Button {
                     label: super::Label::MsgArgs(
                         Msg::BtnLaunchPool,

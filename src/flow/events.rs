@@ -862,7 +862,13 @@ impl Engine<'_> {
         let user = self.ctx.person.user;
         for g in &self.ctx.config.groups {
             if self.ctx.config.coordinates(user, &g.id) {
-                let n = self.ctx.view.waiting(&g.id).len();
+                let n: usize = self
+                    .ctx
+                    .view
+                    .pools(&g.id)
+                    .iter()
+                    .map(|(_, s)| s.families)
+                    .sum();
                 r = r.row(vec![Button {
                     label: Label::MsgArgs(
                         Msg::BtnAudienceWaiting,

@@ -136,6 +136,9 @@ pub trait View: Sync {
     fn demand(&self, pool: &Pool) -> Demand;
     /// The waiting registrations of a group, in registration order.
     fn waiting(&self, group: &GroupId) -> Vec<Registration>;
+    /// Every pool of a group with families waiting, and what they told, added up (without
+    /// reading the registrations themselves).
+    fn pools(&self, group: &GroupId) -> Vec<(Pool, crate::domain::PoolStats)>;
     /// A launch by id.
     fn launch(&self, id: u64) -> Option<Launch>;
     /// Every launch, oldest first.

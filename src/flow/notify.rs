@@ -8,7 +8,7 @@ use super::reply::{button, num, text, Arg, Button, Label, Line, Reply};
 use super::{Callback, Ctx, Person, View};
 use crate::config::Config;
 use crate::domain::when::format_when;
-use crate::domain::{Answer, Lang, Outgoing, PoolStats, Rules, UserId};
+use crate::domain::{Answer, Lang, Outgoing, UserId};
 use crate::i18n::Msg;
 use chrono::{DateTime, Utc};
 
@@ -54,14 +54,13 @@ impl Engine<'_> {
         match message {
             Outgoing::Alert { pool } => {
                 let group = config.group(&pool.group)?;
-                let regs: Vec<_> = self
+                let stats = self
                     .ctx
                     .view
-                    .waiting(&pool.group)
+                    .pools(&pool.group)
                     .into_iter()
-                    .filter(|r| &config.pool_of(r) == pool)
-                    .collect();
-                let stats = PoolStats::of(regs.iter());
+                    .find_map(|(p, s)| (&p == pool).then_some(s))
+                    .unwrap_or_default();
                 Some(
                     Reply::default()
                         .line(

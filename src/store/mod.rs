@@ -38,7 +38,7 @@ mod tx;
 
 use crate::domain::{
     AreaId, Broadcast, Demand, Event, Feedback, GroupId, Lang, Launch, OutboxItem, Outgoing, Pool,
-    Registration, Rules, Status, UserId,
+    PoolStats, Registration, Rules, Status, UserId,
 };
 use crate::flow::{Effect, State, View};
 use chrono::{DateTime, Duration, Utc};
@@ -46,6 +46,7 @@ use crypt::Crypt;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sled::transaction::TransactionError;
 use sled::Transactional;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use tx::Tx;
@@ -53,11 +54,14 @@ use tx::Tx;
 pub use crypt::{Key, KeyError};
 pub use events::Delivery;
 pub use housekeeping::{Retention, RetentionReport};
-pub use tx::Counter;
 
 /// The schema this build writes: 2, encrypted. A version-1 store (from before encryption) is
 /// encrypted in place on first open; any other version is refused, never misread.
 pub const SCHEMA_VERSION: u64 = 2;
+
+/// How the counters tree is laid out; part of the "counted" mark in meta (see
+/// `Store::count_again_if_needed`). 2: the whole [`PoolStats`] per pool.
+const COUNTERS_FORMAT: &str = "counters 2";
 
 /// The label under which an update's kept replies are sealed in the `updates` tree.
 const REPLIES: &str = "updates-replies";
@@ -267,7 +271,7 @@ impl Store {
                 db.flush()?;
             }
         }
-        Ok(Store {
+        let store = Store {
             users: db.open_tree("users")?,
             registrations: db.open_tree("registrations")?,
             counters: db.open_tree("counters")?,
@@ -281,7 +285,47 @@ impl Store {
             crypt,
             rules,
             group: Arc::new(flush::GroupCommit::default()),
-        })
+        };
+        store.count_again_if_needed()?;
+        Ok(store)
+    }
+
+    /// The counters hold each pool's [`PoolStats`], formed by the rules' pools. A store whose
+    /// counters were added up some other way — by an older kokoon that kept only two numbers
+    /// per pool, or under a config that formed pools differently — is counted again from its
+    /// registrations, once; after that the transactions keep the counters in step.
+    fn count_again_if_needed(&self) -> Result<(), StoreError> {
+        let how = format!("{COUNTERS_FORMAT}; {}", self.rules.counting());
+        if self.meta.get("counted")?.as_deref() == Some(how.as_bytes()) {
+            return Ok(());
+        }
+        let began = std::time::Instant::now();
+        let mut pools: BTreeMap<Vec<u8>, PoolStats> = BTreeMap::new();
+        for r in self.all_registrations() {
+            let r = r?;
+            if r.status == Status::Waiting {
+                pools
+                    .entry(self.rules.pool_of(&r).key())
+                    .or_default()
+                    .add(&r);
+            }
+        }
+        let mut batch = sled::Batch::default();
+        for k in self.counters.iter().keys() {
+            batch.remove(k?);
+        }
+        for (k, stats) in &pools {
+            batch.insert(k.as_slice(), encode(stats));
+        }
+        self.counters.apply_batch(batch)?;
+        self.meta.insert("counted", how.as_bytes())?;
+        self.db.flush()?;
+        log::info!(
+            "store: demand counted again for {} pools in {:?}",
+            pools.len(),
+            began.elapsed()
+        );
+        Ok(())
     }
 
     /// Seals a value for a tree (if the tree is sealed) under its key.
@@ -374,20 +418,40 @@ impl Store {
         prefix.push(0);
         let mut d = Demand::default();
         for v in self.counters.scan_prefix(prefix).values() {
-            let c: Counter = decode("counters", &v?)?;
-            d.families += usize::try_from(c.families).unwrap_or(usize::MAX);
-            d.participants += usize::try_from(c.participants).unwrap_or(usize::MAX);
+            let c: PoolStats = decode("counters", &v?)?;
+            d.families += c.families;
+            d.participants += c.participants;
         }
         Ok(d)
     }
 
     /// Demand of waiting registrations in one pool.
     pub fn demand_in(&self, pool: &Pool) -> Result<Demand, StoreError> {
-        let c: Counter = match self.counters.get(pool.key())? {
+        Ok(self.stats_in(pool)?.demand())
+    }
+
+    /// What the families waiting in a pool have told, added up.
+    pub fn stats_in(&self, pool: &Pool) -> Result<PoolStats, StoreError> {
+        Ok(match self.counters.get(pool.key())? {
             Some(v) => decode("counters", &v)?,
-            None => Counter::default(),
-        };
-        Ok(c.demand())
+            None => PoolStats::default(),
+        })
+    }
+
+    /// Every pool of a group that has families waiting, with what they have told, added up:
+    /// read from the counters, without touching a single registration.
+    pub fn pools_of(&self, group: &GroupId) -> Result<Vec<(Pool, PoolStats)>, StoreError> {
+        let mut prefix = group.as_str().as_bytes().to_vec();
+        prefix.push(0);
+        let mut out = Vec::new();
+        for item in self.counters.scan_prefix(prefix) {
+            let (k, v) = item?;
+            match Pool::from_key(&k) {
+                Some(pool) => out.push((pool, decode("counters", &v)?)),
+                None => log::warn!("store::pools_of: a counter key is not a pool"),
+            }
+        }
+        Ok(out)
     }
 
     /// How many times demand in a pool has crossed its threshold.
@@ -884,6 +948,13 @@ impl View for Store {
     fn waiting(&self, group: &GroupId) -> Vec<Registration> {
         self.waiting_in_group(group).unwrap_or_else(|e| {
             log::warn!("store::waiting: {e}");
+            Vec::new()
+        })
+    }
+
+    fn pools(&self, group: &GroupId) -> Vec<(Pool, PoolStats)> {
+        self.pools_of(group).unwrap_or_else(|e| {
+            log::warn!("store::pools: {e}");
             Vec::new()
         })
     }

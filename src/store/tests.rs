@@ -131,6 +131,31 @@ fn assert_counters_match(store: &Store, groups: &[&str], areas: &[&str], context
             assert_eq!(got, want, "{context}: demand of {g} in {a}");
         }
     }
+    // Each pool's whole breakdown (ages, times, languages, sources), not only the numbers.
+    let mut stats: BTreeMap<Pool, PoolStats> = BTreeMap::new();
+    for r in store.all_registrations() {
+        let r = r.expect("decode registration");
+        if r.status == Status::Waiting {
+            stats.entry(store.rules.pool_of(&r)).or_default().add(&r);
+        }
+    }
+    for (pool, want) in &stats {
+        assert_eq!(
+            &store.stats_in(pool).expect("stats"),
+            want,
+            "{context}: stats of {pool:?}"
+        );
+    }
+    let mut listed: Vec<(Pool, PoolStats)> = Vec::new();
+    for g in groups {
+        listed.extend(store.pools_of(&gid(g)).expect("pools"));
+    }
+    listed.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        listed,
+        stats.into_iter().collect::<Vec<_>>(),
+        "{context}: pools_of"
+    );
     let counter_entries = store
         .dump()
         .expect("dump")
@@ -983,10 +1008,8 @@ fn write_v1_store(dir: &Path, id: u64) {
         .expect("regs")
         .insert(k, serde_json::to_vec(&r).expect("json"))
         .expect("insert");
-    let c = Counter {
-        families: 1,
-        participants: 2,
-    };
+    // Schema 2's counters held two numbers.
+    let c = serde_json::json!({"families": 1, "participants": 2});
     db.open_tree("counters")
         .expect("counters")
         .insert(
@@ -1161,6 +1184,55 @@ async fn commit_cost() {
 // ---- schema ----
 
 #[test]
+fn counters_of_an_older_kokoon_are_added_up_again_on_open() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let store = open(dir.path());
+        for (user, area, children) in [
+            (1, "hyvinkaa", vec![4, 5]),
+            (2, "hyvinkaa", vec![6]),
+            (3, "riihimaki", vec![5]),
+        ] {
+            let r = reg(user, "tilli-toukka", area, children);
+            commit(
+                &store,
+                user,
+                None,
+                &idle(None),
+                &[Effect::SaveRegistration(r)],
+            );
+        }
+        // As an older kokoon left them: two numbers per pool, and no "counted" mark.
+        let pools: Vec<(Pool, PoolStats)> = store.pools_of(&gid("tilli-toukka")).expect("pools");
+        for (pool, s) in pools {
+            let old = serde_json::json!({"families": s.families, "participants": s.participants});
+            store
+                .counters
+                .insert(pool.key(), serde_json::to_vec(&old).expect("json"))
+                .expect("insert");
+        }
+        store.meta.remove("counted").expect("remove");
+        store.db.flush().expect("flush");
+    }
+    let store = open(dir.path());
+    let hyvinkaa = store.stats_in(&Pool {
+        group: gid("tilli-toukka"),
+        area: aid("hyvinkaa"),
+        lang: None,
+    });
+    assert_eq!(
+        hyvinkaa.expect("stats").ages,
+        BTreeMap::from([(4, 1), (5, 1), (6, 1)])
+    );
+    assert_counters_match(
+        &store,
+        &["tilli-toukka"],
+        &["hyvinkaa", "riihimaki"],
+        "reopened",
+    );
+}
+
+#[test]
 fn a_new_store_records_the_schema_version_and_a_key_check() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = open(dir.path());
@@ -1171,9 +1243,17 @@ fn a_new_store_records_the_schema_version_and_a_key_check() {
         .filter(|(tree, _, _)| tree == "meta")
         .collect();
     let keys: Vec<&[u8]> = meta.iter().map(|(_, k, _)| k.as_slice()).collect();
-    assert_eq!(keys, vec![b"keycheck".as_slice(), b"schema".as_slice()]);
-    assert_eq!(meta[1].2, SCHEMA_VERSION.to_be_bytes().to_vec());
-    assert!(store.crypt.verify(&meta[0].2));
+    assert_eq!(
+        keys,
+        vec![
+            b"counted".as_slice(),
+            b"keycheck".as_slice(),
+            b"schema".as_slice()
+        ]
+    );
+    assert!(meta[0].2.starts_with(COUNTERS_FORMAT.as_bytes()));
+    assert!(store.crypt.verify(&meta[1].2));
+    assert_eq!(meta[2].2, SCHEMA_VERSION.to_be_bytes().to_vec());
 }
 
 fn write_schema(dir: &Path, value: &[u8]) {

@@ -5,7 +5,7 @@
 use super::crypt::Crypt;
 use crate::domain::launch::{LaunchRequest, Plan};
 use crate::domain::{
-    Answer, Demand, Invitation, Launch, OutboxItem, Outgoing, Pool, Registration, Rules, Status,
+    Answer, Invitation, Launch, OutboxItem, Outgoing, Pool, PoolStats, Registration, Rules, Status,
     UserId,
 };
 use chrono::{DateTime, Utc};
@@ -26,26 +26,6 @@ pub enum TxError {
 
 /// The result type of transactional operations.
 pub type TxResult<T> = Result<T, ConflictableTransactionError<TxError>>;
-
-/// Demand of the waiting registrations in one pool, as stored.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
-pub struct Counter {
-    /// Registrations.
-    pub families: u64,
-    /// Participants.
-    pub participants: u64,
-}
-
-impl Counter {
-    /// As the domain's [`Demand`].
-    #[must_use]
-    pub fn demand(self) -> Demand {
-        Demand {
-            families: usize::try_from(self.families).unwrap_or(usize::MAX),
-            participants: usize::try_from(self.participants).unwrap_or(usize::MAX),
-        }
-    }
-}
 
 /// Whether a pool is at or over its threshold, and how often it crossed it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,16 +186,13 @@ impl<'a> Tx<'a> {
         }
         let pool = self.rules.pool_of(r);
         let key = pool.key();
-        let mut c: Counter = self
+        let mut c: PoolStats = self
             .get(self.counters, "counters", &key)?
             .unwrap_or_default();
-        let p = r.participants() as u64;
         if add {
-            c.families += 1;
-            c.participants += p;
+            c.add(r);
         } else {
-            c.families = c.families.saturating_sub(1);
-            c.participants = c.participants.saturating_sub(p);
+            c.remove(r);
         }
         if c.families == 0 {
             self.counters.remove(key)?;
@@ -480,11 +457,11 @@ impl<'a> Tx<'a> {
                 continue;
             };
             let key = pool.key();
-            let demand: Counter = self
+            let demand: PoolStats = self
                 .get(self.counters, "counters", &key)?
                 .unwrap_or_default();
             let mut state: PoolState = self.get(self.pools, "pools", &key)?.unwrap_or_default();
-            let reached = demand.participants >= u64::from(threshold);
+            let reached = demand.participants >= usize::try_from(threshold).unwrap_or(usize::MAX);
             if reached && !state.crossed {
                 state.crossed = true;
                 state.crossings += 1;
