@@ -33,6 +33,9 @@ pub struct Handled {
     pub replies: Vec<Reply>,
     /// True when the update id had been handled before: nothing changed, nothing to send.
     pub duplicate: bool,
+    /// The step changed stored data beyond the person's own state (registrations, the outbox…):
+    /// once it is flushed, the outbox sender may have something new to send.
+    pub effects: bool,
 }
 
 impl App {
@@ -53,6 +56,27 @@ impl App {
     /// them) in the same transaction as the effects, so that a crash before they are sent
     /// cannot lose them: see [`Store::unsent_replies`].
     pub async fn handle_sealed(
+        &self,
+        update_id: Option<u32>,
+        person: &Person,
+        telegram_lang: Option<&str>,
+        input: Input,
+        seal: impl FnOnce(Lang, &[Reply]) -> Vec<u8>,
+    ) -> Result<Handled, StoreError> {
+        let handled = self.handle_unflushed(update_id, person, telegram_lang, input, seal)?;
+        if !handled.duplicate {
+            self.store.flush().await?;
+        }
+        if handled.effects {
+            self.outbox_wake.notify_one();
+        }
+        Ok(handled)
+    }
+
+    /// [`App::handle_sealed`] without the flush: the change is applied but not yet durable. The
+    /// caller flushes (once for many steps: group commit) before sending any reply, and wakes
+    /// the outbox sender after that flush if [`Handled::effects`].
+    pub fn handle_unflushed(
         &self,
         update_id: Option<u32>,
         person: &Person,
@@ -99,22 +123,16 @@ impl App {
             Some(_) => seal(outcome.lang, &outcome.replies),
             None => Vec::new(),
         };
-        let committed = self
-            .store
-            .commit_with_replies(
-                person.user,
-                update_id,
-                &new_record,
-                &outcome.effects,
-                now,
-                &sealed,
-            )
-            .await?;
+        let committed = self.store.commit_unflushed(
+            person.user,
+            update_id,
+            &new_record,
+            &outcome.effects,
+            now,
+            &sealed,
+        )?;
         if committed == Committed::Duplicate {
             return Ok(Handled::duplicate(lang));
-        }
-        if !outcome.effects.is_empty() {
-            self.outbox_wake.notify_one();
         }
         log::debug!(
             "app: user {} handled, {} replies",
@@ -125,6 +143,7 @@ impl App {
             lang: outcome.lang,
             replies: outcome.replies,
             duplicate: false,
+            effects: !outcome.effects.is_empty(),
         })
     }
 
@@ -234,6 +253,7 @@ impl Handled {
             lang,
             replies: Vec::new(),
             duplicate: true,
+            effects: false,
         }
     }
 }

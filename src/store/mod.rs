@@ -501,6 +501,20 @@ impl Store {
         Ok(committed)
     }
 
+    /// [`Store::commit_with_replies`] without the flush: applied, not yet durable. The caller
+    /// flushes ([`Store::flush`]) before anything depends on it.
+    pub fn commit_unflushed(
+        &self,
+        user: UserId,
+        update_id: Option<u32>,
+        record: &UserRecord,
+        effects: &[Effect],
+        now: DateTime<Utc>,
+        replies: &[u8],
+    ) -> Result<Committed, StoreError> {
+        self.commit_tx(user, update_id, record, effects, now, replies)
+    }
+
     /// The transaction of [`Store::commit`], without the flush.
     pub fn commit_sync(
         &self,

@@ -201,11 +201,10 @@ pub async fn run(
             }
             break;
         }
-        // The marks "these replies were sent" are written without a flush each; one flush per
-        // batch makes them durable, so a restart resends only what a crash cut off mid-batch.
-        if let Err(e) = app.store.flush().await {
-            log::error!("telegram::run: flush after a batch failed: {e}");
-        }
+        // No flush here: every update's own changes were flushed before its replies went. The
+        // marks "these replies were sent" are not flushed at all (sled writes them out within
+        // half a second): they matter only if the batch is delivered again, and the next poll,
+        // which confirms the batch so that it never is, follows at once.
         if complete {
             // Only now, with every update of the batch durable and its replies sent, may the
             // next poll confirm them.
@@ -246,8 +245,12 @@ pub async fn run(
     Ok(())
 }
 
-/// Handles a batch: each user's updates in order, different users concurrently. Returns false
-/// when some reply failed in a way worth retrying; that user's later updates then wait too.
+/// Handles a batch in two phases. First every update is applied (each user's in order,
+/// different users concurrently), without a flush; then one flush makes all of them durable
+/// (group commit: one fsync for the batch instead of one per update); only then do the replies
+/// go out, each user's in order, different users concurrently. Returns false when some reply
+/// failed in a way worth retrying; that user's later replies then wait too (they are kept with
+/// their updates, which stay unconfirmed).
 async fn handle_batch(app: &App, bot: &Api, updates: Vec<Update>) -> bool {
     let mut per_chat: BTreeMap<u64, Vec<Update>> = BTreeMap::new();
     let mut other = Vec::new();
@@ -257,12 +260,50 @@ async fn handle_batch(app: &App, bot: &Api, updates: Vec<Update>) -> bool {
             None => other.push(u),
         }
     }
+    // Phase 1: apply.
     let mut tasks = tokio::task::JoinSet::new();
     for (_, list) in per_chat {
         let (app, bot) = (app.clone(), bot.clone());
         tasks.spawn(async move {
+            let mut done = Vec::with_capacity(list.len());
             for u in list {
-                if !handle_update(&app, &bot, u).await {
+                done.push(apply_update(&app, &bot, u).await);
+            }
+            done
+        });
+    }
+    let mut applied: Vec<Vec<Applied>> = Vec::new();
+    for u in other {
+        applied.push(vec![apply_update(app, bot, u).await]);
+    }
+    while let Some(r) = tasks.join_next().await {
+        match r {
+            Ok(list) => applied.push(list),
+            Err(e) => log::error!("telegram::handle_batch: a handler task failed: {e}"),
+        }
+    }
+    // Phase 2: make it durable, then let the outbox sender see what the batch queued.
+    if applied.iter().flatten().any(Applied::changed) {
+        if let Err(e) = app.store.flush().await {
+            // Nothing of the batch may be confirmed or answered as if it were stored.
+            log::error!("telegram::handle_batch: the batch could not be flushed: {e}");
+            return false;
+        }
+    }
+    if applied
+        .iter()
+        .flatten()
+        .any(|a| matches!(a, Applied::Send { effects: true, .. }))
+    {
+        app.outbox_wake.notify_one();
+    }
+    // Phase 3: reply.
+    let mut tasks = tokio::task::JoinSet::new();
+    for list in applied {
+        let (app, bot) = (app.clone(), bot.clone());
+        tasks.spawn(async move {
+            for a in list {
+                if !reply(&app, &bot, a).await {
                     return false;
                 }
             }
@@ -270,27 +311,50 @@ async fn handle_batch(app: &App, bot: &Api, updates: Vec<Update>) -> bool {
         });
     }
     let mut complete = true;
-    for u in other {
-        complete &= handle_update(app, bot, u).await;
-    }
     while let Some(r) = tasks.join_next().await {
         match r {
             Ok(done) => complete &= done,
-            Err(e) => log::error!("telegram::handle_batch: a handler task failed: {e}"),
+            Err(e) => log::error!("telegram::handle_batch: a reply task failed: {e}"),
         }
     }
     complete
 }
 
-/// Handles one update; false if its replies met a failure worth retrying and are kept unsent.
-async fn handle_update(app: &App, bot: &Api, update: Update) -> bool {
+/// What applying one update left to do once the batch is durable.
+enum Applied {
+    /// Nothing to send.
+    Nothing,
+    /// A redelivered update: send what of its replies is still unsent.
+    Resend { update_id: u32 },
+    /// A new update, applied: answer its button press and send its replies.
+    Send {
+        update_id: u32,
+        callback_id: Option<String>,
+        unsent: Option<Unsent>,
+        effects: bool,
+    },
+    /// The update could not be stored: say so.
+    Failed { chat: ChatId, lang: Lang },
+}
+
+impl Applied {
+    /// Whether the store changed (and must be flushed before the replies).
+    fn changed(&self) -> bool {
+        matches!(self, Applied::Send { .. })
+    }
+}
+
+/// Phase 1 of [`handle_batch`] for one update.
+async fn apply_update(app: &App, bot: &Api, update: Update) -> Applied {
     // A redelivered update (the bot stopped before confirming it) was handled already: its
     // effects are stored and its callback query answered (answering again would only earn a
     // 400). What may be left is replies that a crash or a failure kept from the user.
     match app.store.seen_update(update.id.0) {
         Ok(true) => {
             log::debug!("telegram: update {} seen before", update.id.0);
-            return resend_unsent(app, bot, update.id.0).await;
+            return Applied::Resend {
+                update_id: update.id.0,
+            };
         }
         Ok(false) => {}
         Err(e) => log::warn!("telegram: update {} dedup check failed: {e}", update.id.0),
@@ -299,48 +363,73 @@ async fn handle_update(app: &App, bot: &Api, update: Update) -> bool {
         if let Err(e) = app.store.mark_update(update.id.0, app.clock.now()).await {
             log::warn!("telegram: update {} not recorded: {e}", update.id.0);
         }
-        return true;
+        return Applied::Nothing;
     };
-    if let Some(id) = &incoming.callback_id {
-        // "query is too old" after a restart is expected: the press is still handled.
-        if let Err(e) = bot
-            .answer_callback_query(teloxide::types::CallbackQueryId(id.clone()))
-            .await
-        {
-            log::debug!("telegram: answerCallbackQuery: {e}");
-        }
-    }
     let chat = ChatId(i64::try_from(incoming.person.user.0).unwrap_or(i64::MAX));
     // The replies are rendered before the commit and stored with it, so a crash between the
     // commit and the last reply leaves them to be sent when the update comes again.
     let mut unsent = None;
-    let handled = app
-        .handle_sealed(
-            Some(incoming.update_id),
-            &incoming.person,
-            incoming.telegram_lang.as_deref(),
-            incoming.input,
-            |lang, replies| {
-                let u = Unsent::render(app, chat, incoming.origin, lang, replies);
-                let bytes = if u.replies.is_empty() {
-                    Vec::new()
-                } else {
-                    serde_json::to_vec(&u).unwrap_or_default()
-                };
-                unsent = Some(u);
-                bytes
-            },
-        )
-        .await;
+    let handled = app.handle_unflushed(
+        Some(incoming.update_id),
+        &incoming.person,
+        incoming.telegram_lang.as_deref(),
+        incoming.input,
+        |lang, replies| {
+            let u = Unsent::render(app, chat, incoming.origin, lang, replies);
+            let bytes = if u.replies.is_empty() {
+                Vec::new()
+            } else {
+                serde_json::to_vec(&u).unwrap_or_default()
+            };
+            unsent = Some(u);
+            bytes
+        },
+    );
     match handled {
-        Ok(h) if h.duplicate => true,
-        Ok(_) => match unsent {
-            Some(u) => send_unsent(app, bot, incoming.update_id, u).await,
-            None => true,
+        Ok(h) if h.duplicate => Applied::Nothing,
+        Ok(h) => Applied::Send {
+            update_id: incoming.update_id,
+            callback_id: incoming.callback_id,
+            unsent,
+            effects: h.effects,
         },
         Err(e) => {
             log::error!("telegram: update {} not stored: {e}", update.id.0);
-            let lang = Lang::from_telegram(incoming.telegram_lang.as_deref());
+            Applied::Failed {
+                chat,
+                lang: Lang::from_telegram(incoming.telegram_lang.as_deref()),
+            }
+        }
+    }
+}
+
+/// Phase 3 of [`handle_batch`] for one update; false if its replies met a failure worth
+/// retrying and are kept unsent.
+async fn reply(app: &App, bot: &Api, applied: Applied) -> bool {
+    match applied {
+        Applied::Nothing => true,
+        Applied::Resend { update_id } => resend_unsent(app, bot, update_id).await,
+        Applied::Send {
+            update_id,
+            callback_id,
+            unsent,
+            ..
+        } => {
+            if let Some(id) = callback_id {
+                // "query is too old" after a restart is expected: the press is still handled.
+                if let Err(e) = bot
+                    .answer_callback_query(teloxide::types::CallbackQueryId(id))
+                    .await
+                {
+                    log::debug!("telegram: answerCallbackQuery: {e}");
+                }
+            }
+            match unsent {
+                Some(u) => send_unsent(app, bot, update_id, u).await,
+                None => true,
+            }
+        }
+        Applied::Failed { chat, lang } => {
             let text = app.i18n.text(lang, Msg::SomethingWrong, &[], Markup::Html);
             send::send_text(bot, chat, &text).await;
             true
@@ -481,10 +570,8 @@ async fn send_unsent(app: &App, bot: &Api, update_id: u32, mut u: Unsent) -> boo
             log::warn!("telegram: update {update_id}: sent replies not recorded: {e}");
         }
     }
-    // On disk before the next update: a crash from here on does not send them again.
-    if let Err(e) = app.store.flush().await {
-        log::warn!("telegram: update {update_id}: sent replies not flushed: {e}");
-    }
+    // The marks are not flushed (see `run`): a crash before the next poll confirms the batch
+    // sends these replies again (at least once); a flush per update would cost a second fsync.
     true
 }
 
