@@ -56,7 +56,7 @@ pub const MAX_HEIGHT: u32 = 2000;
 pub const MAX_BARS: usize = ((MAX_HEIGHT - FRAME_HEIGHT) / ROW_HEIGHT) as usize;
 
 /// One bar of the chart: a single area and how many participants wait there.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Bar {
     /// Area name shown left of the bar (already localised; may contain any
     /// Unicode such as ä, ö, å; overly long names are shortened with "…").
@@ -68,7 +68,7 @@ pub struct Bar {
 /// Everything needed to draw one demand chart.
 ///
 /// All strings are user-visible and must already be localised by the caller.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Chart {
     /// Heading drawn centred at the top of the image.
     pub title: String,

@@ -26,6 +26,65 @@ pub struct File {
     pub kind: FileKind,
 }
 
+/// The chart an attachment draws, with its captions in `lang`; `None` for other attachments.
+/// A chart kept to be sent later is kept as this (a few hundred bytes), not as its image.
+#[must_use]
+pub fn chart_of(i18n: &I18n, lang: Lang, a: &Attachment) -> Option<Chart> {
+    let Attachment::Chart {
+        title,
+        bars,
+        threshold,
+        children,
+    } = a
+    else {
+        return None;
+    };
+    Some(chart(i18n, lang, title, bars, *threshold, *children))
+}
+
+fn chart(
+    i18n: &I18n,
+    lang: Lang,
+    title: &str,
+    bars: &[(String, u32)],
+    threshold: u32,
+    children: bool,
+) -> Chart {
+    let plain = |m: Msg, args: &[(&'static str, Arg)]| i18n.text(lang, m, args, Markup::Plain);
+    Chart {
+        title: title.to_owned(),
+        bars: bars
+            .iter()
+            .map(|(label, value)| Bar {
+                label: label.clone(),
+                value: *value,
+            })
+            .collect(),
+        threshold,
+        threshold_label: plain(
+            Msg::ChartThreshold,
+            &[("threshold", Arg::Num(i64::from(threshold)))],
+        ),
+        value_label: plain(
+            if children {
+                Msg::ChartChildren
+            } else {
+                Msg::ChartAdults
+            },
+            &[],
+        ),
+    }
+}
+
+/// A chart drawn as the photo that is sent.
+pub fn chart_file(chart: &Chart) -> Result<File, chart::ChartError> {
+    Ok(File {
+        name: "kokoon-demand.png".into(),
+        bytes: chart::render_png(chart)?,
+        kind: FileKind::Photo,
+    })
+}
+
 /// Why an attachment could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
@@ -46,36 +105,9 @@ pub fn render(i18n: &I18n, lang: Lang, a: &Attachment) -> Result<File, FileError
             bars,
             threshold,
             children,
-        } => {
-            let chart = Chart {
-                title: title.clone(),
-                bars: bars
-                    .iter()
-                    .map(|(label, value)| Bar {
-                        label: label.clone(),
-                        value: *value,
-                    })
-                    .collect(),
-                threshold: *threshold,
-                threshold_label: plain(
-                    Msg::ChartThreshold,
-                    &[("threshold", Arg::Num(i64::from(*threshold)))],
-                ),
-                value_label: plain(
-                    if *children {
-                        Msg::ChartChildren
-                    } else {
-                        Msg::ChartAdults
-                    },
-                    &[],
-                ),
-            };
-            Ok(File {
-                name: "kokoon-demand.png".into(),
-                bytes: chart::render_png(&chart)?,
-                kind: FileKind::Photo,
-            })
-        }
+        } => Ok(chart_file(&chart(
+            i18n, lang, title, bars, *threshold, *children,
+        ))?),
         Attachment::Csv {
             file_name,
             header,

@@ -201,10 +201,12 @@ pub async fn run(
             }
             break;
         }
-        // No flush here: every update's own changes were flushed before its replies went. The
-        // marks "these replies were sent" are not flushed at all (sled writes them out within
-        // half a second): they matter only if the batch is delivered again, and the next poll,
-        // which confirms the batch so that it never is, follows at once.
+        // Every update's own changes were flushed before its replies went; this one flush per
+        // batch makes the marks "these replies were sent" durable before the next poll confirms
+        // the batch, so that even a batch delivered again after a crash is not answered twice.
+        if let Err(e) = app.store.flush().await {
+            log::error!("telegram::run: flush after a batch failed: {e}");
+        }
         if complete {
             // Only now, with every update of the batch durable and its replies sent, may the
             // next poll confirm them.
@@ -452,8 +454,57 @@ struct Outbound {
     text: String,
     buttons: Vec<Vec<(String, String)>>,
     edit: bool,
-    /// File name, bytes, and whether it is a photo (else a document).
-    file: Option<(String, Vec<u8>, bool)>,
+    /// The file, as kept until sent.
+    file: Option<KeptFile>,
+    /// The file's bytes when rendered in this process (not kept: a chart is drawn again from
+    /// its description if the reply has to be sent after a restart).
+    #[serde(skip)]
+    rendered: Option<files::File>,
+}
+
+/// A reply's file as it is kept with its update. A chart is kept as the chart to draw (a few
+/// hundred bytes rather than its image, written to disk with every `/demand`); text files (CSV,
+/// calendar) as text; anything else as bytes.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+enum KeptFile {
+    Chart(crate::chart::Chart),
+    Text {
+        name: String,
+        text: String,
+    },
+    Bytes {
+        name: String,
+        bytes: Vec<u8>,
+        photo: bool,
+    },
+}
+
+impl KeptFile {
+    /// The file to send: the bytes rendered at hand, else drawn or taken from what was kept.
+    fn into_file(self, rendered: Option<files::File>) -> Option<files::File> {
+        if rendered.is_some() {
+            return rendered;
+        }
+        match self {
+            KeptFile::Chart(chart) => files::chart_file(&chart)
+                .map_err(|e| log::error!("telegram: kept chart not drawn: {e}"))
+                .ok(),
+            KeptFile::Text { name, text } => Some(files::File {
+                name,
+                bytes: text.into_bytes(),
+                kind: files::FileKind::Document,
+            }),
+            KeptFile::Bytes { name, bytes, photo } => Some(files::File {
+                name,
+                bytes,
+                kind: if photo {
+                    files::FileKind::Photo
+                } else {
+                    files::FileKind::Document
+                },
+            }),
+        }
+    }
 }
 
 impl Unsent {
@@ -468,11 +519,10 @@ impl Unsent {
             .iter()
             .map(|reply| {
                 let r = app.i18n.render(lang, reply, Markup::Html);
-                let file = reply.attachment.as_ref().and_then(|a| {
-                    files::render(&app.i18n, lang, a)
-                        .map_err(|e| log::error!("telegram: attachment not rendered: {e}"))
-                        .ok()
-                });
+                let (file, rendered) = match &reply.attachment {
+                    None => (None, None),
+                    Some(a) => kept_file(app, lang, a),
+                };
                 Outbound {
                     text: r.text,
                     buttons: r
@@ -481,7 +531,8 @@ impl Unsent {
                         .map(|row| row.into_iter().map(|b| (b.label, b.data)).collect())
                         .collect(),
                     edit: r.edit,
-                    file: file.map(|f| (f.name, f.bytes, f.kind == files::FileKind::Photo)),
+                    file,
+                    rendered,
                 }
             })
             .collect();
@@ -489,6 +540,43 @@ impl Unsent {
             chat: chat.0,
             origin: origin.map(|m| m.0),
             replies,
+        }
+    }
+}
+
+/// Renders an attachment, and what of it is kept until it is sent.
+fn kept_file(
+    app: &App,
+    lang: Lang,
+    a: &crate::flow::Attachment,
+) -> (Option<KeptFile>, Option<files::File>) {
+    if let Some(chart) = files::chart_of(&app.i18n, lang, a) {
+        return match files::chart_file(&chart) {
+            Ok(f) => (Some(KeptFile::Chart(chart)), Some(f)),
+            Err(e) => {
+                log::error!("telegram: chart not drawn: {e}");
+                (None, None)
+            }
+        };
+    }
+    match files::render(&app.i18n, lang, a) {
+        Ok(f) => {
+            let kept = match (f.kind, std::str::from_utf8(&f.bytes)) {
+                (files::FileKind::Document, Ok(text)) => KeptFile::Text {
+                    name: f.name.clone(),
+                    text: text.to_owned(),
+                },
+                (kind, _) => KeptFile::Bytes {
+                    name: f.name.clone(),
+                    bytes: f.bytes.clone(),
+                    photo: kind == files::FileKind::Photo,
+                },
+            };
+            (Some(kept), Some(f))
+        }
+        Err(e) => {
+            log::error!("telegram: attachment not rendered: {e}");
+            (None, None)
         }
     }
 }
@@ -536,15 +624,7 @@ async fn send_unsent(app: &App, bot: &Api, update_id: u32, mut u: Unsent) -> boo
                 .collect(),
             edit: o.edit,
         };
-        let file = o.file.map(|(name, bytes, photo)| files::File {
-            name,
-            bytes,
-            kind: if photo {
-                files::FileKind::Photo
-            } else {
-                files::FileKind::Document
-            },
-        });
+        let file = o.file.and_then(|k| k.into_file(o.rendered));
         if let Err(e) = send::send_reply(bot, chat, &rendered, file.as_ref(), origin).await {
             if retryable(&e) {
                 log::warn!("telegram: a reply could not be sent yet: {e}");
@@ -570,8 +650,8 @@ async fn send_unsent(app: &App, bot: &Api, update_id: u32, mut u: Unsent) -> boo
             log::warn!("telegram: update {update_id}: sent replies not recorded: {e}");
         }
     }
-    // The marks are not flushed (see `run`): a crash before the next poll confirms the batch
-    // sends these replies again (at least once); a flush per update would cost a second fsync.
+    // The marks are flushed once for the whole batch (see `run`): a crash before that sends
+    // these replies again (at least once); a flush per update would cost a second fsync.
     true
 }
 
@@ -771,5 +851,70 @@ async fn register_commands(app: &App, bot: &Api) {
         {
             log::warn!("telegram: setMyCommands ({}) failed: {e}", lang.code());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::{Bar, Chart};
+
+    fn chart() -> Chart {
+        Chart {
+            title: "Tilli Toukka".into(),
+            bars: vec![Bar {
+                label: "Hyvinkää".into(),
+                value: 4,
+            }],
+            threshold: 6,
+            threshold_label: "Ryhmä alkaa, kun mukana on 6".into(),
+            value_label: "Lapsia".into(),
+        }
+    }
+
+    /// A kept chart is its description, not its image, and is drawn again after a restart.
+    #[test]
+    fn a_kept_chart_is_small_and_drawn_again() {
+        let u = Unsent {
+            chat: 1,
+            origin: None,
+            replies: vec![Outbound {
+                text: "Kysyntä".into(),
+                buttons: Vec::new(),
+                edit: false,
+                file: Some(KeptFile::Chart(chart())),
+                rendered: files::chart_file(&chart()).ok(),
+            }],
+        };
+        let image = u.replies[0].rendered.as_ref().map_or(0, |f| f.bytes.len());
+        let kept = serde_json::to_vec(&u).expect("json");
+        assert!(
+            kept.len() < 1000 && image > 1000,
+            "kept {} image {image}",
+            kept.len()
+        );
+        let back: Unsent = serde_json::from_slice(&kept).expect("back");
+        let o = back.replies.into_iter().next().expect("one reply");
+        assert!(o.rendered.is_none());
+        let file = o
+            .file
+            .and_then(|k| k.into_file(o.rendered))
+            .expect("a file");
+        assert_eq!(file.kind, files::FileKind::Photo);
+        assert!(file.bytes.starts_with(b"\x89PNG"));
+    }
+
+    #[test]
+    fn kept_text_files_stay_text() {
+        let k = KeptFile::Text {
+            name: "kokoon.csv".into(),
+            text: "\u{feff}a;b\n".into(),
+        };
+        let json = serde_json::to_string(&k).expect("json");
+        assert!(json.contains("a;b"));
+        let back: KeptFile = serde_json::from_str(&json).expect("back");
+        let f = back.into_file(None).expect("a file");
+        assert_eq!(f.kind, files::FileKind::Document);
+        assert_eq!(f.bytes, "\u{feff}a;b\n".as_bytes());
     }
 }
