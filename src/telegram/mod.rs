@@ -417,19 +417,26 @@ async fn reply(app: &App, bot: &Api, applied: Applied) -> bool {
             unsent,
             ..
         } => {
-            if let Some(id) = callback_id {
-                // "query is too old" after a restart is expected: the press is still handled.
-                if let Err(e) = bot
-                    .answer_callback_query(teloxide::types::CallbackQueryId(id))
-                    .await
-                {
-                    log::debug!("telegram: answerCallbackQuery: {e}");
+            // The button's spinner is stopped while the replies go, not before: one round trip
+            // less for every press.
+            let answer = async {
+                if let Some(id) = callback_id {
+                    // "query is too old" after a restart is expected: the press is still handled.
+                    if let Err(e) = bot
+                        .answer_callback_query(teloxide::types::CallbackQueryId(id))
+                        .await
+                    {
+                        log::debug!("telegram: answerCallbackQuery: {e}");
+                    }
                 }
-            }
-            match unsent {
-                Some(u) => send_unsent(app, bot, update_id, u).await,
-                None => true,
-            }
+            };
+            let send = async {
+                match unsent {
+                    Some(u) => send_unsent(app, bot, update_id, u).await,
+                    None => true,
+                }
+            };
+            tokio::join!(answer, send).1
         }
         Applied::Failed { chat, lang } => {
             let text = app.i18n.text(lang, Msg::SomethingWrong, &[], Markup::Html);
