@@ -165,7 +165,9 @@ mod tests {
         assert!(gc.flush(flush).await.is_ok());
         assert_eq!(flushed.load(Ordering::SeqCst), 2);
         assert!(matches!(first.await, Ok(Ok(()))));
-        assert_eq!(gc.done().flushes, 2);
+        // Two flushes, normally; one if the first request was held up so long that the second
+        // one's flush covered both.
+        assert!((1..=2).contains(&gc.done().flushes), "{:?}", gc.done());
     }
 
     #[tokio::test]
