@@ -127,6 +127,35 @@ impl View for MemView<'_> {
     fn registration(&self, user: UserId, group: &GroupId) -> Option<Registration> {
         self.mem.regs.get(&(user, group.clone())).cloned()
     }
+
+    fn pools(&self, group: &GroupId) -> Vec<(Pool, kokoon::domain::PoolStats)> {
+        let mut pools: BTreeMap<Pool, kokoon::domain::PoolStats> = BTreeMap::new();
+        for r in self.waiting(group) {
+            pools.entry(self.config.pool_of(&r)).or_default().add(&r);
+        }
+        pools.into_iter().collect()
+    }
+
+    // The model has no events: the engine's event paths are exercised by the end-to-end tests.
+    fn events(&self) -> Vec<kokoon::domain::Event> {
+        Vec::new()
+    }
+
+    fn event(&self, _: u64) -> Option<kokoon::domain::Event> {
+        None
+    }
+
+    fn feedback(&self, _: u64) -> Vec<kokoon::domain::Feedback> {
+        Vec::new()
+    }
+
+    fn feedback_of(&self, _: u64, _: UserId) -> Option<kokoon::domain::Feedback> {
+        None
+    }
+
+    fn broadcast(&self, _: u64) -> Option<kokoon::domain::Broadcast> {
+        None
+    }
 }
 
 impl Mem {
@@ -216,6 +245,7 @@ impl Mem {
                         created_at: now,
                         invitations: Vec::new(),
                         closed: false,
+                        event: None,
                     });
                 }
                 Effect::Respond { launch, accept } => {
@@ -240,6 +270,9 @@ impl Mem {
                         }
                     }
                 }
+                // Events, sign-ups, feedback and broadcasts are not modelled here (the view has
+                // no events); the end-to-end tests cover them.
+                _ => {}
             }
         }
         self.settle(config, out);
