@@ -94,6 +94,7 @@ impl GroupCommit {
     }
 
     /// What the flushes so far achieved.
+    #[cfg(test)]
     #[must_use]
     pub fn done(&self) -> Done {
         *self.done.borrow()

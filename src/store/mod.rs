@@ -31,7 +31,7 @@
 
 mod crypt;
 mod events;
-pub mod flush;
+mod flush;
 mod housekeeping;
 mod migrate;
 mod tx;
@@ -316,7 +316,7 @@ impl Store {
             batch.remove(k?);
         }
         for (k, stats) in &pools {
-            batch.insert(k.as_slice(), encode(stats));
+            batch.insert(k.as_slice(), self.seal("counters", k, stats));
         }
         self.counters.apply_batch(batch)?;
         self.meta.insert("counted", how.as_bytes())?;
@@ -478,42 +478,11 @@ impl Store {
         effects: &[Effect],
         now: DateTime<Utc>,
     ) -> Result<Committed, StoreError> {
-        self.commit_with_replies(user, update_id, record, effects, now, &[])
-            .await
-    }
-
-    /// [`Store::commit`], keeping `replies` (the update's rendered replies, opaque here) with
-    /// the update id in the same transaction, until [`Store::replies_sent`]: replies that a
-    /// crash kept from reaching the user are found again when the update is redelivered
-    /// ([`Store::unsent_replies`]).
-    pub async fn commit_with_replies(
-        &self,
-        user: UserId,
-        update_id: Option<u32>,
-        record: &UserRecord,
-        effects: &[Effect],
-        now: DateTime<Utc>,
-        replies: &[u8],
-    ) -> Result<Committed, StoreError> {
-        let committed = self.commit_tx(user, update_id, record, effects, now, replies)?;
+        let committed = self.commit_unflushed(user, update_id, record, effects, now, &[])?;
         if committed == Committed::Applied {
             self.flush_to_disk().await?;
         }
         Ok(committed)
-    }
-
-    /// [`Store::commit_with_replies`] without the flush: applied, not yet durable. The caller
-    /// flushes ([`Store::flush`]) before anything depends on it.
-    pub fn commit_unflushed(
-        &self,
-        user: UserId,
-        update_id: Option<u32>,
-        record: &UserRecord,
-        effects: &[Effect],
-        now: DateTime<Utc>,
-        replies: &[u8],
-    ) -> Result<Committed, StoreError> {
-        self.commit_tx(user, update_id, record, effects, now, replies)
     }
 
     /// The transaction of [`Store::commit`], without the flush.
@@ -525,10 +494,15 @@ impl Store {
         effects: &[Effect],
         now: DateTime<Utc>,
     ) -> Result<Committed, StoreError> {
-        self.commit_tx(user, update_id, record, effects, now, &[])
+        self.commit_unflushed(user, update_id, record, effects, now, &[])
     }
 
-    fn commit_tx(
+    /// The transaction of [`Store::commit`], keeping `replies` (the update's rendered replies,
+    /// opaque here) with the update id until [`Store::replies_sent`]: replies that a crash kept
+    /// from reaching the user are found again when the update is redelivered
+    /// ([`Store::unsent_replies`]). Not flushed: the caller flushes ([`Store::flush`], once for
+    /// a whole batch) before anything depends on it.
+    pub fn commit_unflushed(
         &self,
         user: UserId,
         update_id: Option<u32>,
@@ -927,12 +901,6 @@ impl Store {
         self.group
             .flush(move || db.flush().map(|_| ()).map_err(StoreError::Sled))
             .await
-    }
-
-    /// How many flushes to disk ran, and how many requests for one they served.
-    #[must_use]
-    pub fn flush_stats(&self) -> flush::Done {
-        self.group.done()
     }
 
     /// Every key and value in every tree, for tests that check nothing of a user is left.

@@ -8,7 +8,8 @@
 mod limit;
 mod send;
 
-pub use limit::{Limiter, Limits, Pacer, Slot};
+use limit::Limiter;
+pub use limit::Limits;
 pub use send::{split_text, MAX_TEXT};
 
 use crate::app::App;

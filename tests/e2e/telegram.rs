@@ -32,13 +32,11 @@ impl Kokoon {
             .open(&log)
             .expect("log file");
         let polls_before = fake.get_updates_calls();
-        // The example config, with quiet hours off: these tests run on the real clock, at any
-        // hour, and must not wait for the morning. (Quiet hours are tested on a manual clock.)
-        let config = data.with_extension("toml");
-        let text = std::fs::read_to_string("config/kokoon.toml")
-            .expect("the example config")
-            .replace("quiet_hours = \"21:00-08:00\"", "quiet_hours = \"none\"");
-        std::fs::write(&config, text).expect("test config");
+        let config = crate::crash_harness::daytime_config(
+            std::path::Path::new("config/kokoon.toml"),
+            &data.with_extension("toml"),
+        )
+        .expect("test config");
         let child = Command::new(env!("CARGO_BIN_EXE_kokoon"))
             .arg("--config")
             .arg(&config)

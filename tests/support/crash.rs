@@ -1010,7 +1010,7 @@ pub async fn run(opts: Options) -> Result<Figures, String> {
     // The harness counts alerts as they arrive: quiet hours would hold them back whenever the
     // run happens at night in Helsinki, so the bot runs on a copy of the config without them.
     let mut opts = opts;
-    opts.config = daytime_config(&opts.config, dir.path())?;
+    opts.config = daytime_config(&opts.config, &dir.path().join("kokoon.toml"))?;
     let result = run_inner(&opts, dir.path()).await;
     if result.is_err() && std::env::var_os("KOKOON_CRASH_KEEP").is_some() {
         let kept = dir.keep();
@@ -1031,17 +1031,18 @@ pub async fn run(opts: Options) -> Result<Figures, String> {
     })
 }
 
-/// A copy of the config at `path`, in `dir`, with quiet hours off.
-fn daytime_config(path: &Path, dir: &Path) -> Result<PathBuf, String> {
+/// Writes a copy of the config at `path` to `copy`, with quiet hours off: tests on the real
+/// clock run at any hour and must not wait for the morning (quiet hours are tested on a manual
+/// clock).
+pub fn daytime_config(path: &Path, copy: &Path) -> Result<PathBuf, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let quiet = "quiet_hours = \"21:00-08:00\"";
     if !text.contains(quiet) {
         return Err(format!("{}: no `{quiet}` to turn off", path.display()));
     }
-    let copy = dir.join("kokoon.toml");
-    std::fs::write(&copy, text.replace(quiet, "quiet_hours = \"none\""))
+    std::fs::write(copy, text.replace(quiet, "quiet_hours = \"none\""))
         .map_err(|e| format!("{}: {e}", copy.display()))?;
-    Ok(copy)
+    Ok(copy.to_path_buf())
 }
 
 async fn run_inner(opts: &Options, dir: &Path) -> Result<Figures, String> {
