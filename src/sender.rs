@@ -359,14 +359,45 @@ fn failed(
     (Some(retry), extra)
 }
 
+/// How many rounds ([`tick`]s) the sender has begun and finished. Whoever changed something
+/// the sender acts on (moved a manual clock, queued a message) and wants to see it acted on
+/// notes `began`, wakes the sender ([`App::outbox_wake`]), and waits until `finished` passes
+/// the noted value: that round began after the change. Tests on a manual clock wait on this
+/// instead of sleeping.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rounds {
+    /// Rounds begun.
+    pub began: u64,
+    /// Rounds finished (each after the one begun before it).
+    pub finished: u64,
+}
+
 /// Runs [`tick`] until `shutdown`: whenever the app signals new outbox rows, when the next
 /// row falls due, and at least once a minute (launch timeouts).
 pub async fn run<D: Deliver>(app: App, d: D, shutdown: impl Future<Output = ()>) {
+    run_counted(
+        app,
+        d,
+        shutdown,
+        &tokio::sync::watch::Sender::new(Rounds::default()),
+    )
+    .await;
+}
+
+/// [`run`], counting its rounds in `rounds`.
+pub async fn run_counted<D: Deliver>(
+    app: App,
+    d: D,
+    shutdown: impl Future<Output = ()>,
+    rounds: &tokio::sync::watch::Sender<Rounds>,
+) {
     tokio::pin!(shutdown);
     loop {
+        rounds.send_modify(|r| r.began += 1);
         if let Err(e) = tick(&app, &d).await {
             log::error!("sender: {e}");
         }
+        rounds.send_modify(|r| r.finished += 1);
         let now = app.clock.now();
         let next = app.store.next_due().ok().flatten();
         let wait = next

@@ -106,6 +106,19 @@ pub async fn run(
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), TelegramError> {
+    let rounds = tokio::sync::watch::Sender::new(sender::Rounds::default());
+    run_counted(app, bot, limits, shutdown, rounds).await
+}
+
+/// [`run`], with the outbox sender counting its rounds in `rounds`: what an in-process test on
+/// a manual clock waits on (see [`sender::Rounds`]).
+pub async fn run_counted(
+    app: App,
+    bot: Bot,
+    limits: Limits,
+    shutdown: impl Future<Output = ()>,
+    rounds: tokio::sync::watch::Sender<sender::Rounds>,
+) -> Result<(), TelegramError> {
     let bot = Api::new(bot, limits);
     let me = bot.get_me().await.map_err(TelegramError::Start)?;
     let username = me.username.clone().unwrap_or_default();
@@ -126,9 +139,13 @@ pub async fn run(
         app: app.clone(),
         bot: bot.clone(),
     };
-    let sender_task = tokio::spawn(sender::run(app.clone(), delivery, async move {
-        let _ = sender_stopped.await;
-    }));
+    let sender_app = app.clone();
+    let sender_task = tokio::spawn(async move {
+        let stopped = async move {
+            let _ = sender_stopped.await;
+        };
+        sender::run_counted(sender_app, delivery, stopped, &rounds).await;
+    });
 
     let mut stop = Stop {
         signal: Box::pin(shutdown),

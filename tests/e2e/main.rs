@@ -19,6 +19,10 @@ mod fake_telegram;
 #[path = "../support/crash.rs"]
 mod crash_harness;
 
+#[path = "../support/app.rs"]
+mod in_process;
+
+mod bot;
 mod chat;
 mod console;
 mod coordinators;
