@@ -34,5 +34,6 @@ mod faults;
 mod lifecycle;
 mod privacy;
 mod properties;
+mod story;
 mod telegram;
 mod transcripts;
