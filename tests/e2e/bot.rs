@@ -3,7 +3,11 @@
 //! process. What needs the real binary (signals, SIGKILL, the crash harness, the command line)
 //! stays in `telegram.rs`, `lifecycle.rs`, `crash.rs` and `faults.rs`.
 
-use crate::in_process::{spawn_app, text_of};
+use crate::fake_telegram::FakeUser;
+use crate::in_process::{spawn_app, spawn_app_limited, text_of};
+use crate::telegram::{Parent, WAIT};
+use kokoon::domain::UserId;
+use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_registration_through_buttons() {
@@ -71,4 +75,194 @@ async fn a_registration_through_buttons() {
         t.fake.invalid_requests()
     );
     t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deep_link_jumps_into_the_group_in_the_users_language() {
+    let app = spawn_app().await;
+    let fake = app.fake.clone();
+    let mut p = Parent::new(&fake, 5002, "sv-FI");
+    let m = p.says("/start tilli-toukka__pikkuveturi").await;
+    assert!(m.text.contains("Hur gammalt är ditt barn?"), "{}", m.text);
+    let mut q = Parent::new(&fake, 5003, "en");
+    let m = q.says("/start no-such-group").await;
+    assert!(
+        m.text.contains("Which group are you interested in?"),
+        "{}",
+        m.text
+    );
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_chats_get_one_short_note_and_odd_input_gets_a_hint() {
+    let app = spawn_app().await;
+    let fake = app.fake.clone();
+    let mut p = Parent::new(&fake, 5006, "en");
+    fake.add_bot_to_group(&p.user, -100_200);
+    let note = fake.wait_for(-100_200, 1, WAIT).await;
+    assert!(
+        note[0].text.contains("I only talk in private chats"),
+        "{}",
+        note[0].text
+    );
+    fake.send_group_text(&p.user, -100_200, "/start");
+    fake.send_sticker(&p.user);
+    let m = p.next().await;
+    assert!(
+        m.text.contains("I can only read text and buttons"),
+        "{}",
+        m.text
+    );
+    assert_eq!(
+        fake.messages_to(-100_200).len(),
+        1,
+        "said once, and nothing for group messages"
+    );
+    fake.send_photo(&p.user);
+    let m = p.next().await;
+    assert!(
+        m.text.contains("I can only read text and buttons"),
+        "{}",
+        m.text
+    );
+    let m = p.says(&"x".repeat(5000)).await;
+    assert!(m.text.contains("Please pick an option"), "{}", m.text);
+    let m = p.says("/whatever").await;
+    assert!(m.text.contains("I don't know that command"), "{}", m.text);
+    // A forged button: the ordinary hint and menu, nothing else.
+    fake.press_button_unchecked(&p.user, m.message_id, "1:my:tilli-toukka");
+    let m = p.next().await;
+    assert!(
+        m.text.contains("That button is from an old message"),
+        "{}",
+        m.text
+    );
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broadcast_to_many_respects_the_limits_skips_the_blocked_and_reports() {
+    use kokoon::domain::{Event, EventText, Lang};
+    const PEOPLE: i64 = 200;
+    const BLOCKED: i64 = 10;
+    const COORD: i64 = 100_000_002;
+    // Telegram's limits scaled up ten times (10/s per chat, 300/s overall) to keep CI short,
+    // and the bot's limiter set to the same; the full-size run (1,000 at 30/s) is the
+    // benchmark's.
+    let app = spawn_app_limited("300/10").await;
+    let fake = app.fake.clone();
+    fake.set_limits(Some(10), Some(300));
+    let now = app.now();
+    app.add_event(Event {
+        id: 0,
+        title: EventText::new(Lang::Fi, "Eron edessä -ilta"),
+        description: None,
+        group: None,
+        start: now + chrono::Duration::days(20),
+        end: now + chrono::Duration::days(20) + chrono::Duration::hours(2),
+        place: "Pikku-Veturi".into(),
+        capacity: None,
+        organiser: UserId(COORD as u64),
+        cancelled: false,
+        version: 1,
+        attendees: (1..=PEOPLE).map(|u| UserId(6000 + u as u64)).collect(),
+        waiting: Vec::new(),
+        key: None,
+    })
+    .await;
+    // Everyone has a chat with the bot (Telegram answers "chat not found" otherwise).
+    let people: Vec<FakeUser> = (1..=PEOPLE)
+        .map(|u| FakeUser::new(6000 + u, "Parent", "fi"))
+        .collect();
+    let greeting = std::time::Instant::now();
+    for p in &people {
+        fake.send_text(p, "/start");
+    }
+    let greeted = fake
+        .wait_until(Duration::from_secs(60), |f| {
+            people.iter().all(|p| !f.messages_to(p.id).is_empty())
+        })
+        .await;
+    assert!(greeted, "every parent got the welcome");
+    println!(
+        "{PEOPLE} welcomes in {:.1} s",
+        greeting.elapsed().as_secs_f64()
+    );
+    for p in people.iter().take(BLOCKED as usize) {
+        fake.block_user(p.id);
+    }
+    let mut c = Parent::new(&fake, COORD, "fi");
+    let started = std::time::Instant::now();
+    c.says("/events").await; // "Tulevat tapahtumat", then one card per event
+    let first = c.next().await;
+    let second = c.next().await; // the example config's own event
+    let m = [first, second]
+        .into_iter()
+        .find(|m| m.text.contains("Ilmoittautuneita 200"))
+        .expect("the event with 200 people signed up is listed");
+    let m = c.taps(&m, "Viesti osallistujille").await;
+    assert!(
+        m.text.contains("Se lähtee 200 vastaanottajalle."),
+        "{}",
+        m.text
+    );
+    let m = c.says("Ilta siirtyy yläkertaan. Tervetuloa!").await;
+    let m = c.taps(&m, "Lähetä").await;
+    assert!(
+        m.text.contains("Viesti lähtee 200 vastaanottajalle."),
+        "{}",
+        m.text
+    );
+    let report = fake
+        .wait_until(Duration::from_secs(90), |f| {
+            f.messages_to(COORD)
+                .iter()
+                .any(|m| m.text.contains("perillä"))
+        })
+        .await;
+    assert!(report, "the coordinator gets a delivery report");
+    let report = fake
+        .messages_to(COORD)
+        .into_iter()
+        .find(|m| m.text.contains("perillä"))
+        .expect("report");
+    assert!(
+        report
+            .text
+            .contains("200 vastaanottajalle: 190 perillä, 10 ei tavoitettavissa, 0 epäonnistui"),
+        "{}",
+        report.text
+    );
+    for (i, p) in people.iter().enumerate() {
+        let got = fake
+            .messages_to(p.id)
+            .iter()
+            .filter(|m| m.text.contains("Ilta siirtyy yläkertaan."))
+            .count();
+        let expected = usize::from(i >= BLOCKED as usize);
+        assert_eq!(got, expected, "parent {} got {got} copies", p.id);
+    }
+    let too_many = fake
+        .rejected()
+        .iter()
+        .filter(|r| r.error_code == 429)
+        .count();
+    println!(
+        "broadcast of {PEOPLE}: {:.1} s from /events to the report, 429 answers: {too_many}",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
 }

@@ -1,10 +1,13 @@
-//! Coordinators end to end: the real `kokoon` binary against the fake Telegram Bot API server.
+//! Coordinators end to end against the fake Telegram Bot API server: the real `kokoon` binary
+//! where a process matters (a SIGKILL and a replay, the log, the `kokoon qr` command), the
+//! library's adapter in process ([`crate::in_process`]) for the rest.
 //! Threshold alerts exactly once (under concurrent confirmations, across a SIGKILL and a
 //! redelivered update), again after a fall and a rise, a coordinator who cannot be reached,
 //! `/demand` `/export` `/qr` as real photos and documents, nothing for anyone else, the `kokoon qr`
 //! command, and a launch over Telegram. The app-level counterparts are in `coordinators.rs`.
 
 use crate::fake_telegram::{FakeTelegram, Rejection, SentMessage};
+use crate::in_process::spawn_app;
 use crate::telegram::{Kokoon, Parent, WAIT};
 use serde_json::json;
 use std::process::Command;
@@ -262,9 +265,8 @@ async fn concurrent_confirmations_alert_each_coordinator_exactly_once_across_a_k
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fall_below_the_threshold_and_a_new_rise_alerts_again() {
-    let fake = FakeTelegram::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let _bot = Kokoon::start(&fake, &dir.path().join("data")).await;
+    let app = spawn_app().await;
+    let fake = app.fake.clone();
     coordinators_start(&fake).await;
 
     let ids: Vec<i64> = (1..=6).map(|i| 720_000_000 + i).collect();
@@ -426,9 +428,8 @@ fn scan_qr(bytes: &[u8]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demand_sends_a_chart_export_a_csv_file_and_qr_a_scannable_code() {
-    let fake = FakeTelegram::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let _bot = Kokoon::start(&fake, &dir.path().join("data")).await;
+    let app = spawn_app().await;
+    let fake = app.fake.clone();
     let ids: Vec<i64> = (1..=3).map(|i| 740_000_000 + i).collect();
     register_concurrently(&fake, &ids).await;
 
@@ -559,9 +560,8 @@ async fn demand_sends_a_chart_export_a_csv_file_and_qr_a_scannable_code() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_gets_only_ordinary_hints_for_coordinator_commands_and_forged_buttons() {
-    let fake = FakeTelegram::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let _bot = Kokoon::start(&fake, &dir.path().join("data")).await;
+    let app = spawn_app().await;
+    let fake = app.fake.clone();
     register_concurrently(&fake, &[750_000_001, 750_000_002, 750_000_003]).await;
 
     let mut p = Parent::new(&fake, 750_000_099, "fi");
@@ -690,9 +690,8 @@ fn the_qr_command_writes_a_scannable_png_and_an_svg_and_refuses_bad_input() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_launch_over_telegram_invites_every_family_and_reports_their_answers() {
-    let fake = FakeTelegram::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let _bot = Kokoon::start(&fake, &dir.path().join("data")).await;
+    let app = spawn_app().await;
+    let fake = app.fake.clone();
     coordinators_start(&fake).await;
     let ids: Vec<i64> = (1..=6).map(|i| 760_000_000 + i).collect();
     register_concurrently(&fake, &ids).await;

@@ -74,8 +74,11 @@ async fn a_reply_that_a_crash_kept_from_telegram_is_sent_after_the_restart() {
     let _bot = Kokoon::start(&fake, &data).await;
     let sent = fake.wait_for(5101, 1, WAIT).await;
     assert!(sent[0].text.contains("Mistä ryhmästä"), "{}", sent[0].text);
-    // Sent once: the update is confirmed now and nothing more comes.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Sent once: once the update is confirmed, nothing more comes for it.
+    assert!(
+        fake.wait_until(WAIT, |f| f.pending_updates() == 0).await,
+        "the update was never confirmed"
+    );
     assert_eq!(fake.messages_to(5101).len(), 1);
     assert!(
         fake.invalid_requests().is_empty(),

@@ -3,11 +3,14 @@
 //! `my_chat_member` update that says so. Under each the bot keeps running, loses nothing,
 //! retries what is safe to retry, never retries a 403, and catches up when Telegram recovers.
 //! (teloxide waits 10 s after every 5xx before reading it, so those tests inject few.)
+//! The wire-level faults run against the real binary; the two about the outbox and a blocked
+//! parent run in process ([`crate::in_process`]), where waiting for the outbox sender to have
+//! tried everything due is a condition, not a pause.
 
-use crate::crash_harness::{create_event, load_config};
 use crate::fake_telegram::{FakeTelegram, SentMessage};
+use crate::in_process::{spawn_app, TestApp};
 use crate::telegram::{Kokoon, Parent};
-use std::path::Path;
+use kokoon::domain::{Event, EventText, UserId};
 use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(40);
@@ -25,6 +28,17 @@ fn rejected_sends(fake: &FakeTelegram, chat: i64, code: u16) -> usize {
             r.error_code == code && r.method.starts_with("send") && r.body["chat_id"] == chat
         })
         .count()
+}
+
+/// Waits until the bot has confirmed every update: each one's replies are sent (retries
+/// included) before the poll that confirms it, so nothing more comes for them.
+async fn all_handled(fake: &FakeTelegram) {
+    let done = fake.wait_until(WAIT, |f| f.pending_updates() == 0).await;
+    assert!(
+        done,
+        "{} updates were not confirmed",
+        fake.pending_updates()
+    );
 }
 
 /// How many of the sends to `chat` contain `text`.
@@ -51,7 +65,7 @@ async fn rate_limits_429_are_waited_out_even_in_long_storms() {
     // The storm is over: everything flows, once each.
     let m = p.says("/help").await;
     assert!(m.text.contains("Näin käytät kokoonia"), "{}", m.text);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    all_handled(&fake).await;
     assert_eq!(count(&fake, 6001, "Mistä ryhmästä"), 1);
     assert_eq!(fake.messages_to(6001).len(), 2);
     no_invalid_requests(&fake);
@@ -72,7 +86,7 @@ async fn server_errors_500_and_502_are_retried() {
     p.next().await;
     let m = p.says("/help").await;
     assert!(m.text.contains("How to use kokoon"), "{}", m.text);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    all_handled(&fake).await;
     assert_eq!(fake.messages_to(6002).len(), 2, "each once");
     no_invalid_requests(&fake);
 }
@@ -117,7 +131,7 @@ async fn a_timed_out_send_is_sent_again() {
     // Meanwhile, and after, the bot kept working.
     let m = p.says("/start").await;
     assert!(m.text.contains("Mistä ryhmästä"), "{}", m.text);
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    all_handled(&fake).await;
     let copies = count(&fake, 6004, "Näin käytät kokoonia");
     println!("timed-out send: {copies} cop(y/ies) delivered");
     assert!((1..=2).contains(&copies));
@@ -144,7 +158,7 @@ async fn dropped_connections_are_retried_at_least_once() {
     assert!(m.text.contains("How to use kokoon"), "{}", m.text);
     let m = p.says("/privacy").await;
     assert!(!m.text.is_empty());
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    all_handled(&fake).await;
     assert_eq!(count(&fake, 6005, "Which group"), 1);
     assert_eq!(
         count(&fake, 6005, "How to use kokoon"),
@@ -174,25 +188,35 @@ async fn leave(a: &mut Parent<'_>, event: u64) -> SentMessage {
     a.taps(&card, "Peru osallistuminen").await
 }
 
-async fn two_events(data: &Path) -> (u64, u64) {
-    let data = data.to_owned();
-    tokio::task::spawn_blocking(move || {
-        let config = load_config(Path::new("config/kokoon.toml")).expect("config");
-        let first = create_event(&data, &config, 1).expect("event");
-        let second = create_event(&data, &config, 1).expect("event");
-        (first, second)
-    })
-    .await
-    .expect("events created")
+/// Two events with one seat each, a month from the app's clock.
+async fn two_events(app: &TestApp) -> (u64, u64) {
+    let event = || {
+        let start = app.now() + chrono::Duration::days(30);
+        Event {
+            id: 0,
+            title: EventText::all("Vanhempien ilta", "Föräldrakväll", "Parents' evening"),
+            description: None,
+            group: None,
+            start,
+            end: start + chrono::Duration::hours(2),
+            place: "Pikku-Veturi".into(),
+            capacity: Some(1),
+            organiser: UserId(100_000_002),
+            cancelled: false,
+            version: 1,
+            attendees: Vec::new(),
+            waiting: Vec::new(),
+            key: None,
+        }
+    };
+    (app.add_event(event()).await, app.add_event(event()).await)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_403_marks_the_parent_unreachable_and_is_never_retried() {
-    let fake = FakeTelegram::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = dir.path().join("data");
-    let (e1, e2) = two_events(&data).await;
-    let _bot = Kokoon::start(&fake, &data).await;
+    let app = spawn_app().await;
+    let fake = app.fake.clone();
+    let (e1, e2) = two_events(&app).await;
     let mut a = Parent::new(&fake, 6006, "fi");
     let mut b = Parent::new(&fake, 6007, "fi");
     seat_taken_and_queue(&mut a, &mut b, e1).await;
@@ -210,7 +234,9 @@ async fn a_403_marks_the_parent_unreachable_and_is_never_retried() {
     assert!(m.text.contains("Osallistumisesi peruttiin"), "{}", m.text);
     let m = a.says("/help").await;
     assert!(m.text.contains("Näin käytät"), "{}", m.text);
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Everything due has been tried (a retry would be due at once: its backoff is a minute
+    // of the app's clock, which has not moved).
+    app.settle().await;
     assert_eq!(rejected_sends(&fake, 6007, 403), 1, "never retried");
     // b comes back and writes: reachable again.
     fake.unblock_user(6007);
@@ -221,11 +247,9 @@ async fn a_403_marks_the_parent_unreachable_and_is_never_retried() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_parent_blocking_the_bot_gets_nothing_until_they_write_again() {
-    let fake = FakeTelegram::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = dir.path().join("data");
-    let (e1, _) = two_events(&data).await;
-    let _bot = Kokoon::start(&fake, &data).await;
+    let app = spawn_app().await;
+    let fake = app.fake.clone();
+    let (e1, _) = two_events(&app).await;
     let mut a = Parent::new(&fake, 6008, "fi");
     let mut b = Parent::new(&fake, 6009, "fi");
     seat_taken_and_queue(&mut a, &mut b, e1).await;
@@ -237,7 +261,9 @@ async fn a_parent_blocking_the_bot_gets_nothing_until_they_write_again() {
     assert!(m.text.contains("Osallistumisesi peruttiin"), "{}", m.text);
     let m = a.says("/help").await;
     assert!(m.text.contains("Näin käytät"), "{}", m.text);
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Everything due has been tried (a retry would be due at once: its backoff is a minute
+    // of the app's clock, which has not moved).
+    app.settle().await;
     assert_eq!(
         rejected_sends(&fake, 6009, 403),
         0,

@@ -33,9 +33,9 @@ async fn stop_while_an_update_is_in_hand(signal: &str, user_id: i64) {
     assert_eq!(sent.len(), 1, "the reply in hand was finished: {sent:#?}");
     assert!(sent[0].text.contains("Hur gammalt"), "{}", sent[0].text);
 
-    // Sent after the signal: not taken by the stopping bot.
-    fake.send_text(&user, "4");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Sent after the signal (the process has exited): left for the next start.
+    let later = fake.send_text(&user, "4");
+    assert!(fake.confirmed_offset() <= later, "waits for the next start");
     assert_eq!(fake.messages_to(user_id).len(), 1);
     {
         let store =
@@ -56,7 +56,8 @@ async fn stop_while_an_update_is_in_hand(signal: &str, user_id: i64) {
     let _bot = Kokoon::start(&fake, &data).await;
     let sent = fake.wait_for(user_id, 2, WAIT).await;
     assert!(sent[1].text.contains("Tillagt: 4"), "{}", sent[1].text);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Once every update is confirmed, nothing more comes for them.
+    assert!(fake.wait_until(WAIT, |f| f.pending_updates() == 0).await);
     assert_eq!(fake.messages_to(user_id).len(), 2);
     assert!(
         fake.invalid_requests().is_empty(),

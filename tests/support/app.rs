@@ -89,6 +89,16 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts kokoon in process with `config`, its clock at `start`; returns once it polls.
 pub async fn spawn_app_with(config: Config, start: DateTime<Utc>) -> TestApp {
+    spawn(config, start, "off").await
+}
+
+/// Starts kokoon in process with its rate limiter set as `KOKOON_RATE_LIMIT` would
+/// (`"300/10"`: 300 a second overall, 10 per chat).
+pub async fn spawn_app_limited(limits: &str) -> TestApp {
+    spawn(example_config(), helsinki("2026-11-23 12:00"), limits).await
+}
+
+async fn spawn(config: Config, start: DateTime<Utc>, limits: &str) -> TestApp {
     let fake = FakeTelegram::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let config = Arc::new(config);
@@ -108,7 +118,7 @@ pub async fn spawn_app_with(config: Config, start: DateTime<Utc>) -> TestApp {
         .expect("config events");
     let bot = teloxide::Bot::new(FakeTelegram::TOKEN)
         .set_api_url(fake.api_url().parse().expect("the fake's URL"));
-    let limits = kokoon::telegram::Limits::parse("off").expect("limits");
+    let limits = kokoon::telegram::Limits::parse(limits).expect("limits");
     let (rounds_tx, rounds) = tokio::sync::watch::channel(Rounds::default());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let polls_before = fake.get_updates_calls();
@@ -149,6 +159,31 @@ impl TestApp {
     #[must_use]
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Stores `event` as a coordinator's `/newevent` would (its id is given by the store);
+    /// returns its id.
+    pub async fn add_event(&self, event: kokoon::domain::Event) -> u64 {
+        let before: Vec<u64> = self
+            .app
+            .store
+            .events()
+            .expect("store")
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        self.app
+            .store
+            .apply_event_effects(&[kokoon::flow::Effect::CreateEvent(event)], self.now())
+            .await
+            .expect("the event is stored");
+        self.app.outbox_wake.notify_one();
+        let after = self.app.store.events().expect("store");
+        after
+            .iter()
+            .map(|e| e.id)
+            .find(|id| !before.contains(id))
+            .expect("a new event")
     }
 
     /// A person with a private chat with the bot, whose Telegram is in `lang` ("" = none).
