@@ -1,8 +1,13 @@
 //! One integration-test binary (one link on 2 cores instead of many), with modules:
 //! - `transcripts`: conversations with the engine and store, in fi, sv and en, read as transcripts;
-//! - `telegram`: the real `kokoon` binary against the fake Telegram Bot API server;
+//! - `bot`: the library's Telegram adapter and outbox sender in process (`spawn_app`, in
+//!   `tests/support/app.rs`) against the fake Telegram Bot API server, on a manual clock;
+//! - `story`: a group's whole life, fi and sv, on that harness, against golden transcripts;
+//! - `telegram`: the real `kokoon` binary against the fake Telegram Bot API server (restarts,
+//!   redelivered updates, the log, the command line);
 //! - `coordinators`: alerts, demand, export, QR and launching, as transcripts;
-//! - `coordinators_e2e`: the same end to end, the real binary against the fake Bot API server;
+//! - `coordinators_e2e`: the same end to end against the fake Bot API server (in process, and the
+//!   real binary for a SIGKILL, the log and `kokoon qr`);
 //! - `events`: events, reminders against a moved clock, broadcasts and feedback;
 //! - `console`: the real binary's terminal front end;
 //! - `privacy`: the daily privacy jobs (retention, blocked parents), with a manual clock;
