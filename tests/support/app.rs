@@ -459,7 +459,30 @@ impl User<'_> {
             .or_else(|| self.button_where(|l| l.starts_with(label)))
     }
 
+    /// They press `label` on the latest message whose text contains `on` (one card of a
+    /// list); returns what the bot sent their chat in answer.
+    pub async fn taps_on(&self, on: &str, label: &str) -> Vec<SentMessage> {
+        let found = self.button_in(|text| text.contains(on), |l| l == label);
+        let (message, data, shown) = found.unwrap_or_else(|| {
+            panic!(
+                "{}: no message with {on:?} and a button {label:?}:\n{}",
+                self.user.id,
+                self.t.transcript(self.user.id)
+            )
+        });
+        self.presses(message, &data, &format!("[{shown}]")).await
+    }
+
     fn button_where(&self, matches: impl Fn(&str) -> bool) -> Option<(i64, String, String)> {
+        self.button_in(|_| true, matches)
+    }
+
+    /// The latest message whose text passes `text` with a button whose label passes `label`.
+    fn button_in(
+        &self,
+        text: impl Fn(&str) -> bool,
+        matches: impl Fn(&str) -> bool,
+    ) -> Option<(i64, String, String)> {
         let all = self.t.fake.messages_to(self.user.id);
         let mut ids: Vec<i64> = all.iter().map(|m| m.message_id).collect();
         ids.dedup();
@@ -467,6 +490,9 @@ impl User<'_> {
         ids.dedup();
         ids.iter().rev().find_map(|&id| {
             let current = self.t.fake.current(self.user.id, id)?;
+            if !text(&current.text) {
+                return None;
+            }
             let mut buttons = current.buttons.iter().flatten();
             buttons
                 .find(|(l, _)| matches(l))
