@@ -151,7 +151,7 @@ async fn group_chats_get_one_short_note_and_odd_input_gets_a_hint() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broadcast_to_many_respects_the_limits_skips_the_blocked_and_reports() {
-    use kokoon::domain::{Event, EventText, Lang};
+    use kokoon::domain::{EventText, Lang};
     const PEOPLE: i64 = 200;
     const BLOCKED: i64 = 10;
     const COORD: i64 = 100_000_002;
@@ -161,23 +161,12 @@ async fn a_broadcast_to_many_respects_the_limits_skips_the_blocked_and_reports()
     let app = spawn_app_limited("300/10").await;
     let fake = app.fake.clone();
     fake.set_limits(Some(10), Some(300));
-    let now = app.now();
-    app.add_event(Event {
-        id: 0,
-        title: EventText::new(Lang::Fi, "Eron edessä -ilta"),
-        description: None,
-        group: None,
-        start: now + chrono::Duration::days(20),
-        end: now + chrono::Duration::days(20) + chrono::Duration::hours(2),
-        place: "Pikku-Veturi".into(),
-        capacity: None,
-        organiser: UserId(COORD as u64),
-        cancelled: false,
-        version: 1,
-        attendees: (1..=PEOPLE).map(|u| UserId(6000 + u as u64)).collect(),
-        waiting: Vec::new(),
-        key: None,
-    })
+    app.add_public_event(
+        EventText::new(Lang::Fi, "Eron edessä -ilta"),
+        20,
+        None,
+        (1..=PEOPLE).map(|u| UserId(6000 + u as u64)).collect(),
+    )
     .await;
     // Everyone has a chat with the bot (Telegram answers "chat not found" otherwise).
     let people: Vec<FakeUser> = (1..=PEOPLE)

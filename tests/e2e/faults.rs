@@ -10,7 +10,7 @@
 use crate::fake_telegram::{FakeTelegram, SentMessage};
 use crate::in_process::{spawn_app, TestApp};
 use crate::telegram::{Kokoon, Parent};
-use kokoon::domain::{Event, EventText, UserId};
+use kokoon::domain::EventText;
 use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(40);
@@ -190,26 +190,11 @@ async fn leave(a: &mut Parent<'_>, event: u64) -> SentMessage {
 
 /// Two events with one seat each, a month from the app's clock.
 async fn two_events(app: &TestApp) -> (u64, u64) {
-    let event = || {
-        let start = app.now() + chrono::Duration::days(30);
-        Event {
-            id: 0,
-            title: EventText::all("Vanhempien ilta", "Föräldrakväll", "Parents' evening"),
-            description: None,
-            group: None,
-            start,
-            end: start + chrono::Duration::hours(2),
-            place: "Pikku-Veturi".into(),
-            capacity: Some(1),
-            organiser: UserId(100_000_002),
-            cancelled: false,
-            version: 1,
-            attendees: Vec::new(),
-            waiting: Vec::new(),
-            key: None,
-        }
-    };
-    (app.add_event(event()).await, app.add_event(event()).await)
+    let title = || EventText::all("Vanhempien ilta", "Föräldrakväll", "Parents' evening");
+    (
+        app.add_public_event(title(), 30, Some(1), Vec::new()).await,
+        app.add_public_event(title(), 30, Some(1), Vec::new()).await,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

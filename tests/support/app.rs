@@ -161,9 +161,34 @@ impl TestApp {
         self.clock.now()
     }
 
-    /// Stores `event` as a coordinator's `/newevent` would (its id is given by the store);
-    /// returns its id.
-    pub async fn add_event(&self, event: kokoon::domain::Event) -> u64 {
+    /// Stores a public event, as a coordinator's `/newevent` would make it, starting `days`
+    /// after now and lasting two hours, organised by the all-groups coordinator, with
+    /// `attendees` signed up already; returns its id. (The one place the tests spell out an
+    /// [`kokoon::domain::Event`].)
+    pub async fn add_public_event(
+        &self,
+        title: kokoon::domain::EventText,
+        days: i64,
+        capacity: Option<u32>,
+        attendees: Vec<kokoon::domain::UserId>,
+    ) -> u64 {
+        let start = self.now() + Duration::days(days);
+        let event = kokoon::domain::Event {
+            id: 0,
+            title,
+            description: None,
+            group: None,
+            start,
+            end: start + Duration::hours(2),
+            place: "Pikku-Veturi".into(),
+            capacity,
+            organiser: kokoon::domain::UserId(100_000_002),
+            cancelled: false,
+            version: 1,
+            attendees,
+            waiting: Vec::new(),
+            key: None,
+        };
         let before: Vec<u64> = self
             .app
             .store
