@@ -17,7 +17,8 @@
 //! reminders go to A, D, E and F only; they are asked for feedback; Tiina reads it. B (who
 //! declined) and G (never invited) still wait; when C says yes, still interested, Hyvinkää
 //! crosses its threshold again, both coordinators are alerted, and Stina launches the second
-//! round in Swedish.
+//! round in Swedish at 22:00: she is told the invitations go at 08:00, they do, and the families'
+//! time to answer counts from then.
 //!
 //! Every person's whole transcript is compared with `tests/e2e/story/<who>.txt`.
 //! `KOKOON_BLESS=1 cargo test --test e2e story -- --ignored` writes them anew: read the diff.
@@ -233,7 +234,15 @@ impl Story {
 
     /// The coordinator launches the group: pool button, first meeting, its end (the fixed
     /// launch asks for it), place, send.
-    async fn launch(&self, who: i64, lang: &str, pool: &str, when: &str, until: &str, place: &str) {
+    async fn launch(
+        &self,
+        who: i64,
+        lang: &str,
+        pool: &str,
+        when: &str,
+        until: &str,
+        place: &str,
+    ) -> Vec<SentMessage> {
         let c = self.t.user(who, "coordinator", lang);
         let fi = lang == "fi";
         c.says("/launch").await;
@@ -258,7 +267,7 @@ impl Story {
                 "Skicka inbjudningarna"
             },
         )
-        .await;
+        .await
     }
 
     /// The newest launch's id and its first meeting's event id.
@@ -600,6 +609,15 @@ async fn a_groups_whole_life_in_finnish_and_swedish() {
     s.outsider_tries(&outi, launch, event).await;
     let p3 = s.user(&P3);
     s.outsider_tries(&p3, launch, event).await;
+    // Tiina's card of the meeting lists who is coming, with their children (all four agreed to
+    // show their names): finding 7.
+    let card = tiina.says("/events").await;
+    for name in ["Aino", "Daniel", "Eero", "Fanni"] {
+        s.check(
+            text(&card).contains(name),
+            &format!("Tiina's card of the meeting names {name} (finding 7)"),
+        );
+    }
     // B declined and C's time ran out: the meeting is no longer theirs to see.
     for (f, u) in [(&B, &b), (&C, &c)] {
         let listed = u.says("/events").await;
@@ -674,6 +692,11 @@ async fn a_groups_whole_life_in_finnish_and_swedish() {
     );
 
     // ---- The next round: B and G wait; C is still interested; a second crossing ----
+    t.advance_to(helsinki("2026-12-03 09:59")).await;
+    s.check(
+        s.count(TIINA, "kynnys täyttyi") == 1,
+        "B and G alone (4 children; C paused) make no second alert",
+    );
     t.advance_to(helsinki("2026-12-03 10:00")).await;
     if let Some(labels) = still {
         s.tap(&c, &labels[0]).await;
@@ -687,22 +710,40 @@ async fn a_groups_whole_life_in_finnish_and_swedish() {
         s.count(STINA, "tröskeln är nådd") == 2,
         "the second crossing alerts Stina, in Swedish",
     );
-    // Stina launches the second round, in Swedish.
-    s.launch(
-        STINA,
-        "sv",
-        "Tilli Toukka · Hyvinge",
-        "14.1 kl. 17",
-        "kl. 18.30",
-        PLACE_2,
-    )
-    .await;
+    // Stina launches the second round late in the evening, in Swedish: the invitations wait
+    // for the morning, and she is told when they go (finding 4).
+    t.advance_to(helsinki("2026-12-03 22:00")).await;
+    let said = s
+        .launch(
+            STINA,
+            "sv",
+            "Tilli Toukka · Hyvinge",
+            "14.1 kl. 17",
+            "kl. 18.30",
+            PLACE_2,
+        )
+        .await;
+    s.check(
+        text(&said).contains("kl. 8"),
+        &format!(
+            "Stina is told the invitations go at 08:00 (finding 4): {}",
+            text(&said)
+        ),
+    );
     let (second, _) = s.newest_launch();
     s.check(second != launch, "a second launch");
+    t.advance_to(helsinki("2026-12-04 07:59")).await;
+    for f in [&B, &C, &G] {
+        s.check(
+            s.count(f.id, PLACE_2) == 0,
+            &format!("{}: no invitation in quiet hours", f.name),
+        );
+    }
+    t.advance_to(helsinki("2026-12-04 08:00")).await;
     for f in [&B, &C, &G] {
         s.check(
             s.count(f.id, PLACE_2) == 1,
-            &format!("{} is invited to the second round", f.name),
+            &format!("{} is invited to the second round at 08:00", f.name),
         );
     }
     for f in [&A, &D, &E, &F] {
@@ -711,11 +752,28 @@ async fn a_groups_whole_life_in_finnish_and_swedish() {
             &format!("{} (in the first group) is not invited again", f.name),
         );
     }
-    t.advance_to(helsinki("2026-12-03 11:00")).await;
+    let sent_at: Vec<_> = t
+        .app
+        .store
+        .launch(second)
+        .expect("store")
+        .map(|l| l.invitations.iter().map(|i| i.sent_at).collect())
+        .unwrap_or_default();
+    s.check(
+        !sent_at.is_empty() && sent_at.iter().all(|&at| at == helsinki("2026-12-04 08:00")),
+        &format!(
+            "the answer time counts from 08:00, when the invitations went (finding 4): {sent_at:?}"
+        ),
+    );
+    t.advance_to(helsinki("2026-12-04 09:00")).await;
     for f in [&B, &C, &G] {
         s.tap(&s.user(f), "Kyllä, tulemme").await;
     }
-    t.advance_to(helsinki("2026-12-03 12:00")).await;
+    t.advance_to(helsinki("2026-12-04 12:00")).await;
+    s.check(
+        s.count(STINA, "slutlig lista") == 1,
+        "Stina gets the second round's final list, in Swedish",
+    );
 
     // ---- Every transcript, fi and sv, against its golden file ----
     let people: Vec<(&str, i64)> = vec![
