@@ -775,6 +775,29 @@ async fn a_groups_whole_life_in_finnish_and_swedish() {
         "Stina gets the second round's final list, in Swedish",
     );
 
+    // ---- What a lock screen showed: every message a parent did not ask for begins with the
+    // neutral line (or a reminder's time and place, the README's rule) ----
+    for f in [&A, &B, &C, &D, &E, &F, &G, &P1, &P2, &P3] {
+        for m in t.unasked(f.id) {
+            let first = m.text.lines().next().unwrap_or_default();
+            let neutral = [
+                "Viesti ilmoittautumisestasi",
+                "Ett meddelande om din anmälan",
+                "Muistutus: tapahtuma ",
+                "Påminnelse: evenemang ",
+            ];
+            s.check(
+                neutral
+                    .iter()
+                    .any(|n| first == *n || (n.ends_with(' ') && first.starts_with(n))),
+                &format!(
+                    "{}: an unasked message's first line is neutral: {first:?}",
+                    f.name
+                ),
+            );
+        }
+    }
+
     // ---- Every transcript, fi and sv, against its golden file ----
     let people: Vec<(&str, i64)> = vec![
         ("coordinator-tiina-fi", TIINA),

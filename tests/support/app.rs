@@ -62,6 +62,11 @@ struct Transcript {
     seen: usize,
     /// The last time stamp written, so one is written only when the clock has moved.
     stamp: String,
+    /// The person has just done something: what comes next answers it.
+    asked: bool,
+    /// Messages that came without the person doing anything just before (alerts,
+    /// invitations, reminders…): what a lock screen shows unasked.
+    unasked: Vec<SentMessage>,
 }
 
 /// kokoon running in this process against the fake Bot API server.
@@ -293,8 +298,12 @@ impl TestApp {
                     t.stamp.clone_from(&stamp);
                 }
                 t.lines.push(self.render(m));
+                if !t.asked && m.method.starts_with("send") {
+                    t.unasked.push(m.clone());
+                }
             }
             t.seen = messages.len();
+            t.asked = false;
         }
     }
 
@@ -309,6 +318,7 @@ impl TestApp {
             t.stamp.clone_from(&stamp);
         }
         t.lines.push(format!("> {}", self.normalise(what)));
+        t.asked = true;
     }
 
     /// One message as its reader sees it: the text, then the buttons row by row.
@@ -380,6 +390,16 @@ impl TestApp {
             .unwrap_or_default();
         text.push('\n');
         text
+    }
+
+    /// The messages `chat` got without having just written or pressed anything, in order.
+    #[must_use]
+    pub fn unasked(&self, chat: i64) -> Vec<SentMessage> {
+        self.catch_up();
+        let all = self.transcripts.lock().expect("lock");
+        all.get(&chat)
+            .map(|t| t.unasked.clone())
+            .unwrap_or_default()
     }
 
     /// Every message the bot sent to `chat` (sends and edits), in order.
