@@ -11,6 +11,7 @@
 //! - `events`: events, reminders against a moved clock, broadcasts and feedback;
 //! - `console`: the real binary's terminal front end;
 //! - `privacy`: the daily privacy jobs (retention, blocked parents), with a manual clock;
+//! - `group_life`: a launched group's life: quiet hours, held messages, `/mine`, expiry, pausing;
 //! - `fake_selftest`: the fake server itself, checked with real teloxide requests;
 //! - `properties`: random conversations and broken configs, with proptest.
 //! - `faults`: Telegram faults (429, 5xx, slow, timeouts, dropped connections, 403, blocking);
@@ -36,6 +37,7 @@ mod crash;
 mod events;
 mod fake_selftest;
 mod faults;
+mod group_life;
 mod lifecycle;
 mod privacy;
 mod properties;

@@ -1,0 +1,105 @@
+//! A launched group's life as the families and the coordinator see it: quiet hours, held
+//! messages checked again when they go, `/mine` at every stage, expiry and pausing, broadcasts
+//! to a launch, and the alert cool-down (issue 10, the launch and outbox part).
+
+use crate::chat::{app_with_clock, deliveries, Chat, Delivered};
+use kokoon::app::App;
+use kokoon::clock::ManualClock;
+
+const COORD_TILLI: u64 = 100_000_001;
+const COORD_ALL: u64 = 100_000_002;
+
+fn at(clock: &ManualClock, rfc3339: &str) {
+    clock.set(
+        chrono::DateTime::parse_from_rfc3339(rfc3339)
+            .expect("time")
+            .into(),
+    );
+}
+
+/// A Finnish-speaking parent registers one child for Tilli Toukka in Hyvinkää.
+async fn join_tilli(app: &App, user: u64) -> Chat {
+    let mut p = Chat::new(app, user, "fi");
+    p.says("/start tilli-toukka").await;
+    p.taps("5").await;
+    p.taps("Ei muita, jatketaan").await;
+    p.taps("Hyvinkää").await;
+    p.taps("suomi").await;
+    p.taps("Arki-iltaisin").await;
+    p.taps("Valmis").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    p.taps("Kyllä, saa nähdä").await;
+    p.taps("Vahvista").await.shows("on tallennettu");
+    p
+}
+
+fn to(list: &[Delivered], user: u64) -> Vec<&Delivered> {
+    list.iter().filter(|d| d.to == user).collect()
+}
+
+/// The coordinator launches Tilli Toukka in Hyvinkää (Finnish) for 15 March, in English.
+async fn launch(app: &App) -> Chat {
+    let mut c = Chat::new(app, COORD_TILLI, "en");
+    let said = c.says("/launch").await;
+    let label = said
+        .buttons
+        .iter()
+        .find(|b| b.starts_with("Tilli Toukka · Hyvinkää (Finnish)"))
+        .expect("the pool is offered")
+        .clone();
+    c.taps(&label).await;
+    c.says("15.3. klo 17").await;
+    c.says("Pikku-Veturi, Hyvinkää").await;
+    c
+}
+
+#[tokio::test]
+async fn held_messages_go_when_quiet_hours_end_and_the_answer_time_counts_from_then() {
+    let (app, clock, _dir) = app_with_clock();
+    // 23:07 in Helsinki: the threshold is crossed at night.
+    at(&clock, "2026-11-23T21:07:00Z");
+    for user in 1..=5 {
+        join_tilli(&app, user).await;
+    }
+    assert!(
+        deliveries(&app).await.is_empty(),
+        "nobody is woken at night"
+    );
+    // 07:59:59 is still quiet; at 08:00 sharp the alerts go (not at the next quarter hour).
+    at(&clock, "2026-11-24T05:59:59Z");
+    assert!(deliveries(&app).await.is_empty());
+    at(&clock, "2026-11-24T06:00:00Z");
+    let sent = deliveries(&app).await;
+    assert_eq!(
+        (to(&sent, COORD_TILLI).len(), to(&sent, COORD_ALL).len()),
+        (1, 1),
+        "{sent:#?}"
+    );
+
+    // The coordinator launches the next evening at 22:10: told when the invitations go.
+    at(&clock, "2026-11-24T20:10:00Z");
+    let mut c = launch(&app).await;
+    c.taps("Send the invitations")
+        .await
+        .shows("The invitations go at 8 am, when the quiet hours end.")
+        .hides("on their way");
+    assert!(deliveries(&app).await.is_empty(), "held until the morning");
+    at(&clock, "2026-11-25T06:00:00Z");
+    let sent = deliveries(&app).await;
+    let invited: Vec<u64> = sent.iter().map(|d| d.to).collect();
+    assert_eq!(invited, vec![1, 2, 3, 4, 5], "{sent:#?}");
+    // 48 hours from when it went, not from the launch the evening before.
+    at(&clock, "2026-11-27T05:59:00Z");
+    let sent = deliveries(&app).await;
+    assert!(
+        sent.iter().all(|d| !d.text.contains("vanheni")),
+        "still within the answer time: {sent:#?}"
+    );
+    at(&clock, "2026-11-27T06:00:00Z");
+    let sent = deliveries(&app).await;
+    assert_eq!(
+        sent.iter().filter(|d| d.text.contains("vanheni")).count(),
+        5,
+        "{sent:#?}"
+    );
+}
