@@ -284,12 +284,8 @@ impl crate::domain::Rules for Config {
         .collect()
     }
 
-    fn daytime(&self, t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
-        let mut due = t;
-        while self.quiet_hours.contains(due) {
-            due += chrono::Duration::minutes(15);
-        }
-        due
+    fn quiet_hours(&self) -> crate::domain::schedule::QuietHours {
+        self.quiet_hours
     }
 
     fn feedback_time(&self, end: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {

@@ -262,6 +262,7 @@ messages! {
     LaunchNothing => "launch-nothing",
     LaunchPast => "launch-past",
     LaunchStarted => "launch-started",
+    LaunchStartedAt => "launch-started-at",
     LaunchSummary => "launch-summary",
     LaunchTooFar => "launch-too-far",
     ListEmpty => "list-empty",

@@ -11,7 +11,7 @@
 //! registrations, sign-ups and comments after their retention periods.
 
 use crate::app::App;
-use crate::domain::launch;
+use crate::domain::{launch, outbox};
 use crate::domain::{Lang, OutboxItem, Outgoing, UserId};
 use crate::flow::{notify, Reply};
 use crate::store::{Delivery, Queued, Retention, RetentionReport, StoreError};
@@ -202,12 +202,11 @@ async fn deliver_group<D: Deliver>(
     let mut report = Report::default();
     let mut items = items.into_iter();
     while let Some((key, item)) = items.next() {
-        if !item.message.urgent() && app.config.quiet_hours.contains(now) {
-            // Held back until the quiet hours end.
-            let held = OutboxItem {
-                due: after_quiet_hours(app, now),
-                ..item
-            };
+        let goes = outbox::when_to_send(&item.message, item.due, &app.config.quiet_hours, now);
+        if goes > now {
+            // Held back until the quiet hours end (the store queues held kinds for then already;
+            // this catches a row queued before quiet hours began, or a retry that fell in them).
+            let held = OutboxItem { due: goes, ..item };
             app.store.outbox_requeue(&key, Some(&held), &[], now)?;
             report.retried += 1;
             continue;
@@ -234,7 +233,7 @@ async fn deliver_group<D: Deliver>(
         };
         match result {
             Ok(()) => {
-                app.store.outbox_done(&key)?;
+                app.store.delivered(&key, &item, now)?;
                 count(app, broadcast, Delivery::Sent, now)?;
                 report.sent += 1;
             }
@@ -280,18 +279,6 @@ async fn deliver_group<D: Deliver>(
         report,
         slow_down: false,
     })
-}
-
-/// The first quarter hour after `now` outside quiet hours.
-fn after_quiet_hours(app: &App, now: DateTime<Utc>) -> DateTime<Utc> {
-    let mut t = now;
-    for _ in 0..(24 * 4) {
-        t += Duration::minutes(15);
-        if !app.config.quiet_hours.contains(t) {
-            break;
-        }
-    }
-    t
 }
 
 /// Counts a broadcast recipient's outcome, if the message was part of a broadcast.

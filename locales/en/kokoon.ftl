@@ -216,6 +216,7 @@ launch-summary =
     }) in registration order, { $capacity } places at most. They have { $hours } hours to answer; an unanswered place passes to the next in line.
 btn-launch-confirm = Send the invitations
 launch-started = The invitations are on their way. You'll see the answers here as they come, and the whole list at the end.
+launch-started-at = The invitations go at { $time }, when the quiet hours end. You'll see the answers here as they come, and the whole list at the end.
 launch-cancelled = Launch cancelled. Nothing was sent.
 alert-title = <b>{ $group }, { $area }: the threshold is reached!</b> The group can be launched.
 alert-missed = Note: the alert about { $group }, { $area } could not be delivered to coordinator { $name }. We'll try again later.

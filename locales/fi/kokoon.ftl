@@ -216,6 +216,7 @@ launch-summary =
     }) ilmoittautumisjärjestyksessä, enintään { $capacity } paikkaa. Vastausaikaa on { $hours } tuntia; vastaamatta jääneen paikka siirtyy seuraavalle.
 btn-launch-confirm = Lähetä kutsut
 launch-started = Kutsut lähtevät. Näet vastaukset täällä sitä mukaa kuin niitä tulee, ja lopuksi koko listan.
+launch-started-at = Kutsut lähtevät { $time }, kun hiljainen aika päättyy. Näet vastaukset täällä sitä mukaa kuin niitä tulee, ja lopuksi koko listan.
 launch-cancelled = Käynnistys peruttiin. Mitään ei lähetetty.
 alert-title = <b>{ $group }, { $area }: kynnys täyttyi!</b> Ryhmän voi käynnistää.
 alert-missed = Huom: hälytystä ryhmästä { $group }, { $area } ei saatu perille koordinaattorille { $name }. Yritämme myöhemmin uudelleen.

@@ -213,6 +213,7 @@ launch-summary =
     }) i anmälningsordning, högst { $capacity } platser. Svarstiden är { $hours } timmar; en plats utan svar går vidare till nästa.
 btn-launch-confirm = Skicka inbjudningarna
 launch-started = Inbjudningarna skickas. Du ser svaren här efter hand, och till sist hela listan.
+launch-started-at = Inbjudningarna skickas { $time }, när den tysta tiden tar slut. Du ser svaren här när de kommer, och hela listan till sist.
 launch-cancelled = Starten avbröts. Ingenting skickades.
 alert-title = <b>{ $group }, { $area }: tröskeln är nådd!</b> Gruppen kan startas.
 alert-missed = Obs: larmet om { $group }, { $area } nådde inte koordinatorn { $name }. Vi försöker igen senare.

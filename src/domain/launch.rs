@@ -26,10 +26,19 @@ pub struct Invitation {
     pub user: UserId,
     /// Seats the family needs (its participants).
     pub participants: u32,
-    /// When the invitation was made; it expires `invite_timeout` later.
+    /// When the invitation went (planned when it was made, past quiet hours; set again when
+    /// it was delivered); it expires `invite_hours` later.
     pub sent_at: DateTime<Utc>,
     /// The answer so far.
     pub answer: Answer,
+}
+
+impl Invitation {
+    /// When a pending invitation's answer time ends.
+    #[must_use]
+    pub fn deadline(&self, timeout: Duration) -> DateTime<Utc> {
+        self.sent_at + timeout
+    }
 }
 
 /// A group being launched in one pool: its first meeting and its invitations.
@@ -79,6 +88,23 @@ impl Launch {
             .sum()
     }
 
+    /// Records that a parent's invitation went at `at`: a pending invitation's answer time
+    /// counts from when it actually went (held overnight, it went in the morning). Returns
+    /// whether anything changed.
+    pub fn went(&mut self, user: UserId, at: DateTime<Utc>) -> bool {
+        match self
+            .invitations
+            .iter_mut()
+            .find(|i| i.user == user && i.answer == Answer::Pending)
+        {
+            Some(inv) if inv.sent_at != at => {
+                inv.sent_at = at;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The invitation of one parent, if they were invited.
     #[must_use]
     pub fn invitation(&self, user: UserId) -> Option<&Invitation> {
@@ -116,7 +142,7 @@ pub fn plan(l: &Launch, waiting: &[Registration], now: DateTime<Utc>, timeout: D
     let expire: Vec<UserId> = l
         .invitations
         .iter()
-        .filter(|i| i.answer == Answer::Pending && i.sent_at + timeout <= now)
+        .filter(|i| i.answer == Answer::Pending && i.deadline(timeout) <= now)
         .map(|i| i.user)
         .collect();
     let pending_kept = l

@@ -2,6 +2,7 @@
 //! written to the store's outbox in the same transaction as the change that caused them, and
 //! rendered only when sent, in the recipient's language and with the data as it is then.
 
+use super::schedule::QuietHours;
 use super::{GroupId, Pool, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -92,22 +93,62 @@ pub enum Outgoing {
     },
 }
 
+/// How quiet hours treat a kind of message. Every [`Outgoing`] kind has exactly one, in
+/// [`Outgoing::urgency`]; [`when_to_send`] is the one rule that applies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    /// Goes at once, at night too: it may be about tomorrow morning (a changed or cancelled
+    /// event, a freed seat, a coordinator's broadcast and its report).
+    Urgent,
+    /// Waits until quiet hours end: nothing in it needs anyone awake at night (alerts,
+    /// invitations and everything that follows from them, feedback questions, retention
+    /// notices).
+    Held,
+    /// Already timed by its own rule when it was queued, and goes at that time: reminders, whose
+    /// due time [`super::schedule::due`] moved out of quiet hours (the README's reminder rule).
+    Timed,
+}
+
 impl Outgoing {
-    /// Whether the message may wake someone at night. Quiet hours hold back everything else:
-    /// alerts, invitations and their expiry, answers and lists, feedback questions. A changed or
-    /// cancelled event and a coordinator's broadcast go at once (they may be about tomorrow
-    /// morning); reminders have their own rule and are already timed.
+    /// The kind's place in the quiet-hours rule. The list is written once, here, with no
+    /// catch-all arm: a new kind does not compile until someone decides whether it may wake a
+    /// family at night.
     #[must_use]
-    pub fn urgent(&self) -> bool {
-        matches!(
-            self,
+    pub fn urgency(&self) -> Urgency {
+        match self {
             Outgoing::EventChanged { .. }
-                | Outgoing::EventCancelled { .. }
-                | Outgoing::Promoted { .. }
-                | Outgoing::Broadcast { .. }
-                | Outgoing::BroadcastReport { .. }
-                | Outgoing::Reminder { .. }
-        )
+            | Outgoing::EventCancelled { .. }
+            | Outgoing::Promoted { .. }
+            | Outgoing::Broadcast { .. }
+            | Outgoing::BroadcastReport { .. } => Urgency::Urgent,
+            Outgoing::Alert { .. }
+            | Outgoing::Missed { .. }
+            | Outgoing::Invitation { .. }
+            | Outgoing::Answered { .. }
+            | Outgoing::Expired { .. }
+            | Outgoing::FinalList { .. }
+            | Outgoing::FeedbackRequest { .. }
+            | Outgoing::RetentionNotice { .. } => Urgency::Held,
+            Outgoing::Reminder { .. } => Urgency::Timed,
+        }
+    }
+}
+
+/// When a message due at `due` goes, seen at `now`: never before `due`; an urgent or timed one
+/// at once from then on; a held one not inside quiet hours, but exactly when they end. The one
+/// quiet-hours rule for every kind of message: the store uses it to queue, the sender to send,
+/// and the engine to tell a coordinator when their action's messages will go.
+#[must_use]
+pub fn when_to_send(
+    message: &Outgoing,
+    due: DateTime<Utc>,
+    quiet: &QuietHours,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let earliest = due.max(now);
+    match message.urgency() {
+        Urgency::Urgent | Urgency::Timed => earliest,
+        Urgency::Held => quiet.daytime(earliest),
     }
 }
 
@@ -122,4 +163,106 @@ pub struct OutboxItem {
     pub attempts: u32,
     /// What it says.
     pub message: Outgoing,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AreaId, Lang};
+    use chrono::TimeZone;
+
+    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    }
+
+    /// One message of every kind (the expectations below match them without a catch-all arm).
+    fn every_kind() -> Vec<Outgoing> {
+        let pool = Pool {
+            group: GroupId::parse("tilli-toukka").unwrap(),
+            area: AreaId::parse("hyvinkaa").unwrap(),
+            lang: Some(Lang::Fi),
+        };
+        vec![
+            Outgoing::Alert { pool: pool.clone() },
+            Outgoing::Missed {
+                pool,
+                coordinator: "Maija".into(),
+            },
+            Outgoing::Invitation { launch: 1 },
+            Outgoing::Answered {
+                launch: 1,
+                user: UserId(7),
+                accepted: true,
+            },
+            Outgoing::Expired { launch: 1 },
+            Outgoing::FinalList { launch: 1 },
+            Outgoing::Reminder {
+                event: 1,
+                version: 1,
+            },
+            Outgoing::EventChanged { event: 1 },
+            Outgoing::EventCancelled { event: 1 },
+            Outgoing::Promoted { event: 1 },
+            Outgoing::FeedbackRequest { event: 1 },
+            Outgoing::Broadcast { broadcast: 1 },
+            Outgoing::BroadcastReport { broadcast: 1 },
+            Outgoing::RetentionNotice {
+                group: GroupId::parse("tilli-toukka").unwrap(),
+            },
+        ]
+    }
+
+    /// Every kind through the one rule, at 23:30 and at 12:00 in Helsinki (UTC+2 in November).
+    #[test]
+    fn every_kind_goes_by_the_one_rule() {
+        let quiet = QuietHours::default();
+        let night = utc(2026, 11, 23, 21, 30);
+        let morning = utc(2026, 11, 24, 6, 0);
+        let noon = utc(2026, 11, 24, 10, 0);
+        for m in every_kind() {
+            let expected_at_night = match m {
+                Outgoing::EventChanged { .. }
+                | Outgoing::EventCancelled { .. }
+                | Outgoing::Promoted { .. }
+                | Outgoing::Broadcast { .. }
+                | Outgoing::BroadcastReport { .. }
+                | Outgoing::Reminder { .. } => night,
+                Outgoing::Alert { .. }
+                | Outgoing::Missed { .. }
+                | Outgoing::Invitation { .. }
+                | Outgoing::Answered { .. }
+                | Outgoing::Expired { .. }
+                | Outgoing::FinalList { .. }
+                | Outgoing::FeedbackRequest { .. }
+                | Outgoing::RetentionNotice { .. } => morning,
+            };
+            assert_eq!(
+                when_to_send(&m, night, &quiet, night),
+                expected_at_night,
+                "{m:?}"
+            );
+            assert_eq!(when_to_send(&m, noon, &quiet, noon), noon, "{m:?}");
+            // Never before it is due; without quiet hours, at once.
+            assert_eq!(when_to_send(&m, noon, &quiet, night), noon, "{m:?}");
+            assert_eq!(
+                when_to_send(&m, night, &QuietHours::NONE, night),
+                night,
+                "{m:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_held_message_goes_at_the_exact_end_of_quiet_hours_across_dst() {
+        let quiet = QuietHours::default();
+        let alert = Outgoing::FinalList { launch: 1 };
+        // The night the clocks go back (2026-10-25): 08:00 EET is 06:00 UTC.
+        let t = utc(2026, 10, 24, 22, 7);
+        assert_eq!(when_to_send(&alert, t, &quiet, t), utc(2026, 10, 25, 6, 0));
+        // A minute before the end, and at the end.
+        let t = utc(2026, 11, 24, 5, 59);
+        assert_eq!(when_to_send(&alert, t, &quiet, t), utc(2026, 11, 24, 6, 0));
+        let t = utc(2026, 11, 24, 6, 0);
+        assert_eq!(when_to_send(&alert, t, &quiet, t), t);
+    }
 }

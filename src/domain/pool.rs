@@ -73,9 +73,13 @@ pub trait Rules: Sync {
     ) -> Vec<chrono::DateTime<chrono::Utc>> {
         Vec::new()
     }
+    /// The quiet hours every held message waits out ([`super::outbox::when_to_send`]).
+    fn quiet_hours(&self) -> super::schedule::QuietHours {
+        super::schedule::QuietHours::NONE
+    }
     /// The first time at or after `t` that is outside quiet hours, for messages that can wait.
     fn daytime(&self, t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
-        t
+        self.quiet_hours().daytime(t)
     }
     /// When participants are asked for feedback on an event ending at `end`.
     fn feedback_time(&self, end: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {

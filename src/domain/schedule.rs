@@ -221,6 +221,13 @@ impl QuietHours {
         }
     }
 
+    /// The first instant at or after `t` outside quiet hours: `t` itself when it is not quiet,
+    /// else the exact end of the quiet period around it (08:00 sharp for the default hours).
+    #[must_use]
+    pub fn daytime(&self, t: DateTime<Utc>) -> DateTime<Utc> {
+        self.window_around(t).map_or(t, |(_, ends)| ends)
+    }
+
     /// The quiet period that contains `t`, as (the instant it began, the instant it ends), or
     /// `None` when `t` is not in quiet hours.
     fn window_around(&self, t: DateTime<Utc>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {

@@ -8,7 +8,7 @@ use super::reply::{button, num, text, text_button, Arg, Attachment, Button, Line
 use super::{Callback, Command, Effect, LaunchDraft, State};
 use crate::config::{Coordinator, Group};
 use crate::domain::launch::{self, LaunchRequest};
-use crate::domain::when::{format_when, parse_when, WhenError};
+use crate::domain::when::{format_clock, format_when, parse_when, WhenError};
 use crate::domain::{Answer, GroupId, Lang, Pool, PoolStats, Registration, Rules};
 use crate::i18n::Msg;
 use chrono::Duration;
@@ -633,7 +633,22 @@ impl<'a> Engine<'a> {
                 group.name.get(Lang::En),
             ),
         }));
-        self.say(Reply::msg(Msg::LaunchStarted));
+        // The invitations are held back by quiet hours like every held message: say when.
+        let now = self.ctx.now;
+        let goes = crate::domain::outbox::when_to_send(
+            &crate::domain::Outgoing::Invitation { launch: 0 },
+            now,
+            &self.ctx.config.quiet_hours,
+            now,
+        );
+        if goes > now {
+            self.say(Reply::default().line(
+                Msg::LaunchStartedAt,
+                vec![("time", text(format_clock(goes, self.lang)))],
+            ));
+        } else {
+            self.say(Reply::msg(Msg::LaunchStarted));
+        }
         State::Idle
     }
 

@@ -801,6 +801,20 @@ impl Store {
         Ok(())
     }
 
+    /// Removes a message Telegram accepted and records what its delivery starts: an
+    /// invitation's answer time counts from now. Flushed with the sender's round.
+    pub fn delivered(
+        &self,
+        key: &[u8],
+        item: &OutboxItem,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.transaction(now, |tx| {
+            tx.outbox.remove(key)?;
+            tx.delivered(item)
+        })
+    }
+
     /// Replaces a queued message (to retry it later) and queues `extra` messages, atomically.
     /// Flushed with the sender's round.
     pub fn outbox_requeue(

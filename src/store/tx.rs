@@ -235,8 +235,11 @@ impl<'a> Tx<'a> {
         self.send_at(to, self.now, message)
     }
 
-    /// Queues a message due at a given time.
+    /// Queues a message due at a given time (a held kind not before quiet hours end: see
+    /// [`crate::domain::outbox::when_to_send`]).
     pub fn send_at(&self, to: UserId, due: DateTime<Utc>, message: Outgoing) -> TxResult<()> {
+        let due =
+            crate::domain::outbox::when_to_send(&message, due, &self.rules.quiet_hours(), self.now);
         self.enqueue(OutboxItem {
             to,
             due,
@@ -398,10 +401,18 @@ impl<'a> Tx<'a> {
                 continue;
             }
             self.set_status(*user, &l.pool.group, Status::Invited { launch: id })?;
+            // It goes when quiet hours allow; the answer time counts from then (and from the
+            // actual delivery, see `Store::invitation_sent`).
+            let goes = crate::domain::outbox::when_to_send(
+                &Outgoing::Invitation { launch: id },
+                self.now,
+                &self.rules.quiet_hours(),
+                self.now,
+            );
             l.invitations.push(Invitation {
                 user: *user,
                 participants: *seats,
-                sent_at: self.now,
+                sent_at: goes,
                 answer: Answer::Pending,
             });
             self.send(*user, Outgoing::Invitation { launch: id })?;
@@ -413,6 +424,18 @@ impl<'a> Tx<'a> {
             self.send(l.coordinator, Outgoing::FinalList { launch: id })?;
         }
         self.save_launch(&l)
+    }
+
+    /// Records what a delivered message starts (see [`crate::domain::launch::Launch::went`]).
+    pub fn delivered(&self, item: &OutboxItem) -> TxResult<()> {
+        if let Outgoing::Invitation { launch } = item.message {
+            if let Some(mut l) = self.load_launch(launch)? {
+                if l.went(item.to, self.now) {
+                    self.save_launch(&l)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Removes a user from events, launches, feedback and the outbox (for `/forget`).
