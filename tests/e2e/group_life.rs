@@ -103,3 +103,59 @@ async fn held_messages_go_when_quiet_hours_end_and_the_answer_time_counts_from_t
         "{sent:#?}"
     );
 }
+
+#[tokio::test]
+async fn a_held_alert_is_dropped_when_its_pool_was_launched_or_fell_below_the_threshold() {
+    let (app, clock, _dir) = app_with_clock();
+    // 23:07: the threshold is crossed at night, then one family withdraws before morning.
+    at(&clock, "2026-11-23T21:07:00Z");
+    let mut first = join_tilli(&app, 1).await;
+    for user in 2..=5 {
+        join_tilli(&app, user).await;
+    }
+    first.says("/mine").await;
+    first.taps("Peru ilmoittautuminen").await;
+    first.taps("Kyllä, peru").await;
+    at(&clock, "2026-11-24T06:00:00Z");
+    let sent = deliveries(&app).await;
+    assert!(sent.is_empty(), "4/5 in the morning: no alert {sent:#?}");
+
+    // The next night the pool crosses again with 13 families and the coordinator launches
+    // before the alert went: 8 are invited, 5 still wait (at the threshold), but the alert
+    // saying "the group can be launched" no longer holds.
+    at(&clock, "2026-11-24T21:07:00Z");
+    for user in 6..=14 {
+        join_tilli(&app, user).await;
+    }
+    let mut c = launch(&app).await;
+    c.taps("Send the invitations").await;
+    assert!(
+        deliveries(&app).await.is_empty(),
+        "nobody is woken at night"
+    );
+    at(&clock, "2026-11-25T06:00:00Z");
+    let sent = deliveries(&app).await;
+    assert!(
+        to(&sent, COORD_TILLI).is_empty() && to(&sent, COORD_ALL).is_empty(),
+        "no alert for a launched pool: {sent:#?}"
+    );
+    assert_eq!(sent.len(), 8, "the invitations go: {sent:#?}");
+}
+
+#[tokio::test]
+async fn an_alert_shows_the_numbers_as_they_are_when_it_goes() {
+    let (app, clock, _dir) = app_with_clock();
+    at(&clock, "2026-11-23T21:07:00Z");
+    for user in 1..=6 {
+        join_tilli(&app, user).await;
+    }
+    at(&clock, "2026-11-24T06:00:00Z");
+    let sent = deliveries(&app).await;
+    let alert = to(&sent, COORD_TILLI);
+    assert_eq!(alert.len(), 1, "{sent:#?}");
+    assert!(
+        alert[0].text.contains("6/5 · 6 perhettä"),
+        "{}",
+        alert[0].text
+    );
+}
