@@ -8,7 +8,7 @@ pub mod event;
 mod ids;
 pub mod launch;
 pub mod outbox;
-mod pool;
+pub mod pool;
 mod registration;
 pub mod schedule;
 pub mod when;
@@ -17,7 +17,7 @@ pub use event::{Audience, Broadcast, Event, EventText, Feedback, FeedbackSummary
 pub use ids::{deep_link, AreaId, GroupId, IdError, Source, StartPayload, TimeId, UserId};
 pub use launch::{Answer, Invitation, Launch};
 pub use outbox::{OutboxItem, Outgoing};
-pub use pool::{Pool, PoolStats, Rules};
+pub use pool::{Pool, PoolState, PoolStats, Rules};
 pub use registration::{Contact, Demand, Registration, Status};
 
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,7 @@
 //! rendered only when sent, in the recipient's language and with the data as it is then.
 
 use super::schedule::QuietHours;
-use super::{GroupId, Pool, UserId};
+use super::{Answer, Event, GroupId, Launch, Pool, PoolState, Registration, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -149,6 +149,72 @@ pub fn when_to_send(
     match message.urgency() {
         Urgency::Urgent | Urgency::Timed => earliest,
         Urgency::Held => quiet.daytime(earliest),
+    }
+}
+
+/// What is true, when a message is about to go, of the things it is about. The sender's side
+/// gathers them (each kind needs only a few); [`still_holds`] decides.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    /// The recipient.
+    pub to: UserId,
+    /// The time of sending.
+    pub now: DateTime<Utc>,
+    /// The pool's state (for an alert).
+    pub pool: Option<&'a PoolState>,
+    /// The pool's launches (for an alert).
+    pub pool_launches: &'a [Launch],
+    /// The launch the message is about.
+    pub launch: Option<&'a Launch>,
+    /// The event the message is about.
+    pub event: Option<&'a Event>,
+    /// The recipient's registration for the group the message is about.
+    pub registration: Option<&'a Registration>,
+    /// The recipient has given feedback on the event already.
+    pub feedback_given: bool,
+    /// The broadcast the message is about exists.
+    pub broadcast: bool,
+}
+
+/// Whether the reason a message was queued still holds when it is about to go; a message whose
+/// reason has passed is dropped, not sent. Checked for every kind (no catch-all arm), so a
+/// message held back by quiet hours says nothing that stopped being true overnight.
+#[must_use]
+pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
+    let live = |e: &&Event| !e.cancelled && e.start > f.now;
+    let invitation = |l: &&Launch| l.invitation(f.to).map(|i| i.answer);
+    match message {
+        // The pool is still over its threshold and was not launched since it crossed.
+        Outgoing::Alert { .. } => f
+            .pool
+            .is_some_and(|s| super::pool::alert_holds(s, f.pool_launches)),
+        // News that a coordinator was missed stays true.
+        Outgoing::Missed { .. } => true,
+        // Not answered yet, and the launch is still open.
+        Outgoing::Invitation { .. } => f
+            .launch
+            .is_some_and(|l| !l.closed && invitation(&l) == Some(Answer::Pending)),
+        Outgoing::Answered { .. } => f.launch.is_some(),
+        Outgoing::Expired { .. } => f
+            .launch
+            .is_some_and(|l| invitation(&l) == Some(Answer::Expired)),
+        Outgoing::FinalList { .. } => f.launch.is_some_and(|l| l.closed),
+        // The event is as it was when the reminder was queued, and they are still coming.
+        Outgoing::Reminder { version, .. } => f
+            .event
+            .filter(live)
+            .is_some_and(|e| e.version == *version && e.attending(f.to)),
+        Outgoing::EventChanged { .. } => f.event.filter(live).is_some(),
+        Outgoing::EventCancelled { .. } => f.event.is_some_and(|e| e.cancelled),
+        Outgoing::Promoted { .. } => f.event.filter(live).is_some_and(|e| e.attending(f.to)),
+        Outgoing::FeedbackRequest { .. } => {
+            !f.feedback_given && f.event.is_some_and(|e| !e.cancelled && e.attending(f.to))
+        }
+        Outgoing::Broadcast { .. } | Outgoing::BroadcastReport { .. } => f.broadcast,
+        // Confirmed again (or withdrawn) since the notice was queued: nothing to say.
+        Outgoing::RetentionNotice { .. } => {
+            f.registration.is_some_and(|r| r.expiry_notice.is_some())
+        }
     }
 }
 

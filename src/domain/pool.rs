@@ -1,7 +1,8 @@
 //! Pools: the unit demand is counted in — a group in an area, and in one language where the
 //! group's config counts languages apart — and what a coordinator sees of one.
 
-use super::{AreaId, GroupId, Lang, Registration, Source, TimeId};
+use super::{AreaId, GroupId, Lang, Launch, Outgoing, Registration, Source, TimeId, UserId};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -49,6 +50,71 @@ impl Pool {
             },
         })
     }
+}
+
+/// Whether a pool is at or over its threshold, how often it crossed it, and when. The store
+/// keeps one per pool; [`settle`] is the rule that changes it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolState {
+    /// At or over the threshold now (armed again when demand falls below it).
+    pub crossed: bool,
+    /// Crossings so far.
+    pub crossings: u32,
+    /// When it last crossed: an alert holds only if the pool was not launched since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crossed_at: Option<DateTime<Utc>>,
+}
+
+/// What [`settle`] decided for a pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    /// The pool's new state.
+    pub state: PoolState,
+    /// The messages to queue: one alert per coordinator on a crossing.
+    pub messages: Vec<(UserId, Outgoing)>,
+}
+
+/// The threshold-crossing rule. Demand (`participants` waiting) that reaches `threshold` in a
+/// pool that was below it is a crossing: it is counted and each coordinator is alerted once.
+/// Demand below the threshold arms the pool again. `None` when nothing changes.
+#[must_use]
+pub fn settle(
+    pool: &Pool,
+    state: &PoolState,
+    participants: usize,
+    threshold: u32,
+    coordinators: &[UserId],
+    now: DateTime<Utc>,
+) -> Option<Settled> {
+    let reached = participants >= usize::try_from(threshold).unwrap_or(usize::MAX);
+    let mut next = *state;
+    let mut messages = Vec::new();
+    if reached && !state.crossed {
+        next.crossed = true;
+        next.crossings += 1;
+        next.crossed_at = Some(now);
+        for c in coordinators {
+            messages.push((*c, Outgoing::Alert { pool: pool.clone() }));
+        }
+    } else if !reached && state.crossed {
+        next.crossed = false;
+    } else {
+        return None;
+    }
+    Some(Settled {
+        state: next,
+        messages,
+    })
+}
+
+/// Whether a threshold alert still holds when it is about to go: the pool is still at or over
+/// its threshold and has not been launched since it crossed. Otherwise it is dropped, not sent.
+#[must_use]
+pub fn alert_holds<'a>(state: &PoolState, launches: impl IntoIterator<Item = &'a Launch>) -> bool {
+    state.crossed
+        && !launches
+            .into_iter()
+            .any(|l| state.crossed_at.is_none_or(|at| l.created_at >= at))
 }
 
 /// How demand is counted: which pool a registration belongs to, the thresholds and who is
@@ -278,5 +344,76 @@ mod stats_tests {
             }
             prop_assert_eq!(s, PoolStats::of(&regs[cut..]));
         }
+    }
+}
+
+#[cfg(test)]
+mod crossing_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn pool() -> Pool {
+        Pool {
+            group: GroupId::parse("tilli-toukka").unwrap(),
+            area: AreaId::parse("hyvinkaa").unwrap(),
+            lang: None,
+        }
+    }
+
+    fn t(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, h, 0, 0).unwrap()
+    }
+
+    fn launch_at(at: DateTime<Utc>) -> Launch {
+        Launch {
+            id: 1,
+            pool: pool(),
+            start: t(23),
+            place: "Pikku-Veturi".into(),
+            coordinator: UserId(9),
+            capacity: 8,
+            created_at: at,
+            invitations: vec![],
+            closed: false,
+            event: None,
+        }
+    }
+
+    #[test]
+    fn a_crossing_alerts_each_coordinator_once_and_a_fall_arms_the_pool_again() {
+        let coordinators = [UserId(1), UserId(2)];
+        let s0 = PoolState::default();
+        assert_eq!(settle(&pool(), &s0, 4, 5, &coordinators, t(10)), None);
+        let up = settle(&pool(), &s0, 5, 5, &coordinators, t(10)).expect("crossed");
+        assert_eq!(up.messages.len(), 2);
+        assert_eq!(
+            (up.state.crossed, up.state.crossings, up.state.crossed_at),
+            (true, 1, Some(t(10)))
+        );
+        assert_eq!(settle(&pool(), &up.state, 6, 5, &coordinators, t(11)), None);
+        let down = settle(&pool(), &up.state, 4, 5, &coordinators, t(12)).expect("fell");
+        assert!(down.messages.is_empty() && !down.state.crossed);
+        let again = settle(&pool(), &down.state, 5, 5, &coordinators, t(13)).expect("again");
+        assert_eq!((again.state.crossings, again.messages.len()), (2, 2));
+    }
+
+    #[test]
+    fn an_alert_holds_while_crossed_and_not_launched_since() {
+        let crossed = PoolState {
+            crossed: true,
+            crossings: 1,
+            crossed_at: Some(t(10)),
+        };
+        assert!(alert_holds(&crossed, &[]));
+        assert!(alert_holds(&crossed, &[launch_at(t(9))]), "an older launch");
+        assert!(
+            !alert_holds(&crossed, &[launch_at(t(11))]),
+            "launched since"
+        );
+        let fell = PoolState {
+            crossed: false,
+            ..crossed
+        };
+        assert!(!alert_holds(&fell, &[]));
     }
 }

@@ -155,6 +155,11 @@ pub trait View: Sync {
     fn feedback_of(&self, event: u64, user: UserId) -> Option<Feedback>;
     /// A broadcast.
     fn broadcast(&self, id: u64) -> Option<crate::domain::Broadcast>;
+    /// Whether a pool is over its threshold and since when (for checking an alert when it
+    /// goes). A view that keeps no pool states says "not crossed": alerts then never hold.
+    fn pool_state(&self, _pool: &Pool) -> crate::domain::PoolState {
+        crate::domain::PoolState::default()
+    }
 }
 
 /// Everything [`step`] may consult besides the state and the input.

@@ -8,7 +8,7 @@ use super::reply::{button, num, text, Arg, Button, Label, Line, Reply};
 use super::{Callback, Ctx, Person, View};
 use crate::config::Config;
 use crate::domain::when::format_when;
-use crate::domain::{Answer, Lang, Outgoing, UserId};
+use crate::domain::{outbox, Answer, Lang, Outgoing, UserId};
 use crate::i18n::Msg;
 use chrono::{DateTime, Utc};
 
@@ -40,15 +40,65 @@ pub fn compose(
 }
 
 impl Engine<'_> {
-    /// An event that is neither cancelled nor begun.
-    fn live_event(&self, id: u64) -> Option<crate::domain::Event> {
-        self.ctx
-            .view
-            .event(id)
-            .filter(|e| !e.cancelled && e.start > self.ctx.now)
+    /// Gathers what [`outbox::still_holds`] needs about the message's subject, and asks it.
+    fn still_holds(&self, message: &Outgoing) -> bool {
+        let view = self.ctx.view;
+        let to = self.ctx.person.user;
+        let (mut pool_state, mut pool_launches, mut launch, mut event) = (None, vec![], None, None);
+        let (mut registration, mut feedback_given, mut broadcast) = (None, false, false);
+        match message {
+            Outgoing::Missed { .. } => {}
+            Outgoing::Alert { pool } => {
+                pool_state = Some(view.pool_state(pool));
+                pool_launches = view
+                    .launches()
+                    .into_iter()
+                    .filter(|l| &l.pool == pool)
+                    .collect();
+            }
+            Outgoing::Invitation { launch: id }
+            | Outgoing::Answered { launch: id, .. }
+            | Outgoing::Expired { launch: id }
+            | Outgoing::FinalList { launch: id } => {
+                launch = view.launch(*id);
+                registration = launch
+                    .as_ref()
+                    .and_then(|l| view.registration(to, &l.pool.group));
+            }
+            Outgoing::Reminder { event: id, .. }
+            | Outgoing::EventChanged { event: id }
+            | Outgoing::EventCancelled { event: id }
+            | Outgoing::Promoted { event: id }
+            | Outgoing::FeedbackRequest { event: id } => {
+                event = view.event(*id);
+                feedback_given = matches!(message, Outgoing::FeedbackRequest { .. })
+                    && view.feedback_of(*id, to).is_some();
+            }
+            Outgoing::Broadcast { broadcast: id } | Outgoing::BroadcastReport { broadcast: id } => {
+                broadcast = view.broadcast(*id).is_some();
+            }
+            Outgoing::RetentionNotice { group } => registration = view.registration(to, group),
+        }
+        outbox::still_holds(
+            message,
+            &outbox::Facts {
+                to,
+                now: self.ctx.now,
+                pool: pool_state.as_ref(),
+                pool_launches: &pool_launches,
+                launch: launch.as_ref(),
+                event: event.as_ref(),
+                registration: registration.as_ref(),
+                feedback_given,
+                broadcast,
+            },
+        )
     }
 
     fn compose(&self, message: &Outgoing) -> Option<Reply> {
+        if !self.still_holds(message) {
+            return None;
+        }
         let config = self.ctx.config;
         let lang = self.lang;
         match message {
@@ -103,9 +153,6 @@ impl Engine<'_> {
             Outgoing::Invitation { launch } => {
                 let l = self.ctx.view.launch(*launch)?;
                 let inv = l.invitation(self.ctx.person.user)?;
-                if inv.answer != Answer::Pending {
-                    return None;
-                }
                 let group = config.group(&l.pool.group)?;
                 Some(
                     Reply::msg(Msg::NeutralFirst)
@@ -161,11 +208,8 @@ impl Engine<'_> {
                     ],
                 ))
             }
-            Outgoing::Reminder { event, version } => {
-                let e = self.live_event(*event)?;
-                if e.version != *version || !e.attending(self.ctx.person.user) {
-                    return None;
-                }
+            Outgoing::Reminder { event, .. } => {
+                let e = self.ctx.view.event(*event)?;
                 let mut card = self.event_card(&e);
                 card.lines[0] = Line::new(
                     Msg::ReminderFirst,
@@ -181,7 +225,7 @@ impl Engine<'_> {
                 Some(card)
             }
             Outgoing::EventChanged { event } => {
-                let e = self.live_event(*event)?;
+                let e = self.ctx.view.event(*event)?;
                 Some(
                     self.event_card(&e)
                         .after(vec![Line::new(Msg::EventChangedFirst, vec![])]),
@@ -198,10 +242,7 @@ impl Engine<'_> {
                 ))
             }
             Outgoing::Promoted { event } => {
-                let e = self.live_event(*event)?;
-                if !e.attending(self.ctx.person.user) {
-                    return None;
-                }
+                let e = self.ctx.view.event(*event)?;
                 Some(
                     self.event_card(&e)
                         .after(vec![Line::new(Msg::EventPromoted, vec![])]),
@@ -209,13 +250,6 @@ impl Engine<'_> {
             }
             Outgoing::FeedbackRequest { event } => {
                 let e = self.ctx.view.event(*event)?;
-                let user = self.ctx.person.user;
-                if e.cancelled
-                    || !e.attending(user)
-                    || self.ctx.view.feedback_of(*event, user).is_some()
-                {
-                    return None;
-                }
                 Some(
                     Reply::default()
                         .line(Msg::FeedbackAsk, vec![("title", text(e.title.get(lang)))])
@@ -246,9 +280,6 @@ impl Engine<'_> {
                 ))
             }
             Outgoing::RetentionNotice { group } => {
-                // Confirmed again (or withdrawn) since the notice was queued: nothing to say.
-                let r = self.ctx.view.registration(self.ctx.person.user, group)?;
-                r.expiry_notice?;
                 let g = config.group(group)?;
                 Some(
                     Reply::default()

@@ -458,7 +458,7 @@ impl Store {
     /// How many times demand in a pool has crossed its threshold.
     pub fn crossings(&self, pool: &Pool) -> Result<u32, StoreError> {
         Ok(match self.pools.get(pool.key())? {
-            Some(v) => decode::<tx::PoolState>("pools", &v)?.crossings,
+            Some(v) => decode::<crate::domain::PoolState>("pools", &v)?.crossings,
             None => 0,
         })
     }
@@ -1002,6 +1002,20 @@ impl View for Store {
             log::warn!("store::feedback_of: {e}");
             None
         })
+    }
+
+    fn pool_state(&self, pool: &Pool) -> crate::domain::PoolState {
+        self.pools
+            .get(pool.key())
+            .map_err(StoreError::from)
+            .and_then(|v| match v {
+                Some(v) => decode("pools", &v),
+                None => Ok(crate::domain::PoolState::default()),
+            })
+            .unwrap_or_else(|e| {
+                log::warn!("store::pool_state: {e}");
+                crate::domain::PoolState::default()
+            })
     }
 
     fn broadcast(&self, id: u64) -> Option<Broadcast> {

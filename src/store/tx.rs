@@ -5,12 +5,12 @@
 use super::crypt::Crypt;
 use crate::domain::launch::{LaunchRequest, Plan};
 use crate::domain::{
-    Answer, Invitation, Launch, OutboxItem, Outgoing, Pool, PoolStats, Registration, Rules, Status,
-    UserId,
+    Answer, Invitation, Launch, OutboxItem, Outgoing, Pool, PoolState, PoolStats, Registration,
+    Rules, Status, UserId,
 };
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -26,15 +26,6 @@ pub enum TxError {
 
 /// The result type of transactional operations.
 pub type TxResult<T> = Result<T, ConflictableTransactionError<TxError>>;
-
-/// Whether a pool is at or over its threshold, and how often it crossed it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PoolState {
-    /// At or over the threshold now (armed again when demand falls below it).
-    pub crossed: bool,
-    /// Crossings so far.
-    pub crossings: u32,
-}
 
 /// The trees of one transaction, in the order the store passes them.
 pub struct Tx<'a> {
@@ -473,7 +464,7 @@ impl<'a> Tx<'a> {
     }
 
     /// Records threshold crossings of the pools this transaction touched, with one alert per
-    /// coordinator of the group. A pool that fell below its threshold is armed again.
+    /// coordinator of the group, by [`crate::domain::pool::settle`].
     pub fn settle(&self) -> TxResult<()> {
         for pool in self.touched.borrow().iter() {
             let Some(threshold) = self.rules.threshold(&pool.group) else {
@@ -483,20 +474,22 @@ impl<'a> Tx<'a> {
             let demand: PoolStats = self
                 .get(self.counters, "counters", &key)?
                 .unwrap_or_default();
-            let mut state: PoolState = self.get(self.pools, "pools", &key)?.unwrap_or_default();
-            let reached = demand.participants >= usize::try_from(threshold).unwrap_or(usize::MAX);
-            if reached && !state.crossed {
-                state.crossed = true;
-                state.crossings += 1;
-                for c in self.rules.coordinator_ids(&pool.group) {
-                    self.send(c, Outgoing::Alert { pool: pool.clone() })?;
-                }
-            } else if !reached && state.crossed {
-                state.crossed = false;
-            } else {
+            let state: PoolState = self.get(self.pools, "pools", &key)?.unwrap_or_default();
+            let coordinators = self.rules.coordinator_ids(&pool.group);
+            let Some(settled) = crate::domain::pool::settle(
+                pool,
+                &state,
+                demand.participants,
+                threshold,
+                &coordinators,
+                self.now,
+            ) else {
                 continue;
+            };
+            for (to, message) in settled.messages {
+                self.send(to, message)?;
             }
-            self.put(self.pools, "pools", &key, &state)?;
+            self.put(self.pools, "pools", &key, &settled.state)?;
         }
         Ok(())
     }
