@@ -43,7 +43,7 @@ fn to(list: &[Delivered], user: u64) -> Vec<&Delivered> {
 
 #[tokio::test]
 async fn the_threshold_alerts_every_coordinator_once_and_again_after_a_fall_and_rise() {
-    let (app, _dir) = app();
+    let (app, clock, _dir) = app_with_clock();
     for user in 1..=4 {
         join_tilli(&app, user, true).await;
     }
@@ -78,7 +78,8 @@ async fn the_threshold_alerts_every_coordinator_once_and_again_after_a_fall_and_
         "still over: no second alert"
     );
 
-    // Two withdraw (4 left, below the threshold), then one more joins: a new crossing.
+    // Two withdraw (4 left, below the threshold), then one more joins: a new crossing, but
+    // within a day of the last alert (the cool-down), so no second alert.
     fifth.says("/mine").await;
     fifth.taps("Peru ilmoittautuminen").await;
     fifth.taps("Kyllä, peru").await;
@@ -87,14 +88,27 @@ async fn the_threshold_alerts_every_coordinator_once_and_again_after_a_fall_and_
     sixth.taps("Peru ilmoittautuminen").await;
     sixth.taps("Kyllä, peru").await;
     assert!(deliveries(&app).await.is_empty());
-    join_tilli(&app, 7, true).await;
+    let mut seventh = join_tilli(&app, 7, true).await;
+    assert!(
+        deliveries(&app).await.is_empty(),
+        "within the cool-down: no alert"
+    );
+    assert_eq!(app.store.crossings(&tilli_hyvinkaa_fi()).expect("store"), 2);
+
+    // After the cool-down, a fall and a rise alert again, once.
+    clock.advance(chrono::Duration::hours(24));
+    seventh.says("/mine").await;
+    seventh.taps("Peru ilmoittautuminen").await;
+    seventh.taps("Kyllä, peru").await;
+    join_tilli(&app, 8, true).await;
     let sent = deliveries(&app).await;
     assert_eq!(
         (to(&sent, COORD_TILLI).len(), to(&sent, COORD_ALL).len()),
         (1, 1),
         "{sent:#?}"
     );
-    assert_eq!(app.store.crossings(&tilli_hyvinkaa_fi()).expect("store"), 2);
+    assert!(deliveries(&app).await.is_empty(), "exactly once");
+    assert_eq!(app.store.crossings(&tilli_hyvinkaa_fi()).expect("store"), 3);
 }
 
 #[tokio::test]

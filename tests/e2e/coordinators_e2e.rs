@@ -300,7 +300,8 @@ async fn a_fall_below_the_threshold_and_a_new_rise_alerts_again() {
         "over the threshold and falling below it alert nobody"
     );
 
-    // One more family: 5 of 5 again, a new crossing.
+    // A day later (past the alert cool-down), one more family: 5 of 5 again, a new crossing.
+    app.advance(chrono::Duration::hours(24)).await;
     let mut new = Parent::new(&fake, 720_000_007, "fi");
     let r = register_tilli(&mut new, false).await;
     assert!(
