@@ -162,6 +162,9 @@ pub struct Config {
     pub blocked_grace_days: u32,
     /// Hours a parent has to answer an invitation before the seat passes to the next in line.
     pub invite_hours: u32,
+    /// Hours after a delivered threshold alert in which a pool that falls below its threshold
+    /// and rises again does not alert again (0: every crossing alerts). A launch resets it.
+    pub alert_cooldown_hours: u32,
     /// When event reminders go out before the start (default: the day before at the same
     /// local time, and two hours before).
     pub reminder_offsets: Vec<crate::domain::schedule::Offset>,
@@ -286,6 +289,10 @@ impl crate::domain::Rules for Config {
 
     fn quiet_hours(&self) -> crate::domain::schedule::QuietHours {
         self.quiet_hours
+    }
+
+    fn alert_cooldown(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.alert_cooldown_hours))
     }
 
     fn feedback_time(&self, end: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
@@ -442,6 +449,7 @@ struct RawReminders {
 #[serde(deny_unknown_fields)]
 struct RawLaunch {
     invite_hours: Option<i64>,
+    alert_cooldown_hours: Option<i64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -574,7 +582,20 @@ impl Validator<'_> {
             );
         }
         let launch_line = raw.launch.as_ref().and_then(|l| self.line(l.span()));
-        let invite_hours = match raw.launch.and_then(|l| l.into_inner().invite_hours) {
+        let raw_launch = raw.launch.map(Spanned::into_inner);
+        let alert_cooldown_hours = match raw_launch.as_ref().and_then(|l| l.alert_cooldown_hours) {
+            None => 24,
+            Some(h) if (0..=24 * 14).contains(&h) => h as u32,
+            Some(h) => {
+                self.err(
+                    launch_line,
+                    "launch.alert_cooldown_hours",
+                    format!("must be 0 to 336 hours (two weeks), not {h}"),
+                );
+                24
+            }
+        };
+        let invite_hours = match raw_launch.and_then(|l| l.invite_hours) {
             None => 48,
             Some(h) if (1..=24 * 14).contains(&h) => h as u32,
             Some(h) => {
@@ -608,6 +629,7 @@ impl Validator<'_> {
             comment_retention_months,
             blocked_grace_days,
             invite_hours,
+            alert_cooldown_hours,
             reminder_offsets,
             quiet_hours,
             areas: areas

@@ -220,7 +220,7 @@ async fn deliver_group<D: Deliver>(
         let Some(reply) =
             notify::compose(&app.config, &app.store, item.to, lang, now, &item.message)
         else {
-            app.store.outbox_done(&key)?;
+            app.store.dropped(&key, &item, now)?;
             count(app, broadcast, Delivery::Failed, now)?;
             report.dropped += 1;
             continue;

@@ -2,7 +2,7 @@
 //! group's config counts languages apart — and what a coordinator sees of one.
 
 use super::{AreaId, GroupId, Lang, Launch, Outgoing, Registration, Source, TimeId, UserId};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -63,6 +63,42 @@ pub struct PoolState {
     /// When it last crossed: an alert holds only if the pool was not launched since.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crossed_at: Option<DateTime<Utc>>,
+    /// When its last alert was delivered: the cool-down counts from then. A launch clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_delivered_at: Option<DateTime<Utc>>,
+    /// An alert is queued and was neither delivered nor dropped yet: a crossing meanwhile
+    /// does not queue another (when there is a cool-down).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub alert_queued: bool,
+}
+
+impl PoolState {
+    /// Whether a crossing at `now` is inside the cool-down of the last alert, and so does not
+    /// alert: an alert is still on its way, or one was delivered less than `cooldown` ago.
+    #[must_use]
+    pub fn cooling(&self, cooldown: Duration, now: DateTime<Utc>) -> bool {
+        cooldown > Duration::zero()
+            && (self.alert_queued
+                || self
+                    .alert_delivered_at
+                    .is_some_and(|at| now < at + cooldown))
+    }
+
+    /// An alert of this pool reached a coordinator at `now`: the cool-down starts.
+    pub fn alert_delivered(&mut self, now: DateTime<Utc>) {
+        self.alert_delivered_at = Some(now);
+        self.alert_queued = false;
+    }
+
+    /// An alert of this pool was dropped (its reason passed) or given up.
+    pub fn alert_dropped(&mut self) {
+        self.alert_queued = false;
+    }
+
+    /// The pool was launched: the next crossing alerts, cool-down or not.
+    pub fn launched(&mut self) {
+        self.alert_delivered_at = None;
+    }
 }
 
 /// What [`settle`] decided for a pool.
@@ -75,8 +111,10 @@ pub struct Settled {
 }
 
 /// The threshold-crossing rule. Demand (`participants` waiting) that reaches `threshold` in a
-/// pool that was below it is a crossing: it is counted and each coordinator is alerted once.
-/// Demand below the threshold arms the pool again. `None` when nothing changes.
+/// pool that was below it is a crossing: it is counted, and each coordinator is alerted once —
+/// unless the crossing falls in the cool-down of the pool's last alert ([`PoolState::cooling`]),
+/// so a family withdrawing and registering again around the threshold does not alert again and
+/// again. Demand below the threshold arms the pool again. `None` when nothing changes.
 #[must_use]
 pub fn settle(
     pool: &Pool,
@@ -84,6 +122,7 @@ pub fn settle(
     participants: usize,
     threshold: u32,
     coordinators: &[UserId],
+    cooldown: Duration,
     now: DateTime<Utc>,
 ) -> Option<Settled> {
     let reached = participants >= usize::try_from(threshold).unwrap_or(usize::MAX);
@@ -93,8 +132,11 @@ pub fn settle(
         next.crossed = true;
         next.crossings += 1;
         next.crossed_at = Some(now);
-        for c in coordinators {
-            messages.push((*c, Outgoing::Alert { pool: pool.clone() }));
+        if !state.cooling(cooldown, now) && !coordinators.is_empty() {
+            next.alert_queued = true;
+            for c in coordinators {
+                messages.push((*c, Outgoing::Alert { pool: pool.clone() }));
+            }
         }
     } else if !reached && state.crossed {
         next.crossed = false;
@@ -146,6 +188,10 @@ pub trait Rules: Sync {
     /// The first time at or after `t` that is outside quiet hours, for messages that can wait.
     fn daytime(&self, t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
         self.quiet_hours().daytime(t)
+    }
+    /// How long after a delivered alert a new crossing of the same pool does not alert again.
+    fn alert_cooldown(&self) -> chrono::Duration {
+        chrono::Duration::zero()
     }
     /// When participants are asked for feedback on an event ending at `end`.
     fn feedback_time(&self, end: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
@@ -360,6 +406,8 @@ mod crossing_tests {
         }
     }
 
+    const NONE: Duration = Duration::zero();
+
     fn t(h: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 23, h, 0, 0).unwrap()
     }
@@ -383,17 +431,20 @@ mod crossing_tests {
     fn a_crossing_alerts_each_coordinator_once_and_a_fall_arms_the_pool_again() {
         let coordinators = [UserId(1), UserId(2)];
         let s0 = PoolState::default();
-        assert_eq!(settle(&pool(), &s0, 4, 5, &coordinators, t(10)), None);
-        let up = settle(&pool(), &s0, 5, 5, &coordinators, t(10)).expect("crossed");
+        assert_eq!(settle(&pool(), &s0, 4, 5, &coordinators, NONE, t(10)), None);
+        let up = settle(&pool(), &s0, 5, 5, &coordinators, NONE, t(10)).expect("crossed");
         assert_eq!(up.messages.len(), 2);
         assert_eq!(
             (up.state.crossed, up.state.crossings, up.state.crossed_at),
             (true, 1, Some(t(10)))
         );
-        assert_eq!(settle(&pool(), &up.state, 6, 5, &coordinators, t(11)), None);
-        let down = settle(&pool(), &up.state, 4, 5, &coordinators, t(12)).expect("fell");
+        assert_eq!(
+            settle(&pool(), &up.state, 6, 5, &coordinators, NONE, t(11)),
+            None
+        );
+        let down = settle(&pool(), &up.state, 4, 5, &coordinators, NONE, t(12)).expect("fell");
         assert!(down.messages.is_empty() && !down.state.crossed);
-        let again = settle(&pool(), &down.state, 5, 5, &coordinators, t(13)).expect("again");
+        let again = settle(&pool(), &down.state, 5, 5, &coordinators, NONE, t(13)).expect("again");
         assert_eq!((again.state.crossings, again.messages.len()), (2, 2));
     }
 
@@ -403,6 +454,7 @@ mod crossing_tests {
             crossed: true,
             crossings: 1,
             crossed_at: Some(t(10)),
+            ..PoolState::default()
         };
         assert!(alert_holds(&crossed, &[]));
         assert!(alert_holds(&crossed, &[launch_at(t(9))]), "an older launch");
@@ -415,5 +467,34 @@ mod crossing_tests {
             ..crossed
         };
         assert!(!alert_holds(&fell, &[]));
+    }
+
+    #[test]
+    fn within_the_cool_down_a_crossing_is_counted_but_not_alerted() {
+        let day = Duration::hours(24);
+        let c = [UserId(1)];
+        let up = settle(&pool(), &PoolState::default(), 5, 5, &c, day, t(1)).expect("crossed");
+        assert_eq!(up.messages.len(), 1);
+        assert!(up.state.alert_queued);
+        // Before the alert is delivered, a fall and a rise queue no second alert.
+        let down = settle(&pool(), &up.state, 4, 5, &c, day, t(2)).expect("fell");
+        let again = settle(&pool(), &down.state, 5, 5, &c, day, t(3)).expect("rose");
+        assert_eq!((again.state.crossings, again.messages.len()), (2, 0));
+        // Delivered at 8: until 8 the next day no alert; from then, one.
+        let mut s = again.state;
+        s.alert_delivered(t(8));
+        s.crossed = false;
+        let inside = settle(&pool(), &s, 5, 5, &c, day, t(8) + Duration::hours(23)).expect("x");
+        assert!(inside.messages.is_empty());
+        let outside = settle(&pool(), &s, 5, 5, &c, day, t(8) + day).expect("x");
+        assert_eq!(outside.messages.len(), 1);
+        // A launch resets the cool-down; a dropped alert does not block the next one.
+        let mut l = s;
+        l.launched();
+        assert!(settle(&pool(), &l, 5, 5, &c, day, t(9)).is_some_and(|x| x.messages.len() == 1));
+        let mut d = up.state;
+        d.alert_dropped();
+        d.crossed = false;
+        assert!(settle(&pool(), &d, 5, 5, &c, day, t(9)).is_some_and(|x| x.messages.len() == 1));
     }
 }

@@ -815,6 +815,20 @@ impl Store {
         })
     }
 
+    /// Removes a message whose reason passed before it went (see
+    /// [`crate::domain::outbox::still_holds`]). Flushed with the sender's round.
+    pub fn dropped(
+        &self,
+        key: &[u8],
+        item: &OutboxItem,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.transaction(now, |tx| {
+            tx.outbox.remove(key)?;
+            tx.dropped(item)
+        })
+    }
+
     /// Replaces a queued message (to retry it later) and queues `extra` messages, atomically.
     /// Flushed with the sender's round.
     pub fn outbox_requeue(
@@ -825,6 +839,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.transaction(now, |tx| {
+            if retry.is_none() {
+                if let Some(given_up) = tx.get::<OutboxItem>(tx.outbox, "outbox", key)? {
+                    tx.dropped(&given_up)?;
+                }
+            }
             tx.outbox.remove(key)?;
             if let Some(item) = retry {
                 tx.enqueue(item.clone())?;

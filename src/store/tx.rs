@@ -271,6 +271,7 @@ impl<'a> Tx<'a> {
             key: None,
         };
         let event = self.create_event(&first_meeting)?;
+        self.pool_state(&req.pool, PoolState::launched)?;
         let launch = Launch {
             id,
             pool: req.pool.clone(),
@@ -419,14 +420,37 @@ impl<'a> Tx<'a> {
 
     /// Records what a delivered message starts (see [`crate::domain::launch::Launch::went`]).
     pub fn delivered(&self, item: &OutboxItem) -> TxResult<()> {
-        if let Outgoing::Invitation { launch } = item.message {
-            if let Some(mut l) = self.load_launch(launch)? {
-                if l.went(item.to, self.now) {
-                    self.save_launch(&l)?;
+        match &item.message {
+            Outgoing::Invitation { launch } => {
+                if let Some(mut l) = self.load_launch(*launch)? {
+                    if l.went(item.to, self.now) {
+                        self.save_launch(&l)?;
+                    }
                 }
             }
+            Outgoing::Alert { pool } => {
+                let now = self.now;
+                self.pool_state(pool, |s| s.alert_delivered(now))?;
+            }
+            _ => {}
         }
         Ok(())
+    }
+
+    /// Records that a queued message was dropped or given up, not delivered.
+    pub fn dropped(&self, item: &OutboxItem) -> TxResult<()> {
+        if let Outgoing::Alert { pool } = &item.message {
+            self.pool_state(pool, PoolState::alert_dropped)?;
+        }
+        Ok(())
+    }
+
+    /// Changes a pool's stored state.
+    fn pool_state(&self, pool: &Pool, f: impl FnOnce(&mut PoolState)) -> TxResult<()> {
+        let key = pool.key();
+        let mut state: PoolState = self.get(self.pools, "pools", &key)?.unwrap_or_default();
+        f(&mut state);
+        self.put(self.pools, "pools", &key, &state)
     }
 
     /// Removes a user from events, launches, feedback and the outbox (for `/forget`).
@@ -482,6 +506,7 @@ impl<'a> Tx<'a> {
                 demand.participants,
                 threshold,
                 &coordinators,
+                self.rules.alert_cooldown(),
                 self.now,
             ) else {
                 continue;

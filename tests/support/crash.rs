@@ -1031,7 +1031,7 @@ pub async fn run(opts: Options) -> Result<Figures, String> {
     })
 }
 
-/// Writes a copy of the config at `path` to `copy`, with quiet hours off: tests on the real
+/// Writes a copy of the config at `path` to `copy`, with quiet hours and the alert cool-down off: tests on the real
 /// clock run at any hour and must not wait for the morning (quiet hours are tested on a manual
 /// clock).
 pub fn daytime_config(path: &Path, copy: &Path) -> Result<PathBuf, String> {
@@ -1040,8 +1040,15 @@ pub fn daytime_config(path: &Path, copy: &Path) -> Result<PathBuf, String> {
     if !text.contains(quiet) {
         return Err(format!("{}: no `{quiet}` to turn off", path.display()));
     }
-    std::fs::write(copy, text.replace(quiet, "quiet_hours = \"none\""))
-        .map_err(|e| format!("{}: {e}", copy.display()))?;
+    // Likewise every crossing is to alert: no cool-down between a pool's alerts.
+    let cooldown = "alert_cooldown_hours = 24";
+    if !text.contains(cooldown) {
+        return Err(format!("{}: no `{cooldown}` to turn off", path.display()));
+    }
+    let text = text
+        .replace(quiet, "quiet_hours = \"none\"")
+        .replace(cooldown, "alert_cooldown_hours = 0");
+    std::fs::write(copy, text).map_err(|e| format!("{}: {e}", copy.display()))?;
     Ok(copy.to_path_buf())
 }
 
