@@ -159,3 +159,87 @@ async fn an_alert_shows_the_numbers_as_they_are_when_it_goes() {
         alert[0].text
     );
 }
+
+fn tilli_hyvinkaa_fi() -> kokoon::domain::Pool {
+    kokoon::domain::Pool {
+        group: kokoon::domain::GroupId::parse("tilli-toukka").expect("id"),
+        area: kokoon::domain::AreaId::parse("hyvinkaa").expect("id"),
+        lang: Some(kokoon::domain::Lang::Fi),
+    }
+}
+
+/// Five families at noon, the alert, the launch, the invitations read by each parent.
+async fn launched_five(app: &App) -> (Vec<Chat>, Chat) {
+    let mut parents = Vec::new();
+    for user in 1..=5 {
+        parents.push(join_tilli(app, user).await);
+    }
+    deliveries(app).await; // the alerts
+    let mut c = launch(app).await;
+    c.taps("Send the invitations").await;
+    let sent = deliveries(app).await;
+    assert_eq!(sent.len(), 5, "{sent:#?}");
+    for (p, d) in parents.iter_mut().zip(&sent) {
+        p.reads(d);
+    }
+    (parents, c)
+}
+
+#[tokio::test]
+async fn an_expired_invitation_says_what_happened_and_pauses_the_registration_until_yes() {
+    let (app, clock, _dir) = app_with_clock();
+    let (mut parents, _c) = launched_five(&app).await;
+    parents[0].taps("Kyllä, tulemme").await;
+    parents[1].taps("Ei tällä kertaa").await;
+    deliveries(&app).await; // the answers to the coordinator
+
+    // Nobody else is waiting: no seat passes to anyone when the other three expire.
+    clock.advance(chrono::Duration::hours(49));
+    let sent = deliveries(&app).await;
+    let expired: Vec<&Delivered> = sent.iter().filter(|d| d.text.contains("vanheni")).collect();
+    assert_eq!(expired.len(), 3, "{sent:#?}");
+    for d in &expired {
+        assert!(!d.text.contains("seuraavalle"), "untrue: {}", d.text);
+        assert!(d.text.contains("tauolla"), "{}", d.text);
+        assert!(d.text.contains("Oletko yhä kiinnostunut?"), "{}", d.text);
+        let labels: Vec<&str> = d.buttons.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(
+            labels,
+            vec!["Kyllä, pidän paikkani jonossa", "Peru ilmoittautuminen"],
+            "{}",
+            d.text
+        );
+    }
+    // Paused families do not count: only the family that declined waits.
+    let waiting = app.store.demand_in(&tilli_hyvinkaa_fi()).expect("store");
+    assert_eq!(waiting.families, 1);
+
+    // Three new families: 4/5, no alert for the silent ones.
+    for user in 6..=8 {
+        join_tilli(&app, user).await;
+    }
+    assert!(deliveries(&app).await.is_empty(), "no second alert");
+
+    // One answers yes from the message, one from /mine: both wait again, and count.
+    parents[2].reads(expired[0]);
+    parents[2]
+        .taps("Kyllä, pidän paikkani jonossa")
+        .await
+        .shows("Olet taas jonossa");
+    parents[3]
+        .says("/mine")
+        .await
+        .shows("tauolla")
+        .offers("Kyllä, pidän paikkani jonossa");
+    parents[3]
+        .taps("Kyllä, pidän paikkani jonossa")
+        .await
+        .shows("Olet taas jonossa");
+    let waiting = app.store.demand_in(&tilli_hyvinkaa_fi()).expect("store");
+    assert_eq!(waiting.families, 6);
+    // A button pressed twice changes nothing more.
+    parents[2]
+        .taps("Kyllä, pidän paikkani jonossa")
+        .await
+        .hides("Olet taas jonossa");
+}
