@@ -71,6 +71,7 @@ mine-title = { $count ->
     }
 mine-none = You have no registrations.
 mine-group-gone = The group { $group } is no longer offered.
+mine-paused = Your registration is paused because the invitation was not answered in time. Are you still interested?
 btn-edit = Change answers
 btn-withdraw = Withdraw
 withdraw-ask = Withdraw your registration for { $group }?
@@ -249,7 +250,9 @@ btn-invite-no = Not this time
 invite-accepted = Wonderful! See you { $when }, { $place }.
 invite-declined = Thank you for letting us know. You stay in line for the next group – you can withdraw with /mine.
 invite-closed = This invitation can no longer be answered.
-invite-expired = The invitation to { $group } ran out, so the place passed to the next family. You stay in line for the next group.
+invite-expired = The time to answer the invitation to { $group } ran out, so the invitation lapsed. Your registration is now paused: it does not count towards a new group. Are you still interested?
+btn-resume = Yes, keep my place in line
+resumed = You're in line again for { $group }.
 
 ## Events
 

@@ -71,6 +71,7 @@ mine-title = { $count ->
     }
 mine-none = Sinulla ei ole ilmoittautumisia.
 mine-group-gone = Ryhmää { $group } ei enää tarjota.
+mine-paused = Ilmoittautumisesi on tauolla, koska kutsuun ei vastattu ajoissa. Oletko yhä kiinnostunut?
 btn-edit = Muuta vastauksia
 btn-withdraw = Peru ilmoittautuminen
 withdraw-ask = Perutaanko ilmoittautumisesi ryhmään { $group }?
@@ -249,7 +250,9 @@ btn-invite-no = Ei tällä kertaa
 invite-accepted = Ihanaa! Nähdään { $when }, { $place }.
 invite-declined = Kiitos, kun kerroit. Pysyt jonossa seuraavaa ryhmää varten – voit perua ilmoittautumisen komennolla /mine.
 invite-closed = Tähän kutsuun ei voi enää vastata.
-invite-expired = Kutsu ryhmään { $group } vanheni, joten paikka siirtyi seuraavalle perheelle. Pysyt jonossa seuraavaa ryhmää varten.
+invite-expired = Vastausaika kutsuun ryhmään { $group } päättyi, joten kutsu vanheni. Ilmoittautumisesi on nyt tauolla: sitä ei lasketa mukaan uuteen ryhmään. Oletko yhä kiinnostunut?
+btn-resume = Kyllä, pidän paikkani jonossa
+resumed = Olet taas jonossa ryhmään { $group }.
 
 ## Tapahtumat
 

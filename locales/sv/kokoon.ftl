@@ -71,6 +71,7 @@ mine-title = { $count ->
     }
 mine-none = Du har inga anmälningar.
 mine-group-gone = Gruppen { $group } erbjuds inte längre.
+mine-paused = Din anmälan är pausad eftersom inbjudan inte besvarades i tid. Är du fortfarande intresserad?
 btn-edit = Ändra svaren
 btn-withdraw = Återkalla anmälan
 withdraw-ask = Vill du återkalla din anmälan till { $group }?
@@ -246,7 +247,9 @@ btn-invite-no = Inte den här gången
 invite-accepted = Underbart! Vi ses { $when }, { $place }.
 invite-declined = Tack för att du meddelade. Du står kvar i kön till nästa grupp – du kan återkalla anmälan med /mine.
 invite-closed = Den här inbjudan kan inte längre besvaras.
-invite-expired = Inbjudan till { $group } gick ut, så platsen gick vidare till nästa familj. Du står kvar i kön till nästa grupp.
+invite-expired = Svarstiden för inbjudan till { $group } gick ut, så inbjudan föll bort. Din anmälan är nu pausad: den räknas inte med för en ny grupp. Är du fortfarande intresserad?
+btn-resume = Ja, jag behåller min plats i kön
+resumed = Du står i kö igen för { $group }.
 
 ## Evenemang
 

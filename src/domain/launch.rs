@@ -1,7 +1,7 @@
 //! Launching a group: invitations in registration order up to capacity, answers, seats passed
 //! on, and when a launch is complete. The rules are pure; the store applies the plan.
 
-use super::{Pool, Registration, UserId};
+use super::{Outgoing, Pause, Pool, Registration, Status, UserId};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -177,6 +177,131 @@ pub fn plan(l: &Launch, waiting: &[Registration], now: DateTime<Utc>, timeout: D
     }
 }
 
+/// What applying a plan or an answer changes: the launch, registrations' statuses, and the
+/// messages to queue. The store writes exactly this.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The launch after the change.
+    pub launch: Launch,
+    /// New statuses of registrations in the launch's group, by parent.
+    pub statuses: Vec<(UserId, Status)>,
+    /// Messages to queue.
+    pub messages: Vec<(UserId, Outgoing)>,
+    /// Parents to sign up for the first meeting (those who accepted).
+    pub join_event: Vec<UserId>,
+}
+
+/// Applies a plan made by [`plan`] to the launch as it is now. Expired invitations pause their
+/// registrations (the parent is asked whether they are still interested); invitations go to
+/// the planned families whose registrations (`current`, in the launch's pool by `in_pool`) are
+/// still waiting, with the answer time counted from `invite_at` (when quiet hours let them go);
+/// a launch with nothing pending and nobody newly invited closes with a final list. `None`
+/// when nothing changes.
+#[must_use]
+pub fn apply(
+    l: &Launch,
+    plan: &Plan,
+    current: &[Registration],
+    in_pool: impl Fn(&Registration) -> bool,
+    invite_at: DateTime<Utc>,
+) -> Option<Applied> {
+    if l.closed {
+        return None;
+    }
+    let mut next = l.clone();
+    let mut statuses = Vec::new();
+    let mut messages = Vec::new();
+    for user in &plan.expire {
+        if let Some(inv) = next
+            .invitations
+            .iter_mut()
+            .find(|i| i.user == *user && i.answer == Answer::Pending)
+        {
+            inv.answer = Answer::Expired;
+            statuses.push((
+                *user,
+                Status::Paused {
+                    why: Pause::InvitationExpired { launch: l.id },
+                },
+            ));
+            messages.push((*user, Outgoing::Expired { launch: l.id }));
+        }
+    }
+    let mut invited = 0;
+    for (user, seats) in &plan.invite {
+        let waiting = current
+            .iter()
+            .any(|r| r.user == *user && r.status == Status::Waiting && in_pool(r));
+        if !waiting || next.invitation(*user).is_some() {
+            continue;
+        }
+        statuses.push((*user, Status::Invited { launch: l.id }));
+        next.invitations.push(Invitation {
+            user: *user,
+            participants: *seats,
+            sent_at: invite_at,
+            answer: Answer::Pending,
+        });
+        messages.push((*user, Outgoing::Invitation { launch: l.id }));
+        invited += 1;
+    }
+    let pending = next.invitations.iter().any(|i| i.answer == Answer::Pending);
+    if plan.close && invited == 0 && !pending {
+        next.closed = true;
+        messages.push((l.coordinator, Outgoing::FinalList { launch: l.id }));
+    }
+    (next != *l).then_some(Applied {
+        launch: next,
+        statuses,
+        messages,
+        join_event: Vec::new(),
+    })
+}
+
+/// A parent's answer to an invitation (`Accepted` or `Declined`), or a withdrawal of one who
+/// was invited or had accepted (`Declined`, without news to the coordinator when `tell` is
+/// false: they are being erased). A pending invitation takes any answer; an accepted one can
+/// only be declined (withdrawn). The seat of a declined invitation goes back to the launch. The
+/// registration waits again after a decline (it counts towards the next round), or is taken
+/// into the launch after a yes. `None` when the answer changes nothing (answered already, or
+/// never invited).
+#[must_use]
+pub fn answer(l: &Launch, user: UserId, answer: Answer, tell: bool) -> Option<Applied> {
+    let mut next = l.clone();
+    let inv = next.invitations.iter_mut().find(|i| i.user == user)?;
+    let changeable = inv.answer == Answer::Pending
+        || (inv.answer == Answer::Accepted && answer == Answer::Declined);
+    if !changeable || !matches!(answer, Answer::Accepted | Answer::Declined) {
+        return None;
+    }
+    inv.answer = answer;
+    let accepted = answer == Answer::Accepted;
+    let mut messages = Vec::new();
+    if tell {
+        messages.push((
+            l.coordinator,
+            Outgoing::Answered {
+                launch: l.id,
+                user,
+                accepted,
+            },
+        ));
+    }
+    Some(Applied {
+        launch: next,
+        statuses: vec![(
+            user,
+            if accepted {
+                Status::Accepted { launch: l.id }
+            } else {
+                Status::Waiting
+            },
+        )],
+        messages,
+        join_event: if accepted { vec![user] } else { Vec::new() },
+    })
+}
+
 /// Orders registrations as invitations go out: first registered, first invited.
 pub fn registration_order(regs: &mut [Registration]) {
     regs.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.user.cmp(&b.user)));
@@ -197,4 +322,120 @@ pub struct LaunchRequest {
     pub coordinator: UserId,
     /// The first meeting's title (the group's name in every language).
     pub title: super::EventText,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AreaId, GroupId, Lang};
+    use chrono::TimeZone;
+
+    fn t(h: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap() + Duration::hours(h)
+    }
+
+    fn pool() -> Pool {
+        Pool {
+            group: GroupId::parse("tilli-toukka").unwrap(),
+            area: AreaId::parse("hyvinkaa").unwrap(),
+            lang: Some(Lang::Fi),
+        }
+    }
+
+    fn reg(user: u64, at: i64) -> Registration {
+        Registration {
+            user: UserId(user),
+            group: pool().group,
+            children: vec![5],
+            area: pool().area,
+            lang: Lang::Fi,
+            times: vec![],
+            contact: None,
+            source: None,
+            created_at: t(at),
+            updated_at: t(at),
+            status: Status::Waiting,
+            expiry_notice: None,
+        }
+    }
+
+    fn launch(capacity: u32) -> Launch {
+        Launch {
+            id: 3,
+            pool: pool(),
+            start: t(24 * 30),
+            place: "Pikku-Veturi".into(),
+            coordinator: UserId(99),
+            capacity,
+            created_at: t(0),
+            invitations: vec![],
+            closed: false,
+            event: Some(7),
+        }
+    }
+
+    /// Runs a plan and applies it, as the store does.
+    fn step(l: &Launch, regs: &[Registration], now: DateTime<Utc>) -> Option<Applied> {
+        let p = plan(l, regs, now, Duration::hours(48));
+        apply(l, &p, regs, |_| true, now)
+    }
+
+    #[test]
+    fn invitations_go_in_order_expire_into_a_pause_and_a_closed_launch_lists() {
+        let regs: Vec<_> = (1..=3).map(|u| reg(u, u as i64)).collect();
+        let first = step(&launch(2), &regs, t(0)).expect("invites");
+        let invited: Vec<_> = first.messages.iter().map(|(u, _)| u.0).collect();
+        assert_eq!(invited, vec![1, 2]);
+        assert!(first
+            .statuses
+            .iter()
+            .all(|(_, s)| *s == Status::Invited { launch: 3 }));
+        // One accepts; the other lets it expire: paused, told, and the seat goes to the third.
+        let yes = answer(&first.launch, UserId(1), Answer::Accepted, true).expect("answer");
+        assert_eq!(yes.join_event, vec![UserId(1)]);
+        assert_eq!(yes.messages.len(), 1, "the coordinator hears");
+        assert!(answer(&yes.launch, UserId(1), Answer::Accepted, true).is_none());
+        let regs = vec![regs[2].clone()];
+        let later = step(&yes.launch, &regs, t(49)).expect("expiry");
+        assert!(later.statuses.contains(&(
+            UserId(2),
+            Status::Paused {
+                why: Pause::InvitationExpired { launch: 3 }
+            }
+        )));
+        assert!(later
+            .messages
+            .contains(&(UserId(2), Outgoing::Expired { launch: 3 })));
+        assert!(later
+            .messages
+            .contains(&(UserId(3), Outgoing::Invitation { launch: 3 })));
+        // The third declines: nothing pending, nobody left: the final list.
+        let no = answer(&later.launch, UserId(3), Answer::Declined, true).expect("answer");
+        assert_eq!(no.statuses, vec![(UserId(3), Status::Waiting)]);
+        let last = step(&no.launch, &[], t(50)).expect("closes");
+        assert!(last.launch.closed);
+        assert_eq!(
+            last.messages,
+            vec![(UserId(99), Outgoing::FinalList { launch: 3 })]
+        );
+        assert!(step(&last.launch, &[], t(51)).is_none());
+    }
+
+    #[test]
+    fn the_answer_time_counts_from_when_the_invitation_went() {
+        let regs = vec![reg(1, 0)];
+        let l = launch(2);
+        let p = plan(&l, &regs, t(0), Duration::hours(48));
+        // Launched at night; the invitation goes ten hours later.
+        let mut a = apply(&l, &p, &regs, |_| true, t(10))
+            .expect("invites")
+            .launch;
+        assert!(plan(&a, &[], t(49), Duration::hours(48)).expire.is_empty());
+        assert!(a.went(UserId(1), t(11)), "delivered an hour late");
+        assert!(plan(&a, &[], t(58), Duration::hours(48)).expire.is_empty());
+        assert_eq!(
+            plan(&a, &[], t(59), Duration::hours(48)).expire,
+            vec![UserId(1)]
+        );
+    }
 }

@@ -18,7 +18,7 @@ pub use ids::{deep_link, AreaId, GroupId, IdError, Source, StartPayload, TimeId,
 pub use launch::{Answer, Invitation, Launch};
 pub use outbox::{OutboxItem, Outgoing};
 pub use pool::{Pool, PoolState, PoolStats, Rules};
-pub use registration::{Contact, Demand, Registration, Status};
+pub use registration::{Contact, Demand, Pause, Registration, Status};
 
 use serde::{Deserialize, Serialize};
 

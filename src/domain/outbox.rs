@@ -3,7 +3,7 @@
 //! rendered only when sent, in the recipient's language and with the data as it is then.
 
 use super::schedule::QuietHours;
-use super::{Answer, Event, GroupId, Launch, Pool, PoolState, Registration, UserId};
+use super::{Answer, Event, GroupId, Launch, Pause, Pool, PoolState, Registration, Status, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -195,9 +195,17 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
             .launch
             .is_some_and(|l| !l.closed && invitation(&l) == Some(Answer::Pending)),
         Outgoing::Answered { .. } => f.launch.is_some(),
-        Outgoing::Expired { .. } => f
-            .launch
-            .is_some_and(|l| invitation(&l) == Some(Answer::Expired)),
+        // Expired, and the registration still paused for it (not resumed or withdrawn since).
+        Outgoing::Expired { launch } => {
+            f.launch
+                .is_some_and(|l| invitation(&l) == Some(Answer::Expired))
+                && f.registration.is_some_and(|r| {
+                    r.status
+                        == Status::Paused {
+                            why: Pause::InvitationExpired { launch: *launch },
+                        }
+                })
+        }
         Outgoing::FinalList { .. } => f.launch.is_some_and(|l| l.closed),
         // The event is as it was when the reminder was queued, and they are still coming.
         Outgoing::Reminder { version, .. } => f

@@ -63,9 +63,38 @@ pub enum Status {
         /// The launch.
         launch: u64,
     },
+    /// Kept, but neither counted as demand nor invited, until the parent says they are still
+    /// interested ([`Registration::resume`]): the same silent family must not make a pool
+    /// cross its threshold again.
+    Paused {
+        /// Why it is paused.
+        why: Pause,
+    },
+}
+
+/// Why a registration is paused. (Unrenewed interest, from the families issue, is meant to be
+/// another reason here.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Pause {
+    /// An invitation to this launch was not answered in time.
+    InvitationExpired {
+        /// The launch.
+        launch: u64,
+    },
 }
 
 impl Registration {
+    /// The parent is still interested: a paused registration waits (and counts) again.
+    /// `None` when it is not paused, so a repeated answer changes nothing.
+    #[must_use]
+    pub fn resume(&self) -> Option<Registration> {
+        matches!(self.status, Status::Paused { .. }).then(|| Registration {
+            status: Status::Waiting,
+            ..self.clone()
+        })
+    }
+
     /// How many people this registration brings to the group: the children for a children's
     /// group, the parent for an adults' group. Thresholds and capacities count these.
     #[must_use]

@@ -104,6 +104,8 @@ pub enum Callback {
     ExportLaunch(u64),
     /// (Parent) the answer to an invitation.
     Invite(u64, bool),
+    /// (Parent) still interested: a paused registration waits again.
+    Resume(GroupId),
     /// A parent's action on an event.
     Event(u64, EventAction),
     /// A coordinator's action on an event.
@@ -177,6 +179,7 @@ impl Callback {
             Callback::Qr(g) => format!("qr:{g}"),
             Callback::ExportLaunch(id) => format!("xl:{id}"),
             Callback::Invite(id, y) => format!("iv:{id}:{}", yn(*y)),
+            Callback::Resume(g) => format!("mr:{g}"),
             Callback::Event(id, a) => format!(
                 "ev:{id}:{}",
                 match a {
@@ -237,6 +240,7 @@ impl Callback {
             ("me", Some(g)) => Callback::Edit(GroupId::parse(g).ok()?),
             ("mw", Some(g)) => Callback::Withdraw(GroupId::parse(g).ok()?),
             ("my", Some(g)) => Callback::WithdrawYes(GroupId::parse(g).ok()?),
+            ("mr", Some(g)) => Callback::Resume(GroupId::parse(g).ok()?),
             ("k", None) => Callback::Keep,
             ("f", Some("y")) => Callback::ForgetYes,
             ("pl", Some(p)) => Callback::PoolList(parse_pool(p)?),
@@ -369,6 +373,7 @@ mod tests {
             Callback::Qr(GroupId::parse("tilli-toukka").expect("id")),
             Callback::ExportLaunch(u64::MAX),
             Callback::Invite(u64::MAX, true),
+            Callback::Resume(GroupId::parse(&"f".repeat(24)).expect("id")),
             Callback::Event(u64::MAX, EventAction::Calendar),
             Callback::Manage(u64::MAX, ManageAction::CancelYes),
             Callback::EditField(u64::MAX, EventField::Description),

@@ -186,6 +186,8 @@ pub enum Effect {
     SaveRegistration(Registration),
     /// Remove the user's registration for a group.
     Withdraw(GroupId),
+    /// The user is still interested: their paused registration for a group waits again.
+    Resume(GroupId),
     /// Remove everything about the user.
     Forget,
     /// Launch a group (a coordinator's decision); invitations follow.

@@ -176,10 +176,21 @@ impl Engine<'_> {
             Outgoing::Expired { launch } => {
                 let l = self.ctx.view.launch(*launch)?;
                 let group = config.group(&l.pool.group)?;
-                Some(Reply::msg(Msg::NeutralFirst).line(
-                    Msg::InviteExpired,
-                    vec![("group", text(group.name.get(lang)))],
-                ))
+                Some(
+                    Reply::msg(Msg::NeutralFirst)
+                        .line(
+                            Msg::InviteExpired,
+                            vec![("group", text(group.name.get(lang)))],
+                        )
+                        .row(vec![button(
+                            Msg::BtnResume,
+                            Callback::Resume(l.pool.group.clone()),
+                        )])
+                        .row(vec![button(
+                            Msg::BtnWithdraw,
+                            Callback::Withdraw(l.pool.group.clone()),
+                        )]),
+                )
             }
             Outgoing::Answered {
                 launch,

@@ -260,6 +260,25 @@ impl<'a> Engine<'a> {
                 }
                 None => self.hint(state, Msg::HintStaleButton),
             },
+            Callback::Resume(g) => match self.own(&g).and_then(Registration::resume) {
+                Some(r) => {
+                    let name = self.group_name(&g);
+                    self.effects.push(Effect::Resume(g));
+                    let mut reply =
+                        Reply::default().line(Msg::Resumed, vec![("group", text(name))]);
+                    if let Some(group) = self.ctx.config.group(&r.group) {
+                        let mut demand = self.ctx.view.demand(&self.ctx.config.pool_of(&r));
+                        demand.add(&r);
+                        reply = reply.line(
+                            self.standing_msg(demand.participants, group),
+                            self.standing_args(demand.participants, group, &r.area),
+                        );
+                    }
+                    self.say(reply);
+                    state
+                }
+                None => self.hint(state, Msg::HintStaleButton),
+            },
             Callback::Keep => {
                 self.say(Reply::msg(Msg::NothingChanged));
                 match state {
@@ -825,20 +844,33 @@ impl<'a> Engine<'a> {
                         &r.times,
                         r.contact.is_some(),
                     ));
-                    let count = self
-                        .ctx
-                        .view
-                        .demand(&self.ctx.config.pool_of(r))
-                        .participants;
-                    reply
-                        .line(
-                            self.standing_msg(count, group),
-                            self.standing_args(count, group, &r.area),
-                        )
-                        .row(vec![
-                            button(Msg::BtnEdit, Callback::Edit(r.group.clone())),
-                            button(Msg::BtnWithdraw, Callback::Withdraw(r.group.clone())),
-                        ])
+                    if let Status::Paused { .. } = r.status {
+                        reply
+                            .line(Msg::MinePaused, vec![])
+                            .row(vec![button(
+                                Msg::BtnResume,
+                                Callback::Resume(r.group.clone()),
+                            )])
+                            .row(vec![
+                                button(Msg::BtnEdit, Callback::Edit(r.group.clone())),
+                                button(Msg::BtnWithdraw, Callback::Withdraw(r.group.clone())),
+                            ])
+                    } else {
+                        let count = self
+                            .ctx
+                            .view
+                            .demand(&self.ctx.config.pool_of(r))
+                            .participants;
+                        reply
+                            .line(
+                                self.standing_msg(count, group),
+                                self.standing_args(count, group, &r.area),
+                            )
+                            .row(vec![
+                                button(Msg::BtnEdit, Callback::Edit(r.group.clone())),
+                                button(Msg::BtnWithdraw, Callback::Withdraw(r.group.clone())),
+                            ])
+                    }
                 }
                 None => Reply::default()
                     .line(Msg::MineGroupGone, vec![("group", text(r.group.as_str()))])

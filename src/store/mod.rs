@@ -553,6 +553,7 @@ impl Store {
                         }
                         tx.erase(user, &forget.events, &forget.launches, &forget.other_keys)?;
                     }
+                    Effect::Resume(g) => tx.resume(user, g)?,
                     Effect::Launch(req) => tx.create_launch(req)?,
                     Effect::Respond { launch, accept } => tx.respond(user, *launch, *accept)?,
                     Effect::CreateEvent(e) => {

@@ -5,8 +5,8 @@
 use super::crypt::Crypt;
 use crate::domain::launch::{LaunchRequest, Plan};
 use crate::domain::{
-    Answer, Invitation, Launch, OutboxItem, Outgoing, Pool, PoolState, PoolStats, Registration,
-    Rules, Status, UserId,
+    Answer, Launch, OutboxItem, Outgoing, Pool, PoolState, PoolStats, Registration, Rules, Status,
+    UserId,
 };
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -162,7 +162,7 @@ impl<'a> Tx<'a> {
         let old: Registration = self.decode("registrations", key, &old)?;
         self.count(&old, false)?;
         if let Status::Invited { launch } | Status::Accepted { launch } = old.status {
-            self.answer(old.user, launch, Answer::Declined, None, tell)?;
+            self.answer(old.user, launch, Answer::Declined, tell, false)?;
             if let Some(event) = self.load_launch(launch)?.and_then(|l| l.event) {
                 self.rsvp(old.user, event, false)?;
             }
@@ -297,125 +297,98 @@ impl<'a> Tx<'a> {
         self.put(self.launches, "launches", &l.id.to_be_bytes(), l)
     }
 
-    /// A parent's answer to an invitation.
+    /// A parent's answer to an invitation, by [`crate::domain::launch::answer`].
     pub fn respond(&self, user: UserId, launch: u64, accept: bool) -> TxResult<()> {
         let answer = if accept {
             Answer::Accepted
         } else {
             Answer::Declined
         };
-        let Some(l) = self.load_launch(launch)? else {
-            return Ok(());
-        };
-        let status = if accept {
-            Status::Accepted { launch }
-        } else {
-            Status::Waiting
-        };
-        if self.answer(user, launch, answer, Some(&l), true)? {
-            self.set_status(user, &l.pool.group, status)?;
-            if let (true, Some(event)) = (accept, l.event) {
-                self.rsvp(user, event, true)?;
-            }
-        }
-        Ok(())
+        self.answer(user, launch, answer, true, true)
     }
 
-    /// Sets the answer of a pending (or, for a withdrawal, accepted) invitation and tells the
-    /// launching coordinator. Returns whether anything changed.
+    /// Applies an answer (or a withdrawal, `Declined`) to a launch: the launch, the
+    /// registration's status (unless it is being removed), news to the coordinator, and the
+    /// first meeting's sign-up.
     fn answer(
         &self,
         user: UserId,
         launch: u64,
         answer: Answer,
-        loaded: Option<&Launch>,
         tell: bool,
-    ) -> TxResult<bool> {
-        let mut l = match loaded {
-            Some(l) => l.clone(),
-            None => match self.load_launch(launch)? {
-                Some(l) => l,
-                None => return Ok(false),
-            },
+        registration_stays: bool,
+    ) -> TxResult<()> {
+        let Some(l) = self.load_launch(launch)? else {
+            return Ok(());
         };
-        let Some(inv) = l.invitations.iter_mut().find(|i| i.user == user) else {
-            return Ok(false);
+        let Some(applied) = crate::domain::launch::answer(&l, user, answer, tell) else {
+            return Ok(());
         };
-        let changeable = inv.answer == Answer::Pending
-            || (inv.answer == Answer::Accepted && answer == Answer::Declined);
-        if !changeable {
-            return Ok(false);
-        }
-        inv.answer = answer;
-        self.save_launch(&l)?;
-        if tell && matches!(answer, Answer::Accepted | Answer::Declined) {
-            self.send(
-                l.coordinator,
-                Outgoing::Answered {
-                    launch,
-                    user,
-                    accepted: answer == Answer::Accepted,
-                },
-            )?;
-        }
-        Ok(true)
+        self.write_applied(&applied, registration_stays)
     }
 
-    /// Applies a launch plan; invitations to registrations no longer waiting are skipped.
+    /// Writes what a launch rule decided.
+    fn write_applied(
+        &self,
+        applied: &crate::domain::launch::Applied,
+        statuses: bool,
+    ) -> TxResult<()> {
+        let l = &applied.launch;
+        self.save_launch(l)?;
+        if statuses {
+            for (user, status) in &applied.statuses {
+                self.set_status(*user, &l.pool.group, *status)?;
+            }
+        }
+        for (to, message) in &applied.messages {
+            self.send(*to, message.clone())?;
+        }
+        if let Some(event) = l.event {
+            for user in &applied.join_event {
+                self.rsvp(*user, event, true)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a launch plan by [`crate::domain::launch::apply`]: reads the launch and the
+    /// planned families' registrations, writes what it returns.
     pub fn apply_plan(&self, id: u64, plan: &Plan) -> TxResult<()> {
-        let Some(mut l) = self.load_launch(id)? else {
+        let Some(l) = self.load_launch(id)? else {
             return Ok(());
         };
-        if l.closed {
-            return Ok(());
-        }
-        for user in &plan.expire {
-            if let Some(inv) = l
-                .invitations
-                .iter_mut()
-                .find(|i| i.user == *user && i.answer == Answer::Pending)
-            {
-                inv.answer = Answer::Expired;
-                self.set_status(*user, &l.pool.group, Status::Waiting)?;
-                self.send(*user, Outgoing::Expired { launch: id })?;
-            }
-        }
-        let mut invited = 0;
-        for (user, seats) in &plan.invite {
+        let mut current = Vec::new();
+        for (user, _) in &plan.invite {
             let key = self.reg_key(*user, &l.pool.group);
-            let Some(r) = self.get::<Registration>(self.regs, "registrations", &key)? else {
-                continue;
-            };
-            if r.status != Status::Waiting
-                || self.rules.pool_of(&r) != l.pool
-                || l.invitation(*user).is_some()
-            {
-                continue;
+            if let Some(r) = self.get::<Registration>(self.regs, "registrations", &key)? {
+                current.push(r);
             }
-            self.set_status(*user, &l.pool.group, Status::Invited { launch: id })?;
-            // It goes when quiet hours allow; the answer time counts from then (and from the
-            // actual delivery, see `Store::invitation_sent`).
-            let goes = crate::domain::outbox::when_to_send(
-                &Outgoing::Invitation { launch: id },
-                self.now,
-                &self.rules.quiet_hours(),
-                self.now,
-            );
-            l.invitations.push(Invitation {
-                user: *user,
-                participants: *seats,
-                sent_at: goes,
-                answer: Answer::Pending,
-            });
-            self.send(*user, Outgoing::Invitation { launch: id })?;
-            invited += 1;
         }
-        let pending = l.invitations.iter().any(|i| i.answer == Answer::Pending);
-        if plan.close && invited == 0 && !pending {
-            l.closed = true;
-            self.send(l.coordinator, Outgoing::FinalList { launch: id })?;
+        // The invitations go when quiet hours allow; the answer time counts from then (and
+        // from the actual delivery, see `Tx::delivered`).
+        let invite_at = crate::domain::outbox::when_to_send(
+            &Outgoing::Invitation { launch: id },
+            self.now,
+            &self.rules.quiet_hours(),
+            self.now,
+        );
+        let in_pool = |r: &Registration| self.rules.pool_of(r) == l.pool;
+        match crate::domain::launch::apply(&l, plan, &current, in_pool, invite_at) {
+            Some(applied) => self.write_applied(&applied, true),
+            None => Ok(()),
         }
-        self.save_launch(&l)
+    }
+
+    /// The parent is still interested: a paused registration waits again
+    /// ([`Registration::resume`]).
+    pub fn resume(&self, user: UserId, group: &crate::domain::GroupId) -> TxResult<()> {
+        let key = self.reg_key(user, group);
+        if let Some(r) = self.get::<Registration>(self.regs, "registrations", &key)? {
+            if let Some(resumed) = r.resume() {
+                self.set_status(user, group, resumed.status)?;
+            }
+        }
+        Ok(())
     }
 
     /// Records what a delivered message starts (see [`crate::domain::launch::Launch::went`]).
