@@ -243,3 +243,63 @@ async fn an_expired_invitation_says_what_happened_and_pauses_the_registration_un
         .await
         .hides("Olet taas jonossa");
 }
+
+/// How many messages `/mine` takes for a parent.
+async fn mine_messages(app: &App, user: u64) -> usize {
+    let person = kokoon::flow::Person {
+        user: kokoon::domain::UserId(user),
+        name: format!("Parent {user}"),
+        username: None,
+    };
+    app.handle(
+        None,
+        &person,
+        Some("fi"),
+        kokoon::flow::Input::from_text("/mine"),
+    )
+    .await
+    .expect("the store works")
+    .replies
+    .len()
+}
+
+#[tokio::test]
+async fn mine_shows_where_each_registration_stands_and_takes_an_answer() {
+    let (app, clock, _dir) = app_with_clock();
+    let (mut parents, _c) = launched_five(&app).await;
+    // Invited: the meeting, the deadline as a date and time, the answer buttons, no
+    // "we'll message you when the group can start".
+    parents[0]
+        .says("/mine")
+        .await
+        .shows("Sinut on kutsuttu")
+        .shows("15.3.2027 klo 17, Pikku-Veturi, Hyvinkää")
+        .shows("Vastaa viimeistään 25.11. klo 12")
+        .hides("Viestimme sinulle")
+        .offers("Kyllä, tulemme")
+        .offers("Ei tällä kertaa");
+    assert_eq!(mine_messages(&app, 1).await, 1, "one message");
+    parents[0]
+        .taps("Kyllä, tulemme")
+        .await
+        .shows("Ihanaa! Nähdään 15.3.2027 klo 17");
+    parents[0]
+        .says("/mine")
+        .await
+        .shows("Olet mukana")
+        .shows("15.3.2027 klo 17, Pikku-Veturi, Hyvinkää")
+        .hides("Kyllä, tulemme");
+    parents[1].taps("Ei tällä kertaa").await;
+    parents[1]
+        .says("/mine")
+        .await
+        .shows("Et päässyt tällä kertaa")
+        .shows("Alueella Hyvinkää on nyt 1/5 lasta");
+    clock.advance(chrono::Duration::hours(49));
+    deliveries(&app).await;
+    parents[2]
+        .says("/mine")
+        .await
+        .shows("tauolla")
+        .offers("Kyllä, pidän paikkani jonossa");
+}
