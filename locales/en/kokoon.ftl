@@ -72,6 +72,10 @@ mine-title = { $count ->
 mine-none = You have no registrations.
 mine-group-gone = The group { $group } is no longer offered.
 mine-paused = Your registration is paused because the invitation was not answered in time. Are you still interested?
+mine-invited = You are invited to the group! The first meeting is { $when }, { $place }. Please answer by { $deadline }.
+mine-accepted = You're in the group. The first meeting is { $when }, { $place }.
+mine-declined = You couldn't come to the first meeting this time ({ $when }). You stay in line for the next group.
+btn-of-group = { $group }: { $action }
 btn-edit = Change answers
 btn-withdraw = Withdraw
 withdraw-ask = Withdraw your registration for { $group }?
@@ -244,7 +248,7 @@ neutral-first = A message about your registration
 invitation = <b>{ $group }</b> can start! The first meeting is { $when }, { $place }. There { $count ->
         [one] is a place
        *[other] are { $count } places
-    } for your family. Can you come? Please answer within { $hours } hours.
+    } for your family. Can you come? Please answer by { $deadline }.
 btn-invite-yes = Yes, we'll come
 btn-invite-no = Not this time
 invite-accepted = Wonderful! See you { $when }, { $place }.

@@ -72,6 +72,10 @@ mine-title = { $count ->
 mine-none = Sinulla ei ole ilmoittautumisia.
 mine-group-gone = Ryhmää { $group } ei enää tarjota.
 mine-paused = Ilmoittautumisesi on tauolla, koska kutsuun ei vastattu ajoissa. Oletko yhä kiinnostunut?
+mine-invited = Sinut on kutsuttu ryhmään! Ensimmäinen tapaaminen on { $when }, { $place }. Vastaa viimeistään { $deadline }.
+mine-accepted = Olet mukana ryhmässä. Ensimmäinen tapaaminen on { $when }, { $place }.
+mine-declined = Et päässyt tällä kertaa ensimmäiseen tapaamiseen ({ $when }). Pysyt jonossa seuraavaa ryhmää varten.
+btn-of-group = { $group }: { $action }
 btn-edit = Muuta vastauksia
 btn-withdraw = Peru ilmoittautuminen
 withdraw-ask = Perutaanko ilmoittautumisesi ryhmään { $group }?
@@ -244,7 +248,7 @@ neutral-first = Viesti ilmoittautumisestasi
 invitation = <b>{ $group }</b> voi alkaa! Ensimmäinen tapaaminen on { $when }, { $place }. Perheellenne on varattu { $count ->
         [one] paikka
        *[other] { $count } paikkaa
-    }. Pääsettekö mukaan? Vastaathan { $hours } tunnin kuluessa.
+    }. Pääsettekö mukaan? Vastaathan viimeistään { $deadline }.
 btn-invite-yes = Kyllä, tulemme
 btn-invite-no = Ei tällä kertaa
 invite-accepted = Ihanaa! Nähdään { $when }, { $place }.

@@ -72,6 +72,10 @@ mine-title = { $count ->
 mine-none = Du har inga anmälningar.
 mine-group-gone = Gruppen { $group } erbjuds inte längre.
 mine-paused = Din anmälan är pausad eftersom inbjudan inte besvarades i tid. Är du fortfarande intresserad?
+mine-invited = Du är inbjuden till gruppen! Den första träffen är { $when }, { $place }. Svara senast { $deadline }.
+mine-accepted = Du är med i gruppen. Den första träffen är { $when }, { $place }.
+mine-declined = Du kunde inte komma den här gången till den första träffen ({ $when }). Du står kvar i kö för nästa grupp.
+btn-of-group = { $group }: { $action }
 btn-edit = Ändra svaren
 btn-withdraw = Återkalla anmälan
 withdraw-ask = Vill du återkalla din anmälan till { $group }?
@@ -241,7 +245,7 @@ neutral-first = Ett meddelande om din anmälan
 invitation = <b>{ $group }</b> kan börja! Den första träffen är { $when }, { $place }. Det finns { $count ->
         [one] en plats
        *[other] { $count } platser
-    } för er familj. Kan ni komma? Svara inom { $hours } timmar.
+    } för er familj. Kan ni komma? Svara senast { $deadline }.
 btn-invite-yes = Ja, vi kommer
 btn-invite-no = Inte den här gången
 invite-accepted = Underbart! Vi ses { $when }, { $place }.

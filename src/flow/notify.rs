@@ -164,7 +164,18 @@ impl Engine<'_> {
                                 ("place", text(l.place.clone())),
                                 ("count", num(inv.participants)),
                                 ("kind", kind(group)),
-                                ("hours", num(config.invite_hours)),
+                                // It goes now: the answer time counts from now.
+                                (
+                                    "deadline",
+                                    text(format_when(
+                                        inv.sent_at.max(self.ctx.now)
+                                            + chrono::Duration::hours(i64::from(
+                                                config.invite_hours,
+                                            )),
+                                        lang,
+                                        self.ctx.now,
+                                    )),
+                                ),
                             ],
                         )
                         .row(vec![

@@ -3,8 +3,12 @@
 use super::reply::{button, num, text, text_button, Arg, Button, Label, Line, Reply};
 use super::{Callback, Command, Ctx, Draft, Effect, Field, Input, Outcome, State, Step};
 use crate::config::Group;
+use crate::domain::when::format_when;
 use crate::domain::{Contact, GroupId, Lang, Registration, Rules, StartPayload, Status, TimeId};
 use crate::i18n::Msg;
+
+/// The most registrations one `/mine` message lists (each is a few hundred characters).
+const MINE_PER_MESSAGE: usize = 6;
 
 /// The most children one registration can hold.
 pub const MAX_CHILDREN: usize = 6;
@@ -822,64 +826,140 @@ impl<'a> Engine<'a> {
         lines
     }
 
+    /// `/mine`: every registration with where it stands — waiting (and how close the group
+    /// is), invited (the meeting, the deadline, the answer buttons), accepted, declined this
+    /// time, paused — in one message with its buttons. Past [`MINE_PER_MESSAGE`] registrations
+    /// (more than the groups of any config so far) it continues in another message, so one
+    /// message stays well within Telegram's 4,096 characters.
     fn mine(&mut self) {
         let regs = self.ctx.registrations;
         if regs.is_empty() {
             self.say(self.group_menu(vec![line(Msg::MineNone)]));
             return;
         }
-        self.say(Reply::default().line(Msg::MineTitle, vec![("count", num(regs.len()))]));
-        for r in regs {
-            let reply = match self.ctx.config.group(&r.group) {
-                Some(group) => {
-                    let mut reply = Reply::default().line(
-                        Msg::SummaryTitle,
-                        vec![("group", text(group.name.get(self.lang)))],
-                    );
-                    reply.lines.extend(self.answer_lines(
-                        group,
-                        &r.children,
-                        Some(&r.area),
-                        Some(r.lang),
-                        &r.times,
-                        r.contact.is_some(),
-                    ));
-                    if let Status::Paused { .. } = r.status {
-                        reply
-                            .line(Msg::MinePaused, vec![])
-                            .row(vec![button(
-                                Msg::BtnResume,
-                                Callback::Resume(r.group.clone()),
-                            )])
-                            .row(vec![
-                                button(Msg::BtnEdit, Callback::Edit(r.group.clone())),
-                                button(Msg::BtnWithdraw, Callback::Withdraw(r.group.clone())),
-                            ])
-                    } else {
-                        let count = self
-                            .ctx
-                            .view
-                            .demand(&self.ctx.config.pool_of(r))
-                            .participants;
-                        reply
-                            .line(
-                                self.standing_msg(count, group),
-                                self.standing_args(count, group, &r.area),
-                            )
-                            .row(vec![
-                                button(Msg::BtnEdit, Callback::Edit(r.group.clone())),
-                                button(Msg::BtnWithdraw, Callback::Withdraw(r.group.clone())),
-                            ])
-                    }
-                }
-                None => Reply::default()
-                    .line(Msg::MineGroupGone, vec![("group", text(r.group.as_str()))])
-                    .row(vec![button(
-                        Msg::BtnWithdraw,
-                        Callback::Withdraw(r.group.clone()),
-                    )]),
-            };
+        let several = regs.len() > 1;
+        for (n, chunk) in regs.chunks(MINE_PER_MESSAGE).enumerate() {
+            let mut reply = Reply::default();
+            if n == 0 {
+                reply = reply.line(Msg::MineTitle, vec![("count", num(regs.len()))]);
+            }
+            for r in chunk {
+                reply = self.mine_item(reply, r, several);
+            }
             self.say(reply);
+        }
+    }
+
+    /// One registration of `/mine`: its answers, where it stands, and its buttons (named by
+    /// group when there are several, so each button says what it is for).
+    fn mine_item(&self, mut reply: Reply, r: &Registration, several: bool) -> Reply {
+        let g = r.group.clone();
+        let Some(group) = self.ctx.config.group(&r.group) else {
+            return reply
+                .line(Msg::MineGroupGone, vec![("group", text(r.group.as_str()))])
+                .row(vec![self.mine_button(
+                    Msg::BtnWithdraw,
+                    Callback::Withdraw(g),
+                    several,
+                    r.group.as_str(),
+                )]);
+        };
+        let name = group.name.get(self.lang);
+        reply = reply.line(Msg::SummaryTitle, vec![("group", text(name))]);
+        reply.lines.extend(self.answer_lines(
+            group,
+            &r.children,
+            Some(&r.area),
+            Some(r.lang),
+            &r.times,
+            r.contact.is_some(),
+        ));
+        let now = self.ctx.now;
+        let meeting = |l: &crate::domain::Launch| {
+            vec![
+                ("when", text(format_when(l.start, self.lang, now))),
+                ("place", text(l.place.clone())),
+            ]
+        };
+        let launch = |id: u64| self.ctx.view.launch(id);
+        let timeout = chrono::Duration::hours(i64::from(self.ctx.config.invite_hours));
+        match r.status {
+            Status::Invited { launch: id } => {
+                if let Some(l) = launch(id) {
+                    let deadline = l.invitation(r.user).map_or(now, |i| i.deadline(timeout));
+                    let mut args = meeting(&l);
+                    args.push(("deadline", text(format_when(deadline, self.lang, now))));
+                    reply = reply.line(Msg::MineInvited, args).row(vec![
+                        self.mine_button(
+                            Msg::BtnInviteYes,
+                            Callback::Invite(id, true),
+                            several,
+                            name,
+                        ),
+                        self.mine_button(
+                            Msg::BtnInviteNo,
+                            Callback::Invite(id, false),
+                            several,
+                            name,
+                        ),
+                    ]);
+                }
+            }
+            Status::Accepted { launch: id } => {
+                if let Some(l) = launch(id) {
+                    reply = reply.line(Msg::MineAccepted, meeting(&l));
+                }
+            }
+            Status::Paused { .. } => {
+                reply = reply
+                    .line(Msg::MinePaused, vec![])
+                    .row(vec![self.mine_button(
+                        Msg::BtnResume,
+                        Callback::Resume(g.clone()),
+                        several,
+                        name,
+                    )]);
+            }
+            Status::Waiting => {
+                // Declined an invitation of a launch still gathering its group: say so.
+                let declined = self.ctx.view.launches().into_iter().rev().find(|l| {
+                    l.pool.group == r.group
+                        && l.start > now
+                        && l.invitation(r.user)
+                            .is_some_and(|i| i.answer == crate::domain::Answer::Declined)
+                });
+                if let Some(l) = declined {
+                    reply = reply.line(Msg::MineDeclined, meeting(&l));
+                }
+                let count = self
+                    .ctx
+                    .view
+                    .demand(&self.ctx.config.pool_of(r))
+                    .participants;
+                reply = reply.line(
+                    self.standing_msg(count, group),
+                    self.standing_args(count, group, &r.area),
+                );
+            }
+        }
+        reply.row(vec![
+            self.mine_button(Msg::BtnEdit, Callback::Edit(g.clone()), several, name),
+            self.mine_button(Msg::BtnWithdraw, Callback::Withdraw(g), several, name),
+        ])
+    }
+
+    /// A `/mine` button, named by its group when there are several registrations.
+    fn mine_button(&self, msg: Msg, callback: Callback, several: bool, group: &str) -> Button {
+        if several {
+            Button {
+                label: Label::MsgArgs(
+                    Msg::BtnOfGroup,
+                    vec![("group", text(group)), ("action", Arg::Msg(msg))],
+                ),
+                callback,
+            }
+        } else {
+            button(msg, callback)
         }
     }
 

@@ -283,9 +283,9 @@ async fn a_fall_below_the_threshold_and_a_new_rise_alerts_again() {
     // Two withdraw: 4 of 5 left, below the threshold.
     for id in [ids[0], ids[5]] {
         let mut p = parent_again(&fake, id);
-        // "You have one registration:", then the registration with its buttons.
+        // "You have one registration:" and the registration with its buttons, in one message.
         p.fake.send_text(&p.user, "/mine");
-        let all = p.fake.wait_for(id, p.seen + 2, WAIT).await;
+        let all = p.fake.wait_for(id, p.seen + 1, WAIT).await;
         p.seen = all.len();
         let m = all.last().expect("the registration");
         assert!(m.text.contains("Lapsen ikä: 5 v"), "{}", m.text);
