@@ -303,3 +303,38 @@ async fn mine_shows_where_each_registration_stands_and_takes_an_answer() {
         .shows("tauolla")
         .offers("Kyllä, pidän paikkani jonossa");
 }
+
+#[tokio::test]
+async fn a_coordinator_can_write_to_a_launch_and_never_to_nobody() {
+    let (app, _clock, _dir) = app_with_clock();
+    let (mut parents, mut c) = launched_five(&app).await;
+    parents[0].taps("Kyllä, tulemme").await;
+    parents[1].taps("Ei tällä kertaa").await;
+    deliveries(&app).await;
+
+    c.says("/broadcast")
+        .await
+        .offers("Invited, no answer yet: Tilli Toukka, Hyvinkää (Finnish) (3)")
+        .offers("Coming: Tilli Toukka, Hyvinkää (Finnish) (1)");
+    c.taps("Invited, no answer yet: Tilli Toukka, Hyvinkää (Finnish) (3)")
+        .await
+        .shows("It goes to 3 recipients.");
+    c.says("Muistattehan vastata kutsuun!").await;
+    c.taps("Send").await;
+    let sent = deliveries(&app).await;
+    let mut to_parents: Vec<u64> = sent
+        .iter()
+        .filter(|d| d.text.contains("Muistattehan"))
+        .map(|d| d.to)
+        .collect();
+    to_parents.sort_unstable();
+    assert_eq!(to_parents, vec![3, 4, 5], "{sent:#?}");
+
+    // Nobody waits for the school-age group: refused before the text is typed.
+    c.says("/broadcast").await;
+    c.taps("Waiting: Group for school-age children of separated families (0)")
+        .await
+        .shows("Nobody to send it to")
+        .hides("Type the message");
+    c.says("Hello?").await.hides("Send this to");
+}
