@@ -185,6 +185,16 @@ pub enum Audience {
         /// The group.
         group: GroupId,
     },
+    /// The families invited to a launch who have not answered yet.
+    Invited {
+        /// The launch.
+        launch: u64,
+    },
+    /// The families who accepted a place in a launch.
+    Accepted {
+        /// The launch.
+        launch: u64,
+    },
 }
 
 /// A coordinator's message to many, and how its delivery went.

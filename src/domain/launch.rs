@@ -105,6 +105,16 @@ impl Launch {
         }
     }
 
+    /// The parents whose invitations have the answer `answer` (a broadcast's audience).
+    #[must_use]
+    pub fn answered(&self, answer: Answer) -> Vec<UserId> {
+        self.invitations
+            .iter()
+            .filter(|i| i.answer == answer)
+            .map(|i| i.user)
+            .collect()
+    }
+
     /// The invitation of one parent, if they were invited.
     #[must_use]
     pub fn invitation(&self, user: UserId) -> Option<&Invitation> {

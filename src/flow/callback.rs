@@ -124,6 +124,8 @@ pub enum Callback {
     DraftCreate,
     /// (Coordinator) message the waiting families of a group.
     BroadcastWaiting(GroupId),
+    /// (Coordinator) message a launch's families: accepted (true) or invited, not answered.
+    BroadcastLaunch(u64, bool),
     /// (Coordinator) send the broadcast.
     BroadcastSend,
     /// (Parent) a rating of an event, 1 to 5.
@@ -205,6 +207,7 @@ impl Callback {
             Callback::DraftTranslate(l) => format!("dt:{}", l.code()),
             Callback::DraftCreate => "dc".into(),
             Callback::BroadcastWaiting(g) => format!("bw:{g}"),
+            Callback::BroadcastLaunch(id, y) => format!("bl:{id}:{}", yn(*y)),
             Callback::BroadcastSend => "bs".into(),
             Callback::Rate(id, r) => format!("fb:{id}:{r}"),
             Callback::FeedbackSkip(id) => format!("fb:{id}:s"),
@@ -285,6 +288,10 @@ impl Callback {
             ("dt", Some(l)) => Callback::DraftTranslate(Lang::from_code(l)?),
             ("dc", None) => Callback::DraftCreate,
             ("bw", Some(g)) => Callback::BroadcastWaiting(GroupId::parse(g).ok()?),
+            ("bl", Some(rest)) => {
+                let (id, y) = rest.split_once(':')?;
+                Callback::BroadcastLaunch(parse_id(id)?, parse_yn(y)?)
+            }
             ("bs", None) => Callback::BroadcastSend,
             ("fb", Some(rest)) => {
                 let (id, r) = rest.split_once(':')?;
@@ -384,6 +391,7 @@ mod tests {
             Callback::DraftTranslate(Lang::Sv),
             Callback::DraftCreate,
             Callback::BroadcastWaiting(GroupId::parse("tilli-toukka").expect("id")),
+            Callback::BroadcastLaunch(u64::MAX, false),
             Callback::BroadcastSend,
             Callback::Rate(u64::MAX, 5),
             Callback::FeedbackSkip(u64::MAX),

@@ -8,6 +8,7 @@ use super::reply::{button, num, text, text_button, Arg, Attachment, Button, Labe
 use super::{Callback, Effect, State};
 use crate::domain::event::{Audience, Event, EventText, FeedbackSummary};
 use crate::domain::when::{format_when, parse_when, TZ};
+use crate::domain::Answer;
 use crate::domain::{GroupId, Lang, UserId};
 use crate::i18n::Msg;
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
@@ -674,21 +675,7 @@ impl Engine<'_> {
                 ));
                 State::Idle
             }
-            ManageAction::Message => {
-                let d = State::Broadcasting {
-                    audience: Audience::Event { event: id },
-                    text: None,
-                };
-                self.say(
-                    Reply::default()
-                        .line(
-                            Msg::BroadcastAskText,
-                            vec![("count", num(e.attendees.len()))],
-                        )
-                        .row(vec![button(Msg::BtnCancel, Callback::Cancel)]),
-                );
-                d
-            }
+            ManageAction::Message => self.broadcast_to(state, Audience::Event { event: id }),
             ManageAction::Feedback => {
                 self.feedback_report(&e);
                 state
@@ -878,6 +865,31 @@ impl Engine<'_> {
                 }]);
             }
         }
+        // A launch's families, while its first meeting is ahead.
+        for l in self.ctx.view.launches() {
+            if l.start <= self.ctx.now || !self.ctx.config.coordinates(user, &l.pool.group) {
+                continue;
+            }
+            let Some(g) = self.ctx.config.group(&l.pool.group) else {
+                continue;
+            };
+            for (msg, answer, accepted) in [
+                (Msg::BtnAudienceInvited, Answer::Pending, false),
+                (Msg::BtnAudienceAccepted, Answer::Accepted, true),
+            ] {
+                r = r.row(vec![Button {
+                    label: Label::MsgArgs(
+                        msg,
+                        vec![
+                            ("group", text(g.name.get(self.lang))),
+                            ("area", self.pool_label(&l.pool)),
+                            ("count", num(l.answered(answer).len())),
+                        ],
+                    ),
+                    callback: Callback::BroadcastLaunch(l.id, accepted),
+                }]);
+            }
+        }
         self.say(r);
     }
 
@@ -896,6 +908,18 @@ impl Engine<'_> {
                 .into_iter()
                 .map(|r| r.user)
                 .collect(),
+            Audience::Invited { launch } => self
+                .ctx
+                .view
+                .launch(*launch)
+                .map(|l| l.answered(Answer::Pending))
+                .unwrap_or_default(),
+            Audience::Accepted { launch } => self
+                .ctx
+                .view
+                .launch(*launch)
+                .map(|l| l.answered(Answer::Accepted))
+                .unwrap_or_default(),
         }
     }
 
@@ -907,16 +931,26 @@ impl Engine<'_> {
                 .event(*event)
                 .is_some_and(|e| self.manages(&e)),
             Audience::Waiting { group } => self.ctx.config.coordinates(self.ctx.person.user, group),
+            Audience::Invited { launch } | Audience::Accepted { launch } => {
+                self.ctx.view.launch(*launch).is_some_and(|l| {
+                    self.ctx
+                        .config
+                        .coordinates(self.ctx.person.user, &l.pool.group)
+                })
+            }
         }
     }
 
-    /// Starts a broadcast to the waiting families of a group.
-    pub(super) fn broadcast_waiting(&mut self, state: State, group: GroupId) -> State {
-        let audience = Audience::Waiting { group };
+    /// Starts a broadcast: asks for the text, or says at once that nobody would get it.
+    pub(super) fn broadcast_to(&mut self, state: State, audience: Audience) -> State {
         if !self.may_address(&audience) {
             return self.hint(state, Msg::HintStaleButton);
         }
         let n = self.audience_members(&audience).len();
+        if n == 0 {
+            self.say(Reply::msg(Msg::BroadcastNobody));
+            return State::Idle;
+        }
         self.say(
             Reply::default()
                 .line(Msg::BroadcastAskText, vec![("count", num(n))])

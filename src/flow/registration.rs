@@ -329,7 +329,17 @@ impl<'a> Engine<'a> {
                 }
                 other => self.hint(other, Msg::HintStaleButton),
             },
-            Callback::BroadcastWaiting(g) => self.broadcast_waiting(state, g),
+            Callback::BroadcastWaiting(g) => {
+                self.broadcast_to(state, crate::domain::Audience::Waiting { group: g })
+            }
+            Callback::BroadcastLaunch(launch, accepted) => self.broadcast_to(
+                state,
+                if accepted {
+                    crate::domain::Audience::Accepted { launch }
+                } else {
+                    crate::domain::Audience::Invited { launch }
+                },
+            ),
             Callback::BroadcastSend => match state {
                 State::Broadcasting {
                     audience,
