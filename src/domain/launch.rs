@@ -268,20 +268,40 @@ pub fn apply(
     })
 }
 
-/// A parent's answer to an invitation (`Accepted` or `Declined`), or a withdrawal of one who
-/// was invited or had accepted (`Declined`, without news to the coordinator when `tell` is
-/// false: they are being erased). A pending invitation takes any answer; an accepted one can
-/// only be declined (withdrawn). The seat of a declined invitation goes back to the launch. The
-/// registration waits again after a decline (it counts towards the next round), or is taken
-/// into the launch after a yes. `None` when the answer changes nothing (answered already, or
-/// never invited).
+/// A parent's answer to a pending invitation (`Accepted` or `Declined`). The seat of a
+/// declined invitation goes back to the launch and the registration waits again (it counts
+/// towards the next round); after a yes it is taken into the launch and signed up for the first
+/// meeting. The coordinator is told. `None` when the answer changes nothing (answered or
+/// expired already, or never invited): the parent is told the invitation is closed.
 #[must_use]
 pub fn answer(l: &Launch, user: UserId, answer: Answer, tell: bool) -> Option<Applied> {
+    let pending = l
+        .invitation(user)
+        .is_some_and(|i| i.answer == Answer::Pending);
+    if !pending {
+        return None;
+    }
+    settle_answer(l, user, answer, tell)
+}
+
+/// A parent who was invited or had accepted withdraws their registration: the invitation
+/// counts as declined and its seat goes back to the launch; the coordinator is told unless
+/// `tell` is false (the parent is being erased). `None` when they held no seat.
+#[must_use]
+pub fn withdraw(l: &Launch, user: UserId, tell: bool) -> Option<Applied> {
+    let holds = l
+        .invitation(user)
+        .is_some_and(|i| matches!(i.answer, Answer::Pending | Answer::Accepted));
+    if !holds {
+        return None;
+    }
+    settle_answer(l, user, Answer::Declined, tell)
+}
+
+fn settle_answer(l: &Launch, user: UserId, answer: Answer, tell: bool) -> Option<Applied> {
     let mut next = l.clone();
     let inv = next.invitations.iter_mut().find(|i| i.user == user)?;
-    let changeable = inv.answer == Answer::Pending
-        || (inv.answer == Answer::Accepted && answer == Answer::Declined);
-    if !changeable || !matches!(answer, Answer::Accepted | Answer::Declined) {
+    if !matches!(answer, Answer::Accepted | Answer::Declined) {
         return None;
     }
     inv.answer = answer;
@@ -405,6 +425,16 @@ mod tests {
         assert_eq!(yes.join_event, vec![UserId(1)]);
         assert_eq!(yes.messages.len(), 1, "the coordinator hears");
         assert!(answer(&yes.launch, UserId(1), Answer::Accepted, true).is_none());
+        assert!(answer(&yes.launch, UserId(1), Answer::Declined, true).is_none());
+        let gone = withdraw(&yes.launch, UserId(1), false).expect("seat freed");
+        assert!(
+            gone.messages.is_empty(),
+            "erased: the coordinator hears nothing"
+        );
+        assert_eq!(
+            gone.launch.invitation(UserId(1)).map(|i| i.answer),
+            Some(Answer::Declined)
+        );
         let regs = vec![regs[2].clone()];
         let later = step(&yes.launch, &regs, t(49)).expect("expiry");
         assert!(later.statuses.contains(&(

@@ -659,8 +659,15 @@ impl<'a> Engine<'a> {
         let Some(l) = self.ctx.view.launch(id) else {
             return self.hint(state, Msg::HintStaleButton);
         };
-        match l.invitation(user).map(|i| i.answer) {
-            Some(Answer::Pending) => {
+        // The same rule the store applies decides what the parent is told.
+        let answer = if accept {
+            Answer::Accepted
+        } else {
+            Answer::Declined
+        };
+        let applies = launch::answer(&l, user, answer, true).is_some();
+        match l.invitation(user).map(|_| applies) {
+            Some(true) => {
                 self.effects.push(Effect::Respond { launch: id, accept });
                 let group = self.ctx.config.group(&l.pool.group);
                 let name = group.map_or_else(
@@ -681,7 +688,7 @@ impl<'a> Engine<'a> {
                 ));
                 state
             }
-            Some(_) => {
+            Some(false) => {
                 self.say(Reply::msg(Msg::InviteClosed));
                 state
             }

@@ -162,7 +162,12 @@ impl<'a> Tx<'a> {
         let old: Registration = self.decode("registrations", key, &old)?;
         self.count(&old, false)?;
         if let Status::Invited { launch } | Status::Accepted { launch } = old.status {
-            self.answer(old.user, launch, Answer::Declined, tell, false)?;
+            if let Some(l) = self.load_launch(launch)? {
+                if let Some(applied) = crate::domain::launch::withdraw(&l, old.user, tell) {
+                    // The registration is gone: only the launch and the news change.
+                    self.write_applied(&applied, false)?;
+                }
+            }
             if let Some(event) = self.load_launch(launch)?.and_then(|l| l.event) {
                 self.rsvp(old.user, event, false)?;
             }
@@ -304,27 +309,13 @@ impl<'a> Tx<'a> {
         } else {
             Answer::Declined
         };
-        self.answer(user, launch, answer, true, true)
-    }
-
-    /// Applies an answer (or a withdrawal, `Declined`) to a launch: the launch, the
-    /// registration's status (unless it is being removed), news to the coordinator, and the
-    /// first meeting's sign-up.
-    fn answer(
-        &self,
-        user: UserId,
-        launch: u64,
-        answer: Answer,
-        tell: bool,
-        registration_stays: bool,
-    ) -> TxResult<()> {
         let Some(l) = self.load_launch(launch)? else {
             return Ok(());
         };
-        let Some(applied) = crate::domain::launch::answer(&l, user, answer, tell) else {
-            return Ok(());
-        };
-        self.write_applied(&applied, registration_stays)
+        match crate::domain::launch::answer(&l, user, answer, true) {
+            Some(applied) => self.write_applied(&applied, true),
+            None => Ok(()),
+        }
     }
 
     /// Writes what a launch rule decided.
