@@ -14,12 +14,30 @@
 //!
 //! A known constant sealed when the store is created ([`Crypt::check_value`]) tells a wrong key
 //! from corrupt data at start, before anything is misread.
+//!
+//! # Sealed values (schema 3)
+//!
+//! Every sealed value starts with a recognisable header, so that a scan of the raw files can
+//! find them ([`scan_files`]) and so that each names the key it was sealed under:
+//!
+//! ```text
+//! "KKs3" (4) ‖ key id (16) ‖ context (16) ‖ body length (4, big-endian) ‖ nonce (12) ‖ body
+//! ```
+//!
+//! The body is the ChaCha20-Poly1305 ciphertext and tag. The *context* is SHA-256 of the
+//! tree's name and the value's key, cut to 16 bytes; the associated data is the key id and the
+//! context, so a value moved to another key or tree, or relabelled with another key id, fails to
+//! open. Key id zero is the master AEAD key (values shared by many: events, launches, the
+//! outbox, counters); any other id names a data key in the [`Keyring`](super::keyring::Keyring)
+//! — one per person, one per registration or feedback, later one per shared family. Destroying
+//! a data key makes every copy of every value sealed under it unreadable, wherever sled's log
+//! still keeps one: that is what erasure means on disk.
 
 use crate::domain::UserId;
 use chacha20poly1305::aead::Aead;
 use chacha20poly1305::{ChaCha20Poly1305, KeyInit};
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 use std::path::Path;
 use zeroize::{Zeroize, Zeroizing};
 
@@ -30,9 +48,27 @@ const TAG: usize = 16;
 /// Bytes of a user tag.
 pub const USER_TAG: usize = 16;
 
+/// The first bytes of every sealed value (schema 3).
+pub const MAGIC: [u8; 4] = *b"KKs3";
+/// Bytes of a key id.
+pub const KEY_ID: usize = 16;
+/// Bytes of a value's context.
+const CONTEXT: usize = 16;
+/// Bytes before the body: magic, key id, context, body length, nonce.
+pub const HEADER: usize = 4 + KEY_ID + CONTEXT + 4 + NONCE;
+
+/// Which key a value is sealed under: zero for the master key, otherwise a data key's id.
+pub type KeyId = [u8; KEY_ID];
+/// The key id of the master AEAD key.
+pub const MASTER_ID: KeyId = [0; KEY_ID];
+
 /// HKDF labels: one per derived key. Changing one makes every store unreadable.
 const LABEL_AEAD: &[u8] = b"kokoon/v2/value-encryption";
 const LABEL_USER: &[u8] = b"kokoon/v2/user-id-hash";
+/// The key that seals the keyring's entries.
+const LABEL_RING: &[u8] = b"kokoon/v3/keyring";
+/// The key that seals the erasure list.
+const LABEL_ERASURES: &[u8] = b"kokoon/v3/erasure-list";
 /// HKDF salt: fixed (the master key is already uniformly random; RFC 5869 §3.1).
 const SALT: &[u8] = b"kokoon";
 /// What [`Crypt::check_value`] seals.
@@ -179,62 +215,214 @@ fn hex_digit(c: u8) -> Option<u8> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unsealed;
 
-/// The derived keys, ready to use. Cheap to share behind an `Arc`.
+/// What opening a sealed value found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// The plain text.
+    Plain(Vec<u8>),
+    /// The value was sealed under a data key that has been destroyed: it is erased.
+    Erased,
+}
+
+/// A sealed value's parts, as read from its header.
+#[derive(Debug, Clone, Copy)]
+pub struct Parsed<'a> {
+    /// The key it was sealed under.
+    pub id: KeyId,
+    context: [u8; CONTEXT],
+    nonce: [u8; NONCE],
+    body: &'a [u8],
+}
+
+impl Parsed<'_> {
+    /// Bytes of the whole sealed value, header included.
+    #[must_use]
+    pub(super) fn len(&self) -> usize {
+        HEADER + self.body.len()
+    }
+}
+
+/// Reads a sealed value's header at the start of `bytes`; `None` if it is not one (or is cut
+/// short). Bytes after the value are ignored (see [`Parsed::len`]).
+#[must_use]
+pub fn parse(bytes: &[u8]) -> Option<Parsed<'_>> {
+    if bytes.len() < HEADER + TAG || bytes[..4] != MAGIC {
+        return None;
+    }
+    let id: KeyId = bytes[4..20].try_into().ok()?;
+    let context: [u8; CONTEXT] = bytes[20..36].try_into().ok()?;
+    let len = usize::try_from(u32::from_be_bytes(bytes[36..40].try_into().ok()?)).ok()?;
+    let nonce: [u8; NONCE] = bytes[40..HEADER].try_into().ok()?;
+    if len < TAG {
+        return None;
+    }
+    let body = bytes.get(HEADER..HEADER.checked_add(len)?)?;
+    Some(Parsed {
+        id,
+        context,
+        nonce,
+        body,
+    })
+}
+
+/// Seals `plain` under `cipher`, whose id is `id`, for `key` in `tree`.
+fn seal_with(
+    cipher: &ChaCha20Poly1305,
+    id: KeyId,
+    tree: &str,
+    key: &[u8],
+    plain: &[u8],
+) -> Vec<u8> {
+    let nonce = random_nonce();
+    let context = context(tree, key);
+    let aad = associated(&id, &context);
+    let payload = chacha20poly1305::aead::Payload {
+        msg: plain,
+        aad: &aad,
+    };
+    // Encryption fails only for inputs of gigabytes; kokoon's values are kilobytes.
+    let body = cipher.encrypt(&nonce.into(), payload).unwrap_or_default();
+    let len = u32::try_from(body.len()).unwrap_or(u32::MAX);
+    let mut out = Vec::with_capacity(HEADER + body.len());
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&id);
+    out.extend_from_slice(&context);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&body);
+    out
+}
+
+/// Opens a parsed value with `cipher`, trusting the context in its header (the caller checked
+/// it, or is a scan that does not know the tree and key).
+fn open_parsed(cipher: &ChaCha20Poly1305, p: &Parsed<'_>) -> Result<Vec<u8>, Unsealed> {
+    let aad = associated(&p.id, &p.context);
+    cipher
+        .decrypt(
+            &p.nonce.into(),
+            chacha20poly1305::aead::Payload {
+                msg: p.body,
+                aad: &aad,
+            },
+        )
+        .map_err(|_| Unsealed)
+}
+
+/// A fresh random nonce.
+pub(super) fn random_nonce() -> [u8; NONCE] {
+    let mut nonce = [0u8; NONCE];
+    // The OS generator does not fail on the systems kokoon runs on; should it ever, a
+    // nonce from the clock and a counter would be unsafe to fall back on, so stop instead.
+    if let Err(e) = getrandom::fill(&mut nonce) {
+        panic!("the operating system's random number generator failed: {e}");
+    }
+    nonce
+}
+
+/// The derived keys and the keyring, ready to use. Cheap to share behind an `Arc`.
 pub struct Crypt {
     aead: ChaCha20Poly1305,
     user_mac: Hmac<Sha256>,
+    /// The key that seals the keyring's entries.
+    pub(super) ring_key: ChaCha20Poly1305,
+    /// The key that seals the erasure list.
+    pub(super) erasures_key: ChaCha20Poly1305,
+    /// The data keys.
+    pub(super) ring: super::keyring::Keyring,
+}
+
+/// Derives one 32-byte subkey of the master key.
+fn derive(key: &Key, label: &[u8]) -> Zeroizing<[u8; 32]> {
+    let hk = hkdf::Hkdf::<Sha256>::new(Some(SALT), key.0.as_ref());
+    let mut out = Zeroizing::new([0u8; 32]);
+    // 32 bytes is far below HKDF-SHA256's limit of 255 × 32, so expanding cannot fail.
+    let _ = hk.expand(label, out.as_mut());
+    out
 }
 
 impl Crypt {
-    /// Derives the subkeys from the master key.
+    /// Derives the subkeys from the master key, with an empty keyring kept in memory only
+    /// (tests and tools; a store opens its keyring file with [`Crypt::with_ring`]).
     #[must_use]
     pub fn new(key: &Key) -> Crypt {
-        let hk = hkdf::Hkdf::<Sha256>::new(Some(SALT), key.0.as_ref());
-        let mut aead_key = Zeroizing::new([0u8; 32]);
-        let mut user_key = Zeroizing::new([0u8; 32]);
-        // 32 bytes is far below HKDF-SHA256's limit of 255 × 32, so expanding cannot fail.
-        let _ = hk.expand(LABEL_AEAD, aead_key.as_mut());
-        let _ = hk.expand(LABEL_USER, user_key.as_mut());
-        let aead = ChaCha20Poly1305::new(&(*aead_key).into());
-        // HMAC takes a key of any length; 32 bytes is what HMAC-SHA256 is meant to have.
-        let user_mac = <Hmac<Sha256> as KeyInit>::new_from_slice(user_key.as_ref())
-            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-        Crypt { aead, user_mac }
+        Crypt::with_ring(key, super::keyring::Keyring::in_memory())
     }
 
-    /// Seals `plain` for `key` in `tree`: a fresh random nonce, then the ciphertext and tag.
+    /// Derives the subkeys from the master key and takes the store's keyring.
+    #[must_use]
+    pub fn with_ring(key: &Key, ring: super::keyring::Keyring) -> Crypt {
+        let aead = ChaCha20Poly1305::new(&(*derive(key, LABEL_AEAD)).into());
+        // HMAC takes a key of any length; 32 bytes is what HMAC-SHA256 is meant to have.
+        let user_mac = <Hmac<Sha256> as KeyInit>::new_from_slice(derive(key, LABEL_USER).as_ref())
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        Crypt {
+            aead,
+            user_mac,
+            ring_key: ChaCha20Poly1305::new(&(*derive(key, LABEL_RING)).into()),
+            erasures_key: ChaCha20Poly1305::new(&(*derive(key, LABEL_ERASURES)).into()),
+            ring,
+        }
+    }
+
+    /// Seals `plain` for `key` in `tree` under the master key.
     #[must_use]
     pub fn seal(&self, tree: &str, key: &[u8], plain: &[u8]) -> Vec<u8> {
-        let mut nonce = [0u8; NONCE];
-        // The OS generator does not fail on the systems kokoon runs on; should it ever, a
-        // nonce from the clock and a counter would be unsafe to fall back on, so stop instead.
-        if let Err(e) = getrandom::fill(&mut nonce) {
-            panic!("the operating system's random number generator failed: {e}");
-        }
-        let aad = associated(tree, key);
-        let payload = chacha20poly1305::aead::Payload {
-            msg: plain,
-            aad: &aad,
-        };
-        // Encryption fails only for inputs of gigabytes; kokoon's values are kilobytes.
-        let sealed = self
-            .aead
-            .encrypt(&nonce.into(), payload)
-            .unwrap_or_default();
-        let mut out = Vec::with_capacity(NONCE + sealed.len());
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&sealed);
-        out
+        seal_with(&self.aead, MASTER_ID, tree, key, plain)
     }
 
-    /// Opens a value sealed by [`Crypt::seal`] for the same tree and key.
+    /// Seals `plain` for `key` in `tree` under `owner`'s data key, made (and written to the
+    /// keyring durably) if it has none yet.
+    pub fn seal_for(
+        &self,
+        owner: &super::keyring::Owner,
+        tree: &str,
+        key: &[u8],
+        plain: &[u8],
+    ) -> Result<Vec<u8>, super::keyring::RingError> {
+        let (id, cipher) = self.ring.ensure(owner, &self.ring_key)?;
+        Ok(seal_with(&cipher, id, tree, key, plain))
+    }
+
+    /// Opens a value sealed by [`Crypt::seal`] or [`Crypt::seal_for`] for the same tree and
+    /// key. A value whose data key was destroyed is [`Opened::Erased`].
+    pub fn open_checked(&self, tree: &str, key: &[u8], sealed: &[u8]) -> Result<Opened, Unsealed> {
+        let p = parse(sealed).ok_or(Unsealed)?;
+        if p.len() != sealed.len() || p.context != context(tree, key) {
+            return Err(Unsealed);
+        }
+        self.open_one(&p)
+    }
+
+    /// Opens a parsed value (its context already checked, or unknown to a scan).
+    fn open_one(&self, p: &Parsed<'_>) -> Result<Opened, Unsealed> {
+        if p.id == MASTER_ID {
+            return open_parsed(&self.aead, p).map(Opened::Plain);
+        }
+        match self.ring.cipher(&p.id) {
+            Some(cipher) => open_parsed(&cipher, p).map(Opened::Plain),
+            None => Ok(Opened::Erased),
+        }
+    }
+
+    /// Opens a value; a destroyed key reads as [`Unsealed`] here.
     pub fn open(&self, tree: &str, key: &[u8], sealed: &[u8]) -> Result<Vec<u8>, Unsealed> {
+        match self.open_checked(tree, key, sealed)? {
+            Opened::Plain(p) => Ok(p),
+            Opened::Erased => Err(Unsealed),
+        }
+    }
+
+    /// Opens a value sealed by schema 2 (no header, master key only): for the migration.
+    pub fn open_v2(&self, tree: &str, key: &[u8], sealed: &[u8]) -> Result<Vec<u8>, Unsealed> {
         if sealed.len() < NONCE + TAG {
             return Err(Unsealed);
         }
         let (nonce, body) = sealed.split_at(NONCE);
         let nonce: [u8; NONCE] = nonce.try_into().map_err(|_| Unsealed)?;
-        let aad = associated(tree, key);
+        let mut aad = Vec::with_capacity(tree.len() + 1 + key.len());
+        aad.extend_from_slice(tree.as_bytes());
+        aad.push(0);
+        aad.extend_from_slice(key);
         self.aead
             .decrypt(
                 &nonce.into(),
@@ -244,6 +432,29 @@ impl Crypt {
                 },
             )
             .map_err(|_| Unsealed)
+    }
+
+    /// Seals as schema 2 did (for the migration's tests).
+    #[cfg(test)]
+    pub(super) fn seal_v2(&self, tree: &str, key: &[u8], plain: &[u8]) -> Vec<u8> {
+        let nonce = random_nonce();
+        let mut aad = tree.as_bytes().to_vec();
+        aad.push(0);
+        aad.extend_from_slice(key);
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(
+            &self
+                .aead
+                .encrypt(
+                    &nonce.into(),
+                    chacha20poly1305::aead::Payload {
+                        msg: plain,
+                        aad: &aad,
+                    },
+                )
+                .unwrap_or_default(),
+        );
+        out
     }
 
     /// The keyed hash that stands for a user id in keys.
@@ -263,20 +474,99 @@ impl Crypt {
         self.seal("meta", b"keycheck", CHECK_PLAIN)
     }
 
-    /// Whether a stored key check value was made with this key.
+    /// Whether a stored key check value was made with this key (either schema's format).
     #[must_use]
     pub fn verify(&self, stored: &[u8]) -> bool {
         self.open("meta", b"keycheck", stored)
+            .or_else(|_| self.open_v2("meta", b"keycheck", stored))
             .is_ok_and(|p| p == CHECK_PLAIN)
+    }
+
+    /// Every sealed value found anywhere in `bytes` that opens with the master key or a data
+    /// key of the keyring, as plain text; and how many sealed values were found whose key is
+    /// gone (erased).
+    #[must_use]
+    pub fn scan(&self, bytes: &[u8]) -> (Vec<Vec<u8>>, usize) {
+        let mut found = Vec::new();
+        let mut erased = 0;
+        let mut at = 0;
+        while let Some(i) = find(&bytes[at..], &MAGIC) {
+            let start = at + i;
+            at = start + 1;
+            let Some(p) = parse(&bytes[start..]) else {
+                continue;
+            };
+            match self.open_one(&p) {
+                Ok(Opened::Plain(plain)) => found.push(plain),
+                Ok(Opened::Erased) => erased += 1,
+                Err(Unsealed) => {}
+            }
+        }
+        (found, erased)
     }
 }
 
-/// The associated data of a value: the tree's name, a zero byte, the value's key.
-fn associated(tree: &str, key: &[u8]) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(tree.len() + 1 + key.len());
-    aad.extend_from_slice(tree.as_bytes());
-    aad.push(0);
-    aad.extend_from_slice(key);
+/// What a scan of a data directory's raw files found ([`scan_files`]).
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// The plain text of every sealed value that still opens, wherever it lies in the files
+    /// (current or superseded copies in sled's log alike).
+    pub readable: Vec<Vec<u8>>,
+    /// Sealed values found whose data key is gone.
+    pub erased: usize,
+    /// How many bytes were read.
+    pub bytes: usize,
+}
+
+/// Reads every file of a data directory (sled's log and snapshots; the keyring and the erasure
+/// list themselves excepted) and opens every sealed value in it that the master key and the
+/// keyring still open: what someone holding the key and a copy of the directory could read.
+pub fn scan_files(dir: &Path, crypt: &Crypt) -> std::io::Result<Scan> {
+    let mut scan = Scan::default();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                todo.push(path);
+                continue;
+            }
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with(super::keyring::FILE) || name.starts_with(super::erasures::FILE) {
+                continue;
+            }
+            let bytes = std::fs::read(&path)?;
+            scan.bytes += bytes.len();
+            let (readable, erased) = crypt.scan(&bytes);
+            scan.readable.extend(readable);
+            scan.erased += erased;
+        }
+    }
+    Ok(scan)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// A value's context: SHA-256 of the tree's name, a zero byte and the value's key, cut short.
+fn context(tree: &str, key: &[u8]) -> [u8; CONTEXT] {
+    let mut h = Sha256::new();
+    h.update(b"kokoon/v3/context\0");
+    h.update(tree.as_bytes());
+    h.update([0]);
+    h.update(key);
+    let full = h.finalize();
+    let mut out = [0u8; CONTEXT];
+    out.copy_from_slice(&full[..CONTEXT]);
+    out
+}
+
+/// The associated data of a value: its key id and context.
+fn associated(id: &KeyId, context: &[u8; CONTEXT]) -> [u8; KEY_ID + CONTEXT] {
+    let mut aad = [0u8; KEY_ID + CONTEXT];
+    aad[..KEY_ID].copy_from_slice(id);
+    aad[KEY_ID..].copy_from_slice(context);
     aad
 }
 
@@ -293,7 +583,9 @@ mod tests {
         let c = Crypt::new(&key(1));
         let s = c.seal("users", b"k1", b"Maija");
         assert_eq!(c.open("users", b"k1", &s), Ok(b"Maija".to_vec()));
-        assert_eq!(s.len(), NONCE + 5 + TAG);
+        assert_eq!(s.len(), HEADER + 5 + TAG);
+        assert!(s.starts_with(&MAGIC), "a recognisable header");
+        assert_eq!(s[4..20], MASTER_ID, "names the master key");
         assert!(!s.windows(5).any(|w| w == b"Maija"));
         assert_eq!(
             c.open("users", b"k2", &s),
@@ -311,9 +603,37 @@ mod tests {
             "another key"
         );
         let mut flipped = s.clone();
-        flipped[NONCE + 1] ^= 1;
+        flipped[HEADER + 1] ^= 1;
         assert_eq!(c.open("users", b"k1", &flipped), Err(Unsealed), "tampered");
         assert_eq!(c.open("users", b"k1", &s[..10]), Err(Unsealed), "truncated");
+        let mut relabelled = s.clone();
+        relabelled[4] ^= 1;
+        assert_eq!(
+            c.open("users", b"k1", &relabelled),
+            Err(Unsealed),
+            "another key id"
+        );
+    }
+
+    #[test]
+    fn a_value_under_a_data_key_opens_until_the_key_is_destroyed_and_a_scan_finds_it() {
+        let c = Crypt::new(&key(1));
+        let owner = super::super::keyring::Owner::person(&[3; 16]);
+        let s = c.seal_for(&owner, "users", b"k", b"Maija").expect("sealed");
+        assert_ne!(s[4..20], MASTER_ID);
+        assert_eq!(c.open("users", b"k", &s), Ok(b"Maija".to_vec()));
+        let mut file = b"sled log bytes".to_vec();
+        file.extend_from_slice(&s);
+        file.extend_from_slice(&c.seal("events", b"e", b"shared"));
+        file.extend_from_slice(b"KKs3 but not a value");
+        let (found, erased) = c.scan(&file);
+        assert_eq!(
+            (found, erased),
+            (vec![b"Maija".to_vec(), b"shared".to_vec()], 0)
+        );
+        c.ring.destroy(&[owner], &c.ring_key).expect("destroyed");
+        assert_eq!(c.open_checked("users", b"k", &s), Ok(Opened::Erased));
+        assert_eq!(c.scan(&file), (vec![b"shared".to_vec()], 1));
     }
 
     #[test]
@@ -322,7 +642,7 @@ mod tests {
         let a = c.seal("users", b"k", b"same");
         let b = c.seal("users", b"k", b"same");
         assert_ne!(a, b);
-        assert_ne!(a[..NONCE], b[..NONCE]);
+        assert_ne!(a[40..HEADER], b[40..HEADER]);
     }
 
     #[test]

@@ -132,6 +132,8 @@ impl Store {
             Ok(true)
         })?;
         if erased {
+            self.erasures
+                .record(&[user], now, &self.crypt.erasures_key)?;
             self.flush_to_disk().await?;
         }
         Ok(erased)

@@ -1,13 +1,15 @@
 //! From schema 1 (before encryption) to schema 2: every value of a tree with personal data is
-//! sealed, and user ids in keys become user tags. One sled transaction does it all, so a crash
-//! leaves either the old store or the new one, never a mix.
+//! sealed, and user ids in keys become user tags. From schema 2 to 3: every sealed value is
+//! sealed again with a header naming its key ([`super::crypt`]), under its owner's data key
+//! where it has one. One sled transaction does each, so a crash leaves either the old store or
+//! the new one, never a mix (data keys made for a migration that a crash undid are never used).
 //!
 //! sled keeps superseded values in its log files until it rewrites their segments, so bytes of
 //! the old plain text may stay on disk for a while after the migration. The README tells how to
 //! start from a clean directory for anyone who needs them gone at once.
 
 use super::crypt::Crypt;
-use super::{decode, events, reg_key, seal, StoreError, StoredUser, UserRecord, SCHEMA_VERSION};
+use super::{decode, events, reg_key, seal, StoreError, StoredUser, UserRecord};
 use crate::domain::{Lang, Registration, UserId};
 use crate::flow::State;
 use chrono::{DateTime, Utc};
@@ -62,7 +64,7 @@ pub fn v1_to_v2(db: &sled::Db, crypt: &Crypt, now: DateTime<Utc>) -> Result<(), 
             state: old.state,
         };
         let key = crypt.user_tag(id).to_vec();
-        let value = seal(crypt, "users", &key, &StoredUser { id, record });
+        let value = seal(crypt, "users", &key, &StoredUser { id, record })?;
         plan[0].remove.push(k.to_vec());
         plan[0].insert.push((key, value));
     }
@@ -70,7 +72,7 @@ pub fn v1_to_v2(db: &sled::Db, crypt: &Crypt, now: DateTime<Utc>) -> Result<(), 
         let (k, v) = item?;
         let r: Registration = decode("registrations", &v)?;
         let key = reg_key(crypt, r.user, &r.group);
-        let value = seal(crypt, "registrations", &key, &r);
+        let value = seal(crypt, "registrations", &key, &r)?;
         plan[1].remove.push(k.to_vec());
         plan[1].insert.push((key, value));
     }
@@ -80,7 +82,7 @@ pub fn v1_to_v2(db: &sled::Db, crypt: &Crypt, now: DateTime<Utc>) -> Result<(), 
             let value: serde_json::Value = decode(name, &v)?;
             plan[i]
                 .insert
-                .push((k.to_vec(), seal(crypt, name, &k, &value)));
+                .push((k.to_vec(), seal(crypt, name, &k, &value)?));
         }
     }
     for item in events.iter() {
@@ -96,7 +98,7 @@ pub fn v1_to_v2(db: &sled::Db, crypt: &Crypt, now: DateTime<Utc>) -> Result<(), 
             }
             _ => k.to_vec(),
         };
-        let value = seal(crypt, "events", &key, &value);
+        let value = seal(crypt, "events", &key, &value)?;
         plan[4].insert.push((key, value));
     }
 
@@ -111,7 +113,7 @@ pub fn v1_to_v2(db: &sled::Db, crypt: &Crypt, now: DateTime<Utc>) -> Result<(), 
                     tree.insert(k.as_slice(), v.as_slice())?;
                 }
             }
-            meta.insert("schema", &SCHEMA_VERSION.to_be_bytes())?;
+            meta.insert("schema", &2u64.to_be_bytes())?;
             meta.insert("keycheck", check.as_slice())?;
             Ok::<_, ConflictableTransactionError<()>>(())
         },
@@ -127,5 +129,105 @@ pub fn v1_to_v2(db: &sled::Db, crypt: &Crypt, now: DateTime<Utc>) -> Result<(), 
         }
         Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
         Err(TransactionError::Abort(())) => Err(StoreError::Schema { found: 1 }),
+    }
+}
+
+/// A value opened for re-sealing: its key and plain text.
+type Opened = (Vec<u8>, zeroize::Zeroizing<Vec<u8>>);
+
+/// Re-seals a schema-2 store (or one just converted from schema 1) in the schema-3 format: every
+/// sealed value gets a header and, where it has an owner, its owner's data key; and the trees
+/// that schema 2 kept in clear are sealed too. Values already in the new format are kept.
+pub fn v2_to_v3(db: &sled::Db, crypt: &Crypt) -> Result<(), StoreError> {
+    let names: Vec<&'static str> = super::SEALED.to_vec();
+    let trees: Vec<sled::Tree> = names
+        .iter()
+        .map(|n| db.open_tree(n))
+        .collect::<Result<_, _>>()?;
+    let meta = db.open_tree("meta")?;
+    let updates = db.open_tree("updates")?;
+    let mut plan: Vec<Vec<(Vec<u8>, Vec<u8>)>> = Vec::new();
+    let mut owners = Vec::new();
+    let mut opened: Vec<Vec<Opened>> = Vec::new();
+    for (tree, name) in trees.iter().zip(&names) {
+        let mut values = Vec::new();
+        for item in tree.iter() {
+            let (k, v) = item?;
+            let plain = if super::crypt::parse(&v).is_some_and(|p| p.len() == v.len()) {
+                crypt.open(name, &k, &v)
+            } else if super::CLEAR_IN_V2.contains(name) {
+                Ok(v.to_vec())
+            } else {
+                crypt.open_v2(name, &k, &v)
+            }
+            .map_err(|_| StoreError::Unsealed { tree: name })?;
+            if let Some(o) = super::owner_of(name, &k) {
+                owners.push(o);
+            }
+            values.push((k.to_vec(), zeroize::Zeroizing::new(plain)));
+        }
+        opened.push(values);
+    }
+    // One fsync for every data key the migration needs.
+    crypt.ring.ensure_all(&owners, &crypt.ring_key)?;
+    for (values, name) in opened.iter().zip(&names) {
+        let mut out = Vec::with_capacity(values.len());
+        for (k, plain) in values {
+            out.push((k.clone(), super::seal_plain(crypt, name, k, plain)?));
+        }
+        plan.push(out);
+    }
+    let mut handled = Vec::new();
+    for item in updates.iter() {
+        let (k, v) = item?;
+        if super::crypt::parse(&v).is_some() {
+            continue;
+        }
+        let at = v.get(..8).map(<[u8]>::to_vec).unwrap_or_default();
+        let replies = match v.get(8..).filter(|r| !r.is_empty()) {
+            Some(r) => Some(zeroize::Zeroizing::new(
+                crypt
+                    .open_v2(super::REPLIES, &k, r)
+                    .map_err(|_| StoreError::Unsealed { tree: "updates" })?,
+            )),
+            None => None,
+        };
+        // Whose update it was is not known here: kept replies stay under the master key
+        // (they are removed once sent).
+        let mut value = crypt.seal("updates", &k, &at);
+        if let Some(r) = replies {
+            value.extend_from_slice(&crypt.seal(super::REPLIES, &k, &r));
+        }
+        handled.push((k.to_vec(), value));
+    }
+
+    let check = crypt.check_value();
+    let mut all: Vec<&sled::Tree> = trees.iter().collect();
+    all.push(&updates);
+    all.push(&meta);
+    let result = all.as_slice().transaction(|ts| {
+        for (t, rewrite) in ts.iter().zip(&plan) {
+            for (k, v) in rewrite {
+                t.insert(k.as_slice(), v.as_slice())?;
+            }
+        }
+        let n = ts.len();
+        for (k, v) in &handled {
+            ts[n - 2].insert(k.as_slice(), v.as_slice())?;
+        }
+        ts[n - 1].insert("schema", &super::SCHEMA_VERSION.to_be_bytes())?;
+        ts[n - 1].insert("keycheck", check.as_slice())?;
+        Ok::<_, ConflictableTransactionError<()>>(())
+    });
+    match result {
+        Ok(()) => {
+            log::info!(
+                "store: re-sealed a schema-2 data directory in the schema-3 format ({} data keys)",
+                crypt.ring.len()
+            );
+            Ok(())
+        }
+        Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
+        Err(TransactionError::Abort(())) => Err(StoreError::Schema { found: 2 }),
     }
 }

@@ -30,9 +30,11 @@
 //! with another key is refused at once ([`StoreError::WrongKey`]).
 
 mod crypt;
+mod erasures;
 mod events;
 mod flush;
 mod housekeeping;
+pub mod keyring;
 mod migrate;
 mod tx;
 
@@ -51,13 +53,17 @@ use std::path::Path;
 use std::sync::Arc;
 use tx::Tx;
 
-pub use crypt::{Key, KeyError};
+pub use crypt::{Key, KeyError, Scan};
+pub use erasures::Erasure;
 pub use events::Delivery;
 pub use housekeeping::{Retention, RetentionReport};
+pub use keyring::RingError;
 
-/// The schema this build writes: 2, encrypted. A version-1 store (from before encryption) is
-/// encrypted in place on first open; any other version is refused, never misread.
-pub const SCHEMA_VERSION: u64 = 2;
+/// The schema this build writes: 3, every sealed value with a header naming its key (see
+/// [`crypt`]) and data keys in a keyring beside sled's files ([`keyring`]). A version-1 store
+/// (from before encryption) is encrypted, and a version-2 store re-sealed, in place on first
+/// open; any other version is refused, never misread.
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// How the counters tree is laid out; part of the "counted" mark in meta (see
 /// `Store::count_again_if_needed`). 2: the whole [`PoolStats`] per pool.
@@ -66,8 +72,12 @@ const COUNTERS_FORMAT: &str = "counters 2";
 /// The label under which an update's kept replies are sealed in the `updates` tree.
 const REPLIES: &str = "updates-replies";
 
-/// The trees whose values are sealed. The others hold no personal data.
+/// The trees whose values are sealed (JSON under a header, see [`crypt`]). `updates` is sealed
+/// too, in two parts (see [`Store::unsent_replies`]); `meta` holds no personal data.
 const SEALED: [&str; 5] = ["users", "registrations", "outbox", "launches", "events"];
+
+/// The sealed trees that schema 2 kept in clear.
+const CLEAR_IN_V2: [&str; 0] = [];
 
 /// How long handled update ids are remembered. Telegram keeps undelivered updates for 24 hours,
 /// so a redelivery can only come within that; twice that is a safe margin.
@@ -83,7 +93,7 @@ pub enum StoreError {
     #[error("the data directory {0} is already in use by another kokoon process (sled allows one process per directory)")]
     Locked(String),
     /// The store was written by a newer or unknown version.
-    #[error("the data directory was written with schema version {found}, but this kokoon reads version {SCHEMA_VERSION} (and encrypts version 1 on first open); refusing to open it rather than misread it")]
+    #[error("the data directory was written with schema version {found}, but this kokoon reads version {SCHEMA_VERSION} (and converts versions 1 and 2 on first open); refusing to open it rather than misread it")]
     Schema {
         /// The version found on disk.
         found: u64,
@@ -97,6 +107,16 @@ pub enum StoreError {
         /// Which tree.
         tree: &'static str,
     },
+    /// The value was sealed under a data key that has been destroyed: it is erased. Reads treat
+    /// it as absent.
+    #[error("a value in tree {tree} is erased (its data key was destroyed)")]
+    Erased {
+        /// Which tree.
+        tree: &'static str,
+    },
+    /// The keyring or the erasure list could not be read or written.
+    #[error(transparent)]
+    Keyring(#[from] RingError),
     /// A value could not be decoded. The message names the place of the error, never the
     /// value (which may be personal data).
     #[error("corrupt value in tree {tree}: {} error at line {}, column {}", category(source), source.line(), source.column())]
@@ -202,6 +222,10 @@ pub struct Store {
     updates: sled::Tree,
     meta: sled::Tree,
     crypt: Arc<Crypt>,
+    /// Who was erased, for a restore to erase again ([`erasures`]).
+    erasures: Arc<erasures::ErasureList>,
+    /// The data directory (sled's files, the keyring, the erasure list).
+    dir: Arc<std::path::PathBuf>,
     rules: Arc<dyn Rules + Send>,
     group: Arc<flush::GroupCommit>,
 }
@@ -243,8 +267,9 @@ impl Store {
                 }
                 other => StoreError::Sled(other),
             })?;
-        let crypt = Arc::new(Crypt::new(key));
+        let mut crypt = Crypt::new(key);
         let meta = db.open_tree("meta")?;
+        let ring_path = path.join(keyring::FILE);
         match meta.get("schema")? {
             Some(v) => {
                 let found = v
@@ -254,17 +279,36 @@ impl Store {
                     .unwrap_or(u64::MAX);
                 match found {
                     SCHEMA_VERSION => match meta.get("keycheck")? {
-                        Some(check) if crypt.verify(&check) => {}
+                        Some(check) if crypt.verify(&check) => {
+                            if !ring_path.exists() {
+                                return Err(StoreError::Keyring(RingError::Io {
+                                    path: ring_path.display().to_string(),
+                                    source: std::io::Error::new(
+                                        std::io::ErrorKind::NotFound,
+                                        "the keyring of this data directory is missing (without it the personal data cannot be read)",
+                                    ),
+                                }));
+                            }
+                            crypt.ring = keyring::Keyring::open(&ring_path, &crypt.ring_key)?;
+                        }
                         _ => return Err(StoreError::WrongKey),
                     },
-                    1 => {
-                        migrate::v1_to_v2(&db, &crypt, Utc::now())?;
+                    1 | 2 => {
+                        if found == 2 && !meta.get("keycheck")?.is_some_and(|c| crypt.verify(&c)) {
+                            return Err(StoreError::WrongKey);
+                        }
+                        crypt.ring = keyring::Keyring::open(&ring_path, &crypt.ring_key)?;
+                        if found == 1 {
+                            migrate::v1_to_v2(&db, &crypt, Utc::now())?;
+                        }
+                        migrate::v2_to_v3(&db, &crypt)?;
                         db.flush()?;
                     }
                     found => return Err(StoreError::Schema { found }),
                 }
             }
             None => {
+                crypt.ring = keyring::Keyring::open(&ring_path, &crypt.ring_key)?;
                 let mut batch = sled::Batch::default();
                 batch.insert("schema", &SCHEMA_VERSION.to_be_bytes());
                 batch.insert("keycheck", crypt.check_value());
@@ -272,6 +316,9 @@ impl Store {
                 db.flush()?;
             }
         }
+        let erasures =
+            erasures::ErasureList::open(&path.join(erasures::FILE), &crypt.erasures_key)?;
+        let crypt = Arc::new(crypt);
         let store = Store {
             users: db.open_tree("users")?,
             registrations: db.open_tree("registrations")?,
@@ -284,6 +331,8 @@ impl Store {
             meta,
             db,
             crypt,
+            erasures: Arc::new(erasures),
+            dir: Arc::new(path.to_path_buf()),
             rules,
             group: Arc::new(flush::GroupCommit::default()),
         };
@@ -316,7 +365,7 @@ impl Store {
             batch.remove(k?);
         }
         for (k, stats) in &pools {
-            batch.insert(k.as_slice(), self.seal("counters", k, stats));
+            batch.insert(k.as_slice(), self.seal("counters", k, stats)?);
         }
         self.counters.apply_batch(batch)?;
         self.meta.insert("counted", how.as_bytes())?;
@@ -330,7 +379,12 @@ impl Store {
     }
 
     /// Seals a value for a tree (if the tree is sealed) under its key.
-    fn seal<T: Serialize>(&self, tree: &'static str, key: &[u8], v: &T) -> Vec<u8> {
+    fn seal<T: Serialize>(
+        &self,
+        tree: &'static str,
+        key: &[u8],
+        v: &T,
+    ) -> Result<Vec<u8>, StoreError> {
         seal(&self.crypt, tree, key, v)
     }
 
@@ -351,12 +405,15 @@ impl Store {
         name: &'static str,
         prefix: &[u8],
     ) -> Result<Vec<T>, StoreError> {
-        tree.scan_prefix(prefix)
-            .map(|item| {
-                let (k, v) = item?;
-                self.open_value(name, &k, &v)
-            })
-            .collect()
+        let mut out = Vec::new();
+        for item in tree.scan_prefix(prefix) {
+            let (k, v) = item?;
+            match self.open_value(name, &k, &v) {
+                Err(StoreError::Erased { .. }) => {}
+                other => out.push(other?),
+            }
+        }
+        Ok(out)
     }
 
     fn users_key(&self, user: UserId) -> [u8; crypt::USER_TAG] {
@@ -366,8 +423,8 @@ impl Store {
     /// A user's record; the default for someone never seen.
     pub fn user(&self, user: UserId) -> Result<UserRecord, StoreError> {
         let key = self.users_key(user);
-        Ok(match self.users.get(key)? {
-            Some(v) => self.open_value::<StoredUser>("users", &key, &v)?.record,
+        Ok(match self.get::<StoredUser>(&self.users, "users", &key)? {
+            Some(u) => u.record,
             None => UserRecord::default(),
         })
     }
@@ -379,9 +436,15 @@ impl Store {
 
     /// Every registration (for coordinators' views and exports).
     pub fn all_registrations(&self) -> impl Iterator<Item = Result<Registration, StoreError>> + '_ {
-        self.registrations.iter().map(|item| {
-            let (k, v) = item?;
-            self.open_value("registrations", &k, &v)
+        self.registrations.iter().filter_map(|item| {
+            let (k, v) = match item {
+                Ok(kv) => kv,
+                Err(e) => return Some(Err(e.into())),
+            };
+            match self.open_value("registrations", &k, &v) {
+                Err(StoreError::Erased { .. }) => None,
+                other => Some(other),
+            }
         })
     }
 
@@ -528,18 +591,14 @@ impl Store {
                 id: user,
                 record: record.clone(),
             },
-        );
-        self.transaction(now, |tx| {
+        )?;
+        let committed = self.transaction(now, |tx| {
             if let Some(id) = update_id {
                 if tx.updates.get(id.to_be_bytes())?.is_some() {
                     return Ok(Committed::Duplicate);
                 }
-                let mut value = now.timestamp_millis().to_be_bytes().to_vec();
-                if !replies.is_empty() {
-                    // The rendered replies carry names and answers: sealed like the rest.
-                    value.extend_from_slice(&self.crypt.seal(REPLIES, &id.to_be_bytes(), replies));
-                }
-                tx.updates.insert(&id.to_be_bytes(), value)?;
+                tx.updates
+                    .insert(&id.to_be_bytes(), self.handled_value(id, now, replies))?;
             }
             for effect in effects {
                 match effect {
@@ -577,7 +636,12 @@ impl Store {
                 tx.users.insert(&user_key, user_value.clone())?;
             }
             Ok(Committed::Applied)
-        })
+        })?;
+        if forgetting && committed == Committed::Applied {
+            self.erasures
+                .record(&[user], now, &self.crypt.erasures_key)?;
+        }
+        Ok(committed)
     }
 
     /// Everything stored about a user outside their own records, found by scanning (which a
@@ -706,9 +770,13 @@ impl Store {
         name: &'static str,
         key: &[u8],
     ) -> Result<Option<T>, StoreError> {
-        tree.get(key)?
-            .map(|v| self.open_value(name, key, &v))
-            .transpose()
+        match tree.get(key)? {
+            Some(v) => match self.open_value(name, key, &v) {
+                Err(StoreError::Erased { .. }) => Ok(None),
+                other => other.map(Some),
+            },
+            None => Ok(None),
+        }
     }
 
     /// One event.
@@ -753,7 +821,7 @@ impl Store {
                     id: user,
                     record: r,
                 },
-            );
+            )?;
             self.users.insert(key, value)?;
         }
         Ok(())
@@ -856,16 +924,44 @@ impl Store {
         })
     }
 
+    /// An `updates` value: when the update was handled, sealed; then, if there are any, its
+    /// rendered replies (which carry names and answers), sealed too.
+    fn handled_value(&self, id: u32, at: DateTime<Utc>, replies: &[u8]) -> Vec<u8> {
+        let key = id.to_be_bytes();
+        let mut value = self
+            .crypt
+            .seal("updates", &key, &at.timestamp_millis().to_be_bytes());
+        if !replies.is_empty() {
+            value.extend_from_slice(&self.crypt.seal(REPLIES, &key, replies));
+        }
+        value
+    }
+
+    /// When an update was handled (ms), from its `updates` value.
+    fn handled_at(&self, key: &[u8], v: &[u8]) -> Option<i64> {
+        let first = &v[..crypt::parse(v)?.len()];
+        let at = self.crypt.open("updates", key, first).ok()?;
+        at.as_slice().try_into().ok().map(i64::from_be_bytes)
+    }
+
     /// The replies kept with a handled update that were not yet marked sent, if any.
     pub fn unsent_replies(&self, update_id: u32) -> Result<Option<Vec<u8>>, StoreError> {
         let key = update_id.to_be_bytes();
-        match self.updates.get(key)?.filter(|v| v.len() > 8) {
-            Some(v) => self
-                .crypt
-                .open(REPLIES, &key, &v[8..])
-                .map(Some)
-                .map_err(|_| StoreError::Unsealed { tree: "updates" }),
-            None => Ok(None),
+        let Some(v) = self.updates.get(key)? else {
+            return Ok(None);
+        };
+        let head = crypt::parse(&v).map_or(v.len(), |p| p.len());
+        let rest = &v[head..];
+        if rest.is_empty() {
+            return Ok(None);
+        }
+        match self
+            .crypt
+            .open_checked(REPLIES, &key, rest)
+            .map_err(|_| StoreError::Unsealed { tree: "updates" })?
+        {
+            crypt::Opened::Plain(p) => Ok(Some(p)),
+            crypt::Opened::Erased => Ok(None),
         }
     }
 
@@ -876,8 +972,9 @@ impl Store {
     pub fn replies_sent(&self, update_id: u32, rest: &[u8]) -> Result<(), StoreError> {
         let key = update_id.to_be_bytes();
         if let Some(v) = self.updates.get(key)? {
-            if v.len() > 8 {
-                let mut value = v[..8].to_vec();
+            let head = crypt::parse(&v).map_or(v.len(), |p| p.len());
+            if v.len() > head {
+                let mut value = v[..head].to_vec();
                 if !rest.is_empty() {
                     value.extend_from_slice(&self.crypt.seal(REPLIES, &key, rest));
                 }
@@ -892,7 +989,7 @@ impl Store {
     pub async fn mark_update(&self, update_id: u32, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.updates.insert(
             update_id.to_be_bytes(),
-            &now.timestamp_millis().to_be_bytes(),
+            self.handled_value(update_id, now, &[]),
         )?;
         self.flush_to_disk().await?;
         Ok(())
@@ -904,10 +1001,7 @@ impl Store {
         let mut removed = 0;
         for item in self.updates.iter() {
             let (k, v) = item?;
-            let at = v
-                .get(..8)
-                .and_then(|b| b.try_into().ok())
-                .map_or(0, i64::from_be_bytes);
+            let at = self.handled_at(&k, &v).unwrap_or(0);
             if at < cutoff {
                 self.updates.remove(k)?;
                 removed += 1;
@@ -937,6 +1031,27 @@ impl Store {
             .await
     }
 
+    /// Every erasure recorded (keyed ids and times), oldest first: the list a restore
+    /// re-applies ([`Store::reapply_erasures`]).
+    #[must_use]
+    pub fn erasures(&self) -> Vec<Erasure> {
+        self.erasures.entries()
+    }
+
+    /// When `user` was last erased at `since` or later, if they were.
+    #[must_use]
+    pub fn erased_since(&self, user: UserId, since: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.erasures.erased_since(user, since)
+    }
+
+    /// What the raw files of the data directory (sled's log and snapshots, old copies
+    /// included) hold that the master key and the keyring still open, and how many sealed
+    /// values they hold whose data key is destroyed: what anyone with the key and a copy of the
+    /// directory could read. The erasure test and a data protection officer's audit use it.
+    pub fn scan_files(&self) -> Result<Scan, StoreError> {
+        crypt::scan_files(&self.dir, &self.crypt).map_err(|e| StoreError::Sled(sled::Error::Io(e)))
+    }
+
     /// Every key and value in every tree, for tests that check nothing of a user is left.
     pub fn dump(&self) -> Result<Vec<DumpEntry>, StoreError> {
         let mut out = Vec::new();
@@ -950,6 +1065,20 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Re-seals the keyring and the erasure list of the data directory `dir` from master key `old`
+/// to `new`, each file replaced atomically: the side files' part of a key rotation (`kokoon
+/// rekey` re-seals the values of sled's trees too). The store must not be open.
+pub fn rekey_side_files(dir: &Path, old: &Key, new: &Key) -> Result<(), StoreError> {
+    let (old, new) = (Crypt::new(old), Crypt::new(new));
+    keyring::Keyring::rekey(&dir.join(keyring::FILE), &old.ring_key, &new.ring_key)?;
+    erasures::ErasureList::rekey(
+        &dir.join(erasures::FILE),
+        &old.erasures_key,
+        &new.erasures_key,
+    )?;
+    Ok(())
 }
 
 /// A read-only view for the engine. Store failures read as empty: what the engine shows from
@@ -1065,14 +1194,37 @@ fn encode<T: Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
 }
 
+/// Which data key a value is sealed under; `None` for the master key.
+fn owner_of(_tree: &str, _key: &[u8]) -> Option<keyring::Owner> {
+    None
+}
+
 /// Encodes a value as JSON and, in a sealed tree, seals it under its key.
-fn seal<T: Serialize>(crypt: &Crypt, tree: &'static str, key: &[u8], v: &T) -> Vec<u8> {
+fn seal<T: Serialize>(
+    crypt: &Crypt,
+    tree: &'static str,
+    key: &[u8],
+    v: &T,
+) -> Result<Vec<u8>, StoreError> {
     let plain = zeroize::Zeroizing::new(encode(v));
-    if SEALED.contains(&tree) {
-        crypt.seal(tree, key, &plain)
-    } else {
-        plain.to_vec()
+    seal_plain(crypt, tree, key, &plain)
+}
+
+/// Seals encoded bytes, in a sealed tree, under the data key of the value's owner (made if it
+/// has none yet) or the master key.
+fn seal_plain(
+    crypt: &Crypt,
+    tree: &'static str,
+    key: &[u8],
+    plain: &[u8],
+) -> Result<Vec<u8>, StoreError> {
+    if !SEALED.contains(&tree) {
+        return Ok(plain.to_vec());
     }
+    Ok(match owner_of(tree, key) {
+        Some(owner) => crypt.seal_for(&owner, tree, key, plain)?,
+        None => crypt.seal(tree, key, plain),
+    })
 }
 
 /// Opens (in a sealed tree) and decodes a value read under `key`.
@@ -1083,12 +1235,13 @@ fn open_value<T: DeserializeOwned>(
     v: &[u8],
 ) -> Result<T, StoreError> {
     if SEALED.contains(&tree) {
-        let plain = zeroize::Zeroizing::new(
-            crypt
-                .open(tree, key, v)
-                .map_err(|_| StoreError::Unsealed { tree })?,
-        );
-        decode(tree, &plain)
+        match crypt
+            .open_checked(tree, key, v)
+            .map_err(|_| StoreError::Unsealed { tree })?
+        {
+            crypt::Opened::Plain(plain) => decode(tree, &zeroize::Zeroizing::new(plain)),
+            crypt::Opened::Erased => Err(StoreError::Erased { tree }),
+        }
     } else {
         decode(tree, v)
     }
@@ -1107,6 +1260,7 @@ impl From<tx::TxError> for StoreError {
         match e {
             tx::TxError::Decode(tree, source) => StoreError::Decode { tree, source },
             tx::TxError::Unsealed(tree) => StoreError::Unsealed { tree },
+            tx::TxError::Keyring(e) => StoreError::Keyring(e),
         }
     }
 }

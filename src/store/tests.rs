@@ -1115,6 +1115,144 @@ fn a_version_1_store_is_encrypted_in_place_on_first_open() {
     assert!(store.registrations_of(UserId(ID)).expect("regs").is_empty());
 }
 
+/// Writes a schema-2 store as kokoon did before data keys: values sealed without a header under
+/// the master key, counters and update times in clear.
+fn write_v2_store(dir: &Path, id: u64) {
+    let crypt = Crypt::new(&key());
+    let db = sled::open(dir).expect("sled open");
+    let meta = db.open_tree("meta").expect("meta");
+    meta.insert("schema", &2u64.to_be_bytes()).expect("insert");
+    meta.insert(
+        "keycheck",
+        crypt.seal_v2("meta", b"keycheck", b"kokoon key check"),
+    )
+    .expect("insert");
+    let tag = crypt.user_tag(UserId(id));
+    let user = StoredUser {
+        id: UserId(id),
+        record: idle(Some(Lang::Sv)),
+    };
+    db.open_tree("users")
+        .expect("users")
+        .insert(tag, crypt.seal_v2("users", &tag, &encode(&user)))
+        .expect("insert");
+    let r = reg(id, "tilli-toukka", "hyvinkaa", vec![4, 6]);
+    let k = reg_key(&crypt, UserId(id), &r.group);
+    db.open_tree("registrations")
+        .expect("regs")
+        .insert(
+            k.as_slice(),
+            crypt.seal_v2("registrations", &k, &encode(&r)),
+        )
+        .expect("insert");
+    let mut stats = PoolStats::default();
+    stats.add(&r);
+    let pool = NoRules.pool_of(&r);
+    db.open_tree("counters")
+        .expect("counters")
+        .insert(pool.key(), encode(&stats))
+        .expect("insert");
+    db.open_tree("pools")
+        .expect("pools")
+        .insert(
+            pool.key(),
+            encode(&tx::PoolState {
+                crossed: true,
+                crossings: 1,
+            }),
+        )
+        .expect("insert");
+    let mut handled = t0().timestamp_millis().to_be_bytes().to_vec();
+    handled.extend_from_slice(&crypt.seal_v2(REPLIES, &7u32.to_be_bytes(), b"Hei Maija"));
+    db.open_tree("updates")
+        .expect("updates")
+        .insert(7u32.to_be_bytes(), handled)
+        .expect("insert");
+    meta.insert(
+        "counted",
+        format!("{COUNTERS_FORMAT}; {}", NoRules.counting()).as_bytes(),
+    )
+    .expect("insert");
+    db.flush().expect("flush");
+}
+
+#[test]
+fn a_version_2_store_is_sealed_again_with_headers_on_first_open() {
+    const ID: u64 = 0x0a0b_0c0d_0e0f_1012;
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_v2_store(dir.path(), ID);
+    let store = open(dir.path());
+    assert_eq!(store.user(UserId(ID)).expect("user").lang, Some(Lang::Sv));
+    assert_eq!(
+        store.registrations_of(UserId(ID)).expect("regs"),
+        vec![reg(ID, "tilli-toukka", "hyvinkaa", vec![4, 6])]
+    );
+    assert_eq!(
+        store
+            .demand_of(&gid("tilli-toukka"), &aid("hyvinkaa"))
+            .expect("demand"),
+        demand(1, 2)
+    );
+    assert_eq!(
+        store.unsent_replies(7).expect("replies").as_deref(),
+        Some(b"Hei Maija".as_slice())
+    );
+    assert!(store.seen_update(7).expect("seen"));
+    for (tree, _, v) in store.dump().expect("dump") {
+        if SEALED.contains(&tree.as_str()) {
+            assert!(
+                v.starts_with(&crypt::MAGIC),
+                "a value in {tree} has no header"
+            );
+        }
+    }
+    drop(store);
+    let store = reopen(dir.path(), &key()).expect("reopens");
+    assert_eq!(store.registrations_of(UserId(ID)).expect("regs").len(), 1);
+    drop(store);
+    // Without its keyring, a schema-3 store is refused rather than read as empty.
+    std::fs::remove_file(dir.path().join(keyring::FILE)).expect("remove");
+    assert!(matches!(
+        reopen(dir.path(), &key()),
+        Err(StoreError::Keyring(_))
+    ));
+}
+
+#[test]
+fn the_keyring_and_the_erasure_list_are_sealed_again_under_a_new_master_key() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let store = open(dir.path());
+        commit(
+            &store,
+            5,
+            Some(1),
+            &idle(Some(Lang::Fi)),
+            &[Effect::SaveRegistration(reg(
+                5,
+                "eron-edessa",
+                "lohja",
+                vec![],
+            ))],
+        );
+    }
+    let old_ring = Crypt::new(&key());
+    let ring =
+        keyring::Keyring::open(&dir.path().join(keyring::FILE), &old_ring.ring_key).expect("opens");
+    ring.ensure(&keyring::Owner::person(&[1; 16]), &old_ring.ring_key)
+        .expect("a key");
+    drop(ring);
+    let new = Key::from_bytes([0x77; 32]);
+    rekey_side_files(dir.path(), &key(), &new).expect("rekey");
+    assert!(keyring::Keyring::open(&dir.path().join(keyring::FILE), &old_ring.ring_key).is_err());
+    let new_ring = Crypt::new(&new);
+    assert!(keyring::Keyring::open(&dir.path().join(keyring::FILE), &new_ring.ring_key).is_ok());
+    assert!(
+        erasures::ErasureList::open(&dir.path().join(erasures::FILE), &new_ring.erasures_key)
+            .is_ok()
+    );
+}
+
 /// Not an assertion: the cost of encryption, printed. `cargo test --lib commit_cost --
 /// --nocapture` shows it.
 #[tokio::test]

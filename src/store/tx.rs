@@ -22,6 +22,8 @@ pub enum TxError {
     Decode(&'static str, serde_json::Error),
     /// A sealed value did not open.
     Unsealed(&'static str),
+    /// A data key could not be made (the keyring file could not be written).
+    Keyring(super::keyring::RingError),
 }
 
 /// The result type of transactional operations.
@@ -93,22 +95,27 @@ impl<'a> Tx<'a> {
         key: &[u8],
     ) -> TxResult<Option<T>> {
         match tree.get(key)? {
-            Some(v) => Ok(Some(self.decode(name, key, &v)?)),
+            Some(v) => self.decode_live(name, key, &v),
             None => Ok(None),
         }
     }
 
-    /// Opens (in a sealed tree) and decodes a value read under `key`.
-    pub fn decode<T: DeserializeOwned>(
+    /// Opens (in a sealed tree) and decodes a value read under `key`; a value whose data key was
+    /// destroyed (erased) is `None`.
+    pub fn decode_live<T: DeserializeOwned>(
         &self,
         name: &'static str,
         key: &[u8],
         v: &[u8],
-    ) -> TxResult<T> {
-        super::open_value(self.crypt, name, key, v).map_err(|e| match e {
-            super::StoreError::Decode { tree, source } => abort(TxError::Decode(tree, source)),
-            _ => abort(TxError::Unsealed(name)),
-        })
+    ) -> TxResult<Option<T>> {
+        match super::open_value(self.crypt, name, key, v) {
+            Ok(t) => Ok(Some(t)),
+            Err(super::StoreError::Erased { .. }) => Ok(None),
+            Err(super::StoreError::Decode { tree, source }) => {
+                Err(abort(TxError::Decode(tree, source)))
+            }
+            Err(_) => Err(abort(TxError::Unsealed(name))),
+        }
     }
 
     /// Encodes, seals (in a sealed tree) and writes a value.
@@ -119,7 +126,11 @@ impl<'a> Tx<'a> {
         key: &[u8],
         v: &T,
     ) -> TxResult<()> {
-        tree.insert(key, super::seal(self.crypt, name, key, v))?;
+        let sealed = super::seal(self.crypt, name, key, v).map_err(|e| match e {
+            super::StoreError::Keyring(e) => abort(TxError::Keyring(e)),
+            _ => abort(TxError::Unsealed(name)),
+        })?;
+        tree.insert(key, sealed)?;
         Ok(())
     }
 
@@ -159,7 +170,9 @@ impl<'a> Tx<'a> {
         let Some(old) = self.regs.remove(key)? else {
             return Ok(());
         };
-        let old: Registration = self.decode("registrations", key, &old)?;
+        let Some(old) = self.decode_live::<Registration>("registrations", key, &old)? else {
+            return Ok(());
+        };
         self.count(&old, false)?;
         if let Status::Invited { launch } | Status::Accepted { launch } = old.status {
             if let Some(l) = self.load_launch(launch)? {
