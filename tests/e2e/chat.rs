@@ -199,6 +199,13 @@ impl Chat {
         }
     }
 
+    /// A parent with a given Telegram display name.
+    pub fn named(app: &App, user: u64, lang_code: &str, name: &str) -> Chat {
+        let mut chat = Chat::new(app, user, lang_code);
+        chat.person.name = name.to_owned();
+        chat
+    }
+
     /// The person reads a message kokoon sent them (an alert, an invitation): its buttons
     /// become the ones they can tap.
     pub fn reads(&mut self, d: &Delivered) -> Said {

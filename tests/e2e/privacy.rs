@@ -15,7 +15,11 @@ const COORDINATOR: u64 = 100_000_001;
 
 /// A parent registers one child for Tilli Toukka in Hyvinkää, in Finnish.
 async fn register(app: &App, user: u64) -> Chat {
-    let mut p = Chat::new(app, user, "fi");
+    register_as(Chat::new(app, user, "fi")).await
+}
+
+/// A parent registers one child for Tilli Toukka in Hyvinkää, sharing their name.
+async fn register_as(mut p: Chat) -> Chat {
     p.says("/start tilli-toukka").await;
     p.taps("5").await;
     p.taps("Ei muita, jatketaan").await;
@@ -279,4 +283,129 @@ async fn privacy_states_every_period() {
             said.shows(n);
         }
     }
+}
+
+/// Whether any value that the key and the keyring still open in the data directory's raw files
+/// holds `needle`, and how many sealed values the scan found whose key is gone.
+fn readable_on_disk(app: &App, needle: &str) -> (bool, usize) {
+    let scan = app.store.scan_files().expect("scan");
+    assert!(scan.bytes > 0, "the scan read the files");
+    let found = scan
+        .readable
+        .iter()
+        .any(|v| v.windows(needle.len()).any(|w| w == needle.as_bytes()));
+    (found, scan.erased)
+}
+
+/// Whether any file of the directory holds `needle` in clear.
+fn in_clear_on_disk(dir: &std::path::Path, needle: &str) -> bool {
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if std::fs::read(&path)
+                .expect("read")
+                .windows(needle.len())
+                .any(|w| w == needle.as_bytes())
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[tokio::test]
+async fn after_forget_nothing_of_the_parent_can_be_read_from_the_raw_files_even_with_the_key() {
+    const NAME: &str = "Kanarialintu Zqxjv-7731";
+    const COMMENT: &str = "kanarian kommentti 9f3e1a zzyzx";
+    const PARENT: u64 = 3020;
+    let (app, clock, dir) = app_with_clock();
+    let t0 = clock.now();
+    let mut p = register_as(Chat::named(&app, PARENT, "fi", NAME)).await;
+    // An evening they sign up for, and their comment on it.
+    let event = kokoon::domain::Event {
+        id: 0,
+        title: EventText::new(Lang::Fi, "Eron edessä -ilta"),
+        description: None,
+        group: None,
+        start: t0 + Duration::days(2),
+        end: t0 + Duration::days(2) + Duration::hours(2),
+        place: "Pikku-Veturi".into(),
+        capacity: Some(10),
+        organiser: UserId(COORDINATOR),
+        cancelled: false,
+        version: 1,
+        attendees: Vec::new(),
+        waiting: Vec::new(),
+        key: None,
+    };
+    let commit = |user: u64, effects: Vec<Effect>, record: UserRecord| {
+        let app = app.clone();
+        async move {
+            app.store
+                .commit(UserId(user), None, &record, &effects, t0)
+                .await
+                .expect("commit");
+        }
+    };
+    commit(
+        COORDINATOR,
+        vec![Effect::CreateEvent(event)],
+        UserRecord::default(),
+    )
+    .await;
+    let id = app.store.events().expect("events")[0].id;
+    let record = app.store.user(UserId(PARENT)).expect("user");
+    commit(
+        PARENT,
+        vec![
+            Effect::Rsvp {
+                event: id,
+                join: true,
+            },
+            Effect::Feedback {
+                event: id,
+                rating: 5,
+            },
+            Effect::FeedbackComment {
+                event: id,
+                text: COMMENT.into(),
+            },
+        ],
+        record,
+    )
+    .await;
+    app.store.flush().await.expect("flush");
+
+    // Positive control: with the key and the keyring, the raw files give both canaries up,
+    // and neither is in clear anywhere.
+    assert!(readable_on_disk(&app, NAME).0, "the name is found");
+    assert!(readable_on_disk(&app, COMMENT).0, "the comment is found");
+    assert!(!in_clear_on_disk(dir.path(), NAME));
+    assert!(!in_clear_on_disk(dir.path(), COMMENT));
+
+    p.says("/forget").await;
+    p.taps("Kyllä, poista kaikki")
+        .await
+        .shows("Kaikki tietosi on poistettu");
+    app.store.flush().await.expect("flush");
+
+    // sled's log still holds the old sealed copies, but nothing opens them any more.
+    let (name, erased) = readable_on_disk(&app, NAME);
+    assert!(!name, "the name can still be read from the raw files");
+    assert!(
+        !readable_on_disk(&app, COMMENT).0,
+        "the comment can still be read"
+    );
+    assert!(
+        erased > 0,
+        "the old copies are there, sealed under destroyed keys"
+    );
+    assert!(!in_clear_on_disk(dir.path(), NAME));
+    // The erasure is on the list a restore re-applies, as a keyed id.
+    assert!(app.store.erased_since(UserId(PARENT), t0).is_some());
+    assert!(!in_clear_on_disk(dir.path(), &PARENT.to_string()));
 }
