@@ -383,6 +383,18 @@ impl Crypt {
         Ok(seal_with(&cipher, id, tree, key, plain))
     }
 
+    /// Seals `plain` under the key `old` (a sealed value) was sealed under; `None` if that key
+    /// is destroyed or `old` is not a sealed value.
+    #[must_use]
+    pub fn reseal_like(&self, old: &[u8], tree: &str, key: &[u8], plain: &[u8]) -> Option<Vec<u8>> {
+        let id = parse(old)?.id;
+        if id == MASTER_ID {
+            return Some(self.seal(tree, key, plain));
+        }
+        let cipher = self.ring.cipher(&id)?;
+        Some(seal_with(&cipher, id, tree, key, plain))
+    }
+
     /// Opens a value sealed by [`Crypt::seal`] or [`Crypt::seal_for`] for the same tree and
     /// key. A value whose data key was destroyed is [`Opened::Erased`].
     pub fn open_checked(&self, tree: &str, key: &[u8], sealed: &[u8]) -> Result<Opened, Unsealed> {

@@ -132,6 +132,9 @@ impl Store {
             Ok(true)
         })?;
         if erased {
+            self.crypt
+                .ring
+                .destroy(&traces.owners(key), &self.crypt.ring_key)?;
             self.erasures
                 .record(&[user], now, &self.crypt.erasures_key)?;
             self.flush_to_disk().await?;
@@ -170,7 +173,7 @@ impl Store {
         let mut drop_feedback = Vec::new();
         let mut comments = Vec::new();
         for item in self.events.scan_prefix(b"f") {
-            let (k, v) = item?;
+            let (k, _) = item?;
             let event = k
                 .get(1..9)
                 .and_then(|b| b.try_into().ok())
@@ -179,9 +182,11 @@ impl Store {
                 drop_feedback.push(k.to_vec());
                 continue;
             }
-            let f: Feedback = self.open_value("events", &k, &v)?;
+            let Some(f) = self.get::<Feedback>(&self.events, "events", &k)? else {
+                continue;
+            };
             if f.comment.is_some() && add_months(f.at, policy.comment_months) <= now {
-                comments.push(k.to_vec());
+                comments.push((k.to_vec(), Feedback { comment: None, ..f }));
             }
         }
         let clear_launches: Vec<u64> = self
@@ -202,7 +207,16 @@ impl Store {
             return Ok(RetentionReport::default());
         }
 
+        // A comment goes with its key: the rating is sealed again under a new one, so the
+        // copies with the comment that sled's log keeps can no longer be opened.
+        let reseal: Vec<super::keyring::Owner> = comments
+            .iter()
+            .map(|(k, _)| super::keyring::Owner::record("events", k))
+            .collect();
+        self.crypt.ring.destroy(&reseal, &self.crypt.ring_key)?;
+        let purged = std::cell::RefCell::new(Vec::new());
         let report = self.transaction(now, |tx| {
+            purged.borrow_mut().clear();
             let mut report = RetentionReport::default();
             for key in &notice {
                 let Some(mut r) = tx.get::<Registration>(tx.regs, "registrations", key)? else {
@@ -223,6 +237,9 @@ impl Store {
                 };
                 if matches!(due(&r, policy, now), Some(Due::Purge)) {
                     tx.remove_registration(key)?;
+                    purged
+                        .borrow_mut()
+                        .push(super::keyring::Owner::record("registrations", key));
                     report.purged += 1;
                 }
             }
@@ -237,12 +254,10 @@ impl Store {
             for key in &drop_feedback {
                 tx.events.remove(key.as_slice())?;
             }
-            for key in &comments {
-                if let Some(mut f) = tx.get::<Feedback>(tx.events, "events", key)? {
-                    if f.comment.take().is_some() {
-                        tx.put(tx.events, "events", key, &f)?;
-                        report.comments_cleared += 1;
-                    }
+            for (key, f) in &comments {
+                if tx.events.get(key.as_slice())?.is_some() {
+                    tx.put(tx.events, "events", key, f)?;
+                    report.comments_cleared += 1;
                 }
             }
             for id in &clear_launches {
@@ -254,6 +269,13 @@ impl Store {
             }
             Ok(report)
         })?;
+        let mut doomed = purged.into_inner();
+        doomed.extend(
+            drop_feedback
+                .iter()
+                .map(|k| super::keyring::Owner::record("events", k)),
+        );
+        self.crypt.ring.destroy(&doomed, &self.crypt.ring_key)?;
         self.flush_to_disk().await?;
         Ok(report)
     }

@@ -188,6 +188,25 @@ struct Traces {
     other_keys: Vec<(&'static str, Vec<u8>)>,
 }
 
+impl Traces {
+    /// The data keys that go with an erasure: the person's, and their records'.
+    fn owners(&self, tag: [u8; crypt::USER_TAG]) -> Vec<keyring::Owner> {
+        let mut out = vec![keyring::Owner::person(&tag)];
+        out.extend(
+            self.registrations
+                .iter()
+                .map(|k| keyring::Owner::record("registrations", k)),
+        );
+        out.extend(
+            self.other_keys
+                .iter()
+                .filter(|(tree, _)| *tree == "events")
+                .map(|(tree, k)| keyring::Owner::record(tree, k)),
+        );
+        out
+    }
+}
+
 /// Rules for a store opened without a config (tests, tools): every language together, no
 /// thresholds, no coordinators.
 struct NoRules;
@@ -592,13 +611,28 @@ impl Store {
                 record: record.clone(),
             },
         )?;
+        let handled = match update_id {
+            Some(id) => Some(self.handled_value(id, now, replies, Some(user))?),
+            None => None,
+        };
+        // The data keys that go with what this step deletes.
+        let mut doomed = Vec::new();
+        for effect in effects {
+            match effect {
+                Effect::Withdraw(g) => doomed.push(keyring::Owner::record(
+                    "registrations",
+                    &reg_key(&self.crypt, user, g),
+                )),
+                Effect::Forget => doomed.extend(forget.owners(user_key)),
+                _ => {}
+            }
+        }
         let committed = self.transaction(now, |tx| {
-            if let Some(id) = update_id {
+            if let (Some(id), Some(handled)) = (update_id, &handled) {
                 if tx.updates.get(id.to_be_bytes())?.is_some() {
                     return Ok(Committed::Duplicate);
                 }
-                tx.updates
-                    .insert(&id.to_be_bytes(), self.handled_value(id, now, replies))?;
+                tx.updates.insert(&id.to_be_bytes(), handled.as_slice())?;
             }
             for effect in effects {
                 match effect {
@@ -637,9 +671,27 @@ impl Store {
             }
             Ok(Committed::Applied)
         })?;
-        if forgetting && committed == Committed::Applied {
-            self.erasures
-                .record(&[user], now, &self.crypt.erasures_key)?;
+        if committed == Committed::Applied && !doomed.is_empty() {
+            // Destroyed at once: the keyring file is rewritten without them before this
+            // returns, so the copies sled's log keeps can no longer be opened.
+            self.crypt.ring.destroy(&doomed, &self.crypt.ring_key)?;
+            if forgetting {
+                self.erasures
+                    .record(&[user], now, &self.crypt.erasures_key)?;
+                if record.state != State::Idle {
+                    // Their conversation goes on (a step after /forget): its state, sealed
+                    // anew under a new key.
+                    let value = self.seal(
+                        "users",
+                        &user_key,
+                        &StoredUser {
+                            id: user,
+                            record: record.clone(),
+                        },
+                    )?;
+                    self.users.insert(user_key, value)?;
+                }
+            }
         }
         Ok(committed)
     }
@@ -926,15 +978,31 @@ impl Store {
 
     /// An `updates` value: when the update was handled, sealed; then, if there are any, its
     /// rendered replies (which carry names and answers), sealed too.
-    fn handled_value(&self, id: u32, at: DateTime<Utc>, replies: &[u8]) -> Vec<u8> {
+    /// The replies are sealed under the data key of the person they were for, so they go with
+    /// that person's erasure.
+    fn handled_value(
+        &self,
+        id: u32,
+        at: DateTime<Utc>,
+        replies: &[u8],
+        user: Option<UserId>,
+    ) -> Result<Vec<u8>, StoreError> {
         let key = id.to_be_bytes();
         let mut value = self
             .crypt
             .seal("updates", &key, &at.timestamp_millis().to_be_bytes());
         if !replies.is_empty() {
-            value.extend_from_slice(&self.crypt.seal(REPLIES, &key, replies));
+            value.extend_from_slice(&match user {
+                Some(u) => self.crypt.seal_for(
+                    &keyring::Owner::person(&self.users_key(u)),
+                    REPLIES,
+                    &key,
+                    replies,
+                )?,
+                None => self.crypt.seal(REPLIES, &key, replies),
+            });
         }
-        value
+        Ok(value)
     }
 
     /// When an update was handled (ms), from its `updates` value.
@@ -976,7 +1044,10 @@ impl Store {
             if v.len() > head {
                 let mut value = v[..head].to_vec();
                 if !rest.is_empty() {
-                    value.extend_from_slice(&self.crypt.seal(REPLIES, &key, rest));
+                    // Under the same key as before; if that is destroyed, they are erased.
+                    if let Some(again) = self.crypt.reseal_like(&v[head..], REPLIES, &key, rest) {
+                        value.extend_from_slice(&again);
+                    }
                 }
                 self.updates.insert(key, value)?;
             }
@@ -989,7 +1060,7 @@ impl Store {
     pub async fn mark_update(&self, update_id: u32, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.updates.insert(
             update_id.to_be_bytes(),
-            self.handled_value(update_id, now, &[]),
+            self.handled_value(update_id, now, &[], None)?,
         )?;
         self.flush_to_disk().await?;
         Ok(())
@@ -1195,8 +1266,29 @@ fn encode<T: Serialize>(v: &T) -> Vec<u8> {
 }
 
 /// Which data key a value is sealed under; `None` for the master key.
-fn owner_of(_tree: &str, _key: &[u8]) -> Option<keyring::Owner> {
-    None
+///
+/// - a user record: its person's key (key = user tag);
+/// - a registration, a feedback: a key of the record's own, so that deleting one record (a
+///   withdrawal, retention) destroys its key while the person stays;
+/// - everything shared by several people (events and their lists, launches and their
+///   invitations, the outbox, counters, pool states, the audit log): the master key. These
+///   hold user ids and numbers, never names or answers; a person is struck from them on
+///   erasure, and their older copies stay in sled's log until it rewrites the segment (or
+///   `kokoon compact`).
+///
+/// A child shared by two parents (the families issue) is sealed under a family key
+/// ([`keyring::Owner::family`]), destroyed when the last parent goes.
+fn owner_of(tree: &str, key: &[u8]) -> Option<keyring::Owner> {
+    match tree {
+        "users" => <[u8; crypt::USER_TAG]>::try_from(key)
+            .ok()
+            .map(|tag| keyring::Owner::person(&tag)),
+        "registrations" => Some(keyring::Owner::record(tree, key)),
+        "events" if key.first() == Some(&b'f') && key.len() == 1 + 8 + crypt::USER_TAG => {
+            Some(keyring::Owner::record(tree, key))
+        }
+        _ => None,
+    }
 }
 
 /// Encodes a value as JSON and, in a sealed tree, seals it under its key.
