@@ -1582,3 +1582,73 @@ fn concurrent_commits_all_finish() {
         .expect("every commit finished within 30 s: no deadlock");
     assert_eq!(store.registration_count(), 32);
 }
+
+// ---- what is in the clear ----
+
+/// Rules with a threshold of one participant, so that a pool gets a state.
+struct LowThreshold;
+
+impl Rules for LowThreshold {
+    fn pool_of(&self, r: &Registration) -> Pool {
+        NoRules.pool_of(r)
+    }
+    fn threshold(&self, _: &GroupId) -> Option<u32> {
+        Some(1)
+    }
+    fn coordinator_ids(&self, _: &GroupId) -> Vec<UserId> {
+        Vec::new()
+    }
+}
+
+#[tokio::test]
+async fn demand_counters_pool_states_and_handled_update_times_are_sealed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open_with(dir.path(), CACHE, &key(), Arc::new(LowThreshold)).expect("opens");
+    store
+        .commit(
+            UserId(5),
+            Some(1),
+            &idle(None),
+            &[Effect::SaveRegistration(reg(
+                5,
+                "tilli-toukka",
+                "hyvinkaa",
+                vec![4],
+            ))],
+            t0(),
+        )
+        .await
+        .expect("commit");
+    store.mark_update(2, t0()).await.expect("mark");
+    let pool = LowThreshold.pool_of(&reg(5, "tilli-toukka", "hyvinkaa", vec![4]));
+    assert_eq!(store.crossings(&pool).expect("crossings"), 1);
+    assert_eq!(store.demand_in(&pool).expect("demand"), demand(1, 1));
+    let mut seen = BTreeSet::new();
+    for (tree, _, v) in store.dump().expect("dump") {
+        if ["counters", "pools", "updates"].contains(&tree.as_str()) {
+            assert!(
+                v.starts_with(&crypt::MAGIC),
+                "a value in {tree} is not sealed"
+            );
+            assert!(
+                serde_json::from_slice::<serde_json::Value>(&v).is_err(),
+                "a value in {tree} is JSON in clear"
+            );
+            assert!(
+                !contains(&v, &t0().timestamp_millis().to_be_bytes()),
+                "a value in {tree} holds a time in clear"
+            );
+            seen.insert(tree);
+        }
+    }
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    // /demand reads the same from the sealed counters after a reopen.
+    drop(store);
+    let store = reopen(dir.path(), &key()).expect("reopens");
+    assert_eq!(
+        store
+            .demand_of(&gid("tilli-toukka"), &aid("hyvinkaa"))
+            .expect("demand"),
+        demand(1, 1)
+    );
+}
