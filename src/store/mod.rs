@@ -23,11 +23,13 @@
 //! Keys are big-endian so scans come out in order. Values are JSON (small and tolerant of added
 //! fields).
 //!
-//! Personal data is encrypted at rest ([`crypt`]): every value of `users`, `registrations`,
-//! `outbox`, `launches` and `events` is sealed with ChaCha20-Poly1305, and a user id in a key is
-//! replaced by its *user tag*, a keyed hash. `counters`, `pools`, `updates` and `meta` hold no
-//! personal data and stay in clear. The key lives outside the data directory; a store opened
-//! with another key is refused at once ([`StoreError::WrongKey`]).
+//! Personal data is encrypted at rest ([`crypt`]): every value of every tree but `meta` is
+//! sealed with ChaCha20-Poly1305 — the counters and pool states too, since in a small pool they
+//! are one family's answers — and a user id in a key is replaced by its *user tag*, a keyed
+//! hash. A person's values are sealed under data keys of their own, kept in a keyring beside
+//! sled's files ([`keyring`]), so that erasing them destroys the keys and with them every copy
+//! sled's log still keeps. The master key lives outside the data directory; a store opened with
+//! another key is refused at once ([`StoreError::WrongKey`]).
 
 mod crypt;
 mod erasures;
@@ -74,10 +76,20 @@ const REPLIES: &str = "updates-replies";
 
 /// The trees whose values are sealed (JSON under a header, see [`crypt`]). `updates` is sealed
 /// too, in two parts (see [`Store::unsent_replies`]); `meta` holds no personal data.
-const SEALED: [&str; 5] = ["users", "registrations", "outbox", "launches", "events"];
+const SEALED: [&str; 8] = [
+    "users",
+    "registrations",
+    "outbox",
+    "launches",
+    "events",
+    "counters",
+    "pools",
+    "audit",
+];
 
-/// The sealed trees that schema 2 kept in clear.
-const CLEAR_IN_V2: [&str; 0] = [];
+/// The sealed trees that schema 2 kept in clear: in a small pool, the counters are one
+/// family's answers, and their history stays in sled's log.
+const CLEAR_IN_V2: [&str; 2] = ["counters", "pools"];
 
 /// How long handled update ids are remembered. Telegram keeps undelivered updates for 24 hours,
 /// so a redelivery can only come within that; twice that is a safe margin.
@@ -500,8 +512,9 @@ impl Store {
         prefix.extend_from_slice(area.as_str().as_bytes());
         prefix.push(0);
         let mut d = Demand::default();
-        for v in self.counters.scan_prefix(prefix).values() {
-            let c: PoolStats = decode("counters", &v?)?;
+        for item in self.counters.scan_prefix(prefix) {
+            let (k, v) = item?;
+            let c: PoolStats = self.open_value("counters", &k, &v)?;
             d.families += c.families;
             d.participants += c.participants;
         }
@@ -515,10 +528,9 @@ impl Store {
 
     /// What the families waiting in a pool have told, added up.
     pub fn stats_in(&self, pool: &Pool) -> Result<PoolStats, StoreError> {
-        Ok(match self.counters.get(pool.key())? {
-            Some(v) => decode("counters", &v)?,
-            None => PoolStats::default(),
-        })
+        Ok(self
+            .get(&self.counters, "counters", &pool.key())?
+            .unwrap_or_default())
     }
 
     /// Every pool of a group that has families waiting, with what they have told, added up:
@@ -530,7 +542,7 @@ impl Store {
         for item in self.counters.scan_prefix(prefix) {
             let (k, v) = item?;
             match Pool::from_key(&k) {
-                Some(pool) => out.push((pool, decode("counters", &v)?)),
+                Some(pool) => out.push((pool, self.open_value("counters", &k, &v)?)),
                 None => log::warn!("store::pools_of: a counter key is not a pool"),
             }
         }
@@ -539,10 +551,9 @@ impl Store {
 
     /// How many times demand in a pool has crossed its threshold.
     pub fn crossings(&self, pool: &Pool) -> Result<u32, StoreError> {
-        Ok(match self.pools.get(pool.key())? {
-            Some(v) => decode::<crate::domain::PoolState>("pools", &v)?.crossings,
-            None => 0,
-        })
+        Ok(self
+            .get::<crate::domain::PoolState>(&self.pools, "pools", &pool.key())?
+            .map_or(0, |p| p.crossings))
     }
 
     /// Whether an update id was handled already.
