@@ -409,3 +409,107 @@ async fn after_forget_nothing_of_the_parent_can_be_read_from_the_raw_files_even_
     assert!(app.store.erased_since(UserId(PARENT), t0).is_some());
     assert!(!in_clear_on_disk(dir.path(), &PARENT.to_string()));
 }
+
+/// How many user records the store holds.
+fn user_records(app: &App) -> usize {
+    app.store
+        .dump()
+        .expect("dump")
+        .iter()
+        .filter(|(tree, _, _)| tree == "users")
+        .count()
+}
+
+#[tokio::test]
+async fn abandoned_conversations_idle_user_records_broadcast_texts_and_handled_updates_expire() {
+    let (app, clock, _dir) = app_with_clock();
+    let t0 = clock.now();
+    // 3030 starts registering and stops half-way; 3031 only asks for help; 3032 registers.
+    let mut half = Chat::new(&app, 3030, "fi");
+    half.says("/start tilli-toukka").await;
+    half.taps("5").await;
+    assert_ne!(
+        app.store.user(UserId(3030)).expect("user").state,
+        kokoon::flow::State::Idle
+    );
+    Chat::new(&app, 3031, "fi").says("/help").await;
+    let mut kept = register(&app, 3032).await;
+    // The coordinator writes to the waiting families; the update is remembered as handled.
+    let record = app.store.user(UserId(COORDINATOR)).expect("user");
+    app.store
+        .commit(
+            UserId(COORDINATOR),
+            Some(900),
+            &record,
+            &[Effect::Broadcast {
+                audience: kokoon::domain::Audience::Waiting {
+                    group: kokoon::domain::GroupId::parse("tilli-toukka").expect("id"),
+                },
+                text: "Kevään ryhmä alkaa, tervetuloa".into(),
+                to: vec![UserId(3032)],
+            }],
+            t0,
+        )
+        .await
+        .expect("commit");
+    let broadcast = (1..20)
+        .find(|id| app.store.broadcast(*id).expect("store").is_some())
+        .expect("the broadcast is stored");
+    assert_eq!(to(&deliveries(&app).await, 3032).len(), 1);
+    assert!(app.store.seen_update(900).expect("store"));
+    assert_eq!(user_records(&app), 4);
+
+    // Handled update ids: kept [privacy] update_hours (48), forgotten by the next daily job.
+    clock.set(t0 + Duration::hours(47));
+    deliveries(&app).await;
+    assert!(
+        app.store.seen_update(900).expect("store"),
+        "within the period"
+    );
+    clock.set(t0 + Duration::hours(48) + Duration::days(1));
+    deliveries(&app).await;
+    assert!(!app.store.seen_update(900).expect("store"), "forgotten");
+
+    // An abandoned conversation: its answers so far are dropped after state_days (30).
+    clock.set(t0 + Duration::days(29));
+    deliveries(&app).await;
+    assert_ne!(
+        app.store.user(UserId(3030)).expect("user").state,
+        kokoon::flow::State::Idle
+    );
+    clock.set(t0 + Duration::days(31));
+    deliveries(&app).await;
+    assert_eq!(
+        app.store.user(UserId(3030)).expect("user").state,
+        kokoon::flow::State::Idle,
+        "abandoned answers dropped"
+    );
+
+    // A broadcast's text: kept broadcast_days (90).
+    clock.set(t0 + Duration::days(89));
+    deliveries(&app).await;
+    assert!(app.store.broadcast(broadcast).expect("store").is_some());
+    clock.set(t0 + Duration::days(91));
+    deliveries(&app).await;
+    assert!(app.store.broadcast(broadcast).expect("store").is_none());
+
+    // 3032 comes back later; then, a user record with nothing else stored goes user_months
+    // (12) after its last use.
+    clock.set(t0 + Duration::days(200));
+    kept.says("/mine").await;
+    clock.set(months(t0, 12) + Duration::days(1));
+    deliveries(&app).await;
+    assert_eq!(
+        user_records(&app),
+        2,
+        "3030 and 3031 are gone; 3032 (used since) and the coordinator (named in the config) stay"
+    );
+    assert_eq!(
+        app.store.user(UserId(3031)).expect("user"),
+        UserRecord::default()
+    );
+    assert_eq!(
+        app.store.user(UserId(3032)).expect("user").lang,
+        Some(Lang::Fi)
+    );
+}
