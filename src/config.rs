@@ -160,6 +160,21 @@ pub struct Config {
     pub comment_retention_months: u32,
     /// Days after which a parent who blocked the bot is erased as with `/forget`.
     pub blocked_grace_days: u32,
+    /// Months after its last use that a user record with nothing else stored about the person
+    /// (no registration, sign-up, invitation or feedback) is erased.
+    pub user_months: u32,
+    /// Days after its last step that an unfinished conversation's answers are dropped.
+    pub state_days: u32,
+    /// Days a broadcast's text (and delivery report) is kept.
+    pub broadcast_days: u32,
+    /// Hours a handled Telegram update id (and when it was handled) is remembered, so that a
+    /// redelivery counts once; Telegram redelivers for 24 hours.
+    pub update_hours: u32,
+    /// Months an entry of the access log (who viewed or exported which list, who broadcast) is
+    /// kept.
+    pub audit_months: u32,
+    /// Days an entry of the erasure list is kept: at least as long as the oldest backup.
+    pub erasure_list_days: u32,
     /// Hours a parent has to answer an invitation before the seat passes to the next in line.
     pub invite_hours: u32,
     /// Hours after a delivered threshold alert in which a pool that falls below its threshold
@@ -436,6 +451,12 @@ struct RawPrivacy {
     retention_months: Option<i64>,
     comment_retention_months: Option<i64>,
     blocked_grace_days: Option<i64>,
+    user_months: Option<i64>,
+    state_days: Option<i64>,
+    broadcast_days: Option<i64>,
+    update_hours: Option<i64>,
+    audit_months: Option<i64>,
+    erasure_list_days: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -572,6 +593,48 @@ impl Validator<'_> {
             "days",
             30,
         );
+        let user_months = ranged(
+            privacy.as_ref().and_then(|p| p.user_months),
+            "privacy.user_months",
+            (1, 60),
+            "months",
+            retention_months,
+        );
+        let state_days = ranged(
+            privacy.as_ref().and_then(|p| p.state_days),
+            "privacy.state_days",
+            (1, 365),
+            "days",
+            30,
+        );
+        let broadcast_days = ranged(
+            privacy.as_ref().and_then(|p| p.broadcast_days),
+            "privacy.broadcast_days",
+            (1, 730),
+            "days",
+            90,
+        );
+        let update_hours = ranged(
+            privacy.as_ref().and_then(|p| p.update_hours),
+            "privacy.update_hours",
+            (25, 24 * 14),
+            "hours (Telegram redelivers an update for 24 hours)",
+            48,
+        );
+        let audit_months = ranged(
+            privacy.as_ref().and_then(|p| p.audit_months),
+            "privacy.audit_months",
+            (1, 120),
+            "months",
+            24,
+        );
+        let erasure_list_days = ranged(
+            privacy.as_ref().and_then(|p| p.erasure_list_days),
+            "privacy.erasure_list_days",
+            (1, 3650),
+            "days",
+            60,
+        );
         if comment_retention_months > retention_months {
             self.err(
                 privacy_line,
@@ -628,6 +691,12 @@ impl Validator<'_> {
             retention_months,
             comment_retention_months,
             blocked_grace_days,
+            user_months,
+            state_days,
+            broadcast_days,
+            update_hours,
+            audit_months,
+            erasure_list_days,
             invite_hours,
             alert_cooldown_hours,
             reminder_offsets,

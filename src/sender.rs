@@ -7,14 +7,16 @@
 //!
 //! This is also where launches move on: expired invitations pass their seats on and free seats
 //! go to the next families in line ([`tick`]); and where the daily privacy jobs run
-//! ([`housekeeping`]): parents who blocked the bot are erased after the grace period, and
-//! registrations, sign-ups and comments after their retention periods.
+//! ([`housekeeping`]): parents who blocked the bot are erased after the grace period;
+//! registrations, sign-ups, comments and broadcasts after their retention periods; user records
+//! with nothing else stored, unfinished conversations, handled update ids and erasure-list
+//! entries after theirs; and the keyring is compacted.
 
 use crate::app::App;
 use crate::domain::{launch, outbox};
 use crate::domain::{Lang, OutboxItem, Outgoing, UserId};
 use crate::flow::{notify, Reply};
-use crate::store::{Delivery, Queued, Retention, RetentionReport, StoreError};
+use crate::store::{Delivery, Queued, Retention, RetentionReport, StoreError, UserExpiry};
 use chrono::{DateTime, Duration, Utc};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::future::Future;
@@ -78,6 +80,14 @@ pub struct Housekeeping {
     pub erased: usize,
     /// What retention did.
     pub retention: RetentionReport,
+    /// User records erased after `[privacy] user_months` with nothing else stored.
+    pub users_expired: usize,
+    /// Unfinished conversations whose answers were dropped after `state_days`.
+    pub states_dropped: usize,
+    /// Handled update ids forgotten after `update_hours`.
+    pub updates_forgotten: usize,
+    /// Data keys destroyed by the keyring's compaction (left behind by a crash).
+    pub keys_compacted: usize,
 }
 
 /// The daily privacy jobs, if a day has passed since they last ran (by the app's clock):
@@ -98,28 +108,59 @@ pub async fn housekeeping(app: &App) -> Result<Option<Housekeeping>, StoreError>
             done.erased += 1;
         }
     }
-    let policy = Retention {
-        months: app.config.retention_months,
-        comment_months: app.config.comment_retention_months,
-        notice: RETENTION_NOTICE,
-    };
+    let policy = retention(&app.config);
     done.retention = app.store.apply_retention(&policy, now).await?;
+    for (user, what) in app.store.expiring_users(&policy, now)? {
+        if what == UserExpiry::Erase && app.config.coordinator(user).is_some() {
+            continue;
+        }
+        if app.store.expire_user(user, what, &policy, now).await? {
+            match what {
+                UserExpiry::Erase => done.users_expired += 1,
+                UserExpiry::DropState => done.states_dropped += 1,
+            }
+        }
+    }
+    done.updates_forgotten = app
+        .store
+        .prune_updates_before(now - Duration::hours(i64::from(app.config.update_hours)))?;
+    app.store
+        .prune_erasures(now - Duration::days(i64::from(app.config.erasure_list_days)))?;
+    done.keys_compacted = app.store.compact_keyring()?;
     app.store.housekeeping_done(now).await?;
     if done != Housekeeping::default() {
         // Counts only: never who.
         let r = done.retention;
         log::info!(
-            "housekeeping: {} unreachable users erased; {} retention notices, {} registrations deleted, {} events' and {} launches' lists cleared, {} comments deleted",
+            "housekeeping: {} unreachable users erased; {} retention notices, {} registrations deleted, {} events' and {} launches' lists cleared, {} comments and {} broadcasts deleted; {} idle user records erased, {} unfinished conversations dropped, {} update ids forgotten, {} stray data keys destroyed",
             done.erased,
             r.noticed,
             r.purged,
             r.events_cleared,
             r.launches_cleared,
-            r.comments_cleared
+            r.comments_cleared,
+            r.broadcasts_cleared,
+            done.users_expired,
+            done.states_dropped,
+            done.updates_forgotten,
+            done.keys_compacted
         );
         app.outbox_wake.notify_one();
     }
     Ok(Some(done))
+}
+
+/// The retention periods of the config.
+#[must_use]
+pub fn retention(config: &crate::config::Config) -> Retention {
+    Retention {
+        months: config.retention_months,
+        comment_months: config.comment_retention_months,
+        notice: RETENTION_NOTICE,
+        user_months: config.user_months,
+        state: Duration::days(i64::from(config.state_days)),
+        broadcast: Duration::days(i64::from(config.broadcast_days)),
+    }
 }
 
 /// Applies the next step of every open launch: expiries, invitations, closing.

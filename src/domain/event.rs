@@ -216,6 +216,10 @@ pub struct Broadcast {
     pub unreachable: u32,
     /// Failed after retries.
     pub failed: u32,
+    /// When it was sent; its text is deleted `[privacy] broadcast_days` later. `None` in
+    /// broadcasts from before it was kept (the daily job stamps them on first sight).
+    #[serde(default)]
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Broadcast {

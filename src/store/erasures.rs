@@ -143,7 +143,6 @@ impl ErasureList {
     }
 
     /// Drops entries older than `before`; returns how many.
-    #[allow(dead_code)] // the daily job prunes the list from the expiry commit on
     pub fn prune(&self, before: DateTime<Utc>, key: &ChaCha20Poly1305) -> Result<usize, RingError> {
         let mut c = self.lock();
         let n = c.entries.len();

@@ -217,6 +217,7 @@ impl Tx<'_> {
             sent: 0,
             unreachable: 0,
             failed: 0,
+            at: Some(self.now()),
         };
         self.put(self.events, "events", &broadcast_key(id), &b)?;
         for user in to {

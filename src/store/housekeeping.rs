@@ -1,10 +1,16 @@
 //! The daily privacy jobs' store side: erasing parents who blocked the bot long ago, and
 //! retention — registrations after `[privacy] retention_months` (with a notice a week before),
 //! event sign-ups and launch invitations the same time after the event, feedback comments
-//! after `comment_retention_months`. The sender runs them once a day ([`crate::sender`]).
+//! after `comment_retention_months`, broadcasts after `broadcast_days`; user records with
+//! nothing else stored after `user_months` from their last use, and unfinished conversations'
+//! answers after `state_days` ([`user_expiry`], the one place such rules live). The sender
+//! runs them once a day ([`crate::sender`]), then compacts the keyring
+//! ([`Store::compact_keyring`]).
 
-use super::{Registration, Store, StoreError, StoredUser, UserId};
-use crate::domain::{Feedback, Outgoing};
+use super::keyring::{Kind, Owner};
+use super::{Registration, Store, StoreError, StoredUser, UserId, UserRecord};
+use crate::domain::{Broadcast, Feedback, Outgoing};
+use crate::flow::State;
 use chrono::{DateTime, Duration, Months, Utc};
 use std::collections::BTreeSet;
 
@@ -18,6 +24,42 @@ pub struct Retention {
     pub comment_months: u32,
     /// How long before a registration is deleted the parent is told (and may confirm it again).
     pub notice: Duration,
+    /// A user record with nothing else stored about the person, counted from its last use.
+    pub user_months: u32,
+    /// An unfinished conversation's answers, counted from its last step.
+    pub state: Duration,
+    /// A broadcast's text and report, counted from when it was sent.
+    pub broadcast: Duration,
+}
+
+/// What the daily job does with one user record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserExpiry {
+    /// Drop the answers of an unfinished conversation (the language stays).
+    DropState,
+    /// Erase the person as with `/forget`.
+    Erase,
+}
+
+/// The expiry rules for a user record (pure): `last_use` is when they last wrote, `holds_data`
+/// whether anything else is stored about them (a registration, sign-up, invitation, feedback
+/// or queued message). Every time-based rule for user records belongs here, so the daily job
+/// applies them all in one pass (e.g. conversation state kept before consent: add its rule).
+#[must_use]
+pub fn user_expiry(
+    record: &UserRecord,
+    last_use: DateTime<Utc>,
+    holds_data: bool,
+    policy: &Retention,
+    now: DateTime<Utc>,
+) -> Option<UserExpiry> {
+    if !holds_data && now >= add_months(last_use, policy.user_months) {
+        return Some(UserExpiry::Erase);
+    }
+    if record.state != State::Idle && now >= last_use + policy.state {
+        return Some(UserExpiry::DropState);
+    }
+    None
 }
 
 /// What one round of retention did.
@@ -33,6 +75,8 @@ pub struct RetentionReport {
     pub launches_cleared: usize,
     /// Feedback comments deleted.
     pub comments_cleared: usize,
+    /// Broadcasts deleted.
+    pub broadcasts_cleared: usize,
 }
 
 impl RetentionReport {
@@ -115,13 +159,29 @@ impl Store {
         cutoff: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        self.erase_if(user, now, |u, _| {
+            u.record.unreachable_since.is_some_and(|t| t <= cutoff)
+        })
+        .await
+    }
+
+    /// Erases everything about a user, as `/forget` does, if `still` holds for their record
+    /// (and whether anything else is stored about them) inside the transaction; destroys their
+    /// data keys and records the erasure.
+    async fn erase_if(
+        &self,
+        user: UserId,
+        now: DateTime<Utc>,
+        still: impl Fn(&StoredUser, bool) -> bool,
+    ) -> Result<bool, StoreError> {
         let traces = self.traces_of(user)?;
+        let holds = !traces.is_empty();
         let key = self.users_key(user);
         let erased = self.transaction(now, |tx| {
             let Some(u) = tx.get::<StoredUser>(tx.users, "users", &key)? else {
                 return Ok(false);
             };
-            if u.record.unreachable_since.is_none_or(|t| t > cutoff) {
+            if !still(&u, holds) {
                 return Ok(false);
             }
             for k in &traces.registrations {
@@ -140,6 +200,131 @@ impl Store {
             self.flush_to_disk().await?;
         }
         Ok(erased)
+    }
+
+    /// The user tags of everyone something besides their user record is stored about.
+    fn data_holders(&self) -> Result<std::collections::HashSet<[u8; 16]>, StoreError> {
+        let mut out = std::collections::HashSet::new();
+        let tag = |k: &[u8]| <[u8; 16]>::try_from(k).ok();
+        for k in self.registrations.iter().keys() {
+            out.extend(k?.get(..16).and_then(tag));
+        }
+        for k in self.events.scan_prefix(b"f").keys() {
+            out.extend(k?.get(9..25).and_then(tag));
+        }
+        for e in self.events()? {
+            for u in e.attendees.iter().chain(e.waiting.iter()) {
+                out.insert(self.users_key(*u));
+            }
+        }
+        for l in self.launches()? {
+            for i in &l.invitations {
+                out.insert(self.users_key(i.user));
+            }
+        }
+        for item in self.outbox.iter() {
+            let (k, v) = item?;
+            let item: crate::domain::OutboxItem = self.open_value("outbox", &k, &v)?;
+            out.insert(self.users_key(item.to));
+        }
+        Ok(out)
+    }
+
+    /// The user records due for expiry at `now` ([`user_expiry`]). Records without a time of
+    /// last use are stamped with `now` here (their periods start today).
+    pub fn expiring_users(
+        &self,
+        policy: &Retention,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(UserId, UserExpiry)>, StoreError> {
+        let holders = self.data_holders()?;
+        let mut out = Vec::new();
+        for item in self.users.iter() {
+            let (k, v) = item?;
+            let mut u: StoredUser = match self.open_value("users", &k, &v) {
+                Err(StoreError::Erased { .. }) => continue,
+                other => other?,
+            };
+            let Some(at) = u.at else {
+                u.at = Some(now);
+                let value = self.seal("users", &k, &u)?;
+                self.users.insert(k, value)?;
+                continue;
+            };
+            let holds = holders.contains(k.as_ref());
+            if let Some(what) = user_expiry(&u.record, at, holds, policy, now) {
+                out.push((u.id, what));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Applies one expiry found by [`Store::expiring_users`], if it is still due (checked
+    /// inside the transaction: someone who wrote meanwhile is left alone). Returns whether it
+    /// was applied.
+    pub async fn expire_user(
+        &self,
+        user: UserId,
+        what: UserExpiry,
+        policy: &Retention,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let due = |u: &StoredUser, holds: bool| {
+            u.at.is_some_and(|at| user_expiry(&u.record, at, holds, policy, now) == Some(what))
+        };
+        match what {
+            UserExpiry::Erase => self.erase_if(user, now, due).await,
+            UserExpiry::DropState => {
+                let key = self.users_key(user);
+                let done = self.transaction(now, |tx| {
+                    let Some(mut u) = tx.get::<StoredUser>(tx.users, "users", &key)? else {
+                        return Ok(false);
+                    };
+                    // Erasure is decided apart; here only the state's own period counts.
+                    if !due(&u, true) {
+                        return Ok(false);
+                    }
+                    u.record.state = State::Idle;
+                    tx.put(tx.users, "users", &key, &u)?;
+                    Ok(true)
+                })?;
+                if done {
+                    // The answers so far were sealed under the person's key, which stays: the
+                    // older copies go with the key when the person is erased.
+                    self.flush_to_disk().await?;
+                }
+                Ok(done)
+            }
+        }
+    }
+
+    /// Destroys the data keys whose owner nothing refers to any more (left behind by a crash
+    /// between an erasure and its key's destruction); keys made since the last compaction are
+    /// kept. Returns how many were destroyed.
+    pub fn compact_keyring(&self) -> Result<usize, StoreError> {
+        let mut live = std::collections::HashSet::new();
+        for k in self.users.iter().keys() {
+            let k = k?;
+            if let Ok(tag) = <[u8; 16]>::try_from(k.as_ref()) {
+                live.insert(Owner::person(&tag));
+            }
+        }
+        for k in self.registrations.iter().keys() {
+            live.insert(Owner::record("registrations", &k?));
+        }
+        for k in self.events.scan_prefix(b"f").keys() {
+            live.insert(Owner::record("events", &k?));
+        }
+        let n = self.crypt.ring.compact(
+            |o| o.kind == Kind::Family || live.contains(o),
+            &self.crypt.ring_key,
+        )?;
+        Ok(n)
+    }
+
+    /// Drops erasure-list entries older than `before`; returns how many.
+    pub fn prune_erasures(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
+        Ok(self.erasures.prune(before, &self.crypt.erasures_key)?)
     }
 
     /// Applies the retention periods at `now`, in one transaction, and flushes.
@@ -189,6 +374,22 @@ impl Store {
                 comments.push((k.to_vec(), Feedback { comment: None, ..f }));
             }
         }
+        let mut drop_broadcasts = Vec::new();
+        for item in self.events.scan_prefix(b"b") {
+            let (k, _) = item?;
+            let Some(mut b) = self.get::<Broadcast>(&self.events, "events", &k)? else {
+                continue;
+            };
+            match b.at {
+                None => {
+                    b.at = Some(now);
+                    let value = self.seal("events", &k, &b)?;
+                    self.events.insert(k, value)?;
+                }
+                Some(at) if at + policy.broadcast <= now => drop_broadcasts.push(k.to_vec()),
+                Some(_) => {}
+            }
+        }
         let clear_launches: Vec<u64> = self
             .launches()?
             .into_iter()
@@ -203,6 +404,7 @@ impl Store {
             && drop_feedback.is_empty()
             && comments.is_empty()
             && clear_launches.is_empty()
+            && drop_broadcasts.is_empty()
         {
             return Ok(RetentionReport::default());
         }
@@ -258,6 +460,11 @@ impl Store {
                 if tx.events.get(key.as_slice())?.is_some() {
                     tx.put(tx.events, "events", key, f)?;
                     report.comments_cleared += 1;
+                }
+            }
+            for key in &drop_broadcasts {
+                if tx.events.remove(key.as_slice())?.is_some() {
+                    report.broadcasts_cleared += 1;
                 }
             }
             for id in &clear_launches {

@@ -64,7 +64,16 @@ pub fn v1_to_v2(db: &sled::Db, crypt: &Crypt, now: DateTime<Utc>) -> Result<(), 
             state: old.state,
         };
         let key = crypt.user_tag(id).to_vec();
-        let value = seal(crypt, "users", &key, &StoredUser { id, record })?;
+        let value = seal(
+            crypt,
+            "users",
+            &key,
+            &StoredUser {
+                id,
+                record,
+                at: None,
+            },
+        )?;
         plan[0].remove.push(k.to_vec());
         plan[0].insert.push((key, value));
     }

@@ -58,7 +58,7 @@ use tx::Tx;
 pub use crypt::{Key, KeyError, Scan};
 pub use erasures::Erasure;
 pub use events::Delivery;
-pub use housekeeping::{Retention, RetentionReport};
+pub use housekeeping::{user_expiry, Retention, RetentionReport, UserExpiry};
 pub use keyring::RingError;
 
 /// The schema this build writes: 3, every sealed value with a header naming its key (see
@@ -180,6 +180,11 @@ impl UserRecord {
 struct StoredUser {
     id: UserId,
     record: UserRecord,
+    /// When they last wrote to the bot: user records with nothing else stored, and unfinished
+    /// conversations, expire counted from it. `None` in records from before it was kept (the
+    /// daily job stamps them on first sight).
+    #[serde(default)]
+    at: Option<DateTime<Utc>>,
 }
 
 /// Whether a commit took effect.
@@ -201,6 +206,14 @@ struct Traces {
 }
 
 impl Traces {
+    /// Whether nothing besides the user record is stored about them.
+    fn is_empty(&self) -> bool {
+        self.registrations.is_empty()
+            && self.events.is_empty()
+            && self.launches.is_empty()
+            && self.other_keys.is_empty()
+    }
+
     /// The data keys that go with an erasure: the person's, and their records'.
     fn owners(&self, tag: [u8; crypt::USER_TAG]) -> Vec<keyring::Owner> {
         let mut out = vec![keyring::Owner::person(&tag)];
@@ -620,6 +633,7 @@ impl Store {
             &StoredUser {
                 id: user,
                 record: record.clone(),
+                at: Some(now),
             },
         )?;
         let handled = match update_id {
@@ -698,6 +712,7 @@ impl Store {
                         &StoredUser {
                             id: user,
                             record: record.clone(),
+                            at: Some(now),
                         },
                     )?;
                     self.users.insert(user_key, value)?;
@@ -873,18 +888,17 @@ impl Store {
     /// marked keeps their first date. Flushed with the sender's round, or with the caller's
     /// next commit.
     pub fn mark_unreachable(&self, user: UserId, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let mut r = self.user(user)?;
-        if r.unreachable_since.is_none() {
-            r.unreachable_since = Some(now);
-            let key = self.users_key(user);
-            let value = self.seal(
-                "users",
-                &key,
-                &StoredUser {
-                    id: user,
-                    record: r,
-                },
-            )?;
+        let key = self.users_key(user);
+        let mut u = self
+            .get::<StoredUser>(&self.users, "users", &key)?
+            .unwrap_or(StoredUser {
+                id: user,
+                record: UserRecord::default(),
+                at: None,
+            });
+        if u.record.unreachable_since.is_none() {
+            u.record.unreachable_since = Some(now);
+            let value = self.seal("users", &key, &u)?;
             self.users.insert(key, value)?;
         }
         Ok(())
@@ -1079,7 +1093,12 @@ impl Store {
 
     /// Forgets handled update ids older than [`UPDATE_MEMORY`]; returns how many were removed.
     pub fn prune_updates(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
-        let cutoff = (now - UPDATE_MEMORY).timestamp_millis();
+        self.prune_updates_before(now - UPDATE_MEMORY)
+    }
+
+    /// Forgets handled update ids handled before `cutoff`; returns how many were removed.
+    pub fn prune_updates_before(&self, cutoff: DateTime<Utc>) -> Result<usize, StoreError> {
+        let cutoff = cutoff.timestamp_millis();
         let mut removed = 0;
         for item in self.updates.iter() {
             let (k, v) = item?;

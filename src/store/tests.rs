@@ -1131,6 +1131,7 @@ fn write_v2_store(dir: &Path, id: u64) {
     let user = StoredUser {
         id: UserId(id),
         record: idle(Some(Lang::Sv)),
+        at: None,
     };
     db.open_tree("users")
         .expect("users")

@@ -509,7 +509,8 @@ async fn abandoned_conversations_idle_user_records_broadcast_texts_and_handled_u
         UserRecord::default()
     );
     assert_eq!(
-        app.store.user(UserId(3032)).expect("user").lang,
-        Some(Lang::Fi)
+        app.store.user(UserId(3032)).expect("user").seen_lang,
+        Some(Lang::Fi),
+        "3032's record is there"
     );
 }
