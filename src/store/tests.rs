@@ -1653,3 +1653,67 @@ async fn demand_counters_pool_states_and_handled_update_times_are_sealed() {
         demand(1, 1)
     );
 }
+
+// ---- the access log ----
+
+#[tokio::test]
+async fn the_access_log_keeps_who_saw_what_and_when_sealed_in_time_order_and_prunes() {
+    use crate::domain::audit::{Access, Accessed};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = open(dir.path());
+    let entry = |minutes: i64, what: Accessed| Access {
+        at: t0() + Duration::minutes(minutes),
+        who: UserId(100_000_001),
+        what,
+        group: Some(gid("tilli-toukka")),
+        area: Some(aid("hyvinkaa")),
+        event: None,
+        people: 3,
+    };
+    // Logged out of order; read back in time order.
+    store.log_access(&entry(10, Accessed::Export)).expect("log");
+    store.log_access(&entry(0, Accessed::List)).expect("log");
+    store
+        .log_access(&entry(20, Accessed::Broadcast))
+        .expect("log");
+    store.flush().await.expect("flush");
+    let all = store
+        .access_log(t0(), t0() + Duration::hours(1))
+        .expect("log");
+    assert_eq!(
+        all.iter().map(|a| a.what).collect::<Vec<_>>(),
+        vec![Accessed::List, Accessed::Export, Accessed::Broadcast]
+    );
+    assert_eq!(all[0], entry(0, Accessed::List));
+    assert_eq!(
+        store
+            .access_log(t0() + Duration::minutes(5), t0() + Duration::minutes(15))
+            .expect("log")
+            .len(),
+        1
+    );
+    let mut sealed = 0;
+    for (tree, _, v) in store.dump().expect("dump") {
+        if tree == "audit" {
+            assert!(v.starts_with(&crypt::MAGIC), "sealed");
+            assert!(!contains(&v, b"tilli-toukka"));
+            sealed += 1;
+        }
+    }
+    assert_eq!(sealed, 3);
+    // Kept across a reopen; pruned by time.
+    drop(store);
+    let store = reopen(dir.path(), &key()).expect("reopens");
+    assert_eq!(
+        store
+            .prune_access_log(t0() + Duration::minutes(15))
+            .expect("prune"),
+        2
+    );
+    assert_eq!(
+        store
+            .access_log(t0(), t0() + Duration::hours(1))
+            .expect("log"),
+        vec![entry(20, Accessed::Broadcast)]
+    );
+}
