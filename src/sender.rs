@@ -126,6 +126,10 @@ pub async fn housekeeping(app: &App) -> Result<Option<Housekeeping>, StoreError>
         .prune_updates_before(now - Duration::hours(i64::from(app.config.update_hours)))?;
     app.store
         .prune_erasures(now - Duration::days(i64::from(app.config.erasure_list_days)))?;
+    let audit_cutoff = now
+        .checked_sub_months(chrono::Months::new(app.config.audit_months))
+        .unwrap_or(now);
+    app.store.prune_access_log(audit_cutoff)?;
     done.keys_compacted = app.store.compact_keyring()?;
     app.store.housekeeping_done(now).await?;
     if done != Housekeeping::default() {

@@ -235,6 +235,9 @@ pub enum Effect {
         /// The recipients, resolved when the coordinator confirmed.
         to: Vec<UserId>,
     },
+    /// (Coordinator) log an access to personal data (a list viewed or exported, a broadcast) in
+    /// the access log, durably with the step.
+    Audit(crate::domain::audit::Access),
 }
 
 /// What a step produced.

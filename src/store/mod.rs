@@ -16,7 +16,9 @@
 //! - `launches`: launch id → [`Launch`].
 //! - `events`: `e` ‖ event id → [`Event`]; `f` ‖ event id ‖ user tag → [`Feedback`];
 //!   `b` ‖ broadcast id → [`Broadcast`] (one tree, so one transaction covers them all).
-//! - `updates`: Telegram update id → when it was handled (8 bytes), so a redelivered update
+//! - `audit`: time ‖ sequence → [`crate::domain::audit::Access`]: which coordinator viewed,
+//!   exported or broadcast what, and when; kept `[privacy] audit_months`.
+//! - `updates`: Telegram update id → when it was handled (sealed), so a redelivered update
 //!   counts once, followed by its replies until they are sent, so a redelivered update whose
 //!   replies a crash kept from the user sends them then.
 //!
@@ -265,6 +267,8 @@ pub struct Store {
     events: sled::Tree,
     updates: sled::Tree,
     meta: sled::Tree,
+    /// The access log: time ‖ sequence → [`crate::domain::audit::Access`], sealed.
+    audit: sled::Tree,
     crypt: Arc<Crypt>,
     /// Who was erased, for a restore to erase again ([`erasures`]).
     erasures: Arc<erasures::ErasureList>,
@@ -372,6 +376,7 @@ impl Store {
             launches: db.open_tree("launches")?,
             events: db.open_tree("events")?,
             updates: db.open_tree("updates")?,
+            audit: db.open_tree("audit")?,
             meta,
             db,
             crypt,
@@ -687,6 +692,9 @@ impl Store {
                     Effect::Broadcast { audience, text, to } => {
                         tx.broadcast(user, audience, text, to)?;
                     }
+                    // Logged once the step is applied (below): the log is not part of the
+                    // transaction's trees.
+                    Effect::Audit(_) => {}
                 }
             }
             if forgetting && record.state == State::Idle {
@@ -696,6 +704,13 @@ impl Store {
             }
             Ok(Committed::Applied)
         })?;
+        if committed == Committed::Applied {
+            for effect in effects {
+                if let Effect::Audit(access) = effect {
+                    self.log_access(access)?;
+                }
+            }
+        }
         if committed == Committed::Applied && !doomed.is_empty() {
             // Destroyed at once: the keyring file is rewritten without them before this
             // returns, so the copies sled's log keeps can no longer be opened.
@@ -1145,24 +1160,47 @@ impl Store {
         self.erasures.erased_since(user, since)
     }
 
-    /// Logs a coordinator's access (a view of a list, an export, a broadcast). Durable with the
-    /// next flush — the coordinator's own commit, which follows at once.
-    pub fn log_access(&self, _access: &crate::domain::audit::Access) -> Result<(), StoreError> {
+    /// Logs a coordinator's access (a view of a list, an export, a broadcast), sealed. Durable
+    /// with the next flush; from the engine, an [`Effect::Audit`] is logged with its step's
+    /// commit.
+    pub fn log_access(&self, access: &crate::domain::audit::Access) -> Result<(), StoreError> {
+        let ms = u64::try_from(access.at.timestamp_millis()).unwrap_or(0);
+        let mut key = ms.to_be_bytes().to_vec();
+        key.extend_from_slice(&self.db.generate_id()?.to_be_bytes());
+        let value = self.seal("audit", &key, access)?;
+        self.audit.insert(key, value)?;
         Ok(())
     }
 
     /// The access log from `from` to `to` (inclusive), oldest first.
     pub fn access_log(
         &self,
-        _from: DateTime<Utc>,
-        _to: DateTime<Utc>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
     ) -> Result<Vec<crate::domain::audit::Access>, StoreError> {
-        Ok(Vec::new())
+        let ms = |t: DateTime<Utc>| u64::try_from(t.timestamp_millis()).unwrap_or(0);
+        let start = ms(from).to_be_bytes().to_vec();
+        let mut end = ms(to).to_be_bytes().to_vec();
+        end.extend_from_slice(&u64::MAX.to_be_bytes());
+        let mut out = Vec::new();
+        for item in self.audit.range(start..=end) {
+            let (k, v) = item?;
+            out.push(self.open_value("audit", &k, &v)?);
+        }
+        Ok(out)
     }
 
     /// Deletes access-log entries from before `before`; returns how many.
-    pub fn prune_access_log(&self, _before: DateTime<Utc>) -> Result<usize, StoreError> {
-        Ok(0)
+    pub fn prune_access_log(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
+        let end = u64::try_from(before.timestamp_millis())
+            .unwrap_or(0)
+            .to_be_bytes();
+        let mut n = 0;
+        for k in self.audit.range(..end).keys() {
+            self.audit.remove(k?)?;
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// What the raw files of the data directory (sled's log and snapshots, old copies
