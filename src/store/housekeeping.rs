@@ -202,6 +202,52 @@ impl Store {
         Ok(erased)
     }
 
+    /// Erases again everyone this store holds whom the erasure list records as erased at
+    /// `since` or later: what a restore of a snapshot taken at `since` runs before it serves
+    /// anyone (with the live erasure list copied beside the restored store). Time-based
+    /// retention needs no list: the daily job applies it again by itself. Returns how many
+    /// people were erased.
+    pub async fn reapply_erasures(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let mut people = BTreeSet::new();
+        for item in self.users.iter() {
+            let (k, v) = item?;
+            if let Ok(u) = self.open_value::<StoredUser>("users", &k, &v) {
+                people.insert(u.id);
+            }
+        }
+        for r in self.all_registrations() {
+            people.insert(r?.user);
+        }
+        let mut n = 0;
+        for user in people {
+            if self.erasures.erased_since(user, since).is_none() {
+                continue;
+            }
+            let traces = self.traces_of(user)?;
+            let key = self.users_key(user);
+            self.transaction(now, |tx| {
+                for k in &traces.registrations {
+                    tx.erase_registration(k)?;
+                }
+                tx.erase(user, &traces.events, &traces.launches, &traces.other_keys)?;
+                tx.users.remove(&key)?;
+                Ok(())
+            })?;
+            self.crypt
+                .ring
+                .destroy(&traces.owners(key), &self.crypt.ring_key)?;
+            n += 1;
+        }
+        if n > 0 {
+            self.flush_to_disk().await?;
+        }
+        Ok(n)
+    }
+
     /// The user tags of everyone something besides their user record is stored about.
     fn data_holders(&self) -> Result<std::collections::HashSet<[u8; 16]>, StoreError> {
         let mut out = std::collections::HashSet::new();

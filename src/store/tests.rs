@@ -1717,3 +1717,106 @@ async fn the_access_log_keeps_who_saw_what_and_when_sealed_in_time_order_and_pru
         vec![entry(20, Accessed::Broadcast)]
     );
 }
+
+// ---- the erasure list ----
+
+/// Copies a closed store's directory (a stand-in for a backup).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let path = entry.expect("entry").path();
+        let dest = to.join(path.file_name().expect("a name"));
+        if path.is_dir() {
+            copy_dir(&path, &dest);
+        } else {
+            std::fs::copy(&path, &dest).expect("copy");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_restored_snapshot_erases_again_whoever_was_erased_after_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let live = dir.path().join("live");
+    let snapshot = dir.path().join("snapshot");
+    let restored = dir.path().join("restored");
+    let store = open(&live);
+    for user in [5, 6] {
+        commit(
+            &store,
+            user,
+            None,
+            &idle(Some(Lang::Fi)),
+            &[Effect::SaveRegistration(reg(
+                user,
+                "eron-edessa",
+                "lohja",
+                vec![],
+            ))],
+        );
+    }
+    store.flush().await.expect("flush");
+    drop(store);
+    copy_dir(&live, &snapshot);
+    let taken = t0() + Duration::hours(1);
+    let store = reopen(&live, &key()).expect("reopens");
+    store
+        .commit(
+            UserId(5),
+            None,
+            &idle(None),
+            &[Effect::Forget],
+            taken + Duration::hours(1),
+        )
+        .await
+        .expect("forget");
+    assert_eq!(store.erasures().len(), 1);
+    let list = std::fs::read(live.join(erasures::FILE)).expect("the list");
+    drop(store);
+
+    // Restore: the snapshot, with the live erasure list beside it.
+    copy_dir(&snapshot, &restored);
+    std::fs::write(restored.join(erasures::FILE), list).expect("list");
+    let store = reopen(&restored, &key()).expect("opens");
+    assert_eq!(
+        store.registrations_of(UserId(5)).expect("regs").len(),
+        1,
+        "the snapshot has them"
+    );
+    assert!(
+        store
+            .scan_files()
+            .expect("scan")
+            .readable
+            .iter()
+            .any(|v| contains(v, b"\"user\":5,")),
+        "positive control: the snapshot's files give their registration up"
+    );
+    assert_eq!(
+        store
+            .reapply_erasures(taken, taken + Duration::days(1))
+            .await
+            .expect("reapply"),
+        1
+    );
+    assert!(store.registrations_of(UserId(5)).expect("regs").is_empty());
+    assert_eq!(store.user(UserId(5)).expect("user"), UserRecord::default());
+    assert_eq!(
+        store.registrations_of(UserId(6)).expect("regs").len(),
+        1,
+        "others stay"
+    );
+    let scan = store.scan_files().expect("scan");
+    assert!(
+        !scan.readable.iter().any(|v| contains(v, b"\"user\":5,")),
+        "their registration no longer opens from the restored files"
+    );
+    // An erasure from before the snapshot is not applied again (they may have come back).
+    assert_eq!(
+        store
+            .reapply_erasures(taken + Duration::days(1), taken + Duration::days(1))
+            .await
+            .expect("reapply"),
+        0
+    );
+}
