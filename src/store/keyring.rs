@@ -438,6 +438,13 @@ impl Keyring {
     }
 }
 
+/// The subkey of a master key that seals the keyring's entries (for tools and benchmarks that
+/// open a keyring without its store).
+#[must_use]
+pub fn ring_key(master: &super::Key) -> ChaCha20Poly1305 {
+    super::crypt::Crypt::new(master).ring_key
+}
+
 fn fill(bytes: &mut [u8]) {
     if let Err(e) = getrandom::fill(bytes) {
         panic!("the operating system's random number generator failed: {e}");
