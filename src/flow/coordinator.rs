@@ -33,6 +33,25 @@ impl<'a> Engine<'a> {
             .collect()
     }
 
+    /// Logs an access to parents' data in the access log, with this step.
+    pub(super) fn audit(
+        &mut self,
+        what: crate::domain::audit::Accessed,
+        pool: Option<&Pool>,
+        people: usize,
+    ) {
+        self.effects
+            .push(Effect::Audit(crate::domain::audit::Access {
+                at: self.ctx.now,
+                who: self.ctx.person.user,
+                what,
+                group: pool.map(|p| p.group.clone()),
+                area: pool.map(|p| p.area.clone()),
+                event: None,
+                people: u32::try_from(people).unwrap_or(u32::MAX),
+            }));
+    }
+
     fn may(&self, group: &GroupId) -> bool {
         self.ctx.config.coordinates(self.ctx.person.user, group)
     }
@@ -266,6 +285,7 @@ impl<'a> Engine<'a> {
             .into_iter()
             .filter(|r| &self.ctx.config.pool_of(r) == pool)
             .collect();
+        self.audit(crate::domain::audit::Accessed::List, Some(pool), regs.len());
         let mut r = Reply::default().line(
             Msg::ListTitle,
             vec![
@@ -371,6 +391,13 @@ impl<'a> Engine<'a> {
                 rows.push(cells.into_iter().map(Arg::Text).collect());
             }
         }
+        let people = self
+            .my_groups()
+            .iter()
+            .flat_map(|g| self.ordered(g))
+            .map(|(_, s)| s.families)
+            .sum();
+        self.audit(crate::domain::audit::Accessed::Export, None, people);
         self.say(Reply {
             lines: vec![Line::new(
                 Msg::ExportCaption,
@@ -412,6 +439,11 @@ impl<'a> Engine<'a> {
                 Arg::Msg(answer_msg(inv.answer)),
             ]);
         }
+        self.audit(
+            crate::domain::audit::Accessed::Export,
+            Some(&l.pool),
+            l.invitations.len(),
+        );
         let name = group.map_or_else(
             || l.pool.group.to_string(),
             |g| g.name.get(self.lang).to_owned(),

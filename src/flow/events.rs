@@ -996,6 +996,22 @@ impl Engine<'_> {
         }
         let to = self.audience_members(&audience);
         let n = to.len();
+        self.effects
+            .push(Effect::Audit(crate::domain::audit::Access {
+                at: self.ctx.now,
+                who: self.ctx.person.user,
+                what: crate::domain::audit::Accessed::Broadcast,
+                group: match &audience {
+                    Audience::Waiting { group } => Some(group.clone()),
+                    Audience::Event { .. } => None,
+                },
+                area: None,
+                event: match &audience {
+                    Audience::Event { event } => Some(*event),
+                    Audience::Waiting { .. } => None,
+                },
+                people: u32::try_from(n).unwrap_or(u32::MAX),
+            }));
         self.effects.push(Effect::Broadcast {
             audience,
             text: body,

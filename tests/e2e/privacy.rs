@@ -514,3 +514,29 @@ async fn abandoned_conversations_idle_user_records_broadcast_texts_and_handled_u
         "3032's record is there"
     );
 }
+
+#[tokio::test]
+async fn a_coordinators_export_is_in_the_access_log_and_a_parents_is_not() {
+    let (app, clock, _dir) = app_with_clock();
+    let t0 = clock.now();
+    register(&app, 3040).await;
+    let mut coordinator = Chat::new(&app, COORDINATOR, "fi");
+    coordinator.says("/export").await;
+    Chat::new(&app, 3041, "fi").says("/export").await;
+    let log = app
+        .store
+        .access_log(t0, t0 + Duration::hours(1))
+        .expect("log");
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].who, UserId(COORDINATOR));
+    assert_eq!(log[0].what, kokoon::domain::audit::Accessed::Export);
+    assert_eq!(log[0].people, 1);
+    // Kept audit_months (24), then pruned by the daily job.
+    clock.set(months(t0, 24) + Duration::days(2));
+    deliveries(&app).await;
+    assert!(app
+        .store
+        .access_log(t0, t0 + Duration::hours(1))
+        .expect("log")
+        .is_empty());
+}
