@@ -1003,12 +1003,20 @@ impl Engine<'_> {
                 what: crate::domain::audit::Accessed::Broadcast,
                 group: match &audience {
                     Audience::Waiting { group } => Some(group.clone()),
+                    Audience::Invited { launch } | Audience::Accepted { launch } => {
+                        self.ctx.view.launch(*launch).map(|l| l.pool.group)
+                    }
                     Audience::Event { .. } => None,
                 },
-                area: None,
+                area: match &audience {
+                    Audience::Invited { launch } | Audience::Accepted { launch } => {
+                        self.ctx.view.launch(*launch).map(|l| l.pool.area)
+                    }
+                    Audience::Waiting { .. } | Audience::Event { .. } => None,
+                },
                 event: match &audience {
                     Audience::Event { event } => Some(*event),
-                    Audience::Waiting { .. } => None,
+                    _ => None,
                 },
                 people: u32::try_from(n).unwrap_or(u32::MAX),
             }));

@@ -1313,13 +1313,8 @@ impl View for Store {
     }
 
     fn pool_state(&self, pool: &Pool) -> crate::domain::PoolState {
-        self.pools
-            .get(pool.key())
-            .map_err(StoreError::from)
-            .and_then(|v| match v {
-                Some(v) => decode("pools", &v),
-                None => Ok(crate::domain::PoolState::default()),
-            })
+        self.get(&self.pools, "pools", &pool.key())
+            .map(Option::unwrap_or_default)
             .unwrap_or_else(|e| {
                 log::warn!("store::pool_state: {e}");
                 crate::domain::PoolState::default()

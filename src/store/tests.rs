@@ -1157,9 +1157,10 @@ fn write_v2_store(dir: &Path, id: u64) {
         .expect("pools")
         .insert(
             pool.key(),
-            encode(&tx::PoolState {
+            encode(&crate::domain::PoolState {
                 crossed: true,
                 crossings: 1,
+                ..crate::domain::PoolState::default()
             }),
         )
         .expect("insert");
