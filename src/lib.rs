@@ -23,6 +23,7 @@
 //! - [`sender`]: drains the outbox (alerts, invitations, launch progress) through a
 //!   [`sender::Deliver`] of each front end, with retries; keeps launches moving; and runs the
 //!   daily privacy jobs (retention, erasing parents who blocked the bot).
+//! - [`ops`]: running kokoon as a service: secrets from files and systemd credentials.
 //! - [`files`]: attachments (charts, CSV, QR codes) rendered to bytes; [`chart`], [`qr`] and
 //!   [`export`] draw and encode them.
 
@@ -37,6 +38,7 @@ pub mod files;
 pub mod flow;
 pub mod i18n;
 pub mod ics;
+pub mod ops;
 pub mod qr;
 pub mod sender;
 pub mod store;

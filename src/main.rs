@@ -8,6 +8,7 @@ use kokoon::config::Config;
 use kokoon::console::{self, ConsoleUser};
 use kokoon::domain::{deep_link, GroupId, Source, StartPayload, UserId};
 use kokoon::i18n::I18n;
+use kokoon::ops::secrets;
 use kokoon::store::{Key, Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -37,7 +38,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Run the Telegram bot (long polling). The token comes from TELOXIDE_TOKEN.
+    /// Run the Telegram bot (long polling). The token comes from --token-file, else systemd's
+    /// credential `token` ($CREDENTIALS_DIRECTORY/token), else TELOXIDE_TOKEN.
     Run {
         /// Where the data lives (one process per directory).
         #[arg(long, env = "KOKOON_DATA", default_value = "kokoon-data")]
@@ -47,8 +49,13 @@ enum Cmd {
         api_url: Option<String>,
         /// The encryption key file (from `kokoon keygen`), kept outside the data directory.
         /// Or give the key itself, 64 hex characters, in KOKOON_KEY. One of them is required.
+        /// Without either, systemd's credential `key` ($CREDENTIALS_DIRECTORY/key) is used.
         #[arg(long, env = "KOKOON_KEY_FILE")]
         key_file: Option<PathBuf>,
+        /// A file holding the bot token (instead of the TELOXIDE_TOKEN environment variable,
+        /// which other processes of the same user can read).
+        #[arg(long, env = "KOKOON_TOKEN_FILE")]
+        token_file: Option<PathBuf>,
     },
     /// Chat with kokoon in the terminal: no token, no network.
     Console {
@@ -153,16 +160,28 @@ fn run(cli: Cli) -> Result<(), String> {
             data,
             api_url,
             key_file,
+            token_file,
         } => {
-            let key = match (key_file, env_key()?) {
-                (Some(path), None) => load_key(&path, &data)?,
+            let credentials = secrets::credentials_directory();
+            let key = match (
+                secrets::key_file(key_file, credentials.as_deref()),
+                env_key()?,
+            ) {
+                (Some((path, source)), None) => {
+                    log::info!("the encryption key comes from {source}");
+                    load_key(&path, &data)?
+                }
                 (None, Some(key)) => key,
                 (Some(_), Some(_)) => return Err(BOTH_KEYS.to_owned()),
                 (None, None) => return Err(NO_KEY.to_owned()),
             };
+            let (token, source) = secrets::token(
+                token_file.as_deref(),
+                credentials.as_deref(),
+                std::env::var("TELOXIDE_TOKEN").ok(),
+            )?;
+            log::info!("the bot token comes from {source}");
             let app = build_app(&cli.config, &data, &key)?;
-            let token = std::env::var("TELOXIDE_TOKEN")
-                .map_err(|_| "TELOXIDE_TOKEN is not set: put the bot token from @BotFather there (or try `kokoon console`)".to_owned())?;
             let mut bot = teloxide::Bot::new(token);
             if let Some(url) = api_url {
                 let url = url
@@ -214,10 +233,10 @@ fn load_config(path: &Path) -> Result<Config, String> {
     Config::load(path).map_err(|e| format!("the config has errors:\n{e}"))
 }
 
-const NO_KEY: &str = "no encryption key: give --key-file PATH (or KOKOON_KEY_FILE), or the key itself in KOKOON_KEY (64 hex characters). Make one with `kokoon keygen --out PATH`, keep it outside the data directory, and back it up apart from the data";
+const NO_KEY: &str = "no encryption key: give --key-file PATH (or KOKOON_KEY_FILE), a systemd credential `key` (LoadCredential=key:PATH), or the key itself in KOKOON_KEY (64 hex characters). Make one with `kokoon keygen --out PATH`, keep it outside the data directory, and back it up apart from the data";
 
 const BOTH_KEYS: &str =
-    "both a key file (--key-file or KOKOON_KEY_FILE) and KOKOON_KEY are given: give the key one way";
+    "both a key file (--key-file, KOKOON_KEY_FILE or the systemd credential `key`) and KOKOON_KEY are given: give the key one way";
 
 /// The key in `KOKOON_KEY`, if set.
 fn env_key() -> Result<Option<Key>, String> {

@@ -1,0 +1,207 @@
+//! Running kokoon as a service, with the real binary against the fake Bot API server: secrets
+//! from systemd's credentials directory and files.
+
+use crate::fake_telegram::{FakeTelegram, FakeUser};
+use crate::telegram::WAIT;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// A `kokoon run` started with exactly the environment a test gives it: no token or key is
+/// inherited.
+pub struct Service {
+    pub child: Child,
+    pub log: PathBuf,
+}
+
+impl Service {
+    /// Starts `kokoon run --data DATA` with `args` and `env`, without waiting for anything.
+    pub fn spawn(fake: &FakeTelegram, data: &Path, args: &[&str], env: &[(&str, &str)]) -> Service {
+        let config = crate::crash_harness::daytime_config(
+            Path::new("config/kokoon.toml"),
+            &data.with_extension("toml"),
+        )
+        .expect("test config");
+        Service::spawn_with_config(fake, data, &config, args, env)
+    }
+
+    /// [`Service::spawn`] with a config file of the test's own.
+    pub fn spawn_with_config(
+        fake: &FakeTelegram,
+        data: &Path,
+        config: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Service {
+        let log = data.with_extension("log");
+        let log_file = std::fs::File::create(&log).expect("log file");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kokoon"));
+        cmd.arg("--config")
+            .arg(config)
+            .args(["run", "--data"])
+            .arg(data)
+            .args(["--api-url", &fake.api_url()])
+            .args(args);
+        for var in [
+            "TELOXIDE_TOKEN",
+            "KOKOON_KEY",
+            "KOKOON_KEY_FILE",
+            "KOKOON_TOKEN_FILE",
+            "CREDENTIALS_DIRECTORY",
+            "TELOXIDE_API_URL",
+            "KOKOON_CONFIG",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("RUST_LOG", "info").env("KOKOON_RATE_LIMIT", "off");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log_file)
+            .spawn()
+            .expect("kokoon starts");
+        Service { child, log }
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until the bot polls (it read its token and key and the store opened).
+    pub async fn polling(&mut self, fake: &FakeTelegram, polls_before: usize) {
+        let polling = fake
+            .wait_until(WAIT, |f| f.get_updates_calls() > polls_before)
+            .await;
+        assert!(
+            polling,
+            "kokoon did not start polling; log:\n{}",
+            self.log_text()
+        );
+        assert!(
+            self.child.try_wait().expect("status").is_none(),
+            "kokoon exited"
+        );
+    }
+
+    /// Waits for the process to exit on its own; returns whether it succeeded.
+    pub async fn exits(&mut self) -> bool {
+        for _ in 0..400 {
+            if let Some(status) = self.child.try_wait().expect("status") {
+                return status.success();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("kokoon did not exit; log:\n{}", self.log_text());
+    }
+
+    /// Sends a signal ("TERM", "HUP", ...).
+    pub fn signal(&self, signal: &str) {
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(sent.success());
+    }
+
+    /// SIGTERM, and wait for a clean exit.
+    pub async fn terminate(mut self) {
+        self.signal("TERM");
+        assert!(
+            self.exits().await,
+            "unclean exit; log:\n{}",
+            self.log_text()
+        );
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A directory laid out as systemd's `LoadCredential=` lays it out.
+fn credentials(dir: &Path, token: &str, key: &str) -> PathBuf {
+    let creds = dir.join("credentials");
+    std::fs::create_dir(&creds).expect("mkdir");
+    std::fs::write(creds.join("token"), format!("{token}\n")).expect("token");
+    std::fs::write(creds.join("key"), format!("{key}\n")).expect("key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for f in ["token", "key"] {
+            std::fs::set_permissions(creds.join(f), std::fs::Permissions::from_mode(0o400))
+                .expect("chmod");
+        }
+    }
+    creds
+}
+
+#[tokio::test]
+async fn token_and_key_come_from_systemd_credentials_and_never_the_environment() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let creds = credentials(dir.path(), FakeTelegram::TOKEN, crate::chat::TEST_KEY_HEX);
+    let data = dir.path().join("data");
+    let polls = fake.get_updates_calls();
+    let mut bot = Service::spawn(
+        &fake,
+        &data,
+        &[],
+        &[("CREDENTIALS_DIRECTORY", creds.to_str().expect("utf-8"))],
+    );
+    bot.polling(&fake, polls).await;
+    let user = FakeUser::new(4242, "Maija", "fi");
+    fake.send_text(&user, "/start");
+    let got = fake.wait_for(user.id, 1, WAIT).await;
+    assert_eq!(got.len(), 1, "a reply to /start; log:\n{}", bot.log_text());
+    let log = bot.log_text();
+    assert!(
+        log.contains("the bot token comes from the systemd credential"),
+        "{log}"
+    );
+    assert!(
+        log.contains("the encryption key comes from the systemd credential"),
+        "{log}"
+    );
+    assert!(
+        !log.contains(FakeTelegram::TOKEN),
+        "the token was logged:\n{log}"
+    );
+    bot.terminate().await;
+}
+
+#[tokio::test]
+async fn a_token_file_is_read_and_a_missing_token_stops_the_start_with_every_way_named() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let token = dir.path().join("token");
+    std::fs::write(&token, FakeTelegram::TOKEN).expect("token");
+    let data = dir.path().join("data");
+    let polls = fake.get_updates_calls();
+    let mut bot = Service::spawn(
+        &fake,
+        &data,
+        &["--token-file", token.to_str().expect("utf-8")],
+        &[("KOKOON_KEY", crate::chat::TEST_KEY_HEX)],
+    );
+    bot.polling(&fake, polls).await;
+    assert!(bot.log_text().contains("the bot token comes from the file"));
+    bot.terminate().await;
+
+    let mut bot = Service::spawn(
+        &fake,
+        &data,
+        &[],
+        &[("KOKOON_KEY", crate::chat::TEST_KEY_HEX)],
+    );
+    assert!(!bot.exits().await, "started without a token");
+    let log = bot.log_text();
+    assert!(
+        log.contains("--token-file") && log.contains("LoadCredential"),
+        "{log}"
+    );
+}
