@@ -6,7 +6,10 @@
 //! [`validate`] turns it into [`Config`] and reports every problem at once, each naming the file,
 //! the line and the place (`groups[1] "eron-edessa".threshold`).
 
+mod ops;
+
 use crate::domain::{AreaId, GroupId, IdError, Lang, TimeId, UserId};
+pub use ops::{parse_every, parse_listen, BackupSettings, MetricsSettings};
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -180,6 +183,10 @@ pub struct Config {
     pub coordinators: Vec<Coordinator>,
     /// Events given in the config.
     pub events: Vec<ConfigEvent>,
+    /// `[metrics]`: where `/healthz` and `/metrics` listen (off unless set).
+    pub metrics: MetricsSettings,
+    /// `[backup]`: online snapshots of the store.
+    pub backup: BackupSettings,
 }
 
 impl Config {
@@ -400,6 +407,8 @@ struct RawConfig {
     coordinators: Vec<Spanned<RawCoordinator>>,
     #[serde(default)]
     events: Vec<Spanned<RawEvent>>,
+    metrics: Option<Spanned<ops::RawMetrics>>,
+    backup: Option<Spanned<ops::RawBackup>>,
 }
 
 #[derive(Deserialize)]
@@ -517,7 +526,8 @@ impl Validator<'_> {
         });
     }
 
-    fn config(&mut self, raw: RawConfig) -> Option<Config> {
+    fn config(&mut self, mut raw: RawConfig) -> Option<Config> {
+        let (metrics, backup) = self.ops(&mut raw);
         let (bot_username, organisation) = match raw.bot {
             Some(b) => {
                 let line = self.line(b.span());
@@ -643,6 +653,8 @@ impl Validator<'_> {
             groups,
             coordinators,
             events,
+            metrics,
+            backup,
         })
     }
 

@@ -56,6 +56,10 @@ enum Cmd {
         /// which other processes of the same user can read).
         #[arg(long, env = "KOKOON_TOKEN_FILE")]
         token_file: Option<PathBuf>,
+        /// Serve /healthz and /metrics on this address (HOST:PORT, or a port on 127.0.0.1);
+        /// overrides `[metrics] listen`.
+        #[arg(long, value_parser = kokoon::config::parse_listen)]
+        metrics: Option<std::net::SocketAddr>,
     },
     /// Chat with kokoon in the terminal: no token, no network.
     Console {
@@ -161,6 +165,7 @@ fn run(cli: Cli) -> Result<(), String> {
             api_url,
             key_file,
             token_file,
+            metrics,
         } => {
             let credentials = secrets::credentials_directory();
             let key = match (
@@ -195,9 +200,8 @@ fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| format!("KOKOON_RATE_LIMIT: {e}"))?;
             runtime()?.block_on(async move {
                 sync_events(&app).await?;
-                kokoon::telegram::run(app, bot, limits, shutdown_signal())
-                    .await
-                    .map_err(|e| e.to_string())
+                let options = kokoon::ops::service::Options { metrics };
+                kokoon::ops::service::run(app, bot, limits, options, shutdown_signal()).await
             })
         }
         Cmd::Console {

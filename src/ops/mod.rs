@@ -1,5 +1,9 @@
-//! Running kokoon as a service: where its secrets come from ([`secrets`]).
+//! Running kokoon as a service: where its secrets come from ([`secrets`]), its counters
+//! ([`metrics`]) and the operator's HTTP listener for `/healthz` and `/metrics` ([`http`]).
 //!
 //! Nothing here decides anything about families or groups; these are the operator's concerns.
 
+pub mod http;
+pub mod metrics;
 pub mod secrets;
+pub mod service;

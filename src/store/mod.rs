@@ -916,6 +916,11 @@ impl Store {
         Ok(removed)
     }
 
+    /// Bytes the store takes on disk, for `/metrics`.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(self.db.size_on_disk()?)
+    }
+
     /// Flushes everything to disk (on shutdown).
     pub async fn flush(&self) -> Result<(), StoreError> {
         self.flush_to_disk().await?;

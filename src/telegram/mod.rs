@@ -154,6 +154,7 @@ pub async fn run_counted(
     let mut offset: i32 = 0;
     let mut backoff = Duration::from_millis(250);
     loop {
+        crate::ops::metrics::global().polling();
         let request = bot
             .get_updates()
             .offset(offset)
@@ -170,6 +171,7 @@ pub async fn run_counted(
         };
         let updates = match updates {
             Ok(u) => {
+                crate::ops::metrics::global().telegram_answered();
                 backoff = Duration::from_millis(250);
                 u
             }
@@ -194,6 +196,7 @@ pub async fn run_counted(
         let next = i32::try_from(last.id.0)
             .unwrap_or(i32::MAX)
             .saturating_add(1);
+        crate::ops::metrics::Metrics::add(&crate::ops::metrics::global().updates, updates.len());
         let batch = handle_batch(&app, &bot, updates);
         tokio::pin!(batch);
         let complete = tokio::select! {

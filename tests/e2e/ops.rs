@@ -205,3 +205,113 @@ async fn a_token_file_is_read_and_a_missing_token_stops_the_start_with_every_way
         "{log}"
     );
 }
+
+/// The address the bot's log says `/metrics` listens on.
+pub async fn metrics_addr(bot: &Service) -> String {
+    for _ in 0..400 {
+        if let Some(rest) = bot.log_text().split("/healthz and /metrics on http://").nth(1) {
+            return rest.lines().next().unwrap_or_default().trim().to_owned();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no metrics address in the log:\n{}", bot.log_text());
+}
+
+/// A plain HTTP/1.0 GET: status and body.
+pub async fn get(addr: &str, path: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    s.write_all(format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes())
+        .await
+        .expect("write");
+    let mut text = String::new();
+    s.read_to_string(&mut text).await.expect("read");
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("a status");
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
+/// Scrapes `/metrics` until `done` holds (or [`WAIT`] passes); returns the last scrape.
+pub async fn scrape_until(addr: &str, done: impl Fn(&str) -> bool) -> String {
+    let began = std::time::Instant::now();
+    loop {
+        let (status, body) = get(addr, "/metrics").await;
+        assert_eq!(status, 200);
+        if done(&body) || began.elapsed() > WAIT {
+            return body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// One metric's value from a scrape.
+pub fn value(scrape: &str, name: &str) -> f64 {
+    scrape
+        .lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|v| v.strip_prefix(' ')))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in\n{scrape}"))
+}
+
+#[tokio::test]
+async fn metrics_move_as_parents_write_and_healthz_tells_live_and_ready() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let polls = fake.get_updates_calls();
+    let mut bot = Service::spawn(
+        &fake,
+        &data,
+        &["--metrics", "127.0.0.1:0"],
+        &[
+            ("TELOXIDE_TOKEN", FakeTelegram::TOKEN),
+            ("KOKOON_KEY", crate::chat::TEST_KEY_HEX),
+        ],
+    );
+    bot.polling(&fake, polls).await;
+    let addr = metrics_addr(&bot).await;
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+
+    // The sender goes round at start; Telegram answered the first poll.
+    let mut health = (0, String::new());
+    for _ in 0..200 {
+        health = get(&addr, "/healthz").await;
+        if health.0 == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(health.0, 200, "{}", health.1);
+    assert!(health.1.contains("live: ok") && health.1.contains("ready: ok"));
+
+    let (status, before) = get(&addr, "/metrics").await;
+    assert_eq!(status, 200);
+    let sent_before = value(&before, "kokoon_messages_sent_total");
+    assert_eq!(value(&before, "kokoon_updates_handled_total"), 0.0, "{before}");
+    assert!(value(&before, "kokoon_store_bytes") > 0.0);
+
+    let parents: Vec<FakeUser> = (0..3)
+        .map(|i| FakeUser::new(5000 + i, "Maija", "fi"))
+        .collect();
+    for p in &parents {
+        fake.send_text(p, "/start");
+    }
+    for p in &parents {
+        assert_eq!(fake.wait_for(p.id, 1, WAIT).await.len(), 1);
+    }
+    // Telegram shows a message before its answer reaches the bot: wait for the count.
+    let after = scrape_until(&addr, |s| {
+        value(s, "kokoon_messages_sent_total") >= sent_before + 3.0
+    })
+    .await;
+    assert_eq!(value(&after, "kokoon_updates_handled_total"), 3.0, "{after}");
+    assert_eq!(value(&after, "kokoon_up"), 1.0);
+    for id in parents.iter().map(|p| p.id.to_string()) {
+        assert!(!after.contains(&id), "a user id in the metrics:\n{after}");
+    }
+    bot.terminate().await;
+}
