@@ -2,7 +2,7 @@
 //! back the replies to render. Nothing here knows Telegram or the terminal.
 
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::LiveConfig;
 use crate::domain::{Lang, UserId};
 use crate::flow::{self, Ctx, Input, Person, Reply};
 use crate::i18n::I18n;
@@ -12,8 +12,9 @@ use std::sync::Arc;
 /// The shared pieces of a running kokoon.
 #[derive(Clone)]
 pub struct App {
-    /// The validated config.
-    pub config: Arc<Config>,
+    /// The validated config; replaced as a whole on reload (SIGHUP). Read it as
+    /// `app.config.field`; a `&Config` taken from it stays one consistent config.
+    pub config: LiveConfig,
     /// The store.
     pub store: Store,
     /// The locales.

@@ -6,9 +6,11 @@
 //! [`validate`] turns it into [`Config`] and reports every problem at once, each naming the file,
 //! the line and the place (`groups[1] "eron-edessa".threshold`).
 
+mod live;
 mod ops;
 
 use crate::domain::{AreaId, GroupId, IdError, Lang, TimeId, UserId};
+pub use live::{LiveConfig, ReloadError};
 pub use ops::{parse_every, parse_listen, BackupSettings, MetricsSettings};
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashSet};

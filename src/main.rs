@@ -4,7 +4,7 @@
 use clap::{Parser, Subcommand};
 use kokoon::app::App;
 use kokoon::clock::SystemClock;
-use kokoon::config::Config;
+use kokoon::config::{Config, LiveConfig};
 use kokoon::console::{self, ConsoleUser};
 use kokoon::domain::{deep_link, GroupId, Source, StartPayload, UserId};
 use kokoon::i18n::I18n;
@@ -167,6 +167,7 @@ fn run(cli: Cli) -> Result<(), String> {
             token_file,
             metrics,
         } => {
+            let config_path = cli.config.clone();
             let credentials = secrets::credentials_directory();
             let key = match (
                 secrets::key_file(key_file, credentials.as_deref()),
@@ -200,7 +201,10 @@ fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| format!("KOKOON_RATE_LIMIT: {e}"))?;
             runtime()?.block_on(async move {
                 sync_events(&app).await?;
-                let options = kokoon::ops::service::Options { metrics };
+                let options = kokoon::ops::service::Options {
+                    metrics,
+                    config_path: Some(config_path),
+                };
                 kokoon::ops::service::run(app, bot, limits, options, shutdown_signal()).await
             })
         }
@@ -311,12 +315,14 @@ fn console_app(config: &Path, data: &Path) -> Result<App, String> {
 }
 
 fn build_app(config: &Path, data: &Path, key: &Key) -> Result<App, String> {
-    let config = Arc::new(load_config(config)?);
+    let config = LiveConfig::new(load_config(config)?);
     let i18n = I18n::new().map_err(|e| e.to_string())?;
-    let store = Store::open_with(data, CACHE_BYTES, key, config.clone()).map_err(|e| match e {
-        StoreError::WrongKey => format!("{}: {e}", data.display()),
-        other => other.to_string(),
-    })?;
+    let store = Store::open_with(data, CACHE_BYTES, key, Arc::new(config.clone())).map_err(
+        |e| match e {
+            StoreError::WrongKey => format!("{}: {e}", data.display()),
+            other => other.to_string(),
+        },
+    )?;
     Ok(App {
         config,
         store,

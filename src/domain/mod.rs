@@ -5,6 +5,7 @@
 //! these types once, at the edge, so the rest of the code can trust them ("parse, don't validate").
 
 pub mod event;
+pub mod handover;
 mod ids;
 pub mod launch;
 pub mod outbox;

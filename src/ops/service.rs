@@ -1,5 +1,5 @@
 //! `kokoon run` as a service: the Telegram adapter, and beside it the operator's listener for
-//! `/healthz` and `/metrics`.
+//! `/healthz` and `/metrics`, and the reload of the config on SIGHUP.
 
 use crate::app::App;
 use std::future::Future;
@@ -11,6 +11,8 @@ pub struct Options {
     /// Where `/healthz` and `/metrics` listen: `--metrics`, else `[metrics] listen`; off if
     /// neither.
     pub metrics: Option<SocketAddr>,
+    /// The config file, read again on SIGHUP.
+    pub config_path: Option<std::path::PathBuf>,
 }
 
 /// Runs the bot until `shutdown` resolves, with the operator's listener beside it.
@@ -40,6 +42,20 @@ pub async fn run(
             };
             if let Err(e) = super::http::serve(listener, app, until).await {
                 log::error!("ops: the metrics listener failed: {e}");
+            }
+        });
+    }
+    #[cfg(unix)]
+    if let Some(path) = options.config_path.clone() {
+        use tokio::signal::unix::{signal, SignalKind};
+        let hup = signal(SignalKind::hangup())
+            .map_err(|e| format!("cannot listen for SIGHUP (config reload): {e}"))?;
+        let mut stopped = stopped.clone();
+        let app = app.clone();
+        tasks.spawn(async move {
+            tokio::select! {
+                () = super::reload::on_hangup(app, path, hup) => {}
+                _ = stopped.wait_for(|s| *s) => {}
             }
         });
     }

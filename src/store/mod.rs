@@ -694,6 +694,36 @@ impl Store {
         Ok(())
     }
 
+    /// Passes events and launches on to other coordinators ([`crate::domain::handover`]), in
+    /// one transaction, durably. Nobody is messaged.
+    pub async fn hand_over(
+        &self,
+        moves: &[crate::domain::handover::Handover],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        use crate::domain::handover::Handover;
+        self.transaction(now, |tx| {
+            for m in moves {
+                match *m {
+                    Handover::Event { id, to } => {
+                        if let Some(mut e) = tx.event(id)? {
+                            e.organiser = to;
+                            tx.save_event(&e)?;
+                        }
+                    }
+                    Handover::Launch { id, to } => {
+                        if let Some(mut l) = tx.load_launch(id)? {
+                            l.coordinator = to;
+                            tx.save_launch(&l)?;
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        self.flush_to_disk().await
+    }
+
     /// Every event, by id.
     pub fn events(&self) -> Result<Vec<Event>, StoreError> {
         self.values(&self.events, "events", b"e")

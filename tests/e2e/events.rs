@@ -255,7 +255,10 @@ async fn downtime_catch_up_no_duplicate_after_restart_and_nothing_after_the_star
     let config = app.config.clone();
     let clock2 = clock.clone();
     drop(app);
-    let store = reopen(dir.path(), config.clone());
+    let store = reopen(
+        dir.path(),
+        std::sync::Arc::new(kokoon::config::Config::clone(&config)),
+    );
     let app = App {
         config,
         store,
@@ -572,7 +575,7 @@ async fn events_in_the_config_are_created_once_and_kept_in_step() {
     let mut config = (*app.config).clone();
     config.events[0].place = "Kirkkotori 2, Hyvinkää".into();
     let app = App {
-        config: std::sync::Arc::new(config),
+        config: config.into(),
         ..app
     };
     assert_eq!(

@@ -209,7 +209,11 @@ async fn a_token_file_is_read_and_a_missing_token_stops_the_start_with_every_way
 /// The address the bot's log says `/metrics` listens on.
 pub async fn metrics_addr(bot: &Service) -> String {
     for _ in 0..400 {
-        if let Some(rest) = bot.log_text().split("/healthz and /metrics on http://").nth(1) {
+        if let Some(rest) = bot
+            .log_text()
+            .split("/healthz and /metrics on http://")
+            .nth(1)
+        {
             return rest.lines().next().unwrap_or_default().trim().to_owned();
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -231,7 +235,10 @@ pub async fn get(addr: &str, path: &str) -> (u16, String) {
         .nth(1)
         .and_then(|c| c.parse().ok())
         .expect("a status");
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
     (status, body)
 }
 
@@ -291,7 +298,11 @@ async fn metrics_move_as_parents_write_and_healthz_tells_live_and_ready() {
     let (status, before) = get(&addr, "/metrics").await;
     assert_eq!(status, 200);
     let sent_before = value(&before, "kokoon_messages_sent_total");
-    assert_eq!(value(&before, "kokoon_updates_handled_total"), 0.0, "{before}");
+    assert_eq!(
+        value(&before, "kokoon_updates_handled_total"),
+        0.0,
+        "{before}"
+    );
     assert!(value(&before, "kokoon_store_bytes") > 0.0);
 
     let parents: Vec<FakeUser> = (0..3)
@@ -308,10 +319,94 @@ async fn metrics_move_as_parents_write_and_healthz_tells_live_and_ready() {
         value(s, "kokoon_messages_sent_total") >= sent_before + 3.0
     })
     .await;
-    assert_eq!(value(&after, "kokoon_updates_handled_total"), 3.0, "{after}");
+    assert_eq!(
+        value(&after, "kokoon_updates_handled_total"),
+        3.0,
+        "{after}"
+    );
     assert_eq!(value(&after, "kokoon_up"), 1.0);
     for id in parents.iter().map(|p| p.id.to_string()) {
         assert!(!after.contains(&id), "a user id in the metrics:\n{after}");
     }
+    bot.terminate().await;
+}
+
+/// Waits until the log contains `text` `n` times.
+async fn log_shows(bot: &Service, text: &str, n: usize) -> bool {
+    for _ in 0..400 {
+        if bot.log_text().matches(text).count() >= n {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn sighup_installs_a_new_coordinator_and_keeps_the_running_config_when_the_file_is_invalid() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let config = crate::crash_harness::daytime_config(
+        Path::new("config/kokoon.toml"),
+        &dir.path().join("kokoon.toml"),
+    )
+    .expect("config");
+    let polls = fake.get_updates_calls();
+    let mut bot = Service::spawn_with_config(
+        &fake,
+        &data,
+        &config,
+        &[],
+        &[
+            ("TELOXIDE_TOKEN", FakeTelegram::TOKEN),
+            ("KOKOON_KEY", crate::chat::TEST_KEY_HEX),
+        ],
+    );
+    bot.polling(&fake, polls).await;
+    let newcomer = FakeUser::new(100_000_077, "Uusi", "fi");
+    let mut seen = 0;
+    let mut says = async |text: &str| {
+        fake.send_text(&newcomer, text);
+        let all = fake.wait_for(newcomer.id, seen + 1, WAIT).await;
+        seen = all.len();
+        all.last().map(|m| m.text.clone()).unwrap_or_default()
+    };
+    let before = says("/demand").await;
+    assert!(before.contains("En tunne tuota komentoa"), "{before}");
+
+    let original = std::fs::read_to_string(&config).expect("read");
+    let with_newcomer = format!(
+        "{original}\n[[coordinators]]\nname = \"Uusi koordinaattori\"\ntelegram_id = 100000077\ngroups = [\"*\"]\n"
+    );
+    std::fs::write(&config, &with_newcomer).expect("write");
+    bot.signal("HUP");
+    assert!(log_shows(&bot, "reload: ", 1).await, "{}", bot.log_text());
+    assert!(
+        bot.log_text().contains("installed; 3 coordinators"),
+        "{}",
+        bot.log_text()
+    );
+    let after = says("/demand").await;
+    assert!(!after.contains("En tunne tuota komentoa"), "{after}");
+
+    // A broken file: the newcomer stays a coordinator, and the log says why.
+    std::fs::write(
+        &config,
+        format!("{with_newcomer}\n[[groups]]\nid = \"Bad Id\"\n"),
+    )
+    .expect("write");
+    bot.signal("HUP");
+    assert!(
+        log_shows(&bot, "the running one is kept", 1).await,
+        "{}",
+        bot.log_text()
+    );
+    let still = says("/demand").await;
+    assert!(!still.contains("En tunne tuota komentoa"), "{still}");
+    assert!(
+        bot.child.try_wait().expect("status").is_none(),
+        "SIGHUP ended kokoon"
+    );
     bot.terminate().await;
 }
