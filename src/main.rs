@@ -97,6 +97,34 @@ enum Cmd {
         #[arg(long, default_value = ".")]
         out: PathBuf,
     },
+    /// Ask the kokoon running on --data for an online backup now, and wait for the file.
+    Backup {
+        /// The running bot's data directory (its control socket is there).
+        #[arg(long, env = "KOKOON_DATA", default_value = "kokoon-data")]
+        data: PathBuf,
+    },
+    /// Restore a backup file into a new or empty data directory.
+    Restore {
+        /// The backup file (`kokoon-<time>.backup`).
+        file: PathBuf,
+        /// The directory to restore into: new or empty.
+        #[arg(long)]
+        data: PathBuf,
+        /// The key the backup was made with (as for `run`: else the systemd credential `key`,
+        /// else KOKOON_KEY).
+        #[arg(long, env = "KOKOON_KEY_FILE")]
+        key_file: Option<PathBuf>,
+    },
+    /// Copy a store (not in use) into a fresh directory, leaving sled's old log segments, and
+    /// whatever old values they hold, behind.
+    Compact {
+        /// The store to copy.
+        #[arg(long)]
+        data: PathBuf,
+        /// The new directory: new or empty.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Validate a config file and report every problem with its place.
     CheckConfig {
         /// The file to check (defaults to --config).
@@ -169,18 +197,7 @@ fn run(cli: Cli) -> Result<(), String> {
         } => {
             let config_path = cli.config.clone();
             let credentials = secrets::credentials_directory();
-            let key = match (
-                secrets::key_file(key_file, credentials.as_deref()),
-                env_key()?,
-            ) {
-                (Some((path, source)), None) => {
-                    log::info!("the encryption key comes from {source}");
-                    load_key(&path, &data)?
-                }
-                (None, Some(key)) => key,
-                (Some(_), Some(_)) => return Err(BOTH_KEYS.to_owned()),
-                (None, None) => return Err(NO_KEY.to_owned()),
-            };
+            let key = service_key(key_file, &data)?;
             let (token, source) = secrets::token(
                 token_file.as_deref(),
                 credentials.as_deref(),
@@ -204,9 +221,47 @@ fn run(cli: Cli) -> Result<(), String> {
                 let options = kokoon::ops::service::Options {
                     metrics,
                     config_path: Some(config_path),
+                    backup_key: Some(key),
                 };
                 kokoon::ops::service::run(app, bot, limits, options, shutdown_signal()).await
             })
+        }
+        Cmd::Backup { data } => {
+            let file = runtime()?.block_on(kokoon::ops::backup::request(&data))?;
+            println!("{}", file.display());
+            Ok(())
+        }
+        Cmd::Restore {
+            file,
+            data,
+            key_file,
+        } => {
+            let key = service_key(key_file, &data)?;
+            let snap =
+                kokoon::store::backup::restore(&file, &key, &data).map_err(|e| e.to_string())?;
+            // Open it once, by the config's rules: the key is checked and the counters are in
+            // step before anyone is served.
+            let config = Arc::new(load_config(&cli.config)?);
+            let store =
+                Store::open_with(&data, CACHE_BYTES, &key, config).map_err(|e| e.to_string())?;
+            drop(store);
+            println!(
+                "{}: restored {} entries from {}",
+                data.display(),
+                snap.entries.len(),
+                file.display()
+            );
+            Ok(())
+        }
+        Cmd::Compact { data, out } => {
+            let (before, after) =
+                kokoon::store::backup::compact(&data, &out).map_err(|e| e.to_string())?;
+            println!(
+                "{} ({before} bytes) copied to {} ({after} bytes); start kokoon on the new directory, then remove the old one",
+                data.display(),
+                out.display()
+            );
+            Ok(())
         }
         Cmd::Console {
             data,
@@ -245,6 +300,24 @@ const NO_KEY: &str = "no encryption key: give --key-file PATH (or KOKOON_KEY_FIL
 
 const BOTH_KEYS: &str =
     "both a key file (--key-file, KOKOON_KEY_FILE or the systemd credential `key`) and KOKOON_KEY are given: give the key one way";
+
+/// The key of `run` and `restore`: a key file given, else the systemd credential `key`, else
+/// `KOKOON_KEY`.
+fn service_key(key_file: Option<PathBuf>, data: &Path) -> Result<Key, String> {
+    let credentials = secrets::credentials_directory();
+    match (
+        secrets::key_file(key_file, credentials.as_deref()),
+        env_key()?,
+    ) {
+        (Some((path, source)), None) => {
+            log::info!("the encryption key comes from {source}");
+            load_key(&path, data)
+        }
+        (None, Some(key)) => Ok(key),
+        (Some(_), Some(_)) => Err(BOTH_KEYS.to_owned()),
+        (None, None) => Err(NO_KEY.to_owned()),
+    }
+}
 
 /// The key in `KOKOON_KEY`, if set.
 fn env_key() -> Result<Option<Key>, String> {

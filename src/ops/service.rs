@@ -1,18 +1,21 @@
 //! `kokoon run` as a service: the Telegram adapter, and beside it the operator's listener for
-//! `/healthz` and `/metrics`, and the reload of the config on SIGHUP.
+//! `/healthz` and `/metrics`, the reload of the config on SIGHUP, and online backups (on a
+//! schedule and when `kokoon backup` asks over the control socket).
 
 use crate::app::App;
 use std::future::Future;
 use std::net::SocketAddr;
 
 /// What `kokoon run` was given besides the app and the bot.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Options {
     /// Where `/healthz` and `/metrics` listen: `--metrics`, else `[metrics] listen`; off if
     /// neither.
     pub metrics: Option<SocketAddr>,
     /// The config file, read again on SIGHUP.
     pub config_path: Option<std::path::PathBuf>,
+    /// The key backups are encrypted with (the store's); no backups without it.
+    pub backup_key: Option<crate::store::Key>,
 }
 
 /// Runs the bot until `shutdown` resolves, with the operator's listener beside it.
@@ -44,6 +47,34 @@ pub async fn run(
                 log::error!("ops: the metrics listener failed: {e}");
             }
         });
+    }
+    if let Some(key) = options.backup_key.clone() {
+        let settings = &app.config.backup;
+        let dir = settings
+            .dir
+            .clone()
+            .unwrap_or_else(|| super::backup::default_dir(app.store.dir()));
+        let backups = super::backup::Backups::new(app.clone(), key, dir, settings.keep as usize);
+        log::info!("backup: snapshots go to {}", backups.dir.display());
+        let control = backups.clone();
+        let mut stopped_control = stopped.clone();
+        tasks.spawn(async move {
+            tokio::select! {
+                r = control.listen() => if let Err(e) = r {
+                    log::error!("backup: the control socket failed: {e}");
+                },
+                _ = stopped_control.wait_for(|s| *s) => {}
+            }
+        });
+        if let Some(every) = settings.every {
+            let mut stopped = stopped.clone();
+            tasks.spawn(async move {
+                tokio::select! {
+                    () = backups.schedule(every) => {}
+                    _ = stopped.wait_for(|s| *s) => {}
+                }
+            });
+        }
     }
     #[cfg(unix)]
     if let Some(path) = options.config_path.clone() {

@@ -29,6 +29,7 @@
 //! personal data and stay in clear. The key lives outside the data directory; a store opened
 //! with another key is refused at once ([`StoreError::WrongKey`]).
 
+pub mod backup;
 mod crypt;
 mod events;
 mod flush;
@@ -204,6 +205,11 @@ pub struct Store {
     crypt: Arc<Crypt>,
     rules: Arc<dyn Rules + Send>,
     group: Arc<flush::GroupCommit>,
+    /// Held for reading by every transaction and for writing by [`Store::snapshot`], so a
+    /// snapshot falls between transactions ([`backup`]).
+    gate: Arc<std::sync::RwLock<()>>,
+    /// The data directory.
+    path: std::path::PathBuf,
 }
 
 /// One raw entry of [`Store::dump`]: tree name, key, value.
@@ -286,6 +292,8 @@ impl Store {
             crypt,
             rules,
             group: Arc::new(flush::GroupCommit::default()),
+            gate: Arc::default(),
+            path: path.to_owned(),
         };
         store.count_again_if_needed()?;
         Ok(store)
@@ -638,6 +646,10 @@ impl Store {
             &self.events,
             &self.updates,
         );
+        let _gate = self
+            .gate
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let result = trees.transaction(
             |(users, regs, counters, pools, outbox, launches, events, updates)| {
                 let tx = Tx::new(

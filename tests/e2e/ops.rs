@@ -410,3 +410,223 @@ async fn sighup_installs_a_new_coordinator_and_keeps_the_running_config_when_the
     );
     bot.terminate().await;
 }
+
+/// `kokoon ARGS` to completion: success and stdout + stderr.
+fn kokoon(args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kokoon"));
+    cmd.args(args)
+        .env_remove("KOKOON_KEY")
+        .env_remove("KOKOON_KEY_FILE")
+        .env_remove("CREDENTIALS_DIRECTORY")
+        .env_remove("KOKOON_DATA");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("kokoon runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn started(fake: &FakeTelegram, data: &Path) -> Service {
+    Service::spawn(
+        fake,
+        data,
+        &[],
+        &[
+            ("TELOXIDE_TOKEN", FakeTelegram::TOKEN),
+            ("KOKOON_KEY", crate::chat::TEST_KEY_HEX),
+        ],
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_backup_taken_while_twenty_parents_register_restores_everything_acknowledged_before_it() {
+    use kokoon::domain::{GroupId, Rules, Status, UserId};
+    use std::collections::BTreeMap;
+    use std::sync::{Arc, Mutex};
+
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let polls = fake.get_updates_calls();
+    let mut bot = started(&fake, &data);
+    bot.polling(&fake, polls).await;
+
+    let acked: Arc<Mutex<Vec<i64>>> = Arc::default();
+    let mut tasks = tokio::task::JoinSet::new();
+    for id in (0..20).map(|i| 760_000_000 + i) {
+        let (fake, acked) = (fake.clone(), acked.clone());
+        tasks.spawn(async move {
+            let mut p = crate::telegram::Parent::new(&fake, id, "fi");
+            crate::coordinators_e2e::register_tilli(&mut p, true).await;
+            acked.lock().expect("lock").push(id);
+        });
+    }
+    // Some are through, the rest are on their way: take the backup now.
+    let some = fake
+        .wait_until(WAIT, |_| acked.lock().expect("lock").len() >= 5)
+        .await;
+    assert!(
+        some,
+        "no registrations went through; log:\n{}",
+        bot.log_text()
+    );
+    let before: Vec<i64> = acked.lock().expect("lock").clone();
+    let data_arg = data.to_str().expect("utf-8").to_owned();
+    let (ok, out) =
+        tokio::task::spawn_blocking(move || kokoon(&["backup", "--data", &data_arg], &[]))
+            .await
+            .expect("join");
+    assert!(ok, "kokoon backup: {out}\nlog:\n{}", bot.log_text());
+    while let Some(r) = tasks.join_next().await {
+        r.expect("a parent's registration");
+    }
+    let file = PathBuf::from(out.trim());
+    assert!(file.exists(), "{out}");
+    assert!(
+        file.starts_with(dir.path().join("data-backups")),
+        "{}",
+        file.display()
+    );
+
+    let restored = dir.path().join("restored");
+    let (ok, out) = kokoon(
+        &[
+            "restore",
+            file.to_str().expect("utf-8"),
+            "--data",
+            restored.to_str().expect("utf-8"),
+        ],
+        &[("KOKOON_KEY", crate::chat::TEST_KEY_HEX)],
+    );
+    assert!(ok, "kokoon restore: {out}");
+    // Restoring over data is refused.
+    let (ok, out) = kokoon(
+        &[
+            "restore",
+            file.to_str().expect("utf-8"),
+            "--data",
+            restored.to_str().expect("utf-8"),
+        ],
+        &[("KOKOON_KEY", crate::chat::TEST_KEY_HEX)],
+    );
+    assert!(!ok && out.contains("not empty"), "{out}");
+
+    let config =
+        crate::crash_harness::load_config(Path::new("config/kokoon.toml")).expect("config");
+    let store = kokoon::store::Store::open_with(
+        &restored,
+        1 << 20,
+        &crate::chat::test_key(),
+        config.clone(),
+    )
+    .expect("the restored store opens");
+    let tilli = GroupId::parse("tilli-toukka").expect("id");
+    for id in &before {
+        let regs = store.registrations_of(UserId(*id as u64)).expect("read");
+        assert!(
+            regs.iter().any(|r| r.group == tilli),
+            "parent {id} was told their registration was saved before the backup began, but the backup lacks it"
+        );
+    }
+    // The counters are those of the registrations in the snapshot, pool by pool.
+    let mut sums: BTreeMap<Vec<u8>, (usize, usize)> = BTreeMap::new();
+    for r in store.all_registrations() {
+        let r = r.expect("read");
+        if r.status == Status::Waiting {
+            let e = sums.entry(config.pool_of(&r).key()).or_default();
+            e.0 += 1;
+            e.1 += r.participants();
+        }
+    }
+    let stored = store.pools_of(&tilli).expect("pools");
+    assert!(!stored.is_empty());
+    for (pool, stats) in &stored {
+        let counted = sums.get(&pool.key()).copied().unwrap_or_default();
+        assert_eq!(
+            (stats.families, stats.participants),
+            counted,
+            "pool {pool:?}"
+        );
+    }
+    let total: usize = stored.iter().map(|(_, s)| s.families).sum();
+    assert!(
+        total >= before.len() && total <= 20,
+        "{total} registrations"
+    );
+    drop(store);
+    bot.terminate().await;
+
+    // Compaction copies the stopped store entry for entry.
+    let compacted = dir.path().join("compacted");
+    let (ok, out) = kokoon(
+        &[
+            "compact",
+            "--data",
+            data.to_str().expect("utf-8"),
+            "--out",
+            compacted.to_str().expect("utf-8"),
+        ],
+        &[],
+    );
+    assert!(ok, "kokoon compact: {out}");
+    let open = |d: &Path| {
+        kokoon::store::Store::open_with(d, 1 << 20, &crate::chat::test_key(), config.clone())
+            .expect("opens")
+            .dump()
+            .expect("dump")
+    };
+    let old = open(&data);
+    let new = open(&compacted);
+    assert_eq!(old.len(), new.len());
+    assert!(old == new, "the compacted copy differs");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kill_during_a_backup_never_leaves_a_file_under_a_final_name() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let backups = dir.path().join("data-backups");
+    let key = crate::chat::test_key();
+    for cycle in 0..4u64 {
+        let polls = fake.get_updates_calls();
+        let mut bot = started(&fake, &data);
+        bot.polling(&fake, polls).await;
+        let data_arg = data.to_str().expect("utf-8").to_owned();
+        let asked =
+            tokio::task::spawn_blocking(move || kokoon(&["backup", "--data", &data_arg], &[]));
+        // Kill at a different moment each cycle: before, during and after the snapshot.
+        tokio::time::sleep(std::time::Duration::from_millis(cycle * 7)).await;
+        bot.child.kill().expect("kill -9");
+        bot.child.wait().expect("wait");
+        let _ = asked.await;
+        for (_, file) in kokoon::store::backup::list(&backups).expect("list") {
+            let bytes = std::fs::read(&file).expect("read");
+            kokoon::store::backup::open(&bytes, &key, &file.display().to_string())
+                .unwrap_or_else(|e| panic!("cycle {cycle}: {e}"));
+        }
+    }
+    // The next start's backup removes what a killed one left.
+    let polls = fake.get_updates_calls();
+    let mut bot = started(&fake, &data);
+    bot.polling(&fake, polls).await;
+    let data_arg = data.to_str().expect("utf-8").to_owned();
+    let (ok, out) =
+        tokio::task::spawn_blocking(move || kokoon(&["backup", "--data", &data_arg], &[]))
+            .await
+            .expect("join");
+    assert!(ok, "{out}");
+    let leftovers: Vec<String> = std::fs::read_dir(&backups)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    bot.terminate().await;
+}
