@@ -94,14 +94,17 @@ pub struct Snapshot {
 }
 
 impl Store {
-    /// A consistent copy of the whole store (see the module's notes). Blocking: call it from a
-    /// blocking thread.
-    pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
+    /// A consistent copy of the whole store and the files beside it ([`BESIDE`], read under
+    /// the same gate, so they match the trees). See the module's notes. Blocking: call it from
+    /// a blocking thread.
+    pub fn snapshot(&self) -> Result<Snapshot, BackupError> {
         let _gate = self
             .gate
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        copy_trees(&self.db)
+        let mut snap = copy_trees(&self.db)?;
+        add_beside(&mut snap, &self.path)?;
+        Ok(snap)
     }
 
     /// The directory the store lives in.
@@ -341,8 +344,7 @@ pub fn backup(
     now: DateTime<Utc>,
 ) -> Result<PathBuf, BackupError> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let mut snap = store.snapshot()?;
-    add_beside(&mut snap, store.dir())?;
+    let snap = store.snapshot()?;
     let bytes = seal(&snap, key)?;
     let path = write_atomically(dir, &file_name(now), &bytes)?;
     prune(dir, keep.max(1))?;
@@ -351,7 +353,7 @@ pub fn backup(
 
 /// Writes a snapshot into `dir`, which must be empty or not exist: every tree, then the files
 /// beside the store; flushed before it returns.
-fn write_store(snap: &Snapshot, dir: &Path) -> Result<(), BackupError> {
+pub(super) fn write_store(snap: &Snapshot, dir: &Path) -> Result<(), BackupError> {
     if let Ok(mut entries) = std::fs::read_dir(dir) {
         if entries.next().is_some() {
             return Err(BackupError::NotEmpty(dir.display().to_string()));
