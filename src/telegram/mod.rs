@@ -121,6 +121,7 @@ pub async fn run_counted(
 ) -> Result<(), TelegramError> {
     let bot = Api::new(bot, limits);
     let me = bot.get_me().await.map_err(TelegramError::Start)?;
+    crate::ops::metrics::global().telegram_answered();
     let username = me.username.clone().unwrap_or_default();
     if !username.eq_ignore_ascii_case(&app.config.bot_username) {
         log::warn!(

@@ -328,6 +328,20 @@ async fn metrics_move_as_parents_write_and_healthz_tells_live_and_ready() {
     for id in parents.iter().map(|p| p.id.to_string()) {
         assert!(!after.contains(&id), "a user id in the metrics:\n{after}");
     }
+
+    // Telegram says 429 once: counted, and the reply is sent again.
+    assert_eq!(value(&after, "kokoon_telegram_429_total"), 0.0);
+    fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", 1);
+    let late = FakeUser::new(5100, "Maija", "fi");
+    fake.send_text(&late, "/start");
+    assert_eq!(fake.wait_for(late.id, 1, WAIT).await.len(), 1);
+    let slowed = scrape_until(&addr, |s| value(s, "kokoon_telegram_retries_total") >= 1.0).await;
+    assert_eq!(value(&slowed, "kokoon_telegram_429_total"), 1.0, "{slowed}");
+    assert_eq!(
+        value(&slowed, "kokoon_telegram_retries_total"),
+        1.0,
+        "{slowed}"
+    );
     bot.terminate().await;
 }
 
