@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use kokoon::app::App;
-use kokoon::clock::SystemClock;
+use kokoon::clock::{Clock, SavedClock, SystemClock};
 use kokoon::config::{Config, LiveConfig};
 use kokoon::console::{self, ConsoleUser};
 use kokoon::domain::{deep_link, GroupId, Source, StartPayload, UserId};
@@ -64,8 +64,9 @@ enum Cmd {
     /// Chat with kokoon in the terminal: no token, no network.
     Console {
         /// Where the console's data lives; separate from the bot's by default.
-        #[arg(long, default_value = "kokoon-console-data")]
-        data: PathBuf,
+        /// (`kokoon-console-data` by default; with --script, a fresh directory removed after).
+        #[arg(long)]
+        data: Option<PathBuf>,
         /// The Telegram user id to act as (e.g. a coordinator's, to see what they see).
         #[arg(long = "as", default_value_t = 1)]
         as_user: u64,
@@ -76,6 +77,10 @@ enum Cmd {
         /// own key beside its data directory: `<data>.key`.
         #[arg(long, env = "KOKOON_KEY_FILE")]
         key_file: Option<PathBuf>,
+        /// Run the lines of a file as if typed (lines starting with # are notes), printing the
+        /// transcript: e.g. examples/tilli-toukka.txt, a whole group's life.
+        #[arg(long)]
+        script: Option<PathBuf>,
     },
     /// Write a new random encryption key (64 hex characters) to a file readable by its owner
     /// only. Never overwrites: the data encrypted with an existing key would be lost.
@@ -204,7 +209,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 std::env::var("TELOXIDE_TOKEN").ok(),
             )?;
             log::info!("the bot token comes from {source}");
-            let app = build_app(&cli.config, &data, &key)?;
+            let app = build_app(&cli.config, &data, &key, Arc::new(SystemClock))?;
             let mut bot = teloxide::Bot::new(token);
             if let Some(url) = api_url {
                 let url = url
@@ -268,28 +273,78 @@ fn run(cli: Cli) -> Result<(), String> {
             as_user,
             lang,
             key_file,
+            script,
         } => {
-            let app = match (key_file, env_key()?) {
-                (Some(path), None) => build_app(&cli.config, &data, &load_key(&path, &data)?)?,
-                (None, Some(key)) => build_app(&cli.config, &data, &key)?,
-                (Some(_), Some(_)) => return Err(BOTH_KEYS.to_owned()),
-                (None, None) => console_app(&cli.config, &data)?,
+            // A script runs on a fresh directory of its own unless told otherwise.
+            let scratch = match (&data, &script) {
+                (None, Some(_)) => Some(
+                    std::env::temp_dir()
+                        .join(format!("kokoon-script-{}", std::process::id()))
+                        .join("data"),
+                ),
+                _ => None,
             };
-            let user = ConsoleUser {
-                id: UserId(as_user),
-                language_code: Some(lang),
-            };
-            runtime()?.block_on(async move {
-                sync_events(&app).await?;
-                let stdin = tokio::io::BufReader::new(tokio::io::stdin());
-                let files = data.join("files");
-                let result = console::run(&app, &user, files, stdin, tokio::io::stdout()).await;
-                let flushed = app.store.flush().await;
-                result.map_err(|e| e.to_string())?;
-                flushed.map_err(|e| e.to_string())
-            })
+            if let Some(dir) = scratch.as_ref().and_then(|d| d.parent()) {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            let data = scratch
+                .clone()
+                .or(data)
+                .unwrap_or_else(|| PathBuf::from("kokoon-console-data"));
+            let result = console_cmd(&cli.config, &data, as_user, lang, key_file, script);
+            if let Some(dir) = scratch.as_ref().and_then(|d| d.parent()) {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            result
         }
     }
+}
+
+fn console_cmd(
+    config: &Path,
+    data: &Path,
+    as_user: u64,
+    lang: String,
+    key_file: Option<PathBuf>,
+    script: Option<PathBuf>,
+) -> Result<(), String> {
+    std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
+    let clock = SavedClock::open(&data.join("console-clock"))
+        .map_err(|e| format!("the console's clock: {e}"))?;
+    let dyn_clock: Arc<dyn Clock> = clock.clock();
+    let app = match (key_file, env_key()?) {
+        (Some(path), None) => build_app(config, data, &load_key(&path, data)?, dyn_clock)?,
+        (None, Some(key)) => build_app(config, data, &key, dyn_clock)?,
+        (Some(_), Some(_)) => return Err(BOTH_KEYS.to_owned()),
+        (None, None) => console_app(config, data, dyn_clock)?,
+    };
+    let opts = console::Options {
+        user: ConsoleUser {
+            id: UserId(as_user),
+            language_code: Some(lang),
+        },
+        files_dir: data.join("files"),
+        clock: Some(&clock),
+        script: script.is_some(),
+    };
+    runtime()?.block_on(async move {
+        sync_events(&app).await?;
+        let result = match &script {
+            Some(path) => {
+                let text = tokio::fs::read(path)
+                    .await
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                console::run(&app, opts, &text[..], tokio::io::stdout()).await
+            }
+            None => {
+                let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+                console::run(&app, opts, stdin, tokio::io::stdout()).await
+            }
+        };
+        let flushed = app.store.flush().await;
+        result.map_err(|e| e.to_string())?;
+        flushed.map_err(|e| e.to_string())
+    })
 }
 
 fn load_config(path: &Path) -> Result<Config, String> {
@@ -368,13 +423,13 @@ fn console_key_path(data: &Path) -> PathBuf {
 
 /// The console with no key given: its own key file is used, and made on first use, so trying
 /// kokoon needs no setup.
-fn console_app(config: &Path, data: &Path) -> Result<App, String> {
+fn console_app(config: &Path, data: &Path, clock: Arc<dyn Clock>) -> Result<App, String> {
     let path = console_key_path(data);
     if path.exists() {
-        return build_app(config, data, &load_key(&path, data)?);
+        return build_app(config, data, &load_key(&path, data)?, clock);
     }
     let key = Key::create_file(&path).map_err(|e| e.to_string())?;
-    match build_app(config, data, &key) {
+    match build_app(config, data, &key, clock) {
         Ok(app) => {
             log::info!("console: made a new key in {}", path.display());
             Ok(app)
@@ -387,7 +442,7 @@ fn console_app(config: &Path, data: &Path) -> Result<App, String> {
     }
 }
 
-fn build_app(config: &Path, data: &Path, key: &Key) -> Result<App, String> {
+fn build_app(config: &Path, data: &Path, key: &Key, clock: Arc<dyn Clock>) -> Result<App, String> {
     let config = LiveConfig::new(load_config(config)?);
     let i18n = I18n::new().map_err(|e| e.to_string())?;
     let store = Store::open_with(data, CACHE_BYTES, key, Arc::new(config.clone())).map_err(
@@ -400,7 +455,7 @@ fn build_app(config: &Path, data: &Path, key: &Key) -> Result<App, String> {
         config,
         store,
         i18n: Arc::new(i18n),
-        clock: Arc::new(SystemClock),
+        clock,
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
     })
 }
