@@ -43,6 +43,31 @@ impl Localized {
     }
 }
 
+/// A sort key for the Finnish and Swedish alphabet: letters A–Z (W with V, Ü with Y as in
+/// Finnish dictionaries; other accents as their base letter), then Å, Ä (Æ), Ö (Ø); case
+/// ignored; ties broken by the text itself.
+fn nordic_key(s: &str) -> (Vec<u32>, String) {
+    let key = s
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .map(|c| match c {
+            'å' => 0x10_0001,
+            'ä' | 'æ' => 0x10_0002,
+            'ö' | 'ø' => 0x10_0003,
+            'w' => u32::from('v'),
+            'ü' => u32::from('y'),
+            'á' | 'à' | 'â' => u32::from('a'),
+            'é' | 'è' | 'ê' | 'ë' => u32::from('e'),
+            'š' => u32::from('s'),
+            'ž' => u32::from('z'),
+            c if c.is_whitespace() => u32::from(' '),
+            c => u32::from(c),
+        })
+        .collect();
+    (key, s.to_owned())
+}
+
 /// An area a group can be held in: a municipality or a district.
 #[derive(Debug, Clone)]
 pub struct Area {
@@ -189,6 +214,8 @@ pub struct Config {
     pub metrics: MetricsSettings,
     /// `[backup]`: online snapshots of the store.
     pub backup: BackupSettings,
+    /// The municipality that runs the bot (`[bot] home_area`), offered first in area lists.
+    pub home_area: Option<AreaId>,
 }
 
 impl Config {
@@ -202,6 +229,20 @@ impl Config {
     #[must_use]
     pub fn area(&self, id: &AreaId) -> Option<&Area> {
         self.areas.iter().find(|a| &a.id == id)
+    }
+
+    /// The areas `ids` as a reader of `lang` should see them offered: the home area first,
+    /// then by name in that language, in the Finnish/Swedish alphabet (… Z, Å, Ä, Ö).
+    #[must_use]
+    pub fn areas_in(&self, ids: &[AreaId], lang: Lang) -> Vec<&Area> {
+        let mut v: Vec<&Area> = ids.iter().filter_map(|id| self.area(id)).collect();
+        v.sort_by_cached_key(|a| {
+            (
+                self.home_area.as_ref() != Some(&a.id),
+                nordic_key(a.name.get(lang)),
+            )
+        });
+        v
     }
 
     /// Looks a time slot up by id.
@@ -431,6 +472,7 @@ struct RawEvent {
 struct RawBot {
     username: Option<String>,
     organisation: Option<RawLocalized>,
+    home_area: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -530,12 +572,14 @@ impl Validator<'_> {
 
     fn config(&mut self, mut raw: RawConfig) -> Option<Config> {
         let (metrics, backup) = self.ops(&mut raw);
+        let mut home_area = None;
         let (bot_username, organisation) = match raw.bot {
             Some(b) => {
                 let line = self.line(b.span());
                 let b = b.into_inner();
                 let username = self.username(line, b.username);
                 let org = self.localized(line, "bot.organisation", b.organisation, MAX_NAME);
+                home_area = b.home_area.map(|h| (line, h));
                 (username, org)
             }
             None => {
@@ -629,11 +673,23 @@ impl Validator<'_> {
             self.err(None, "[[times]]", "at least one time slot is needed");
         }
         let area_ids: Vec<AreaId> = areas.iter().map(|a| a.0.clone()).collect();
+        let home_area = home_area.and_then(|(line, h)| {
+            let found = area_ids.iter().find(|a| a.as_str() == h).cloned();
+            if found.is_none() {
+                self.err(
+                    line,
+                    "bot.home_area",
+                    format!("{h:?} is not the id of an area in [[areas]]"),
+                );
+            }
+            found
+        });
         let time_ids: Vec<TimeId> = times.iter().map(|t| t.0.clone()).collect();
         let groups = self.groups(raw.groups, &area_ids, &time_ids);
         let coordinators = self.coordinators(raw.coordinators, &groups);
         let events = self.events(raw.events, &groups);
         Some(Config {
+            home_area,
             bot_username: bot_username?,
             organisation: organisation?,
             contact: contact?,
