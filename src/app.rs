@@ -200,7 +200,7 @@ pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
                 group: c.group.clone(),
                 start: c.start,
                 end: c.end,
-                place: c.place.clone(),
+                place: c.place.get(Lang::Fi).to_owned(),
                 capacity: c.capacity,
                 organiser,
                 cancelled: false,
@@ -216,7 +216,7 @@ pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
                         || e.description != description
                         || e.start != c.start
                         || e.end != c.end
-                        || e.place != c.place
+                        || e.place != c.place.get(Lang::Fi)
                         || e.capacity != c.capacity) =>
             {
                 let mut edited = e.clone();
@@ -224,7 +224,7 @@ pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
                 edited.description = description;
                 edited.start = c.start;
                 edited.end = c.end;
-                edited.place = c.place.clone();
+                edited.place = c.place.get(Lang::Fi).to_owned();
                 edited.capacity = c.capacity;
                 effects.push(Effect::UpdateEvent(edited));
             }

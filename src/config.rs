@@ -37,6 +37,16 @@ impl Localized {
         }
     }
 
+    /// Where a text is one for all languages (given as a plain string).
+    #[must_use]
+    pub fn one(text: &str) -> Self {
+        Self {
+            fi: text.to_owned(),
+            sv: text.to_owned(),
+            en: text.to_owned(),
+        }
+    }
+
     /// All three, for matching what a user typed against any language.
     pub fn all(&self) -> impl Iterator<Item = &str> {
         [self.fi.as_str(), self.sv.as_str(), self.en.as_str()].into_iter()
@@ -157,8 +167,8 @@ pub struct ConfigEvent {
     pub start: chrono::DateTime<chrono::Utc>,
     /// End.
     pub end: chrono::DateTime<chrono::Utc>,
-    /// Where.
-    pub place: String,
+    /// Where, in every language (a place's name often differs: Hyvinkää / Hyvinge).
+    pub place: Localized,
     /// Seats; `None` for no limit.
     pub capacity: Option<u32>,
 }
@@ -166,8 +176,8 @@ pub struct ConfigEvent {
 /// Who parents can turn to, named in `/help`.
 #[derive(Debug, Clone)]
 pub struct ContactPerson {
-    /// The person's name and role.
-    pub name: String,
+    /// The person's name and role (the role's title differs by language).
+    pub name: Localized,
     /// Phone number, as it should be shown.
     pub phone: Option<String>,
     /// Email address.
@@ -216,6 +226,10 @@ pub struct Config {
     pub backup: BackupSettings,
     /// The municipality that runs the bot (`[bot] home_area`), offered first in area lists.
     pub home_area: Option<AreaId>,
+    /// Texts a parent reads that the config gives in one language only (as a plain string
+    /// instead of `{ fi = …, sv = …, en = … }`): every reader sees them as written.
+    /// `check-config` lists them.
+    pub one_language: Vec<String>,
 }
 
 impl Config {
@@ -243,6 +257,15 @@ impl Config {
             )
         });
         v
+    }
+
+    /// Where an event is, in the reader's language: an event from the config whose place was
+    /// not changed since (it is stored in Finnish) has its place in every language.
+    #[must_use]
+    pub fn place_in<'e>(&'e self, key: Option<&str>, stored: &'e str, lang: Lang) -> &'e str {
+        key.and_then(|k| self.events.iter().find(|c| c.key == k))
+            .filter(|c| c.place.get(Lang::Fi) == stored)
+            .map_or(stored, |c| c.place.get(lang))
     }
 
     /// Looks a time slot up by id.
@@ -281,6 +304,7 @@ impl Config {
         let mut v = Validator {
             text,
             errors: Vec::new(),
+            one_language: Vec::new(),
         };
         let config = v.config(raw);
         match config {
@@ -463,7 +487,7 @@ struct RawEvent {
     group: Option<String>,
     start: Option<String>,
     end: Option<String>,
-    place: Option<String>,
+    place: Option<RawText>,
     capacity: Option<i64>,
 }
 
@@ -478,7 +502,7 @@ struct RawBot {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawContact {
-    name: Option<String>,
+    name: Option<RawText>,
     phone: Option<String>,
     email: Option<String>,
 }
@@ -503,6 +527,14 @@ struct RawReminders {
 struct RawLaunch {
     invite_hours: Option<i64>,
     alert_cooldown_hours: Option<i64>,
+}
+
+/// A text a parent reads: best in every language, or one string for all.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawText {
+    One(String),
+    All(RawLocalized),
 }
 
 #[derive(Deserialize, Default)]
@@ -555,6 +587,7 @@ struct RawCoordinator {
 struct Validator<'a> {
     text: &'a str,
     errors: Vec<ConfigError>,
+    one_language: Vec<String>,
 }
 
 /// The longest config-provided name, so that buttons and messages stay readable.
@@ -690,6 +723,7 @@ impl Validator<'_> {
         let events = self.events(raw.events, &groups);
         Some(Config {
             home_area,
+            one_language: std::mem::take(&mut self.one_language),
             bot_username: bot_username?,
             organisation: organisation?,
             contact: contact?,
@@ -772,7 +806,7 @@ impl Validator<'_> {
                     self.err(line, format!("{place_name}.end"), "must be after the start");
                 }
             }
-            let place = self.nonempty(line, &format!("{place_name}.place"), e.place, 200);
+            let place = self.text(line, &format!("{place_name}.place"), e.place, 200);
             let capacity = match e.capacity {
                 None => None,
                 Some(c) if (1..=10_000).contains(&c) => Some(c as u32),
@@ -914,7 +948,7 @@ impl Validator<'_> {
             );
             return None;
         };
-        let name = self.nonempty(line, "contact.name", c.name, MAX_NAME);
+        let name = self.text(line, "contact.name", c.name, MAX_NAME);
         if c.phone.is_none() && c.email.is_none() {
             self.err(
                 line,
@@ -956,6 +990,29 @@ impl Validator<'_> {
                 None
             }
             Some(s) => Some(s),
+        }
+    }
+
+    /// A text given in fi, sv and en, or as one string for all (noted in `one_language`).
+    fn text(
+        &mut self,
+        line: Option<usize>,
+        place: &str,
+        t: Option<RawText>,
+        max: usize,
+    ) -> Option<Localized> {
+        match t {
+            Some(RawText::One(s)) => {
+                let s = self.nonempty(line, place, Some(s), max)?;
+                self.one_language.push(place.to_owned());
+                Some(Localized {
+                    fi: s.clone(),
+                    sv: s.clone(),
+                    en: s,
+                })
+            }
+            Some(RawText::All(l)) => self.localized(line, place, Some(l), max),
+            None => self.localized(line, place, None, max),
         }
     }
 

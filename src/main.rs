@@ -182,6 +182,12 @@ fn run(cli: Cli) -> Result<(), String> {
                 config.times.len(),
                 config.coordinators.len()
             );
+            if !config.one_language.is_empty() {
+                println!(
+                    "note: given in one language only, so Swedish and English readers see them as written (give {{ fi = …, sv = …, en = … }}): {}",
+                    config.one_language.join(", ")
+                );
+            }
             Ok(())
         }
         Cmd::Qr { group, source, out } => qr(&cli.config, &group, source.as_deref(), &out),

@@ -1196,3 +1196,36 @@ fn a_home_area_that_is_not_an_area_is_an_error() {
     let e = Config::parse("kokoon.toml", &text).expect_err("unknown home area");
     assert!(e.to_string().contains("bot.home_area"), "{e}");
 }
+
+#[test]
+fn texts_a_parent_reads_take_every_language_and_one_language_ones_are_listed() {
+    let c = Config::load(std::path::Path::new("config/kokoon.toml")).expect("example config");
+    assert!(c.one_language.is_empty(), "{:?}", c.one_language);
+    assert_eq!(
+        c.contact.name.get(Lang::Sv),
+        "Koordinator för familjearbetet, Pikku-Veturi"
+    );
+    let key = c.events[0].key.clone();
+    let stored = c.events[0].place.get(Lang::Fi).to_owned();
+    assert_eq!(
+        c.place_in(Some(&key), &stored, Lang::Sv),
+        "Pikku-Veturi, Hyvinge"
+    );
+    // A place a coordinator changed in the chat is shown as they wrote it.
+    assert_eq!(
+        c.place_in(Some(&key), "Kirkkotori 2", Lang::Sv),
+        "Kirkkotori 2"
+    );
+    assert_eq!(c.place_in(None, "Kirkkotori 2", Lang::Sv), "Kirkkotori 2");
+
+    // A plain string is accepted for everyone, and named.
+    let text = std::fs::read_to_string("config/kokoon.toml")
+        .expect("example config")
+        .replace(
+            r#"place = { fi = "Pikku-Veturi, Hyvinkää", sv = "Pikku-Veturi, Hyvinge", en = "Pikku-Veturi, Hyvinkää" }"#,
+            r#"place = "Pikku-Veturi, Hyvinkää""#,
+        );
+    let c = Config::parse("kokoon.toml", &text).expect("a plain place is fine");
+    assert_eq!(c.one_language, ["events[0].place"]);
+    assert_eq!(c.events[0].place.get(Lang::Sv), "Pikku-Veturi, Hyvinkää");
+}

@@ -1093,7 +1093,7 @@ impl<'a> Engine<'a> {
 
     fn contact_text(&self) -> String {
         let c = &self.ctx.config.contact;
-        let mut parts = vec![c.name.clone()];
+        let mut parts = vec![c.name.get(self.lang).to_owned()];
         parts.extend(c.phone.clone());
         parts.extend(c.email.clone());
         parts.join(", ")

@@ -573,7 +573,7 @@ async fn events_in_the_config_are_created_once_and_kept_in_step() {
     deliveries(&app).await;
     // The config changes the place: the stored event follows and the people signed up are told.
     let mut config = (*app.config).clone();
-    config.events[0].place = "Kirkkotori 2, Hyvinkää".into();
+    config.events[0].place = kokoon::config::Localized::one("Kirkkotori 2, Hyvinkää");
     let app = App {
         config: config.into(),
         ..app
