@@ -230,3 +230,29 @@ fn the_tilli_toukka_script_shows_a_whole_group_life() {
     );
     assert_eq!(between(20, 21), 7, "a feedback request to each");
 }
+
+#[test]
+fn a_swedish_reader_sees_the_contact_title_and_areas_in_swedish() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = console(
+        &dir.path().join("data"),
+        &["--lang", "sv"],
+        "/help\n/start tilli-toukka\n2\n2\n",
+    );
+    assert!(
+        out.contains("Koordinator för familjearbetet, Pikku-Veturi"),
+        "{out}"
+    );
+    assert!(!out.contains("Perhetyön koordinaattori"), "{out}");
+    // The home municipality first, then by Swedish name: Borgnäs and Borgå before Hangö.
+    in_order(
+        &out,
+        &[
+            "[3.1] Hyvinge",
+            "[3.2] Askola",
+            "[3.3] Borgnäs",
+            "[3.4] Borgå",
+            "[3.5] Hangö",
+        ],
+    );
+}
