@@ -2,7 +2,7 @@
 //! back the replies to render. Nothing here knows Telegram or the terminal.
 
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::LiveConfig;
 use crate::domain::{Lang, UserId};
 use crate::flow::{self, Ctx, Input, Person, Reply};
 use crate::i18n::I18n;
@@ -12,8 +12,9 @@ use std::sync::Arc;
 /// The shared pieces of a running kokoon.
 #[derive(Clone)]
 pub struct App {
-    /// The validated config.
-    pub config: Arc<Config>,
+    /// The validated config; replaced as a whole on reload (SIGHUP). Read it as
+    /// `app.config.field`; a `&Config` taken from it stays one consistent config.
+    pub config: LiveConfig,
     /// The store.
     pub store: Store,
     /// The locales.
@@ -199,7 +200,7 @@ pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
                 group: c.group.clone(),
                 start: c.start,
                 end: c.end,
-                place: c.place.clone(),
+                place: c.place.get(Lang::Fi).to_owned(),
                 capacity: c.capacity,
                 organiser,
                 cancelled: false,
@@ -215,7 +216,7 @@ pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
                         || e.description != description
                         || e.start != c.start
                         || e.end != c.end
-                        || e.place != c.place
+                        || e.place != c.place.get(Lang::Fi)
                         || e.capacity != c.capacity) =>
             {
                 let mut edited = e.clone();
@@ -223,7 +224,7 @@ pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
                 edited.description = description;
                 edited.start = c.start;
                 edited.end = c.end;
-                edited.place = c.place.clone();
+                edited.place = c.place.get(Lang::Fi).to_owned();
                 edited.capacity = c.capacity;
                 effects.push(Effect::UpdateEvent(edited));
             }

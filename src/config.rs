@@ -6,7 +6,12 @@
 //! [`validate`] turns it into [`Config`] and reports every problem at once, each naming the file,
 //! the line and the place (`groups[1] "eron-edessa".threshold`).
 
+mod live;
+mod ops;
+
 use crate::domain::{AreaId, GroupId, IdError, Lang, TimeId, UserId};
+pub use live::{LiveConfig, ReloadError};
+pub use ops::{parse_every, parse_listen, BackupSettings, MetricsSettings};
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -32,10 +37,45 @@ impl Localized {
         }
     }
 
+    /// Where a text is one for all languages (given as a plain string).
+    #[must_use]
+    pub fn one(text: &str) -> Self {
+        Self {
+            fi: text.to_owned(),
+            sv: text.to_owned(),
+            en: text.to_owned(),
+        }
+    }
+
     /// All three, for matching what a user typed against any language.
     pub fn all(&self) -> impl Iterator<Item = &str> {
         [self.fi.as_str(), self.sv.as_str(), self.en.as_str()].into_iter()
     }
+}
+
+/// A sort key for the Finnish and Swedish alphabet: letters A–Z (W with V, Ü with Y as in
+/// Finnish dictionaries; other accents as their base letter), then Å, Ä (Æ), Ö (Ø); case
+/// ignored; ties broken by the text itself.
+fn nordic_key(s: &str) -> (Vec<u32>, String) {
+    let key = s
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .map(|c| match c {
+            'å' => 0x10_0001,
+            'ä' | 'æ' => 0x10_0002,
+            'ö' | 'ø' => 0x10_0003,
+            'w' => u32::from('v'),
+            'ü' => u32::from('y'),
+            'á' | 'à' | 'â' => u32::from('a'),
+            'é' | 'è' | 'ê' | 'ë' => u32::from('e'),
+            'š' => u32::from('s'),
+            'ž' => u32::from('z'),
+            c if c.is_whitespace() => u32::from(' '),
+            c => u32::from(c),
+        })
+        .collect();
+    (key, s.to_owned())
 }
 
 /// An area a group can be held in: a municipality or a district.
@@ -127,8 +167,8 @@ pub struct ConfigEvent {
     pub start: chrono::DateTime<chrono::Utc>,
     /// End.
     pub end: chrono::DateTime<chrono::Utc>,
-    /// Where.
-    pub place: String,
+    /// Where, in every language (a place's name often differs: Hyvinkää / Hyvinge).
+    pub place: Localized,
     /// Seats; `None` for no limit.
     pub capacity: Option<u32>,
 }
@@ -136,8 +176,8 @@ pub struct ConfigEvent {
 /// Who parents can turn to, named in `/help`.
 #[derive(Debug, Clone)]
 pub struct ContactPerson {
-    /// The person's name and role.
-    pub name: String,
+    /// The person's name and role (the role's title differs by language).
+    pub name: Localized,
     /// Phone number, as it should be shown.
     pub phone: Option<String>,
     /// Email address.
@@ -195,6 +235,16 @@ pub struct Config {
     pub coordinators: Vec<Coordinator>,
     /// Events given in the config.
     pub events: Vec<ConfigEvent>,
+    /// `[metrics]`: where `/healthz` and `/metrics` listen (off unless set).
+    pub metrics: MetricsSettings,
+    /// `[backup]`: online snapshots of the store.
+    pub backup: BackupSettings,
+    /// The municipality that runs the bot (`[bot] home_area`), offered first in area lists.
+    pub home_area: Option<AreaId>,
+    /// Texts a parent reads that the config gives in one language only (as a plain string
+    /// instead of `{ fi = …, sv = …, en = … }`): every reader sees them as written.
+    /// `check-config` lists them.
+    pub one_language: Vec<String>,
 }
 
 impl Config {
@@ -208,6 +258,29 @@ impl Config {
     #[must_use]
     pub fn area(&self, id: &AreaId) -> Option<&Area> {
         self.areas.iter().find(|a| &a.id == id)
+    }
+
+    /// The areas `ids` as a reader of `lang` should see them offered: the home area first,
+    /// then by name in that language, in the Finnish/Swedish alphabet (… Z, Å, Ä, Ö).
+    #[must_use]
+    pub fn areas_in(&self, ids: &[AreaId], lang: Lang) -> Vec<&Area> {
+        let mut v: Vec<&Area> = ids.iter().filter_map(|id| self.area(id)).collect();
+        v.sort_by_cached_key(|a| {
+            (
+                self.home_area.as_ref() != Some(&a.id),
+                nordic_key(a.name.get(lang)),
+            )
+        });
+        v
+    }
+
+    /// Where an event is, in the reader's language: an event from the config whose place was
+    /// not changed since (it is stored in Finnish) has its place in every language.
+    #[must_use]
+    pub fn place_in<'e>(&'e self, key: Option<&str>, stored: &'e str, lang: Lang) -> &'e str {
+        key.and_then(|k| self.events.iter().find(|c| c.key == k))
+            .filter(|c| c.place.get(Lang::Fi) == stored)
+            .map_or(stored, |c| c.place.get(lang))
     }
 
     /// Looks a time slot up by id.
@@ -246,6 +319,7 @@ impl Config {
         let mut v = Validator {
             text,
             errors: Vec::new(),
+            one_language: Vec::new(),
         };
         let config = v.config(raw);
         match config {
@@ -415,6 +489,8 @@ struct RawConfig {
     coordinators: Vec<Spanned<RawCoordinator>>,
     #[serde(default)]
     events: Vec<Spanned<RawEvent>>,
+    metrics: Option<Spanned<ops::RawMetrics>>,
+    backup: Option<Spanned<ops::RawBackup>>,
 }
 
 #[derive(Deserialize)]
@@ -426,7 +502,7 @@ struct RawEvent {
     group: Option<String>,
     start: Option<String>,
     end: Option<String>,
-    place: Option<String>,
+    place: Option<RawText>,
     capacity: Option<i64>,
 }
 
@@ -435,12 +511,13 @@ struct RawEvent {
 struct RawBot {
     username: Option<String>,
     organisation: Option<RawLocalized>,
+    home_area: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawContact {
-    name: Option<String>,
+    name: Option<RawText>,
     phone: Option<String>,
     email: Option<String>,
 }
@@ -471,6 +548,14 @@ struct RawReminders {
 struct RawLaunch {
     invite_hours: Option<i64>,
     alert_cooldown_hours: Option<i64>,
+}
+
+/// A text a parent reads: best in every language, or one string for all.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawText {
+    One(String),
+    All(RawLocalized),
 }
 
 #[derive(Deserialize, Default)]
@@ -523,6 +608,7 @@ struct RawCoordinator {
 struct Validator<'a> {
     text: &'a str,
     errors: Vec<ConfigError>,
+    one_language: Vec<String>,
 }
 
 /// The longest config-provided name, so that buttons and messages stay readable.
@@ -538,13 +624,16 @@ impl Validator<'_> {
         });
     }
 
-    fn config(&mut self, raw: RawConfig) -> Option<Config> {
+    fn config(&mut self, mut raw: RawConfig) -> Option<Config> {
+        let (metrics, backup) = self.ops(&mut raw);
+        let mut home_area = None;
         let (bot_username, organisation) = match raw.bot {
             Some(b) => {
                 let line = self.line(b.span());
                 let b = b.into_inner();
                 let username = self.username(line, b.username);
                 let org = self.localized(line, "bot.organisation", b.organisation, MAX_NAME);
+                home_area = b.home_area.map(|h| (line, h));
                 (username, org)
             }
             None => {
@@ -680,11 +769,24 @@ impl Validator<'_> {
             self.err(None, "[[times]]", "at least one time slot is needed");
         }
         let area_ids: Vec<AreaId> = areas.iter().map(|a| a.0.clone()).collect();
+        let home_area = home_area.and_then(|(line, h)| {
+            let found = area_ids.iter().find(|a| a.as_str() == h).cloned();
+            if found.is_none() {
+                self.err(
+                    line,
+                    "bot.home_area",
+                    format!("{h:?} is not the id of an area in [[areas]]"),
+                );
+            }
+            found
+        });
         let time_ids: Vec<TimeId> = times.iter().map(|t| t.0.clone()).collect();
         let groups = self.groups(raw.groups, &area_ids, &time_ids);
         let coordinators = self.coordinators(raw.coordinators, &groups);
         let events = self.events(raw.events, &groups);
         Some(Config {
+            home_area,
+            one_language: std::mem::take(&mut self.one_language),
             bot_username: bot_username?,
             organisation: organisation?,
             contact: contact?,
@@ -712,6 +814,8 @@ impl Validator<'_> {
             groups,
             coordinators,
             events,
+            metrics,
+            backup,
         })
     }
 
@@ -771,7 +875,7 @@ impl Validator<'_> {
                     self.err(line, format!("{place_name}.end"), "must be after the start");
                 }
             }
-            let place = self.nonempty(line, &format!("{place_name}.place"), e.place, 200);
+            let place = self.text(line, &format!("{place_name}.place"), e.place, 200);
             let capacity = match e.capacity {
                 None => None,
                 Some(c) if (1..=10_000).contains(&c) => Some(c as u32),
@@ -913,7 +1017,7 @@ impl Validator<'_> {
             );
             return None;
         };
-        let name = self.nonempty(line, "contact.name", c.name, MAX_NAME);
+        let name = self.text(line, "contact.name", c.name, MAX_NAME);
         if c.phone.is_none() && c.email.is_none() {
             self.err(
                 line,
@@ -955,6 +1059,29 @@ impl Validator<'_> {
                 None
             }
             Some(s) => Some(s),
+        }
+    }
+
+    /// A text given in fi, sv and en, or as one string for all (noted in `one_language`).
+    fn text(
+        &mut self,
+        line: Option<usize>,
+        place: &str,
+        t: Option<RawText>,
+        max: usize,
+    ) -> Option<Localized> {
+        match t {
+            Some(RawText::One(s)) => {
+                let s = self.nonempty(line, place, Some(s), max)?;
+                self.one_language.push(place.to_owned());
+                Some(Localized {
+                    fi: s.clone(),
+                    sv: s.clone(),
+                    en: s,
+                })
+            }
+            Some(RawText::All(l)) => self.localized(line, place, Some(l), max),
+            None => self.localized(line, place, None, max),
         }
     }
 

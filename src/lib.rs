@@ -23,6 +23,8 @@
 //! - [`sender`]: drains the outbox (alerts, invitations, launch progress) through a
 //!   [`sender::Deliver`] of each front end, with retries; keeps launches moving; and runs the
 //!   daily privacy jobs (retention, erasing parents who blocked the bot).
+//! - [`ops`]: running kokoon as a service: secrets from files and systemd credentials, the
+//!   `/healthz` and `/metrics` listener, config reload on SIGHUP, online backups.
 //! - [`files`]: attachments (charts, CSV, QR codes) rendered to bytes; [`chart`], [`qr`] and
 //!   [`export`] draw and encode them.
 
@@ -37,6 +39,7 @@ pub mod files;
 pub mod flow;
 pub mod i18n;
 pub mod ics;
+pub mod ops;
 pub mod qr;
 pub mod sender;
 pub mod store;

@@ -3,11 +3,12 @@
 
 use clap::{Parser, Subcommand};
 use kokoon::app::App;
-use kokoon::clock::SystemClock;
-use kokoon::config::Config;
+use kokoon::clock::{Clock, SavedClock, SystemClock};
+use kokoon::config::{Config, LiveConfig};
 use kokoon::console::{self, ConsoleUser};
 use kokoon::domain::{deep_link, GroupId, Source, StartPayload, UserId};
 use kokoon::i18n::I18n;
+use kokoon::ops::secrets;
 use kokoon::store::{Key, Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -37,7 +38,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Run the Telegram bot (long polling). The token comes from TELOXIDE_TOKEN.
+    /// Run the Telegram bot (long polling). The token comes from --token-file, else systemd's
+    /// credential `token` ($CREDENTIALS_DIRECTORY/token), else TELOXIDE_TOKEN.
     Run {
         /// Where the data lives (one process per directory).
         #[arg(long, env = "KOKOON_DATA", default_value = "kokoon-data")]
@@ -47,14 +49,24 @@ enum Cmd {
         api_url: Option<String>,
         /// The encryption key file (from `kokoon keygen`), kept outside the data directory.
         /// Or give the key itself, 64 hex characters, in KOKOON_KEY. One of them is required.
+        /// Without either, systemd's credential `key` ($CREDENTIALS_DIRECTORY/key) is used.
         #[arg(long, env = "KOKOON_KEY_FILE")]
         key_file: Option<PathBuf>,
+        /// A file holding the bot token (instead of the TELOXIDE_TOKEN environment variable,
+        /// which other processes of the same user can read).
+        #[arg(long, env = "KOKOON_TOKEN_FILE")]
+        token_file: Option<PathBuf>,
+        /// Serve /healthz and /metrics on this address (HOST:PORT, or a port on 127.0.0.1);
+        /// overrides `[metrics] listen`.
+        #[arg(long, value_parser = kokoon::config::parse_listen)]
+        metrics: Option<std::net::SocketAddr>,
     },
     /// Chat with kokoon in the terminal: no token, no network.
     Console {
         /// Where the console's data lives; separate from the bot's by default.
-        #[arg(long, default_value = "kokoon-console-data")]
-        data: PathBuf,
+        /// (`kokoon-console-data` by default; with --script, a fresh directory removed after).
+        #[arg(long)]
+        data: Option<PathBuf>,
         /// The Telegram user id to act as (e.g. a coordinator's, to see what they see).
         #[arg(long = "as", default_value_t = 1)]
         as_user: u64,
@@ -65,6 +77,10 @@ enum Cmd {
         /// own key beside its data directory: `<data>.key`.
         #[arg(long, env = "KOKOON_KEY_FILE")]
         key_file: Option<PathBuf>,
+        /// Run the lines of a file as if typed (lines starting with # are notes), printing the
+        /// transcript: e.g. examples/tilli-toukka.txt, a whole group's life.
+        #[arg(long)]
+        script: Option<PathBuf>,
     },
     /// Write a new random encryption key (64 hex characters) to a file readable by its owner
     /// only. Never overwrites: the data encrypted with an existing key would be lost.
@@ -84,6 +100,34 @@ enum Cmd {
         source: Option<String>,
         /// The directory to write the files to.
         #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
+    /// Ask the kokoon running on --data for an online backup now, and wait for the file.
+    Backup {
+        /// The running bot's data directory (its control socket is there).
+        #[arg(long, env = "KOKOON_DATA", default_value = "kokoon-data")]
+        data: PathBuf,
+    },
+    /// Restore a backup file into a new or empty data directory.
+    Restore {
+        /// The backup file (`kokoon-<time>.backup`).
+        file: PathBuf,
+        /// The directory to restore into: new or empty.
+        #[arg(long)]
+        data: PathBuf,
+        /// The key the backup was made with (as for `run`: else the systemd credential `key`,
+        /// else KOKOON_KEY).
+        #[arg(long, env = "KOKOON_KEY_FILE")]
+        key_file: Option<PathBuf>,
+    },
+    /// Copy a store (not in use) into a fresh directory, leaving sled's old log segments, and
+    /// whatever old values they hold, behind.
+    Compact {
+        /// The store to copy.
+        #[arg(long)]
+        data: PathBuf,
+        /// The new directory: new or empty.
+        #[arg(long)]
         out: PathBuf,
     },
     /// Validate a config file and report every problem with its place.
@@ -138,6 +182,12 @@ fn run(cli: Cli) -> Result<(), String> {
                 config.times.len(),
                 config.coordinators.len()
             );
+            if !config.one_language.is_empty() {
+                println!(
+                    "note: given in one language only, so Swedish and English readers see them as written (give {{ fi = …, sv = …, en = … }}): {}",
+                    config.one_language.join(", ")
+                );
+            }
             Ok(())
         }
         Cmd::Qr { group, source, out } => qr(&cli.config, &group, source.as_deref(), &out),
@@ -153,16 +203,19 @@ fn run(cli: Cli) -> Result<(), String> {
             data,
             api_url,
             key_file,
+            token_file,
+            metrics,
         } => {
-            let key = match (key_file, env_key()?) {
-                (Some(path), None) => load_key(&path, &data)?,
-                (None, Some(key)) => key,
-                (Some(_), Some(_)) => return Err(BOTH_KEYS.to_owned()),
-                (None, None) => return Err(NO_KEY.to_owned()),
-            };
-            let app = build_app(&cli.config, &data, &key)?;
-            let token = std::env::var("TELOXIDE_TOKEN")
-                .map_err(|_| "TELOXIDE_TOKEN is not set: put the bot token from @BotFather there (or try `kokoon console`)".to_owned())?;
+            let config_path = cli.config.clone();
+            let credentials = secrets::credentials_directory();
+            let key = service_key(key_file, &data)?;
+            let (token, source) = secrets::token(
+                token_file.as_deref(),
+                credentials.as_deref(),
+                std::env::var("TELOXIDE_TOKEN").ok(),
+            )?;
+            log::info!("the bot token comes from {source}");
+            let app = build_app(&cli.config, &data, &key, Arc::new(SystemClock))?;
             let mut bot = teloxide::Bot::new(token);
             if let Some(url) = api_url {
                 let url = url
@@ -176,48 +229,156 @@ fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| format!("KOKOON_RATE_LIMIT: {e}"))?;
             runtime()?.block_on(async move {
                 sync_events(&app).await?;
-                kokoon::telegram::run(app, bot, limits, shutdown_signal())
-                    .await
-                    .map_err(|e| e.to_string())
+                let options = kokoon::ops::service::Options {
+                    metrics,
+                    config_path: Some(config_path),
+                    backup_key: Some(key),
+                };
+                kokoon::ops::service::run(app, bot, limits, options, shutdown_signal()).await
             })
+        }
+        Cmd::Backup { data } => {
+            let file = runtime()?.block_on(kokoon::ops::backup::request(&data))?;
+            println!("{}", file.display());
+            Ok(())
+        }
+        Cmd::Restore {
+            file,
+            data,
+            key_file,
+        } => {
+            let key = service_key(key_file, &data)?;
+            let snap =
+                kokoon::store::backup::restore(&file, &key, &data).map_err(|e| e.to_string())?;
+            // Open it once, by the config's rules: the key is checked and the counters are in
+            // step before anyone is served.
+            let config = Arc::new(load_config(&cli.config)?);
+            let store =
+                Store::open_with(&data, CACHE_BYTES, &key, config).map_err(|e| e.to_string())?;
+            drop(store);
+            println!(
+                "{}: restored {} entries from {}",
+                data.display(),
+                snap.entries.len(),
+                file.display()
+            );
+            Ok(())
+        }
+        Cmd::Compact { data, out } => {
+            let (before, after) =
+                kokoon::store::backup::compact(&data, &out).map_err(|e| e.to_string())?;
+            println!(
+                "{} ({before} bytes) copied to {} ({after} bytes); start kokoon on the new directory, then remove the old one",
+                data.display(),
+                out.display()
+            );
+            Ok(())
         }
         Cmd::Console {
             data,
             as_user,
             lang,
             key_file,
+            script,
         } => {
-            let app = match (key_file, env_key()?) {
-                (Some(path), None) => build_app(&cli.config, &data, &load_key(&path, &data)?)?,
-                (None, Some(key)) => build_app(&cli.config, &data, &key)?,
-                (Some(_), Some(_)) => return Err(BOTH_KEYS.to_owned()),
-                (None, None) => console_app(&cli.config, &data)?,
+            // A script runs on a fresh directory of its own unless told otherwise.
+            let scratch = match (&data, &script) {
+                (None, Some(_)) => Some(
+                    std::env::temp_dir()
+                        .join(format!("kokoon-script-{}", std::process::id()))
+                        .join("data"),
+                ),
+                _ => None,
             };
-            let user = ConsoleUser {
-                id: UserId(as_user),
-                language_code: Some(lang),
-            };
-            runtime()?.block_on(async move {
-                sync_events(&app).await?;
-                let stdin = tokio::io::BufReader::new(tokio::io::stdin());
-                let files = data.join("files");
-                let result = console::run(&app, &user, files, stdin, tokio::io::stdout()).await;
-                let flushed = app.store.flush().await;
-                result.map_err(|e| e.to_string())?;
-                flushed.map_err(|e| e.to_string())
-            })
+            if let Some(dir) = scratch.as_ref().and_then(|d| d.parent()) {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            let data = scratch
+                .clone()
+                .or(data)
+                .unwrap_or_else(|| PathBuf::from("kokoon-console-data"));
+            let result = console_cmd(&cli.config, &data, as_user, lang, key_file, script);
+            if let Some(dir) = scratch.as_ref().and_then(|d| d.parent()) {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            result
         }
     }
+}
+
+fn console_cmd(
+    config: &Path,
+    data: &Path,
+    as_user: u64,
+    lang: String,
+    key_file: Option<PathBuf>,
+    script: Option<PathBuf>,
+) -> Result<(), String> {
+    std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
+    let clock = SavedClock::open(&data.join("console-clock"))
+        .map_err(|e| format!("the console's clock: {e}"))?;
+    let dyn_clock: Arc<dyn Clock> = clock.clock();
+    let app = match (key_file, env_key()?) {
+        (Some(path), None) => build_app(config, data, &load_key(&path, data)?, dyn_clock)?,
+        (None, Some(key)) => build_app(config, data, &key, dyn_clock)?,
+        (Some(_), Some(_)) => return Err(BOTH_KEYS.to_owned()),
+        (None, None) => console_app(config, data, dyn_clock)?,
+    };
+    let opts = console::Options {
+        user: ConsoleUser {
+            id: UserId(as_user),
+            language_code: Some(lang),
+        },
+        files_dir: data.join("files"),
+        clock: Some(&clock),
+        script: script.is_some(),
+    };
+    runtime()?.block_on(async move {
+        sync_events(&app).await?;
+        let result = match &script {
+            Some(path) => {
+                let text = tokio::fs::read(path)
+                    .await
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                console::run(&app, opts, &text[..], tokio::io::stdout()).await
+            }
+            None => {
+                let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+                console::run(&app, opts, stdin, tokio::io::stdout()).await
+            }
+        };
+        let flushed = app.store.flush().await;
+        result.map_err(|e| e.to_string())?;
+        flushed.map_err(|e| e.to_string())
+    })
 }
 
 fn load_config(path: &Path) -> Result<Config, String> {
     Config::load(path).map_err(|e| format!("the config has errors:\n{e}"))
 }
 
-const NO_KEY: &str = "no encryption key: give --key-file PATH (or KOKOON_KEY_FILE), or the key itself in KOKOON_KEY (64 hex characters). Make one with `kokoon keygen --out PATH`, keep it outside the data directory, and back it up apart from the data";
+const NO_KEY: &str = "no encryption key: give --key-file PATH (or KOKOON_KEY_FILE), a systemd credential `key` (LoadCredential=key:PATH), or the key itself in KOKOON_KEY (64 hex characters). Make one with `kokoon keygen --out PATH`, keep it outside the data directory, and back it up apart from the data";
 
 const BOTH_KEYS: &str =
-    "both a key file (--key-file or KOKOON_KEY_FILE) and KOKOON_KEY are given: give the key one way";
+    "both a key file (--key-file, KOKOON_KEY_FILE or the systemd credential `key`) and KOKOON_KEY are given: give the key one way";
+
+/// The key of `run` and `restore`: a key file given, else the systemd credential `key`, else
+/// `KOKOON_KEY`.
+fn service_key(key_file: Option<PathBuf>, data: &Path) -> Result<Key, String> {
+    let credentials = secrets::credentials_directory();
+    match (
+        secrets::key_file(key_file, credentials.as_deref()),
+        env_key()?,
+    ) {
+        (Some((path, source)), None) => {
+            log::info!("the encryption key comes from {source}");
+            load_key(&path, data)
+        }
+        (None, Some(key)) => Ok(key),
+        (Some(_), Some(_)) => Err(BOTH_KEYS.to_owned()),
+        (None, None) => Err(NO_KEY.to_owned()),
+    }
+}
 
 /// The key in `KOKOON_KEY`, if set.
 fn env_key() -> Result<Option<Key>, String> {
@@ -268,13 +429,13 @@ fn console_key_path(data: &Path) -> PathBuf {
 
 /// The console with no key given: its own key file is used, and made on first use, so trying
 /// kokoon needs no setup.
-fn console_app(config: &Path, data: &Path) -> Result<App, String> {
+fn console_app(config: &Path, data: &Path, clock: Arc<dyn Clock>) -> Result<App, String> {
     let path = console_key_path(data);
     if path.exists() {
-        return build_app(config, data, &load_key(&path, data)?);
+        return build_app(config, data, &load_key(&path, data)?, clock);
     }
     let key = Key::create_file(&path).map_err(|e| e.to_string())?;
-    match build_app(config, data, &key) {
+    match build_app(config, data, &key, clock) {
         Ok(app) => {
             log::info!("console: made a new key in {}", path.display());
             Ok(app)
@@ -287,18 +448,20 @@ fn console_app(config: &Path, data: &Path) -> Result<App, String> {
     }
 }
 
-fn build_app(config: &Path, data: &Path, key: &Key) -> Result<App, String> {
-    let config = Arc::new(load_config(config)?);
+fn build_app(config: &Path, data: &Path, key: &Key, clock: Arc<dyn Clock>) -> Result<App, String> {
+    let config = LiveConfig::new(load_config(config)?);
     let i18n = I18n::new().map_err(|e| e.to_string())?;
-    let store = Store::open_with(data, CACHE_BYTES, key, config.clone()).map_err(|e| match e {
-        StoreError::WrongKey => format!("{}: {e}", data.display()),
-        other => other.to_string(),
-    })?;
+    let store = Store::open_with(data, CACHE_BYTES, key, Arc::new(config.clone())).map_err(
+        |e| match e {
+            StoreError::WrongKey => format!("{}: {e}", data.display()),
+            other => other.to_string(),
+        },
+    )?;
     Ok(App {
         config,
         store,
         i18n: Arc::new(i18n),
-        clock: Arc::new(SystemClock),
+        clock,
         outbox_wake: Arc::new(tokio::sync::Notify::new()),
     })
 }

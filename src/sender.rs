@@ -223,6 +223,7 @@ pub async fn drain<D: Deliver>(app: &App, d: &D) -> Result<Report, StoreError> {
             report.sent += r.report.sent;
             report.retried += r.report.retried;
             report.dropped += r.report.dropped;
+            crate::ops::metrics::global().outbox(r.report);
             slow_down |= r.slow_down;
             if !slow_down {
                 if let Some(g) = pending.next() {
@@ -278,6 +279,7 @@ async fn deliver_group<D: Deliver>(
         };
         match result {
             Ok(()) => {
+                crate::ops::metrics::global().delivered(&item, now);
                 app.store.delivered(&key, &item, now)?;
                 count(app, broadcast, Delivery::Sent, now)?;
                 report.sent += 1;
@@ -426,6 +428,7 @@ pub async fn run_counted<D: Deliver>(
     tokio::pin!(shutdown);
     loop {
         rounds.send_modify(|r| r.began += 1);
+        crate::ops::metrics::global().sender();
         if let Err(e) = tick(&app, &d).await {
             log::error!("sender: {e}");
         }

@@ -1121,3 +1121,111 @@ fn line_of_counts_lines() {
     assert_eq!(line_of(text, 4), 3);
     assert_eq!(line_of(text, 999), 3, "past the end is the last line");
 }
+
+#[test]
+fn areas_are_offered_home_first_then_by_name_in_the_readers_language_and_alphabet() {
+    let c = Config::load(std::path::Path::new("config/kokoon.toml")).expect("example config");
+    let ids: Vec<AreaId> = c.areas.iter().map(|a| a.id.clone()).collect();
+    let names = |lang| -> Vec<String> {
+        c.areas_in(&ids, lang)
+            .iter()
+            .map(|a| a.name.get(lang).to_owned())
+            .collect()
+    };
+    let sv = names(Lang::Sv);
+    assert_eq!(sv[0], "Hyvinge", "the home municipality first");
+    assert_eq!(
+        &sv[1..],
+        [
+            "Askola",
+            "Borgnäs",
+            "Borgå",
+            "Hangö",
+            "Högfors",
+            "Ingå",
+            "Lappträsk",
+            "Lojo",
+            "Lovisa",
+            "Mäntsälä",
+            "Nurmijärvi",
+            "Raseborg",
+            "Sibbo",
+            "Sjundeå",
+            "Träskända",
+            "Tusby",
+            "Vichtis"
+        ]
+    );
+    let fi = names(Lang::Fi);
+    assert_eq!(fi[0], "Hyvinkää");
+    assert_eq!(
+        &fi[1..6],
+        ["Askola", "Hanko", "Inkoo", "Järvenpää", "Karkkila"]
+    );
+    // Å, Ä, Ö come after Z, and W sorts as V (so "Wasa" before "Vörå").
+    let mut c2 = c.clone();
+    c2.home_area = None;
+    for (a, name) in
+        c2.areas
+            .iter_mut()
+            .zip(["Öja", "Zeta", "Åbo", "Äänekoski", "Wasa", "Vörå", "Ylä"])
+    {
+        a.name = Localized {
+            fi: name.into(),
+            sv: name.into(),
+            en: name.into(),
+        };
+    }
+    let ids: Vec<AreaId> = c2.areas.iter().take(7).map(|a| a.id.clone()).collect();
+    let order: Vec<&str> = c2
+        .areas_in(&ids, Lang::Sv)
+        .iter()
+        .map(|a| a.name.get(Lang::Sv))
+        .collect();
+    assert_eq!(
+        order,
+        ["Wasa", "Vörå", "Ylä", "Zeta", "Åbo", "Äänekoski", "Öja"]
+    );
+}
+
+#[test]
+fn a_home_area_that_is_not_an_area_is_an_error() {
+    let text = std::fs::read_to_string("config/kokoon.toml")
+        .expect("example config")
+        .replace("home_area = \"hyvinkaa\"", "home_area = \"hyvinge\"");
+    let e = Config::parse("kokoon.toml", &text).expect_err("unknown home area");
+    assert!(e.to_string().contains("bot.home_area"), "{e}");
+}
+
+#[test]
+fn texts_a_parent_reads_take_every_language_and_one_language_ones_are_listed() {
+    let c = Config::load(std::path::Path::new("config/kokoon.toml")).expect("example config");
+    assert!(c.one_language.is_empty(), "{:?}", c.one_language);
+    assert_eq!(
+        c.contact.name.get(Lang::Sv),
+        "Koordinator för familjearbetet, Pikku-Veturi"
+    );
+    let key = c.events[0].key.clone();
+    let stored = c.events[0].place.get(Lang::Fi).to_owned();
+    assert_eq!(
+        c.place_in(Some(&key), &stored, Lang::Sv),
+        "Pikku-Veturi, Hyvinge"
+    );
+    // A place a coordinator changed in the chat is shown as they wrote it.
+    assert_eq!(
+        c.place_in(Some(&key), "Kirkkotori 2", Lang::Sv),
+        "Kirkkotori 2"
+    );
+    assert_eq!(c.place_in(None, "Kirkkotori 2", Lang::Sv), "Kirkkotori 2");
+
+    // A plain string is accepted for everyone, and named.
+    let text = std::fs::read_to_string("config/kokoon.toml")
+        .expect("example config")
+        .replace(
+            r#"place = { fi = "Pikku-Veturi, Hyvinkää", sv = "Pikku-Veturi, Hyvinge", en = "Pikku-Veturi, Hyvinkää" }"#,
+            r#"place = "Pikku-Veturi, Hyvinkää""#,
+        );
+    let c = Config::parse("kokoon.toml", &text).expect("a plain place is fine");
+    assert_eq!(c.one_language, ["events[0].place"]);
+    assert_eq!(c.events[0].place.get(Lang::Sv), "Pikku-Veturi, Hyvinkää");
+}

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod event;
+pub mod handover;
 mod ids;
 pub mod launch;
 pub mod outbox;

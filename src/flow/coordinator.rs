@@ -121,15 +121,16 @@ impl<'a> Engine<'a> {
 
     // ---- demand ----
 
-    /// A group's pools with families waiting: areas in config order, then language.
+    /// A group's pools with families waiting: areas as offered to the reader (home first, then
+    /// by name in their language), then language.
     fn ordered(&self, group: &Group) -> Vec<(Pool, PoolStats)> {
+        let areas = self.ctx.config.areas_in(&group.areas, self.lang);
         let mut v = self.ctx.view.pools(&group.id);
         v.sort_by_key(|(p, _)| {
             (
-                group
-                    .areas
+                areas
                     .iter()
-                    .position(|a| a == &p.area)
+                    .position(|a| a.id == p.area)
                     .unwrap_or(usize::MAX),
                 p.lang,
             )

@@ -223,7 +223,10 @@ impl Engine<'_> {
                 ("title", text(e.title.get(lang))),
                 ("when", text(format_when(e.start, lang, self.ctx.now))),
                 ("until", text(end_text(e, lang))),
-                ("place", text(e.place.clone())),
+                (
+                    "place",
+                    text(self.ctx.config.place_in(e.key.as_deref(), &e.place, lang)),
+                ),
             ],
         );
         if let Some(d) = &e.description {
@@ -377,7 +380,11 @@ impl Engine<'_> {
                         uid: format!("event-{id}"),
                         title: e.title.get(lang).to_owned(),
                         description: e.description.as_ref().map(|d| d.get(lang).to_owned()),
-                        place: e.place.clone(),
+                        place: self
+                            .ctx
+                            .config
+                            .place_in(e.key.as_deref(), &e.place, lang)
+                            .to_owned(),
                         start: e.start,
                         end: e.end,
                         sequence: e.version,

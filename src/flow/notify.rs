@@ -237,7 +237,10 @@ impl Engine<'_> {
                     Msg::ReminderFirst,
                     vec![
                         ("when", text(format_when(e.start, lang, self.ctx.now))),
-                        ("place", text(e.place.clone())),
+                        (
+                            "place",
+                            text(self.ctx.config.place_in(e.key.as_deref(), &e.place, lang)),
+                        ),
                     ],
                 );
                 card.lines.insert(

@@ -680,10 +680,11 @@ impl<'a> Engine<'a> {
                 ]),
             Step::Area => {
                 let mut r = Reply::msg(Msg::AskArea);
-                let buttons: Vec<Button> = group
-                    .areas
-                    .iter()
-                    .filter_map(|id| self.ctx.config.area(id))
+                let buttons: Vec<Button> = self
+                    .ctx
+                    .config
+                    .areas_in(&group.areas, lang)
+                    .into_iter()
                     .map(|a| text_button(a.name.get(lang), Callback::Area(a.id.clone())))
                     .collect();
                 for chunk in buttons.chunks(2) {
@@ -1092,7 +1093,7 @@ impl<'a> Engine<'a> {
 
     fn contact_text(&self) -> String {
         let c = &self.ctx.config.contact;
-        let mut parts = vec![c.name.clone()];
+        let mut parts = vec![c.name.get(self.lang).to_owned()];
         parts.extend(c.phone.clone());
         parts.extend(c.email.clone());
         parts.join(", ")

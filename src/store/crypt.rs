@@ -138,6 +138,11 @@ impl Key {
         Ok(Key(k))
     }
 
+    /// The key's bytes, for deriving subkeys inside the store (backups).
+    pub(super) fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     /// The key as 64 lowercase hexadecimal characters.
     #[must_use]
     pub fn to_hex(&self) -> Zeroizing<String> {

@@ -33,6 +33,7 @@
 //! sled's log still keeps. The master key lives outside the data directory; a store opened with
 //! another key is refused at once ([`StoreError::WrongKey`]).
 
+pub mod backup;
 mod crypt;
 mod erasures;
 mod events;
@@ -276,6 +277,11 @@ pub struct Store {
     dir: Arc<std::path::PathBuf>,
     rules: Arc<dyn Rules + Send>,
     group: Arc<flush::GroupCommit>,
+    /// Held for reading by every transaction and for writing by [`Store::snapshot`], so a
+    /// snapshot falls between transactions ([`backup`]).
+    gate: Arc<std::sync::RwLock<()>>,
+    /// The data directory.
+    path: std::path::PathBuf,
 }
 
 /// One raw entry of [`Store::dump`]: tree name, key, value.
@@ -384,6 +390,8 @@ impl Store {
             dir: Arc::new(path.to_path_buf()),
             rules,
             group: Arc::new(flush::GroupCommit::default()),
+            gate: Arc::default(),
+            path: path.to_owned(),
         };
         store.count_again_if_needed()?;
         Ok(store)
@@ -795,6 +803,10 @@ impl Store {
             &self.events,
             &self.updates,
         );
+        let _gate = self
+            .gate
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let result = trees.transaction(
             |(users, regs, counters, pools, outbox, launches, events, updates)| {
                 let tx = Tx::new(
@@ -849,6 +861,36 @@ impl Store {
         self.transaction(now, |tx| tx.apply_plan(launch, plan))?;
         self.flush_to_disk().await?;
         Ok(())
+    }
+
+    /// Passes events and launches on to other coordinators ([`crate::domain::handover`]), in
+    /// one transaction, durably. Nobody is messaged.
+    pub async fn hand_over(
+        &self,
+        moves: &[crate::domain::handover::Handover],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        use crate::domain::handover::Handover;
+        self.transaction(now, |tx| {
+            for m in moves {
+                match *m {
+                    Handover::Event { id, to } => {
+                        if let Some(mut e) = tx.event(id)? {
+                            e.organiser = to;
+                            tx.save_event(&e)?;
+                        }
+                    }
+                    Handover::Launch { id, to } => {
+                        if let Some(mut l) = tx.load_launch(id)? {
+                            l.coordinator = to;
+                            tx.save_launch(&l)?;
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        self.flush_to_disk().await
     }
 
     /// Every event, by id.
@@ -1124,6 +1166,11 @@ impl Store {
             }
         }
         Ok(removed)
+    }
+
+    /// Bytes the store takes on disk, for `/metrics`.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(self.db.size_on_disk()?)
     }
 
     /// Flushes everything to disk (on shutdown).

@@ -1821,3 +1821,85 @@ async fn a_restored_snapshot_erases_again_whoever_was_erased_after_it() {
         0
     );
 }
+
+// ---- online backups ----
+
+#[test]
+fn snapshots_taken_while_registrations_and_withdrawals_commit_always_fall_between_transactions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = open(&dir.path().join("data"));
+    let areas = ["hyvinkaa", "lohja"];
+    let commits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let writers: Vec<_> = (0..4u64)
+        .map(|w| {
+            let store = store.clone();
+            let commits = commits.clone();
+            std::thread::spawn(move || {
+                for i in 0..60u64 {
+                    let user = 1000 * (w + 1) + i % 15;
+                    let area = areas[usize::from(i % 3 == 0)];
+                    let effect = if i % 4 == 3 {
+                        Effect::Withdraw(gid("tilli-toukka"))
+                    } else {
+                        Effect::SaveRegistration(reg(user, "tilli-toukka", area, vec![4, 5]))
+                    };
+                    store
+                        .commit_sync(UserId(user), None, &idle(None), &[effect], t0())
+                        .expect("commit");
+                    commits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    let mut snaps = Vec::new();
+    let mut seen = 0;
+    while writers.iter().any(|w| !w.is_finished()) || snaps.is_empty() {
+        // One snapshot per step of the writers: a tight loop would only hold them up.
+        let now = commits.load(std::sync::atomic::Ordering::SeqCst);
+        if now == seen && !snaps.is_empty() {
+            std::thread::yield_now();
+            continue;
+        }
+        seen = now;
+        snaps.push(store.snapshot().expect("snapshot"));
+    }
+    for w in writers {
+        w.join().expect("writer");
+    }
+    assert!(snaps.len() > 1, "the snapshots did not overlap the writers");
+    // Every snapshot: its counters are what its registrations add up to.
+    for (i, snap) in snaps.iter().enumerate() {
+        let mut added: BTreeMap<Vec<u8>, usize> = BTreeMap::new();
+        let mut counted: BTreeMap<Vec<u8>, usize> = BTreeMap::new();
+        for (tree, k, v) in &snap.entries {
+            match tree.as_slice() {
+                b"registrations" => {
+                    let r: Registration = store.open_value("registrations", k, v).expect("open");
+                    if r.status == Status::Waiting {
+                        *added.entry(store.rules.pool_of(&r).key()).or_default() += 1;
+                    }
+                }
+                b"counters" => {
+                    let s: PoolStats = store.open_value("counters", k, v).expect("open");
+                    counted.insert(k.clone(), s.families);
+                }
+                _ => {}
+            }
+        }
+        counted.retain(|_, n| *n > 0);
+        assert_eq!(
+            added,
+            counted,
+            "snapshot {i} of {}: counters and registrations differ",
+            snaps.len()
+        );
+    }
+    // And a restored copy opens and holds together (a sled start each: eight of them).
+    let step = snaps.len().div_ceil(8);
+    for (i, snap) in snaps.iter().enumerate().step_by(step) {
+        let restored = dir.path().join(format!("restored-{i}"));
+        backup::write_store(snap, &restored).expect("restore");
+        let copy = open(&restored);
+        assert_counters_match(&copy, &["tilli-toukka"], &areas, &format!("snapshot {i}"));
+    }
+}

@@ -121,6 +121,7 @@ pub async fn run_counted(
 ) -> Result<(), TelegramError> {
     let bot = Api::new(bot, limits);
     let me = bot.get_me().await.map_err(TelegramError::Start)?;
+    crate::ops::metrics::global().telegram_answered();
     let username = me.username.clone().unwrap_or_default();
     if !username.eq_ignore_ascii_case(&app.config.bot_username) {
         log::warn!(
@@ -154,6 +155,7 @@ pub async fn run_counted(
     let mut offset: i32 = 0;
     let mut backoff = Duration::from_millis(250);
     loop {
+        crate::ops::metrics::global().polling();
         let request = bot
             .get_updates()
             .offset(offset)
@@ -170,6 +172,7 @@ pub async fn run_counted(
         };
         let updates = match updates {
             Ok(u) => {
+                crate::ops::metrics::global().telegram_answered();
                 backoff = Duration::from_millis(250);
                 u
             }
@@ -194,6 +197,7 @@ pub async fn run_counted(
         let next = i32::try_from(last.id.0)
             .unwrap_or(i32::MAX)
             .saturating_add(1);
+        crate::ops::metrics::Metrics::add(&crate::ops::metrics::global().updates, updates.len());
         let batch = handle_batch(&app, &bot, updates);
         tokio::pin!(batch);
         let complete = tokio::select! {

@@ -143,6 +143,7 @@ where
         api.limiter.wait(chat.0).await;
         match f().await {
             Err(RequestError::RetryAfter(s)) => {
+                crate::ops::metrics::global().too_many_requests(tries < MAX_TRIES);
                 api.limiter.freeze(s.duration());
                 if tries >= MAX_TRIES {
                     return Err(RequestError::RetryAfter(s));
@@ -150,9 +151,10 @@ where
             }
             Err(RequestError::Network(e)) if tries < MAX_TRIES => {
                 log::debug!("telegram::send: network error, retrying: {e}");
+                crate::ops::metrics::global().retry();
                 tokio::time::sleep(Duration::from_millis(200 * u64::from(tries))).await;
             }
-            other => return other,
+            other => return crate::ops::metrics::global().sent(other),
         }
     }
 }

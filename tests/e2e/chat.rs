@@ -45,7 +45,7 @@ pub fn app_with_clock() -> (App, Arc<ManualClock>, tempfile::TempDir) {
             .into(),
     ));
     let app = App {
-        config,
+        config: config.into(),
         store,
         i18n: Arc::new(I18n::new().expect("locales load")),
         clock: clock.clone(),

@@ -18,7 +18,7 @@ const ALERT: &str = "kynnys täyttyi";
 const LINK: &str = "https://t.me/kokoon_hyvinkaa_bot?start=tilli-toukka";
 
 /// What a Tilli Toukka registration left behind, for replaying its confirmation.
-struct Registered {
+pub(crate) struct Registered {
     /// The update id of the "Vahvista" press.
     confirm_update: i64,
     /// The summary message the press was on.
@@ -31,7 +31,7 @@ struct Registered {
 
 /// The parent runs the whole Tilli Toukka registration through buttons, in Finnish: one child
 /// of 5, no more children, Hyvinkää, Finnish, weekday evenings, consent, name shown or not.
-async fn register_tilli(p: &mut Parent<'_>, share: bool) -> Registered {
+pub(crate) async fn register_tilli(p: &mut Parent<'_>, share: bool) -> Registered {
     let m = p.says("/start tilli-toukka").await;
     assert!(m.text.contains("Minkä ikäinen lapsesi on?"), "{}", m.text);
     let m = p.taps(&m, "5").await;

@@ -255,7 +255,10 @@ async fn downtime_catch_up_no_duplicate_after_restart_and_nothing_after_the_star
     let config = app.config.clone();
     let clock2 = clock.clone();
     drop(app);
-    let store = reopen(dir.path(), config.clone());
+    let store = reopen(
+        dir.path(),
+        std::sync::Arc::new(kokoon::config::Config::clone(&config)),
+    );
     let app = App {
         config,
         store,
@@ -570,9 +573,9 @@ async fn events_in_the_config_are_created_once_and_kept_in_step() {
     deliveries(&app).await;
     // The config changes the place: the stored event follows and the people signed up are told.
     let mut config = (*app.config).clone();
-    config.events[0].place = "Kirkkotori 2, Hyvinkää".into();
+    config.events[0].place = kokoon::config::Localized::one("Kirkkotori 2, Hyvinkää");
     let app = App {
-        config: std::sync::Arc::new(config),
+        config: config.into(),
         ..app
     };
     assert_eq!(

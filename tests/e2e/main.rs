@@ -16,6 +16,7 @@
 //! - `properties`: random conversations and broken configs, with proptest.
 //! - `faults`: Telegram faults (429, 5xx, slow, timeouts, dropped connections, 403, blocking);
 //! - `lifecycle`: SIGTERM and Ctrl-C while an update is in hand; a second kokoon on the same data;
+//! - `ops`: running as a service: secrets from systemd credentials, metrics, reload, backups;
 //! - `crash`: the crash harness (SIGKILL at random moments, the store checked after each) and
 //!   the cases it found.
 
@@ -39,6 +40,7 @@ mod fake_selftest;
 mod faults;
 mod group_life;
 mod lifecycle;
+mod ops;
 mod privacy;
 mod properties;
 mod story;

@@ -106,7 +106,7 @@ fn fresh_app() -> (App, Arc<ManualClock>, tempfile::TempDir) {
             .into(),
     ));
     let app = App {
-        config: s.config.clone(),
+        config: s.config.clone().into(),
         store,
         i18n: s.i18n.clone(),
         clock: clock.clone(),

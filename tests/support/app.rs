@@ -111,7 +111,7 @@ async fn spawn(config: Config, start: DateTime<Utc>, limits: &str) -> TestApp {
     let store = Store::open_with(dir.path(), 1 << 20, &key, config.clone()).expect("store opens");
     let clock = Arc::new(ManualClock::new(start));
     let app = App {
-        config,
+        config: config.into(),
         store,
         i18n: Arc::new(I18n::new().expect("locales load")),
         clock: clock.clone(),
