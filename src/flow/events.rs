@@ -6,7 +6,7 @@ use super::coordinator::group_lang_msg;
 use super::registration::{line, Engine};
 use super::reply::{button, num, text, text_button, Arg, Attachment, Button, Label, Line, Reply};
 use super::{Callback, Effect, State};
-use crate::domain::event::{Audience, Event, EventText, FeedbackSummary};
+use crate::domain::event::{self, Audience, Event, EventText, FeedbackSummary, Rsvp};
 use crate::domain::when::{format_when, parse_when, TZ};
 use crate::domain::Answer;
 use crate::domain::{GroupId, Lang, UserId};
@@ -331,43 +331,22 @@ impl Engine<'_> {
         }
         let user = self.ctx.person.user;
         match action {
-            EventAction::Join if e.attending(user) || e.queued(user) => {
-                self.say(self.event_card(&e));
-            }
-            EventAction::Join => {
-                self.effects.push(Effect::Rsvp {
-                    event: id,
-                    join: true,
-                });
-                let full = e.is_full();
-                let mut after = e.clone();
-                if full {
-                    after.waiting.push(user);
-                } else {
-                    after.attendees.push(user);
+            EventAction::Join => return self.sign_up(state, &e),
+            EventAction::Leave => {
+                let (_, outcome) = event::rsvp(&e, user, false, self.ctx.now, self.ctx.config);
+                if outcome != Rsvp::Left {
+                    return self.hint(state, Msg::HintStaleButton);
                 }
-                let msg = if full {
-                    Msg::EventQueued
-                } else {
-                    Msg::EventJoined
-                };
-                let r = self.event_card(&after).after(vec![Line::new(
-                    msg,
-                    vec![("title", text(e.title.get(self.lang)))],
-                )]);
-                self.say(r);
-            }
-            EventAction::Leave if e.attending(user) || e.queued(user) => {
                 self.effects.push(Effect::Rsvp {
                     event: id,
                     join: false,
+                    seen: e.revision,
                 });
                 self.say(Reply::default().line(
                     Msg::EventLeft,
                     vec![("title", text(e.title.get(self.lang)))],
                 ));
             }
-            EventAction::Leave => return self.hint(state, Msg::HintStaleButton),
             EventAction::Calendar => {
                 let lang = self.lang;
                 self.say(Reply {
@@ -395,6 +374,38 @@ impl Engine<'_> {
                 });
             }
         }
+        state
+    }
+
+    /// The one place a sign-up is confirmed: the rule ([`event::rsvp`]) decides on the event
+    /// as stored, the store applies the same decision only while the event is unchanged
+    /// (`seen`), and the answer is rendered from that decision.
+    fn sign_up(&mut self, state: State, e: &Event) -> State {
+        let user = self.ctx.person.user;
+        let (change, outcome) = event::rsvp(e, user, true, self.ctx.now, self.ctx.config);
+        let msg = match (outcome, change) {
+            (Rsvp::Joined, Some(c)) => (Msg::EventJoined, c.event),
+            (Rsvp::Queued, Some(c)) => (Msg::EventQueued, c.event),
+            (Rsvp::Closed, _) => {
+                self.say(Reply::msg(Msg::EventOver));
+                return state;
+            }
+            _ => {
+                self.say(self.event_card(e));
+                return state;
+            }
+        };
+        self.effects.push(Effect::Rsvp {
+            event: e.id,
+            join: true,
+            seen: e.revision,
+        });
+        let (msg, after) = msg;
+        let r = self.event_card(&after).after(vec![Line::new(
+            msg,
+            vec![("title", text(e.title.get(self.lang)))],
+        )]);
+        self.say(r);
         state
     }
 
@@ -1113,6 +1124,9 @@ fn draft_event(d: &EventDraft, organiser: UserId) -> Event {
         attendees: Vec::new(),
         waiting: Vec::new(),
         key: None,
+        visibility: crate::domain::event::Visibility::Public,
+        token: None,
+        revision: 0,
     }
 }
 

@@ -211,6 +211,9 @@ pub enum Effect {
         event: u64,
         /// Sign up (true) or cancel (false).
         join: bool,
+        /// The event's revision the engine decided on: the store applies the decision only if
+        /// the event is still at it (else the step is run again on the event as it is now).
+        seen: u64,
     },
     /// A rating of an event, 1 to 5.
     Feedback {

@@ -98,6 +98,10 @@ pub enum StoreError {
         /// Which tree.
         tree: &'static str,
     },
+    /// A step was decided on a record that changed before its commit: nothing was applied,
+    /// and the step is to be run again on the record as it is now.
+    #[error("the record changed while the step was decided; run it again")]
+    Stale,
     /// A value could not be decoded. The message names the place of the error, never the
     /// value (which may be personal data).
     #[error("corrupt value in tree {tree}: {} error at line {}, column {}", category(source), source.line(), source.column())]
@@ -569,7 +573,9 @@ impl Store {
                     }
                     Effect::UpdateEvent(e) => tx.update_event(e)?,
                     Effect::CancelEvent(id) => tx.cancel_event(*id)?,
-                    Effect::Rsvp { event, join } => tx.rsvp(user, *event, *join)?,
+                    Effect::Rsvp { event, join, seen } => {
+                        tx.rsvp_seen(user, *event, *join, *seen)?;
+                    }
                     Effect::Feedback { event, rating } => tx.feedback(user, *event, *rating)?,
                     Effect::FeedbackComment { event, text } => {
                         tx.feedback_comment(user, *event, text)?;
@@ -1154,6 +1160,7 @@ impl From<tx::TxError> for StoreError {
         match e {
             tx::TxError::Decode(tree, source) => StoreError::Decode { tree, source },
             tx::TxError::Unsealed(tree) => StoreError::Unsealed { tree },
+            tx::TxError::Stale => StoreError::Stale,
         }
     }
 }

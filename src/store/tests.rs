@@ -577,6 +577,10 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
+fn revision(store: &Store, id: u64) -> u64 {
+    store.event(id).expect("store").expect("event").revision
+}
+
 fn event_at(start: DateTime<Utc>, organiser: u64) -> Event {
     Event {
         id: 0,
@@ -593,6 +597,9 @@ fn event_at(start: DateTime<Utc>, organiser: u64) -> Event {
         attendees: Vec::new(),
         waiting: Vec::new(),
         key: None,
+        visibility: crate::domain::event::Visibility::Public,
+        token: None,
+        revision: 0,
     }
 }
 
@@ -658,10 +665,12 @@ async fn forget_leaves_nothing_of_the_user() {
                 Effect::Rsvp {
                     event: past,
                     join: true,
+                    seen: revision(&store, past),
                 },
                 Effect::Rsvp {
                     event: future,
                     join: true,
+                    seen: revision(&store, future),
                 },
             ],
         );
@@ -1525,4 +1534,37 @@ fn snapshots_taken_while_registrations_and_withdrawals_commit_always_fall_betwee
         let copy = open(&restored);
         assert_counters_match(&copy, &["tilli-toukka"], &areas, &format!("snapshot {i}"));
     }
+}
+
+#[test]
+fn a_sign_up_decided_on_an_event_that_changed_since_is_refused_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = open(dir.path());
+    let mut e = event_at(t0() + Duration::days(2), 9);
+    e.capacity = Some(1);
+    commit(&store, 9, None, &idle(None), &[Effect::CreateEvent(e)]);
+    let id = store.events().expect("events")[0].id;
+    let seen = revision(&store, id);
+    let join = |user: u64, update: u32| {
+        store.commit_sync(
+            UserId(user),
+            Some(update),
+            &idle(Some(Lang::Sv)),
+            &[Effect::Rsvp {
+                event: id,
+                join: true,
+                seen,
+            }],
+            t0(),
+        )
+    };
+    assert_eq!(join(1, 1).expect("applied"), Committed::Applied);
+    // Decided on the same revision, but the seat went in between: nothing of it is applied,
+    // not even the update id or the user's record.
+    assert!(matches!(join(2, 2), Err(StoreError::Stale)));
+    let e = store.event(id).expect("store").expect("event");
+    assert_eq!(e.attendees, vec![UserId(1)]);
+    assert!(e.waiting.is_empty());
+    assert!(!store.seen_update(2).expect("store"));
+    assert_eq!(store.user(UserId(2)).expect("store"), UserRecord::default());
 }

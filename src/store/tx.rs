@@ -22,6 +22,8 @@ pub enum TxError {
     Decode(&'static str, serde_json::Error),
     /// A sealed value did not open.
     Unsealed(&'static str),
+    /// A decision was taken on a record that has changed since: nothing is applied.
+    Stale,
 }
 
 /// The result type of transactional operations.
@@ -56,7 +58,7 @@ pub fn outbox_key(due: DateTime<Utc>, seq: u64) -> Vec<u8> {
     k
 }
 
-fn abort(e: TxError) -> ConflictableTransactionError<TxError> {
+pub(super) fn abort(e: TxError) -> ConflictableTransactionError<TxError> {
     ConflictableTransactionError::Abort(e)
 }
 
@@ -274,6 +276,9 @@ impl<'a> Tx<'a> {
             attendees: Vec::new(),
             waiting: Vec::new(),
             key: None,
+            visibility: crate::domain::event::Visibility::Public,
+            token: None,
+            revision: 0,
         };
         let event = self.create_event(&first_meeting)?;
         self.pool_state(&req.pool, PoolState::launched)?;
@@ -426,15 +431,7 @@ impl<'a> Tx<'a> {
         keys: &[(&'static str, Vec<u8>)],
     ) -> TxResult<()> {
         for id in events {
-            self.rsvp(user, *id, false)?;
-            // A past or cancelled event is left alone by `rsvp`: strike them from its lists too.
-            if let Some(mut e) = self.event(*id)? {
-                if e.attending(user) || e.queued(user) {
-                    e.attendees.retain(|u| *u != user);
-                    e.waiting.retain(|u| *u != user);
-                    self.save_event(&e)?;
-                }
-            }
+            self.strike(user, *id)?;
         }
         for id in launches {
             if let Some(mut l) = self.load_launch(*id)? {

@@ -208,6 +208,9 @@ async fn comments_go_after_their_shorter_period_and_sign_ups_after_the_retention
         attendees: Vec::new(),
         waiting: Vec::new(),
         key: None,
+        visibility: kokoon::domain::event::Visibility::Public,
+        token: None,
+        revision: 0,
     };
     commit(COORDINATOR, vec![Effect::CreateEvent(event.clone())], t0).await;
     let id = app.store.events().expect("events")[0].id;
@@ -216,6 +219,7 @@ async fn comments_go_after_their_shorter_period_and_sign_ups_after_the_retention
         vec![Effect::Rsvp {
             event: id,
             join: true,
+            seen: app.store.events().expect("events")[0].revision,
         }],
         t0,
     )
