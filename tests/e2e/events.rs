@@ -623,3 +623,151 @@ fn a_broken_event_in_the_config_is_a_clear_error() {
         "{msg}"
     );
 }
+
+/// A parent registers one child for Tilli Toukka in Hyvinkää, in Finnish, without sharing
+/// their name.
+async fn join_tilli(app: &App, user: u64) -> Chat {
+    let mut p = Chat::new(app, user, "fi");
+    p.says("/start tilli-toukka").await;
+    p.taps("5").await;
+    p.taps("Ei muita, jatketaan").await;
+    p.taps("Hyvinkää").await;
+    p.taps("suomi").await;
+    p.taps("Arki-iltaisin").await;
+    p.taps("Valmis").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    p.taps("Ei, kiitos").await;
+    p.taps("Vahvista").await.shows("on tallennettu");
+    p
+}
+
+/// What kokoon answers `user` (as data, before rendering) to one input, and what it stores.
+async fn answer(app: &App, user: u64, input: kokoon::flow::Input) -> Vec<kokoon::flow::Reply> {
+    let person = kokoon::flow::Person {
+        user: UserId(user),
+        name: format!("Parent {user}"),
+        username: None,
+    };
+    let handled = app
+        .handle(None, &person, Some("fi"), input)
+        .await
+        .expect("the store works");
+    assert!(!handled.effects, "an outsider changed something");
+    handled.replies
+}
+
+#[tokio::test]
+async fn a_launched_groups_meeting_is_seen_only_by_its_families_and_coordinators() {
+    let (app, clock, _dir) = app_with_clock();
+    // A public event, so the list is not empty for anyone.
+    let public = create_event(&app, "20.1. klo 17", "19", None).await;
+    let mut parents = Vec::new();
+    for user in 4101..=4105 {
+        parents.push(join_tilli(&app, user).await);
+    }
+    deliveries(&app).await;
+    let mut c = Chat::new(&app, 100_000_001, "fi");
+    c.says("/launch").await;
+    c.taps("Tilli Toukka · Hyvinkää (suomi) · 5/5").await;
+    c.says("14.1. klo 17").await;
+    c.says("Pikku-Veturi").await;
+    c.taps("Lähetä kutsut").await;
+    let sent = deliveries(&app).await;
+    parents[0].reads(to(&sent, 4101)[0]);
+    parents[0].taps("Kyllä, tulemme").await;
+    parents[1].reads(to(&sent, 4102)[0]);
+    parents[1].taps("Ei tällä kertaa").await;
+    let launch = app
+        .store
+        .launches()
+        .expect("store")
+        .pop()
+        .expect("a launch");
+    let meeting = app
+        .store
+        .event(launch.event.expect("the first meeting"))
+        .expect("store")
+        .expect("stored");
+    let id = meeting.id;
+    let token = meeting
+        .token
+        .clone()
+        .expect("a launch's meeting has an unguessable link");
+    assert!(token.len() >= 16, "{token}");
+
+    // Who may see it: the family who accepted, a family invited and not yet answered, the
+    // group's coordinators.
+    parents[0].says("/events").await.shows("Tilli Toukka");
+    parents[2].says("/events").await.shows("Tilli Toukka");
+    parents[2]
+        .says(&format!("/start event-{token}"))
+        .await
+        .shows("Tilli Toukka")
+        .shows("Pikku-Veturi");
+    c.says("/events").await.shows("Tilli Toukka");
+
+    // Nobody else: a stranger, the family who declined, and (below) a family whose time to
+    // answer ran out.
+    let unknown = 987_654_321_u64;
+    for outsider in [5001_u64, 4102] {
+        let mut o = Chat::new(&app, outsider, "fi");
+        o.says("/events")
+            .await
+            .shows("Eron edessä -ilta")
+            .hides("Tilli Toukka");
+        let start = |p: String| kokoon::flow::Input::Start(Some(p));
+        let none = answer(&app, outsider, start(format!("event-{unknown}"))).await;
+        assert_eq!(
+            answer(&app, outsider, start(format!("event-{id}"))).await,
+            none,
+            "the numeric link of a launch's meeting is an unknown event"
+        );
+        assert_eq!(
+            answer(&app, outsider, start(format!("event-{token}"))).await,
+            none,
+            "even the real link tells an outsider nothing"
+        );
+        for verb in [
+            "ev:{}:j", "ev:{}:l", "ev:{}:c", "fb:{}:5", "em:{}:m", "em:{}:f",
+        ] {
+            let data = |n: u64| format!("1:{}", verb.replace("{}", &n.to_string()));
+            let button = |n| kokoon::flow::Input::Button(data(n));
+            assert_eq!(
+                answer(&app, outsider, button(id)).await,
+                answer(&app, outsider, button(unknown)).await,
+                "a forged {} tells an outsider what an unknown event does",
+                data(id)
+            );
+        }
+    }
+    let stored = app.store.event(id).expect("store").expect("stored");
+    assert_eq!(stored.attendees, vec![UserId(4101)]);
+    assert!(stored.waiting.is_empty());
+    // The public event keeps its plain link.
+    parents[1]
+        .says(&format!("/start event-{public}"))
+        .await
+        .shows("Eron edessä -ilta");
+
+    // The time to answer runs out: the unanswered family no longer sees it (even before the
+    // sender has marked the invitation expired).
+    clock.advance(chrono::Duration::hours(
+        i64::from(app.config.invite_hours) + 1,
+    ));
+    let none = answer(
+        &app,
+        4103,
+        kokoon::flow::Input::Start(Some(format!("event-{unknown}"))),
+    )
+    .await;
+    assert_eq!(
+        answer(
+            &app,
+            4103,
+            kokoon::flow::Input::Start(Some(format!("event-{token}")))
+        )
+        .await,
+        none
+    );
+    parents[0].says("/events").await.shows("Tilli Toukka");
+}
