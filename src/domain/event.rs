@@ -172,6 +172,42 @@ pub fn access(e: &Event, who: &Asker<'_>, now: DateTime<Utc>) -> Access {
     }
 }
 
+impl Event {
+    /// Whether anyone may see it (the list, its plain `event-<id>` link, a public web page).
+    #[must_use]
+    pub fn is_public(&self) -> bool {
+        self.visibility == Visibility::Public
+    }
+}
+
+/// How long a launched group's first meeting is assumed to last when no end was given.
+pub const FIRST_MEETING_MINUTES: i64 = 90;
+
+/// A launch's first meeting as an event: seen only by the launch's people ([`access`]); the
+/// store gives it its id and its link token.
+#[must_use]
+pub fn first_meeting(req: &super::launch::LaunchRequest, launch: u64) -> Event {
+    Event {
+        id: 0,
+        title: req.title.clone(),
+        description: None,
+        group: Some(req.pool.group.clone()),
+        start: req.start,
+        end: req.start + Duration::minutes(FIRST_MEETING_MINUTES),
+        place: req.place.clone(),
+        capacity: None,
+        organiser: req.coordinator,
+        cancelled: false,
+        version: 1,
+        attendees: Vec::new(),
+        waiting: Vec::new(),
+        key: None,
+        visibility: Visibility::Launch { launch },
+        token: None,
+        revision: 0,
+    }
+}
+
 /// The link payload of an event: `event-<token>` for a launch's meeting, `event-<id>` for a
 /// public one (as before). At most 6 + 22 characters of `A-Za-z0-9_-`.
 #[must_use]

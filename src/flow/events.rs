@@ -6,10 +6,12 @@ use super::coordinator::group_lang_msg;
 use super::registration::{line, Engine};
 use super::reply::{button, num, text, text_button, Arg, Attachment, Button, Label, Line, Reply};
 use super::{Callback, Effect, State};
-use crate::domain::event::{self, Audience, Event, EventText, FeedbackSummary, Rsvp};
+use crate::domain::event::{
+    self, Access, Asker, Audience, Event, EventText, FeedbackSummary, Rsvp, Visibility,
+};
 use crate::domain::when::{format_when, parse_when, TZ};
 use crate::domain::Answer;
-use crate::domain::{GroupId, Lang, UserId};
+use crate::domain::{GroupId, Lang, Rules, UserId};
 use crate::i18n::Msg;
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -186,14 +188,42 @@ impl Engine<'_> {
                     .is_some_and(|g| self.ctx.config.coordinates(user, g)))
     }
 
+    /// What `user` may do with an event: [`event::access`], with the launch and coordinators
+    /// looked up. Every path asks this (the list, a link, a button, a message sent later).
+    pub(crate) fn access_of(&self, e: &Event, user: UserId) -> Access {
+        let launch = match e.visibility {
+            Visibility::Launch { launch } => self.ctx.view.launch(launch),
+            Visibility::Public => None,
+        };
+        let group = launch.as_ref().map(|l| &l.pool.group).or(e.group.as_ref());
+        let coordinators = group.map_or_else(Vec::new, |g| self.ctx.config.coordinator_ids(g));
+        let asker = Asker {
+            user,
+            coordinators: &coordinators,
+            launch: launch.as_ref(),
+            invite_timeout: chrono::Duration::hours(i64::from(self.ctx.config.invite_hours)),
+        };
+        event::access(e, &asker, self.ctx.now)
+    }
+
+    /// An event the person talking may see; `None` (as for an unknown id) otherwise.
+    pub(crate) fn visible_event(&self, id: u64) -> Option<Event> {
+        self.ctx
+            .view
+            .event(id)
+            .filter(|e| self.access_of(e, self.ctx.person.user) != Access::None)
+    }
+
     fn upcoming(&self) -> Vec<Event> {
         let now = self.ctx.now;
+        let user = self.ctx.person.user;
         let mut v: Vec<Event> = self
             .ctx
             .view
             .events()
             .into_iter()
             .filter(|e| !e.cancelled && e.start > now)
+            .filter(|e| self.access_of(e, user) != Access::None)
             .collect();
         v.sort_by_key(|e| e.start);
         v
@@ -260,6 +290,11 @@ impl Engine<'_> {
                     Msg::BtnEventLeaveQueue,
                     Callback::Event(id, EventAction::Leave),
                 )]);
+        } else if self.access_of(e, user) != Access::Join {
+            r = r.row(vec![button(
+                Msg::BtnEventCalendar,
+                Callback::Event(id, EventAction::Calendar),
+            )]);
         } else if e.is_full() {
             r = r.row(vec![button(
                 Msg::BtnEventQueue,
@@ -304,13 +339,20 @@ impl Engine<'_> {
         r
     }
 
-    /// `start=event-<id>`: that event, or the list when it is unknown or past.
+    /// `start=event-<id>` (a public event) or `start=event-<token>` (a launch's meeting): that
+    /// event, or the list when it is unknown, past, or not for this person.
     pub(super) fn event_link(&mut self, id: &str) -> State {
-        match id
-            .parse::<u64>()
-            .ok()
-            .and_then(|id| self.ctx.view.event(id))
-        {
+        let found = match id.parse::<u64>() {
+            Ok(id) => self.ctx.view.event(id),
+            Err(_) => self
+                .ctx
+                .view
+                .events()
+                .into_iter()
+                .find(|e| e.token.as_deref() == Some(id)),
+        };
+        let user = self.ctx.person.user;
+        match found.filter(|e| self.access_of(e, user) != Access::None) {
             Some(e) if !e.cancelled && e.start > self.ctx.now => {
                 let r = self.event_card(&e).after(vec![line(Msg::WelcomeShort)]);
                 self.say(r);
@@ -322,7 +364,7 @@ impl Engine<'_> {
 
     /// A parent's button on an event card.
     pub(super) fn event_action(&mut self, state: State, id: u64, action: EventAction) -> State {
-        let Some(e) = self.ctx.view.event(id) else {
+        let Some(e) = self.visible_event(id) else {
             return self.hint(state, Msg::HintStaleButton);
         };
         if e.cancelled || e.start <= self.ctx.now {
@@ -382,6 +424,10 @@ impl Engine<'_> {
     /// (`seen`), and the answer is rendered from that decision.
     fn sign_up(&mut self, state: State, e: &Event) -> State {
         let user = self.ctx.person.user;
+        if self.access_of(e, user) != Access::Join {
+            self.say(self.event_card(e));
+            return state;
+        }
         let (change, outcome) = event::rsvp(e, user, true, self.ctx.now, self.ctx.config);
         let msg = match (outcome, change) {
             (Rsvp::Joined, Some(c)) => (Msg::EventJoined, c.event),
@@ -917,7 +963,13 @@ impl Engine<'_> {
                 .ctx
                 .view
                 .event(*event)
-                .map(|e| e.attendees)
+                .map(|e| {
+                    e.attendees
+                        .iter()
+                        .copied()
+                        .filter(|u| self.access_of(&e, *u) != Access::None)
+                        .collect()
+                })
                 .unwrap_or_default(),
             Audience::Waiting { group } => self
                 .ctx
@@ -1029,9 +1081,7 @@ impl Engine<'_> {
     pub(super) fn feedback_answer(&mut self, state: State, id: u64, rating: Option<u8>) -> State {
         let user = self.ctx.person.user;
         let Some(e) = self
-            .ctx
-            .view
-            .event(id)
+            .visible_event(id)
             .filter(|e| e.attending(user) && e.start <= self.ctx.now)
         else {
             return self.hint(state, Msg::HintStaleButton);

@@ -54,6 +54,9 @@ impl Tx<'_> {
         let mut e = e.clone();
         e.id = id;
         e.version = 1;
+        if !e.is_public() && e.token.is_none() {
+            e.token = Some(new_token());
+        }
         let attendees = std::mem::take(&mut e.attendees);
         self.save_event(&e)?;
         for user in attendees {
@@ -209,4 +212,16 @@ pub enum Delivery {
     Unreachable,
     /// Failed after every retry.
     Failed,
+}
+
+/// A fresh link token for a launch's meeting: 16 bytes from the operating system's random
+/// source. That source does not fail on the systems kokoon runs on; should it ever, every
+/// sealed write of the same transaction would stop too (see `Crypt::seal`), so stop here.
+#[must_use]
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 16];
+    if let Err(e) = getrandom::fill(&mut bytes) {
+        panic!("the operating system's random number generator failed: {e}");
+    }
+    event::token_from(bytes)
 }

@@ -300,6 +300,7 @@ impl Store {
             path: path.to_owned(),
         };
         store.count_again_if_needed()?;
+        migrate::launch_meetings_private(&store)?;
         Ok(store)
     }
 

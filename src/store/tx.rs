@@ -45,10 +45,6 @@ pub struct Tx<'a> {
     touched: RefCell<BTreeSet<Pool>>,
 }
 
-/// How long a launched group's first meeting is assumed to last (for its calendar entry and the
-/// feedback question); the coordinator can edit the event.
-const FIRST_MEETING_MINUTES: i64 = 90;
-
 /// The outbox key: due time (ms, big-endian) then a sequence number, so a scan is in due order.
 #[must_use]
 pub fn outbox_key(due: DateTime<Utc>, seq: u64) -> Vec<u8> {
@@ -261,25 +257,7 @@ impl<'a> Tx<'a> {
     /// Records a new launch; invitations follow when the plan is applied.
     pub fn create_launch(&self, req: &LaunchRequest) -> TxResult<()> {
         let id = self.launches.generate_id()? + 1;
-        let first_meeting = crate::domain::Event {
-            id: 0,
-            title: req.title.clone(),
-            description: None,
-            group: Some(req.pool.group.clone()),
-            start: req.start,
-            end: req.start + chrono::Duration::minutes(FIRST_MEETING_MINUTES),
-            place: req.place.clone(),
-            capacity: None,
-            organiser: req.coordinator,
-            cancelled: false,
-            version: 1,
-            attendees: Vec::new(),
-            waiting: Vec::new(),
-            key: None,
-            visibility: crate::domain::event::Visibility::Public,
-            token: None,
-            revision: 0,
-        };
+        let first_meeting = crate::domain::event::first_meeting(req, id);
         let event = self.create_event(&first_meeting)?;
         self.pool_state(&req.pool, PoolState::launched)?;
         let launch = Launch {
