@@ -771,3 +771,57 @@ async fn a_launched_groups_meeting_is_seen_only_by_its_families_and_coordinators
     );
     parents[0].says("/events").await.shows("Tilli Toukka");
 }
+
+/// Two parents press "sign up" for an event's last seat and both presses come in one batch of
+/// updates: the one who pressed first (the lower `update_id`) gets the seat, whatever the chat
+/// ids, and each is told what the store decided.
+#[tokio::test]
+async fn the_last_seat_goes_to_the_first_press_of_a_batch() {
+    use crate::fake_telegram::FakeTelegram;
+    let fake = FakeTelegram::start().await;
+    let (app, _clock, _dir) = app_with_clock();
+    let id = create_event(&app, "20.1. klo 17", "19", Some("1")).await;
+    // The first to press has the larger chat id, so nothing but the update order favours them.
+    let (first, second) = (2300_i64, 2200_i64);
+    for (user, name) in [(first, "Eka"), (second, "Toka")] {
+        fake.add_private_chat(&crate::fake_telegram::FakeUser::new(user, name, "fi"));
+        let from = serde_json::json!({"id": user, "is_bot": false, "first_name": name,
+                                      "language_code": "fi"});
+        fake.push_raw_update(serde_json::json!({"callback_query": {
+            "id": format!("press-{user}"), "from": from, "chat_instance": format!("ci{user}"),
+            "data": format!("1:ev:{id}:j")}}));
+    }
+    let bot = teloxide::Bot::new(FakeTelegram::TOKEN)
+        .set_api_url(fake.api_url().parse().expect("the fake's URL"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(kokoon::telegram::run(
+        app.clone(),
+        bot,
+        kokoon::telegram::Limits::Off,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let wait = std::time::Duration::from_secs(20);
+    let to_first = fake.wait_for(first, 1, wait).await;
+    let to_second = fake.wait_for(second, 1, wait).await;
+    let _ = stop.send(());
+    running.await.expect("joins").expect("runs");
+    let e = app.store.event(id).expect("store").expect("event");
+    assert_eq!(
+        e.attendees,
+        vec![UserId(first as u64)],
+        "first come, first served"
+    );
+    assert_eq!(e.waiting, vec![UserId(second as u64)]);
+    assert!(
+        to_first[0].text.contains("Ilmoittautuminen tallennettu"),
+        "{}",
+        to_first[0].text
+    );
+    assert!(
+        to_second[0].text.contains("jonossa") && !to_second[0].text.contains("tallennettu"),
+        "{}",
+        to_second[0].text
+    );
+}
