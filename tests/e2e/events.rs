@@ -825,3 +825,79 @@ async fn the_last_seat_goes_to_the_first_press_of_a_batch() {
         to_second[0].text
     );
 }
+
+/// Finding 7: the launch asks when the first meeting ends (a time or a length), and the
+/// coordinator's card of it lists who is coming with their children (names only of those who
+/// agreed to share them).
+#[tokio::test]
+async fn a_launch_asks_the_end_and_the_coordinator_sees_who_is_coming() {
+    let (app, _clock, _dir) = app_with_clock();
+    let mut parents = Vec::new();
+    for user in 4201..=4205 {
+        let mut p = Chat::new(&app, user, "fi");
+        p.says("/start tilli-toukka").await;
+        p.taps("5").await;
+        if user == 4202 {
+            p.taps("Lisää lapsi").await;
+            p.taps("4").await;
+        }
+        p.taps("Ei muita, jatketaan").await;
+        p.taps("Hyvinkää").await;
+        p.taps("suomi").await;
+        p.taps("Arki-iltaisin").await;
+        p.taps("Valmis").await;
+        p.taps("Hyväksyn tallennuksen").await;
+        p.taps(if user == 4201 {
+            "Kyllä, saa nähdä"
+        } else {
+            "Ei, kiitos"
+        })
+        .await;
+        p.taps("Vahvista").await.shows("on tallennettu");
+        parents.push(p);
+    }
+    deliveries(&app).await;
+    let mut c = Chat::new(&app, 100_000_001, "fi");
+    c.says("/launch").await;
+    c.taps("Tilli Toukka · Hyvinkää (suomi) · 6/5").await;
+    c.says("14.1. klo 17")
+        .await
+        .shows("Milloin tapaaminen päättyy?");
+    c.says("kaksi").await.shows("En ymmärtänyt");
+    c.says("16").await.shows("En ymmärtänyt");
+    c.says("90 min").await.shows("Missä tapaaminen on?");
+    c.says("Pikku-Veturi")
+        .await
+        .shows("Ensimmäinen tapaaminen: 14.1.2027 klo 17 – klo 18.30, Pikku-Veturi");
+    c.taps("Lähetä kutsut").await;
+    let launch = app
+        .store
+        .launches()
+        .expect("store")
+        .pop()
+        .expect("a launch");
+    let meeting = app
+        .store
+        .event(launch.event.expect("its first meeting"))
+        .expect("store")
+        .expect("stored");
+    assert_eq!(meeting.end - meeting.start, chrono::Duration::minutes(90));
+
+    let sent = deliveries(&app).await;
+    parents[0].reads(to(&sent, 4201)[0]);
+    parents[0].taps("Kyllä, tulemme").await;
+    parents[1].reads(to(&sent, 4202)[0]);
+    parents[1].taps("Kyllä, tulemme").await;
+    c.says("/events")
+        .await
+        .shows("Tulossa 2 perhettä, 3 lasta:")
+        .shows("Parent 4201 (@parent4201) – 1 lapsi")
+        .shows("perhe (nimeä ei jaettu) – 2 lasta")
+        .hides("Parent 4202");
+    // Parents see no list.
+    parents[0]
+        .says("/events")
+        .await
+        .hides("Tulossa")
+        .hides("perhe (nimeä ei jaettu)");
+}
