@@ -180,9 +180,6 @@ impl Event {
     }
 }
 
-/// How long a launched group's first meeting is assumed to last when no end was given.
-pub const FIRST_MEETING_MINUTES: i64 = 90;
-
 /// A launch's first meeting as an event: seen only by the launch's people ([`access`]); the
 /// store gives it its id and its link token.
 #[must_use]
@@ -193,7 +190,7 @@ pub fn first_meeting(req: &super::launch::LaunchRequest, launch: u64) -> Event {
         description: None,
         group: Some(req.pool.group.clone()),
         start: req.start,
-        end: req.start + Duration::minutes(FIRST_MEETING_MINUTES),
+        end: req.end,
         place: req.place.clone(),
         capacity: None,
         organiser: req.coordinator,

@@ -2,7 +2,7 @@
 //! calendar file for parents; creating, editing, cancelling, broadcasting and feedback reports
 //! for coordinators; and the parents' feedback answers.
 
-use super::coordinator::group_lang_msg;
+use super::coordinator::{group_lang_msg, who};
 use super::registration::{line, Engine};
 use super::reply::{button, num, text, text_button, Arg, Attachment, Button, Label, Line, Reply};
 use super::{Callback, Effect, State};
@@ -16,6 +16,10 @@ use crate::i18n::Msg;
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// How many of the people coming a card names one by one (the rest are counted), so that a
+/// card stays well inside one Telegram message.
+const MAX_COMING_LISTED: usize = 30;
 
 /// Longest title, place and description a coordinator may type.
 const MAX_TITLE: usize = 120;
@@ -168,6 +172,43 @@ fn parse_end(t: &str, start: DateTime<Utc>, now: DateTime<Utc>) -> Option<DateTi
     (end > start).then_some(end)
 }
 
+/// The longest meeting a length or end time may make.
+const MAX_MEETING_HOURS: i64 = 12;
+
+/// A length typed as minutes or hours: `90 min`, `90min`, `1,5 h`, `2 h`, `2 tuntia`, `2 tim`,
+/// `2 hours`.
+fn parse_length(t: &str) -> Option<chrono::Duration> {
+    let t = t.trim().to_lowercase().replace(',', ".");
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (n, unit) = t.split_at(split);
+    let n: f64 = n.parse().ok().filter(|n: &f64| n.is_finite() && *n > 0.0)?;
+    let minutes = match unit.trim() {
+        "min" | "mins" | "minutes" | "minuutti" | "minuuttia" | "minuter" | "minut" | "m" => n,
+        "h" | "t" | "tunti" | "tuntia" | "tim" | "timme" | "timmar" | "hour" | "hours" => n * 60.0,
+        _ => return None,
+    };
+    // Whole minutes, at most the longest meeting: the cast cannot overflow.
+    let minutes = minutes.round();
+    (minutes >= 1.0 && minutes <= (MAX_MEETING_HOURS * 60) as f64)
+        .then(|| chrono::Duration::minutes(minutes as i64))
+}
+
+/// A meeting's end typed as a time of day (on the start's day), a full date and time, or a
+/// length; `None` unless it is after the start and at most [`MAX_MEETING_HOURS`] later.
+pub(super) fn parse_end_or_length(
+    t: &str,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let end = match parse_length(t) {
+        Some(length) => start + length,
+        None => parse_end(t, start, now)?,
+    };
+    (end > start && end - start <= chrono::Duration::hours(MAX_MEETING_HOURS)).then_some(end)
+}
+
 fn short(t: &str, max: usize) -> Option<String> {
     let t = t.trim();
     (!t.is_empty() && t.chars().count() <= max).then(|| t.to_owned())
@@ -310,14 +351,15 @@ impl Engine<'_> {
             ]);
         }
         if self.manages(e) {
+            r = r.line(
+                Msg::EventOrganiserInfo,
+                vec![
+                    ("attending", num(e.attendees.len())),
+                    ("waiting", num(e.waiting.len())),
+                ],
+            );
+            r.lines.extend(self.coming(e));
             r = r
-                .line(
-                    Msg::EventOrganiserInfo,
-                    vec![
-                        ("attending", num(e.attendees.len())),
-                        ("waiting", num(e.waiting.len())),
-                    ],
-                )
                 .row(vec![
                     button(Msg::BtnEventEdit, Callback::Manage(id, ManageAction::Edit)),
                     button(
@@ -337,6 +379,63 @@ impl Engine<'_> {
                 ]);
         }
         r
+    }
+
+    /// For the coordinator: who is coming and with how many children (childcare is promised
+    /// at these evenings). A name only with the parent's consent to share it, else "a family".
+    fn coming(&self, e: &Event) -> Vec<Line> {
+        if e.attendees.is_empty() {
+            return Vec::new();
+        }
+        let groups: Vec<&GroupId> = e
+            .group
+            .iter()
+            .chain(self.ctx.config.groups.iter().map(|g| &g.id))
+            .collect();
+        let mut children = 0;
+        let mut items = Vec::new();
+        for (i, user) in e.attendees.iter().enumerate() {
+            let r = groups
+                .iter()
+                .find_map(|g| self.ctx.view.registration(*user, g));
+            let who = r.as_ref().map_or(Arg::Msg(Msg::AFamily), who);
+            let kids = r.as_ref().map_or(0, |r| r.children.len());
+            children += kids;
+            if i >= MAX_COMING_LISTED {
+                continue;
+            }
+            let (msg, args) = if kids > 0 {
+                (
+                    Msg::EventComingFamily,
+                    vec![("who", who), ("children", num(kids))],
+                )
+            } else {
+                (Msg::EventComingAdult, vec![("who", who)])
+            };
+            items.push(Line {
+                msg,
+                args,
+                tight: true,
+            });
+        }
+        let mut lines = vec![Line::new(
+            Msg::EventComing,
+            vec![
+                ("families", num(e.attendees.len())),
+                ("children", num(children)),
+            ],
+        )];
+        lines.extend(items);
+        if let Some(more) = e.attendees.len().checked_sub(MAX_COMING_LISTED) {
+            if more > 0 {
+                lines.push(Line {
+                    msg: Msg::EventComingMore,
+                    args: vec![("count", num(more))],
+                    tight: true,
+                });
+            }
+        }
+        lines
     }
 
     /// `start=event-<id>` (a public event) or `start=event-<token>` (a launch's meeting): that
@@ -1182,12 +1281,17 @@ fn draft_event(d: &EventDraft, organiser: UserId) -> Event {
 
 /// The end as a clock time (same day) or a full time (another day).
 fn end_text(e: &Event, lang: Lang) -> String {
-    let s = e.start.with_timezone(&TZ);
-    let t = e.end.with_timezone(&TZ);
+    until_text(e.start, e.end, lang)
+}
+
+/// `end` as a clock time when it is on `start`'s day, else as a full time.
+pub(super) fn until_text(start: DateTime<Utc>, end: DateTime<Utc>, lang: Lang) -> String {
+    let s = start.with_timezone(&TZ);
+    let t = end.with_timezone(&TZ);
     if s.date_naive() == t.date_naive() {
-        crate::domain::when::format_clock(e.end, lang)
+        crate::domain::when::format_clock(end, lang)
     } else {
-        format_when(e.end, lang, e.start)
+        format_when(end, lang, start)
     }
 }
 
@@ -1196,5 +1300,37 @@ fn format_mean(m: f64, lang: Lang) -> String {
     match lang {
         Lang::Fi | Lang::Sv => s.replace('.', ","),
         Lang::En => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_meetings_end_as_a_time_a_length_or_not_at_all() {
+        let start = TZ
+            .with_ymd_and_hms(2027, 1, 14, 17, 0, 0)
+            .single()
+            .expect("a time")
+            .with_timezone(&Utc);
+        let now = start - chrono::Duration::days(30);
+        let after = |t: &str| parse_end_or_length(t, start, now).map(|e| (e - start).num_minutes());
+        assert_eq!(after("18.30"), Some(90));
+        assert_eq!(after("klo 19"), Some(120));
+        assert_eq!(after("90 min"), Some(90));
+        assert_eq!(after("90min"), Some(90));
+        assert_eq!(after("1,5 h"), Some(90));
+        assert_eq!(after("1.5h"), Some(90));
+        assert_eq!(after("2 tuntia"), Some(120));
+        assert_eq!(after("2 tim"), Some(120));
+        assert_eq!(after("2 hours"), Some(120));
+        assert_eq!(after("16"), None, "before the start");
+        assert_eq!(after("17"), None, "not after the start");
+        assert_eq!(after("13 h"), None, "longer than a meeting");
+        assert_eq!(after("0 min"), None);
+        assert_eq!(after("kaksi"), None);
+        assert_eq!(after("NaN h"), None);
+        assert_eq!(after("1e9 h"), None);
     }
 }

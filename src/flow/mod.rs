@@ -67,6 +67,9 @@ pub struct LaunchDraft {
     pub pool: Pool,
     /// The first meeting, once given.
     pub start: Option<DateTime<Utc>>,
+    /// When the first meeting ends, once given (asked after the start).
+    #[serde(default)]
+    pub end: Option<DateTime<Utc>>,
     /// The place, once given.
     pub place: Option<String>,
 }

@@ -530,6 +530,7 @@ async fn a_launched_groups_first_meeting_is_an_event_with_reminders() {
     c.says("/launch").await;
     c.taps("Tilli Toukka · Hyvinkää (suomi) · 5/5").await;
     c.says("14.1. klo 17").await;
+    c.says("18.30").await;
     c.says("Pikku-Veturi").await;
     c.taps("Lähetä kutsut").await;
     let sent = deliveries(&app).await;
@@ -670,6 +671,7 @@ async fn a_launched_groups_meeting_is_seen_only_by_its_families_and_coordinators
     c.says("/launch").await;
     c.taps("Tilli Toukka · Hyvinkää (suomi) · 5/5").await;
     c.says("14.1. klo 17").await;
+    c.says("18.30").await;
     c.says("Pikku-Veturi").await;
     c.taps("Lähetä kutsut").await;
     let sent = deliveries(&app).await;
