@@ -153,6 +153,7 @@ messages! {
     BtnFieldTitle => "btn-field-title",
     BtnNoGroup => "btn-no-group",
     BtnNoLimit => "btn-no-limit",
+    BtnNumbered => "btn-numbered",
     BtnSkip => "btn-skip",
     BtnTranslate => "btn-translate",
     CancelEventAsk => "cancel-event-ask",

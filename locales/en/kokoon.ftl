@@ -265,6 +265,7 @@ resumed = You're in line again for { $group }.
 cmd-events = Upcoming events
 plain = { $text }
 events-none = There are no upcoming events right now. Check again later!
+btn-numbered = { $n } · { $label }
 events-title = { $count ->
         [one] Upcoming event:
        *[other] Upcoming events ({ $count }):

@@ -265,6 +265,7 @@ resumed = Olet taas jonossa ryhmään { $group }.
 cmd-events = Tulevat tapahtumat
 plain = { $text }
 events-none = Tulevia tapahtumia ei juuri nyt ole. Katso myöhemmin uudelleen!
+btn-numbered = { $n } · { $label }
 events-title = { $count ->
         [one] Tuleva tapahtuma:
        *[other] Tulevat tapahtumat ({ $count }):

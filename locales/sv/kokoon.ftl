@@ -262,6 +262,7 @@ resumed = Du står i kö igen för { $group }.
 cmd-events = Kommande evenemang
 plain = { $text }
 events-none = Det finns inga kommande evenemang just nu. Titta in senare!
+btn-numbered = { $n } · { $label }
 events-title = { $count ->
         [one] Kommande evenemang:
        *[other] Kommande evenemang ({ $count }):

@@ -21,6 +21,28 @@ use std::collections::BTreeMap;
 /// card stays well inside one Telegram message.
 const MAX_COMING_LISTED: usize = 30;
 
+/// What `/events` may estimate for one message before it sends one message per event instead:
+/// well inside Telegram's 4096 characters, as the estimate leaves out the smaller lines.
+const ONE_MESSAGE_BUDGET: usize = 3000;
+
+/// A generous estimate of the characters `/events` shows for these events: their texts, plus
+/// room for the times, seats and per-person lines of each card.
+fn estimated_length(events: &[Event], lang: Lang) -> usize {
+    events
+        .iter()
+        .map(|e| {
+            e.title.get(lang).chars().count()
+                + e.place.chars().count()
+                + e.description
+                    .as_ref()
+                    .map_or(0, |d| d.get(lang).chars().count())
+                + 200
+                + 60 * e.attendees.len().min(MAX_COMING_LISTED)
+        })
+        .sum::<usize>()
+        + 100
+}
+
 /// Longest title, place and description a coordinator may type.
 const MAX_TITLE: usize = 120;
 const MAX_PLACE: usize = 200;
@@ -270,28 +292,51 @@ impl Engine<'_> {
         v
     }
 
-    /// `/events`: every upcoming event, one message each.
+    /// `/events`: every upcoming event the person may see, in one message with every event's
+    /// buttons (numbered when there are several), or one message per event when one message
+    /// could pass Telegram's 4096 characters.
     pub(super) fn events_list(&mut self) {
         let events = self.upcoming();
         if events.is_empty() {
             self.say(Reply::msg(Msg::EventsNone));
             return;
         }
-        self.say(Reply::default().line(Msg::EventsTitle, vec![("count", num(events.len()))]));
-        for e in events {
-            let r = self.event_card(&e);
-            self.say(r);
+        let title = Reply::default().line(Msg::EventsTitle, vec![("count", num(events.len()))]);
+        if estimated_length(&events, self.lang) > ONE_MESSAGE_BUDGET {
+            self.say(title);
+            for e in events {
+                let r = self.event_card(&e);
+                self.say(r);
+            }
+            return;
         }
+        let numbered = events.len() > 1;
+        let mut r = title;
+        for (i, e) in events.iter().enumerate() {
+            let card = self.numbered_card(e, numbered.then_some(i + 1));
+            r.lines.extend(card.lines);
+            r.buttons.extend(card.buttons);
+        }
+        self.say(r);
     }
 
     /// One event as a parent (and, for its coordinator, with management buttons) sees it.
     pub(crate) fn event_card(&self, e: &Event) -> Reply {
+        self.numbered_card(e, None)
+    }
+
+    /// [`Self::event_card`], as item `n` of a list: its title and its buttons carry the number.
+    fn numbered_card(&self, e: &Event, n: Option<usize>) -> Reply {
         let lang = self.lang;
         let user = self.ctx.person.user;
+        let title = match n {
+            Some(n) => format!("{n}. {}", e.title.get(lang)),
+            None => e.title.get(lang).to_owned(),
+        };
         let mut r = Reply::default().line(
             Msg::EventCard,
             vec![
-                ("title", text(e.title.get(lang))),
+                ("title", text(title)),
                 ("when", text(format_when(e.start, lang, self.ctx.now))),
                 ("until", text(end_text(e, lang))),
                 (
@@ -377,6 +422,16 @@ impl Engine<'_> {
                         Callback::Manage(id, ManageAction::Feedback),
                     ),
                 ]);
+        }
+        if let Some(n) = n {
+            for b in r.buttons.iter_mut().flatten() {
+                if let Label::Msg(m) = b.label {
+                    b.label = Label::MsgArgs(
+                        Msg::BtnNumbered,
+                        vec![("n", num(n)), ("label", Arg::Msg(m))],
+                    );
+                }
+            }
         }
         r
     }

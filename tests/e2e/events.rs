@@ -903,3 +903,53 @@ async fn a_launch_asks_the_end_and_the_coordinator_sees_who_is_coming() {
         .hides("Tulossa")
         .hides("perhe (nimeä ei jaettu)");
 }
+
+/// `/events` is one message with every event's buttons, numbered when there are several; with
+/// too much to show in one message, one message per event.
+#[tokio::test]
+async fn events_come_in_one_message_unless_it_would_be_too_long() {
+    let (app, _clock, _dir) = app_with_clock();
+    let first = create_event(&app, "20.1. klo 17", "19", None).await;
+    let second = create_event(&app, "21.1. klo 17", "19", Some("5")).await;
+    let replies = answer(
+        &app,
+        2501,
+        kokoon::flow::Input::Command(kokoon::flow::Command::Events),
+    )
+    .await;
+    assert_eq!(replies.len(), 1, "{replies:#?}");
+    let mut p = Chat::new(&app, 2501, "fi");
+    p.says("/events")
+        .await
+        .shows("1. Eron edessä -ilta")
+        .shows("2. Eron edessä -ilta")
+        .offers("1 · Ilmoittaudu")
+        .offers("2 · Kalenteriin");
+    p.taps("2 · Ilmoittaudu")
+        .await
+        .shows("Ilmoittautuminen tallennettu");
+    let e = app.store.event(second).expect("store").expect("event");
+    assert_eq!(e.attendees, vec![UserId(2501)]);
+    let e = app.store.event(first).expect("store").expect("event");
+    assert!(e.attendees.is_empty());
+    // Many events with long descriptions: one message each, after the title.
+    for day in 1..=6 {
+        let mut c = Chat::new(&app, COORD, "fi");
+        c.says("/newevent").await;
+        c.says("Pitkä ilta").await;
+        c.taps("Ei ryhmää").await;
+        c.says(&format!("{day}.2. klo 17")).await;
+        c.says("19").await;
+        c.says("Pikku-Veturi, Hyvinkää").await;
+        c.taps("Ei rajaa").await;
+        c.says(&"Pitkä kuvaus. ".repeat(60)).await;
+        c.taps("Luo tapahtuma").await.shows("Tapahtuma luotiin.");
+    }
+    let replies = answer(
+        &app,
+        2501,
+        kokoon::flow::Input::Command(kokoon::flow::Command::Events),
+    )
+    .await;
+    assert_eq!(replies.len(), 1 + 8, "the title, then each of the 8 events");
+}
