@@ -172,6 +172,7 @@ messages! {
     EventComingAdult => "event-coming-adult",
     EventComingFamily => "event-coming-family",
     EventComingMore => "event-coming-more",
+    EventLink => "event-link",
     EventOrganiserInfo => "event-organiser-info",
     EventOver => "event-over",
     EventPromoted => "event-promoted",

@@ -302,6 +302,10 @@ event-coming-family = • { $who } – { $children } { $children ->
     }
 event-coming-adult = • { $who }
 event-coming-more = … and { $count } more
+event-link = { $kind ->
+        [launch] Link (opens only for the group's families and coordinators):
+       *[other] Link to share:
+    } { $link }
 btn-event-edit = ✏️ Edit
 btn-event-cancel = ✖ Cancel the event
 btn-event-message = 📣 Message the participants

@@ -302,6 +302,10 @@ event-coming-family = • { $who } – { $children } { $children ->
     }
 event-coming-adult = • { $who }
 event-coming-more = … ja { $count } muuta
+event-link = { $kind ->
+        [launch] Linkki (avautuu vain ryhmän perheille ja koordinaattoreille):
+       *[other] Linkki jaettavaksi:
+    } { $link }
 btn-event-edit = ✏️ Muokkaa
 btn-event-cancel = ✖ Peru tapahtuma
 btn-event-message = 📣 Viesti osallistujille

@@ -293,6 +293,10 @@ event-coming = { $families } { $families ->
 event-coming-family = • { $who } – { $children } barn
 event-coming-adult = • { $who }
 event-coming-more = … och { $count } till
+event-link = { $kind ->
+        [launch] Länk (öppnas bara för gruppens familjer och koordinatorer):
+       *[other] Länk att dela:
+    } { $link }
 btn-event-edit = ✏️ Redigera
 btn-event-cancel = ✖ Ställ in
 btn-event-message = 📣 Meddelande till deltagarna

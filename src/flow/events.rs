@@ -11,7 +11,7 @@ use crate::domain::event::{
 };
 use crate::domain::when::{format_when, parse_when, TZ};
 use crate::domain::Answer;
-use crate::domain::{GroupId, Lang, Rules, UserId};
+use crate::domain::{deep_link, GroupId, Lang, Rules, StartPayload, UserId};
 use crate::i18n::Msg;
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -404,6 +404,20 @@ impl Engine<'_> {
                 ],
             );
             r.lines.extend(self.coming(e));
+            let payload = StartPayload::Event(e.token.clone().unwrap_or_else(|| e.id.to_string()));
+            r = r.line(
+                Msg::EventLink,
+                vec![
+                    (
+                        "link",
+                        text(deep_link(&self.ctx.config.bot_username, &payload)),
+                    ),
+                    (
+                        "kind",
+                        text(if e.is_public() { "public" } else { "launch" }),
+                    ),
+                ],
+            );
             r = r
                 .row(vec![
                     button(Msg::BtnEventEdit, Callback::Manage(id, ManageAction::Edit)),

@@ -706,7 +706,13 @@ async fn a_launched_groups_meeting_is_seen_only_by_its_families_and_coordinators
         .await
         .shows("Tilli Toukka")
         .shows("Pikku-Veturi");
-    c.says("/events").await.shows("Tilli Toukka");
+    c.says("/events")
+        .await
+        .shows("Tilli Toukka")
+        .shows(&format!(
+            "Linkki (avautuu vain ryhmän perheille ja koordinaattoreille): https://t.me/{}?start=event-{token}",
+            app.config.bot_username
+        ));
 
     // Nobody else: a stranger, the family who declined, and (below) a family whose time to
     // answer ran out.
