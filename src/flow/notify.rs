@@ -263,7 +263,7 @@ impl Engine<'_> {
             }
             Outgoing::EventCancelled { event } => {
                 let e = self.visible_event(*event)?;
-                Some(Reply::default().line(
+                Some(Reply::msg(Msg::NeutralFirst).line(
                     Msg::EventCancelledNotice,
                     vec![
                         ("title", text(e.title.get(lang))),
@@ -281,7 +281,7 @@ impl Engine<'_> {
             Outgoing::FeedbackRequest { event } => {
                 let e = self.visible_event(*event)?;
                 Some(
-                    Reply::default()
+                    Reply::msg(Msg::NeutralFirst)
                         .line(Msg::FeedbackAsk, vec![("title", text(e.title.get(lang)))])
                         .row(
                             (1..=5)

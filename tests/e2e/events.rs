@@ -339,7 +339,7 @@ async fn an_edit_replaces_the_reminders_and_tells_everyone_and_a_cancellation_to
     let sent = deliveries(&app).await;
     assert!(to(&sent, 2105)[0]
         .text
-        .starts_with("Tapahtuma on peruttu: Eron edessä -ilta"));
+        .starts_with("Viesti ilmoittautumisestasi\n\nTapahtuma on peruttu: Eron edessä -ilta"));
     clock.set(utc(2026, 12, 16, 13, 0));
     assert!(
         to(&deliveries(&app).await, 2105).is_empty(),
