@@ -9,6 +9,9 @@ use crate::i18n::I18n;
 use crate::store::{Committed, Store, StoreError, UserRecord};
 use std::sync::Arc;
 
+/// How often a step is run again when the records it was decided on changed before its commit.
+const STALE_RETRIES: u32 = 5;
+
 /// The shared pieces of a running kokoon.
 #[derive(Clone)]
 pub struct App {
@@ -62,7 +65,7 @@ impl App {
         person: &Person,
         telegram_lang: Option<&str>,
         input: Input,
-        seal: impl FnOnce(Lang, &[Reply]) -> Vec<u8>,
+        seal: impl FnMut(Lang, &[Reply]) -> Vec<u8>,
     ) -> Result<Handled, StoreError> {
         let handled = self.handle_unflushed(update_id, person, telegram_lang, input, seal)?;
         if !handled.duplicate {
@@ -83,7 +86,7 @@ impl App {
         person: &Person,
         telegram_lang: Option<&str>,
         input: Input,
-        seal: impl FnOnce(Lang, &[Reply]) -> Vec<u8>,
+        seal: impl FnMut(Lang, &[Reply]) -> Vec<u8>,
     ) -> Result<Handled, StoreError> {
         if let Some(id) = update_id {
             if self.store.seen_update(id)? {
@@ -92,6 +95,27 @@ impl App {
                 ));
             }
         }
+        // A step is decided on the records as read here; if one of them changes before the
+        // commit (another writer got in between), the commit refuses it and the step runs again
+        // on the records as they are then, so the answer and the stored decision are one.
+        let mut seal = seal;
+        let mut tries = 0;
+        loop {
+            match self.step_and_commit(update_id, person, telegram_lang, input.clone(), &mut seal) {
+                Err(StoreError::Stale) if tries < STALE_RETRIES => tries += 1,
+                other => return other,
+            }
+        }
+    }
+
+    fn step_and_commit(
+        &self,
+        update_id: Option<u32>,
+        person: &Person,
+        telegram_lang: Option<&str>,
+        input: Input,
+        seal: &mut impl FnMut(Lang, &[Reply]) -> Vec<u8>,
+    ) -> Result<Handled, StoreError> {
         let record = self.store.user(person.user)?;
         let lang = record
             .lang
@@ -208,6 +232,9 @@ pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
                 attendees: Vec::new(),
                 waiting: Vec::new(),
                 key: Some(c.key.clone()),
+                visibility: crate::domain::event::Visibility::Public,
+                token: None,
+                revision: 0,
             })),
             Some(e)
                 if !e.cancelled

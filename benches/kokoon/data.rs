@@ -180,6 +180,9 @@ pub async fn events(
             attendees: users.iter().map(|u| UserId(*u)).collect(),
             waiting: Vec::new(),
             key: None,
+            visibility: kokoon::domain::event::Visibility::Public,
+            token: None,
+            revision: 0,
         };
         store
             .commit_sync(

@@ -210,11 +210,13 @@ launch-bad-when = I couldn't read that time. Type for example <i>15.3. klo 17</i
 launch-past = That time has passed. Please give a time in the future.
 launch-no-such-time = That time doesn't exist (the clocks change then). Please pick another time.
 launch-too-far = That is more than two years away. Please give a nearer time.
+launch-ask-end = When does the meeting end? Type a time (for example <i>18:30</i>) or a length (for example <i>90 min</i> or <i>1.5 h</i>).
+launch-bad-end = I couldn't read that. Type a time after the start (for example <i>18:30</i>) or a length (for example <i>90 min</i>), 12 hours at most.
 launch-ask-place = Where is the meeting? Type the place, for example <i>Pikku-Veturi, Hyvinkää</i>.
 launch-bad-place = Please type the place briefly (200 characters at most).
 launch-summary =
     <b>Launch { $group }, { $area }?</b>
-    First meeting: { $when }, { $place }
+    First meeting: { $when } – { $until }, { $place }
     Invitations go to { $families } families ({ $count } { $kind ->
         [children] children
        *[other] participants
@@ -263,6 +265,7 @@ resumed = You're in line again for { $group }.
 cmd-events = Upcoming events
 plain = { $text }
 events-none = There are no upcoming events right now. Check again later!
+btn-numbered = { $n } · { $label }
 events-title = { $count ->
         [one] Upcoming event:
        *[other] Upcoming events ({ $count }):
@@ -286,6 +289,23 @@ event-left = Your place is cancelled: { $title }.
 event-over = This event is already over or cancelled.
 event-calendar-caption = { $title }: open the file to add it to your calendar.
 event-organiser-info = Signed up { $attending }, waiting { $waiting }.
+event-coming = Coming: { $families } { $families ->
+        [one] family
+       *[other] families
+    }, { $children } { $children ->
+        [one] child
+       *[other] children
+    }:
+event-coming-family = • { $who } – { $children } { $children ->
+        [one] child
+       *[other] children
+    }
+event-coming-adult = • { $who }
+event-coming-more = … and { $count } more
+event-link = { $kind ->
+        [launch] Link (opens only for the group's families and coordinators):
+       *[other] Link to share:
+    } { $link }
 btn-event-edit = ✏️ Edit
 btn-event-cancel = ✖ Cancel the event
 btn-event-message = 📣 Message the participants

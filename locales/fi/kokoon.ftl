@@ -210,11 +210,13 @@ launch-bad-when = En ymmärtänyt aikaa. Kirjoita esimerkiksi <i>15.3. klo 17</i
 launch-past = Tuo aika on jo mennyt. Anna tuleva aika.
 launch-no-such-time = Tuota kellonaikaa ei ole (kellot siirtyvät silloin). Valitse toinen aika.
 launch-too-far = Tuo on yli kahden vuoden päässä. Anna lähempi aika.
+launch-ask-end = Milloin tapaaminen päättyy? Kirjoita kellonaika (esimerkiksi <i>18.30</i>) tai kesto (esimerkiksi <i>90 min</i> tai <i>1,5 h</i>).
+launch-bad-end = En ymmärtänyt. Kirjoita alkamisen jälkeinen kellonaika (esimerkiksi <i>18.30</i>) tai kesto (esimerkiksi <i>90 min</i>), enintään 12 tuntia.
 launch-ask-place = Missä tapaaminen on? Kirjoita paikka, esimerkiksi <i>Pikku-Veturi, Hyvinkää</i>.
 launch-bad-place = Kirjoita paikka lyhyesti (enintään 200 merkkiä).
 launch-summary =
     <b>Käynnistetäänkö { $group }, { $area }?</b>
-    Ensimmäinen tapaaminen: { $when }, { $place }
+    Ensimmäinen tapaaminen: { $when } – { $until }, { $place }
     Kutsu lähtee { $families } perheelle ({ $count } { $kind ->
         [children] lasta
        *[other] osallistujaa
@@ -263,6 +265,7 @@ resumed = Olet taas jonossa ryhmään { $group }.
 cmd-events = Tulevat tapahtumat
 plain = { $text }
 events-none = Tulevia tapahtumia ei juuri nyt ole. Katso myöhemmin uudelleen!
+btn-numbered = { $n } · { $label }
 events-title = { $count ->
         [one] Tuleva tapahtuma:
        *[other] Tulevat tapahtumat ({ $count }):
@@ -286,6 +289,23 @@ event-left = Osallistumisesi peruttiin: { $title }.
 event-over = Tämä tapahtuma on jo ohi tai peruttu.
 event-calendar-caption = { $title }: lisää kalenteriisi avaamalla tiedosto.
 event-organiser-info = Ilmoittautuneita { $attending }, jonossa { $waiting }.
+event-coming = Tulossa { $families } { $families ->
+        [one] perhe
+       *[other] perhettä
+    }, { $children } { $children ->
+        [one] lapsi
+       *[other] lasta
+    }:
+event-coming-family = • { $who } – { $children } { $children ->
+        [one] lapsi
+       *[other] lasta
+    }
+event-coming-adult = • { $who }
+event-coming-more = … ja { $count } muuta
+event-link = { $kind ->
+        [launch] Linkki (avautuu vain ryhmän perheille ja koordinaattoreille):
+       *[other] Linkki jaettavaksi:
+    } { $link }
 btn-event-edit = ✏️ Muokkaa
 btn-event-cancel = ✖ Peru tapahtuma
 btn-event-message = 📣 Viesti osallistujille

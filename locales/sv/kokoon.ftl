@@ -207,11 +207,13 @@ launch-bad-when = Jag förstod inte tiden. Skriv till exempel <i>15.3 kl. 17</i>
 launch-past = Den tiden har redan varit. Ge en tid i framtiden.
 launch-no-such-time = Den tiden finns inte (klockan ställs om då). Välj en annan tid.
 launch-too-far = Det är över två år bort. Ge en närmare tid.
+launch-ask-end = När slutar träffen? Skriv ett klockslag (till exempel <i>18.30</i>) eller en längd (till exempel <i>90 min</i> eller <i>1,5 h</i>).
+launch-bad-end = Jag förstod inte. Skriv ett klockslag efter starten (till exempel <i>18.30</i>) eller en längd (till exempel <i>90 min</i>), högst 12 timmar.
 launch-ask-place = Var är träffen? Skriv platsen, till exempel <i>Pikku-Veturi, Hyvinge</i>.
 launch-bad-place = Skriv platsen kort (högst 200 tecken).
 launch-summary =
     <b>Ska { $group }, { $area } startas?</b>
-    Första träffen: { $when }, { $place }
+    Första träffen: { $when } – { $until }, { $place }
     Inbjudan går till { $families } familjer ({ $count } { $kind ->
         [children] barn
        *[other] deltagare
@@ -260,6 +262,7 @@ resumed = Du står i kö igen för { $group }.
 cmd-events = Kommande evenemang
 plain = { $text }
 events-none = Det finns inga kommande evenemang just nu. Titta in senare!
+btn-numbered = { $n } · { $label }
 events-title = { $count ->
         [one] Kommande evenemang:
        *[other] Kommande evenemang ({ $count }):
@@ -283,6 +286,17 @@ event-left = Du är avbokad: { $title }.
 event-over = Det här evenemanget är redan över eller inställt.
 event-calendar-caption = { $title }: öppna filen för att lägga till det i din kalender.
 event-organiser-info = Anmälda { $attending }, i kö { $waiting }.
+event-coming = { $families } { $families ->
+        [one] familj
+       *[other] familjer
+    } kommer, { $children } barn:
+event-coming-family = • { $who } – { $children } barn
+event-coming-adult = • { $who }
+event-coming-more = … och { $count } till
+event-link = { $kind ->
+        [launch] Länk (öppnas bara för gruppens familjer och koordinatorer):
+       *[other] Länk att dela:
+    } { $link }
 btn-event-edit = ✏️ Redigera
 btn-event-cancel = ✖ Ställ in
 btn-event-message = 📣 Meddelande till deltagarna

@@ -1,9 +1,17 @@
 //! Events: an Eron edessä evening, a partner visit at Pikku-Veturi, a launched group's first
 //! meeting. People sign up (or queue when it is full), are reminded, and are asked for
 //! feedback afterwards.
+//!
+//! The rules live here as pure functions, each taking the event as stored and `now` and
+//! returning the event to store and the messages to queue: [`access`] (who may see or join),
+//! [`rsvp`] (sign-up, waiting list, cancelling, promotion, reminder queueing), [`update`] and
+//! [`cancel`] (and the notices they send), [`strike`] (someone erased). The store's
+//! transaction reads the event, calls one of them and writes what it returns; the engine calls
+//! the same function for what it answers.
 
-use super::{GroupId, Lang, UserId};
-use chrono::{DateTime, Utc};
+use super::launch::Answer;
+use super::{GroupId, Lang, Launch, OutboxItem, Outgoing, Rules, UserId};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -83,6 +91,329 @@ pub struct Event {
     /// creating it again.
     #[serde(default)]
     pub key: Option<String>,
+    /// Who may see it: everyone, or only the people of one launch. Explicit, never inferred
+    /// from `group`. Records from before it existed are public, except a launch's first
+    /// meeting, which the store's migration marks as the launch's.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// For a launch's meeting: the unguessable part of its link (`start=event-<token>`), so
+    /// that knowing (or guessing) the small numeric id opens nothing.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// Bumped on every change (a sign-up too, unlike `version`): a decision taken on the
+    /// event as it was is applied only while it still is.
+    #[serde(default)]
+    pub revision: u64,
+}
+
+/// Who may see an event.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "visible", rename_all = "snake_case")]
+pub enum Visibility {
+    /// Anyone: listed in `/events`, linked as `event-<id>`.
+    #[default]
+    Public,
+    /// Only the people of one launch: the families who accepted, the families invited who may
+    /// still answer, and the group's coordinators.
+    Launch {
+        /// The launch.
+        launch: u64,
+    },
+}
+
+/// What someone may do with an event, as [`access`] decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    /// Nothing: to them the event does not exist.
+    None,
+    /// See it (its card, its calendar file), but not sign up.
+    See,
+    /// See it and sign up.
+    Join,
+}
+
+/// Who is asking about an event, with what [`access`] needs to know about them.
+#[derive(Debug, Clone, Copy)]
+pub struct Asker<'a> {
+    /// The person.
+    pub user: UserId,
+    /// The coordinators of the event's group (and of the launch's group).
+    pub coordinators: &'a [UserId],
+    /// The launch the event belongs to, if it is a launch's meeting and the launch is stored.
+    pub launch: Option<&'a Launch>,
+    /// How long an invitation may be answered.
+    pub invite_timeout: Duration,
+}
+
+/// Who may see and who may join an event: the one rule for every path (the list, a link, a
+/// button, the calendar file, a reminder, a feedback question, a broadcast to attendees).
+///
+/// A public event: anyone may join. A launch's meeting: the families who accepted may join
+/// (accepting signs them up); families invited and not yet answered may see it until their
+/// time to answer runs out; the group's coordinators and the event's organiser may see it;
+/// nobody else learns it exists.
+#[must_use]
+pub fn access(e: &Event, who: &Asker<'_>, now: DateTime<Utc>) -> Access {
+    let Visibility::Launch { launch } = e.visibility else {
+        return Access::Join;
+    };
+    if who.coordinators.contains(&who.user) || e.organiser == who.user {
+        return Access::See;
+    }
+    let Some(l) = who.launch.filter(|l| l.id == launch) else {
+        return Access::None;
+    };
+    match l.invitation(who.user) {
+        Some(i) if i.answer == Answer::Accepted => Access::Join,
+        Some(i) if i.answer == Answer::Pending && now < i.sent_at + who.invite_timeout => {
+            Access::See
+        }
+        _ => Access::None,
+    }
+}
+
+impl Event {
+    /// Whether anyone may see it (the list, its plain `event-<id>` link, a public web page).
+    #[must_use]
+    pub fn is_public(&self) -> bool {
+        self.visibility == Visibility::Public
+    }
+}
+
+/// A launch's first meeting as an event: seen only by the launch's people ([`access`]); the
+/// store gives it its id and its link token.
+#[must_use]
+pub fn first_meeting(req: &super::launch::LaunchRequest, launch: u64) -> Event {
+    Event {
+        id: 0,
+        title: req.title.clone(),
+        description: None,
+        group: Some(req.pool.group.clone()),
+        start: req.start,
+        end: req.end,
+        place: req.place.clone(),
+        capacity: None,
+        organiser: req.coordinator,
+        cancelled: false,
+        version: 1,
+        attendees: Vec::new(),
+        waiting: Vec::new(),
+        key: None,
+        visibility: Visibility::Launch { launch },
+        token: None,
+        revision: 0,
+    }
+}
+
+/// The link payload of an event: `event-<token>` for a launch's meeting, `event-<id>` for a
+/// public one (as before). At most 6 + 22 characters of `A-Za-z0-9_-`.
+#[must_use]
+pub fn link_payload(e: &Event) -> String {
+    match &e.token {
+        Some(t) => format!("event-{t}"),
+        None => format!("event-{}", e.id),
+    }
+}
+
+/// A link token from 16 random bytes: 22 characters of base64url without padding. Never all
+/// digits in practice, and too long for a `u64` anyway, so it cannot be read as an event id.
+#[must_use]
+pub fn token_from(bytes: [u8; 16]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(22);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for b in bytes {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 6 {
+            bits -= 6;
+            out.push(char::from(ALPHABET[((acc >> bits) & 63) as usize]));
+        }
+    }
+    if bits > 0 {
+        out.push(char::from(ALPHABET[((acc << (6 - bits)) & 63) as usize]));
+    }
+    out
+}
+
+/// What a sign-up or a cancellation came to, for the answer to the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rsvp {
+    /// Signed up: a seat is theirs.
+    Joined,
+    /// The event was full: they are in the waiting list.
+    Queued,
+    /// They were already signed up or waiting: nothing changed.
+    AlreadyIn,
+    /// Their seat (or place in the waiting list) was given up.
+    Left,
+    /// They were neither signed up nor waiting: nothing changed.
+    NotIn,
+    /// The event is cancelled or has begun: nothing changed.
+    Closed,
+}
+
+/// An event after a rule was applied, and the messages to queue with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The event to store.
+    pub event: Event,
+    /// The messages to queue, in the same transaction.
+    pub queue: Vec<OutboxItem>,
+}
+
+impl Change {
+    fn of(e: &Event) -> Change {
+        let mut event = e.clone();
+        event.revision += 1;
+        Change {
+            event,
+            queue: Vec::new(),
+        }
+    }
+
+    fn send(&mut self, to: UserId, due: DateTime<Utc>, message: Outgoing) {
+        self.queue.push(OutboxItem {
+            to,
+            due,
+            attempts: 0,
+            message,
+        });
+    }
+}
+
+/// Signs someone up (`join`; into the waiting list when every seat is taken) or takes them off;
+/// a freed seat goes to the first in the waiting list, who is told. Sign-ups are first come,
+/// first served: the order the store applies them in. `None` in the change when nothing is to
+/// be stored.
+#[must_use]
+pub fn rsvp(
+    e: &Event,
+    user: UserId,
+    join: bool,
+    now: DateTime<Utc>,
+    rules: &dyn Rules,
+) -> (Option<Change>, Rsvp) {
+    if e.cancelled || e.start <= now {
+        return (None, Rsvp::Closed);
+    }
+    if join {
+        if e.attending(user) || e.queued(user) {
+            return (None, Rsvp::AlreadyIn);
+        }
+        let mut c = Change::of(e);
+        if e.is_full() {
+            c.event.waiting.push(user);
+            return (Some(c), Rsvp::Queued);
+        }
+        c.event.attendees.push(user);
+        queue_reminders(&mut c, user, now, rules);
+        return (Some(c), Rsvp::Joined);
+    }
+    if !e.attending(user) && !e.queued(user) {
+        return (None, Rsvp::NotIn);
+    }
+    let mut c = Change::of(e);
+    c.event.attendees.retain(|u| *u != user);
+    c.event.waiting.retain(|u| *u != user);
+    promote(&mut c, now, rules);
+    (Some(c), Rsvp::Left)
+}
+
+/// Gives free seats to the waiting list, first come first served; each promoted person is told
+/// and gets their reminders.
+fn promote(c: &mut Change, now: DateTime<Utc>, rules: &dyn Rules) {
+    while !c.event.is_full() && !c.event.waiting.is_empty() {
+        let user = c.event.waiting.remove(0);
+        c.event.attendees.push(user);
+        c.send(user, now, Outgoing::Promoted { event: c.event.id });
+        queue_reminders(c, user, now, rules);
+    }
+}
+
+/// Queues an attendee's reminders and the feedback question for the event as it is in `c`.
+fn queue_reminders(c: &mut Change, user: UserId, now: DateTime<Utc>, rules: &dyn Rules) {
+    let (id, version) = (c.event.id, c.event.version);
+    for due in rules.reminder_times(c.event.start, now) {
+        c.send(user, due, Outgoing::Reminder { event: id, version });
+    }
+    c.send(
+        user,
+        rules.feedback_time(c.event.end),
+        Outgoing::FeedbackRequest { event: id },
+    );
+}
+
+/// Replaces an event's details (time, place, texts, capacity) by `edited`'s. Everyone signed up
+/// or waiting is told; reminders are queued anew for the new time (the old ones are skipped by
+/// their version). A larger capacity lets the waiting list in. `None` for a cancelled event.
+#[must_use]
+pub fn update(e: &Event, edited: &Event, now: DateTime<Utc>, rules: &dyn Rules) -> Option<Change> {
+    if e.cancelled {
+        return None;
+    }
+    let mut c = Change::of(e);
+    let ev = &mut c.event;
+    ev.title = edited.title.clone();
+    ev.description = edited.description.clone();
+    ev.start = edited.start;
+    ev.end = edited.end;
+    ev.place = edited.place.clone();
+    ev.capacity = edited.capacity;
+    ev.key = edited.key.clone().or(ev.key.take());
+    ev.version += 1;
+    let told: Vec<UserId> = ev
+        .attendees
+        .iter()
+        .chain(ev.waiting.iter())
+        .copied()
+        .collect();
+    for user in told {
+        c.send(user, now, Outgoing::EventChanged { event: e.id });
+    }
+    for user in c.event.attendees.clone() {
+        queue_reminders(&mut c, user, now, rules);
+    }
+    promote(&mut c, now, rules);
+    Some(c)
+}
+
+/// Cancels an event and tells everyone signed up or waiting. `None` if it was cancelled before.
+#[must_use]
+pub fn cancel(e: &Event, now: DateTime<Utc>) -> Option<Change> {
+    if e.cancelled {
+        return None;
+    }
+    let mut c = Change::of(e);
+    c.event.cancelled = true;
+    c.event.version += 1;
+    let told: Vec<UserId> = e
+        .attendees
+        .iter()
+        .chain(e.waiting.iter())
+        .copied()
+        .collect();
+    for user in told {
+        c.send(user, now, Outgoing::EventCancelled { event: e.id });
+    }
+    Some(c)
+}
+
+/// Someone erased (`/forget`): off the event, past or cancelled ones too; a seat freed in an
+/// event still to come goes to the waiting list. `None` if they were not in it.
+#[must_use]
+pub fn strike(e: &Event, user: UserId, now: DateTime<Utc>, rules: &dyn Rules) -> Option<Change> {
+    if !e.attending(user) && !e.queued(user) {
+        return None;
+    }
+    if let (Some(c), _) = rsvp(e, user, false, now, rules) {
+        return Some(c);
+    }
+    let mut c = Change::of(e);
+    c.event.attendees.retain(|u| *u != user);
+    c.event.waiting.retain(|u| *u != user);
+    Some(c)
 }
 
 impl Event {
@@ -233,6 +564,317 @@ impl Broadcast {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{Invitation, Pool, Registration};
+
+    /// One reminder a day before, feedback an hour after.
+    struct R;
+    impl Rules for R {
+        fn pool_of(&self, r: &Registration) -> Pool {
+            Pool {
+                group: r.group.clone(),
+                area: r.area.clone(),
+                lang: None,
+            }
+        }
+        fn threshold(&self, _: &GroupId) -> Option<u32> {
+            None
+        }
+        fn coordinator_ids(&self, _: &GroupId) -> Vec<UserId> {
+            Vec::new()
+        }
+        fn reminder_times(&self, start: DateTime<Utc>, now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+            let t = start - Duration::days(1);
+            if t > now {
+                vec![t]
+            } else {
+                Vec::new()
+            }
+        }
+        fn feedback_time(&self, end: DateTime<Utc>) -> DateTime<Utc> {
+            end + Duration::hours(1)
+        }
+    }
+
+    fn t(h: i64) -> DateTime<Utc> {
+        DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000) + Duration::hours(h)
+    }
+
+    fn ev(capacity: Option<u32>) -> Event {
+        Event {
+            id: 7,
+            title: EventText::new(Lang::Fi, "Ilta"),
+            description: None,
+            group: None,
+            start: t(100),
+            end: t(102),
+            place: "Pikku-Veturi".into(),
+            capacity,
+            organiser: UserId(1),
+            cancelled: false,
+            version: 3,
+            attendees: Vec::new(),
+            waiting: Vec::new(),
+            key: None,
+            visibility: Visibility::Public,
+            token: None,
+            revision: 0,
+        }
+    }
+
+    fn messages(c: &Change) -> Vec<(u64, Outgoing)> {
+        c.queue
+            .iter()
+            .map(|i| (i.to.0, i.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn last_seat_first_come_then_waiting_list_then_promotion() {
+        let e = ev(Some(1));
+        let (c, o) = rsvp(&e, UserId(10), true, t(0), &R);
+        assert_eq!(o, Rsvp::Joined);
+        let c = c.expect("a change");
+        assert_eq!(c.event.attendees, vec![UserId(10)]);
+        assert_eq!(c.event.revision, 1);
+        assert_eq!(
+            messages(&c),
+            vec![
+                (
+                    10,
+                    Outgoing::Reminder {
+                        event: 7,
+                        version: 3
+                    }
+                ),
+                (10, Outgoing::FeedbackRequest { event: 7 }),
+            ]
+        );
+        assert_eq!(c.queue[0].due, t(76));
+        assert_eq!(c.queue[1].due, t(103));
+        let (c2, o) = rsvp(&c.event, UserId(11), true, t(1), &R);
+        assert_eq!(o, Rsvp::Queued);
+        let c2 = c2.expect("a change");
+        assert_eq!(c2.event.waiting, vec![UserId(11)]);
+        assert!(c2.queue.is_empty(), "no reminders in the waiting list");
+        assert_eq!(
+            rsvp(&c2.event, UserId(11), true, t(2), &R),
+            (None, Rsvp::AlreadyIn)
+        );
+        assert_eq!(
+            rsvp(&c2.event, UserId(12), false, t(2), &R),
+            (None, Rsvp::NotIn)
+        );
+        // The seat freed goes to the first in line, who is told and reminded.
+        let (c3, o) = rsvp(&c2.event, UserId(10), false, t(3), &R);
+        assert_eq!(o, Rsvp::Left);
+        let c3 = c3.expect("a change");
+        assert_eq!(c3.event.attendees, vec![UserId(11)]);
+        assert!(c3.event.waiting.is_empty());
+        assert_eq!(c3.event.revision, 3);
+        assert_eq!(
+            messages(&c3),
+            vec![
+                (11, Outgoing::Promoted { event: 7 }),
+                (
+                    11,
+                    Outgoing::Reminder {
+                        event: 7,
+                        version: 3
+                    }
+                ),
+                (11, Outgoing::FeedbackRequest { event: 7 }),
+            ]
+        );
+    }
+
+    #[test]
+    fn nothing_changes_once_begun_or_cancelled() {
+        let e = ev(None);
+        assert_eq!(rsvp(&e, UserId(10), true, t(100), &R), (None, Rsvp::Closed));
+        let c = cancel(&e, t(0)).expect("cancelled");
+        assert!(cancel(&c.event, t(0)).is_none());
+        assert_eq!(
+            rsvp(&c.event, UserId(10), true, t(0), &R),
+            (None, Rsvp::Closed)
+        );
+        assert!(update(&c.event, &e, t(0), &R).is_none());
+    }
+
+    #[test]
+    fn an_edit_tells_everyone_requeues_reminders_and_lets_the_waiting_in() {
+        let mut e = ev(Some(1));
+        e.attendees = vec![UserId(10)];
+        e.waiting = vec![UserId(11), UserId(12)];
+        let mut edited = e.clone();
+        edited.capacity = Some(2);
+        edited.place = "Kirjasto".into();
+        let c = update(&e, &edited, t(0), &R).expect("updated");
+        assert_eq!(c.event.version, 4);
+        assert_eq!(c.event.place, "Kirjasto");
+        assert_eq!(c.event.attendees, vec![UserId(10), UserId(11)]);
+        assert_eq!(c.event.waiting, vec![UserId(12)]);
+        let m = messages(&c);
+        for u in [10, 11, 12] {
+            assert!(
+                m.contains(&(u, Outgoing::EventChanged { event: 7 })),
+                "{m:?}"
+            );
+        }
+        assert!(m.contains(&(
+            10,
+            Outgoing::Reminder {
+                event: 7,
+                version: 4
+            }
+        )));
+        assert!(m.contains(&(11, Outgoing::Promoted { event: 7 })));
+        assert!(m.contains(&(
+            11,
+            Outgoing::Reminder {
+                event: 7,
+                version: 4
+            }
+        )));
+        assert!(!m
+            .iter()
+            .any(|(u, o)| *u == 12 && matches!(o, Outgoing::Reminder { .. })));
+    }
+
+    #[test]
+    fn a_cancellation_tells_attendees_and_the_waiting_list() {
+        let mut e = ev(Some(1));
+        e.attendees = vec![UserId(10)];
+        e.waiting = vec![UserId(11)];
+        let c = cancel(&e, t(0)).expect("cancelled");
+        assert!(c.event.cancelled);
+        assert_eq!(
+            messages(&c),
+            vec![
+                (10, Outgoing::EventCancelled { event: 7 }),
+                (11, Outgoing::EventCancelled { event: 7 }),
+            ]
+        );
+    }
+
+    #[test]
+    fn strike_removes_from_past_events_too() {
+        let mut e = ev(Some(1));
+        e.attendees = vec![UserId(10)];
+        e.waiting = vec![UserId(11)];
+        let c = strike(&e, UserId(10), t(200), &R).expect("struck");
+        assert!(c.event.attendees.is_empty());
+        assert_eq!(
+            c.event.waiting,
+            vec![UserId(11)],
+            "no promotion after the event"
+        );
+        assert!(strike(&c.event, UserId(10), t(200), &R).is_none());
+        let c = strike(&e, UserId(10), t(0), &R).expect("struck");
+        assert_eq!(c.event.attendees, vec![UserId(11)], "promotion before it");
+    }
+
+    fn launch_with(invitations: Vec<Invitation>) -> Launch {
+        Launch {
+            id: 5,
+            pool: Pool {
+                group: GroupId::parse("tilli-toukka").expect("id"),
+                area: crate::domain::AreaId::parse("hyvinkaa").expect("id"),
+                lang: None,
+            },
+            start: t(100),
+            place: "Pikku-Veturi".into(),
+            coordinator: UserId(1),
+            capacity: 8,
+            created_at: t(0),
+            invitations,
+            closed: false,
+            event: Some(7),
+        }
+    }
+
+    #[test]
+    fn a_launch_meeting_is_seen_only_by_its_people() {
+        let inv = |user, answer| Invitation {
+            user: UserId(user),
+            participants: 1,
+            sent_at: t(0),
+            answer,
+        };
+        let l = launch_with(vec![
+            inv(20, Answer::Accepted),
+            inv(21, Answer::Pending),
+            inv(22, Answer::Declined),
+            inv(23, Answer::Expired),
+        ]);
+        let mut e = ev(None);
+        e.visibility = Visibility::Launch { launch: 5 };
+        let coordinators = [UserId(2)];
+        let ask = |user, now| {
+            access(
+                &e,
+                &Asker {
+                    user: UserId(user),
+                    coordinators: &coordinators,
+                    launch: Some(&l),
+                    invite_timeout: Duration::hours(48),
+                },
+                now,
+            )
+        };
+        assert_eq!(ask(20, t(1)), Access::Join);
+        assert_eq!(ask(21, t(1)), Access::See);
+        assert_eq!(ask(21, t(48)), Access::None, "the time to answer ran out");
+        assert_eq!(ask(22, t(1)), Access::None);
+        assert_eq!(ask(23, t(1)), Access::None);
+        assert_eq!(ask(99, t(1)), Access::None);
+        assert_eq!(ask(2, t(1)), Access::See);
+        assert_eq!(ask(1, t(1)), Access::See, "the organiser");
+        // Another launch's record says nothing about this one.
+        let other = Launch { id: 6, ..l.clone() };
+        let asked = access(
+            &e,
+            &Asker {
+                user: UserId(20),
+                coordinators: &coordinators,
+                launch: Some(&other),
+                invite_timeout: Duration::hours(48),
+            },
+            t(1),
+        );
+        assert_eq!(asked, Access::None);
+        // A public event: anyone.
+        let public = ev(None);
+        let asked = access(
+            &public,
+            &Asker {
+                user: UserId(99),
+                coordinators: &[],
+                launch: None,
+                invite_timeout: Duration::hours(48),
+            },
+            t(1),
+        );
+        assert_eq!(asked, Access::Join);
+    }
+
+    #[test]
+    fn tokens_fit_start_payloads_and_are_not_ids() {
+        let tok = token_from([0xff; 16]);
+        assert_eq!(tok.len(), 22);
+        assert!(tok
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert_eq!(token_from([0; 16]), "A".repeat(22));
+        assert!(tok.parse::<u64>().is_err());
+        let mut e = ev(None);
+        assert_eq!(link_payload(&e), "event-7");
+        e.token = Some(tok.clone());
+        assert_eq!(link_payload(&e), format!("event-{tok}"));
+        assert!(matches!(
+            crate::domain::StartPayload::parse(&link_payload(&e)),
+            Some(crate::domain::StartPayload::Event(t)) if t == tok
+        ));
+    }
 
     #[test]
     fn text_falls_back_to_its_base_language() {

@@ -103,6 +103,9 @@ mod tests {
             attendees: Vec::new(),
             waiting: Vec::new(),
             key: None,
+            visibility: crate::domain::event::Visibility::Public,
+            token: None,
+            revision: 0,
         }
     }
 

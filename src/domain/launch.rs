@@ -344,6 +344,8 @@ pub struct LaunchRequest {
     pub pool: Pool,
     /// The first meeting.
     pub start: DateTime<Utc>,
+    /// When the first meeting ends.
+    pub end: DateTime<Utc>,
     /// Where.
     pub place: String,
     /// Seats, in participants.

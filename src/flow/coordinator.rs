@@ -94,6 +94,7 @@ impl<'a> Engine<'a> {
                 let d = LaunchDraft {
                     pool,
                     start: None,
+                    end: None,
                     place: None,
                 };
                 let q = self.launch_question(&d);
@@ -542,6 +543,9 @@ impl<'a> Engine<'a> {
         };
         let name = text(group.name.get(self.lang));
         match (&d.start, &d.place) {
+            (Some(_), _) if d.end.is_none() => {
+                Reply::msg(Msg::LaunchAskEnd).row(vec![button(Msg::BtnCancel, Callback::Cancel)])
+            }
             (None, _) => Reply::default()
                 .line(
                     Msg::LaunchAskWhen,
@@ -567,6 +571,14 @@ impl<'a> Engine<'a> {
                             ("group", name),
                             ("area", self.pool_label(&d.pool)),
                             ("when", text(format_when(*start, self.lang, self.ctx.now))),
+                            (
+                                "until",
+                                text(super::events::until_text(
+                                    *start,
+                                    d.end.unwrap_or(*start),
+                                    self.lang,
+                                )),
+                            ),
                             ("place", text(place.clone())),
                             ("families", num(preview.0)),
                             ("count", num(preview.1)),
@@ -617,6 +629,17 @@ impl<'a> Engine<'a> {
                     return State::Launching(d);
                 }
             }
+        } else if let (Some(start), None) = (d.start, d.end) {
+            match super::events::parse_end_or_length(t, start, self.ctx.now) {
+                Some(end) => d.end = Some(end),
+                None => {
+                    let q = self
+                        .launch_question(&d)
+                        .after(vec![line(Msg::LaunchBadEnd)]);
+                    self.say(q);
+                    return State::Launching(d);
+                }
+            }
         } else if d.place.is_none() {
             if t.is_empty() || t.chars().count() > MAX_PLACE {
                 let q = self
@@ -639,8 +662,9 @@ impl<'a> Engine<'a> {
     }
 
     fn launch_confirm(&mut self, d: LaunchDraft) -> State {
-        let (Some(start), Some(place), Some(group)) = (
+        let (Some(start), Some(end), Some(place), Some(group)) = (
             d.start,
+            d.end,
             d.place.clone(),
             self.ctx.config.group(&d.pool.group),
         ) else {
@@ -649,7 +673,11 @@ impl<'a> Engine<'a> {
             return State::Launching(d);
         };
         if start <= self.ctx.now {
-            let d = LaunchDraft { start: None, ..d };
+            let d = LaunchDraft {
+                start: None,
+                end: None,
+                ..d
+            };
             let q = self.launch_question(&d).after(vec![line(Msg::LaunchPast)]);
             self.say(q);
             return State::Launching(d);
@@ -657,6 +685,7 @@ impl<'a> Engine<'a> {
         self.effects.push(Effect::Launch(LaunchRequest {
             pool: d.pool,
             start,
+            end,
             place,
             capacity: group.capacity,
             coordinator: self.ctx.person.user,

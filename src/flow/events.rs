@@ -2,18 +2,46 @@
 //! calendar file for parents; creating, editing, cancelling, broadcasting and feedback reports
 //! for coordinators; and the parents' feedback answers.
 
-use super::coordinator::group_lang_msg;
+use super::coordinator::{group_lang_msg, who};
 use super::registration::{line, Engine};
 use super::reply::{button, num, text, text_button, Arg, Attachment, Button, Label, Line, Reply};
 use super::{Callback, Effect, State};
-use crate::domain::event::{Audience, Event, EventText, FeedbackSummary};
+use crate::domain::event::{
+    self, Access, Asker, Audience, Event, EventText, FeedbackSummary, Rsvp, Visibility,
+};
 use crate::domain::when::{format_when, parse_when, TZ};
 use crate::domain::Answer;
-use crate::domain::{GroupId, Lang, UserId};
+use crate::domain::{deep_link, GroupId, Lang, Rules, StartPayload, UserId};
 use crate::i18n::Msg;
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// How many of the people coming a card names one by one (the rest are counted), so that a
+/// card stays well inside one Telegram message.
+const MAX_COMING_LISTED: usize = 30;
+
+/// What `/events` may estimate for one message before it sends one message per event instead:
+/// well inside Telegram's 4096 characters, as the estimate leaves out the smaller lines.
+const ONE_MESSAGE_BUDGET: usize = 3000;
+
+/// A generous estimate of the characters `/events` shows for these events: their texts, plus
+/// room for the times, seats and per-person lines of each card.
+fn estimated_length(events: &[Event], lang: Lang) -> usize {
+    events
+        .iter()
+        .map(|e| {
+            e.title.get(lang).chars().count()
+                + e.place.chars().count()
+                + e.description
+                    .as_ref()
+                    .map_or(0, |d| d.get(lang).chars().count())
+                + 200
+                + 60 * e.attendees.len().min(MAX_COMING_LISTED)
+        })
+        .sum::<usize>()
+        + 100
+}
 
 /// Longest title, place and description a coordinator may type.
 const MAX_TITLE: usize = 120;
@@ -166,6 +194,43 @@ fn parse_end(t: &str, start: DateTime<Utc>, now: DateTime<Utc>) -> Option<DateTi
     (end > start).then_some(end)
 }
 
+/// The longest meeting a length or end time may make.
+const MAX_MEETING_HOURS: i64 = 12;
+
+/// A length typed as minutes or hours: `90 min`, `90min`, `1,5 h`, `2 h`, `2 tuntia`, `2 tim`,
+/// `2 hours`.
+fn parse_length(t: &str) -> Option<chrono::Duration> {
+    let t = t.trim().to_lowercase().replace(',', ".");
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (n, unit) = t.split_at(split);
+    let n: f64 = n.parse().ok().filter(|n: &f64| n.is_finite() && *n > 0.0)?;
+    let minutes = match unit.trim() {
+        "min" | "mins" | "minutes" | "minuutti" | "minuuttia" | "minuter" | "minut" | "m" => n,
+        "h" | "t" | "tunti" | "tuntia" | "tim" | "timme" | "timmar" | "hour" | "hours" => n * 60.0,
+        _ => return None,
+    };
+    // Whole minutes, at most the longest meeting: the cast cannot overflow.
+    let minutes = minutes.round();
+    (minutes >= 1.0 && minutes <= (MAX_MEETING_HOURS * 60) as f64)
+        .then(|| chrono::Duration::minutes(minutes as i64))
+}
+
+/// A meeting's end typed as a time of day (on the start's day), a full date and time, or a
+/// length; `None` unless it is after the start and at most [`MAX_MEETING_HOURS`] later.
+pub(super) fn parse_end_or_length(
+    t: &str,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let end = match parse_length(t) {
+        Some(length) => start + length,
+        None => parse_end(t, start, now)?,
+    };
+    (end > start && end - start <= chrono::Duration::hours(MAX_MEETING_HOURS)).then_some(end)
+}
+
 fn short(t: &str, max: usize) -> Option<String> {
     let t = t.trim();
     (!t.is_empty() && t.chars().count() <= max).then(|| t.to_owned())
@@ -186,41 +251,92 @@ impl Engine<'_> {
                     .is_some_and(|g| self.ctx.config.coordinates(user, g)))
     }
 
+    /// What `user` may do with an event: [`event::access`], with the launch and coordinators
+    /// looked up. Every path asks this (the list, a link, a button, a message sent later).
+    pub(crate) fn access_of(&self, e: &Event, user: UserId) -> Access {
+        let launch = match e.visibility {
+            Visibility::Launch { launch } => self.ctx.view.launch(launch),
+            Visibility::Public => None,
+        };
+        let group = launch.as_ref().map(|l| &l.pool.group).or(e.group.as_ref());
+        let coordinators = group.map_or_else(Vec::new, |g| self.ctx.config.coordinator_ids(g));
+        let asker = Asker {
+            user,
+            coordinators: &coordinators,
+            launch: launch.as_ref(),
+            invite_timeout: chrono::Duration::hours(i64::from(self.ctx.config.invite_hours)),
+        };
+        event::access(e, &asker, self.ctx.now)
+    }
+
+    /// An event the person talking may see; `None` (as for an unknown id) otherwise.
+    pub(crate) fn visible_event(&self, id: u64) -> Option<Event> {
+        self.ctx
+            .view
+            .event(id)
+            .filter(|e| self.access_of(e, self.ctx.person.user) != Access::None)
+    }
+
     fn upcoming(&self) -> Vec<Event> {
         let now = self.ctx.now;
+        let user = self.ctx.person.user;
         let mut v: Vec<Event> = self
             .ctx
             .view
             .events()
             .into_iter()
             .filter(|e| !e.cancelled && e.start > now)
+            .filter(|e| self.access_of(e, user) != Access::None)
             .collect();
         v.sort_by_key(|e| e.start);
         v
     }
 
-    /// `/events`: every upcoming event, one message each.
+    /// `/events`: every upcoming event the person may see, in one message with every event's
+    /// buttons (numbered when there are several), or one message per event when one message
+    /// could pass Telegram's 4096 characters.
     pub(super) fn events_list(&mut self) {
         let events = self.upcoming();
         if events.is_empty() {
             self.say(Reply::msg(Msg::EventsNone));
             return;
         }
-        self.say(Reply::default().line(Msg::EventsTitle, vec![("count", num(events.len()))]));
-        for e in events {
-            let r = self.event_card(&e);
-            self.say(r);
+        let title = Reply::default().line(Msg::EventsTitle, vec![("count", num(events.len()))]);
+        if estimated_length(&events, self.lang) > ONE_MESSAGE_BUDGET {
+            self.say(title);
+            for e in events {
+                let r = self.event_card(&e);
+                self.say(r);
+            }
+            return;
         }
+        let numbered = events.len() > 1;
+        let mut r = title;
+        for (i, e) in events.iter().enumerate() {
+            let card = self.numbered_card(e, numbered.then_some(i + 1));
+            r.lines.extend(card.lines);
+            r.buttons.extend(card.buttons);
+        }
+        self.say(r);
     }
 
     /// One event as a parent (and, for its coordinator, with management buttons) sees it.
     pub(crate) fn event_card(&self, e: &Event) -> Reply {
+        self.numbered_card(e, None)
+    }
+
+    /// [`Self::event_card`], as item `n` of a list: its title and its buttons carry the number.
+    fn numbered_card(&self, e: &Event, n: Option<usize>) -> Reply {
         let lang = self.lang;
         let user = self.ctx.person.user;
+        let title = match n {
+            Some(n) => format!("{n}. {}", e.title.get(lang)),
+            None => e.title.get(lang).to_owned(),
+        };
         let mut r = Reply::default().line(
             Msg::EventCard,
             vec![
-                ("title", text(e.title.get(lang))),
+                ("title", text(title)),
                 ("when", text(format_when(e.start, lang, self.ctx.now))),
                 ("until", text(end_text(e, lang))),
                 (
@@ -260,6 +376,11 @@ impl Engine<'_> {
                     Msg::BtnEventLeaveQueue,
                     Callback::Event(id, EventAction::Leave),
                 )]);
+        } else if self.access_of(e, user) != Access::Join {
+            r = r.row(vec![button(
+                Msg::BtnEventCalendar,
+                Callback::Event(id, EventAction::Calendar),
+            )]);
         } else if e.is_full() {
             r = r.row(vec![button(
                 Msg::BtnEventQueue,
@@ -275,14 +396,29 @@ impl Engine<'_> {
             ]);
         }
         if self.manages(e) {
+            r = r.line(
+                Msg::EventOrganiserInfo,
+                vec![
+                    ("attending", num(e.attendees.len())),
+                    ("waiting", num(e.waiting.len())),
+                ],
+            );
+            r.lines.extend(self.coming(e));
+            let payload = StartPayload::Event(e.token.clone().unwrap_or_else(|| e.id.to_string()));
+            r = r.line(
+                Msg::EventLink,
+                vec![
+                    (
+                        "link",
+                        text(deep_link(&self.ctx.config.bot_username, &payload)),
+                    ),
+                    (
+                        "kind",
+                        text(if e.is_public() { "public" } else { "launch" }),
+                    ),
+                ],
+            );
             r = r
-                .line(
-                    Msg::EventOrganiserInfo,
-                    vec![
-                        ("attending", num(e.attendees.len())),
-                        ("waiting", num(e.waiting.len())),
-                    ],
-                )
                 .row(vec![
                     button(Msg::BtnEventEdit, Callback::Manage(id, ManageAction::Edit)),
                     button(
@@ -301,16 +437,90 @@ impl Engine<'_> {
                     ),
                 ]);
         }
+        if let Some(n) = n {
+            for b in r.buttons.iter_mut().flatten() {
+                if let Label::Msg(m) = b.label {
+                    b.label = Label::MsgArgs(
+                        Msg::BtnNumbered,
+                        vec![("n", num(n)), ("label", Arg::Msg(m))],
+                    );
+                }
+            }
+        }
         r
     }
 
-    /// `start=event-<id>`: that event, or the list when it is unknown or past.
+    /// For the coordinator: who is coming and with how many children (childcare is promised
+    /// at these evenings). A name only with the parent's consent to share it, else "a family".
+    fn coming(&self, e: &Event) -> Vec<Line> {
+        if e.attendees.is_empty() {
+            return Vec::new();
+        }
+        let groups: Vec<&GroupId> = e
+            .group
+            .iter()
+            .chain(self.ctx.config.groups.iter().map(|g| &g.id))
+            .collect();
+        let mut children = 0;
+        let mut items = Vec::new();
+        for (i, user) in e.attendees.iter().enumerate() {
+            let r = groups
+                .iter()
+                .find_map(|g| self.ctx.view.registration(*user, g));
+            let who = r.as_ref().map_or(Arg::Msg(Msg::AFamily), who);
+            let kids = r.as_ref().map_or(0, |r| r.children.len());
+            children += kids;
+            if i >= MAX_COMING_LISTED {
+                continue;
+            }
+            let (msg, args) = if kids > 0 {
+                (
+                    Msg::EventComingFamily,
+                    vec![("who", who), ("children", num(kids))],
+                )
+            } else {
+                (Msg::EventComingAdult, vec![("who", who)])
+            };
+            items.push(Line {
+                msg,
+                args,
+                tight: true,
+            });
+        }
+        let mut lines = vec![Line::new(
+            Msg::EventComing,
+            vec![
+                ("families", num(e.attendees.len())),
+                ("children", num(children)),
+            ],
+        )];
+        lines.extend(items);
+        if let Some(more) = e.attendees.len().checked_sub(MAX_COMING_LISTED) {
+            if more > 0 {
+                lines.push(Line {
+                    msg: Msg::EventComingMore,
+                    args: vec![("count", num(more))],
+                    tight: true,
+                });
+            }
+        }
+        lines
+    }
+
+    /// `start=event-<id>` (a public event) or `start=event-<token>` (a launch's meeting): that
+    /// event, or the list when it is unknown, past, or not for this person.
     pub(super) fn event_link(&mut self, id: &str) -> State {
-        match id
-            .parse::<u64>()
-            .ok()
-            .and_then(|id| self.ctx.view.event(id))
-        {
+        let found = match id.parse::<u64>() {
+            Ok(id) => self.ctx.view.event(id),
+            Err(_) => self
+                .ctx
+                .view
+                .events()
+                .into_iter()
+                .find(|e| e.token.as_deref() == Some(id)),
+        };
+        let user = self.ctx.person.user;
+        match found.filter(|e| self.access_of(e, user) != Access::None) {
             Some(e) if !e.cancelled && e.start > self.ctx.now => {
                 let r = self.event_card(&e).after(vec![line(Msg::WelcomeShort)]);
                 self.say(r);
@@ -322,7 +532,7 @@ impl Engine<'_> {
 
     /// A parent's button on an event card.
     pub(super) fn event_action(&mut self, state: State, id: u64, action: EventAction) -> State {
-        let Some(e) = self.ctx.view.event(id) else {
+        let Some(e) = self.visible_event(id) else {
             return self.hint(state, Msg::HintStaleButton);
         };
         if e.cancelled || e.start <= self.ctx.now {
@@ -331,43 +541,22 @@ impl Engine<'_> {
         }
         let user = self.ctx.person.user;
         match action {
-            EventAction::Join if e.attending(user) || e.queued(user) => {
-                self.say(self.event_card(&e));
-            }
-            EventAction::Join => {
-                self.effects.push(Effect::Rsvp {
-                    event: id,
-                    join: true,
-                });
-                let full = e.is_full();
-                let mut after = e.clone();
-                if full {
-                    after.waiting.push(user);
-                } else {
-                    after.attendees.push(user);
+            EventAction::Join => return self.sign_up(state, &e),
+            EventAction::Leave => {
+                let (_, outcome) = event::rsvp(&e, user, false, self.ctx.now, self.ctx.config);
+                if outcome != Rsvp::Left {
+                    return self.hint(state, Msg::HintStaleButton);
                 }
-                let msg = if full {
-                    Msg::EventQueued
-                } else {
-                    Msg::EventJoined
-                };
-                let r = self.event_card(&after).after(vec![Line::new(
-                    msg,
-                    vec![("title", text(e.title.get(self.lang)))],
-                )]);
-                self.say(r);
-            }
-            EventAction::Leave if e.attending(user) || e.queued(user) => {
                 self.effects.push(Effect::Rsvp {
                     event: id,
                     join: false,
+                    seen: e.revision,
                 });
                 self.say(Reply::default().line(
                     Msg::EventLeft,
                     vec![("title", text(e.title.get(self.lang)))],
                 ));
             }
-            EventAction::Leave => return self.hint(state, Msg::HintStaleButton),
             EventAction::Calendar => {
                 let lang = self.lang;
                 self.say(Reply {
@@ -395,6 +584,42 @@ impl Engine<'_> {
                 });
             }
         }
+        state
+    }
+
+    /// The one place a sign-up is confirmed: the rule ([`event::rsvp`]) decides on the event
+    /// as stored, the store applies the same decision only while the event is unchanged
+    /// (`seen`), and the answer is rendered from that decision.
+    fn sign_up(&mut self, state: State, e: &Event) -> State {
+        let user = self.ctx.person.user;
+        if self.access_of(e, user) != Access::Join {
+            self.say(self.event_card(e));
+            return state;
+        }
+        let (change, outcome) = event::rsvp(e, user, true, self.ctx.now, self.ctx.config);
+        let msg = match (outcome, change) {
+            (Rsvp::Joined, Some(c)) => (Msg::EventJoined, c.event),
+            (Rsvp::Queued, Some(c)) => (Msg::EventQueued, c.event),
+            (Rsvp::Closed, _) => {
+                self.say(Reply::msg(Msg::EventOver));
+                return state;
+            }
+            _ => {
+                self.say(self.event_card(e));
+                return state;
+            }
+        };
+        self.effects.push(Effect::Rsvp {
+            event: e.id,
+            join: true,
+            seen: e.revision,
+        });
+        let (msg, after) = msg;
+        let r = self.event_card(&after).after(vec![Line::new(
+            msg,
+            vec![("title", text(e.title.get(self.lang)))],
+        )]);
+        self.say(r);
         state
     }
 
@@ -906,7 +1131,13 @@ impl Engine<'_> {
                 .ctx
                 .view
                 .event(*event)
-                .map(|e| e.attendees)
+                .map(|e| {
+                    e.attendees
+                        .iter()
+                        .copied()
+                        .filter(|u| self.access_of(&e, *u) != Access::None)
+                        .collect()
+                })
                 .unwrap_or_default(),
             Audience::Waiting { group } => self
                 .ctx
@@ -1042,9 +1273,7 @@ impl Engine<'_> {
     pub(super) fn feedback_answer(&mut self, state: State, id: u64, rating: Option<u8>) -> State {
         let user = self.ctx.person.user;
         let Some(e) = self
-            .ctx
-            .view
-            .event(id)
+            .visible_event(id)
             .filter(|e| e.attending(user) && e.start <= self.ctx.now)
         else {
             return self.hint(state, Msg::HintStaleButton);
@@ -1137,17 +1366,25 @@ fn draft_event(d: &EventDraft, organiser: UserId) -> Event {
         attendees: Vec::new(),
         waiting: Vec::new(),
         key: None,
+        visibility: crate::domain::event::Visibility::Public,
+        token: None,
+        revision: 0,
     }
 }
 
 /// The end as a clock time (same day) or a full time (another day).
 fn end_text(e: &Event, lang: Lang) -> String {
-    let s = e.start.with_timezone(&TZ);
-    let t = e.end.with_timezone(&TZ);
+    until_text(e.start, e.end, lang)
+}
+
+/// `end` as a clock time when it is on `start`'s day, else as a full time.
+pub(super) fn until_text(start: DateTime<Utc>, end: DateTime<Utc>, lang: Lang) -> String {
+    let s = start.with_timezone(&TZ);
+    let t = end.with_timezone(&TZ);
     if s.date_naive() == t.date_naive() {
-        crate::domain::when::format_clock(e.end, lang)
+        crate::domain::when::format_clock(end, lang)
     } else {
-        format_when(e.end, lang, e.start)
+        format_when(end, lang, start)
     }
 }
 
@@ -1156,5 +1393,37 @@ fn format_mean(m: f64, lang: Lang) -> String {
     match lang {
         Lang::Fi | Lang::Sv => s.replace('.', ","),
         Lang::En => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_meetings_end_as_a_time_a_length_or_not_at_all() {
+        let start = TZ
+            .with_ymd_and_hms(2027, 1, 14, 17, 0, 0)
+            .single()
+            .expect("a time")
+            .with_timezone(&Utc);
+        let now = start - chrono::Duration::days(30);
+        let after = |t: &str| parse_end_or_length(t, start, now).map(|e| (e - start).num_minutes());
+        assert_eq!(after("18.30"), Some(90));
+        assert_eq!(after("klo 19"), Some(120));
+        assert_eq!(after("90 min"), Some(90));
+        assert_eq!(after("90min"), Some(90));
+        assert_eq!(after("1,5 h"), Some(90));
+        assert_eq!(after("1.5h"), Some(90));
+        assert_eq!(after("2 tuntia"), Some(120));
+        assert_eq!(after("2 tim"), Some(120));
+        assert_eq!(after("2 hours"), Some(120));
+        assert_eq!(after("16"), None, "before the start");
+        assert_eq!(after("17"), None, "not after the start");
+        assert_eq!(after("13 h"), None, "longer than a meeting");
+        assert_eq!(after("0 min"), None);
+        assert_eq!(after("kaksi"), None);
+        assert_eq!(after("NaN h"), None);
+        assert_eq!(after("1e9 h"), None);
     }
 }

@@ -67,6 +67,9 @@ pub struct LaunchDraft {
     pub pool: Pool,
     /// The first meeting, once given.
     pub start: Option<DateTime<Utc>>,
+    /// When the first meeting ends, once given (asked after the start).
+    #[serde(default)]
+    pub end: Option<DateTime<Utc>>,
     /// The place, once given.
     pub place: Option<String>,
 }
@@ -211,6 +214,9 @@ pub enum Effect {
         event: u64,
         /// Sign up (true) or cancel (false).
         join: bool,
+        /// The event's revision the engine decided on: the store applies the decision only if
+        /// the event is still at it (else the step is run again on the event as it is now).
+        seen: u64,
     },
     /// A rating of an event, 1 to 5.
     Feedback {

@@ -70,12 +70,17 @@ impl Engine<'_> {
             | Outgoing::EventCancelled { event: id }
             | Outgoing::Promoted { event: id }
             | Outgoing::FeedbackRequest { event: id } => {
-                event = view.event(*id);
+                // One the recipient may no longer see is as good as gone.
+                event = self.visible_event(*id);
                 feedback_given = matches!(message, Outgoing::FeedbackRequest { .. })
                     && view.feedback_of(*id, to).is_some();
             }
             Outgoing::Broadcast { broadcast: id } | Outgoing::BroadcastReport { broadcast: id } => {
-                broadcast = view.broadcast(*id).is_some();
+                // To an event's attendees: only those who may still see it.
+                broadcast = view.broadcast(*id).is_some_and(|b| match b.audience {
+                    crate::domain::Audience::Event { event } => self.visible_event(event).is_some(),
+                    _ => true,
+                });
             }
             Outgoing::RetentionNotice { group } => registration = view.registration(to, group),
         }
@@ -231,7 +236,7 @@ impl Engine<'_> {
                 ))
             }
             Outgoing::Reminder { event, .. } => {
-                let e = self.ctx.view.event(*event)?;
+                let e = self.visible_event(*event)?;
                 let mut card = self.event_card(&e);
                 card.lines[0] = Line::new(
                     Msg::ReminderFirst,
@@ -250,15 +255,15 @@ impl Engine<'_> {
                 Some(card)
             }
             Outgoing::EventChanged { event } => {
-                let e = self.ctx.view.event(*event)?;
+                let e = self.visible_event(*event)?;
                 Some(
                     self.event_card(&e)
                         .after(vec![Line::new(Msg::EventChangedFirst, vec![])]),
                 )
             }
             Outgoing::EventCancelled { event } => {
-                let e = self.ctx.view.event(*event)?;
-                Some(Reply::default().line(
+                let e = self.visible_event(*event)?;
+                Some(Reply::msg(Msg::NeutralFirst).line(
                     Msg::EventCancelledNotice,
                     vec![
                         ("title", text(e.title.get(lang))),
@@ -267,16 +272,16 @@ impl Engine<'_> {
                 ))
             }
             Outgoing::Promoted { event } => {
-                let e = self.ctx.view.event(*event)?;
+                let e = self.visible_event(*event)?;
                 Some(
                     self.event_card(&e)
                         .after(vec![Line::new(Msg::EventPromoted, vec![])]),
                 )
             }
             Outgoing::FeedbackRequest { event } => {
-                let e = self.ctx.view.event(*event)?;
+                let e = self.visible_event(*event)?;
                 Some(
-                    Reply::default()
+                    Reply::msg(Msg::NeutralFirst)
                         .line(Msg::FeedbackAsk, vec![("title", text(e.title.get(lang)))])
                         .row(
                             (1..=5)

@@ -1,8 +1,8 @@
 //! Events, sign-ups, waiting lists, feedback and broadcasts inside a store transaction.
 
 use super::crypt::USER_TAG;
-use super::tx::{Tx, TxResult};
-use crate::domain::event::{Audience, Broadcast, Event, Feedback};
+use super::tx::{abort, Tx, TxError, TxResult};
+use crate::domain::event::{self, Audience, Broadcast, Event, Feedback};
 use crate::domain::{Outgoing, UserId};
 
 /// Key of an event in the `events` tree.
@@ -54,6 +54,9 @@ impl Tx<'_> {
         let mut e = e.clone();
         e.id = id;
         e.version = 1;
+        if !e.is_public() && e.token.is_none() {
+            e.token = Some(new_token());
+        }
         let attendees = std::mem::take(&mut e.attendees);
         self.save_event(&e)?;
         for user in attendees {
@@ -62,117 +65,67 @@ impl Tx<'_> {
         Ok(id)
     }
 
-    /// Replaces an event's details (time, place, texts, capacity). Everyone signed up or
-    /// waiting is told; reminders are queued anew for the new time (the old ones are skipped
-    /// by their version). A larger capacity lets the waiting list in.
+    /// Writes what an event rule returned: the event and the messages it queues.
+    fn apply(&self, c: &event::Change) -> TxResult<()> {
+        self.save_event(&c.event)?;
+        for item in &c.queue {
+            self.enqueue(item.clone())?;
+        }
+        Ok(())
+    }
+
+    /// Replaces an event's details by [`event::update`].
     pub fn update_event(&self, edited: &Event) -> TxResult<()> {
-        let Some(mut e) = self.event(edited.id)? else {
+        let Some(e) = self.event(edited.id)? else {
             return Ok(());
         };
-        if e.cancelled {
-            return Ok(());
+        match event::update(&e, edited, self.now(), self.rules()) {
+            Some(c) => self.apply(&c),
+            None => Ok(()),
         }
-        e.title = edited.title.clone();
-        e.description = edited.description.clone();
-        e.start = edited.start;
-        e.end = edited.end;
-        e.place = edited.place.clone();
-        e.capacity = edited.capacity;
-        e.key = edited.key.clone().or(e.key);
-        e.version += 1;
-        for user in e.attendees.iter().chain(e.waiting.iter()) {
-            self.send(*user, Outgoing::EventChanged { event: e.id })?;
-        }
-        for user in e.attendees.clone() {
-            self.queue_reminders(&e, user)?;
-        }
-        self.save_event(&e)?;
-        self.promote(e.id)
     }
 
-    /// Cancels an event and tells everyone signed up or waiting.
+    /// Cancels an event by [`event::cancel`].
     pub fn cancel_event(&self, id: u64) -> TxResult<()> {
-        let Some(mut e) = self.event(id)? else {
+        let Some(e) = self.event(id)? else {
             return Ok(());
         };
-        if e.cancelled {
-            return Ok(());
+        match event::cancel(&e, self.now()) {
+            Some(c) => self.apply(&c),
+            None => Ok(()),
         }
-        e.cancelled = true;
-        e.version += 1;
-        for user in e.attendees.iter().chain(e.waiting.iter()) {
-            self.send(*user, Outgoing::EventCancelled { event: id })?;
-        }
-        self.save_event(&e)
     }
 
-    /// Signs someone up (or into the waiting list when full), or takes them off; a freed seat
-    /// goes to the first in the waiting list, who is told.
+    /// Signs someone up or takes them off by [`event::rsvp`], as the engine decided on the
+    /// event at revision `seen`; if it has changed since, the whole commit is refused
+    /// ([`TxError::Stale`]) and the step is run again on the event as it is now.
+    pub fn rsvp_seen(&self, user: UserId, id: u64, join: bool, seen: u64) -> TxResult<()> {
+        if self.event(id)?.is_some_and(|e| e.revision != seen) {
+            return Err(abort(TxError::Stale));
+        }
+        self.rsvp(user, id, join)
+    }
+
+    /// Signs someone up or takes them off by [`event::rsvp`].
     pub fn rsvp(&self, user: UserId, id: u64, join: bool) -> TxResult<()> {
-        let Some(mut e) = self.event(id)? else {
+        let Some(e) = self.event(id)? else {
             return Ok(());
         };
-        if e.cancelled || e.start <= self.now() {
-            return Ok(());
+        match event::rsvp(&e, user, join, self.now(), self.rules()) {
+            (Some(c), _) => self.apply(&c),
+            (None, _) => Ok(()),
         }
-        if join {
-            if e.attending(user) || e.queued(user) {
-                return Ok(());
-            }
-            if e.is_full() {
-                e.waiting.push(user);
-            } else {
-                e.attendees.push(user);
-                self.queue_reminders(&e, user)?;
-            }
-            return self.save_event(&e);
-        }
-        let was_attending = e.attending(user);
-        e.attendees.retain(|u| *u != user);
-        e.waiting.retain(|u| *u != user);
-        self.save_event(&e)?;
-        if was_attending {
-            self.promote(id)?;
-        }
-        Ok(())
     }
 
-    /// Gives free seats to the waiting list, first come first served.
-    fn promote(&self, id: u64) -> TxResult<()> {
-        let Some(mut e) = self.event(id)? else {
+    /// Strikes someone erased off an event by [`event::strike`].
+    pub fn strike(&self, user: UserId, id: u64) -> TxResult<()> {
+        let Some(e) = self.event(id)? else {
             return Ok(());
         };
-        let mut changed = false;
-        while !e.is_full() && !e.waiting.is_empty() {
-            let user = e.waiting.remove(0);
-            e.attendees.push(user);
-            self.send(user, Outgoing::Promoted { event: id })?;
-            self.queue_reminders(&e, user)?;
-            changed = true;
+        match event::strike(&e, user, self.now(), self.rules()) {
+            Some(c) => self.apply(&c),
+            None => Ok(()),
         }
-        if changed {
-            self.save_event(&e)?;
-        }
-        Ok(())
-    }
-
-    /// Queues an attendee's reminders and the feedback question for the event as it is now.
-    fn queue_reminders(&self, e: &Event, user: UserId) -> TxResult<()> {
-        for due in self.rules().reminder_times(e.start, self.now()) {
-            self.send_at(
-                user,
-                due,
-                Outgoing::Reminder {
-                    event: e.id,
-                    version: e.version,
-                },
-            )?;
-        }
-        self.send_at(
-            user,
-            self.rules().feedback_time(e.end),
-            Outgoing::FeedbackRequest { event: e.id },
-        )
     }
 
     /// Records a rating (a second rating replaces the first, keeping the comment).
@@ -260,4 +213,16 @@ pub enum Delivery {
     Unreachable,
     /// Failed after every retry.
     Failed,
+}
+
+/// A fresh link token for a launch's meeting: 16 bytes from the operating system's random
+/// source. That source does not fail on the systems kokoon runs on; should it ever, every
+/// sealed write of the same transaction would stop too (see `Crypt::seal`), so stop here.
+#[must_use]
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 16];
+    if let Err(e) = getrandom::fill(&mut bytes) {
+        panic!("the operating system's random number generator failed: {e}");
+    }
+    event::token_from(bytes)
 }

@@ -10,6 +10,7 @@
 
 use super::crypt::Crypt;
 use super::{decode, events, reg_key, seal, StoreError, StoredUser, UserRecord};
+use crate::domain::event::Visibility;
 use crate::domain::{Lang, Registration, UserId};
 use crate::flow::State;
 use chrono::{DateTime, Utc};
@@ -239,4 +240,42 @@ pub fn v2_to_v3(db: &sled::Db, crypt: &Crypt) -> Result<(), StoreError> {
         Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
         Err(TransactionError::Abort(())) => Err(StoreError::Schema { found: 2 }),
     }
+}
+
+/// The meta mark of [`launch_meetings_private`].
+const LAUNCH_MEETINGS_MARK: &str = "launch-meetings-private";
+
+/// Events stored before events had a visibility read as public. A launch's first meeting was
+/// never meant to be: each launch's `event` is marked as the launch's and given a link token,
+/// once, in one batch per tree (idempotent: run again, it changes nothing).
+pub fn launch_meetings_private(store: &super::Store) -> Result<(), StoreError> {
+    if store.meta.get(LAUNCH_MEETINGS_MARK)?.is_some() {
+        return Ok(());
+    }
+    let mut batch = sled::Batch::default();
+    let mut n = 0;
+    for l in store.launches()? {
+        let Some(id) = l.event else { continue };
+        let Some(mut e) = store.event(id)? else {
+            continue;
+        };
+        if e.visibility == (Visibility::Launch { launch: l.id }) && e.token.is_some() {
+            continue;
+        }
+        e.visibility = Visibility::Launch { launch: l.id };
+        if e.token.is_none() {
+            e.token = Some(events::new_token());
+        }
+        e.revision += 1;
+        let key = events::event_key(id);
+        batch.insert(key.as_slice(), store.seal("events", &key, &e)?);
+        n += 1;
+    }
+    store.events.apply_batch(batch)?;
+    store.meta.insert(LAUNCH_MEETINGS_MARK, &[1u8])?;
+    store.db.flush()?;
+    if n > 0 {
+        log::info!("store::migrate: {n} launch meetings made private");
+    }
+    Ok(())
 }

@@ -132,6 +132,10 @@ pub enum StoreError {
     /// The keyring or the erasure list could not be read or written.
     #[error(transparent)]
     Keyring(#[from] RingError),
+    /// A step was decided on a record that changed before its commit: nothing was applied,
+    /// and the step is to be run again on the record as it is now.
+    #[error("the record changed while the step was decided; run it again")]
+    Stale,
     /// A value could not be decoded. The message names the place of the error, never the
     /// value (which may be personal data).
     #[error("corrupt value in tree {tree}: {} error at line {}, column {}", category(source), source.line(), source.column())]
@@ -394,6 +398,7 @@ impl Store {
             path: path.to_owned(),
         };
         store.count_again_if_needed()?;
+        migrate::launch_meetings_private(&store)?;
         Ok(store)
     }
 
@@ -692,7 +697,9 @@ impl Store {
                     }
                     Effect::UpdateEvent(e) => tx.update_event(e)?,
                     Effect::CancelEvent(id) => tx.cancel_event(*id)?,
-                    Effect::Rsvp { event, join } => tx.rsvp(user, *event, *join)?,
+                    Effect::Rsvp { event, join, seen } => {
+                        tx.rsvp_seen(user, *event, *join, *seen)?;
+                    }
                     Effect::Feedback { event, rating } => tx.feedback(user, *event, *rating)?,
                     Effect::FeedbackComment { event, text } => {
                         tx.feedback_comment(user, *event, text)?;
@@ -1483,6 +1490,7 @@ impl From<tx::TxError> for StoreError {
             tx::TxError::Decode(tree, source) => StoreError::Decode { tree, source },
             tx::TxError::Unsealed(tree) => StoreError::Unsealed { tree },
             tx::TxError::Keyring(e) => StoreError::Keyring(e),
+            tx::TxError::Stale => StoreError::Stale,
         }
     }
 }

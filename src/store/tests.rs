@@ -577,6 +577,10 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
+fn revision(store: &Store, id: u64) -> u64 {
+    store.event(id).expect("store").expect("event").revision
+}
+
 fn event_at(start: DateTime<Utc>, organiser: u64) -> Event {
     Event {
         id: 0,
@@ -593,6 +597,9 @@ fn event_at(start: DateTime<Utc>, organiser: u64) -> Event {
         attendees: Vec::new(),
         waiting: Vec::new(),
         key: None,
+        visibility: crate::domain::event::Visibility::Public,
+        token: None,
+        revision: 0,
     }
 }
 
@@ -658,10 +665,12 @@ async fn forget_leaves_nothing_of_the_user() {
                 Effect::Rsvp {
                     event: past,
                     join: true,
+                    seen: revision(&store, past),
                 },
                 Effect::Rsvp {
                     event: future,
                     join: true,
+                    seen: revision(&store, future),
                 },
             ],
         );
@@ -680,6 +689,7 @@ async fn forget_leaves_nothing_of_the_user() {
                 lang: None,
             },
             start: t0() + Duration::days(30),
+            end: t0() + Duration::days(30) + Duration::minutes(90),
             place: "Pikku-Veturi".into(),
             capacity: 5,
             coordinator: UserId(COORDINATOR),
@@ -1388,12 +1398,13 @@ fn a_new_store_records_the_schema_version_and_a_key_check() {
         vec![
             b"counted".as_slice(),
             b"keycheck".as_slice(),
+            b"launch-meetings-private".as_slice(),
             b"schema".as_slice()
         ]
     );
     assert!(meta[0].2.starts_with(COUNTERS_FORMAT.as_bytes()));
     assert!(store.crypt.verify(&meta[1].2));
-    assert_eq!(meta[2].2, SCHEMA_VERSION.to_be_bytes().to_vec());
+    assert_eq!(meta[3].2, SCHEMA_VERSION.to_be_bytes().to_vec());
 }
 
 fn write_schema(dir: &Path, value: &[u8]) {
@@ -1902,4 +1913,103 @@ fn snapshots_taken_while_registrations_and_withdrawals_commit_always_fall_betwee
         let copy = open(&restored);
         assert_counters_match(&copy, &["tilli-toukka"], &areas, &format!("snapshot {i}"));
     }
+}
+
+#[test]
+fn a_sign_up_decided_on_an_event_that_changed_since_is_refused_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = open(dir.path());
+    let mut e = event_at(t0() + Duration::days(2), 9);
+    e.capacity = Some(1);
+    commit(&store, 9, None, &idle(None), &[Effect::CreateEvent(e)]);
+    let id = store.events().expect("events")[0].id;
+    let seen = revision(&store, id);
+    let join = |user: u64, update: u32| {
+        store.commit_sync(
+            UserId(user),
+            Some(update),
+            &idle(Some(Lang::Sv)),
+            &[Effect::Rsvp {
+                event: id,
+                join: true,
+                seen,
+            }],
+            t0(),
+        )
+    };
+    assert_eq!(join(1, 1).expect("applied"), Committed::Applied);
+    // Decided on the same revision, but the seat went in between: nothing of it is applied,
+    // not even the update id or the user's record.
+    assert!(matches!(join(2, 2), Err(StoreError::Stale)));
+    let e = store.event(id).expect("store").expect("event");
+    assert_eq!(e.attendees, vec![UserId(1)]);
+    assert!(e.waiting.is_empty());
+    assert!(!store.seen_update(2).expect("store"));
+    assert_eq!(store.user(UserId(2)).expect("store"), UserRecord::default());
+}
+
+#[test]
+fn a_launch_meeting_stored_before_visibility_existed_becomes_private_on_open() {
+    use crate::domain::event::Visibility;
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let store = open(dir.path());
+        commit(
+            &store,
+            9,
+            None,
+            &idle(None),
+            &[
+                Effect::Launch(crate::domain::launch::LaunchRequest {
+                    pool: Pool {
+                        group: gid("tilli-toukka"),
+                        area: aid("hyvinkaa"),
+                        lang: None,
+                    },
+                    start: t0() + Duration::days(30),
+                    end: t0() + Duration::days(30) + Duration::minutes(90),
+                    place: "Pikku-Veturi".into(),
+                    capacity: 5,
+                    coordinator: UserId(9),
+                    title: crate::domain::EventText::new(Lang::Fi, "Tilli Toukka"),
+                }),
+                Effect::CreateEvent(event_at(t0() + Duration::days(3), 9)),
+            ],
+        );
+        let launch = store.launches().expect("launches")[0].clone();
+        let id = launch.event.expect("its first meeting");
+        let made = store.event(id).expect("store").expect("event");
+        assert_eq!(made.visibility, Visibility::Launch { launch: launch.id });
+        assert_eq!(made.token.as_ref().map(String::len), Some(22));
+        // As an older kokoon stored it: no visibility, no token, no revision.
+        let mut old = serde_json::to_value(&made).expect("json");
+        for field in ["visibility", "token", "revision"] {
+            old.as_object_mut().expect("object").remove(field);
+        }
+        let key = events::event_key(id);
+        let plain = serde_json::to_vec(&old).expect("json");
+        store
+            .events
+            .insert(key.as_slice(), store.crypt.seal("events", &key, &plain))
+            .expect("insert");
+        store.meta.remove("launch-meetings-private").expect("meta");
+        let read = store.event(id).expect("store").expect("event");
+        assert_eq!(read.visibility, Visibility::Public, "the serde default");
+        store.db.flush().expect("flush");
+    }
+    let store = open(dir.path());
+    let launch = store.launches().expect("launches")[0].clone();
+    let e = store
+        .event(launch.event.expect("event"))
+        .expect("store")
+        .expect("event");
+    assert_eq!(e.visibility, Visibility::Launch { launch: launch.id });
+    assert_eq!(e.token.as_ref().map(String::len), Some(22));
+    let public = store
+        .events()
+        .expect("events")
+        .into_iter()
+        .find(|e| e.id != launch.event.unwrap_or_default())
+        .expect("the other event");
+    assert!(public.is_public() && public.token.is_none());
 }

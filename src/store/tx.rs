@@ -24,6 +24,8 @@ pub enum TxError {
     Unsealed(&'static str),
     /// A data key could not be made (the keyring file could not be written).
     Keyring(super::keyring::RingError),
+    /// A decision was taken on a record that has changed since: nothing is applied.
+    Stale,
 }
 
 /// The result type of transactional operations.
@@ -45,10 +47,6 @@ pub struct Tx<'a> {
     touched: RefCell<BTreeSet<Pool>>,
 }
 
-/// How long a launched group's first meeting is assumed to last (for its calendar entry and the
-/// feedback question); the coordinator can edit the event.
-const FIRST_MEETING_MINUTES: i64 = 90;
-
 /// The outbox key: due time (ms, big-endian) then a sequence number, so a scan is in due order.
 #[must_use]
 pub fn outbox_key(due: DateTime<Utc>, seq: u64) -> Vec<u8> {
@@ -58,7 +56,7 @@ pub fn outbox_key(due: DateTime<Utc>, seq: u64) -> Vec<u8> {
     k
 }
 
-fn abort(e: TxError) -> ConflictableTransactionError<TxError> {
+pub(super) fn abort(e: TxError) -> ConflictableTransactionError<TxError> {
     ConflictableTransactionError::Abort(e)
 }
 
@@ -272,22 +270,7 @@ impl<'a> Tx<'a> {
     /// Records a new launch; invitations follow when the plan is applied.
     pub fn create_launch(&self, req: &LaunchRequest) -> TxResult<()> {
         let id = self.launches.generate_id()? + 1;
-        let first_meeting = crate::domain::Event {
-            id: 0,
-            title: req.title.clone(),
-            description: None,
-            group: Some(req.pool.group.clone()),
-            start: req.start,
-            end: req.start + chrono::Duration::minutes(FIRST_MEETING_MINUTES),
-            place: req.place.clone(),
-            capacity: None,
-            organiser: req.coordinator,
-            cancelled: false,
-            version: 1,
-            attendees: Vec::new(),
-            waiting: Vec::new(),
-            key: None,
-        };
+        let first_meeting = crate::domain::event::first_meeting(req, id);
         let event = self.create_event(&first_meeting)?;
         self.pool_state(&req.pool, PoolState::launched)?;
         let launch = Launch {
@@ -439,15 +422,7 @@ impl<'a> Tx<'a> {
         keys: &[(&'static str, Vec<u8>)],
     ) -> TxResult<()> {
         for id in events {
-            self.rsvp(user, *id, false)?;
-            // A past or cancelled event is left alone by `rsvp`: strike them from its lists too.
-            if let Some(mut e) = self.event(*id)? {
-                if e.attending(user) || e.queued(user) {
-                    e.attendees.retain(|u| *u != user);
-                    e.waiting.retain(|u| *u != user);
-                    self.save_event(&e)?;
-                }
-            }
+            self.strike(user, *id)?;
         }
         for id in launches {
             if let Some(mut l) = self.load_launch(*id)? {

@@ -269,43 +269,29 @@ pub async fn run_counted(
     Ok(())
 }
 
-/// Handles a batch in two phases. First every update is applied (each user's in order,
-/// different users concurrently), without a flush; then one flush makes all of them durable
-/// (group commit: one fsync for the batch instead of one per update); only then do the replies
-/// go out, each user's in order, different users concurrently. Returns false when some reply
-/// failed in a way worth retrying; that user's later replies then wait too (they are kept with
-/// their updates, which stay unconfirmed).
-async fn handle_batch(app: &App, bot: &Api, updates: Vec<Update>) -> bool {
-    let mut per_chat: BTreeMap<u64, Vec<Update>> = BTreeMap::new();
-    let mut other = Vec::new();
-    for u in updates {
-        match u.from().map(|f| f.id.0) {
-            Some(id) => per_chat.entry(id).or_default().push(u),
-            None => other.push(u),
-        }
-    }
-    // Phase 1: apply.
-    let mut tasks = tokio::task::JoinSet::new();
-    for (_, list) in per_chat {
-        let (app, bot) = (app.clone(), bot.clone());
-        tasks.spawn(async move {
-            let mut done = Vec::with_capacity(list.len());
-            for u in list {
-                done.push(apply_update(&app, &bot, u).await);
-            }
-            done
-        });
-    }
+/// Handles a batch in three phases. First every update is applied, one at a time in
+/// `update_id` order (the order Telegram numbered them: two presses for an event's last seat are
+/// decided first come, first served, whoever's chat they come from), without a flush; then one
+/// flush makes all of them durable (group commit: one fsync for the batch instead of one per
+/// update); only then do the replies go out, each user's in order, different users
+/// concurrently. Returns false when some reply failed in a way worth retrying; that user's later
+/// replies then wait too (they are kept with their updates, which stay unconfirmed).
+async fn handle_batch(app: &App, bot: &Api, mut updates: Vec<Update>) -> bool {
+    updates.sort_by_key(|u| u.id.0);
+    // Phase 1: apply, in update order. Applying is the engine and one unflushed transaction per
+    // update, so there is little to overlap (only the rare update that changes nothing, such as
+    // being added to a group, waits for its own request or flush).
+    let mut per_chat: BTreeMap<u64, Vec<Applied>> = BTreeMap::new();
     let mut applied: Vec<Vec<Applied>> = Vec::new();
-    for u in other {
-        applied.push(vec![apply_update(app, bot, u).await]);
-    }
-    while let Some(r) = tasks.join_next().await {
-        match r {
-            Ok(list) => applied.push(list),
-            Err(e) => log::error!("telegram::handle_batch: a handler task failed: {e}"),
+    for u in updates {
+        let chat = u.from().map(|f| f.id.0);
+        let a = apply_update(app, bot, u).await;
+        match chat {
+            Some(id) => per_chat.entry(id).or_default().push(a),
+            None => applied.push(vec![a]),
         }
     }
+    applied.extend(per_chat.into_values());
     // Phase 2: make it durable, then let the outbox sender see what the batch queued.
     if applied.iter().flatten().any(Applied::changed) {
         if let Err(e) = app.store.flush().await {

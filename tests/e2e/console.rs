@@ -153,7 +153,7 @@ fn buttons_of_any_message_can_be_pressed_and_digits_are_text_when_text_is_expect
     let out = console(
         &data,
         &["--lang", "en", "--as", "5"],
-        "/clock\n/clock 2027-01-01 09:00\n/as 100000001\n/launch\n1\n18.1. klo 17\n1\n",
+        "/clock\n/clock 2027-01-01 09:00\n/as 100000001\n/launch\n1\n18.1. klo 17\n90 min\n1\n",
     );
     in_order(
         &out,
@@ -161,7 +161,7 @@ fn buttons_of_any_message_can_be_pressed_and_digits_are_text_when_text_is_expect
             "[clock] Mon 2027-01-04 09:00",
             "only moves forward",
             "(you are now Tilli Toukka -koordinaattori (100000001))",
-            "5 pm, 1\n",
+            "6:30 pm, 1\n",
         ],
     );
 }

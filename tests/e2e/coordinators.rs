@@ -240,11 +240,15 @@ async fn launching_invites_in_order_passes_declined_and_expired_seats_on_and_end
         .await
         .shows("I couldn't read that time.");
     c.says("23.11. klo 9").await.shows("That time has passed.");
-    c.says("15.3. klo 17").await.shows("Where is the meeting?");
+    c.says("15.3. klo 17")
+        .await
+        .shows("When does the meeting end?");
+    c.says("17").await.shows("I couldn't read that.");
+    c.says("1.5 h").await.shows("Where is the meeting?");
     c.says("Pikku-Veturi, Hyvinkää")
         .await
         .shows("Launch Tilli Toukka, Hyvinkää (Finnish)?")
-        .shows("First meeting: 15 Mar 2027, 5 pm, Pikku-Veturi, Hyvinkää")
+        .shows("First meeting: 15 Mar 2027, 5 pm – 6:30 pm, Pikku-Veturi, Hyvinkää")
         .shows("Invitations go to 8 families (8 children) in registration order, 8 places at most.")
         .shows("48 hours");
     c.taps("Send the invitations")

@@ -708,6 +708,8 @@ async fn a_launch_over_telegram_invites_every_family_and_reports_their_answers()
         m.text
     );
     let m = c.says("15.3. klo 17").await;
+    assert!(m.text.contains("Milloin tapaaminen päättyy?"), "{}", m.text);
+    let m = c.says("18.30").await;
     assert!(m.text.contains("Missä tapaaminen on?"), "{}", m.text);
     let m = c.says("Pikku-Veturi").await;
     assert!(

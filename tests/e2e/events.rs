@@ -339,7 +339,7 @@ async fn an_edit_replaces_the_reminders_and_tells_everyone_and_a_cancellation_to
     let sent = deliveries(&app).await;
     assert!(to(&sent, 2105)[0]
         .text
-        .starts_with("Tapahtuma on peruttu: Eron edessä -ilta"));
+        .starts_with("Viesti ilmoittautumisestasi\n\nTapahtuma on peruttu: Eron edessä -ilta"));
     clock.set(utc(2026, 12, 16, 13, 0));
     assert!(
         to(&deliveries(&app).await, 2105).is_empty(),
@@ -530,6 +530,7 @@ async fn a_launched_groups_first_meeting_is_an_event_with_reminders() {
     c.says("/launch").await;
     c.taps("Tilli Toukka · Hyvinkää (suomi) · 5/5").await;
     c.says("14.1. klo 17").await;
+    c.says("18.30").await;
     c.says("Pikku-Veturi").await;
     c.taps("Lähetä kutsut").await;
     let sent = deliveries(&app).await;
@@ -622,4 +623,339 @@ fn a_broken_event_in_the_config_is_a_clear_error() {
         msg.contains("events[0].end: must be after the start"),
         "{msg}"
     );
+}
+
+/// A parent registers one child for Tilli Toukka in Hyvinkää, in Finnish, without sharing
+/// their name.
+async fn join_tilli(app: &App, user: u64) -> Chat {
+    let mut p = Chat::new(app, user, "fi");
+    p.says("/start tilli-toukka").await;
+    p.taps("5").await;
+    p.taps("Ei muita, jatketaan").await;
+    p.taps("Hyvinkää").await;
+    p.taps("suomi").await;
+    p.taps("Arki-iltaisin").await;
+    p.taps("Valmis").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    p.taps("Ei, kiitos").await;
+    p.taps("Vahvista").await.shows("on tallennettu");
+    p
+}
+
+/// What kokoon answers `user` (as data, before rendering) to one input, and what it stores.
+async fn answer(app: &App, user: u64, input: kokoon::flow::Input) -> Vec<kokoon::flow::Reply> {
+    let person = kokoon::flow::Person {
+        user: UserId(user),
+        name: format!("Parent {user}"),
+        username: None,
+    };
+    let handled = app
+        .handle(None, &person, Some("fi"), input)
+        .await
+        .expect("the store works");
+    assert!(!handled.effects, "an outsider changed something");
+    handled.replies
+}
+
+#[tokio::test]
+async fn a_launched_groups_meeting_is_seen_only_by_its_families_and_coordinators() {
+    let (app, clock, _dir) = app_with_clock();
+    // A public event, so the list is not empty for anyone.
+    let public = create_event(&app, "20.1. klo 17", "19", None).await;
+    let mut parents = Vec::new();
+    for user in 4101..=4105 {
+        parents.push(join_tilli(&app, user).await);
+    }
+    deliveries(&app).await;
+    let mut c = Chat::new(&app, 100_000_001, "fi");
+    c.says("/launch").await;
+    c.taps("Tilli Toukka · Hyvinkää (suomi) · 5/5").await;
+    c.says("14.1. klo 17").await;
+    c.says("18.30").await;
+    c.says("Pikku-Veturi").await;
+    c.taps("Lähetä kutsut").await;
+    let sent = deliveries(&app).await;
+    parents[0].reads(to(&sent, 4101)[0]);
+    parents[0].taps("Kyllä, tulemme").await;
+    parents[1].reads(to(&sent, 4102)[0]);
+    parents[1].taps("Ei tällä kertaa").await;
+    let launch = app
+        .store
+        .launches()
+        .expect("store")
+        .pop()
+        .expect("a launch");
+    let meeting = app
+        .store
+        .event(launch.event.expect("the first meeting"))
+        .expect("store")
+        .expect("stored");
+    let id = meeting.id;
+    let token = meeting
+        .token
+        .clone()
+        .expect("a launch's meeting has an unguessable link");
+    assert!(token.len() >= 16, "{token}");
+
+    // Who may see it: the family who accepted, a family invited and not yet answered, the
+    // group's coordinators.
+    parents[0].says("/events").await.shows("Tilli Toukka");
+    parents[2].says("/events").await.shows("Tilli Toukka");
+    parents[2]
+        .says(&format!("/start event-{token}"))
+        .await
+        .shows("Tilli Toukka")
+        .shows("Pikku-Veturi");
+    c.says("/events")
+        .await
+        .shows("Tilli Toukka")
+        .shows(&format!(
+            "Linkki (avautuu vain ryhmän perheille ja koordinaattoreille): https://t.me/{}?start=event-{token}",
+            app.config.bot_username
+        ));
+
+    // Nobody else: a stranger, the family who declined, and (below) a family whose time to
+    // answer ran out.
+    let unknown = 987_654_321_u64;
+    for outsider in [5001_u64, 4102] {
+        let mut o = Chat::new(&app, outsider, "fi");
+        o.says("/events")
+            .await
+            .shows("Eron edessä -ilta")
+            .hides("Tilli Toukka");
+        let start = |p: String| kokoon::flow::Input::Start(Some(p));
+        let none = answer(&app, outsider, start(format!("event-{unknown}"))).await;
+        assert_eq!(
+            answer(&app, outsider, start(format!("event-{id}"))).await,
+            none,
+            "the numeric link of a launch's meeting is an unknown event"
+        );
+        assert_eq!(
+            answer(&app, outsider, start(format!("event-{token}"))).await,
+            none,
+            "even the real link tells an outsider nothing"
+        );
+        for verb in [
+            "ev:{}:j", "ev:{}:l", "ev:{}:c", "fb:{}:5", "em:{}:m", "em:{}:f",
+        ] {
+            let data = |n: u64| format!("1:{}", verb.replace("{}", &n.to_string()));
+            let button = |n| kokoon::flow::Input::Button(data(n));
+            assert_eq!(
+                answer(&app, outsider, button(id)).await,
+                answer(&app, outsider, button(unknown)).await,
+                "a forged {} tells an outsider what an unknown event does",
+                data(id)
+            );
+        }
+    }
+    let stored = app.store.event(id).expect("store").expect("stored");
+    assert_eq!(stored.attendees, vec![UserId(4101)]);
+    assert!(stored.waiting.is_empty());
+    // The public event keeps its plain link.
+    parents[1]
+        .says(&format!("/start event-{public}"))
+        .await
+        .shows("Eron edessä -ilta");
+
+    // The time to answer runs out: the unanswered family no longer sees it (even before the
+    // sender has marked the invitation expired).
+    clock.advance(chrono::Duration::hours(
+        i64::from(app.config.invite_hours) + 1,
+    ));
+    let none = answer(
+        &app,
+        4103,
+        kokoon::flow::Input::Start(Some(format!("event-{unknown}"))),
+    )
+    .await;
+    assert_eq!(
+        answer(
+            &app,
+            4103,
+            kokoon::flow::Input::Start(Some(format!("event-{token}")))
+        )
+        .await,
+        none
+    );
+    parents[0].says("/events").await.shows("Tilli Toukka");
+}
+
+/// Two parents press "sign up" for an event's last seat and both presses come in one batch of
+/// updates: the one who pressed first (the lower `update_id`) gets the seat, whatever the chat
+/// ids, and each is told what the store decided.
+#[tokio::test]
+async fn the_last_seat_goes_to_the_first_press_of_a_batch() {
+    use crate::fake_telegram::FakeTelegram;
+    let fake = FakeTelegram::start().await;
+    let (app, _clock, _dir) = app_with_clock();
+    let id = create_event(&app, "20.1. klo 17", "19", Some("1")).await;
+    // The first to press has the larger chat id, so nothing but the update order favours them.
+    let (first, second) = (2300_i64, 2200_i64);
+    for (user, name) in [(first, "Eka"), (second, "Toka")] {
+        fake.add_private_chat(&crate::fake_telegram::FakeUser::new(user, name, "fi"));
+        let from = serde_json::json!({"id": user, "is_bot": false, "first_name": name,
+                                      "language_code": "fi"});
+        fake.push_raw_update(serde_json::json!({"callback_query": {
+            "id": format!("press-{user}"), "from": from, "chat_instance": format!("ci{user}"),
+            "data": format!("1:ev:{id}:j")}}));
+    }
+    let bot = teloxide::Bot::new(FakeTelegram::TOKEN)
+        .set_api_url(fake.api_url().parse().expect("the fake's URL"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(kokoon::telegram::run(
+        app.clone(),
+        bot,
+        kokoon::telegram::Limits::Off,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let wait = std::time::Duration::from_secs(20);
+    let to_first = fake.wait_for(first, 1, wait).await;
+    let to_second = fake.wait_for(second, 1, wait).await;
+    let _ = stop.send(());
+    running.await.expect("joins").expect("runs");
+    let e = app.store.event(id).expect("store").expect("event");
+    assert_eq!(
+        e.attendees,
+        vec![UserId(first as u64)],
+        "first come, first served"
+    );
+    assert_eq!(e.waiting, vec![UserId(second as u64)]);
+    assert!(
+        to_first[0].text.contains("Ilmoittautuminen tallennettu"),
+        "{}",
+        to_first[0].text
+    );
+    assert!(
+        to_second[0].text.contains("jonossa") && !to_second[0].text.contains("tallennettu"),
+        "{}",
+        to_second[0].text
+    );
+}
+
+/// Finding 7: the launch asks when the first meeting ends (a time or a length), and the
+/// coordinator's card of it lists who is coming with their children (names only of those who
+/// agreed to share them).
+#[tokio::test]
+async fn a_launch_asks_the_end_and_the_coordinator_sees_who_is_coming() {
+    let (app, _clock, _dir) = app_with_clock();
+    let mut parents = Vec::new();
+    for user in 4201..=4205 {
+        let mut p = Chat::new(&app, user, "fi");
+        p.says("/start tilli-toukka").await;
+        p.taps("5").await;
+        if user == 4202 {
+            p.taps("Lisää lapsi").await;
+            p.taps("4").await;
+        }
+        p.taps("Ei muita, jatketaan").await;
+        p.taps("Hyvinkää").await;
+        p.taps("suomi").await;
+        p.taps("Arki-iltaisin").await;
+        p.taps("Valmis").await;
+        p.taps("Hyväksyn tallennuksen").await;
+        p.taps(if user == 4201 {
+            "Kyllä, saa nähdä"
+        } else {
+            "Ei, kiitos"
+        })
+        .await;
+        p.taps("Vahvista").await.shows("on tallennettu");
+        parents.push(p);
+    }
+    deliveries(&app).await;
+    let mut c = Chat::new(&app, 100_000_001, "fi");
+    c.says("/launch").await;
+    c.taps("Tilli Toukka · Hyvinkää (suomi) · 6/5").await;
+    c.says("14.1. klo 17")
+        .await
+        .shows("Milloin tapaaminen päättyy?");
+    c.says("kaksi").await.shows("En ymmärtänyt");
+    c.says("16").await.shows("En ymmärtänyt");
+    c.says("90 min").await.shows("Missä tapaaminen on?");
+    c.says("Pikku-Veturi")
+        .await
+        .shows("Ensimmäinen tapaaminen: 14.1.2027 klo 17 – klo 18.30, Pikku-Veturi");
+    c.taps("Lähetä kutsut").await;
+    let launch = app
+        .store
+        .launches()
+        .expect("store")
+        .pop()
+        .expect("a launch");
+    let meeting = app
+        .store
+        .event(launch.event.expect("its first meeting"))
+        .expect("store")
+        .expect("stored");
+    assert_eq!(meeting.end - meeting.start, chrono::Duration::minutes(90));
+
+    let sent = deliveries(&app).await;
+    parents[0].reads(to(&sent, 4201)[0]);
+    parents[0].taps("Kyllä, tulemme").await;
+    parents[1].reads(to(&sent, 4202)[0]);
+    parents[1].taps("Kyllä, tulemme").await;
+    c.says("/events")
+        .await
+        .shows("Tulossa 2 perhettä, 3 lasta:")
+        .shows("Parent 4201 (@parent4201) – 1 lapsi")
+        .shows("perhe (nimeä ei jaettu) – 2 lasta")
+        .hides("Parent 4202");
+    // Parents see no list.
+    parents[0]
+        .says("/events")
+        .await
+        .hides("Tulossa")
+        .hides("perhe (nimeä ei jaettu)");
+}
+
+/// `/events` is one message with every event's buttons, numbered when there are several; with
+/// too much to show in one message, one message per event.
+#[tokio::test]
+async fn events_come_in_one_message_unless_it_would_be_too_long() {
+    let (app, _clock, _dir) = app_with_clock();
+    let first = create_event(&app, "20.1. klo 17", "19", None).await;
+    let second = create_event(&app, "21.1. klo 17", "19", Some("5")).await;
+    let replies = answer(
+        &app,
+        2501,
+        kokoon::flow::Input::Command(kokoon::flow::Command::Events),
+    )
+    .await;
+    assert_eq!(replies.len(), 1, "{replies:#?}");
+    let mut p = Chat::new(&app, 2501, "fi");
+    p.says("/events")
+        .await
+        .shows("1. Eron edessä -ilta")
+        .shows("2. Eron edessä -ilta")
+        .offers("1 · Ilmoittaudu")
+        .offers("2 · Kalenteriin");
+    p.taps("2 · Ilmoittaudu")
+        .await
+        .shows("Ilmoittautuminen tallennettu");
+    let e = app.store.event(second).expect("store").expect("event");
+    assert_eq!(e.attendees, vec![UserId(2501)]);
+    let e = app.store.event(first).expect("store").expect("event");
+    assert!(e.attendees.is_empty());
+    // Many events with long descriptions: one message each, after the title.
+    for day in 1..=6 {
+        let mut c = Chat::new(&app, COORD, "fi");
+        c.says("/newevent").await;
+        c.says("Pitkä ilta").await;
+        c.taps("Ei ryhmää").await;
+        c.says(&format!("{day}.2. klo 17")).await;
+        c.says("19").await;
+        c.says("Pikku-Veturi, Hyvinkää").await;
+        c.taps("Ei rajaa").await;
+        c.says(&"Pitkä kuvaus. ".repeat(60)).await;
+        c.taps("Luo tapahtuma").await.shows("Tapahtuma luotiin.");
+    }
+    let replies = answer(
+        &app,
+        2501,
+        kokoon::flow::Input::Command(kokoon::flow::Command::Events),
+    )
+    .await;
+    assert_eq!(replies.len(), 1 + 8, "the title, then each of the 8 events");
 }

@@ -49,6 +49,7 @@ async fn launch(app: &App) -> Chat {
         .clone();
     c.taps(&label).await;
     c.says("15.3. klo 17").await;
+    c.says("18.30").await;
     c.says("Pikku-Veturi, Hyvinkää").await;
     c
 }

@@ -212,6 +212,9 @@ async fn comments_go_after_their_shorter_period_and_sign_ups_after_the_retention
         attendees: Vec::new(),
         waiting: Vec::new(),
         key: None,
+        visibility: kokoon::domain::event::Visibility::Public,
+        token: None,
+        revision: 0,
     };
     commit(COORDINATOR, vec![Effect::CreateEvent(event.clone())], t0).await;
     let id = app.store.events().expect("events")[0].id;
@@ -220,6 +223,7 @@ async fn comments_go_after_their_shorter_period_and_sign_ups_after_the_retention
         vec![Effect::Rsvp {
             event: id,
             join: true,
+            seen: app.store.events().expect("events")[0].revision,
         }],
         t0,
     )
@@ -341,6 +345,9 @@ async fn after_forget_nothing_of_the_parent_can_be_read_from_the_raw_files_even_
         attendees: Vec::new(),
         waiting: Vec::new(),
         key: None,
+        visibility: kokoon::domain::event::Visibility::Public,
+        token: None,
+        revision: 0,
     };
     let commit = |user: u64, effects: Vec<Effect>, record: UserRecord| {
         let app = app.clone();
@@ -357,7 +364,8 @@ async fn after_forget_nothing_of_the_parent_can_be_read_from_the_raw_files_even_
         UserRecord::default(),
     )
     .await;
-    let id = app.store.events().expect("events")[0].id;
+    let stored = app.store.events().expect("events")[0].clone();
+    let id = stored.id;
     let record = app.store.user(UserId(PARENT)).expect("user");
     commit(
         PARENT,
@@ -365,6 +373,7 @@ async fn after_forget_nothing_of_the_parent_can_be_read_from_the_raw_files_even_
             Effect::Rsvp {
                 event: id,
                 join: true,
+                seen: stored.revision,
             },
             Effect::Feedback {
                 event: id,

@@ -193,6 +193,9 @@ impl TestApp {
             attendees,
             waiting: Vec::new(),
             key: None,
+            visibility: kokoon::domain::event::Visibility::Public,
+            token: None,
+            revision: 0,
         };
         let before: Vec<u64> = self
             .app

@@ -768,6 +768,9 @@ pub fn create_event(data: &Path, config: &Arc<Config>, capacity: u32) -> Result<
         attendees: Vec::new(),
         waiting: Vec::new(),
         key: None,
+        visibility: kokoon::domain::event::Visibility::Public,
+        token: None,
+        revision: 0,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
