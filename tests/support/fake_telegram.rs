@@ -276,6 +276,8 @@ struct St {
     drops: Vec<(String, usize, bool)>,
     /// Requests received per method (counted on arrival, before any delay).
     received: HashMap<String, usize>,
+    /// Chats whose sends and edits are held unanswered until released ([`FakeTelegram::hold_chat`]).
+    held: HashSet<i64>,
     files: u64,
     shutdown: bool,
     /// Receivers of [`Stamped`] events (benchmarks); empty in tests, so free there.
@@ -770,6 +772,17 @@ impl FakeTelegram {
         self.with(|st| st.drops.push((method.to_string(), count, after_processing)));
     }
 
+    /// Sends and edits to `chat_id` are held without an answer (a slow chat: Telegram taking
+    /// its time, or a connection hanging) until [`Self::release_chat`]; other chats flow.
+    pub fn hold_chat(&self, chat_id: i64) {
+        self.with(|st| st.held.insert(chat_id));
+    }
+
+    /// Lets the requests held by [`Self::hold_chat`] through.
+    pub fn release_chat(&self, chat_id: i64) {
+        self.with(|st| st.held.remove(&chat_id));
+    }
+
     /// Requests of `method` (canonical spelling) that have arrived, answered or not.
     pub fn received(&self, method: &str) -> usize {
         self.read(|st| st.received.get(method).copied().unwrap_or(0))
@@ -990,6 +1003,19 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let (result, body) = match read_params(req).await {
         Err(e) => (Err(e), Value::Null),
         Ok(p) => {
+            if method.starts_with("send") || method.starts_with("edit") {
+                if let Ok(chat) = chat_id(&p) {
+                    loop {
+                        let released = shared.changed.notified();
+                        tokio::pin!(released);
+                        released.as_mut().enable();
+                        if !shared.lock().held.contains(&chat) {
+                            break;
+                        }
+                        released.await;
+                    }
+                }
+            }
             let injected = injected_failure(&mut shared.lock(), &method);
             let result = match injected {
                 Some(e) => Err(e),
