@@ -116,6 +116,7 @@ messages! {
     BtnReconfirm => "btn-reconfirm",
     GroupChatOnly => "group-chat-only",
     SomethingWrong => "something-wrong",
+    SlowDown => "slow-down",
     CmdStart => "cmd-start",
     CmdMine => "cmd-mine",
     CmdLang => "cmd-lang",

@@ -130,6 +130,7 @@ hint-pick-time = Please pick at least one time.
 hint-group-gone = That group is no longer offered.
 group-chat-only = Hi! I only talk in private chats. Send me a message: open my profile and tap Start.
 something-wrong = Something went wrong. Please try again in a moment – nothing was lost.
+slow-down = One moment – messages are coming faster than I can read them. Please wait a little and send your last message again.
 
 cmd-start = Start and pick a group
 cmd-mine = Your registrations

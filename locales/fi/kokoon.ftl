@@ -130,6 +130,7 @@ hint-pick-time = Valitse ainakin yksi aika.
 hint-group-gone = Tuota ryhmää ei enää tarjota.
 group-chat-only = Hei! Keskustelen vain yksityisesti. Lähetä minulle viesti: avaa profiilini ja paina Aloita.
 something-wrong = Jokin meni vikaan. Yritä hetken päästä uudelleen – mitään ei kadonnut.
+slow-down = Hetki, viestejä tulee nyt nopeammin kuin ehdin lukea. Odota vähän ja lähetä viimeisin viestisi uudelleen.
 
 cmd-start = Aloita ja valitse ryhmä
 cmd-mine = Omat ilmoittautumiset
