@@ -327,7 +327,9 @@ const MAX_IN_FLIGHT: usize = 64;
 impl Outgoing {
     fn new() -> Outgoing {
         Outgoing {
-            queue: Mutex::new(Queue::new(QUEUED_PER_CHAT, MAX_IN_FLIGHT)),
+            queue: Mutex::new(
+                Queue::new(QUEUED_PER_CHAT, MAX_IN_FLIGHT).after_tries(send::QUICK_TRIES),
+            ),
             owed: Mutex::new(HashSet::new()),
             wake: Notify::new(),
             dirty: AtomicBool::new(false),
@@ -922,18 +924,7 @@ fn retryable(e: &RequestError) -> bool {
         | RequestError::Network(_)
         | RequestError::Io(_)
         | RequestError::InvalidJson { .. } => true,
-        RequestError::Api(ApiError::Unknown(s)) => {
-            let s = s.to_ascii_lowercase();
-            [
-                "internal server error",
-                "bad gateway",
-                "service unavailable",
-                "gateway timeout",
-            ]
-            .iter()
-            .any(|p| s.contains(p))
-        }
-        _ => false,
+        other => send::server_error(other),
     }
 }
 

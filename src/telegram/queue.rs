@@ -89,6 +89,9 @@ pub struct Queue<T> {
     /// connections; the rate limiter spaces them anyway.
     max_in_flight: usize,
     in_flight: usize,
+    /// Tries a job already had before it failed here (in place, by the sender), so the
+    /// backoff goes on from there.
+    tries_before: u32,
 }
 
 impl<T> Queue<T> {
@@ -101,7 +104,16 @@ impl<T> Queue<T> {
             per_chat: per_chat.max(1),
             max_in_flight: max_in_flight.max(1),
             in_flight: 0,
+            tries_before: 0,
         }
+    }
+
+    /// The queue for jobs that the sender already tried `n` times in place (with [`backoff`]
+    /// between) before reporting a failure: the first wait here is then `backoff(n)`.
+    #[must_use]
+    pub fn after_tries(mut self, n: u32) -> Queue<T> {
+        self.tries_before = n.saturating_sub(1);
+        self
     }
 
     /// Whether `chat` has as many jobs waiting as it may.
@@ -187,7 +199,7 @@ impl<T> Queue<T> {
             }
             Sent::Retry(rest) => {
                 c.failures = c.failures.saturating_add(1);
-                c.not_before = Some(now + backoff(c.failures));
+                c.not_before = Some(now + backoff(c.failures + self.tries_before));
                 // It keeps its place: before the chat's later jobs, and as old as it was.
                 c.jobs.push_front((seq, rest));
             }
@@ -360,6 +372,17 @@ mod tests {
             vec![500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]
         );
         assert_eq!(backoff(u32::MAX), RETRY_CAP);
+    }
+
+    #[test]
+    fn after_in_place_tries_the_backoff_goes_on_from_there() {
+        let mut q = Queue::new(8, 8).after_tries(3);
+        let t0 = Instant::now();
+        q.push(1, 1);
+        assert_eq!(q.next(t0, |_| None), Next::Send(1, 1));
+        // In place: 0.5 s, 1 s; here: 2 s, then 4 s.
+        q.finished(1, Sent::Retry(1), t0);
+        assert_eq!(q.next(t0, |_| None), Next::At(t0 + Duration::from_secs(2)));
     }
 
     #[test]
