@@ -117,6 +117,8 @@ messages! {
     GroupChatOnly => "group-chat-only",
     SomethingWrong => "something-wrong",
     SlowDown => "slow-down",
+    DemandPoolLine => "demand-pool-line",
+    DemandGroupDetails => "demand-group-details",
     CmdStart => "cmd-start",
     CmdMine => "cmd-mine",
     CmdLang => "cmd-lang",

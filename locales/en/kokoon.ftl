@@ -164,6 +164,14 @@ demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families
        *[other] {""}
     }
     Times: { $times } · Language: { $langs }
+demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+        [one] family
+       *[other] families
+    }{ $kind ->
+        [children] {" "}· ages { $ages }
+       *[other] {""}
+    }
+demand-group-details = Times: { $times } · Language: { $langs }
 demand-sources = Came from: { $sources }
 source-direct = directly
 btn-list = 📋 { $area }

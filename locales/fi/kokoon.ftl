@@ -164,6 +164,14 @@ demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families
        *[other] {""}
     }
     Ajat: { $times } · Kieli: { $langs }
+demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+        [one] perhe
+       *[other] perhettä
+    }{ $kind ->
+        [children] {" "}· iät { $ages }
+       *[other] {""}
+    }
+demand-group-details = Ajat: { $times } · Kieli: { $langs }
 demand-sources = Mistä tulivat: { $sources }
 source-direct = suoraan
 btn-list = 📋 { $area }

@@ -164,6 +164,14 @@ demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families
        *[other] {""}
     }
     Tider: { $times } · Språk: { $langs }
+demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+        [one] familj
+       *[other] familjer
+    }{ $kind ->
+        [children] {" "}· åldrar { $ages }
+       *[other] {""}
+    }
+demand-group-details = Tider: { $times } · Språk: { $langs }
 demand-sources = Varifrån: { $sources }
 source-direct = direkt
 btn-list = 📋 { $area }

@@ -739,7 +739,10 @@ struct Outbound {
 /// calendar) as text; anything else as bytes.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 enum KeptFile {
+    /// One chart (kept by versions that drew one chart per group).
     Chart(crate::chart::Chart),
+    /// Charts drawn one below the other in one image.
+    Charts(Vec<crate::chart::Chart>),
     Text {
         name: String,
         text: String,
@@ -766,6 +769,9 @@ impl KeptFile {
         match self {
             KeptFile::Chart(chart) => files::chart_file(chart)
                 .map_err(|e| log::error!("telegram: kept chart not drawn: {e}"))
+                .ok(),
+            KeptFile::Charts(charts) => files::charts_file(charts)
+                .map_err(|e| log::error!("telegram: kept charts not drawn: {e}"))
                 .ok(),
             KeptFile::Text { name, text } => Some(files::File {
                 name: name.clone(),
@@ -828,9 +834,9 @@ fn kept_file(
     lang: Lang,
     a: &crate::flow::Attachment,
 ) -> (Option<KeptFile>, Option<files::File>) {
-    if let Some(chart) = files::chart_of(&app.i18n, lang, a) {
-        return match files::chart_file(&chart) {
-            Ok(f) => (Some(KeptFile::Chart(chart)), Some(f)),
+    if let Some(charts) = files::charts_of(&app.i18n, lang, a) {
+        return match files::charts_file(&charts) {
+            Ok(f) => (Some(KeptFile::Charts(charts)), Some(f)),
             Err(e) => {
                 log::error!("telegram: chart not drawn: {e}");
                 (None, None)
