@@ -2,8 +2,11 @@
 //!
 //! Why not teloxide's dispatcher: its polling listener confirms updates (the next `getUpdates`
 //! offset) before the handlers have finished, so a crash would lose updates in flight. Here the
-//! offset moves past an update only after its effects are flushed to disk and its replies sent;
-//! a redelivered update is recognised by its id and changes nothing.
+//! offset moves past an update only after its effects and its rendered replies are flushed to
+//! disk; a redelivered update is recognised by its id and changes nothing. The replies are sent
+//! by a dispatcher beside the loop ([`queue`] decides the order), so one chat's replies never
+//! hold up another's or the next batch; those still unsent when the process stops are read from
+//! the store and sent at the next start.
 
 mod inbound;
 mod limit;
