@@ -117,11 +117,12 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), TelegramError> {
     let rounds = tokio::sync::watch::Sender::new(sender::Rounds::default());
-    run_counted(app, bot, limits, shutdown, rounds).await
+    run_with(app, bot, limits, InboundLimit::DEFAULT, shutdown, rounds).await
 }
 
 /// [`run`], with the outbox sender counting its rounds in `rounds`: what an in-process test on
-/// a manual clock waits on (see [`sender::Rounds`]).
+/// a manual clock waits on (see [`sender::Rounds`]). Without the per-chat inbound limit: tests
+/// drive a chat far faster than anyone types (`kokoon run` sets the limit with [`run_with`]).
 pub async fn run_counted(
     app: App,
     bot: Bot,
@@ -129,7 +130,7 @@ pub async fn run_counted(
     shutdown: impl Future<Output = ()>,
     rounds: tokio::sync::watch::Sender<sender::Rounds>,
 ) -> Result<(), TelegramError> {
-    run_with(app, bot, limits, InboundLimit::DEFAULT, shutdown, rounds).await
+    run_with(app, bot, limits, InboundLimit::Off, shutdown, rounds).await
 }
 
 /// Runs the bot until `shutdown` resolves, the outbox sender counting its rounds in `rounds`.
