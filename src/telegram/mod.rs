@@ -164,7 +164,12 @@ pub async fn run_with(
     if let Err(e) = bot.delete_webhook().await {
         log::warn!("telegram::run: deleteWebhook failed: {e}");
     }
-    register_commands(&app, &bot).await;
+    // The command menu is not needed to answer anyone: set it beside the polling, so that a
+    // start (after a crash, say) answers what waits as soon as it can.
+    tokio::spawn({
+        let (app, bot) = (app.clone(), bot.clone());
+        async move { register_commands(&app, &bot).await }
+    });
     log::info!("telegram::run: polling as @{username}");
 
     let (stop_sender, sender_stopped) = tokio::sync::oneshot::channel::<()>();
