@@ -378,14 +378,11 @@ impl Outgoing {
         self.wake.notify_one();
     }
 
-    /// Resolves once nothing is waiting or being sent.
+    /// Resolves once nothing is waiting or being sent (at shutdown). It looks every 20 ms
+    /// rather than waiting on `wake`, whose wake-ups are the dispatcher's.
     async fn drained(&self) {
-        loop {
-            let notified = self.wake.notified();
-            if self.with(|q| q.is_empty()) {
-                return;
-            }
-            notified.await;
+        while !self.with(|q| q.is_empty()) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 }
