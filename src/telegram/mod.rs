@@ -130,7 +130,7 @@ pub async fn run_counted(
     shutdown: impl Future<Output = ()>,
     rounds: tokio::sync::watch::Sender<sender::Rounds>,
 ) -> Result<(), TelegramError> {
-    run_with(app, bot, limits, InboundLimit::Off, shutdown, rounds).await
+    run_inner(app, bot, limits, InboundLimit::Off, shutdown, rounds, true).await
 }
 
 /// Runs the bot until `shutdown` resolves, the outbox sender counting its rounds in `rounds`.
@@ -150,6 +150,21 @@ pub async fn run_with(
     inbound: InboundLimit,
     shutdown: impl Future<Output = ()>,
     rounds: tokio::sync::watch::Sender<sender::Rounds>,
+) -> Result<(), TelegramError> {
+    run_inner(app, bot, limits, inbound, shutdown, rounds, false).await
+}
+
+/// [`run_with`]; with `lockstep` the next poll waits until the batch's replies went, so that a
+/// batch confirmed to Telegram has been answered: what the in-process tests' harness takes
+/// as "kokoon is idle" ([`run_counted`]).
+async fn run_inner(
+    app: App,
+    bot: Bot,
+    limits: Limits,
+    inbound: InboundLimit,
+    shutdown: impl Future<Output = ()>,
+    rounds: tokio::sync::watch::Sender<sender::Rounds>,
+    lockstep: bool,
 ) -> Result<(), TelegramError> {
     let bot = Api::new(bot, limits);
     let me = bot.get_me().await.map_err(TelegramError::Start)?;
@@ -271,6 +286,12 @@ pub async fn run_with(
         if durable {
             // The batch's effects and replies are on disk: the next poll may confirm it, and
             // its replies go whatever happens to this process.
+            if lockstep {
+                tokio::select! {
+                    () = stop.wait() => {}
+                    () = out.drained() => {}
+                }
+            }
             offset = next;
             continue;
         }
@@ -378,11 +399,11 @@ impl Outgoing {
         self.wake.notify_one();
     }
 
-    /// Resolves once nothing is waiting or being sent (at shutdown). It looks every 20 ms
+    /// Resolves once nothing is waiting or being sent (at shutdown). It looks every 2 ms
     /// rather than waiting on `wake`, whose wake-ups are the dispatcher's.
     async fn drained(&self) {
         while !self.with(|q| q.is_empty()) {
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            tokio::time::sleep(Duration::from_millis(2)).await;
         }
     }
 }
