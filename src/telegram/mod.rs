@@ -108,16 +108,22 @@ struct Incoming {
     callback_id: Option<String>,
 }
 
-/// Runs the bot until `shutdown` resolves, with the default inbound limit
-/// ([`InboundLimit::DEFAULT`]). See [`run_with`].
+/// Runs the bot until `shutdown` resolves, with the per-chat inbound limit `KOKOON_INBOUND_LIMIT`
+/// sets (checked by `kokoon run` before it starts; [`InboundLimit::DEFAULT`] if unset). See
+/// [`run_with`].
 pub async fn run(
     app: App,
     bot: Bot,
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), TelegramError> {
+    let inbound = InboundLimit::parse(&std::env::var("KOKOON_INBOUND_LIMIT").unwrap_or_default())
+        .unwrap_or_else(|e| {
+            log::warn!("telegram::run: KOKOON_INBOUND_LIMIT {e}: the default is used");
+            InboundLimit::DEFAULT
+        });
     let rounds = tokio::sync::watch::Sender::new(sender::Rounds::default());
-    run_with(app, bot, limits, InboundLimit::DEFAULT, shutdown, rounds).await
+    run_with(app, bot, limits, inbound, shutdown, rounds).await
 }
 
 /// [`run`], with the outbox sender counting its rounds in `rounds`: what an in-process test on
