@@ -371,6 +371,43 @@ fn render_rgb(chart: &Chart) -> Result<(Vec<u8>, u32, Vec<PixelRect>), ChartErro
     Ok((buffer, height, drawn))
 }
 
+/// Telegram refuses a photo whose width and height add up to more than 10,000 pixels; charts
+/// that would stack higher than this are left out of a stacked image.
+pub const MAX_STACK_HEIGHT: u32 = 8000;
+
+/// Renders `charts` one below the other as one PNG image (one photo for a coordinator of many
+/// groups). Charts that would make it higher than [`MAX_STACK_HEIGHT`] are left out.
+pub fn render_stack_png(charts: &[Chart]) -> Result<Vec<u8>, ChartError> {
+    ensure_font()?;
+    let mut heights = Vec::new();
+    let mut total = 0;
+    for c in charts {
+        let h = height_for(c.bars.len());
+        if total + h > MAX_STACK_HEIGHT && !heights.is_empty() {
+            log::warn!(
+                "chart: {} charts left out of a stacked image",
+                charts.len() - heights.len()
+            );
+            break;
+        }
+        heights.push(h);
+        total += h;
+    }
+    let total = total.max(MIN_HEIGHT);
+    let mut buffer = vec![255u8; WIDTH as usize * total as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut buffer, (WIDTH, total)).into_drawing_area();
+        let mut rest = root.clone();
+        for (c, h) in charts.iter().zip(&heights) {
+            let (panel, below) = rest.split_vertically(*h);
+            draw(&panel, c)?;
+            rest = below;
+        }
+        root.present().map_err(draw_err)?;
+    }
+    encode_png(&buffer, WIDTH, total)
+}
+
 /// Renders `chart` as a PNG image, ready to be sent as a Telegram photo.
 ///
 /// The image is [`WIDTH`] pixels wide and between [`MIN_HEIGHT`] and

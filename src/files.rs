@@ -26,20 +26,20 @@ pub struct File {
     pub kind: FileKind,
 }
 
-/// The chart an attachment draws, with its captions in `lang`; `None` for other attachments.
-/// A chart kept to be sent later is kept as this (a few hundred bytes), not as its image.
+/// The charts an attachment draws, with their captions in `lang`; `None` for other
+/// attachments. Charts kept to be sent later are kept as these (a few hundred bytes each), not
+/// as their image.
 #[must_use]
-pub fn chart_of(i18n: &I18n, lang: Lang, a: &Attachment) -> Option<Chart> {
-    let Attachment::Chart {
-        title,
-        bars,
-        threshold,
-        children,
-    } = a
-    else {
+pub fn charts_of(i18n: &I18n, lang: Lang, a: &Attachment) -> Option<Vec<Chart>> {
+    let Attachment::Charts(panels) = a else {
         return None;
     };
-    Some(chart(i18n, lang, title, bars, *threshold, *children))
+    Some(
+        panels
+            .iter()
+            .map(|p| chart(i18n, lang, &p.title, &p.bars, p.threshold, p.children))
+            .collect(),
+    )
 }
 
 fn chart(
@@ -78,9 +78,14 @@ fn chart(
 
 /// A chart drawn as the photo that is sent.
 pub fn chart_file(chart: &Chart) -> Result<File, chart::ChartError> {
+    charts_file(std::slice::from_ref(chart))
+}
+
+/// Charts drawn one below the other as the one photo that is sent.
+pub fn charts_file(charts: &[Chart]) -> Result<File, chart::ChartError> {
     Ok(File {
         name: "kokoon-demand.png".into(),
-        bytes: chart::render_png(chart)?,
+        bytes: chart::render_stack_png(charts)?,
         kind: FileKind::Photo,
     })
 }
@@ -100,14 +105,7 @@ pub enum FileError {
 pub fn render(i18n: &I18n, lang: Lang, a: &Attachment) -> Result<File, FileError> {
     let plain = |m: Msg, args: &[(&'static str, Arg)]| i18n.text(lang, m, args, Markup::Plain);
     match a {
-        Attachment::Chart {
-            title,
-            bars,
-            threshold,
-            children,
-        } => Ok(chart_file(&chart(
-            i18n, lang, title, bars, *threshold, *children,
-        ))?),
+        Attachment::Charts(_) => Ok(charts_file(&charts_of(i18n, lang, a).unwrap_or_default())?),
         Attachment::Csv {
             file_name,
             header,

@@ -227,6 +227,11 @@ fn run(cli: Cli) -> Result<(), String> {
                 &std::env::var("KOKOON_RATE_LIMIT").unwrap_or_default(),
             )
             .map_err(|e| format!("KOKOON_RATE_LIMIT: {e}"))?;
+            // Checked here so that a wrong value stops the start; the adapter reads it again.
+            kokoon::telegram::InboundLimit::parse(
+                &std::env::var("KOKOON_INBOUND_LIMIT").unwrap_or_default(),
+            )
+            .map_err(|e| format!("KOKOON_INBOUND_LIMIT: {e}"))?;
             runtime()?.block_on(async move {
                 sync_events(&app).await?;
                 let options = kokoon::ops::service::Options {

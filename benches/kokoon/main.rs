@@ -18,7 +18,9 @@
 //!    ordinary step — against a raw sled insert + flush in this process, same disk;
 //! 3. scale: start-up, memory and `/demand` with 0, 10,000 and 100,000 registrations;
 //! 4. a broadcast to 1,000 families under Telegram's limits, enforced by the fake;
-//! 5. reminders: how late they go out, spread out and 1,000 at once.
+//! 5. reminders: how late they go out, spread out and 1,000 at once;
+//! 6. under Telegram's limits (in kokoon and in the fake): another chat's reply during a
+//!    40-message flood, `/demand` complete at the biggest size, steps under 10 % injected 500s.
 
 #[path = "../../tests/support/fake_telegram.rs"]
 mod fake_telegram;
@@ -174,6 +176,10 @@ async fn run(plan: &Plan) -> bool {
     if wanted("5") {
         eprintln!("bench: 5. reminders");
         rows.extend(reminders(&ctx).await);
+    }
+    if wanted("6") {
+        eprintln!("bench: 6. under Telegram's limits");
+        rows.extend(limits(&ctx).await);
     }
 
     println!();
@@ -1003,6 +1009,194 @@ async fn reminders(ctx: &Ctx<'_>) -> Vec<Row> {
             reference: Value::none(Unit::Count),
             reference_is: "",
             target: Target::AtMost(0.0),
+        },
+    ]
+}
+
+// ============================================================== 6. under Telegram's limits
+
+/// Chats answered right after a flood, and steps taken under injected 500s.
+const QUIET_CHATS: i64 = 20;
+const FLOOD: usize = 40;
+
+/// Starts kokoon with Telegram's limits on, in kokoon and in the fake.
+async fn limited(ctx: &Ctx<'_>, data: &Path, name: &str) -> (FakeTelegram, Recorder, Bot) {
+    let (fake, mut rec) = fake_server().await;
+    fake.set_limits(Some(PER_CHAT_PER_SEC), Some(OVERALL_PER_SEC));
+    let args = KokoonArgs {
+        config: ctx.config_path,
+        data,
+        rate_limit: "telegram",
+    };
+    let log = ctx.work.join(format!("{name}.log"));
+    let (bot, _) = start(Kind::Kokoon, &fake, &mut rec, Some(args), &log).await;
+    rec.quiet(Duration::from_millis(300), Duration::from_secs(5))
+        .await;
+    (fake, rec, bot)
+}
+
+/// Latencies (ms) of 20 quiet chats writing `/help` 100 ms apart, right after one chat sent
+/// `flood` messages at once.
+async fn quiet_chats(fake: &FakeTelegram, rec: &mut Recorder, flood: usize, base: i64) -> Vec<f64> {
+    let flooder = FakeUser::new(base, "Tulva", "fi");
+    for _ in 0..flood {
+        fake.send_text(&flooder, "/help");
+    }
+    let from = rec.seen.len();
+    let mut sent = Vec::new();
+    for i in 1..=QUIET_CHATS {
+        let user = FakeUser::new(base + i, "Hiljainen", "fi");
+        sent.push((user.id, Instant::now()));
+        fake.send_text(&user, "/help");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let ids: HashSet<i64> = sent.iter().map(|(id, _)| *id).collect();
+    let all_answered = |r: &Recorder| ids.iter().all(|id| !r.accepted_to(from, *id).is_empty());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !all_answered(rec) && Instant::now() < deadline {
+        rec.until(rec.seen.len(), Duration::from_millis(200), |_| true)
+            .await;
+    }
+    let mut out = Vec::new();
+    for (id, t0) in sent {
+        if let Some((at, _, _)) = rec.accepted_to(from, id).first() {
+            out.push(ms(at.saturating_duration_since(t0)));
+        }
+    }
+    // Let the flood drain before the next measurement.
+    rec.quiet(Duration::from_millis(1500), Duration::from_secs(60))
+        .await;
+    out
+}
+
+/// Latencies (ms) of `/help` from `steps` chats one after another, every tenth of which meets
+/// a 500 on its first try.
+async fn steps_under_500s(
+    fake: &FakeTelegram,
+    rec: &mut Recorder,
+    steps: i64,
+    base: i64,
+) -> Vec<f64> {
+    let mut out = Vec::new();
+    for i in 0..steps {
+        let user = FakeUser::new(base + i, "Maija", "fi");
+        if i % 10 == 5 {
+            fake.fail_chat(user.id, 500, "Internal Server Error", 1);
+        }
+        let from = rec.seen.len();
+        let t0 = Instant::now();
+        fake.send_text(&user, "/help");
+        let got = rec
+            .until(
+                from,
+                Duration::from_secs(30),
+                |s| matches!(&s.what, Observed::Accepted(m) if m.chat_id == user.id),
+            )
+            .await;
+        if let Some(i) = got {
+            out.push(ms(rec.seen[i].at.saturating_duration_since(t0)));
+        }
+    }
+    out
+}
+
+async fn limits(ctx: &Ctx<'_>) -> Vec<Row> {
+    let plan = ctx.plan;
+    let data = ctx.work.join("limits");
+    let (fake, mut rec, bot) = limited(ctx, &data, "limits").await;
+    let calm = quiet_chats(&fake, &mut rec, 0, 4_000_000).await;
+    let flooded = quiet_chats(&fake, &mut rec, FLOOD, 4_100_000).await;
+    let steps = if plan.smoke { 20 } else { 100 };
+    let clean = steps_under_500s(&fake, &mut rec, steps, 4_200_000).await;
+    eprintln!(
+        "bench:   quiet chats p50/p99 {:?}/{:?} ms calm, {:?}/{:?} ms during a {FLOOD}-message flood",
+        quantile(&calm, 0.5),
+        quantile(&calm, 0.99),
+        quantile(&flooded, 0.5),
+        quantile(&flooded, 0.99)
+    );
+    eprintln!(
+        "bench:   steps under 10 % 500s p50/p99 {:?}/{:?} ms",
+        quantile(&clean, 0.5),
+        quantile(&clean, 0.99)
+    );
+    bot.stop().await;
+
+    // /demand at the biggest size, to its last message, with the limits on.
+    let n = plan.scale[2];
+    let big = ctx.work.join(format!("scale-{n}"));
+    if !big.exists() {
+        data::registrations(&big, ctx.config, n, 1, None).await;
+    }
+    let (fake, mut rec, bot) = limited(ctx, &big, "limits-demand").await;
+    let coordinator = FakeUser::new(COORDINATOR_ALL, "Koordinaattori", "fi");
+    let (mut last, mut messages) = (Vec::new(), 0);
+    for _ in 0..plan.demands {
+        rec.quiet(Duration::from_millis(1500), Duration::from_secs(10))
+            .await;
+        let from = rec.seen.len();
+        let t0 = Instant::now();
+        fake.send_text(&coordinator, "/demand");
+        rec.until(
+            from,
+            Duration::from_secs(30),
+            |s| matches!(&s.what, Observed::Accepted(m) if m.chat_id == COORDINATOR_ALL),
+        )
+        .await;
+        rec.quiet(Duration::from_millis(1500), Duration::from_secs(30))
+            .await;
+        let got = rec.accepted_to(from, COORDINATOR_ALL);
+        messages = got.len();
+        if let Some(l) = got.last() {
+            last.push(ms(l.0.saturating_duration_since(t0)));
+        }
+    }
+    eprintln!(
+        "bench:   /demand at {n} with the limits on: {messages} messages, last after {:?} ms",
+        quantile(&last, 0.5)
+    );
+    bot.stop().await;
+
+    let calm99 = quantile(&calm, 0.99);
+    vec![
+        Row {
+            figure: format!(
+                "6. Another chat's reply during a {FLOOD}-message flood, p50 ({QUIET_CHATS} chats, limits on)"
+            ),
+            kokoon: value(quantile(&flooded, 0.5), Unit::Ms),
+            reference: value(quantile(&calm, 0.5), Unit::Ms),
+            reference_is: "no flood",
+            target: Target::Info,
+        },
+        Row {
+            figure: format!(
+                "6. Another chat's reply during a {FLOOD}-message flood, p99 ({QUIET_CHATS} chats, limits on)"
+            ),
+            kokoon: value(quantile(&flooded, 0.99), Unit::Ms),
+            reference: value(calm99, Unit::Ms),
+            reference_is: "no flood",
+            target: Target::AtMost(calm99.unwrap_or(0.0) + 100.0),
+        },
+        Row {
+            figure: format!("6. /demand complete (its last of {messages} messages), {n} registrations, limits on"),
+            kokoon: value(quantile(&last, 0.5), Unit::Ms),
+            reference: Value::none(Unit::Ms),
+            reference_is: "",
+            target: Target::AtMost(2000.0),
+        },
+        Row {
+            figure: "6. Step latency p50 under 10 % injected 500s (limits on)".into(),
+            kokoon: value(quantile(&clean, 0.5), Unit::Ms),
+            reference: Value::none(Unit::Ms),
+            reference_is: "",
+            target: Target::Info,
+        },
+        Row {
+            figure: "6. Step latency p99 under 10 % injected 500s (limits on)".into(),
+            kokoon: value(quantile(&clean, 0.99), Unit::Ms),
+            reference: Value::none(Unit::Ms),
+            reference_is: "",
+            target: Target::Info,
         },
     ]
 }

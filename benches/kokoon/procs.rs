@@ -41,6 +41,12 @@ impl Bot {
             .arg(args.data)
             .args(["--api-url", &fake.api_url()])
             .env("KOKOON_RATE_LIMIT", args.rate_limit)
+            // Saturating parents send far faster than people: the per-chat inbound limit stays
+            // on only under Telegram's limits (figure 6, where one chat floods on purpose).
+            .env(
+                "KOKOON_INBOUND_LIMIT",
+                if args.rate_limit == "off" { "off" } else { "" },
+            )
             .env("RUST_LOG", "info");
         Bot::spawn(cmd, fake, log)
     }

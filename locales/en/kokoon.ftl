@@ -130,6 +130,7 @@ hint-pick-time = Please pick at least one time.
 hint-group-gone = That group is no longer offered.
 group-chat-only = Hi! I only talk in private chats. Send me a message: open my profile and tap Start.
 something-wrong = Something went wrong. Please try again in a moment – nothing was lost.
+slow-down = One moment – messages are coming faster than I can read them. Please wait a little and send your last message again.
 
 cmd-start = Start and pick a group
 cmd-mine = Your registrations
@@ -163,6 +164,14 @@ demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families
        *[other] {""}
     }
     Times: { $times } · Language: { $langs }
+demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+        [one] family
+       *[other] families
+    }{ $kind ->
+        [children] {" "}· ages { $ages }
+       *[other] {""}
+    }
+demand-group-details = Times: { $times } · Language: { $langs }
 demand-sources = Came from: { $sources }
 source-direct = directly
 btn-list = 📋 { $area }

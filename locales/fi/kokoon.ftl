@@ -130,6 +130,7 @@ hint-pick-time = Valitse ainakin yksi aika.
 hint-group-gone = Tuota ryhmää ei enää tarjota.
 group-chat-only = Hei! Keskustelen vain yksityisesti. Lähetä minulle viesti: avaa profiilini ja paina Aloita.
 something-wrong = Jokin meni vikaan. Yritä hetken päästä uudelleen – mitään ei kadonnut.
+slow-down = Hetki, viestejä tulee nyt nopeammin kuin ehdin lukea. Odota vähän ja lähetä viimeisin viestisi uudelleen.
 
 cmd-start = Aloita ja valitse ryhmä
 cmd-mine = Omat ilmoittautumiset
@@ -163,6 +164,14 @@ demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families
        *[other] {""}
     }
     Ajat: { $times } · Kieli: { $langs }
+demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+        [one] perhe
+       *[other] perhettä
+    }{ $kind ->
+        [children] {" "}· iät { $ages }
+       *[other] {""}
+    }
+demand-group-details = Ajat: { $times } · Kieli: { $langs }
 demand-sources = Mistä tulivat: { $sources }
 source-direct = suoraan
 btn-list = 📋 { $area }

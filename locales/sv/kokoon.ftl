@@ -130,6 +130,7 @@ hint-pick-time = Välj minst en tid.
 hint-group-gone = Den gruppen erbjuds inte längre.
 group-chat-only = Hej! Jag talar bara i privata chattar. Skicka ett meddelande till mig: öppna min profil och tryck på Starta.
 something-wrong = Något gick fel. Försök igen om en stund – ingenting har gått förlorat.
+slow-down = Ett ögonblick, meddelandena kommer nu snabbare än jag hinner läsa. Vänta lite och skicka ditt senaste meddelande igen.
 
 cmd-start = Börja och välj en grupp
 cmd-mine = Mina anmälningar
@@ -163,6 +164,14 @@ demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families
        *[other] {""}
     }
     Tider: { $times } · Språk: { $langs }
+demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+        [one] familj
+       *[other] familjer
+    }{ $kind ->
+        [children] {" "}· åldrar { $ages }
+       *[other] {""}
+    }
+demand-group-details = Tider: { $times } · Språk: { $langs }
 demand-sources = Varifrån: { $sources }
 source-direct = direkt
 btn-list = 📋 { $area }

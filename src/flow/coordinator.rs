@@ -4,7 +4,9 @@
 //! exactly like unknown commands and stale buttons, so nothing hints that they exist.
 
 use super::registration::{line, Engine};
-use super::reply::{button, num, text, text_button, Arg, Attachment, Button, Line, Reply};
+use super::reply::{
+    button, num, text, text_button, Arg, Attachment, Button, ChartPanel, Line, Reply,
+};
 use super::{Callback, Command, Effect, LaunchDraft, State};
 use crate::config::{Coordinator, Group};
 use crate::domain::launch::{self, LaunchRequest};
@@ -163,11 +165,19 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// Every group the coordinator coordinates in one text (split only where it passes
+    /// Telegram's 4,096 characters) with the areas' buttons under it, and one image with every
+    /// group's chart: two messages, however many groups, where one text and one chart per
+    /// group made a dozen, paced a second apart.
     fn demand(&mut self) {
         let groups = self.my_groups();
+        let mut r = Reply::default();
+        let mut panels = Vec::new();
+        // (how near the threshold, order) → the pool's buttons.
+        let mut rows: Vec<(u64, usize, Vec<Button>)> = Vec::new();
         for group in groups {
             let pools = self.ordered(group);
-            let mut r = Reply::default().line(
+            r = r.line(
                 Msg::DemandTitle,
                 vec![
                     ("group", text(group.name.get(self.lang))),
@@ -177,55 +187,90 @@ impl<'a> Engine<'a> {
             );
             if pools.is_empty() {
                 r = r.line(Msg::DemandNone, vec![]);
+                continue;
             }
             let mut bars = Vec::new();
+            let mut total = PoolStats::default();
             for (pool, stats) in &pools {
-                let mut l = Line::new(Msg::DemandPool, self.stats_args(group, pool, stats));
-                l.tight = false;
-                r.lines.push(l);
-                let sources = sources_arg(stats);
                 r.lines.push(Line {
-                    msg: Msg::DemandSources,
-                    args: vec![("sources", sources)],
+                    msg: Msg::DemandPoolLine,
+                    args: self.stats_args(group, pool, stats),
                     tight: true,
                 });
-                r = r.row(vec![
-                    Button {
-                        label: super::Label::MsgArgs(
-                            Msg::BtnList,
-                            vec![("area", self.pool_label(pool))],
-                        ),
-                        callback: Callback::PoolList(pool.clone()),
-                    },
-                    Button {
-                        label: super::Label::MsgArgs(
-                            Msg::BtnLaunch,
-                            vec![("area", self.pool_label(pool))],
-                        ),
-                        callback: Callback::PoolLaunch(pool.clone()),
-                    },
-                ]);
+                add_stats(&mut total, stats);
+                let nearness = (stats.participants as u64).saturating_mul(1000)
+                    / u64::from(group.threshold.max(1));
+                rows.push((
+                    nearness,
+                    rows.len(),
+                    vec![
+                        Button {
+                            label: super::Label::MsgArgs(
+                                Msg::BtnList,
+                                vec![("area", self.pool_label(pool))],
+                            ),
+                            callback: Callback::PoolList(pool.clone()),
+                        },
+                        Button {
+                            label: super::Label::MsgArgs(
+                                Msg::BtnLaunch,
+                                vec![("area", self.pool_label(pool))],
+                            ),
+                            callback: Callback::PoolLaunch(pool.clone()),
+                        },
+                    ],
+                ));
                 bars.push((
                     plain_label(&self.pool_label(pool), self.lang),
                     u32::try_from(stats.participants).unwrap_or(u32::MAX),
                 ));
             }
-            self.say(r);
-            if !bars.is_empty() {
-                self.say(Reply {
-                    lines: vec![Line::new(
-                        Msg::ChartCaption,
-                        vec![("group", text(group.name.get(self.lang)))],
-                    )],
-                    attachment: Some(Attachment::Chart {
-                        title: group.name.get(self.lang).to_owned(),
-                        bars,
-                        threshold: group.threshold,
-                        children: group.children.is_some(),
-                    }),
-                    ..Reply::default()
-                });
-            }
+            let args = self.stats_args(group, &pools[0].0, &total);
+            let details: Vec<(&'static str, Arg)> = args
+                .into_iter()
+                .filter(|(k, _)| matches!(*k, "times" | "langs"))
+                .collect();
+            r.lines.push(Line {
+                msg: Msg::DemandGroupDetails,
+                args: details,
+                tight: true,
+            });
+            r.lines.push(Line {
+                msg: Msg::DemandSources,
+                args: vec![("sources", sources_arg(&total))],
+                tight: true,
+            });
+            panels.push(ChartPanel {
+                title: group.name.get(self.lang).to_owned(),
+                bars,
+                threshold: group.threshold,
+                children: group.children.is_some(),
+            });
+        }
+        // Telegram takes at most 100 buttons under a message: the areas nearest their
+        // threshold keep theirs (the others are a tap away in /launch).
+        if rows.len() > MAX_POOL_ROWS {
+            rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            rows.truncate(MAX_POOL_ROWS);
+            rows.sort_by_key(|row| row.1);
+        }
+        for (_, _, row) in rows {
+            r = r.row(row);
+        }
+        if let Some(first) = r.lines.first_mut() {
+            first.tight = true;
+        }
+        self.say(r);
+        if !panels.is_empty() {
+            let names: Vec<Arg> = panels.iter().map(|p| text(p.title.clone())).collect();
+            self.say(Reply {
+                lines: vec![Line::new(
+                    Msg::ChartCaption,
+                    vec![("group", Arg::Join(names, ", "))],
+                )],
+                attachment: Some(Attachment::Charts(panels)),
+                ..Reply::default()
+            });
         }
     }
 
@@ -783,6 +828,27 @@ pub(super) fn who(r: &Registration) -> Arg {
             None => text(c.name.clone()),
         },
         None => Arg::Msg(Msg::AFamily),
+    }
+}
+
+/// Pools whose buttons fit under the `/demand` text: two buttons each, within Telegram's 100.
+const MAX_POOL_ROWS: usize = 48;
+
+/// Adds one pool's figures to a group's total (for the group's times, languages, sources).
+fn add_stats(total: &mut PoolStats, s: &PoolStats) {
+    total.families += s.families;
+    total.participants += s.participants;
+    for (k, n) in &s.ages {
+        *total.ages.entry(*k).or_default() += n;
+    }
+    for (k, n) in &s.times {
+        *total.times.entry(k.clone()).or_default() += n;
+    }
+    for (k, n) in &s.langs {
+        *total.langs.entry(*k).or_default() += n;
+    }
+    for (k, n) in &s.sources {
+        *total.sources.entry(k.clone()).or_default() += n;
     }
 }
 

@@ -13,7 +13,7 @@ pub mod reply;
 
 pub use callback::{Callback, Field};
 pub use input::{Command, Input};
-pub use reply::{Arg, Attachment, Button, Label, Line, Reply};
+pub use reply::{Arg, Attachment, Button, ChartPanel, Label, Line, Reply};
 
 use crate::config::Config;
 use crate::domain::launch::LaunchRequest;

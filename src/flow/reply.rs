@@ -75,20 +75,25 @@ pub struct Reply {
     pub attachment: Option<Attachment>,
 }
 
+/// One group's chart in an [`Attachment::Charts`] image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartPanel {
+    /// The chart's title (a group name).
+    pub title: String,
+    /// Area name and participants waiting, in config order.
+    pub bars: Vec<(String, u32)>,
+    /// The threshold line.
+    pub threshold: u32,
+    /// Whether participants are children (for the axis label).
+    pub children: bool,
+}
+
 /// A file to send, as data; the adapters turn it into bytes ([`crate::files`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attachment {
-    /// A bar chart of demand per area against the threshold.
-    Chart {
-        /// The chart's title (a group name).
-        title: String,
-        /// Area name and participants waiting, in config order.
-        bars: Vec<(String, u32)>,
-        /// The threshold line.
-        threshold: u32,
-        /// Whether participants are children (for the axis label).
-        children: bool,
-    },
+    /// Bar charts of demand per area against the threshold, one per group, in one image (one
+    /// message for a coordinator of many groups).
+    Charts(Vec<ChartPanel>),
     /// A CSV table.
     Csv {
         /// The file name.

@@ -1122,6 +1122,29 @@ impl Store {
         }
     }
 
+    /// Every handled update that still keeps unsent replies, in update order, with the replies.
+    /// A front end reads them once when it starts and sends them, so that it may confirm an
+    /// update to Telegram as soon as its effects and replies are durable, before they are sent:
+    /// replies owed when the process stopped are found here, not by waiting for a redelivery.
+    pub fn kept_replies(&self) -> Result<Vec<(u32, Vec<u8>)>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.updates.iter() {
+            let (k, v) = item?;
+            if v.len() <= 8 {
+                continue;
+            }
+            let Ok(key) = <[u8; 4]>::try_from(k.as_ref()) else {
+                continue;
+            };
+            let replies = self
+                .crypt
+                .open(REPLIES, &key, &v[8..])
+                .map_err(|_| StoreError::Unsealed { tree: "updates" })?;
+            out.push((u32::from_be_bytes(key), replies));
+        }
+        Ok(out)
+    }
+
     /// Replaces the replies kept with an update by what is still to send (`rest`; empty when
     /// everything was sent). Not flushed: if a crash loses this, the replies are sent again
     /// when the update is redelivered (at least once), and once the offset confirmed the

@@ -142,6 +142,13 @@ impl Pacer {
         Slot::At(at)
     }
 
+    /// When `chat`'s pacing lets its next message go, if that is still to come at `now`
+    /// (nothing is taken; the overall spacing is [`Pacer::reserve`]'s business).
+    #[must_use]
+    pub fn chat_ready(&self, chat: i64, now: Instant) -> Option<Instant> {
+        self.chats.get(&chat).copied().filter(|ready| *ready > now)
+    }
+
     /// Telegram said "retry after": nothing goes before `until`.
     pub fn freeze(&mut self, until: Instant) {
         self.next = Some(self.next.map_or(until, |n| n.max(until)));
@@ -189,6 +196,11 @@ impl Limiter {
         }
     }
 
+    /// When `chat` may send next, if not now (see [`Pacer::chat_ready`]).
+    pub fn chat_ready(&self, chat: i64, now: Instant) -> Option<Instant> {
+        self.with(|p| p.chat_ready(chat, now))
+    }
+
     /// Telegram answered 429: no message goes until `retry_after` has passed.
     pub fn freeze(&self, retry_after: Duration) {
         let until = now() + retry_after;
@@ -206,7 +218,7 @@ impl Limiter {
 }
 
 /// Now, on tokio's clock (the same as the system's, except in tests that pause time).
-fn now() -> Instant {
+pub(super) fn now() -> Instant {
     tokio::time::Instant::now().into_std()
 }
 

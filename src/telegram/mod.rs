@@ -2,14 +2,22 @@
 //!
 //! Why not teloxide's dispatcher: its polling listener confirms updates (the next `getUpdates`
 //! offset) before the handlers have finished, so a crash would lose updates in flight. Here the
-//! offset moves past an update only after its effects are flushed to disk and its replies sent;
-//! a redelivered update is recognised by its id and changes nothing.
+//! offset moves past an update only after its effects and its rendered replies are flushed to
+//! disk; a redelivered update is recognised by its id and changes nothing. The replies are sent
+//! by a dispatcher beside the loop ([`queue`] decides the order), so one chat's replies never
+//! hold up another's or the next batch; those still unsent when the process stops are read from
+//! the store and sent at the next start.
 
+mod inbound;
 mod limit;
+mod queue;
 mod send;
 
+pub use inbound::InboundLimit;
+use inbound::{Admit, Inbound};
 use limit::Limiter;
 pub use limit::Limits;
+use queue::{Next, Queue, Sent};
 pub use send::{split_text, MAX_TEXT};
 
 use crate::app::App;
@@ -18,14 +26,16 @@ use crate::files;
 use crate::flow::{Command, Input, Person, Reply};
 use crate::i18n::{Markup, Msg, Rendered, RenderedButton};
 use crate::sender::{self, Deliver, DeliveryError};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use teloxide::payloads::{GetUpdatesSetters, SetMyCommandsSetters};
 use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, BotCommand, ChatKind, MessageId, Update, UpdateKind};
 use teloxide::{ApiError, RequestError};
+use tokio::sync::Notify;
 
 /// The Bot API with the one rate limiter that every outgoing message shares (direct replies
 /// and the outbox alike). Cheap to clone. Requests go out through [`send::retry`], which waits
@@ -98,26 +108,69 @@ struct Incoming {
     callback_id: Option<String>,
 }
 
-/// Runs the bot until `shutdown` resolves. Updates being handled when it does are finished and
-/// flushed before this returns.
+/// Runs the bot until `shutdown` resolves, with the per-chat inbound limit `KOKOON_INBOUND_LIMIT`
+/// sets (checked by `kokoon run` before it starts; [`InboundLimit::DEFAULT`] if unset). See
+/// [`run_with`].
 pub async fn run(
     app: App,
     bot: Bot,
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), TelegramError> {
+    let inbound = InboundLimit::parse(&std::env::var("KOKOON_INBOUND_LIMIT").unwrap_or_default())
+        .unwrap_or_else(|e| {
+            log::warn!("telegram::run: KOKOON_INBOUND_LIMIT {e}: the default is used");
+            InboundLimit::DEFAULT
+        });
     let rounds = tokio::sync::watch::Sender::new(sender::Rounds::default());
-    run_counted(app, bot, limits, shutdown, rounds).await
+    run_with(app, bot, limits, inbound, shutdown, rounds).await
 }
 
 /// [`run`], with the outbox sender counting its rounds in `rounds`: what an in-process test on
-/// a manual clock waits on (see [`sender::Rounds`]).
+/// a manual clock waits on (see [`sender::Rounds`]). Without the per-chat inbound limit: tests
+/// drive a chat far faster than anyone types (`kokoon run` sets the limit with [`run_with`]).
 pub async fn run_counted(
     app: App,
     bot: Bot,
     limits: Limits,
     shutdown: impl Future<Output = ()>,
     rounds: tokio::sync::watch::Sender<sender::Rounds>,
+) -> Result<(), TelegramError> {
+    run_inner(app, bot, limits, InboundLimit::Off, shutdown, rounds, true).await
+}
+
+/// Runs the bot until `shutdown` resolves, the outbox sender counting its rounds in `rounds`.
+/// Updates being handled when it does are finished and flushed before this returns; replies
+/// still waiting then stay kept in the store and go after the restart.
+///
+/// The polling loop and the replies are apart. The loop takes a batch, applies it, flushes it
+/// (the updates' effects and their rendered replies, kept with them), queues the replies and
+/// at once asks for the next batch, which confirms this one to Telegram. A dispatcher sends
+/// the queued replies ([`queue`]): each chat's in order at its own pace, every chat beside the
+/// others. Replies owed when the process stopped are read from the store at the start and
+/// queued first; they hold up nothing new.
+pub async fn run_with(
+    app: App,
+    bot: Bot,
+    limits: Limits,
+    inbound: InboundLimit,
+    shutdown: impl Future<Output = ()>,
+    rounds: tokio::sync::watch::Sender<sender::Rounds>,
+) -> Result<(), TelegramError> {
+    run_inner(app, bot, limits, inbound, shutdown, rounds, false).await
+}
+
+/// [`run_with`]; with `lockstep` the next poll waits until the batch's replies went, so that a
+/// batch confirmed to Telegram has been answered: what the in-process tests' harness takes
+/// as "kokoon is idle" ([`run_counted`]).
+async fn run_inner(
+    app: App,
+    bot: Bot,
+    limits: Limits,
+    inbound: InboundLimit,
+    shutdown: impl Future<Output = ()>,
+    rounds: tokio::sync::watch::Sender<sender::Rounds>,
+    lockstep: bool,
 ) -> Result<(), TelegramError> {
     let bot = Api::new(bot, limits);
     let me = bot.get_me().await.map_err(TelegramError::Start)?;
@@ -132,7 +185,12 @@ pub async fn run_counted(
     if let Err(e) = bot.delete_webhook().await {
         log::warn!("telegram::run: deleteWebhook failed: {e}");
     }
-    register_commands(&app, &bot).await;
+    // The command menu is not needed to answer anyone: set it beside the polling, so that a
+    // start (after a crash, say) answers what waits as soon as it can.
+    tokio::spawn({
+        let (app, bot) = (app.clone(), bot.clone());
+        async move { register_commands(&app, &bot).await }
+    });
     log::info!("telegram::run: polling as @{username}");
 
     let (stop_sender, sender_stopped) = tokio::sync::oneshot::channel::<()>();
@@ -147,6 +205,13 @@ pub async fn run_counted(
         };
         sender::run_counted(sender_app, delivery, stopped, &rounds).await;
     });
+
+    // Replies owed from before: queued before the first poll, so that each chat's come before
+    // the replies to its new updates.
+    let out = Arc::new(Outgoing::new());
+    queue_kept_replies(&app, &out);
+    let dispatcher = tokio::spawn(dispatch(app.clone(), bot.clone(), out.clone()));
+    let mut inbound = Inbound::new(inbound);
 
     let mut stop = Stop {
         signal: Box::pin(shutdown),
@@ -198,14 +263,15 @@ pub async fn run_counted(
             .unwrap_or(i32::MAX)
             .saturating_add(1);
         crate::ops::metrics::Metrics::add(&crate::ops::metrics::global().updates, updates.len());
-        let batch = handle_batch(&app, &bot, updates);
+        let updates = admit(&app, &bot, &out, &mut inbound, updates);
+        let batch = handle_batch(&app, &bot, &out, updates);
         tokio::pin!(batch);
-        let complete = tokio::select! {
+        let durable = tokio::select! {
             c = &mut batch => c,
             () = stop.wait() => {
                 // Stop taking updates, but give the ones in hand time to finish. Past that they
                 // are dropped unconfirmed: their effects are durable or not applied at all, and
-                // unsent replies go out when Telegram delivers them again after the restart.
+                // their replies are kept in the store and go after the restart.
                 match tokio::time::timeout(SHUTDOWN_GRACE, &mut batch).await {
                     Ok(c) => c,
                     Err(_) => {
@@ -216,28 +282,26 @@ pub async fn run_counted(
             }
         };
         if stop.at.is_some() {
-            if complete {
+            if durable {
                 // Confirm the finished batch so it is not handled again after a restart.
                 let confirm = bot.get_updates().offset(next).limit(1).timeout(0).send();
                 let _ = tokio::time::timeout(Duration::from_secs(1), confirm).await;
             }
             break;
         }
-        // Every update's own changes were flushed before its replies went; this one flush per
-        // batch makes the marks "these replies were sent" durable before the next poll confirms
-        // the batch, so that even a batch delivered again after a crash is not answered twice.
-        if let Err(e) = app.store.flush().await {
-            log::error!("telegram::run: flush after a batch failed: {e}");
-        }
-        if complete {
-            // Only now, with every update of the batch durable and its replies sent, may the
-            // next poll confirm them.
+        if durable {
+            // The batch's effects and replies are on disk: the next poll may confirm it, and
+            // its replies go whatever happens to this process.
+            if lockstep {
+                tokio::select! {
+                    () = stop.wait() => {}
+                    () = out.drained() => {}
+                }
+            }
             offset = next;
             continue;
         }
-        // Telegram failed in a way worth retrying (429, 5xx, network): poll the same batch
-        // again later; the handled updates are recognised and only their unsent replies go.
-        log::warn!("telegram::run: some replies could not be sent, retrying in {backoff:?}");
+        log::warn!("telegram::run: a batch could not be stored, retrying in {backoff:?}");
         tokio::select! {
             () = stop.wait() => break,
             () = tokio::time::sleep(backoff) => {}
@@ -246,14 +310,20 @@ pub async fn run_counted(
     }
     log::info!("telegram::run: shutting down");
     let _ = stop_sender.send(());
-    // The sender finishes the message in hand; one still going at the deadline stays in the
-    // outbox and is sent after the restart.
+    // The replies waiting and the outbox message in hand get what is left of the grace; what
+    // is still going at the deadline stays kept and is sent after the restart.
     let since = stop.at.map_or(Duration::ZERO, |t| t.elapsed());
     let left = SHUTDOWN_GRACE
         .saturating_sub(since)
         .max(Duration::from_millis(500));
+    let deadline = tokio::time::Instant::now() + left;
+    let drained = out.drained();
+    if tokio::time::timeout_at(deadline, drained).await.is_err() {
+        log::warn!("telegram::run: replies still waiting are left to the next start");
+    }
+    dispatcher.abort();
     let abort = sender_task.abort_handle();
-    match tokio::time::timeout(left, sender_task).await {
+    match tokio::time::timeout_at(deadline, sender_task).await {
         Ok(Err(e)) if !e.is_cancelled() => {
             log::error!("telegram::run: the sender task failed: {e}");
         }
@@ -269,18 +339,227 @@ pub async fn run_counted(
     Ok(())
 }
 
-/// Handles a batch in three phases. First every update is applied, one at a time in
-/// `update_id` order (the order Telegram numbered them: two presses for an event's last seat are
-/// decided first come, first served, whoever's chat they come from), without a flush; then one
-/// flush makes all of them durable (group commit: one fsync for the batch instead of one per
-/// update); only then do the replies go out, each user's in order, different users
-/// concurrently. Returns false when some reply failed in a way worth retrying; that user's later
-/// replies then wait too (they are kept with their updates, which stay unconfirmed).
-async fn handle_batch(app: &App, bot: &Api, mut updates: Vec<Update>) -> bool {
+/// The replies waiting to go, shared by the polling loop (which queues them) and the
+/// dispatcher (which sends them).
+struct Outgoing {
+    queue: Mutex<Queue<Job>>,
+    /// Updates whose kept replies are queued or being sent: a redelivery of one of them must
+    /// not queue them a second time.
+    owed: Mutex<HashSet<u32>>,
+    /// Something was queued or finished.
+    wake: Notify,
+    /// Replies were marked sent since the last flush.
+    dirty: AtomicBool,
+}
+
+/// Waiting jobs one chat may have before its further updates are dropped: with the inbound
+/// limit (20 updates in 10 s) and Telegram's pace (one message a second) a chat reaches this
+/// only by flooding.
+const QUEUED_PER_CHAT: usize = 40;
+
+/// Sends at once, all chats: the rate limiter spaces them; this bounds connections.
+const MAX_IN_FLIGHT: usize = 64;
+
+impl Outgoing {
+    fn new() -> Outgoing {
+        Outgoing {
+            queue: Mutex::new(
+                Queue::new(QUEUED_PER_CHAT, MAX_IN_FLIGHT).after_tries(send::QUICK_TRIES),
+            ),
+            owed: Mutex::new(HashSet::new()),
+            wake: Notify::new(),
+            dirty: AtomicBool::new(false),
+        }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Queue<Job>) -> T) -> T {
+        let mut q = self
+            .queue
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut q)
+    }
+
+    fn owed<T>(&self, f: impl FnOnce(&mut HashSet<u32>) -> T) -> T {
+        let mut o = self
+            .owed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut o)
+    }
+
+    /// Queues an update's kept replies.
+    fn push_kept(&self, update_id: u32, unsent: Unsent) {
+        if unsent.replies.is_empty() {
+            return;
+        }
+        self.owed(|o| o.insert(update_id));
+        let chat = unsent.chat;
+        self.with(|q| q.push(chat, Job::Kept { update_id, unsent }));
+        self.wake.notify_one();
+    }
+
+    /// Queues a note kept with no update.
+    fn push_note(&self, chat: i64, text: String) {
+        self.with(|q| q.push(chat, Job::Note { text }));
+        self.wake.notify_one();
+    }
+
+    /// Resolves once nothing is waiting or being sent (at shutdown). It looks every 2 ms
+    /// rather than waiting on `wake`, whose wake-ups are the dispatcher's.
+    async fn drained(&self) {
+        while !self.with(|q| q.is_empty()) {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+}
+
+/// What the dispatcher sends for a chat.
+enum Job {
+    /// An update's replies, kept with it in the store until sent.
+    Kept { update_id: u32, unsent: Unsent },
+    /// A short note kept nowhere (the store failed; slow down).
+    Note { text: String },
+}
+
+/// Reads the replies a previous run owed and queues them.
+fn queue_kept_replies(app: &App, out: &Outgoing) {
+    let kept = match app.store.kept_replies() {
+        Ok(k) => k,
+        Err(e) => {
+            log::error!("telegram: the replies kept from before could not be read: {e}");
+            return;
+        }
+    };
+    for (update_id, bytes) in kept {
+        match serde_json::from_slice::<Unsent>(&bytes) {
+            Ok(u) => {
+                log::info!("telegram: sending replies that a restart kept from a user");
+                out.push_kept(update_id, u);
+            }
+            Err(e) => log::warn!("telegram: update {update_id}: unsent replies unreadable: {e}"),
+        }
+    }
+}
+
+/// Sends the queued replies as [`Queue::next`] decides, each job in a task of its own.
+async fn dispatch(app: App, bot: Api, out: Arc<Outgoing>) {
+    loop {
+        let notified = out.wake.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let now = limit::now();
+        let next = out.with(|q| q.next(now, |chat| bot.limiter.chat_ready(chat, now)));
+        let until = match next {
+            Next::Send(chat, job) => {
+                let (app, bot, out) = (app.clone(), bot.clone(), out.clone());
+                tokio::spawn(async move {
+                    let sent = send_job(&app, &bot, &out, chat, job).await;
+                    out.dirty.store(true, Ordering::Release);
+                    out.with(|q| q.finished(chat, sent, limit::now()));
+                    out.wake.notify_one();
+                });
+                continue;
+            }
+            Next::At(t) => Some(t),
+            Next::Idle => None,
+        };
+        // Nothing to send right now: make the marks of what was sent durable (so that a crash
+        // does not send it again), then wait.
+        if out.dirty.swap(false, Ordering::AcqRel) {
+            if let Err(e) = app.store.flush().await {
+                log::warn!("telegram: flushing the sent marks failed: {e}");
+            }
+        }
+        match until {
+            Some(t) => {
+                tokio::select! {
+                    () = &mut notified => {}
+                    () = tokio::time::sleep_until(t.into()) => {}
+                }
+            }
+            None => notified.await,
+        }
+    }
+}
+
+/// Sends one job; what is left of it if it met a failure worth retrying.
+async fn send_job(app: &App, bot: &Api, out: &Outgoing, chat: i64, job: Job) -> Sent<Job> {
+    match job {
+        Job::Kept { update_id, unsent } => match send_unsent(app, bot, update_id, unsent).await {
+            Ok(()) => {
+                out.owed(|o| o.remove(&update_id));
+                Sent::Done
+            }
+            Err(rest) => Sent::Retry(Job::Kept {
+                update_id,
+                unsent: rest,
+            }),
+        },
+        Job::Note { text } => {
+            send::send_text(bot, ChatId(chat), &text).await;
+            Sent::Done
+        }
+    }
+}
+
+/// The per-chat inbound limit and the bound on a chat's queue, applied to a batch: returns the
+/// updates to handle. A chat over its limit gets one "slow down" note; its further updates in
+/// that window, and those of a chat whose replies fill its queue, are dropped here (confirmed
+/// with the batch, never applied), and a dropped button press is answered so its spinner stops.
+fn admit(
+    app: &App,
+    bot: &Api,
+    out: &Outgoing,
+    inbound: &mut Inbound,
+    updates: Vec<Update>,
+) -> Vec<Update> {
+    let now = limit::now();
+    updates
+        .into_iter()
+        .filter(|u| {
+            let Some(from) = u.from() else { return true };
+            let Ok(chat) = i64::try_from(from.id.0) else {
+                return true;
+            };
+            // Only conversation steps count: a blocked bot or a group joined is no flood.
+            if !matches!(
+                u.kind,
+                UpdateKind::Message(_) | UpdateKind::CallbackQuery(_)
+            ) {
+                return true;
+            }
+            let verdict = inbound.admit(chat, now);
+            if verdict == Admit::Yes && !out.with(|q| q.full(chat)) {
+                return true;
+            }
+            log::debug!("telegram: update {} from a flooding chat dropped", u.id.0);
+            if verdict == Admit::SlowDown {
+                let lang = app
+                    .lang_of(UserId(from.id.0), from.language_code.as_deref())
+                    .unwrap_or(Lang::Fi);
+                out.push_note(chat, app.i18n.text(lang, Msg::SlowDown, &[], Markup::Html));
+            }
+            if let UpdateKind::CallbackQuery(q) = &u.kind {
+                let (bot, id) = (bot.clone(), q.id.clone());
+                tokio::spawn(async move {
+                    let _ = bot.answer_callback_query(id).await;
+                });
+            }
+            false
+        })
+        .collect()
+}
+
+/// Handles a batch: every update is applied, one at a time in `update_id` order (the order
+/// Telegram numbered them: two presses for an event's last seat are decided first come, first
+/// served, whoever's chat they come from), without a flush; then one flush makes all of them
+/// durable (group commit: one fsync for the batch instead of one per update); only then are
+/// button presses answered and the replies queued. Returns false if the batch could not be made
+/// durable: it must not be confirmed, and its replies are not queued (they are found again when
+/// Telegram delivers the batch again).
+async fn handle_batch(app: &App, bot: &Api, out: &Outgoing, mut updates: Vec<Update>) -> bool {
     updates.sort_by_key(|u| u.id.0);
-    // Phase 1: apply, in update order. Applying is the engine and one unflushed transaction per
-    // update, so there is little to overlap (only the rare update that changes nothing, such as
-    // being added to a group, waits for its own request or flush).
     let mut per_chat: BTreeMap<u64, Vec<Applied>> = BTreeMap::new();
     let mut applied: Vec<Vec<Applied>> = Vec::new();
     for u in updates {
@@ -292,8 +571,10 @@ async fn handle_batch(app: &App, bot: &Api, mut updates: Vec<Update>) -> bool {
         }
     }
     applied.extend(per_chat.into_values());
-    // Phase 2: make it durable, then let the outbox sender see what the batch queued.
-    if applied.iter().flatten().any(Applied::changed) {
+    // Make it durable (with the marks of replies sent meanwhile), then let the outbox sender
+    // see what the batch queued.
+    let changed = applied.iter().flatten().any(Applied::changed);
+    if changed || out.dirty.swap(false, Ordering::AcqRel) {
         if let Err(e) = app.store.flush().await {
             // Nothing of the batch may be confirmed or answered as if it were stored.
             log::error!("telegram::handle_batch: the batch could not be flushed: {e}");
@@ -307,36 +588,20 @@ async fn handle_batch(app: &App, bot: &Api, mut updates: Vec<Update>) -> bool {
     {
         app.outbox_wake.notify_one();
     }
-    // Phase 3: reply.
-    let mut tasks = tokio::task::JoinSet::new();
-    for list in applied {
-        let (app, bot) = (app.clone(), bot.clone());
-        tasks.spawn(async move {
-            for a in list {
-                if !reply(&app, &bot, a).await {
-                    return false;
-                }
-            }
-            true
-        });
+    // Answer and queue.
+    for a in applied.into_iter().flatten() {
+        reply(app, bot, out, a);
     }
-    let mut complete = true;
-    while let Some(r) = tasks.join_next().await {
-        match r {
-            Ok(done) => complete &= done,
-            Err(e) => log::error!("telegram::handle_batch: a reply task failed: {e}"),
-        }
-    }
-    complete
+    true
 }
 
 /// What applying one update left to do once the batch is durable.
 enum Applied {
     /// Nothing to send.
     Nothing,
-    /// A redelivered update: send what of its replies is still unsent.
+    /// A redelivered update: queue what of its replies is still unsent, unless queued already.
     Resend { update_id: u32 },
-    /// A new update, applied: answer its button press and send its replies.
+    /// A new update, applied: answer its button press and queue its replies.
     Send {
         update_id: u32,
         callback_id: Option<String>,
@@ -354,7 +619,7 @@ impl Applied {
     }
 }
 
-/// Phase 1 of [`handle_batch`] for one update.
+/// The first step of [`handle_batch`] for one update.
 async fn apply_update(app: &App, bot: &Api, update: Update) -> Applied {
     // A redelivered update (the bot stopped before confirming it) was handled already: its
     // effects are stored and its callback query answered (answering again would only earn a
@@ -413,22 +678,35 @@ async fn apply_update(app: &App, bot: &Api, update: Update) -> Applied {
     }
 }
 
-/// Phase 3 of [`handle_batch`] for one update; false if its replies met a failure worth
-/// retrying and are kept unsent.
-async fn reply(app: &App, bot: &Api, applied: Applied) -> bool {
+/// The last step of [`handle_batch`] for one update, once it is durable: answer the button
+/// press (not a message: it does not wait for the queue) and queue the replies.
+fn reply(app: &App, bot: &Api, out: &Outgoing, applied: Applied) {
     match applied {
-        Applied::Nothing => true,
-        Applied::Resend { update_id } => resend_unsent(app, bot, update_id).await,
+        Applied::Nothing => {}
+        Applied::Resend { update_id } => {
+            if out.owed(|o| o.contains(&update_id)) {
+                return;
+            }
+            match app.store.unsent_replies(update_id) {
+                Ok(Some(bytes)) => match serde_json::from_slice::<Unsent>(&bytes) {
+                    Ok(u) => out.push_kept(update_id, u),
+                    Err(e) => {
+                        log::warn!("telegram: update {update_id}: unsent replies unreadable: {e}");
+                    }
+                },
+                Ok(None) => {}
+                Err(e) => log::warn!("telegram: update {update_id}: unsent replies not read: {e}"),
+            }
+        }
         Applied::Send {
             update_id,
             callback_id,
             unsent,
             ..
         } => {
-            // The button's spinner is stopped while the replies go, not before: one round trip
-            // less for every press.
-            let answer = async {
-                if let Some(id) = callback_id {
+            if let Some(id) = callback_id {
+                let bot = bot.clone();
+                tokio::spawn(async move {
                     // "query is too old" after a restart is expected: the press is still handled.
                     if let Err(e) = bot
                         .answer_callback_query(teloxide::types::CallbackQueryId(id))
@@ -436,20 +714,15 @@ async fn reply(app: &App, bot: &Api, applied: Applied) -> bool {
                     {
                         log::debug!("telegram: answerCallbackQuery: {e}");
                     }
-                }
-            };
-            let send = async {
-                match unsent {
-                    Some(u) => send_unsent(app, bot, update_id, u).await,
-                    None => true,
-                }
-            };
-            tokio::join!(answer, send).1
+                });
+            }
+            if let Some(u) = unsent {
+                out.push_kept(update_id, u);
+            }
         }
         Applied::Failed { chat, lang } => {
             let text = app.i18n.text(lang, Msg::SomethingWrong, &[], Markup::Html);
-            send::send_text(bot, chat, &text).await;
-            true
+            out.push_note(chat.0, text);
         }
     }
 }
@@ -482,7 +755,10 @@ struct Outbound {
 /// calendar) as text; anything else as bytes.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 enum KeptFile {
+    /// One chart (kept by versions that drew one chart per group).
     Chart(crate::chart::Chart),
+    /// Charts drawn one below the other in one image.
+    Charts(Vec<crate::chart::Chart>),
     Text {
         name: String,
         text: String,
@@ -496,23 +772,32 @@ enum KeptFile {
 
 impl KeptFile {
     /// The file to send: the bytes rendered at hand, else drawn or taken from what was kept.
+    #[cfg(test)]
     fn into_file(self, rendered: Option<files::File>) -> Option<files::File> {
         if rendered.is_some() {
             return rendered;
         }
+        self.to_file()
+    }
+
+    /// The file drawn or taken from what was kept.
+    fn to_file(&self) -> Option<files::File> {
         match self {
-            KeptFile::Chart(chart) => files::chart_file(&chart)
+            KeptFile::Chart(chart) => files::chart_file(chart)
                 .map_err(|e| log::error!("telegram: kept chart not drawn: {e}"))
                 .ok(),
+            KeptFile::Charts(charts) => files::charts_file(charts)
+                .map_err(|e| log::error!("telegram: kept charts not drawn: {e}"))
+                .ok(),
             KeptFile::Text { name, text } => Some(files::File {
-                name,
-                bytes: text.into_bytes(),
+                name: name.clone(),
+                bytes: text.clone().into_bytes(),
                 kind: files::FileKind::Document,
             }),
             KeptFile::Bytes { name, bytes, photo } => Some(files::File {
-                name,
-                bytes,
-                kind: if photo {
+                name: name.clone(),
+                bytes: bytes.clone(),
+                kind: if *photo {
                     files::FileKind::Photo
                 } else {
                     files::FileKind::Document
@@ -565,9 +850,9 @@ fn kept_file(
     lang: Lang,
     a: &crate::flow::Attachment,
 ) -> (Option<KeptFile>, Option<files::File>) {
-    if let Some(chart) = files::chart_of(&app.i18n, lang, a) {
-        return match files::chart_file(&chart) {
-            Ok(f) => (Some(KeptFile::Chart(chart)), Some(f)),
+    if let Some(charts) = files::charts_of(&app.i18n, lang, a) {
+        return match files::charts_file(&charts) {
+            Ok(f) => (Some(KeptFile::Charts(charts)), Some(f)),
             Err(e) => {
                 log::error!("telegram: chart not drawn: {e}");
                 (None, None)
@@ -596,54 +881,36 @@ fn kept_file(
     }
 }
 
-/// Sends what a redelivered update still has unsent.
-async fn resend_unsent(app: &App, bot: &Api, update_id: u32) -> bool {
-    let bytes = match app.store.unsent_replies(update_id) {
-        Ok(Some(b)) => b,
-        Ok(None) => return true,
-        Err(e) => {
-            log::warn!("telegram: update {update_id}: unsent replies not read: {e}");
-            return true;
-        }
-    };
-    match serde_json::from_slice::<Unsent>(&bytes) {
-        Ok(u) => {
-            log::info!("telegram: sending replies that a restart kept from a user");
-            send_unsent(app, bot, update_id, u).await
-        }
-        Err(e) => {
-            log::warn!("telegram: update {update_id}: unsent replies unreadable: {e}");
-            true
-        }
-    }
-}
-
 /// Sends an update's replies in order, recording each as sent. Stops at a failure worth
-/// retrying (returning false, the rest kept); other failures are logged and skipped, and a
-/// user who blocked the bot is marked unreachable.
-async fn send_unsent(app: &App, bot: &Api, update_id: u32, mut u: Unsent) -> bool {
+/// retrying and returns what is left (the failed reply first); other failures are logged and
+/// skipped, and a user who blocked the bot is marked unreachable.
+async fn send_unsent(app: &App, bot: &Api, update_id: u32, mut u: Unsent) -> Result<(), Unsent> {
     let chat = ChatId(u.chat);
     let origin = u.origin.map(MessageId);
-    while !u.replies.is_empty() {
-        let o = u.replies.remove(0);
+    while let Some(o) = u.replies.first_mut() {
         let rendered = Rendered {
-            text: o.text,
+            text: o.text.clone(),
             buttons: o
                 .buttons
-                .into_iter()
+                .iter()
                 .map(|row| {
-                    row.into_iter()
-                        .map(|(label, data)| RenderedButton { label, data })
+                    row.iter()
+                        .map(|(label, data)| RenderedButton {
+                            label: label.clone(),
+                            data: data.clone(),
+                        })
                         .collect()
                 })
                 .collect(),
             edit: o.edit,
         };
-        let file = o.file.and_then(|k| k.into_file(o.rendered));
-        if let Err(e) = send::send_reply(bot, chat, &rendered, file.as_ref(), origin).await {
+        if o.rendered.is_none() {
+            o.rendered = o.file.as_ref().and_then(KeptFile::to_file);
+        }
+        if let Err(e) = send::send_reply(bot, chat, &rendered, o.rendered.as_ref(), origin).await {
             if retryable(&e) {
                 log::warn!("telegram: a reply could not be sent yet: {e}");
-                return false;
+                return Err(u);
             }
             log::warn!("telegram: a reply could not be sent: {e}");
             if let RequestError::Api(api) = &e {
@@ -656,6 +923,7 @@ async fn send_unsent(app: &App, bot: &Api, update_id: u32, mut u: Unsent) -> boo
                 }
             }
         }
+        u.replies.remove(0);
         let rest = if u.replies.is_empty() {
             Vec::new()
         } else {
@@ -665,9 +933,10 @@ async fn send_unsent(app: &App, bot: &Api, update_id: u32, mut u: Unsent) -> boo
             log::warn!("telegram: update {update_id}: sent replies not recorded: {e}");
         }
     }
-    // The marks are flushed once for the whole batch (see `run`): a crash before that sends
-    // these replies again (at least once); a flush per update would cost a second fsync.
-    true
+    // The marks are flushed by the next batch or when the dispatcher has nothing to send,
+    // whichever comes first: a crash before that sends these replies again (at least once);
+    // a flush per reply would cost an fsync each.
+    Ok(())
 }
 
 /// Failures that may pass: Telegram asking to wait, a server error, a broken connection.
@@ -677,18 +946,7 @@ fn retryable(e: &RequestError) -> bool {
         | RequestError::Network(_)
         | RequestError::Io(_)
         | RequestError::InvalidJson { .. } => true,
-        RequestError::Api(ApiError::Unknown(s)) => {
-            let s = s.to_ascii_lowercase();
-            [
-                "internal server error",
-                "bad gateway",
-                "service unavailable",
-                "gateway timeout",
-            ]
-            .iter()
-            .any(|p| s.contains(p))
-        }
-        _ => false,
+        other => send::server_error(other),
     }
 }
 

@@ -1,30 +1,44 @@
 //! Sending rendered replies: splitting long texts, editing in place, and coping with Telegram's
-//! answers (429 retry-after, "message is not modified", a message too old to edit).
+//! answers (429 retry-after, "message is not modified", a message too old to edit, 5xx and
+//! broken connections).
+//!
+//! Messages are posted with the bot's own HTTP client rather than through teloxide's request
+//! types: teloxide sleeps ten seconds after any 5xx answer before it even reads it, which made
+//! one transient server error cost a parent ten seconds. Here a 5xx or a broken connection is
+//! retried after half a second, then a second ([`QUICK_TRIES`]); past that the caller keeps
+//! the reply and tries again later, backing off further ([`super::queue::backoff`]).
 
+use super::queue::backoff;
 use super::Api;
 use crate::files::{File, FileKind};
 use crate::i18n::Rendered;
-use std::time::Duration;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::Serialize;
 use teloxide::payloads::{
-    EditMessageTextSetters, SendDocumentSetters, SendMessageSetters, SendPhotoSetters,
+    EditMessageText, EditMessageTextSetters, SendMessage, SendMessageSetters,
 };
 use teloxide::prelude::*;
+use teloxide::requests::Payload;
 use teloxide::types::{
-    InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, ParseMode,
+    InlineKeyboardButton, InlineKeyboardMarkup, MessageId, ParseMode, ResponseParameters,
 };
 use teloxide::{ApiError, RequestError};
 
 /// Telegram's limit on a message's text, in UTF-16 code units after entity parsing.
 pub const MAX_TEXT: usize = 4096;
 
-/// How often a send is retried after a 429 or a network error before it is given up.
+/// How often a send is tried after 429s before it is given up (the limiter waits each out).
 const MAX_TRIES: u32 = 5;
+
+/// How often a send is tried in place after 5xx answers or broken connections (waiting
+/// [`backoff`] between tries) before the caller is told.
+pub const QUICK_TRIES: u32 = 3;
 
 /// Telegram's limit on a photo's or document's caption.
 pub const MAX_CAPTION: usize = 1024;
 
-/// Sends (or edits) one rendered reply, with its file if it has one. 429s and network errors
-/// are retried here; what is left is returned for the caller to log or to retry later.
+/// Sends (or edits) one rendered reply, with its file if it has one. 429s, 5xx and network
+/// errors are retried here; what is left is returned for the caller to log or to retry later.
 pub async fn send_reply(
     bot: &Api,
     chat: ChatId,
@@ -36,17 +50,16 @@ pub async fn send_reply(
     if let (true, Some(mid), None) = (r.edit, origin, file) {
         if r.text.encode_utf16().count() <= MAX_TEXT {
             let result = retry(bot, chat, || {
-                let mut req = bot
-                    .edit_message_text(chat, mid, r.text.clone())
-                    .parse_mode(ParseMode::Html);
+                let mut req =
+                    EditMessageText::new(chat, mid, r.text.clone()).parse_mode(ParseMode::Html);
                 if let Some(m) = &markup {
                     req = req.reply_markup(m.clone());
                 }
-                req.send()
+                async move { call(bot, &req).await }
             })
             .await;
             match result {
-                Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Ok(()),
+                Ok(()) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Ok(()),
                 Err(e) => log::debug!("telegram::send: edit failed, sending anew: {e}"),
             }
         }
@@ -57,15 +70,13 @@ pub async fn send_reply(
         let last = parts.len().saturating_sub(1);
         for (i, part) in parts.into_iter().enumerate() {
             retry(bot, chat, || {
-                let mut req = bot
-                    .send_message(chat, part.clone())
-                    .parse_mode(ParseMode::Html);
+                let mut req = SendMessage::new(chat, part.clone()).parse_mode(ParseMode::Html);
                 if i == last && file.is_none() {
                     if let Some(m) = &markup {
                         req = req.reply_markup(m.clone());
                     }
                 }
-                req.send()
+                async move { call(bot, &req).await }
             })
             .await?;
         }
@@ -73,33 +84,7 @@ pub async fn send_reply(
     if let Some(f) = file {
         let caption = captioned.then(|| r.text.clone());
         retry(bot, chat, || {
-            let input = InputFile::memory(f.bytes.clone()).file_name(f.name.clone());
-            let markup = markup.clone();
-            let caption = caption.clone();
-            async move {
-                match f.kind {
-                    FileKind::Photo => {
-                        let mut req = bot.send_photo(chat, input).parse_mode(ParseMode::Html);
-                        if let Some(c) = caption {
-                            req = req.caption(c);
-                        }
-                        if let Some(m) = markup {
-                            req = req.reply_markup(m);
-                        }
-                        req.send().await.map(|_| ())
-                    }
-                    FileKind::Document => {
-                        let mut req = bot.send_document(chat, input).parse_mode(ParseMode::Html);
-                        if let Some(c) = caption {
-                            req = req.caption(c);
-                        }
-                        if let Some(m) = markup {
-                            req = req.reply_markup(m);
-                        }
-                        req.send().await.map(|_| ())
-                    }
-                }
-            }
+            send_file(bot, chat, f, caption.as_deref(), markup.as_ref())
         })
         .await?;
     }
@@ -109,9 +94,8 @@ pub async fn send_reply(
 /// Sends a plain HTML text without buttons.
 pub async fn send_text(bot: &Api, chat: ChatId, text: &str) {
     let result = retry(bot, chat, || {
-        bot.send_message(chat, text.to_owned())
-            .parse_mode(ParseMode::Html)
-            .send()
+        let req = SendMessage::new(chat, text.to_owned()).parse_mode(ParseMode::Html);
+        async move { call(bot, &req).await }
     })
     .await;
     if let Err(e) = result {
@@ -129,15 +113,132 @@ fn keyboard(r: &Rendered) -> Option<InlineKeyboardMarkup> {
     })
 }
 
+/// The URL of a Bot API method, as teloxide builds it (`<api url>/bot<token>/<method>`).
+fn method_url(api: &Api, method: &str) -> reqwest::Url {
+    let mut url = api.bot.api_url();
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments.push(&format!("bot{}", api.bot.token()));
+        segments.push(method);
+    }
+    url
+}
+
+/// Posts a JSON payload; the answer's result is not needed.
+async fn call<P: Payload + Serialize>(api: &Api, payload: &P) -> Result<(), RequestError> {
+    let body = serde_json::to_vec(payload).map_err(|e| RequestError::InvalidJson {
+        source: std::sync::Arc::new(e),
+        raw: Box::from(""),
+    })?;
+    let response = api
+        .bot
+        .client()
+        .post(method_url(api, P::NAME))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await?;
+    let text = response.text().await?;
+    answer::<IgnoredAny>(&text).map(|_| ())
+}
+
+/// Posts a photo or document as multipart form data.
+async fn send_file(
+    api: &Api,
+    chat: ChatId,
+    f: &File,
+    caption: Option<&str>,
+    markup: Option<&InlineKeyboardMarkup>,
+) -> Result<(), RequestError> {
+    use reqwest::multipart::{Form, Part};
+    let (method, field) = match f.kind {
+        FileKind::Photo => ("sendPhoto", "photo"),
+        FileKind::Document => ("sendDocument", "document"),
+    };
+    let mut form = Form::new()
+        .text("chat_id", chat.0.to_string())
+        .text("parse_mode", "HTML")
+        .part(
+            field,
+            Part::bytes(f.bytes.clone()).file_name(f.name.clone()),
+        );
+    if let Some(c) = caption {
+        form = form.text("caption", c.to_owned());
+    }
+    if let Some(m) = markup {
+        let json = serde_json::to_string(m).map_err(|e| RequestError::InvalidJson {
+            source: std::sync::Arc::new(e),
+            raw: Box::from(""),
+        })?;
+        form = form.text("reply_markup", json);
+    }
+    let response = api
+        .bot
+        .client()
+        .post(method_url(api, method))
+        .multipart(form)
+        .send()
+        .await?;
+    let text = response.text().await?;
+    answer::<IgnoredAny>(&text).map(|_| ())
+}
+
+/// Reads a Bot API answer as teloxide does: the result, or the error its description names
+/// (with `retry_after` as [`RequestError::RetryAfter`]).
+fn answer<T: DeserializeOwned>(text: &str) -> Result<T, RequestError> {
+    #[derive(serde::Deserialize)]
+    struct Answer<T> {
+        ok: bool,
+        result: Option<T>,
+        description: Option<String>,
+        parameters: Option<ResponseParameters>,
+    }
+    let invalid = |e: serde_json::Error| RequestError::InvalidJson {
+        source: std::sync::Arc::new(e),
+        raw: Box::from(text),
+    };
+    let a: Answer<T> = serde_json::from_str(text).map_err(invalid)?;
+    match (a.ok, a.result) {
+        (true, Some(result)) => Ok(result),
+        _ => match a.parameters {
+            Some(ResponseParameters::RetryAfter(s)) => Err(RequestError::RetryAfter(s)),
+            Some(ResponseParameters::MigrateToChatId(c)) => Err(RequestError::MigrateToChatId(c)),
+            None => {
+                let description = a.description.unwrap_or_default();
+                let api: ApiError = serde_json::from_value(serde_json::Value::String(description))
+                    .map_err(invalid)?;
+                Err(RequestError::Api(api))
+            }
+        },
+    }
+}
+
+/// A server error (5xx): Telegram failed, not the request.
+pub fn server_error(e: &RequestError) -> bool {
+    match e {
+        RequestError::Api(ApiError::Unknown(s)) => {
+            let s = s.to_ascii_lowercase();
+            [
+                "internal server error",
+                "bad gateway",
+                "service unavailable",
+                "gateway timeout",
+            ]
+            .iter()
+            .any(|p| s.contains(p))
+        }
+        _ => false,
+    }
+}
+
 /// Sends a message-type request to `chat` when the rate limiter allows, and retries it after a
-/// 429 (which holds back every chat's messages for as long as Telegram asks) and after network
-/// errors (with backoff).
+/// 429 (which holds back every chat's messages for as long as Telegram asks), and after 5xx
+/// answers and broken connections (half a second, then a second: only this chat waits).
 pub async fn retry<F, Fut, T>(api: &Api, chat: ChatId, mut f: F) -> Result<T, RequestError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, RequestError>>,
 {
-    let mut tries = 0;
+    let (mut tries, mut quick) = (0, 0);
     loop {
         tries += 1;
         api.limiter.wait(chat.0).await;
@@ -149,10 +250,14 @@ where
                     return Err(RequestError::RetryAfter(s));
                 }
             }
-            Err(RequestError::Network(e)) if tries < MAX_TRIES => {
-                log::debug!("telegram::send: network error, retrying: {e}");
+            Err(e) if matches!(e, RequestError::Network(_)) || server_error(&e) => {
+                quick += 1;
+                if quick >= QUICK_TRIES {
+                    return crate::ops::metrics::global().sent(Err(e));
+                }
+                log::debug!("telegram::send: {e}, retrying");
                 crate::ops::metrics::global().retry();
-                tokio::time::sleep(Duration::from_millis(200 * u64::from(tries))).await;
+                tokio::time::sleep(backoff(quick)).await;
             }
             other => return crate::ops::metrics::global().sent(other),
         }
@@ -281,5 +386,45 @@ mod tests {
     #[test]
     fn short_text_is_one_part() {
         assert_eq!(split_text("hei", 4096), vec!["hei".to_string()]);
+    }
+}
+
+#[cfg(test)]
+mod answer_tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_read_as_teloxide_reads_them() {
+        let ok: Result<IgnoredAny, _> = answer(r#"{"ok":true,"result":{"message_id":1}}"#);
+        assert!(ok.is_ok());
+        let flood = answer::<IgnoredAny>(
+            r#"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 3","parameters":{"retry_after":3}}"#,
+        );
+        assert!(
+            matches!(flood, Err(RequestError::RetryAfter(s)) if s.seconds() == 3),
+            "{flood:?}"
+        );
+        let blocked = answer::<IgnoredAny>(
+            r#"{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}"#,
+        );
+        assert!(
+            matches!(blocked, Err(RequestError::Api(ApiError::BotBlocked))),
+            "{blocked:?}"
+        );
+        let same = answer::<IgnoredAny>(
+            r#"{"ok":false,"error_code":400,"description":"Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"}"#,
+        );
+        assert!(
+            matches!(same, Err(RequestError::Api(ApiError::MessageNotModified))),
+            "{same:?}"
+        );
+        let server = answer::<IgnoredAny>(
+            r#"{"ok":false,"error_code":500,"description":"Internal Server Error"}"#,
+        );
+        assert!(server.as_ref().is_err_and(server_error), "{server:?}");
+        assert!(matches!(
+            answer::<IgnoredAny>("<html>502</html>"),
+            Err(RequestError::InvalidJson { .. })
+        ));
     }
 }

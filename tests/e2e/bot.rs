@@ -12,7 +12,9 @@ use std::time::Duration;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_registration_through_buttons() {
     let t = spawn_app().await;
-    // Commands are registered in every language, Finnish as the default.
+    // Commands are registered in every language, Finnish as the default (beside the polling:
+    // the first poll may come before them).
+    assert!(t.fake.wait_until(WAIT, |f| f.commands().len() >= 4).await);
     let commands = t.fake.commands();
     let langs: Vec<Option<String>> = commands.iter().map(|(l, _)| l.clone()).collect();
     assert_eq!(

@@ -494,3 +494,130 @@ async fn alerts_and_invitations_wait_for_the_end_of_quiet_hours() {
         "{sent:#?}"
     );
 }
+
+/// Fills every pool of the example config: in each group, each area and (where demand is
+/// counted per language) each language gets `per_pool` waiting families, with names and
+/// sources, so every view shows all it can. Returns the registrations made.
+pub(crate) async fn fill_every_pool(app: &App, per_pool: usize) -> usize {
+    use kokoon::domain::{Contact, Registration, Source, Status};
+    use kokoon::flow::Effect;
+    use kokoon::store::UserRecord;
+    let now = app.clock.now();
+    let mut user = 9_000_000_u64;
+    let mut made = 0;
+    for group in &app.config.groups {
+        let langs: Vec<Lang> = if group.demand_by_language {
+            group.languages.clone()
+        } else {
+            vec![group.languages[0]]
+        };
+        for area in &group.areas {
+            for lang in &langs {
+                for i in 0..per_pool {
+                    user += 1;
+                    let children = group
+                        .children
+                        .as_ref()
+                        .map(|c| vec![c.min; 1 + i % 2])
+                        .unwrap_or_default();
+                    let r = Registration {
+                        user: UserId(user),
+                        group: group.id.clone(),
+                        children,
+                        area: area.clone(),
+                        lang: *lang,
+                        times: group.times.clone(),
+                        contact: Some(Contact {
+                            name: format!("Vanhempi {user}"),
+                            username: Some(format!("parent{user}")),
+                        }),
+                        source: (i % 2 == 0).then(|| Source::parse("pikkuveturi").expect("src")),
+                        created_at: now,
+                        updated_at: now,
+                        status: Status::Waiting,
+                        expiry_notice: None,
+                    };
+                    app.store
+                        .commit(
+                            UserId(user),
+                            None,
+                            &UserRecord::default(),
+                            &[Effect::SaveRegistration(r)],
+                            now,
+                        )
+                        .await
+                        .expect("commit");
+                    made += 1;
+                }
+            }
+        }
+    }
+    made
+}
+
+/// How many Telegram messages `command` from `user` comes to, counted as the Telegram adapter
+/// sends replies: a text split at 4,096 characters, a file with the text as its caption when
+/// it fits in 1,024, else the text's parts and then the file.
+pub(crate) async fn messages_for(app: &App, user: u64, lang: &str, command: &str) -> usize {
+    use kokoon::flow::{Input, Person};
+    use kokoon::i18n::Markup;
+    use kokoon::telegram::{split_text, MAX_TEXT};
+    let person = Person {
+        user: UserId(user),
+        name: "Koordinaattori".into(),
+        username: None,
+    };
+    let handled = app
+        .handle(None, &person, Some(lang), Input::from_text(command))
+        .await
+        .expect("handled");
+    handled
+        .replies
+        .iter()
+        .map(|reply| {
+            let text = app.i18n.render(handled.lang, reply, Markup::Html).text;
+            let units = text.encode_utf16().count();
+            match &reply.attachment {
+                Some(_) if units <= 1024 => 1,
+                Some(_) => split_text(&text, MAX_TEXT).len() + 1,
+                None => split_text(&text, MAX_TEXT).len(),
+            }
+        })
+        .sum()
+}
+
+/// A coordinator's views take as few messages as their content needs: with every area and
+/// language of the example config's four groups filled, `/demand` is one text (within 4,096
+/// characters or split only past them) and one image of every chart — at most three messages.
+/// (Under Telegram's one message a second in a chat, each message more is a second more.)
+#[tokio::test]
+async fn a_coordinators_views_with_every_pool_filled_take_at_most_three_messages() {
+    let (app, _dir) = app();
+    let made = fill_every_pool(&app, 2).await;
+    let pools: usize = app
+        .config
+        .groups
+        .iter()
+        .map(|g| {
+            g.areas.len()
+                * if g.demand_by_language {
+                    g.languages.len()
+                } else {
+                    1
+                }
+        })
+        .sum();
+    assert_eq!(made, pools * 2);
+    assert_eq!(app.config.groups.len(), 4);
+    for lang in ["fi", "sv", "en"] {
+        let n = messages_for(&app, COORD_ALL, lang, "/demand").await;
+        assert!(n <= 3, "/demand in {lang}: {n} messages for {pools} pools");
+        let mut c = Chat::new(&app, COORD_ALL, lang);
+        let said = c.says("/demand").await;
+        let chart = said.file.as_ref().expect("one image of every chart");
+        let (w, h) = png_size(&chart.bytes);
+        assert_eq!(w, kokoon::chart::WIDTH);
+        assert!(w + h <= 10_000, "Telegram takes the photo: {w}x{h}");
+        assert!(said.buttons.len() <= 100, "{} buttons", said.buttons.len());
+    }
+}

@@ -224,6 +224,9 @@ async fn concurrent_confirmations_alert_each_coordinator_exactly_once_across_a_k
     // reaching Telegram and its mark being flushed may repeat that reply, the documented
     // at-least-once window, which the crash harness counts.)
     assert!(fake.wait_until(WAIT, |f| f.pending_updates() == 0).await);
+    // Confirmed means stored, replies included; the marks of replies sent are flushed a moment
+    // after they went. This test is not about that window: kill after it.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     bot.kill();
     let bot = Kokoon::start(&fake, &data).await;
     round_trip(&mut last).await;
@@ -233,6 +236,9 @@ async fn concurrent_confirmations_alert_each_coordinator_exactly_once_across_a_k
     // Telegram delivers handled updates again (every confirmation, one of them the crossing,
     // and a /help): they were counted once, and nothing is answered or alerted again.
     assert!(fake.wait_until(WAIT, |f| f.pending_updates() == 0).await);
+    // Confirmed means stored, replies included; the marks of replies sent are flushed a moment
+    // after they went. This test is not about that window: kill after it.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     bot.kill();
     for (id, r) in ids.iter().zip(&regs) {
         fake.push_raw_update(confirm_press(*id, r));
@@ -439,13 +445,13 @@ async fn demand_sends_a_chart_export_a_csv_file_and_qr_a_scannable_code() {
     let photo_and_texts = fake
         .wait_until(WAIT, |f| {
             let to = sends_to(f, COORD_ALL);
-            to.len() >= 5 && to.iter().any(|m| m.method == "sendPhoto")
+            to.len() >= 2 && to.iter().any(|m| m.method == "sendPhoto")
         })
         .await;
     assert!(photo_and_texts, "{:#?}", fake.sent());
     let said = sends_to(&fake, COORD_ALL);
     let texts: Vec<&SentMessage> = said.iter().filter(|m| m.method == "sendMessage").collect();
-    assert_eq!(texts.len(), 4, "one message per group: {said:#?}");
+    assert_eq!(texts.len(), 1, "one message for every group: {said:#?}");
     assert!(
         texts[0].text.contains("Tilli Toukka · tröskel 5 barn"),
         "{}",
@@ -459,9 +465,15 @@ async fn demand_sends_a_chart_export_a_csv_file_and_qr_a_scannable_code() {
         texts[0].text
     );
     assert!(texts[0].labels().iter().any(|l| l == "📋 Hyvinge (finska)"));
-    assert!(texts[1..]
-        .iter()
-        .all(|m| m.text.contains("Inga väntande familjer ännu.")));
+    assert_eq!(
+        texts[0]
+            .text
+            .matches("Inga väntande familjer ännu.")
+            .count(),
+        3,
+        "{}",
+        texts[0].text
+    );
     let photos: Vec<&SentMessage> = said.iter().filter(|m| m.method == "sendPhoto").collect();
     assert_eq!(photos.len(), 1, "a chart for the one group with demand");
     assert!(

@@ -86,3 +86,55 @@ async fn a_reply_that_a_crash_kept_from_telegram_is_sent_after_the_restart() {
         fake.invalid_requests()
     );
 }
+
+/// Found by the long crash run: after a restart the replies a kill had kept from users were
+/// all sent again, and the bot took no new update until they had gone. With kills coming
+/// faster than those replies, the bot stopped making progress (and a reply of several messages
+/// was held up past the parent's patience). A restart now sends what it owes beside the new
+/// updates: one chat's owed reply, stuck at Telegram, holds up no one else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_makes_progress_on_new_updates_while_it_still_owes_old_replies() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let bot = Kokoon::start(&fake, &data).await;
+    let owed = FakeUser::new(5201, "Maija", "fi");
+    let other = FakeUser::new(5202, "Liisa", "fi");
+    // Telegram takes the first parent's reply but never answers; the bot is killed meanwhile.
+    fake.hold_chat(5201);
+    let before = fake.received("sendMessage");
+    fake.send_text(&owed, "/start");
+    assert!(
+        fake.wait_until(WAIT, |f| f.received("sendMessage") > before)
+            .await,
+        "the reply was never sent"
+    );
+    bot.kill();
+
+    // After the restart the owed reply is stuck again; another parent is answered meanwhile.
+    let before = fake.received("sendMessage");
+    let bot = Kokoon::start(&fake, &data).await;
+    assert!(
+        fake.wait_until(WAIT, |f| f.received("sendMessage") > before)
+            .await,
+        "the owed reply was not tried again; log:\n{}",
+        bot.log_text()
+    );
+    fake.send_text(&other, "/start");
+    let sent = fake.wait_for(5202, 1, WAIT).await;
+    assert!(sent[0].text.contains("Mistä ryhmästä"), "{}", sent[0].text);
+    assert!(fake.messages_to(5201).is_empty());
+
+    // Telegram recovers: the owed reply arrives, once.
+    fake.release_chat(5201);
+    let sent = fake.wait_for(5201, 1, WAIT).await;
+    assert!(sent[0].text.contains("Mistä ryhmästä"), "{}", sent[0].text);
+    let _ = bot.terminate().await;
+    assert_eq!(fake.messages_to(5201).len(), 1);
+    assert_eq!(fake.messages_to(5202).len(), 1);
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
+}

@@ -71,6 +71,52 @@ async fn rate_limits_429_are_waited_out_even_in_long_storms() {
     no_invalid_requests(&fake);
 }
 
+/// A parent whose replies meet server errors waits for their own retries only: another
+/// parent who writes meanwhile is answered first, and the failing reply arrives once, tried
+/// again after half a second, then a second, then longer (not after teloxide's ten seconds
+/// per 5xx, which held up everyone behind it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_hold_up_only_the_chat_they_hit() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let _bot = Kokoon::start(&fake, &dir.path().join("data")).await;
+    let (a, b) = (6011, 6012);
+    let pa = Parent::new(&fake, a, "fi");
+    let pb = Parent::new(&fake, b, "en");
+    fake.fail_chat(a, 500, "Internal Server Error", 4);
+    fake.send_text(&pa.user, "/start");
+    assert!(
+        fake.wait_until(WAIT, |f| rejected_sends(f, a, 500) >= 1)
+            .await,
+        "the first try never came"
+    );
+    fake.send_text(&pb.user, "/help");
+    let got_b = fake.wait_for(b, 1, WAIT).await;
+    assert!(
+        got_b[0].text.contains("How to use kokoon"),
+        "{}",
+        got_b[0].text
+    );
+    let got_a = fake.wait_for(a, 1, WAIT).await;
+    assert!(
+        got_a[0].text.contains("Mistä ryhmästä"),
+        "{}",
+        got_a[0].text
+    );
+    assert_eq!(rejected_sends(&fake, a, 500), 4);
+    // B's answer went first: A's retries held up no one.
+    let order: Vec<i64> = fake
+        .sent()
+        .iter()
+        .filter(|m| m.method.starts_with("send"))
+        .map(|m| m.chat_id)
+        .collect();
+    assert_eq!(order, vec![b, a]);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(fake.messages_to(a).len(), 1, "once");
+    no_invalid_requests(&fake);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_errors_500_and_502_are_retried() {
     let fake = FakeTelegram::start().await;

@@ -1153,9 +1153,11 @@ fn readable(app: &App, lang: Lang, reply: &Reply, visible: &str) -> String {
         Some(Attachment::Csv { rows, .. }) => {
             all.extend(rows.iter().flatten().map(|a| app.i18n.arg_plain(lang, a)));
         }
-        Some(Attachment::Chart { title, bars, .. }) => {
-            all.push(title.clone());
-            all.extend(bars.iter().map(|(label, _)| label.clone()));
+        Some(Attachment::Charts(panels)) => {
+            for p in panels {
+                all.push(p.title.clone());
+                all.extend(p.bars.iter().map(|(label, _)| label.clone()));
+            }
         }
         Some(Attachment::Qr { link, .. }) => all.push(link.clone()),
         Some(Attachment::Ics {
@@ -1310,8 +1312,10 @@ fn check_privacy(
         .map(|g| g.name.get(lang))
         .collect();
     match &reply.attachment {
-        Some(Attachment::Chart { title, .. }) if !names.contains(&title.as_str()) => {
-            Err(format!("coordinator {to} got a chart of {title}"))
+        Some(Attachment::Charts(panels))
+            if panels.iter().any(|p| !names.contains(&p.title.as_str())) =>
+        {
+            Err(format!("coordinator {to} got a chart of another group"))
         }
         Some(Attachment::Csv {
             file_name, rows, ..

@@ -48,6 +48,8 @@ impl Kokoon {
             .env_remove("KOKOON_KEY_FILE")
             .env("RUST_LOG", "info")
             .env("KOKOON_RATE_LIMIT", limit)
+            // Tests drive a chat far faster than anyone types: no per-chat inbound limit.
+            .env("KOKOON_INBOUND_LIMIT", "off")
             .env_remove("TELOXIDE_API_URL")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

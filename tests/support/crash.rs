@@ -715,6 +715,8 @@ fn spawn(opts: &Options, fake: &FakeTelegram, data: &Path, log: &Path) -> Result
             std::env::var("KOKOON_CRASH_LOG").unwrap_or_else(|_| "info".into()),
         )
         .env("KOKOON_RATE_LIMIT", "off")
+        // The simulated parents tap far faster than people: no per-chat inbound limit.
+        .env("KOKOON_INBOUND_LIMIT", "off")
         .env_remove("TELOXIDE_API_URL")
         .stdin(Stdio::null())
         .stdout(Stdio::null())

@@ -276,6 +276,10 @@ struct St {
     drops: Vec<(String, usize, bool)>,
     /// Requests received per method (counted on arrival, before any delay).
     received: HashMap<String, usize>,
+    /// Chats whose sends and edits are held unanswered until released ([`FakeTelegram::hold_chat`]).
+    held: HashSet<i64>,
+    /// Per-chat injected failures of sends and edits: (chat, code, description, remaining).
+    chat_failures: Vec<(i64, u16, String, usize)>,
     files: u64,
     shutdown: bool,
     /// Receivers of [`Stamped`] events (benchmarks); empty in tests, so free there.
@@ -770,6 +774,24 @@ impl FakeTelegram {
         self.with(|st| st.drops.push((method.to_string(), count, after_processing)));
     }
 
+    /// Sends and edits to `chat_id` are held without an answer (a slow chat: Telegram taking
+    /// its time, or a connection hanging) until [`Self::release_chat`]; other chats flow.
+    pub fn hold_chat(&self, chat_id: i64) {
+        self.with(|st| st.held.insert(chat_id));
+    }
+
+    /// The next `count` sends and edits to `chat_id` fail with `code` and `description`
+    /// (as [`Self::fail_next`], but for one chat: the others are answered as usual).
+    pub fn fail_chat(&self, chat_id: i64, code: u16, description: &str, count: usize) {
+        let description = description.to_string();
+        self.with(|st| st.chat_failures.push((chat_id, code, description, count)));
+    }
+
+    /// Lets the requests held by [`Self::hold_chat`] through.
+    pub fn release_chat(&self, chat_id: i64) {
+        self.with(|st| st.held.remove(&chat_id));
+    }
+
     /// Requests of `method` (canonical spelling) that have arrived, answered or not.
     pub fn received(&self, method: &str) -> usize {
         self.read(|st| st.received.get(method).copied().unwrap_or(0))
@@ -990,7 +1012,37 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let (result, body) = match read_params(req).await {
         Err(e) => (Err(e), Value::Null),
         Ok(p) => {
-            let injected = injected_failure(&mut shared.lock(), &method);
+            if method.starts_with("send") || method.starts_with("edit") {
+                if let Ok(chat) = chat_id(&p) {
+                    loop {
+                        let released = shared.changed.notified();
+                        tokio::pin!(released);
+                        released.as_mut().enable();
+                        if !shared.lock().held.contains(&chat) {
+                            break;
+                        }
+                        released.await;
+                    }
+                }
+            }
+            let mut injected = injected_failure(&mut shared.lock(), &method);
+            if injected.is_none() && (method.starts_with("send") || method.starts_with("edit")) {
+                if let Ok(chat) = chat_id(&p) {
+                    let mut st = shared.lock();
+                    let hit = st
+                        .chat_failures
+                        .iter_mut()
+                        .find(|(c, _, _, n)| *c == chat && *n > 0);
+                    if let Some((_, code, description, n)) = hit {
+                        *n -= 1;
+                        injected = Some(ApiErr {
+                            retry_after: None,
+                            injected: true,
+                            ..err(*code, description.clone())
+                        });
+                    }
+                }
+            }
             let result = match injected {
                 Some(e) => Err(e),
                 None if method == "getUpdates" => get_updates(&shared, &p).await,
