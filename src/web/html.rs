@@ -268,7 +268,7 @@ fn status_word(c: &Ctx<'_>, s: Status) -> (&'static str, String) {
 }
 
 /// One group's card: the home page's section and the embeddable snippet.
-fn group_card(c: &Ctx<'_>, group: &Group, heading: &str) -> String {
+fn group_card(c: &Ctx<'_>, group: &Group, heading: &str, explain: bool) -> String {
     let name = esc(group.name.get(c.lang));
     let hid = format!("g-{}", group.id);
     let link = join_link(c.config, group, None);
@@ -312,10 +312,12 @@ fn group_card(c: &Ctx<'_>, group: &Group, heading: &str) -> String {
         out.push_str("</ul>\n");
         out.push_str(&format!("<p>{}</p>\n", c.t(Msg::WebStatusOthers)));
     }
-    out.push_str(&format!(
-        "<p class=\"explain\">{}</p>\n",
-        c.t(Msg::WebStatusExplain)
-    ));
+    if explain {
+        out.push_str(&format!(
+            "<p class=\"explain\">{}</p>\n",
+            c.t(Msg::WebStatusExplain)
+        ));
+    }
     out.push_str(&format!(
         "<p><a class=\"join\" href=\"{}\">{}</a></p>\n",
         esc(&link),
@@ -384,7 +386,7 @@ fn event_html(c: &Ctx<'_>, e: &Event) -> String {
 #[must_use]
 pub fn home(c: &Ctx<'_>) -> String {
     let mut main = format!(
-        "<h1>{}</h1>\n<p class=\"intro\">{}</p>\n",
+        "<h1>{}</h1>\n<p class=\"intro\">{}</p>\n<p class=\"explain\">{}</p>\n",
         c.t(Msg::WebTitle),
         c.ta(
             Msg::WebIntro,
@@ -392,10 +394,11 @@ pub fn home(c: &Ctx<'_>) -> String {
                 "organisation",
                 Arg::Text(c.config.organisation.get(c.lang).to_owned())
             )]
-        )
+        ),
+        c.t(Msg::WebStatusExplain)
     );
     for g in &c.config.groups {
-        main.push_str(&group_card(c, g, "h2"));
+        main.push_str(&group_card(c, g, "h2", false));
     }
     main.push_str(&format!(
         "<section aria-labelledby=\"events\">\n<h2 id=\"events\">{}</h2>\n",
@@ -421,7 +424,7 @@ pub fn home(c: &Ctx<'_>) -> String {
 /// `/{lang}/embed/{group}`: one group's card, for an `<iframe>` on another site.
 #[must_use]
 pub fn embed(c: &Ctx<'_>, group: &Group) -> String {
-    let mut main = group_card(c, group, "h1");
+    let mut main = group_card(c, group, "h1", true);
     main.push_str(&format!(
         "<p><a href=\"/{}\" target=\"_blank\" rel=\"noopener\">{}</a></p>\n",
         c.lang.code(),
