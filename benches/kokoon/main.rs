@@ -18,7 +18,9 @@
 //!    ordinary step — against a raw sled insert + flush in this process, same disk;
 //! 3. scale: start-up, memory and `/demand` with 0, 10,000 and 100,000 registrations;
 //! 4. a broadcast to 1,000 families under Telegram's limits, enforced by the fake;
-//! 5. reminders: how late they go out, spread out and 1,000 at once.
+//! 5. reminders: how late they go out, spread out and 1,000 at once;
+//! 6. the public web page: page views per second from its cache, and what a flood of them does
+//!    to the bot's update latency.
 
 #[path = "../../tests/support/fake_telegram.rs"]
 mod fake_telegram;
@@ -28,6 +30,7 @@ mod driver;
 mod echo_bot;
 mod procs;
 mod table;
+mod web;
 
 use chrono::{DateTime, Utc};
 use driver::{Driver, Sample, CONFIRM_STEP, STEPS_PER_REGISTRATION};
@@ -174,6 +177,10 @@ async fn run(plan: &Plan) -> bool {
     if wanted("5") {
         eprintln!("bench: 5. reminders");
         rows.extend(reminders(&ctx).await);
+    }
+    if wanted("6") {
+        eprintln!("bench: 6. public web page");
+        rows.extend(web::web(&ctx).await);
     }
 
     println!();
