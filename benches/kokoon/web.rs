@@ -82,9 +82,8 @@ async fn flood(
     let sent = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
     for _ in 0..CONNECTIONS {
-        let request =
-            format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept-Language: fi\r\n\r\n")
-                .into_bytes();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept-Language: fi\r\n\r\n")
+            .into_bytes();
         let (sent, stop) = (sent.clone(), stop.clone());
         tasks.push(tokio::spawn(async move {
             let mut f = Flood::default();
@@ -95,9 +94,8 @@ async fn flood(
             let mut s = BufReader::new(s);
             let mut body = Vec::new();
             let mut tick = rate.map(|r| {
-                let mut t = tokio::time::interval(Duration::from_secs_f64(
-                    CONNECTIONS as f64 / r.max(1.0),
-                ));
+                let mut t =
+                    tokio::time::interval(Duration::from_secs_f64(CONNECTIONS as f64 / r.max(1.0)));
                 t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 t
             });
@@ -164,7 +162,15 @@ pub async fn web(ctx: &Ctx<'_>) -> Vec<Row> {
     drop(rec);
     let never = Arc::new(AtomicBool::new(false));
     // Warm up: the first request computes the snapshot and renders the page.
-    let _ = flood(addr, "/fi", None, Duration::from_millis(300), 100, never.clone()).await;
+    let _ = flood(
+        addr,
+        "/fi",
+        None,
+        Duration::from_millis(300),
+        100,
+        never.clone(),
+    )
+    .await;
     let page = flood(addr, "/fi", None, measure, max, never.clone()).await;
     let health = flood(addr, "/healthz", None, measure, max, never.clone()).await;
     eprintln!(

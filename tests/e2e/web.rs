@@ -522,3 +522,68 @@ async fn axe_finds_no_wcag_2_aa_violations_on_any_page() {
         "every page at both widths was checked:\n{report}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kokoon_run_with_web_serves_the_page_beside_the_bot_and_stops_with_it() {
+    use crate::fake_telegram::FakeTelegram;
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    let log = dir.path().join("kokoon.log");
+    let polls_before = fake.get_updates_calls();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kokoon"))
+        .args(["--config", "config/kokoon.toml", "run", "--data"])
+        .arg(dir.path().join("data"))
+        .args(["--api-url", &fake.api_url(), "--web", &addr.to_string()])
+        .env("TELOXIDE_TOKEN", FakeTelegram::TOKEN)
+        .env("KOKOON_KEY", crate::chat::TEST_KEY_HEX)
+        .env_remove("KOKOON_KEY_FILE")
+        .env_remove("KOKOON_WEB")
+        .env_remove("TELOXIDE_API_URL")
+        .env("KOKOON_RATE_LIMIT", "off")
+        .env("RUST_LOG", "info")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("kokoon starts");
+    let polling = fake
+        .wait_until(Duration::from_secs(20), |f| {
+            f.get_updates_calls() > polls_before
+        })
+        .await;
+    let log_text = || std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(polling, "kokoon did not poll; log:\n{}", log_text());
+    assert_eq!(http_get(addr, "/healthz").await, (200, "ok\n".to_owned()));
+    let (status, page) = http_get(addr, "/sv").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Kamratstödsgrupper för skilsmässofamiljer"));
+    assert!(
+        page.contains("Inför skilsmässan – kvällsträff"),
+        "the config's event"
+    );
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let began = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("status") {
+            break s;
+        }
+        assert!(
+            began.elapsed() < Duration::from_secs(10),
+            "kokoon did not stop within 10 s of SIGTERM; log:\n{}",
+            log_text()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(status.success(), "{status:?}; log:\n{}", log_text());
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "the web page stopped with the bot"
+    );
+}
