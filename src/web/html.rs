@@ -499,7 +499,7 @@ pub fn professionals(c: &Ctx<'_>) -> String {
                 "<iframe src=\"{site}/{}/embed/{}\" title=\"{}\" width=\"100%\" height=\"900\" style=\"border:0\"></iframe>",
                 l.code(),
                 g.id,
-                g.name.get(l)
+                esc(g.name.get(l))
             );
             let label = c.ta(
                 Msg::WebProEmbedCode,

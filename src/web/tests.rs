@@ -333,6 +333,14 @@ async fn config_text_is_escaped_everywhere() {
         );
         assert!(!g.body.contains("<i>"), "{p}");
     }
+    // The embed code shown to professionals is itself HTML for another site: the name inside
+    // it is escaped once for that site and once more for this page.
+    let g = get(&web, "/fi/professionals").await;
+    assert!(
+        g.body.contains("title=&quot;Tilli &amp;lt;script&amp;gt;"),
+        "{}",
+        g.body
+    );
 }
 
 #[test]
