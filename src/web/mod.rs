@@ -215,7 +215,9 @@ impl Web {
             ["feed.ics"] => self.feed(Lang::Fi),
             [lang, rest @ ..] => match Lang::from_code(lang) {
                 Some(lang) => self.localized(lang, rest, uri.query()),
-                None => self.not_found(accept_language(headers)),
+                // In Finnish, whatever the reader asked for: the same address always gets
+                // the same answer, so a proxy may keep it.
+                None => self.not_found(Lang::Fi),
             },
         };
         match page {
