@@ -21,20 +21,23 @@ pub enum Status {
     NotYet,
     /// At least [`GATHERING_FAMILIES`] families, threshold not reached.
     Gathering,
-    /// The threshold is reached: the coordinator can launch the group.
+    /// At least [`GATHERING_FAMILIES`] families and the threshold reached: the coordinator can
+    /// launch the group.
     AboutToStart,
 }
 
-/// The coarse status of one pool: never the numbers themselves.
+/// The coarse status of one pool: never the numbers themselves. Fewer than
+/// [`GATHERING_FAMILIES`] families always read "not yet", even when their children reach the
+/// threshold: a status that two families can change would tell a neighbour about one of them.
 #[must_use]
 pub fn status(stats: &PoolStats, threshold: u32) -> Status {
     let threshold = usize::try_from(threshold).unwrap_or(usize::MAX);
-    if stats.participants >= threshold && stats.families > 0 {
-        Status::AboutToStart
-    } else if stats.families >= GATHERING_FAMILIES {
-        Status::Gathering
-    } else {
+    if stats.families < GATHERING_FAMILIES {
         Status::NotYet
+    } else if stats.participants >= threshold {
+        Status::AboutToStart
+    } else {
+        Status::Gathering
     }
 }
 
@@ -169,8 +172,12 @@ mod tests {
         assert_eq!(status(&stats(3, 3), 5), Status::Gathering);
         assert_eq!(status(&stats(4, 4), 5), Status::Gathering);
         assert_eq!(status(&stats(4, 5), 5), Status::AboutToStart);
-        // Two families with many children can reach the threshold: the group is about to start.
-        assert_eq!(status(&stats(2, 6), 5), Status::AboutToStart);
+        // Two families with many children reach the threshold, but two families are too few
+        // to show anything: a neighbour could tell who they are.
+        assert_eq!(status(&stats(2, 6), 5), Status::NotYet);
+        assert_eq!(status(&stats(3, 7), 5), Status::AboutToStart);
+        assert_eq!(status(&stats(3, 3), 1), Status::AboutToStart);
+        assert_eq!(status(&stats(1, 1), 1), Status::NotYet);
         assert_eq!(status(&stats(9, 20), 6), Status::AboutToStart);
     }
 
