@@ -138,6 +138,9 @@ pub struct Group {
     /// Count demand per language apart (a Finnish and a Swedish group are separate groups),
     /// instead of all languages together.
     pub demand_by_language: bool,
+    /// The group's public contact, shown on the web page and posters (never a Telegram id);
+    /// `None`: the general [`Config::contact`] is shown instead.
+    pub contact: Option<ContactPerson>,
 }
 
 /// A person who gathers the need for groups and launches them.
@@ -182,6 +185,23 @@ pub struct ContactPerson {
     pub phone: Option<String>,
     /// Email address.
     pub email: Option<String>,
+}
+
+/// The public web page (`[web]`): off unless `listen` is given.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// The address the public pages are served on, e.g. `127.0.0.1:8080`; `None`: no web page
+    /// (`kokoon run --web ADDR` overrides it).
+    pub listen: Option<std::net::SocketAddr>,
+    /// The address people reach the page at (through the city's proxy), e.g.
+    /// `https://kokoon.hyvinkaa.fi`, for the embeddable snippet and the accessibility statement.
+    pub public_url: Option<String>,
+    /// Origins allowed to show the embeddable snippet in an `<iframe>` (e.g.
+    /// `https://www.hyvinkaa.fi`); empty: any site may.
+    pub embed_origins: Vec<String>,
+    /// When the accessibility statement was made or last reviewed, shown in it (law 306/2019
+    /// asks for the date).
+    pub statement_date: Option<chrono::NaiveDate>,
 }
 
 /// The whole validated configuration.
@@ -245,6 +265,8 @@ pub struct Config {
     /// instead of `{ fi = …, sv = …, en = … }`): every reader sees them as written.
     /// `check-config` lists them.
     pub one_language: Vec<String>,
+    /// The public web page.
+    pub web: WebConfig,
 }
 
 impl Config {
@@ -454,6 +476,30 @@ impl fmt::Display for ConfigErrors {
     }
 }
 
+/// Whether text looks like an email address: one `@` with something on both sides, no spaces
+/// or characters that would break a `mailto:` link.
+fn is_email(s: &str) -> bool {
+    let ok_chars = !s
+        .chars()
+        .any(|c| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '?' | '&' | '/' | ':'));
+    matches!(s.split_once('@'), Some((user, host)) if !user.is_empty() && host.contains('.') && !host.contains('@'))
+        && ok_chars
+}
+
+/// Whether text is a web origin: `http(s)://` and a host (and port), nothing more.
+fn is_origin(s: &str) -> bool {
+    let Some(host) = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':'))
+}
+
 /// The key assigned on a line (`threshold = "five"` → `threshold`), to name the place of a
 /// parse error; empty when the line is not an assignment.
 fn key_on_line(text: &str, line: usize) -> String {
@@ -491,6 +537,16 @@ struct RawConfig {
     events: Vec<Spanned<RawEvent>>,
     metrics: Option<Spanned<ops::RawMetrics>>,
     backup: Option<Spanned<ops::RawBackup>>,
+    web: Option<Spanned<RawWeb>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWeb {
+    listen: Option<String>,
+    public_url: Option<String>,
+    embed_origins: Option<Vec<String>>,
+    statement_date: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -586,6 +642,7 @@ struct RawGroup {
     areas: Option<Vec<String>>,
     times: Option<Vec<String>>,
     demand_by_language: Option<bool>,
+    contact: Option<RawContact>,
 }
 
 #[derive(Deserialize)]
@@ -784,6 +841,7 @@ impl Validator<'_> {
         let groups = self.groups(raw.groups, &area_ids, &time_ids);
         let coordinators = self.coordinators(raw.coordinators, &groups);
         let events = self.events(raw.events, &groups);
+        let web = self.web(raw.web);
         Some(Config {
             home_area,
             one_language: std::mem::take(&mut self.one_language),
@@ -816,7 +874,78 @@ impl Validator<'_> {
             events,
             metrics,
             backup,
+            web,
         })
+    }
+
+    fn web(&mut self, raw: Option<Spanned<RawWeb>>) -> WebConfig {
+        let Some(raw) = raw else {
+            return WebConfig::default();
+        };
+        let line = self.line(raw.span());
+        let raw = raw.into_inner();
+        let listen = raw.listen.and_then(|l| match l.trim().parse() {
+            Ok(addr) => Some(addr),
+            Err(_) => {
+                self.err(
+                    line,
+                    "web.listen",
+                    format!("{l:?} is not an address and port like \"127.0.0.1:8080\""),
+                );
+                None
+            }
+        });
+        let public_url = raw.public_url.and_then(|u| {
+            let u = u.trim().trim_end_matches('/').to_owned();
+            let path_ok = u
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~:/".contains(&b));
+            let host = u
+                .strip_prefix("https://")
+                .or_else(|| u.strip_prefix("http://"));
+            if path_ok && host.is_some_and(|h| !h.is_empty()) {
+                Some(u)
+            } else {
+                self.err(
+                    line,
+                    "web.public_url",
+                    format!("{u:?} is not a web address like \"https://kokoon.hyvinkaa.fi\""),
+                );
+                None
+            }
+        });
+        let mut embed_origins = Vec::new();
+        for o in raw.embed_origins.unwrap_or_default() {
+            if is_origin(&o) {
+                embed_origins.push(o);
+            } else {
+                self.err(
+                    line,
+                    "web.embed_origins",
+                    format!("{o:?} is not a web origin like \"https://www.hyvinkaa.fi\" (scheme and host, no path)"),
+                );
+            }
+        }
+        let statement_date =
+            raw.statement_date.and_then(|d| {
+                match chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d") {
+                    Ok(date) => Some(date),
+                    Err(_) => {
+                        self.err(
+                            line,
+                            "web.statement_date",
+                            format!("{d:?} is not a date like \"2026-12-05\""),
+                        );
+                        None
+                    }
+                }
+            });
+        WebConfig {
+            listen,
+            public_url,
+            embed_origins,
+            statement_date,
+        }
     }
 
     fn events(&mut self, raw: Vec<Spanned<RawEvent>>, groups: &[Group]) -> Vec<ConfigEvent> {
@@ -1017,20 +1146,34 @@ impl Validator<'_> {
             );
             return None;
         };
-        let name = self.text(line, "contact.name", c.name, MAX_NAME);
+        self.person(line, "contact", c)
+    }
+
+    /// A contact person (`[contact]`, or a group's public `contact`), at `place`.
+    fn person(&mut self, line: Option<usize>, place: &str, c: RawContact) -> Option<ContactPerson> {
+        let name = self.text(line, &format!("{place}.name"), c.name, MAX_NAME);
         if c.phone.is_none() && c.email.is_none() {
             self.err(
                 line,
-                "contact",
+                place,
                 "give a phone or an email (or both) so parents can reach a person",
             );
         }
         let phone = c
             .phone
-            .and_then(|p| self.nonempty(line, "contact.phone", Some(p), MAX_NAME));
+            .and_then(|p| self.nonempty(line, &format!("{place}.phone"), Some(p), MAX_NAME));
         let email = c
             .email
-            .and_then(|e| self.nonempty(line, "contact.email", Some(e), MAX_NAME));
+            .and_then(|e| self.nonempty(line, &format!("{place}.email"), Some(e), MAX_NAME));
+        if let Some(e) = &email {
+            if !is_email(e) {
+                self.err(
+                    line,
+                    format!("{place}.email"),
+                    format!("{e:?} is not an email address like \"name@example.fi\""),
+                );
+            }
+        }
         Some(ContactPerson {
             name: name?,
             phone,
@@ -1263,6 +1406,9 @@ impl Validator<'_> {
                 "time",
                 TimeId::parse,
             );
+            let contact = g
+                .contact
+                .and_then(|c| self.person(line, &format!("{place}.contact"), c));
             // A group with a valid id is kept even when other fields are broken (those errors
             // are reported and the config is refused), so coordinators referring to it are not
             // told it is unknown as well.
@@ -1278,6 +1424,7 @@ impl Validator<'_> {
                     areas,
                     times,
                     demand_by_language: g.demand_by_language.unwrap_or(false),
+                    contact,
                 });
             }
         }

@@ -293,13 +293,97 @@ messages! {
     QrCaption => "qr-caption",
     QrChoose => "qr-choose",
     SourceDirect => "source-direct",
+    // The public web page (locales/*/web.ftl).
+    WebTitle => "web-title",
+    WebIntro => "web-intro",
+    WebSkip => "web-skip",
+    WebLangNav => "web-lang-nav",
+    WebMainNav => "web-main-nav",
+    WebHome => "web-home",
+    WebAges => "web-ages",
+    WebAdults => "web-adults",
+    WebLanguages => "web-languages",
+    WebContact => "web-contact",
+    WebPhone => "web-phone",
+    WebEmail => "web-email",
+    WebStatusTitle => "web-status-title",
+    WebStatusNotYet => "web-status-not-yet",
+    WebStatusGathering => "web-status-gathering",
+    WebStatusStarting => "web-status-starting",
+    WebStatusOthers => "web-status-others",
+    WebStatusNone => "web-status-none",
+    WebStatusExplain => "web-status-explain",
+    WebJoin => "web-join",
+    WebQrLabel => "web-qr-label",
+    WebQrCaption => "web-qr-caption",
+    WebEvents => "web-events",
+    WebEventsNone => "web-events-none",
+    WebEventWhen => "web-event-when",
+    WebEventPlace => "web-event-place",
+    WebEventJoin => "web-event-join",
+    WebFeed => "web-feed",
+    WebUpdated => "web-updated",
+    WebNoCookies => "web-no-cookies",
+    WebProfessionals => "web-professionals",
+    WebProIntro => "web-pro-intro",
+    WebProPoster => "web-pro-poster",
+    WebProGroup => "web-pro-group",
+    WebProSource => "web-pro-source",
+    WebProSourceHint => "web-pro-source-hint",
+    WebProLangs => "web-pro-langs",
+    WebProShow => "web-pro-show",
+    WebProPrint => "web-pro-print",
+    WebProEmbed => "web-pro-embed",
+    WebProEmbedIntro => "web-pro-embed-intro",
+    WebProEmbedCode => "web-pro-embed-code",
+    WebPosterCall => "web-poster-call",
+    WebPosterHow => "web-poster-how",
+    WebPosterLink => "web-poster-link",
+    WebPosterMore => "web-poster-more",
+    WebBadRequest => "web-bad-request",
+    WebNotFound => "web-not-found",
+    WebBack => "web-back",
+    WebMore => "web-more",
+    WebA11y => "web-a11y",
+    WebA11yScope => "web-a11y-scope",
+    WebA11yStatusTitle => "web-a11y-status-title",
+    WebA11yStatus => "web-a11y-status",
+    WebA11yGapsTitle => "web-a11y-gaps-title",
+    WebA11yGaps => "web-a11y-gaps",
+    WebA11yFeedbackTitle => "web-a11y-feedback-title",
+    WebA11yFeedback => "web-a11y-feedback",
+    WebA11yAuthorityTitle => "web-a11y-authority-title",
+    WebA11yAuthority => "web-a11y-authority",
+    WebA11yDate => "web-a11y-date",
 }
 
-/// The locale sources, compiled in. Finnish first.
+/// The locale sources, compiled in, Finnish first: per language `kokoon.ftl` (the bot) and
+/// `web.ftl` (the public web page) as one text, so one bundle and every locale test cover both.
 pub const SOURCES: [(Lang, &str); 3] = [
-    (Lang::Fi, include_str!("../locales/fi/kokoon.ftl")),
-    (Lang::Sv, include_str!("../locales/sv/kokoon.ftl")),
-    (Lang::En, include_str!("../locales/en/kokoon.ftl")),
+    (
+        Lang::Fi,
+        concat!(
+            include_str!("../locales/fi/kokoon.ftl"),
+            "\n",
+            include_str!("../locales/fi/web.ftl")
+        ),
+    ),
+    (
+        Lang::Sv,
+        concat!(
+            include_str!("../locales/sv/kokoon.ftl"),
+            "\n",
+            include_str!("../locales/sv/web.ftl")
+        ),
+    ),
+    (
+        Lang::En,
+        concat!(
+            include_str!("../locales/en/kokoon.ftl"),
+            "\n",
+            include_str!("../locales/en/web.ftl")
+        ),
+    ),
 ];
 
 /// How rendered text will be shown: Telegram's HTML, or plain text for the console.

@@ -55,32 +55,40 @@ pub struct IcsEvent {
 /// Writes `e` as a complete `.ics` file (CRLF line endings, folded at 75 octets), ready to be
 /// sent as a document with MIME type `text/calendar`.
 pub fn render(e: &IcsEvent) -> String {
-    let mut out = String::with_capacity(512);
+    render_calendar(std::slice::from_ref(e))
+}
+
+/// Writes several meetings as one `.ics` calendar (the public page's feed of events), with the
+/// same rules as [`render`]; an empty slice gives a valid calendar with no events.
+pub fn render_calendar(events: &[IcsEvent]) -> String {
+    let mut out = String::with_capacity(256 + 512 * events.len());
     let mut line = |content: &str| push_folded(&mut out, content);
     line("BEGIN:VCALENDAR");
     line("VERSION:2.0");
     line(&format!("PRODID:{PRODID}"));
     line("CALSCALE:GREGORIAN");
     line("METHOD:PUBLISH");
-    line("BEGIN:VEVENT");
-    line(&format!("UID:{}@kokoon", escape_text(&e.uid)));
-    line(&format!("DTSTAMP:{}", format_utc(e.stamp)));
-    line(&format!("DTSTART:{}", format_utc(e.start)));
-    if e.end > e.start {
-        line(&format!("DTEND:{}", format_utc(e.end)));
+    for e in events {
+        line("BEGIN:VEVENT");
+        line(&format!("UID:{}@kokoon", escape_text(&e.uid)));
+        line(&format!("DTSTAMP:{}", format_utc(e.stamp)));
+        line(&format!("DTSTART:{}", format_utc(e.start)));
+        if e.end > e.start {
+            line(&format!("DTEND:{}", format_utc(e.end)));
+        }
+        line(&format!("SUMMARY:{}", escape_text(&e.title)));
+        line(&format!("LOCATION:{}", escape_text(&e.location)));
+        if let Some(description) = e.description.as_deref().filter(|d| !d.is_empty()) {
+            line(&format!("DESCRIPTION:{}", escape_text(description)));
+        }
+        line(&format!("SEQUENCE:{}", e.sequence));
+        line(if e.cancelled {
+            "STATUS:CANCELLED"
+        } else {
+            "STATUS:CONFIRMED"
+        });
+        line("END:VEVENT");
     }
-    line(&format!("SUMMARY:{}", escape_text(&e.title)));
-    line(&format!("LOCATION:{}", escape_text(&e.location)));
-    if let Some(description) = e.description.as_deref().filter(|d| !d.is_empty()) {
-        line(&format!("DESCRIPTION:{}", escape_text(description)));
-    }
-    line(&format!("SEQUENCE:{}", e.sequence));
-    line(if e.cancelled {
-        "STATUS:CANCELLED"
-    } else {
-        "STATUS:CONFIRMED"
-    });
-    line("END:VEVENT");
     line("END:VCALENDAR");
     out
 }

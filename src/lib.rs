@@ -25,6 +25,8 @@
 //!   daily privacy jobs (retention, erasing parents who blocked the bot).
 //! - [`ops`]: running kokoon as a service: secrets from files and systemd credentials, the
 //!   `/healthz` and `/metrics` listener, config reload on SIGHUP, online backups.
+//! - [`web`]: the public web page (axum, read-only): groups, coordinators' public contacts, a
+//!   coarse status per area, public events, posters, `/feed.ics`, `/healthz`.
 //! - [`files`]: attachments (charts, CSV, QR codes) rendered to bytes; [`chart`], [`qr`] and
 //!   [`export`] draw and encode them.
 
@@ -44,3 +46,4 @@ pub mod qr;
 pub mod sender;
 pub mod store;
 pub mod telegram;
+pub mod web;

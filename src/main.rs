@@ -60,6 +60,10 @@ enum Cmd {
         /// overrides `[metrics] listen`.
         #[arg(long, value_parser = kokoon::config::parse_listen)]
         metrics: Option<std::net::SocketAddr>,
+        /// Serve the public web page on this address, e.g. 127.0.0.1:8080 (overrides the
+        /// config's `[web] listen`; off unless one of them is given).
+        #[arg(long, env = "KOKOON_WEB")]
+        web: Option<std::net::SocketAddr>,
     },
     /// Chat with kokoon in the terminal: no token, no network.
     Console {
@@ -205,6 +209,7 @@ fn run(cli: Cli) -> Result<(), String> {
             key_file,
             token_file,
             metrics,
+            web,
         } => {
             let config_path = cli.config.clone();
             let credentials = secrets::credentials_directory();
@@ -232,14 +237,38 @@ fn run(cli: Cli) -> Result<(), String> {
                 &std::env::var("KOKOON_INBOUND_LIMIT").unwrap_or_default(),
             )
             .map_err(|e| format!("KOKOON_INBOUND_LIMIT: {e}"))?;
+            let web = web.or(app.config.web.listen);
             runtime()?.block_on(async move {
                 sync_events(&app).await?;
+                let (stop_web, web_task) = match web {
+                    Some(addr) => {
+                        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+                        let listener = tokio::net::TcpListener::bind(addr)
+                            .await
+                            .map_err(|e| format!("the web page cannot listen on {addr}: {e}"))?;
+                        let task = tokio::spawn(kokoon::web::serve(listener, app.clone(), async {
+                            let _ = stopped.await;
+                        }));
+                        (Some(stop), Some(task))
+                    }
+                    None => (None, None),
+                };
                 let options = kokoon::ops::service::Options {
                     metrics,
                     config_path: Some(config_path),
                     backup_key: Some(key),
                 };
-                kokoon::ops::service::run(app, bot, limits, options, shutdown_signal()).await
+                let result =
+                    kokoon::ops::service::run(app, bot, limits, options, shutdown_signal()).await;
+                if let (Some(stop), Some(task)) = (stop_web, web_task) {
+                    let _ = stop.send(());
+                    match tokio::time::timeout(std::time::Duration::from_secs(5), task).await {
+                        Ok(Ok(Err(e))) => log::warn!("web: {e}"),
+                        Ok(_) => {}
+                        Err(_) => log::warn!("web: connections still open at shutdown"),
+                    }
+                }
+                result
             })
         }
         Cmd::Backup { data } => {

@@ -21,6 +21,8 @@
 //! 5. reminders: how late they go out, spread out and 1,000 at once;
 //! 6. under Telegram's limits (in kokoon and in the fake): another chat's reply during a
 //!    40-message flood, `/demand` complete at the biggest size, steps under 10 % injected 500s.
+//! 7. the public web page: page views per second from its cache, and what a flood of them does
+//!    to the bot's update latency.
 
 #[path = "../../tests/support/fake_telegram.rs"]
 mod fake_telegram;
@@ -30,6 +32,7 @@ mod driver;
 mod echo_bot;
 mod procs;
 mod table;
+mod web;
 
 use chrono::{DateTime, Utc};
 use driver::{Driver, Sample, CONFIRM_STEP, STEPS_PER_REGISTRATION};
@@ -180,6 +183,10 @@ async fn run(plan: &Plan) -> bool {
     if wanted("6") {
         eprintln!("bench: 6. under Telegram's limits");
         rows.extend(limits(&ctx).await);
+    }
+    if wanted("7") {
+        eprintln!("bench: 7. public web page");
+        rows.extend(web::web(&ctx).await);
     }
 
     println!();

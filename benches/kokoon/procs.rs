@@ -51,6 +51,26 @@ impl Bot {
         Bot::spawn(cmd, fake, log)
     }
 
+    /// [`Bot::kokoon`] with the public web page on `web` (`--web`).
+    pub fn kokoon_with_web(
+        fake: &FakeTelegram,
+        args: &KokoonArgs<'_>,
+        web: std::net::SocketAddr,
+        log: &Path,
+    ) -> Bot {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kokoon"));
+        cmd.arg("--config")
+            .arg(args.config)
+            .args(["run", "--data"])
+            .arg(args.data)
+            .args(["--api-url", &fake.api_url()])
+            .arg("--web")
+            .arg(web.to_string())
+            .env("KOKOON_RATE_LIMIT", args.rate_limit)
+            .env("RUST_LOG", "info");
+        Bot::spawn(cmd, fake, log)
+    }
+
     /// Starts the echo bot (this benchmark binary again, with `--echo-bot`) against `fake`.
     pub fn echo(fake: &FakeTelegram, log: &Path) -> Bot {
         let me = std::env::current_exe().expect("the benchmark's own path");
@@ -67,6 +87,7 @@ impl Bot {
             .env_remove("TELOXIDE_API_URL")
             .env_remove("KOKOON_CONFIG")
             .env_remove("KOKOON_DATA")
+            .env_remove("KOKOON_WEB")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log_file);

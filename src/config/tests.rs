@@ -1229,3 +1229,130 @@ fn texts_a_parent_reads_take_every_language_and_one_language_ones_are_listed() {
     assert_eq!(c.one_language, ["events[0].place"]);
     assert_eq!(c.events[0].place.get(Lang::Sv), "Pikku-Veturi, Hyvinkää");
 }
+
+// ---- the public web page: [web] and the groups' public contacts ----
+
+#[test]
+fn the_web_page_is_off_by_default() {
+    let c = Config::parse(FILE, MINIMAL).expect("valid");
+    assert_eq!(c.web.listen, None);
+    assert!(c.web.embed_origins.is_empty());
+    assert!(c.groups.iter().all(|g| g.contact.is_none()));
+}
+
+#[test]
+fn a_web_section_is_read() {
+    let text = format!(
+        "{MINIMAL}\n[web]\nlisten = \"127.0.0.1:8080\"\npublic_url = \"https://kokoon.example.fi/\"\nembed_origins = [\"https://www.hyvinkaa.fi\"]\nstatement_date = \"2026-12-05\"\n"
+    );
+    let c = Config::parse(FILE, &text).expect("valid");
+    assert_eq!(c.web.listen, Some("127.0.0.1:8080".parse().expect("addr")));
+    assert_eq!(c.web.embed_origins, ["https://www.hyvinkaa.fi"]);
+    assert_eq!(
+        c.web.public_url.as_deref(),
+        Some("https://kokoon.example.fi")
+    );
+    assert_eq!(
+        c.web.statement_date,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 5)
+    );
+}
+
+#[test]
+fn a_bad_web_listen_address() {
+    let text = format!("{MINIMAL}\n[web]\nlisten = \"localhost\"\n");
+    let errs = errors(&text);
+    let e = single(
+        &errs,
+        "web.listen",
+        "\"localhost\" is not an address and port",
+    );
+    assert_eq!(e.line, Some(line_of_str(&text, "[web]")));
+}
+
+#[test]
+fn a_bad_embed_origin_and_date() {
+    let text = format!(
+        "{MINIMAL}\n[web]\nembed_origins = [\"www.hyvinkaa.fi/page\"]\nstatement_date = \"5.12.2026\"\n"
+    );
+    let errs = errors(&text);
+    let shown = errs.to_string();
+    assert_eq!(errs.errors.len(), 2, "{shown}");
+    assert!(
+        shown.contains(": web.embed_origins: \"www.hyvinkaa.fi/page\" is not a web origin"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(": web.statement_date: \"5.12.2026\" is not a date"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn an_unknown_web_field() {
+    let text = format!("{MINIMAL}\n[web]\nport = 8080\n");
+    let errs = errors(&text);
+    assert!(errs.to_string().contains("port"), "{errs}");
+}
+
+#[test]
+fn a_groups_public_contact_is_read() {
+    let text = mutate(
+        "threshold = 6\n",
+        "threshold = 6\ncontact = { name = \"Eron edessä -koordinaattori\", email = \"ero@example.fi\" }\n",
+    );
+    let c = Config::parse(FILE, &text).expect("valid");
+    let contact = c.groups[1].contact.as_ref().expect("a contact");
+    assert_eq!(contact.name.get(Lang::Fi), "Eron edessä -koordinaattori");
+    assert_eq!(contact.phone, None);
+    assert_eq!(contact.email.as_deref(), Some("ero@example.fi"));
+}
+
+#[test]
+fn a_groups_contact_needs_a_name_and_a_way_to_reach() {
+    let text = mutate(
+        "threshold = 6\n",
+        "threshold = 6\ncontact = { phone = \"040 1\" }\n",
+    );
+    let errs = errors(&text);
+    single(
+        &errs,
+        "groups[1] \"eron-edessa\".contact.name",
+        "is missing",
+    );
+    let text = mutate(
+        "threshold = 6\n",
+        "threshold = 6\ncontact = { name = \"N\" }\n",
+    );
+    let errs = errors(&text);
+    let e = single(
+        &errs,
+        "groups[1] \"eron-edessa\".contact",
+        "give a phone or an email",
+    );
+    assert!(table_lines(&text, "groups", 1).contains(&e.line.expect("a line")));
+}
+
+#[test]
+fn a_groups_contact_email_must_be_one() {
+    let text = mutate(
+        "threshold = 6\n",
+        "threshold = 6\ncontact = { name = \"N\", email = \"ero at example\" }\n",
+    );
+    let errs = errors(&text);
+    single(
+        &errs,
+        "groups[1] \"eron-edessa\".contact.email",
+        "is not an email address",
+    );
+}
+
+#[test]
+fn a_groups_contact_cannot_be_a_telegram_id() {
+    let text = mutate(
+        "threshold = 6\n",
+        "threshold = 6\ncontact = { name = \"N\", email = \"n@example.fi\", telegram_id = 5 }\n",
+    );
+    let errs = errors(&text);
+    assert!(errs.to_string().contains("telegram_id"), "{errs}");
+}

@@ -17,6 +17,7 @@
 //! - `faults`: Telegram faults (429, 5xx, slow, timeouts, dropped connections, 403, blocking);
 //! - `lifecycle`: SIGTERM and Ctrl-C while an update is in hand; a second kokoon on the same data;
 //! - `ops`: running as a service: secrets from systemd credentials, metrics, reload, backups;
+//! - `web`: the public web page in headless Chromium (screenshots, QR codes, privacy);
 //! - `crash`: the crash harness (SIGKILL at random moments, the store checked after each) and
 //!   the cases it found.
 
@@ -46,3 +47,4 @@ mod properties;
 mod story;
 mod telegram;
 mod transcripts;
+mod web;

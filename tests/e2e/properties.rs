@@ -1650,6 +1650,8 @@ fn the_coordinator_markers_are_in_coordinator_messages_only() {
                         | Msg::BtnExportLaunch
                 ) && !m.id().starts_with("csv-")
                     && !m.id().starts_with("chart-")
+                    // The public web page's texts (locales/*/web.ftl) are not chat messages.
+                    && !m.id().starts_with("web-")
             })
             .map(|m| s.i18n.text(lang, *m, &args, Markup::Plain))
             .chain(s.config.groups.iter().flat_map(|g| {
