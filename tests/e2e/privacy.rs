@@ -280,3 +280,70 @@ async fn privacy_states_every_period() {
         }
     }
 }
+
+/// The draft a parent's stored conversation state holds, if they are registering.
+fn draft(app: &App, user: u64) -> Option<kokoon::flow::Draft> {
+    match app.store.user(UserId(user)).expect("store").state {
+        kokoon::flow::State::Registering(d) => Some(d),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn the_required_consent_is_asked_first_and_nothing_personal_is_stored_before_it() {
+    let (app, _clock, _dir) = app_with_clock();
+    for (user, code, agree, age_question) in [
+        (3101, "fi", "Hyväksyn tallennuksen", "Minkä ikäinen"),
+        (3102, "sv", "Jag godkänner", "Hur gammalt"),
+        (3103, "en", "I agree", "How old"),
+    ] {
+        let mut p = Chat::new(&app, user, code);
+        p.says("/start tilli-toukka__pikkuveturi")
+            .await
+            .shows("/privacy")
+            .offers(agree)
+            .hides(age_question);
+        // Answers before the consent (a forged or an old button, a typed age) are not taken.
+        p.presses_raw(&kokoon::flow::Callback::Age(5).encode())
+            .await;
+        p.says("5").await;
+        let d = draft(&app, user).expect("still registering");
+        assert!(!d.consent, "{user}");
+        assert!(d.children.is_empty(), "no age before consent: {d:?}");
+        assert!(d.area.is_none() && d.times.is_empty() && d.share.is_none());
+        // After the consent, the questions.
+        p.taps(agree).await.shows(age_question);
+        p.taps("5").await;
+        assert_eq!(draft(&app, user).expect("registering").children, vec![5]);
+    }
+}
+
+#[tokio::test]
+async fn an_abandoned_conversation_without_consent_is_deleted_after_a_day() {
+    let (app, clock, _dir) = app_with_clock();
+    let start = clock.now();
+    // One parent only opens a registration and goes away.
+    let mut p = Chat::new(&app, 3111, "sv");
+    p.says("/start eron-edessa").await;
+    p.says("/lang").await;
+    p.taps("English").await;
+    // Another has a registration, then opens a second one and goes away.
+    let mut q = register(&app, 3112).await;
+    q.says("/start eron-edessa").await;
+    assert!(draft(&app, 3112).is_some());
+
+    clock.set(start + Duration::hours(12));
+    deliveries(&app).await;
+    assert!(draft(&app, 3111).is_some(), "kept within the day");
+    assert!(draft(&app, 3112).is_some(), "kept within the day");
+
+    clock.set(start + Duration::hours(37));
+    deliveries(&app).await;
+    assert_eq!(
+        app.store.user(UserId(3111)).expect("store"),
+        UserRecord::default(),
+        "language and conversation step are gone"
+    );
+    assert!(draft(&app, 3112).is_none(), "the unconsented draft is gone");
+    assert_eq!(regs(&app, 3112), 1, "a consented registration stays");
+}
