@@ -78,6 +78,10 @@ pub struct Housekeeping {
     pub erased: usize,
     /// What retention did.
     pub retention: RetentionReport,
+    /// Records of people who never consented, deleted a day after their last message.
+    pub unconsented: usize,
+    /// Registrations left before their consent, dropped a day after the last message.
+    pub drafts: usize,
 }
 
 /// The daily privacy jobs, if a day has passed since they last ran (by the app's clock):
@@ -104,18 +108,24 @@ pub async fn housekeeping(app: &App) -> Result<Option<Housekeeping>, StoreError>
         notice: RETENTION_NOTICE,
     };
     done.retention = app.store.apply_retention(&policy, now).await?;
+    (done.unconsented, done.drafts) = app
+        .store
+        .forget_unconsented(now, |u| app.config.coordinator(u).is_some())
+        .await?;
     app.store.housekeeping_done(now).await?;
     if done != Housekeeping::default() {
         // Counts only: never who.
         let r = done.retention;
         log::info!(
-            "housekeeping: {} unreachable users erased; {} retention notices, {} registrations deleted, {} events' and {} launches' lists cleared, {} comments deleted",
+            "housekeeping: {} unreachable users erased; {} retention notices, {} registrations deleted, {} events' and {} launches' lists cleared, {} comments deleted; {} unconsented records and {} drafts deleted",
             done.erased,
             r.noticed,
             r.purged,
             r.events_cleared,
             r.launches_cleared,
-            r.comments_cleared
+            r.comments_cleared,
+            done.unconsented,
+            done.drafts
         );
         app.outbox_wake.notify_one();
     }

@@ -40,6 +40,7 @@ fn record(lang: Lang) -> UserRecord {
         lang: None,
         seen_lang: Some(lang),
         unreachable_since: None,
+        seen_at: None,
         state: State::Idle,
     }
 }

@@ -24,11 +24,11 @@ ask-times = Which times suit you? You can pick several. Tap <b>Done</b> when rea
 btn-time-checked = ✓ { $time }
 btn-times-done = Done
 ask-consent =
-    <b>Before we save</b>
-    We store your answers ({ $kind ->
+    <b>Before the questions</b>
+    Next I'll ask { $kind ->
         [children] the children's ages, area
-       *[other] area
-    }, language and times that suit) so that we know when there is enough interest for a group. The data is handled by { $organisation } and only the group's coordinators see it. You can delete your data at any time with /forget. More: /privacy
+       *[other] your area
+    }, language and times that suit. I save your answers only if you agree: from them { $organisation } sees when there is enough interest for a group, and only the group's coordinators see them. You can delete your data at any time with /forget. The full privacy notice: /privacy
 btn-consent-yes = I agree
 btn-consent-no = I don't agree
 no-consent = All right, nothing was saved. You can come back any time with /start.

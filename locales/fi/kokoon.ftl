@@ -24,11 +24,11 @@ ask-times = Mitkä ajat sopivat teille? Voit valita useamman. Paina lopuksi <b>V
 btn-time-checked = ✓ { $time }
 btn-times-done = Valmis
 ask-consent =
-    <b>Ennen tallennusta</b>
-    Tallennamme vastauksesi ({ $kind ->
-        [children] lasten iät, alue
-       *[other] alue
-    }, kieli ja sopivat ajat), jotta tiedämme, kun ryhmälle on tarpeeksi kysyntää. Tietoja käsittelee { $organisation }, ja ne näkevät vain ryhmän koordinaattorit. Voit poistaa tietosi milloin tahansa komennolla /forget. Lisää: /privacy
+    <b>Ennen kysymyksiä</b>
+    Kysyn seuraavaksi { $kind ->
+        [children] lasten iät, alueen
+       *[other] alueen
+    }, kielen ja sopivat ajat. Tallennan vastauksesi vain, jos hyväksyt sen: niistä { $organisation } näkee, milloin ryhmälle on tarpeeksi kiinnostusta, ja ne näkevät vain ryhmän koordinaattorit. Voit poistaa tietosi milloin tahansa komennolla /forget. Koko tietosuojaseloste: /privacy
 btn-consent-yes = Hyväksyn tallennuksen
 btn-consent-no = En hyväksy
 no-consent = Selvä, mitään ei tallennettu. Voit palata milloin tahansa komennolla /start.

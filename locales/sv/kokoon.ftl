@@ -24,11 +24,11 @@ ask-times = Vilka tider passar er? Du kan välja flera. Tryck till sist på <b>K
 btn-time-checked = ✓ { $time }
 btn-times-done = Klar
 ask-consent =
-    <b>Innan vi sparar</b>
-    Vi sparar dina svar ({ $kind ->
+    <b>Innan frågorna</b>
+    Härnäst frågar jag { $kind ->
         [children] barnens åldrar, område
        *[other] område
-    }, språk och tider som passar) så att vi vet när det finns tillräckligt intresse för en grupp. Uppgifterna behandlas av { $organisation } och bara gruppens koordinatorer ser dem. Du kan när som helst radera dina uppgifter med kommandot /forget. Mer: /privacy
+    }, språk och tider som passar. Jag sparar dina svar bara om du godkänner det: av dem ser { $organisation } när det finns tillräckligt intresse för en grupp, och bara gruppens koordinatorer ser dem. Du kan när som helst radera dina uppgifter med kommandot /forget. Hela dataskyddsbeskrivningen: /privacy
 btn-consent-yes = Jag godkänner
 btn-consent-no = Jag godkänner inte
 no-consent = Okej, ingenting sparades. Du kan komma tillbaka när som helst med /start.

@@ -10,6 +10,7 @@ mod ids;
 pub mod launch;
 pub mod outbox;
 pub mod pool;
+pub mod privacy;
 mod registration;
 pub mod schedule;
 pub mod when;

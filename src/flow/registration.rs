@@ -104,7 +104,7 @@ impl<'a> Engine<'a> {
             Some(StartPayload::Group { group, source })
                 if self.ctx.config.group(&group).is_some() =>
             {
-                return self.begin(&group, source, Some(Msg::WelcomeShort));
+                return self.begin(&group, source, Some(Msg::WelcomeShort), false);
             }
             Some(StartPayload::Event(id)) => return self.event_link(&id),
             _ => {}
@@ -216,7 +216,10 @@ impl<'a> Engine<'a> {
         match cb {
             Callback::Group(g) => {
                 if self.ctx.config.group(&g).is_some() {
-                    self.begin(&g, None, None)
+                    // From a group offered in the middle of a registration (a child of
+                    // another age): the consent just given carries over.
+                    let consented = matches!(&state, State::Registering(d) if d.consent);
+                    self.begin(&g, None, None, consented)
                 } else {
                     self.hint(state, Msg::HintGroupGone)
                 }
@@ -471,6 +474,7 @@ impl<'a> Engine<'a> {
         g: &GroupId,
         source: Option<crate::domain::Source>,
         greeting: Option<Msg>,
+        consented: bool,
     ) -> State {
         let Some(group) = self.ctx.config.group(g) else {
             return self.group_gone();
@@ -499,7 +503,7 @@ impl<'a> Engine<'a> {
             area: None,
             lang: None,
             times: Vec::new(),
-            consent: false,
+            consent: consented,
             share: None,
         };
         sanitize(&mut d, group);
@@ -1190,19 +1194,23 @@ fn sanitize(d: &mut Draft, group: &Group) {
 
 fn order(s: Step) -> u8 {
     match s {
-        Step::Ages | Step::MoreChildren => 0,
-        Step::Area => 1,
-        Step::Language => 2,
-        Step::Times => 3,
-        Step::Consent => 4,
+        Step::Consent => 0,
+        Step::Ages | Step::MoreChildren => 1,
+        Step::Area => 2,
+        Step::Language => 3,
+        Step::Times => 4,
         Step::Share => 5,
         Step::Summary | Step::ChangeMenu => 6,
     }
 }
 
-/// The first question still unanswered.
+/// The first question still unanswered. The required consent comes first: before it, the
+/// stored conversation state holds only which group was picked (and the link's source), never
+/// an answer.
 fn next_step(d: &Draft, group: &Group) -> Step {
-    if group.children.is_some() && d.children.is_empty() {
+    if !d.consent {
+        Step::Consent
+    } else if group.children.is_some() && d.children.is_empty() {
         Step::Ages
     } else if d.area.is_none() {
         Step::Area
@@ -1210,8 +1218,6 @@ fn next_step(d: &Draft, group: &Group) -> Step {
         Step::Language
     } else if d.times.is_empty() {
         Step::Times
-    } else if !d.consent {
-        Step::Consent
     } else if d.share.is_none() {
         Step::Share
     } else {

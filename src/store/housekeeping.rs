@@ -4,9 +4,11 @@
 //! after `comment_retention_months`. The sender runs them once a day ([`crate::sender`]).
 
 use super::{Registration, Store, StoreError, StoredUser, UserId};
-use crate::domain::{Feedback, Outgoing};
+use crate::domain::privacy::{unconsented, Unconsented};
+use crate::domain::{Feedback, OutboxItem, Outgoing};
+use crate::flow::State;
 use chrono::{DateTime, Duration, Months, Utc};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// How long personal data is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +137,84 @@ impl Store {
             self.flush_to_disk().await?;
         }
         Ok(erased)
+    }
+
+    /// The user tags of everyone with data beyond their conversation record: registrations,
+    /// places in events, invitations, feedback, queued messages.
+    fn data_holders(&self) -> Result<HashSet<Vec<u8>>, StoreError> {
+        let tag_len = super::crypt::USER_TAG;
+        let mut out = HashSet::new();
+        for k in self.registrations.iter().keys() {
+            out.extend(k?.get(..tag_len).map(<[u8]>::to_vec));
+        }
+        let mut users = BTreeSet::new();
+        for e in self.events()? {
+            users.extend(e.attendees.iter().chain(&e.waiting).copied());
+        }
+        for l in self.launches()? {
+            users.extend(l.invitations.iter().map(|i| i.user));
+        }
+        for item in self.outbox.iter() {
+            let (k, v) = item?;
+            users.insert(self.open_value::<OutboxItem>("outbox", &k, &v)?.to);
+        }
+        for k in self.events.scan_prefix(b"f").keys() {
+            let k = k?;
+            out.extend(k.get(k.len().saturating_sub(tag_len)..).map(<[u8]>::to_vec));
+        }
+        out.extend(users.into_iter().map(|u| self.users_key(u).to_vec()));
+        Ok(out)
+    }
+
+    /// Deletes what people left who never consented ([`unconsented`]): a day after their last
+    /// message, the record (language, conversation step) of someone with no other data, and an
+    /// unconsented registration draft of someone with other data. `spare` (coordinators) are
+    /// kept. Returns how many records were deleted and how many drafts dropped.
+    pub async fn forget_unconsented(
+        &self,
+        now: DateTime<Utc>,
+        spare: impl Fn(UserId) -> bool,
+    ) -> Result<(usize, usize), StoreError> {
+        let holders = self.data_holders()?;
+        let fate = |u: &StoredUser, key: &[u8]| {
+            let draft = matches!(&u.record.state, State::Registering(d) if !d.consent);
+            unconsented(u.record.seen_at, holders.contains(key), draft, now)
+        };
+        let mut candidates = Vec::new();
+        for item in self.users.iter() {
+            let (k, v) = item?;
+            let u: StoredUser = self.open_value("users", &k, &v)?;
+            if !spare(u.id) && fate(&u, &k) != Unconsented::Keep {
+                candidates.push(k.to_vec());
+            }
+        }
+        if candidates.is_empty() {
+            return Ok((0, 0));
+        }
+        let done = self.transaction(now, |tx| {
+            let mut done = (0, 0);
+            for key in &candidates {
+                // Checked again: they may have written meanwhile.
+                let Some(mut u) = tx.get::<StoredUser>(tx.users, "users", key)? else {
+                    continue;
+                };
+                match fate(&u, key) {
+                    Unconsented::Keep => {}
+                    Unconsented::Forget => {
+                        tx.users.remove(key.as_slice())?;
+                        done.0 += 1;
+                    }
+                    Unconsented::DropDraft => {
+                        u.record.state = State::Idle;
+                        tx.put(tx.users, "users", key, &u)?;
+                        done.1 += 1;
+                    }
+                }
+            }
+            Ok(done)
+        })?;
+        self.flush_to_disk().await?;
+        Ok(done)
     }
 
     /// Applies the retention periods at `now`, in one transaction, and flushes.

@@ -84,6 +84,7 @@ fn idle(lang: Option<Lang>) -> UserRecord {
         lang,
         seen_lang: None,
         unreachable_since: None,
+        seen_at: None,
         state: State::Idle,
     }
 }
@@ -179,6 +180,7 @@ async fn data_survives_drop_and_reopen() {
         lang: Some(Lang::En),
         seen_lang: None,
         unreachable_since: None,
+        seen_at: None,
         state: State::Registering(draft()),
     };
     let r1 = reg(4242, "tilli-toukka", "hyvinkaa", vec![4, 5]);
@@ -445,6 +447,7 @@ fn the_same_update_id_twice_changes_nothing() {
         lang: Some(Lang::Sv),
         seen_lang: None,
         unreachable_since: None,
+        seen_at: None,
         state: State::Registering(draft()),
     };
     let first = commit(
@@ -609,6 +612,7 @@ async fn forget_leaves_nothing_of_the_user() {
         lang: Some(Lang::Sv),
         seen_lang: None,
         unreachable_since: None,
+        seen_at: None,
         state: State::Registering(draft()),
     };
     commit(
@@ -837,6 +841,7 @@ async fn no_personal_data_is_in_clear_in_the_store_or_on_disk() {
         lang: Some(Lang::Fi),
         seen_lang: Some(Lang::Fi),
         unreachable_since: None,
+        seen_at: None,
         state: State::Broadcasting {
             audience: crate::domain::Audience::Waiting {
                 group: gid("tilli-toukka"),
@@ -1126,6 +1131,7 @@ async fn commit_cost() {
         lang: Some(Lang::Fi),
         seen_lang: None,
         unreachable_since: None,
+        seen_at: None,
         state: State::Registering(draft()),
     };
     let effects = |i: u32| {

@@ -33,6 +33,7 @@ pub(crate) struct Registered {
 /// of 5, no more children, Hyvinkää, Finnish, weekday evenings, consent, name shown or not.
 pub(crate) async fn register_tilli(p: &mut Parent<'_>, share: bool) -> Registered {
     let m = p.says("/start tilli-toukka").await;
+    let m = p.taps(&m, "Hyväksyn").await;
     assert!(m.text.contains("Minkä ikäinen lapsesi on?"), "{}", m.text);
     let m = p.taps(&m, "5").await;
     let m = p.taps(&m, "Ei muita").await;
@@ -50,7 +51,6 @@ pub(crate) async fn register_tilli(p: &mut Parent<'_>, share: bool) -> Registere
     assert!(toggled, "parent {chat}: the time was not checked in place");
     let m = fake.current(chat, mid).expect("the edited message");
     let m = p.taps(&m, "Valmis").await;
-    let m = p.taps(&m, "Hyväksyn").await;
     let m = p
         .taps(
             &m,

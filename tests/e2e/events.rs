@@ -422,11 +422,11 @@ async fn a_broadcast_to_waiting_families_ends_with_a_delivery_report() {
     for user in [3001, 3002, 3003] {
         let mut p = Chat::new(&app, user, "fi");
         p.says("/start eron-edessa").await;
+        p.taps("Hyväksyn tallennuksen").await;
         p.taps("Hyvinkää").await;
         p.taps("suomi").await;
         p.taps("Arki-iltaisin").await;
         p.taps("Valmis").await;
-        p.taps("Hyväksyn tallennuksen").await;
         p.taps("Ei, kiitos").await;
         p.taps("Vahvista").await;
     }
@@ -514,13 +514,13 @@ async fn a_launched_groups_first_meeting_is_an_event_with_reminders() {
     for user in 4001..=4005 {
         let mut p = Chat::new(&app, user, "fi");
         p.says("/start tilli-toukka").await;
+        p.taps("Hyväksyn tallennuksen").await;
         p.taps("5").await;
         p.taps("Ei muita, jatketaan").await;
         p.taps("Hyvinkää").await;
         p.taps("suomi").await;
         p.taps("Arki-iltaisin").await;
         p.taps("Valmis").await;
-        p.taps("Hyväksyn tallennuksen").await;
         p.taps("Ei, kiitos").await;
         p.taps("Vahvista").await;
         parents.push(p);

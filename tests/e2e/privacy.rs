@@ -17,13 +17,13 @@ const COORDINATOR: u64 = 100_000_001;
 async fn register(app: &App, user: u64) -> Chat {
     let mut p = Chat::new(app, user, "fi");
     p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
     p.taps("5").await;
     p.taps("Ei muita, jatketaan").await;
     p.taps("Hyvinkää").await;
     p.taps("suomi").await;
     p.taps("Arki-iltaisin").await;
     p.taps("Valmis").await;
-    p.taps("Hyväksyn tallennuksen").await;
     p.taps("Kyllä, saa nähdä").await;
     p.taps("Vahvista").await.shows("on tallennettu");
     p

@@ -1,0 +1,64 @@
+//! Privacy rules that do not belong to one record: what happens to a conversation that never
+//! reached a consent.
+
+use chrono::{DateTime, Duration, Utc};
+
+/// How long the language and the conversation step of someone who has not consented to
+/// anything are kept after they last wrote: long enough to finish a registration after a
+/// pause (or a restart), short enough that an abandoned one leaves nothing behind.
+pub const UNCONSENTED_KEEP: Duration = Duration::hours(24);
+
+/// What the daily job does with one person's conversation record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unconsented {
+    /// Keep it as it is.
+    Keep,
+    /// Delete the whole record (language, conversation step): nothing else is stored about
+    /// them, so nothing else was consented to.
+    Forget,
+    /// They have consented data (a registration, an event sign-up…), but the registration they
+    /// started and left before its consent is dropped: they are back at the start.
+    DropDraft,
+}
+
+/// The rule for records that hold no consent: untouched within [`UNCONSENTED_KEEP`] of the
+/// person's last message (`seen_at`, unknown for records from before it was kept: as old);
+/// then a record of someone with no consented data goes, and an unconsented draft of someone
+/// with consented data goes.
+#[must_use]
+pub fn unconsented(
+    seen_at: Option<DateTime<Utc>>,
+    holds_consented_data: bool,
+    unconsented_draft: bool,
+    now: DateTime<Utc>,
+) -> Unconsented {
+    if seen_at.is_some_and(|t| now - t < UNCONSENTED_KEEP) {
+        Unconsented::Keep
+    } else if !holds_consented_data {
+        Unconsented::Forget
+    } else if unconsented_draft {
+        Unconsented::DropDraft
+    } else {
+        Unconsented::Keep
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_after_the_last_message_unconsented_state_goes() {
+        let now = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).expect("time");
+        let recent = Some(now - Duration::hours(23));
+        let old = Some(now - Duration::hours(24));
+        for (data, draft) in [(false, false), (false, true), (true, true), (true, false)] {
+            assert_eq!(unconsented(recent, data, draft, now), Unconsented::Keep);
+        }
+        assert_eq!(unconsented(old, false, true, now), Unconsented::Forget);
+        assert_eq!(unconsented(old, false, false, now), Unconsented::Forget);
+        assert_eq!(unconsented(None, false, false, now), Unconsented::Forget);
+        assert_eq!(unconsented(old, true, true, now), Unconsented::DropDraft);
+        assert_eq!(unconsented(old, true, false, now), Unconsented::Keep);
+    }
+}
