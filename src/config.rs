@@ -200,6 +200,10 @@ pub struct Config {
     pub comment_retention_months: u32,
     /// Days after which a parent who blocked the bot is erased as with `/forget`.
     pub blocked_grace_days: u32,
+    /// The version of the privacy notice consents are given to, set by hand and raised when the
+    /// purposes or the recipients change (not for a change of wording); recorded with every
+    /// consent, and a registration consented to an older version is asked again when changed.
+    pub notice_version: u32,
     /// Hours a parent has to answer an invitation before the seat passes to the next in line.
     pub invite_hours: u32,
     /// Hours after a delivered threshold alert in which a pool that falls below its threshold
@@ -513,6 +517,7 @@ struct RawPrivacy {
     retention_months: Option<i64>,
     comment_retention_months: Option<i64>,
     blocked_grace_days: Option<i64>,
+    notice_version: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -661,6 +666,13 @@ impl Validator<'_> {
             "days",
             30,
         );
+        let notice_version = ranged(
+            privacy.as_ref().and_then(|p| p.notice_version),
+            "privacy.notice_version",
+            (1, 1_000_000),
+            "(a version number)",
+            1,
+        );
         if comment_retention_months > retention_months {
             self.err(
                 privacy_line,
@@ -730,6 +742,7 @@ impl Validator<'_> {
             retention_months,
             comment_retention_months,
             blocked_grace_days,
+            notice_version,
             invite_hours,
             alert_cooldown_hours,
             reminder_offsets,

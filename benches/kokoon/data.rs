@@ -106,6 +106,7 @@ fn registration(
         updated_at: created,
         status: Status::Waiting,
         expiry_notice: None,
+        consents: Default::default(),
     }
 }
 

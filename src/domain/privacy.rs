@@ -2,6 +2,33 @@
 //! reached a consent.
 
 use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A consent as it was given: when, and to which version of the privacy notice
+/// (`[privacy] notice_version`). Kept as proof of consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentRecord {
+    /// When it was given.
+    pub at: DateTime<Utc>,
+    /// The notice's version then.
+    pub version: u32,
+}
+
+/// The consents behind one registration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consents {
+    /// The required consent to store the answers. `None` only for a registration stored
+    /// before consents were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<ConsentRecord>,
+    /// The optional consent to show the parent's Telegram name to the coordinators, as last
+    /// given (kept after a withdrawal, as its history).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<ConsentRecord>,
+    /// When the name-sharing consent was withdrawn, if it was after it was last given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_withdrawn: Option<DateTime<Utc>>,
+}
 
 /// How long the language and the conversation step of someone who has not consented to
 /// anything are kept after they last wrote: long enough to finish a registration after a

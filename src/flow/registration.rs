@@ -612,6 +612,7 @@ impl<'a> Engine<'a> {
             status: existing.map_or(Status::Waiting, |e| e.status),
             // Confirming again starts the retention period anew.
             expiry_notice: None,
+            consents: Default::default(),
         };
         let config = self.ctx.config;
         let pool = config.pool_of(&reg);

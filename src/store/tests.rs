@@ -60,6 +60,7 @@ fn reg(user: u64, group: &str, area: &str, children: Vec<u8>) -> Registration {
         source: Some(Source::parse("pikkuveturi").expect("valid source")),
         status: Status::Waiting,
         expiry_notice: None,
+        consents: Default::default(),
         created_at: t0(),
         updated_at: t0() + Duration::minutes(5),
     }

@@ -347,3 +347,76 @@ async fn an_abandoned_conversation_without_consent_is_deleted_after_a_day() {
     assert!(draft(&app, 3112).is_none(), "the unconsented draft is gone");
     assert_eq!(regs(&app, 3112), 1, "a consented registration stays");
 }
+
+#[tokio::test]
+async fn consents_are_recorded_with_time_and_notice_version_and_so_is_a_withdrawal() {
+    use kokoon::domain::privacy::ConsentRecord;
+    let (app, clock, _dir) = app_with_clock();
+    let t0 = clock.now();
+    let version = app.config.notice_version;
+    let mut p = Chat::new(&app, 3201, "fi");
+    p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    clock.advance(Duration::minutes(3));
+    p.taps("5").await;
+    p.taps("Ei muita, jatketaan").await;
+    p.taps("Hyvinkää").await;
+    p.taps("suomi").await;
+    p.taps("Arki-iltaisin").await;
+    p.taps("Valmis").await;
+    p.taps("Kyllä, saa nähdä").await;
+    p.taps("Vahvista").await.shows("on tallennettu");
+    let r = &app.store.registrations_of(UserId(3201)).expect("store")[0];
+    let required = Some(ConsentRecord { at: t0, version });
+    let shared = Some(ConsentRecord {
+        at: t0 + Duration::minutes(3),
+        version,
+    });
+    assert_eq!(r.consents.required, required);
+    assert_eq!(r.consents.share, shared);
+    assert_eq!(r.consents.share_withdrawn, None);
+
+    // Two days later the parent withdraws the name-sharing consent.
+    clock.advance(Duration::days(2));
+    p.says("/mine").await;
+    p.taps("Muuta vastauksia").await;
+    p.taps("Muuta").await;
+    p.taps("Nimen näyttäminen").await;
+    p.taps("Ei, kiitos").await;
+    p.taps("Vahvista").await.shows("on päivitetty");
+    let r = &app.store.registrations_of(UserId(3201)).expect("store")[0];
+    assert_eq!(r.contact, None);
+    assert_eq!(r.consents.required, required, "the consent stays as given");
+    assert_eq!(
+        r.consents.share, shared,
+        "kept as the history of the withdrawal"
+    );
+    assert_eq!(r.consents.share_withdrawn, Some(clock.now()));
+}
+
+#[tokio::test]
+async fn a_new_notice_version_asks_for_the_consent_again_when_a_registration_is_changed() {
+    let (app, clock, _dir) = app_with_clock();
+    register(&app, 3211).await;
+    let mut config = (*app.config).clone();
+    config.notice_version += 1;
+    let new = App {
+        config: std::sync::Arc::new(config),
+        ..app.clone()
+    };
+    clock.advance(Duration::days(30));
+    let mut p = Chat::new(&new, 3211, "fi");
+    p.says("/start tilli-toukka")
+        .await
+        .shows("Ennen kysymyksiä")
+        .offers("Hyväksyn tallennuksen");
+    p.taps("Hyväksyn tallennuksen")
+        .await
+        .shows("Lapsen ikä: 5 v");
+    p.taps("Vahvista").await.shows("on päivitetty");
+    let r = &new.store.registrations_of(UserId(3211)).expect("store")[0];
+    assert_eq!(
+        r.consents.required.map(|c| (c.at, c.version)),
+        Some((clock.now(), new.config.notice_version))
+    );
+}
