@@ -3,6 +3,7 @@
 use super::reply::{button, num, text, text_button, Arg, Button, Label, Line, Reply};
 use super::{Callback, Command, Ctx, Draft, Effect, Field, Input, Outcome, State, Step};
 use crate::config::Group;
+use crate::domain::privacy::{ConsentRecord, Consents};
 use crate::domain::when::format_when;
 use crate::domain::{Contact, GroupId, Lang, Registration, Rules, StartPayload, Status, TimeId};
 use crate::i18n::Msg;
@@ -104,7 +105,7 @@ impl<'a> Engine<'a> {
             Some(StartPayload::Group { group, source })
                 if self.ctx.config.group(&group).is_some() =>
             {
-                return self.begin(&group, source, Some(Msg::WelcomeShort), false);
+                return self.begin(&group, source, Some(Msg::WelcomeShort), None);
             }
             Some(StartPayload::Event(id)) => return self.event_link(&id),
             _ => {}
@@ -218,7 +219,10 @@ impl<'a> Engine<'a> {
                 if self.ctx.config.group(&g).is_some() {
                     // From a group offered in the middle of a registration (a child of
                     // another age): the consent just given carries over.
-                    let consented = matches!(&state, State::Registering(d) if d.consent);
+                    let consented = match &state {
+                        State::Registering(d) if d.consent => d.consented,
+                        _ => None,
+                    };
                     self.begin(&g, None, None, consented)
                 } else {
                     self.hint(state, Msg::HintGroupGone)
@@ -237,7 +241,7 @@ impl<'a> Engine<'a> {
             }
             Callback::Edit(g) => match self.own(&g) {
                 Some(r) if self.ctx.config.group(&g).is_some() => {
-                    let d = draft_from(r);
+                    let d = draft_from(r, self.ctx.config.notice_version);
                     self.say(self.summary(&d));
                     State::Registering(d)
                 }
@@ -428,6 +432,10 @@ impl<'a> Engine<'a> {
             }
             (Step::Consent, Callback::Consent(true)) => {
                 d.consent = true;
+                d.consented = Some(ConsentRecord {
+                    at: self.ctx.now,
+                    version: self.ctx.config.notice_version,
+                });
                 self.advance(d)
             }
             (Step::Consent, Callback::Consent(false)) => {
@@ -474,14 +482,14 @@ impl<'a> Engine<'a> {
         g: &GroupId,
         source: Option<crate::domain::Source>,
         greeting: Option<Msg>,
-        consented: bool,
+        consented: Option<ConsentRecord>,
     ) -> State {
         let Some(group) = self.ctx.config.group(g) else {
             return self.group_gone();
         };
         let mut first: Vec<Line> = greeting.map(line).into_iter().collect();
         if let Some(r) = self.own(g) {
-            let mut d = draft_from(r);
+            let mut d = draft_from(r, self.ctx.config.notice_version);
             if d.source.is_none() {
                 d.source = source;
             }
@@ -503,7 +511,8 @@ impl<'a> Engine<'a> {
             area: None,
             lang: None,
             times: Vec::new(),
-            consent: consented,
+            consent: consented.is_some(),
+            consented,
             share: None,
         };
         sanitize(&mut d, group);
@@ -612,7 +621,7 @@ impl<'a> Engine<'a> {
             status: existing.map_or(Status::Waiting, |e| e.status),
             // Confirming again starts the retention period anew.
             expiry_notice: None,
-            consents: Default::default(),
+            consents: self.consents(&d, existing),
         };
         let config = self.ctx.config;
         let pool = config.pool_of(&reg);
@@ -641,6 +650,31 @@ impl<'a> Engine<'a> {
         );
         self.say(reply.line(Msg::MineHint, vec![]));
         State::Idle
+    }
+
+    /// The consents behind a registration being confirmed: the required one as given in the
+    /// draft; name sharing given now (or kept as it was), or its withdrawal now.
+    fn consents(&self, d: &Draft, existing: Option<&Registration>) -> Consents {
+        let prev = existing.map(|e| e.consents).unwrap_or_default();
+        let was_shared = existing.is_some_and(|e| e.contact.is_some());
+        let now = ConsentRecord {
+            at: self.ctx.now,
+            version: self.ctx.config.notice_version,
+        };
+        let share = d.share == Some(true);
+        Consents {
+            required: d.consented.or(prev.required),
+            share: match (share, was_shared) {
+                (true, true) => prev.share.or(Some(now)),
+                (true, false) => Some(now),
+                (false, _) => prev.share,
+            },
+            share_withdrawn: match (share, was_shared) {
+                (true, _) => None,
+                (false, true) => Some(self.ctx.now),
+                (false, false) => prev.share_withdrawn,
+            },
+        }
     }
 
     // ---- what is shown ----
@@ -1149,7 +1183,10 @@ fn parse_age(t: &str) -> Option<u8> {
     digits.parse().ok().filter(|a| *a <= 17)
 }
 
-fn draft_from(r: &Registration) -> Draft {
+/// A draft of a stored registration, for review. Its consent counts only if it was given to
+/// the current version of the notice: otherwise it is asked again before the change is saved.
+fn draft_from(r: &Registration, notice_version: u32) -> Draft {
+    let consented = r.consents.required.filter(|c| c.version >= notice_version);
     Draft {
         group: r.group.clone(),
         source: r.source.clone(),
@@ -1158,7 +1195,8 @@ fn draft_from(r: &Registration) -> Draft {
         area: Some(r.area.clone()),
         lang: Some(r.lang),
         times: r.times.clone(),
-        consent: true,
+        consent: consented.is_some(),
+        consented,
         share: Some(r.contact.is_some()),
     }
 }

@@ -76,6 +76,7 @@ fn draft() -> Draft {
         lang: Some(Lang::Fi),
         times: vec![TimeId::parse("weekend").expect("valid time id")],
         consent: false,
+        consented: None,
         share: None,
     }
 }
