@@ -420,3 +420,204 @@ async fn a_new_notice_version_asks_for_the_consent_again_when_a_registration_is_
         Some((clock.now(), new.config.notice_version))
     );
 }
+
+/// Which kind of message an outbox item is. Exhaustive, with no catch-all arm: a new kind of
+/// message does not compile until it is given an index here, and then the test below fails
+/// until it has an example whose first line is checked.
+fn kind_index(o: &kokoon::domain::Outgoing) -> usize {
+    use kokoon::domain::Outgoing as O;
+    match o {
+        O::Alert { .. } => 0,
+        O::Missed { .. } => 1,
+        O::Invitation { .. } => 2,
+        O::Answered { .. } => 3,
+        O::Expired { .. } => 4,
+        O::FinalList { .. } => 5,
+        O::Reminder { .. } => 6,
+        O::EventChanged { .. } => 7,
+        O::EventCancelled { .. } => 8,
+        O::Promoted { .. } => 9,
+        O::FeedbackRequest { .. } => 10,
+        O::Broadcast { .. } => 11,
+        O::BroadcastReport { .. } => 12,
+        O::RetentionNotice { .. } => 13,
+    }
+}
+
+const KINDS: usize = 14;
+
+/// Words that give the subject away on a lock screen (prefixes, matched at word starts).
+const TOPIC_WORDS: [&str; 10] = [
+    "ero",
+    "separ",
+    "skilsm",
+    "skilj",
+    "divorc",
+    "huoltaj",
+    "vårdnad",
+    "custody",
+    "vertais",
+    "kamratstöd",
+];
+
+#[tokio::test]
+async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
+    use kokoon::domain::launch::LaunchRequest;
+    use kokoon::domain::{Audience, Outgoing as O, Rules};
+    use kokoon::i18n::Markup;
+    let (app, clock, _dir) = app_with_clock();
+    let t0 = clock.now();
+    let parent = 3301;
+    register(&app, parent).await;
+    let reg = app.store.registrations_of(UserId(parent)).expect("store")[0].clone();
+    let pool = app.config.pool_of(&reg);
+    let commit = |user: u64, effects: Vec<Effect>| {
+        let app = app.clone();
+        async move {
+            app.store
+                .commit(UserId(user), None, &UserRecord::default(), &effects, t0)
+                .await
+                .expect("commit");
+        }
+    };
+    let place = "Seurakuntakeskus, Hyvinkää";
+    commit(
+        COORDINATOR,
+        vec![Effect::Launch(LaunchRequest {
+            pool: pool.clone(),
+            start: t0 + Duration::days(5),
+            place: place.into(),
+            capacity: 5,
+            coordinator: UserId(COORDINATOR),
+            title: EventText::new(Lang::Fi, "Tilli Toukka"),
+        })],
+    )
+    .await;
+    kokoon::sender::reconcile(&app).await.expect("reconcile");
+    let launch = kokoon::flow::View::launches(&app.store)[0].id;
+    let title = "Eron edessä -ilta";
+    let event = kokoon::domain::Event {
+        id: 0,
+        title: EventText::new(Lang::Fi, title),
+        description: None,
+        group: None,
+        start: t0 + Duration::days(2),
+        end: t0 + Duration::days(2) + Duration::hours(2),
+        place: place.into(),
+        capacity: Some(10),
+        organiser: UserId(COORDINATOR),
+        cancelled: false,
+        version: 1,
+        attendees: Vec::new(),
+        waiting: Vec::new(),
+        key: None,
+    };
+    commit(COORDINATOR, vec![Effect::CreateEvent(event)]).await;
+    // The launch's first meeting is an event too; this one is the evening.
+    let event = app.store.events().expect("events").pop().expect("an event");
+    assert_eq!(event.title.get(Lang::Fi), title);
+    let join = Effect::Rsvp {
+        event: event.id,
+        join: true,
+    };
+    commit(parent, vec![join]).await;
+    commit(
+        COORDINATOR,
+        vec![Effect::Broadcast {
+            audience: Audience::Event { event: event.id },
+            text: "Tervetuloa eroperheiden iltaan".into(),
+            to: vec![UserId(parent)],
+        }],
+    )
+    .await;
+    let broadcast = (0..100)
+        .find(|i| kokoon::flow::View::broadcast(&app.store, *i).is_some())
+        .expect("the broadcast is stored");
+    let notice_at = months(t0, 12) - Duration::days(7);
+    let policy = kokoon::store::Retention {
+        months: 12,
+        comment_months: 6,
+        notice: Duration::days(7),
+    };
+    let noticed = app.store.apply_retention(&policy, notice_at).await;
+    assert_eq!(noticed.expect("retention").noticed, 1);
+
+    let to_parent = |m: O| (UserId(parent), m);
+    let to_coordinator = |m: O| (UserId(COORDINATOR), m);
+    let examples = vec![
+        to_coordinator(O::Alert { pool: pool.clone() }),
+        to_coordinator(O::Missed {
+            pool: pool.clone(),
+            coordinator: "Koordinaattori 2".into(),
+        }),
+        to_parent(O::Invitation { launch }),
+        to_coordinator(O::Answered {
+            launch,
+            user: UserId(parent),
+            accepted: true,
+        }),
+        to_parent(O::Expired { launch }),
+        to_coordinator(O::FinalList { launch }),
+        to_parent(O::Reminder {
+            event: event.id,
+            version: event.version,
+        }),
+        to_parent(O::EventChanged { event: event.id }),
+        to_parent(O::EventCancelled { event: event.id }),
+        to_parent(O::Promoted { event: event.id }),
+        to_parent(O::FeedbackRequest { event: event.id }),
+        to_parent(O::Broadcast { broadcast }),
+        to_coordinator(O::BroadcastReport { broadcast }),
+        to_parent(O::RetentionNotice {
+            group: reg.group.clone(),
+        }),
+    ];
+    let mut covered: Vec<usize> = examples.iter().map(|(_, m)| kind_index(m)).collect();
+    covered.sort_unstable();
+    covered.dedup();
+    assert_eq!(
+        covered,
+        (0..KINDS).collect::<Vec<_>>(),
+        "every kind has an example"
+    );
+
+    // Names that must not be on a lock screen: every group, area, event and place.
+    let mut names: Vec<String> = vec![title.to_lowercase(), place.to_lowercase()];
+    for l in Lang::ALL {
+        names.extend(
+            app.config
+                .groups
+                .iter()
+                .map(|g| g.name.get(l).to_lowercase()),
+        );
+        names.extend(
+            app.config
+                .areas
+                .iter()
+                .map(|a| a.name.get(l).to_lowercase()),
+        );
+    }
+    let mut failures = Vec::new();
+    for (to, message) in &examples {
+        for lang in Lang::ALL {
+            let reply =
+                kokoon::flow::notify::compose(&app.config, &app.store, *to, lang, t0, message)
+                    .unwrap_or_else(|| panic!("{message:?} composes"));
+            let text = app.i18n.render(lang, &reply, Markup::Plain).text;
+            let first = text.lines().next().unwrap_or_default().to_lowercase();
+            let words: Vec<&str> = first.split(|c: char| !c.is_alphanumeric()).collect();
+            let named = names.iter().find(|n| first.contains(n.as_str()));
+            let topic = TOPIC_WORDS
+                .iter()
+                .find(|t| words.iter().any(|w| w.starts_with(*t)));
+            if named.is_some() || topic.is_some() || first.trim().is_empty() {
+                failures.push(format!("{message:?} in {lang:?}: {first:?}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "first lines that say too much:\n{}",
+        failures.join("\n")
+    );
+}
