@@ -279,6 +279,8 @@ messages! {
     ListItem => "list-item",
     ListTitle => "list-title",
     NeutralFirst => "neutral-first",
+    CoordinatorFirst => "coordinator-first",
+    EventFirst => "event-first",
     QrCaption => "qr-caption",
     QrChoose => "qr-choose",
     SourceDirect => "source-direct",

@@ -245,6 +245,8 @@ btn-export-launch = The list as a CSV file
 ## Messages to parents (the first line is neutral, so a lock-screen preview says nothing of the subject)
 
 neutral-first = A message about your registration
+coordinator-first = kokoon: news for the coordinator
+event-first = A message about an event you signed up for
 invitation = <b>{ $group }</b> can start! The first meeting is { $when }, { $place }. There { $count ->
         [one] is a place
        *[other] are { $count } places
@@ -290,7 +292,7 @@ btn-event-edit = ✏️ Edit
 btn-event-cancel = ✖ Cancel the event
 btn-event-message = 📣 Message the participants
 btn-event-feedback = ⭐ Feedback
-reminder-first = Reminder: event { $when }, { $place }
+reminder-first = Reminder: event { $when }
 event-changed-first = The event's details have changed:
 event-cancelled-notice = The event is cancelled: { $title } ({ $when }). We're sorry!
 event-promoted = A place freed up – you're in!

@@ -245,6 +245,8 @@ btn-export-launch = Lista CSV-tiedostona
 ## Viestit vanhemmille (ensimmäinen rivi on neutraali, jotta lukitusnäytön esikatselu ei kerro aiheesta)
 
 neutral-first = Viesti ilmoittautumisestasi
+coordinator-first = kokoon: uutta koordinaattorille
+event-first = Viesti tapahtumasta, johon ilmoittauduit
 invitation = <b>{ $group }</b> voi alkaa! Ensimmäinen tapaaminen on { $when }, { $place }. Perheellenne on varattu { $count ->
         [one] paikka
        *[other] { $count } paikkaa
@@ -290,7 +292,7 @@ btn-event-edit = ✏️ Muokkaa
 btn-event-cancel = ✖ Peru tapahtuma
 btn-event-message = 📣 Viesti osallistujille
 btn-event-feedback = ⭐ Palaute
-reminder-first = Muistutus: tapahtuma { $when }, { $place }
+reminder-first = Muistutus: tapahtuma { $when }
 event-changed-first = Tapahtuman tiedot muuttuivat:
 event-cancelled-notice = Tapahtuma on peruttu: { $title } ({ $when }). Pahoittelemme!
 event-promoted = Paikka vapautui – olet nyt mukana!

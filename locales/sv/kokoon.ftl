@@ -242,6 +242,8 @@ btn-export-launch = Listan som CSV-fil
 ## Meddelanden till föräldrar (första raden är neutral så att förhandsvisningen inte avslöjar ämnet)
 
 neutral-first = Ett meddelande om din anmälan
+coordinator-first = kokoon: nytt för koordinatorn
+event-first = Ett meddelande om ett evenemang du anmält dig till
 invitation = <b>{ $group }</b> kan börja! Den första träffen är { $when }, { $place }. Det finns { $count ->
         [one] en plats
        *[other] { $count } platser
@@ -287,7 +289,7 @@ btn-event-edit = ✏️ Redigera
 btn-event-cancel = ✖ Ställ in
 btn-event-message = 📣 Meddelande till deltagarna
 btn-event-feedback = ⭐ Respons
-reminder-first = Påminnelse: evenemang { $when }, { $place }
+reminder-first = Påminnelse: evenemang { $when }
 event-changed-first = Uppgifterna om evenemanget har ändrats:
 event-cancelled-notice = Evenemanget är inställt: { $title } ({ $when }). Vi beklagar!
 event-promoted = En plats blev ledig – nu är du med!
