@@ -199,6 +199,14 @@ impl Chat {
         }
     }
 
+    /// [`Chat::new`] for someone whose Telegram name is `name` (and who has no username).
+    pub fn named(app: &App, user: u64, lang_code: &str, name: &str) -> Chat {
+        let mut chat = Chat::new(app, user, lang_code);
+        chat.person.name = name.to_owned();
+        chat.person.username = None;
+        chat
+    }
+
     /// The person reads a message kokoon sent them (an alert, an invitation): its buttons
     /// become the ones they can tap.
     pub fn reads(&mut self, d: &Delivered) -> Said {

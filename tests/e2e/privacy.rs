@@ -621,3 +621,60 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         failures.join("\n")
     );
 }
+
+/// Bidirectional and zero-width control characters: they can make a name or a text shown to
+/// someone else read differently from what it is (or hide something in it).
+const INVISIBLE: [char; 9] = [
+    '\u{202E}', '\u{202A}', '\u{2066}', '\u{2069}', '\u{200B}', '\u{200D}', '\u{200F}', '\u{FEFF}',
+    '\u{061C}',
+];
+
+#[tokio::test]
+async fn names_and_texts_shown_to_others_lose_bidi_and_zero_width_controls() {
+    let (app, _clock, _dir) = app_with_clock();
+    let mut p = Chat::named(
+        &app,
+        3401,
+        "fi",
+        "Maija\u{202E}ajiaM\u{200B} M\u{2066}\u{FEFF}",
+    );
+    p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    p.taps("5").await;
+    p.taps("Ei muita, jatketaan").await;
+    p.taps("Hyvinkää").await;
+    p.taps("suomi").await;
+    p.taps("Arki-iltaisin").await;
+    p.taps("Valmis").await;
+    p.taps("Kyllä, saa nähdä").await;
+    p.taps("Vahvista").await;
+    let r = &app.store.registrations_of(UserId(3401)).expect("store")[0];
+    let name = r.contact.as_ref().expect("shared").name.clone();
+    assert_eq!(name, "MaijaajiaM M");
+
+    // A coordinator's broadcast text, typed with hidden controls.
+    let broadcasting = UserRecord {
+        state: kokoon::flow::State::Broadcasting {
+            audience: kokoon::domain::Audience::Waiting {
+                group: r.group.clone(),
+            },
+            text: None,
+        },
+        ..UserRecord::default()
+    };
+    let now = app.clock.now();
+    app.store
+        .commit(UserId(COORDINATOR), None, &broadcasting, &[], now)
+        .await
+        .expect("commit");
+    let mut c = Chat::new(&app, COORDINATOR, "fi");
+    c.says("Tervetuloa\u{200F} illalla\u{202A} klo 18\u{061C}\u{200D}")
+        .await
+        .shows("Tervetuloa illalla klo 18");
+    match app.store.user(UserId(COORDINATOR)).expect("store").state {
+        kokoon::flow::State::Broadcasting {
+            text: Some(text), ..
+        } => assert!(!text.contains(INVISIBLE), "{text:?}"),
+        other => panic!("{other:?}"),
+    }
+}
