@@ -13,6 +13,7 @@ pub mod pool;
 pub mod privacy;
 mod registration;
 pub mod schedule;
+pub mod text;
 pub mod when;
 
 pub use event::{Audience, Broadcast, Event, EventText, Feedback, FeedbackSummary};

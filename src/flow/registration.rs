@@ -4,6 +4,7 @@ use super::reply::{button, num, text, text_button, Arg, Button, Label, Line, Rep
 use super::{Callback, Command, Ctx, Draft, Effect, Field, Input, Outcome, State, Step};
 use crate::config::Group;
 use crate::domain::privacy::{ConsentRecord, Consents};
+use crate::domain::text::clean;
 use crate::domain::when::format_when;
 use crate::domain::{Contact, GroupId, Lang, Registration, Rules, StartPayload, Status, TimeId};
 use crate::i18n::Msg;
@@ -50,6 +51,9 @@ impl<'a> Engine<'a> {
                 }
             }
             Input::Text(t) => {
+                // Whatever is typed may be shown to someone else (a comment, an event's title
+                // or place, a broadcast): without invisible controls.
+                let t = crate::domain::text::clean(&t).into_owned();
                 let coordinator = self.ctx.config.coordinator(self.ctx.person.user).is_some();
                 match state {
                     State::Launching(d)
@@ -601,8 +605,8 @@ impl<'a> Engine<'a> {
         let person = self.ctx.person;
         let existing = self.own(&group.id);
         let contact = (d.share == Some(true)).then(|| Contact {
-            name: person.name.clone(),
-            username: person.username.clone(),
+            name: clean(&person.name).into_owned(),
+            username: person.username.as_deref().map(|u| clean(u).into_owned()),
         });
         let reg = Registration {
             user: person.user,
