@@ -234,6 +234,10 @@ pub struct Config {
     /// instead of `{ fi = …, sv = …, en = … }`): every reader sees them as written.
     /// `check-config` lists them.
     pub one_language: Vec<String>,
+    /// The recruitment sources deep links may name (`?start=<group>__<source>`), one per poster
+    /// or partner; any other counts as a direct visit, so that a link made for one person
+    /// cannot single them out in `/demand`.
+    pub sources: Vec<crate::domain::Source>,
 }
 
 impl Config {
@@ -468,6 +472,7 @@ struct RawConfig {
     privacy: Option<Spanned<RawPrivacy>>,
     launch: Option<Spanned<RawLaunch>>,
     reminders: Option<Spanned<RawReminders>>,
+    recruitment: Option<Spanned<RawRecruitment>>,
     #[serde(default)]
     areas: Vec<Spanned<RawNamed>>,
     #[serde(default)]
@@ -518,6 +523,12 @@ struct RawPrivacy {
     comment_retention_months: Option<i64>,
     blocked_grace_days: Option<i64>,
     notice_version: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRecruitment {
+    sources: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -733,6 +744,7 @@ impl Validator<'_> {
         let groups = self.groups(raw.groups, &area_ids, &time_ids);
         let coordinators = self.coordinators(raw.coordinators, &groups);
         let events = self.events(raw.events, &groups);
+        let sources = self.sources(raw.recruitment);
         Some(Config {
             home_area,
             one_language: std::mem::take(&mut self.one_language),
@@ -760,6 +772,7 @@ impl Validator<'_> {
             events,
             metrics,
             backup,
+            sources,
         })
     }
 
@@ -1300,6 +1313,35 @@ impl Validator<'_> {
             );
         }
         out.into_iter().collect()
+    }
+
+    fn sources(&mut self, raw: Option<Spanned<RawRecruitment>>) -> Vec<crate::domain::Source> {
+        let Some(raw) = raw else {
+            return Vec::new();
+        };
+        let line = self.line(raw.span());
+        let mut out: Vec<crate::domain::Source> = Vec::new();
+        for (i, s) in raw
+            .into_inner()
+            .sources
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let place = format!("recruitment.sources[{i}]");
+            match crate::domain::Source::parse(s) {
+                Ok(src) if out.contains(&src) => {
+                    self.err(line, place, format!("{s:?} is listed twice"));
+                }
+                Ok(src) => out.push(src),
+                Err(_) => self.err(
+                    line,
+                    place,
+                    format!("{s:?} must be 1 to 32 letters, digits, - or _"),
+                ),
+            }
+        }
+        out
     }
 
     fn coordinators(

@@ -678,3 +678,35 @@ async fn names_and_texts_shown_to_others_lose_bidi_and_zero_width_controls() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_recruitment_source_not_in_the_config_counts_as_direct() {
+    let (app, _clock, _dir) = app_with_clock();
+    assert!(
+        app.config
+            .sources
+            .iter()
+            .any(|s| s.as_str() == "pikkuveturi"),
+        "the example lists its posters' sources"
+    );
+    // A link made for one family must not single it out in /demand.
+    for (user, payload, kept) in [
+        (3501, "tilli-toukka__pikkuveturi", Some("pikkuveturi")),
+        (3502, "tilli-toukka__maija-meikalainen-2026", None),
+        (3503, "tilli-toukka__x7Gq2LpZk9aB3vR8mT1nY6cW4eJ0sHdF", None),
+    ] {
+        let mut p = Chat::new(&app, user, "fi");
+        p.says(&format!("/start {payload}")).await;
+        p.taps("Hyväksyn tallennuksen").await;
+        p.taps("5").await;
+        p.taps("Ei muita, jatketaan").await;
+        p.taps("Hyvinkää").await;
+        p.taps("suomi").await;
+        p.taps("Arki-iltaisin").await;
+        p.taps("Valmis").await;
+        p.taps("Ei, kiitos").await;
+        p.taps("Vahvista").await.shows("on tallennettu");
+        let r = &app.store.registrations_of(UserId(user)).expect("store")[0];
+        assert_eq!(r.source.as_ref().map(|s| s.as_str()), kept, "{payload}");
+    }
+}
