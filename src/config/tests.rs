@@ -1228,4 +1228,28 @@ fn texts_a_parent_reads_take_every_language_and_one_language_ones_are_listed() {
     let c = Config::parse("kokoon.toml", &text).expect("a plain place is fine");
     assert_eq!(c.one_language, ["events[0].place"]);
     assert_eq!(c.events[0].place.get(Lang::Sv), "Pikku-Veturi, Hyvinkää");
+
+#[test]
+fn recruitment_sources_are_checked() {
+    let ok = format!("{MINIMAL}\n[recruitment]\nsources = [\"pikkuveturi\", \"neuvola-2\"]\n");
+    let c = Config::parse(FILE, &ok).expect("valid");
+    let names: Vec<&str> = c.sources.iter().map(|s| s.as_str()).collect();
+    assert_eq!(names, ["pikkuveturi", "neuvola-2"]);
+    assert!(Config::parse(FILE, MINIMAL)
+        .expect("valid")
+        .sources
+        .is_empty());
+    for (bad, what) in [
+        ("[\"a b\"]", "letters, digits"),
+        ("[\"x\", \"x\"]", "listed twice"),
+        ("[\"\"]", "letters, digits"),
+    ] {
+        let e = errors(&format!("{MINIMAL}\n[recruitment]\nsources = {bad}\n"));
+        let text = e.to_string();
+        assert!(
+            text.contains("recruitment.sources") && text.contains(what),
+            "{text}"
+        );
+        assert!(text.contains(FILE), "{text}");
+    }
 }

@@ -109,6 +109,8 @@ impl<'a> Engine<'a> {
             Some(StartPayload::Group { group, source })
                 if self.ctx.config.group(&group).is_some() =>
             {
+                // Only the sources in the config count: any other is a direct visit.
+                let source = source.filter(|s| self.ctx.config.sources.contains(s));
                 return self.begin(&group, source, Some(Msg::WelcomeShort), None);
             }
             Some(StartPayload::Event(id)) => return self.event_link(&id),

@@ -681,6 +681,17 @@ fn the_qr_command_writes_a_scannable_png_and_an_svg_and_refuses_bad_input() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("--source"), "{err}");
     assert!(err.contains("letters, digits"), "{err}");
+    let unlisted = kokoon_cli(&[
+        "qr",
+        "tilli-toukka",
+        "--source",
+        "maija-meikalainen",
+        "--out",
+        out,
+    ]);
+    assert!(!unlisted.status.success());
+    let err = String::from_utf8_lossy(&unlisted.stderr);
+    assert!(err.contains("[recruitment] sources"), "{err}");
 
     let written: Vec<_> = std::fs::read_dir(dir.path())
         .expect("read dir")
