@@ -85,6 +85,18 @@ pub struct Area {
     pub id: AreaId,
     /// Name shown to users.
     pub name: Localized,
+    /// The controller of the data of registrations in this area, where it is not the
+    /// organisation (a municipality of its own); named in `/privacy`.
+    pub controller: Option<Controller>,
+}
+
+/// A data controller other than the organisation, named in `/privacy`.
+#[derive(Debug, Clone)]
+pub struct Controller {
+    /// Its name in every language.
+    pub name: Localized,
+    /// How to reach it about data protection (an address, an email, a phone number).
+    pub contact: String,
 }
 
 /// A time of week that may suit a family, e.g. weekday evenings.
@@ -193,6 +205,9 @@ pub struct Config {
     pub organisation: Localized,
     /// The person named in `/help`.
     pub contact: ContactPerson,
+    /// How to reach the organisation as the controller of the data (its data protection
+    /// contact), named in `/privacy`; the contact person's details when not given.
+    pub controller_contact: Option<String>,
     /// How many months a registration is kept after it was last confirmed (and sign-ups and
     /// invitations after their event), stated in `/privacy`.
     pub retention_months: u32,
@@ -523,6 +538,7 @@ struct RawPrivacy {
     comment_retention_months: Option<i64>,
     blocked_grace_days: Option<i64>,
     notice_version: Option<i64>,
+    controller_contact: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -566,6 +582,14 @@ struct RawLocalized {
 struct RawNamed {
     id: Option<String>,
     name: Option<RawLocalized>,
+    controller: Option<RawController>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawController {
+    name: Option<RawLocalized>,
+    contact: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -720,8 +744,40 @@ impl Validator<'_> {
             }
         };
         let (reminder_offsets, quiet_hours) = self.reminders(raw.reminders);
-        let areas = self.named_list("areas", "area", raw.areas, AreaId::parse);
-        let times = self.named_list("times", "time", raw.times, TimeId::parse);
+        let controller_contact = match privacy.as_ref().and_then(|p| p.controller_contact.clone()) {
+            Some(c) if c.trim().is_empty() => {
+                self.err(privacy_line, "privacy.controller_contact", "is empty");
+                None
+            }
+            other => other,
+        };
+        let mut raw_areas = raw.areas;
+        let mut controllers = std::collections::HashMap::new();
+        for (i, a) in raw_areas.iter_mut().enumerate() {
+            let line = self.line(a.span());
+            let a = a.get_mut();
+            if let (Some(id), Some(c)) = (a.id.clone(), a.controller.take()) {
+                let place = format!("areas[{i}].controller");
+                let name = self.localized(line, &format!("{place}.name"), c.name, MAX_NAME);
+                let contact = self.nonempty(line, &format!("{place}.contact"), c.contact, 200);
+                if let (Some(name), Some(contact)) = (name, contact) {
+                    controllers.insert(id, Controller { name, contact });
+                }
+            }
+        }
+        let mut raw_times = raw.times;
+        for (i, t) in raw_times.iter_mut().enumerate() {
+            let line = self.line(t.span());
+            if t.get_mut().controller.take().is_some() {
+                self.err(
+                    line,
+                    format!("times[{i}].controller"),
+                    "only areas have a controller",
+                );
+            }
+        }
+        let areas = self.named_list("areas", "area", raw_areas, AreaId::parse);
+        let times = self.named_list("times", "time", raw_times, TimeId::parse);
         if areas.is_empty() {
             self.err(None, "[[areas]]", "at least one area is needed");
         }
@@ -755,13 +811,18 @@ impl Validator<'_> {
             comment_retention_months,
             blocked_grace_days,
             notice_version,
+            controller_contact,
             invite_hours,
             alert_cooldown_hours,
             reminder_offsets,
             quiet_hours,
             areas: areas
                 .into_iter()
-                .map(|(id, name)| Area { id, name })
+                .map(|(id, name)| Area {
+                    controller: controllers.remove(id.as_str()),
+                    id,
+                    name,
+                })
                 .collect(),
             times: times
                 .into_iter()

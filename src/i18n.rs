@@ -279,6 +279,8 @@ messages! {
     ListItem => "list-item",
     ListTitle => "list-title",
     NeutralFirst => "neutral-first",
+    PrivacyAreaController => "privacy-area-controller",
+    PrivacyBody => "privacy-body",
     CoordinatorFirst => "coordinator-first",
     EventFirst => "event-first",
     QrCaption => "qr-caption",

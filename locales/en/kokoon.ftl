@@ -112,13 +112,17 @@ help =
     /forget – delete all your data
     Questions? Contact: { $contact }
 privacy =
-    <b>Privacy</b>
-    What we store: the language I speak with you and the answers in your registrations (children's ages, area, group language, times that suit). Your name and username only if you allow the coordinator to see them.
-    Why: so that a group can be brought together once enough people are interested.
-    Who sees it: only the group's coordinators. The controller is { $organisation }.
-    How long: a registration is deleted { $months } months after you last confirmed it (we tell you a week before), or at once when you withdraw it. Comments on events are deleted after { $comment_months } months. If you block the bot, all your data is deleted after { $grace_days } days.
-    The data is stored encrypted.
-    Delete everything any time with /forget. Questions: { $contact }
+    <b>Privacy notice</b>
+    <b>Controller</b>: { $organisation } ({ $controller_contact }).
+privacy-area-controller = In { $area } the controller is { $name } ({ $contact }).
+privacy-body =
+    <b>Why</b>: so that a peer group can be brought together once enough people in the same area are interested, and so that you can sign up for events. The lawful basis is your consent (EU General Data Protection Regulation, Article 6(1)(a)). You can withdraw it at any time.
+    <b>What we store</b>: registrations (children's ages, area, group language, times that suit and when you gave your consent), event sign-ups, feedback and comments, invitations to groups, where you are in a conversation and the language I speak with you, and how you heard of the service (the poster's or link's source). Your name and username only if you allow the coordinator to see them.
+    <b>Who sees what</b>: a group's coordinators see the registrations for their group, your name only with your permission. An event's organiser sees who signed up and the feedback. Nothing is given to anyone else.
+    <b>Telegram</b>: messages go through Telegram (Telegram Messenger Inc., outside the EU), which handles them under its own terms. Please don't write sensitive details in messages.
+    <b>How long</b>: a registration is deleted { $months } months after you last confirmed it (we tell you a week before), or at once when you withdraw it. Event sign-ups, feedback and invitations are deleted { $months } months after the event, comments after { $comment_months } months. If you start a registration but don't consent, the language and where you are in the conversation are deleted after 24 hours. If you block the bot, all your data is deleted after { $grace_days } days. The data is stored encrypted.
+    <b>Your rights</b>: get all your data as a file with /mydata, rectify it with /mine, and erase everything with /forget. To restrict or object to the processing, contact: { $contact }.
+    You have the right to lodge a complaint with the supervisory authority: the Office of the Data Protection Ombudsman, tietosuoja.fi.
 
 hint-use-buttons = Please pick an option with the buttons below.
 hint-not-text = I can only read text and buttons.

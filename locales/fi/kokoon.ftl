@@ -112,13 +112,17 @@ help =
     /forget – poista kaikki tietosi
     Kysyttävää? Ota yhteyttä: { $contact }
 privacy =
-    <b>Tietosuoja</b>
-    Mitä tallennamme: kieli, jolla puhun sinulle, ja ilmoittautumisesi vastaukset (lasten iät, alue, ryhmän kieli, sopivat ajat). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
-    Miksi: jotta ryhmä voidaan koota, kun kiinnostuneita on tarpeeksi.
-    Kuka näkee: vain ryhmän koordinaattorit. Rekisterinpitäjä on { $organisation }.
-    Kuinka kauan: ilmoittautuminen poistetaan { $months } kuukauden kuluttua siitä, kun viimeksi vahvistit sen (kerromme viikkoa ennen), tai heti, kun perut sen. Tapahtumista annetut kommentit poistetaan { $comment_months } kuukauden kuluttua. Jos estät botin, kaikki tietosi poistetaan { $grace_days } päivän kuluttua.
-    Tiedot säilytetään salattuina.
-    Poista kaikki milloin tahansa komennolla /forget. Kysymykset: { $contact }
+    <b>Tietosuojaseloste</b>
+    <b>Rekisterinpitäjä</b>: { $organisation } ({ $controller_contact }).
+privacy-area-controller = Alueella { $area } rekisterinpitäjä on { $name } ({ $contact }).
+privacy-body =
+    <b>Miksi</b>: jotta vertaisryhmä voidaan koota, kun samalla alueella on tarpeeksi kiinnostuneita, ja jotta voit ilmoittautua tapahtumiin. Käsittelyn peruste on suostumuksesi (EU:n tietosuoja-asetuksen 6 artiklan 1 kohdan a alakohta). Voit perua suostumuksesi milloin tahansa.
+    <b>Mitä tallennamme</b>: ilmoittautumiset (lasten iät, alue, ryhmän kieli, sopivat ajat ja milloin annoit suostumuksen), tapahtumiin ilmoittautumiset, palaute ja kommentit, kutsut ryhmiin, keskustelun vaihe ja kieli, jolla puhun sinulle, sekä mistä kuulit palvelusta (julisteen tai linkin lähde). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
+    <b>Kuka näkee</b>: ryhmän koordinaattorit näkevät ryhmänsä ilmoittautumiset, nimesi vain luvallasi. Tapahtuman järjestäjä näkee ilmoittautuneet ja palautteen. Muille tietoja ei luovuteta.
+    <b>Telegram</b>: viestit kulkevat Telegramin kautta (Telegram Messenger Inc., EU:n ulkopuolella), joka käsittelee niitä omien ehtojensa mukaan. Älä kirjoita viesteihin arkaluonteisia asioita.
+    <b>Kuinka kauan</b>: ilmoittautuminen poistetaan { $months } kuukauden kuluttua siitä, kun viimeksi vahvistit sen (kerromme viikkoa ennen), tai heti, kun perut sen. Tapahtumien ilmoittautumiset, palaute ja kutsut poistetaan { $months } kuukauden kuluttua tapahtumasta, kommentit { $comment_months } kuukauden kuluttua. Jos aloitat ilmoittautumisen etkä anna suostumusta, kieli ja keskustelun vaihe poistetaan 24 tunnin kuluttua. Jos estät botin, kaikki tietosi poistetaan { $grace_days } päivän kuluttua. Tiedot säilytetään salattuina.
+    <b>Oikeutesi</b>: saat kaikki tietosi tiedostona komennolla /mydata, voit oikaista niitä komennolla /mine ja poistaa kaiken komennolla /forget. Jos haluat rajoittaa käsittelyä tai vastustaa sitä, ota yhteyttä: { $contact }.
+    Sinulla on oikeus tehdä valitus valvontaviranomaiselle: Tietosuojavaltuutetun toimisto, tietosuoja.fi.
 
 hint-use-buttons = Valitse vaihtoehto alla olevista painikkeista.
 hint-not-text = Ymmärrän vain tekstiä ja painikkeita.

@@ -112,13 +112,17 @@ help =
     /forget – radera alla dina uppgifter
     Frågor? Kontakta: { $contact }
 privacy =
-    <b>Dataskydd</b>
-    Vad vi sparar: språket jag talar med dig och svaren i dina anmälningar (barnens åldrar, område, gruppens språk, tider som passar). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
-    Varför: så att en grupp kan samlas när tillräckligt många är intresserade.
-    Vem ser dem: bara gruppens koordinatorer. Personuppgiftsansvarig är { $organisation }.
-    Hur länge: en anmälan raderas { $months } månader efter att du senast bekräftade den (vi meddelar en vecka innan), eller direkt när du återkallar den. Kommentarer om evenemang raderas efter { $comment_months } månader. Om du blockerar boten raderas alla dina uppgifter efter { $grace_days } dagar.
-    Uppgifterna lagras krypterade.
-    Radera allt när som helst med /forget. Frågor: { $contact }
+    <b>Dataskyddsbeskrivning</b>
+    <b>Personuppgiftsansvarig</b>: { $organisation } ({ $controller_contact }).
+privacy-area-controller = I området { $area } är { $name } personuppgiftsansvarig ({ $contact }).
+privacy-body =
+    <b>Varför</b>: för att en kamratstödsgrupp ska kunna samlas när tillräckligt många i samma område är intresserade, och för att du ska kunna anmäla dig till evenemang. Grunden för behandlingen är ditt samtycke (EU:s dataskyddsförordning, artikel 6.1 a). Du kan när som helst återkalla ditt samtycke.
+    <b>Vad vi sparar</b>: anmälningar (barnens åldrar, område, gruppens språk, tider som passar och när du gav ditt samtycke), anmälningar till evenemang, respons och kommentarer, inbjudningar till grupper, var du är i samtalet och språket jag talar med dig, samt hur du hörde om tjänsten (affischens eller länkens källa). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
+    <b>Vem ser</b>: gruppens koordinatorer ser anmälningarna till sin grupp, ditt namn bara med ditt tillstånd. Evenemangets arrangör ser de anmälda och responsen. Uppgifterna lämnas inte ut till andra.
+    <b>Telegram</b>: meddelandena går via Telegram (Telegram Messenger Inc., utanför EU), som behandlar dem enligt sina egna villkor. Skriv inga känsliga saker i meddelandena.
+    <b>Hur länge</b>: en anmälan raderas { $months } månader efter att du senast bekräftade den (vi säger till en vecka innan), eller genast när du återkallar den. Anmälningar till evenemang, respons och inbjudningar raderas { $months } månader efter evenemanget, kommentarer efter { $comment_months } månader. Om du börjar en anmälan men inte ger ditt samtycke raderas språket och var du är i samtalet efter 24 timmar. Om du blockerar boten raderas alla dina uppgifter efter { $grace_days } dagar. Uppgifterna sparas krypterade.
+    <b>Dina rättigheter</b>: du får alla dina uppgifter som fil med /mydata, du kan rätta dem med /mine och radera allt med /forget. Om du vill begränsa behandlingen eller invända mot den, kontakta: { $contact }.
+    Du har rätt att lämna in klagomål till tillsynsmyndigheten: Dataombudsmannens byrå, tietosuoja.fi.
 
 hint-use-buttons = Välj ett alternativ med knapparna nedan.
 hint-not-text = Jag förstår bara text och knappar.

@@ -1253,3 +1253,34 @@ fn recruitment_sources_are_checked() {
         assert!(text.contains(FILE), "{text}");
     }
 }
+
+#[test]
+fn an_area_may_name_its_own_controller() {
+    let named = r#"name = { fi = "Lohja", sv = "Lojo", en = "Lohja" }"#;
+    let ok = mutate(
+        named,
+        &format!(
+            "{named}\ncontroller = {{ name = {{ fi = \"Lohjan kaupunki\", sv = \"Lojo stad\", en = \"City of Lohja\" }}, contact = \"tietosuoja@lohja.example.fi\" }}"
+        ),
+    );
+    let c = Config::parse(FILE, &ok).expect("valid");
+    let lohja = c
+        .areas
+        .iter()
+        .find(|a| a.id.as_str() == "lohja")
+        .expect("area");
+    let ctl = lohja.controller.as_ref().expect("a controller");
+    assert_eq!(ctl.name.get(Lang::Sv), "Lojo stad");
+    assert_eq!(ctl.contact, "tietosuoja@lohja.example.fi");
+    assert!(
+        c.areas.iter().any(|a| a.controller.is_none()),
+        "others fall back"
+    );
+
+    let no_contact = mutate(
+        named,
+        &format!("{named}\ncontroller = {{ name = {{ fi = \"L\", sv = \"L\", en = \"L\" }} }}"),
+    );
+    let text = errors(&no_contact).to_string();
+    assert!(text.contains("areas[1].controller.contact"), "{text}");
+}

@@ -145,17 +145,7 @@ impl<'a> Engine<'a> {
                 self.reprompt_registering(state)
             }
             Command::Privacy => {
-                let c = self.ctx.config;
-                self.say(Reply::default().line(
-                    Msg::Privacy,
-                    vec![
-                        ("organisation", text(c.organisation.get(self.lang))),
-                        ("months", num(c.retention_months)),
-                        ("comment_months", num(c.comment_retention_months)),
-                        ("grace_days", num(c.blocked_grace_days)),
-                        ("contact", text(self.contact_text())),
-                    ],
-                ));
+                self.say(self.privacy());
                 self.reprompt_registering(state)
             }
             Command::Help => {
@@ -1134,6 +1124,49 @@ impl<'a> Engine<'a> {
 
     fn own(&self, g: &GroupId) -> Option<&'a Registration> {
         self.ctx.registrations.iter().find(|r| &r.group == g)
+    }
+
+    /// The full privacy notice: the controllers (the organisation, and each area that has its
+    /// own), then purposes, data, recipients, periods and rights.
+    fn privacy(&self) -> Reply {
+        let c = self.ctx.config;
+        let lang = self.lang;
+        let mut r = Reply::default().line(
+            Msg::Privacy,
+            vec![
+                ("organisation", text(c.organisation.get(lang))),
+                (
+                    "controller_contact",
+                    text(
+                        c.controller_contact
+                            .clone()
+                            .unwrap_or_else(|| self.contact_text()),
+                    ),
+                ),
+            ],
+        );
+        for a in &c.areas {
+            if let Some(ctl) = &a.controller {
+                r.lines.push(Line {
+                    msg: Msg::PrivacyAreaController,
+                    args: vec![
+                        ("area", text(a.name.get(lang))),
+                        ("name", text(ctl.name.get(lang))),
+                        ("contact", text(ctl.contact.clone())),
+                    ],
+                    tight: true,
+                });
+            }
+        }
+        r.line(
+            Msg::PrivacyBody,
+            vec![
+                ("months", num(c.retention_months)),
+                ("comment_months", num(c.comment_retention_months)),
+                ("grace_days", num(c.blocked_grace_days)),
+                ("contact", text(self.contact_text())),
+            ],
+        )
     }
 
     fn contact_text(&self) -> String {
