@@ -797,3 +797,91 @@ async fn a_recruitment_source_not_in_the_config_counts_as_direct() {
         assert_eq!(r.source.as_ref().map(|s| s.as_str()), kept, "{payload}");
     }
 }
+
+#[tokio::test]
+async fn mydata_gives_everything_stored_as_a_text_and_a_json_document() {
+    let (app, clock, _dir) = app_with_clock();
+    let t0 = clock.now();
+    let mut p = register(&app, 3601).await;
+    let event = kokoon::domain::Event {
+        id: 0,
+        title: EventText::new(Lang::Fi, "Perheilta"),
+        description: None,
+        group: None,
+        start: t0 + Duration::days(3),
+        end: t0 + Duration::days(3) + Duration::hours(2),
+        place: "Pikku-Veturi".into(),
+        capacity: None,
+        organiser: UserId(COORDINATOR),
+        cancelled: false,
+        version: 1,
+        attendees: Vec::new(),
+        waiting: Vec::new(),
+        key: None,
+    };
+    let record = app.store.user(UserId(3601)).expect("store");
+    for (user, effect) in [
+        (COORDINATOR, Effect::CreateEvent(event)),
+        (
+            3601,
+            Effect::Rsvp {
+                event: 1,
+                join: true,
+            },
+        ),
+    ] {
+        let r = if user == 3601 {
+            record.clone()
+        } else {
+            UserRecord::default()
+        };
+        app.store
+            .commit(UserId(user), None, &r, &[effect], t0)
+            .await
+            .expect("commit");
+    }
+    let said = p.says("/mydata").await;
+    assert_eq!(said.files.len(), 2, "a readable text and a JSON document");
+    let text = String::from_utf8(said.files[0].bytes.clone()).expect("utf-8");
+    assert!(
+        said.files[0].name.ends_with(".txt"),
+        "{}",
+        said.files[0].name
+    );
+    for needle in [
+        "Tilli Toukka",
+        "Hyvinkää",
+        "Arki-iltaisin",
+        "Parent 3601",
+        "Perheilta",
+        "pikku-veturi",
+        "suomi",
+    ] {
+        assert!(
+            text.to_lowercase().contains(&needle.to_lowercase()),
+            "{needle:?} in:\n{text}"
+        );
+    }
+    assert!(
+        said.files[1].name.ends_with(".json"),
+        "{}",
+        said.files[1].name
+    );
+    let json: serde_json::Value = serde_json::from_slice(&said.files[1].bytes).expect("valid JSON");
+    let reg = &json["registrations"][0];
+    assert_eq!(reg["group"], "tilli-toukka");
+    assert_eq!(reg["children"], serde_json::json!([5]));
+    assert_eq!(
+        reg["consents"]["required"]["version"],
+        app.config.notice_version
+    );
+    assert_eq!(json["event_signups"][0]["event"], 1);
+    assert_eq!(json["language"], "fi");
+    assert!(json["conversation_state"].is_object());
+    assert!(
+        json["may_appear_in"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty()),
+        "which coordinator views and exports can have included them: {json}"
+    );
+}
