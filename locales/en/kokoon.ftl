@@ -379,3 +379,34 @@ feedback-report =
     }
     5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
 feedback-comment = – { $text }
+
+## /mydata: everything stored about the person, as files
+
+cmd-mydata = My data as a file
+mydata-caption = Here is everything stored about you: a readable text and, below, the same as JSON. You can correct it with /mine and delete everything with /forget.
+mydata-json-caption = The same data as JSON.
+mydata-title = Your data in kokoon ({ $date })
+mydata-language = The language I speak with you: { $language }
+mydata-state = Where you are in a conversation: { $state }
+mydata-registrations = Registrations: { $count }
+mydata-name = Name shown to the coordinator: { $name }
+mydata-source = How you heard of the service: { $source }
+mydata-saved = Saved { $created }, last changed { $updated }
+mydata-consent = Consent to store given { $at } (privacy notice version { $version })
+mydata-consent-unrecorded = Consent given before the times of consents were recorded
+mydata-share-consent = Permission to show your name given { $at } (version { $version })
+mydata-share-withdrawn = Permission to show your name withdrawn { $at }
+mydata-may-appear = Seen by the coordinators of { $group } ({ $coordinators }): the waiting list (your name only with your permission), /demand and its chart, and the /export table (counts per area, no names).
+mydata-events = Event sign-ups: { $count }
+mydata-event = { $title }, { $when }, { $place }: { $status ->
+        [waiting] on the waiting list
+       *[other] signed up
+    }
+mydata-feedback = Feedback on { $title }: { $rating }/5 { $comment }
+mydata-invitation = Invitation to { $group } ({ $when }): { $answer ->
+        [accepted] coming
+        [declined] not this time
+        [expired] the time to answer ran out
+       *[other] waiting for your answer
+    }
+mydata-audit = A log of who has seen your registration is not kept yet; ask the controller if you need to know (/privacy).

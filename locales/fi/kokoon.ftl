@@ -379,3 +379,34 @@ feedback-report =
     }
     5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
 feedback-comment = – { $text }
+
+## /mydata: everything stored about the person, as files
+
+cmd-mydata = Omat tietoni tiedostona
+mydata-caption = Tässä kaikki, mitä sinusta on tallennettu: luettava teksti ja alla sama JSON-muodossa. Voit korjata tietoja komennolla /mine ja poistaa kaiken komennolla /forget.
+mydata-json-caption = Samat tiedot JSON-muodossa.
+mydata-title = Omat tietosi kokoonissa ({ $date })
+mydata-language = Kieli, jolla puhun sinulle: { $language }
+mydata-state = Keskustelun vaihe: { $state }
+mydata-registrations = Ilmoittautumiset: { $count }
+mydata-name = Koordinaattorille näytettävä nimi: { $name }
+mydata-source = Mistä kuulit palvelusta: { $source }
+mydata-saved = Tallennettu { $created }, muutettu viimeksi { $updated }
+mydata-consent = Suostumus tallennukseen annettu { $at } (tietosuojaselosteen versio { $version })
+mydata-consent-unrecorded = Suostumus annettu ennen kuin suostumusten aikoja tallennettiin
+mydata-share-consent = Lupa näyttää nimesi annettu { $at } (versio { $version })
+mydata-share-withdrawn = Lupa näyttää nimesi peruttu { $at }
+mydata-may-appear = Näkyy ryhmän { $group } koordinaattoreille ({ $coordinators }): odottavien lista (nimi vain luvallasi), /demand ja sen kaavio sekä /export-taulukko (määrät alueittain, ei nimiä).
+mydata-events = Tapahtumiin ilmoittautumiset: { $count }
+mydata-event = { $title }, { $when }, { $place }: { $status ->
+        [waiting] jonossa
+       *[other] ilmoittautunut
+    }
+mydata-feedback = Palaute tapahtumasta { $title }: { $rating }/5 { $comment }
+mydata-invitation = Kutsu ryhmään { $group } ({ $when }): { $answer ->
+        [accepted] tulossa
+        [declined] ei tällä kertaa
+        [expired] vastausaika umpeutui
+       *[other] odottaa vastausta
+    }
+mydata-audit = Lokia siitä, kuka on katsonut ilmoittautumistasi, ei vielä pidetä; kysy tarvittaessa rekisterinpitäjältä (/privacy).

@@ -376,3 +376,34 @@ feedback-report =
     }
     5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
 feedback-comment = – { $text }
+
+## /mydata: everything stored about the person, as files
+
+cmd-mydata = Mina uppgifter som fil
+mydata-caption = Här är allt som har sparats om dig: en läsbar text och nedan samma i JSON-format. Du kan rätta uppgifterna med /mine och radera allt med /forget.
+mydata-json-caption = Samma uppgifter i JSON-format.
+mydata-title = Dina uppgifter i kokoon ({ $date })
+mydata-language = Språket jag talar med dig: { $language }
+mydata-state = Var du är i samtalet: { $state }
+mydata-registrations = Anmälningar: { $count }
+mydata-name = Namn som visas för koordinatorn: { $name }
+mydata-source = Hur du hörde om tjänsten: { $source }
+mydata-saved = Sparad { $created }, senast ändrad { $updated }
+mydata-consent = Samtycke till att spara givet { $at } (dataskyddsbeskrivningens version { $version })
+mydata-consent-unrecorded = Samtycket gavs innan tidpunkten för samtycken sparades
+mydata-share-consent = Tillstånd att visa ditt namn givet { $at } (version { $version })
+mydata-share-withdrawn = Tillstånd att visa ditt namn återkallat { $at }
+mydata-may-appear = Syns för koordinatorerna för { $group } ({ $coordinators }): listan över väntande (namn bara med ditt tillstånd), /demand och dess diagram samt /export-tabellen (antal per område, inga namn).
+mydata-events = Anmälningar till evenemang: { $count }
+mydata-event = { $title }, { $when }, { $place }: { $status ->
+        [waiting] i kö
+       *[other] anmäld
+    }
+mydata-feedback = Respons om { $title }: { $rating }/5 { $comment }
+mydata-invitation = Inbjudan till { $group } ({ $when }): { $answer ->
+        [accepted] kommer
+        [declined] inte den här gången
+        [expired] svarstiden gick ut
+       *[other] väntar på svar
+    }
+mydata-audit = Någon logg över vem som har sett din anmälan förs ännu inte; fråga den personuppgiftsansvariga vid behov (/privacy).

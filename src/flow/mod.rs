@@ -7,6 +7,7 @@ pub mod callback;
 mod coordinator;
 pub mod events;
 mod input;
+mod mydata;
 pub mod notify;
 mod registration;
 pub mod reply;

@@ -157,6 +157,10 @@ impl<'a> Engine<'a> {
                 self.say(help);
                 self.reprompt_registering(state)
             }
+            Command::MyData => {
+                self.my_data(&state);
+                self.reprompt_registering(state)
+            }
             Command::Forget => {
                 self.say(self.forget_question());
                 State::ConfirmingForget
@@ -821,7 +825,7 @@ impl<'a> Engine<'a> {
             ])
     }
 
-    fn answer_lines(
+    pub(super) fn answer_lines(
         &self,
         group: &Group,
         children: &[u8],

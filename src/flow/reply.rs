@@ -78,6 +78,21 @@ pub struct Reply {
 /// A file to send, as data; the adapters turn it into bytes ([`crate::files`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attachment {
+    /// A plain-text document made of message lines, rendered in the reader's language
+    /// (`/mydata`'s readable copy).
+    TextFile {
+        /// The file name.
+        file_name: String,
+        /// Its paragraphs.
+        lines: Vec<Line>,
+    },
+    /// A JSON document, as it is (`/mydata`'s machine-readable copy).
+    JsonFile {
+        /// The file name.
+        file_name: String,
+        /// The document.
+        json: String,
+    },
     /// A bar chart of demand per area against the threshold.
     Chart {
         /// The chart's title (a group name).
@@ -135,6 +150,13 @@ impl Reply {
     #[must_use]
     pub fn msg(msg: Msg) -> Reply {
         Reply::default().line(msg, vec![])
+    }
+
+    /// Sends a file with the message (the text is its caption).
+    #[must_use]
+    pub fn attach(mut self, a: Attachment) -> Reply {
+        self.attachment = Some(a);
+        self
     }
 
     /// Adds a paragraph.

@@ -853,6 +853,7 @@ fn command_msg(c: Command) -> Msg {
         Command::Lang => Msg::CmdLang,
         Command::Cancel => Msg::CmdCancel,
         Command::Privacy => Msg::CmdPrivacy,
+        Command::MyData => Msg::CmdMyData,
         Command::Forget => Msg::CmdForget,
         Command::Events => Msg::CmdEvents,
         Command::Help

@@ -1158,6 +1158,14 @@ fn readable(app: &App, lang: Lang, reply: &Reply, visible: &str) -> String {
             all.extend(bars.iter().map(|(label, _)| label.clone()));
         }
         Some(Attachment::Qr { link, .. }) => all.push(link.clone()),
+        Some(Attachment::TextFile { lines, .. }) => {
+            all.extend(
+                lines
+                    .iter()
+                    .map(|l| app.i18n.text(lang, l.msg, &l.args, Markup::Plain)),
+            );
+        }
+        Some(Attachment::JsonFile { json, .. }) => all.push(json.clone()),
         Some(Attachment::Ics {
             title,
             description,
