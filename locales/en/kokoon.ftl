@@ -396,7 +396,7 @@ mydata-consent = Consent to store given { $at } (privacy notice version { $versi
 mydata-consent-unrecorded = Consent given before the times of consents were recorded
 mydata-share-consent = Permission to show your name given { $at } (version { $version })
 mydata-share-withdrawn = Permission to show your name withdrawn { $at }
-mydata-may-appear = Seen by the coordinators of { $group } ({ $coordinators }): the waiting list (your name only with your permission), /demand and its chart, and the /export table (counts per area, no names).
+mydata-may-appear = Seen by the coordinators of { $group } ({ $coordinators }): the waiting list (your name only with your permission), the demand view and its chart, and the demand table (counts per area, no names).
 mydata-events = Event sign-ups: { $count }
 mydata-event = { $title }, { $when }, { $place }: { $status ->
         [waiting] on the waiting list

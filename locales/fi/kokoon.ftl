@@ -389,14 +389,14 @@ mydata-title = Omat tietosi kokoonissa ({ $date })
 mydata-language = Kieli, jolla puhun sinulle: { $language }
 mydata-state = Keskustelun vaihe: { $state }
 mydata-registrations = Ilmoittautumiset: { $count }
-mydata-name = Koordinaattorille näytettävä nimi: { $name }
+mydata-name = Nimi, joka näytetään koordinaattorille: { $name }
 mydata-source = Mistä kuulit palvelusta: { $source }
 mydata-saved = Tallennettu { $created }, muutettu viimeksi { $updated }
 mydata-consent = Suostumus tallennukseen annettu { $at } (tietosuojaselosteen versio { $version })
 mydata-consent-unrecorded = Suostumus annettu ennen kuin suostumusten aikoja tallennettiin
 mydata-share-consent = Lupa näyttää nimesi annettu { $at } (versio { $version })
 mydata-share-withdrawn = Lupa näyttää nimesi peruttu { $at }
-mydata-may-appear = Näkyy ryhmän { $group } koordinaattoreille ({ $coordinators }): odottavien lista (nimi vain luvallasi), /demand ja sen kaavio sekä /export-taulukko (määrät alueittain, ei nimiä).
+mydata-may-appear = Näkyy ryhmän { $group } koordinaattoreille ({ $coordinators }): odottavien lista (nimi vain luvallasi), kysyntänäkymä ja sen kaavio sekä kysyntätaulukko (määrät alueittain, ei nimiä).
 mydata-events = Tapahtumiin ilmoittautumiset: { $count }
 mydata-event = { $title }, { $when }, { $place }: { $status ->
         [waiting] jonossa

@@ -393,7 +393,7 @@ mydata-consent = Samtycke till att spara givet { $at } (dataskyddsbeskrivningens
 mydata-consent-unrecorded = Samtycket gavs innan tidpunkten för samtycken sparades
 mydata-share-consent = Tillstånd att visa ditt namn givet { $at } (version { $version })
 mydata-share-withdrawn = Tillstånd att visa ditt namn återkallat { $at }
-mydata-may-appear = Syns för koordinatorerna för { $group } ({ $coordinators }): listan över väntande (namn bara med ditt tillstånd), /demand och dess diagram samt /export-tabellen (antal per område, inga namn).
+mydata-may-appear = Syns för koordinatorerna för { $group } ({ $coordinators }): listan över väntande (namn bara med ditt tillstånd), efterfrågevyn och dess diagram samt efterfrågetabellen (antal per område, inga namn).
 mydata-events = Anmälningar till evenemang: { $count }
 mydata-event = { $title }, { $when }, { $place }: { $status ->
         [waiting] i kö

@@ -111,7 +111,7 @@ impl Engine<'_> {
                 ],
             ));
             may_appear.push(json!({
-                "what": "the waiting list of the group (names only with consent), /demand and its chart, the /export demand table (counts per area, no names)",
+                "what": "the group's waiting list (names only with consent), its demand view and chart, and the demand table (counts per area, no names)",
                 "group": r.group,
                 "coordinators": coordinators,
             }));
@@ -167,7 +167,7 @@ impl Engine<'_> {
                 ));
                 feedback.push(json!({ "event": e.id, "feedback": f }));
                 may_appear.push(json!({
-                    "what": "the event's /feedback summary (ratings and comments, without names)",
+                    "what": "the event's feedback summary (ratings and comments, without names)",
                     "event": e.id,
                 }));
             }
@@ -204,7 +204,7 @@ impl Engine<'_> {
                 "answer": answer,
             }));
             may_appear.push(json!({
-                "what": "the launch's answers and final list, and its CSV file (names only with consent)",
+                "what": "the launch's answers and final list, and its spreadsheet file (names only with consent)",
                 "launch": l.id,
             }));
         }

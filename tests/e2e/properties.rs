@@ -1649,6 +1649,7 @@ fn the_coordinator_markers_are_in_coordinator_messages_only() {
                         | Msg::QrCaption
                         | Msg::ChartCaption
                         | Msg::AlertMissed
+                        | Msg::CoordinatorFirst
                         | Msg::Answered
                         | Msg::FinalTitle
                         | Msg::BtnExportLaunch
