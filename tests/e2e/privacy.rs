@@ -555,41 +555,82 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
     let (app, clock, _dir) = app_with_clock();
     let t0 = clock.now();
     let parent = 3301;
-    register(&app, parent).await;
+    // Five children: the pool reaches its threshold, so its alert holds.
+    for user in parent..parent + 5 {
+        register(&app, user).await;
+    }
     let reg = app.store.registrations_of(UserId(parent)).expect("store")[0].clone();
     let pool = app.config.pool_of(&reg);
-    let commit = |user: u64, effects: Vec<Effect>| {
+    let commit = |user: u64, effects: Vec<Effect>, at: DateTime<Utc>| {
         let app = app.clone();
         async move {
             app.store
-                .commit(UserId(user), None, &UserRecord::default(), &effects, t0)
+                .commit(UserId(user), None, &UserRecord::default(), &effects, at)
                 .await
                 .expect("commit");
         }
     };
-    let place = "Seurakuntakeskus, Hyvinkää";
-    commit(
+    // Each message is rendered while it still holds (a message that no longer applies when it
+    // would go is not sent at all), in every language: its first lines are kept.
+    let mut firsts: Vec<(O, Lang, String)> = Vec::new();
+    let render = |firsts: &mut Vec<(O, Lang, String)>, to: u64, m: O, now: DateTime<Utc>| {
+        for lang in Lang::ALL {
+            let reply =
+                kokoon::flow::notify::compose(&app.config, &app.store, UserId(to), lang, now, &m)
+                    .unwrap_or_else(|| panic!("{m:?} composes"));
+            let text = app.i18n.render(lang, &reply, Markup::Plain).text;
+            let first = text.lines().next().unwrap_or_default().to_lowercase();
+            firsts.push((m.clone(), lang, first));
+        }
+    };
+    render(
+        &mut firsts,
         COORDINATOR,
-        vec![Effect::Launch(LaunchRequest {
-            pool: pool.clone(),
-            start: t0 + Duration::days(5),
-            place: place.into(),
-            capacity: 5,
-            coordinator: UserId(COORDINATOR),
-            title: EventText::new(Lang::Fi, "Tilli Toukka"),
-        })],
-    )
-    .await;
+        O::Alert { pool: pool.clone() },
+        t0,
+    );
+    let missed = O::Missed {
+        pool: pool.clone(),
+        coordinator: "Koordinaattori 2".into(),
+    };
+    render(&mut firsts, COORDINATOR, missed, t0);
+
+    let place = "Seurakuntakeskus, Hyvinkää";
+    let launch_request = LaunchRequest {
+        pool: pool.clone(),
+        start: t0 + Duration::days(5),
+        place: place.into(),
+        capacity: 5,
+        coordinator: UserId(COORDINATOR),
+        title: EventText::new(Lang::Fi, "Tilli Toukka"),
+    };
+    commit(COORDINATOR, vec![Effect::Launch(launch_request)], t0).await;
     kokoon::sender::reconcile(&app).await.expect("reconcile");
+    deliveries(&app).await;
     let launch = kokoon::flow::View::launches(&app.store)[0].id;
+    render(&mut firsts, parent, O::Invitation { launch }, t0);
+    let answered = O::Answered {
+        launch,
+        user: UserId(parent),
+        accepted: true,
+    };
+    render(&mut firsts, COORDINATOR, answered, t0);
+    // Nobody answers: the invitations run out and the launch closes.
+    clock.set(t0 + Duration::hours(i64::from(app.config.invite_hours) + 2));
+    kokoon::sender::reconcile(&app).await.expect("reconcile");
+    deliveries(&app).await;
+    let now = clock.now();
+    render(&mut firsts, parent, O::Expired { launch }, now);
+    render(&mut firsts, COORDINATOR, O::FinalList { launch }, now);
+
     let title = "Eron edessä -ilta";
     let event = kokoon::domain::Event {
         id: 0,
         title: EventText::new(Lang::Fi, title),
         description: None,
         group: None,
-        start: t0 + Duration::days(2),
-        end: t0 + Duration::days(2) + Duration::hours(2),
+        start: now + Duration::days(2),
+        end: now + Duration::days(2) + Duration::hours(2),
         place: place.into(),
         capacity: Some(10),
         organiser: UserId(COORDINATOR),
@@ -599,7 +640,7 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         waiting: Vec::new(),
         key: None,
     };
-    commit(COORDINATOR, vec![Effect::CreateEvent(event)]).await;
+    commit(COORDINATOR, vec![Effect::CreateEvent(event)], now).await;
     // The launch's first meeting is an event too; this one is the evening.
     let event = app.store.events().expect("events").pop().expect("an event");
     assert_eq!(event.title.get(Lang::Fi), title);
@@ -607,59 +648,52 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         event: event.id,
         join: true,
     };
-    commit(parent, vec![join]).await;
-    commit(
-        COORDINATOR,
-        vec![Effect::Broadcast {
-            audience: Audience::Event { event: event.id },
-            text: "Tervetuloa eroperheiden iltaan".into(),
-            to: vec![UserId(parent)],
-        }],
-    )
-    .await;
+    commit(parent, vec![join], now).await;
+    let broadcast = Effect::Broadcast {
+        audience: Audience::Event { event: event.id },
+        text: "Tervetuloa eroperheiden iltaan".into(),
+        to: vec![UserId(parent)],
+    };
+    commit(COORDINATOR, vec![broadcast], now).await;
     let broadcast = (0..100)
         .find(|i| kokoon::flow::View::broadcast(&app.store, *i).is_some())
         .expect("the broadcast is stored");
-    let notice_at = months(t0, 12) - Duration::days(7);
+    for (to, m) in [
+        (
+            parent,
+            O::Reminder {
+                event: event.id,
+                version: event.version,
+            },
+        ),
+        (parent, O::EventChanged { event: event.id }),
+        (parent, O::Promoted { event: event.id }),
+        (parent, O::FeedbackRequest { event: event.id }),
+        (parent, O::Broadcast { broadcast }),
+        (COORDINATOR, O::BroadcastReport { broadcast }),
+    ] {
+        render(&mut firsts, to, m, now);
+    }
+    commit(COORDINATOR, vec![Effect::CancelEvent(event.id)], now).await;
+    render(
+        &mut firsts,
+        parent,
+        O::EventCancelled { event: event.id },
+        now,
+    );
     let policy = kokoon::store::Retention {
         months: 12,
         comment_months: 6,
         notice: Duration::days(7),
     };
-    let noticed = app.store.apply_retention(&policy, notice_at).await;
-    assert_eq!(noticed.expect("retention").noticed, 1);
+    let noticed = app.store.apply_retention(&policy, months(now, 12)).await;
+    assert!(noticed.expect("retention").noticed >= 1);
+    let notice = O::RetentionNotice {
+        group: reg.group.clone(),
+    };
+    render(&mut firsts, parent, notice, now);
 
-    let to_parent = |m: O| (UserId(parent), m);
-    let to_coordinator = |m: O| (UserId(COORDINATOR), m);
-    let examples = vec![
-        to_coordinator(O::Alert { pool: pool.clone() }),
-        to_coordinator(O::Missed {
-            pool: pool.clone(),
-            coordinator: "Koordinaattori 2".into(),
-        }),
-        to_parent(O::Invitation { launch }),
-        to_coordinator(O::Answered {
-            launch,
-            user: UserId(parent),
-            accepted: true,
-        }),
-        to_parent(O::Expired { launch }),
-        to_coordinator(O::FinalList { launch }),
-        to_parent(O::Reminder {
-            event: event.id,
-            version: event.version,
-        }),
-        to_parent(O::EventChanged { event: event.id }),
-        to_parent(O::EventCancelled { event: event.id }),
-        to_parent(O::Promoted { event: event.id }),
-        to_parent(O::FeedbackRequest { event: event.id }),
-        to_parent(O::Broadcast { broadcast }),
-        to_coordinator(O::BroadcastReport { broadcast }),
-        to_parent(O::RetentionNotice {
-            group: reg.group.clone(),
-        }),
-    ];
-    let mut covered: Vec<usize> = examples.iter().map(|(_, m)| kind_index(m)).collect();
+    let mut covered: Vec<usize> = firsts.iter().map(|(m, _, _)| kind_index(m)).collect();
     covered.sort_unstable();
     covered.dedup();
     assert_eq!(
@@ -685,21 +719,14 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         );
     }
     let mut failures = Vec::new();
-    for (to, message) in &examples {
-        for lang in Lang::ALL {
-            let reply =
-                kokoon::flow::notify::compose(&app.config, &app.store, *to, lang, t0, message)
-                    .unwrap_or_else(|| panic!("{message:?} composes"));
-            let text = app.i18n.render(lang, &reply, Markup::Plain).text;
-            let first = text.lines().next().unwrap_or_default().to_lowercase();
-            let words: Vec<&str> = first.split(|c: char| !c.is_alphanumeric()).collect();
-            let named = names.iter().find(|n| first.contains(n.as_str()));
-            let topic = TOPIC_WORDS
-                .iter()
-                .find(|t| words.iter().any(|w| w.starts_with(*t)));
-            if named.is_some() || topic.is_some() || first.trim().is_empty() {
-                failures.push(format!("{message:?} in {lang:?}: {first:?}"));
-            }
+    for (message, lang, first) in &firsts {
+        let words: Vec<&str> = first.split(|c: char| !c.is_alphanumeric()).collect();
+        let named = names.iter().find(|n| first.contains(n.as_str()));
+        let topic = TOPIC_WORDS
+            .iter()
+            .find(|t| words.iter().any(|w| w.starts_with(*t)));
+        if named.is_some() || topic.is_some() || first.trim().is_empty() {
+            failures.push(format!("{message:?} in {lang:?}: {first:?}"));
         }
     }
     assert!(
