@@ -488,7 +488,7 @@ async fn a_new_notice_version_asks_for_the_consent_again_when_a_registration_is_
     let mut config = (*app.config).clone();
     config.notice_version += 1;
     let new = App {
-        config: std::sync::Arc::new(config),
+        config: config.into(),
         ..app.clone()
     };
     clock.advance(Duration::days(30));
