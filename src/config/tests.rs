@@ -1228,6 +1228,7 @@ fn texts_a_parent_reads_take_every_language_and_one_language_ones_are_listed() {
     let c = Config::parse("kokoon.toml", &text).expect("a plain place is fine");
     assert_eq!(c.one_language, ["events[0].place"]);
     assert_eq!(c.events[0].place.get(Lang::Sv), "Pikku-Veturi, Hyvinkää");
+}
 
 #[test]
 fn recruitment_sources_are_checked() {
