@@ -47,6 +47,7 @@ fn registration(user: u64, now: DateTime<Utc>) -> Registration {
         updated_at: now,
         status: Status::Waiting,
         expiry_notice: None,
+        consents: Default::default(),
     }
 }
 
@@ -56,6 +57,7 @@ fn record() -> UserRecord {
         seen_lang: Some(Lang::Fi),
         unreachable_since: None,
         state: State::Idle,
+        seen_at: None,
     }
 }
 

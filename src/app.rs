@@ -142,6 +142,7 @@ impl App {
                 .or(record.seen_lang),
             // Writing to the bot means they can be reached again.
             unreachable_since: None,
+            seen_at: Some(now),
             state: outcome.state,
         };
         let sealed = match update_id {

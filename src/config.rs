@@ -85,6 +85,18 @@ pub struct Area {
     pub id: AreaId,
     /// Name shown to users.
     pub name: Localized,
+    /// The controller of the data of registrations in this area, where it is not the
+    /// organisation (a municipality of its own); named in `/privacy`.
+    pub controller: Option<Controller>,
+}
+
+/// A data controller other than the organisation, named in `/privacy`.
+#[derive(Debug, Clone)]
+pub struct Controller {
+    /// Its name in every language.
+    pub name: Localized,
+    /// How to reach it about data protection (an address, an email, a phone number).
+    pub contact: String,
 }
 
 /// A time of week that may suit a family, e.g. weekday evenings.
@@ -213,6 +225,9 @@ pub struct Config {
     pub organisation: Localized,
     /// The person named in `/help`.
     pub contact: ContactPerson,
+    /// How to reach the organisation as the controller of the data (its data protection
+    /// contact), named in `/privacy`; the contact person's details when not given.
+    pub controller_contact: Option<String>,
     /// How many months a registration is kept after it was last confirmed (and sign-ups and
     /// invitations after their event), stated in `/privacy`.
     pub retention_months: u32,
@@ -235,6 +250,10 @@ pub struct Config {
     pub audit_months: u32,
     /// Days an entry of the erasure list is kept: at least as long as the oldest backup.
     pub erasure_list_days: u32,
+    /// The version of the privacy notice consents are given to, set by hand and raised when the
+    /// purposes or the recipients change (not for a change of wording); recorded with every
+    /// consent, and a registration consented to an older version is asked again when changed.
+    pub notice_version: u32,
     /// Hours a parent has to answer an invitation before the seat passes to the next in line.
     pub invite_hours: u32,
     /// Hours after a delivered threshold alert in which a pool that falls below its threshold
@@ -267,6 +286,10 @@ pub struct Config {
     pub one_language: Vec<String>,
     /// The public web page.
     pub web: WebConfig,
+    /// The recruitment sources deep links may name (`?start=<group>__<source>`), one per poster
+    /// or partner; any other counts as a direct visit, so that a link made for one person
+    /// cannot single them out in `/demand`.
+    pub sources: Vec<crate::domain::Source>,
 }
 
 impl Config {
@@ -525,6 +548,7 @@ struct RawConfig {
     privacy: Option<Spanned<RawPrivacy>>,
     launch: Option<Spanned<RawLaunch>>,
     reminders: Option<Spanned<RawReminders>>,
+    recruitment: Option<Spanned<RawRecruitment>>,
     #[serde(default)]
     areas: Vec<Spanned<RawNamed>>,
     #[serde(default)]
@@ -590,6 +614,14 @@ struct RawPrivacy {
     update_hours: Option<i64>,
     audit_months: Option<i64>,
     erasure_list_days: Option<i64>,
+    notice_version: Option<i64>,
+    controller_contact: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRecruitment {
+    sources: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -627,6 +659,14 @@ struct RawLocalized {
 struct RawNamed {
     id: Option<String>,
     name: Option<RawLocalized>,
+    controller: Option<RawController>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawController {
+    name: Option<RawLocalized>,
+    contact: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -781,6 +821,13 @@ impl Validator<'_> {
             "days",
             60,
         );
+        let notice_version = ranged(
+            privacy.as_ref().and_then(|p| p.notice_version),
+            "privacy.notice_version",
+            (1, 1_000_000),
+            "(a version number)",
+            1,
+        );
         if comment_retention_months > retention_months {
             self.err(
                 privacy_line,
@@ -817,8 +864,40 @@ impl Validator<'_> {
             }
         };
         let (reminder_offsets, quiet_hours) = self.reminders(raw.reminders);
-        let areas = self.named_list("areas", "area", raw.areas, AreaId::parse);
-        let times = self.named_list("times", "time", raw.times, TimeId::parse);
+        let controller_contact = match privacy.as_ref().and_then(|p| p.controller_contact.clone()) {
+            Some(c) if c.trim().is_empty() => {
+                self.err(privacy_line, "privacy.controller_contact", "is empty");
+                None
+            }
+            other => other,
+        };
+        let mut raw_areas = raw.areas;
+        let mut controllers = std::collections::HashMap::new();
+        for (i, a) in raw_areas.iter_mut().enumerate() {
+            let line = self.line(a.span());
+            let a = a.get_mut();
+            if let (Some(id), Some(c)) = (a.id.clone(), a.controller.take()) {
+                let place = format!("areas[{i}].controller");
+                let name = self.localized(line, &format!("{place}.name"), c.name, MAX_NAME);
+                let contact = self.nonempty(line, &format!("{place}.contact"), c.contact, 200);
+                if let (Some(name), Some(contact)) = (name, contact) {
+                    controllers.insert(id, Controller { name, contact });
+                }
+            }
+        }
+        let mut raw_times = raw.times;
+        for (i, t) in raw_times.iter_mut().enumerate() {
+            let line = self.line(t.span());
+            if t.get_mut().controller.take().is_some() {
+                self.err(
+                    line,
+                    format!("times[{i}].controller"),
+                    "only areas have a controller",
+                );
+            }
+        }
+        let areas = self.named_list("areas", "area", raw_areas, AreaId::parse);
+        let times = self.named_list("times", "time", raw_times, TimeId::parse);
         if areas.is_empty() {
             self.err(None, "[[areas]]", "at least one area is needed");
         }
@@ -842,6 +921,7 @@ impl Validator<'_> {
         let coordinators = self.coordinators(raw.coordinators, &groups);
         let events = self.events(raw.events, &groups);
         let web = self.web(raw.web);
+        let sources = self.sources(raw.recruitment);
         Some(Config {
             home_area,
             one_language: std::mem::take(&mut self.one_language),
@@ -857,13 +937,19 @@ impl Validator<'_> {
             update_hours,
             audit_months,
             erasure_list_days,
+            notice_version,
+            controller_contact,
             invite_hours,
             alert_cooldown_hours,
             reminder_offsets,
             quiet_hours,
             areas: areas
                 .into_iter()
-                .map(|(id, name)| Area { id, name })
+                .map(|(id, name)| Area {
+                    controller: controllers.remove(id.as_str()),
+                    id,
+                    name,
+                })
                 .collect(),
             times: times
                 .into_iter()
@@ -875,6 +961,7 @@ impl Validator<'_> {
             metrics,
             backup,
             web,
+            sources,
         })
     }
 
@@ -1503,6 +1590,35 @@ impl Validator<'_> {
             );
         }
         out.into_iter().collect()
+    }
+
+    fn sources(&mut self, raw: Option<Spanned<RawRecruitment>>) -> Vec<crate::domain::Source> {
+        let Some(raw) = raw else {
+            return Vec::new();
+        };
+        let line = self.line(raw.span());
+        let mut out: Vec<crate::domain::Source> = Vec::new();
+        for (i, s) in raw
+            .into_inner()
+            .sources
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let place = format!("recruitment.sources[{i}]");
+            match crate::domain::Source::parse(s) {
+                Ok(src) if out.contains(&src) => {
+                    self.err(line, place, format!("{s:?} is listed twice"));
+                }
+                Ok(src) => out.push(src),
+                Err(_) => self.err(
+                    line,
+                    place,
+                    format!("{s:?} must be 1 to 32 letters, digits, - or _"),
+                ),
+            }
+        }
+        out
     }
 
     fn coordinators(

@@ -106,6 +106,26 @@ pub fn render(i18n: &I18n, lang: Lang, a: &Attachment) -> Result<File, FileError
     let plain = |m: Msg, args: &[(&'static str, Arg)]| i18n.text(lang, m, args, Markup::Plain);
     match a {
         Attachment::Charts(_) => Ok(charts_file(&charts_of(i18n, lang, a).unwrap_or_default())?),
+        Attachment::TextFile { file_name, lines } => {
+            let mut text = String::new();
+            for l in lines {
+                if !text.is_empty() {
+                    text.push_str(if l.tight { "\n" } else { "\n\n" });
+                }
+                text.push_str(&plain(l.msg, &l.args));
+            }
+            text.push('\n');
+            Ok(File {
+                name: file_name.clone(),
+                bytes: text.into_bytes(),
+                kind: FileKind::Document,
+            })
+        }
+        Attachment::JsonFile { file_name, json } => Ok(File {
+            name: file_name.clone(),
+            bytes: json.clone().into_bytes(),
+            kind: FileKind::Document,
+        }),
         Attachment::Csv {
             file_name,
             header,

@@ -514,6 +514,14 @@ fn qr(config: &Path, group: &str, source: Option<&str>, out: &Path) -> Result<()
         .map(Source::parse)
         .transpose()
         .map_err(|e| format!("--source: {e} (letters, digits, - and _, at most 32)"))?;
+    if let Some(s) = source.as_ref().filter(|s| !config.sources.contains(s)) {
+        let known: Vec<&str> = config.sources.iter().map(|s| s.as_str()).collect();
+        return Err(format!(
+            "--source: {} is not in [recruitment] sources of the config, so its registrations would count as direct (sources: {})",
+            s.as_str(),
+            known.join(", ")
+        ));
+    }
     let name = match &source {
         Some(s) => format!("{group}__{}", s.as_str()),
         None => group.to_string(),

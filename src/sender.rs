@@ -88,6 +88,10 @@ pub struct Housekeeping {
     pub updates_forgotten: usize,
     /// Data keys destroyed by the keyring's compaction (left behind by a crash).
     pub keys_compacted: usize,
+    /// Records of people who never consented, deleted a day after their last message.
+    pub unconsented: usize,
+    /// Registrations left before their consent, dropped a day after the last message.
+    pub drafts: usize,
 }
 
 /// The daily privacy jobs, if a day has passed since they last ran (by the app's clock):
@@ -110,6 +114,10 @@ pub async fn housekeeping(app: &App) -> Result<Option<Housekeeping>, StoreError>
     }
     let policy = retention(&app.config);
     done.retention = app.store.apply_retention(&policy, now).await?;
+    (done.unconsented, done.drafts) = app
+        .store
+        .forget_unconsented(now, |u| app.config.coordinator(u).is_some())
+        .await?;
     for (user, what) in app.store.expiring_users(&policy, now)? {
         if what == UserExpiry::Erase && app.config.coordinator(user).is_some() {
             continue;
@@ -136,7 +144,7 @@ pub async fn housekeeping(app: &App) -> Result<Option<Housekeeping>, StoreError>
         // Counts only: never who.
         let r = done.retention;
         log::info!(
-            "housekeeping: {} unreachable users erased; {} retention notices, {} registrations deleted, {} events' and {} launches' lists cleared, {} comments and {} broadcasts deleted; {} idle user records erased, {} unfinished conversations dropped, {} update ids forgotten, {} stray data keys destroyed",
+            "housekeeping: {} unreachable users erased; {} retention notices, {} registrations deleted, {} events' and {} launches' lists cleared, {} comments and {} broadcasts deleted; {} idle user records erased, {} unfinished conversations dropped, {} update ids forgotten, {} stray data keys destroyed; {} unconsented records and {} drafts deleted",
             done.erased,
             r.noticed,
             r.purged,
@@ -147,7 +155,9 @@ pub async fn housekeeping(app: &App) -> Result<Option<Housekeeping>, StoreError>
             done.users_expired,
             done.states_dropped,
             done.updates_forgotten,
-            done.keys_compacted
+            done.keys_compacted,
+            done.unconsented,
+            done.drafts
         );
         app.outbox_wake.notify_one();
     }

@@ -40,6 +40,7 @@ fn record(lang: Lang) -> UserRecord {
         lang: None,
         seen_lang: Some(lang),
         unreachable_since: None,
+        seen_at: None,
         state: State::Idle,
     }
 }
@@ -105,6 +106,7 @@ fn registration(
         updated_at: created,
         status: Status::Waiting,
         expiry_notice: None,
+        consents: Default::default(),
     }
 }
 

@@ -29,13 +29,13 @@ const AREAS: [&str; 4] = ["Hyvinkää", "Järvenpää", "Tuusula", "Nurmijärvi"
 const STEPS: [Step; 11] = [
     Step::Text("/start"),
     Step::Tap("Tilli Toukka"),
+    Step::Tap("Hyväksyn"),
     Step::Tap("5"),
     Step::Tap("Ei muita"),
     Step::Tap(""),
     Step::Tap("suomi"),
     Step::Tap("Arki-iltaisin"),
     Step::Tap("Valmis"),
-    Step::Tap("Hyväksyn"),
     Step::Tap("Ei, kiitos"),
     Step::Tap("Vahvista"),
 ];

@@ -24,11 +24,11 @@ ask-times = Which times suit you? You can pick several. Tap <b>Done</b> when rea
 btn-time-checked = ✓ { $time }
 btn-times-done = Done
 ask-consent =
-    <b>Before we save</b>
-    We store your answers ({ $kind ->
+    <b>Before the questions</b>
+    Next I'll ask { $kind ->
         [children] the children's ages, area
-       *[other] area
-    }, language and times that suit) so that we know when there is enough interest for a group. The data is handled by { $organisation } and only the group's coordinators see it. You can delete your data at any time with /forget. More: /privacy
+       *[other] your area
+    }, language and times that suit. I save your answers only if you agree: from them { $organisation } sees when there is enough interest for a group, and only the group's coordinators see them. You can delete your data at any time with /forget. The full privacy notice: /privacy
 btn-consent-yes = I agree
 btn-consent-no = I don't agree
 no-consent = All right, nothing was saved. You can come back any time with /start.
@@ -112,13 +112,17 @@ help =
     /forget – delete all your data
     Questions? Contact: { $contact }
 privacy =
-    <b>Privacy</b>
-    What we store: the language I speak with you and the answers in your registrations (children's ages, area, group language, times that suit). Your name and username only if you allow the coordinator to see them.
-    Why: so that a group can be brought together once enough people are interested.
-    Who sees it: only the group's coordinators. The controller is { $organisation }.
-    How long: a registration is deleted { $months } months after you last confirmed it (we tell you a week before), or at once when you withdraw it. Comments on events are deleted after { $comment_months } months. If you block the bot, all your data is deleted after { $grace_days } days.
-    The data is stored encrypted.
-    Delete everything any time with /forget. Questions: { $contact }
+    <b>Privacy notice</b>
+    <b>Controller</b>: { $organisation } ({ $controller_contact }).
+privacy-area-controller = In { $area } the controller is { $name } ({ $contact }).
+privacy-body =
+    <b>Why</b>: so that a peer group can be brought together once enough people in the same area are interested, and so that you can sign up for events. The lawful basis is your consent (EU General Data Protection Regulation, Article 6(1)(a)). You can withdraw it at any time.
+    <b>What we store</b>: registrations (children's ages, area, group language, times that suit and when you gave your consent), event sign-ups, feedback and comments, invitations to groups, where you are in a conversation and the language I speak with you, and how you heard of the service (the poster's or link's source). Your name and username only if you allow the coordinator to see them.
+    <b>Who sees what</b>: a group's coordinators see the registrations for their group, your name only with your permission. An event's organiser sees who signed up and the feedback. Nothing is given to anyone else.
+    <b>Telegram</b>: messages go through Telegram (Telegram Messenger Inc., outside the EU), which handles them under its own terms. Please don't write sensitive details in messages.
+    <b>How long</b>: a registration is deleted { $months } months after you last confirmed it (we tell you a week before), or at once when you withdraw it. Event sign-ups, feedback and invitations are deleted { $months } months after the event, comments after { $comment_months } months. If you start a registration but don't consent, the language and where you are in the conversation are deleted after 24 hours. If you block the bot, all your data is deleted after { $grace_days } days. The data is stored encrypted.
+    <b>Your rights</b>: get all your data as a file with /mydata, rectify it with /mine, and erase everything with /forget. To restrict or object to the processing, contact: { $contact }.
+    You have the right to lodge a complaint with the supervisory authority: the Office of the Data Protection Ombudsman, tietosuoja.fi.
 
 hint-use-buttons = Please pick an option with the buttons below.
 hint-not-text = I can only read text and buttons.
@@ -256,6 +260,8 @@ btn-export-launch = The list as a CSV file
 ## Messages to parents (the first line is neutral, so a lock-screen preview says nothing of the subject)
 
 neutral-first = A message about your registration
+coordinator-first = kokoon: news for the coordinator
+event-first = A message about an event you signed up for
 invitation = <b>{ $group }</b> can start! The first meeting is { $when }, { $place }. There { $count ->
         [one] is a place
        *[other] are { $count } places
@@ -319,7 +325,7 @@ btn-event-edit = ✏️ Edit
 btn-event-cancel = ✖ Cancel the event
 btn-event-message = 📣 Message the participants
 btn-event-feedback = ⭐ Feedback
-reminder-first = Reminder: event { $when }, { $place }
+reminder-first = Reminder: event { $when }
 event-changed-first = The event's details have changed:
 event-cancelled-notice = The event is cancelled: { $title } ({ $when }). We're sorry!
 event-promoted = A place freed up – you're in!
@@ -402,3 +408,34 @@ feedback-report =
     }
     5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
 feedback-comment = – { $text }
+
+## /mydata: everything stored about the person, as files
+
+cmd-mydata = My data as a file
+mydata-caption = Here is everything stored about you: a readable text and, below, the same as JSON. You can correct it with /mine and delete everything with /forget.
+mydata-json-caption = The same data as JSON.
+mydata-title = Your data in kokoon ({ $date })
+mydata-language = The language I speak with you: { $language }
+mydata-state = Where you are in a conversation: { $state }
+mydata-registrations = Registrations: { $count }
+mydata-name = Name shown to the coordinator: { $name }
+mydata-source = How you heard of the service: { $source }
+mydata-saved = Saved { $created }, last changed { $updated }
+mydata-consent = Consent to store given { $at } (privacy notice version { $version })
+mydata-consent-unrecorded = Consent given before the times of consents were recorded
+mydata-share-consent = Permission to show your name given { $at } (version { $version })
+mydata-share-withdrawn = Permission to show your name withdrawn { $at }
+mydata-may-appear = Seen by the coordinators of { $group } ({ $coordinators }): the waiting list (your name only with your permission), the demand view and its chart, and the demand table (counts per area, no names).
+mydata-events = Event sign-ups: { $count }
+mydata-event = { $title }, { $when }, { $place }: { $status ->
+        [waiting] on the waiting list
+       *[other] signed up
+    }
+mydata-feedback = Feedback on { $title }: { $rating }/5 { $comment }
+mydata-invitation = Invitation to { $group } ({ $when }): { $answer ->
+        [accepted] coming
+        [declined] not this time
+        [expired] the time to answer ran out
+       *[other] waiting for your answer
+    }
+mydata-audit = A log of who has seen your registration is not kept yet; ask the controller if you need to know (/privacy).

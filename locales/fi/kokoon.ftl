@@ -24,11 +24,11 @@ ask-times = Mitkä ajat sopivat teille? Voit valita useamman. Paina lopuksi <b>V
 btn-time-checked = ✓ { $time }
 btn-times-done = Valmis
 ask-consent =
-    <b>Ennen tallennusta</b>
-    Tallennamme vastauksesi ({ $kind ->
-        [children] lasten iät, alue
-       *[other] alue
-    }, kieli ja sopivat ajat), jotta tiedämme, kun ryhmälle on tarpeeksi kysyntää. Tietoja käsittelee { $organisation }, ja ne näkevät vain ryhmän koordinaattorit. Voit poistaa tietosi milloin tahansa komennolla /forget. Lisää: /privacy
+    <b>Ennen kysymyksiä</b>
+    Kysyn seuraavaksi { $kind ->
+        [children] lasten iät, alueen
+       *[other] alueen
+    }, kielen ja sopivat ajat. Tallennan vastauksesi vain, jos hyväksyt sen: niistä { $organisation } näkee, milloin ryhmälle on tarpeeksi kiinnostusta, ja ne näkevät vain ryhmän koordinaattorit. Voit poistaa tietosi milloin tahansa komennolla /forget. Koko tietosuojaseloste: /privacy
 btn-consent-yes = Hyväksyn tallennuksen
 btn-consent-no = En hyväksy
 no-consent = Selvä, mitään ei tallennettu. Voit palata milloin tahansa komennolla /start.
@@ -112,13 +112,17 @@ help =
     /forget – poista kaikki tietosi
     Kysyttävää? Ota yhteyttä: { $contact }
 privacy =
-    <b>Tietosuoja</b>
-    Mitä tallennamme: kieli, jolla puhun sinulle, ja ilmoittautumisesi vastaukset (lasten iät, alue, ryhmän kieli, sopivat ajat). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
-    Miksi: jotta ryhmä voidaan koota, kun kiinnostuneita on tarpeeksi.
-    Kuka näkee: vain ryhmän koordinaattorit. Rekisterinpitäjä on { $organisation }.
-    Kuinka kauan: ilmoittautuminen poistetaan { $months } kuukauden kuluttua siitä, kun viimeksi vahvistit sen (kerromme viikkoa ennen), tai heti, kun perut sen. Tapahtumista annetut kommentit poistetaan { $comment_months } kuukauden kuluttua. Jos estät botin, kaikki tietosi poistetaan { $grace_days } päivän kuluttua.
-    Tiedot säilytetään salattuina.
-    Poista kaikki milloin tahansa komennolla /forget. Kysymykset: { $contact }
+    <b>Tietosuojaseloste</b>
+    <b>Rekisterinpitäjä</b>: { $organisation } ({ $controller_contact }).
+privacy-area-controller = Alueella { $area } rekisterinpitäjä on { $name } ({ $contact }).
+privacy-body =
+    <b>Miksi</b>: jotta vertaisryhmä voidaan koota, kun samalla alueella on tarpeeksi kiinnostuneita, ja jotta voit ilmoittautua tapahtumiin. Käsittelyn peruste on suostumuksesi (EU:n tietosuoja-asetuksen 6 artiklan 1 kohdan a alakohta). Voit perua suostumuksesi milloin tahansa.
+    <b>Mitä tallennamme</b>: ilmoittautumiset (lasten iät, alue, ryhmän kieli, sopivat ajat ja milloin annoit suostumuksen), tapahtumiin ilmoittautumiset, palaute ja kommentit, kutsut ryhmiin, keskustelun vaihe ja kieli, jolla puhun sinulle, sekä mistä kuulit palvelusta (julisteen tai linkin lähde). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
+    <b>Kuka näkee</b>: ryhmän koordinaattorit näkevät ryhmänsä ilmoittautumiset, nimesi vain luvallasi. Tapahtuman järjestäjä näkee ilmoittautuneet ja palautteen. Muille tietoja ei luovuteta.
+    <b>Telegram</b>: viestit kulkevat Telegramin kautta (Telegram Messenger Inc., EU:n ulkopuolella), joka käsittelee niitä omien ehtojensa mukaan. Älä kirjoita viesteihin arkaluonteisia asioita.
+    <b>Kuinka kauan</b>: ilmoittautuminen poistetaan { $months } kuukauden kuluttua siitä, kun viimeksi vahvistit sen (kerromme viikkoa ennen), tai heti, kun perut sen. Tapahtumien ilmoittautumiset, palaute ja kutsut poistetaan { $months } kuukauden kuluttua tapahtumasta, kommentit { $comment_months } kuukauden kuluttua. Jos aloitat ilmoittautumisen etkä anna suostumusta, kieli ja keskustelun vaihe poistetaan 24 tunnin kuluttua. Jos estät botin, kaikki tietosi poistetaan { $grace_days } päivän kuluttua. Tiedot säilytetään salattuina.
+    <b>Oikeutesi</b>: saat kaikki tietosi tiedostona komennolla /mydata, voit oikaista niitä komennolla /mine ja poistaa kaiken komennolla /forget. Jos haluat rajoittaa käsittelyä tai vastustaa sitä, ota yhteyttä: { $contact }.
+    Sinulla on oikeus tehdä valitus valvontaviranomaiselle: Tietosuojavaltuutetun toimisto, tietosuoja.fi.
 
 hint-use-buttons = Valitse vaihtoehto alla olevista painikkeista.
 hint-not-text = Ymmärrän vain tekstiä ja painikkeita.
@@ -256,6 +260,8 @@ btn-export-launch = Lista CSV-tiedostona
 ## Viestit vanhemmille (ensimmäinen rivi on neutraali, jotta lukitusnäytön esikatselu ei kerro aiheesta)
 
 neutral-first = Viesti ilmoittautumisestasi
+coordinator-first = kokoon: uutta koordinaattorille
+event-first = Viesti tapahtumasta, johon ilmoittauduit
 invitation = <b>{ $group }</b> voi alkaa! Ensimmäinen tapaaminen on { $when }, { $place }. Perheellenne on varattu { $count ->
         [one] paikka
        *[other] { $count } paikkaa
@@ -319,7 +325,7 @@ btn-event-edit = ✏️ Muokkaa
 btn-event-cancel = ✖ Peru tapahtuma
 btn-event-message = 📣 Viesti osallistujille
 btn-event-feedback = ⭐ Palaute
-reminder-first = Muistutus: tapahtuma { $when }, { $place }
+reminder-first = Muistutus: tapahtuma { $when }
 event-changed-first = Tapahtuman tiedot muuttuivat:
 event-cancelled-notice = Tapahtuma on peruttu: { $title } ({ $when }). Pahoittelemme!
 event-promoted = Paikka vapautui – olet nyt mukana!
@@ -402,3 +408,34 @@ feedback-report =
     }
     5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
 feedback-comment = – { $text }
+
+## /mydata: everything stored about the person, as files
+
+cmd-mydata = Omat tietoni tiedostona
+mydata-caption = Tässä kaikki, mitä sinusta on tallennettu: luettava teksti ja alla sama JSON-muodossa. Voit korjata tietoja komennolla /mine ja poistaa kaiken komennolla /forget.
+mydata-json-caption = Samat tiedot JSON-muodossa.
+mydata-title = Omat tietosi kokoonissa ({ $date })
+mydata-language = Kieli, jolla puhun sinulle: { $language }
+mydata-state = Keskustelun vaihe: { $state }
+mydata-registrations = Ilmoittautumiset: { $count }
+mydata-name = Nimi, joka näytetään koordinaattorille: { $name }
+mydata-source = Mistä kuulit palvelusta: { $source }
+mydata-saved = Tallennettu { $created }, muutettu viimeksi { $updated }
+mydata-consent = Suostumus tallennukseen annettu { $at } (tietosuojaselosteen versio { $version })
+mydata-consent-unrecorded = Suostumus annettu ennen kuin suostumusten aikoja tallennettiin
+mydata-share-consent = Lupa näyttää nimesi annettu { $at } (versio { $version })
+mydata-share-withdrawn = Lupa näyttää nimesi peruttu { $at }
+mydata-may-appear = Näkyy ryhmän { $group } koordinaattoreille ({ $coordinators }): odottavien lista (nimi vain luvallasi), kysyntänäkymä ja sen kaavio sekä kysyntätaulukko (määrät alueittain, ei nimiä).
+mydata-events = Tapahtumiin ilmoittautumiset: { $count }
+mydata-event = { $title }, { $when }, { $place }: { $status ->
+        [waiting] jonossa
+       *[other] ilmoittautunut
+    }
+mydata-feedback = Palaute tapahtumasta { $title }: { $rating }/5 { $comment }
+mydata-invitation = Kutsu ryhmään { $group } ({ $when }): { $answer ->
+        [accepted] tulossa
+        [declined] ei tällä kertaa
+        [expired] vastausaika umpeutui
+       *[other] odottaa vastausta
+    }
+mydata-audit = Lokia siitä, kuka on katsonut ilmoittautumistasi, ei vielä pidetä; kysy tarvittaessa rekisterinpitäjältä (/privacy).

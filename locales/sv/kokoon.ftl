@@ -24,11 +24,11 @@ ask-times = Vilka tider passar er? Du kan välja flera. Tryck till sist på <b>K
 btn-time-checked = ✓ { $time }
 btn-times-done = Klar
 ask-consent =
-    <b>Innan vi sparar</b>
-    Vi sparar dina svar ({ $kind ->
+    <b>Innan frågorna</b>
+    Härnäst frågar jag { $kind ->
         [children] barnens åldrar, område
        *[other] område
-    }, språk och tider som passar) så att vi vet när det finns tillräckligt intresse för en grupp. Uppgifterna behandlas av { $organisation } och bara gruppens koordinatorer ser dem. Du kan när som helst radera dina uppgifter med kommandot /forget. Mer: /privacy
+    }, språk och tider som passar. Jag sparar dina svar bara om du godkänner det: av dem ser { $organisation } när det finns tillräckligt intresse för en grupp, och bara gruppens koordinatorer ser dem. Du kan när som helst radera dina uppgifter med kommandot /forget. Hela dataskyddsbeskrivningen: /privacy
 btn-consent-yes = Jag godkänner
 btn-consent-no = Jag godkänner inte
 no-consent = Okej, ingenting sparades. Du kan komma tillbaka när som helst med /start.
@@ -112,13 +112,17 @@ help =
     /forget – radera alla dina uppgifter
     Frågor? Kontakta: { $contact }
 privacy =
-    <b>Dataskydd</b>
-    Vad vi sparar: språket jag talar med dig och svaren i dina anmälningar (barnens åldrar, område, gruppens språk, tider som passar). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
-    Varför: så att en grupp kan samlas när tillräckligt många är intresserade.
-    Vem ser dem: bara gruppens koordinatorer. Personuppgiftsansvarig är { $organisation }.
-    Hur länge: en anmälan raderas { $months } månader efter att du senast bekräftade den (vi meddelar en vecka innan), eller direkt när du återkallar den. Kommentarer om evenemang raderas efter { $comment_months } månader. Om du blockerar boten raderas alla dina uppgifter efter { $grace_days } dagar.
-    Uppgifterna lagras krypterade.
-    Radera allt när som helst med /forget. Frågor: { $contact }
+    <b>Dataskyddsbeskrivning</b>
+    <b>Personuppgiftsansvarig</b>: { $organisation } ({ $controller_contact }).
+privacy-area-controller = I området { $area } är { $name } personuppgiftsansvarig ({ $contact }).
+privacy-body =
+    <b>Varför</b>: för att en kamratstödsgrupp ska kunna samlas när tillräckligt många i samma område är intresserade, och för att du ska kunna anmäla dig till evenemang. Grunden för behandlingen är ditt samtycke (EU:s dataskyddsförordning, artikel 6.1 a). Du kan när som helst återkalla ditt samtycke.
+    <b>Vad vi sparar</b>: anmälningar (barnens åldrar, område, gruppens språk, tider som passar och när du gav ditt samtycke), anmälningar till evenemang, respons och kommentarer, inbjudningar till grupper, var du är i samtalet och språket jag talar med dig, samt hur du hörde om tjänsten (affischens eller länkens källa). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
+    <b>Vem ser</b>: gruppens koordinatorer ser anmälningarna till sin grupp, ditt namn bara med ditt tillstånd. Evenemangets arrangör ser de anmälda och responsen. Uppgifterna lämnas inte ut till andra.
+    <b>Telegram</b>: meddelandena går via Telegram (Telegram Messenger Inc., utanför EU), som behandlar dem enligt sina egna villkor. Skriv inga känsliga saker i meddelandena.
+    <b>Hur länge</b>: en anmälan raderas { $months } månader efter att du senast bekräftade den (vi säger till en vecka innan), eller genast när du återkallar den. Anmälningar till evenemang, respons och inbjudningar raderas { $months } månader efter evenemanget, kommentarer efter { $comment_months } månader. Om du börjar en anmälan men inte ger ditt samtycke raderas språket och var du är i samtalet efter 24 timmar. Om du blockerar boten raderas alla dina uppgifter efter { $grace_days } dagar. Uppgifterna sparas krypterade.
+    <b>Dina rättigheter</b>: du får alla dina uppgifter som fil med /mydata, du kan rätta dem med /mine och radera allt med /forget. Om du vill begränsa behandlingen eller invända mot den, kontakta: { $contact }.
+    Du har rätt att lämna in klagomål till tillsynsmyndigheten: Dataombudsmannens byrå, tietosuoja.fi.
 
 hint-use-buttons = Välj ett alternativ med knapparna nedan.
 hint-not-text = Jag förstår bara text och knappar.
@@ -253,6 +257,8 @@ btn-export-launch = Listan som CSV-fil
 ## Meddelanden till föräldrar (första raden är neutral så att förhandsvisningen inte avslöjar ämnet)
 
 neutral-first = Ett meddelande om din anmälan
+coordinator-first = kokoon: nytt för koordinatorn
+event-first = Ett meddelande om ett evenemang du anmält dig till
 invitation = <b>{ $group }</b> kan börja! Den första träffen är { $when }, { $place }. Det finns { $count ->
         [one] en plats
        *[other] { $count } platser
@@ -310,7 +316,7 @@ btn-event-edit = ✏️ Redigera
 btn-event-cancel = ✖ Ställ in
 btn-event-message = 📣 Meddelande till deltagarna
 btn-event-feedback = ⭐ Respons
-reminder-first = Påminnelse: evenemang { $when }, { $place }
+reminder-first = Påminnelse: evenemang { $when }
 event-changed-first = Uppgifterna om evenemanget har ändrats:
 event-cancelled-notice = Evenemanget är inställt: { $title } ({ $when }). Vi beklagar!
 event-promoted = En plats blev ledig – nu är du med!
@@ -393,3 +399,34 @@ feedback-report =
     }
     5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
 feedback-comment = – { $text }
+
+## /mydata: everything stored about the person, as files
+
+cmd-mydata = Mina uppgifter som fil
+mydata-caption = Här är allt som har sparats om dig: en läsbar text och nedan samma i JSON-format. Du kan rätta uppgifterna med /mine och radera allt med /forget.
+mydata-json-caption = Samma uppgifter i JSON-format.
+mydata-title = Dina uppgifter i kokoon ({ $date })
+mydata-language = Språket jag talar med dig: { $language }
+mydata-state = Var du är i samtalet: { $state }
+mydata-registrations = Anmälningar: { $count }
+mydata-name = Namn som visas för koordinatorn: { $name }
+mydata-source = Hur du hörde om tjänsten: { $source }
+mydata-saved = Sparad { $created }, senast ändrad { $updated }
+mydata-consent = Samtycke till att spara givet { $at } (dataskyddsbeskrivningens version { $version })
+mydata-consent-unrecorded = Samtycket gavs innan tidpunkten för samtycken sparades
+mydata-share-consent = Tillstånd att visa ditt namn givet { $at } (version { $version })
+mydata-share-withdrawn = Tillstånd att visa ditt namn återkallat { $at }
+mydata-may-appear = Syns för koordinatorerna för { $group } ({ $coordinators }): listan över väntande (namn bara med ditt tillstånd), efterfrågevyn och dess diagram samt efterfrågetabellen (antal per område, inga namn).
+mydata-events = Anmälningar till evenemang: { $count }
+mydata-event = { $title }, { $when }, { $place }: { $status ->
+        [waiting] i kö
+       *[other] anmäld
+    }
+mydata-feedback = Respons om { $title }: { $rating }/5 { $comment }
+mydata-invitation = Inbjudan till { $group } ({ $when }): { $answer ->
+        [accepted] kommer
+        [declined] inte den här gången
+        [expired] svarstiden gick ut
+       *[other] väntar på svar
+    }
+mydata-audit = Någon logg över vem som har sett din anmälan förs ännu inte; fråga den personuppgiftsansvariga vid behov (/privacy).

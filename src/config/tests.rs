@@ -1356,3 +1356,59 @@ fn a_groups_contact_cannot_be_a_telegram_id() {
     let errs = errors(&text);
     assert!(errs.to_string().contains("telegram_id"), "{errs}");
 }
+
+#[test]
+fn recruitment_sources_are_checked() {
+    let ok = format!("{MINIMAL}\n[recruitment]\nsources = [\"pikkuveturi\", \"neuvola-2\"]\n");
+    let c = Config::parse(FILE, &ok).expect("valid");
+    let names: Vec<&str> = c.sources.iter().map(|s| s.as_str()).collect();
+    assert_eq!(names, ["pikkuveturi", "neuvola-2"]);
+    assert!(Config::parse(FILE, MINIMAL)
+        .expect("valid")
+        .sources
+        .is_empty());
+    for (bad, what) in [
+        ("[\"a b\"]", "letters, digits"),
+        ("[\"x\", \"x\"]", "listed twice"),
+        ("[\"\"]", "letters, digits"),
+    ] {
+        let e = errors(&format!("{MINIMAL}\n[recruitment]\nsources = {bad}\n"));
+        let text = e.to_string();
+        assert!(
+            text.contains("recruitment.sources") && text.contains(what),
+            "{text}"
+        );
+        assert!(text.contains(FILE), "{text}");
+    }
+}
+
+#[test]
+fn an_area_may_name_its_own_controller() {
+    let named = r#"name = { fi = "Lohja", sv = "Lojo", en = "Lohja" }"#;
+    let ok = mutate(
+        named,
+        &format!(
+            "{named}\ncontroller = {{ name = {{ fi = \"Lohjan kaupunki\", sv = \"Lojo stad\", en = \"City of Lohja\" }}, contact = \"tietosuoja@lohja.example.fi\" }}"
+        ),
+    );
+    let c = Config::parse(FILE, &ok).expect("valid");
+    let lohja = c
+        .areas
+        .iter()
+        .find(|a| a.id.as_str() == "lohja")
+        .expect("area");
+    let ctl = lohja.controller.as_ref().expect("a controller");
+    assert_eq!(ctl.name.get(Lang::Sv), "Lojo stad");
+    assert_eq!(ctl.contact, "tietosuoja@lohja.example.fi");
+    assert!(
+        c.areas.iter().any(|a| a.controller.is_none()),
+        "others fall back"
+    );
+
+    let no_contact = mutate(
+        named,
+        &format!("{named}\ncontroller = {{ name = {{ fi = \"L\", sv = \"L\", en = \"L\" }} }}"),
+    );
+    let text = errors(&no_contact).to_string();
+    assert!(text.contains("areas[1].controller.contact"), "{text}");
+}

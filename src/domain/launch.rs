@@ -388,6 +388,7 @@ mod tests {
             updated_at: t(at),
             status: Status::Waiting,
             expiry_notice: None,
+            consents: Default::default(),
         }
     }
 

@@ -11,8 +11,10 @@ mod ids;
 pub mod launch;
 pub mod outbox;
 pub mod pool;
+pub mod privacy;
 mod registration;
 pub mod schedule;
+pub mod text;
 pub mod when;
 
 pub use event::{Audience, Broadcast, Event, EventText, Feedback, FeedbackSummary};

@@ -331,6 +331,7 @@ mod stats_tests {
             updated_at: at,
             status: super::super::Status::Waiting,
             expiry_notice: None,
+            consents: Default::default(),
         }
     }
 

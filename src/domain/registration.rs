@@ -44,6 +44,9 @@ pub struct Registration {
     /// retention period; confirming it again starts the period anew (and clears this).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_notice: Option<DateTime<Utc>>,
+    /// When the parent consented, and to which version of the notice: the proof of consent.
+    #[serde(default)]
+    pub consents: super::privacy::Consents,
 }
 
 /// Where a registration stands with respect to launches.

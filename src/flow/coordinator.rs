@@ -820,13 +820,25 @@ pub(super) fn group_lang_msg(l: Lang) -> Msg {
     }
 }
 
+/// A shared contact as text: the name, and the @username if there is one.
+pub(super) fn who_text(c: &crate::domain::Contact) -> String {
+    let name = crate::domain::text::clean(&c.name);
+    match &c.username {
+        Some(u) => format!("{name} (@{})", crate::domain::text::clean(u)),
+        None => name.into_owned(),
+    }
+}
+
 /// The name to show for a family: their Telegram name only with consent.
 pub(super) fn who(r: &Registration) -> Arg {
     match &r.contact {
-        Some(c) => match &c.username {
-            Some(u) => text(format!("{} (@{u})", c.name)),
-            None => text(c.name.clone()),
-        },
+        Some(c) => {
+            let name = crate::domain::text::clean(&c.name);
+            match &c.username {
+                Some(u) => text(format!("{name} (@{})", crate::domain::text::clean(u))),
+                None => text(name.into_owned()),
+            }
+        }
         None => Arg::Msg(Msg::AFamily),
     }
 }

@@ -13,6 +13,8 @@ pub enum Command {
     Forget,
     /// `/privacy`: what is stored and why.
     Privacy,
+    /// `/mydata`: everything stored about me, as files (the right of access).
+    MyData,
     /// `/help`: commands and a contact person.
     Help,
     /// `/demand` (coordinators): demand per area, with a chart.
@@ -35,12 +37,13 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order shown in `/help` and registered with Telegram (after `/start`).
-    pub const ALL: [Command; 7] = [
+    pub const ALL: [Command; 8] = [
         Command::Events,
         Command::Mine,
         Command::Lang,
         Command::Cancel,
         Command::Privacy,
+        Command::MyData,
         Command::Forget,
         Command::Help,
     ];
@@ -71,6 +74,7 @@ impl Command {
             Command::Mine => "mine",
             Command::Forget => "forget",
             Command::Privacy => "privacy",
+            Command::MyData => "mydata",
             Command::Help => "help",
             Command::Demand => "demand",
             Command::Export => "export",
@@ -127,6 +131,7 @@ impl Input {
             "mine" => Input::Command(Command::Mine),
             "forget" => Input::Command(Command::Forget),
             "privacy" => Input::Command(Command::Privacy),
+            "mydata" => Input::Command(Command::MyData),
             "help" | "apua" | "hjalp" => Input::Command(Command::Help),
             "demand" => Input::Command(Command::Demand),
             "export" => Input::Command(Command::Export),

@@ -7,6 +7,7 @@ pub mod callback;
 mod coordinator;
 pub mod events;
 mod input;
+mod mydata;
 pub mod notify;
 mod registration;
 pub mod reply;
@@ -117,6 +118,9 @@ pub struct Draft {
     pub times: Vec<TimeId>,
     /// Whether the required consent was given.
     pub consent: bool,
+    /// When it was given and to which notice version, recorded on the registration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consented: Option<crate::domain::privacy::ConsentRecord>,
     /// The answer to the optional consent. Once every answer is there, each further answer
     /// returns to the summary instead of walking through the questions again.
     pub share: Option<bool>,

@@ -117,7 +117,7 @@ impl Engine<'_> {
                     .find_map(|(p, s)| (&p == pool).then_some(s))
                     .unwrap_or_default();
                 Some(
-                    Reply::default()
+                    Reply::msg(Msg::CoordinatorFirst)
                         .line(
                             Msg::AlertTitle,
                             vec![
@@ -146,7 +146,7 @@ impl Engine<'_> {
             }
             Outgoing::Missed { pool, coordinator } => {
                 let group = config.group(&pool.group)?;
-                Some(Reply::default().line(
+                Some(Reply::msg(Msg::CoordinatorFirst).line(
                     Msg::AlertMissed,
                     vec![
                         ("group", text(group.name.get(lang))),
@@ -221,7 +221,7 @@ impl Engine<'_> {
                     .view
                     .registration(*user, &l.pool.group)
                     .map_or(Arg::Msg(Msg::AFamily), |r| who(&r));
-                Some(Reply::default().line(
+                Some(Reply::msg(Msg::CoordinatorFirst).line(
                     Msg::Answered,
                     vec![
                         ("group", text(group.name.get(lang))),
@@ -238,15 +238,10 @@ impl Engine<'_> {
             Outgoing::Reminder { event, .. } => {
                 let e = self.visible_event(*event)?;
                 let mut card = self.event_card(&e);
+                // The time only: the place could tell what the event is about.
                 card.lines[0] = Line::new(
                     Msg::ReminderFirst,
-                    vec![
-                        ("when", text(format_when(e.start, lang, self.ctx.now))),
-                        (
-                            "place",
-                            text(self.ctx.config.place_in(e.key.as_deref(), &e.place, lang)),
-                        ),
-                    ],
+                    vec![("when", text(format_when(e.start, lang, self.ctx.now)))],
                 );
                 card.lines.insert(
                     1,
@@ -263,7 +258,7 @@ impl Engine<'_> {
             }
             Outgoing::EventCancelled { event } => {
                 let e = self.visible_event(*event)?;
-                Some(Reply::msg(Msg::NeutralFirst).line(
+                Some(Reply::msg(Msg::EventFirst).line(
                     Msg::EventCancelledNotice,
                     vec![
                         ("title", text(e.title.get(lang))),
@@ -281,7 +276,7 @@ impl Engine<'_> {
             Outgoing::FeedbackRequest { event } => {
                 let e = self.visible_event(*event)?;
                 Some(
-                    Reply::msg(Msg::NeutralFirst)
+                    Reply::msg(Msg::EventFirst)
                         .line(Msg::FeedbackAsk, vec![("title", text(e.title.get(lang)))])
                         .row(
                             (1..=5)
@@ -312,7 +307,7 @@ impl Engine<'_> {
             Outgoing::RetentionNotice { group } => {
                 let g = config.group(group)?;
                 Some(
-                    Reply::default()
+                    Reply::msg(Msg::NeutralFirst)
                         .line(
                             Msg::RetentionNotice,
                             vec![("group", text(g.name.get(lang)))],
@@ -326,7 +321,7 @@ impl Engine<'_> {
             Outgoing::FinalList { launch } => {
                 let l = self.ctx.view.launch(*launch)?;
                 let group = config.group(&l.pool.group)?;
-                let mut r = Reply::default().line(
+                let mut r = Reply::msg(Msg::CoordinatorFirst).line(
                     Msg::FinalTitle,
                     vec![
                         ("group", text(group.name.get(lang))),

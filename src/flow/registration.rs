@@ -3,6 +3,8 @@
 use super::reply::{button, num, text, text_button, Arg, Button, Label, Line, Reply};
 use super::{Callback, Command, Ctx, Draft, Effect, Field, Input, Outcome, State, Step};
 use crate::config::Group;
+use crate::domain::privacy::{ConsentRecord, Consents};
+use crate::domain::text::clean;
 use crate::domain::when::format_when;
 use crate::domain::{Contact, GroupId, Lang, Registration, Rules, StartPayload, Status, TimeId};
 use crate::i18n::Msg;
@@ -49,6 +51,9 @@ impl<'a> Engine<'a> {
                 }
             }
             Input::Text(t) => {
+                // Whatever is typed may be shown to someone else (a comment, an event's title
+                // or place, a broadcast): without invisible controls.
+                let t = crate::domain::text::clean(&t).into_owned();
                 let coordinator = self.ctx.config.coordinator(self.ctx.person.user).is_some();
                 match state {
                     State::Launching(d)
@@ -104,7 +109,9 @@ impl<'a> Engine<'a> {
             Some(StartPayload::Group { group, source })
                 if self.ctx.config.group(&group).is_some() =>
             {
-                return self.begin(&group, source, Some(Msg::WelcomeShort));
+                // Only the sources in the config count: any other is a direct visit.
+                let source = source.filter(|s| self.ctx.config.sources.contains(s));
+                return self.begin(&group, source, Some(Msg::WelcomeShort), None);
             }
             Some(StartPayload::Event(id)) => return self.event_link(&id),
             _ => {}
@@ -138,17 +145,7 @@ impl<'a> Engine<'a> {
                 self.reprompt_registering(state)
             }
             Command::Privacy => {
-                let c = self.ctx.config;
-                self.say(Reply::default().line(
-                    Msg::Privacy,
-                    vec![
-                        ("organisation", text(c.organisation.get(self.lang))),
-                        ("months", num(c.retention_months)),
-                        ("comment_months", num(c.comment_retention_months)),
-                        ("grace_days", num(c.blocked_grace_days)),
-                        ("contact", text(self.contact_text())),
-                    ],
-                ));
+                self.say(self.privacy());
                 self.reprompt_registering(state)
             }
             Command::Help => {
@@ -158,6 +155,10 @@ impl<'a> Engine<'a> {
                     help = help.line(Msg::HelpCoordinator, vec![]);
                 }
                 self.say(help);
+                self.reprompt_registering(state)
+            }
+            Command::MyData => {
+                self.my_data(&state);
                 self.reprompt_registering(state)
             }
             Command::Forget => {
@@ -216,7 +217,13 @@ impl<'a> Engine<'a> {
         match cb {
             Callback::Group(g) => {
                 if self.ctx.config.group(&g).is_some() {
-                    self.begin(&g, None, None)
+                    // From a group offered in the middle of a registration (a child of
+                    // another age): the consent just given carries over.
+                    let consented = match &state {
+                        State::Registering(d) if d.consent => d.consented,
+                        _ => None,
+                    };
+                    self.begin(&g, None, None, consented)
                 } else {
                     self.hint(state, Msg::HintGroupGone)
                 }
@@ -234,7 +241,7 @@ impl<'a> Engine<'a> {
             }
             Callback::Edit(g) => match self.own(&g) {
                 Some(r) if self.ctx.config.group(&g).is_some() => {
-                    let d = draft_from(r);
+                    let d = draft_from(r, self.ctx.config.notice_version);
                     self.say(self.summary(&d));
                     State::Registering(d)
                 }
@@ -425,6 +432,10 @@ impl<'a> Engine<'a> {
             }
             (Step::Consent, Callback::Consent(true)) => {
                 d.consent = true;
+                d.consented = Some(ConsentRecord {
+                    at: self.ctx.now,
+                    version: self.ctx.config.notice_version,
+                });
                 self.advance(d)
             }
             (Step::Consent, Callback::Consent(false)) => {
@@ -471,13 +482,14 @@ impl<'a> Engine<'a> {
         g: &GroupId,
         source: Option<crate::domain::Source>,
         greeting: Option<Msg>,
+        consented: Option<ConsentRecord>,
     ) -> State {
         let Some(group) = self.ctx.config.group(g) else {
             return self.group_gone();
         };
         let mut first: Vec<Line> = greeting.map(line).into_iter().collect();
         if let Some(r) = self.own(g) {
-            let mut d = draft_from(r);
+            let mut d = draft_from(r, self.ctx.config.notice_version);
             if d.source.is_none() {
                 d.source = source;
             }
@@ -499,7 +511,8 @@ impl<'a> Engine<'a> {
             area: None,
             lang: None,
             times: Vec::new(),
-            consent: false,
+            consent: consented.is_some(),
+            consented,
             share: None,
         };
         sanitize(&mut d, group);
@@ -588,8 +601,8 @@ impl<'a> Engine<'a> {
         let person = self.ctx.person;
         let existing = self.own(&group.id);
         let contact = (d.share == Some(true)).then(|| Contact {
-            name: person.name.clone(),
-            username: person.username.clone(),
+            name: clean(&person.name).into_owned(),
+            username: person.username.as_deref().map(|u| clean(u).into_owned()),
         });
         let reg = Registration {
             user: person.user,
@@ -608,6 +621,7 @@ impl<'a> Engine<'a> {
             status: existing.map_or(Status::Waiting, |e| e.status),
             // Confirming again starts the retention period anew.
             expiry_notice: None,
+            consents: self.consents(&d, existing),
         };
         let config = self.ctx.config;
         let pool = config.pool_of(&reg);
@@ -636,6 +650,31 @@ impl<'a> Engine<'a> {
         );
         self.say(reply.line(Msg::MineHint, vec![]));
         State::Idle
+    }
+
+    /// The consents behind a registration being confirmed: the required one as given in the
+    /// draft; name sharing given now (or kept as it was), or its withdrawal now.
+    fn consents(&self, d: &Draft, existing: Option<&Registration>) -> Consents {
+        let prev = existing.map(|e| e.consents).unwrap_or_default();
+        let was_shared = existing.is_some_and(|e| e.contact.is_some());
+        let now = ConsentRecord {
+            at: self.ctx.now,
+            version: self.ctx.config.notice_version,
+        };
+        let share = d.share == Some(true);
+        Consents {
+            required: d.consented.or(prev.required),
+            share: match (share, was_shared) {
+                (true, true) => prev.share.or(Some(now)),
+                (true, false) => Some(now),
+                (false, _) => prev.share,
+            },
+            share_withdrawn: match (share, was_shared) {
+                (true, _) => None,
+                (false, true) => Some(self.ctx.now),
+                (false, false) => prev.share_withdrawn,
+            },
+        }
     }
 
     // ---- what is shown ----
@@ -786,7 +825,7 @@ impl<'a> Engine<'a> {
             ])
     }
 
-    fn answer_lines(
+    pub(super) fn answer_lines(
         &self,
         group: &Group,
         children: &[u8],
@@ -1091,6 +1130,49 @@ impl<'a> Engine<'a> {
         self.ctx.registrations.iter().find(|r| &r.group == g)
     }
 
+    /// The full privacy notice: the controllers (the organisation, and each area that has its
+    /// own), then purposes, data, recipients, periods and rights.
+    fn privacy(&self) -> Reply {
+        let c = self.ctx.config;
+        let lang = self.lang;
+        let mut r = Reply::default().line(
+            Msg::Privacy,
+            vec![
+                ("organisation", text(c.organisation.get(lang))),
+                (
+                    "controller_contact",
+                    text(
+                        c.controller_contact
+                            .clone()
+                            .unwrap_or_else(|| self.contact_text()),
+                    ),
+                ),
+            ],
+        );
+        for a in &c.areas {
+            if let Some(ctl) = &a.controller {
+                r.lines.push(Line {
+                    msg: Msg::PrivacyAreaController,
+                    args: vec![
+                        ("area", text(a.name.get(lang))),
+                        ("name", text(ctl.name.get(lang))),
+                        ("contact", text(ctl.contact.clone())),
+                    ],
+                    tight: true,
+                });
+            }
+        }
+        r.line(
+            Msg::PrivacyBody,
+            vec![
+                ("months", num(c.retention_months)),
+                ("comment_months", num(c.comment_retention_months)),
+                ("grace_days", num(c.blocked_grace_days)),
+                ("contact", text(self.contact_text())),
+            ],
+        )
+    }
+
     fn contact_text(&self) -> String {
         let c = &self.ctx.config.contact;
         let mut parts = vec![c.name.get(self.lang).to_owned()];
@@ -1144,7 +1226,10 @@ fn parse_age(t: &str) -> Option<u8> {
     digits.parse().ok().filter(|a| *a <= 17)
 }
 
-fn draft_from(r: &Registration) -> Draft {
+/// A draft of a stored registration, for review. Its consent counts only if it was given to
+/// the current version of the notice: otherwise it is asked again before the change is saved.
+fn draft_from(r: &Registration, notice_version: u32) -> Draft {
+    let consented = r.consents.required.filter(|c| c.version >= notice_version);
     Draft {
         group: r.group.clone(),
         source: r.source.clone(),
@@ -1153,7 +1238,8 @@ fn draft_from(r: &Registration) -> Draft {
         area: Some(r.area.clone()),
         lang: Some(r.lang),
         times: r.times.clone(),
-        consent: true,
+        consent: consented.is_some(),
+        consented,
         share: Some(r.contact.is_some()),
     }
 }
@@ -1190,19 +1276,23 @@ fn sanitize(d: &mut Draft, group: &Group) {
 
 fn order(s: Step) -> u8 {
     match s {
-        Step::Ages | Step::MoreChildren => 0,
-        Step::Area => 1,
-        Step::Language => 2,
-        Step::Times => 3,
-        Step::Consent => 4,
+        Step::Consent => 0,
+        Step::Ages | Step::MoreChildren => 1,
+        Step::Area => 2,
+        Step::Language => 3,
+        Step::Times => 4,
         Step::Share => 5,
         Step::Summary | Step::ChangeMenu => 6,
     }
 }
 
-/// The first question still unanswered.
+/// The first question still unanswered. The required consent comes first: before it, the
+/// stored conversation state holds only which group was picked (and the link's source), never
+/// an answer.
 fn next_step(d: &Draft, group: &Group) -> Step {
-    if group.children.is_some() && d.children.is_empty() {
+    if !d.consent {
+        Step::Consent
+    } else if group.children.is_some() && d.children.is_empty() {
         Step::Ages
     } else if d.area.is_none() {
         Step::Area
@@ -1210,8 +1300,6 @@ fn next_step(d: &Draft, group: &Group) -> Step {
         Step::Language
     } else if d.times.is_empty() {
         Step::Times
-    } else if !d.consent {
-        Step::Consent
     } else if d.share.is_none() {
         Step::Share
     } else {

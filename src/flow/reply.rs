@@ -94,6 +94,21 @@ pub enum Attachment {
     /// Bar charts of demand per area against the threshold, one per group, in one image (one
     /// message for a coordinator of many groups).
     Charts(Vec<ChartPanel>),
+    /// A plain-text document made of message lines, rendered in the reader's language
+    /// (`/mydata`'s readable copy).
+    TextFile {
+        /// The file name.
+        file_name: String,
+        /// Its paragraphs.
+        lines: Vec<Line>,
+    },
+    /// A JSON document, as it is (`/mydata`'s machine-readable copy).
+    JsonFile {
+        /// The file name.
+        file_name: String,
+        /// The document.
+        json: String,
+    },
     /// A CSV table.
     Csv {
         /// The file name.
@@ -140,6 +155,13 @@ impl Reply {
     #[must_use]
     pub fn msg(msg: Msg) -> Reply {
         Reply::default().line(msg, vec![])
+    }
+
+    /// Sends a file with the message (the text is its caption).
+    #[must_use]
+    pub fn attach(mut self, a: Attachment) -> Reply {
+        self.attachment = Some(a);
+        self
     }
 
     /// Adds a paragraph.

@@ -209,15 +209,11 @@ fn the_ast_walk_finds_variables() {
         expect("ask-consent", &["kind", "organisation"]);
         expect("summary-children", &["count", "ages"]);
         expect("age-outside", &["group", "min", "max", "age"]);
+        expect("privacy", &["organisation", "controller_contact"]);
+        expect("privacy-area-controller", &["area", "name", "contact"]);
         expect(
-            "privacy",
-            &[
-                "organisation",
-                "months",
-                "comment_months",
-                "grace_days",
-                "contact",
-            ],
+            "privacy-body",
+            &["months", "comment_months", "grace_days", "contact"],
         );
         expect("btn-confirm", &[]);
     }

@@ -9,6 +9,7 @@
 
 use super::keyring::{Kind, Owner};
 use super::{Registration, Store, StoreError, StoredUser, UserId, UserRecord};
+use crate::domain::privacy::{unconsented, Unconsented};
 use crate::domain::{Broadcast, Feedback, Outgoing};
 use crate::flow::State;
 use chrono::{DateTime, Duration, Months, Utc};
@@ -371,6 +372,61 @@ impl Store {
     /// Drops erasure-list entries older than `before`; returns how many.
     pub fn prune_erasures(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
         Ok(self.erasures.prune(before, &self.crypt.erasures_key)?)
+    }
+
+    /// Deletes what people left who never consented ([`unconsented`]): a day after their last
+    /// message, the record (language, conversation step) of someone with no other data, and an
+    /// unconsented registration draft of someone with other data. `spare` (coordinators) are
+    /// kept. Returns how many records were deleted and how many drafts dropped.
+    pub async fn forget_unconsented(
+        &self,
+        now: DateTime<Utc>,
+        spare: impl Fn(UserId) -> bool,
+    ) -> Result<(usize, usize), StoreError> {
+        let holders = self.data_holders()?;
+        let fate = |u: &StoredUser, key: &[u8]| {
+            let draft = matches!(&u.record.state, State::Registering(d) if !d.consent);
+            let holds = <[u8; 16]>::try_from(key).is_ok_and(|t| holders.contains(&t));
+            unconsented(u.record.seen_at, holds, draft, now)
+        };
+        let mut candidates = Vec::new();
+        for item in self.users.iter() {
+            let (k, v) = item?;
+            let u: StoredUser = match self.open_value("users", &k, &v) {
+                Err(StoreError::Erased { .. }) => continue,
+                other => other?,
+            };
+            if !spare(u.id) && fate(&u, &k) != Unconsented::Keep {
+                candidates.push(k.to_vec());
+            }
+        }
+        if candidates.is_empty() {
+            return Ok((0, 0));
+        }
+        let done = self.transaction(now, |tx| {
+            let mut done = (0, 0);
+            for key in &candidates {
+                // Checked again: they may have written meanwhile.
+                let Some(mut u) = tx.get::<StoredUser>(tx.users, "users", key)? else {
+                    continue;
+                };
+                match fate(&u, key) {
+                    Unconsented::Keep => {}
+                    Unconsented::Forget => {
+                        tx.users.remove(key.as_slice())?;
+                        done.0 += 1;
+                    }
+                    Unconsented::DropDraft => {
+                        u.record.state = State::Idle;
+                        tx.put(tx.users, "users", key, &u)?;
+                        done.1 += 1;
+                    }
+                }
+            }
+            Ok(done)
+        })?;
+        self.flush_to_disk().await?;
+        Ok(done)
     }
 
     /// Applies the retention periods at `now`, in one transaction, and flushes.

@@ -62,6 +62,7 @@ pub fn v1_to_v2(db: &sled::Db, crypt: &Crypt, now: DateTime<Utc>) -> Result<(), 
             lang: old.lang,
             seen_lang: old.seen_lang,
             unreachable_since: old.unreachable.then_some(now),
+            seen_at: None,
             state: old.state,
         };
         let key = crypt.user_tag(id).to_vec();

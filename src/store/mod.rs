@@ -169,6 +169,10 @@ pub struct UserRecord {
     /// erased as with `/forget`.
     #[serde(default)]
     pub unreachable_since: Option<DateTime<Utc>>,
+    /// When they last wrote, so that a conversation that never reached a consent is deleted a
+    /// day later ([`crate::domain::privacy::unconsented`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_at: Option<DateTime<Utc>>,
     /// Where they are in the conversation.
     pub state: State,
 }

@@ -60,6 +60,7 @@ fn reg(user: u64, group: &str, area: &str, children: Vec<u8>) -> Registration {
         source: Some(Source::parse("pikkuveturi").expect("valid source")),
         status: Status::Waiting,
         expiry_notice: None,
+        consents: Default::default(),
         created_at: t0(),
         updated_at: t0() + Duration::minutes(5),
     }
@@ -75,6 +76,7 @@ fn draft() -> Draft {
         lang: Some(Lang::Fi),
         times: vec![TimeId::parse("weekend").expect("valid time id")],
         consent: false,
+        consented: None,
         share: None,
     }
 }
@@ -84,6 +86,7 @@ fn idle(lang: Option<Lang>) -> UserRecord {
         lang,
         seen_lang: None,
         unreachable_since: None,
+        seen_at: None,
         state: State::Idle,
     }
 }
@@ -179,6 +182,7 @@ async fn data_survives_drop_and_reopen() {
         lang: Some(Lang::En),
         seen_lang: None,
         unreachable_since: None,
+        seen_at: None,
         state: State::Registering(draft()),
     };
     let r1 = reg(4242, "tilli-toukka", "hyvinkaa", vec![4, 5]);
@@ -445,6 +449,7 @@ fn the_same_update_id_twice_changes_nothing() {
         lang: Some(Lang::Sv),
         seen_lang: None,
         unreachable_since: None,
+        seen_at: None,
         state: State::Registering(draft()),
     };
     let first = commit(
@@ -616,6 +621,7 @@ async fn forget_leaves_nothing_of_the_user() {
         lang: Some(Lang::Sv),
         seen_lang: None,
         unreachable_since: None,
+        seen_at: None,
         state: State::Registering(draft()),
     };
     commit(
@@ -847,6 +853,7 @@ async fn no_personal_data_is_in_clear_in_the_store_or_on_disk() {
         lang: Some(Lang::Fi),
         seen_lang: Some(Lang::Fi),
         unreachable_since: None,
+        seen_at: None,
         state: State::Broadcasting {
             audience: crate::domain::Audience::Waiting {
                 group: gid("tilli-toukka"),
@@ -1276,6 +1283,7 @@ async fn commit_cost() {
         lang: Some(Lang::Fi),
         seen_lang: None,
         unreachable_since: None,
+        seen_at: None,
         state: State::Registering(draft()),
     };
     let effects = |i: u32| {

@@ -92,7 +92,7 @@ impl<F: Future<Output = ()>> Stop<F> {
 #[derive(Debug, thiserror::Error)]
 pub enum TelegramError {
     /// `getMe` failed: a wrong token or an unreachable API.
-    #[error("cannot reach the Telegram Bot API or the token is wrong: {0}")]
+    #[error("cannot reach the Telegram Bot API or the token is wrong: {}", loggable(.0))]
     Start(RequestError),
 }
 
@@ -183,7 +183,8 @@ async fn run_inner(
         );
     }
     if let Err(e) = bot.delete_webhook().await {
-        log::warn!("telegram::run: deleteWebhook failed: {e}");
+        log::debug!("telegram::run: deleteWebhook failed: {e}");
+        log::warn!("telegram::run: deleteWebhook failed: {}", loggable(&e));
     }
     // The command menu is not needed to answer anyone: set it beside the polling, so that a
     // start (after a crash, say) answers what waits as soon as it can.
@@ -249,7 +250,11 @@ async fn run_inner(
                 continue;
             }
             Err(e) => {
-                log::warn!("telegram::run: getUpdates failed, retrying in {backoff:?}: {e}");
+                log::debug!("telegram::run: getUpdates failed: {e}");
+                log::warn!(
+                    "telegram::run: getUpdates failed, retrying in {backoff:?}: {}",
+                    loggable(&e)
+                );
                 tokio::select! {
                     () = stop.wait() => break,
                     () = tokio::time::sleep(backoff) => {}
@@ -908,11 +913,12 @@ async fn send_unsent(app: &App, bot: &Api, update_id: u32, mut u: Unsent) -> Res
             o.rendered = o.file.as_ref().and_then(KeptFile::to_file);
         }
         if let Err(e) = send::send_reply(bot, chat, &rendered, o.rendered.as_ref(), origin).await {
+            log::debug!("telegram: a reply was not sent: {e}");
             if retryable(&e) {
-                log::warn!("telegram: a reply could not be sent yet: {e}");
+                log::warn!("telegram: a reply could not be sent yet: {}", loggable(&e));
                 return Err(u);
             }
-            log::warn!("telegram: a reply could not be sent: {e}");
+            log::warn!("telegram: a reply could not be sent: {}", loggable(&e));
             if let RequestError::Api(api) = &e {
                 if unreachable(api) {
                     if let Ok(user) = u64::try_from(u.chat) {
@@ -1048,7 +1054,10 @@ impl Deliver for TelegramDelivery {
             Err(RequestError::Api(e)) if unreachable(&e) => {
                 Err(DeliveryError::Unreachable(e.to_string()))
             }
-            Err(e) => Err(DeliveryError::Failed(e.to_string())),
+            Err(e) => {
+                log::debug!("telegram: delivery failed: {e}");
+                Err(DeliveryError::Failed(loggable(&e)))
+            }
         }
     }
 }
@@ -1088,6 +1097,7 @@ fn command_msg(c: Command) -> Msg {
         Command::Lang => Msg::CmdLang,
         Command::Cancel => Msg::CmdCancel,
         Command::Privacy => Msg::CmdPrivacy,
+        Command::MyData => Msg::CmdMyData,
         Command::Forget => Msg::CmdForget,
         Command::Events => Msg::CmdEvents,
         Command::Help
@@ -1114,7 +1124,7 @@ async fn register_commands(app: &App, bot: &Api) {
         list
     };
     if let Err(e) = bot.set_my_commands(commands(Lang::Fi)).await {
-        log::warn!("telegram: setMyCommands (default) failed: {e}");
+        log::warn!("telegram: setMyCommands (default) failed: {}", loggable(&e));
     }
     for lang in Lang::ALL {
         if let Err(e) = bot
@@ -1122,8 +1132,46 @@ async fn register_commands(app: &App, bot: &Api) {
             .language_code(lang.code())
             .await
         {
-            log::warn!("telegram: setMyCommands ({}) failed: {e}", lang.code());
+            log::warn!(
+                "telegram: setMyCommands ({}) failed: {}",
+                lang.code(),
+                loggable(&e)
+            );
         }
+    }
+}
+
+/// A Telegram error as it may be logged above debug level: what kind of error it is, never the
+/// raw texts in it. Telegram's descriptions (an unknown error, unparsable entities) and an
+/// unreadable response can quote the messages and names they were about, and a network error
+/// names the request's URL, which holds the bot's token. The whole error goes to the debug log.
+#[must_use]
+pub fn loggable(e: &RequestError) -> String {
+    match e {
+        RequestError::Api(ApiError::Unknown(_)) => "an API error kokoon does not know".into(),
+        RequestError::Api(ApiError::CantParseEntities(_)) => {
+            "Bad Request: can't parse entities".into()
+        }
+        // The other API errors are Telegram's fixed texts.
+        RequestError::Api(api) => format!("API error: {api}"),
+        RequestError::MigrateToChatId(_) => "the group was migrated to a supergroup".into(),
+        RequestError::RetryAfter(s) => format!("retry after {}s", s.seconds()),
+        RequestError::Network(n) => {
+            let what = if n.is_timeout() {
+                "timed out"
+            } else if n.is_connect() {
+                "could not connect"
+            } else {
+                "the connection failed"
+            };
+            format!("network error: {what}")
+        }
+        RequestError::InvalidJson { source, .. } => format!(
+            "an unreadable answer from Telegram (JSON error at line {}, column {})",
+            source.line(),
+            source.column()
+        ),
+        RequestError::Io(io) => format!("I/O error: {:?}", io.kind()),
     }
 }
 

@@ -99,7 +99,11 @@ pub async fn send_text(bot: &Api, chat: ChatId, text: &str) {
     })
     .await;
     if let Err(e) = result {
-        log::warn!("telegram::send: sendMessage failed: {e}");
+        log::debug!("telegram::send: sendMessage failed: {e}");
+        log::warn!(
+            "telegram::send: sendMessage failed: {}",
+            super::loggable(&e)
+        );
     }
 }
 

@@ -28,7 +28,7 @@ async fn a_registration_through_buttons() {
     );
     assert!(commands
         .iter()
-        .all(|(_, c)| c.len() == 8 && c[0].0 == "start" && c[1].0 == "events"));
+        .all(|(_, c)| c.len() == 9 && c[0].0 == "start" && c[1].0 == "events"));
 
     let p = t.user(5001, "Maija", "fi");
     let m = p.says("/start").await;
@@ -37,7 +37,9 @@ async fn a_registration_through_buttons() {
         "{}",
         text_of(&m)
     );
-    p.taps("Tilli Toukka").await;
+    let m = p.taps("Tilli Toukka").await;
+    assert!(text_of(&m).contains("Ennen kysymyksiä"), "{}", text_of(&m));
+    p.taps("Hyväksyn").await;
     let m = p.taps("5").await;
     assert!(text_of(&m).contains("toinenkin lapsi"), "{}", text_of(&m));
     p.taps("Ei muita").await;
@@ -53,9 +55,7 @@ async fn a_registration_through_buttons() {
     assert_eq!(m.len(), 1, "{m:#?}");
     assert!(m[0].method.starts_with("edit"), "{m:#?}");
     assert!(m[0].labels().iter().any(|l| l == "✓ Arki-iltaisin"));
-    let m = p.taps("Valmis").await;
-    assert!(text_of(&m).contains("Ennen tallennusta"), "{}", text_of(&m));
-    p.taps("Hyväksyn").await;
+    p.taps("Valmis").await;
     let m = p.taps("Ei, kiitos").await;
     assert!(text_of(&m).contains("Lapsen ikä: 5 v"), "{}", text_of(&m));
     let m = p.taps("Vahvista").await;
@@ -85,6 +85,8 @@ async fn a_deep_link_jumps_into_the_group_in_the_users_language() {
     let fake = app.fake.clone();
     let mut p = Parent::new(&fake, 5002, "sv-FI");
     let m = p.says("/start tilli-toukka__pikkuveturi").await;
+    assert!(m.text.contains("Innan frågorna"), "{}", m.text);
+    let m = p.taps(&m, "Jag godkänner").await;
     assert!(m.text.contains("Hur gammalt är ditt barn?"), "{}", m.text);
     let mut q = Parent::new(&fake, 5003, "en");
     let m = q.says("/start no-such-group").await;

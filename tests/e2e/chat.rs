@@ -123,6 +123,8 @@ pub struct Said {
     pub edited: bool,
     /// The last reply's file, rendered, if any.
     pub file: Option<kokoon::files::File>,
+    /// Every reply's file, rendered, in order.
+    pub files: Vec<kokoon::files::File>,
     transcript: String,
 }
 
@@ -199,10 +201,11 @@ impl Chat {
         }
     }
 
-    /// A parent with a given Telegram display name.
+    /// [`Chat::new`] for someone whose Telegram name is `name` (and who has no username).
     pub fn named(app: &App, user: u64, lang_code: &str, name: &str) -> Chat {
         let mut chat = Chat::new(app, user, lang_code);
         chat.person.name = name.to_owned();
+        chat.person.username = None;
         chat
     }
 
@@ -228,6 +231,7 @@ impl Chat {
             buttons: d.buttons.iter().map(|(l, _)| l.clone()).collect(),
             edited: false,
             file: d.file.clone(),
+            files: d.file.clone().into_iter().collect(),
             transcript: self.transcript.clone(),
         }
     }
@@ -285,6 +289,7 @@ impl Chat {
             buttons: Vec::new(),
             edited: false,
             file: None,
+            files: Vec::new(),
             transcript: String::new(),
         };
         let mut latest_buttons = Vec::new();
@@ -294,9 +299,10 @@ impl Chat {
             said.text.push('\n');
             said.edited |= r.edit;
             if let Some(a) = &reply.attachment {
-                said.file = Some(
-                    kokoon::files::render(&self.app.i18n, handled.lang, a).expect("file renders"),
-                );
+                let file =
+                    kokoon::files::render(&self.app.i18n, handled.lang, a).expect("file renders");
+                said.files.push(file.clone());
+                said.file = Some(file);
             }
             latest_buttons.extend(r.buttons.iter().flatten().cloned());
             for b in r.buttons.iter().flatten() {

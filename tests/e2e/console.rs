@@ -33,20 +33,17 @@ fn console(data: &std::path::Path, args: &[&str], input: &str) -> String {
 #[test]
 fn a_registration_in_the_console_survives_a_restart() {
     let dir = tempfile::tempdir().expect("temp dir");
-    // Buttons are numbered: 1 = Tilli Toukka, then age 5 (button 2), no more children (2) ...
+    // Buttons are numbered: 1 = Tilli Toukka, 1 = I agree, then age 5 (button 2), no more
+    // children (2) ...
     let data = dir.path().join("data");
-    let out = console(&data, &["--lang", "en"], "/start\n1\n2\n2\n");
+    let out = console(&data, &["--lang", "en"], "/start\n1\n1\n2\n2\n");
     assert!(out.contains("[1.1] Tilli Toukka"), "{out}");
     assert!(out.contains("Added: 5 years."), "{out}");
     assert!(out.contains("In which area could you attend?"), "{out}");
     assert!(!out.contains("<b>"), "the console shows plain text: {out}");
 
     // A new process on the same data: the conversation continues where it was.
-    let out = console(
-        &data,
-        &["--lang", "en"],
-        "Hyvinkää\n1\n1\n4\n1\n2\n1\n/mine\n",
-    );
+    let out = console(&data, &["--lang", "en"], "Hyvinkää\n1\n1\n4\n2\n1\n/mine\n");
     assert!(
         out.contains("Which language should the group run in?"),
         "{out}"

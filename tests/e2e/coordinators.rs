@@ -20,13 +20,13 @@ fn tilli_hyvinkaa_fi() -> Pool {
 async fn join_tilli(app: &App, user: u64, share: bool) -> Chat {
     let mut p = Chat::new(app, user, "fi");
     p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
     p.taps("5").await;
     p.taps("Ei muita, jatketaan").await;
     p.taps("Hyvinkää").await;
     p.taps("suomi").await;
     p.taps("Arki-iltaisin").await;
     p.taps("Valmis").await;
-    p.taps("Hyväksyn tallennuksen").await;
     p.taps(if share {
         "Kyllä, saa nähdä"
     } else {
@@ -119,13 +119,13 @@ async fn a_swedish_family_counts_towards_the_swedish_group_only() {
     }
     let mut p = Chat::new(&app, 50, "sv");
     p.says("/start tilli-toukka").await;
+    p.taps("Jag godkänner").await;
     p.taps("4").await;
     p.taps("Inga fler, fortsätt").await;
     p.taps("Hyvinge").await;
     p.taps("svenska").await;
     p.taps("Vardagar kväll").await;
     p.taps("Klar").await;
-    p.taps("Jag godkänner").await;
     p.taps("Nej tack").await;
     p.taps("Bekräfta")
         .await
@@ -536,6 +536,7 @@ pub(crate) async fn fill_every_pool(app: &App, per_pool: usize) -> usize {
                         updated_at: now,
                         status: Status::Waiting,
                         expiry_notice: None,
+                        consents: Default::default(),
                     };
                     app.store
                         .commit(

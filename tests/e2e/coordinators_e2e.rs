@@ -33,6 +33,7 @@ pub(crate) struct Registered {
 /// of 5, no more children, Hyvinkää, Finnish, weekday evenings, consent, name shown or not.
 pub(crate) async fn register_tilli(p: &mut Parent<'_>, share: bool) -> Registered {
     let m = p.says("/start tilli-toukka").await;
+    let m = p.taps(&m, "Hyväksyn").await;
     assert!(m.text.contains("Minkä ikäinen lapsesi on?"), "{}", m.text);
     let m = p.taps(&m, "5").await;
     let m = p.taps(&m, "Ei muita").await;
@@ -50,7 +51,6 @@ pub(crate) async fn register_tilli(p: &mut Parent<'_>, share: bool) -> Registere
     assert!(toggled, "parent {chat}: the time was not checked in place");
     let m = fake.current(chat, mid).expect("the edited message");
     let m = p.taps(&m, "Valmis").await;
-    let m = p.taps(&m, "Hyväksyn").await;
     let m = p
         .taps(
             &m,
@@ -693,6 +693,17 @@ fn the_qr_command_writes_a_scannable_png_and_an_svg_and_refuses_bad_input() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("--source"), "{err}");
     assert!(err.contains("letters, digits"), "{err}");
+    let unlisted = kokoon_cli(&[
+        "qr",
+        "tilli-toukka",
+        "--source",
+        "maija-meikalainen",
+        "--out",
+        out,
+    ]);
+    assert!(!unlisted.status.success());
+    let err = String::from_utf8_lossy(&unlisted.stderr);
+    assert!(err.contains("[recruitment] sources"), "{err}");
 
     let written: Vec<_> = std::fs::read_dir(dir.path())
         .expect("read dir")

@@ -147,6 +147,8 @@ async fn slow_answers_only_slow_things_down() {
     fake.delay_next("sendMessage", Duration::from_secs(2), 2);
     fake.delay_next("answerCallbackQuery", Duration::from_secs(2), 1);
     let m = p.says("/start tilli-toukka").await;
+    assert!(m.text.contains("Innan frågorna"), "{}", m.text);
+    let m = p.taps(&m, "Jag godkänner").await;
     assert!(m.text.contains("Hur gammalt"), "{}", m.text);
     let m = p.taps(&m, "5").await;
     assert!(m.text.contains("Tillagt: 5"), "{}", m.text);

@@ -31,10 +31,11 @@ async fn stop_while_an_update_is_in_hand(signal: &str, user_id: i64) {
     assert!(took < Duration::from_secs(5), "SIG{signal}: took {took:?}");
     let sent = fake.messages_to(user_id);
     assert_eq!(sent.len(), 1, "the reply in hand was finished: {sent:#?}");
-    assert!(sent[0].text.contains("Hur gammalt"), "{}", sent[0].text);
+    assert!(sent[0].text.contains("Innan frågorna"), "{}", sent[0].text);
+    let consent = sent[0].button("Jag godkänner").expect("the consent button");
 
     // Sent after the signal (the process has exited): left for the next start.
-    let later = fake.send_text(&user, "4");
+    let later = fake.press_button(&user, sent[0].message_id, &consent);
     assert!(fake.confirmed_offset() <= later, "waits for the next start");
     assert_eq!(fake.messages_to(user_id).len(), 1);
     {
@@ -55,7 +56,7 @@ async fn stop_while_an_update_is_in_hand(signal: &str, user_id: i64) {
     // The next start takes it, and nothing is answered twice.
     let _bot = Kokoon::start(&fake, &data).await;
     let sent = fake.wait_for(user_id, 2, WAIT).await;
-    assert!(sent[1].text.contains("Tillagt: 4"), "{}", sent[1].text);
+    assert!(sent[1].text.contains("Hur gammalt"), "{}", sent[1].text);
     // Once every update is confirmed, nothing more comes for them.
     assert!(fake.wait_until(WAIT, |f| f.pending_updates() == 0).await);
     assert_eq!(fake.messages_to(user_id).len(), 2);

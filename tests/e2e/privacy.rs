@@ -21,13 +21,13 @@ async fn register(app: &App, user: u64) -> Chat {
 /// A parent registers one child for Tilli Toukka in Hyvinkää, sharing their name.
 async fn register_as(mut p: Chat) -> Chat {
     p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
     p.taps("5").await;
     p.taps("Ei muita, jatketaan").await;
     p.taps("Hyvinkää").await;
     p.taps("suomi").await;
     p.taps("Arki-iltaisin").await;
     p.taps("Valmis").await;
-    p.taps("Hyväksyn tallennuksen").await;
     p.taps("Kyllä, saa nähdä").await;
     p.taps("Vahvista").await.shows("on tallennettu");
     p
@@ -271,6 +271,93 @@ async fn comments_go_after_their_shorter_period_and_sign_ups_after_the_retention
     let e = app.store.event(id).expect("event").expect("kept");
     assert!(e.attendees.is_empty() && e.waiting.is_empty());
     assert!(app.store.feedback_on(id).expect("feedback").is_empty());
+}
+
+#[tokio::test]
+async fn privacy_is_complete_in_every_language() {
+    let (app, _clock, _dir) = app_with_clock();
+    let org = |l| app.config.organisation.get(l).to_owned();
+    for (lang, code, needles) in [
+        (
+            Lang::Fi,
+            "fi",
+            [
+                "Rekisterinpitäjä",
+                "Järvenpään kaupungin perhepalvelut",
+                "tietosuoja@jarvenpaa.example.fi",
+                "suostumus",
+                "6 artikla",
+                "tapahtumiin ilmoittautumiset",
+                "palaute",
+                "keskustelun vaihe",
+                "mistä kuulit",
+                "Telegram",
+                "EU:n ulkopuolella",
+                "/mydata",
+                "/forget",
+                "oikaista",
+                "rajoittaa",
+                "vastustaa",
+                "Tietosuojavaltuutetun toimisto",
+                "24 tunnin",
+            ],
+        ),
+        (
+            Lang::Sv,
+            "sv",
+            [
+                "Personuppgiftsansvarig",
+                "Träskända stads familjetjänster",
+                "tietosuoja@jarvenpaa.example.fi",
+                "samtycke",
+                "artikel 6",
+                "anmälningar till evenemang",
+                "respons",
+                "var du är i samtalet",
+                "hur du hörde",
+                "Telegram",
+                "utanför EU",
+                "/mydata",
+                "/forget",
+                "rätta",
+                "begränsa",
+                "invända",
+                "Dataombudsmannens byrå",
+                "24 timmar",
+            ],
+        ),
+        (
+            Lang::En,
+            "en",
+            [
+                "Controller",
+                "City of Järvenpää family services",
+                "tietosuoja@jarvenpaa.example.fi",
+                "consent",
+                "Article 6",
+                "event sign-ups",
+                "feedback",
+                "where you are in a conversation",
+                "how you heard",
+                "Telegram",
+                "outside the EU",
+                "/mydata",
+                "/forget",
+                "rectif",
+                "restrict",
+                "object",
+                "Office of the Data Protection Ombudsman",
+                "24 hours",
+            ],
+        ),
+    ] {
+        let mut p = Chat::new(&app, 3020, code);
+        let said = p.says("/privacy").await;
+        said.shows(&org(lang));
+        for n in needles {
+            said.shows(n);
+        }
+    }
 }
 
 #[tokio::test]
@@ -548,4 +635,559 @@ async fn a_coordinators_export_is_in_the_access_log_and_a_parents_is_not() {
         .access_log(t0, t0 + Duration::hours(1))
         .expect("log")
         .is_empty());
+}
+
+/// The draft a parent's stored conversation state holds, if they are registering.
+fn draft(app: &App, user: u64) -> Option<kokoon::flow::Draft> {
+    match app.store.user(UserId(user)).expect("store").state {
+        kokoon::flow::State::Registering(d) => Some(d),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn the_required_consent_is_asked_first_and_nothing_personal_is_stored_before_it() {
+    let (app, _clock, _dir) = app_with_clock();
+    for (user, code, agree, age_question) in [
+        (3101, "fi", "Hyväksyn tallennuksen", "Minkä ikäinen"),
+        (3102, "sv", "Jag godkänner", "Hur gammalt"),
+        (3103, "en", "I agree", "How old"),
+    ] {
+        let mut p = Chat::new(&app, user, code);
+        p.says("/start tilli-toukka__pikkuveturi")
+            .await
+            .shows("/privacy")
+            .offers(agree)
+            .hides(age_question);
+        // Answers before the consent (a forged or an old button, a typed age) are not taken.
+        p.presses_raw(&kokoon::flow::Callback::Age(5).encode())
+            .await;
+        p.says("5").await;
+        let d = draft(&app, user).expect("still registering");
+        assert!(!d.consent, "{user}");
+        assert!(d.children.is_empty(), "no age before consent: {d:?}");
+        assert!(d.area.is_none() && d.times.is_empty() && d.share.is_none());
+        // After the consent, the questions.
+        p.taps(agree).await.shows(age_question);
+        p.taps("5").await;
+        assert_eq!(draft(&app, user).expect("registering").children, vec![5]);
+    }
+}
+
+#[tokio::test]
+async fn an_abandoned_conversation_without_consent_is_deleted_after_a_day() {
+    let (app, clock, _dir) = app_with_clock();
+    let start = clock.now();
+    // One parent only opens a registration and goes away.
+    let mut p = Chat::new(&app, 3111, "sv");
+    p.says("/start eron-edessa").await;
+    p.says("/lang").await;
+    p.taps("English").await;
+    // Another has a registration, then opens a second one and goes away.
+    let mut q = register(&app, 3112).await;
+    q.says("/start eron-edessa").await;
+    assert!(draft(&app, 3112).is_some());
+
+    clock.set(start + Duration::hours(12));
+    deliveries(&app).await;
+    assert!(draft(&app, 3111).is_some(), "kept within the day");
+    assert!(draft(&app, 3112).is_some(), "kept within the day");
+
+    clock.set(start + Duration::hours(37));
+    deliveries(&app).await;
+    assert_eq!(
+        app.store.user(UserId(3111)).expect("store"),
+        UserRecord::default(),
+        "language and conversation step are gone"
+    );
+    assert!(draft(&app, 3112).is_none(), "the unconsented draft is gone");
+    assert_eq!(regs(&app, 3112), 1, "a consented registration stays");
+}
+
+#[tokio::test]
+async fn consents_are_recorded_with_time_and_notice_version_and_so_is_a_withdrawal() {
+    use kokoon::domain::privacy::ConsentRecord;
+    let (app, clock, _dir) = app_with_clock();
+    let t0 = clock.now();
+    let version = app.config.notice_version;
+    let mut p = Chat::new(&app, 3201, "fi");
+    p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    clock.advance(Duration::minutes(3));
+    p.taps("5").await;
+    p.taps("Ei muita, jatketaan").await;
+    p.taps("Hyvinkää").await;
+    p.taps("suomi").await;
+    p.taps("Arki-iltaisin").await;
+    p.taps("Valmis").await;
+    p.taps("Kyllä, saa nähdä").await;
+    p.taps("Vahvista").await.shows("on tallennettu");
+    let r = &app.store.registrations_of(UserId(3201)).expect("store")[0];
+    let required = Some(ConsentRecord { at: t0, version });
+    let shared = Some(ConsentRecord {
+        at: t0 + Duration::minutes(3),
+        version,
+    });
+    assert_eq!(r.consents.required, required);
+    assert_eq!(r.consents.share, shared);
+    assert_eq!(r.consents.share_withdrawn, None);
+
+    // Two days later the parent withdraws the name-sharing consent.
+    clock.advance(Duration::days(2));
+    p.says("/mine").await;
+    p.taps("Muuta vastauksia").await;
+    p.taps("Muuta").await;
+    p.taps("Nimen näyttäminen").await;
+    p.taps("Ei, kiitos").await;
+    p.taps("Vahvista").await.shows("on päivitetty");
+    let r = &app.store.registrations_of(UserId(3201)).expect("store")[0];
+    assert_eq!(r.contact, None);
+    assert_eq!(r.consents.required, required, "the consent stays as given");
+    assert_eq!(
+        r.consents.share, shared,
+        "kept as the history of the withdrawal"
+    );
+    assert_eq!(r.consents.share_withdrawn, Some(clock.now()));
+}
+
+#[tokio::test]
+async fn a_new_notice_version_asks_for_the_consent_again_when_a_registration_is_changed() {
+    let (app, clock, _dir) = app_with_clock();
+    register(&app, 3211).await;
+    let mut config = (*app.config).clone();
+    config.notice_version += 1;
+    let new = App {
+        config: config.into(),
+        ..app.clone()
+    };
+    clock.advance(Duration::days(30));
+    let mut p = Chat::new(&new, 3211, "fi");
+    p.says("/start tilli-toukka")
+        .await
+        .shows("Ennen kysymyksiä")
+        .offers("Hyväksyn tallennuksen");
+    p.taps("Hyväksyn tallennuksen")
+        .await
+        .shows("Lapsen ikä: 5 v");
+    p.taps("Vahvista").await.shows("on päivitetty");
+    let r = &new.store.registrations_of(UserId(3211)).expect("store")[0];
+    assert_eq!(
+        r.consents.required.map(|c| (c.at, c.version)),
+        Some((clock.now(), new.config.notice_version))
+    );
+}
+
+/// Which kind of message an outbox item is. Exhaustive, with no catch-all arm: a new kind of
+/// message does not compile until it is given an index here, and then the test below fails
+/// until it has an example whose first line is checked.
+fn kind_index(o: &kokoon::domain::Outgoing) -> usize {
+    use kokoon::domain::Outgoing as O;
+    match o {
+        O::Alert { .. } => 0,
+        O::Missed { .. } => 1,
+        O::Invitation { .. } => 2,
+        O::Answered { .. } => 3,
+        O::Expired { .. } => 4,
+        O::FinalList { .. } => 5,
+        O::Reminder { .. } => 6,
+        O::EventChanged { .. } => 7,
+        O::EventCancelled { .. } => 8,
+        O::Promoted { .. } => 9,
+        O::FeedbackRequest { .. } => 10,
+        O::Broadcast { .. } => 11,
+        O::BroadcastReport { .. } => 12,
+        O::RetentionNotice { .. } => 13,
+    }
+}
+
+const KINDS: usize = 14;
+
+/// Words that give the subject away on a lock screen (prefixes, matched at word starts).
+const TOPIC_WORDS: [&str; 10] = [
+    "ero",
+    "separ",
+    "skilsm",
+    "skilj",
+    "divorc",
+    "huoltaj",
+    "vårdnad",
+    "custody",
+    "vertais",
+    "kamratstöd",
+];
+
+#[tokio::test]
+async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
+    use kokoon::domain::launch::LaunchRequest;
+    use kokoon::domain::{Audience, Outgoing as O, Rules};
+    use kokoon::i18n::Markup;
+    let (app, clock, _dir) = app_with_clock();
+    let t0 = clock.now();
+    let parent = 3301;
+    // Five children: the pool reaches its threshold, so its alert holds.
+    for user in parent..parent + 5 {
+        register(&app, user).await;
+    }
+    let reg = app.store.registrations_of(UserId(parent)).expect("store")[0].clone();
+    let pool = app.config.pool_of(&reg);
+    let commit = |user: u64, effects: Vec<Effect>, at: DateTime<Utc>| {
+        let app = app.clone();
+        async move {
+            app.store
+                .commit(UserId(user), None, &UserRecord::default(), &effects, at)
+                .await
+                .expect("commit");
+        }
+    };
+    // Each message is rendered while it still holds (a message that no longer applies when it
+    // would go is not sent at all), in every language: its first lines are kept.
+    let mut firsts: Vec<(O, Lang, String)> = Vec::new();
+    let render = |firsts: &mut Vec<(O, Lang, String)>, to: u64, m: O, now: DateTime<Utc>| {
+        for lang in Lang::ALL {
+            let reply =
+                kokoon::flow::notify::compose(&app.config, &app.store, UserId(to), lang, now, &m)
+                    .unwrap_or_else(|| panic!("{m:?} composes"));
+            let text = app.i18n.render(lang, &reply, Markup::Plain).text;
+            let first = text.lines().next().unwrap_or_default().to_lowercase();
+            firsts.push((m.clone(), lang, first));
+        }
+    };
+    render(
+        &mut firsts,
+        COORDINATOR,
+        O::Alert { pool: pool.clone() },
+        t0,
+    );
+    let missed = O::Missed {
+        pool: pool.clone(),
+        coordinator: "Koordinaattori 2".into(),
+    };
+    render(&mut firsts, COORDINATOR, missed, t0);
+
+    let place = "Seurakuntakeskus, Hyvinkää";
+    let launch_request = LaunchRequest {
+        pool: pool.clone(),
+        start: t0 + Duration::days(5),
+        place: place.into(),
+        capacity: 5,
+        coordinator: UserId(COORDINATOR),
+        title: EventText::new(Lang::Fi, "Tilli Toukka"),
+        end: t0 + Duration::days(5) + Duration::hours(2),
+    };
+    commit(COORDINATOR, vec![Effect::Launch(launch_request)], t0).await;
+    kokoon::sender::reconcile(&app).await.expect("reconcile");
+    deliveries(&app).await;
+    let launch = kokoon::flow::View::launches(&app.store)[0].id;
+    render(&mut firsts, parent, O::Invitation { launch }, t0);
+    let answered = O::Answered {
+        launch,
+        user: UserId(parent),
+        accepted: true,
+    };
+    render(&mut firsts, COORDINATOR, answered, t0);
+    // Nobody answers: the invitations run out and the launch closes.
+    clock.set(t0 + Duration::hours(i64::from(app.config.invite_hours) + 2));
+    kokoon::sender::reconcile(&app).await.expect("reconcile");
+    deliveries(&app).await;
+    let now = clock.now();
+    render(&mut firsts, parent, O::Expired { launch }, now);
+    render(&mut firsts, COORDINATOR, O::FinalList { launch }, now);
+
+    let title = "Eron edessä -ilta";
+    let event = kokoon::domain::Event {
+        id: 0,
+        title: EventText::new(Lang::Fi, title),
+        description: None,
+        group: None,
+        start: now + Duration::days(2),
+        end: now + Duration::days(2) + Duration::hours(2),
+        place: place.into(),
+        capacity: Some(10),
+        organiser: UserId(COORDINATOR),
+        cancelled: false,
+        version: 1,
+        attendees: Vec::new(),
+        waiting: Vec::new(),
+        key: None,
+        visibility: kokoon::domain::event::Visibility::Public,
+        token: None,
+        revision: 0,
+    };
+    commit(COORDINATOR, vec![Effect::CreateEvent(event)], now).await;
+    // The launch's first meeting is an event too; this one is the evening.
+    let event = app.store.events().expect("events").pop().expect("an event");
+    assert_eq!(event.title.get(Lang::Fi), title);
+    let join = Effect::Rsvp {
+        event: event.id,
+        join: true,
+        seen: event.revision,
+    };
+    commit(parent, vec![join], now).await;
+    let broadcast = Effect::Broadcast {
+        audience: Audience::Event { event: event.id },
+        text: "Tervetuloa eroperheiden iltaan".into(),
+        to: vec![UserId(parent)],
+    };
+    commit(COORDINATOR, vec![broadcast], now).await;
+    let broadcast = (0..100)
+        .find(|i| kokoon::flow::View::broadcast(&app.store, *i).is_some())
+        .expect("the broadcast is stored");
+    for (to, m) in [
+        (
+            parent,
+            O::Reminder {
+                event: event.id,
+                version: event.version,
+            },
+        ),
+        (parent, O::EventChanged { event: event.id }),
+        (parent, O::Promoted { event: event.id }),
+        (parent, O::FeedbackRequest { event: event.id }),
+        (parent, O::Broadcast { broadcast }),
+        (COORDINATOR, O::BroadcastReport { broadcast }),
+    ] {
+        render(&mut firsts, to, m, now);
+    }
+    commit(COORDINATOR, vec![Effect::CancelEvent(event.id)], now).await;
+    render(
+        &mut firsts,
+        parent,
+        O::EventCancelled { event: event.id },
+        now,
+    );
+    let policy = kokoon::store::Retention {
+        months: 12,
+        comment_months: 6,
+        notice: Duration::days(7),
+        ..kokoon::sender::retention(&app.config)
+    };
+    let noticed = app.store.apply_retention(&policy, months(now, 12)).await;
+    assert!(noticed.expect("retention").noticed >= 1);
+    let notice = O::RetentionNotice {
+        group: reg.group.clone(),
+    };
+    render(&mut firsts, parent, notice, now);
+
+    let mut covered: Vec<usize> = firsts.iter().map(|(m, _, _)| kind_index(m)).collect();
+    covered.sort_unstable();
+    covered.dedup();
+    assert_eq!(
+        covered,
+        (0..KINDS).collect::<Vec<_>>(),
+        "every kind has an example"
+    );
+
+    // Names that must not be on a lock screen: every group, area, event and place.
+    let mut names: Vec<String> = vec![title.to_lowercase(), place.to_lowercase()];
+    for l in Lang::ALL {
+        names.extend(
+            app.config
+                .groups
+                .iter()
+                .map(|g| g.name.get(l).to_lowercase()),
+        );
+        names.extend(
+            app.config
+                .areas
+                .iter()
+                .map(|a| a.name.get(l).to_lowercase()),
+        );
+    }
+    let mut failures = Vec::new();
+    for (message, lang, first) in &firsts {
+        let words: Vec<&str> = first.split(|c: char| !c.is_alphanumeric()).collect();
+        let named = names.iter().find(|n| first.contains(n.as_str()));
+        let topic = TOPIC_WORDS
+            .iter()
+            .find(|t| words.iter().any(|w| w.starts_with(*t)));
+        if named.is_some() || topic.is_some() || first.trim().is_empty() {
+            failures.push(format!("{message:?} in {lang:?}: {first:?}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "first lines that say too much:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Bidirectional and zero-width control characters: they can make a name or a text shown to
+/// someone else read differently from what it is (or hide something in it).
+const INVISIBLE: [char; 9] = [
+    '\u{202E}', '\u{202A}', '\u{2066}', '\u{2069}', '\u{200B}', '\u{200D}', '\u{200F}', '\u{FEFF}',
+    '\u{061C}',
+];
+
+#[tokio::test]
+async fn names_and_texts_shown_to_others_lose_bidi_and_zero_width_controls() {
+    let (app, _clock, _dir) = app_with_clock();
+    let mut p = Chat::named(
+        &app,
+        3401,
+        "fi",
+        "Maija\u{202E}ajiaM\u{200B} M\u{2066}\u{FEFF}",
+    );
+    p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    p.taps("5").await;
+    p.taps("Ei muita, jatketaan").await;
+    p.taps("Hyvinkää").await;
+    p.taps("suomi").await;
+    p.taps("Arki-iltaisin").await;
+    p.taps("Valmis").await;
+    p.taps("Kyllä, saa nähdä").await;
+    p.taps("Vahvista").await;
+    let r = &app.store.registrations_of(UserId(3401)).expect("store")[0];
+    let name = r.contact.as_ref().expect("shared").name.clone();
+    assert_eq!(name, "MaijaajiaM M");
+
+    // A coordinator's broadcast text, typed with hidden controls.
+    let broadcasting = UserRecord {
+        state: kokoon::flow::State::Broadcasting {
+            audience: kokoon::domain::Audience::Waiting {
+                group: r.group.clone(),
+            },
+            text: None,
+        },
+        ..UserRecord::default()
+    };
+    let now = app.clock.now();
+    app.store
+        .commit(UserId(COORDINATOR), None, &broadcasting, &[], now)
+        .await
+        .expect("commit");
+    let mut c = Chat::new(&app, COORDINATOR, "fi");
+    c.says("Tervetuloa\u{200F} illalla\u{202A} klo 18\u{061C}\u{200D}")
+        .await
+        .shows("Tervetuloa illalla klo 18");
+    match app.store.user(UserId(COORDINATOR)).expect("store").state {
+        kokoon::flow::State::Broadcasting {
+            text: Some(text), ..
+        } => assert!(!text.contains(INVISIBLE), "{text:?}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_recruitment_source_not_in_the_config_counts_as_direct() {
+    let (app, _clock, _dir) = app_with_clock();
+    assert!(
+        app.config
+            .sources
+            .iter()
+            .any(|s| s.as_str() == "pikkuveturi"),
+        "the example lists its posters' sources"
+    );
+    // A link made for one family must not single it out in /demand.
+    for (user, payload, kept) in [
+        (3501, "tilli-toukka__pikkuveturi", Some("pikkuveturi")),
+        (3502, "tilli-toukka__maija-meikalainen-2026", None),
+        (3503, "tilli-toukka__x7Gq2LpZk9aB3vR8mT1nY6cW4eJ0sHdF", None),
+    ] {
+        let mut p = Chat::new(&app, user, "fi");
+        p.says(&format!("/start {payload}")).await;
+        p.taps("Hyväksyn tallennuksen").await;
+        p.taps("5").await;
+        p.taps("Ei muita, jatketaan").await;
+        p.taps("Hyvinkää").await;
+        p.taps("suomi").await;
+        p.taps("Arki-iltaisin").await;
+        p.taps("Valmis").await;
+        p.taps("Ei, kiitos").await;
+        p.taps("Vahvista").await.shows("on tallennettu");
+        let r = &app.store.registrations_of(UserId(user)).expect("store")[0];
+        assert_eq!(r.source.as_ref().map(|s| s.as_str()), kept, "{payload}");
+    }
+}
+
+#[tokio::test]
+async fn mydata_gives_everything_stored_as_a_text_and_a_json_document() {
+    let (app, clock, _dir) = app_with_clock();
+    let t0 = clock.now();
+    let mut p = register(&app, 3601).await;
+    let event = kokoon::domain::Event {
+        id: 0,
+        title: EventText::new(Lang::Fi, "Perheilta"),
+        description: None,
+        group: None,
+        start: t0 + Duration::days(3),
+        end: t0 + Duration::days(3) + Duration::hours(2),
+        place: "Pikku-Veturi".into(),
+        capacity: None,
+        organiser: UserId(COORDINATOR),
+        cancelled: false,
+        version: 1,
+        attendees: Vec::new(),
+        waiting: Vec::new(),
+        key: None,
+        visibility: kokoon::domain::event::Visibility::Public,
+        token: None,
+        revision: 0,
+    };
+    let record = app.store.user(UserId(3601)).expect("store");
+    for (user, effect) in [
+        (COORDINATOR, Effect::CreateEvent(event)),
+        (
+            3601,
+            Effect::Rsvp {
+                event: 1,
+                join: true,
+                seen: 0,
+            },
+        ),
+    ] {
+        let r = if user == 3601 {
+            record.clone()
+        } else {
+            UserRecord::default()
+        };
+        app.store
+            .commit(UserId(user), None, &r, &[effect], t0)
+            .await
+            .expect("commit");
+    }
+    let said = p.says("/mydata").await;
+    assert_eq!(said.files.len(), 2, "a readable text and a JSON document");
+    let text = String::from_utf8(said.files[0].bytes.clone()).expect("utf-8");
+    assert!(
+        said.files[0].name.ends_with(".txt"),
+        "{}",
+        said.files[0].name
+    );
+    for needle in [
+        "Tilli Toukka",
+        "Hyvinkää",
+        "Arki-iltaisin",
+        "Parent 3601",
+        "Perheilta",
+        "pikku-veturi",
+        "suomi",
+    ] {
+        assert!(
+            text.to_lowercase().contains(&needle.to_lowercase()),
+            "{needle:?} in:\n{text}"
+        );
+    }
+    assert!(
+        said.files[1].name.ends_with(".json"),
+        "{}",
+        said.files[1].name
+    );
+    let json: serde_json::Value = serde_json::from_slice(&said.files[1].bytes).expect("valid JSON");
+    let reg = &json["registrations"][0];
+    assert_eq!(reg["group"], "tilli-toukka");
+    assert_eq!(reg["children"], serde_json::json!([5]));
+    assert_eq!(
+        reg["consents"]["required"]["version"],
+        app.config.notice_version
+    );
+    assert_eq!(json["event_signups"][0]["event"], 1);
+    assert_eq!(json["language"], "fi");
+    assert!(json["conversation_state"].is_object());
+    assert!(
+        json["may_appear_in"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty()),
+        "which coordinator views and exports can have included them: {json}"
+    );
 }

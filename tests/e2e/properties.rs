@@ -1160,6 +1160,14 @@ fn readable(app: &App, lang: Lang, reply: &Reply, visible: &str) -> String {
             }
         }
         Some(Attachment::Qr { link, .. }) => all.push(link.clone()),
+        Some(Attachment::TextFile { lines, .. }) => {
+            all.extend(
+                lines
+                    .iter()
+                    .map(|l| app.i18n.text(lang, l.msg, &l.args, Markup::Plain)),
+            );
+        }
+        Some(Attachment::JsonFile { json, .. }) => all.push(json.clone()),
         Some(Attachment::Ics {
             title,
             description,
@@ -1645,6 +1653,7 @@ fn the_coordinator_markers_are_in_coordinator_messages_only() {
                         | Msg::QrCaption
                         | Msg::ChartCaption
                         | Msg::AlertMissed
+                        | Msg::CoordinatorFirst
                         | Msg::Answered
                         | Msg::FinalTitle
                         | Msg::BtnExportLaunch

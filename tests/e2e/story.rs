@@ -164,11 +164,26 @@ impl Story {
         let said = u.says("/start tilli-toukka").await;
         self.check(
             text(&said).contains(if fi {
+                "Ennen kysymyksiä"
+            } else {
+                "Innan frågorna"
+            }),
+            &format!("{}: the deep link asks the consent first", f.name),
+        );
+        let said = u
+            .taps(if fi {
+                "Hyväksyn tallennuksen"
+            } else {
+                "Jag godkänner"
+            })
+            .await;
+        self.check(
+            text(&said).contains(if fi {
                 "Minkä ikäinen lapsesi on?"
             } else {
                 "Hur gammalt är ditt barn?"
             }),
-            &format!("{}: the deep link asks the child's age", f.name),
+            &format!("{}: then the child's age", f.name),
         );
         for (i, age) in f.ages.iter().enumerate() {
             if i > 0 {
@@ -196,12 +211,6 @@ impl Story {
         })
         .await;
         u.taps(if fi { "Valmis" } else { "Klar" }).await;
-        u.taps(if fi {
-            "Hyväksyn tallennuksen"
-        } else {
-            "Jag godkänner"
-        })
-        .await;
         u.taps(if fi {
             "Kyllä, saa nähdä"
         } else {
@@ -786,6 +795,8 @@ async fn a_groups_whole_life_in_finnish_and_swedish() {
             let neutral = [
                 "Viesti ilmoittautumisestasi",
                 "Ett meddelande om din anmälan",
+                "Viesti tapahtumasta, johon ilmoittauduit",
+                "Ett meddelande om ett evenemang du anmält dig till",
                 "Muistutus: tapahtuma ",
                 "Påminnelse: evenemang ",
             ];

@@ -22,6 +22,13 @@ async fn full_registration_in_finnish() {
         .taps("Tilli Toukka")
         .await
         .shows("Vertaisryhmä 4–6-vuotiaille")
+        .shows("Ennen kysymyksiä")
+        .shows("lasten iät")
+        .shows("/privacy")
+        .hides("Minkä ikäinen");
+    parent
+        .taps("Hyväksyn tallennuksen")
+        .await
         .shows("Minkä ikäinen lapsesi on?");
     parent
         .taps("5")
@@ -60,11 +67,6 @@ async fn full_registration_in_finnish() {
     parent
         .taps("Valmis")
         .await
-        .shows("Ennen tallennusta")
-        .shows("lasten iät");
-    parent
-        .taps("Hyväksyn tallennuksen")
-        .await
         .shows("Saako koordinaattori nähdä");
     parent
         .taps("Kyllä, saa nähdä")
@@ -98,8 +100,9 @@ async fn full_registration_in_swedish() {
         .await
         .shows("Hej! Jag är kokoon")
         .shows("Vilken grupp är du intresserad av?");
+    parent.taps("Tilli Toukka").await.shows("Innan frågorna");
     parent
-        .taps("Tilli Toukka")
+        .taps("Jag godkänner")
         .await
         .shows("Hur gammalt är ditt barn?");
     parent.says("6").await.shows("Tillagt: 6 år.");
@@ -115,9 +118,8 @@ async fn full_registration_in_swedish() {
         .shows("På vilket språk borde gruppen vara?");
     parent.taps("svenska").await.shows("Vilka tider passar er?");
     parent.taps("Vardagar eftermiddag").await.in_place();
-    parent.taps("Klar").await.shows("Innan vi sparar");
     parent
-        .taps("Jag godkänner")
+        .taps("Klar")
         .await
         .shows("Får koordinatorn se ditt namn");
     parent
@@ -145,6 +147,12 @@ async fn full_registration_in_english_for_an_adults_group_skips_child_questions(
         .taps("Facing separation evening")
         .await
         .shows("information evening")
+        .shows("Before the questions")
+        .hides("children's ages")
+        .hides("In which area");
+    parent
+        .taps("I agree")
+        .await
         .shows("In which area could you attend?")
         .hides("How old");
     parent
@@ -153,15 +161,7 @@ async fn full_registration_in_english_for_an_adults_group_skips_child_questions(
         .shows("Which language should the group run in?");
     parent.taps("Finnish").await.shows("Which times suit you?");
     parent.taps("Weekday evenings").await.in_place();
-    parent
-        .taps("Done")
-        .await
-        .shows("Before we save")
-        .hides("children's ages");
-    parent
-        .taps("I agree")
-        .await
-        .shows("May the coordinator see");
+    parent.taps("Done").await.shows("May the coordinator see");
     parent
         .taps("No, thanks")
         .await
@@ -180,6 +180,7 @@ async fn a_child_outside_the_age_range_gets_a_kind_explanation_and_groups_that_f
     let mut parent = Chat::new(&app, 1004, "fi");
     parent.says("/start").await;
     parent.taps("Tilli Toukka").await;
+    parent.taps("Hyväksyn tallennuksen").await;
     parent
         .says("8")
         .await
@@ -191,12 +192,14 @@ async fn a_child_outside_the_age_range_gets_a_kind_explanation_and_groups_that_f
         .taps("Eroperheiden koululaisten ryhmä")
         .await
         .shows("7–10-vuotiaille")
+        .hides("Ennen kysymyksiä") // consented a moment ago: not asked again
         .shows("Minkä ikäinen lapsesi on?");
     parent.says("8").await.shows("Lisätty: 8 v");
 
     let mut other = Chat::new(&app, 1005, "en");
     other.says("/start").await;
     other.taps("Tilli Toukka").await;
+    other.taps("I agree").await;
     other
         .says("15")
         .await
@@ -394,6 +397,7 @@ async fn cancel_half_way_keeps_nothing() {
     let mut parent = Chat::new(&app, 1010, "fi");
     parent.says("/start").await;
     parent.taps("Tilli Toukka").await;
+    parent.taps("Hyväksyn tallennuksen").await;
     parent.taps("5").await;
     parent.taps("Ei muita, jatketaan").await;
     parent
@@ -436,6 +440,18 @@ async fn bad_input_at_every_step_gets_a_hint_and_the_question_again() {
         .await
         .shows("En tunne tuota komentoa.");
     parent.taps("Tilli Toukka").await;
+    // Consent, first
+    parent
+        .says("ok")
+        .await
+        .shows("Valitse vaihtoehto")
+        .shows("Ennen kysymyksiä");
+    parent
+        .presses_raw("1:a:5")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.")
+        .shows("Ennen kysymyksiä");
+    parent.taps("Hyväksyn tallennuksen").await;
     // Ages
     parent
         .says("viisi")
@@ -517,13 +533,6 @@ async fn bad_input_at_every_step_gets_a_hint_and_the_question_again() {
         .shows("Tuo painike on vanhasta viestistä.");
     parent.taps("Arki-iltaisin").await;
     parent.taps("Valmis").await;
-    // Consent
-    parent
-        .says("ok")
-        .await
-        .shows("Valitse vaihtoehto")
-        .shows("Ennen tallennusta");
-    parent.taps("Hyväksyn tallennuksen").await;
     // Share
     parent.sends_sticker().await.shows("Saako koordinaattori");
     parent.taps("Ei, kiitos").await;
@@ -551,11 +560,8 @@ async fn refusing_consent_stores_nothing() {
         .says("/start yhteinen-vanhemmuus")
         .await
         .shows("Hi! I'm kokoon")
-        .shows("Co-parenting peer group");
-    parent.taps("Hyvinkää").await;
-    parent.taps("English").await;
-    parent.taps("Weekends").await;
-    parent.taps("Done").await;
+        .shows("Co-parenting peer group")
+        .hides("In which area");
     parent
         .taps("I don't agree")
         .await
@@ -575,7 +581,7 @@ async fn deep_links_jump_into_a_group_and_bad_payloads_get_the_welcome() {
         .says("/start tilli-toukka__pikkuveturi")
         .await
         .shows("Tässä voit ilmoittaa kiinnostuksesi")
-        .shows("Minkä ikäinen lapsesi on?");
+        .shows("Ennen kysymyksiä");
     for bad in [
         "/start nope",
         "/start Tilli",
@@ -591,13 +597,13 @@ async fn deep_links_jump_into_a_group_and_bad_payloads_get_the_welcome() {
     }
     // The source from the link is kept on the registration.
     parent.says("/start tilli-toukka__pikkuveturi").await;
+    parent.taps("Hyväksyn tallennuksen").await;
     parent.taps("6").await;
     parent.taps("Ei muita, jatketaan").await;
     parent.taps("Hyvinkää").await;
     parent.taps("suomi").await;
     parent.taps("Arki-iltaisin").await;
     parent.taps("Valmis").await;
-    parent.taps("Hyväksyn tallennuksen").await;
     parent.taps("Ei, kiitos").await;
     parent.taps("Vahvista").await;
     let regs = app.store.registrations_of(UserId(1013)).expect("store");
@@ -621,6 +627,10 @@ async fn language_switch_is_kept_and_repeats_the_current_question() {
         .taps("Svenska")
         .await
         .shows("Nu talar jag svenska.")
+        .shows("Innan frågorna");
+    parent
+        .taps("Jag godkänner")
+        .await
         .shows("Hur gammalt är ditt barn?");
     parent
         .says("/help")
@@ -661,7 +671,12 @@ async fn every_parent_is_counted_towards_the_threshold() {
 
 /// Walks a parent through Tilli Toukka up to the summary (one child, weekday mornings).
 async fn register_tilli(parent: &mut Chat, age: &str, area: &str) {
-    parent.says("/start tilli-toukka").await;
+    let said = parent.says("/start tilli-toukka").await;
+    let consent = ["Hyväksyn tallennuksen", "Jag godkänner", "I agree"]
+        .into_iter()
+        .find(|l| said.buttons.iter().any(|b| b == l))
+        .expect("the consent is asked first");
+    parent.taps(consent).await;
     parent.taps(age).await;
     let said = parent.says("/help").await; // an aside mid-way repeats the question
     let done = [
@@ -690,12 +705,6 @@ async fn register_tilli(parent: &mut Chat, age: &str, area: &str) {
         if parent.has_button(time) {
             parent.taps(time).await;
             parent.taps(done).await;
-            break;
-        }
-    }
-    for consent in ["Hyväksyn tallennuksen", "Jag godkänner", "I agree"] {
-        if parent.has_button(consent) {
-            parent.taps(consent).await;
             break;
         }
     }

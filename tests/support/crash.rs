@@ -521,7 +521,8 @@ impl Parent {
     async fn register(&mut self) -> Result<(), String> {
         let w = self.words();
         self.text(&format!("/start {}", self.pool.group()));
-        let mut m;
+        let mut m = self.expect_button(w.consent).await?;
+        self.press(&m, w.consent)?;
         if self.pool.children() {
             m = self.expect_button("5").await?;
             self.press(&m, "5")?;
@@ -551,8 +552,6 @@ impl Parent {
         }
         let m = fake.current(id, mid).expect("edited message");
         self.press(&m, w.times_done)?;
-        let m = self.expect_button(w.consent).await?;
-        self.press(&m, w.consent)?;
         let m = self.expect_button(w.share_no).await?;
         self.press(&m, w.share_no)?;
         let m = self.expect_button(w.confirm).await?;

@@ -1,0 +1,244 @@
+//! `/mydata` (the right of access, GDPR art. 15): everything stored about the person talking,
+//! as two documents — a readable text in their language and the same as JSON — and which
+//! coordinator views and exports can have included them.
+
+use super::registration::{line, Engine};
+use super::reply::{num, text, Arg, Attachment, Line, Reply};
+use super::State;
+use crate::domain::when::format_when;
+use crate::domain::Answer;
+use crate::i18n::Msg;
+use serde_json::json;
+
+impl Engine<'_> {
+    /// Answers `/mydata` with the two documents.
+    pub(super) fn my_data(&mut self, state: &State) {
+        let ctx = self.ctx;
+        let (config, view, user, lang, now) =
+            (ctx.config, ctx.view, ctx.person.user, self.lang, ctx.now);
+        let stamp = now.format("%Y-%m-%d").to_string();
+        let mut lines = vec![Line::new(
+            Msg::MydataTitle,
+            vec![("date", text(format_when(now, lang, now)))],
+        )];
+        lines.push(Line::new(
+            Msg::MydataLanguage,
+            vec![("language", text(lang.code()))],
+        ));
+        let state_json = serde_json::to_value(state).unwrap_or_default();
+        lines.push(Line::new(
+            Msg::MydataState,
+            vec![("state", text(state_json.to_string()))],
+        ));
+        let mut may_appear = Vec::new();
+
+        lines.push(Line::new(
+            Msg::MydataRegistrations,
+            vec![("count", num(ctx.registrations.len()))],
+        ));
+        for r in ctx.registrations {
+            let Some(group) = config.group(&r.group) else {
+                continue;
+            };
+            lines.push(Line::new(
+                Msg::SummaryTitle,
+                vec![("group", text(group.name.get(lang)))],
+            ));
+            lines.extend(self.answer_lines(
+                group,
+                &r.children,
+                Some(&r.area),
+                Some(r.lang),
+                &r.times,
+                r.contact.is_some(),
+            ));
+            if let Some(c) = &r.contact {
+                lines.push(tight(
+                    Msg::MydataName,
+                    vec![("name", text(super::coordinator::who_text(c)))],
+                ));
+            }
+            lines.push(tight(
+                Msg::MydataSource,
+                vec![(
+                    "source",
+                    r.source
+                        .as_ref()
+                        .map_or(Arg::Msg(Msg::SourceDirect), |s| text(s.as_str())),
+                )],
+            ));
+            lines.push(tight(
+                Msg::MydataSaved,
+                vec![
+                    ("created", text(format_when(r.created_at, lang, now))),
+                    ("updated", text(format_when(r.updated_at, lang, now))),
+                ],
+            ));
+            match r.consents.required {
+                Some(c) => lines.push(tight(
+                    Msg::MydataConsent,
+                    vec![
+                        ("at", text(format_when(c.at, lang, now))),
+                        ("version", num(c.version)),
+                    ],
+                )),
+                None => lines.push(tight(Msg::MydataConsentUnrecorded, vec![])),
+            }
+            if let Some(c) = r.consents.share {
+                lines.push(tight(
+                    Msg::MydataShareConsent,
+                    vec![
+                        ("at", text(format_when(c.at, lang, now))),
+                        ("version", num(c.version)),
+                    ],
+                ));
+            }
+            if let Some(at) = r.consents.share_withdrawn {
+                lines.push(tight(
+                    Msg::MydataShareWithdrawn,
+                    vec![("at", text(format_when(at, lang, now)))],
+                ));
+            }
+            let coordinators: Vec<&str> = config
+                .coordinators_of(&r.group)
+                .map(|c| c.name.as_str())
+                .collect();
+            lines.push(tight(
+                Msg::MydataMayAppear,
+                vec![
+                    ("group", text(group.name.get(lang))),
+                    ("coordinators", text(coordinators.join(", "))),
+                ],
+            ));
+            may_appear.push(json!({
+                "what": "the group's waiting list (names only with consent), its demand view and chart, and the demand table (counts per area, no names)",
+                "group": r.group,
+                "coordinators": coordinators,
+            }));
+        }
+
+        let events: Vec<_> = view
+            .events()
+            .into_iter()
+            .filter(|e| e.attending(user) || e.queued(user))
+            .collect();
+        lines.push(Line::new(
+            Msg::MydataEvents,
+            vec![("count", num(events.len()))],
+        ));
+        let mut signups = Vec::new();
+        for e in &events {
+            let waiting = !e.attending(user);
+            lines.push(tight(
+                Msg::MydataEvent,
+                vec![
+                    ("title", text(e.title.get(lang))),
+                    ("when", text(format_when(e.start, lang, now))),
+                    ("place", text(e.place.clone())),
+                    (
+                        "status",
+                        text(if waiting { "waiting" } else { "attending" }),
+                    ),
+                ],
+            ));
+            signups.push(json!({
+                "event": e.id,
+                "title": e.title.get(lang),
+                "start": e.start,
+                "place": e.place,
+                "status": if waiting { "waiting" } else { "attending" },
+            }));
+            may_appear.push(json!({
+                "what": "the event's sign-up list, seen by its organiser and used for broadcasts to it",
+                "event": e.id,
+            }));
+        }
+
+        let mut feedback = Vec::new();
+        for e in view.events() {
+            if let Some(f) = view.feedback_of(e.id, user) {
+                lines.push(tight(
+                    Msg::MydataFeedback,
+                    vec![
+                        ("title", text(e.title.get(lang))),
+                        ("rating", num(f.rating)),
+                        ("comment", text(f.comment.clone().unwrap_or_default())),
+                    ],
+                ));
+                feedback.push(json!({ "event": e.id, "feedback": f }));
+                may_appear.push(json!({
+                    "what": "the event's feedback summary (ratings and comments, without names)",
+                    "event": e.id,
+                }));
+            }
+        }
+
+        let mut invitations = Vec::new();
+        for l in view.launches() {
+            let Some(inv) = l.invitation(user) else {
+                continue;
+            };
+            let group = config
+                .group(&l.pool.group)
+                .map_or_else(|| l.pool.group.to_string(), |g| g.name.get(lang).to_owned());
+            let answer = match inv.answer {
+                Answer::Pending => "pending",
+                Answer::Accepted => "accepted",
+                Answer::Declined => "declined",
+                Answer::Expired => "expired",
+            };
+            lines.push(tight(
+                Msg::MydataInvitation,
+                vec![
+                    ("group", text(group)),
+                    ("when", text(format_when(l.start, lang, now))),
+                    ("answer", text(answer)),
+                ],
+            ));
+            invitations.push(json!({
+                "launch": l.id,
+                "group": l.pool.group,
+                "area": l.pool.area,
+                "start": l.start,
+                "place": l.place,
+                "answer": answer,
+            }));
+            may_appear.push(json!({
+                "what": "the launch's answers and final list, and its spreadsheet file (names only with consent)",
+                "launch": l.id,
+            }));
+        }
+        lines.push(line(Msg::MydataAudit));
+
+        let document = json!({
+            "user_id": user.0,
+            "generated_at": now,
+            "language": lang.code(),
+            "conversation_state": state_json,
+            "registrations": ctx.registrations,
+            "event_signups": signups,
+            "feedback": feedback,
+            "invitations": invitations,
+            "may_appear_in": may_appear,
+        });
+        let json = serde_json::to_string_pretty(&document).unwrap_or_default();
+        self.say(Reply::msg(Msg::MydataCaption).attach(Attachment::TextFile {
+            file_name: format!("kokoon-{stamp}.txt"),
+            lines,
+        }));
+        self.say(
+            Reply::msg(Msg::MydataJsonCaption).attach(Attachment::JsonFile {
+                file_name: format!("kokoon-{stamp}.json"),
+                json,
+            }),
+        );
+    }
+}
+
+fn tight(msg: Msg, args: Vec<(&'static str, Arg)>) -> Line {
+    Line {
+        msg,
+        args,
+        tight: true,
+    }
+}
