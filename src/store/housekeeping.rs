@@ -362,8 +362,23 @@ impl Store {
         for k in self.events.scan_prefix(b"f").keys() {
             live.insert(Owner::record("events", &k?));
         }
+        // Replies kept for someone with no user record (nothing is stored before the consent)
+        // are sealed under their key too, and whose they are is sealed: while any are kept,
+        // people's keys stay (the replies are sent or forgotten after `update_hours`).
+        let mut replies_kept = false;
+        for v in self.updates.iter().values() {
+            let v = v?;
+            if super::crypt::parse(&v).is_some_and(|p| v.len() > p.len()) {
+                replies_kept = true;
+                break;
+            }
+        }
         let n = self.crypt.ring.compact(
-            |o| o.kind == Kind::Family || live.contains(o),
+            |o| {
+                o.kind == Kind::Family
+                    || (replies_kept && o.kind == Kind::Person)
+                    || live.contains(o)
+            },
             &self.crypt.ring_key,
         )?;
         Ok(n)

@@ -129,19 +129,23 @@ fn buttons_of_any_message_can_be_pressed_and_digits_are_text_when_text_is_expect
     let out = console(
         &data,
         &["--lang", "en"],
-        "/clock 2027-01-04 09:00\n/as 5\n/start tilli-toukka\n/as 100000001\n[1.2]\n\
-         /as 5\n2\nHyvinkää\n1\n3\n4\n1\n2\n1\n",
+        "/clock 2027-01-04 09:00\n/as 5\n/start tilli-toukka\n/as 100000001\n[1.1]\n\
+         /as 5\n2\n2\nHyvinkää\n1\n3\n4\n2\n1\n",
     );
-    // Message 1 was to user 5: pressing its button acts as them, from anyone's prompt.
+    // Message 1 (the consent) was to user 5: pressing its button acts as them, from anyone's
+    // prompt.
     in_order(
         &out,
         &[
             "[clock] Mon 2027-01-04 09:00",
             "user 5> ",
-            "[1.2] 5",
+            "[1.1] I agree",
             "Tilli Toukka -koordinaattori (100000001)> (pressed as user 5)",
             "[message to user 5]",
-            "[2.1] ",
+            "[2.2] 5",
+            "user 5> 2",
+            "[message to user 5]",
+            "[3.1] ",
         ],
     );
 
@@ -234,7 +238,7 @@ fn a_swedish_reader_sees_the_contact_title_and_areas_in_swedish() {
     let out = console(
         &dir.path().join("data"),
         &["--lang", "sv"],
-        "/help\n/start tilli-toukka\n2\n2\n",
+        "/help\n/start tilli-toukka\n1\n2\n2\n",
     );
     assert!(
         out.contains("Koordinator för familjearbetet, Pikku-Veturi"),

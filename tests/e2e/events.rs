@@ -628,13 +628,13 @@ fn a_broken_event_in_the_config_is_a_clear_error() {
 async fn join_tilli(app: &App, user: u64) -> Chat {
     let mut p = Chat::new(app, user, "fi");
     p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
     p.taps("5").await;
     p.taps("Ei muita, jatketaan").await;
     p.taps("Hyvinkää").await;
     p.taps("suomi").await;
     p.taps("Arki-iltaisin").await;
     p.taps("Valmis").await;
-    p.taps("Hyväksyn tallennuksen").await;
     p.taps("Ei, kiitos").await;
     p.taps("Vahvista").await.shows("on tallennettu");
     p
@@ -842,6 +842,7 @@ async fn a_launch_asks_the_end_and_the_coordinator_sees_who_is_coming() {
     for user in 4201..=4205 {
         let mut p = Chat::new(&app, user, "fi");
         p.says("/start tilli-toukka").await;
+        p.taps("Hyväksyn tallennuksen").await;
         p.taps("5").await;
         if user == 4202 {
             p.taps("Lisää lapsi").await;
@@ -852,7 +853,6 @@ async fn a_launch_asks_the_end_and_the_coordinator_sees_who_is_coming() {
         p.taps("suomi").await;
         p.taps("Arki-iltaisin").await;
         p.taps("Valmis").await;
-        p.taps("Hyväksyn tallennuksen").await;
         p.taps(if user == 4201 {
             "Kyllä, saa nähdä"
         } else {

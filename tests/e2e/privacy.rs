@@ -523,6 +523,7 @@ async fn abandoned_conversations_idle_user_records_broadcast_texts_and_handled_u
     // 3030 starts registering and stops half-way; 3031 only asks for help; 3032 registers.
     let mut half = Chat::new(&app, 3030, "fi");
     half.says("/start tilli-toukka").await;
+    half.taps("Hyväksyn tallennuksen").await;
     half.taps("5").await;
     assert_ne!(
         app.store.user(UserId(3030)).expect("user").state,

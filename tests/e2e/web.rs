@@ -25,6 +25,7 @@ const SECRET_PLACE: &str = "Salainen kerhohuone 7";
 async fn register(app: &App, user: u64, group: &str, age: Option<&str>, area: &str, lang: &str) {
     let mut p = Chat::new(app, user, "fi");
     p.says(&format!("/start {group}")).await;
+    p.taps("Hyväksyn tallennuksen").await;
     if let Some(age) = age {
         p.taps(age).await;
         p.taps("Ei muita, jatketaan").await;
@@ -33,7 +34,6 @@ async fn register(app: &App, user: u64, group: &str, age: Option<&str>, area: &s
     p.taps(lang).await;
     p.taps("Arki-iltaisin").await;
     p.taps("Valmis").await;
-    p.taps("Hyväksyn tallennuksen").await;
     p.taps("Ei, kiitos").await;
     p.taps("Vahvista").await;
 }
