@@ -143,8 +143,7 @@ fn buttons_of_any_message_can_be_pressed_and_digits_are_text_when_text_is_expect
             "Tilli Toukka -koordinaattori (100000001)> (pressed as user 5)",
             "[message to user 5]",
             "[2.2] 5",
-            "user 5> 2",
-            "[message to user 5]",
+            "Added: 5 years.",
             "[3.1] ",
         ],
     );
@@ -249,11 +248,12 @@ fn a_swedish_reader_sees_the_contact_title_and_areas_in_swedish() {
     in_order(
         &out,
         &[
-            "[3.1] Hyvinge",
-            "[3.2] Askola",
-            "[3.3] Borgnäs",
-            "[3.4] Borgå",
-            "[3.5] Hangö",
+            "[1.1] Jag godkänner",
+            "[4.1] Hyvinge",
+            "[4.2] Askola",
+            "[4.3] Borgnäs",
+            "[4.4] Borgå",
+            "[4.5] Hangö",
         ],
     );
 }
