@@ -401,7 +401,11 @@ impl Store {
         let holders = self.data_holders()?;
         let fate = |u: &StoredUser, key: &[u8]| {
             let draft = matches!(&u.record.state, State::Registering(d) if !d.consent);
-            let holds = <[u8; 16]>::try_from(key).is_ok_and(|t| holders.contains(&t));
+            // A registration under way whose consent was given is consented data too: if it is
+            // left, `[privacy] state_days` drops its answers ([`user_expiry`]).
+            let consented_draft = matches!(&u.record.state, State::Registering(d) if d.consent);
+            let holds =
+                consented_draft || <[u8; 16]>::try_from(key).is_ok_and(|t| holders.contains(&t));
             unconsented(u.record.seen_at, holds, draft, now)
         };
         let mut candidates = Vec::new();
