@@ -141,8 +141,8 @@ pub enum RingError {
 struct Inner {
     by_owner: HashMap<Owner, KeyId>,
     by_id: HashMap<KeyId, (Owner, Zeroizing<[u8; 32]>)>,
-    /// Keys made since the last compaction: kept by it, as a transaction sealing under one
-    /// may not have committed yet.
+    /// Keys made or sealed under since the last compaction: kept by it, as a transaction
+    /// sealing under one may not have committed yet.
     fresh: HashSet<KeyId>,
 }
 
@@ -272,6 +272,11 @@ impl Keyring {
         ring_key: &ChaCha20Poly1305,
     ) -> Result<(KeyId, ChaCha20Poly1305), RingError> {
         if let Some(found) = self.lookup(owner) {
+            // Used again (a transaction retried after a restart, say): kept by the next
+            // compaction as a new key is, since what it seals may not have committed yet.
+            if !self.read().fresh.contains(&found.0) {
+                self.write().fresh.insert(found.0);
+            }
             return Ok(found);
         }
         let made = self.ensure_all(std::slice::from_ref(owner), ring_key)?;
