@@ -1129,18 +1129,15 @@ impl Store {
     pub fn kept_replies(&self) -> Result<Vec<(u32, Vec<u8>)>, StoreError> {
         let mut out = Vec::new();
         for item in self.updates.iter() {
-            let (k, v) = item?;
-            if v.len() <= 8 {
-                continue;
-            }
+            let (k, _) = item?;
             let Ok(key) = <[u8; 4]>::try_from(k.as_ref()) else {
                 continue;
             };
-            let replies = self
-                .crypt
-                .open(REPLIES, &key, &v[8..])
-                .map_err(|_| StoreError::Unsealed { tree: "updates" })?;
-            out.push((u32::from_be_bytes(key), replies));
+            let update_id = u32::from_be_bytes(key);
+            // The same reading as a redelivery's: replies whose person was erased since are gone.
+            if let Some(replies) = self.unsent_replies(update_id)? {
+                out.push((update_id, replies));
+            }
         }
         Ok(out)
     }
