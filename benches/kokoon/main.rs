@@ -1130,8 +1130,11 @@ async fn limits(ctx: &Ctx<'_>) -> Vec<Row> {
     bot.stop().await;
 
     // /demand at the biggest size, to its last message, with the limits on.
+    // A store of its own: the one section 3 used remembers the update ids of that section's
+    // fake server, which a new fake numbers again from 1 (its /demand would be taken for one
+    // already handled, and answered with nothing).
     let n = plan.scale[2];
-    let big = ctx.work.join(format!("scale-{n}"));
+    let big = ctx.work.join(format!("limits-scale-{n}"));
     if !big.exists() {
         data::registrations(&big, ctx.config, n, 1, None).await;
     }

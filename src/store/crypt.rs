@@ -396,7 +396,7 @@ impl Crypt {
         if id == MASTER_ID {
             return Some(self.seal(tree, key, plain));
         }
-        let cipher = self.ring.cipher(&id)?;
+        let cipher = self.ring.cipher_for_sealing(&id)?;
         Some(seal_with(&cipher, id, tree, key, plain))
     }
 

@@ -247,6 +247,19 @@ impl Keyring {
             .map(|(_, k)| ChaCha20Poly1305::new(&(**k).into()))
     }
 
+    /// The cipher of a key id for sealing a new value under it: like [`Keyring::cipher`], and
+    /// the key counts as in use, so the next compaction keeps it.
+    #[must_use]
+    pub fn cipher_for_sealing(&self, id: &KeyId) -> Option<ChaCha20Poly1305> {
+        let mut inner = self.write();
+        let cipher = inner
+            .by_id
+            .get(id)
+            .map(|(_, k)| ChaCha20Poly1305::new(&(**k).into()))?;
+        inner.fresh.insert(*id);
+        Some(cipher)
+    }
+
     /// Whether an owner has a key.
     #[must_use]
     pub fn has(&self, owner: &Owner) -> bool {
@@ -286,11 +299,18 @@ impl Keyring {
         }
     }
 
+    /// The owner's key for sealing; it counts as in use (see [`Keyring::compact`]). Found and
+    /// marked under one lock, so a compaction either sees the mark or runs first and leaves
+    /// nothing to find.
     fn lookup(&self, owner: &Owner) -> Option<(KeyId, ChaCha20Poly1305)> {
-        let inner = self.read();
-        let id = inner.by_owner.get(owner)?;
-        let (_, key) = inner.by_id.get(id)?;
-        Some((*id, ChaCha20Poly1305::new(&(**key).into())))
+        let mut inner = self.write();
+        let id = *inner.by_owner.get(owner)?;
+        let cipher = inner
+            .by_id
+            .get(&id)
+            .map(|(_, k)| ChaCha20Poly1305::new(&(**k).into()))?;
+        inner.fresh.insert(id);
+        Some((id, cipher))
     }
 
     /// Makes a key for every owner that has none, with one `fsync` for all; returns how many
@@ -367,8 +387,9 @@ impl Keyring {
         Ok(n)
     }
 
-    /// Keeps only the keys whose owner `live` says is still in use, and those made since the
-    /// last compaction; the rest are destroyed (keys left behind by a crash between an erasure
+    /// Keeps only the keys whose owner `live` says is still in use, and those made or handed
+    /// out for sealing since the last compaction (a write may be sealed and not yet committed
+    /// when `live` was computed); the rest are destroyed (keys left behind by a crash between an erasure
     /// and its key's destruction). Returns how many were destroyed.
     pub fn compact(
         &self,
@@ -618,5 +639,32 @@ mod tests {
         // The next compaction no longer counts it as fresh.
         assert_eq!(ring.compact(|o| o.id[0] < 2, &rk).expect("compact"), 1);
         assert!(!ring.has(&made));
+    }
+
+    #[test]
+    fn a_loaded_key_handed_out_for_sealing_survives_the_next_compaction() {
+        // A key made before a kill, whose record was not yet written: after the restart the
+        // retried write finds it and seals with it while the startup compaction runs. The
+        // compaction scanned before the write landed, so the owner looks dead to it.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(FILE);
+        let rk = ring_key();
+        let owner = Owner::record("registrations", b"k");
+        let ring = Keyring::open(&path, &rk).expect("opens");
+        let (id, _) = ring.ensure(&owner, &rk).expect("made");
+        drop(ring);
+        let ring = Keyring::open(&path, &rk).expect("reopens");
+        assert_eq!(ring.ensure(&owner, &rk).expect("found").0, id);
+        assert_eq!(ring.compact(|_| false, &rk).expect("compact"), 0);
+        assert!(ring.has(&owner), "a key in use is kept");
+        // Sealing again under the key of an old value counts as use too.
+        drop(ring);
+        let ring = Keyring::open(&path, &rk).expect("reopens");
+        assert!(ring.cipher_for_sealing(&id).is_some());
+        assert_eq!(ring.compact(|_| false, &rk).expect("compact"), 0);
+        assert!(ring.has(&owner));
+        // Untouched since the last compaction and not live: destroyed.
+        assert_eq!(ring.compact(|_| false, &rk).expect("compact"), 1);
+        assert!(!ring.has(&owner));
     }
 }

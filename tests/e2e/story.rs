@@ -21,7 +21,7 @@
 //! time to answer counts from then.
 //!
 //! Every person's whole transcript is compared with `tests/e2e/story/<who>.txt`.
-//! `KOKOON_BLESS=1 cargo test --test e2e story -- --ignored` writes them anew: read the diff.
+//! `KOKOON_BLESS=1 cargo test --test e2e story` writes them anew: read the diff.
 //!
 //! Besides the transcripts, the story checks what must hold as it goes ([`Story::check`]) and
 //! lists every check that failed at the end, so one run shows everything that is wrong.
@@ -427,7 +427,6 @@ fn compare(name: &str, transcript: &str) -> Option<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "until issue 10's fixes land: see the failed checks this test lists"]
 async fn a_groups_whole_life_in_finnish_and_swedish() {
     let t = spawn_app_with(
         crate::in_process::example_config(),

@@ -116,7 +116,7 @@ async fn instance() -> Instance {
     c.says("/launch").await;
     c.taps("Tilli Toukka · Hyvinkää (suomi) · 5/5").await;
     c.says("14.1. klo 17").await;
-    c.says("18.30").await;
+    c.says("90 min").await;
     c.says(SECRET_PLACE).await;
     c.taps("Lähetä kutsut").await;
     let sent = deliveries(&app).await;

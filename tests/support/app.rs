@@ -347,7 +347,7 @@ impl TestApp {
         out
     }
 
-    /// Replaces unguessable link tokens (a `start=` payload with 16 or more characters) by
+    /// Replaces unguessable link tokens (`start=event-` and 22 random characters) by
     /// `<token N>`, numbered in order of appearance.
     fn normalise(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
@@ -359,10 +359,11 @@ impl TestApp {
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
                 .unwrap_or(tail.len());
             let payload = &tail[..end];
-            // A group's, a source's or a public event's link is kept as it is.
-            let random = payload.len() >= 16
-                && payload.chars().filter(char::is_ascii_digit).count() >= 2
-                && payload.chars().any(|c| c.is_ascii_uppercase());
+            // A group's, a source's or a public event's link is kept as it is; a launch's
+            // meeting link is `event-` and 22 characters of base64url (`event::token_from`).
+            let random = payload
+                .strip_prefix("event-")
+                .is_some_and(|t| t.len() == 22 && !t.bytes().all(|b| b.is_ascii_digit()));
             if random {
                 let mut tokens = self.tokens.lock().expect("lock");
                 let n = match tokens.iter().position(|t| t == payload) {
