@@ -4,7 +4,8 @@
 use crate::chart::{self, Bar, Chart};
 use crate::domain::Lang;
 use crate::flow::{Arg, Attachment};
-use crate::i18n::{I18n, Markup, Msg};
+use crate::i18n::{I18n, Markup};
+use crate::msg::Msg;
 
 /// How a file is best shown: as a picture, or as a document to download.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,6 +11,10 @@
 //! - [`flow`]: the conversation engine. [`flow::step`] takes the user's state and one input and
 //!   returns the new state, the replies (message ids with arguments, never text) and the effects
 //!   to store. Pure: no Telegram, no sled, no clock.
+//! - [`msg`], [`reply`], [`callback`]: what the engine says, as data: message ids, replies with
+//!   their arguments and buttons, and the callback data a button carries. Shared by [`flow`],
+//!   which writes them, and [`i18n`] and the adapters, which render them; so flow and i18n never
+//!   import each other.
 //! - [`i18n`]: the Fluent bundles (fi, sv, en) that render replies to HTML or plain text.
 //! - [`store`]: the one owner of sled. Commits a step's state, effects and update id in one
 //!   transaction and flushes before anything is sent. Encrypts personal data at rest with a key
@@ -31,6 +35,7 @@
 //!   [`export`] draw and encode them.
 
 pub mod app;
+pub mod callback;
 pub mod chart;
 pub mod clock;
 pub mod config;
@@ -41,8 +46,10 @@ pub mod files;
 pub mod flow;
 pub mod i18n;
 pub mod ics;
+pub mod msg;
 pub mod ops;
 pub mod qr;
+pub mod reply;
 pub mod sender;
 pub mod store;
 pub mod telegram;

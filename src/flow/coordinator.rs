@@ -12,7 +12,7 @@ use crate::config::{Coordinator, Group};
 use crate::domain::launch::{self, LaunchRequest};
 use crate::domain::when::{format_clock, format_when, parse_when, WhenError};
 use crate::domain::{Answer, GroupId, Lang, Pool, PoolStats, Registration, Rules};
-use crate::i18n::Msg;
+use crate::msg::Msg;
 use chrono::Duration;
 
 /// The longest place name a coordinator may give.

@@ -12,10 +12,12 @@ use crate::domain::event::{
 use crate::domain::when::{format_when, parse_when, TZ};
 use crate::domain::Answer;
 use crate::domain::{deep_link, GroupId, Lang, Rules, StartPayload, UserId};
-use crate::i18n::Msg;
+use crate::msg::Msg;
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+pub use crate::callback::{EventAction, EventField, ManageAction};
 
 /// How many of the people coming a card names one by one (the rest are counted), so that a
 /// card stays well inside one Telegram message.
@@ -99,66 +101,6 @@ pub struct EventDraft {
     pub place: Option<String>,
     /// Seats, once asked (`Some(None)`: no limit).
     pub capacity: Option<Option<u32>>,
-}
-
-/// A part of an event a coordinator can change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventField {
-    /// Start (the end moves with it).
-    Start,
-    /// End.
-    End,
-    /// Place.
-    Place,
-    /// Seats.
-    Capacity,
-    /// Title (in the coordinator's language).
-    Title,
-    /// Description (in the coordinator's language).
-    Description,
-}
-
-impl EventField {
-    /// Every field, in menu order.
-    pub const ALL: [EventField; 6] = [
-        EventField::Start,
-        EventField::End,
-        EventField::Place,
-        EventField::Capacity,
-        EventField::Title,
-        EventField::Description,
-    ];
-
-    /// A short code for callback data.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            EventField::Start => "s",
-            EventField::End => "e",
-            EventField::Place => "p",
-            EventField::Capacity => "c",
-            EventField::Title => "t",
-            EventField::Description => "d",
-        }
-    }
-
-    /// Parses [`EventField::code`].
-    #[must_use]
-    pub fn from_code(s: &str) -> Option<EventField> {
-        EventField::ALL.into_iter().find(|f| f.code() == s)
-    }
-
-    fn label(self) -> Msg {
-        match self {
-            EventField::Start => Msg::BtnFieldStart,
-            EventField::End => Msg::BtnFieldEnd,
-            EventField::Place => Msg::BtnFieldPlace,
-            EventField::Capacity => Msg::BtnFieldCapacity,
-            EventField::Title => Msg::BtnFieldTitle,
-            EventField::Description => Msg::BtnFieldDescription,
-        }
-    }
 }
 
 /// Reads a time of day (`19`, `19.30`, `19:30`, `klo 19`, `kl. 19.30`), for an event's end.
@@ -1315,32 +1257,6 @@ impl Engine<'_> {
         self.say(Reply::msg(Msg::FeedbackDone));
         State::Idle
     }
-}
-
-/// What a parent's event button does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventAction {
-    /// Sign up (or join the waiting list).
-    Join,
-    /// Cancel one's place (or leave the waiting list).
-    Leave,
-    /// Get the .ics file.
-    Calendar,
-}
-
-/// What a coordinator's event button does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ManageAction {
-    /// Change details.
-    Edit,
-    /// Ask to cancel.
-    Cancel,
-    /// Cancel, confirmed.
-    CancelYes,
-    /// Message everyone signed up.
-    Message,
-    /// The feedback report.
-    Feedback,
 }
 
 fn draft_event(d: &EventDraft, organiser: UserId) -> Event {

@@ -3,15 +3,16 @@
 //! sled or the clock — the adapters parse input, pass `now` and a read-only view of the store,
 //! commit the effects and render the replies.
 
-pub mod callback;
 mod coordinator;
 pub mod events;
 mod input;
 mod mydata;
 pub mod notify;
 mod registration;
-pub mod reply;
 
+/// Callback data and replies are the engine's words, defined apart so that the renderers need
+/// not import the engine; re-exported here under their old paths.
+pub use crate::{callback, reply};
 pub use callback::{Callback, Field};
 pub use input::{Command, Input};
 pub use reply::{Arg, Attachment, Button, ChartPanel, Label, Line, Reply};

@@ -7,7 +7,7 @@ use super::reply::{num, text, Arg, Attachment, Line, Reply};
 use super::State;
 use crate::domain::when::format_when;
 use crate::domain::Answer;
-use crate::i18n::Msg;
+use crate::msg::Msg;
 use serde_json::json;
 
 impl Engine<'_> {

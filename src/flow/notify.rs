@@ -9,7 +9,7 @@ use super::{Callback, Ctx, Person, View};
 use crate::config::Config;
 use crate::domain::when::format_when;
 use crate::domain::{outbox, Answer, Lang, Outgoing, UserId};
-use crate::i18n::Msg;
+use crate::msg::Msg;
 use chrono::{DateTime, Utc};
 
 /// Composes the message for an outbox item, or `None` when it no longer applies (an

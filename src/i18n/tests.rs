@@ -478,7 +478,8 @@ fn plural_selection_differs_for_one_and_two() {
 
 #[test]
 fn render_joins_lines_and_renders_buttons() {
-    use crate::flow::{Button, Callback, Label, Line};
+    use crate::callback::Callback;
+    use crate::reply::{Button, Label, Line};
     let i18n = i18n();
     let mut tight = Line::new(
         Msg::SummaryArea,

@@ -6,7 +6,8 @@ use super::snapshot::{Snapshot, Status};
 use crate::config::{Config, ContactPerson, Group};
 use crate::domain::{deep_link, Event, Lang, Source, StartPayload};
 use crate::flow::Arg;
-use crate::i18n::{escape_html as esc, I18n, Markup, Msg};
+use crate::i18n::{escape_html as esc, I18n, Markup};
+use crate::msg::Msg;
 
 /// What a page is rendered with.
 pub struct Ctx<'a> {

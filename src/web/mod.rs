@@ -18,7 +18,7 @@ pub mod snapshot;
 
 use crate::app::App;
 use crate::domain::{GroupId, Lang, Source};
-use crate::i18n::Msg;
+use crate::msg::Msg;
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;

@@ -1,8 +1,9 @@
 //! Callback data: what a button press carries. Short, versioned (`1:`), and parsed back into a
 //! [`Callback`] that the engine checks against the current state — never trusted as it comes.
 
-use super::events::{EventAction, EventField, ManageAction};
 use crate::domain::{AreaId, GroupId, Lang, Pool, TimeId};
+use crate::msg::Msg;
+use serde::{Deserialize, Serialize};
 
 /// The version prefix of every callback this build writes. Data with another prefix comes from a
 /// message sent by an older (or newer) build and is treated as a stale button.
@@ -335,6 +336,94 @@ fn parse_age(s: &str) -> Option<u8> {
         return None;
     }
     s.parse().ok().filter(|a| *a <= 17)
+}
+
+/// A part of an event a coordinator can change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventField {
+    /// Start (the end moves with it).
+    Start,
+    /// End.
+    End,
+    /// Place.
+    Place,
+    /// Seats.
+    Capacity,
+    /// Title (in the coordinator's language).
+    Title,
+    /// Description (in the coordinator's language).
+    Description,
+}
+
+impl EventField {
+    /// Every field, in menu order.
+    pub const ALL: [EventField; 6] = [
+        EventField::Start,
+        EventField::End,
+        EventField::Place,
+        EventField::Capacity,
+        EventField::Title,
+        EventField::Description,
+    ];
+
+    /// A short code for callback data.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            EventField::Start => "s",
+            EventField::End => "e",
+            EventField::Place => "p",
+            EventField::Capacity => "c",
+            EventField::Title => "t",
+            EventField::Description => "d",
+        }
+    }
+
+    /// Parses [`EventField::code`].
+    #[must_use]
+    pub fn from_code(s: &str) -> Option<EventField> {
+        EventField::ALL.into_iter().find(|f| f.code() == s)
+    }
+
+    /// The button that offers the field.
+    #[must_use]
+    pub fn label(self) -> Msg {
+        match self {
+            EventField::Start => Msg::BtnFieldStart,
+            EventField::End => Msg::BtnFieldEnd,
+            EventField::Place => Msg::BtnFieldPlace,
+            EventField::Capacity => Msg::BtnFieldCapacity,
+            EventField::Title => Msg::BtnFieldTitle,
+            EventField::Description => Msg::BtnFieldDescription,
+        }
+    }
+}
+
+/// What a parent's event button does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventAction {
+    /// Sign up (or join the waiting list).
+    Join,
+    /// Cancel one's place (or leave the waiting list).
+    Leave,
+    /// Get the .ics file.
+    Calendar,
+}
+
+/// What a coordinator's event button does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManageAction {
+    /// Change details.
+    Edit,
+    /// Ask to cancel.
+    Cancel,
+    /// Cancel, confirmed.
+    CancelYes,
+    /// Message everyone signed up.
+    Message,
+    /// The feedback report.
+    Feedback,
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Replies as data: message ids with arguments and buttons. The adapters render them in the
 //! user's language (HTML for Telegram, plain text for the console).
 
-use super::callback::Callback;
-use crate::i18n::Msg;
+use crate::callback::Callback;
+use crate::msg::Msg;
 
 /// A value passed into a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
