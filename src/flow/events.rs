@@ -1,16 +1,16 @@
 //! Events in the conversation: the list and a single event with sign-up, waiting list and a
-//! calendar file for parents; creating, editing, cancelling, broadcasting and feedback reports
-//! for coordinators; and the parents' feedback answers.
+//! calendar file for parents; creating, editing, cancelling and feedback reports for
+//! coordinators; and the parents' feedback answers. It owns the states
+//! [`State::CreatingEvent`], [`State::EditingEvent`] and [`State::FeedbackComment`].
 
-use super::coordinator::{group_lang_msg, who};
-use super::registration::{line, Engine};
+use super::engine::{line, Engine};
+use super::launch::{group_lang_msg, who};
 use super::reply::{button, num, text, text_button, Arg, Attachment, Button, Label, Line, Reply};
-use super::{Callback, Effect, State};
+use super::{Callback, Command, Effect, State, Turn};
 use crate::domain::event::{
     self, Access, Asker, Audience, Event, EventText, FeedbackSummary, Rsvp, Visibility,
 };
 use crate::domain::when::{format_when, parse_when, TZ};
-use crate::domain::Answer;
 use crate::domain::{deep_link, GroupId, Lang, Rules, StartPayload, UserId};
 use crate::msg::Msg;
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
@@ -49,8 +49,6 @@ fn estimated_length(events: &[Event], lang: Lang) -> usize {
 const MAX_TITLE: usize = 120;
 const MAX_PLACE: usize = 200;
 const MAX_DESCRIPTION: usize = 1000;
-/// Longest broadcast.
-pub const MAX_BROADCAST: usize = 3000;
 /// Longest feedback comment kept.
 const MAX_COMMENT: usize = 1000;
 
@@ -173,18 +171,85 @@ pub(super) fn parse_end_or_length(
     (end > start && end - start <= chrono::Duration::hours(MAX_MEETING_HOURS)).then_some(end)
 }
 
-fn short(t: &str, max: usize) -> Option<String> {
+pub(super) fn short(t: &str, max: usize) -> Option<String> {
     let t = t.trim();
     (!t.is_empty() && t.chars().count() <= max).then(|| t.to_owned())
 }
 
+/// An event's link (`?start=event-…`).
+pub(super) fn link(e: &mut Engine<'_>, id: &str) -> State {
+    e.event_link(id)
+}
+
+/// `/feedback [event]`: a coordinator's feedback reports; to anyone else an unknown command.
+pub(super) fn feedback_for(e: &mut Engine<'_>, state: State, id: Option<u64>) -> State {
+    if e.is_coordinator() {
+        e.feedback_menu(id);
+        state
+    } else {
+        e.hint(state, Msg::HintUnknownCommand)
+    }
+}
+
+/// A command, text or button of the events part.
+pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
+    match turn {
+        Turn::Command(Command::Events) => {
+            e.events_list();
+            e.reprompt_registering(state)
+        }
+        Turn::Command(Command::NewEvent) => e.new_event(),
+        Turn::Command(Command::Feedback) => {
+            e.feedback_menu(None);
+            state
+        }
+        Turn::Command(_) => e.hint(state, Msg::HintUnknownCommand),
+        Turn::Text(t) => match state {
+            State::FeedbackComment { event } => e.feedback_comment(event, &t),
+            _ if !e.is_coordinator() => e.not_a_coordinator(),
+            State::CreatingEvent(d) => e.draft_text(d, &t),
+            State::EditingEvent { event, field } => e.edit_text(event, field, Some(&t)),
+            other => e.hint(other, Msg::HintUseButtons),
+        },
+        Turn::Button(cb) => e.events_button(state, cb),
+    }
+}
+
 impl Engine<'_> {
-    fn is_coordinator(&self) -> bool {
-        self.ctx.config.coordinator(self.ctx.person.user).is_some()
+    /// A button of the events part.
+    fn events_button(&mut self, state: State, cb: Callback) -> State {
+        match cb {
+            Callback::Event(id, action) => self.event_action(state, id, action),
+            Callback::Manage(id, action) => self.manage(state, id, action),
+            Callback::EditField(id, field) => self.edit_field(state, id, field),
+            Callback::DraftNoLimit => match state {
+                State::EditingEvent {
+                    event,
+                    field: EventField::Capacity,
+                } => self.edit_text(event, EventField::Capacity, None),
+                State::CreatingEvent(d) => self.draft_button(d, Callback::DraftNoLimit),
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            cb @ (Callback::DraftGroup(_)
+            | Callback::DraftSkip
+            | Callback::DraftTranslate(_)
+            | Callback::DraftCreate) => match state {
+                State::CreatingEvent(d) if self.is_coordinator() => self.draft_button(d, cb),
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            Callback::Rate(id, r) => self.feedback_answer(state, id, Some(r)),
+            Callback::FeedbackSkip(id) => match state {
+                State::FeedbackComment { event } if event == id => {
+                    self.feedback_answer(State::Idle, id, None)
+                }
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            _ => self.hint(state, Msg::HintStaleButton),
+        }
     }
 
     /// Whether the person may edit, cancel, message and see feedback of an event.
-    fn manages(&self, e: &Event) -> bool {
+    pub(super) fn manages(&self, e: &Event) -> bool {
         let user = self.ctx.person.user;
         self.is_coordinator()
             && (e.organiser == user
@@ -219,7 +284,7 @@ impl Engine<'_> {
             .filter(|e| self.access_of(e, self.ctx.person.user) != Access::None)
     }
 
-    fn upcoming(&self) -> Vec<Event> {
+    pub(super) fn upcoming(&self) -> Vec<Event> {
         let now = self.ctx.now;
         let user = self.ctx.person.user;
         let mut v: Vec<Event> = self
@@ -237,7 +302,7 @@ impl Engine<'_> {
     /// `/events`: every upcoming event the person may see, in one message with every event's
     /// buttons (numbered when there are several), or one message per event when one message
     /// could pass Telegram's 4096 characters.
-    pub(super) fn events_list(&mut self) {
+    fn events_list(&mut self) {
         let events = self.upcoming();
         if events.is_empty() {
             self.say(Reply::msg(Msg::EventsNone));
@@ -451,7 +516,7 @@ impl Engine<'_> {
 
     /// `start=event-<id>` (a public event) or `start=event-<token>` (a launch's meeting): that
     /// event, or the list when it is unknown, past, or not for this person.
-    pub(super) fn event_link(&mut self, id: &str) -> State {
+    fn event_link(&mut self, id: &str) -> State {
         let found = match id.parse::<u64>() {
             Ok(id) => self.ctx.view.event(id),
             Err(_) => self
@@ -473,7 +538,7 @@ impl Engine<'_> {
     }
 
     /// A parent's button on an event card.
-    pub(super) fn event_action(&mut self, state: State, id: u64, action: EventAction) -> State {
+    fn event_action(&mut self, state: State, id: u64, action: EventAction) -> State {
         let Some(e) = self.visible_event(id) else {
             return self.hint(state, Msg::HintStaleButton);
         };
@@ -568,7 +633,7 @@ impl Engine<'_> {
     // ---- creating ----
 
     /// `/newevent`.
-    pub(super) fn new_event(&mut self) -> State {
+    fn new_event(&mut self) -> State {
         let d = EventDraft {
             step: DraftStep::Title,
             base: self.lang,
@@ -684,7 +749,7 @@ impl Engine<'_> {
     }
 
     /// Text typed while creating an event.
-    pub(super) fn draft_text(&mut self, mut d: EventDraft, t: &str) -> State {
+    fn draft_text(&mut self, mut d: EventDraft, t: &str) -> State {
         let now = self.ctx.now;
         let problem = match d.step {
             DraftStep::Title | DraftStep::TranslateTitle(_) => match short(t, MAX_TITLE) {
@@ -764,7 +829,7 @@ impl Engine<'_> {
     }
 
     /// A button while creating an event.
-    pub(super) fn draft_button(&mut self, mut d: EventDraft, cb: Callback) -> State {
+    fn draft_button(&mut self, mut d: EventDraft, cb: Callback) -> State {
         match (d.step, cb) {
             (DraftStep::Group, Callback::DraftGroup(g)) => {
                 if let Some(g) = &g {
@@ -802,7 +867,7 @@ impl Engine<'_> {
     // ---- managing ----
 
     /// A coordinator's button on an event card.
-    pub(super) fn manage(&mut self, state: State, id: u64, action: ManageAction) -> State {
+    fn manage(&mut self, state: State, id: u64, action: ManageAction) -> State {
         let Some(e) = self.ctx.view.event(id).filter(|e| self.manages(e)) else {
             return self.hint(state, Msg::HintStaleButton);
         };
@@ -859,7 +924,7 @@ impl Engine<'_> {
     }
 
     /// Asks for the new value of a field.
-    pub(super) fn edit_field(&mut self, state: State, id: u64, field: EventField) -> State {
+    fn edit_field(&mut self, state: State, id: u64, field: EventField) -> State {
         match self.ctx.view.event(id) {
             Some(e) if self.manages(&e) && !e.cancelled => {
                 let msg = match field {
@@ -882,7 +947,7 @@ impl Engine<'_> {
     }
 
     /// The new value of a field, typed (or "no limit" pressed, `t == None`).
-    pub(super) fn edit_text(&mut self, id: u64, field: EventField, t: Option<&str>) -> State {
+    fn edit_text(&mut self, id: u64, field: EventField, t: Option<&str>) -> State {
         let Some(mut e) = self
             .ctx
             .view
@@ -968,7 +1033,7 @@ impl Engine<'_> {
     }
 
     /// `/feedback`: the coordinator's past events to pick from (or the report of one by id).
-    pub(super) fn feedback_menu(&mut self, id: Option<u64>) {
+    fn feedback_menu(&mut self, id: Option<u64>) {
         if let Some(e) = id
             .and_then(|id| self.ctx.view.event(id))
             .filter(|e| self.manages(e))
@@ -1003,216 +1068,10 @@ impl Engine<'_> {
         self.say(r);
     }
 
-    // ---- broadcasts ----
-
-    /// `/broadcast`: who to write to.
-    pub(super) fn broadcast_menu(&mut self) {
-        let mut r = Reply::msg(Msg::BroadcastChoose);
-        for e in self.upcoming().into_iter().filter(|e| self.manages(e)) {
-            r = r.row(vec![Button {
-                label: Label::MsgArgs(
-                    Msg::BtnAudienceEvent,
-                    vec![
-                        ("title", text(e.title.get(self.lang))),
-                        ("count", num(e.attendees.len())),
-                    ],
-                ),
-                callback: Callback::Manage(e.id, ManageAction::Message),
-            }]);
-        }
-        let user = self.ctx.person.user;
-        for g in &self.ctx.config.groups {
-            if self.ctx.config.coordinates(user, &g.id) {
-                let n: usize = self
-                    .ctx
-                    .view
-                    .pools(&g.id)
-                    .iter()
-                    .map(|(_, s)| s.families)
-                    .sum();
-                r = r.row(vec![Button {
-                    label: Label::MsgArgs(
-                        Msg::BtnAudienceWaiting,
-                        vec![("group", text(g.name.get(self.lang))), ("count", num(n))],
-                    ),
-                    callback: Callback::BroadcastWaiting(g.id.clone()),
-                }]);
-            }
-        }
-        // A launch's families, while its first meeting is ahead.
-        for l in self.ctx.view.launches() {
-            if l.start <= self.ctx.now || !self.ctx.config.coordinates(user, &l.pool.group) {
-                continue;
-            }
-            let Some(g) = self.ctx.config.group(&l.pool.group) else {
-                continue;
-            };
-            for (msg, answer, accepted) in [
-                (Msg::BtnAudienceInvited, Answer::Pending, false),
-                (Msg::BtnAudienceAccepted, Answer::Accepted, true),
-            ] {
-                r = r.row(vec![Button {
-                    label: Label::MsgArgs(
-                        msg,
-                        vec![
-                            ("group", text(g.name.get(self.lang))),
-                            ("area", self.pool_label(&l.pool)),
-                            ("count", num(l.answered(answer).len())),
-                        ],
-                    ),
-                    callback: Callback::BroadcastLaunch(l.id, accepted),
-                }]);
-            }
-        }
-        self.say(r);
-    }
-
-    fn audience_members(&self, a: &Audience) -> Vec<UserId> {
-        match a {
-            Audience::Event { event } => self
-                .ctx
-                .view
-                .event(*event)
-                .map(|e| {
-                    e.attendees
-                        .iter()
-                        .copied()
-                        .filter(|u| self.access_of(&e, *u) != Access::None)
-                        .collect()
-                })
-                .unwrap_or_default(),
-            Audience::Waiting { group } => self
-                .ctx
-                .view
-                .waiting(group)
-                .into_iter()
-                .map(|r| r.user)
-                .collect(),
-            Audience::Invited { launch } => self
-                .ctx
-                .view
-                .launch(*launch)
-                .map(|l| l.answered(Answer::Pending))
-                .unwrap_or_default(),
-            Audience::Accepted { launch } => self
-                .ctx
-                .view
-                .launch(*launch)
-                .map(|l| l.answered(Answer::Accepted))
-                .unwrap_or_default(),
-        }
-    }
-
-    fn may_address(&self, a: &Audience) -> bool {
-        match a {
-            Audience::Event { event } => self
-                .ctx
-                .view
-                .event(*event)
-                .is_some_and(|e| self.manages(&e)),
-            Audience::Waiting { group } => self.ctx.config.coordinates(self.ctx.person.user, group),
-            Audience::Invited { launch } | Audience::Accepted { launch } => {
-                self.ctx.view.launch(*launch).is_some_and(|l| {
-                    self.ctx
-                        .config
-                        .coordinates(self.ctx.person.user, &l.pool.group)
-                })
-            }
-        }
-    }
-
-    /// Starts a broadcast: asks for the text, or says at once that nobody would get it.
-    pub(super) fn broadcast_to(&mut self, state: State, audience: Audience) -> State {
-        if !self.may_address(&audience) {
-            return self.hint(state, Msg::HintStaleButton);
-        }
-        let n = self.audience_members(&audience).len();
-        if n == 0 {
-            self.say(Reply::msg(Msg::BroadcastNobody));
-            return State::Idle;
-        }
-        self.say(
-            Reply::default()
-                .line(Msg::BroadcastAskText, vec![("count", num(n))])
-                .row(vec![button(Msg::BtnCancel, Callback::Cancel)]),
-        );
-        State::Broadcasting {
-            audience,
-            text: None,
-        }
-    }
-
-    /// The broadcast's text, then its confirmation.
-    pub(super) fn broadcast_text(&mut self, audience: Audience, t: &str) -> State {
-        let Some(body) = short(t, MAX_BROADCAST) else {
-            return self.hint(
-                State::Broadcasting {
-                    audience,
-                    text: None,
-                },
-                Msg::BroadcastBadText,
-            );
-        };
-        let n = self.audience_members(&audience).len();
-        self.say(
-            Reply::default()
-                .line(
-                    Msg::BroadcastPreview,
-                    vec![("count", num(n)), ("text", text(body.clone()))],
-                )
-                .row(vec![button(Msg::BtnBroadcastSend, Callback::BroadcastSend)])
-                .row(vec![button(Msg::BtnCancel, Callback::Cancel)]),
-        );
-        State::Broadcasting {
-            audience,
-            text: Some(body),
-        }
-    }
-
-    /// Sends a confirmed broadcast.
-    pub(super) fn broadcast_send(&mut self, audience: Audience, body: String) -> State {
-        if !self.may_address(&audience) {
-            return self.hint(State::Idle, Msg::HintStaleButton);
-        }
-        let to = self.audience_members(&audience);
-        let n = to.len();
-        self.effects
-            .push(Effect::Audit(crate::domain::audit::Access {
-                at: self.ctx.now,
-                who: self.ctx.person.user,
-                what: crate::domain::audit::Accessed::Broadcast,
-                group: match &audience {
-                    Audience::Waiting { group } => Some(group.clone()),
-                    Audience::Invited { launch } | Audience::Accepted { launch } => {
-                        self.ctx.view.launch(*launch).map(|l| l.pool.group)
-                    }
-                    Audience::Event { .. } => None,
-                },
-                area: match &audience {
-                    Audience::Invited { launch } | Audience::Accepted { launch } => {
-                        self.ctx.view.launch(*launch).map(|l| l.pool.area)
-                    }
-                    Audience::Waiting { .. } | Audience::Event { .. } => None,
-                },
-                event: match &audience {
-                    Audience::Event { event } => Some(*event),
-                    _ => None,
-                },
-                people: u32::try_from(n).unwrap_or(u32::MAX),
-            }));
-        self.effects.push(Effect::Broadcast {
-            audience,
-            text: body,
-            to,
-        });
-        self.say(Reply::default().line(Msg::BroadcastQueued, vec![("count", num(n))]));
-        State::Idle
-    }
-
     // ---- feedback from parents ----
 
     /// A rating button (from the feedback question), or skipping the comment.
-    pub(super) fn feedback_answer(&mut self, state: State, id: u64, rating: Option<u8>) -> State {
+    fn feedback_answer(&mut self, state: State, id: u64, rating: Option<u8>) -> State {
         let user = self.ctx.person.user;
         let Some(e) = self
             .visible_event(id)
@@ -1245,7 +1104,7 @@ impl Engine<'_> {
     }
 
     /// The optional comment after a rating.
-    pub(super) fn feedback_comment(&mut self, id: u64, t: &str) -> State {
+    fn feedback_comment(&mut self, id: u64, t: &str) -> State {
         let comment: String = t.trim().chars().take(MAX_COMMENT).collect();
         if comment.is_empty() {
             return self.hint(State::FeedbackComment { event: id }, Msg::HintUseButtons);

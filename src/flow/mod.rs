@@ -2,10 +2,19 @@
 //! effects). It knows groups, questions, eligibility and demand; it knows nothing of Telegram,
 //! sled or the clock — the adapters parse input, pass `now` and a read-only view of the store,
 //! commit the effects and render the replies.
+//!
+//! The conversation has four parts, one module each, split along [`State`]: `registration`
+//! (idle, registering, `/forget`, and the commands that belong to no other part), [`events`]
+//! (the list, a meeting's card, sign-up, creating and editing events, feedback), `launch`
+//! (demand, lists, export, QR codes, launching, the answer to an invitation) and `broadcast`.
+//! Each owns its states, its commands and callbacks, and its step function; [`step`] only sends
+//! each input to the part that owns it (`Part`). What they share is in `engine`.
 
-mod coordinator;
+mod broadcast;
+mod engine;
 pub mod events;
 mod input;
+mod launch;
 mod mydata;
 pub mod notify;
 mod registration;
@@ -15,15 +24,19 @@ mod registration;
 pub use crate::{callback, reply};
 pub use callback::{Callback, Field};
 pub use input::{Command, Input};
+pub use launch::LaunchDraft;
+pub use registration::{Draft, Step};
 pub use reply::{Arg, Attachment, Button, ChartPanel, Label, Line, Reply};
 
 use crate::config::Config;
 use crate::domain::launch::LaunchRequest;
 use crate::domain::{
-    AreaId, Audience, Demand, Event, Feedback, GroupId, Lang, Launch, Pool, Registration, Source,
-    TimeId, UserId,
+    Audience, Demand, Event, Feedback, GroupId, Lang, Launch, Pool, Registration, StartPayload,
+    UserId,
 };
+use crate::msg::Msg;
 use chrono::{DateTime, Utc};
+use engine::Engine;
 use serde::{Deserialize, Serialize};
 
 /// Where a user is in the conversation. Stored per user, so a conversation survives restarts.
@@ -60,71 +73,6 @@ pub enum State {
         /// The event.
         event: u64,
     },
-}
-
-/// A launch being prepared by a coordinator.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LaunchDraft {
-    /// Which group, area and language.
-    pub pool: Pool,
-    /// The first meeting, once given.
-    pub start: Option<DateTime<Utc>>,
-    /// When the first meeting ends, once given (asked after the start).
-    #[serde(default)]
-    pub end: Option<DateTime<Utc>>,
-    /// The place, once given.
-    pub place: Option<String>,
-}
-
-/// The question a registration is at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Step {
-    /// A child's age.
-    Ages,
-    /// "Another child?" after an age was added.
-    MoreChildren,
-    /// The area.
-    Area,
-    /// The group's language.
-    Language,
-    /// The times that suit (several).
-    Times,
-    /// The required consent to store the answers.
-    Consent,
-    /// The optional consent to share the name.
-    Share,
-    /// The summary with confirm / change.
-    Summary,
-    /// Which part to change.
-    ChangeMenu,
-}
-
-/// The answers collected so far. Nothing of it is stored as a registration until confirmed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Draft {
-    /// The group being registered for.
-    pub group: GroupId,
-    /// The deep-link source, if the user came by one.
-    pub source: Option<Source>,
-    /// The current question.
-    pub step: Step,
-    /// Children's ages given so far.
-    pub children: Vec<u8>,
-    /// The chosen area.
-    pub area: Option<AreaId>,
-    /// The chosen group language.
-    pub lang: Option<Lang>,
-    /// The chosen times.
-    pub times: Vec<TimeId>,
-    /// Whether the required consent was given.
-    pub consent: bool,
-    /// When it was given and to which notice version, recorded on the registration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consented: Option<crate::domain::privacy::ConsentRecord>,
-    /// The answer to the optional consent. Once every answer is there, each further answer
-    /// returns to the summary instead of walking through the questions again.
-    pub share: Option<bool>,
 }
 
 /// Who is talking, as the adapter knows them.
@@ -267,5 +215,142 @@ pub struct Outcome {
 /// Runs one input through the conversation.
 #[must_use]
 pub fn step(state: State, input: Input, ctx: &Ctx<'_>) -> Outcome {
-    registration::Engine::new(ctx).step(state, input)
+    let mut e = Engine::new(ctx);
+    let state = match input {
+        Input::Start(payload) => match payload.as_deref().and_then(StartPayload::parse) {
+            Some(StartPayload::Event(id)) => events::link(&mut e, &id),
+            payload => registration::start(&mut e, payload),
+        },
+        // To anyone else the coordinators' commands are unknown commands.
+        Input::Command(c) if c.for_coordinators() && !e.is_coordinator() => {
+            e.hint(state, Msg::HintUnknownCommand)
+        }
+        Input::Command(c) => Part::of_command(c).step(&mut e, state, Turn::Command(c)),
+        Input::UnknownCommand => e.hint(state, Msg::HintUnknownCommand),
+        Input::FeedbackFor(id) => events::feedback_for(&mut e, state, id),
+        Input::Text(t) => {
+            // Whatever is typed may be shown to someone else (a comment, an event's title or
+            // place, a broadcast): without invisible controls.
+            let t = crate::domain::text::clean(&t).into_owned();
+            Part::of_state(&state).step(&mut e, state, Turn::Text(t))
+        }
+        Input::Unsupported => e.hint(state, Msg::HintNotText),
+        Input::Button(data) => match Callback::parse(&data) {
+            Some(cb) => Part::of_callback(&cb).step(&mut e, state, Turn::Button(cb)),
+            None => e.hint(state, Msg::HintStaleButton),
+        },
+    };
+    e.finish(state)
+}
+
+/// One input as a part of the conversation receives it: parsed, cleaned.
+enum Turn {
+    /// A known command (a coordinator's only from a coordinator).
+    Command(Command),
+    /// Typed text, without invisible controls.
+    Text(String),
+    /// A button, its data parsed (still to be checked against the state and the store).
+    Button(Callback),
+}
+
+/// The four parts of the conversation. Each input goes to exactly one: text to the part whose
+/// state the user is in, a command or a button to the part it belongs to. The matches below
+/// have no catch-all arm, so a new state, command or callback must be given to a part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Registering, `/mine`, withdrawing, `/forget`, and the general commands.
+    Registration,
+    /// Events: the list, cards, sign-up, creating and editing, feedback.
+    Events,
+    /// Demand, lists, export, QR codes, launching, and the parents' answers to invitations.
+    Launch,
+    /// Messages to many.
+    Broadcast,
+}
+
+impl Part {
+    /// The part that owns a state (and so the text typed in it).
+    fn of_state(state: &State) -> Part {
+        match state {
+            State::Idle | State::Registering(_) | State::ConfirmingForget => Part::Registration,
+            State::CreatingEvent(_)
+            | State::EditingEvent { .. }
+            | State::FeedbackComment { .. } => Part::Events,
+            State::Launching(_) => Part::Launch,
+            State::Broadcasting { .. } => Part::Broadcast,
+        }
+    }
+
+    /// The part a command belongs to.
+    fn of_command(c: Command) -> Part {
+        match c {
+            Command::Lang
+            | Command::Cancel
+            | Command::Mine
+            | Command::Forget
+            | Command::Privacy
+            | Command::MyData
+            | Command::Help => Part::Registration,
+            Command::Events | Command::NewEvent | Command::Feedback => Part::Events,
+            Command::Demand | Command::Export | Command::Launch | Command::Qr => Part::Launch,
+            Command::Broadcast => Part::Broadcast,
+        }
+    }
+
+    /// The part a button belongs to.
+    fn of_callback(cb: &Callback) -> Part {
+        match cb {
+            Callback::Group(_)
+            | Callback::Age(_)
+            | Callback::MoreChildren
+            | Callback::ChildrenDone
+            | Callback::Area(_)
+            | Callback::GroupLang(_)
+            | Callback::Time(_)
+            | Callback::TimesDone
+            | Callback::Consent(_)
+            | Callback::Share(_)
+            | Callback::Confirm
+            | Callback::Change
+            | Callback::ChangeField(_)
+            | Callback::BackToSummary
+            | Callback::Cancel
+            | Callback::UiLang(_)
+            | Callback::Edit(_)
+            | Callback::Withdraw(_)
+            | Callback::WithdrawYes(_)
+            | Callback::Keep
+            | Callback::ForgetYes
+            | Callback::Resume(_) => Part::Registration,
+            Callback::Event(..)
+            | Callback::Manage(..)
+            | Callback::EditField(..)
+            | Callback::DraftGroup(_)
+            | Callback::DraftNoLimit
+            | Callback::DraftSkip
+            | Callback::DraftTranslate(_)
+            | Callback::DraftCreate
+            | Callback::Rate(..)
+            | Callback::FeedbackSkip(_) => Part::Events,
+            Callback::PoolList(_)
+            | Callback::PoolLaunch(_)
+            | Callback::LaunchConfirm
+            | Callback::Qr(_)
+            | Callback::ExportLaunch(_)
+            | Callback::Invite(..) => Part::Launch,
+            Callback::BroadcastWaiting(_)
+            | Callback::BroadcastLaunch(..)
+            | Callback::BroadcastSend => Part::Broadcast,
+        }
+    }
+
+    /// Runs the part's step function.
+    fn step(self, e: &mut Engine<'_>, state: State, turn: Turn) -> State {
+        match self {
+            Part::Registration => registration::step(e, state, turn),
+            Part::Events => events::step(e, state, turn),
+            Part::Launch => launch::step(e, state, turn),
+            Part::Broadcast => broadcast::step(e, state, turn),
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! as two documents — a readable text in their language and the same as JSON — and which
 //! coordinator views and exports can have included them.
 
-use super::registration::{line, Engine};
+use super::engine::{line, Engine};
 use super::reply::{num, text, Arg, Attachment, Line, Reply};
 use super::State;
 use crate::domain::when::format_when;
@@ -55,7 +55,7 @@ impl Engine<'_> {
             if let Some(c) = &r.contact {
                 lines.push(tight(
                     Msg::MydataName,
-                    vec![("name", text(super::coordinator::who_text(c)))],
+                    vec![("name", text(super::launch::who_text(c)))],
                 ));
             }
             lines.push(tight(

@@ -2,8 +2,8 @@
 //! composed from an outbox item when it is sent, in the recipient's language and from the data
 //! as it is then. Pure, like the rest of the engine.
 
-use super::coordinator::{kind, who};
-use super::registration::Engine;
+use super::engine::Engine;
+use super::launch::{kind, who};
 use super::reply::{button, num, text, Arg, Button, Label, Line, Reply};
 use super::{Callback, Ctx, Person, View};
 use crate::config::Config;

@@ -1,13 +1,19 @@
-//! The registration conversation: welcome, questions, summary, `/mine`, withdrawal, `/forget`.
+//! The registration conversation: welcome, questions, summary, `/mine`, withdrawal, `/forget`,
+//! and what belongs to no other part (`/lang`, `/cancel`, `/help`, `/privacy`, `/mydata`). It owns
+//! the states [`State::Idle`], [`State::Registering`] and [`State::ConfirmingForget`].
 
+use super::engine::{line, Engine};
 use super::reply::{button, num, text, text_button, Arg, Button, Label, Line, Reply};
-use super::{Callback, Command, Ctx, Draft, Effect, Field, Input, Outcome, State, Step};
+use super::{Callback, Command, Effect, Field, State, Turn};
 use crate::config::Group;
 use crate::domain::privacy::{ConsentRecord, Consents};
 use crate::domain::text::clean;
 use crate::domain::when::format_when;
-use crate::domain::{Contact, GroupId, Lang, Registration, Rules, StartPayload, Status, TimeId};
-use crate::i18n::Msg;
+use crate::domain::{
+    AreaId, Contact, GroupId, Lang, Registration, Rules, Source, StartPayload, Status, TimeId,
+};
+use crate::msg::Msg;
+use serde::{Deserialize, Serialize};
 
 /// The most registrations one `/mine` message lists (each is a few hundred characters).
 const MINE_PER_MESSAGE: usize = 6;
@@ -19,102 +25,82 @@ pub const MAX_CHILDREN: usize = 6;
 /// gets a hint, so a pasted essay is never echoed back or stored.
 const MAX_ANSWER_CHARS: usize = 40;
 
-pub(super) struct Engine<'a> {
-    pub(super) ctx: &'a Ctx<'a>,
-    pub(super) lang: Lang,
-    pub(super) replies: Vec<Reply>,
-    pub(super) effects: Vec<Effect>,
+/// The question a registration is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// A child's age.
+    Ages,
+    /// "Another child?" after an age was added.
+    MoreChildren,
+    /// The area.
+    Area,
+    /// The group's language.
+    Language,
+    /// The times that suit (several).
+    Times,
+    /// The required consent to store the answers.
+    Consent,
+    /// The optional consent to share the name.
+    Share,
+    /// The summary with confirm / change.
+    Summary,
+    /// Which part to change.
+    ChangeMenu,
+}
+
+/// The answers collected so far. Nothing of it is stored as a registration until confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// The group being registered for.
+    pub group: GroupId,
+    /// The deep-link source, if the user came by one.
+    pub source: Option<Source>,
+    /// The current question.
+    pub step: Step,
+    /// Children's ages given so far.
+    pub children: Vec<u8>,
+    /// The chosen area.
+    pub area: Option<AreaId>,
+    /// The chosen group language.
+    pub lang: Option<Lang>,
+    /// The chosen times.
+    pub times: Vec<TimeId>,
+    /// Whether the required consent was given.
+    pub consent: bool,
+    /// When it was given and to which notice version, recorded on the registration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consented: Option<crate::domain::privacy::ConsentRecord>,
+    /// The answer to the optional consent. Once every answer is there, each further answer
+    /// returns to the summary instead of walking through the questions again.
+    pub share: Option<bool>,
+}
+
+/// `/start`: a group's link starts its registration; anything else shows the groups.
+pub(super) fn start(e: &mut Engine<'_>, payload: Option<StartPayload>) -> State {
+    e.start(payload)
+}
+
+/// A command, text or button of the registration part.
+pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
+    match turn {
+        Turn::Command(c) => e.command(state, c),
+        Turn::Text(t) => e.text(state, &t),
+        Turn::Button(cb) => e.button(state, cb),
+    }
 }
 
 impl<'a> Engine<'a> {
-    pub(super) fn new(ctx: &'a Ctx<'a>) -> Self {
-        Self {
-            ctx,
-            lang: ctx.lang,
-            replies: Vec::new(),
-            effects: Vec::new(),
-        }
-    }
-
-    pub(super) fn step(mut self, state: State, input: Input) -> Outcome {
-        let state = match input {
-            Input::Start(payload) => self.start(payload.as_deref()),
-            Input::Command(c) if c.for_coordinators() => self.coordinator_command(state, c),
-            Input::Command(c) => self.command(state, c),
-            Input::UnknownCommand => self.hint(state, Msg::HintUnknownCommand),
-            Input::FeedbackFor(id) => {
-                if self.ctx.config.coordinator(self.ctx.person.user).is_some() {
-                    self.feedback_menu(id);
-                    state
-                } else {
-                    self.hint(state, Msg::HintUnknownCommand)
-                }
-            }
-            Input::Text(t) => {
-                // Whatever is typed may be shown to someone else (a comment, an event's title
-                // or place, a broadcast): without invisible controls.
-                let t = crate::domain::text::clean(&t).into_owned();
-                let coordinator = self.ctx.config.coordinator(self.ctx.person.user).is_some();
-                match state {
-                    State::Launching(d)
-                        if self
-                            .ctx
-                            .config
-                            .coordinates(self.ctx.person.user, &d.pool.group) =>
-                    {
-                        self.launch_text(d, &t)
-                    }
-                    State::CreatingEvent(d) if coordinator => self.draft_text(d, &t),
-                    State::EditingEvent { event, field } if coordinator => {
-                        self.edit_text(event, field, Some(&t))
-                    }
-                    State::Broadcasting {
-                        audience,
-                        text: None,
-                    } if coordinator => self.broadcast_text(audience, &t),
-                    State::FeedbackComment { event } => self.feedback_comment(event, &t),
-                    State::CreatingEvent(_)
-                    | State::EditingEvent { .. }
-                    | State::Broadcasting { .. }
-                    | State::Launching(_)
-                        if !coordinator =>
-                    {
-                        self.text(State::Idle, &t)
-                    }
-                    other => self.text(other, &t),
-                }
-            }
-            Input::Unsupported => self.hint(state, Msg::HintNotText),
-            Input::Button(data) => match Callback::parse(&data) {
-                Some(cb) => self.button(state, cb),
-                None => self.hint(state, Msg::HintStaleButton),
-            },
-        };
-        Outcome {
-            state,
-            lang: self.lang,
-            replies: self.replies,
-            effects: self.effects,
-        }
-    }
-
-    pub(super) fn say(&mut self, reply: Reply) {
-        self.replies.push(reply);
-    }
-
     // ---- entry points ----
 
-    fn start(&mut self, payload: Option<&str>) -> State {
-        match payload.and_then(StartPayload::parse) {
-            Some(StartPayload::Group { group, source })
-                if self.ctx.config.group(&group).is_some() =>
-            {
+    /// `/start`, with a group's link (an event's link goes to [`super::events`]).
+    fn start(&mut self, payload: Option<StartPayload>) -> State {
+        if let Some(StartPayload::Group { group, source }) = payload {
+            if self.ctx.config.group(&group).is_some() {
                 // Only the sources in the config count: any other is a direct visit.
                 let source = source.filter(|s| self.ctx.config.sources.contains(s));
                 return self.begin(&group, source, Some(Msg::WelcomeShort), None);
             }
-            Some(StartPayload::Event(id)) => return self.event_link(&id),
-            _ => {}
         }
         self.say(self.group_menu(vec![line(Msg::Welcome)]));
         State::Idle
@@ -165,17 +151,15 @@ impl<'a> Engine<'a> {
                 self.say(self.forget_question());
                 State::ConfirmingForget
             }
-            Command::Events => {
-                self.events_list();
-                self.reprompt_registering(state)
-            }
-            Command::Demand
+            // The other parts' commands, which [`super::step`] sends to them.
+            Command::Events
+            | Command::Demand
             | Command::Export
             | Command::Launch
             | Command::Qr
             | Command::NewEvent
             | Command::Broadcast
-            | Command::Feedback => self.coordinator_command(state, c),
+            | Command::Feedback => self.hint(state, Msg::HintUnknownCommand),
         }
     }
 
@@ -313,80 +297,11 @@ impl<'a> Engine<'a> {
                     self.hint(state, Msg::HintStaleButton)
                 }
             }
-            Callback::Invite(id, accept) => self.invitation_answer(state, id, accept),
-            Callback::Event(id, action) => self.event_action(state, id, action),
-            Callback::Manage(id, action) => self.manage(state, id, action),
-            Callback::EditField(id, field) => self.edit_field(state, id, field),
-            Callback::DraftNoLimit => match state {
-                State::EditingEvent {
-                    event,
-                    field: super::events::EventField::Capacity,
-                } => self.edit_text(event, super::events::EventField::Capacity, None),
-                State::CreatingEvent(d) => self.draft_button(d, Callback::DraftNoLimit),
-                other => self.hint(other, Msg::HintStaleButton),
-            },
-            cb @ (Callback::DraftGroup(_)
-            | Callback::DraftSkip
-            | Callback::DraftTranslate(_)
-            | Callback::DraftCreate) => match state {
-                State::CreatingEvent(d)
-                    if self.ctx.config.coordinator(self.ctx.person.user).is_some() =>
-                {
-                    self.draft_button(d, cb)
-                }
-                other => self.hint(other, Msg::HintStaleButton),
-            },
-            Callback::BroadcastWaiting(g) => {
-                self.broadcast_to(state, crate::domain::Audience::Waiting { group: g })
-            }
-            Callback::BroadcastLaunch(launch, accepted) => self.broadcast_to(
-                state,
-                if accepted {
-                    crate::domain::Audience::Accepted { launch }
-                } else {
-                    crate::domain::Audience::Invited { launch }
-                },
-            ),
-            Callback::BroadcastSend => match state {
-                State::Broadcasting {
-                    audience,
-                    text: Some(body),
-                } => self.broadcast_send(audience, body),
-                other => self.hint(other, Msg::HintStaleButton),
-            },
-            Callback::Rate(id, r) => self.feedback_answer(state, id, Some(r)),
-            Callback::FeedbackSkip(id) => match state {
-                State::FeedbackComment { event } if event == id => {
-                    self.feedback_answer(State::Idle, id, None)
-                }
-                other => self.hint(other, Msg::HintStaleButton),
-            },
-            cb @ (Callback::PoolList(_)
-            | Callback::PoolLaunch(_)
-            | Callback::LaunchConfirm
-            | Callback::Qr(_)
-            | Callback::ExportLaunch(_)) => self.coordinator_button(state, cb),
             other => match state {
                 State::Registering(d) => self.answer(d, other),
                 state => self.hint(state, Msg::HintStaleButton),
             },
         }
-    }
-
-    /// Leaves whatever is in progress (a registration, a launch, an event being made, a
-    /// broadcast, a feedback comment) and says so; `false` when there was nothing to leave.
-    fn cancel(&mut self, state: &State) -> bool {
-        let msg = match state {
-            State::Registering(_) => Msg::Cancelled,
-            State::Launching(_) => Msg::LaunchCancelled,
-            State::CreatingEvent(_) | State::EditingEvent { .. } | State::Broadcasting { .. } => {
-                Msg::ActionCancelled
-            }
-            State::FeedbackComment { .. } => Msg::FeedbackDone,
-            State::Idle | State::ConfirmingForget => return false,
-        };
-        self.say(Reply::msg(msg));
-        true
     }
 
     /// A button that answers the current question of a registration.
@@ -680,7 +595,7 @@ impl<'a> Engine<'a> {
     // ---- what is shown ----
 
     /// The current question of a draft, with its buttons.
-    fn question(&self, d: &Draft) -> Reply {
+    pub(super) fn question(&self, d: &Draft) -> Reply {
         let Some(group) = self.group_of(d) else {
             return self.group_menu(vec![line(Msg::HintGroupGone)]);
         };
@@ -1040,7 +955,7 @@ impl<'a> Engine<'a> {
         ]
     }
 
-    fn group_menu(&self, first: Vec<Line>) -> Reply {
+    pub(super) fn group_menu(&self, first: Vec<Line>) -> Reply {
         let mut r = Reply::msg(Msg::ChooseGroup).after(first);
         for g in &self.ctx.config.groups {
             r = r.row(vec![text_button(
@@ -1051,61 +966,10 @@ impl<'a> Engine<'a> {
         r
     }
 
-    fn forget_question(&self) -> Reply {
+    pub(super) fn forget_question(&self) -> Reply {
         Reply::msg(Msg::ForgetAsk)
             .row(vec![button(Msg::BtnForgetYes, Callback::ForgetYes)])
             .row(vec![button(Msg::BtnKeep, Callback::Keep)])
-    }
-
-    /// A short hint, then the current question again, so nothing goes silent.
-    pub(super) fn hint(&mut self, state: State, msg: Msg) -> State {
-        let first = vec![line(msg)];
-        let reply = match &state {
-            State::Idle => self.group_menu(first),
-            State::Registering(d) => self.question(d).after(first),
-            State::ConfirmingForget => self.forget_question().after(first),
-            State::Launching(d) => self.launch_question(d).after(first),
-            other => self.pending_question(other).after(first),
-        };
-        self.say(reply);
-        state
-    }
-
-    /// The current question again, as it stands now (e.g. after a language change).
-    fn reprompt(&mut self, state: State) -> State {
-        match &state {
-            State::Idle => self.say(self.group_menu(vec![])),
-            State::Registering(d) => self.say(self.question(d)),
-            State::ConfirmingForget => self.say(self.forget_question()),
-            State::Launching(d) => self.say(self.launch_question(d)),
-            other => self.say(self.pending_question(other)),
-        }
-        state
-    }
-
-    /// The question of an event, edit, broadcast or feedback in progress.
-    fn pending_question(&self, state: &State) -> Reply {
-        let cancel = vec![button(Msg::BtnCancel, Callback::Cancel)];
-        match state {
-            State::CreatingEvent(d) => self.draft_question(d),
-            State::EditingEvent { .. } => Reply::msg(Msg::NewEventBadValue).row(cancel),
-            State::Broadcasting { text: None, .. } => Reply::msg(Msg::BroadcastBadText).row(cancel),
-            State::Broadcasting { text: Some(t), .. } => Reply::default()
-                .line(Msg::Plain, vec![("text", text(t.clone()))])
-                .row(vec![button(Msg::BtnBroadcastSend, Callback::BroadcastSend)])
-                .row(cancel),
-            State::FeedbackComment { event } => Reply::msg(Msg::FeedbackCommentAsk)
-                .row(vec![button(Msg::BtnSkip, Callback::FeedbackSkip(*event))]),
-            _ => self.group_menu(vec![]),
-        }
-    }
-
-    /// After an aside (`/help`, `/mine`) in the middle of a registration, the question again.
-    fn reprompt_registering(&mut self, state: State) -> State {
-        match state {
-            State::Registering(_) => self.reprompt(state),
-            other => other,
-        }
     }
 
     fn group_gone(&mut self) -> State {
@@ -1117,13 +981,6 @@ impl<'a> Engine<'a> {
 
     fn group_of(&self, d: &Draft) -> Option<&'a Group> {
         self.ctx.config.group(&d.group)
-    }
-
-    fn group_name(&self, g: &GroupId) -> String {
-        self.ctx
-            .config
-            .group(g)
-            .map_or_else(|| g.to_string(), |g| g.name.get(self.lang).to_owned())
     }
 
     fn own(&self, g: &GroupId) -> Option<&'a Registration> {
@@ -1180,10 +1037,6 @@ impl<'a> Engine<'a> {
         parts.extend(c.email.clone());
         parts.join(", ")
     }
-}
-
-pub(super) fn line(msg: Msg) -> Line {
-    Line::new(msg, vec![])
 }
 
 fn ui_lang_name(l: Lang) -> Msg {

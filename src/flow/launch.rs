@@ -1,67 +1,56 @@
-//! The coordinators' side of the conversation: demand at a glance (`/demand`), the waiting list
-//! of a pool, CSV export, QR codes for posters, and launching a group. Only users named as
-//! coordinators in the config get any of it; to anyone else these commands and buttons behave
-//! exactly like unknown commands and stale buttons, so nothing hints that they exist.
+//! From families waiting to a group started: demand at a glance (`/demand`), the waiting list of
+//! a pool, CSV export, QR codes for posters, launching a group (the state [`State::Launching`]),
+//! and the invited parents' answers. Only users named as coordinators in the config get the
+//! coordinators' side; to anyone else these commands and buttons behave exactly like unknown
+//! commands and stale buttons, so nothing hints that they exist.
 
-use super::registration::{line, Engine};
+use super::engine::{line, Engine};
 use super::reply::{
     button, num, text, text_button, Arg, Attachment, Button, ChartPanel, Line, Reply,
 };
-use super::{Callback, Command, Effect, LaunchDraft, State};
-use crate::config::{Coordinator, Group};
+use super::{Callback, Command, Effect, State, Turn};
+use crate::config::Group;
 use crate::domain::launch::{self, LaunchRequest};
 use crate::domain::when::{format_clock, format_when, parse_when, WhenError};
 use crate::domain::{Answer, GroupId, Lang, Pool, PoolStats, Registration, Rules};
 use crate::msg::Msg;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
 
 /// The longest place name a coordinator may give.
 const MAX_PLACE: usize = 200;
 
+/// A launch being prepared by a coordinator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LaunchDraft {
+    /// Which group, area and language.
+    pub pool: Pool,
+    /// The first meeting, once given.
+    pub start: Option<DateTime<Utc>>,
+    /// When the first meeting ends, once given (asked after the start).
+    #[serde(default)]
+    pub end: Option<DateTime<Utc>>,
+    /// The place, once given.
+    pub place: Option<String>,
+}
+
+/// A command, text or button of the launch part.
+pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
+    match turn {
+        Turn::Command(c) => e.launch_command(state, c),
+        Turn::Text(t) => match state {
+            State::Launching(d) if e.may(&d.pool.group) => e.launch_text(d, &t),
+            _ if !e.is_coordinator() => e.not_a_coordinator(),
+            other => e.hint(other, Msg::HintUseButtons),
+        },
+        Turn::Button(Callback::Invite(id, accept)) => e.invitation_answer(state, id, accept),
+        Turn::Button(cb) => e.coordinator_button(state, cb),
+    }
+}
+
 impl<'a> Engine<'a> {
-    /// The coordinator record of the person talking, if they are one.
-    fn coordinator(&self) -> Option<&Coordinator> {
-        self.ctx.config.coordinator(self.ctx.person.user)
-    }
-
-    /// The groups the person coordinates, in config order.
-    fn my_groups(&self) -> Vec<&'a Group> {
-        let user = self.ctx.person.user;
-        self.ctx
-            .config
-            .groups
-            .iter()
-            .filter(|g| self.ctx.config.coordinates(user, &g.id))
-            .collect()
-    }
-
-    /// Logs an access to parents' data in the access log, with this step.
-    pub(super) fn audit(
-        &mut self,
-        what: crate::domain::audit::Accessed,
-        pool: Option<&Pool>,
-        people: usize,
-    ) {
-        self.effects
-            .push(Effect::Audit(crate::domain::audit::Access {
-                at: self.ctx.now,
-                who: self.ctx.person.user,
-                what,
-                group: pool.map(|p| p.group.clone()),
-                area: pool.map(|p| p.area.clone()),
-                event: None,
-                people: u32::try_from(people).unwrap_or(u32::MAX),
-            }));
-    }
-
-    fn may(&self, group: &GroupId) -> bool {
-        self.ctx.config.coordinates(self.ctx.person.user, group)
-    }
-
-    pub(super) fn coordinator_command(&mut self, state: State, c: Command) -> State {
-        if self.coordinator().is_none() {
-            return self.hint(state, Msg::HintUnknownCommand);
-        }
+    /// A coordinator's command of this part (the caller checked that they are one).
+    fn launch_command(&mut self, state: State, c: Command) -> State {
         match c {
             Command::Demand => self.demand(),
             Command::Export => self.export(),
@@ -76,17 +65,14 @@ impl<'a> Engine<'a> {
                 self.say(r);
             }
             Command::Launch => self.launch_menu(),
-            Command::NewEvent => return self.new_event(),
-            Command::Broadcast => self.broadcast_menu(),
-            Command::Feedback => self.feedback_menu(None),
-            _ => {}
+            _ => return self.hint(state, Msg::HintUnknownCommand),
         }
         state
     }
 
     /// A coordinator's button. Anyone else pressing one (forged, or a coordinator removed from
     /// the config since) gets the same answer as for any stale button.
-    pub(super) fn coordinator_button(&mut self, state: State, cb: Callback) -> State {
+    fn coordinator_button(&mut self, state: State, cb: Callback) -> State {
         match cb {
             Callback::PoolList(pool) if self.may(&pool.group) => {
                 self.list(&pool);
@@ -657,7 +643,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Text typed while preparing a launch: the time, then the place.
-    pub(super) fn launch_text(&mut self, mut d: LaunchDraft, t: &str) -> State {
+    fn launch_text(&mut self, mut d: LaunchDraft, t: &str) -> State {
         let t = t.trim();
         if d.start.is_none() {
             match parse_when(t, self.ctx.now) {
