@@ -525,3 +525,218 @@ fn render_joins_lines_and_renders_buttons() {
     );
     assert_eq!(r.buttons[0][0].data, Callback::Cancel.encode());
 }
+
+// ---- the words of issue 13, as a Finnish and a Swedish parent would write them ----
+
+fn says(i18n: &I18n, lang: Lang, msg: Msg, args: &[(&'static str, Arg)]) -> String {
+    i18n.text(lang, msg, args, Markup::Plain)
+}
+
+fn t(s: &str) -> Arg {
+    Arg::Text(s.into())
+}
+
+#[test]
+fn the_issues_sentences_read_as_a_parent_would_write_them() {
+    let i18n = i18n();
+    let mut problems = Vec::new();
+    let mut expect = |lang: Lang, msg: Msg, args: &[(&'static str, Arg)], sentence: &str| {
+        let got = says(&i18n, lang, msg, args);
+        if !got.contains(sentence) {
+            problems.push(format!(
+                "{} {}: {sentence:?} not in {got:?}",
+                lang.code(),
+                msg.id()
+            ));
+        }
+    };
+    let standing = |n: i64, area: &str, place: &str| {
+        vec![
+            ("count", Arg::Num(n)),
+            ("threshold", Arg::Num(5)),
+            ("area", t(area)),
+            ("place", t(place)),
+        ]
+    };
+    // The count of children, said in words.
+    expect(
+        Lang::Fi,
+        Msg::StandingChildren,
+        &standing(2, "Hyvinkää", "Hyvinkäältä"),
+        "Hyvinkäältä on nyt ilmoitettu 2 lasta. Ryhmä voi alkaa, kun lapsia on 5.",
+    );
+    expect(
+        Lang::Fi,
+        Msg::StandingChildren,
+        &standing(1, "Hyvinkää", "Hyvinkäältä"),
+        "Hyvinkäältä on nyt ilmoitettu 1 lapsi. Ryhmä voi alkaa, kun lapsia on 5.",
+    );
+    expect(
+        Lang::Sv,
+        Msg::StandingChildren,
+        &standing(2, "Hyvinge", "Hyvinge"),
+        "I Hyvinge har 2 barn anmälts. Gruppen kan starta när de är 5.",
+    );
+    // More children.
+    let ages = [("ages", t("4, 6"))];
+    expect(
+        Lang::Fi,
+        Msg::AskMoreChildren,
+        &ages,
+        "Tuleeko ryhmään vielä muita lapsia?",
+    );
+    expect(
+        Lang::Sv,
+        Msg::AskMoreChildren,
+        &ages,
+        "Ska ytterligare ett barn delta?",
+    );
+    // The group's language and the municipality.
+    expect(
+        Lang::Fi,
+        Msg::AskLanguage,
+        &[],
+        "Millä kielellä toivotte ryhmän kokoontuvan?",
+    );
+    expect(
+        Lang::Sv,
+        Msg::AskLanguage,
+        &[],
+        "På vilket språk vill ni att gruppen hålls?",
+    );
+    expect(Lang::Sv, Msg::AskArea, &[], "I vilken kommun kan ni delta?");
+    expect(Lang::Fi, Msg::AskArea, &[], "Missä kunnassa voitte osallistua?");
+    // Who handles the data.
+    let consent = [
+        ("organisation", t("Hyvinkään kaupungin perhepalvelut")),
+        ("kind", t("children")),
+    ];
+    expect(
+        Lang::Fi,
+        Msg::AskConsent,
+        &consent,
+        "Tietoja käsittelevät Hyvinkään kaupungin perhepalvelut, ja niitä näkevät vain ryhmän koordinaattorit.",
+    );
+    let consent_sv = [
+        ("organisation", t("Hyvinge stads familjetjänster")),
+        ("kind", t("children")),
+    ];
+    expect(
+        Lang::Sv,
+        Msg::AskConsent,
+        &consent_sv,
+        "Uppgifterna behandlas av Hyvinge stads familjetjänster, och bara gruppens koordinatorer ser dem.",
+    );
+    // Feedback: the event is named after the neutral first line, in a sentence that needs no
+    // inflection of a title a coordinator typed.
+    let title = [("title", t("Eron edessä -ilta"))];
+    expect(
+        Lang::Fi,
+        Msg::FeedbackAsk,
+        &title,
+        "Kiitos, että osallistuit tapahtumaan Eron edessä -ilta! Millainen se oli?",
+    );
+    let title_sv = [("title", t("Inför skilsmässan – kvällsträff"))];
+    expect(
+        Lang::Sv,
+        Msg::FeedbackAsk,
+        &title_sv,
+        "Tack för att du deltog i Inför skilsmässan – kvällsträff! Hur var det?",
+    );
+    // A language as an adverb, not "kielellä ruotsi".
+    expect(
+        Lang::Fi,
+        Msg::NewEventTranslateTitle,
+        &[("language", Arg::Msg(Msg::LangInSv))],
+        "Tapahtuman nimi ruotsiksi",
+    );
+    expect(
+        Lang::Sv,
+        Msg::NewEventTranslateTitle,
+        &[("language", Arg::Msg(Msg::LangInFi))],
+        "Evenemangets namn på finska",
+    );
+    // Plurals.
+    expect(
+        Lang::Fi,
+        Msg::ExportCaption,
+        &[("rows", Arg::Num(1))],
+        "(1 rivi)",
+    );
+    expect(
+        Lang::Fi,
+        Msg::ExportCaption,
+        &[("rows", Arg::Num(3))],
+        "(3 riviä)",
+    );
+    expect(
+        Lang::Sv,
+        Msg::ExportCaption,
+        &[("rows", Arg::Num(1))],
+        "(1 rad)",
+    );
+    // Where families came from.
+    let direct = [(
+        "sources",
+        Arg::Join(vec![Arg::Msg(Msg::SourceDirect), t("4")], " "),
+    )];
+    expect(Lang::Fi, Msg::DemandSources, &direct, "Lähde: suora linkki 4");
+    expect(Lang::Sv, Msg::DemandSources, &direct, "Källa: direktlänk 4");
+    // "botti" in running text; /cancel said the same way in every language.
+    let help = [("contact", t("x"))];
+    expect(Lang::Fi, Msg::Help, &help, "Näin käytät bottia");
+    expect(
+        Lang::Fi,
+        Msg::Help,
+        &help,
+        "/cancel – keskeytä vastaaminen (keskeneräisiä vastauksia ei tallenneta)",
+    );
+    expect(
+        Lang::Sv,
+        Msg::Help,
+        &help,
+        "/cancel – avbryt frågorna (svar som inte är klara sparas inte)",
+    );
+    expect(
+        Lang::En,
+        Msg::Help,
+        &help,
+        "/cancel – stop answering (unfinished answers are not saved)",
+    );
+    // Coordinators: each count says what it counts; the buttons have words.
+    let pool = [
+        ("area", t("Hyvinkää")),
+        ("bar", t("▰▰▱▱▱")),
+        ("count", Arg::Num(2)),
+        ("threshold", Arg::Num(5)),
+        ("families", Arg::Num(1)),
+        ("kind", t("children")),
+        ("ages", t("4, 6")),
+    ];
+    expect(Lang::Fi, Msg::DemandPoolLine, &pool, "2/5 lasta · 1 perhe");
+    expect(Lang::Sv, Msg::DemandPoolLine, &pool, "2/5 barn · 1 familj");
+    let area = [("area", t("Hyvinkää"))];
+    expect(Lang::Fi, Msg::BtnList, &area, "📋 Lista: Hyvinkää");
+    expect(Lang::Fi, Msg::BtnLaunch, &area, "🚀 Käynnistä: Hyvinkää");
+    expect(Lang::Sv, Msg::BtnList, &area, "📋 Lista: Hyvinkää");
+    expect(Lang::Sv, Msg::BtnLaunch, &area, "🚀 Starta: Hyvinkää");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn plural_categories_follow_each_languages_cldr_rules() {
+    // fi, sv and en: "one" is exactly 1; 0, 21 and 101 are "other" (unlike e.g. Russian).
+    let i18n = i18n();
+    for (lang, n, word) in [
+        (Lang::Fi, 1, "1 rivi)"),
+        (Lang::Fi, 0, "0 riviä)"),
+        (Lang::Fi, 21, "21 riviä)"),
+        (Lang::Sv, 1, "1 rad)"),
+        (Lang::Sv, 21, "21 rader)"),
+        (Lang::En, 1, "1 row)"),
+        (Lang::En, 21, "21 rows)"),
+    ] {
+        let got = says(&i18n, lang, Msg::ExportCaption, &[("rows", Arg::Num(n))]);
+        assert!(got.contains(word), "{} {n}: {got:?}", lang.code());
+    }
+}
