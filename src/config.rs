@@ -88,6 +88,23 @@ pub struct Area {
     /// The controller of the data of registrations in this area, where it is not the
     /// organisation (a municipality of its own); named in `/privacy`.
     pub controller: Option<Controller>,
+    /// The Finnish name in its "from" form (ablative or elative: Hyvinkäältä, Porvoosta), for
+    /// sentences such as "Hyvinkäältä on nyt ilmoitettu 2 lasta"; Swedish and English say it
+    /// with a preposition and need no form of their own. Without it the name is used as it is,
+    /// and `check-config` lists the area.
+    pub fi_from: Option<String>,
+}
+
+impl Area {
+    /// The name as a sentence about registrations from this area needs it in `lang`: the
+    /// Finnish "from" form when given, otherwise the name.
+    #[must_use]
+    pub fn from_name(&self, lang: Lang) -> &str {
+        match (lang, &self.fi_from) {
+            (Lang::Fi, Some(from)) => from,
+            _ => self.name.get(lang),
+        }
+    }
 }
 
 /// A data controller other than the organisation, named in `/privacy`.
@@ -284,6 +301,9 @@ pub struct Config {
     /// instead of `{ fi = …, sv = …, en = … }`): every reader sees them as written.
     /// `check-config` lists them.
     pub one_language: Vec<String>,
+    /// Areas without `fi_from`, the Finnish "from" form of their name (Finnish sentences then
+    /// use the name as it is). `check-config` lists them.
+    pub no_fi_from: Vec<String>,
     /// The public web page.
     pub web: WebConfig,
     /// The recruitment sources deep links may name (`?start=<group>__<source>`), one per poster
@@ -365,6 +385,7 @@ impl Config {
             text,
             errors: Vec::new(),
             one_language: Vec::new(),
+            no_fi_from: Vec::new(),
         };
         let config = v.config(raw);
         match config {
@@ -660,6 +681,7 @@ struct RawNamed {
     id: Option<String>,
     name: Option<RawLocalized>,
     controller: Option<RawController>,
+    fi_from: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -706,6 +728,7 @@ struct Validator<'a> {
     text: &'a str,
     errors: Vec<ConfigError>,
     one_language: Vec<String>,
+    no_fi_from: Vec<String>,
 }
 
 /// The longest config-provided name, so that buttons and messages stay readable.
@@ -873,9 +896,22 @@ impl Validator<'_> {
         };
         let mut raw_areas = raw.areas;
         let mut controllers = std::collections::HashMap::new();
+        let mut from_forms = std::collections::HashMap::new();
         for (i, a) in raw_areas.iter_mut().enumerate() {
             let line = self.line(a.span());
             let a = a.get_mut();
+            match (a.id.clone(), a.fi_from.take()) {
+                (Some(id), Some(from)) => {
+                    let place = format!("areas[{i}].fi_from");
+                    if let Some(from) = self.nonempty(line, &place, Some(from), MAX_NAME) {
+                        from_forms.insert(id, from);
+                    }
+                }
+                (id, None) => self
+                    .no_fi_from
+                    .push(format!("areas[{i}] ({})", id.as_deref().unwrap_or("?"))),
+                (None, Some(_)) => {}
+            }
             if let (Some(id), Some(c)) = (a.id.clone(), a.controller.take()) {
                 let place = format!("areas[{i}].controller");
                 let name = self.localized(line, &format!("{place}.name"), c.name, MAX_NAME);
@@ -888,6 +924,13 @@ impl Validator<'_> {
         let mut raw_times = raw.times;
         for (i, t) in raw_times.iter_mut().enumerate() {
             let line = self.line(t.span());
+            if t.get_mut().fi_from.take().is_some() {
+                self.err(
+                    line,
+                    format!("times[{i}].fi_from"),
+                    "only areas have a from form",
+                );
+            }
             if t.get_mut().controller.take().is_some() {
                 self.err(
                     line,
@@ -925,6 +968,7 @@ impl Validator<'_> {
         Some(Config {
             home_area,
             one_language: std::mem::take(&mut self.one_language),
+            no_fi_from: std::mem::take(&mut self.no_fi_from),
             bot_username: bot_username?,
             organisation: organisation?,
             contact: contact?,
@@ -947,6 +991,7 @@ impl Validator<'_> {
                 .into_iter()
                 .map(|(id, name)| Area {
                     controller: controllers.remove(id.as_str()),
+                    fi_from: from_forms.remove(id.as_str()),
                     id,
                     name,
                 })

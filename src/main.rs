@@ -192,6 +192,12 @@ fn run(cli: Cli) -> Result<(), String> {
                     config.one_language.join(", ")
                 );
             }
+            if !config.no_fi_from.is_empty() {
+                println!(
+                    "note: areas without fi_from, the Finnish name's \"from\" form (fi_from = \"Hyvinkäältä\"), so Finnish sentences use the name as it is: {}",
+                    config.no_fi_from.join(", ")
+                );
+            }
             Ok(())
         }
         Cmd::Qr { group, source, out } => qr(&cli.config, &group, source.as_deref(), &out),

@@ -2,9 +2,9 @@
 # HTML: only <b> and <i>. Arguments ($group etc.) arrive escaped from the code.
 
 welcome =
-    Hi! I'm kokoon. I gather interest in peer support groups, where families support each other.
-    When enough families from the same area have signed up, the coordinator brings a group together and invites you.
-welcome-short = Hi! I'm kokoon. Here you can register your interest in a peer support group.
+    Hi! I'm kokoon, a bot. I gather registrations for peer support groups, where families support each other.
+    When enough families from the same municipality have registered, the coordinator brings a group together and invites you.
+welcome-short = Hi! I'm kokoon, a bot. Here you can register for a peer support group.
 choose-group = Which group are you interested in?
 group-intro =
     <b>{ $group }</b>
@@ -12,27 +12,27 @@ group-intro =
 
 ask-age = How old is your child? Pick the age or type it as a number.
 ask-next-age = How old is the next child?
-ask-more-children = Added: { $ages } years. Will another child join the group too?
+ask-more-children = Added: { $ages } years. Will another child take part?
 btn-more-children = Add a child
 btn-children-done = No more, continue
-age-outside = { $group } is for children aged { $min }–{ $max }, so sadly a { $age }-year-old can't join this group.
+age-outside = { $group } is for children aged { $min }–{ $max }. Sadly a { $age }-year-old can't take part.
 age-other-groups = These groups suit that age:
 age-no-other-group = Right now there is no group for that age. You can ask about other options: { $contact }.
-ask-area = In which area could you attend?
-ask-language = Which language should the group run in?
+ask-area = In which municipality can you take part?
+ask-language = In which language would you like the group to meet?
 ask-times = Which times suit you? You can pick several. Tap <b>Done</b> when ready.
 btn-time-checked = ✓ { $time }
 btn-times-done = Done
 ask-consent =
     <b>Before the questions</b>
     Next I'll ask { $kind ->
-        [children] the children's ages, area
-       *[other] your area
-    }, language and times that suit. I save your answers only if you agree: from them { $organisation } sees when there is enough interest for a group, and only the group's coordinators see them. You can delete your data at any time with /forget. The full privacy notice: /privacy
+        [children] the children's ages, your municipality
+       *[other] your municipality
+    }, the language and the times that suit you. I save your answers only if you agree. They show when there are enough people for a group. The data is handled by { $organisation }, and only the group's coordinators see it. You can delete your data at any time with /forget. The full privacy notice: /privacy
 btn-consent-yes = I agree
 btn-consent-no = I don't agree
 no-consent = All right, nothing was saved. You can come back any time with /start.
-ask-share = May the coordinator see your Telegram name and username so they can contact you? This is optional.
+ask-share = May the coordinator see your Telegram name and username? Then they can contact you. This is optional.
 btn-share-yes = Yes, they may
 btn-share-no = No, thanks
 
@@ -41,7 +41,7 @@ summary-children = { $count ->
         [one] Child's age: { $ages }
        *[other] Children's ages: { $ages }
     }
-summary-area = Area: { $area }
+summary-area = Municipality: { $area }
 summary-language = Group language: { $language }
 summary-times = Times that suit: { $times }
 summary-share-yes = Your name is shown to the coordinator.
@@ -51,18 +51,24 @@ btn-change = Change
 btn-cancel = Cancel
 ask-change = What would you like to change?
 btn-change-ages = Children's ages
-btn-change-area = Area
+btn-change-area = Municipality
 btn-change-language = Language
 btn-change-times = Times
 btn-change-share = Showing my name
 btn-back = Back
 
 saved = Thank you! Your registration for { $group } is saved.
-updated = Thank you! Your answers for { $group } are updated.
+updated = Thank you! Your registration for { $group } is updated.
 already-registered = You have already registered for { $group }. Here are your answers – you can confirm or change them.
-standing-children = In { $area } there are now { $count } of { $threshold } children. We'll message you when the group can start.
-standing-adults = In { $area } there are now { $count } of { $threshold } participants. We'll message you when the group can start.
-standing-reached = In { $area } there is now enough interest ({ $count } of { $threshold }). The coordinator is bringing the group together and we'll message you soon.
+standing-children = { $count ->
+        [one] 1 child has
+       *[other] { $count } children have
+    } been registered in { $place } so far. The group can start once there are { $threshold }. You'll get a message when the group is brought together.
+standing-adults = { $count ->
+        [one] 1 person has
+       *[other] { $count } people have
+    } registered in { $place } so far. The group can start once there are { $threshold }. You'll get a message when the group is brought together.
+standing-reached = Enough people have now registered in { $place }, so the group can start. The coordinator is bringing it together and you'll get a message soon.
 mine-hint = You can see your registrations with /mine.
 
 mine-title = { $count ->
@@ -85,9 +91,8 @@ withdrawn = Your registration for { $group } has been withdrawn.
 retention-notice = Your registration for { $group } will be deleted in a week. If you want to keep it, confirm it again with /mine or the button below.
 btn-reconfirm = Confirm again
 nothing-changed = All right, nothing was changed.
-cancelled = Registration stopped. Nothing was saved.
-nothing-to-cancel = There is nothing to cancel.
-
+cancelled = All right, stopped. Unfinished answers were not saved.
+nothing-to-cancel = There is nothing to stop.
 forget-ask = Delete all your data? Your registrations and everything else stored about you will be deleted for good.
 btn-forget-yes = Yes, delete everything
 forgotten = All your data has been deleted. You can come back any time with /start.
@@ -100,24 +105,26 @@ lang-changed = I'll speak English now.
 group-lang-fi = Finnish
 group-lang-sv = Swedish
 group-lang-en = English
-
+lang-in-fi = in Finnish
+lang-in-sv = in Swedish
+lang-in-en = in English
 help =
-    <b>How to use kokoon</b>
+    <b>How to use the bot</b>
     /start – pick a group
     /events – upcoming events
     /mine – your registrations
     /lang – change language
-    /cancel – stop a registration
+    /cancel – stop answering (unfinished answers are not saved)
     /privacy – privacy
     /forget – delete all your data
     Questions? Contact: { $contact }
 privacy =
     <b>Privacy notice</b>
     <b>Controller</b>: { $organisation } ({ $controller_contact }).
-privacy-area-controller = In { $area } the controller is { $name } ({ $contact }).
+privacy-area-controller = For registrations in { $area }, the controller is { $name } ({ $contact }).
 privacy-body =
-    <b>Why</b>: so that a peer group can be brought together once enough people in the same area are interested, and so that you can sign up for events. The lawful basis is your consent (EU General Data Protection Regulation, Article 6(1)(a)). You can withdraw it at any time.
-    <b>What we store</b>: registrations (children's ages, area, group language, times that suit and when you gave your consent), event sign-ups, feedback and comments, invitations to groups, where you are in a conversation and the language I speak with you, and how you heard of the service (the poster's or link's source). Your name and username only if you allow the coordinator to see them.
+    <b>Why</b>: so that a peer group can be brought together once enough people in the same municipality are interested, and so that you can sign up for events. The lawful basis is your consent (EU General Data Protection Regulation, Article 6(1)(a)). You can withdraw it at any time.
+    <b>What we store</b>: registrations (children's ages, municipality, group language, times that suit and when you gave your consent), event sign-ups, feedback and comments, invitations to groups, where you are in a conversation and the language I speak with you, and how you heard of the service (the poster's or link's source). Your name and username only if you allow the coordinator to see them.
     <b>Who sees what</b>: a group's coordinators see the registrations for their group, your name only with your permission. An event's organiser sees who signed up and the feedback. Nothing is given to anyone else.
     <b>Telegram</b>: messages go through Telegram (Telegram Messenger Inc., outside the EU), which handles them under its own terms. Please don't write sensitive details in messages.
     <b>How long</b>: a registration is deleted { $months } months after you last confirmed it (we tell you a week before), or at once when you withdraw it. Event sign-ups, feedback and invitations are deleted { $months } months after the event, comments after { $comment_months } months. If you start a registration but don't consent, the language and where you are in the conversation are deleted after 24 hours. If you block the bot, all your data is deleted after { $grace_days } days. The data is stored encrypted.
@@ -127,19 +134,19 @@ privacy-body =
 hint-use-buttons = Please pick an option with the buttons below.
 hint-not-text = I can only read text and buttons.
 hint-unknown-command = I don't know that command. /help shows what I can do.
-hint-stale-button = That button is from an old message.
+hint-stale-button = That button is from an old message. Please use the buttons of the newest one.
 hint-age = Please type the age as a number, for example 5.
-hint-area = I couldn't find an area by that name. Please pick one with the buttons.
+hint-area = I couldn't find a municipality by that name. Please pick one with the buttons.
 hint-pick-time = Please pick at least one time.
 hint-group-gone = That group is no longer offered.
 group-chat-only = Hi! I only talk in private chats. Send me a message: open my profile and tap Start.
-something-wrong = Something went wrong. Please try again in a moment – nothing was lost.
+something-wrong = Something went wrong. Please try again in a moment. Nothing was lost.
 slow-down = One moment – messages are coming faster than I can read them. Please wait a little and send your last message again.
 
 cmd-start = Start and pick a group
 cmd-mine = Your registrations
 cmd-lang = Change language
-cmd-cancel = Stop a registration
+cmd-cancel = Stop answering
 cmd-privacy = Privacy
 cmd-forget = Delete all my data
 cmd-help = Help and contact
@@ -148,39 +155,45 @@ cmd-help = Help and contact
 
 help-coordinator =
     <b>For coordinators</b>
-    /demand – demand per area, with a chart
+    /demand – registrations per municipality, with a chart
     /launch – launch a group and invite the families
-    /export – demand as a CSV file
+    /export – registrations as a CSV file
     /qr – a QR code for a poster
     /newevent – a new event
     /broadcast – a message to participants or waiting families
     /feedback – feedback on events
-demand-title = <b>{ $group }</b> · threshold { $threshold } { $kind ->
+demand-title = <b>{ $group }</b> · the group can start with { $threshold } { $kind ->
         [children] children
        *[other] participants
     }
 demand-none = No families waiting yet.
-demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
+        [children] children
+       *[other] participants
+    } · { $families } { $families ->
         [one] family
        *[other] families
     }{ $kind ->
         [children] {" "}· ages { $ages }
        *[other] {""}
     }
-    Times: { $times } · Language: { $langs }
-demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+    Times that suit (families): { $times } · Language (families): { $langs }
+demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
+        [children] children
+       *[other] participants
+    } · { $families } { $families ->
         [one] family
        *[other] families
     }{ $kind ->
         [children] {" "}· ages { $ages }
        *[other] {""}
     }
-demand-group-details = Times: { $times } · Language: { $langs }
-demand-sources = Came from: { $sources }
-source-direct = directly
-btn-list = 📋 { $area }
-btn-launch = 🚀 { $area }
-chart-caption = { $group }: demand per area
+demand-group-details = Times that suit (families): { $times } · Language (families): { $langs }
+demand-sources = Source: { $sources }
+source-direct = direct link
+btn-list = 📋 List: { $area }
+btn-launch = 🚀 Launch: { $area }
+chart-caption = { $group }: registrations per municipality
 chart-threshold = threshold { $threshold }
 chart-children = children
 chart-adults = participants
@@ -191,10 +204,16 @@ list-item = { $n }. { $kind ->
             [one] child
            *[other] children
         } (ages { $ages })
-       *[other] { $count } adult
+       *[other] { $count } { $count ->
+            [one] adult
+           *[other] adults
+        }
     } · { $language } · { $times } · { $since } · { $who }
 a-family = a family (name not shared)
-export-caption = Demand as a CSV file ({ $rows } rows). Opens in Excel.
+export-caption = Registrations as a CSV file ({ $rows } { $rows ->
+        [one] row
+       *[other] rows
+    }). Opens in Excel.
 export-launch-caption = { $group }, { $area }: the invited families as a CSV file. Names only of those who agreed.
 csv-group = Group
 csv-area = Area
@@ -215,8 +234,8 @@ answer-expired = did not answer in time
 csv-answer = Answer
 qr-choose = Which group's QR code would you like?
 qr-caption = { $group }: scan and register. { $link }
-launch-choose = Which group are you launching? The numbers are waiting participants / threshold.
-launch-nothing = None of your groups has families waiting yet.
+launch-choose = Which group are you launching? The numbers: how many have registered / how many the group needs to start.
+launch-nothing = Nobody has registered for your groups yet.
 btn-launch-pool = { $group } · { $area } · { $count }/{ $threshold }
 launch-ask-when = <b>{ $group }, { $area }</b>: when is the first meeting? Type for example <i>15.3. klo 17</i> or <i>2027-03-15 17:00</i>.
 launch-bad-when = I couldn't read that time. Type for example <i>15.3. klo 17</i> or <i>2027-03-15 17:00</i>.
@@ -230,10 +249,22 @@ launch-bad-place = Please type the place briefly (200 characters at most).
 launch-summary =
     <b>Launch { $group }, { $area }?</b>
     First meeting: { $when } – { $until }, { $place }
-    Invitations go to { $families } families ({ $count } { $kind ->
-        [children] children
-       *[other] participants
-    }) in registration order, { $capacity } places at most. They have { $hours } hours to answer; an unanswered place passes to the next in line.
+    Invitations go to { $families } { $families ->
+        [one] family
+       *[other] families
+    } ({ $count } { $kind ->
+        [children] { $count ->
+            [one] child
+           *[other] children
+        }
+       *[other] { $count ->
+            [one] participant
+           *[other] participants
+        }
+    }) in registration order. There are { $capacity } places at most. Each family has { $hours } { $hours ->
+        [one] hour
+       *[other] hours
+    } to answer; if they don't, the place passes to the next in line.
 btn-launch-confirm = Send the invitations
 launch-started = The invitations are on their way. You'll see the answers here as they come, and the whole list at the end.
 launch-started-at = The invitations go at { $time }, when the quiet hours end. You'll see the answers here as they come, and the whole list at the end.
@@ -244,15 +275,27 @@ answered = { $group }, { $area }: { $who } { $answer ->
         [yes] is coming
        *[other] can't come this time
     } ({ $count } { $kind ->
-        [children] children
-       *[other] participants
+        [children] { $count ->
+            [one] child
+           *[other] children
+        }
+       *[other] { $count ->
+            [one] participant
+           *[other] participants
+        }
     }). Places taken { $accepted }/{ $capacity }.
 final-title =
     <b>{ $group }, { $area }: final list</b>
     First meeting { $when }, { $place }. Places filled { $accepted }/{ $capacity }.
 final-item = { $n }. { $who } – { $count } { $kind ->
-        [children] children
-       *[other] participants
+        [children] { $count ->
+            [one] child
+           *[other] children
+        }
+       *[other] { $count ->
+            [one] participant
+           *[other] participants
+        }
     }
 final-none = Nobody confirmed a place.
 btn-export-launch = The list as a CSV file
@@ -355,9 +398,9 @@ new-event-summary =
     Places: { $capacity }
     Languages: { $languages }
 btn-create-event = Create the event
-btn-translate = Add a translation: { $language }
-new-event-translate-title = The event's name in { $language }:
-new-event-translate-description = The description in { $language } (or skip):
+btn-translate = Add a translation { $language }
+new-event-translate-title = The event's name { $language }:
+new-event-translate-description = The description { $language } (or skip):
 new-event-created = The event is created. Parents see it with /events.
 new-event-bad-value = I couldn't use that. Please type the new value again.
 edit-event-which = What would you like to change in { $title }?
@@ -367,10 +410,19 @@ btn-field-place = Place
 btn-field-capacity = Places
 btn-field-title = Name
 btn-field-description = Description
-event-updated = Saved. { $count } people signed up will be told of the change.
-cancel-event-ask = Cancel { $title }? { $count } people signed up will be told.
+event-updated = Saved. { $count } { $count ->
+        [one] person
+       *[other] people
+    } signed up will be told of the change.
+cancel-event-ask = Cancel { $title }? { $count } { $count ->
+        [one] person
+       *[other] people
+    } signed up will be told.
 btn-cancel-event-yes = Yes, cancel the event
-event-cancelled-done = { $title } is cancelled. { $count } people signed up will be told.
+event-cancelled-done = { $title } is cancelled. { $count } { $count ->
+        [one] person
+       *[other] people
+    } signed up will be told.
 action-cancelled = Stopped. Nothing was saved.
 
 ## Broadcasts
@@ -394,7 +446,7 @@ broadcast-report = Your message was sent to { $total } recipients: { $sent } del
 
 ## Feedback
 
-feedback-ask = Thank you for joining: { $title }! How was it? Choose 1 (poor) – 5 (excellent).
+feedback-ask = Thank you for taking part in { $title }! How was it? Choose 1 (poor) – 5 (excellent).
 feedback-thanks = Thanks for the rating! Anything to add? Type a short comment or skip.
 feedback-comment-ask = Type a short comment or skip.
 feedback-done = Thank you for your feedback!
@@ -425,7 +477,7 @@ mydata-consent = Consent to store given { $at } (privacy notice version { $versi
 mydata-consent-unrecorded = Consent given before the times of consents were recorded
 mydata-share-consent = Permission to show your name given { $at } (version { $version })
 mydata-share-withdrawn = Permission to show your name withdrawn { $at }
-mydata-may-appear = Seen by the coordinators of { $group } ({ $coordinators }): the waiting list (your name only with your permission), the demand view and its chart, and the demand table (counts per area, no names).
+mydata-may-appear = Seen by the coordinators of { $group } ({ $coordinators }): the waiting list (your name only with your permission), the registration counts and their chart, and the table (counts per municipality, no names).
 mydata-events = Event sign-ups: { $count }
 mydata-event = { $title }, { $when }, { $place }: { $status ->
         [waiting] on the waiting list

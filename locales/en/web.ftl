@@ -2,7 +2,7 @@
 # The texts are plain text: the web page adds the HTML structure itself.
 
 web-title = Peer support groups for separated families
-web-intro = { $organisation } gathers peer support groups for families whose parents are separating or have separated. A group starts when enough families in the same area are interested. Registering your interest does not commit you to anything.
+web-intro = { $organisation } gathers peer support groups for families whose parents are separating or have separated. A group starts when enough families in the same municipality are interested. Registering your interest does not commit you to anything.
 web-skip = Skip to content
 web-lang-nav = Language
 web-main-nav = Pages
@@ -13,12 +13,12 @@ web-languages = The group's language: { $langs }
 web-contact = Coordinator
 web-phone = Phone
 web-email = Email
-web-status-title = Where things stand, by area
+web-status-title = Where things stand, by municipality
 web-status-not-yet = not yet
 web-status-gathering = gathering
 web-status-starting = about to start
-web-status-others = Other areas: not yet. Your interest can start a group.
-web-status-none = Not yet in any area. Your interest can start a group.
+web-status-others = Other municipalities: not yet. Your interest can start a group.
+web-status-none = Not yet in any municipality. Your interest can start a group.
 web-status-explain = Updated once an hour. Gathering: at least three families are interested. About to start: enough families are interested, and the coordinator is calling the group together.
 web-join = Register your interest in Telegram
 web-qr-label = QR code: { $group }, registration in Telegram

@@ -2,9 +2,9 @@
 # HTML: vain <b> ja <i>. Argumentit ($group jne.) tulevat koodista valmiiksi suojattuina.
 
 welcome =
-    Hei! Olen kokoon. Kerään kiinnostusta vertaisryhmiin, joissa perheet saavat tukea toisiltaan.
-    Kun samalta alueelta ilmoittautuu tarpeeksi perheitä, koordinaattori kokoaa ryhmän ja kutsuu teidät mukaan.
-welcome-short = Hei! Olen kokoon. Tässä voit ilmoittaa kiinnostuksesi vertaisryhmään.
+    Hei! Olen kokoon-botti. Kerään ilmoittautumisia vertaisryhmiin, joissa perheet saavat tukea toisiltaan.
+    Kun samasta kunnasta ilmoittautuu tarpeeksi perheitä, koordinaattori kokoaa ryhmän ja kutsuu teidät mukaan.
+welcome-short = Hei! Olen kokoon-botti. Täällä voit ilmoittautua vertaisryhmään.
 choose-group = Mistä ryhmästä olet kiinnostunut?
 group-intro =
     <b>{ $group }</b>
@@ -12,27 +12,27 @@ group-intro =
 
 ask-age = Minkä ikäinen lapsesi on? Valitse ikä tai kirjoita se numerona.
 ask-next-age = Minkä ikäinen seuraava lapsi on?
-ask-more-children = Lisätty: { $ages } v. Tuleeko ryhmään toinenkin lapsi?
+ask-more-children = Lisätty: { $ages } v. Tuleeko ryhmään vielä muita lapsia?
 btn-more-children = Lisää lapsi
 btn-children-done = Ei muita, jatketaan
-age-outside = { $group } on { $min }–{ $max }-vuotiaille lapsille, joten { $age }-vuotias ei valitettavasti voi osallistua tähän ryhmään.
+age-outside = { $group } on { $min }–{ $max }-vuotiaille. { $age }-vuotias ei valitettavasti voi osallistua siihen.
 age-other-groups = Nämä ryhmät sopivat tämän ikäiselle:
 age-no-other-group = Juuri nyt ei ole ryhmää tämän ikäiselle. Voit kysyä muista vaihtoehdoista: { $contact }.
-ask-area = Millä alueella voisitte osallistua?
-ask-language = Millä kielellä ryhmän pitäisi toimia?
-ask-times = Mitkä ajat sopivat teille? Voit valita useamman. Paina lopuksi <b>Valmis</b>.
+ask-area = Missä kunnassa voitte osallistua?
+ask-language = Millä kielellä toivotte ryhmän kokoontuvan?
+ask-times = Mitkä ajat sopivat teille? Voit valita useita. Paina lopuksi <b>Valmis</b>.
 btn-time-checked = ✓ { $time }
 btn-times-done = Valmis
 ask-consent =
     <b>Ennen kysymyksiä</b>
     Kysyn seuraavaksi { $kind ->
-        [children] lasten iät, alueen
-       *[other] alueen
-    }, kielen ja sopivat ajat. Tallennan vastauksesi vain, jos hyväksyt sen: niistä { $organisation } näkee, milloin ryhmälle on tarpeeksi kiinnostusta, ja ne näkevät vain ryhmän koordinaattorit. Voit poistaa tietosi milloin tahansa komennolla /forget. Koko tietosuojaseloste: /privacy
+        [children] lasten iät, kunnan
+       *[other] kunnan
+    }, kielen ja teille sopivat ajat. Tallennan vastaukset vain, jos hyväksyt sen. Niistä nähdään, milloin ryhmään on tarpeeksi tulijoita. Tietoja käsittelevät { $organisation }, ja niitä näkevät vain ryhmän koordinaattorit. Voit poistaa tietosi milloin tahansa komennolla /forget. Koko tietosuojaseloste: /privacy
 btn-consent-yes = Hyväksyn tallennuksen
 btn-consent-no = En hyväksy
 no-consent = Selvä, mitään ei tallennettu. Voit palata milloin tahansa komennolla /start.
-ask-share = Saako koordinaattori nähdä Telegram-nimesi ja käyttäjänimesi, jotta hän voi ottaa sinuun yhteyttä? Tämä on vapaaehtoista.
+ask-share = Saako koordinaattori nähdä Telegram-nimesi ja käyttäjänimesi? Silloin hän voi ottaa sinuun yhteyttä. Tämä on vapaaehtoista.
 btn-share-yes = Kyllä, saa nähdä
 btn-share-no = Ei, kiitos
 
@@ -41,7 +41,7 @@ summary-children = { $count ->
         [one] Lapsen ikä: { $ages } v
        *[other] Lasten iät: { $ages } v
     }
-summary-area = Alue: { $area }
+summary-area = Kunta: { $area }
 summary-language = Ryhmän kieli: { $language }
 summary-times = Sopivat ajat: { $times }
 summary-share-yes = Nimesi näytetään koordinaattorille.
@@ -51,18 +51,24 @@ btn-change = Muuta
 btn-cancel = Peru
 ask-change = Mitä haluat muuttaa?
 btn-change-ages = Lasten iät
-btn-change-area = Alue
+btn-change-area = Kunta
 btn-change-language = Kieli
 btn-change-times = Ajat
 btn-change-share = Nimen näyttäminen
 btn-back = Takaisin
 
 saved = Kiitos! Ilmoittautumisesi ryhmään { $group } on tallennettu.
-updated = Kiitos! Vastauksesi ryhmään { $group } on päivitetty.
-already-registered = Olet jo ilmoittautunut ryhmään { $group }. Tässä vastauksesi – voit vahvistaa ne tai muuttaa niitä.
-standing-children = Alueella { $area } on nyt { $count }/{ $threshold } lasta. Viestimme sinulle, kun ryhmä voi alkaa.
-standing-adults = Alueella { $area } on nyt { $count }/{ $threshold } osallistujaa. Viestimme sinulle, kun ryhmä voi alkaa.
-standing-reached = Alueella { $area } on nyt tarpeeksi kiinnostuneita ({ $count }/{ $threshold }). Koordinaattori kokoaa ryhmää ja viestimme sinulle pian.
+updated = Kiitos! Ilmoittautumisesi ryhmään { $group } on päivitetty.
+already-registered = Olet jo ilmoittautunut ryhmään { $group }. Tässä vastauksesi. Voit vahvistaa ne tai muuttaa niitä.
+standing-children = { $place } on nyt ilmoitettu { $count } { $count ->
+        [one] lapsi
+       *[other] lasta
+    }. Ryhmä voi alkaa, kun lapsia on { $threshold }. Saat viestin, kun ryhmä kootaan.
+standing-adults = { $place } on nyt ilmoittautunut { $count } { $count ->
+        [one] osallistuja
+       *[other] osallistujaa
+    }. Ryhmä voi alkaa, kun osallistujia on { $threshold }. Saat viestin, kun ryhmä kootaan.
+standing-reached = { $place } on nyt ilmoittautunut tarpeeksi tulijoita, joten ryhmä voi alkaa. Koordinaattori kokoaa ryhmän, ja saat pian viestin.
 mine-hint = Näet ilmoittautumisesi komennolla /mine.
 
 mine-title = { $count ->
@@ -74,7 +80,7 @@ mine-group-gone = Ryhmää { $group } ei enää tarjota.
 mine-paused = Ilmoittautumisesi on tauolla, koska kutsuun ei vastattu ajoissa. Oletko yhä kiinnostunut?
 mine-invited = Sinut on kutsuttu ryhmään! Ensimmäinen tapaaminen on { $when }, { $place }. Vastaa viimeistään { $deadline }.
 mine-accepted = Olet mukana ryhmässä. Ensimmäinen tapaaminen on { $when }, { $place }.
-mine-declined = Et päässyt tällä kertaa ensimmäiseen tapaamiseen ({ $when }). Pysyt jonossa seuraavaa ryhmää varten.
+mine-declined = Et päässyt tällä kertaa ensimmäiseen tapaamiseen ({ $when }). Olet yhä jonossa seuraavaan ryhmään.
 btn-of-group = { $group }: { $action }
 btn-edit = Muuta vastauksia
 btn-withdraw = Peru ilmoittautuminen
@@ -82,12 +88,11 @@ withdraw-ask = Perutaanko ilmoittautumisesi ryhmään { $group }?
 btn-withdraw-yes = Kyllä, peru
 btn-keep = Ei, pidetään
 withdrawn = Ilmoittautumisesi ryhmään { $group } on peruttu.
-retention-notice = Ilmoittautumisesi ryhmään { $group } poistetaan viikon kuluttua. Jos haluat pitää sen, vahvista se uudelleen komennolla /mine tai alla olevalla painikkeella.
+retention-notice = Ilmoittautumisesi ryhmään { $group } poistetaan viikon kuluttua. Jos haluat pitää sen, vahvista se uudelleen alla olevalla painikkeella tai komennolla /mine.
 btn-reconfirm = Vahvista uudelleen
 nothing-changed = Selvä, mitään ei muutettu.
-cancelled = Ilmoittautuminen keskeytettiin. Mitään ei tallennettu.
-nothing-to-cancel = Ei ole mitään keskeytettävää.
-
+cancelled = Selvä, keskeytetty. Keskeneräisiä vastauksia ei tallennettu.
+nothing-to-cancel = Mitään ei ole kesken.
 forget-ask = Poistetaanko kaikki tietosi? Ilmoittautumisesi ja kaikki muu sinusta tallennettu poistetaan pysyvästi.
 btn-forget-yes = Kyllä, poista kaikki
 forgotten = Kaikki tietosi on poistettu. Voit palata milloin tahansa komennolla /start.
@@ -100,24 +105,26 @@ lang-changed = Puhun nyt suomea.
 group-lang-fi = suomi
 group-lang-sv = ruotsi
 group-lang-en = englanti
-
+lang-in-fi = suomeksi
+lang-in-sv = ruotsiksi
+lang-in-en = englanniksi
 help =
-    <b>Näin käytät kokoonia</b>
+    <b>Näin käytät bottia</b>
     /start – valitse ryhmä
     /events – tulevat tapahtumat
     /mine – omat ilmoittautumiset
     /lang – vaihda kieltä
-    /cancel – keskeytä ilmoittautuminen
+    /cancel – keskeytä vastaaminen (keskeneräisiä vastauksia ei tallenneta)
     /privacy – tietosuoja
     /forget – poista kaikki tietosi
     Kysyttävää? Ota yhteyttä: { $contact }
 privacy =
     <b>Tietosuojaseloste</b>
     <b>Rekisterinpitäjä</b>: { $organisation } ({ $controller_contact }).
-privacy-area-controller = Alueella { $area } rekisterinpitäjä on { $name } ({ $contact }).
+privacy-area-controller = Ilmoittautumisissa, joissa kunta on { $area }, rekisterinpitäjä on { $name } ({ $contact }).
 privacy-body =
-    <b>Miksi</b>: jotta vertaisryhmä voidaan koota, kun samalla alueella on tarpeeksi kiinnostuneita, ja jotta voit ilmoittautua tapahtumiin. Käsittelyn peruste on suostumuksesi (EU:n tietosuoja-asetuksen 6 artiklan 1 kohdan a alakohta). Voit perua suostumuksesi milloin tahansa.
-    <b>Mitä tallennamme</b>: ilmoittautumiset (lasten iät, alue, ryhmän kieli, sopivat ajat ja milloin annoit suostumuksen), tapahtumiin ilmoittautumiset, palaute ja kommentit, kutsut ryhmiin, keskustelun vaihe ja kieli, jolla puhun sinulle, sekä mistä kuulit palvelusta (julisteen tai linkin lähde). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
+    <b>Miksi</b>: jotta vertaisryhmä voidaan koota, kun samasta kunnasta on tarpeeksi kiinnostuneita, ja jotta voit ilmoittautua tapahtumiin. Käsittelyn peruste on suostumuksesi (EU:n tietosuoja-asetuksen 6 artiklan 1 kohdan a alakohta). Voit perua suostumuksesi milloin tahansa.
+    <b>Mitä tallennamme</b>: ilmoittautumiset (lasten iät, kunta, ryhmän kieli, sopivat ajat ja milloin annoit suostumuksen), tapahtumiin ilmoittautumiset, palaute ja kommentit, kutsut ryhmiin, keskustelun vaihe ja kieli, jolla puhun sinulle, sekä mistä kuulit palvelusta (julisteen tai linkin lähde). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
     <b>Kuka näkee</b>: ryhmän koordinaattorit näkevät ryhmänsä ilmoittautumiset, nimesi vain luvallasi. Tapahtuman järjestäjä näkee ilmoittautuneet ja palautteen. Muille tietoja ei luovuteta.
     <b>Telegram</b>: viestit kulkevat Telegramin kautta (Telegram Messenger Inc., EU:n ulkopuolella), joka käsittelee niitä omien ehtojensa mukaan. Älä kirjoita viesteihin arkaluonteisia asioita.
     <b>Kuinka kauan</b>: ilmoittautuminen poistetaan { $months } kuukauden kuluttua siitä, kun viimeksi vahvistit sen (kerromme viikkoa ennen), tai heti, kun perut sen. Tapahtumien ilmoittautumiset, palaute ja kutsut poistetaan { $months } kuukauden kuluttua tapahtumasta, kommentit { $comment_months } kuukauden kuluttua. Jos aloitat ilmoittautumisen etkä anna suostumusta, kieli ja keskustelun vaihe poistetaan 24 tunnin kuluttua. Jos estät botin, kaikki tietosi poistetaan { $grace_days } päivän kuluttua. Tiedot säilytetään salattuina.
@@ -127,19 +134,18 @@ privacy-body =
 hint-use-buttons = Valitse vaihtoehto alla olevista painikkeista.
 hint-not-text = Ymmärrän vain tekstiä ja painikkeita.
 hint-unknown-command = En tunne tuota komentoa. /help kertoo, mitä osaan.
-hint-stale-button = Tuo painike on vanhasta viestistä.
+hint-stale-button = Tuo painike on vanhasta viestistä. Käytä uusimman viestin painikkeita.
 hint-age = Kirjoita ikä numerona, esimerkiksi 5.
-hint-area = En löytänyt sen nimistä aluetta. Valitse alue painikkeista.
+hint-area = En löytänyt sen nimistä kuntaa. Valitse kunta painikkeista.
 hint-pick-time = Valitse ainakin yksi aika.
 hint-group-gone = Tuota ryhmää ei enää tarjota.
 group-chat-only = Hei! Keskustelen vain yksityisesti. Lähetä minulle viesti: avaa profiilini ja paina Aloita.
-something-wrong = Jokin meni vikaan. Yritä hetken päästä uudelleen – mitään ei kadonnut.
-slow-down = Hetki, viestejä tulee nyt nopeammin kuin ehdin lukea. Odota vähän ja lähetä viimeisin viestisi uudelleen.
-
+something-wrong = Jokin meni vikaan. Yritä hetken päästä uudelleen. Mitään ei kadonnut.
+slow-down = Hetkinen, viestejä tulee nopeammin kuin ehdin lukea. Odota vähän ja lähetä viimeisin viestisi uudelleen.
 cmd-start = Aloita ja valitse ryhmä
 cmd-mine = Omat ilmoittautumiset
 cmd-lang = Vaihda kieltä
-cmd-cancel = Keskeytä ilmoittautuminen
+cmd-cancel = Keskeytä vastaaminen
 cmd-privacy = Tietosuoja
 cmd-forget = Poista kaikki tietoni
 cmd-help = Ohje ja yhteystiedot
@@ -148,39 +154,45 @@ cmd-help = Ohje ja yhteystiedot
 
 help-coordinator =
     <b>Koordinaattorille</b>
-    /demand – kysyntä alueittain ja kaavio
+    /demand – ilmoittautuneet kunnittain ja kaavio
     /launch – käynnistä ryhmä ja kutsu perheet
-    /export – kysyntä CSV-tiedostona
+    /export – ilmoittautuneet CSV-tiedostona
     /qr – QR-koodi julisteeseen
     /newevent – uusi tapahtuma
     /broadcast – viesti osallistujille tai jonossa oleville
     /feedback – tapahtumien palaute
-demand-title = <b>{ $group }</b> · kynnys { $threshold } { $kind ->
+demand-title = <b>{ $group }</b> · ryhmä voi alkaa, kun { $kind ->
+        [children] lapsia
+       *[other] osallistujia
+    } on { $threshold }
+demand-none = Ei vielä odottavia perheitä.
+demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
         [children] lasta
        *[other] osallistujaa
-    }
-demand-none = Ei vielä odottavia perheitä.
-demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+    } · { $families } { $families ->
         [one] perhe
        *[other] perhettä
     }{ $kind ->
-        [children] {" "}· iät { $ages }
+        [children] {" "}· iät { $ages } v
        *[other] {""}
     }
-    Ajat: { $times } · Kieli: { $langs }
-demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+    Sopivat ajat (perheitä): { $times } · Kieli (perheitä): { $langs }
+demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
+        [children] lasta
+       *[other] osallistujaa
+    } · { $families } { $families ->
         [one] perhe
        *[other] perhettä
     }{ $kind ->
-        [children] {" "}· iät { $ages }
+        [children] {" "}· iät { $ages } v
        *[other] {""}
     }
-demand-group-details = Ajat: { $times } · Kieli: { $langs }
-demand-sources = Mistä tulivat: { $sources }
-source-direct = suoraan
-btn-list = 📋 { $area }
-btn-launch = 🚀 { $area }
-chart-caption = { $group }: kysyntä alueittain
+demand-group-details = Sopivat ajat (perheitä): { $times } · Kieli (perheitä): { $langs }
+demand-sources = Lähde: { $sources }
+source-direct = suora linkki
+btn-list = 📋 Lista: { $area }
+btn-launch = 🚀 Käynnistä: { $area }
+chart-caption = { $group }: ilmoittautuneet kunnittain
 chart-threshold = kynnys { $threshold }
 chart-children = lapsia
 chart-adults = osallistujia
@@ -191,10 +203,16 @@ list-item = { $n }. { $kind ->
             [one] lapsi
            *[other] lasta
         } ({ $ages } v)
-       *[other] { $count } aikuinen
+       *[other] { $count } { $count ->
+            [one] aikuinen
+           *[other] aikuista
+        }
     } · { $language } · { $times } · { $since } · { $who }
 a-family = perhe (nimeä ei jaettu)
-export-caption = Kysyntä CSV-tiedostona ({ $rows } riviä). Avautuu Excelissä.
+export-caption = Ilmoittautuneet CSV-tiedostona ({ $rows } { $rows ->
+        [one] rivi
+       *[other] riviä
+    }). Avautuu Excelissä.
 export-launch-caption = { $group }, { $area }: kutsutut perheet CSV-tiedostona. Nimet vain niiltä, jotka antoivat luvan.
 csv-group = Ryhmä
 csv-area = Alue
@@ -215,8 +233,8 @@ answer-expired = ei vastannut ajoissa
 csv-answer = Vastaus
 qr-choose = Minkä ryhmän QR-koodin haluat?
 qr-caption = { $group }: skannaa ja ilmoittaudu. { $link }
-launch-choose = Minkä ryhmän käynnistät? Luvut ovat odottavia osallistujia / kynnys.
-launch-nothing = Yhdessäkään ryhmässäsi ei ole vielä odottavia perheitä.
+launch-choose = Minkä ryhmän käynnistät? Luvut: montako on ilmoitettu / montako ryhmän alkuun tarvitaan.
+launch-nothing = Yhteenkään ryhmääsi ei ole vielä ilmoittautunut ketään.
 btn-launch-pool = { $group } · { $area } · { $count }/{ $threshold }
 launch-ask-when = <b>{ $group }, { $area }</b>: milloin on ensimmäinen tapaaminen? Kirjoita esimerkiksi <i>15.3. klo 17</i>.
 launch-bad-when = En ymmärtänyt aikaa. Kirjoita esimerkiksi <i>15.3. klo 17</i> tai <i>2027-03-15 17:00</i>.
@@ -231,12 +249,21 @@ launch-summary =
     <b>Käynnistetäänkö { $group }, { $area }?</b>
     Ensimmäinen tapaaminen: { $when } – { $until }, { $place }
     Kutsu lähtee { $families } perheelle ({ $count } { $kind ->
-        [children] lasta
-       *[other] osallistujaa
-    }) ilmoittautumisjärjestyksessä, enintään { $capacity } paikkaa. Vastausaikaa on { $hours } tuntia; vastaamatta jääneen paikka siirtyy seuraavalle.
+        [children] { $count ->
+            [one] lapsi
+           *[other] lasta
+        }
+       *[other] { $count ->
+            [one] osallistuja
+           *[other] osallistujaa
+        }
+    }) ilmoittautumisjärjestyksessä. Paikkoja on enintään { $capacity }. Vastausaikaa on { $hours } { $hours ->
+        [one] tunti
+       *[other] tuntia
+    }. Jos perhe ei vastaa ajoissa, paikka siirtyy seuraavalle.
 btn-launch-confirm = Lähetä kutsut
-launch-started = Kutsut lähtevät. Näet vastaukset täällä sitä mukaa kuin niitä tulee, ja lopuksi koko listan.
-launch-started-at = Kutsut lähtevät { $time }, kun hiljainen aika päättyy. Näet vastaukset täällä sitä mukaa kuin niitä tulee, ja lopuksi koko listan.
+launch-started = Kutsut lähtevät. Näet vastaukset täällä sitä mukaa kuin niitä tulee ja lopuksi koko listan.
+launch-started-at = Kutsut lähtevät { $time }, kun hiljainen aika päättyy. Näet vastaukset täällä sitä mukaa kuin niitä tulee ja lopuksi koko listan.
 launch-cancelled = Käynnistys peruttiin. Mitään ei lähetetty.
 alert-title = <b>{ $group }, { $area }: kynnys täyttyi!</b> Ryhmän voi käynnistää.
 alert-missed = Huom: hälytystä ryhmästä { $group }, { $area } ei saatu perille koordinaattorille { $name }. Yritämme myöhemmin uudelleen.
@@ -244,15 +271,27 @@ answered = { $group }, { $area }: { $who } { $answer ->
         [yes] tulee mukaan
        *[other] ei pääse tällä kertaa
     } ({ $count } { $kind ->
-        [children] lasta
-       *[other] osallistujaa
-    }). Paikkoja varattu { $accepted }/{ $capacity }.
+        [children] { $count ->
+            [one] lapsi
+           *[other] lasta
+        }
+       *[other] { $count ->
+            [one] osallistuja
+           *[other] osallistujaa
+        }
+    }). Varattuja paikkoja { $accepted }/{ $capacity }.
 final-title =
     <b>{ $group }, { $area }: lopullinen lista</b>
-    Ensimmäinen tapaaminen { $when }, { $place }. Paikkoja täytetty { $accepted }/{ $capacity }.
+    Ensimmäinen tapaaminen { $when }, { $place }. Varattuja paikkoja { $accepted }/{ $capacity }.
 final-item = { $n }. { $who } – { $count } { $kind ->
-        [children] lasta
-       *[other] osallistujaa
+        [children] { $count ->
+            [one] lapsi
+           *[other] lasta
+        }
+       *[other] { $count ->
+            [one] osallistuja
+           *[other] osallistujaa
+        }
     }
 final-none = Kukaan ei vahvistanut paikkaa.
 btn-export-launch = Lista CSV-tiedostona
@@ -269,9 +308,9 @@ invitation = <b>{ $group }</b> voi alkaa! Ensimmäinen tapaaminen on { $when }, 
 btn-invite-yes = Kyllä, tulemme
 btn-invite-no = Ei tällä kertaa
 invite-accepted = Ihanaa! Nähdään { $when }, { $place }.
-invite-declined = Kiitos, kun kerroit. Pysyt jonossa seuraavaa ryhmää varten – voit perua ilmoittautumisen komennolla /mine.
+invite-declined = Kiitos, kun kerroit. Olet yhä jonossa seuraavaan ryhmään. Voit perua ilmoittautumisen komennolla /mine.
 invite-closed = Tähän kutsuun ei voi enää vastata.
-invite-expired = Vastausaika kutsuun ryhmään { $group } päättyi, joten kutsu vanheni. Ilmoittautumisesi on nyt tauolla: sitä ei lasketa mukaan uuteen ryhmään. Oletko yhä kiinnostunut?
+invite-expired = Kutsuun ryhmään { $group } ei vastattu ajoissa, joten kutsu vanheni. Ilmoittautumisesi on nyt tauolla, eikä sitä lasketa uuteen ryhmään. Oletko yhä kiinnostunut?
 btn-resume = Kyllä, pidän paikkani jonossa
 resumed = Olet taas jonossa ryhmään { $group }.
 
@@ -316,7 +355,10 @@ event-coming-family = • { $who } – { $children } { $children ->
        *[other] lasta
     }
 event-coming-adult = • { $who }
-event-coming-more = … ja { $count } muuta
+event-coming-more = … ja { $count } { $count ->
+        [one] muu
+       *[other] muuta
+    }
 event-link = { $kind ->
         [launch] Linkki (avautuu vain ryhmän perheille ja koordinaattoreille):
        *[other] Linkki jaettavaksi:
@@ -355,9 +397,9 @@ new-event-summary =
     Paikkoja: { $capacity }
     Kielet: { $languages }
 btn-create-event = Luo tapahtuma
-btn-translate = Lisää käännös: { $language }
-new-event-translate-title = Tapahtuman nimi kielellä { $language }:
-new-event-translate-description = Kuvaus kielellä { $language } (tai ohita):
+btn-translate = Lisää käännös { $language }
+new-event-translate-title = Tapahtuman nimi { $language }:
+new-event-translate-description = Kuvaus { $language } (tai ohita):
 new-event-created = Tapahtuma luotiin. Vanhemmat näkevät sen komennolla /events.
 new-event-bad-value = En voinut käyttää tuota. Kirjoita uusi arvo uudelleen.
 edit-event-which = Mitä muutetaan tapahtumassa { $title }?
@@ -367,10 +409,19 @@ btn-field-place = Paikka
 btn-field-capacity = Paikkamäärä
 btn-field-title = Nimi
 btn-field-description = Kuvaus
-event-updated = Tallennettu. { $count } ilmoittautunutta saa tiedon muutoksesta.
-cancel-event-ask = Perutaanko { $title }? { $count } ilmoittautunutta saa tiedon.
+event-updated = Tallennettu. { $count } { $count ->
+        [one] ilmoittautunut
+       *[other] ilmoittautunutta
+    } saa tiedon muutoksesta.
+cancel-event-ask = Perutaanko { $title }? { $count } { $count ->
+        [one] ilmoittautunut
+       *[other] ilmoittautunutta
+    } saa tiedon.
 btn-cancel-event-yes = Kyllä, peru tapahtuma
-event-cancelled-done = { $title } peruttiin. { $count } ilmoittautunutta saa tiedon.
+event-cancelled-done = { $title } peruttiin. { $count } { $count ->
+        [one] ilmoittautunut
+       *[other] ilmoittautunutta
+    } saa tiedon.
 action-cancelled = Keskeytetty. Mitään ei tallennettu.
 
 ## Tiedotteet
@@ -394,8 +445,8 @@ broadcast-report = Viestisi on lähetetty { $total } vastaanottajalle: { $sent }
 
 ## Palaute
 
-feedback-ask = Kiitos, että olit mukana: { $title }! Miten se meni? Valitse 1 (huono) – 5 (erinomainen).
-feedback-thanks = Kiitos arviosta! Haluatko kertoa vielä jotain? Kirjoita lyhyt kommentti tai ohita.
+feedback-ask = Kiitos, että osallistuit tapahtumaan { $title }! Millainen se oli? Valitse 1 (huono) – 5 (erinomainen).
+feedback-thanks = Kiitos arviosta! Haluatko vielä kertoa jotain? Kirjoita lyhyt kommentti tai ohita.
 feedback-comment-ask = Kirjoita lyhyt kommentti tai ohita.
 feedback-done = Kiitos palautteesta!
 feedback-choose = Minkä tapahtuman palautteen haluat nähdä?
@@ -414,7 +465,7 @@ feedback-comment = – { $text }
 cmd-mydata = Omat tietoni tiedostona
 mydata-caption = Tässä kaikki, mitä sinusta on tallennettu: luettava teksti ja alla sama JSON-muodossa. Voit korjata tietoja komennolla /mine ja poistaa kaiken komennolla /forget.
 mydata-json-caption = Samat tiedot JSON-muodossa.
-mydata-title = Omat tietosi kokoonissa ({ $date })
+mydata-title = Omat tietosi kokoon-botissa ({ $date })
 mydata-language = Kieli, jolla puhun sinulle: { $language }
 mydata-state = Keskustelun vaihe: { $state }
 mydata-registrations = Ilmoittautumiset: { $count }
@@ -425,7 +476,7 @@ mydata-consent = Suostumus tallennukseen annettu { $at } (tietosuojaselosteen ve
 mydata-consent-unrecorded = Suostumus annettu ennen kuin suostumusten aikoja tallennettiin
 mydata-share-consent = Lupa näyttää nimesi annettu { $at } (versio { $version })
 mydata-share-withdrawn = Lupa näyttää nimesi peruttu { $at }
-mydata-may-appear = Näkyy ryhmän { $group } koordinaattoreille ({ $coordinators }): odottavien lista (nimi vain luvallasi), kysyntänäkymä ja sen kaavio sekä kysyntätaulukko (määrät alueittain, ei nimiä).
+mydata-may-appear = Näkyy ryhmän { $group } koordinaattoreille ({ $coordinators }): odottavien lista (nimi vain luvallasi), ilmoittautuneiden määrät ja niiden kaavio sekä taulukko (määrät kunnittain, ei nimiä).
 mydata-events = Tapahtumiin ilmoittautumiset: { $count }
 mydata-event = { $title }, { $when }, { $place }: { $status ->
         [waiting] jonossa

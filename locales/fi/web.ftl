@@ -2,7 +2,7 @@
 # Tekstit ovat tavallista tekstiä: verkkosivu lisää HTML-rakenteen itse.
 
 web-title = Vertaisryhmät eroperheille
-web-intro = { $organisation } kokoaa vertaisryhmiä perheille, joissa vanhemmat eroavat tai ovat eronneet. Ryhmä alkaa, kun tarpeeksi moni perhe samalla alueella on kiinnostunut. Kiinnostuksen ilmoittaminen ei sido mihinkään.
+web-intro = { $organisation } kokoaa vertaisryhmiä perheille, joissa vanhemmat eroavat tai ovat eronneet. Ryhmä alkaa, kun tarpeeksi moni perhe samasta kunnasta on kiinnostunut. Kiinnostuksen ilmoittaminen ei sido mihinkään.
 web-skip = Siirry sisältöön
 web-lang-nav = Kieli
 web-main-nav = Sivut
@@ -13,12 +13,12 @@ web-languages = Ryhmän kieli: { $langs }
 web-contact = Koordinaattori
 web-phone = Puhelin
 web-email = Sähköposti
-web-status-title = Tilanne alueittain
+web-status-title = Tilanne kunnittain
 web-status-not-yet = ei vielä
 web-status-gathering = kokoontumassa
 web-status-starting = alkamassa pian
-web-status-others = Muilla alueilla: ei vielä. Sinun kiinnostuksesi voi aloittaa ryhmän.
-web-status-none = Ei vielä millään alueella. Sinun kiinnostuksesi voi aloittaa ryhmän.
+web-status-others = Muissa kunnissa: ei vielä. Sinun kiinnostuksesi voi aloittaa ryhmän.
+web-status-none = Ei vielä missään kunnassa. Sinun kiinnostuksesi voi aloittaa ryhmän.
 web-status-explain = Tilanne päivittyy kerran tunnissa. Kokoontumassa: ainakin kolme perhettä on kiinnostunut. Alkamassa pian: kiinnostuneita on tarpeeksi, ja koordinaattori kutsuu ryhmän koolle.
 web-join = Ilmoita kiinnostuksesi Telegramissa
 web-qr-label = QR-koodi: { $group }, ilmoittautuminen Telegramissa

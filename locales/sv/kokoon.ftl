@@ -2,9 +2,9 @@
 # HTML: bara <b> och <i>. Argumenten ($group osv.) kommer skyddade från koden.
 
 welcome =
-    Hej! Jag är kokoon. Jag samlar intresse för kamratstödsgrupper där familjer får stöd av varandra.
-    När tillräckligt många familjer från samma område har anmält sig samlar koordinatorn en grupp och bjuder in er.
-welcome-short = Hej! Jag är kokoon. Här kan du anmäla ditt intresse för en kamratstödsgrupp.
+    Hej! Jag är kokoon. Jag samlar anmälningar till kamratstödsgrupper där familjer får stöd av varandra.
+    När tillräckligt många familjer från samma kommun har anmält sig samlar koordinatorn en grupp och bjuder in er.
+welcome-short = Hej! Jag är kokoon. Här kan du anmäla dig till en kamratstödsgrupp.
 choose-group = Vilken grupp är du intresserad av?
 group-intro =
     <b>{ $group }</b>
@@ -12,27 +12,27 @@ group-intro =
 
 ask-age = Hur gammalt är ditt barn? Välj åldern eller skriv den med siffror.
 ask-next-age = Hur gammalt är nästa barn?
-ask-more-children = Tillagt: { $ages } år. Kommer ett barn till med i gruppen?
+ask-more-children = Tillagt: { $ages } år. Ska ytterligare ett barn delta?
 btn-more-children = Lägg till ett barn
 btn-children-done = Inga fler, fortsätt
-age-outside = { $group } är för barn i åldern { $min }–{ $max } år, så en { $age }-åring kan tyvärr inte delta i den här gruppen.
-age-other-groups = De här grupperna passar för den åldern:
+age-outside = { $group } är för barn i åldern { $min }–{ $max } år. En { $age }-åring kan tyvärr inte delta.
+age-other-groups = De här grupperna passar i den åldern:
 age-no-other-group = Just nu finns det ingen grupp för den åldern. Du kan fråga om andra alternativ: { $contact }.
-ask-area = I vilket område kunde ni delta?
-ask-language = På vilket språk borde gruppen vara?
+ask-area = I vilken kommun kan ni delta?
+ask-language = På vilket språk vill ni att gruppen hålls?
 ask-times = Vilka tider passar er? Du kan välja flera. Tryck till sist på <b>Klar</b>.
 btn-time-checked = ✓ { $time }
 btn-times-done = Klar
 ask-consent =
     <b>Innan frågorna</b>
-    Härnäst frågar jag { $kind ->
-        [children] barnens åldrar, område
-       *[other] område
-    }, språk och tider som passar. Jag sparar dina svar bara om du godkänner det: av dem ser { $organisation } när det finns tillräckligt intresse för en grupp, och bara gruppens koordinatorer ser dem. Du kan när som helst radera dina uppgifter med kommandot /forget. Hela dataskyddsbeskrivningen: /privacy
+    Härnäst frågar jag om { $kind ->
+        [children] barnens åldrar, kommun
+       *[other] kommun
+    }, språk och tider som passar er. Jag sparar svaren bara om du godkänner det. Med dem ser man när det finns tillräckligt många för en grupp. Uppgifterna behandlas av { $organisation }, och bara gruppens koordinatorer ser dem. Du kan när som helst radera dina uppgifter med /forget. Hela dataskyddsbeskrivningen: /privacy
 btn-consent-yes = Jag godkänner
 btn-consent-no = Jag godkänner inte
 no-consent = Okej, ingenting sparades. Du kan komma tillbaka när som helst med /start.
-ask-share = Får koordinatorn se ditt namn och användarnamn på Telegram så att hen kan kontakta dig? Det är frivilligt.
+ask-share = Får koordinatorn se ditt namn och användarnamn på Telegram? Då kan hen kontakta dig. Det är frivilligt.
 btn-share-yes = Ja, det får hen
 btn-share-no = Nej tack
 
@@ -41,7 +41,7 @@ summary-children = { $count ->
         [one] Barnets ålder: { $ages } år
        *[other] Barnens åldrar: { $ages } år
     }
-summary-area = Område: { $area }
+summary-area = Kommun: { $area }
 summary-language = Gruppens språk: { $language }
 summary-times = Tider som passar: { $times }
 summary-share-yes = Ditt namn visas för koordinatorn.
@@ -51,18 +51,21 @@ btn-change = Ändra
 btn-cancel = Avbryt
 ask-change = Vad vill du ändra?
 btn-change-ages = Barnens åldrar
-btn-change-area = Område
+btn-change-area = Kommun
 btn-change-language = Språk
 btn-change-times = Tider
 btn-change-share = Visa mitt namn
 btn-back = Tillbaka
 
 saved = Tack! Din anmälan till { $group } är sparad.
-updated = Tack! Dina svar för { $group } är uppdaterade.
-already-registered = Du har redan anmält dig till { $group }. Här är dina svar – du kan bekräfta eller ändra dem.
-standing-children = I området { $area } finns nu { $count }/{ $threshold } barn. Vi skickar ett meddelande när gruppen kan börja.
-standing-adults = I området { $area } finns nu { $count }/{ $threshold } deltagare. Vi skickar ett meddelande när gruppen kan börja.
-standing-reached = I området { $area } finns nu tillräckligt många intresserade ({ $count }/{ $threshold }). Koordinatorn samlar gruppen och vi hör av oss snart.
+updated = Tack! Din anmälan till { $group } är uppdaterad.
+already-registered = Du har redan anmält dig till { $group }. Här är dina svar. Du kan bekräfta eller ändra dem.
+standing-children = I { $place } har { $count } barn anmälts. Gruppen kan starta när de är { $threshold }. Du får ett meddelande när gruppen samlas.
+standing-adults = I { $place } har { $count } { $count ->
+        [one] deltagare
+       *[other] deltagare
+    } anmält sig. Gruppen kan starta när de är { $threshold }. Du får ett meddelande när gruppen samlas.
+standing-reached = I { $place } har nu tillräckligt många anmält sig, så gruppen kan starta. Koordinatorn samlar gruppen och du får snart ett meddelande.
 mine-hint = Du ser dina anmälningar med /mine.
 
 mine-title = { $count ->
@@ -74,7 +77,7 @@ mine-group-gone = Gruppen { $group } erbjuds inte längre.
 mine-paused = Din anmälan är pausad eftersom inbjudan inte besvarades i tid. Är du fortfarande intresserad?
 mine-invited = Du är inbjuden till gruppen! Den första träffen är { $when }, { $place }. Svara senast { $deadline }.
 mine-accepted = Du är med i gruppen. Den första träffen är { $when }, { $place }.
-mine-declined = Du kunde inte komma den här gången till den första träffen ({ $when }). Du står kvar i kö för nästa grupp.
+mine-declined = Du kunde inte komma till den första träffen den här gången ({ $when }). Du står kvar i kön till nästa grupp.
 btn-of-group = { $group }: { $action }
 btn-edit = Ändra svaren
 btn-withdraw = Återkalla anmälan
@@ -82,12 +85,11 @@ withdraw-ask = Vill du återkalla din anmälan till { $group }?
 btn-withdraw-yes = Ja, återkalla
 btn-keep = Nej, behåll
 withdrawn = Din anmälan till { $group } är återkallad.
-retention-notice = Din anmälan till { $group } raderas om en vecka. Om du vill behålla den, bekräfta den på nytt med kommandot /mine eller med knappen nedan.
+retention-notice = Din anmälan till { $group } raderas om en vecka. Om du vill behålla den, bekräfta den på nytt med knappen nedan eller med /mine.
 btn-reconfirm = Bekräfta på nytt
 nothing-changed = Okej, ingenting ändrades.
-cancelled = Anmälan avbröts. Ingenting sparades.
+cancelled = Okej, avbrutet. Svar som inte var klara sparades inte.
 nothing-to-cancel = Det finns inget att avbryta.
-
 forget-ask = Ska alla dina uppgifter raderas? Dina anmälningar och allt annat som sparats om dig raderas för gott.
 btn-forget-yes = Ja, radera allt
 forgotten = Alla dina uppgifter är raderade. Du kan komma tillbaka när som helst med /start.
@@ -100,24 +102,26 @@ lang-changed = Nu talar jag svenska.
 group-lang-fi = finska
 group-lang-sv = svenska
 group-lang-en = engelska
-
+lang-in-fi = på finska
+lang-in-sv = på svenska
+lang-in-en = på engelska
 help =
-    <b>Så här använder du kokoon</b>
+    <b>Så här använder du boten</b>
     /start – välj en grupp
     /events – kommande evenemang
     /mine – mina anmälningar
     /lang – byt språk
-    /cancel – avbryt en anmälan
+    /cancel – avbryt frågorna (svar som inte är klara sparas inte)
     /privacy – dataskydd
     /forget – radera alla dina uppgifter
     Frågor? Kontakta: { $contact }
 privacy =
     <b>Dataskyddsbeskrivning</b>
     <b>Personuppgiftsansvarig</b>: { $organisation } ({ $controller_contact }).
-privacy-area-controller = I området { $area } är { $name } personuppgiftsansvarig ({ $contact }).
+privacy-area-controller = För anmälningar där kommunen är { $area } är { $name } personuppgiftsansvarig ({ $contact }).
 privacy-body =
-    <b>Varför</b>: för att en kamratstödsgrupp ska kunna samlas när tillräckligt många i samma område är intresserade, och för att du ska kunna anmäla dig till evenemang. Grunden för behandlingen är ditt samtycke (EU:s dataskyddsförordning, artikel 6.1 a). Du kan när som helst återkalla ditt samtycke.
-    <b>Vad vi sparar</b>: anmälningar (barnens åldrar, område, gruppens språk, tider som passar och när du gav ditt samtycke), anmälningar till evenemang, respons och kommentarer, inbjudningar till grupper, var du är i samtalet och språket jag talar med dig, samt hur du hörde om tjänsten (affischens eller länkens källa). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
+    <b>Varför</b>: för att en kamratstödsgrupp ska kunna samlas när tillräckligt många i samma kommun är intresserade, och för att du ska kunna anmäla dig till evenemang. Grunden för behandlingen är ditt samtycke (EU:s dataskyddsförordning, artikel 6.1 a). Du kan när som helst återkalla ditt samtycke.
+    <b>Vad vi sparar</b>: anmälningar (barnens åldrar, kommun, gruppens språk, tider som passar och när du gav ditt samtycke), anmälningar till evenemang, respons och kommentarer, inbjudningar till grupper, var du är i samtalet och språket jag talar med dig, samt hur du hörde om tjänsten (affischens eller länkens källa). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
     <b>Vem ser</b>: gruppens koordinatorer ser anmälningarna till sin grupp, ditt namn bara med ditt tillstånd. Evenemangets arrangör ser de anmälda och responsen. Uppgifterna lämnas inte ut till andra.
     <b>Telegram</b>: meddelandena går via Telegram (Telegram Messenger Inc., utanför EU), som behandlar dem enligt sina egna villkor. Skriv inga känsliga saker i meddelandena.
     <b>Hur länge</b>: en anmälan raderas { $months } månader efter att du senast bekräftade den (vi säger till en vecka innan), eller genast när du återkallar den. Anmälningar till evenemang, respons och inbjudningar raderas { $months } månader efter evenemanget, kommentarer efter { $comment_months } månader. Om du börjar en anmälan men inte ger ditt samtycke raderas språket och var du är i samtalet efter 24 timmar. Om du blockerar boten raderas alla dina uppgifter efter { $grace_days } dagar. Uppgifterna sparas krypterade.
@@ -127,19 +131,18 @@ privacy-body =
 hint-use-buttons = Välj ett alternativ med knapparna nedan.
 hint-not-text = Jag förstår bara text och knappar.
 hint-unknown-command = Jag känner inte till det kommandot. /help visar vad jag kan.
-hint-stale-button = Den knappen är från ett gammalt meddelande.
+hint-stale-button = Den knappen är från ett gammalt meddelande. Använd knapparna i det senaste meddelandet.
 hint-age = Skriv åldern med siffror, till exempel 5.
-hint-area = Jag hittade inget område med det namnet. Välj ett område med knapparna.
+hint-area = Jag hittade ingen kommun med det namnet. Välj en kommun med knapparna.
 hint-pick-time = Välj minst en tid.
 hint-group-gone = Den gruppen erbjuds inte längre.
 group-chat-only = Hej! Jag talar bara i privata chattar. Skicka ett meddelande till mig: öppna min profil och tryck på Starta.
-something-wrong = Något gick fel. Försök igen om en stund – ingenting har gått förlorat.
-slow-down = Ett ögonblick, meddelandena kommer nu snabbare än jag hinner läsa. Vänta lite och skicka ditt senaste meddelande igen.
-
+something-wrong = Något gick fel. Försök igen om en stund. Ingenting har gått förlorat.
+slow-down = Ett ögonblick, meddelandena kommer snabbare än jag hinner läsa. Vänta lite och skicka ditt senaste meddelande igen.
 cmd-start = Börja och välj en grupp
 cmd-mine = Mina anmälningar
 cmd-lang = Byt språk
-cmd-cancel = Avbryt anmälan
+cmd-cancel = Avbryt frågorna
 cmd-privacy = Dataskydd
 cmd-forget = Radera alla mina uppgifter
 cmd-help = Hjälp och kontaktuppgifter
@@ -148,39 +151,45 @@ cmd-help = Hjälp och kontaktuppgifter
 
 help-coordinator =
     <b>För koordinatorer</b>
-    /demand – intresset per område och ett diagram
+    /demand – anmälda per kommun och ett diagram
     /launch – starta en grupp och bjud in familjerna
-    /export – intresset som CSV-fil
+    /export – anmälda som CSV-fil
     /qr – QR-kod till en affisch
     /newevent – nytt evenemang
     /broadcast – meddelande till deltagare eller köande
     /feedback – respons på evenemang
-demand-title = <b>{ $group }</b> · tröskel { $threshold } { $kind ->
+demand-title = <b>{ $group }</b> · gruppen kan starta när det finns { $threshold } { $kind ->
         [children] barn
        *[other] deltagare
     }
 demand-none = Inga väntande familjer ännu.
-demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
+        [children] barn
+       *[other] deltagare
+    } · { $families } { $families ->
         [one] familj
        *[other] familjer
     }{ $kind ->
-        [children] {" "}· åldrar { $ages }
+        [children] {" "}· åldrar { $ages } år
        *[other] {""}
     }
-    Tider: { $times } · Språk: { $langs }
-demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } · { $families } { $families ->
+    Tider som passar (familjer): { $times } · Språk (familjer): { $langs }
+demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
+        [children] barn
+       *[other] deltagare
+    } · { $families } { $families ->
         [one] familj
        *[other] familjer
     }{ $kind ->
-        [children] {" "}· åldrar { $ages }
+        [children] {" "}· åldrar { $ages } år
        *[other] {""}
     }
-demand-group-details = Tider: { $times } · Språk: { $langs }
-demand-sources = Varifrån: { $sources }
-source-direct = direkt
-btn-list = 📋 { $area }
-btn-launch = 🚀 { $area }
-chart-caption = { $group }: intresset per område
+demand-group-details = Tider som passar (familjer): { $times } · Språk (familjer): { $langs }
+demand-sources = Källa: { $sources }
+source-direct = direktlänk
+btn-list = 📋 Lista: { $area }
+btn-launch = 🚀 Starta: { $area }
+chart-caption = { $group }: anmälda per kommun
 chart-threshold = tröskel { $threshold }
 chart-children = barn
 chart-adults = deltagare
@@ -188,10 +197,16 @@ list-title = <b>{ $group }, { $area }</b>: väntande familjer i anmälningsordni
 list-empty = Inga väntande familjer.
 list-item = { $n }. { $kind ->
         [children] { $count } barn ({ $ages } år)
-       *[other] { $count } vuxen
+       *[other] { $count } { $count ->
+            [one] vuxen
+           *[other] vuxna
+        }
     } · { $language } · { $times } · { $since } · { $who }
 a-family = familj (namnet delas inte)
-export-caption = Intresset som CSV-fil ({ $rows } rader). Öppnas i Excel.
+export-caption = Anmälda som CSV-fil ({ $rows } { $rows ->
+        [one] rad
+       *[other] rader
+    }). Öppnas i Excel.
 export-launch-caption = { $group }, { $area }: de inbjudna familjerna som CSV-fil. Namn bara för dem som gett lov.
 csv-group = Grupp
 csv-area = Område
@@ -212,8 +227,8 @@ answer-expired = svarade inte i tid
 csv-answer = Svar
 qr-choose = Vilken grupps QR-kod vill du ha?
 qr-caption = { $group }: skanna och anmäl dig. { $link }
-launch-choose = Vilken grupp startar du? Siffrorna är väntande deltagare / tröskel.
-launch-nothing = Det finns inga väntande familjer i någon av dina grupper ännu.
+launch-choose = Vilken grupp startar du? Siffrorna: hur många som anmälts / hur många som behövs för att starta.
+launch-nothing = Ingen har anmält sig till någon av dina grupper ännu.
 btn-launch-pool = { $group } · { $area } · { $count }/{ $threshold }
 launch-ask-when = <b>{ $group }, { $area }</b>: när är den första träffen? Skriv till exempel <i>15.3 kl. 17</i>.
 launch-bad-when = Jag förstod inte tiden. Skriv till exempel <i>15.3 kl. 17</i> eller <i>2027-03-15 17:00</i>.
@@ -227,12 +242,18 @@ launch-bad-place = Skriv platsen kort (högst 200 tecken).
 launch-summary =
     <b>Ska { $group }, { $area } startas?</b>
     Första träffen: { $when } – { $until }, { $place }
-    Inbjudan går till { $families } familjer ({ $count } { $kind ->
+    Inbjudan går till { $families } { $families ->
+        [one] familj
+       *[other] familjer
+    } ({ $count } { $kind ->
         [children] barn
        *[other] deltagare
-    }) i anmälningsordning, högst { $capacity } platser. Svarstiden är { $hours } timmar; en plats utan svar går vidare till nästa.
+    }) i anmälningsordning. Det finns högst { $capacity } platser. Svarstiden är { $hours } { $hours ->
+        [one] timme
+       *[other] timmar
+    }. Om en familj inte svarar i tid går platsen till nästa.
 btn-launch-confirm = Skicka inbjudningarna
-launch-started = Inbjudningarna skickas. Du ser svaren här efter hand, och till sist hela listan.
+launch-started = Inbjudningarna skickas. Du ser svaren här när de kommer, och till sist hela listan.
 launch-started-at = Inbjudningarna skickas { $time }, när den tysta tiden tar slut. Du ser svaren här när de kommer, och hela listan till sist.
 launch-cancelled = Starten avbröts. Ingenting skickades.
 alert-title = <b>{ $group }, { $area }: tröskeln är nådd!</b> Gruppen kan startas.
@@ -246,7 +267,7 @@ answered = { $group }, { $area }: { $who } { $answer ->
     }). Bokade platser { $accepted }/{ $capacity }.
 final-title =
     <b>{ $group }, { $area }: slutlig lista</b>
-    Första träffen { $when }, { $place }. Platser fyllda { $accepted }/{ $capacity }.
+    Första träffen { $when }, { $place }. Bokade platser { $accepted }/{ $capacity }.
 final-item = { $n }. { $who } – { $count } { $kind ->
         [children] barn
        *[other] deltagare
@@ -266,9 +287,9 @@ invitation = <b>{ $group }</b> kan börja! Den första träffen är { $when }, {
 btn-invite-yes = Ja, vi kommer
 btn-invite-no = Inte den här gången
 invite-accepted = Underbart! Vi ses { $when }, { $place }.
-invite-declined = Tack för att du meddelade. Du står kvar i kön till nästa grupp – du kan återkalla anmälan med /mine.
+invite-declined = Tack för att du meddelade. Du står kvar i kön till nästa grupp. Du kan återkalla anmälan med /mine.
 invite-closed = Den här inbjudan kan inte längre besvaras.
-invite-expired = Svarstiden för inbjudan till { $group } gick ut, så inbjudan föll bort. Din anmälan är nu pausad: den räknas inte med för en ny grupp. Är du fortfarande intresserad?
+invite-expired = Inbjudan till { $group } besvarades inte i tid, så den gick ut. Din anmälan är nu pausad och räknas inte med för en ny grupp. Är du fortfarande intresserad?
 btn-resume = Ja, jag behåller min plats i kön
 resumed = Du står i kö igen för { $group }.
 
@@ -346,9 +367,9 @@ new-event-summary =
     Platser: { $capacity }
     Språk: { $languages }
 btn-create-event = Skapa evenemanget
-btn-translate = Lägg till översättning: { $language }
-new-event-translate-title = Evenemangets namn på { $language }:
-new-event-translate-description = Beskrivningen på { $language } (eller hoppa över):
+btn-translate = Lägg till en översättning { $language }
+new-event-translate-title = Evenemangets namn { $language }:
+new-event-translate-description = Beskrivningen { $language } (eller hoppa över):
 new-event-created = Evenemanget är skapat. Föräldrarna ser det med /events.
 new-event-bad-value = Det kunde jag inte använda. Skriv det nya värdet igen.
 edit-event-which = Vad ska ändras i { $title }?
@@ -358,10 +379,19 @@ btn-field-place = Plats
 btn-field-capacity = Antal platser
 btn-field-title = Namn
 btn-field-description = Beskrivning
-event-updated = Sparat. { $count } anmälda får veta om ändringen.
-cancel-event-ask = Ska { $title } ställas in? { $count } anmälda får veta.
+event-updated = Sparat. { $count } { $count ->
+        [one] anmäld
+       *[other] anmälda
+    } får veta om ändringen.
+cancel-event-ask = Ska { $title } ställas in? { $count } { $count ->
+        [one] anmäld
+       *[other] anmälda
+    } får veta.
 btn-cancel-event-yes = Ja, ställ in
-event-cancelled-done = { $title } är inställt. { $count } anmälda får veta.
+event-cancelled-done = { $title } är inställt. { $count } { $count ->
+        [one] anmäld
+       *[other] anmälda
+    } får veta.
 action-cancelled = Avbrutet. Ingenting sparades.
 
 ## Meddelanden
@@ -385,7 +415,7 @@ broadcast-report = Ditt meddelande har skickats till { $total } mottagare: { $se
 
 ## Respons
 
-feedback-ask = Tack för att du var med: { $title }! Hur gick det? Välj 1 (dåligt) – 5 (utmärkt).
+feedback-ask = Tack för att du deltog i { $title }! Hur var det? Välj 1 (dåligt) – 5 (utmärkt).
 feedback-thanks = Tack för betyget! Vill du säga något mer? Skriv en kort kommentar eller hoppa över.
 feedback-comment-ask = Skriv en kort kommentar eller hoppa över.
 feedback-done = Tack för din respons!
@@ -416,7 +446,7 @@ mydata-consent = Samtycke till att spara givet { $at } (dataskyddsbeskrivningens
 mydata-consent-unrecorded = Samtycket gavs innan tidpunkten för samtycken sparades
 mydata-share-consent = Tillstånd att visa ditt namn givet { $at } (version { $version })
 mydata-share-withdrawn = Tillstånd att visa ditt namn återkallat { $at }
-mydata-may-appear = Syns för koordinatorerna för { $group } ({ $coordinators }): listan över väntande (namn bara med ditt tillstånd), efterfrågevyn och dess diagram samt efterfrågetabellen (antal per område, inga namn).
+mydata-may-appear = Syns för koordinatorerna för { $group } ({ $coordinators }): listan över väntande (namn bara med ditt tillstånd), antalet anmälda och diagrammet över dem samt tabellen (antal per kommun, inga namn).
 mydata-events = Anmälningar till evenemang: { $count }
 mydata-event = { $title }, { $when }, { $place }: { $status ->
         [waiting] i kö

@@ -2,7 +2,7 @@
 # Texterna är vanlig text: webbsidan lägger till HTML-strukturen själv.
 
 web-title = Kamratstödsgrupper för skilsmässofamiljer
-web-intro = { $organisation } samlar kamratstödsgrupper för familjer där föräldrarna separerar eller har separerat. En grupp startar när tillräckligt många familjer i samma område är intresserade. Att anmäla intresse binder dig inte till något.
+web-intro = { $organisation } samlar kamratstödsgrupper för familjer där föräldrarna separerar eller har separerat. En grupp startar när tillräckligt många familjer i samma kommun är intresserade. Att anmäla intresse binder dig inte till något.
 web-skip = Gå till innehållet
 web-lang-nav = Språk
 web-main-nav = Sidor
@@ -13,12 +13,12 @@ web-languages = Gruppens språk: { $langs }
 web-contact = Koordinator
 web-phone = Telefon
 web-email = E-post
-web-status-title = Läget per område
+web-status-title = Läget per kommun
 web-status-not-yet = inte än
 web-status-gathering = samlas
 web-status-starting = startar snart
-web-status-others = I andra områden: inte än. Ditt intresse kan starta en grupp.
-web-status-none = Inte än i något område. Ditt intresse kan starta en grupp.
+web-status-others = I andra kommuner: inte än. Ditt intresse kan starta en grupp.
+web-status-none = Inte än i någon kommun. Ditt intresse kan starta en grupp.
 web-status-explain = Läget uppdateras en gång i timmen. Samlas: minst tre familjer är intresserade. Startar snart: det finns tillräckligt många intresserade, och koordinatorn kallar samman gruppen.
 web-join = Anmäl ditt intresse i Telegram
 web-qr-label = QR-kod: { $group }, anmälan i Telegram

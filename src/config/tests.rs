@@ -31,7 +31,7 @@ name = { fi = "Lohja", sv = "Lojo", en = "Lohja" }
 
 [[times]]
 id = "weekday-evening"
-name = { fi = "Arki-iltaisin", sv = "Vardagar kväll", en = "Weekday evenings" }
+name = { fi = "Arki-iltaisin", sv = "Vardagskvällar", en = "Weekday evenings" }
 
 [[times]]
 id = "weekend"
@@ -1411,4 +1411,41 @@ fn an_area_may_name_its_own_controller() {
     );
     let text = errors(&no_contact).to_string();
     assert!(text.contains("areas[1].controller.contact"), "{text}");
+}
+
+#[test]
+fn an_area_has_a_finnish_from_form_and_areas_without_one_are_listed() {
+    let c = Config::load(std::path::Path::new("config/kokoon.toml")).expect("example config");
+    assert!(c.no_fi_from.is_empty(), "{:?}", c.no_fi_from);
+    let area = |id: &str| {
+        c.area(&AreaId::parse(id).expect("id"))
+            .expect("area")
+            .clone()
+    };
+    assert_eq!(area("hyvinkaa").from_name(Lang::Fi), "Hyvinkäältä");
+    assert_eq!(area("hyvinkaa").from_name(Lang::Sv), "Hyvinge");
+    assert_eq!(area("porvoo").from_name(Lang::Fi), "Porvoosta");
+    assert_eq!(area("porvoo").from_name(Lang::En), "Porvoo");
+    // The Swedish times read as plural adverbs of time.
+    let times: Vec<&str> = c.times.iter().map(|t| t.name.get(Lang::Sv)).collect();
+    assert_eq!(
+        times,
+        [
+            "Vardagsförmiddagar",
+            "Vardagseftermiddagar",
+            "Vardagskvällar",
+            "Veckoslut"
+        ]
+    );
+    let text = std::fs::read_to_string("config/kokoon.toml")
+        .expect("example config")
+        .replace("fi_from = \"Porvoosta\"\n", "");
+    let c = Config::parse("kokoon.toml", &text).expect("a missing from form is fine");
+    assert_eq!(c.no_fi_from, ["areas[11] (porvoo)"]);
+    assert_eq!(
+        c.area(&AreaId::parse("porvoo").expect("id"))
+            .expect("area")
+            .from_name(Lang::Fi),
+        "Porvoo"
+    );
 }

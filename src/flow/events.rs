@@ -4,7 +4,7 @@
 //! [`State::CreatingEvent`], [`State::EditingEvent`] and [`State::FeedbackComment`].
 
 use super::engine::{line, Engine};
-use super::launch::{group_lang_msg, who};
+use super::launch::{group_lang_msg, lang_in_msg, who};
 use super::reply::{button, num, text, text_button, Arg, Attachment, Button, Label, Line, Reply};
 use super::{Callback, Command, Effect, State, Turn};
 use crate::domain::event::{
@@ -680,13 +680,13 @@ impl Engine<'_> {
             DraftStep::TranslateTitle(l) => Reply::default()
                 .line(
                     Msg::NewEventTranslateTitle,
-                    vec![("language", Arg::Msg(group_lang_msg(l)))],
+                    vec![("language", Arg::Msg(lang_in_msg(l)))],
                 )
                 .row(cancel),
             DraftStep::TranslateDescription(l) => Reply::default()
                 .line(
                     Msg::NewEventTranslateDescription,
-                    vec![("language", Arg::Msg(group_lang_msg(l)))],
+                    vec![("language", Arg::Msg(lang_in_msg(l)))],
                 )
                 .row(vec![button(Msg::BtnSkip, Callback::DraftSkip)])
                 .row(cancel),
@@ -703,7 +703,7 @@ impl Engine<'_> {
                     .map(|l| Button {
                         label: Label::MsgArgs(
                             Msg::BtnTranslate,
-                            vec![("language", Arg::Msg(group_lang_msg(l)))],
+                            vec![("language", Arg::Msg(lang_in_msg(l)))],
                         ),
                         callback: Callback::DraftTranslate(l),
                     })

@@ -806,6 +806,15 @@ pub(super) fn group_lang_msg(l: Lang) -> Msg {
     }
 }
 
+/// A language as an adverb: "ruotsiksi", "på svenska", "in Swedish".
+pub(super) fn lang_in_msg(l: Lang) -> Msg {
+    match l {
+        Lang::Fi => Msg::LangInFi,
+        Lang::Sv => Msg::LangInSv,
+        Lang::En => Msg::LangInEn,
+    }
+}
+
 /// A shared contact as text: the name, and the @username if there is one.
 pub(super) fn who_text(c: &crate::domain::Contact) -> String {
     let name = crate::domain::text::clean(&c.name);

@@ -942,16 +942,14 @@ impl<'a> Engine<'a> {
         group: &Group,
         area: &crate::domain::AreaId,
     ) -> Vec<(&'static str, Arg)> {
-        let area_name = self
-            .ctx
-            .config
-            .area(area)
-            .map(|a| a.name.get(self.lang).to_owned())
-            .unwrap_or_default();
+        let area = self.ctx.config.area(area);
+        let area_name = area.map(|a| a.name.get(self.lang)).unwrap_or_default();
+        let place = area.map(|a| a.from_name(self.lang)).unwrap_or_default();
         vec![
             ("count", num(count)),
             ("threshold", num(group.threshold)),
             ("area", text(area_name)),
+            ("place", text(place)),
         ]
     }
 

@@ -511,7 +511,7 @@ fn render_joins_lines_and_renders_buttons() {
     let r = i18n.render(Lang::Sv, &reply, Markup::Html);
     let parts: Vec<&str> = r.text.split("\n\n").collect();
     assert_eq!(parts.len(), 2, "{:?}", r.text);
-    assert_eq!(parts[0], "<b>Tilli</b>\nOmråde: Hyvinge &amp; &lt;Lojo&gt;");
+    assert_eq!(parts[0], "<b>Tilli</b>\nKommun: Hyvinge &amp; &lt;Lojo&gt;");
     assert!(check_telegram_html(&r.text).is_ok(), "{:?}", r.text);
     assert!(r.edit);
     assert_eq!(r.buttons.len(), 1);
@@ -605,7 +605,12 @@ fn the_issues_sentences_read_as_a_parent_would_write_them() {
         "På vilket språk vill ni att gruppen hålls?",
     );
     expect(Lang::Sv, Msg::AskArea, &[], "I vilken kommun kan ni delta?");
-    expect(Lang::Fi, Msg::AskArea, &[], "Missä kunnassa voitte osallistua?");
+    expect(
+        Lang::Fi,
+        Msg::AskArea,
+        &[],
+        "Missä kunnassa voitte osallistua?",
+    );
     // Who handles the data.
     let consent = [
         ("organisation", t("Hyvinkään kaupungin perhepalvelut")),
@@ -680,7 +685,12 @@ fn the_issues_sentences_read_as_a_parent_would_write_them() {
         "sources",
         Arg::Join(vec![Arg::Msg(Msg::SourceDirect), t("4")], " "),
     )];
-    expect(Lang::Fi, Msg::DemandSources, &direct, "Lähde: suora linkki 4");
+    expect(
+        Lang::Fi,
+        Msg::DemandSources,
+        &direct,
+        "Lähde: suora linkki 4",
+    );
     expect(Lang::Sv, Msg::DemandSources, &direct, "Källa: direktlänk 4");
     // "botti" in running text; /cancel said the same way in every language.
     let help = [("contact", t("x"))];

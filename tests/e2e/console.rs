@@ -39,13 +39,16 @@ fn a_registration_in_the_console_survives_a_restart() {
     let out = console(&data, &["--lang", "en"], "/start\n1\n1\n2\n2\n");
     assert!(out.contains("[1.1] Tilli Toukka"), "{out}");
     assert!(out.contains("Added: 5 years."), "{out}");
-    assert!(out.contains("In which area could you attend?"), "{out}");
+    assert!(
+        out.contains("In which municipality can you take part?"),
+        "{out}"
+    );
     assert!(!out.contains("<b>"), "the console shows plain text: {out}");
 
     // A new process on the same data: the conversation continues where it was.
     let out = console(&data, &["--lang", "en"], "Hyvinkää\n1\n1\n4\n2\n1\n/mine\n");
     assert!(
-        out.contains("Which language should the group run in?"),
+        out.contains("In which language would you like the group to meet?"),
         "{out}"
     );
     assert!(
@@ -53,7 +56,9 @@ fn a_registration_in_the_console_survives_a_restart() {
         "{out}"
     );
     assert!(
-        out.contains("In Hyvinkää there are now 1 of 5 children."),
+        out.contains(
+            "1 child has been registered in Hyvinkää so far. The group can start once there are 5."
+        ),
         "{out}"
     );
     assert!(out.contains("You have one registration:"), "{out}");

@@ -62,7 +62,7 @@ async fn the_threshold_alerts_every_coordinator_once_and_again_after_a_fall_and_
             alert[0].text
         );
         assert!(
-            alert[0].text.contains("5/5 · 5 perhettä · iät 5"),
+            alert[0].text.contains("5/5 lasta · 5 perhettä · iät 5 v"),
             "{}",
             alert[0].text
         );
@@ -124,12 +124,12 @@ async fn a_swedish_family_counts_towards_the_swedish_group_only() {
     p.taps("Inga fler, fortsätt").await;
     p.taps("Hyvinge").await;
     p.taps("svenska").await;
-    p.taps("Vardagar kväll").await;
+    p.taps("Vardagskvällar").await;
     p.taps("Klar").await;
     p.taps("Nej tack").await;
     p.taps("Bekräfta")
         .await
-        .shows("I området Hyvinge finns nu 1/5 barn.");
+        .shows("I Hyvinge har 1 barn anmälts. Gruppen kan starta när de är 5.");
     assert!(
         deliveries(&app).await.is_empty(),
         "fi 4/5 and sv 1/5: no alert"
@@ -144,27 +144,27 @@ async fn demand_at_a_glance_with_a_chart_a_list_an_export_and_a_qr_code_in_swedi
     }
     let mut c = Chat::new(&app, COORD_ALL, "sv");
     let said = c.says("/demand").await;
-    said.shows("Tilli Toukka · tröskel 5 barn")
-        .shows("Hyvinge (finska) ▰▰▰▰▰▰▱▱▱▱ 3/5 · 3 familjer · åldrar 5")
-        .shows("Varifrån: direkt 3")
-        .shows("Inför skilsmässan – kvällsträff · tröskel 6 deltagare")
+    said.shows("Tilli Toukka · gruppen kan starta när det finns 5 barn")
+        .shows("Hyvinge (finska) ▰▰▰▰▰▰▱▱▱▱ 3/5 barn · 3 familjer · åldrar 5 år")
+        .shows("Källa: direktlänk 3")
+        .shows("Inför skilsmässan – kvällsträff · gruppen kan starta när det finns 6 deltagare")
         .shows("Inga väntande familjer ännu.")
-        .offers("📋 Hyvinge (finska)");
+        .offers("📋 Lista: Hyvinge (finska)");
     let chart = said.file.as_ref().expect("a chart is sent");
     assert_eq!(chart.kind, kokoon::files::FileKind::Photo);
     let (w, h) = png_size(&chart.bytes);
     assert_eq!(w, kokoon::chart::WIDTH);
     assert!(h >= 200, "height {h}");
 
-    c.taps("📋 Hyvinge (finska)")
+    c.taps("📋 Lista: Hyvinge (finska)")
         .await
         .shows("väntande familjer i anmälningsordning")
-        .shows("1. 1 barn (5 år) · finska · Vardagar kväll · 23.11 · Parent 1 (@parent1)")
-        .shows("2. 1 barn (5 år) · finska · Vardagar kväll · 23.11 · familj (namnet delas inte)")
+        .shows("1. 1 barn (5 år) · finska · Vardagskvällar · 23.11 · Parent 1 (@parent1)")
+        .shows("2. 1 barn (5 år) · finska · Vardagskvällar · 23.11 · familj (namnet delas inte)")
         .hides("Parent 2");
 
     let said = c.says("/export").await;
-    said.shows("Intresset som CSV-fil");
+    said.shows("Anmälda som CSV-fil");
     let csv = said.file.as_ref().expect("a CSV file");
     assert_eq!(csv.kind, kokoon::files::FileKind::Document);
     assert!(
@@ -249,7 +249,7 @@ async fn launching_invites_in_order_passes_declined_and_expired_seats_on_and_end
         .await
         .shows("Launch Tilli Toukka, Hyvinkää (Finnish)?")
         .shows("First meeting: 15 Mar 2027, 5 pm – 6:30 pm, Pikku-Veturi, Hyvinkää")
-        .shows("Invitations go to 8 families (8 children) in registration order, 8 places at most.")
+        .shows("Invitations go to 8 families (8 children) in registration order. There are 8 places at most.")
         .shows("48 hours");
     c.taps("Send the invitations")
         .await
@@ -283,7 +283,7 @@ async fn launching_invites_in_order_passes_declined_and_expired_seats_on_and_end
     parents[1]
         .taps("Ei tällä kertaa")
         .await
-        .shows("Pysyt jonossa");
+        .shows("Olet yhä jonossa");
     parents[1]
         .taps("Kyllä, tulemme")
         .await
@@ -295,7 +295,7 @@ async fn launching_invites_in_order_passes_declined_and_expired_seats_on_and_end
     assert!(
         answers[0]
             .text
-            .contains("Parent 1001 (@parent1001) is coming (1 children). Places taken 1/8."),
+            .contains("Parent 1001 (@parent1001) is coming (1 child). Places taken 1/8."),
         "{}",
         answers[0].text
     );
@@ -340,14 +340,14 @@ async fn launching_invites_in_order_passes_declined_and_expired_seats_on_and_end
     assert!(
         final_list
             .text
-            .contains("1. Parent 1001 (@parent1001) – 1 children"),
+            .contains("1. Parent 1001 (@parent1001) – 1 child"),
         "{}",
         final_list.text
     );
     assert!(
         final_list
             .text
-            .contains("2. Parent 1010 (@parent1010) – 1 children"),
+            .contains("2. Parent 1010 (@parent1010) – 1 child"),
         "{}",
         final_list.text
     );

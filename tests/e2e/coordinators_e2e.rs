@@ -147,7 +147,7 @@ async fn wait_for_alerts(fake: &FakeTelegram, n: usize) {
 async fn round_trip(p: &mut Parent<'_>) -> i64 {
     let update = p.fake.send_text(&p.user, "/help");
     let m = p.next().await;
-    assert!(m.text.contains("Näin käytät kokoonia"), "{}", m.text);
+    assert!(m.text.contains("Näin käytät bottia"), "{}", m.text);
     update
 }
 
@@ -281,7 +281,9 @@ async fn a_fall_below_the_threshold_and_a_new_rise_alerts_again() {
     let mut sixth = Parent::new(&fake, ids[5], "fi");
     let r = register_tilli(&mut sixth, true).await;
     assert!(
-        r.confirmation.text.contains("(6/5)"),
+        r.confirmation
+            .text
+            .contains("on nyt ilmoittautunut tarpeeksi tulijoita"),
         "{}",
         r.confirmation.text
     );
@@ -311,7 +313,9 @@ async fn a_fall_below_the_threshold_and_a_new_rise_alerts_again() {
     let mut new = Parent::new(&fake, 720_000_007, "fi");
     let r = register_tilli(&mut new, false).await;
     assert!(
-        r.confirmation.text.contains("(5/5)"),
+        r.confirmation
+            .text
+            .contains("on nyt ilmoittautunut tarpeeksi tulijoita"),
         "{}",
         r.confirmation.text
     );
@@ -453,18 +457,23 @@ async fn demand_sends_a_chart_export_a_csv_file_and_qr_a_scannable_code() {
     let texts: Vec<&SentMessage> = said.iter().filter(|m| m.method == "sendMessage").collect();
     assert_eq!(texts.len(), 1, "one message for every group: {said:#?}");
     assert!(
-        texts[0].text.contains("Tilli Toukka · tröskel 5 barn"),
+        texts[0]
+            .text
+            .contains("Tilli Toukka · gruppen kan starta när det finns 5 barn"),
         "{}",
         texts[0].text
     );
     assert!(
         texts[0]
             .text
-            .contains("Hyvinge (finska) ▰▰▰▰▰▰▱▱▱▱ 3/5 · 3 familjer · åldrar 5"),
+            .contains("Hyvinge (finska) ▰▰▰▰▰▰▱▱▱▱ 3/5 barn · 3 familjer · åldrar 5 år"),
         "{}",
         texts[0].text
     );
-    assert!(texts[0].labels().iter().any(|l| l == "📋 Hyvinge (finska)"));
+    assert!(texts[0]
+        .labels()
+        .iter()
+        .any(|l| l == "📋 Lista: Hyvinge (finska)"));
     assert_eq!(
         texts[0]
             .text
@@ -498,7 +507,7 @@ async fn demand_sends_a_chart_export_a_csv_file_and_qr_a_scannable_code() {
         .into_iter()
         .find(|m| m.method == "sendDocument")
         .expect("the CSV");
-    assert!(doc.text.contains("Intresset som CSV-fil"), "{}", doc.text);
+    assert!(doc.text.contains("Anmälda som CSV-fil"), "{}", doc.text);
     assert_eq!(doc.file_name.as_deref(), Some("kokoon-demand.csv"));
     let bytes = doc.file_bytes.expect("uploaded bytes");
     assert!(
@@ -781,12 +790,12 @@ async fn a_launch_over_telegram_invites_every_family_and_reports_their_answers()
     );
     let mut no = parent_again(&fake, ids[1]);
     let m = no.taps(&invitations[1], "Ei tällä kertaa").await;
-    assert!(m.text.contains("Pysyt jonossa"), "{}", m.text);
+    assert!(m.text.contains("Olet yhä jonossa"), "{}", m.text);
 
     let answered = |f: &FakeTelegram| {
         sends_to(f, COORD_TILLI)
             .into_iter()
-            .filter(|m| m.text.contains("Paikkoja varattu"))
+            .filter(|m| m.text.contains("Varattuja paikkoja"))
             .collect::<Vec<_>>()
     };
     let arrived = fake.wait_until(WAIT, |f| answered(f).len() >= 2).await;
@@ -797,7 +806,7 @@ async fn a_launch_over_telegram_invites_every_family_and_reports_their_answers()
     let who = |id: i64| format!("Maija (@maija{id})");
     assert!(
         answers[0].text.contains(&format!(
-            "Tilli Toukka, Hyvinkää (suomi): {} tulee mukaan (1 lasta). Paikkoja varattu 1/8.",
+            "Tilli Toukka, Hyvinkää (suomi): {} tulee mukaan (1 lapsi). Varattuja paikkoja 1/8.",
             who(ids[0])
         )),
         "{}",
@@ -805,7 +814,7 @@ async fn a_launch_over_telegram_invites_every_family_and_reports_their_answers()
     );
     assert!(
         answers[1].text.contains(&format!(
-            "{} ei pääse tällä kertaa (1 lasta). Paikkoja varattu 1/8.",
+            "{} ei pääse tällä kertaa (1 lapsi). Varattuja paikkoja 1/8.",
             who(ids[1])
         )),
         "{}",
@@ -814,7 +823,7 @@ async fn a_launch_over_telegram_invites_every_family_and_reports_their_answers()
     assert!(
         sends_to(&fake, COORD_ALL)
             .iter()
-            .all(|m| !m.text.contains("Paikkoja varattu")),
+            .all(|m| !m.text.contains("Varattuja paikkoja")),
         "answers go to the coordinator who launched"
     );
     assert_no_invalid_requests(&fake);

@@ -69,10 +69,10 @@ async fn an_event_with_a_translation_sign_up_waiting_list_and_a_calendar_file() 
         .shows("Eron edessä -ilta")
         .shows("15.3.2027 klo 17 – klo 19, Pikku-Veturi, Hyvinkää")
         .shows("Paikkoja: 2")
-        .offers("Lisää käännös: ruotsi");
-    c.taps("Lisää käännös: ruotsi")
+        .offers("Lisää käännös ruotsiksi");
+    c.taps("Lisää käännös ruotsiksi")
         .await
-        .shows("Tapahtuman nimi kielellä ruotsi");
+        .shows("Tapahtuman nimi ruotsiksi");
     c.says("Inför skilsmässan – kvällsträff")
         .await
         .shows("Kielet: suomi, ruotsi");
@@ -308,7 +308,7 @@ async fn an_edit_replaces_the_reminders_and_tells_everyone_and_a_cancellation_to
     c.taps("Alkuaika").await;
     c.says("16.12. klo 17")
         .await
-        .shows("Tallennettu. 1 ilmoittautunutta saa tiedon muutoksesta.");
+        .shows("Tallennettu. 1 ilmoittautunut saa tiedon muutoksesta.");
     let sent = deliveries(&app).await;
     let changed = to(&sent, 2105);
     assert_eq!(changed.len(), 1);
@@ -369,7 +369,9 @@ async fn feedback_is_asked_once_after_the_event_and_added_up_for_the_coordinator
     let sent = deliveries(&app).await;
     let asks: Vec<&Delivered> = sent.iter().filter(|d| d.buttons.len() == 5).collect();
     assert_eq!(asks.len(), 3, "{sent:#?}");
-    parents[0].reads(to(&sent, 2201)[0]).shows("Miten se meni?");
+    parents[0]
+        .reads(to(&sent, 2201)[0])
+        .shows("Millainen se oli?");
     parents[0].taps("5").await.shows("Kiitos arviosta!");
     parents[0]
         .says("Kahvi oli hyvää ja sai kysyä rauhassa.")

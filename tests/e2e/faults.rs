@@ -64,7 +64,7 @@ async fn rate_limits_429_are_waited_out_even_in_long_storms() {
     assert!(began.elapsed() >= Duration::from_secs(7), "waited as told");
     // The storm is over: everything flows, once each.
     let m = p.says("/help").await;
-    assert!(m.text.contains("Näin käytät kokoonia"), "{}", m.text);
+    assert!(m.text.contains("Näin käytät bottia"), "{}", m.text);
     all_handled(&fake).await;
     assert_eq!(count(&fake, 6001, "Mistä ryhmästä"), 1);
     assert_eq!(fake.messages_to(6001).len(), 2);
@@ -93,7 +93,7 @@ async fn server_errors_hold_up_only_the_chat_they_hit() {
     fake.send_text(&pb.user, "/help");
     let got_b = fake.wait_for(b, 1, WAIT).await;
     assert!(
-        got_b[0].text.contains("How to use kokoon"),
+        got_b[0].text.contains("How to use the bot"),
         "{}",
         got_b[0].text
     );
@@ -131,7 +131,7 @@ async fn server_errors_500_and_502_are_retried() {
     assert!(m[0].text.contains("Which group"), "{}", m[0].text);
     p.next().await;
     let m = p.says("/help").await;
-    assert!(m.text.contains("How to use kokoon"), "{}", m.text);
+    assert!(m.text.contains("How to use the bot"), "{}", m.text);
     all_handled(&fake).await;
     assert_eq!(fake.messages_to(6002).len(), 2, "each once");
     no_invalid_requests(&fake);
@@ -170,7 +170,7 @@ async fn a_timed_out_send_is_sent_again() {
     fake.delay_next("sendMessage", Duration::from_secs(19), 1);
     let began = Instant::now();
     let m = p.says("/help").await;
-    assert!(m.text.contains("Näin käytät kokoonia"), "{}", m.text);
+    assert!(m.text.contains("Näin käytät bottia"), "{}", m.text);
     let took = began.elapsed();
     assert!(
         took >= Duration::from_secs(16),
@@ -180,7 +180,7 @@ async fn a_timed_out_send_is_sent_again() {
     let m = p.says("/start").await;
     assert!(m.text.contains("Mistä ryhmästä"), "{}", m.text);
     all_handled(&fake).await;
-    let copies = count(&fake, 6004, "Näin käytät kokoonia");
+    let copies = count(&fake, 6004, "Näin käytät bottia");
     println!("timed-out send: {copies} cop(y/ies) delivered");
     assert!((1..=2).contains(&copies));
     no_invalid_requests(&fake);
@@ -203,13 +203,13 @@ async fn dropped_connections_are_retried_at_least_once() {
     // the one way a duplicate comes (at least once).
     fake.drop_next("sendMessage", 1, true);
     let m = p.says("/help").await;
-    assert!(m.text.contains("How to use kokoon"), "{}", m.text);
+    assert!(m.text.contains("How to use the bot"), "{}", m.text);
     let m = p.says("/privacy").await;
     assert!(!m.text.is_empty());
     all_handled(&fake).await;
     assert_eq!(count(&fake, 6005, "Which group"), 1);
     assert_eq!(
-        count(&fake, 6005, "How to use kokoon"),
+        count(&fake, 6005, "How to use the bot"),
         2,
         "delivered, answer lost, sent again"
     );

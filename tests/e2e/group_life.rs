@@ -155,7 +155,7 @@ async fn an_alert_shows_the_numbers_as_they_are_when_it_goes() {
     let alert = to(&sent, COORD_TILLI);
     assert_eq!(alert.len(), 1, "{sent:#?}");
     assert!(
-        alert[0].text.contains("6/5 · 6 perhettä"),
+        alert[0].text.contains("6/5 lasta · 6 perhettä"),
         "{}",
         alert[0].text
     );
@@ -295,7 +295,7 @@ async fn mine_shows_where_each_registration_stands_and_takes_an_answer() {
         .says("/mine")
         .await
         .shows("Et päässyt tällä kertaa")
-        .shows("Alueella Hyvinkää on nyt 1/5 lasta");
+        .shows("Hyvinkäältä on nyt ilmoitettu 1 lapsi");
     clock.advance(chrono::Duration::hours(49));
     deliveries(&app).await;
     parents[2]

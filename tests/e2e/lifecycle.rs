@@ -99,7 +99,7 @@ async fn sigterm_with_telegram_hanging_exits_in_time_and_sends_later() {
     let _bot = Kokoon::start(&fake, &data).await;
     let sent = fake.wait_for(5203, 1, WAIT).await;
     assert!(
-        sent[0].text.contains("How to use kokoon"),
+        sent[0].text.contains("How to use the bot"),
         "{}",
         sent[0].text
     );

@@ -44,9 +44,9 @@ const GROUPS: [&str; 4] = [
 /// Texts only coordinators may ever see (from the coordinator-only messages, in fi, sv and en).
 /// None of them occurs in any message or config text a parent can be shown.
 const COORDINATOR_MARKERS: [&str; 21] = [
-    "· kynnys ",
-    "· tröskel ",
-    "· threshold ",
+    "· ryhmä voi alkaa, kun ",
+    "· gruppen kan starta när det finns ",
+    "· the group can start with ",
     "ilmoittautumisjärjestyksessä",
     "i anmälningsordning",
     "waiting families in registration order",

@@ -207,7 +207,7 @@ impl Story {
         u.taps(if fi {
             "Arki-iltaisin"
         } else {
-            "Vardagar kväll"
+            "Vardagskvällar"
         })
         .await;
         u.taps(if fi { "Valmis" } else { "Klar" }).await;
@@ -564,7 +564,7 @@ async fn a_groups_whole_life_in_finnish_and_swedish() {
     let b = s.user(&B);
     let said = s.tap(&b, "Ei tällä kertaa").await;
     s.check(
-        text(&said).contains("Pysyt jonossa"),
+        text(&said).contains("Olet yhä jonossa"),
         "B stays in the queue",
     );
     s.check(
@@ -681,13 +681,13 @@ async fn a_groups_whole_life_in_finnish_and_swedish() {
     t.advance_to(helsinki("2026-12-02 12:00")).await;
     for f in [&A, &D, &E, &F] {
         s.check(
-            s.count(f.id, "Miten se meni?") == 1,
+            s.count(f.id, "Millainen se oli?") == 1,
             &format!("{} is asked for feedback once", f.name),
         );
     }
     for who in [B.id, C.id, G.id, P1.id, P3.id, OUTI] {
         s.check(
-            s.count(who, "Miten se meni?") == 0 && s.count(who, "Hur gick det?") == 0,
+            s.count(who, "Millainen se oli?") == 0 && s.count(who, "Hur var det?") == 0,
             &format!("{who} is not asked for feedback"),
         );
     }

@@ -211,7 +211,7 @@ async fn a_restart_in_the_middle_of_a_registration_continues_where_it_was() {
     let m = p.says("/start eron-edessa").await;
     let m = p.taps(&m, "I agree").await;
     let m = p.taps(&m, "Hyvinkää").await;
-    assert!(m.text.contains("Which language"), "{}", m.text);
+    assert!(m.text.contains("In which language"), "{}", m.text);
     // Killed once the bot has finished the batch and confirmed it (a kill inside that moment
     // may send the last reply twice: the documented at-least-once window).
     let confirmed = fake.wait_until(WAIT, |f| f.pending_updates() == 0).await;
@@ -272,7 +272,7 @@ async fn the_same_update_delivered_twice_has_its_effect_once() {
     assert!(m.text.contains("Mistä ryhmästä"), "{}", m.text);
     // Something later proves the bot went past both copies.
     let m = p.says("/help").await;
-    assert!(m.text.contains("Näin käytät kokoonia"), "{}", m.text);
+    assert!(m.text.contains("Näin käytät bottia"), "{}", m.text);
     assert_eq!(
         fake.messages_to(5005).len(),
         2,

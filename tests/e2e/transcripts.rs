@@ -33,7 +33,7 @@ async fn full_registration_in_finnish() {
     parent
         .taps("5")
         .await
-        .shows("Lisätty: 5 v. Tuleeko ryhmään toinenkin lapsi?");
+        .shows("Lisätty: 5 v. Tuleeko ryhmään vielä muita lapsia?");
     parent
         .taps("Lisää lapsi")
         .await
@@ -42,13 +42,13 @@ async fn full_registration_in_finnish() {
     parent
         .taps("Ei muita, jatketaan")
         .await
-        .shows("Millä alueella voisitte osallistua?")
+        .shows("Missä kunnassa voitte osallistua?")
         .offers("Hyvinkää")
         .offers("Järvenpää");
     parent
         .taps("Hyvinkää")
         .await
-        .shows("Millä kielellä ryhmän pitäisi toimia?");
+        .shows("Millä kielellä toivotte ryhmän kokoontuvan?");
     parent
         .taps("suomi")
         .await
@@ -72,7 +72,7 @@ async fn full_registration_in_finnish() {
         .taps("Kyllä, saa nähdä")
         .await
         .shows("Lasten iät: 5, 4 v")
-        .shows("Alue: Hyvinkää")
+        .shows("Kunta: Hyvinkää")
         .shows("Ryhmän kieli: suomi")
         .shows("Sopivat ajat: Arkiaamupäivisin, Arki-iltaisin")
         .shows("Nimesi näytetään koordinaattorille.");
@@ -80,7 +80,7 @@ async fn full_registration_in_finnish() {
         .taps("Vahvista")
         .await
         .shows("Kiitos! Ilmoittautumisesi ryhmään Tilli Toukka on tallennettu.")
-        .shows("Alueella Hyvinkää on nyt 2/5 lasta.");
+        .shows("Hyvinkäältä on nyt ilmoitettu 2 lasta. Ryhmä voi alkaa, kun lapsia on 5.");
 
     let regs = app.store.registrations_of(UserId(1001)).expect("store");
     assert_eq!(regs.len(), 1);
@@ -109,15 +109,15 @@ async fn full_registration_in_swedish() {
     parent
         .taps("Inga fler, fortsätt")
         .await
-        .shows("I vilket område kunde ni delta?")
+        .shows("I vilken kommun kan ni delta?")
         .offers("Hyvinge")
         .offers("Borgå");
     parent
         .taps("Hyvinge")
         .await
-        .shows("På vilket språk borde gruppen vara?");
+        .shows("På vilket språk vill ni att gruppen hålls?");
     parent.taps("svenska").await.shows("Vilka tider passar er?");
-    parent.taps("Vardagar eftermiddag").await.in_place();
+    parent.taps("Vardagseftermiddagar").await.in_place();
     parent
         .taps("Klar")
         .await
@@ -126,14 +126,14 @@ async fn full_registration_in_swedish() {
         .taps("Nej tack")
         .await
         .shows("Barnets ålder: 6 år")
-        .shows("Område: Hyvinge")
+        .shows("Kommun: Hyvinge")
         .shows("Gruppens språk: svenska")
         .shows("Ditt namn visas inte för koordinatorn.");
     parent
         .taps("Bekräfta")
         .await
         .shows("Tack! Din anmälan till Tilli Toukka är sparad.")
-        .shows("I området Hyvinge finns nu 1/5 barn.");
+        .shows("I Hyvinge har 1 barn anmälts. Gruppen kan starta när de är 5.");
     let regs = app.store.registrations_of(UserId(1002)).expect("store");
     assert_eq!(regs[0].contact, None, "no consent to share: no name stored");
 }
@@ -153,25 +153,25 @@ async fn full_registration_in_english_for_an_adults_group_skips_child_questions(
     parent
         .taps("I agree")
         .await
-        .shows("In which area could you attend?")
+        .shows("In which municipality can you take part?")
         .hides("How old");
     parent
         .says("järvenpää")
         .await
-        .shows("Which language should the group run in?");
+        .shows("In which language would you like the group to meet?");
     parent.taps("Finnish").await.shows("Which times suit you?");
     parent.taps("Weekday evenings").await.in_place();
     parent.taps("Done").await.shows("May the coordinator see");
     parent
         .taps("No, thanks")
         .await
-        .shows("Area: Järvenpää")
+        .shows("Municipality: Järvenpää")
         .hides("Child");
     parent
         .taps("Confirm")
         .await
         .shows("Your registration for Facing separation evening is saved.")
-        .shows("In Järvenpää there are now 1 of 6 participants.");
+        .shows("1 person has registered in Järvenpää so far.");
 }
 
 #[tokio::test]
@@ -184,7 +184,7 @@ async fn a_child_outside_the_age_range_gets_a_kind_explanation_and_groups_that_f
     parent
         .says("8")
         .await
-        .shows("Tilli Toukka on 4–6-vuotiaille lapsille, joten 8-vuotias ei valitettavasti voi osallistua")
+        .shows("Tilli Toukka on 4–6-vuotiaille. 8-vuotias ei valitettavasti voi osallistua siihen.")
         .shows("Nämä ryhmät sopivat")
         .offers("Eroperheiden koululaisten ryhmä")
         .shows("Minkä ikäinen lapsesi on?");
@@ -203,7 +203,7 @@ async fn a_child_outside_the_age_range_gets_a_kind_explanation_and_groups_that_f
     other
         .says("15")
         .await
-        .shows("a 15-year-old can't join this group")
+        .shows("Sadly a 15-year-old can't take part.")
         .shows("Right now there is no group for that age")
         .shows("040 123 4567");
 }
@@ -219,13 +219,13 @@ async fn change_before_confirm_returns_to_the_summary() {
         .shows("What would you like to change?")
         .offers("Children's ages");
     parent
-        .taps("Area")
+        .taps("Municipality")
         .await
-        .shows("In which area could you attend?");
+        .shows("In which municipality can you take part?");
     parent
         .taps("Tuusula")
         .await
-        .shows("Area: Tuusula")
+        .shows("Municipality: Tuusula")
         .offers("Confirm");
     parent.taps("Change").await;
     parent
@@ -237,7 +237,7 @@ async fn change_before_confirm_returns_to_the_summary() {
         .taps("No more, continue")
         .await
         .shows("Child's age: 6")
-        .shows("Area: Tuusula");
+        .shows("Municipality: Tuusula");
     parent.taps("Change").await;
     parent.taps("Times").await.offers("✓ Weekday mornings");
     parent
@@ -251,7 +251,7 @@ async fn change_before_confirm_returns_to_the_summary() {
     parent
         .taps("Confirm")
         .await
-        .shows("In Tuusula there are now 1 of 5 children.");
+        .shows("1 child has been registered in Tuusula so far.");
     let regs = app.store.registrations_of(UserId(1006)).expect("store");
     assert_eq!(regs.len(), 1);
     assert_eq!(regs[0].area.as_str(), "tuusula");
@@ -267,7 +267,7 @@ async fn registering_again_updates_the_one_registration() {
         .taps("Vahvista")
         .await
         .shows("on tallennettu")
-        .shows("1/5 lasta");
+        .shows("Hyvinkäältä on nyt ilmoitettu 1 lapsi.");
     parent
         .says("/start tilli-toukka")
         .await
@@ -277,7 +277,7 @@ async fn registering_again_updates_the_one_registration() {
         .taps("Vahvista")
         .await
         .shows("on päivitetty")
-        .shows("1/5 lasta");
+        .shows("Hyvinkäältä on nyt ilmoitettu 1 lapsi.");
     let regs = app.store.registrations_of(UserId(1007)).expect("store");
     assert_eq!(regs.len(), 1);
     let demand = app
@@ -403,16 +403,13 @@ async fn cancel_half_way_keeps_nothing() {
     parent
         .says("/cancel")
         .await
-        .shows("Ilmoittautuminen keskeytettiin. Mitään ei tallennettu.");
+        .shows("Selvä, keskeytetty. Keskeneräisiä vastauksia ei tallennettu.");
     assert!(app
         .store
         .registrations_of(UserId(1010))
         .expect("store")
         .is_empty());
-    parent
-        .says("/cancel")
-        .await
-        .shows("Ei ole mitään keskeytettävää.");
+    parent.says("/cancel").await.shows("Mitään ei ole kesken.");
     parent
         .says("5")
         .await
@@ -488,19 +485,19 @@ async fn bad_input_at_every_step_gets_a_hint_and_the_question_again() {
         .says("kyllä")
         .await
         .shows("Kirjoita ikä numerona")
-        .shows("Tuleeko ryhmään toinenkin lapsi?");
+        .shows("Tuleeko ryhmään vielä muita lapsia?");
     parent.taps("Ei muita, jatketaan").await;
     // Area
     parent
         .says("Tampere")
         .await
-        .shows("En löytänyt sen nimistä aluetta")
-        .shows("Millä alueella");
+        .shows("En löytänyt sen nimistä kuntaa")
+        .shows("Missä kunnassa");
     parent
         .says(&essay)
         .await
-        .shows("En löytänyt sen nimistä aluetta")
-        .shows("Millä alueella");
+        .shows("En löytänyt sen nimistä kuntaa")
+        .shows("Missä kunnassa");
     parent
         .presses_raw("1:ar:tampere")
         .await
@@ -580,7 +577,7 @@ async fn deep_links_jump_into_a_group_and_bad_payloads_get_the_welcome() {
     parent
         .says("/start tilli-toukka__pikkuveturi")
         .await
-        .shows("Tässä voit ilmoittaa kiinnostuksesi")
+        .shows("Täällä voit ilmoittautua vertaisryhmään")
         .shows("Ennen kysymyksiä");
     for bad in [
         "/start nope",
@@ -635,7 +632,7 @@ async fn language_switch_is_kept_and_repeats_the_current_question() {
     parent
         .says("/help")
         .await
-        .shows("Så här använder du kokoon")
+        .shows("Så här använder du boten")
         .shows("Pikku-Veturi")
         .shows("Hur gammalt");
     parent
@@ -656,17 +653,17 @@ async fn every_parent_is_counted_towards_the_threshold() {
     for (i, user) in (2001..2005).enumerate() {
         let mut parent = Chat::new(&app, user, "fi");
         register_tilli(&mut parent, "5", "Hyvinkää").await;
-        parent
-            .taps("Vahvista")
-            .await
-            .shows(&format!("on nyt {}/5 lasta", i + 1));
+        parent.taps("Vahvista").await.shows(&match i + 1 {
+            1 => "Hyvinkäältä on nyt ilmoitettu 1 lapsi.".to_owned(),
+            n => format!("Hyvinkäältä on nyt ilmoitettu {n} lasta."),
+        });
     }
     let mut fifth = Chat::new(&app, 2005, "fi");
     register_tilli(&mut fifth, "4", "Hyvinkää").await;
     fifth
         .taps("Vahvista")
         .await
-        .shows("on nyt tarpeeksi kiinnostuneita (5/5)");
+        .shows("Hyvinkäältä on nyt ilmoittautunut tarpeeksi tulijoita, joten ryhmä voi alkaa.");
 }
 
 /// Walks a parent through Tilli Toukka up to the summary (one child, weekday mornings).
@@ -699,7 +696,7 @@ async fn register_tilli(parent: &mut Chat, age: &str, area: &str) {
     parent.taps(lang).await;
     for (time, done) in [
         ("Arkiaamupäivisin", "Valmis"),
-        ("Vardagar förmiddag", "Klar"),
+        ("Vardagsförmiddagar", "Klar"),
         ("Weekday mornings", "Done"),
     ] {
         if parent.has_button(time) {

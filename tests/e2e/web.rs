@@ -163,7 +163,7 @@ async fn the_status_is_coarse_hourly_and_launched_meetings_and_people_stay_priva
     let (addr, _stop) = serve(&app).await;
     let (status, before) = http_get(addr, "/fi").await;
     assert_eq!(status, 200);
-    assert!(before.contains("Ei vielä millään alueella"));
+    assert!(before.contains("Ei vielä missään kunnassa"));
     for u in 7001..=7003 {
         register(&app, u, "tilli-toukka", Some("5"), "Hyvinkää", "suomi").await;
     }

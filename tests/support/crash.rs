@@ -303,7 +303,7 @@ fn words(lang: &str) -> &'static Words {
             area: "Hyvinge",
             lang_fi: "finska",
             lang_sv: "svenska",
-            time: "Vardagar kväll",
+            time: "Vardagskvällar",
             times_done: "Klar",
             consent: "Jag godkänner",
             share_no: "Nej tack",
