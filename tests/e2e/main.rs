@@ -39,6 +39,7 @@ mod crash;
 mod events;
 mod fake_selftest;
 mod faults;
+mod forgiving;
 mod group_life;
 mod lifecycle;
 mod ops;

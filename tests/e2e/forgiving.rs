@@ -1,0 +1,240 @@
+//! A conversation that forgives (issue 13): every question offers Back, Cancel and `/start` ask
+//! before they throw away answers, a child of another age is offered the group that fits, and
+//! typed answers work wherever buttons do.
+
+use crate::chat::{app, Chat};
+use kokoon::domain::UserId;
+
+#[tokio::test]
+async fn every_question_offers_back_and_back_keeps_what_was_given() {
+    let (app, _dir) = app();
+    let mut p = Chat::new(&app, 3001, "fi");
+    p.says("/start tilli-toukka")
+        .await
+        .shows("Ennen kysymyksiä")
+        .offers("Takaisin");
+    p.taps("Hyväksyn tallennuksen")
+        .await
+        .shows("Minkä ikäinen lapsesi on?")
+        .offers("Takaisin");
+    p.taps("5")
+        .await
+        .shows("Tuleeko ryhmään vielä muita lapsia?")
+        .offers("Takaisin");
+    // Back from "more children?" asks that child's age again.
+    p.taps("Takaisin").await.shows("Minkä ikäinen lapsesi on?");
+    p.taps("4").await.shows("Lisätty: 4 v.").hides("5, 4");
+    p.taps("Ei muita, jatketaan")
+        .await
+        .shows("Missä kunnassa voitte osallistua?")
+        .offers("Takaisin");
+    p.taps("Takaisin")
+        .await
+        .shows("Lisätty: 4 v. Tuleeko ryhmään vielä muita lapsia?");
+    p.taps("Ei muita, jatketaan").await;
+    p.taps("Hyvinkää")
+        .await
+        .shows("Millä kielellä toivotte ryhmän kokoontuvan?")
+        .offers("Takaisin");
+    p.taps("Takaisin")
+        .await
+        .shows("Missä kunnassa voitte osallistua?");
+    p.taps("Hyvinkää").await;
+    p.taps("suomi")
+        .await
+        .shows("Mitkä ajat sopivat teille?")
+        .offers("Takaisin");
+    p.taps("Arki-iltaisin").await.offers("✓ Arki-iltaisin");
+    p.taps("Takaisin")
+        .await
+        .shows("Millä kielellä toivotte ryhmän kokoontuvan?");
+    // Forward again: the times ticked are still ticked.
+    p.taps("suomi").await.offers("✓ Arki-iltaisin");
+    p.taps("Valmis")
+        .await
+        .shows("Saako koordinaattori nähdä")
+        .offers("Takaisin");
+    p.taps("Takaisin").await.offers("✓ Arki-iltaisin");
+    p.taps("Valmis").await;
+    p.taps("Ei, kiitos")
+        .await
+        .shows("Lapsen ikä: 4 v")
+        .shows("Kunta: Hyvinkää")
+        .offers("Takaisin");
+    p.taps("Takaisin").await.shows("Saako koordinaattori nähdä");
+    p.taps("Ei, kiitos").await;
+    p.taps("Vahvista")
+        .await
+        .shows("Hyvinkäältä on nyt ilmoitettu 1 lapsi.");
+    let regs = app.store.registrations_of(UserId(3001)).expect("store");
+    assert_eq!(regs[0].children, vec![4]);
+
+    // Back from a part changed from the summary returns to the summary.
+    p.says("/start tilli-toukka").await;
+    p.taps("Muuta").await;
+    p.taps("Kunta")
+        .await
+        .shows("Missä kunnassa voitte osallistua?")
+        .offers("Takaisin");
+    p.taps("Takaisin")
+        .await
+        .shows("Kunta: Hyvinkää")
+        .offers("Vahvista");
+}
+
+#[tokio::test]
+async fn cancel_asks_before_it_throws_away_the_children_given() {
+    let (app, _dir) = app();
+    let mut p = Chat::new(&app, 3002, "fi");
+    p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    p.taps("5").await;
+    p.taps("Lisää lapsi")
+        .await
+        .shows("Minkä ikäinen seuraava lapsi on?");
+    p.taps("Peru")
+        .await
+        .shows(
+            "Keskeytetäänkö ilmoittautuminen ryhmään Tilli Toukka? Antamasi vastaukset poistuvat.",
+        )
+        .offers("Kyllä, keskeytä")
+        .offers("Ei, jatketaan");
+    p.taps("Ei, jatketaan")
+        .await
+        .shows("Minkä ikäinen seuraava lapsi on?");
+    p.taps("6").await.shows("Lisätty: 5, 6 v.");
+    p.says("/cancel")
+        .await
+        .shows("Keskeytetäänkö ilmoittautuminen ryhmään Tilli Toukka?");
+    p.taps("Kyllä, keskeytä")
+        .await
+        .shows("Selvä, keskeytetty. Keskeneräisiä vastauksia ei tallennettu.");
+    assert!(app
+        .store
+        .registrations_of(UserId(3002))
+        .expect("store")
+        .is_empty());
+    p.says("/cancel").await.shows("Mitään ei ole kesken.");
+
+    // Nothing given yet: nothing to lose, so no question.
+    p.says("/start tilli-toukka").await;
+    p.says("/cancel")
+        .await
+        .shows("Selvä, keskeytetty.")
+        .hides("Keskeytetäänkö");
+
+    // In Swedish too.
+    let mut s = Chat::new(&app, 3003, "sv");
+    s.says("/start tilli-toukka").await;
+    s.taps("Jag godkänner").await;
+    s.taps("5").await;
+    s.taps("Lägg till ett barn").await;
+    s.taps("Avbryt")
+        .await
+        .shows("Ska anmälan till Tilli Toukka avbrytas? Svaren du har gett försvinner.")
+        .offers("Nej, fortsätt");
+}
+
+#[tokio::test]
+async fn a_child_of_another_age_is_offered_the_group_that_fits_keeping_the_age() {
+    let (app, _dir) = app();
+    let mut p = Chat::new(&app, 3004, "fi");
+    p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    p.says("9")
+        .await
+        .shows("Tilli Toukka on 4–6-vuotiaille. 9-vuotias ei valitettavasti voi osallistua siihen.")
+        .shows("Eroperheiden koululaisten ryhmä sopii 9-vuotiaalle – ilmoittaudutaanko siihen?")
+        .offers("Ilmoittaudu: Eroperheiden koululaisten ryhmä")
+        .offers("Takaisin")
+        .hides("Minkä ikäinen");
+    assert!(!p.has_button("4"), "not the age question again");
+    p.taps("Ilmoittaudu: Eroperheiden koululaisten ryhmä")
+        .await
+        .shows("7–10-vuotiaille")
+        .hides("Ennen kysymyksiä")
+        .shows("Lisätty: 9 v. Tuleeko ryhmään vielä muita lapsia?");
+
+    // Back instead: the age question again, nothing lost.
+    let mut q = Chat::new(&app, 3005, "sv");
+    q.says("/start tilli-toukka").await;
+    q.taps("Jag godkänner").await;
+    q.says("8")
+        .await
+        .shows("Grupp för skolbarn i skilsmässofamiljer passar en 8-åring – vill du anmäla barnet dit?")
+        .offers("Anmäl till Grupp för skolbarn i skilsmässofamiljer");
+    q.taps("Tillbaka").await.shows("Hur gammalt är ditt barn?");
+    q.taps("5").await.shows("Tillagt: 5 år.");
+}
+
+#[tokio::test]
+async fn typed_answers_work_wherever_buttons_do() {
+    let (app, _dir) = app();
+    let mut p = Chat::new(&app, 3006, "fi");
+    p.says("/start").await;
+    p.says("tilli toukka").await.shows("Ennen kysymyksiä");
+    p.says("kyllä").await.shows("Minkä ikäinen lapsesi on?");
+    p.says("5 vuotta").await.shows("Lisätty: 5 v.");
+    p.says("ei").await.shows("Missä kunnassa");
+    p.says("Hyvinkää")
+        .await
+        .shows("Millä kielellä toivotte ryhmän kokoontuvan?");
+    p.says("suomi").await.shows("Mitkä ajat sopivat teille?");
+    p.says("arki-iltaisin").await.offers("✓ Arki-iltaisin");
+    p.says("valmis").await.shows("Saako koordinaattori nähdä");
+    p.says("ei")
+        .await
+        .shows("Ryhmän kieli: suomi")
+        .shows("Sopivat ajat: Arki-iltaisin");
+
+    let mut s = Chat::new(&app, 3007, "sv");
+    s.says("/start tilli-toukka").await;
+    s.says("ja").await.shows("Hur gammalt är ditt barn?");
+    s.says("fem").await.shows("Tillagt: 5 år.");
+    s.says("nej").await.shows("I vilken kommun kan ni delta?");
+    s.says("Borgå")
+        .await
+        .shows("På vilket språk vill ni att gruppen hålls?");
+    s.says("svenska").await.shows("Vilka tider passar er?");
+    s.says("vardagskvällar").await.offers("✓ Vardagskvällar");
+    s.says("klar").await;
+    s.says("nej tack")
+        .await
+        .shows("Kommun: Borgå")
+        .shows("Gruppens språk: svenska");
+
+    let mut e = Chat::new(&app, 3008, "en");
+    e.says("/start tilli-toukka").await;
+    e.says("yes").await;
+    e.says("six years").await.shows("Added: 6 years.");
+}
+
+#[tokio::test]
+async fn start_in_the_middle_of_a_registration_asks_before_dropping_it() {
+    let (app, _dir) = app();
+    let mut p = Chat::new(&app, 3009, "fi");
+    p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    p.taps("5").await;
+    p.says("/start")
+        .await
+        .shows("Ilmoittautumisesi ryhmään Tilli Toukka on vielä kesken. Aloitetaanko alusta? Antamasi vastaukset poistuvat.")
+        .offers("Aloita alusta")
+        .offers("Ei, jatketaan");
+    p.taps("Ei, jatketaan")
+        .await
+        .shows("Lisätty: 5 v. Tuleeko ryhmään vielä muita lapsia?");
+    p.says("/start eron-edessa").await.shows("on vielä kesken");
+    p.taps("Aloita alusta")
+        .await
+        .shows("Eron edessä -ilta")
+        .shows("Ennen kysymyksiä");
+
+    // Nothing given yet: /start just starts.
+    let mut q = Chat::new(&app, 3010, "fi");
+    q.says("/start tilli-toukka").await;
+    q.says("/start")
+        .await
+        .shows("Mistä ryhmästä olet kiinnostunut?")
+        .hides("kesken");
+}
