@@ -79,6 +79,15 @@ pub enum Callback {
     ChangeField(Field),
     /// Back from the change menu to the summary.
     BackToSummary,
+    /// Back to the question before (a registration's questions).
+    Back,
+    /// Go on with the question that was interrupted (instead of dropping the answers, or
+    /// after an age that fits another group).
+    GoOn,
+    /// Yes, drop the unfinished registration (and cancel, or start anew).
+    DropYes,
+    /// Register for another group instead, with a child's age that fits it.
+    SwitchGroup(GroupId, u8),
     /// Cancel the registration in progress.
     Cancel,
     /// Switch the language kokoon speaks.
@@ -169,6 +178,10 @@ impl Callback {
             Callback::Change => "ch".into(),
             Callback::ChangeField(f) => format!("ch:{}", f.code()),
             Callback::BackToSummary => "ch:.".into(),
+            Callback::Back => "b".into(),
+            Callback::GoOn => "go".into(),
+            Callback::DropYes => "dy".into(),
+            Callback::SwitchGroup(g, a) => format!("sw:{a}:{g}"),
             Callback::Cancel => "x".into(),
             Callback::UiLang(l) => format!("L:{}", l.code()),
             Callback::Edit(g) => format!("me:{g}"),
@@ -238,6 +251,13 @@ impl Callback {
             ("ok", None) => Callback::Confirm,
             ("ch", None) => Callback::Change,
             ("ch", Some(".")) => Callback::BackToSummary,
+            ("b", None) => Callback::Back,
+            ("go", None) => Callback::GoOn,
+            ("dy", None) => Callback::DropYes,
+            ("sw", Some(rest)) => {
+                let (a, g) = rest.split_once(':')?;
+                Callback::SwitchGroup(GroupId::parse(g).ok()?, parse_age(a)?)
+            }
             ("ch", Some(f)) => Callback::ChangeField(Field::from_code(f)?),
             ("x", None) => Callback::Cancel,
             ("L", Some(l)) => Callback::UiLang(Lang::from_code(l)?),
@@ -448,6 +468,10 @@ mod tests {
             Callback::Change,
             Callback::ChangeField(Field::Times),
             Callback::BackToSummary,
+            Callback::Back,
+            Callback::GoOn,
+            Callback::DropYes,
+            Callback::SwitchGroup(long.clone(), 17),
             Callback::Cancel,
             Callback::UiLang(Lang::En),
             Callback::Edit(long.clone()),

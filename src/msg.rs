@@ -24,7 +24,13 @@ macro_rules! messages {
 
 messages! {
     AgeNoOtherGroup => "age-no-other-group",
-    AgeOtherGroups => "age-other-groups",
+    AgeFitsOther => "age-fits-other",
+    BtnSwitchGroup => "btn-switch-group",
+    CancelAsk => "cancel-ask",
+    BtnCancelYes => "btn-cancel-yes",
+    BtnGoOn => "btn-go-on",
+    RestartAsk => "restart-ask",
+    BtnRestart => "btn-restart",
     AgeOutside => "age-outside",
     AlreadyRegistered => "already-registered",
     AskAge => "ask-age",

@@ -107,6 +107,7 @@ impl<'a> Engine<'a> {
             State::Idle => self.group_menu(vec![]),
             State::Registering(d) => self.question(d),
             State::ConfirmingForget => self.forget_question(),
+            State::ConfirmingDrop { draft, then } => self.drop_question(draft, then),
             State::Launching(d) => self.launch_question(d),
             State::CreatingEvent(d) => self.draft_question(d),
             State::EditingEvent { .. } => Reply::msg(Msg::NewEventBadValue).row(cancel),
@@ -146,7 +147,7 @@ impl<'a> Engine<'a> {
     /// broadcast, a feedback comment) and says so; `false` when there was nothing to leave.
     pub(super) fn cancel(&mut self, state: &State) -> bool {
         let msg = match state {
-            State::Registering(_) => Msg::Cancelled,
+            State::Registering(_) | State::ConfirmingDrop { .. } => Msg::Cancelled,
             State::Launching(_) => Msg::LaunchCancelled,
             State::CreatingEvent(_) | State::EditingEvent { .. } | State::Broadcasting { .. } => {
                 Msg::ActionCancelled

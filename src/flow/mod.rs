@@ -18,6 +18,7 @@ mod launch;
 mod mydata;
 pub mod notify;
 mod registration;
+mod typed;
 
 /// Callback data and replies are the engine's words, defined apart so that the renderers need
 /// not import the engine; re-exported here under their old paths.
@@ -50,6 +51,13 @@ pub enum State {
     Registering(Draft),
     /// Asked to confirm `/forget`.
     ConfirmingForget,
+    /// Asked whether to drop an unfinished registration (on Cancel or `/start`).
+    ConfirmingDrop {
+        /// The registration under way, kept until the answer.
+        draft: Draft,
+        /// What the person asked for.
+        then: registration::AfterDrop,
+    },
     /// (Coordinator) preparing a launch.
     Launching(LaunchDraft),
     /// (Coordinator) creating an event.
@@ -219,7 +227,7 @@ pub fn step(state: State, input: Input, ctx: &Ctx<'_>) -> Outcome {
     let state = match input {
         Input::Start(payload) => match payload.as_deref().and_then(StartPayload::parse) {
             Some(StartPayload::Event(id)) => events::link(&mut e, &id),
-            payload => registration::start(&mut e, payload),
+            payload => registration::start(&mut e, state, payload),
         },
         // To anyone else the coordinators' commands are unknown commands.
         Input::Command(c) if c.for_coordinators() && !e.is_coordinator() => {
@@ -272,7 +280,10 @@ impl Part {
     /// The part that owns a state (and so the text typed in it).
     fn of_state(state: &State) -> Part {
         match state {
-            State::Idle | State::Registering(_) | State::ConfirmingForget => Part::Registration,
+            State::Idle
+            | State::Registering(_)
+            | State::ConfirmingForget
+            | State::ConfirmingDrop { .. } => Part::Registration,
             State::CreatingEvent(_)
             | State::EditingEvent { .. }
             | State::FeedbackComment { .. } => Part::Events,
@@ -314,6 +325,10 @@ impl Part {
             | Callback::Change
             | Callback::ChangeField(_)
             | Callback::BackToSummary
+            | Callback::Back
+            | Callback::GoOn
+            | Callback::DropYes
+            | Callback::SwitchGroup(..)
             | Callback::Cancel
             | Callback::UiLang(_)
             | Callback::Edit(_)

@@ -4,6 +4,7 @@
 
 use super::engine::{line, Engine};
 use super::reply::{button, num, text, text_button, Arg, Button, Label, Line, Reply};
+use super::typed;
 use super::{Callback, Command, Effect, Field, State, Turn};
 use crate::config::Group;
 use crate::domain::privacy::{ConsentRecord, Consents};
@@ -74,11 +75,49 @@ pub struct Draft {
     /// The answer to the optional consent. Once every answer is there, each further answer
     /// returns to the summary instead of walking through the questions again.
     pub share: Option<bool>,
+    /// The children's ages before "change the ages" from the summary, given back by Back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept_children: Vec<u8>,
+}
+
+/// What to do once the person agrees to drop an unfinished registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "then", rename_all = "snake_case")]
+pub enum AfterDrop {
+    /// `/cancel` or Cancel: nothing more.
+    Cancel,
+    /// `/start`, with a group's link or without.
+    Start {
+        /// The group of the link.
+        group: Option<GroupId>,
+        /// The link's source.
+        source: Option<Source>,
+    },
 }
 
 /// `/start`: a group's link starts its registration; anything else shows the groups.
-pub(super) fn start(e: &mut Engine<'_>, payload: Option<StartPayload>) -> State {
-    e.start(payload)
+pub(super) fn start(e: &mut Engine<'_>, state: State, payload: Option<StartPayload>) -> State {
+    let draft = match state {
+        State::Registering(d) | State::ConfirmingDrop { draft: d, .. } => Some(d),
+        _ => None,
+    };
+    match draft {
+        // An unfinished registration with answers in it is not dropped without asking.
+        Some(d) if e.would_lose(&d) => {
+            let then = match payload {
+                Some(StartPayload::Group { group, source }) => AfterDrop::Start {
+                    group: Some(group),
+                    source,
+                },
+                _ => AfterDrop::Start {
+                    group: None,
+                    source: None,
+                },
+            };
+            e.ask_drop(d, then)
+        }
+        _ => e.start(payload),
+    }
 }
 
 /// A command, text or button of the registration part.
@@ -117,6 +156,9 @@ impl<'a> Engine<'a> {
                 state
             }
             Command::Cancel => {
+                if let State::Registering(d) = state {
+                    return self.cancel_registration(d);
+                }
                 if !self.cancel(&state) {
                     self.say(Reply::msg(if state == State::ConfirmingForget {
                         Msg::NothingChanged
@@ -165,35 +207,97 @@ impl<'a> Engine<'a> {
 
     fn text(&mut self, state: State, t: &str) -> State {
         let t = t.trim();
-        let short = t.chars().count() <= MAX_ANSWER_CHARS;
-        let State::Registering(mut d) = state else {
-            return self.hint(state, Msg::HintUseButtons);
+        // Anything longer than an answer only gets a hint, so a pasted essay is never read.
+        let t = if t.chars().count() <= MAX_ANSWER_CHARS {
+            t
+        } else {
+            ""
+        };
+        let d = match state {
+            State::Registering(d) => d,
+            State::Idle => {
+                // A group's name typed at the group menu.
+                let typed = typed::normal(t);
+                let found = self
+                    .ctx
+                    .config
+                    .groups
+                    .iter()
+                    .find(|g| g.name.all().any(|n| typed::normal(n) == typed));
+                return match found {
+                    Some(g) => self.begin(&g.id.clone(), None, None, None),
+                    None => self.hint(State::Idle, Msg::HintUseButtons),
+                };
+            }
+            State::ConfirmingDrop { draft, then } => {
+                return match typed::yes_no(t) {
+                    Some(true) => self.drop_yes(then),
+                    Some(false) => self.ask(draft),
+                    None => self.hint(State::ConfirmingDrop { draft, then }, Msg::HintUseButtons),
+                };
+            }
+            other => return self.hint(other, Msg::HintUseButtons),
         };
         let Some(group) = self.group_of(&d) else {
             return self.group_gone();
         };
-        match d.step {
-            Step::Ages | Step::MoreChildren => match parse_age(t).filter(|_| short) {
-                Some(age) => self.add_age(d, group, age),
-                None => self.hint(State::Registering(d), Msg::HintAge),
-            },
-            Step::Area => {
-                let typed = t.to_lowercase();
-                let found = group.areas.iter().find(|id| {
-                    self.ctx
-                        .config
-                        .area(id)
-                        .is_some_and(|a| a.name.all().any(|n| n.to_lowercase() == typed))
-                });
-                match found {
-                    Some(area) => {
-                        d.area = Some(area.clone());
-                        self.advance(d)
+        // A typed answer stands for the button it names.
+        let cb = match d.step {
+            Step::Ages => typed::age(t).map(Callback::Age),
+            Step::MoreChildren => typed::age(t).map(Callback::Age).or_else(|| {
+                typed::yes_no(t).map(|y| {
+                    if y {
+                        Callback::MoreChildren
+                    } else {
+                        Callback::ChildrenDone
                     }
-                    None => self.hint(State::Registering(d), Msg::HintArea),
+                })
+            }),
+            Step::Area => {
+                let typed = typed::normal(t);
+                group
+                    .areas
+                    .iter()
+                    .find(|id| {
+                        self.ctx.config.area(id).is_some_and(|a| {
+                            a.name.all().any(|n| typed::normal(n) == typed)
+                                || a.fi_from.as_deref().map(typed::normal) == Some(typed.clone())
+                        })
+                    })
+                    .map(|a| Callback::Area(a.clone()))
+            }
+            Step::Language => typed::language(t).map(Callback::GroupLang),
+            Step::Times => {
+                let typed = typed::normal(t);
+                if typed::done(t) {
+                    Some(Callback::TimesDone)
+                } else {
+                    group
+                        .times
+                        .iter()
+                        .find(|id| {
+                            self.ctx
+                                .config
+                                .time(id)
+                                .is_some_and(|s| s.name.all().any(|n| typed::normal(n) == typed))
+                        })
+                        .map(|id| Callback::Time(id.clone()))
                 }
             }
-            _ => self.hint(State::Registering(d), Msg::HintUseButtons),
+            Step::Consent => typed::yes_no(t).map(Callback::Consent),
+            Step::Share => typed::yes_no(t).map(Callback::Share),
+            Step::Summary | Step::ChangeMenu => None,
+        };
+        match cb {
+            Some(cb) => self.answer(d, cb),
+            None => {
+                let hint = match d.step {
+                    Step::Ages | Step::MoreChildren => Msg::HintAge,
+                    Step::Area => Msg::HintArea,
+                    _ => Msg::HintUseButtons,
+                };
+                self.hint(State::Registering(d), hint)
+            }
         }
     }
 
@@ -290,6 +394,22 @@ impl<'a> Engine<'a> {
                     self.hint(state, Msg::HintStaleButton)
                 }
             }
+            Callback::Cancel if matches!(state, State::Registering(_)) => match state {
+                State::Registering(d) => self.cancel_registration(d),
+                other => other,
+            },
+            Callback::DropYes => match state {
+                State::ConfirmingDrop { then, .. } => self.drop_yes(then),
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            Callback::GoOn => match state {
+                State::ConfirmingDrop { draft, .. } | State::Registering(draft) => self.ask(draft),
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            Callback::SwitchGroup(g, age) => match state {
+                State::Registering(d) => self.switch_group(d, &g, age),
+                other => self.hint(other, Msg::HintStaleButton),
+            },
             Callback::Cancel => {
                 if self.cancel(&state) {
                     State::Idle
@@ -369,7 +489,7 @@ impl<'a> Engine<'a> {
             (Step::ChangeMenu | Step::Summary, Callback::ChangeField(f)) => {
                 d.step = match f {
                     Field::Ages if group.children.is_some() => {
-                        d.children.clear();
+                        d.kept_children = std::mem::take(&mut d.children);
                         Step::Ages
                     }
                     Field::Ages => Step::Summary,
@@ -385,6 +505,7 @@ impl<'a> Engine<'a> {
                 d.step = Step::Summary;
                 self.ask(d)
             }
+            (_, Callback::Back) => self.back(d, group),
             (_, _) => self.hint(State::Registering(d), Msg::HintStaleButton),
         }
     }
@@ -429,6 +550,7 @@ impl<'a> Engine<'a> {
             consent: consented.is_some(),
             consented,
             share: None,
+            kept_children: Vec::new(),
         };
         sanitize(&mut d, group);
         d.step = next_step(&d, group);
@@ -470,17 +592,32 @@ impl<'a> Engine<'a> {
                     Msg::AgeNoOtherGroup,
                     vec![("contact", text(self.contact_text()))],
                 ));
-            } else {
-                lines.push(line(Msg::AgeOtherGroups));
+                let q = self.question(&d).after(lines);
+                self.say(q);
+                return State::Registering(d);
             }
-            let mut q = self.question(&d).after(lines);
+            // The groups that fit, as a choice of their own (the age given is kept), or back to
+            // the age question.
+            let mut r = Reply {
+                lines,
+                ..Reply::default()
+            };
+            for g in &fitting {
+                r = r.line(
+                    Msg::AgeFitsOther,
+                    vec![("group", text(g.name.get(self.lang))), ("age", num(age))],
+                );
+            }
             for g in fitting {
-                q = q.row(vec![text_button(
-                    g.name.get(self.lang),
-                    Callback::Group(g.id.clone()),
-                )]);
+                r = r.row(vec![Button {
+                    label: Label::MsgArgs(
+                        Msg::BtnSwitchGroup,
+                        vec![("group", text(g.name.get(self.lang)))],
+                    ),
+                    callback: Callback::SwitchGroup(g.id.clone(), age),
+                }]);
             }
-            self.say(q);
+            self.say(r.row(vec![button(Msg::BtnBack, Callback::GoOn)]));
             return State::Registering(d);
         }
         d.children.push(age);
@@ -497,8 +634,155 @@ impl<'a> Engine<'a> {
         let Some(group) = self.group_of(&d) else {
             return self.group_gone();
         };
-        d.step = next_step(&d, group);
+        let next = next_step(&d, group);
+        // Walking forward the first time (after Back, too): the question after this one, even
+        // if it was answered before; once every answer is there, back to the summary.
+        let after = step_after(&d, group);
+        d.step = if d.share.is_none() && order(after) < order(next) {
+            after
+        } else {
+            next
+        };
+        if d.step == Step::Summary {
+            d.kept_children.clear();
+        }
         self.ask(d)
+    }
+
+    /// Back to the question before; from the first one, to the groups (nothing was answered).
+    fn back(&mut self, mut d: Draft, group: &Group) -> State {
+        if d.children.is_empty() && !d.kept_children.is_empty() {
+            d.children = std::mem::take(&mut d.kept_children);
+        }
+        // Changing one answer from the summary: Back returns to it.
+        let complete = d.share.is_some() && next_step(&d, group) == Step::Summary;
+        let to = if complete && d.step != Step::Summary {
+            Some(Step::Summary)
+        } else {
+            match d.step {
+                Step::Consent => None,
+                Step::Ages if d.children.is_empty() => None,
+                Step::Ages => Some(Step::MoreChildren),
+                Step::MoreChildren => {
+                    d.children.pop();
+                    Some(Step::Ages)
+                }
+                Step::Area if group.children.is_some() => Some(Step::MoreChildren),
+                Step::Area => None,
+                Step::Language => Some(Step::Area),
+                Step::Times if group.languages.len() > 1 => Some(Step::Language),
+                Step::Times => Some(Step::Area),
+                Step::Share => Some(Step::Times),
+                Step::Summary => Some(Step::Share),
+                Step::ChangeMenu => Some(Step::Summary),
+            }
+        };
+        match to {
+            Some(step) => {
+                d.step = step;
+                self.ask(d)
+            }
+            None => {
+                self.say(self.group_menu(vec![]));
+                State::Idle
+            }
+        }
+    }
+
+    /// Whether dropping this registration under way would lose answers the person gave (an
+    /// edit of a saved registration keeps the saved one).
+    pub(super) fn would_lose(&self, d: &Draft) -> bool {
+        let given =
+            !d.children.is_empty() || d.area.is_some() || !d.times.is_empty() || d.share.is_some();
+        given && self.own(&d.group).is_none()
+    }
+
+    /// Cancel in a registration: asked first if answers would be lost.
+    fn cancel_registration(&mut self, d: Draft) -> State {
+        if self.would_lose(&d) {
+            self.ask_drop(d, AfterDrop::Cancel)
+        } else {
+            self.say(Reply::msg(Msg::Cancelled));
+            State::Idle
+        }
+    }
+
+    pub(super) fn ask_drop(&mut self, draft: Draft, then: AfterDrop) -> State {
+        self.say(self.drop_question(&draft, &then));
+        State::ConfirmingDrop { draft, then }
+    }
+
+    /// "Drop the answers given?", before Cancel or `/start` does.
+    pub(super) fn drop_question(&self, d: &Draft, then: &AfterDrop) -> Reply {
+        let group = self.group_name(&d.group);
+        let (msg, yes) = match then {
+            AfterDrop::Cancel => (Msg::CancelAsk, Msg::BtnCancelYes),
+            AfterDrop::Start { .. } => (Msg::RestartAsk, Msg::BtnRestart),
+        };
+        Reply::default()
+            .line(msg, vec![("group", text(group))])
+            .row(vec![
+                button(yes, Callback::DropYes),
+                button(Msg::BtnGoOn, Callback::GoOn),
+            ])
+    }
+
+    fn drop_yes(&mut self, then: AfterDrop) -> State {
+        match then {
+            AfterDrop::Cancel => {
+                self.say(Reply::msg(Msg::Cancelled));
+                State::Idle
+            }
+            AfterDrop::Start { group, source } => {
+                self.start(group.map(|group| StartPayload::Group { group, source }))
+            }
+        }
+    }
+
+    /// Registers for another group instead, with the age that fits it (and the children,
+    /// consent and answers given that fit it too).
+    fn switch_group(&mut self, d: Draft, g: &GroupId, age: u8) -> State {
+        let Some(group) = self.ctx.config.group(g) else {
+            return self.hint(State::Registering(d), Msg::HintGroupGone);
+        };
+        if !group.children.is_some_and(|r| r.contains(age)) {
+            return self.hint(State::Registering(d), Msg::HintStaleButton);
+        }
+        let mut nd = match self.own(g) {
+            Some(r) => draft_from(r, self.ctx.config.notice_version),
+            None => Draft {
+                group: g.clone(),
+                source: d.source.clone(),
+                step: Step::Ages,
+                children: d.children.clone(),
+                area: d.area.clone(),
+                lang: d.lang,
+                times: d.times.clone(),
+                consent: d.consent,
+                consented: d.consented,
+                share: None,
+                kept_children: Vec::new(),
+            },
+        };
+        sanitize(&mut nd, group);
+        if nd.children.len() < MAX_CHILDREN {
+            nd.children.push(age);
+        }
+        nd.step = if nd.consent && nd.share.is_none() {
+            Step::MoreChildren
+        } else {
+            next_step(&nd, group)
+        };
+        let intro = Line::new(
+            Msg::GroupIntro,
+            vec![
+                ("group", text(group.name.get(self.lang))),
+                ("description", text(group.description.get(self.lang))),
+            ],
+        );
+        let q = self.question(&nd).after(vec![intro]);
+        self.say(q);
+        State::Registering(nd)
     }
 
     fn ask(&mut self, d: Draft) -> State {
@@ -621,7 +905,7 @@ impl<'a> Engine<'a> {
                 for chunk in ages.chunks(6) {
                     r = r.row(chunk.to_vec());
                 }
-                r.row(vec![button(Msg::BtnCancel, Callback::Cancel)])
+                r.row(back_cancel())
             }
             Step::MoreChildren => Reply::default()
                 .line(
@@ -631,7 +915,8 @@ impl<'a> Engine<'a> {
                 .row(vec![
                     button(Msg::BtnMoreChildren, Callback::MoreChildren),
                     button(Msg::BtnChildrenDone, Callback::ChildrenDone),
-                ]),
+                ])
+                .row(back_cancel()),
             Step::Area => {
                 let mut r = Reply::msg(Msg::AskArea);
                 let buttons: Vec<Button> = self
@@ -644,15 +929,17 @@ impl<'a> Engine<'a> {
                 for chunk in buttons.chunks(2) {
                     r = r.row(chunk.to_vec());
                 }
-                r
+                r.row(back_cancel())
             }
-            Step::Language => Reply::msg(Msg::AskLanguage).row(
-                group
-                    .languages
-                    .iter()
-                    .map(|l| button(group_lang_name(*l), Callback::GroupLang(*l)))
-                    .collect(),
-            ),
+            Step::Language => Reply::msg(Msg::AskLanguage)
+                .row(
+                    group
+                        .languages
+                        .iter()
+                        .map(|l| button(group_lang_name(*l), Callback::GroupLang(*l)))
+                        .collect(),
+                )
+                .row(back_cancel()),
             Step::Times => {
                 let mut r = Reply::msg(Msg::AskTimes);
                 for id in &group.times {
@@ -671,6 +958,7 @@ impl<'a> Engine<'a> {
                     }]);
                 }
                 r.row(vec![button(Msg::BtnTimesDone, Callback::TimesDone)])
+                    .row(back_cancel())
             }
             Step::Consent => Reply::default()
                 .line(
@@ -688,10 +976,12 @@ impl<'a> Engine<'a> {
                     ],
                 )
                 .row(vec![button(Msg::BtnConsentYes, Callback::Consent(true))])
-                .row(vec![button(Msg::BtnConsentNo, Callback::Consent(false))]),
+                .row(vec![button(Msg::BtnConsentNo, Callback::Consent(false))])
+                .row(vec![button(Msg::BtnBack, Callback::Back)]),
             Step::Share => Reply::msg(Msg::AskShare)
                 .row(vec![button(Msg::BtnShareYes, Callback::Share(true))])
-                .row(vec![button(Msg::BtnShareNo, Callback::Share(false))]),
+                .row(vec![button(Msg::BtnShareNo, Callback::Share(false))])
+                .row(back_cancel()),
             Step::Summary => self.summary(d),
             Step::ChangeMenu => {
                 let mut r = Reply::msg(Msg::AskChange);
@@ -738,6 +1028,7 @@ impl<'a> Engine<'a> {
                 button(Msg::BtnChange, Callback::Change),
                 button(Msg::BtnCancel, Callback::Cancel),
             ])
+            .row(vec![button(Msg::BtnBack, Callback::Back)])
     }
 
     pub(super) fn answer_lines(
@@ -1060,23 +1351,6 @@ fn ages_text(ages: &[u8]) -> String {
         .join(", ")
 }
 
-/// Reads an age from short text such as `5`, `5 v`, `5 vuotta`, `5 år`: the first number in it.
-fn parse_age(t: &str) -> Option<u8> {
-    let digits: String = t
-        .trim_start()
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    if digits.is_empty() || digits.len() > 2 {
-        return None;
-    }
-    let rest = t.trim_start()[digits.len()..].trim();
-    if rest.chars().any(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok().filter(|a| *a <= 17)
-}
-
 /// A draft of a stored registration, for review. Its consent counts only if it was given to
 /// the current version of the notice: otherwise it is asked again before the change is saved.
 fn draft_from(r: &Registration, notice_version: u32) -> Draft {
@@ -1092,6 +1366,7 @@ fn draft_from(r: &Registration, notice_version: u32) -> Draft {
         consent: consented.is_some(),
         consented,
         share: Some(r.contact.is_some()),
+        kept_children: Vec::new(),
     }
 }
 
@@ -1125,6 +1400,27 @@ fn sanitize(d: &mut Draft, group: &Group) {
     }
 }
 
+/// The row under every question: Back and Cancel.
+fn back_cancel() -> Vec<Button> {
+    vec![
+        button(Msg::BtnBack, Callback::Back),
+        button(Msg::BtnCancel, Callback::Cancel),
+    ]
+}
+
+/// The question after the current one in order (skipping those the group does not ask).
+fn step_after(d: &Draft, group: &Group) -> Step {
+    match d.step {
+        Step::Consent if group.children.is_some() && d.children.is_empty() => Step::Ages,
+        Step::Consent if group.children.is_some() => Step::MoreChildren,
+        Step::Consent | Step::Ages | Step::MoreChildren => Step::Area,
+        Step::Area if group.languages.len() > 1 => Step::Language,
+        Step::Area | Step::Language => Step::Times,
+        Step::Times => Step::Share,
+        Step::Share | Step::Summary | Step::ChangeMenu => Step::Summary,
+    }
+}
+
 fn order(s: Step) -> u8 {
     match s {
         Step::Consent => 0,
@@ -1155,20 +1451,5 @@ fn next_step(d: &Draft, group: &Group) -> Step {
         Step::Share
     } else {
         Step::Summary
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_age;
-
-    #[test]
-    fn ages_from_text() {
-        assert_eq!(parse_age("5"), Some(5));
-        assert_eq!(parse_age(" 5 vuotta"), Some(5));
-        assert_eq!(parse_age("17"), Some(17));
-        for bad in ["", "x", "18", "100", "5 ja 6", "-3", "viisi"] {
-            assert_eq!(parse_age(bad), None, "{bad:?}");
-        }
     }
 }

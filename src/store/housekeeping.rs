@@ -403,7 +403,10 @@ impl Store {
             let draft = matches!(&u.record.state, State::Registering(d) if !d.consent);
             // A registration under way whose consent was given is consented data too: if it is
             // left, `[privacy] state_days` drops its answers ([`user_expiry`]).
-            let consented_draft = matches!(&u.record.state, State::Registering(d) if d.consent);
+            let consented_draft = matches!(
+                &u.record.state,
+                State::Registering(d) | State::ConfirmingDrop { draft: d, .. } if d.consent
+            );
             let holds =
                 consented_draft || <[u8; 16]>::try_from(key).is_ok_and(|t| holders.contains(&t));
             unconsented(u.record.seen_at, holds, draft, now)

@@ -78,6 +78,7 @@ fn draft() -> Draft {
         consent: false,
         consented: None,
         share: None,
+        kept_children: Vec::new(),
     }
 }
 
