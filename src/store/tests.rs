@@ -2022,3 +2022,91 @@ fn a_launch_meeting_stored_before_visibility_existed_becomes_private_on_open() {
         .expect("the other event");
     assert!(public.is_public() && public.token.is_none());
 }
+
+// ---- a key goes only after what it sealed is gone on disk ----
+
+/// What a SIGKILL at this moment would leave: the store's files as they are on disk, copied.
+fn crash_copy(dir: &Path) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().expect("temp dir");
+    for (path, bytes) in files_under(dir) {
+        let to = copy
+            .path()
+            .join(path.strip_prefix(dir).expect("under the store"));
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).expect("dir");
+        }
+        std::fs::write(&to, bytes).expect("copy");
+    }
+    // sled's lock is per process: the copy has none to wait for.
+    copy
+}
+
+/// Every registration on disk opens (none sealed under a destroyed key), and the counters
+/// equal what they add up to.
+fn assert_whole_after_a_crash(dir: &Path, context: &str) {
+    let store = open(dir);
+    let stored = store.registrations.len();
+    let readable = store.all_registrations().count();
+    assert_eq!(
+        readable, stored,
+        "{context}: {stored} registrations on disk, {readable} of them readable"
+    );
+    assert_counters_match(&store, &["tilli-toukka"], &["hyvinkaa"], context);
+}
+
+/// Found by the crash harness: a withdrawal's data key was destroyed as soon as its
+/// transaction was applied, while the transaction itself waited for the batch's flush. A
+/// SIGKILL in between brought the registration back from disk, still counted, but sealed under
+/// a key that no longer existed. A key now goes only once the deletion it follows is on disk.
+#[tokio::test]
+async fn a_withdrawals_key_goes_only_after_the_withdrawal_is_on_disk() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = open(dir.path());
+    commit(
+        &store,
+        1,
+        Some(1),
+        &idle(None),
+        &[Effect::SaveRegistration(reg(
+            1,
+            "tilli-toukka",
+            "hyvinkaa",
+            vec![5],
+        ))],
+    );
+    store.flush().await.expect("flush");
+    // The batch's own flush has not run yet.
+    commit(
+        &store,
+        1,
+        Some(2),
+        &idle(None),
+        &[Effect::Withdraw(gid("tilli-toukka"))],
+    );
+    let crashed = crash_copy(dir.path());
+    assert_whole_after_a_crash(crashed.path(), "a kill right after a withdrawal");
+}
+
+/// The same for `/forget`: the person's and their records' keys go after the erasure is on
+/// disk.
+#[tokio::test]
+async fn a_forgotten_parents_keys_go_only_after_the_erasure_is_on_disk() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = open(dir.path());
+    commit(
+        &store,
+        2,
+        Some(1),
+        &idle(None),
+        &[Effect::SaveRegistration(reg(
+            2,
+            "tilli-toukka",
+            "hyvinkaa",
+            vec![4, 6],
+        ))],
+    );
+    store.flush().await.expect("flush");
+    commit(&store, 2, Some(2), &idle(None), &[Effect::Forget]);
+    let crashed = crash_copy(dir.path());
+    assert_whole_after_a_crash(crashed.path(), "a kill right after /forget");
+}
