@@ -193,12 +193,13 @@ impl Store {
             Ok(true)
         })?;
         if erased {
+            // On disk before the keys go (see `commit_unflushed`).
+            self.flush_to_disk().await?;
             self.crypt
                 .ring
                 .destroy(&traces.owners(key), &self.crypt.ring_key)?;
             self.erasures
                 .record(&[user], now, &self.crypt.erasures_key)?;
-            self.flush_to_disk().await?;
         }
         Ok(erased)
     }
@@ -224,6 +225,7 @@ impl Store {
             people.insert(r?.user);
         }
         let mut n = 0;
+        let mut doomed = Vec::new();
         for user in people {
             if self.erasures.erased_since(user, since).is_none() {
                 continue;
@@ -238,13 +240,13 @@ impl Store {
                 tx.users.remove(&key)?;
                 Ok(())
             })?;
-            self.crypt
-                .ring
-                .destroy(&traces.owners(key), &self.crypt.ring_key)?;
+            doomed.extend(traces.owners(key));
             n += 1;
         }
         if n > 0 {
+            // On disk before the keys go (see `commit_unflushed`).
             self.flush_to_disk().await?;
+            self.crypt.ring.destroy(&doomed, &self.crypt.ring_key)?;
         }
         Ok(n)
     }
@@ -606,8 +608,9 @@ impl Store {
                 .iter()
                 .map(|k| super::keyring::Owner::record("events", k)),
         );
-        self.crypt.ring.destroy(&doomed, &self.crypt.ring_key)?;
+        // On disk before the keys go (see `commit_unflushed`).
         self.flush_to_disk().await?;
+        self.crypt.ring.destroy(&doomed, &self.crypt.ring_key)?;
         Ok(report)
     }
 }

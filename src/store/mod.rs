@@ -731,7 +731,11 @@ impl Store {
             }
         }
         if committed == Committed::Applied && !doomed.is_empty() {
-            // Destroyed at once: the keyring file is rewritten without them before this
+            // The deletion goes to disk first (one `fsync`, on these rare steps only): a kill
+            // after the keys' destruction must not bring back, from sled's last flush, a
+            // record still counted and sealed under a key that no longer exists.
+            self.db.flush()?;
+            // Then destroyed at once: the keyring file is rewritten without them before this
             // returns, so the copies sled's log keeps can no longer be opened.
             self.crypt.ring.destroy(&doomed, &self.crypt.ring_key)?;
             if forgetting {
