@@ -1449,3 +1449,48 @@ fn an_area_has_a_finnish_from_form_and_areas_without_one_are_listed() {
         "Porvoo"
     );
 }
+
+#[test]
+fn a_coordinator_may_be_limited_to_areas() {
+    let text = mutate(
+        "groups = [\"tilli-toukka\"]\n",
+        "groups = [\"tilli-toukka\"]\nareas = [\"lohja\"]\n",
+    );
+    if let Err(e) = Config::parse(FILE, &text) {
+        panic!("areas = [..] of a coordinator is valid: {e}");
+    }
+}
+
+#[test]
+fn coordinator_references_unknown_area() {
+    let text = mutate(
+        "groups = [\"tilli-toukka\"]\n",
+        "groups = [\"tilli-toukka\"]\nareas = [\"lohjaa\"]\n",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "coordinators",
+        0,
+        "coordinators[0].areas",
+        "unknown area \"lohjaa\"",
+    );
+}
+
+#[test]
+fn coordinator_with_an_empty_areas_list() {
+    let text = mutate(
+        "groups = [\"tilli-toukka\"]\n",
+        "groups = [\"tilli-toukka\"]\nareas = []\n",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "coordinators",
+        0,
+        "coordinators[0].areas",
+        "is empty",
+    );
+}
