@@ -246,7 +246,7 @@ fn shipped_config_parses() {
         .time(&TimeId::parse("weekend").expect("valid id"))
         .is_some());
 
-    assert_eq!(c.coordinators.len(), 2);
+    assert_eq!(c.coordinators.len(), 3);
     assert_eq!(c.coordinators[0].telegram_id, UserId(100_000_001));
     assert_eq!(
         c.coordinators[0].groups,
@@ -257,6 +257,11 @@ fn shipped_config_parses() {
     );
     assert_eq!(c.coordinators[1].telegram_id, UserId(100_000_002));
     assert_eq!(c.coordinators[1].groups, None, "\"*\" means every group");
+    assert_eq!(
+        c.coordinators[2].areas.as_ref().map(Vec::len),
+        Some(2),
+        "the example shows a coordinator limited to areas"
+    );
     assert!(c.contact.phone.is_some() && c.contact.email.is_some());
 }
 
@@ -1456,9 +1461,16 @@ fn a_coordinator_may_be_limited_to_areas() {
         "groups = [\"tilli-toukka\"]\n",
         "groups = [\"tilli-toukka\"]\nareas = [\"lohja\"]\n",
     );
-    if let Err(e) = Config::parse(FILE, &text) {
-        panic!("areas = [..] of a coordinator is valid: {e}");
-    }
+    let c = match Config::parse(FILE, &text) {
+        Ok(c) => c,
+        Err(e) => panic!("areas = [..] of a coordinator is valid: {e}"),
+    };
+    assert_eq!(
+        c.coordinators[0].areas,
+        Some(vec![AreaId::parse("lohja").expect("id")])
+    );
+    let minimal = Config::parse(FILE, MINIMAL).expect("valid");
+    assert_eq!(minimal.coordinators[0].areas, None, "left out: every area");
 }
 
 #[test]

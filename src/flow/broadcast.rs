@@ -9,6 +9,7 @@ use super::reply::{button, num, text, Button, Label, Reply};
 use super::{Callback, Command, Effect, State, Turn};
 use crate::callback::ManageAction;
 use crate::domain::event::{Access, Audience};
+use crate::domain::remit::Scope;
 use crate::domain::{Answer, UserId};
 use crate::msg::Msg;
 
@@ -71,14 +72,9 @@ impl Engine<'_> {
         }
         let user = self.ctx.person.user;
         for g in &self.ctx.config.groups {
-            if self.ctx.config.coordinates(user, &g.id) {
-                let n: usize = self
-                    .ctx
-                    .view
-                    .pools(&g.id)
-                    .iter()
-                    .map(|(_, s)| s.families)
-                    .sum();
+            if self.ctx.config.sees(user, Scope::Group(&g.id)) {
+                // The families waiting in the areas they see (all, unless limited to some).
+                let n: usize = self.ordered(g).iter().map(|(_, s)| s.families).sum();
                 r = r.row(vec![Button {
                     label: Label::MsgArgs(
                         Msg::BtnAudienceWaiting,
@@ -90,7 +86,12 @@ impl Engine<'_> {
         }
         // A launch's families, while its first meeting is ahead.
         for l in self.ctx.view.launches() {
-            if l.start <= self.ctx.now || !self.ctx.config.coordinates(user, &l.pool.group) {
+            if l.start <= self.ctx.now
+                || !self
+                    .ctx
+                    .config
+                    .sees(user, Scope::Area(&l.pool.group, &l.pool.area))
+            {
                 continue;
             }
             let Some(g) = self.ctx.config.group(&l.pool.group) else {
@@ -135,6 +136,7 @@ impl Engine<'_> {
                 .view
                 .waiting(group)
                 .into_iter()
+                .filter(|r| self.may(Scope::Area(&r.group, &r.area)))
                 .map(|r| r.user)
                 .collect(),
             Audience::Invited { launch } => self
@@ -159,14 +161,12 @@ impl Engine<'_> {
                 .view
                 .event(*event)
                 .is_some_and(|e| self.manages(&e)),
-            Audience::Waiting { group } => self.ctx.config.coordinates(self.ctx.person.user, group),
-            Audience::Invited { launch } | Audience::Accepted { launch } => {
-                self.ctx.view.launch(*launch).is_some_and(|l| {
-                    self.ctx
-                        .config
-                        .coordinates(self.ctx.person.user, &l.pool.group)
-                })
-            }
+            Audience::Waiting { group } => self.may(Scope::Group(group)),
+            Audience::Invited { launch } | Audience::Accepted { launch } => self
+                .ctx
+                .view
+                .launch(*launch)
+                .is_some_and(|l| self.may_pool(&l.pool)),
         }
     }
 

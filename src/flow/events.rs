@@ -10,6 +10,7 @@ use super::{Callback, Command, Effect, State, Turn};
 use crate::domain::event::{
     self, Access, Asker, Audience, Event, EventText, FeedbackSummary, Rsvp, Visibility,
 };
+use crate::domain::remit::Scope;
 use crate::domain::when::{format_when, parse_when, TZ};
 use crate::domain::{deep_link, GroupId, Lang, Rules, StartPayload, UserId};
 use crate::msg::Msg;
@@ -248,14 +249,29 @@ impl Engine<'_> {
         }
     }
 
-    /// Whether the person may edit, cancel, message and see feedback of an event.
+    /// Whether the person may edit, cancel, message and see feedback of an event: its
+    /// organiser, and the coordinators who see its people ([`Self::event_coordinators`]).
     pub(super) fn manages(&self, e: &Event) -> bool {
         let user = self.ctx.person.user;
-        self.is_coordinator()
-            && (e.organiser == user
-                || e.group
-                    .as_ref()
-                    .is_some_and(|g| self.ctx.config.coordinates(user, g)))
+        self.is_coordinator() && (e.organiser == user || self.event_coordinators(e).contains(&user))
+    }
+
+    /// The coordinators who see an event's people: a launch's meeting is of its pool's area;
+    /// an event of a group belongs to all its areas; an event of no group to nobody but its
+    /// organiser ([`crate::domain::remit::sees`]).
+    fn event_coordinators(&self, e: &Event) -> Vec<UserId> {
+        let launch = match e.visibility {
+            Visibility::Launch { launch } => self.ctx.view.launch(launch),
+            Visibility::Public => None,
+        };
+        match (&launch, &e.group) {
+            (Some(l), _) => self
+                .ctx
+                .config
+                .coordinator_ids(Scope::Area(&l.pool.group, &l.pool.area)),
+            (None, Some(g)) => self.ctx.config.coordinator_ids(Scope::AllAreas(g)),
+            (None, None) => Vec::new(),
+        }
     }
 
     /// What `user` may do with an event: [`event::access`], with the launch and coordinators
@@ -265,8 +281,7 @@ impl Engine<'_> {
             Visibility::Launch { launch } => self.ctx.view.launch(launch),
             Visibility::Public => None,
         };
-        let group = launch.as_ref().map(|l| &l.pool.group).or(e.group.as_ref());
-        let coordinators = group.map_or_else(Vec::new, |g| self.ctx.config.coordinator_ids(g));
+        let coordinators = self.event_coordinators(e);
         let asker = Asker {
             user,
             coordinators: &coordinators,
@@ -658,7 +673,7 @@ impl Engine<'_> {
                 let mut r = Reply::msg(Msg::NewEventGroup);
                 let user = self.ctx.person.user;
                 for g in &self.ctx.config.groups {
-                    if self.ctx.config.coordinates(user, &g.id) {
+                    if self.ctx.config.sees(user, Scope::Group(&g.id)) {
                         r = r.row(vec![text_button(
                             g.name.get(self.lang),
                             Callback::DraftGroup(Some(g.id.clone())),
@@ -833,7 +848,7 @@ impl Engine<'_> {
         match (d.step, cb) {
             (DraftStep::Group, Callback::DraftGroup(g)) => {
                 if let Some(g) = &g {
-                    if !self.ctx.config.coordinates(self.ctx.person.user, g) {
+                    if !self.ctx.config.sees(self.ctx.person.user, Scope::Group(g)) {
                         return self.hint(State::CreatingEvent(d), Msg::HintStaleButton);
                     }
                 }

@@ -100,7 +100,7 @@ impl Engine<'_> {
                 ));
             }
             let coordinators: Vec<&str> = config
-                .coordinators_of(&r.group)
+                .coordinators_seeing(crate::domain::remit::Scope::Area(&r.group, &r.area))
                 .map(|c| c.name.as_str())
                 .collect();
             lines.push(tight(

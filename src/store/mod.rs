@@ -258,7 +258,7 @@ impl Rules for NoRules {
     fn threshold(&self, _: &GroupId) -> Option<u32> {
         None
     }
-    fn coordinator_ids(&self, _: &GroupId) -> Vec<UserId> {
+    fn coordinator_ids(&self, _: crate::domain::remit::Scope<'_>) -> Vec<UserId> {
         Vec::new()
     }
 }

@@ -1617,7 +1617,7 @@ impl Rules for LowThreshold {
     fn threshold(&self, _: &GroupId) -> Option<u32> {
         Some(1)
     }
-    fn coordinator_ids(&self, _: &GroupId) -> Vec<UserId> {
+    fn coordinator_ids(&self, _: crate::domain::remit::Scope<'_>) -> Vec<UserId> {
         Vec::new()
     }
 }
