@@ -496,4 +496,11 @@ mydata-invitation = Invitation to { $group } ({ $when }): { $answer ->
         [expired] the time to answer ran out
        *[other] waiting for your answer
     }
-mydata-audit = A log of who has seen your registration is not kept yet; ask the controller if you need to know (/privacy).
+mydata-audit = Who has seen your data (coordinators' views, files and messages are logged, and the log is kept { $months } months):
+mydata-audit-none = No coordinator has viewed a list, downloaded a file or sent a message that included you (the log is kept { $months } months).
+mydata-seen = { $at }: { $who } { $what ->
+        [list] viewed the waiting list you were on
+        [export] downloaded a table that included you
+       *[broadcast] sent a message that also went to you
+    }
+mydata-former-coordinator = a former coordinator

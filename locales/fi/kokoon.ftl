@@ -495,4 +495,11 @@ mydata-invitation = Kutsu ryhmään { $group } ({ $when }): { $answer ->
         [expired] vastausaika umpeutui
        *[other] odottaa vastausta
     }
-mydata-audit = Lokia siitä, kuka on katsonut ilmoittautumistasi, ei vielä pidetä; kysy tarvittaessa rekisterinpitäjältä (/privacy).
+mydata-audit = Kuka on nähnyt tietojasi (koordinaattorien katselut, tiedostot ja viestit kirjataan ja kirjaukset säilytetään { $months } kk):
+mydata-audit-none = Kukaan koordinaattori ei ole katsonut listaa, ladannut tiedostoa eikä lähettänyt viestiä, jossa olit mukana (kirjaukset säilytetään { $months } kk).
+mydata-seen = { $at }: { $who } { $what ->
+        [list] katsoi odottavien listan, jolla olit
+        [export] latasi taulukon, jossa olit mukana
+       *[broadcast] lähetti viestin, joka tuli myös sinulle
+    }
+mydata-former-coordinator = entinen koordinaattori

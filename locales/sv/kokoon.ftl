@@ -465,4 +465,11 @@ mydata-invitation = Inbjudan till { $group } ({ $when }): { $answer ->
         [expired] svarstiden gick ut
        *[other] väntar på svar
     }
-mydata-audit = Någon logg över vem som har sett din anmälan förs ännu inte; fråga den personuppgiftsansvariga vid behov (/privacy).
+mydata-audit = Vem som har sett dina uppgifter (koordinatorernas visningar, filer och meddelanden loggas och loggen sparas { $months } mån.):
+mydata-audit-none = Ingen koordinator har sett en lista, hämtat en fil eller skickat ett meddelande som du fanns med i (loggen sparas { $months } mån.).
+mydata-seen = { $at }: { $who } { $what ->
+        [list] såg väntelistan som du stod på
+        [export] hämtade en tabell som du fanns med i
+       *[broadcast] skickade ett meddelande som också gick till dig
+    }
+mydata-former-coordinator = en tidigare koordinator

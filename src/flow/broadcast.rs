@@ -218,6 +218,51 @@ impl Engine<'_> {
         }
     }
 
+    /// Logs a broadcast in the access log: to a launch's families, with the launch; to an
+    /// event's, with the event; to waiting families, one entry per area they wait in.
+    fn audit_broadcast(&mut self, audience: &Audience, n: usize) {
+        use crate::domain::audit::Accessed;
+        match audience {
+            Audience::Waiting { group } => {
+                let mut areas: Vec<(crate::domain::AreaId, usize)> = Vec::new();
+                for r in self.ctx.view.waiting(group) {
+                    if !self.may(Scope::Area(&r.group, &r.area)) {
+                        continue;
+                    }
+                    match areas.iter_mut().find(|(a, _)| *a == r.area) {
+                        Some((_, k)) => *k += 1,
+                        None => areas.push((r.area.clone(), 1)),
+                    }
+                }
+                for (area, k) in areas {
+                    let pool = crate::domain::Pool {
+                        group: group.clone(),
+                        area,
+                        lang: None,
+                    };
+                    self.audit(Accessed::Broadcast, Some(&pool), None, k);
+                }
+            }
+            Audience::Invited { launch } | Audience::Accepted { launch } => {
+                let pool = self.ctx.view.launch(*launch).map(|l| l.pool);
+                self.audit(Accessed::Broadcast, pool.as_ref(), Some(*launch), n);
+            }
+            Audience::Event { event } => {
+                self.effects
+                    .push(Effect::Audit(crate::domain::audit::Access {
+                        at: self.ctx.now,
+                        who: self.ctx.person.user,
+                        what: Accessed::Broadcast,
+                        group: None,
+                        area: None,
+                        event: Some(*event),
+                        launch: None,
+                        people: u32::try_from(n).unwrap_or(u32::MAX),
+                    }));
+            }
+        }
+    }
+
     /// Sends a confirmed broadcast.
     fn broadcast_send(&mut self, audience: Audience, body: String) -> State {
         if !self.may_address(&audience) {
@@ -225,30 +270,7 @@ impl Engine<'_> {
         }
         let to = self.audience_members(&audience);
         let n = to.len();
-        self.effects
-            .push(Effect::Audit(crate::domain::audit::Access {
-                at: self.ctx.now,
-                who: self.ctx.person.user,
-                what: crate::domain::audit::Accessed::Broadcast,
-                group: match &audience {
-                    Audience::Waiting { group } => Some(group.clone()),
-                    Audience::Invited { launch } | Audience::Accepted { launch } => {
-                        self.ctx.view.launch(*launch).map(|l| l.pool.group)
-                    }
-                    Audience::Event { .. } => None,
-                },
-                area: match &audience {
-                    Audience::Invited { launch } | Audience::Accepted { launch } => {
-                        self.ctx.view.launch(*launch).map(|l| l.pool.area)
-                    }
-                    Audience::Waiting { .. } | Audience::Event { .. } => None,
-                },
-                event: match &audience {
-                    Audience::Event { event } => Some(*event),
-                    _ => None,
-                },
-                people: u32::try_from(n).unwrap_or(u32::MAX),
-            }));
+        self.audit_broadcast(&audience, n);
         self.effects.push(Effect::Broadcast {
             audience,
             text: body,

@@ -82,6 +82,7 @@ impl<'a> Engine<'a> {
         &mut self,
         what: crate::domain::audit::Accessed,
         pool: Option<&Pool>,
+        launch: Option<u64>,
         people: usize,
     ) {
         self.effects
@@ -92,6 +93,7 @@ impl<'a> Engine<'a> {
                 group: pool.map(|p| p.group.clone()),
                 area: pool.map(|p| p.area.clone()),
                 event: None,
+                launch,
                 people: u32::try_from(people).unwrap_or(u32::MAX),
             }));
     }

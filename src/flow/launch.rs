@@ -321,7 +321,12 @@ impl<'a> Engine<'a> {
             .into_iter()
             .filter(|r| &self.ctx.config.pool_of(r) == pool)
             .collect();
-        self.audit(crate::domain::audit::Accessed::List, Some(pool), regs.len());
+        self.audit(
+            crate::domain::audit::Accessed::List,
+            Some(pool),
+            None,
+            regs.len(),
+        );
         let mut r = Reply::default().line(
             Msg::ListTitle,
             vec![
@@ -427,13 +432,21 @@ impl<'a> Engine<'a> {
                 rows.push(cells.into_iter().map(Arg::Text).collect());
             }
         }
-        let people = self
+        // One entry per pool exported: each names the families' group and area.
+        let pools: Vec<(Pool, usize)> = self
             .my_groups()
             .iter()
             .flat_map(|g| self.ordered(g))
-            .map(|(_, s)| s.families)
-            .sum();
-        self.audit(crate::domain::audit::Accessed::Export, None, people);
+            .map(|(p, s)| (p, s.families))
+            .collect();
+        for (pool, families) in &pools {
+            self.audit(
+                crate::domain::audit::Accessed::Export,
+                Some(pool),
+                None,
+                *families,
+            );
+        }
         self.say(Reply {
             lines: vec![Line::new(
                 Msg::ExportCaption,
@@ -478,6 +491,7 @@ impl<'a> Engine<'a> {
         self.audit(
             crate::domain::audit::Accessed::Export,
             Some(&l.pool),
+            Some(l.id),
             l.invitations.len(),
         );
         let name = group.map_or_else(

@@ -124,6 +124,10 @@ pub trait View: Sync {
     fn pool_state(&self, _pool: &Pool) -> crate::domain::PoolState {
         crate::domain::PoolState::default()
     }
+    /// The access log, oldest first (for `/mydata`). A view that keeps none has none.
+    fn access_log(&self) -> Vec<crate::domain::audit::Access> {
+        Vec::new()
+    }
 }
 
 /// Everything [`step`] may consult besides the state and the input.

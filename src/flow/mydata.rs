@@ -2,9 +2,10 @@
 //! as two documents — a readable text in their language and the same as JSON — and which
 //! coordinator views and exports can have included them.
 
-use super::engine::{line, Engine};
+use super::engine::Engine;
 use super::reply::{num, text, Arg, Attachment, Line, Reply};
 use super::State;
+use crate::domain::audit;
 use crate::domain::when::format_when;
 use crate::domain::Answer;
 use crate::msg::Msg;
@@ -208,7 +209,63 @@ impl Engine<'_> {
                 "launch": l.id,
             }));
         }
-        lines.push(line(Msg::MydataAudit));
+        // Who has seen them: the access log's entries that can have included them.
+        let event_ids: Vec<u64> = events.iter().map(|e| e.id).collect();
+        let launch_ids: Vec<u64> = view
+            .launches()
+            .iter()
+            .filter(|l| l.invitation(user).is_some())
+            .map(|l| l.id)
+            .collect();
+        let involvement = audit::Involvement {
+            registrations: ctx.registrations,
+            events: &event_ids,
+            launches: &launch_ids,
+        };
+        let seen: Vec<audit::Access> = view
+            .access_log()
+            .into_iter()
+            .filter(|a| audit::included(a, involvement))
+            .collect();
+        lines.push(Line::new(
+            if seen.is_empty() {
+                Msg::MydataAuditNone
+            } else {
+                Msg::MydataAudit
+            },
+            vec![("months", num(config.audit_months))],
+        ));
+        let mut seen_by = Vec::new();
+        for a in &seen {
+            let name = config.coordinator(a.who).map(|c| c.name.clone());
+            let what = match a.what {
+                audit::Accessed::List => "list",
+                audit::Accessed::Export => "export",
+                audit::Accessed::Broadcast => "broadcast",
+            };
+            lines.push(tight(
+                Msg::MydataSeen,
+                vec![
+                    ("at", text(format_when(a.at, lang, now))),
+                    (
+                        "who",
+                        name.clone()
+                            .map_or(Arg::Msg(Msg::MydataFormerCoordinator), text),
+                    ),
+                    ("what", text(what)),
+                ],
+            ));
+            seen_by.push(json!({
+                "at": a.at,
+                "coordinator": name,
+                "what": what,
+                "group": a.group,
+                "area": a.area,
+                "event": a.event,
+                "launch": a.launch,
+                "people": a.people,
+            }));
+        }
 
         let document = json!({
             "user_id": user.0,
@@ -220,6 +277,7 @@ impl Engine<'_> {
             "feedback": feedback,
             "invitations": invitations,
             "may_appear_in": may_appear,
+            "seen_by": seen_by,
         });
         let json = serde_json::to_string_pretty(&document).unwrap_or_default();
         self.say(Reply::msg(Msg::MydataCaption).attach(Attachment::TextFile {

@@ -1321,6 +1321,13 @@ pub fn rekey_side_files(dir: &Path, old: &Key, new: &Key) -> Result<(), StoreErr
 /// A read-only view for the engine. Store failures read as empty: what the engine shows from
 /// here is informational, and the commit that follows reports the real error.
 impl View for Store {
+    fn access_log(&self) -> Vec<crate::domain::audit::Access> {
+        self.access_log(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC)
+            .unwrap_or_else(|e| {
+                log::warn!("store::access_log: {e}");
+                Vec::new()
+            })
+    }
     fn demand(&self, pool: &Pool) -> Demand {
         self.demand_in(pool).unwrap_or_else(|e| {
             log::warn!("store::demand: {e}");

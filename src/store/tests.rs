@@ -1689,6 +1689,7 @@ async fn the_access_log_keeps_who_saw_what_and_when_sealed_in_time_order_and_pru
         group: Some(gid("tilli-toukka")),
         area: Some(aid("hyvinkaa")),
         event: None,
+        launch: None,
         people: 3,
     };
     // Logged out of order; read back in time order.
