@@ -404,18 +404,50 @@ impl Engine<'_> {
                 Callback::Event(id, EventAction::Calendar),
             )]);
         } else if e.is_full() {
-            r = r.row(vec![button(
-                Msg::BtnEventQueue,
-                Callback::Event(id, EventAction::Join),
-            )]);
+            // The consent step: the notice, and the button that gives it.
+            r = r
+                .line(
+                    Msg::EventConsentNotice,
+                    vec![("months", num(self.ctx.config.retention_months))],
+                )
+                .row(vec![button(
+                    Msg::BtnEventQueue,
+                    Callback::Event(id, EventAction::Join),
+                )])
+                .row(vec![button(
+                    Msg::BtnEventJoinShare,
+                    Callback::Event(id, EventAction::JoinShare),
+                )]);
         } else {
-            r = r.row(vec![
-                button(Msg::BtnEventJoin, Callback::Event(id, EventAction::Join)),
-                button(
-                    Msg::BtnEventCalendar,
-                    Callback::Event(id, EventAction::Calendar),
-                ),
-            ]);
+            r = r
+                .line(
+                    Msg::EventConsentNotice,
+                    vec![("months", num(self.ctx.config.retention_months))],
+                )
+                .row(vec![
+                    button(Msg::BtnEventJoin, Callback::Event(id, EventAction::Join)),
+                    button(
+                        Msg::BtnEventCalendar,
+                        Callback::Event(id, EventAction::Calendar),
+                    ),
+                ])
+                .row(vec![button(
+                    Msg::BtnEventJoinShare,
+                    Callback::Event(id, EventAction::JoinShare),
+                )]);
+        }
+        let on_it = e.attending(user) || e.queued(user);
+        if on_it
+            && self
+                .ctx
+                .view
+                .signup_of(id, user)
+                .is_some_and(|s| s.contact.is_some())
+        {
+            r = r.row(vec![button(
+                Msg::BtnEventHideName,
+                Callback::Event(id, EventAction::HideName),
+            )]);
         }
         if self.manages(e) {
             r = r.line(
@@ -489,7 +521,11 @@ impl Engine<'_> {
             let r = groups
                 .iter()
                 .find_map(|g| self.ctx.view.registration(*user, g));
-            let who = r.as_ref().map_or(Arg::Msg(Msg::AFamily), who);
+            // The name given with this sign-up's consent, else the registration's.
+            let who = match self.ctx.view.signup_of(e.id, *user).and_then(|s| s.contact) {
+                Some(c) => text(super::launch::who_text(&c)),
+                None => r.as_ref().map_or(Arg::Msg(Msg::AFamily), who),
+            };
             let kids = r.as_ref().map_or(0, |r| r.children.len());
             children += kids;
             if i >= MAX_COMING_LISTED {
@@ -563,7 +599,25 @@ impl Engine<'_> {
         }
         let user = self.ctx.person.user;
         match action {
-            EventAction::Join => return self.sign_up(state, &e),
+            EventAction::Join => return self.sign_up(state, &e, false),
+            EventAction::JoinShare => return self.sign_up(state, &e, true),
+            EventAction::HideName => {
+                let shared = self
+                    .ctx
+                    .view
+                    .signup_of(id, user)
+                    .is_some_and(|s| s.contact.is_some());
+                if !shared {
+                    return self.hint(state, Msg::HintStaleButton);
+                }
+                self.effects.push(Effect::HideName { event: id });
+                let mut card = self.event_card(&e);
+                card.buttons.retain(|row| {
+                    !row.iter()
+                        .any(|b| b.callback == Callback::Event(id, EventAction::HideName))
+                });
+                self.say(card.after(vec![line(Msg::EventNameHidden)]));
+            }
             EventAction::Leave => {
                 let (_, outcome) = event::rsvp(&e, user, false, self.ctx.now, self.ctx.config);
                 if outcome != Rsvp::Left {
@@ -612,7 +666,10 @@ impl Engine<'_> {
     /// The one place a sign-up is confirmed: the rule ([`event::rsvp`]) decides on the event
     /// as stored, the store applies the same decision only while the event is unchanged
     /// (`seen`), and the answer is rendered from that decision.
-    fn sign_up(&mut self, state: State, e: &Event) -> State {
+    ///
+    /// The button pressed is the consent (the card shows the notice above it), recorded with
+    /// the sign-up: when, which notice version, and with `share` the name-sharing consent.
+    fn sign_up(&mut self, state: State, e: &Event, share: bool) -> State {
         let user = self.ctx.person.user;
         if self.access_of(e, user) != Access::Join {
             self.say(self.event_card(e));
@@ -636,11 +693,30 @@ impl Engine<'_> {
             join: true,
             seen: e.revision,
         });
+        let person = self.ctx.person;
+        let contact = share.then(|| crate::domain::Contact {
+            name: person.name.clone(),
+            username: person.username.clone(),
+        });
+        self.effects.push(Effect::SignUpConsent {
+            event: e.id,
+            record: crate::domain::privacy::SignUp::given(
+                self.ctx.now,
+                self.ctx.config.notice_version,
+                contact,
+            ),
+        });
         let (msg, after) = msg;
-        let r = self.event_card(&after).after(vec![Line::new(
+        let mut r = self.event_card(&after).after(vec![Line::new(
             msg,
             vec![("title", text(e.title.get(self.lang)))],
         )]);
+        if share {
+            r = r.row(vec![button(
+                Msg::BtnEventHideName,
+                Callback::Event(e.id, EventAction::HideName),
+            )]);
+        }
         self.say(r);
         state
     }

@@ -75,31 +75,7 @@ impl Engine<'_> {
                     ("updated", text(format_when(r.updated_at, lang, now))),
                 ],
             ));
-            match r.consents.required {
-                Some(c) => lines.push(tight(
-                    Msg::MydataConsent,
-                    vec![
-                        ("at", text(format_when(c.at, lang, now))),
-                        ("version", num(c.version)),
-                    ],
-                )),
-                None => lines.push(tight(Msg::MydataConsentUnrecorded, vec![])),
-            }
-            if let Some(c) = r.consents.share {
-                lines.push(tight(
-                    Msg::MydataShareConsent,
-                    vec![
-                        ("at", text(format_when(c.at, lang, now))),
-                        ("version", num(c.version)),
-                    ],
-                ));
-            }
-            if let Some(at) = r.consents.share_withdrawn {
-                lines.push(tight(
-                    Msg::MydataShareWithdrawn,
-                    vec![("at", text(format_when(at, lang, now)))],
-                ));
-            }
+            lines.extend(self.consent_lines(&r.consents));
             let coordinators: Vec<&str> = config
                 .coordinators_seeing(crate::domain::remit::Scope::Area(&r.group, &r.area))
                 .map(|c| c.name.as_str())
@@ -142,7 +118,15 @@ impl Engine<'_> {
                     ),
                 ],
             ));
+            // The consent behind the sign-up (none for a launch's meeting, which accepting the
+            // invitation signs up for under the registration's consent).
+            let signup = view.signup_of(e.id, user);
+            if let Some(s) = &signup {
+                lines.extend(self.consent_lines(&s.consents));
+            }
             signups.push(json!({
+                "consent": signup.as_ref().map(|s| s.consents),
+                "name_shown": signup.as_ref().and_then(|s| s.contact.clone()),
                 "event": e.id,
                 "title": e.title.get(lang),
                 "start": e.start,
@@ -290,6 +274,41 @@ impl Engine<'_> {
                 json,
             }),
         );
+    }
+}
+
+impl Engine<'_> {
+    /// The lines of a consent record: the required consent, the name-sharing consent and its
+    /// withdrawal.
+    fn consent_lines(&self, c: &crate::domain::privacy::Consents) -> Vec<Line> {
+        let (lang, now) = (self.lang, self.ctx.now);
+        let mut lines = Vec::new();
+        match c.required {
+            Some(c) => lines.push(tight(
+                Msg::MydataConsent,
+                vec![
+                    ("at", text(format_when(c.at, lang, now))),
+                    ("version", num(c.version)),
+                ],
+            )),
+            None => lines.push(tight(Msg::MydataConsentUnrecorded, vec![])),
+        }
+        if let Some(c) = c.share {
+            lines.push(tight(
+                Msg::MydataShareConsent,
+                vec![
+                    ("at", text(format_when(c.at, lang, now))),
+                    ("version", num(c.version)),
+                ],
+            ));
+        }
+        if let Some(at) = c.share_withdrawn {
+            lines.push(tight(
+                Msg::MydataShareWithdrawn,
+                vec![("at", text(format_when(at, lang, now)))],
+            ));
+        }
+        lines
     }
 }
 

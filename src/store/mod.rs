@@ -704,6 +704,10 @@ impl Store {
                     Effect::Rsvp { event, join, seen } => {
                         tx.rsvp_seen(user, *event, *join, *seen)?;
                     }
+                    Effect::SignUpConsent { event, record } => {
+                        tx.save_signup(user, *event, record)?;
+                    }
+                    Effect::HideName { event } => tx.hide_name(user, *event)?,
                     Effect::Feedback { event, rating } => tx.feedback(user, *event, *rating)?,
                     Effect::FeedbackComment { event, text } => {
                         tx.feedback_comment(user, *event, text)?;
@@ -779,10 +783,12 @@ impl Store {
                 t.launches.push(l.id);
             }
         }
-        for item in self.events.scan_prefix(b"f") {
-            let (k, _) = item?;
-            if k.ends_with(&tag) {
-                t.other_keys.push(("events", k.to_vec()));
+        for prefix in [b"f", b"s"] {
+            for item in self.events.scan_prefix(prefix) {
+                let (k, _) = item?;
+                if k.ends_with(&tag) {
+                    t.other_keys.push(("events", k.to_vec()));
+                }
             }
         }
         for item in self.outbox.iter() {
@@ -1389,6 +1395,14 @@ impl View for Store {
         })
     }
 
+    fn signup_of(&self, event: u64, user: UserId) -> Option<crate::domain::privacy::SignUp> {
+        let key = events::signup_key(event, &self.users_key(user));
+        self.get(&self.events, "events", &key).unwrap_or_else(|e| {
+            log::warn!("store::signup_of: {e}");
+            None
+        })
+    }
+
     fn feedback_of(&self, event: u64, user: UserId) -> Option<Feedback> {
         let key = events::feedback_key(event, &self.users_key(user));
         self.get(&self.events, "events", &key).unwrap_or_else(|e| {
@@ -1452,7 +1466,9 @@ fn owner_of(tree: &str, key: &[u8]) -> Option<keyring::Owner> {
             .ok()
             .map(|tag| keyring::Owner::person(&tag)),
         "registrations" => Some(keyring::Owner::record(tree, key)),
-        "events" if key.first() == Some(&b'f') && key.len() == 1 + 8 + crypt::USER_TAG => {
+        "events"
+            if matches!(key.first(), Some(b'f' | b's')) && key.len() == 1 + 8 + crypt::USER_TAG =>
+        {
             Some(keyring::Owner::record(tree, key))
         }
         _ => None,
