@@ -1272,3 +1272,43 @@ async fn mydata_tells_who_has_seen_the_registration_and_when() {
         "the Hyvinkää list never held them: {json}"
     );
 }
+
+/// `/forget` does not say "deleted for good" when copies remain: it says what remains and for
+/// how long — the encrypted backups until they are replaced (`[backup] keep` × `every`: 14
+/// days by default), and messages the coordinators already got, in their Telegram — in fi,
+/// sv and en, asked and done; `/privacy` says the same.
+#[tokio::test]
+async fn forget_and_privacy_say_what_remains_and_for_how_long() {
+    let (app, _clock, _dir) = app_with_clock();
+    for (user, lang, yes, what) in [
+        (
+            3801,
+            "fi",
+            "Kyllä, poista kaikki",
+            ["14 päivää", "varmuuskopio", "koordinaattori"],
+        ),
+        (
+            3802,
+            "sv",
+            "Ja, radera allt",
+            ["14 dagar", "säkerhetskopi", "koordinator"],
+        ),
+        (
+            3803,
+            "en",
+            "Yes, delete everything",
+            ["14 days", "backup", "coordinator"],
+        ),
+    ] {
+        let mut p = Chat::new(&app, user, lang);
+        let asked = p.says("/forget").await;
+        let done = p.taps(yes).await;
+        let privacy = p.says("/privacy").await;
+        for said in [&asked, &done, &privacy] {
+            for needle in what {
+                said.shows(needle);
+            }
+        }
+        asked.hides("for good").hides("pysyvästi").hides("för gott");
+    }
+}
