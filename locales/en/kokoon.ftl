@@ -99,9 +99,15 @@ btn-reconfirm = Confirm again
 nothing-changed = All right, nothing was changed.
 cancelled = All right, stopped. Unfinished answers were not saved.
 nothing-to-cancel = There is nothing to stop.
-forget-ask = Delete all your data? Your registrations and everything else stored about you will be deleted for good.
+forget-ask = Delete all your data? Your registrations and everything else stored about you will be deleted at once and can no longer be read. { $backup_days ->
+        [0] Encrypted backups still hold them until newer backups replace them.
+       *[other] Encrypted backups still hold them for up to { $backup_days } days, until newer ones replace them.
+    } Messages the coordinator has already received (such as a list with your name, if you allowed it) stay in their Telegram.
 btn-forget-yes = Yes, delete everything
-forgotten = All your data has been deleted. You can come back any time with /start.
+forgotten = All your data has been deleted and can no longer be read. { $backup_days ->
+        [0] Encrypted backups hold them until newer ones replace them.
+       *[other] Encrypted backups hold them for up to { $backup_days } days longer.
+    } Messages the coordinator has already received stay in their Telegram. You can come back any time with /start.
 
 choose-lang = Valitse kieli / Välj språk / Choose language
 ui-lang-fi = Suomi
@@ -133,7 +139,10 @@ privacy-body =
     <b>What we store</b>: registrations (children's ages, municipality, group language, times that suit and when you gave your consent), event sign-ups, feedback and comments, invitations to groups, where you are in a conversation and the language I speak with you, and how you heard of the service (the poster's or link's source). Your name and username only if you allow the coordinator to see them.
     <b>Who sees what</b>: a group's coordinators see the registrations for their group, your name only with your permission. An event's organiser sees who signed up and the feedback. Nothing is given to anyone else.
     <b>Telegram</b>: messages go through Telegram (Telegram Messenger Inc., outside the EU), which handles them under its own terms. Please don't write sensitive details in messages.
-    <b>How long</b>: a registration is deleted { $months } months after you last confirmed it (we tell you a week before), or at once when you withdraw it. Event sign-ups, feedback and invitations are deleted { $months } months after the event, comments after { $comment_months } months. If you start a registration but don't consent, the language and where you are in the conversation are deleted after 24 hours. If you block the bot, all your data is deleted after { $grace_days } days. The data is stored encrypted.
+    <b>How long</b>: a registration is deleted { $months } months after you last confirmed it (we tell you a week before), or at once when you withdraw it. Event sign-ups, feedback and invitations are deleted { $months } months after the event, comments after { $comment_months } months. If you start a registration but don't consent, the language and where you are in the conversation are deleted after 24 hours. If you block the bot, all your data is deleted after { $grace_days } days. The data is stored encrypted. Deleted data stays in encrypted backups { $backup_days ->
+        [0] until newer ones replace them
+       *[other] for up to { $backup_days } days
+    }; messages already sent to a coordinator stay in their Telegram.
     <b>Your rights</b>: get all your data as a file with /mydata, rectify it with /mine, and erase everything with /forget. To restrict or object to the processing, contact: { $contact }.
     You have the right to lodge a complaint with the supervisory authority: the Office of the Data Protection Ombudsman, tietosuoja.fi.
 
