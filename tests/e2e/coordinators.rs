@@ -695,7 +695,7 @@ async fn a_coordinator_limited_to_areas_sees_their_municipalities_only_everywher
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(&rows[0][1], "Karkkila");
     // The waiting list of their area, and nothing of another's, even with a forged button.
-    c.taps("📋 Karkkila (suomi)")
+    c.taps("📋 Lista: Karkkila (suomi)")
         .await
         .shows("Parent 11")
         .hides("Parent 1 ");
