@@ -211,7 +211,11 @@ pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
         let organiser = c
             .group
             .as_ref()
-            .and_then(|g| app.config.coordinators_of(g).next())
+            .and_then(|g| {
+                app.config
+                    .coordinators_seeing(crate::domain::remit::Scope::AllAreas(g))
+                    .next()
+            })
             .or_else(|| app.config.coordinators.first())
             .map_or(UserId(0), |co| co.telegram_id);
         match stored

@@ -202,6 +202,8 @@ impl Callback {
                     EventAction::Join => "j",
                     EventAction::Leave => "l",
                     EventAction::Calendar => "c",
+                    EventAction::JoinShare => "s",
+                    EventAction::HideName => "h",
                 }
             ),
             Callback::Manage(id, a) => format!(
@@ -282,6 +284,8 @@ impl Callback {
                     "j" => EventAction::Join,
                     "l" => EventAction::Leave,
                     "c" => EventAction::Calendar,
+                    "s" => EventAction::JoinShare,
+                    "h" => EventAction::HideName,
                     _ => return None,
                 };
                 Callback::Event(parse_id(id)?, a)
@@ -429,6 +433,10 @@ pub enum EventAction {
     Leave,
     /// Get the .ics file.
     Calendar,
+    /// Sign up, consenting also to the organiser seeing one's Telegram name.
+    JoinShare,
+    /// Withdraw the consent to show one's name for this sign-up.
+    HideName,
 }
 
 /// What a coordinator's event button does.

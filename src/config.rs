@@ -9,6 +9,7 @@
 mod live;
 mod ops;
 
+use crate::domain::remit::{Remit, Scope};
 use crate::domain::{AreaId, GroupId, IdError, Lang, TimeId, UserId};
 pub use live::{LiveConfig, ReloadError};
 pub use ops::{parse_every, parse_listen, BackupSettings, MetricsSettings};
@@ -181,6 +182,26 @@ pub struct Coordinator {
     pub telegram_id: UserId,
     /// The groups they coordinate; `None` means all groups.
     pub groups: Option<Vec<GroupId>>,
+    /// The areas (municipalities) they coordinate those groups in; `None` means all areas.
+    /// Limited to areas, they see nothing of other areas' families (`domain::remit`).
+    pub areas: Option<Vec<AreaId>>,
+}
+
+impl Coordinator {
+    /// What they are named for, for [`crate::domain::remit::sees`].
+    #[must_use]
+    pub fn remit(&self) -> Remit<'_> {
+        Remit {
+            groups: self.groups.as_deref(),
+            areas: self.areas.as_deref(),
+        }
+    }
+
+    /// Whether they see what concerns `scope` ([`crate::domain::remit::sees`]).
+    #[must_use]
+    pub fn sees(&self, scope: Scope<'_>) -> bool {
+        crate::domain::remit::sees(self.remit(), scope)
+    }
 }
 
 /// An event given in the config (an Eron edessä evening, a partner's visit), created at start
@@ -422,8 +443,10 @@ impl crate::domain::Rules for Config {
         self.group(group).map(|g| g.threshold)
     }
 
-    fn coordinator_ids(&self, group: &GroupId) -> Vec<UserId> {
-        self.coordinators_of(group).map(|c| c.telegram_id).collect()
+    fn coordinator_ids(&self, scope: Scope<'_>) -> Vec<UserId> {
+        self.coordinators_seeing(scope)
+            .map(|c| c.telegram_id)
+            .collect()
     }
 
     fn reminder_times(
@@ -457,14 +480,13 @@ impl crate::domain::Rules for Config {
 }
 
 impl Config {
-    /// The coordinators of a group (named for it, or for all groups).
-    pub fn coordinators_of<'a>(
+    /// The coordinators who see what concerns `scope` (named for its group, or for all
+    /// groups, and for its area, or for all areas), in config order.
+    pub fn coordinators_seeing<'a>(
         &'a self,
-        group: &'a GroupId,
+        scope: Scope<'a>,
     ) -> impl Iterator<Item = &'a Coordinator> + 'a {
-        self.coordinators
-            .iter()
-            .filter(move |c| c.groups.as_ref().is_none_or(|gs| gs.contains(group)))
+        self.coordinators.iter().filter(move |c| c.sees(scope))
     }
 
     /// The coordinator with this Telegram id, if the user is one.
@@ -473,11 +495,11 @@ impl Config {
         self.coordinators.iter().find(|c| c.telegram_id == user)
     }
 
-    /// Whether a user coordinates a group.
+    /// Whether a user is a coordinator who sees what concerns `scope`: the one question every
+    /// coordinator view, button and message asks ([`crate::domain::remit::sees`]).
     #[must_use]
-    pub fn coordinates(&self, user: UserId, group: &GroupId) -> bool {
-        self.coordinator(user)
-            .is_some_and(|c| c.groups.as_ref().is_none_or(|gs| gs.contains(group)))
+    pub fn sees(&self, user: UserId, scope: Scope<'_>) -> bool {
+        self.coordinator(user).is_some_and(|c| c.sees(scope))
     }
 }
 
@@ -720,6 +742,7 @@ struct RawCoordinator {
     name: Option<String>,
     telegram_id: Option<i64>,
     groups: Option<Vec<String>>,
+    areas: Option<Vec<String>>,
 }
 
 // ---- validation ----
@@ -961,7 +984,7 @@ impl Validator<'_> {
         });
         let time_ids: Vec<TimeId> = times.iter().map(|t| t.0.clone()).collect();
         let groups = self.groups(raw.groups, &area_ids, &time_ids);
-        let coordinators = self.coordinators(raw.coordinators, &groups);
+        let coordinators = self.coordinators(raw.coordinators, &groups, &area_ids);
         let events = self.events(raw.events, &groups);
         let web = self.web(raw.web);
         let sources = self.sources(raw.recruitment);
@@ -1670,6 +1693,7 @@ impl Validator<'_> {
         &mut self,
         raw: Vec<Spanned<RawCoordinator>>,
         groups: &[Group],
+        area_ids: &[AreaId],
     ) -> Vec<Coordinator> {
         let mut out: Vec<Coordinator> = Vec::new();
         for (i, c) in raw.into_iter().enumerate() {
@@ -1734,11 +1758,31 @@ impl Validator<'_> {
                     None
                 }
             };
+            let areas = match c.areas {
+                None => None,
+                Some(list) if list.is_empty() => {
+                    self.err(
+                        line,
+                        format!("{place}.areas"),
+                        "is empty: list area ids, or leave it out for every area",
+                    );
+                    None
+                }
+                Some(list) => Some(self.refs(
+                    line,
+                    &format!("{place}.areas"),
+                    Some(list),
+                    area_ids,
+                    "area",
+                    AreaId::parse,
+                )),
+            };
             if let (Some(name), Some(telegram_id)) = (name, id) {
                 out.push(Coordinator {
                     name,
                     telegram_id,
                     groups: gs,
+                    areas,
                 });
             }
         }

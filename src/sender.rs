@@ -368,7 +368,8 @@ fn failed(
                 c.name
             );
             if let (Outgoing::Alert { pool }, 0) = (&item.message, item.attempts) {
-                for other in app.config.coordinators_of(&pool.group) {
+                let scope = crate::domain::remit::Scope::Area(&pool.group, &pool.area);
+                for other in app.config.coordinators_seeing(scope) {
                     if other.telegram_id != item.to {
                         extra.push(OutboxItem {
                             to: other.telegram_id,

@@ -99,9 +99,15 @@ btn-reconfirm = Confirm again
 nothing-changed = All right, nothing was changed.
 cancelled = All right, stopped. Unfinished answers were not saved.
 nothing-to-cancel = There is nothing to stop.
-forget-ask = Delete all your data? Your registrations and everything else stored about you will be deleted for good.
+forget-ask = Delete all your data? Your registrations and everything else stored about you will be deleted at once and can no longer be read. { $backup_days ->
+        [0] Encrypted backups still hold them until newer backups replace them.
+       *[other] Encrypted backups still hold them for up to { $backup_days } days, until newer ones replace them.
+    } Messages the coordinator has already received (such as a list with your name, if you allowed it) stay in their Telegram.
 btn-forget-yes = Yes, delete everything
-forgotten = All your data has been deleted. You can come back any time with /start.
+forgotten = All your data has been deleted and can no longer be read. { $backup_days ->
+        [0] Encrypted backups hold them until newer ones replace them.
+       *[other] Encrypted backups hold them for up to { $backup_days } days longer.
+    } Messages the coordinator has already received stay in their Telegram. You can come back any time with /start.
 
 choose-lang = Valitse kieli / Välj språk / Choose language
 ui-lang-fi = Suomi
@@ -133,7 +139,10 @@ privacy-body =
     <b>What we store</b>: registrations (children's ages, municipality, group language, times that suit and when you gave your consent), event sign-ups, feedback and comments, invitations to groups, where you are in a conversation and the language I speak with you, and how you heard of the service (the poster's or link's source). Your name and username only if you allow the coordinator to see them.
     <b>Who sees what</b>: a group's coordinators see the registrations for their group, your name only with your permission. An event's organiser sees who signed up and the feedback. Nothing is given to anyone else.
     <b>Telegram</b>: messages go through Telegram (Telegram Messenger Inc., outside the EU), which handles them under its own terms. Please don't write sensitive details in messages.
-    <b>How long</b>: a registration is deleted { $months } months after you last confirmed it (we tell you a week before), or at once when you withdraw it. Event sign-ups, feedback and invitations are deleted { $months } months after the event, comments after { $comment_months } months. If you start a registration but don't consent, the language and where you are in the conversation are deleted after 24 hours. If you block the bot, all your data is deleted after { $grace_days } days. The data is stored encrypted.
+    <b>How long</b>: a registration is deleted { $months } months after you last confirmed it (we tell you a week before), or at once when you withdraw it. Event sign-ups, feedback and invitations are deleted { $months } months after the event, comments after { $comment_months } months. If you start a registration but don't consent, the language and where you are in the conversation are deleted after 24 hours. If you block the bot, all your data is deleted after { $grace_days } days. The data is stored encrypted. Deleted data stays in encrypted backups { $backup_days ->
+        [0] until newer ones replace them
+       *[other] for up to { $backup_days } days
+    }; messages already sent to a coordinator stay in their Telegram.
     <b>Your rights</b>: get all your data as a file with /mydata, rectify it with /mine, and erase everything with /forget. To restrict or object to the processing, contact: { $contact }.
     You have the right to lodge a complaint with the supervisory authority: the Office of the Data Protection Ombudsman, tietosuoja.fi.
 
@@ -343,6 +352,10 @@ event-no-limit = There is plenty of room.
 event-you-attend = ✓ You are signed up.
 event-you-wait = You are number { $position } in the waiting list. We'll tell you if a place frees up.
 btn-event-join = Sign up
+btn-event-join-share = Sign up and show my name
+btn-event-hide-name = Hide my name
+event-consent-notice = By signing up you agree that your sign-up is stored: the organiser sees how many are coming, and your name only if you choose so. It is deleted { $months } months after the event, or when you cancel. More: /privacy
+event-name-hidden = Your name is no longer shown to the organiser. You are still signed up.
 btn-event-queue = Join the waiting list
 btn-event-leave = Cancel my place
 btn-event-leave-queue = Leave the waiting list
@@ -496,4 +509,11 @@ mydata-invitation = Invitation to { $group } ({ $when }): { $answer ->
         [expired] the time to answer ran out
        *[other] waiting for your answer
     }
-mydata-audit = A log of who has seen your registration is not kept yet; ask the controller if you need to know (/privacy).
+mydata-audit = Who has seen your data (coordinators' views, files and messages are logged, and the log is kept { $months } months):
+mydata-audit-none = No coordinator has viewed a list, downloaded a file or sent a message that included you (the log is kept { $months } months).
+mydata-seen = { $at }: { $who } { $what ->
+        [list] viewed the waiting list you were on
+        [export] downloaded a table that included you
+       *[broadcast] sent a message that also went to you
+    }
+mydata-former-coordinator = a former coordinator

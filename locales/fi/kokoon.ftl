@@ -99,9 +99,15 @@ btn-reconfirm = Vahvista uudelleen
 nothing-changed = Selvä, mitään ei muutettu.
 cancelled = Selvä, keskeytetty. Keskeneräisiä vastauksia ei tallennettu.
 nothing-to-cancel = Mitään ei ole kesken.
-forget-ask = Poistetaanko kaikki tietosi? Ilmoittautumisesi ja kaikki muu sinusta tallennettu poistetaan pysyvästi.
+forget-ask = Poistetaanko kaikki tietosi? Ilmoittautumisesi ja kaikki muu sinusta tallennettu poistetaan heti, eikä niitä voi enää lukea. { $backup_days ->
+        [0] Salatuissa varmuuskopioissa ne säilyvät, kunnes uudemmat varmuuskopiot korvaavat ne.
+       *[other] Salatuissa varmuuskopioissa ne säilyvät enintään { $backup_days } päivää, kunnes uudemmat korvaavat ne.
+    } Viestit, jotka koordinaattori on jo saanut (esimerkiksi lista, jossa on nimesi, jos annoit luvan), jäävät hänen Telegramiinsa.
 btn-forget-yes = Kyllä, poista kaikki
-forgotten = Kaikki tietosi on poistettu. Voit palata milloin tahansa komennolla /start.
+forgotten = Kaikki tietosi on poistettu, eikä niitä voi enää lukea. { $backup_days ->
+        [0] Salatut varmuuskopiot säilyttävät ne, kunnes uudemmat korvaavat ne.
+       *[other] Salatut varmuuskopiot säilyttävät ne vielä enintään { $backup_days } päivää.
+    } Viestit, jotka koordinaattori on jo saanut, jäävät hänen Telegramiinsa. Voit palata milloin tahansa komennolla /start.
 
 choose-lang = Valitse kieli / Välj språk / Choose language
 ui-lang-fi = Suomi
@@ -133,7 +139,10 @@ privacy-body =
     <b>Mitä tallennamme</b>: ilmoittautumiset (lasten iät, kunta, ryhmän kieli, sopivat ajat ja milloin annoit suostumuksen), tapahtumiin ilmoittautumiset, palaute ja kommentit, kutsut ryhmiin, keskustelun vaihe ja kieli, jolla puhun sinulle, sekä mistä kuulit palvelusta (julisteen tai linkin lähde). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
     <b>Kuka näkee</b>: ryhmän koordinaattorit näkevät ryhmänsä ilmoittautumiset, nimesi vain luvallasi. Tapahtuman järjestäjä näkee ilmoittautuneet ja palautteen. Muille tietoja ei luovuteta.
     <b>Telegram</b>: viestit kulkevat Telegramin kautta (Telegram Messenger Inc., EU:n ulkopuolella), joka käsittelee niitä omien ehtojensa mukaan. Älä kirjoita viesteihin arkaluonteisia asioita.
-    <b>Kuinka kauan</b>: ilmoittautuminen poistetaan { $months } kuukauden kuluttua siitä, kun viimeksi vahvistit sen (kerromme viikkoa ennen), tai heti, kun perut sen. Tapahtumien ilmoittautumiset, palaute ja kutsut poistetaan { $months } kuukauden kuluttua tapahtumasta, kommentit { $comment_months } kuukauden kuluttua. Jos aloitat ilmoittautumisen etkä anna suostumusta, kieli ja keskustelun vaihe poistetaan 24 tunnin kuluttua. Jos estät botin, kaikki tietosi poistetaan { $grace_days } päivän kuluttua. Tiedot säilytetään salattuina.
+    <b>Kuinka kauan</b>: ilmoittautuminen poistetaan { $months } kuukauden kuluttua siitä, kun viimeksi vahvistit sen (kerromme viikkoa ennen), tai heti, kun perut sen. Tapahtumien ilmoittautumiset, palaute ja kutsut poistetaan { $months } kuukauden kuluttua tapahtumasta, kommentit { $comment_months } kuukauden kuluttua. Jos aloitat ilmoittautumisen etkä anna suostumusta, kieli ja keskustelun vaihe poistetaan 24 tunnin kuluttua. Jos estät botin, kaikki tietosi poistetaan { $grace_days } päivän kuluttua. Tiedot säilytetään salattuina. Poistetut tiedot säilyvät salatuissa varmuuskopioissa { $backup_days ->
+        [0] kunnes uudemmat korvaavat ne
+       *[other] enintään { $backup_days } päivää
+    }; koordinaattorille jo lähetetyt viestit jäävät hänen Telegramiinsa.
     <b>Oikeutesi</b>: saat kaikki tietosi tiedostona komennolla /mydata, voit oikaista niitä komennolla /mine ja poistaa kaiken komennolla /forget. Jos haluat rajoittaa käsittelyä tai vastustaa sitä, ota yhteyttä: { $contact }.
     Sinulla on oikeus tehdä valitus valvontaviranomaiselle: Tietosuojavaltuutetun toimisto, tietosuoja.fi.
 
@@ -339,6 +348,10 @@ event-no-limit = Mahtuu hyvin mukaan.
 event-you-attend = ✓ Olet ilmoittautunut.
 event-you-wait = Olet jonossa sijalla { $position }. Kerromme, jos paikka vapautuu.
 btn-event-join = Ilmoittaudu
+btn-event-join-share = Ilmoittaudu ja näytä nimeni
+btn-event-hide-name = Piilota nimeni
+event-consent-notice = Ilmoittautumalla annat luvan tallentaa ilmoittautumisesi: järjestäjä näkee osallistujien määrän, nimesi vain jos valitset sen. Tiedot poistetaan { $months } kk tapahtuman jälkeen tai kun perut. Lisää: /privacy
+event-name-hidden = Nimesi ei enää näy järjestäjälle. Ilmoittautumisesi on voimassa.
 btn-event-queue = Jonoon
 btn-event-leave = Peru osallistuminen
 btn-event-leave-queue = Poistu jonosta
@@ -495,4 +508,11 @@ mydata-invitation = Kutsu ryhmään { $group } ({ $when }): { $answer ->
         [expired] vastausaika umpeutui
        *[other] odottaa vastausta
     }
-mydata-audit = Lokia siitä, kuka on katsonut ilmoittautumistasi, ei vielä pidetä; kysy tarvittaessa rekisterinpitäjältä (/privacy).
+mydata-audit = Kuka on nähnyt tietojasi (koordinaattorien katselut, tiedostot ja viestit kirjataan ja kirjaukset säilytetään { $months } kk):
+mydata-audit-none = Kukaan koordinaattori ei ole katsonut listaa, ladannut tiedostoa eikä lähettänyt viestiä, jossa olit mukana (kirjaukset säilytetään { $months } kk).
+mydata-seen = { $at }: { $who } { $what ->
+        [list] katsoi odottavien listan, jolla olit
+        [export] latasi taulukon, jossa olit mukana
+       *[broadcast] lähetti viestin, joka tuli myös sinulle
+    }
+mydata-former-coordinator = entinen koordinaattori

@@ -96,9 +96,16 @@ btn-reconfirm = Bekräfta på nytt
 nothing-changed = Okej, ingenting ändrades.
 cancelled = Okej, avbrutet. Svar som inte var klara sparades inte.
 nothing-to-cancel = Det finns inget att avbryta.
-forget-ask = Ska alla dina uppgifter raderas? Dina anmälningar och allt annat som sparats om dig raderas för gott.
+
+forget-ask = Ska alla dina uppgifter raderas? Dina anmälningar och allt annat som sparats om dig raderas genast och kan inte längre läsas. { $backup_days ->
+        [0] I krypterade säkerhetskopior finns de kvar tills nyare säkerhetskopior ersätter dem.
+       *[other] I krypterade säkerhetskopior finns de kvar högst { $backup_days } dagar, tills nyare ersätter dem.
+    } Meddelanden som koordinatorn redan har fått (till exempel en lista med ditt namn, om du gav lov) blir kvar i hens Telegram.
 btn-forget-yes = Ja, radera allt
-forgotten = Alla dina uppgifter är raderade. Du kan komma tillbaka när som helst med /start.
+forgotten = Alla dina uppgifter är raderade och kan inte längre läsas. { $backup_days ->
+        [0] Krypterade säkerhetskopior har dem kvar tills nyare ersätter dem.
+       *[other] Krypterade säkerhetskopior har dem kvar högst { $backup_days } dagar till.
+    } Meddelanden som koordinatorn redan har fått blir kvar i hens Telegram. Du kan komma tillbaka när som helst med /start.
 
 choose-lang = Valitse kieli / Välj språk / Choose language
 ui-lang-fi = Suomi
@@ -130,7 +137,10 @@ privacy-body =
     <b>Vad vi sparar</b>: anmälningar (barnens åldrar, kommun, gruppens språk, tider som passar och när du gav ditt samtycke), anmälningar till evenemang, respons och kommentarer, inbjudningar till grupper, var du är i samtalet och språket jag talar med dig, samt hur du hörde om tjänsten (affischens eller länkens källa). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
     <b>Vem ser</b>: gruppens koordinatorer ser anmälningarna till sin grupp, ditt namn bara med ditt tillstånd. Evenemangets arrangör ser de anmälda och responsen. Uppgifterna lämnas inte ut till andra.
     <b>Telegram</b>: meddelandena går via Telegram (Telegram Messenger Inc., utanför EU), som behandlar dem enligt sina egna villkor. Skriv inga känsliga saker i meddelandena.
-    <b>Hur länge</b>: en anmälan raderas { $months } månader efter att du senast bekräftade den (vi säger till en vecka innan), eller genast när du återkallar den. Anmälningar till evenemang, respons och inbjudningar raderas { $months } månader efter evenemanget, kommentarer efter { $comment_months } månader. Om du börjar en anmälan men inte ger ditt samtycke raderas språket och var du är i samtalet efter 24 timmar. Om du blockerar boten raderas alla dina uppgifter efter { $grace_days } dagar. Uppgifterna sparas krypterade.
+    <b>Hur länge</b>: en anmälan raderas { $months } månader efter att du senast bekräftade den (vi säger till en vecka innan), eller genast när du återkallar den. Anmälningar till evenemang, respons och inbjudningar raderas { $months } månader efter evenemanget, kommentarer efter { $comment_months } månader. Om du börjar en anmälan men inte ger ditt samtycke raderas språket och var du är i samtalet efter 24 timmar. Om du blockerar boten raderas alla dina uppgifter efter { $grace_days } dagar. Uppgifterna sparas krypterade. Raderade uppgifter finns kvar i krypterade säkerhetskopior { $backup_days ->
+        [0] tills nyare ersätter dem
+       *[other] högst { $backup_days } dagar
+    }; meddelanden som redan skickats till en koordinator blir kvar i hens Telegram.
     <b>Dina rättigheter</b>: du får alla dina uppgifter som fil med /mydata, du kan rätta dem med /mine och radera allt med /forget. Om du vill begränsa behandlingen eller invända mot den, kontakta: { $contact }.
     Du har rätt att lämna in klagomål till tillsynsmyndigheten: Dataombudsmannens byrå, tietosuoja.fi.
 
@@ -318,6 +328,10 @@ event-no-limit = Det finns gott om plats.
 event-you-attend = ✓ Du är anmäld.
 event-you-wait = Du står i kö på plats { $position }. Vi meddelar dig om en plats blir ledig.
 btn-event-join = Anmäl mig
+btn-event-join-share = Anmäl mig och visa mitt namn
+btn-event-hide-name = Dölj mitt namn
+event-consent-notice = Genom att anmäla dig samtycker du till att anmälan sparas: arrangören ser antalet deltagare, ditt namn bara om du väljer det. Uppgifterna raderas { $months } mån. efter evenemanget eller när du avbokar. Mer: /privacy
+event-name-hidden = Ditt namn visas inte längre för arrangören. Din anmälan gäller.
 btn-event-queue = Ställ mig i kö
 btn-event-leave = Avboka
 btn-event-leave-queue = Lämna kön
@@ -465,4 +479,11 @@ mydata-invitation = Inbjudan till { $group } ({ $when }): { $answer ->
         [expired] svarstiden gick ut
        *[other] väntar på svar
     }
-mydata-audit = Någon logg över vem som har sett din anmälan förs ännu inte; fråga den personuppgiftsansvariga vid behov (/privacy).
+mydata-audit = Vem som har sett dina uppgifter (koordinatorernas visningar, filer och meddelanden loggas och loggen sparas { $months } mån.):
+mydata-audit-none = Ingen koordinator har sett en lista, hämtat en fil eller skickat ett meddelande som du fanns med i (loggen sparas { $months } mån.).
+mydata-seen = { $at }: { $who } { $what ->
+        [list] såg väntelistan som du stod på
+        [export] hämtade en tabell som du fanns med i
+       *[broadcast] skickade ett meddelande som också gick till dig
+    }
+mydata-former-coordinator = en tidigare koordinator

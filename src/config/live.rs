@@ -93,8 +93,8 @@ impl Rules for LiveConfig {
     fn threshold(&self, group: &GroupId) -> Option<u32> {
         self.current().threshold(group)
     }
-    fn coordinator_ids(&self, group: &GroupId) -> Vec<UserId> {
-        self.current().coordinator_ids(group)
+    fn coordinator_ids(&self, scope: crate::domain::remit::Scope<'_>) -> Vec<UserId> {
+        self.current().coordinator_ids(scope)
     }
     fn counting(&self) -> String {
         self.current().counting()

@@ -28,6 +28,20 @@ pub struct BackupSettings {
     pub keep: u32,
 }
 
+impl BackupSettings {
+    /// For how many days at most a backup can still hold what was erased: the kept snapshots
+    /// times how often one is taken, rounded up; 0 when scheduled backups are off (only those
+    /// taken by hand, kept until `keep` newer ones replace them). Told to the parent in
+    /// `/forget` and `/privacy`.
+    #[must_use]
+    pub fn holds_days(&self) -> u32 {
+        self.every.map_or(0, |every| {
+            let secs = every.as_secs().saturating_mul(u64::from(self.keep));
+            u32::try_from(secs.div_ceil(86_400)).unwrap_or(u32::MAX)
+        })
+    }
+}
+
 impl Default for BackupSettings {
     fn default() -> Self {
         BackupSettings {

@@ -246,7 +246,7 @@ fn shipped_config_parses() {
         .time(&TimeId::parse("weekend").expect("valid id"))
         .is_some());
 
-    assert_eq!(c.coordinators.len(), 2);
+    assert_eq!(c.coordinators.len(), 3);
     assert_eq!(c.coordinators[0].telegram_id, UserId(100_000_001));
     assert_eq!(
         c.coordinators[0].groups,
@@ -257,6 +257,11 @@ fn shipped_config_parses() {
     );
     assert_eq!(c.coordinators[1].telegram_id, UserId(100_000_002));
     assert_eq!(c.coordinators[1].groups, None, "\"*\" means every group");
+    assert_eq!(
+        c.coordinators[2].areas.as_ref().map(Vec::len),
+        Some(2),
+        "the example shows a coordinator limited to areas"
+    );
     assert!(c.contact.phone.is_some() && c.contact.email.is_some());
 }
 
@@ -1447,5 +1452,57 @@ fn an_area_has_a_finnish_from_form_and_areas_without_one_are_listed() {
             .expect("area")
             .from_name(Lang::Fi),
         "Porvoo"
+    );
+}
+
+#[test]
+fn a_coordinator_may_be_limited_to_areas() {
+    let text = mutate(
+        "groups = [\"tilli-toukka\"]\n",
+        "groups = [\"tilli-toukka\"]\nareas = [\"lohja\"]\n",
+    );
+    let c = match Config::parse(FILE, &text) {
+        Ok(c) => c,
+        Err(e) => panic!("areas = [..] of a coordinator is valid: {e}"),
+    };
+    assert_eq!(
+        c.coordinators[0].areas,
+        Some(vec![AreaId::parse("lohja").expect("id")])
+    );
+    let minimal = Config::parse(FILE, MINIMAL).expect("valid");
+    assert_eq!(minimal.coordinators[0].areas, None, "left out: every area");
+}
+
+#[test]
+fn coordinator_references_unknown_area() {
+    let text = mutate(
+        "groups = [\"tilli-toukka\"]\n",
+        "groups = [\"tilli-toukka\"]\nareas = [\"lohjaa\"]\n",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "coordinators",
+        0,
+        "coordinators[0].areas",
+        "unknown area \"lohjaa\"",
+    );
+}
+
+#[test]
+fn coordinator_with_an_empty_areas_list() {
+    let text = mutate(
+        "groups = [\"tilli-toukka\"]\n",
+        "groups = [\"tilli-toukka\"]\nareas = []\n",
+    );
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "coordinators",
+        0,
+        "coordinators[0].areas",
+        "is empty",
     );
 }

@@ -579,7 +579,7 @@ mod tests {
         fn threshold(&self, _: &GroupId) -> Option<u32> {
             None
         }
-        fn coordinator_ids(&self, _: &GroupId) -> Vec<UserId> {
+        fn coordinator_ids(&self, _: crate::domain::remit::Scope<'_>) -> Vec<UserId> {
             Vec::new()
         }
         fn reminder_times(&self, start: DateTime<Utc>, now: DateTime<Utc>) -> Vec<DateTime<Utc>> {

@@ -1,9 +1,11 @@
 //! When the config no longer names a coordinator (a reload), what they were responsible for
 //! passes on: an upcoming event they organise and an open launch they started go to the first
-//! remaining coordinator of the group (an event of no group: the first coordinator of all).
+//! remaining coordinator who sees it (`remit::sees`: a launch and its meeting, the launch's
+//! area; an event of a group, all its areas; an event of no group: the first coordinator of all).
 //! Nothing is sent to anyone: the families' details did not change.
 
-use super::{Event, GroupId, Launch, Rules, UserId};
+use super::remit::Scope;
+use super::{Event, Launch, Rules, UserId};
 use chrono::{DateTime, Utc};
 
 /// One thing that passes to another coordinator.
@@ -36,8 +38,8 @@ pub fn plan(
     all: &[UserId],
     now: DateTime<Utc>,
 ) -> Vec<Handover> {
-    let first_of = |group: Option<&GroupId>| match group {
-        Some(g) => rules.coordinator_ids(g).first().copied(),
+    let first_of = |scope: Option<Scope<'_>>| match scope {
+        Some(scope) => rules.coordinator_ids(scope).first().copied(),
         None => all.first().copied(),
     };
     let mut out = Vec::new();
@@ -45,7 +47,17 @@ pub fn plan(
         if e.cancelled || e.end <= now || all.contains(&e.organiser) {
             continue;
         }
-        if let Some(to) = first_of(e.group.as_ref()) {
+        // A launch's meeting goes to a coordinator of the launch's area; an event of the
+        // whole group to a coordinator of all its areas.
+        let launch = match e.visibility {
+            super::event::Visibility::Launch { launch } => launches.iter().find(|l| l.id == launch),
+            super::event::Visibility::Public => None,
+        };
+        let scope = match launch {
+            Some(l) => Some(Scope::Area(&l.pool.group, &l.pool.area)),
+            None => e.group.as_ref().map(Scope::AllAreas),
+        };
+        if let Some(to) = first_of(scope) {
             out.push(Handover::Event { id: e.id, to });
         }
     }
@@ -53,7 +65,7 @@ pub fn plan(
         if l.closed || all.contains(&l.coordinator) {
             continue;
         }
-        if let Some(to) = first_of(Some(&l.pool.group)) {
+        if let Some(to) = first_of(Some(Scope::Area(&l.pool.group, &l.pool.area))) {
             out.push(Handover::Launch { id: l.id, to });
         }
     }
@@ -63,7 +75,7 @@ pub fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{AreaId, EventText, Pool};
+    use crate::domain::{AreaId, EventText, GroupId, Pool};
 
     struct Two;
     impl Rules for Two {
@@ -77,7 +89,10 @@ mod tests {
         fn threshold(&self, _: &GroupId) -> Option<u32> {
             None
         }
-        fn coordinator_ids(&self, g: &GroupId) -> Vec<UserId> {
+        fn coordinator_ids(&self, scope: crate::domain::remit::Scope<'_>) -> Vec<UserId> {
+            let (crate::domain::remit::Scope::Group(g)
+            | crate::domain::remit::Scope::Area(g, _)
+            | crate::domain::remit::Scope::AllAreas(g)) = scope;
             if g.as_str() == "tilli-toukka" {
                 vec![UserId(2), UserId(3)]
             } else {

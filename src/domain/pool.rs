@@ -171,8 +171,9 @@ pub trait Rules: Sync {
     }
     /// The launch threshold of a group, in participants; `None` for a group no longer configured.
     fn threshold(&self, group: &GroupId) -> Option<u32>;
-    /// The Telegram ids of the group's coordinators.
-    fn coordinator_ids(&self, group: &GroupId) -> Vec<super::UserId>;
+    /// The Telegram ids of the coordinators who see what concerns `scope`
+    /// ([`super::remit::sees`]), in config order.
+    fn coordinator_ids(&self, scope: super::remit::Scope<'_>) -> Vec<super::UserId>;
     /// When someone who signs up at `now` is reminded of an event starting at `start`.
     fn reminder_times(
         &self,

@@ -30,6 +30,46 @@ pub struct Consents {
     pub share_withdrawn: Option<DateTime<Utc>>,
 }
 
+/// The consents behind one event sign-up (an event sign-up is personal data too): the
+/// required one to keep the sign-up, the optional one to show the Telegram name to the
+/// event's organiser and coordinators, and the name while that consent stands. Sealed under
+/// a data key of its own, beside the event (never in the event's own record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignUp {
+    /// When consent was given, and to which notice version; the name-sharing consent and its
+    /// withdrawal.
+    pub consents: Consents,
+    /// The Telegram name shown to the organiser, only while the name-sharing consent stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<super::Contact>,
+}
+
+impl SignUp {
+    /// A sign-up consented to at `now` under notice `version`, sharing `contact` if given.
+    #[must_use]
+    pub fn given(now: DateTime<Utc>, version: u32, contact: Option<super::Contact>) -> Self {
+        let record = ConsentRecord { at: now, version };
+        Self {
+            consents: Consents {
+                required: Some(record),
+                share: contact.is_some().then_some(record),
+                share_withdrawn: None,
+            },
+            contact,
+        }
+    }
+
+    /// The same sign-up after the name-sharing consent was withdrawn at `now`: the name goes,
+    /// the record of the consent and of its withdrawal stay.
+    #[must_use]
+    pub fn name_hidden(mut self, now: DateTime<Utc>) -> Self {
+        if self.contact.take().is_some() {
+            self.consents.share_withdrawn = Some(now);
+        }
+        self
+    }
+}
+
 /// How long the language and the conversation step of someone who has not consented to
 /// anything are kept after they last wrote: long enough to finish a registration after a
 /// pause (or a restart), short enough that an abandoned one leaves nothing behind.

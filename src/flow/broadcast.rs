@@ -9,6 +9,7 @@ use super::reply::{button, num, text, Button, Label, Reply};
 use super::{Callback, Command, Effect, State, Turn};
 use crate::callback::ManageAction;
 use crate::domain::event::{Access, Audience};
+use crate::domain::remit::Scope;
 use crate::domain::{Answer, UserId};
 use crate::msg::Msg;
 
@@ -71,14 +72,9 @@ impl Engine<'_> {
         }
         let user = self.ctx.person.user;
         for g in &self.ctx.config.groups {
-            if self.ctx.config.coordinates(user, &g.id) {
-                let n: usize = self
-                    .ctx
-                    .view
-                    .pools(&g.id)
-                    .iter()
-                    .map(|(_, s)| s.families)
-                    .sum();
+            if self.ctx.config.sees(user, Scope::Group(&g.id)) {
+                // The families waiting in the areas they see (all, unless limited to some).
+                let n: usize = self.ordered(g).iter().map(|(_, s)| s.families).sum();
                 r = r.row(vec![Button {
                     label: Label::MsgArgs(
                         Msg::BtnAudienceWaiting,
@@ -90,7 +86,12 @@ impl Engine<'_> {
         }
         // A launch's families, while its first meeting is ahead.
         for l in self.ctx.view.launches() {
-            if l.start <= self.ctx.now || !self.ctx.config.coordinates(user, &l.pool.group) {
+            if l.start <= self.ctx.now
+                || !self
+                    .ctx
+                    .config
+                    .sees(user, Scope::Area(&l.pool.group, &l.pool.area))
+            {
                 continue;
             }
             let Some(g) = self.ctx.config.group(&l.pool.group) else {
@@ -135,6 +136,7 @@ impl Engine<'_> {
                 .view
                 .waiting(group)
                 .into_iter()
+                .filter(|r| self.may(Scope::Area(&r.group, &r.area)))
                 .map(|r| r.user)
                 .collect(),
             Audience::Invited { launch } => self
@@ -159,14 +161,12 @@ impl Engine<'_> {
                 .view
                 .event(*event)
                 .is_some_and(|e| self.manages(&e)),
-            Audience::Waiting { group } => self.ctx.config.coordinates(self.ctx.person.user, group),
-            Audience::Invited { launch } | Audience::Accepted { launch } => {
-                self.ctx.view.launch(*launch).is_some_and(|l| {
-                    self.ctx
-                        .config
-                        .coordinates(self.ctx.person.user, &l.pool.group)
-                })
-            }
+            Audience::Waiting { group } => self.may(Scope::Group(group)),
+            Audience::Invited { launch } | Audience::Accepted { launch } => self
+                .ctx
+                .view
+                .launch(*launch)
+                .is_some_and(|l| self.may_pool(&l.pool)),
         }
     }
 
@@ -218,6 +218,51 @@ impl Engine<'_> {
         }
     }
 
+    /// Logs a broadcast in the access log: to a launch's families, with the launch; to an
+    /// event's, with the event; to waiting families, one entry per area they wait in.
+    fn audit_broadcast(&mut self, audience: &Audience, n: usize) {
+        use crate::domain::audit::Accessed;
+        match audience {
+            Audience::Waiting { group } => {
+                let mut areas: Vec<(crate::domain::AreaId, usize)> = Vec::new();
+                for r in self.ctx.view.waiting(group) {
+                    if !self.may(Scope::Area(&r.group, &r.area)) {
+                        continue;
+                    }
+                    match areas.iter_mut().find(|(a, _)| *a == r.area) {
+                        Some((_, k)) => *k += 1,
+                        None => areas.push((r.area.clone(), 1)),
+                    }
+                }
+                for (area, k) in areas {
+                    let pool = crate::domain::Pool {
+                        group: group.clone(),
+                        area,
+                        lang: None,
+                    };
+                    self.audit(Accessed::Broadcast, Some(&pool), None, k);
+                }
+            }
+            Audience::Invited { launch } | Audience::Accepted { launch } => {
+                let pool = self.ctx.view.launch(*launch).map(|l| l.pool);
+                self.audit(Accessed::Broadcast, pool.as_ref(), Some(*launch), n);
+            }
+            Audience::Event { event } => {
+                self.effects
+                    .push(Effect::Audit(crate::domain::audit::Access {
+                        at: self.ctx.now,
+                        who: self.ctx.person.user,
+                        what: Accessed::Broadcast,
+                        group: None,
+                        area: None,
+                        event: Some(*event),
+                        launch: None,
+                        people: u32::try_from(n).unwrap_or(u32::MAX),
+                    }));
+            }
+        }
+    }
+
     /// Sends a confirmed broadcast.
     fn broadcast_send(&mut self, audience: Audience, body: String) -> State {
         if !self.may_address(&audience) {
@@ -225,30 +270,7 @@ impl Engine<'_> {
         }
         let to = self.audience_members(&audience);
         let n = to.len();
-        self.effects
-            .push(Effect::Audit(crate::domain::audit::Access {
-                at: self.ctx.now,
-                who: self.ctx.person.user,
-                what: crate::domain::audit::Accessed::Broadcast,
-                group: match &audience {
-                    Audience::Waiting { group } => Some(group.clone()),
-                    Audience::Invited { launch } | Audience::Accepted { launch } => {
-                        self.ctx.view.launch(*launch).map(|l| l.pool.group)
-                    }
-                    Audience::Event { .. } => None,
-                },
-                area: match &audience {
-                    Audience::Invited { launch } | Audience::Accepted { launch } => {
-                        self.ctx.view.launch(*launch).map(|l| l.pool.area)
-                    }
-                    Audience::Waiting { .. } | Audience::Event { .. } => None,
-                },
-                event: match &audience {
-                    Audience::Event { event } => Some(*event),
-                    _ => None,
-                },
-                people: u32::try_from(n).unwrap_or(u32::MAX),
-            }));
+        self.audit_broadcast(&audience, n);
         self.effects.push(Effect::Broadcast {
             audience,
             text: body,

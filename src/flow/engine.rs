@@ -5,6 +5,7 @@
 use super::reply::{button, text, Line, Reply};
 use super::{Callback, Ctx, Effect, Outcome, State};
 use crate::config::{Coordinator, Group};
+use crate::domain::remit::Scope;
 use crate::domain::{GroupId, Lang, Pool};
 use crate::msg::Msg;
 
@@ -61,13 +62,19 @@ impl<'a> Engine<'a> {
             .config
             .groups
             .iter()
-            .filter(|g| self.ctx.config.coordinates(user, &g.id))
+            .filter(|g| self.ctx.config.sees(user, Scope::Group(&g.id)))
             .collect()
     }
 
-    /// Whether the person coordinates a group.
-    pub(super) fn may(&self, group: &GroupId) -> bool {
-        self.ctx.config.coordinates(self.ctx.person.user, group)
+    /// Whether the person talking is a coordinator who sees what concerns `scope`
+    /// ([`crate::domain::remit::sees`]).
+    pub(super) fn may(&self, scope: Scope<'_>) -> bool {
+        self.ctx.config.sees(self.ctx.person.user, scope)
+    }
+
+    /// Whether the person talking sees a pool (its group, in its area).
+    pub(super) fn may_pool(&self, pool: &Pool) -> bool {
+        self.may(Scope::Area(&pool.group, &pool.area))
     }
 
     /// Logs an access to parents' data in the access log, with this step.
@@ -75,6 +82,7 @@ impl<'a> Engine<'a> {
         &mut self,
         what: crate::domain::audit::Accessed,
         pool: Option<&Pool>,
+        launch: Option<u64>,
         people: usize,
     ) {
         self.effects
@@ -85,6 +93,7 @@ impl<'a> Engine<'a> {
                 group: pool.map(|p| p.group.clone()),
                 area: pool.map(|p| p.area.clone()),
                 event: None,
+                launch,
                 people: u32::try_from(people).unwrap_or(u32::MAX),
             }));
     }

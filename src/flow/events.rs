@@ -10,6 +10,7 @@ use super::{Callback, Command, Effect, State, Turn};
 use crate::domain::event::{
     self, Access, Asker, Audience, Event, EventText, FeedbackSummary, Rsvp, Visibility,
 };
+use crate::domain::remit::Scope;
 use crate::domain::when::{format_when, parse_when, TZ};
 use crate::domain::{deep_link, GroupId, Lang, Rules, StartPayload, UserId};
 use crate::msg::Msg;
@@ -248,14 +249,29 @@ impl Engine<'_> {
         }
     }
 
-    /// Whether the person may edit, cancel, message and see feedback of an event.
+    /// Whether the person may edit, cancel, message and see feedback of an event: its
+    /// organiser, and the coordinators who see its people ([`Self::event_coordinators`]).
     pub(super) fn manages(&self, e: &Event) -> bool {
         let user = self.ctx.person.user;
-        self.is_coordinator()
-            && (e.organiser == user
-                || e.group
-                    .as_ref()
-                    .is_some_and(|g| self.ctx.config.coordinates(user, g)))
+        self.is_coordinator() && (e.organiser == user || self.event_coordinators(e).contains(&user))
+    }
+
+    /// The coordinators who see an event's people: a launch's meeting is of its pool's area;
+    /// an event of a group belongs to all its areas; an event of no group to nobody but its
+    /// organiser ([`crate::domain::remit::sees`]).
+    fn event_coordinators(&self, e: &Event) -> Vec<UserId> {
+        let launch = match e.visibility {
+            Visibility::Launch { launch } => self.ctx.view.launch(launch),
+            Visibility::Public => None,
+        };
+        match (&launch, &e.group) {
+            (Some(l), _) => self
+                .ctx
+                .config
+                .coordinator_ids(Scope::Area(&l.pool.group, &l.pool.area)),
+            (None, Some(g)) => self.ctx.config.coordinator_ids(Scope::AllAreas(g)),
+            (None, None) => Vec::new(),
+        }
     }
 
     /// What `user` may do with an event: [`event::access`], with the launch and coordinators
@@ -265,8 +281,7 @@ impl Engine<'_> {
             Visibility::Launch { launch } => self.ctx.view.launch(launch),
             Visibility::Public => None,
         };
-        let group = launch.as_ref().map(|l| &l.pool.group).or(e.group.as_ref());
-        let coordinators = group.map_or_else(Vec::new, |g| self.ctx.config.coordinator_ids(g));
+        let coordinators = self.event_coordinators(e);
         let asker = Asker {
             user,
             coordinators: &coordinators,
@@ -389,18 +404,50 @@ impl Engine<'_> {
                 Callback::Event(id, EventAction::Calendar),
             )]);
         } else if e.is_full() {
-            r = r.row(vec![button(
-                Msg::BtnEventQueue,
-                Callback::Event(id, EventAction::Join),
-            )]);
+            // The consent step: the notice, and the button that gives it.
+            r = r
+                .line(
+                    Msg::EventConsentNotice,
+                    vec![("months", num(self.ctx.config.retention_months))],
+                )
+                .row(vec![button(
+                    Msg::BtnEventQueue,
+                    Callback::Event(id, EventAction::Join),
+                )])
+                .row(vec![button(
+                    Msg::BtnEventJoinShare,
+                    Callback::Event(id, EventAction::JoinShare),
+                )]);
         } else {
-            r = r.row(vec![
-                button(Msg::BtnEventJoin, Callback::Event(id, EventAction::Join)),
-                button(
-                    Msg::BtnEventCalendar,
-                    Callback::Event(id, EventAction::Calendar),
-                ),
-            ]);
+            r = r
+                .line(
+                    Msg::EventConsentNotice,
+                    vec![("months", num(self.ctx.config.retention_months))],
+                )
+                .row(vec![
+                    button(Msg::BtnEventJoin, Callback::Event(id, EventAction::Join)),
+                    button(
+                        Msg::BtnEventCalendar,
+                        Callback::Event(id, EventAction::Calendar),
+                    ),
+                ])
+                .row(vec![button(
+                    Msg::BtnEventJoinShare,
+                    Callback::Event(id, EventAction::JoinShare),
+                )]);
+        }
+        let on_it = e.attending(user) || e.queued(user);
+        if on_it
+            && self
+                .ctx
+                .view
+                .signup_of(id, user)
+                .is_some_and(|s| s.contact.is_some())
+        {
+            r = r.row(vec![button(
+                Msg::BtnEventHideName,
+                Callback::Event(id, EventAction::HideName),
+            )]);
         }
         if self.manages(e) {
             r = r.line(
@@ -474,7 +521,11 @@ impl Engine<'_> {
             let r = groups
                 .iter()
                 .find_map(|g| self.ctx.view.registration(*user, g));
-            let who = r.as_ref().map_or(Arg::Msg(Msg::AFamily), who);
+            // The name given with this sign-up's consent, else the registration's.
+            let who = match self.ctx.view.signup_of(e.id, *user).and_then(|s| s.contact) {
+                Some(c) => text(super::launch::who_text(&c)),
+                None => r.as_ref().map_or(Arg::Msg(Msg::AFamily), who),
+            };
             let kids = r.as_ref().map_or(0, |r| r.children.len());
             children += kids;
             if i >= MAX_COMING_LISTED {
@@ -548,7 +599,25 @@ impl Engine<'_> {
         }
         let user = self.ctx.person.user;
         match action {
-            EventAction::Join => return self.sign_up(state, &e),
+            EventAction::Join => return self.sign_up(state, &e, false),
+            EventAction::JoinShare => return self.sign_up(state, &e, true),
+            EventAction::HideName => {
+                let shared = self
+                    .ctx
+                    .view
+                    .signup_of(id, user)
+                    .is_some_and(|s| s.contact.is_some());
+                if !shared {
+                    return self.hint(state, Msg::HintStaleButton);
+                }
+                self.effects.push(Effect::HideName { event: id });
+                let mut card = self.event_card(&e);
+                card.buttons.retain(|row| {
+                    !row.iter()
+                        .any(|b| b.callback == Callback::Event(id, EventAction::HideName))
+                });
+                self.say(card.after(vec![line(Msg::EventNameHidden)]));
+            }
             EventAction::Leave => {
                 let (_, outcome) = event::rsvp(&e, user, false, self.ctx.now, self.ctx.config);
                 if outcome != Rsvp::Left {
@@ -597,7 +666,10 @@ impl Engine<'_> {
     /// The one place a sign-up is confirmed: the rule ([`event::rsvp`]) decides on the event
     /// as stored, the store applies the same decision only while the event is unchanged
     /// (`seen`), and the answer is rendered from that decision.
-    fn sign_up(&mut self, state: State, e: &Event) -> State {
+    ///
+    /// The button pressed is the consent (the card shows the notice above it), recorded with
+    /// the sign-up: when, which notice version, and with `share` the name-sharing consent.
+    fn sign_up(&mut self, state: State, e: &Event, share: bool) -> State {
         let user = self.ctx.person.user;
         if self.access_of(e, user) != Access::Join {
             self.say(self.event_card(e));
@@ -621,11 +693,30 @@ impl Engine<'_> {
             join: true,
             seen: e.revision,
         });
+        let person = self.ctx.person;
+        let contact = share.then(|| crate::domain::Contact {
+            name: person.name.clone(),
+            username: person.username.clone(),
+        });
+        self.effects.push(Effect::SignUpConsent {
+            event: e.id,
+            record: crate::domain::privacy::SignUp::given(
+                self.ctx.now,
+                self.ctx.config.notice_version,
+                contact,
+            ),
+        });
         let (msg, after) = msg;
-        let r = self.event_card(&after).after(vec![Line::new(
+        let mut r = self.event_card(&after).after(vec![Line::new(
             msg,
             vec![("title", text(e.title.get(self.lang)))],
         )]);
+        if share {
+            r = r.row(vec![button(
+                Msg::BtnEventHideName,
+                Callback::Event(e.id, EventAction::HideName),
+            )]);
+        }
         self.say(r);
         state
     }
@@ -658,7 +749,7 @@ impl Engine<'_> {
                 let mut r = Reply::msg(Msg::NewEventGroup);
                 let user = self.ctx.person.user;
                 for g in &self.ctx.config.groups {
-                    if self.ctx.config.coordinates(user, &g.id) {
+                    if self.ctx.config.sees(user, Scope::Group(&g.id)) {
                         r = r.row(vec![text_button(
                             g.name.get(self.lang),
                             Callback::DraftGroup(Some(g.id.clone())),
@@ -833,7 +924,7 @@ impl Engine<'_> {
         match (d.step, cb) {
             (DraftStep::Group, Callback::DraftGroup(g)) => {
                 if let Some(g) = &g {
-                    if !self.ctx.config.coordinates(self.ctx.person.user, g) {
+                    if !self.ctx.config.sees(self.ctx.person.user, Scope::Group(g)) {
                         return self.hint(State::CreatingEvent(d), Msg::HintStaleButton);
                     }
                 }

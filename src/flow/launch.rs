@@ -11,6 +11,7 @@ use super::reply::{
 use super::{Callback, Command, Effect, State, Turn};
 use crate::config::Group;
 use crate::domain::launch::{self, LaunchRequest};
+use crate::domain::remit::Scope;
 use crate::domain::when::{format_clock, format_when, parse_when, WhenError};
 use crate::domain::{Answer, GroupId, Lang, Pool, PoolStats, Registration, Rules};
 use crate::msg::Msg;
@@ -39,7 +40,7 @@ pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
     match turn {
         Turn::Command(c) => e.launch_command(state, c),
         Turn::Text(t) => match state {
-            State::Launching(d) if e.may(&d.pool.group) => e.launch_text(d, &t),
+            State::Launching(d) if e.may_pool(&d.pool) => e.launch_text(d, &t),
             _ if !e.is_coordinator() => e.not_a_coordinator(),
             other => e.hint(other, Msg::HintUseButtons),
         },
@@ -74,11 +75,11 @@ impl<'a> Engine<'a> {
     /// the config since) gets the same answer as for any stale button.
     fn coordinator_button(&mut self, state: State, cb: Callback) -> State {
         match cb {
-            Callback::PoolList(pool) if self.may(&pool.group) => {
+            Callback::PoolList(pool) if self.may_pool(&pool) => {
                 self.list(&pool);
                 state
             }
-            Callback::PoolLaunch(pool) if self.may(&pool.group) => {
+            Callback::PoolLaunch(pool) if self.may_pool(&pool) => {
                 let d = LaunchDraft {
                     pool,
                     start: None,
@@ -89,19 +90,19 @@ impl<'a> Engine<'a> {
                 self.say(q);
                 State::Launching(d)
             }
-            Callback::Qr(g) if self.may(&g) => {
+            Callback::Qr(g) if self.may(Scope::Group(&g)) => {
                 self.qr(&g);
                 state
             }
             Callback::ExportLaunch(id) => match self.ctx.view.launch(id) {
-                Some(l) if self.may(&l.pool.group) => {
+                Some(l) if self.may_pool(&l.pool) => {
                     self.export_launch(&l);
                     state
                 }
                 _ => self.hint(state, Msg::HintStaleButton),
             },
             Callback::LaunchConfirm => match state {
-                State::Launching(d) if self.may(&d.pool.group) => self.launch_confirm(d),
+                State::Launching(d) if self.may_pool(&d.pool) => self.launch_confirm(d),
                 other => self.hint(other, Msg::HintStaleButton),
             },
             _ => self.hint(state, Msg::HintStaleButton),
@@ -110,11 +111,13 @@ impl<'a> Engine<'a> {
 
     // ---- demand ----
 
-    /// A group's pools with families waiting: areas as offered to the reader (home first, then
-    /// by name in their language), then language.
-    fn ordered(&self, group: &Group) -> Vec<(Pool, PoolStats)> {
+    /// A group's pools with families waiting, in the areas the coordinator sees: areas as
+    /// offered to the reader (home first, then by name in their language), then language.
+    /// Demand, the chart, the export, the launch menu and the broadcast menu read them here.
+    pub(super) fn ordered(&self, group: &Group) -> Vec<(Pool, PoolStats)> {
         let areas = self.ctx.config.areas_in(&group.areas, self.lang);
         let mut v = self.ctx.view.pools(&group.id);
+        v.retain(|(p, _)| self.may_pool(p));
         v.sort_by_key(|(p, _)| {
             (
                 areas
@@ -318,7 +321,12 @@ impl<'a> Engine<'a> {
             .into_iter()
             .filter(|r| &self.ctx.config.pool_of(r) == pool)
             .collect();
-        self.audit(crate::domain::audit::Accessed::List, Some(pool), regs.len());
+        self.audit(
+            crate::domain::audit::Accessed::List,
+            Some(pool),
+            None,
+            regs.len(),
+        );
         let mut r = Reply::default().line(
             Msg::ListTitle,
             vec![
@@ -424,13 +432,21 @@ impl<'a> Engine<'a> {
                 rows.push(cells.into_iter().map(Arg::Text).collect());
             }
         }
-        let people = self
+        // One entry per pool exported: each names the families' group and area.
+        let pools: Vec<(Pool, usize)> = self
             .my_groups()
             .iter()
             .flat_map(|g| self.ordered(g))
-            .map(|(_, s)| s.families)
-            .sum();
-        self.audit(crate::domain::audit::Accessed::Export, None, people);
+            .map(|(p, s)| (p, s.families))
+            .collect();
+        for (pool, families) in &pools {
+            self.audit(
+                crate::domain::audit::Accessed::Export,
+                Some(pool),
+                None,
+                *families,
+            );
+        }
         self.say(Reply {
             lines: vec![Line::new(
                 Msg::ExportCaption,
@@ -475,6 +491,7 @@ impl<'a> Engine<'a> {
         self.audit(
             crate::domain::audit::Accessed::Export,
             Some(&l.pool),
+            Some(l.id),
             l.invitations.len(),
         );
         let name = group.map_or_else(

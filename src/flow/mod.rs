@@ -124,6 +124,14 @@ pub trait View: Sync {
     fn pool_state(&self, _pool: &Pool) -> crate::domain::PoolState {
         crate::domain::PoolState::default()
     }
+    /// The consent records of someone's sign-up for an event, if they gave them.
+    fn signup_of(&self, _event: u64, _user: UserId) -> Option<crate::domain::privacy::SignUp> {
+        None
+    }
+    /// The access log, oldest first (for `/mydata`). A view that keeps none has none.
+    fn access_log(&self) -> Vec<crate::domain::audit::Access> {
+        Vec::new()
+    }
 }
 
 /// Everything [`step`] may consult besides the state and the input.
@@ -178,6 +186,19 @@ pub enum Effect {
         /// The event's revision the engine decided on: the store applies the decision only if
         /// the event is still at it (else the step is run again on the event as it is now).
         seen: u64,
+    },
+    /// The consent behind a sign-up made in the same step (after its [`Effect::Rsvp`]):
+    /// stored only if the person is then on the event or its waiting list.
+    SignUpConsent {
+        /// The event.
+        event: u64,
+        /// The consent records (and the name, with the optional consent).
+        record: crate::domain::privacy::SignUp,
+    },
+    /// Withdraw the consent to show one's name for an event sign-up.
+    HideName {
+        /// The event.
+        event: u64,
     },
     /// A rating of an event, 1 to 5.
     Feedback {

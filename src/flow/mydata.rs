@@ -2,9 +2,10 @@
 //! as two documents — a readable text in their language and the same as JSON — and which
 //! coordinator views and exports can have included them.
 
-use super::engine::{line, Engine};
+use super::engine::Engine;
 use super::reply::{num, text, Arg, Attachment, Line, Reply};
 use super::State;
+use crate::domain::audit;
 use crate::domain::when::format_when;
 use crate::domain::Answer;
 use crate::msg::Msg;
@@ -74,33 +75,9 @@ impl Engine<'_> {
                     ("updated", text(format_when(r.updated_at, lang, now))),
                 ],
             ));
-            match r.consents.required {
-                Some(c) => lines.push(tight(
-                    Msg::MydataConsent,
-                    vec![
-                        ("at", text(format_when(c.at, lang, now))),
-                        ("version", num(c.version)),
-                    ],
-                )),
-                None => lines.push(tight(Msg::MydataConsentUnrecorded, vec![])),
-            }
-            if let Some(c) = r.consents.share {
-                lines.push(tight(
-                    Msg::MydataShareConsent,
-                    vec![
-                        ("at", text(format_when(c.at, lang, now))),
-                        ("version", num(c.version)),
-                    ],
-                ));
-            }
-            if let Some(at) = r.consents.share_withdrawn {
-                lines.push(tight(
-                    Msg::MydataShareWithdrawn,
-                    vec![("at", text(format_when(at, lang, now)))],
-                ));
-            }
+            lines.extend(self.consent_lines(&r.consents));
             let coordinators: Vec<&str> = config
-                .coordinators_of(&r.group)
+                .coordinators_seeing(crate::domain::remit::Scope::Area(&r.group, &r.area))
                 .map(|c| c.name.as_str())
                 .collect();
             lines.push(tight(
@@ -141,7 +118,15 @@ impl Engine<'_> {
                     ),
                 ],
             ));
+            // The consent behind the sign-up (none for a launch's meeting, which accepting the
+            // invitation signs up for under the registration's consent).
+            let signup = view.signup_of(e.id, user);
+            if let Some(s) = &signup {
+                lines.extend(self.consent_lines(&s.consents));
+            }
             signups.push(json!({
+                "consent": signup.as_ref().map(|s| s.consents),
+                "name_shown": signup.as_ref().and_then(|s| s.contact.clone()),
                 "event": e.id,
                 "title": e.title.get(lang),
                 "start": e.start,
@@ -208,7 +193,63 @@ impl Engine<'_> {
                 "launch": l.id,
             }));
         }
-        lines.push(line(Msg::MydataAudit));
+        // Who has seen them: the access log's entries that can have included them.
+        let event_ids: Vec<u64> = events.iter().map(|e| e.id).collect();
+        let launch_ids: Vec<u64> = view
+            .launches()
+            .iter()
+            .filter(|l| l.invitation(user).is_some())
+            .map(|l| l.id)
+            .collect();
+        let involvement = audit::Involvement {
+            registrations: ctx.registrations,
+            events: &event_ids,
+            launches: &launch_ids,
+        };
+        let seen: Vec<audit::Access> = view
+            .access_log()
+            .into_iter()
+            .filter(|a| audit::included(a, involvement))
+            .collect();
+        lines.push(Line::new(
+            if seen.is_empty() {
+                Msg::MydataAuditNone
+            } else {
+                Msg::MydataAudit
+            },
+            vec![("months", num(config.audit_months))],
+        ));
+        let mut seen_by = Vec::new();
+        for a in &seen {
+            let name = config.coordinator(a.who).map(|c| c.name.clone());
+            let what = match a.what {
+                audit::Accessed::List => "list",
+                audit::Accessed::Export => "export",
+                audit::Accessed::Broadcast => "broadcast",
+            };
+            lines.push(tight(
+                Msg::MydataSeen,
+                vec![
+                    ("at", text(format_when(a.at, lang, now))),
+                    (
+                        "who",
+                        name.clone()
+                            .map_or(Arg::Msg(Msg::MydataFormerCoordinator), text),
+                    ),
+                    ("what", text(what)),
+                ],
+            ));
+            seen_by.push(json!({
+                "at": a.at,
+                "coordinator": name,
+                "what": what,
+                "group": a.group,
+                "area": a.area,
+                "event": a.event,
+                "launch": a.launch,
+                "people": a.people,
+            }));
+        }
 
         let document = json!({
             "user_id": user.0,
@@ -220,6 +261,7 @@ impl Engine<'_> {
             "feedback": feedback,
             "invitations": invitations,
             "may_appear_in": may_appear,
+            "seen_by": seen_by,
         });
         let json = serde_json::to_string_pretty(&document).unwrap_or_default();
         self.say(Reply::msg(Msg::MydataCaption).attach(Attachment::TextFile {
@@ -232,6 +274,41 @@ impl Engine<'_> {
                 json,
             }),
         );
+    }
+}
+
+impl Engine<'_> {
+    /// The lines of a consent record: the required consent, the name-sharing consent and its
+    /// withdrawal.
+    fn consent_lines(&self, c: &crate::domain::privacy::Consents) -> Vec<Line> {
+        let (lang, now) = (self.lang, self.ctx.now);
+        let mut lines = Vec::new();
+        match c.required {
+            Some(c) => lines.push(tight(
+                Msg::MydataConsent,
+                vec![
+                    ("at", text(format_when(c.at, lang, now))),
+                    ("version", num(c.version)),
+                ],
+            )),
+            None => lines.push(tight(Msg::MydataConsentUnrecorded, vec![])),
+        }
+        if let Some(c) = c.share {
+            lines.push(tight(
+                Msg::MydataShareConsent,
+                vec![
+                    ("at", text(format_when(c.at, lang, now))),
+                    ("version", num(c.version)),
+                ],
+            ));
+        }
+        if let Some(at) = c.share_withdrawn {
+            lines.push(tight(
+                Msg::MydataShareWithdrawn,
+                vec![("at", text(format_when(at, lang, now)))],
+            ));
+        }
+        lines
     }
 }
 

@@ -47,6 +47,12 @@ impl Engine<'_> {
         let (mut pool_state, mut pool_launches, mut launch, mut event) = (None, vec![], None, None);
         let (mut registration, mut feedback_given, mut broadcast) = (None, false, false);
         match message {
+            // News of a pool goes only to a coordinator who (still) sees it.
+            Outgoing::Missed { pool, .. } | Outgoing::Alert { pool }
+                if !self.may(crate::domain::remit::Scope::Area(&pool.group, &pool.area)) =>
+            {
+                return false;
+            }
             Outgoing::Missed { .. } => {}
             Outgoing::Alert { pool } => {
                 pool_state = Some(view.pool_state(pool));

@@ -388,7 +388,10 @@ impl<'a> Engine<'a> {
             Callback::ForgetYes => {
                 if state == State::ConfirmingForget {
                     self.effects.push(Effect::Forget);
-                    self.say(Reply::msg(Msg::Forgotten));
+                    self.say(Reply::default().line(
+                        Msg::Forgotten,
+                        vec![("backup_days", num(self.ctx.config.backup.holds_days()))],
+                    ));
                     State::Idle
                 } else {
                     self.hint(state, Msg::HintStaleButton)
@@ -1256,7 +1259,11 @@ impl<'a> Engine<'a> {
     }
 
     pub(super) fn forget_question(&self) -> Reply {
-        Reply::msg(Msg::ForgetAsk)
+        Reply::default()
+            .line(
+                Msg::ForgetAsk,
+                vec![("backup_days", num(self.ctx.config.backup.holds_days()))],
+            )
             .row(vec![button(Msg::BtnForgetYes, Callback::ForgetYes)])
             .row(vec![button(Msg::BtnKeep, Callback::Keep)])
     }
@@ -1314,6 +1321,7 @@ impl<'a> Engine<'a> {
                 ("months", num(c.retention_months)),
                 ("comment_months", num(c.comment_retention_months)),
                 ("grace_days", num(c.blocked_grace_days)),
+                ("backup_days", num(c.backup.holds_days())),
                 ("contact", text(self.contact_text())),
             ],
         )

@@ -3,6 +3,7 @@
 use super::crypt::USER_TAG;
 use super::tx::{abort, Tx, TxError, TxResult};
 use crate::domain::event::{self, Audience, Broadcast, Event, Feedback};
+use crate::domain::privacy::SignUp;
 use crate::domain::{Outgoing, UserId};
 
 /// Key of an event in the `events` tree.
@@ -25,6 +26,23 @@ pub fn feedback_key(event: u64, user_tag: &[u8; USER_TAG]) -> Vec<u8> {
 #[must_use]
 pub fn feedback_prefix(event: u64) -> Vec<u8> {
     let mut k = vec![b'f'];
+    k.extend_from_slice(&event.to_be_bytes());
+    k
+}
+
+/// Key of the consent records of one person's sign-up for an event: the prefix, then their
+/// user tag. Sealed under a data key of its own, destroyed with the person.
+#[must_use]
+pub fn signup_key(event: u64, user_tag: &[u8; USER_TAG]) -> Vec<u8> {
+    let mut k = signup_prefix(event);
+    k.extend_from_slice(user_tag);
+    k
+}
+
+/// Prefix of every sign-up consent record of an event.
+#[must_use]
+pub fn signup_prefix(event: u64) -> Vec<u8> {
+    let mut k = vec![b's'];
     k.extend_from_slice(&event.to_be_bytes());
     k
 }
@@ -106,15 +124,46 @@ impl Tx<'_> {
         self.rsvp(user, id, join)
     }
 
-    /// Signs someone up or takes them off by [`event::rsvp`].
+    /// Signs someone up or takes them off by [`event::rsvp`]. Taken off, their sign-up's
+    /// consent records go with it.
     pub fn rsvp(&self, user: UserId, id: u64, join: bool) -> TxResult<()> {
         let Some(e) = self.event(id)? else {
             return Ok(());
         };
+        if !join {
+            self.events
+                .remove(signup_key(id, &self.user_tag(user)).as_slice())?;
+        }
         match event::rsvp(&e, user, join, self.now(), self.rules()) {
             (Some(c), _) => self.apply(&c),
             (None, _) => Ok(()),
         }
+    }
+
+    /// Stores the consent records of a sign-up, if the person is on the event (or its waiting
+    /// list) after this step's sign-up.
+    pub fn save_signup(&self, user: UserId, id: u64, record: &SignUp) -> TxResult<()> {
+        let on_it = self
+            .event(id)?
+            .is_some_and(|e| e.attending(user) || e.queued(user));
+        if on_it {
+            self.put(
+                self.events,
+                "events",
+                &signup_key(id, &self.user_tag(user)),
+                record,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Withdraws the consent to show the name for a sign-up: the name goes, the records stay.
+    pub fn hide_name(&self, user: UserId, id: u64) -> TxResult<()> {
+        let key = signup_key(id, &self.user_tag(user));
+        if let Some(s) = self.get::<SignUp>(self.events, "events", &key)? {
+            self.put(self.events, "events", &key, &s.name_hidden(self.now()))?;
+        }
+        Ok(())
     }
 
     /// Strikes someone erased off an event by [`event::strike`].

@@ -258,8 +258,10 @@ impl Store {
         for k in self.registrations.iter().keys() {
             out.extend(k?.get(..16).and_then(tag));
         }
-        for k in self.events.scan_prefix(b"f").keys() {
-            out.extend(k?.get(9..25).and_then(tag));
+        for prefix in [b"f", b"s"] {
+            for k in self.events.scan_prefix(prefix).keys() {
+                out.extend(k?.get(9..25).and_then(tag));
+            }
         }
         for e in self.events()? {
             for u in e.attendees.iter().chain(e.waiting.iter()) {
@@ -361,8 +363,10 @@ impl Store {
         for k in self.registrations.iter().keys() {
             live.insert(Owner::record("registrations", &k?));
         }
-        for k in self.events.scan_prefix(b"f").keys() {
-            live.insert(Owner::record("events", &k?));
+        for prefix in [b"f", b"s"] {
+            for k in self.events.scan_prefix(prefix).keys() {
+                live.insert(Owner::record("events", &k?));
+            }
         }
         // Replies kept for someone with no user record (nothing is stored before the consent)
         // are sealed under their key too, and whose they are is sealed: while any are kept,
@@ -481,7 +485,18 @@ impl Store {
                 }
             }
         }
+        // Feedback and sign-up consent records of events whose lists go, with their keys.
         let mut drop_feedback = Vec::new();
+        for item in self.events.scan_prefix(b"s") {
+            let (k, _) = item?;
+            let event = k
+                .get(1..9)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, u64::from_be_bytes);
+            if past_events.contains(&event) {
+                drop_feedback.push(k.to_vec());
+            }
+        }
         let mut comments = Vec::new();
         for item in self.events.scan_prefix(b"f") {
             let (k, _) = item?;

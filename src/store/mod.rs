@@ -258,7 +258,7 @@ impl Rules for NoRules {
     fn threshold(&self, _: &GroupId) -> Option<u32> {
         None
     }
-    fn coordinator_ids(&self, _: &GroupId) -> Vec<UserId> {
+    fn coordinator_ids(&self, _: crate::domain::remit::Scope<'_>) -> Vec<UserId> {
         Vec::new()
     }
 }
@@ -704,6 +704,10 @@ impl Store {
                     Effect::Rsvp { event, join, seen } => {
                         tx.rsvp_seen(user, *event, *join, *seen)?;
                     }
+                    Effect::SignUpConsent { event, record } => {
+                        tx.save_signup(user, *event, record)?;
+                    }
+                    Effect::HideName { event } => tx.hide_name(user, *event)?,
                     Effect::Feedback { event, rating } => tx.feedback(user, *event, *rating)?,
                     Effect::FeedbackComment { event, text } => {
                         tx.feedback_comment(user, *event, text)?;
@@ -783,10 +787,12 @@ impl Store {
                 t.launches.push(l.id);
             }
         }
-        for item in self.events.scan_prefix(b"f") {
-            let (k, _) = item?;
-            if k.ends_with(&tag) {
-                t.other_keys.push(("events", k.to_vec()));
+        for prefix in [b"f", b"s"] {
+            for item in self.events.scan_prefix(prefix) {
+                let (k, _) = item?;
+                if k.ends_with(&tag) {
+                    t.other_keys.push(("events", k.to_vec()));
+                }
             }
         }
         for item in self.outbox.iter() {
@@ -1325,6 +1331,13 @@ pub fn rekey_side_files(dir: &Path, old: &Key, new: &Key) -> Result<(), StoreErr
 /// A read-only view for the engine. Store failures read as empty: what the engine shows from
 /// here is informational, and the commit that follows reports the real error.
 impl View for Store {
+    fn access_log(&self) -> Vec<crate::domain::audit::Access> {
+        self.access_log(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC)
+            .unwrap_or_else(|e| {
+                log::warn!("store::access_log: {e}");
+                Vec::new()
+            })
+    }
     fn demand(&self, pool: &Pool) -> Demand {
         self.demand_in(pool).unwrap_or_else(|e| {
             log::warn!("store::demand: {e}");
@@ -1383,6 +1396,14 @@ impl View for Store {
         self.feedback_on(event).unwrap_or_else(|e| {
             log::warn!("store::feedback: {e}");
             Vec::new()
+        })
+    }
+
+    fn signup_of(&self, event: u64, user: UserId) -> Option<crate::domain::privacy::SignUp> {
+        let key = events::signup_key(event, &self.users_key(user));
+        self.get(&self.events, "events", &key).unwrap_or_else(|e| {
+            log::warn!("store::signup_of: {e}");
+            None
         })
     }
 
@@ -1449,7 +1470,9 @@ fn owner_of(tree: &str, key: &[u8]) -> Option<keyring::Owner> {
             .ok()
             .map(|tag| keyring::Owner::person(&tag)),
         "registrations" => Some(keyring::Owner::record(tree, key)),
-        "events" if key.first() == Some(&b'f') && key.len() == 1 + 8 + crypt::USER_TAG => {
+        "events"
+            if matches!(key.first(), Some(b'f' | b's')) && key.len() == 1 + 8 + crypt::USER_TAG =>
+        {
             Some(keyring::Owner::record(tree, key))
         }
         _ => None,

@@ -1617,7 +1617,7 @@ impl Rules for LowThreshold {
     fn threshold(&self, _: &GroupId) -> Option<u32> {
         Some(1)
     }
-    fn coordinator_ids(&self, _: &GroupId) -> Vec<UserId> {
+    fn coordinator_ids(&self, _: crate::domain::remit::Scope<'_>) -> Vec<UserId> {
         Vec::new()
     }
 }
@@ -1689,6 +1689,7 @@ async fn the_access_log_keeps_who_saw_what_and_when_sealed_in_time_order_and_pru
         group: Some(gid("tilli-toukka")),
         area: Some(aid("hyvinkaa")),
         event: None,
+        launch: None,
         people: 3,
     };
     // Logged out of order; read back in time order.

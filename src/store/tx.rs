@@ -451,7 +451,9 @@ impl<'a> Tx<'a> {
                 .get(self.counters, "counters", &key)?
                 .unwrap_or_default();
             let state: PoolState = self.get(self.pools, "pools", &key)?.unwrap_or_default();
-            let coordinators = self.rules.coordinator_ids(&pool.group);
+            let coordinators = self
+                .rules
+                .coordinator_ids(crate::domain::remit::Scope::Area(&pool.group, &pool.area));
             let Some(settled) = crate::domain::pool::settle(
                 pool,
                 &state,

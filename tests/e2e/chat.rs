@@ -35,8 +35,13 @@ pub fn app() -> (App, tempfile::TempDir) {
 
 /// An app on a fresh temporary store, with a clock the test moves by hand.
 pub fn app_with_clock() -> (App, Arc<ManualClock>, tempfile::TempDir) {
+    app_with_config(example_config())
+}
+
+/// [`app_with_clock`] with a config of the test's own.
+pub fn app_with_config(config: Config) -> (App, Arc<ManualClock>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = Arc::new(example_config());
+    let config = Arc::new(config);
     let store =
         Store::open_with(dir.path(), 1 << 20, &test_key(), config.clone()).expect("store opens");
     let clock = Arc::new(ManualClock::new(

@@ -622,3 +622,139 @@ async fn a_coordinators_views_with_every_pool_filled_take_at_most_three_messages
         assert!(said.buttons.len() <= 100, "{} buttons", said.buttons.len());
     }
 }
+
+/// A coordinator of Tilli Toukka in Karkkila and Vihti only (`areas` in the config).
+const COORD_AREAS: u64 = 100_000_009;
+
+fn config_with_an_area_coordinator() -> kokoon::config::Config {
+    let text = format!(
+        "{}\n[[coordinators]]\nname = \"Karkkilan ja Vihdin perhetyö\"\ntelegram_id = {COORD_AREAS}\ngroups = [\"tilli-toukka\"]\nareas = [\"karkkila\", \"vihti\"]\n",
+        include_str!("../../config/kokoon.toml")
+    );
+    kokoon::config::Config::parse("kokoon.toml", &text)
+        .expect("a coordinator may be limited to areas")
+}
+
+/// [`join_tilli`] in another area (by its Finnish name).
+async fn join_tilli_in(app: &App, user: u64, area: &str) -> Chat {
+    let mut p = Chat::new(app, user, "fi");
+    p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    p.taps("5").await;
+    p.taps("Ei muita, jatketaan").await;
+    p.taps(area).await;
+    p.taps("suomi").await;
+    p.taps("Arki-iltaisin").await;
+    p.taps("Valmis").await;
+    p.taps("Kyllä, saa nähdä").await;
+    p.taps("Vahvista").await.shows("on tallennettu");
+    p
+}
+
+#[tokio::test]
+async fn a_coordinator_limited_to_areas_sees_their_municipalities_only_everywhere() {
+    let (app, _clock, _dir) = crate::chat::app_with_config(config_with_an_area_coordinator());
+    for user in 1..=5 {
+        join_tilli_in(&app, user, "Hyvinkää").await;
+    }
+    for user in 11..=15 {
+        join_tilli_in(&app, user, "Karkkila").await;
+    }
+    // Alerts: the Hyvinkää crossing goes to the group's coordinators, not to Karkkila's.
+    let sent = deliveries(&app).await;
+    let mine = to(&sent, COORD_AREAS);
+    assert_eq!(mine.len(), 1, "{sent:#?}");
+    assert!(
+        mine[0]
+            .text
+            .contains("Tilli Toukka, Karkkila (suomi): kynnys täyttyi!"),
+        "{}",
+        mine[0].text
+    );
+    assert_eq!(to(&sent, COORD_TILLI).len(), 2, "{sent:#?}");
+
+    let mut c = Chat::new(&app, COORD_AREAS, "fi");
+    let stale = c.presses_raw("1:zz").await.text;
+    // Demand, the chart's areas and the buttons: Karkkila only.
+    let said = c.says("/demand").await;
+    said.shows("Karkkila")
+        .hides("Hyvinkää")
+        .hides("Eron edessä");
+    assert!(
+        said.buttons.iter().all(|b| !b.contains("Hyvinkää")),
+        "{:?}",
+        said.buttons
+    );
+    // The export: one row, Karkkila's.
+    let said = c.says("/export").await;
+    let csv = said.file.as_ref().expect("a CSV file");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&csv.bytes[3..]);
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("rows");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(&rows[0][1], "Karkkila");
+    // The waiting list of their area, and nothing of another's, even with a forged button.
+    c.taps("📋 Lista: Karkkila (suomi)")
+        .await
+        .shows("Parent 11")
+        .hides("Parent 1 ");
+    for forged in [
+        "1:pl:tilli-toukka:hyvinkaa:fi",
+        "1:pn:tilli-toukka:hyvinkaa:fi",
+        "1:pl:eron-edessa:karkkila:",
+    ] {
+        let said = c.presses_raw(forged).await;
+        assert_eq!(said.text, stale, "{forged}");
+        assert!(said.file.is_none(), "{forged}");
+    }
+    // Launches: only their areas are offered.
+    let said = c.says("/launch").await;
+    said.offers("Tilli Toukka · Karkkila (suomi) · 5/5");
+    assert!(
+        said.buttons.iter().all(|b| !b.contains("Hyvinkää")),
+        "{:?}",
+        said.buttons
+    );
+
+    // The group's coordinator launches Hyvinkää: its answers, list, meeting and families stay
+    // out of the Karkkila coordinator's reach.
+    let mut t = Chat::new(&app, COORD_TILLI, "en");
+    t.says("/launch").await;
+    t.taps("Tilli Toukka · Hyvinkää (Finnish) · 5/5").await;
+    t.says("15.3. klo 17").await;
+    t.says("1.5 h").await;
+    t.says("Pikku-Veturi, Hyvinkää").await;
+    t.taps("Send the invitations").await;
+    deliveries(&app).await;
+    for forged in ["1:xl:1", "1:bl:1:y", "1:bl:1:n"] {
+        let said = c.presses_raw(forged).await;
+        assert_eq!(said.text, stale, "{forged}");
+        assert!(said.file.is_none(), "{forged}");
+    }
+    c.says("/events").await.hides("Pikku-Veturi");
+
+    // A broadcast to the waiting families reaches their areas' families only.
+    let said = c.says("/broadcast").await;
+    said.offers("Jonossa: Tilli Toukka (5)");
+    assert!(
+        said.buttons.iter().all(|b| !b.contains("Hyvinkää")),
+        "{:?}",
+        said.buttons
+    );
+    c.taps("Jonossa: Tilli Toukka (5)")
+        .await
+        .shows("Se lähtee 5 vastaanottajalle.");
+    c.says("Tervetuloa syksyllä!").await;
+    c.taps("Lähetä")
+        .await
+        .shows("Viesti lähtee 5 vastaanottajalle.");
+    let sent = deliveries(&app).await;
+    let mut got: Vec<u64> = sent
+        .iter()
+        .filter(|d| d.text.contains("Tervetuloa syksyllä!"))
+        .map(|d| d.to)
+        .collect();
+    got.sort_unstable();
+    assert_eq!(got, (11..=15).collect::<Vec<_>>(), "{sent:#?}");
+}

@@ -959,3 +959,62 @@ async fn events_come_in_one_message_unless_it_would_be_too_long() {
     .await;
     assert_eq!(replies.len(), 1 + 8, "the title, then each of the 8 events");
 }
+
+/// An event sign-up is personal data: the card asks consent in one step (a short notice with
+/// the sign-up button, and a second button that also lets the organiser see the name), and
+/// the sign-up is stored with when and to which notice version consent was given; the
+/// name-sharing consent, and its withdrawal, likewise.
+#[tokio::test]
+async fn an_event_sign_up_asks_consent_and_records_it_with_the_name_sharing_and_its_withdrawal() {
+    let (app, _clock, _dir) = app_with_clock();
+    create_event(&app, "15.3. klo 17", "19", None).await;
+    let mut p = Chat::new(&app, 2101, "fi");
+    p.says("/events")
+        .await
+        .shows("Ilmoittautumalla")
+        .shows("/privacy")
+        .offers("Ilmoittaudu")
+        .offers("Ilmoittaudu ja näytä nimeni");
+    p.taps("Ilmoittaudu ja näytä nimeni")
+        .await
+        .shows("Ilmoittautuminen tallennettu: Eron edessä -ilta.")
+        .offers("Piilota nimeni");
+    let mut q = Chat::new(&app, 2102, "fi");
+    q.says("/events").await;
+    q.taps("Ilmoittaudu")
+        .await
+        .shows("Ilmoittautuminen tallennettu");
+
+    let mut c = Chat::new(&app, COORD, "fi");
+    c.says("/events")
+        .await
+        .shows("Parent 2101")
+        .hides("Parent 2102");
+
+    let consent = |said: &crate::chat::Said| -> serde_json::Value {
+        let json: serde_json::Value =
+            serde_json::from_slice(&said.files[1].bytes).expect("valid JSON");
+        json["event_signups"][0]["consent"].clone()
+    };
+    let shared = consent(&p.says("/mydata").await);
+    assert_eq!(
+        shared["required"]["version"], app.config.notice_version,
+        "{shared}"
+    );
+    assert!(shared["required"]["at"].is_string(), "{shared}");
+    assert!(shared["share"]["at"].is_string(), "{shared}");
+    assert!(shared["share_withdrawn"].is_null(), "{shared}");
+    let plain = consent(&q.says("/mydata").await);
+    assert_eq!(
+        plain["required"]["version"], app.config.notice_version,
+        "{plain}"
+    );
+    assert!(plain["share"].is_null(), "{plain}");
+
+    p.says("/events").await;
+    p.taps("Piilota nimeni").await.offers("Peru osallistuminen");
+    c.says("/events").await.hides("Parent 2101");
+    let withdrawn = consent(&p.says("/mydata").await);
+    assert!(withdrawn["share_withdrawn"].is_string(), "{withdrawn}");
+    assert!(withdrawn["required"]["at"].is_string(), "{withdrawn}");
+}

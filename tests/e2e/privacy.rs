@@ -1192,3 +1192,123 @@ async fn mydata_gives_everything_stored_as_a_text_and_a_json_document() {
         "which coordinator views and exports can have included them: {json}"
     );
 }
+
+/// `/mydata` tells who has seen the parent's registration and when, from the access log: a
+/// coordinator's view of the waiting list they were on, an export that held them, a broadcast
+/// they got — and not what held only others (another area's list). In fi, sv and en, text and
+/// JSON.
+#[tokio::test]
+async fn mydata_tells_who_has_seen_the_registration_and_when() {
+    let (app, clock, _dir) = app_with_clock();
+    let mut parents = Vec::new();
+    for (user, lang) in [(3701, "Suomi"), (3702, "Svenska"), (3703, "English")] {
+        let mut p = register(&app, user).await;
+        p.says("/lang").await;
+        p.taps(lang).await;
+        parents.push(p);
+    }
+    // One family elsewhere: the Hyvinkää list never held them.
+    let mut lohja = Chat::new(&app, 3704, "fi");
+    lohja.says("/start tilli-toukka").await;
+    lohja.taps("Hyväksyn tallennuksen").await;
+    lohja.taps("5").await;
+    lohja.taps("Ei muita, jatketaan").await;
+    lohja.taps("Lohja").await;
+    lohja.taps("suomi").await;
+    lohja.taps("Arki-iltaisin").await;
+    lohja.taps("Valmis").await;
+    lohja.taps("Ei, kiitos").await;
+    lohja.taps("Vahvista").await.shows("on tallennettu");
+
+    let mut c = Chat::new(&app, COORDINATOR, "fi");
+    clock.advance(Duration::hours(2)); // 23.11. klo 14 in Helsinki
+    c.presses_raw("1:pl:tilli-toukka:hyvinkaa:fi")
+        .await
+        .shows("Parent 3701");
+    clock.advance(Duration::days(1)); // 24.11. klo 14
+    assert!(c.says("/export").await.file.is_some());
+
+    let expect = [
+        [
+            "Tilli Toukka -koordinaattori",
+            "23.11. klo 14",
+            "odottavien listan",
+        ],
+        [
+            "Tilli Toukka -koordinaattori",
+            "23.11 kl. 14",
+            "väntelistan",
+        ],
+        [
+            "Tilli Toukka -koordinaattori",
+            "23 Nov, 2 pm",
+            "waiting list",
+        ],
+    ];
+    for (p, needles) in parents.iter_mut().zip(expect) {
+        let said = p.says("/mydata").await;
+        let text = String::from_utf8(said.files[0].bytes.clone()).expect("utf-8");
+        for needle in needles {
+            assert!(text.contains(needle), "{needle:?} in:\n{text}");
+        }
+        let json: serde_json::Value =
+            serde_json::from_slice(&said.files[1].bytes).expect("valid JSON");
+        let seen = json["seen_by"].as_array().cloned().unwrap_or_default();
+        let what: Vec<&str> = seen.iter().filter_map(|s| s["what"].as_str()).collect();
+        assert_eq!(what, ["list", "export"], "{json}");
+        assert_eq!(
+            seen[0]["coordinator"], "Tilli Toukka -koordinaattori",
+            "{json}"
+        );
+        assert_eq!(seen[0]["at"], "2026-11-23T12:00:00Z", "{json}");
+    }
+    let said = lohja.says("/mydata").await;
+    let json: serde_json::Value = serde_json::from_slice(&said.files[1].bytes).expect("valid JSON");
+    let seen = json["seen_by"].as_array().cloned().unwrap_or_default();
+    let what: Vec<&str> = seen.iter().filter_map(|s| s["what"].as_str()).collect();
+    assert_eq!(
+        what,
+        ["export"],
+        "the Hyvinkää list never held them: {json}"
+    );
+}
+
+/// `/forget` does not say "deleted for good" when copies remain: it says what remains and for
+/// how long — the encrypted backups until they are replaced (`[backup] keep` × `every`: 14
+/// days by default), and messages the coordinators already got, in their Telegram — in fi,
+/// sv and en, asked and done; `/privacy` says the same.
+#[tokio::test]
+async fn forget_and_privacy_say_what_remains_and_for_how_long() {
+    let (app, _clock, _dir) = app_with_clock();
+    for (user, lang, yes, what) in [
+        (
+            3801,
+            "fi",
+            "Kyllä, poista kaikki",
+            ["14 päivää", "varmuuskopio", "koordinaattori"],
+        ),
+        (
+            3802,
+            "sv",
+            "Ja, radera allt",
+            ["14 dagar", "säkerhetskopi", "koordinator"],
+        ),
+        (
+            3803,
+            "en",
+            "Yes, delete everything",
+            ["14 days", "backup", "coordinator"],
+        ),
+    ] {
+        let mut p = Chat::new(&app, user, lang);
+        let asked = p.says("/forget").await;
+        let done = p.taps(yes).await;
+        let privacy = p.says("/privacy").await;
+        for said in [&asked, &done, &privacy] {
+            for needle in what {
+                said.shows(needle);
+            }
+        }
+        asked.hides("for good").hides("pysyvästi").hides("för gott");
+    }
+}

@@ -1297,8 +1297,15 @@ fn check_privacy(
         }
         return Ok(());
     }
-    let theirs = |g: &GroupId| config.coordinates(to, g);
+    let theirs = |g: &GroupId| config.sees(to, kokoon::domain::remit::Scope::Group(g));
     for cb in callbacks() {
+        if let Callback::PoolList(p) | Callback::PoolLaunch(p) = cb {
+            if !config.sees(to, kokoon::domain::remit::Scope::Area(&p.group, &p.area)) {
+                return Err(format!(
+                    "coordinator {to} got a button of another area: {cb:?}"
+                ));
+            }
+        }
         let group = match cb {
             Callback::PoolList(p) | Callback::PoolLaunch(p) => Some(p.group.clone()),
             Callback::Qr(g) => Some(g.clone()),

@@ -368,7 +368,7 @@ async fn forget_deletes_everything_after_one_confirmation() {
     parent
         .taps("Yes, delete everything")
         .await
-        .shows("All your data has been deleted.");
+        .shows("All your data has been deleted");
     assert!(app
         .store
         .registrations_of(UserId(1009))
