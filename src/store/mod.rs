@@ -704,10 +704,7 @@ impl Store {
                     Effect::Rsvp { event, join, seen } => {
                         tx.rsvp_seen(user, *event, *join, *seen)?;
                     }
-                    Effect::Feedback { event, rating } => tx.feedback(user, *event, *rating)?,
-                    Effect::FeedbackComment { event, text } => {
-                        tx.feedback_comment(user, *event, text)?;
-                    }
+                    Effect::Feedback { event, answer } => tx.feedback(user, *event, answer)?,
                     Effect::Broadcast { audience, text, to } => {
                         tx.broadcast(user, audience, text, to)?;
                     }
