@@ -240,6 +240,7 @@ pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
                 visibility: crate::domain::event::Visibility::Public,
                 token: None,
                 revision: 0,
+                series: c.series.clone(),
             })),
             Some(e)
                 if !e.cancelled
@@ -249,7 +250,8 @@ pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
                         || e.start != c.start
                         || e.end != c.end
                         || e.place != c.place.get(Lang::Fi)
-                        || e.capacity != c.capacity) =>
+                        || e.capacity != c.capacity
+                        || e.series != c.series) =>
             {
                 let mut edited = e.clone();
                 edited.title = title;
@@ -258,6 +260,7 @@ pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
                 edited.end = c.end;
                 edited.place = c.place.get(Lang::Fi).to_owned();
                 edited.capacity = c.capacity;
+                edited.series = c.series.clone();
                 effects.push(Effect::UpdateEvent(edited));
             }
             _ => {}

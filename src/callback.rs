@@ -1,6 +1,7 @@
 //! Callback data: what a button press carries. Short, versioned (`1:`), and parsed back into a
 //! [`Callback`] that the engine checks against the current state — never trusted as it comes.
 
+use crate::domain::feedback::{Month, Question, Scope};
 use crate::domain::{AreaId, GroupId, Lang, Pool, TimeId};
 use crate::msg::Msg;
 use serde::{Deserialize, Serialize};
@@ -138,10 +139,22 @@ pub enum Callback {
     BroadcastLaunch(u64, bool),
     /// (Coordinator) send the broadcast.
     BroadcastSend,
-    /// (Parent) a rating of an event, 1 to 5.
-    Rate(u64, u8),
+    /// (Parent) an answer to one of an event's feedback questions: the question and the
+    /// option's number (see [`Question::options`]).
+    FeedbackAnswer(u64, Question, u8),
     /// (Parent) no comment after the rating.
     FeedbackSkip(u64),
+    /// (Coordinator) a feedback report, or a step of picking its period.
+    Report(ReportPick),
+}
+
+/// What a report button picks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportPick {
+    /// The report of an event, a series or a period.
+    Scope(Scope),
+    /// The period's months to start from (`None`), or to end at after a first month.
+    Months(Option<Month>),
 }
 
 fn encode_pool(p: &Pool) -> String {
@@ -225,8 +238,17 @@ impl Callback {
             Callback::BroadcastWaiting(g) => format!("bw:{g}"),
             Callback::BroadcastLaunch(id, y) => format!("bl:{id}:{}", yn(*y)),
             Callback::BroadcastSend => "bs".into(),
-            Callback::Rate(id, r) => format!("fb:{id}:{r}"),
+            // A rating keeps the form older builds wrote, so buttons already sent still work.
+            Callback::FeedbackAnswer(id, Question::Rating, r) => format!("fb:{id}:{r}"),
+            Callback::FeedbackAnswer(id, q, o) => format!("fb:{id}:{}{o}", q.code()),
             Callback::FeedbackSkip(id) => format!("fb:{id}:s"),
+            Callback::Report(ReportPick::Scope(Scope::Event(id))) => format!("rp:e:{id}"),
+            Callback::Report(ReportPick::Scope(Scope::Series(key))) => format!("rp:s:{key}"),
+            Callback::Report(ReportPick::Scope(Scope::Period { from, to })) => {
+                format!("rp:p:{}:{}", from.code(), to.code())
+            }
+            Callback::Report(ReportPick::Months(None)) => "rp:m".into(),
+            Callback::Report(ReportPick::Months(Some(m))) => format!("rp:m:{}", m.code()),
         };
         format!("{VERSION}:{body}")
     }
@@ -322,9 +344,43 @@ impl Callback {
                 let (id, r) = rest.split_once(':')?;
                 match r {
                     "s" => Callback::FeedbackSkip(parse_id(id)?),
-                    "1" | "2" | "3" | "4" | "5" => Callback::Rate(parse_id(id)?, r.parse().ok()?),
-                    _ => return None,
+                    "1" | "2" | "3" | "4" | "5" => {
+                        Callback::FeedbackAnswer(parse_id(id)?, Question::Rating, r.parse().ok()?)
+                    }
+                    _ => {
+                        let mut chars = r.chars();
+                        let q = Question::from_code(chars.next()?)?;
+                        let o = chars.next()?.to_digit(10)?;
+                        let o = u8::try_from(o).ok()?;
+                        if chars.next().is_some() || !q.options().contains(&o) {
+                            return None;
+                        }
+                        Callback::FeedbackAnswer(parse_id(id)?, q, o)
+                    }
                 }
+            }
+            ("rp", Some("m")) => Callback::Report(ReportPick::Months(None)),
+            ("rp", Some(rest)) => {
+                let (kind, arg) = rest.split_once(':')?;
+                Callback::Report(match kind {
+                    "e" => ReportPick::Scope(Scope::Event(parse_id(arg)?)),
+                    "s" => {
+                        if !crate::domain::feedback::is_series_key(arg) {
+                            return None;
+                        }
+                        ReportPick::Scope(Scope::Series(arg.to_owned()))
+                    }
+                    "p" => {
+                        let (from, to) = arg.split_once(':')?;
+                        let (from, to) = (Month::parse(from)?, Month::parse(to)?);
+                        if from > to {
+                            return None;
+                        }
+                        ReportPick::Scope(Scope::Period { from, to })
+                    }
+                    "m" => ReportPick::Months(Some(Month::parse(arg)?)),
+                    _ => return None,
+                })
             }
             _ => return None,
         };
@@ -514,8 +570,27 @@ mod tests {
             Callback::BroadcastWaiting(GroupId::parse("tilli-toukka").expect("id")),
             Callback::BroadcastLaunch(u64::MAX, false),
             Callback::BroadcastSend,
-            Callback::Rate(u64::MAX, 5),
+            Callback::FeedbackAnswer(u64::MAX, Question::Rating, 5),
+            Callback::FeedbackAnswer(u64::MAX, Question::Useful, 2),
+            Callback::FeedbackAnswer(u64::MAX, Question::Continue, 0),
             Callback::FeedbackSkip(u64::MAX),
+            Callback::Report(ReportPick::Scope(Scope::Event(u64::MAX))),
+            Callback::Report(ReportPick::Scope(Scope::Series("s".repeat(48)))),
+            Callback::Report(ReportPick::Scope(Scope::Period {
+                from: Month {
+                    year: 2027,
+                    month: 3,
+                },
+                to: Month {
+                    year: 2027,
+                    month: 5,
+                },
+            })),
+            Callback::Report(ReportPick::Months(None)),
+            Callback::Report(ReportPick::Months(Some(Month {
+                year: 2027,
+                month: 12,
+            }))),
         ];
         for cb in all {
             let data = cb.encode();
@@ -547,6 +622,18 @@ mod tests {
             "1:iv:99999999999999999999999:y",
             "1:fb:1:0",
             "1:fb:1:6",
+            "1:fb:1:u3",
+            "1:fb:1:c2",
+            "1:fb:1:r0",
+            "1:fb:1:t0",
+            "1:fb:1:u0x",
+            "1:fb:1:x0",
+            "1:rp:e:x",
+            "1:rp:s:Bad",
+            "1:rp:p:202705:202703",
+            "1:rp:p:202713:202801",
+            "1:rp:m:2027",
+            "1:rp:z:1",
             "1:ev:1:z",
             "1:em:1:q",
             "1:ef:1:z",

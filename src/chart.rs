@@ -76,7 +76,8 @@ pub struct Chart {
     pub bars: Vec<Bar>,
     /// Demand at which a group is called together; drawn as a dashed
     /// vertical line, and bars with `value >= threshold` get the
-    /// "reached" colour.
+    /// "reached" colour. 0 with an empty [`Chart::threshold_label`]: no line
+    /// (a feedback report's chart).
     pub threshold: u32,
     /// Caption written above the threshold line (e.g. "Group starts at 6").
     pub threshold_label: String,
@@ -310,14 +311,18 @@ fn draw<DB: DrawingBackend>(
     }
 
     // Threshold: dashed vertical line over the bars but under the numbers,
-    // so that a value right at the threshold stays readable.
-    ctx.draw_series(std::iter::once(DashedPathElement::new(
-        vec![(chart.threshold, 0.0), (chart.threshold, rows)],
-        8,
-        5,
-        THRESHOLD_LINE.stroke_width(3),
-    )))
-    .map_err(draw_err)?;
+    // so that a value right at the threshold stays readable. A chart without
+    // one (threshold 0 and no caption: a feedback report) draws neither.
+    let has_threshold = chart.threshold > 0 || !chart.threshold_label.is_empty();
+    if has_threshold {
+        ctx.draw_series(std::iter::once(DashedPathElement::new(
+            vec![(chart.threshold, 0.0), (chart.threshold, rows)],
+            8,
+            5,
+            THRESHOLD_LINE.stroke_width(3),
+        )))
+        .map_err(draw_err)?;
+    }
 
     // Area names left of the bars, values after their ends.
     for (i, (bar, label)) in bars.iter().zip(&labels).enumerate() {
@@ -333,6 +338,9 @@ fn draw<DB: DrawingBackend>(
         .map_err(draw_err)?;
     }
 
+    if !has_threshold {
+        return Ok(drawn);
+    }
     // Caption above the threshold line.
     let (line_x, plot_top) = ctx.backend_coord(&(chart.threshold, rows));
     let caption_style = font(LABEL_SIZE, THRESHOLD_LINE);

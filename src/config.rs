@@ -171,6 +171,9 @@ pub struct Group {
     /// The group's public contact, shown on the web page and posters (never a Telegram id);
     /// `None`: the general [`Config::contact`] is shown instead.
     pub contact: Option<ContactPerson>,
+    /// The feedback questions asked after its events, in order (a comment, if asked, last);
+    /// by default [`Question::DEFAULT`], the ones the spring partner visits used.
+    pub feedback: Vec<crate::domain::feedback::Question>,
 }
 
 /// A person who gathers the need for groups and launches them.
@@ -224,6 +227,8 @@ pub struct ConfigEvent {
     pub place: Localized,
     /// Seats; `None` for no limit.
     pub capacity: Option<u32>,
+    /// The series it is a meeting of (a key shared by the series' events), for reports.
+    pub series: Option<String>,
 }
 
 /// Who parents can turn to, named in `/help`.
@@ -338,6 +343,20 @@ impl Config {
     #[must_use]
     pub fn group(&self, id: &GroupId) -> Option<&Group> {
         self.groups.iter().find(|g| &g.id == id)
+    }
+
+    /// The feedback questions asked after an event of a group (the default ones for an event
+    /// of no group, or of a group no longer in the config).
+    #[must_use]
+    pub fn feedback_questions(
+        &self,
+        group: Option<&GroupId>,
+    ) -> &[crate::domain::feedback::Question] {
+        group
+            .and_then(|g| self.group(g))
+            .map_or(&crate::domain::feedback::Question::DEFAULT[..], |g| {
+                g.feedback.as_slice()
+            })
     }
 
     /// Looks an area up by id.
@@ -627,6 +646,7 @@ struct RawEvent {
     end: Option<String>,
     place: Option<RawText>,
     capacity: Option<i64>,
+    series: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -727,6 +747,7 @@ struct RawGroup {
     times: Option<Vec<String>>,
     demand_by_language: Option<bool>,
     contact: Option<RawContact>,
+    feedback: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -757,6 +778,7 @@ struct Validator<'a> {
 /// The longest config-provided name, so that buttons and messages stay readable.
 const MAX_NAME: usize = 64;
 const MAX_DESCRIPTION: usize = 600;
+use crate::domain::feedback::MAX_SERIES_KEY;
 
 impl Validator<'_> {
     fn err(&mut self, line: Option<usize>, place: impl Into<String>, what: impl Into<String>) {
@@ -1172,6 +1194,18 @@ impl Validator<'_> {
                     None
                 }
             };
+            let series = match e.series {
+                None => None,
+                Some(k) if crate::domain::feedback::is_series_key(&k) => Some(k),
+                Some(k) => {
+                    self.err(
+                        line,
+                        format!("{place_name}.series"),
+                        format!("{k:?} must be at most {MAX_SERIES_KEY} lowercase letters and digits separated by single hyphens"),
+                    );
+                    None
+                }
+            };
             if let (Some(key), Some(title), Some(start), Some(end), Some(place)) =
                 (key, title, start, end, place)
             {
@@ -1184,6 +1218,7 @@ impl Validator<'_> {
                     end,
                     place,
                     capacity,
+                    series,
                 });
             }
         }
@@ -1564,6 +1599,7 @@ impl Validator<'_> {
             let contact = g
                 .contact
                 .and_then(|c| self.person(line, &format!("{place}.contact"), c));
+            let feedback = self.feedback_questions(line, &format!("{place}.feedback"), g.feedback);
             // A group with a valid id is kept even when other fields are broken (those errors
             // are reported and the config is refused), so coordinators referring to it are not
             // told it is unknown as well.
@@ -1580,8 +1616,52 @@ impl Validator<'_> {
                     times,
                     demand_by_language: g.demand_by_language.unwrap_or(false),
                     contact,
+                    feedback,
                 });
             }
+        }
+        out
+    }
+
+    /// A group's feedback questions: names from [`Question::name`], each once, a comment last.
+    fn feedback_questions(
+        &mut self,
+        line: Option<usize>,
+        place: &str,
+        raw: Option<Vec<String>>,
+    ) -> Vec<crate::domain::feedback::Question> {
+        use crate::domain::feedback::Question;
+        let Some(raw) = raw else {
+            return Question::DEFAULT.to_vec();
+        };
+        let mut out: Vec<Question> = Vec::new();
+        for name in raw {
+            match Question::from_name(&name) {
+                Some(q) if out.contains(&q) => {
+                    self.err(line, place, format!("{name:?} is listed twice"));
+                }
+                Some(q) => out.push(q),
+                None => self.err(
+                    line,
+                    place,
+                    format!("unknown question {name:?} (known: useful, continue, rating, comment)"),
+                ),
+            }
+        }
+        if out.is_empty() {
+            self.err(line, place, "needs at least one question");
+        } else if out
+            .iter()
+            .position(|q| *q == Question::Comment)
+            .is_some_and(|i| i + 1 != out.len())
+        {
+            self.err(line, place, "\"comment\" must come last");
+        } else if out == [Question::Comment] {
+            self.err(
+                line,
+                place,
+                "needs a question with buttons before the comment",
+            );
         }
         out
     }

@@ -3,7 +3,7 @@
 
 use crate::chart::{self, Bar, Chart};
 use crate::domain::Lang;
-use crate::flow::{Arg, Attachment};
+use crate::flow::{Arg, Attachment, ChartUnit};
 use crate::i18n::{I18n, Markup};
 use crate::msg::Msg;
 
@@ -38,7 +38,7 @@ pub fn charts_of(i18n: &I18n, lang: Lang, a: &Attachment) -> Option<Vec<Chart>> 
     Some(
         panels
             .iter()
-            .map(|p| chart(i18n, lang, &p.title, &p.bars, p.threshold, p.children))
+            .map(|p| chart(i18n, lang, &p.title, &p.bars, p.threshold, p.unit))
             .collect(),
     )
 }
@@ -47,9 +47,9 @@ fn chart(
     i18n: &I18n,
     lang: Lang,
     title: &str,
-    bars: &[(String, u32)],
+    bars: &[(Arg, u32)],
     threshold: u32,
-    children: bool,
+    unit: ChartUnit,
 ) -> Chart {
     let plain = |m: Msg, args: &[(&'static str, Arg)]| i18n.text(lang, m, args, Markup::Plain);
     Chart {
@@ -57,20 +57,25 @@ fn chart(
         bars: bars
             .iter()
             .map(|(label, value)| Bar {
-                label: label.clone(),
+                label: i18n.arg_plain(lang, label),
                 value: *value,
             })
             .collect(),
         threshold,
-        threshold_label: plain(
-            Msg::ChartThreshold,
-            &[("threshold", Arg::Num(i64::from(threshold)))],
-        ),
+        // No threshold, no line and no caption (a report's chart).
+        threshold_label: if threshold == 0 {
+            String::new()
+        } else {
+            plain(
+                Msg::ChartThreshold,
+                &[("threshold", Arg::Num(i64::from(threshold)))],
+            )
+        },
         value_label: plain(
-            if children {
-                Msg::ChartChildren
-            } else {
-                Msg::ChartAdults
+            match unit {
+                ChartUnit::Children => Msg::ChartChildren,
+                ChartUnit::Adults => Msg::ChartAdults,
+                ChartUnit::Answers => Msg::ChartAnswers,
             },
             &[],
         ),

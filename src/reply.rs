@@ -75,17 +75,28 @@ pub struct Reply {
     pub attachment: Option<Attachment>,
 }
 
-/// One group's chart in an [`Attachment::Charts`] image.
+/// One chart in an [`Attachment::Charts`] image: a group's demand, or a feedback report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChartPanel {
-    /// The chart's title (a group name).
+    /// The chart's title (a group name, a report's scope).
     pub title: String,
-    /// Area name and participants waiting, in config order.
-    pub bars: Vec<(String, u32)>,
-    /// The threshold line.
+    /// Each bar's label (an area name, an answer) and value, top to bottom.
+    pub bars: Vec<(Arg, u32)>,
+    /// The threshold line; 0 for none (a report).
     pub threshold: u32,
-    /// Whether participants are children (for the axis label).
-    pub children: bool,
+    /// What the values count (for the axis label).
+    pub unit: ChartUnit,
+}
+
+/// What a chart's values count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartUnit {
+    /// Children waiting.
+    Children,
+    /// Adults waiting.
+    Adults,
+    /// Feedback answers.
+    Answers,
 }
 
 /// A file to send, as data; the adapters turn it into bytes ([`crate::files`]).

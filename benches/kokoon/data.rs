@@ -185,6 +185,7 @@ pub async fn events(
             visibility: kokoon::domain::event::Visibility::Public,
             token: None,
             revision: 0,
+            series: None,
         };
         store
             .commit_sync(

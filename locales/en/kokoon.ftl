@@ -177,6 +177,7 @@ help-coordinator =
     /newevent – a new event
     /broadcast – a message to participants or waiting families
     /feedback – feedback on events
+    /report – feedback report: an event, a series or a period (chart and CSV)
 demand-title = <b>{ $group }</b> · the group can start with { $threshold } { $kind ->
         [children] children
        *[other] participants
@@ -212,6 +213,7 @@ chart-caption = { $group }: registrations per municipality
 chart-threshold = threshold { $threshold }
 chart-children = children
 chart-adults = participants
+chart-answers = answers
 list-title = <b>{ $group }, { $area }</b>: waiting families in registration order
 list-empty = No families waiting.
 list-item = { $n }. { $kind ->
@@ -465,20 +467,53 @@ broadcast-report = Your message was sent to { $total } recipients: { $sent } del
 
 ## Feedback
 
-feedback-ask = Thank you for taking part in { $title }! How was it? Choose 1 (poor) – 5 (excellent).
-feedback-thanks = Thanks for the rating! Anything to add? Type a short comment or skip.
+feedback-ask = Thank you for taking part in { $title }! How was it? A few short questions – your answers are anonymous.
+feedback-q-useful = Was it useful to you?
+feedback-q-continue = Would you like something like this to continue?
+feedback-q-rating = How was it overall? Choose 1 (poor) – 5 (excellent).
+feedback-q-comment = Anything to add? Type a short comment or skip.
+btn-feedback-yes = Yes
+btn-feedback-partly = Partly
+btn-feedback-no = No
 feedback-comment-ask = Type a short comment or skip.
 feedback-done = Thank you for your feedback!
-feedback-choose = Which event's feedback would you like to see?
-feedback-no-events = You have no past events yet.
-feedback-report =
-    <b>{ $title }: feedback</b>
-    Answers { $count }{ $count ->
-        [0] {""}
-       *[other] , mean { $mean }
-    }
-    5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
 feedback-comment = – { $text }
+
+## Feedback report
+
+report-choose = What would you like a feedback report on? Choose a series, an event or a period.
+report-none = No past events to report on yet.
+btn-report-period = 📅 Period
+report-from = From which month?
+report-to = Until which month?
+report-usage = Type /report for a menu. A period can also be typed like this: /report 2027-03 2027-05
+report-title = <b>Feedback: { $scope }</b>
+report-event-line = { $event }: { $count } { $count ->
+        [one] answer
+       *[other] answers
+    }
+report-count = { $count } answers in all.
+report-too-few = Fewer than { $min } answers: I show only the count, so that no one can be recognised.
+report-useful = Useful: yes { $yes } %, partly { $partly } %, no { $no } % ({ $count } answered)
+report-continue = Want it to continue: yes { $yes } %, no { $no } % ({ $count } answered)
+report-rating = Mean rating { $mean } ({ $count } answered) · 5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
+report-comments = <b>Comments</b>
+report-chart-caption = Feedback: { $scope }
+report-csv-caption = The same as a table (CSV).
+report-q-useful = Useful
+report-q-continue = Continue
+report-q-rating = Rating
+report-answer-yes = yes
+report-answer-partly = partly
+report-answer-no = no
+csv-report-question = Question
+csv-report-answer = Answer
+csv-report-count = Count
+csv-report-share = Share (%)
+csv-report-event = Event
+csv-report-answers = Answers
+csv-report-mean = Mean
+csv-report-comment = Comment
 
 ## /mydata: everything stored about the person, as files
 
@@ -502,7 +537,7 @@ mydata-event = { $title }, { $when }, { $place }: { $status ->
         [waiting] on the waiting list
        *[other] signed up
     }
-mydata-feedback = Feedback on { $title }: { $rating }/5 { $comment }
+mydata-feedback = Feedback on { $title }: { $answers }
 mydata-invitation = Invitation to { $group } ({ $when }): { $answer ->
         [accepted] coming
         [declined] not this time

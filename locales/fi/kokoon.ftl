@@ -176,6 +176,7 @@ help-coordinator =
     /newevent – uusi tapahtuma
     /broadcast – viesti osallistujille tai jonossa oleville
     /feedback – tapahtumien palaute
+    /report – palauteraportti: tapahtuma, sarja tai ajanjakso (kaavio ja CSV)
 demand-title = <b>{ $group }</b> · ryhmä voi alkaa, kun { $kind ->
         [children] lapsia
        *[other] osallistujia
@@ -211,6 +212,7 @@ chart-caption = { $group }: ilmoittautuneet kunnittain
 chart-threshold = kynnys { $threshold }
 chart-children = lapsia
 chart-adults = osallistujia
+chart-answers = vastauksia
 list-title = <b>{ $group }, { $area }</b>: odottavat perheet ilmoittautumisjärjestyksessä
 list-empty = Ei odottavia perheitä.
 list-item = { $n }. { $kind ->
@@ -464,20 +466,53 @@ broadcast-report = Viestisi on lähetetty { $total } vastaanottajalle: { $sent }
 
 ## Palaute
 
-feedback-ask = Kiitos, että osallistuit tapahtumaan { $title }! Millainen se oli? Valitse 1 (huono) – 5 (erinomainen).
-feedback-thanks = Kiitos arviosta! Haluatko vielä kertoa jotain? Kirjoita lyhyt kommentti tai ohita.
+feedback-ask = Kiitos, että osallistuit tapahtumaan { $title }! Millainen se oli? Muutama lyhyt kysymys – vastaat nimettömänä.
+feedback-q-useful = Oliko tilaisuudesta sinulle hyötyä?
+feedback-q-continue = Toivoisitko, että tällaista järjestetään jatkossakin?
+feedback-q-rating = Millainen kokonaisuus oli? Valitse 1 (huono) – 5 (erinomainen).
+feedback-q-comment = Haluatko kertoa vielä jotain? Kirjoita lyhyt kommentti tai ohita.
+btn-feedback-yes = Kyllä
+btn-feedback-partly = Osittain
+btn-feedback-no = Ei
 feedback-comment-ask = Kirjoita lyhyt kommentti tai ohita.
 feedback-done = Kiitos palautteesta!
-feedback-choose = Minkä tapahtuman palautteen haluat nähdä?
-feedback-no-events = Sinulla ei ole vielä menneitä tapahtumia.
-feedback-report =
-    <b>{ $title }: palaute</b>
-    Vastauksia { $count }{ $count ->
-        [0] {""}
-       *[other] , keskiarvo { $mean }
-    }
-    5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
 feedback-comment = – { $text }
+
+## Palauteraportti
+
+report-choose = Mistä haluat palauteraportin? Valitse sarja, tapahtuma tai ajanjakso.
+report-none = Ei vielä menneitä tapahtumia, joista voisi tehdä raportin.
+btn-report-period = 📅 Ajanjakso
+report-from = Mistä kuukaudesta alkaen?
+report-to = Mihin kuukauteen asti?
+report-usage = Kirjoita /report, niin saat valikon. Ajanjakson voi kirjoittaa myös näin: /report 2027-03 2027-05
+report-title = <b>Palaute: { $scope }</b>
+report-event-line = { $event }: { $count } { $count ->
+        [one] vastaus
+       *[other] vastausta
+    }
+report-count = Vastauksia yhteensä { $count }.
+report-too-few = Alle { $min } vastausta: näytän vain määrän, jottei ketään voi tunnistaa.
+report-useful = Hyödyllinen: kyllä { $yes } %, osittain { $partly } %, ei { $no } % ({ $count } vastasi)
+report-continue = Jatkoa toivoo: kyllä { $yes } %, ei { $no } % ({ $count } vastasi)
+report-rating = Arvio keskimäärin { $mean } ({ $count } vastasi) · 5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
+report-comments = <b>Kommentit</b>
+report-chart-caption = Palaute: { $scope }
+report-csv-caption = Sama taulukkona (CSV).
+report-q-useful = Hyödyllinen
+report-q-continue = Jatkoa
+report-q-rating = Arvio
+report-answer-yes = kyllä
+report-answer-partly = osittain
+report-answer-no = ei
+csv-report-question = Kysymys
+csv-report-answer = Vastaus
+csv-report-count = Määrä
+csv-report-share = Osuus (%)
+csv-report-event = Tapahtuma
+csv-report-answers = Vastauksia
+csv-report-mean = Keskiarvo
+csv-report-comment = Kommentti
 
 ## /mydata: everything stored about the person, as files
 
@@ -501,7 +536,7 @@ mydata-event = { $title }, { $when }, { $place }: { $status ->
         [waiting] jonossa
        *[other] ilmoittautunut
     }
-mydata-feedback = Palaute tapahtumasta { $title }: { $rating }/5 { $comment }
+mydata-feedback = Palaute tapahtumasta { $title }: { $answers }
 mydata-invitation = Kutsu ryhmään { $group } ({ $when }): { $answer ->
         [accepted] tulossa
         [declined] ei tällä kertaa

@@ -174,6 +174,7 @@ help-coordinator =
     /newevent – nytt evenemang
     /broadcast – meddelande till deltagare eller köande
     /feedback – respons på evenemang
+    /report – responsrapport: evenemang, serie eller period (diagram och CSV)
 demand-title = <b>{ $group }</b> · gruppen kan starta när det finns { $threshold } { $kind ->
         [children] barn
        *[other] deltagare
@@ -209,6 +210,7 @@ chart-caption = { $group }: anmälda per kommun
 chart-threshold = tröskel { $threshold }
 chart-children = barn
 chart-adults = deltagare
+chart-answers = svar
 list-title = <b>{ $group }, { $area }</b>: väntande familjer i anmälningsordning
 list-empty = Inga väntande familjer.
 list-item = { $n }. { $kind ->
@@ -435,20 +437,53 @@ broadcast-report = Ditt meddelande har skickats till { $total } mottagare: { $se
 
 ## Respons
 
-feedback-ask = Tack för att du deltog i { $title }! Hur var det? Välj 1 (dåligt) – 5 (utmärkt).
-feedback-thanks = Tack för betyget! Vill du säga något mer? Skriv en kort kommentar eller hoppa över.
+feedback-ask = Tack för att du deltog i { $title }! Hur var det? Några korta frågor – du svarar anonymt.
+feedback-q-useful = Hade du nytta av träffen?
+feedback-q-continue = Vill du att något liknande ordnas också i fortsättningen?
+feedback-q-rating = Hur var helheten? Välj 1 (dåligt) – 5 (utmärkt).
+feedback-q-comment = Vill du säga något mer? Skriv en kort kommentar eller hoppa över.
+btn-feedback-yes = Ja
+btn-feedback-partly = Delvis
+btn-feedback-no = Nej
 feedback-comment-ask = Skriv en kort kommentar eller hoppa över.
 feedback-done = Tack för din respons!
-feedback-choose = Vilket evenemangs respons vill du se?
-feedback-no-events = Du har inga tidigare evenemang ännu.
-feedback-report =
-    <b>{ $title }: respons</b>
-    Svar { $count }{ $count ->
-        [0] {""}
-       *[other] , medeltal { $mean }
-    }
-    5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
 feedback-comment = – { $text }
+
+## Responsrapport
+
+report-choose = Vad vill du ha en responsrapport om? Välj en serie, ett evenemang eller en period.
+report-none = Inga tidigare evenemang ännu att göra en rapport om.
+btn-report-period = 📅 Period
+report-from = Från vilken månad?
+report-to = Till vilken månad?
+report-usage = Skriv /report så får du en meny. En period kan också skrivas så här: /report 2027-03 2027-05
+report-title = <b>Respons: { $scope }</b>
+report-event-line = { $event }: { $count } { $count ->
+        [one] svar
+       *[other] svar
+    }
+report-count = Svar sammanlagt { $count }.
+report-too-few = Färre än { $min } svar: jag visar bara antalet, så att ingen kan kännas igen.
+report-useful = Till nytta: ja { $yes } %, delvis { $partly } %, nej { $no } % ({ $count } svarade)
+report-continue = Vill ha fortsättning: ja { $yes } %, nej { $no } % ({ $count } svarade)
+report-rating = Betyg i medeltal { $mean } ({ $count } svarade) · 5 ★: { $d5 } · 4 ★: { $d4 } · 3 ★: { $d3 } · 2 ★: { $d2 } · 1 ★: { $d1 }
+report-comments = <b>Kommentarer</b>
+report-chart-caption = Respons: { $scope }
+report-csv-caption = Samma som tabell (CSV).
+report-q-useful = Till nytta
+report-q-continue = Fortsättning
+report-q-rating = Betyg
+report-answer-yes = ja
+report-answer-partly = delvis
+report-answer-no = nej
+csv-report-question = Fråga
+csv-report-answer = Svar
+csv-report-count = Antal
+csv-report-share = Andel (%)
+csv-report-event = Evenemang
+csv-report-answers = Svar
+csv-report-mean = Medeltal
+csv-report-comment = Kommentar
 
 ## /mydata: everything stored about the person, as files
 
@@ -472,7 +507,7 @@ mydata-event = { $title }, { $when }, { $place }: { $status ->
         [waiting] i kö
        *[other] anmäld
     }
-mydata-feedback = Respons om { $title }: { $rating }/5 { $comment }
+mydata-feedback = Respons om { $title }: { $answers }
 mydata-invitation = Inbjudan till { $group } ({ $when }): { $answer ->
         [accepted] kommer
         [declined] inte den här gången

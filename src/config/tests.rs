@@ -263,6 +263,33 @@ fn shipped_config_parses() {
         "the example shows a coordinator limited to areas"
     );
     assert!(c.contact.phone.is_some() && c.contact.email.is_some());
+
+    // The spring series: three partner visits at Pikku-Veturi, one a month, with the
+    // questions the visits used.
+    let spring: Vec<&ConfigEvent> = c
+        .events
+        .iter()
+        .filter(|e| e.series.as_deref() == Some("eron-edessa-kevat-2027"))
+        .collect();
+    let months: Vec<String> = spring
+        .iter()
+        .map(|e| e.start.format("%Y-%m").to_string())
+        .collect();
+    assert_eq!(months, ["2027-03", "2027-04", "2027-05"]);
+    assert!(spring
+        .iter()
+        .all(|e| e.place.get(Lang::Fi).starts_with("Pikku-Veturi")));
+    use crate::domain::feedback::Question;
+    assert_eq!(
+        eron.feedback,
+        [
+            Question::Useful,
+            Question::Continue,
+            Question::Rating,
+            Question::Comment
+        ]
+    );
+    assert_eq!(tilli.feedback, Question::DEFAULT, "the default");
 }
 
 #[test]
@@ -554,6 +581,46 @@ fn threshold_zero() {
         "must be at least 1",
     );
     assert!(errs.to_string().contains("not 0"), "{errs}");
+}
+
+#[test]
+fn feedback_questions_are_known_each_once_and_a_comment_last() {
+    for (list, what) in [
+        ("[\"useful\", \"coffee\"]", "unknown question \"coffee\""),
+        ("[\"rating\", \"rating\"]", "\"rating\" is listed twice"),
+        ("[\"comment\", \"rating\"]", "\"comment\" must come last"),
+        (
+            "[\"comment\"]",
+            "a question with buttons before the comment",
+        ),
+        ("[]", "needs at least one question"),
+    ] {
+        let text = mutate(
+            "threshold = 6\n",
+            &format!("threshold = 6\nfeedback = {list}\n"),
+        );
+        let errs = errors(&text);
+        single_in_table(
+            &text,
+            &errs,
+            "groups",
+            1,
+            "groups[1] \"eron-edessa\".feedback",
+            what,
+        );
+    }
+    let text = mutate(
+        "threshold = 6\n",
+        "threshold = 6\nfeedback = [\"rating\", \"comment\"]\n",
+    );
+    let c = Config::parse(FILE, &text).expect("valid");
+    use crate::domain::feedback::Question;
+    assert_eq!(c.groups[1].feedback, [Question::Rating, Question::Comment]);
+    assert_eq!(
+        c.feedback_questions(Some(&c.groups[1].id)),
+        [Question::Rating, Question::Comment]
+    );
+    assert_eq!(c.feedback_questions(None), Question::DEFAULT);
 }
 
 #[test]
@@ -1231,7 +1298,10 @@ fn texts_a_parent_reads_take_every_language_and_one_language_ones_are_listed() {
             r#"place = "Pikku-Veturi, Hyvinkää""#,
         );
     let c = Config::parse("kokoon.toml", &text).expect("a plain place is fine");
-    assert_eq!(c.one_language, ["events[0].place"]);
+    assert_eq!(
+        c.one_language,
+        ["events[0].place", "events[1].place", "events[2].place"]
+    );
     assert_eq!(c.events[0].place.get(Lang::Sv), "Pikku-Veturi, Hyvinkää");
 }
 

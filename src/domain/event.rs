@@ -104,6 +104,10 @@ pub struct Event {
     /// event as it was is applied only while it still is.
     #[serde(default)]
     pub revision: u64,
+    /// The series it is a meeting of (a config key such as `eron-edessa-kevat-2027`), so that
+    /// the feedback of a series' meetings can be reported together.
+    #[serde(default)]
+    pub series: Option<String>,
 }
 
 /// Who may see an event.
@@ -202,6 +206,7 @@ pub fn first_meeting(req: &super::launch::LaunchRequest, launch: u64) -> Event {
         visibility: Visibility::Launch { launch },
         token: None,
         revision: 0,
+        series: None,
     }
 }
 
@@ -361,6 +366,7 @@ pub fn update(e: &Event, edited: &Event, now: DateTime<Utc>, rules: &dyn Rules) 
     ev.end = edited.end;
     ev.place = edited.place.clone();
     ev.capacity = edited.capacity;
+    ev.series = edited.series.clone();
     ev.key = edited.key.clone().or(ev.key.take());
     ev.version += 1;
     let told: Vec<UserId> = ev
@@ -444,61 +450,6 @@ impl Event {
     #[must_use]
     pub fn queued(&self, user: UserId) -> bool {
         self.waiting.contains(&user)
-    }
-}
-
-/// A participant's answer to the feedback question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Feedback {
-    /// 1 to 5.
-    pub rating: u8,
-    /// An optional comment.
-    pub comment: Option<String>,
-    /// When it was given.
-    pub at: DateTime<Utc>,
-}
-
-/// Feedback of one event, added up for the coordinator.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FeedbackSummary {
-    /// Answers.
-    pub count: usize,
-    /// Answers per rating 1..=5 (index 0 is rating 1).
-    pub distribution: [usize; 5],
-    /// Comments, in the order given.
-    pub comments: Vec<String>,
-}
-
-impl FeedbackSummary {
-    /// Adds up answers.
-    #[must_use]
-    pub fn of<'a>(answers: impl IntoIterator<Item = &'a Feedback>) -> FeedbackSummary {
-        let mut s = FeedbackSummary::default();
-        for f in answers {
-            if !(1..=5).contains(&f.rating) {
-                continue;
-            }
-            s.count += 1;
-            s.distribution[usize::from(f.rating - 1)] += 1;
-            if let Some(c) = &f.comment {
-                s.comments.push(c.clone());
-            }
-        }
-        s
-    }
-
-    /// The mean rating, if anyone answered.
-    #[must_use]
-    pub fn mean(&self) -> Option<f64> {
-        (self.count > 0).then(|| {
-            let total: usize = self
-                .distribution
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (i + 1) * n)
-                .sum();
-            total as f64 / self.count as f64
-        })
     }
 }
 
@@ -618,6 +569,7 @@ mod tests {
             visibility: Visibility::Public,
             token: None,
             revision: 0,
+            series: None,
         }
     }
 
@@ -883,31 +835,5 @@ mod tests {
         t.texts.insert(Lang::Sv, "Inför skilsmässan".into());
         assert_eq!(t.get(Lang::Sv), "Inför skilsmässan");
         assert_eq!(t.get(Lang::En), "Eron edessä -ilta");
-    }
-
-    #[test]
-    fn feedback_adds_up() {
-        let at = DateTime::<Utc>::UNIX_EPOCH;
-        let f = |rating, comment: Option<&str>| Feedback {
-            rating,
-            comment: comment.map(str::to_owned),
-            at,
-        };
-        let answers = [
-            f(5, Some("Hyvä")),
-            f(4, None),
-            f(5, None),
-            f(2, Some("Kahvi loppui")),
-            f(9, None),
-        ];
-        let s = FeedbackSummary::of(answers.iter());
-        assert_eq!(s.count, 4);
-        assert_eq!(s.distribution, [0, 1, 0, 1, 2]);
-        assert_eq!(s.mean(), Some(4.0));
-        assert_eq!(
-            s.comments,
-            vec!["Hyvä".to_string(), "Kahvi loppui".to_string()]
-        );
-        assert_eq!(FeedbackSummary::default().mean(), None);
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod event;
+pub mod feedback;
 pub mod handover;
 mod ids;
 pub mod launch;
@@ -18,7 +19,8 @@ pub mod schedule;
 pub mod text;
 pub mod when;
 
-pub use event::{Audience, Broadcast, Event, EventText, Feedback, FeedbackSummary};
+pub use event::{Audience, Broadcast, Event, EventText};
+pub use feedback::Feedback;
 pub use ids::{deep_link, AreaId, GroupId, IdError, Source, StartPayload, TimeId, UserId};
 pub use launch::{Answer, Invitation, Launch};
 pub use outbox::{OutboxItem, Outgoing};

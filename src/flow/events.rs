@@ -7,9 +7,7 @@ use super::engine::{line, Engine};
 use super::launch::{group_lang_msg, lang_in_msg, who};
 use super::reply::{button, num, text, text_button, Arg, Attachment, Button, Label, Line, Reply};
 use super::{Callback, Command, Effect, State, Turn};
-use crate::domain::event::{
-    self, Access, Asker, Audience, Event, EventText, FeedbackSummary, Rsvp, Visibility,
-};
+use crate::domain::event::{self, Access, Asker, Audience, Event, EventText, Rsvp, Visibility};
 use crate::domain::remit::Scope;
 use crate::domain::when::{format_when, parse_when, TZ};
 use crate::domain::{deep_link, GroupId, Lang, Rules, StartPayload, UserId};
@@ -50,8 +48,6 @@ fn estimated_length(events: &[Event], lang: Lang) -> usize {
 const MAX_TITLE: usize = 120;
 const MAX_PLACE: usize = 200;
 const MAX_DESCRIPTION: usize = 1000;
-/// Longest feedback comment kept.
-const MAX_COMMENT: usize = 1000;
 
 /// The question an event being created is at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,6 +200,7 @@ pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
             e.feedback_menu(None);
             state
         }
+        Turn::Command(Command::Report) => e.report_command(state, None),
         Turn::Command(_) => e.hint(state, Msg::HintUnknownCommand),
         Turn::Text(t) => match state {
             State::FeedbackComment { event } => e.feedback_comment(event, &t),
@@ -238,13 +235,9 @@ impl Engine<'_> {
                 State::CreatingEvent(d) if self.is_coordinator() => self.draft_button(d, cb),
                 other => self.hint(other, Msg::HintStaleButton),
             },
-            Callback::Rate(id, r) => self.feedback_answer(state, id, Some(r)),
-            Callback::FeedbackSkip(id) => match state {
-                State::FeedbackComment { event } if event == id => {
-                    self.feedback_answer(State::Idle, id, None)
-                }
-                other => self.hint(other, Msg::HintStaleButton),
-            },
+            Callback::FeedbackAnswer(id, q, o) => self.feedback_answer(state, id, q, o),
+            Callback::FeedbackSkip(id) => self.feedback_skip(state, id),
+            Callback::Report(pick) => self.report_button(state, pick),
             _ => self.hint(state, Msg::HintStaleButton),
         }
     }
@@ -1007,7 +1000,7 @@ impl Engine<'_> {
             }
             ManageAction::Message => self.broadcast_to(state, Audience::Event { event: id }),
             ManageAction::Feedback => {
-                self.feedback_report(&e);
+                self.report(&crate::domain::feedback::Scope::Event(e.id));
                 state
             }
             _ => self.hint(state, Msg::HintStaleButton),
@@ -1093,120 +1086,6 @@ impl Engine<'_> {
         )]));
         State::Idle
     }
-
-    fn feedback_report(&mut self, e: &Event) {
-        let answers = self.ctx.view.feedback(e.id);
-        let s = FeedbackSummary::of(answers.iter());
-        let mean = s
-            .mean()
-            .map_or_else(String::new, |m| format_mean(m, self.lang));
-        let mut r = Reply::default().line(
-            Msg::FeedbackReport,
-            vec![
-                ("title", text(e.title.get(self.lang))),
-                ("count", num(s.count)),
-                ("mean", text(mean)),
-                ("d1", num(s.distribution[0])),
-                ("d2", num(s.distribution[1])),
-                ("d3", num(s.distribution[2])),
-                ("d4", num(s.distribution[3])),
-                ("d5", num(s.distribution[4])),
-            ],
-        );
-        for (i, c) in s.comments.iter().enumerate() {
-            r.lines.push(Line {
-                msg: Msg::FeedbackComment,
-                args: vec![("text", text(c.clone()))],
-                tight: i > 0,
-            });
-        }
-        self.say(r);
-    }
-
-    /// `/feedback`: the coordinator's past events to pick from (or the report of one by id).
-    fn feedback_menu(&mut self, id: Option<u64>) {
-        if let Some(e) = id
-            .and_then(|id| self.ctx.view.event(id))
-            .filter(|e| self.manages(e))
-        {
-            self.feedback_report(&e);
-            return;
-        }
-        let mut past: Vec<Event> = self
-            .ctx
-            .view
-            .events()
-            .into_iter()
-            .filter(|e| self.manages(e) && e.start <= self.ctx.now)
-            .collect();
-        past.sort_by_key(|e| std::cmp::Reverse(e.start));
-        if past.is_empty() {
-            self.say(Reply::msg(Msg::FeedbackNoEvents));
-            return;
-        }
-        let mut r = Reply::msg(Msg::FeedbackChoose);
-        for e in past.iter().take(20) {
-            let label = format!(
-                "{} · {}",
-                e.title.get(self.lang),
-                crate::domain::when::format_date(e.start, self.lang, self.ctx.now)
-            );
-            r = r.row(vec![text_button(
-                &label,
-                Callback::Manage(e.id, ManageAction::Feedback),
-            )]);
-        }
-        self.say(r);
-    }
-
-    // ---- feedback from parents ----
-
-    /// A rating button (from the feedback question), or skipping the comment.
-    fn feedback_answer(&mut self, state: State, id: u64, rating: Option<u8>) -> State {
-        let user = self.ctx.person.user;
-        let Some(e) = self
-            .visible_event(id)
-            .filter(|e| e.attending(user) && e.start <= self.ctx.now)
-        else {
-            return self.hint(state, Msg::HintStaleButton);
-        };
-        match rating {
-            Some(r) if (1..=5).contains(&r) => {
-                self.effects.push(Effect::Feedback {
-                    event: id,
-                    rating: r,
-                });
-                self.say(
-                    Reply::default()
-                        .line(
-                            Msg::FeedbackThanks,
-                            vec![("title", text(e.title.get(self.lang)))],
-                        )
-                        .row(vec![button(Msg::BtnSkip, Callback::FeedbackSkip(id))]),
-                );
-                State::FeedbackComment { event: id }
-            }
-            Some(_) => self.hint(state, Msg::HintStaleButton),
-            None => {
-                self.say(Reply::msg(Msg::FeedbackDone));
-                State::Idle
-            }
-        }
-    }
-
-    /// The optional comment after a rating.
-    fn feedback_comment(&mut self, id: u64, t: &str) -> State {
-        let comment: String = t.trim().chars().take(MAX_COMMENT).collect();
-        if comment.is_empty() {
-            return self.hint(State::FeedbackComment { event: id }, Msg::HintUseButtons);
-        }
-        self.effects.push(Effect::FeedbackComment {
-            event: id,
-            text: comment,
-        });
-        self.say(Reply::msg(Msg::FeedbackDone));
-        State::Idle
-    }
 }
 
 fn draft_event(d: &EventDraft, organiser: UserId) -> Event {
@@ -1235,6 +1114,7 @@ fn draft_event(d: &EventDraft, organiser: UserId) -> Event {
         visibility: crate::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        series: None,
     }
 }
 
@@ -1254,7 +1134,7 @@ pub(super) fn until_text(start: DateTime<Utc>, end: DateTime<Utc>, lang: Lang) -
     }
 }
 
-fn format_mean(m: f64, lang: Lang) -> String {
+pub(super) fn format_mean(m: f64, lang: Lang) -> String {
     let s = format!("{m:.1}");
     match lang {
         Lang::Fi | Lang::Sv => s.replace('.', ","),

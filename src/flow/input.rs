@@ -33,6 +33,9 @@ pub enum Command {
     Broadcast,
     /// `/feedback` (coordinators): feedback of an event.
     Feedback,
+    /// `/report` (coordinators): feedback of an event, a series or a period, with a chart and
+    /// a CSV file.
+    Report,
 }
 
 impl Command {
@@ -49,7 +52,7 @@ impl Command {
     ];
 
     /// The coordinators' commands. To anyone else they are unknown commands.
-    pub const COORDINATOR: [Command; 7] = [
+    pub const COORDINATOR: [Command; 8] = [
         Command::Demand,
         Command::Launch,
         Command::Export,
@@ -57,6 +60,7 @@ impl Command {
         Command::NewEvent,
         Command::Broadcast,
         Command::Feedback,
+        Command::Report,
     ];
 
     /// Whether only coordinators may use the command.
@@ -84,6 +88,7 @@ impl Command {
             Command::NewEvent => "newevent",
             Command::Broadcast => "broadcast",
             Command::Feedback => "feedback",
+            Command::Report => "report",
         }
     }
 }
@@ -105,6 +110,8 @@ pub enum Input {
     Unsupported,
     /// `/feedback [event id]` (coordinators).
     FeedbackFor(Option<u64>),
+    /// `/report [month [month]]` (coordinators), the months unparsed (the engine parses them).
+    ReportFor(Option<String>),
 }
 
 impl Input {
@@ -141,6 +148,9 @@ impl Input {
             "newevent" => Input::Command(Command::NewEvent),
             "broadcast" => Input::Command(Command::Broadcast),
             "feedback" => Input::FeedbackFor(arg.and_then(|a| a.parse().ok())),
+            "report" | "raportti" | "rapport" => {
+                Input::ReportFor(arg.filter(|a| !a.is_empty()).map(str::to_owned))
+            }
             _ => Input::UnknownCommand,
         }
     }

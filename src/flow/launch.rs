@@ -6,7 +6,7 @@
 
 use super::engine::{line, Engine};
 use super::reply::{
-    button, num, text, text_button, Arg, Attachment, Button, ChartPanel, Line, Reply,
+    button, num, text, text_button, Arg, Attachment, Button, ChartPanel, ChartUnit, Line, Reply,
 };
 use super::{Callback, Command, Effect, State, Turn};
 use crate::config::Group;
@@ -210,7 +210,7 @@ impl<'a> Engine<'a> {
                     ],
                 ));
                 bars.push((
-                    plain_label(&self.pool_label(pool), self.lang),
+                    text(plain_label(&self.pool_label(pool), self.lang)),
                     u32::try_from(stats.participants).unwrap_or(u32::MAX),
                 ));
             }
@@ -233,7 +233,11 @@ impl<'a> Engine<'a> {
                 title: group.name.get(self.lang).to_owned(),
                 bars,
                 threshold: group.threshold,
-                children: group.children.is_some(),
+                unit: if group.children.is_some() {
+                    ChartUnit::Children
+                } else {
+                    ChartUnit::Adults
+                },
             });
         }
         // Telegram takes at most 100 buttons under a message: the areas nearest their

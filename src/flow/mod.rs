@@ -13,6 +13,7 @@
 mod broadcast;
 mod engine;
 pub mod events;
+mod feedback;
 mod input;
 mod launch;
 mod mydata;
@@ -27,7 +28,7 @@ pub use callback::{Callback, Field};
 pub use input::{Command, Input};
 pub use launch::LaunchDraft;
 pub use registration::{Draft, Step};
-pub use reply::{Arg, Attachment, Button, ChartPanel, Label, Line, Reply};
+pub use reply::{Arg, Attachment, Button, ChartPanel, ChartUnit, Label, Line, Reply};
 
 use crate::config::Config;
 use crate::domain::launch::LaunchRequest;
@@ -200,19 +201,12 @@ pub enum Effect {
         /// The event.
         event: u64,
     },
-    /// A rating of an event, 1 to 5.
+    /// One answer to an event's feedback questions (a rating, a comment, …).
     Feedback {
         /// The event.
         event: u64,
-        /// 1 to 5.
-        rating: u8,
-    },
-    /// The optional comment after a rating.
-    FeedbackComment {
-        /// The event.
-        event: u64,
-        /// The comment.
-        text: String,
+        /// The answer.
+        answer: crate::domain::feedback::Answer,
     },
     /// (Coordinator) a message to many.
     Broadcast {
@@ -257,6 +251,7 @@ pub fn step(state: State, input: Input, ctx: &Ctx<'_>) -> Outcome {
         Input::Command(c) => Part::of_command(c).step(&mut e, state, Turn::Command(c)),
         Input::UnknownCommand => e.hint(state, Msg::HintUnknownCommand),
         Input::FeedbackFor(id) => events::feedback_for(&mut e, state, id),
+        Input::ReportFor(arg) => e.report_command(state, arg.as_deref()),
         Input::Text(t) => {
             // Whatever is typed may be shown to someone else (a comment, an event's title or
             // place, a broadcast): without invisible controls.
@@ -323,7 +318,9 @@ impl Part {
             | Command::Privacy
             | Command::MyData
             | Command::Help => Part::Registration,
-            Command::Events | Command::NewEvent | Command::Feedback => Part::Events,
+            Command::Events | Command::NewEvent | Command::Feedback | Command::Report => {
+                Part::Events
+            }
             Command::Demand | Command::Export | Command::Launch | Command::Qr => Part::Launch,
             Command::Broadcast => Part::Broadcast,
         }
@@ -366,8 +363,9 @@ impl Part {
             | Callback::DraftSkip
             | Callback::DraftTranslate(_)
             | Callback::DraftCreate
-            | Callback::Rate(..)
-            | Callback::FeedbackSkip(_) => Part::Events,
+            | Callback::FeedbackAnswer(..)
+            | Callback::FeedbackSkip(_)
+            | Callback::Report(_) => Part::Events,
             Callback::PoolList(_)
             | Callback::PoolLaunch(_)
             | Callback::LaunchConfirm

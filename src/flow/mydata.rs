@@ -146,13 +146,12 @@ impl Engine<'_> {
                     Msg::MydataFeedback,
                     vec![
                         ("title", text(e.title.get(lang))),
-                        ("rating", num(f.rating)),
-                        ("comment", text(f.comment.clone().unwrap_or_default())),
+                        ("answers", feedback_answers(&f)),
                     ],
                 ));
                 feedback.push(json!({ "event": e.id, "feedback": f }));
                 may_appear.push(json!({
-                    "what": "the event's feedback summary (ratings and comments, without names)",
+                    "what": "the event's feedback report (answers counted, comments without names; with fewer than 5 answers only their count)",
                     "event": e.id,
                 }));
             }
@@ -318,4 +317,34 @@ fn tight(msg: Msg, args: Vec<(&'static str, Arg)>) -> Line {
         args,
         tight: true,
     }
+}
+
+/// One person's feedback answers, readable: each answered question and the answer.
+fn feedback_answers(f: &crate::domain::Feedback) -> Arg {
+    use crate::domain::feedback::Useful;
+    let pair = |q: Msg, a: Arg| Arg::Join(vec![Arg::Msg(q), a], ": ");
+    let mut parts = Vec::new();
+    if let Some(u) = f.useful {
+        let a = match u {
+            Useful::Yes => Msg::ReportAnswerYes,
+            Useful::Partly => Msg::ReportAnswerPartly,
+            Useful::No => Msg::ReportAnswerNo,
+        };
+        parts.push(pair(Msg::ReportQUseful, Arg::Msg(a)));
+    }
+    if let Some(c) = f.go_on {
+        let a = if c {
+            Msg::ReportAnswerYes
+        } else {
+            Msg::ReportAnswerNo
+        };
+        parts.push(pair(Msg::ReportQContinue, Arg::Msg(a)));
+    }
+    if let Some(r) = f.rating {
+        parts.push(pair(Msg::ReportQRating, text(format!("{r}/5"))));
+    }
+    if let Some(c) = &f.comment {
+        parts.push(text(c.clone()));
+    }
+    Arg::Join(parts, " · ")
 }

@@ -281,18 +281,7 @@ impl Engine<'_> {
             }
             Outgoing::FeedbackRequest { event } => {
                 let e = self.visible_event(*event)?;
-                Some(
-                    Reply::msg(Msg::EventFirst)
-                        .line(Msg::FeedbackAsk, vec![("title", text(e.title.get(lang)))])
-                        .row(
-                            (1..=5)
-                                .map(|r| Button {
-                                    label: Label::Text(r.to_string()),
-                                    callback: Callback::Rate(e.id, r),
-                                })
-                                .collect(),
-                        ),
-                )
+                self.feedback_ask(&e)
             }
             Outgoing::Broadcast { broadcast } => {
                 let b = self.ctx.view.broadcast(*broadcast)?;

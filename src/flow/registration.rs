@@ -201,7 +201,8 @@ impl<'a> Engine<'a> {
             | Command::Qr
             | Command::NewEvent
             | Command::Broadcast
-            | Command::Feedback => self.hint(state, Msg::HintUnknownCommand),
+            | Command::Feedback
+            | Command::Report => self.hint(state, Msg::HintUnknownCommand),
         }
     }
 

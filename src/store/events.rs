@@ -2,7 +2,8 @@
 
 use super::crypt::USER_TAG;
 use super::tx::{abort, Tx, TxError, TxResult};
-use crate::domain::event::{self, Audience, Broadcast, Event, Feedback};
+use crate::domain::event::{self, Audience, Broadcast, Event};
+use crate::domain::feedback::{self, Feedback};
 use crate::domain::privacy::SignUp;
 use crate::domain::{Outgoing, UserId};
 
@@ -177,28 +178,15 @@ impl Tx<'_> {
         }
     }
 
-    /// Records a rating (a second rating replaces the first, keeping the comment).
-    pub fn feedback(&self, user: UserId, event: u64, rating: u8) -> TxResult<()> {
+    /// Records one feedback answer by [`feedback::record`] (a second answer to a question
+    /// replaces the first).
+    pub fn feedback(&self, user: UserId, event: u64, answer: &feedback::Answer) -> TxResult<()> {
         let key = feedback_key(event, &self.user_tag(user));
-        let comment = self
-            .get::<Feedback>(self.events, "events", &key)?
-            .and_then(|f| f.comment);
-        let f = Feedback {
-            rating,
-            comment,
-            at: self.now(),
-        };
-        self.put(self.events, "events", &key, &f)
-    }
-
-    /// Adds the optional comment to someone's rating.
-    pub fn feedback_comment(&self, user: UserId, event: u64, text: &str) -> TxResult<()> {
-        let key = feedback_key(event, &self.user_tag(user));
-        if let Some(mut f) = self.get::<Feedback>(self.events, "events", &key)? {
-            f.comment = Some(text.to_owned());
-            self.put(self.events, "events", &key, &f)?;
+        let old = self.get::<Feedback>(self.events, "events", &key)?;
+        match feedback::record(old, answer, self.now()) {
+            Some(f) => self.put(self.events, "events", &key, &f),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// Records a broadcast and queues one message per recipient.

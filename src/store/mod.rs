@@ -708,10 +708,7 @@ impl Store {
                         tx.save_signup(user, *event, record)?;
                     }
                     Effect::HideName { event } => tx.hide_name(user, *event)?,
-                    Effect::Feedback { event, rating } => tx.feedback(user, *event, *rating)?,
-                    Effect::FeedbackComment { event, text } => {
-                        tx.feedback_comment(user, *event, text)?;
-                    }
+                    Effect::Feedback { event, answer } => tx.feedback(user, *event, answer)?,
                     Effect::Broadcast { audience, text, to } => {
                         tx.broadcast(user, audience, text, to)?;
                     }

@@ -3,6 +3,7 @@
 //! lock and pruning of update ids.
 
 use super::*;
+use crate::domain::feedback::Answer as FbAnswer;
 use crate::domain::{Contact, Source, TimeId};
 use crate::flow::{Draft, Step};
 use chrono::TimeZone;
@@ -606,6 +607,7 @@ fn event_at(start: DateTime<Utc>, organiser: u64) -> Event {
         visibility: crate::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        series: None,
     }
 }
 
@@ -725,11 +727,11 @@ async fn forget_leaves_nothing_of_the_user() {
     for effect in [
         Effect::Feedback {
             event: past,
-            rating: 5,
+            answer: FbAnswer::Rating(5),
         },
-        Effect::FeedbackComment {
+        Effect::Feedback {
             event: past,
-            text: "Kiitos illasta, Maija".into(),
+            answer: FbAnswer::Comment("Kiitos illasta, Maija".into()),
         },
     ] {
         store

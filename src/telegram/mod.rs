@@ -1108,7 +1108,8 @@ fn command_msg(c: Command) -> Msg {
         | Command::Qr
         | Command::NewEvent
         | Command::Broadcast
-        | Command::Feedback => Msg::CmdHelp,
+        | Command::Feedback
+        | Command::Report => Msg::CmdHelp,
     }
 }
 

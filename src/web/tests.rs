@@ -371,7 +371,11 @@ async fn the_feed_is_a_calendar_of_the_public_events() {
         "text/calendar; charset=utf-8"
     );
     assert!(g.body.starts_with("BEGIN:VCALENDAR\r\n"));
-    assert_eq!(g.body.matches("BEGIN:VEVENT").count(), 1);
+    assert_eq!(
+        g.body.matches("BEGIN:VEVENT").count(),
+        3,
+        "the three spring visits"
+    );
     assert!(g.body.contains("SUMMARY:Eron edessä -ilta"));
     let sv = get(&web, "/sv/feed.ics").await;
     assert!(

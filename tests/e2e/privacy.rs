@@ -7,6 +7,7 @@ use crate::chat::{app_with_clock, deliveries, Chat, Delivered};
 use chrono::{DateTime, Duration, Months, Utc};
 use kokoon::app::App;
 use kokoon::clock::Clock;
+use kokoon::domain::feedback::Answer as FbAnswer;
 use kokoon::domain::{EventText, Lang, UserId};
 use kokoon::flow::Effect;
 use kokoon::store::UserRecord;
@@ -215,6 +216,7 @@ async fn comments_go_after_their_shorter_period_and_sign_ups_after_the_retention
         visibility: kokoon::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        series: None,
     };
     commit(COORDINATOR, vec![Effect::CreateEvent(event.clone())], t0).await;
     let id = app.store.events().expect("events")[0].id;
@@ -234,11 +236,11 @@ async fn comments_go_after_their_shorter_period_and_sign_ups_after_the_retention
         vec![
             Effect::Feedback {
                 event: id,
-                rating: 4,
+                answer: FbAnswer::Rating(4),
             },
-            Effect::FeedbackComment {
+            Effect::Feedback {
                 event: id,
-                text: "Hyvä ilta, kiitos Maija".into(),
+                answer: FbAnswer::Comment("Hyvä ilta, kiitos Maija".into()),
             },
         ],
         after,
@@ -259,7 +261,7 @@ async fn comments_go_after_their_shorter_period_and_sign_ups_after_the_retention
     let fb = app.store.feedback_on(id).expect("feedback");
     assert_eq!(
         (fb.len(), fb[0].rating, fb[0].comment.clone()),
-        (1, 4, None)
+        (1, Some(4), None)
     );
     assert_eq!(
         app.store.event(id).expect("event").expect("kept").attendees,
@@ -435,6 +437,7 @@ async fn after_forget_nothing_of_the_parent_can_be_read_from_the_raw_files_even_
         visibility: kokoon::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        series: None,
     };
     let commit = |user: u64, effects: Vec<Effect>, record: UserRecord| {
         let app = app.clone();
@@ -464,11 +467,11 @@ async fn after_forget_nothing_of_the_parent_can_be_read_from_the_raw_files_even_
             },
             Effect::Feedback {
                 event: id,
-                rating: 5,
+                answer: FbAnswer::Rating(5),
             },
-            Effect::FeedbackComment {
+            Effect::Feedback {
                 event: id,
-                text: COMMENT.into(),
+                answer: FbAnswer::Comment(COMMENT.into()),
             },
         ],
         record,
@@ -913,6 +916,7 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         visibility: kokoon::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        series: None,
     };
     commit(COORDINATOR, vec![Effect::CreateEvent(event)], now).await;
     // The launch's first meeting is an event too; this one is the evening.
@@ -1124,6 +1128,7 @@ async fn mydata_gives_everything_stored_as_a_text_and_a_json_document() {
         visibility: kokoon::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        series: None,
     };
     let record = app.store.user(UserId(3601)).expect("store");
     for (user, effect) in [

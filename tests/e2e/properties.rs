@@ -1156,7 +1156,11 @@ fn readable(app: &App, lang: Lang, reply: &Reply, visible: &str) -> String {
         Some(Attachment::Charts(panels)) => {
             for p in panels {
                 all.push(p.title.clone());
-                all.extend(p.bars.iter().map(|(label, _)| label.clone()));
+                all.extend(
+                    p.bars
+                        .iter()
+                        .map(|(label, _)| app.i18n.arg_plain(lang, label)),
+                );
             }
         }
         Some(Attachment::Qr { link, .. }) => all.push(link.clone()),
@@ -1666,6 +1670,8 @@ fn the_coordinator_markers_are_in_coordinator_messages_only() {
                         | Msg::BtnExportLaunch
                 ) && !m.id().starts_with("csv-")
                     && !m.id().starts_with("chart-")
+                    // The feedback report (`/report`) is for coordinators.
+                    && !m.id().starts_with("report-")
                     // The public web page's texts (locales/*/web.ftl) are not chat messages.
                     && !m.id().starts_with("web-")
             })

@@ -14,7 +14,7 @@
 //! waiting list), D and E accept, C lets the invitation expire and is asked whether still
 //! interested (F gets C's seat and the last free one, and accepts). G is never invited. P3 and Outi try the list, the event link, forged buttons and the calendar
 //! file: every answer is byte for byte what an unknown event gets. The first meeting's
-//! reminders go to A, D, E and F only; they are asked for feedback; Tiina reads it. B (who
+//! reminders go to A, D, E and F only; they are asked for feedback; Tiina sees how many answered. B (who
 //! declined) and G (never invited) still wait; when C says yes, still interested, Hyvinkää
 //! crosses its threshold again, both coordinators are alerted, and Stina launches the second
 //! round in Swedish at 22:00: she is told the invitations go at 08:00, they do, and the families'
@@ -677,7 +677,7 @@ async fn a_groups_whole_life_in_finnish_and_swedish() {
         );
     }
 
-    // ---- Feedback after it; Tiina reads it ----
+    // ---- Feedback after it; Tiina sees how many answered ----
     t.advance_to(helsinki("2026-12-02 12:00")).await;
     for f in [&A, &D, &E, &F] {
         s.check(
@@ -691,15 +691,21 @@ async fn a_groups_whole_life_in_finnish_and_swedish() {
             &format!("{who} is not asked for feedback"),
         );
     }
+    // The group's questions one by one: useful, continue, a rating, a comment.
+    s.tap(&a, "Kyllä").await;
+    s.tap(&a, "Kyllä").await;
     s.tap(&a, "5").await;
     a.says("Lapsi odottaa jo seuraavaa kertaa.").await;
     let d = s.user(&D);
+    s.tap(&d, "Osittain").await;
+    s.tap(&d, "Kyllä").await;
     s.tap(&d, "4").await;
     s.tap(&d, "Ohita").await;
     let said = tiina.says(&format!("/feedback {event}")).await;
     s.check(
-        text(&said).contains("Lapsi odottaa jo seuraavaa kertaa."),
-        "Tiina reads the feedback with its comment",
+        text(&said).contains("Vastauksia yhteensä 2.")
+            && !text(&said).contains("Lapsi odottaa jo seuraavaa kertaa."),
+        "Tiina sees that two answered, nothing more: under five answers no one is singled out",
     );
 
     // ---- The next round: B and G wait; C is still interested; a second crossing ----
