@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod pool;
 pub mod privacy;
 mod registration;
+pub mod renewal;
 pub mod schedule;
 pub mod text;
 pub mod when;

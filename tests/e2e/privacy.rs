@@ -798,10 +798,11 @@ fn kind_index(o: &kokoon::domain::Outgoing) -> usize {
         O::Broadcast { .. } => 11,
         O::BroadcastReport { .. } => 12,
         O::RetentionNotice { .. } => 13,
+        O::RenewalAsk { .. } => 14,
     }
 }
 
-const KINDS: usize = 14;
+const KINDS: usize = 15;
 
 /// Words that give the subject away on a lock screen (prefixes, matched at word starts).
 const TOPIC_WORDS: [&str; 10] = [
@@ -960,6 +961,8 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         months: 12,
         comment_months: 6,
         notice: Duration::days(7),
+        // Without renewal, so that a waiting registration gets the notice too.
+        renewal: None,
         ..kokoon::sender::retention(&app.config)
     };
     let noticed = app.store.apply_retention(&policy, months(now, 12)).await;
@@ -968,6 +971,19 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         group: reg.group.clone(),
     };
     render(&mut firsts, parent, notice, now);
+    // A waiting registration's parent is asked whether they are still interested.
+    let later = parent + 10;
+    register(&app, later).await;
+    let asked_at = months(clock.now(), app.config.renew_months);
+    let asked = app
+        .store
+        .apply_retention(&kokoon::sender::retention(&app.config), asked_at)
+        .await;
+    assert!(asked.expect("renewal").renewal_asked >= 1);
+    let ask = O::RenewalAsk {
+        group: reg.group.clone(),
+    };
+    render(&mut firsts, later, ask, asked_at);
 
     let mut covered: Vec<usize> = firsts.iter().map(|(m, _, _)| kind_index(m)).collect();
     covered.sort_unstable();
