@@ -213,7 +213,13 @@ fn the_ast_walk_finds_variables() {
         expect("privacy-area-controller", &["area", "name", "contact"]);
         expect(
             "privacy-body",
-            &["months", "comment_months", "grace_days", "contact"],
+            &[
+                "months",
+                "renew_months",
+                "comment_months",
+                "grace_days",
+                "contact",
+            ],
         );
         expect("btn-confirm", &[]);
     }
