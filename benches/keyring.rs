@@ -48,6 +48,8 @@ fn registration(user: u64, now: DateTime<Utc>) -> Registration {
         status: Status::Waiting,
         expiry_notice: None,
         consents: Default::default(),
+        renewed_at: None,
+        renewal_asked: None,
     }
 }
 

@@ -117,6 +117,9 @@ pub enum Callback {
     Invite(u64, bool),
     /// (Parent) still interested: a paused registration waits again.
     Resume(GroupId),
+    /// (Parent) still interested, from the renewal question, the retention notice or `/mine`:
+    /// the registration is confirmed (and waits again if it was paused).
+    StillInterested(GroupId),
     /// A parent's action on an event.
     Event(u64, EventAction),
     /// A coordinator's action on an event.
@@ -209,6 +212,7 @@ impl Callback {
             Callback::ExportLaunch(id) => format!("xl:{id}"),
             Callback::Invite(id, y) => format!("iv:{id}:{}", yn(*y)),
             Callback::Resume(g) => format!("mr:{g}"),
+            Callback::StillInterested(g) => format!("mi:{g}"),
             Callback::Event(id, a) => format!(
                 "ev:{id}:{}",
                 match a {
@@ -289,6 +293,7 @@ impl Callback {
             ("mw", Some(g)) => Callback::Withdraw(GroupId::parse(g).ok()?),
             ("my", Some(g)) => Callback::WithdrawYes(GroupId::parse(g).ok()?),
             ("mr", Some(g)) => Callback::Resume(GroupId::parse(g).ok()?),
+            ("mi", Some(g)) => Callback::StillInterested(GroupId::parse(g).ok()?),
             ("k", None) => Callback::Keep,
             ("f", Some("y")) => Callback::ForgetYes,
             ("pl", Some(p)) => Callback::PoolList(parse_pool(p)?),
@@ -558,6 +563,7 @@ mod tests {
             Callback::ExportLaunch(u64::MAX),
             Callback::Invite(u64::MAX, true),
             Callback::Resume(GroupId::parse(&"f".repeat(24)).expect("id")),
+            Callback::StillInterested(GroupId::parse(&"f".repeat(24)).expect("id")),
             Callback::Event(u64::MAX, EventAction::Calendar),
             Callback::Manage(u64::MAX, ManageAction::CancelYes),
             Callback::EditField(u64::MAX, EventField::Description),

@@ -276,6 +276,12 @@ pub struct Config {
     pub retention_months: u32,
     /// How many months a feedback comment is kept, stated in `/privacy`.
     pub comment_retention_months: u32,
+    /// Months after its last confirmation that a waiting registration's parent is asked whether
+    /// they are still interested ([`crate::domain::renewal`]); shorter than the retention, so
+    /// a family still interested is never deleted for want of a notice.
+    pub renew_months: u32,
+    /// Days the parent has to answer that question before the registration is paused.
+    pub renew_answer_days: u32,
     /// Days after which a parent who blocked the bot is erased as with `/forget`.
     pub blocked_grace_days: u32,
     /// Months after its last use that a user record with nothing else stored about the person
@@ -670,6 +676,8 @@ struct RawContact {
 struct RawPrivacy {
     retention_months: Option<i64>,
     comment_retention_months: Option<i64>,
+    renew_months: Option<i64>,
+    renew_answer_days: Option<i64>,
     blocked_grace_days: Option<i64>,
     user_months: Option<i64>,
     state_days: Option<i64>,
@@ -840,6 +848,20 @@ impl Validator<'_> {
             "months",
             6.min(retention_months),
         );
+        let renew_months = ranged(
+            privacy.as_ref().and_then(|p| p.renew_months),
+            "privacy.renew_months",
+            (1, 24),
+            "months",
+            4.min(retention_months.saturating_sub(1).max(1)),
+        );
+        let renew_answer_days = ranged(
+            privacy.as_ref().and_then(|p| p.renew_answer_days),
+            "privacy.renew_answer_days",
+            (1, 60),
+            "days",
+            14,
+        );
         let blocked_grace_days = ranged(
             privacy.as_ref().and_then(|p| p.blocked_grace_days),
             "privacy.blocked_grace_days",
@@ -902,6 +924,16 @@ impl Validator<'_> {
                 "privacy.comment_retention_months",
                 format!(
                     "must not be longer than retention_months ({retention_months}): a comment goes with its event's sign-ups"
+                ),
+            );
+        }
+        let renew_given = privacy.as_ref().and_then(|p| p.renew_months).is_some();
+        if renew_given && renew_months >= retention_months {
+            self.err(
+                privacy_line,
+                "privacy.renew_months",
+                format!(
+                    "must be shorter than retention_months ({retention_months}): interest is asked again before a registration would be deleted"
                 ),
             );
         }
@@ -1019,6 +1051,8 @@ impl Validator<'_> {
             contact: contact?,
             retention_months,
             comment_retention_months,
+            renew_months,
+            renew_answer_days,
             blocked_grace_days,
             user_months,
             state_days,

@@ -144,8 +144,10 @@ pub async fn housekeeping(app: &App) -> Result<Option<Housekeeping>, StoreError>
         // Counts only: never who.
         let r = done.retention;
         log::info!(
-            "housekeeping: {} unreachable users erased; {} retention notices, {} registrations deleted, {} events' and {} launches' lists cleared, {} comments and {} broadcasts deleted; {} idle user records erased, {} unfinished conversations dropped, {} update ids forgotten, {} stray data keys destroyed; {} unconsented records and {} drafts deleted",
+            "housekeeping: {} unreachable users erased; {} asked whether still interested, {} paused unanswered; {} retention notices, {} registrations deleted, {} events' and {} launches' lists cleared, {} comments and {} broadcasts deleted; {} idle user records erased, {} unfinished conversations dropped, {} update ids forgotten, {} stray data keys destroyed; {} unconsented records and {} drafts deleted",
             done.erased,
+            r.renewal_asked,
+            r.paused,
             r.noticed,
             r.purged,
             r.events_cleared,
@@ -174,6 +176,13 @@ pub fn retention(config: &crate::config::Config) -> Retention {
         user_months: config.user_months,
         state: Duration::days(i64::from(config.state_days)),
         broadcast: Duration::days(i64::from(config.broadcast_days)),
+        // Renewal stands in for the notice only when it asks before retention would end.
+        renewal: (config.renew_months < config.retention_months).then(|| {
+            crate::domain::renewal::Policy {
+                months: config.renew_months,
+                answer: Duration::days(i64::from(config.renew_answer_days)),
+            }
+        }),
     }
 }
 

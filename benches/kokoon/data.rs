@@ -107,6 +107,8 @@ fn registration(
         status: Status::Waiting,
         expiry_notice: None,
         consents: Default::default(),
+        renewed_at: None,
+        renewal_asked: None,
     }
 }
 

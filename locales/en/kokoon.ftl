@@ -94,8 +94,11 @@ withdraw-ask = Withdraw your registration for { $group }?
 btn-withdraw-yes = Yes, withdraw
 btn-keep = No, keep it
 withdrawn = Your registration for { $group } has been withdrawn.
-retention-notice = Your registration for { $group } will be deleted in a week. If you want to keep it, confirm it again with /mine or the button below.
-btn-reconfirm = Confirm again
+retention-notice = Your registration for { $group } will be deleted in a week. If you want to keep it, tell us you are still interested – with the button below or with /mine.
+btn-still-interested = I'm still interested
+still-interested-thanks = Thank you! Your registration for { $group } stays.
+renewal-ask = You registered for { $group } a while ago. Are you still interested? If you don't answer within { $days } days, your registration is paused: it does not count and you are not invited until you continue it.
+mine-paused-unrenewed = Your registration is paused because we got no answer to the question about your interest. It does not count and you are not invited. Would you like to continue?
 nothing-changed = All right, nothing was changed.
 cancelled = All right, stopped. Unfinished answers were not saved.
 nothing-to-cancel = There is nothing to stop.
@@ -139,7 +142,7 @@ privacy-body =
     <b>What we store</b>: registrations (children's ages, municipality, group language, times that suit and when you gave your consent), event sign-ups, feedback and comments, invitations to groups, where you are in a conversation and the language I speak with you, and how you heard of the service (the poster's or link's source). Your name and username only if you allow the coordinator to see them.
     <b>Who sees what</b>: a group's coordinators see the registrations for their group, your name only with your permission. An event's organiser sees who signed up and the feedback. Nothing is given to anyone else.
     <b>Telegram</b>: messages go through Telegram (Telegram Messenger Inc., outside the EU), which handles them under its own terms. Please don't write sensitive details in messages.
-    <b>How long</b>: a registration is deleted { $months } months after you last confirmed it (we tell you a week before), or at once when you withdraw it. Event sign-ups, feedback and invitations are deleted { $months } months after the event, comments after { $comment_months } months. If you start a registration but don't consent, the language and where you are in the conversation are deleted after 24 hours. If you block the bot, all your data is deleted after { $grace_days } days. The data is stored encrypted. Deleted data stays in encrypted backups { $backup_days ->
+    <b>How long</b>: a registration is deleted { $months } months after you last confirmed it (while you wait, we ask every { $renew_months } months whether you are still interested; otherwise we tell you a week before), or at once when you withdraw it. Event sign-ups, feedback and invitations are deleted { $months } months after the event, comments after { $comment_months } months. If you start a registration but don't consent, the language and where you are in the conversation are deleted after 24 hours. If you block the bot, all your data is deleted after { $grace_days } days. The data is stored encrypted. Deleted data stays in encrypted backups { $backup_days ->
         [0] until newer ones replace them
        *[other] for up to { $backup_days } days
     }; messages already sent to a coordinator stay in their Telegram.
@@ -206,6 +209,19 @@ demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind -
     }
 demand-group-details = Times that suit (families): { $times } · Language (families): { $langs }
 demand-sources = Source: { $sources }
+demand-paused = Paused: { $families } { $families ->
+        [one] family
+       *[other] families
+    } ({ $count } { $kind ->
+        [children] { $count ->
+            [one] child
+           *[other] children
+        }
+       *[other] { $count ->
+            [one] adult
+           *[other] adults
+        }
+    }) – not counted
 source-direct = direct link
 btn-list = 📋 List: { $area }
 btn-launch = 🚀 Launch: { $area }

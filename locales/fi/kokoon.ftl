@@ -94,8 +94,11 @@ withdraw-ask = Perutaanko ilmoittautumisesi ryhmään { $group }?
 btn-withdraw-yes = Kyllä, peru
 btn-keep = Ei, pidetään
 withdrawn = Ilmoittautumisesi ryhmään { $group } on peruttu.
-retention-notice = Ilmoittautumisesi ryhmään { $group } poistetaan viikon kuluttua. Jos haluat pitää sen, vahvista se uudelleen alla olevalla painikkeella tai komennolla /mine.
-btn-reconfirm = Vahvista uudelleen
+retention-notice = Ilmoittautumisesi ryhmään { $group } poistetaan viikon kuluttua. Jos haluat pitää sen, kerro että olet yhä kiinnostunut – alla olevalla painikkeella tai komennolla /mine.
+btn-still-interested = Olen yhä kiinnostunut
+still-interested-thanks = Kiitos! Ilmoittautumisesi ryhmään { $group } pysyy voimassa.
+renewal-ask = Ilmoittauduit ryhmään { $group } jokin aika sitten. Oletko yhä kiinnostunut? Jos et vastaa { $days } päivän kuluessa, ilmoittautumisesi jää tauolle: sitä ei lasketa mukaan eikä sinua kutsuta, ennen kuin jatkat sitä.
+mine-paused-unrenewed = Ilmoittautumisesi on tauolla, koska emme saaneet vastausta kysymykseen kiinnostuksestasi. Sitä ei lasketa mukaan eikä sinua kutsuta. Haluatko jatkaa?
 nothing-changed = Selvä, mitään ei muutettu.
 cancelled = Selvä, keskeytetty. Keskeneräisiä vastauksia ei tallennettu.
 nothing-to-cancel = Mitään ei ole kesken.
@@ -139,7 +142,7 @@ privacy-body =
     <b>Mitä tallennamme</b>: ilmoittautumiset (lasten iät, kunta, ryhmän kieli, sopivat ajat ja milloin annoit suostumuksen), tapahtumiin ilmoittautumiset, palaute ja kommentit, kutsut ryhmiin, keskustelun vaihe ja kieli, jolla puhun sinulle, sekä mistä kuulit palvelusta (julisteen tai linkin lähde). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
     <b>Kuka näkee</b>: ryhmän koordinaattorit näkevät ryhmänsä ilmoittautumiset, nimesi vain luvallasi. Tapahtuman järjestäjä näkee ilmoittautuneet ja palautteen. Muille tietoja ei luovuteta.
     <b>Telegram</b>: viestit kulkevat Telegramin kautta (Telegram Messenger Inc., EU:n ulkopuolella), joka käsittelee niitä omien ehtojensa mukaan. Älä kirjoita viesteihin arkaluonteisia asioita.
-    <b>Kuinka kauan</b>: ilmoittautuminen poistetaan { $months } kuukauden kuluttua siitä, kun viimeksi vahvistit sen (kerromme viikkoa ennen), tai heti, kun perut sen. Tapahtumien ilmoittautumiset, palaute ja kutsut poistetaan { $months } kuukauden kuluttua tapahtumasta, kommentit { $comment_months } kuukauden kuluttua. Jos aloitat ilmoittautumisen etkä anna suostumusta, kieli ja keskustelun vaihe poistetaan 24 tunnin kuluttua. Jos estät botin, kaikki tietosi poistetaan { $grace_days } päivän kuluttua. Tiedot säilytetään salattuina. Poistetut tiedot säilyvät salatuissa varmuuskopioissa { $backup_days ->
+    <b>Kuinka kauan</b>: ilmoittautuminen poistetaan { $months } kuukauden kuluttua siitä, kun viimeksi vahvistit sen (jonossa odottaessasi kysymme { $renew_months } kuukauden välein, oletko yhä kiinnostunut; muuten kerromme viikkoa ennen), tai heti, kun perut sen. Tapahtumien ilmoittautumiset, palaute ja kutsut poistetaan { $months } kuukauden kuluttua tapahtumasta, kommentit { $comment_months } kuukauden kuluttua. Jos aloitat ilmoittautumisen etkä anna suostumusta, kieli ja keskustelun vaihe poistetaan 24 tunnin kuluttua. Jos estät botin, kaikki tietosi poistetaan { $grace_days } päivän kuluttua. Tiedot säilytetään salattuina. Poistetut tiedot säilyvät salatuissa varmuuskopioissa { $backup_days ->
         [0] kunnes uudemmat korvaavat ne
        *[other] enintään { $backup_days } päivää
     }; koordinaattorille jo lähetetyt viestit jäävät hänen Telegramiinsa.
@@ -205,6 +208,19 @@ demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind -
     }
 demand-group-details = Sopivat ajat (perheitä): { $times } · Kieli (perheitä): { $langs }
 demand-sources = Lähde: { $sources }
+demand-paused = Tauolla: { $families } { $families ->
+        [one] perhe
+       *[other] perhettä
+    } ({ $count } { $kind ->
+        [children] { $count ->
+            [one] lapsi
+           *[other] lasta
+        }
+       *[other] { $count ->
+            [one] aikuinen
+           *[other] aikuista
+        }
+    }) – ei lasketa mukaan
 source-direct = suora linkki
 btn-list = 📋 Lista: { $area }
 btn-launch = 🚀 Käynnistä: { $area }

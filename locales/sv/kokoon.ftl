@@ -91,8 +91,11 @@ withdraw-ask = Vill du återkalla din anmälan till { $group }?
 btn-withdraw-yes = Ja, återkalla
 btn-keep = Nej, behåll
 withdrawn = Din anmälan till { $group } är återkallad.
-retention-notice = Din anmälan till { $group } raderas om en vecka. Om du vill behålla den, bekräfta den på nytt med knappen nedan eller med /mine.
-btn-reconfirm = Bekräfta på nytt
+retention-notice = Din anmälan till { $group } raderas om en vecka. Om du vill behålla den, berätta att du fortfarande är intresserad – med knappen nedan eller med kommandot /mine.
+btn-still-interested = Jag är fortfarande intresserad
+still-interested-thanks = Tack! Din anmälan till { $group } gäller fortfarande.
+renewal-ask = Du anmälde dig till { $group } för en tid sedan. Är du fortfarande intresserad? Om du inte svarar inom { $days } dagar pausas din anmälan: den räknas inte med och du blir inte inbjuden förrän du fortsätter den.
+mine-paused-unrenewed = Din anmälan är pausad eftersom vi inte fick svar på frågan om ditt intresse. Den räknas inte med och du blir inte inbjuden. Vill du fortsätta?
 nothing-changed = Okej, ingenting ändrades.
 cancelled = Okej, avbrutet. Svar som inte var klara sparades inte.
 nothing-to-cancel = Det finns inget att avbryta.
@@ -137,7 +140,7 @@ privacy-body =
     <b>Vad vi sparar</b>: anmälningar (barnens åldrar, kommun, gruppens språk, tider som passar och när du gav ditt samtycke), anmälningar till evenemang, respons och kommentarer, inbjudningar till grupper, var du är i samtalet och språket jag talar med dig, samt hur du hörde om tjänsten (affischens eller länkens källa). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
     <b>Vem ser</b>: gruppens koordinatorer ser anmälningarna till sin grupp, ditt namn bara med ditt tillstånd. Evenemangets arrangör ser de anmälda och responsen. Uppgifterna lämnas inte ut till andra.
     <b>Telegram</b>: meddelandena går via Telegram (Telegram Messenger Inc., utanför EU), som behandlar dem enligt sina egna villkor. Skriv inga känsliga saker i meddelandena.
-    <b>Hur länge</b>: en anmälan raderas { $months } månader efter att du senast bekräftade den (vi säger till en vecka innan), eller genast när du återkallar den. Anmälningar till evenemang, respons och inbjudningar raderas { $months } månader efter evenemanget, kommentarer efter { $comment_months } månader. Om du börjar en anmälan men inte ger ditt samtycke raderas språket och var du är i samtalet efter 24 timmar. Om du blockerar boten raderas alla dina uppgifter efter { $grace_days } dagar. Uppgifterna sparas krypterade. Raderade uppgifter finns kvar i krypterade säkerhetskopior { $backup_days ->
+    <b>Hur länge</b>: en anmälan raderas { $months } månader efter att du senast bekräftade den (medan du står i kö frågar vi var { $renew_months }:e månad om du fortfarande är intresserad; annars säger vi till en vecka innan), eller genast när du återkallar den. Anmälningar till evenemang, respons och inbjudningar raderas { $months } månader efter evenemanget, kommentarer efter { $comment_months } månader. Om du börjar en anmälan men inte ger ditt samtycke raderas språket och var du är i samtalet efter 24 timmar. Om du blockerar boten raderas alla dina uppgifter efter { $grace_days } dagar. Uppgifterna sparas krypterade. Raderade uppgifter finns kvar i krypterade säkerhetskopior { $backup_days ->
         [0] tills nyare ersätter dem
        *[other] högst { $backup_days } dagar
     }; meddelanden som redan skickats till en koordinator blir kvar i hens Telegram.
@@ -203,6 +206,19 @@ demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind -
     }
 demand-group-details = Tider som passar (familjer): { $times } · Språk (familjer): { $langs }
 demand-sources = Källa: { $sources }
+demand-paused = Pausade: { $families } { $families ->
+        [one] familj
+       *[other] familjer
+    } ({ $count } { $kind ->
+        [children] { $count ->
+            [one] barn
+           *[other] barn
+        }
+       *[other] { $count ->
+            [one] vuxen
+           *[other] vuxna
+        }
+    }) – räknas inte med
 source-direct = direktlänk
 btn-list = 📋 Lista: { $area }
 btn-launch = 🚀 Starta: { $area }

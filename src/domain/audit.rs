@@ -100,6 +100,8 @@ mod tests {
             status: super::super::Status::Waiting,
             expiry_notice: None,
             consents: super::super::privacy::Consents::default(),
+            renewed_at: None,
+            renewal_asked: None,
         };
         let regs = [reg];
         let who = Involvement {

@@ -389,6 +389,8 @@ mod tests {
             status: Status::Waiting,
             expiry_notice: None,
             consents: Default::default(),
+            renewed_at: None,
+            renewal_asked: None,
         }
     }
 

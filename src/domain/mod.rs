@@ -15,6 +15,7 @@ pub mod pool;
 pub mod privacy;
 mod registration;
 pub mod remit;
+pub mod renewal;
 pub mod schedule;
 pub mod text;
 pub mod when;

@@ -91,6 +91,12 @@ pub enum Outgoing {
         /// The registration's group.
         group: GroupId,
     },
+    /// To a parent whose registration has waited `[privacy] renew_months` since they last
+    /// confirmed it: are they still interested? ([`super::renewal`])
+    RenewalAsk {
+        /// The registration's group.
+        group: GroupId,
+    },
 }
 
 /// How quiet hours treat a kind of message. Every [`Outgoing`] kind has exactly one, in
@@ -102,7 +108,7 @@ pub enum Urgency {
     Urgent,
     /// Waits until quiet hours end: nothing in it needs anyone awake at night (alerts,
     /// invitations and everything that follows from them, feedback questions, retention
-    /// notices).
+    /// notices, the renewal question).
     Held,
     /// Already timed by its own rule when it was queued, and goes at that time: reminders, whose
     /// due time [`super::schedule::due`] moved out of quiet hours (the README's reminder rule).
@@ -128,7 +134,8 @@ impl Outgoing {
             | Outgoing::Expired { .. }
             | Outgoing::FinalList { .. }
             | Outgoing::FeedbackRequest { .. }
-            | Outgoing::RetentionNotice { .. } => Urgency::Held,
+            | Outgoing::RetentionNotice { .. }
+            | Outgoing::RenewalAsk { .. } => Urgency::Held,
             Outgoing::Reminder { .. } => Urgency::Timed,
         }
     }
@@ -223,6 +230,10 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
         Outgoing::RetentionNotice { .. } => {
             f.registration.is_some_and(|r| r.expiry_notice.is_some())
         }
+        // Still asked: not answered, edited, withdrawn or invited since.
+        Outgoing::RenewalAsk { .. } => f
+            .registration
+            .is_some_and(|r| r.status == Status::Waiting && r.renewal_asked.is_some()),
     }
 }
 
@@ -283,6 +294,9 @@ mod tests {
             Outgoing::RetentionNotice {
                 group: GroupId::parse("tilli-toukka").unwrap(),
             },
+            Outgoing::RenewalAsk {
+                group: GroupId::parse("tilli-toukka").unwrap(),
+            },
         ]
     }
 
@@ -308,7 +322,8 @@ mod tests {
                 | Outgoing::Expired { .. }
                 | Outgoing::FinalList { .. }
                 | Outgoing::FeedbackRequest { .. }
-                | Outgoing::RetentionNotice { .. } => morning,
+                | Outgoing::RetentionNotice { .. }
+                | Outgoing::RenewalAsk { .. } => morning,
             };
             assert_eq!(
                 when_to_send(&m, night, &quiet, night),

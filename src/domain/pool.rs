@@ -333,6 +333,8 @@ mod stats_tests {
             status: super::super::Status::Waiting,
             expiry_notice: None,
             consents: Default::default(),
+            renewed_at: None,
+            renewal_asked: None,
         }
     }
 

@@ -47,6 +47,14 @@ pub struct Registration {
     /// When the parent consented, and to which version of the notice: the proof of consent.
     #[serde(default)]
     pub consents: super::privacy::Consents,
+    /// When the parent last said they are still interested (a button, not an edit): with
+    /// `updated_at`, what [`Registration::confirmed_at`] counts renewal and retention from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewed_at: Option<DateTime<Utc>>,
+    /// When the parent was asked whether they are still interested and has not answered yet
+    /// ([`super::renewal`]); no answer within the answer time pauses the registration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal_asked: Option<DateTime<Utc>>,
 }
 
 /// Where a registration stands with respect to launches.
@@ -67,7 +75,7 @@ pub enum Status {
         launch: u64,
     },
     /// Kept, but neither counted as demand nor invited, until the parent says they are still
-    /// interested ([`Registration::resume`]): the same silent family must not make a pool
+    /// interested ([`Registration::renew`]): the same silent family must not make a pool
     /// cross its threshold again.
     Paused {
         /// Why it is paused.
@@ -75,8 +83,7 @@ pub enum Status {
     },
 }
 
-/// Why a registration is paused. (Unrenewed interest, from the families issue, is meant to be
-/// another reason here.)
+/// Why a registration is paused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Pause {
@@ -85,15 +92,31 @@ pub enum Pause {
         /// The launch.
         launch: u64,
     },
+    /// The periodic question "still interested?" was not answered in time
+    /// ([`super::renewal`]).
+    Unrenewed,
 }
 
 impl Registration {
-    /// The parent is still interested: a paused registration waits (and counts) again.
-    /// `None` when it is not paused, so a repeated answer changes nothing.
+    /// When the parent last confirmed their interest: by saving their answers or by saying they
+    /// are still interested. Renewal and retention both count from here.
     #[must_use]
-    pub fn resume(&self) -> Option<Registration> {
-        matches!(self.status, Status::Paused { .. }).then(|| Registration {
+    pub fn confirmed_at(&self) -> DateTime<Utc> {
+        self.renewed_at
+            .map_or(self.updated_at, |t| t.max(self.updated_at))
+    }
+
+    /// The parent says they are still interested (from the renewal question, the retention
+    /// notice or `/mine`): the question is answered, the retention period starts anew, and a
+    /// paused registration waits (and counts) again. `None` for one invited to or accepted
+    /// into a launch: the invitation's answer says it all there.
+    #[must_use]
+    pub fn renew(&self, now: DateTime<Utc>) -> Option<Registration> {
+        matches!(self.status, Status::Waiting | Status::Paused { .. }).then(|| Registration {
             status: Status::Waiting,
+            renewed_at: Some(now),
+            renewal_asked: None,
+            expiry_notice: None,
             ..self.clone()
         })
     }

@@ -174,8 +174,21 @@ impl<'a> Engine<'a> {
                     ("kind", kind(group)),
                 ],
             );
+            let paused = self.ctx.view.paused(&group.id);
+            let paused_line = Line {
+                msg: Msg::DemandPaused,
+                args: vec![
+                    ("families", num(paused.families)),
+                    ("count", num(paused.participants)),
+                    ("kind", kind(group)),
+                ],
+                tight: true,
+            };
             if pools.is_empty() {
                 r = r.line(Msg::DemandNone, vec![]);
+                if paused.families > 0 {
+                    r.lines.push(paused_line);
+                }
                 continue;
             }
             let mut bars = Vec::new();
@@ -229,6 +242,9 @@ impl<'a> Engine<'a> {
                 args: vec![("sources", sources_arg(&total))],
                 tight: true,
             });
+            if paused.families > 0 {
+                r.lines.push(paused_line);
+            }
             panels.push(ChartPanel {
                 title: group.name.get(self.lang).to_owned(),
                 bars,

@@ -104,6 +104,10 @@ pub trait View: Sync {
     /// Every pool of a group with families waiting, and what they told, added up (without
     /// reading the registrations themselves).
     fn pools(&self, group: &GroupId) -> Vec<(Pool, crate::domain::PoolStats)>;
+    /// What the paused registrations of a group add up to (not demand: shown apart).
+    fn paused(&self, _group: &GroupId) -> Demand {
+        Demand::default()
+    }
     /// A launch by id.
     fn launch(&self, id: u64) -> Option<Launch>;
     /// Every launch, oldest first.
@@ -159,7 +163,8 @@ pub enum Effect {
     SaveRegistration(Registration),
     /// Remove the user's registration for a group.
     Withdraw(GroupId),
-    /// The user is still interested: their paused registration for a group waits again.
+    /// The user is still interested: their registration for a group is confirmed, and waits
+    /// again if it was paused.
     Resume(GroupId),
     /// Remove everything about the user.
     Forget,
@@ -354,7 +359,8 @@ impl Part {
             | Callback::WithdrawYes(_)
             | Callback::Keep
             | Callback::ForgetYes
-            | Callback::Resume(_) => Part::Registration,
+            | Callback::Resume(_)
+            | Callback::StillInterested(_) => Part::Registration,
             Callback::Event(..)
             | Callback::Manage(..)
             | Callback::EditField(..)

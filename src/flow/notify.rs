@@ -88,7 +88,9 @@ impl Engine<'_> {
                     _ => true,
                 });
             }
-            Outgoing::RetentionNotice { group } => registration = view.registration(to, group),
+            Outgoing::RetentionNotice { group } | Outgoing::RenewalAsk { group } => {
+                registration = view.registration(to, group);
+            }
         }
         outbox::still_holds(
             message,
@@ -307,10 +309,33 @@ impl Engine<'_> {
                             Msg::RetentionNotice,
                             vec![("group", text(g.name.get(lang)))],
                         )
-                        .row(vec![button(
-                            Msg::BtnReconfirm,
-                            Callback::Edit(group.clone()),
-                        )]),
+                        .row(vec![
+                            button(
+                                Msg::BtnStillInterested,
+                                Callback::StillInterested(group.clone()),
+                            ),
+                            button(Msg::BtnEdit, Callback::Edit(group.clone())),
+                        ]),
+                )
+            }
+            Outgoing::RenewalAsk { group } => {
+                let g = config.group(group)?;
+                Some(
+                    Reply::msg(Msg::NeutralFirst)
+                        .line(
+                            Msg::RenewalAsk,
+                            vec![
+                                ("group", text(g.name.get(lang))),
+                                ("days", num(config.renew_answer_days)),
+                            ],
+                        )
+                        .row(vec![
+                            button(
+                                Msg::BtnStillInterested,
+                                Callback::StillInterested(group.clone()),
+                            ),
+                            button(Msg::BtnWithdraw, Callback::Withdraw(group.clone())),
+                        ]),
                 )
             }
             Outgoing::FinalList { launch } => {

@@ -360,15 +360,32 @@ impl<'a> Engine<'a> {
                 }
                 None => self.hint(state, Msg::HintStaleButton),
             },
-            Callback::Resume(g) => match self.own(&g).and_then(Registration::resume) {
-                Some(r) => {
+            Callback::Resume(ref g) | Callback::StillInterested(ref g) => match self
+                .own(g)
+                // "Resume" is for a paused registration only; "still interested" for any that
+                // waits or is paused ([`Registration::renew`]).
+                .filter(|r| {
+                    matches!(cb, Callback::StillInterested(_))
+                        || matches!(r.status, Status::Paused { .. })
+                })
+                .and_then(|r| r.renew(self.ctx.now).map(|n| (r.status, n)))
+            {
+                Some((was, r)) => {
+                    let g = g.clone();
                     let name = self.group_name(&g);
                     self.effects.push(Effect::Resume(g));
-                    let mut reply =
-                        Reply::default().line(Msg::Resumed, vec![("group", text(name))]);
+                    let paused = matches!(was, Status::Paused { .. });
+                    let msg = if paused {
+                        Msg::Resumed
+                    } else {
+                        Msg::StillInterestedThanks
+                    };
+                    let mut reply = Reply::default().line(msg, vec![("group", text(name))]);
                     if let Some(group) = self.ctx.config.group(&r.group) {
                         let mut demand = self.ctx.view.demand(&self.ctx.config.pool_of(&r));
-                        demand.add(&r);
+                        if paused {
+                            demand.add(&r);
+                        }
                         reply = reply.line(
                             self.standing_msg(demand.participants, group),
                             self.standing_args(demand.participants, group, &r.area),
@@ -821,10 +838,19 @@ impl<'a> Engine<'a> {
                 .or_else(|| existing.and_then(|e| e.source.clone())),
             created_at: existing.map_or(self.ctx.now, |e| e.created_at),
             updated_at: self.ctx.now,
-            status: existing.map_or(Status::Waiting, |e| e.status),
-            // Confirming again starts the retention period anew.
+            // Confirming answers again is interest renewed: a registration paused for want of
+            // an answer to "still interested?" waits again.
+            status: existing.map_or(Status::Waiting, |e| match e.status {
+                Status::Paused {
+                    why: crate::domain::Pause::Unrenewed,
+                } => Status::Waiting,
+                other => other,
+            }),
+            // Confirming again starts the retention and renewal periods anew.
             expiry_notice: None,
             consents: self.consents(&d, existing),
+            renewed_at: existing.and_then(|e| e.renewed_at),
+            renewal_asked: None,
         };
         let config = self.ctx.config;
         let pool = config.pool_of(&reg);
@@ -1170,15 +1196,17 @@ impl<'a> Engine<'a> {
                     reply = reply.line(Msg::MineAccepted, meeting(&l));
                 }
             }
-            Status::Paused { .. } => {
-                reply = reply
-                    .line(Msg::MinePaused, vec![])
-                    .row(vec![self.mine_button(
-                        Msg::BtnResume,
-                        Callback::Resume(g.clone()),
-                        several,
-                        name,
-                    )]);
+            Status::Paused { why } => {
+                let msg = match why {
+                    crate::domain::Pause::InvitationExpired { .. } => Msg::MinePaused,
+                    crate::domain::Pause::Unrenewed => Msg::MinePausedUnrenewed,
+                };
+                reply = reply.line(msg, vec![]).row(vec![self.mine_button(
+                    Msg::BtnResume,
+                    Callback::Resume(g.clone()),
+                    several,
+                    name,
+                )]);
             }
             Status::Waiting => {
                 // Declined an invitation of a launch still gathering its group: say so.
@@ -1196,10 +1224,17 @@ impl<'a> Engine<'a> {
                     .view
                     .demand(&self.ctx.config.pool_of(r))
                     .participants;
-                reply = reply.line(
-                    self.standing_msg(count, group),
-                    self.standing_args(count, group, &r.area),
-                );
+                reply = reply
+                    .line(
+                        self.standing_msg(count, group),
+                        self.standing_args(count, group, &r.area),
+                    )
+                    .row(vec![self.mine_button(
+                        Msg::BtnStillInterested,
+                        Callback::StillInterested(g.clone()),
+                        several,
+                        name,
+                    )]);
             }
         }
         reply.row(vec![
@@ -1320,6 +1355,7 @@ impl<'a> Engine<'a> {
             Msg::PrivacyBody,
             vec![
                 ("months", num(c.retention_months)),
+                ("renew_months", num(c.renew_months)),
                 ("comment_months", num(c.comment_retention_months)),
                 ("grace_days", num(c.blocked_grace_days)),
                 ("backup_days", num(c.backup.holds_days())),

@@ -215,6 +215,7 @@ fn the_ast_walk_finds_variables() {
             "privacy-body",
             &[
                 "months",
+                "renew_months",
                 "comment_months",
                 "grace_days",
                 "backup_days",

@@ -1,5 +1,7 @@
-//! The daily privacy jobs' store side: erasing parents who blocked the bot long ago, and
-//! retention — registrations after `[privacy] retention_months` (with a notice a week before),
+//! The daily privacy jobs' store side: erasing parents who blocked the bot long ago, renewal of
+//! interest in waiting registrations ([`crate::domain::renewal`]), and retention —
+//! registrations after `[privacy] retention_months` (with a notice a week before, for those not
+//! waiting),
 //! event sign-ups and launch invitations the same time after the event, feedback comments
 //! after `comment_retention_months`, broadcasts after `broadcast_days`; user records with
 //! nothing else stored after `user_months` from their last use, and unfinished conversations'
@@ -10,6 +12,7 @@
 use super::keyring::{Kind, Owner};
 use super::{Registration, Store, StoreError, StoredUser, UserId, UserRecord};
 use crate::domain::privacy::{unconsented, Unconsented};
+use crate::domain::{renewal, Status};
 use crate::domain::{Broadcast, Feedback, Outgoing};
 use crate::flow::State;
 use chrono::{DateTime, Duration, Months, Utc};
@@ -31,6 +34,10 @@ pub struct Retention {
     pub state: Duration,
     /// A broadcast's text and report, counted from when it was sent.
     pub broadcast: Duration,
+    /// How waiting registrations are confirmed ([`crate::domain::renewal`]), when they are:
+    /// then a waiting registration gets no retention notice (a family that answers is never
+    /// deleted, and one that does not is paused first and gets the notice like any other).
+    pub renewal: Option<renewal::Policy>,
 }
 
 /// What the daily job does with one user record.
@@ -70,6 +77,10 @@ pub struct RetentionReport {
     pub noticed: usize,
     /// Registrations deleted.
     pub purged: usize,
+    /// Parents asked whether they are still interested.
+    pub renewal_asked: usize,
+    /// Registrations paused for want of an answer to that question.
+    pub paused: usize,
     /// Past events whose sign-up and waiting lists (and feedback) were deleted.
     pub events_cleared: usize,
     /// Closed launches whose invitations were deleted.
@@ -93,10 +104,10 @@ fn add_months(t: DateTime<Utc>, months: u32) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
-/// When a registration's retention ends.
+/// When a registration's retention ends: counted from when it was last confirmed.
 #[must_use]
 pub fn expires(r: &Registration, months: u32) -> DateTime<Utc> {
-    add_months(r.updated_at, months)
+    add_months(r.confirmed_at(), months)
 }
 
 /// What retention does with one registration now.
@@ -106,6 +117,10 @@ enum Due {
 }
 
 fn due(r: &Registration, policy: &Retention, now: DateTime<Utc>) -> Option<Due> {
+    if policy.renewal.is_some() && r.status == Status::Waiting {
+        // Renewal asks instead, and pauses it unanswered: the notice follows from there.
+        return None;
+    }
     let end = expires(r, policy.months);
     match r.expiry_notice {
         None if now >= end - policy.notice => Some(Due::Notice),
@@ -466,9 +481,15 @@ impl Store {
         // Transactions cannot scan: find the candidates first, check them again inside.
         let mut notice = Vec::new();
         let mut purge = Vec::new();
+        let mut renew = Vec::new();
         for item in self.registrations.iter() {
             let (k, v) = item?;
             let r: Registration = self.open_value("registrations", &k, &v)?;
+            if let Some(p) = &policy.renewal {
+                if renewal::due(&r, p, now).is_some() {
+                    renew.push(k.to_vec());
+                }
+            }
             match due(&r, policy, now) {
                 Some(Due::Notice) => notice.push(k.to_vec()),
                 Some(Due::Purge) => purge.push(k.to_vec()),
@@ -541,6 +562,7 @@ impl Store {
             .collect();
         if notice.is_empty()
             && purge.is_empty()
+            && renew.is_empty()
             && clear_events.is_empty()
             && drop_feedback.is_empty()
             && comments.is_empty()
@@ -561,6 +583,25 @@ impl Store {
         let report = self.transaction(now, |tx| {
             purged.borrow_mut().clear();
             let mut report = RetentionReport::default();
+            for key in &renew {
+                let Some(p) = &policy.renewal else { break };
+                let Some(r) = tx.get::<Registration>(tx.regs, "registrations", key)? else {
+                    continue;
+                };
+                // Decided again on the record as it is now, by the one rule.
+                let Some((r, message)) = renewal::step(&r, p, now) else {
+                    continue;
+                };
+                tx.save_registration(&r)?;
+                match message {
+                    Some(message) => {
+                        let at = tx.rules().daytime(now);
+                        tx.send_at(r.user, at, message)?;
+                        report.renewal_asked += 1;
+                    }
+                    None => report.paused += 1,
+                }
+            }
             for key in &notice {
                 let Some(mut r) = tx.get::<Registration>(tx.regs, "registrations", key)? else {
                     continue;

@@ -72,7 +72,20 @@ pub const SCHEMA_VERSION: u64 = 3;
 
 /// How the counters tree is laid out; part of the "counted" mark in meta (see
 /// `Store::count_again_if_needed`). 2: the whole [`PoolStats`] per pool.
-const COUNTERS_FORMAT: &str = "counters 2";
+const COUNTERS_FORMAT: &str = "counters 3 (paused apart)";
+
+/// The first byte of a paused-counter key in the counters tree: no group id starts with it, so
+/// a scan of a group's pools never meets one.
+const PAUSED: u8 = 0xFF;
+
+/// Where the demand of a pool's *paused* registrations is counted: not demand, but the
+/// coordinator's `/demand` shows it apart.
+#[must_use]
+pub(crate) fn paused_key(pool: &Pool) -> Vec<u8> {
+    let mut k = vec![PAUSED];
+    k.extend_from_slice(&pool.key());
+    k
+}
 
 /// The label under which an update's kept replies are sealed in the `updates` tree.
 const REPLIES: &str = "updates-replies";
@@ -419,12 +432,13 @@ impl Store {
         let mut pools: BTreeMap<Vec<u8>, PoolStats> = BTreeMap::new();
         for r in self.all_registrations() {
             let r = r?;
-            if r.status == Status::Waiting {
-                pools
-                    .entry(self.rules.pool_of(&r).key())
-                    .or_default()
-                    .add(&r);
-            }
+            let pool = self.rules.pool_of(&r);
+            let key = match r.status {
+                Status::Waiting => pool.key(),
+                Status::Paused { .. } => paused_key(&pool),
+                _ => continue,
+            };
+            pools.entry(key).or_default().add(&r);
         }
         let mut batch = sled::Batch::default();
         for k in self.counters.iter().keys() {
@@ -566,6 +580,22 @@ impl Store {
         Ok(self
             .get(&self.counters, "counters", &pool.key())?
             .unwrap_or_default())
+    }
+
+    /// What the paused registrations of a group tell, added up over its pools, from the
+    /// counters.
+    pub fn paused_of(&self, group: &GroupId) -> Result<PoolStats, StoreError> {
+        let mut prefix = vec![PAUSED];
+        prefix.extend_from_slice(group.as_str().as_bytes());
+        prefix.push(0);
+        let mut out = PoolStats::default();
+        for item in self.counters.scan_prefix(prefix) {
+            let (k, v) = item?;
+            let c: PoolStats = self.open_value("counters", &k, &v)?;
+            out.families += c.families;
+            out.participants += c.participants;
+        }
+        Ok(out)
     }
 
     /// Every pool of a group that has families waiting, with what they have told, added up:
@@ -1354,6 +1384,16 @@ impl View for Store {
             log::warn!("store::pools: {e}");
             Vec::new()
         })
+    }
+
+    fn paused(&self, group: &GroupId) -> Demand {
+        self.paused_of(group).map_or_else(
+            |e| {
+                log::warn!("store::paused: {e}");
+                Demand::default()
+            },
+            |s| s.demand(),
+        )
     }
 
     fn launch(&self, id: u64) -> Option<Launch> {

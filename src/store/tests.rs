@@ -62,6 +62,8 @@ fn reg(user: u64, group: &str, area: &str, children: Vec<u8>) -> Registration {
         status: Status::Waiting,
         expiry_notice: None,
         consents: Default::default(),
+        renewed_at: None,
+        renewal_asked: None,
         created_at: t0(),
         updated_at: t0() + Duration::minutes(5),
     }

@@ -186,13 +186,15 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
-    /// Adds (or takes away) a registration's demand in its pool, if it is waiting.
+    /// Adds (or takes away) a registration's demand in its pool, if it is waiting; a paused
+    /// one is counted apart ([`super::paused_key`]), for the coordinator's `/demand`.
     fn count(&self, r: &Registration, add: bool) -> TxResult<()> {
-        if r.status != Status::Waiting {
-            return Ok(());
-        }
         let pool = self.rules.pool_of(r);
-        let key = pool.key();
+        let key = match r.status {
+            Status::Waiting => pool.key(),
+            Status::Paused { .. } => super::paused_key(&pool),
+            Status::Invited { .. } | Status::Accepted { .. } => return Ok(()),
+        };
         let mut c: PoolStats = self
             .get(self.counters, "counters", &key)?
             .unwrap_or_default();
@@ -206,7 +208,9 @@ impl<'a> Tx<'a> {
         } else {
             self.put(self.counters, "counters", &key, &c)?;
         }
-        self.touched.borrow_mut().insert(pool);
+        if r.status == Status::Waiting {
+            self.touched.borrow_mut().insert(pool);
+        }
         Ok(())
     }
 
@@ -366,13 +370,13 @@ impl<'a> Tx<'a> {
         }
     }
 
-    /// The parent is still interested: a paused registration waits again
-    /// ([`Registration::resume`]).
+    /// The parent is still interested: the registration is confirmed, and a paused one waits
+    /// again ([`Registration::renew`]).
     pub fn resume(&self, user: UserId, group: &crate::domain::GroupId) -> TxResult<()> {
         let key = self.reg_key(user, group);
         if let Some(r) = self.get::<Registration>(self.regs, "registrations", &key)? {
-            if let Some(resumed) = r.resume() {
-                self.set_status(user, group, resumed.status)?;
+            if let Some(renewed) = r.renew(self.now) {
+                self.save_registration(&renewed)?;
             }
         }
         Ok(())

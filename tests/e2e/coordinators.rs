@@ -537,6 +537,8 @@ pub(crate) async fn fill_every_pool(app: &App, per_pool: usize) -> usize {
                         status: Status::Waiting,
                         expiry_notice: None,
                         consents: Default::default(),
+                        renewed_at: None,
+                        renewal_asked: None,
                     };
                     app.store
                         .commit(

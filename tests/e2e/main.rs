@@ -45,6 +45,7 @@ mod lifecycle;
 mod ops;
 mod privacy;
 mod properties;
+mod renewal;
 mod reports;
 mod story;
 mod telegram;

@@ -49,17 +49,52 @@ fn regs(app: &App, user: u64) -> usize {
         .len()
 }
 
+/// A waiting registration is not noticed: its parent is asked whether still interested
+/// `renew_months` after `from` (once), and with no answer it is paused `renew_answer_days`
+/// later. Returns the question.
+async fn asked_then_paused(
+    app: &App,
+    clock: &kokoon::clock::ManualClock,
+    user: u64,
+    from: DateTime<Utc>,
+) -> Delivered {
+    let asked = months(from, app.config.renew_months);
+    clock.set(asked - Duration::days(1));
+    assert!(
+        to(&deliveries(app).await, user).is_empty(),
+        "not asked early"
+    );
+    clock.set(asked);
+    let sent = to(&deliveries(app).await, user);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(
+        sent[0].text.contains("Oletko yhä kiinnostunut?"),
+        "{}",
+        sent[0].text
+    );
+    clock.set(asked + Duration::days(i64::from(app.config.renew_answer_days)));
+    assert!(to(&deliveries(app).await, user).is_empty(), "asked once");
+    let status = app.store.registrations_of(UserId(user)).expect("store")[0].status;
+    assert!(
+        matches!(status, kokoon::domain::Status::Paused { .. }),
+        "{status:?}"
+    );
+    sent[0].clone()
+}
+
 #[tokio::test]
 async fn a_registration_is_noticed_a_week_before_and_deleted_after_its_retention_period() {
     let (app, clock, _dir) = app_with_clock();
     let start = clock.now();
     register(&app, 3001).await;
     assert!(deliveries(&app).await.is_empty());
+    // Waiting, it is asked instead of noticed; unanswered, it is paused, and noticed.
+    asked_then_paused(&app, &clock, 3001, start).await;
 
     // A day before the notice: nothing yet.
     clock.set(months(start, 12) - Duration::days(8));
     assert!(to(&deliveries(&app).await, 3001).is_empty());
-    // A week before: the notice, once, with a button to confirm again.
+    // A week before: the notice, once, with a button to say still interested.
     clock.set(months(start, 12) - Duration::days(7));
     let sent = to(&deliveries(&app).await, 3001);
     assert_eq!(sent.len(), 1, "{sent:?}");
@@ -74,7 +109,7 @@ async fn a_registration_is_noticed_a_week_before_and_deleted_after_its_retention
     assert!(sent[0]
         .buttons
         .iter()
-        .any(|(l, _)| l == "Vahvista uudelleen"));
+        .any(|(l, _)| l == "Olen yhä kiinnostunut"));
     clock.advance(Duration::days(1));
     assert!(to(&deliveries(&app).await, 3001).is_empty(), "told once");
     assert_eq!(regs(&app, 3001), 1, "kept until the period ends");
@@ -89,6 +124,10 @@ async fn a_registration_is_noticed_a_week_before_and_deleted_after_its_retention
         lang: Some(Lang::Fi),
     };
     assert_eq!(app.store.demand_in(&pool).expect("demand").families, 0);
+    assert_eq!(
+        app.store.paused_of(&pool.group).expect("paused").families,
+        0
+    );
 }
 
 #[tokio::test]
@@ -97,20 +136,28 @@ async fn confirming_again_starts_the_retention_period_anew() {
     let start = clock.now();
     let mut p = register(&app, 3002).await;
     deliveries(&app).await;
+    asked_then_paused(&app, &clock, 3002, start).await;
     clock.set(months(start, 12) - Duration::days(7));
     let sent = to(&deliveries(&app).await, 3002);
     assert_eq!(sent.len(), 1);
-    // From the notice: confirm again.
+    // From the notice: still interested. The registration waits (and counts) again.
     p.reads(&sent[0]);
-    p.taps("Vahvista uudelleen").await.shows("Lapsen ikä: 5 v");
     let again = clock.now();
-    p.taps("Vahvista").await.shows("on päivitetty");
+    p.taps("Olen yhä kiinnostunut")
+        .await
+        .shows("Olet taas jonossa");
+    assert_eq!(
+        app.store.registrations_of(UserId(3002)).expect("store")[0].status,
+        kokoon::domain::Status::Waiting
+    );
 
     // Past the old end: still there, and no new notice.
     clock.set(months(start, 12) + Duration::days(1));
     assert!(to(&deliveries(&app).await, 3002).is_empty());
     assert_eq!(regs(&app, 3002), 1);
-    // A week before the new end: noticed again; deleted after it.
+    // Asked again from the new confirmation; unanswered, paused, noticed, and deleted at the
+    // new end.
+    asked_then_paused(&app, &clock, 3002, again).await;
     clock.set(months(again, 12) - Duration::days(7));
     assert_eq!(to(&deliveries(&app).await, 3002).len(), 1);
     clock.set(months(again, 12) + Duration::hours(1));
@@ -801,10 +848,11 @@ fn kind_index(o: &kokoon::domain::Outgoing) -> usize {
         O::Broadcast { .. } => 11,
         O::BroadcastReport { .. } => 12,
         O::RetentionNotice { .. } => 13,
+        O::RenewalAsk { .. } => 14,
     }
 }
 
-const KINDS: usize = 14;
+const KINDS: usize = 15;
 
 /// Words that give the subject away on a lock screen (prefixes, matched at word starts).
 const TOPIC_WORDS: [&str; 10] = [
@@ -964,6 +1012,8 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         months: 12,
         comment_months: 6,
         notice: Duration::days(7),
+        // Without renewal, so that a waiting registration gets the notice too.
+        renewal: None,
         ..kokoon::sender::retention(&app.config)
     };
     let noticed = app.store.apply_retention(&policy, months(now, 12)).await;
@@ -972,6 +1022,19 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         group: reg.group.clone(),
     };
     render(&mut firsts, parent, notice, now);
+    // A waiting registration's parent is asked whether they are still interested.
+    let later = parent + 10;
+    register(&app, later).await;
+    let asked_at = months(clock.now(), app.config.renew_months);
+    let asked = app
+        .store
+        .apply_retention(&kokoon::sender::retention(&app.config), asked_at)
+        .await;
+    assert!(asked.expect("renewal").renewal_asked >= 1);
+    let ask = O::RenewalAsk {
+        group: reg.group.clone(),
+    };
+    render(&mut firsts, later, ask, asked_at);
 
     let mut covered: Vec<usize> = firsts.iter().map(|(m, _, _)| kind_index(m)).collect();
     covered.sort_unstable();

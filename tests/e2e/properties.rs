@@ -1403,6 +1403,27 @@ fn check_store(app: &App, seen: &mut BTreeSet<Pool>, every_pool: bool) -> Result
             ));
         }
     }
+    // Paused registrations are counted apart, for /demand: exactly.
+    for g in &config.groups {
+        let mut expected = Demand::default();
+        for r in regs
+            .iter()
+            .filter(|r| r.group == g.id && matches!(r.status, Status::Paused { .. }))
+        {
+            expected.add(r);
+        }
+        let stored = app
+            .store
+            .paused_of(&g.id)
+            .map_err(|e| format!("the store failed: {e}"))?
+            .demand();
+        if stored != expected {
+            return Err(format!(
+                "paused in {} are stored as {stored:?} but the registrations add up to {expected:?}",
+                g.id
+            ));
+        }
+    }
     for user in USERS {
         let own = app
             .store
