@@ -3,7 +3,14 @@
 //! on now and then. After every step, every reply and every delivered message is checked as
 //! Telegram would take it (valid HTML of `<b>`/`<i>` only, parts of at most 4096 UTF-16 units,
 //! callback data of 1–64 bytes, non-empty labels), nobody but a coordinator sees a coordinator's
-//! data, and the store's demand counters add up to its registrations.
+//! data, nobody is shown the link of a launch's meeting they may not see, and the store holds
+//! together: demand counters add up to the waiting registrations, statuses agree with the
+//! launches' invitations, no launch holds more seats than it has, a launch's meeting has only
+//! families who accepted as attendees, and nobody waits for an event with a free seat.
+//!
+//! Three mixes of inputs: a crowd doing everything, deep walks through registrations and
+//! launches, and coordinators making events, launching and broadcasting while parents sign up,
+//! answer and follow links.
 //!
 //! A third property mutates the example config and checks that parsing never panics and that every
 //! error names the file; a fourth gives the Telegram adapter's `split_text` long HTML and checks
@@ -16,7 +23,11 @@ use crate::chat::example_config;
 use kokoon::app::App;
 use kokoon::clock::ManualClock;
 use kokoon::config::Config;
-use kokoon::domain::{AreaId, Demand, GroupId, Lang, Pool, Registration, Rules, Status, UserId};
+use kokoon::domain::event::{Access, Asker, Visibility};
+use kokoon::domain::{
+    Answer, AreaId, Demand, GroupId, Lang, Pool, Registration, Rules, Status, UserId,
+};
+use kokoon::flow::events::{DraftStep, EventAction, EventField, ManageAction};
 use kokoon::flow::{Arg, Attachment, Callback, Field, Input, Person, Reply, State};
 use kokoon::i18n::{I18n, Markup};
 use kokoon::sender::{Deliver, DeliveryError};
@@ -181,6 +192,9 @@ enum Gen {
     Coordinating(&'static str),
     /// Callback data from no button: forged, stale, garbage, over-long.
     Forged(String),
+    /// The link of a stored event as the store made it (a launch's meeting's carries its
+    /// token), whoever follows it.
+    EventLink(Index),
     /// A sticker, photo or voice message.
     Unsupported,
 }
@@ -322,9 +336,39 @@ fn text() -> impl Strategy<Value = String> {
 /// junk arguments.
 fn command() -> impl Strategy<Value = String> {
     let names = prop::sample::select(vec![
-        "start", "mine", "lang", "language", "kieli", "sprak", "cancel", "peru", "avbryt",
-        "forget", "privacy", "help", "apua", "hjalp", "demand", "export", "launch", "qr", "DEMAND",
-        "Launch", "nope", "startx", "qrs", "", "späť", "💥",
+        "start",
+        "mine",
+        "lang",
+        "language",
+        "kieli",
+        "sprak",
+        "cancel",
+        "peru",
+        "avbryt",
+        "forget",
+        "privacy",
+        "help",
+        "apua",
+        "hjalp",
+        "demand",
+        "export",
+        "launch",
+        "qr",
+        "DEMAND",
+        "Launch",
+        "nope",
+        "startx",
+        "qrs",
+        "",
+        "späť",
+        "💥",
+        "mydata",
+        "events",
+        "tapahtumat",
+        "evenemang",
+        "newevent",
+        "broadcast",
+        "feedback",
     ]);
     let at = prop::sample::select(vec![
         "",
@@ -361,7 +405,7 @@ fn payload() -> impl Strategy<Value = String> {
         4 => valid,
         3 => with_source,
         3 => prop::sample::select(vec![
-            "event-42", "event-", "event", "no-such-group", "Tilli-Toukka", "tilli--toukka",
+            "event-1", "event-2", "event-3", "event-42", "event-", "event", "no-such-group", "Tilli-Toukka", "tilli--toukka",
             "tilli-toukka__", "tilli-toukka__bad!", "__pikkuveturi", "tilli-toukka__a__b",
             "tilli toukka", "ääkköset", "", " ", "-", "0",
         ])
@@ -378,7 +422,7 @@ fn payload() -> impl Strategy<Value = String> {
 fn any_callback() -> impl Strategy<Value = Callback> {
     let id = |v: Vec<&'static str>| prop::sample::select(v);
     (
-        0u8..27,
+        0u8..41,
         id(vec![
             "tilli-toukka",
             "koululaiset",
@@ -440,7 +484,34 @@ fn any_callback() -> impl Strategy<Value = Callback> {
                 23 => Callback::LaunchConfirm,
                 24 => Callback::Qr(g),
                 25 => Callback::ExportLaunch(n),
-                _ => Callback::Invite(n, yes),
+                26 => Callback::Invite(n, yes),
+                27 => Callback::Resume(g),
+                28 => Callback::Event(
+                    n,
+                    [EventAction::Join, EventAction::Leave, EventAction::Calendar]
+                        [usize::from(age) % 3],
+                ),
+                29 => Callback::Manage(
+                    n,
+                    [
+                        ManageAction::Edit,
+                        ManageAction::Cancel,
+                        ManageAction::CancelYes,
+                        ManageAction::Message,
+                        ManageAction::Feedback,
+                    ][usize::from(age) % 5],
+                ),
+                30 => Callback::EditField(n, EventField::ALL[usize::from(age) % 6]),
+                31 => Callback::DraftGroup(yes.then_some(g)),
+                32 => Callback::DraftNoLimit,
+                33 => Callback::DraftSkip,
+                34 => Callback::DraftTranslate(l),
+                35 => Callback::DraftCreate,
+                36 => Callback::BroadcastWaiting(g),
+                37 => Callback::BroadcastLaunch(n, yes),
+                38 => Callback::BroadcastSend,
+                39 => Callback::Rate(n, age % 7),
+                _ => Callback::FeedbackSkip(n),
             }
         })
 }
@@ -521,16 +592,41 @@ const DEEP: Mix = Mix {
     prelude: 3,
 };
 
+/// A coordinator of one group makes events, launches and broadcasts; three parents register,
+/// answer, sign up and follow links (their own and others').
+const EVENTS: Mix = Mix {
+    coordinating: 6,
+    forward: 20,
+    tap: 4,
+    text: 3,
+    command: 3,
+    start: 3,
+    forged: 2,
+    unsupported: 1,
+    advance: 3,
+    tick: 5,
+    stay: 4,
+    happy: 0.6,
+    cast: &[0, 2, 3, 4],
+    prelude: 3,
+};
+
 fn input(mix: Mix) -> impl Strategy<Value = Gen> {
     prop_oneof![
         mix.forward => (any::<Index>(), prop::bool::weighted(mix.happy))
             .prop_map(|(i, happy)| Gen::Forward(i, happy)),
-        mix.coordinating => prop::sample::select(vec!["/launch", "/demand", "/export", "/qr"])
-            .prop_map(Gen::Coordinating),
+        mix.coordinating => prop::sample::select(vec![
+            "/launch", "/demand", "/export", "/qr", "/newevent", "/broadcast", "/feedback",
+            "/events",
+        ])
+        .prop_map(Gen::Coordinating),
         mix.tap => any::<Index>().prop_map(Gen::Tap),
         mix.text => text().prop_map(Gen::Text),
         mix.command => command().prop_map(Gen::Command),
-        mix.start => (payload(), any::<bool>()).prop_map(|(p, t)| Gen::Start(p, t)),
+        mix.start => prop_oneof![
+            2 => (payload(), any::<bool>()).prop_map(|(p, t)| Gen::Start(p, t)),
+            1 => any::<Index>().prop_map(Gen::EventLink),
+        ],
         mix.forged => forged().prop_map(Gen::Forged),
         mix.unsupported => Just(Gen::Unsupported),
     ]
@@ -644,10 +740,11 @@ struct Reached {
     launched: AtomicUsize,
     invited: AtomicUsize,
     answered: AtomicUsize,
+    events: AtomicUsize,
 }
 
 impl Reached {
-    fn report(&self, name: &str) -> [usize; 7] {
+    fn report(&self, name: &str) -> [usize; 8] {
         let r = [
             &self.cases,
             &self.steps,
@@ -656,11 +753,12 @@ impl Reached {
             &self.launched,
             &self.invited,
             &self.answered,
+            &self.events,
         ]
         .map(|a| a.load(Ordering::Relaxed));
         eprintln!(
-            "{name}: {} cases, {} steps; cases that reached: a registration {}, an alert {}, a launch {}, an invitation {}, an answer {}",
-            r[0], r[1], r[2], r[3], r[4], r[5], r[6]
+            "{name}: {} cases, {} steps; cases that reached: a registration {}, an alert {}, a launch {}, an invitation {}, an answer {}, a sign-up for an event {}",
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]
         );
         r
     }
@@ -678,7 +776,7 @@ struct World<'a> {
     pools: BTreeSet<Pool>,
     transcript: String,
     reached: &'a Reached,
-    seen: [bool; 5],
+    seen: [bool; 6],
 }
 
 impl World<'_> {
@@ -698,20 +796,42 @@ impl World<'_> {
             Gen::Tap(i) if !buttons.is_empty() => {
                 Input::Button(buttons[i.index(buttons.len())].data.clone())
             }
+            Gen::EventLink(i) => {
+                let events = self.app.store.events().unwrap_or_default();
+                match events.len() {
+                    0 => Input::Start(None),
+                    n => Input::Start(Some(kokoon::domain::event::link_payload(
+                        &events[i.index(n)],
+                    ))),
+                }
+            }
             Gen::Forward(i, happy) => {
-                if let Some(typed) = self.launch_answer(user, i) {
+                if let Some(typed) = self.typed_answer(user, i) {
                     return Input::Text(typed);
                 }
                 let forward: Vec<&Btn> = buttons.iter().filter(|b| moves_on(b)).collect();
                 let pick = match (forward.is_empty(), happy) {
-                    // With nothing to press, a coordinator goes on launching, a parent starts.
+                    // With nothing to press, a coordinator goes on launching (or makes an
+                    // event, or writes to many), a parent starts (or looks at the events).
                     (true, _)
                         if buttons.is_empty()
                             && self.app.config.coordinator(UserId(user)).is_some() =>
                     {
-                        return Input::Command(kokoon::flow::Command::Launch)
+                        use kokoon::flow::Command;
+                        let c = [
+                            Command::Launch,
+                            Command::Launch,
+                            Command::NewEvent,
+                            Command::Broadcast,
+                        ];
+                        return Input::Command(c[i.index(c.len())]);
                     }
-                    (true, _) if buttons.is_empty() => return Input::Start(None),
+                    (true, _) if buttons.is_empty() => {
+                        return match i.index(3) {
+                            0 => Input::Command(kokoon::flow::Command::Events),
+                            _ => Input::Start(None),
+                        }
+                    }
                     (true, _) => &buttons[i.index(buttons.len())],
                     (false, true) => happy_path(&buttons, &forward),
                     (false, false) => forward[i.index(forward.len())],
@@ -725,39 +845,70 @@ impl World<'_> {
         }
     }
 
-    /// The text a launch being prepared waits for, if it does: a time, then a place (mostly
-    /// good ones).
-    fn launch_answer(&self, user: u64, i: &Index) -> Option<String> {
+    /// The text a conversation waits for, if it does (mostly good answers): a launch's time,
+    /// end and place; an event's title, time, end, place, seats and texts, or a new value for
+    /// one of them; a broadcast's text; a feedback comment.
+    fn typed_answer(&self, user: u64, i: &Index) -> Option<String> {
         let state = self.app.store.user(UserId(user)).ok()?.state;
-        let State::Launching(d) = state else {
-            return None;
-        };
         let pick = |v: &[&str]| match v[i.index(v.len())] {
             "<too long>" => "ä".repeat(201),
             s => s.to_owned(),
         };
-        if d.start.is_none() {
-            Some(pick(&[
-                "15.3. klo 17",
-                "2027-03-15 17:00",
-                "1.12. klo 18",
-                "15 Mar 5pm",
-                "15.3 kl. 17.30",
-                "1.1.2020 klo 12",
-                "huomenna",
-                "29.3.2027 klo 3.30",
-            ]))
-        } else if d.place.is_none() {
-            Some(pick(&[
-                "Pikku-Veturi, Hyvinkää",
-                "Pikku-Veturi, Hyvinkää",
-                "<b>Pikku</b> & \"Veturi\" <3",
-                "\u{5d1}\u{5d9}\u{5ea} \u{5e1}\u{5e4}\u{5e8} 🏫",
-                "",
-                "<too long>",
-            ]))
-        } else {
-            None
+        const WHEN: [&str; 8] = [
+            "15.3. klo 17",
+            "2027-03-15 17:00",
+            "1.12. klo 18",
+            "15 Mar 5pm",
+            "15.3 kl. 17.30",
+            "1.1.2020 klo 12",
+            "huomenna",
+            "29.3.2027 klo 3.30",
+        ];
+        const END: [&str; 6] = ["19.30", "2 h", "90 min", "19", "klo 3", "x"];
+        const PLACE: [&str; 6] = [
+            "Pikku-Veturi, Hyvinkää",
+            "Pikku-Veturi, Hyvinkää",
+            "<b>Pikku</b> & \"Veturi\" <3",
+            "\u{5d1}\u{5d9}\u{5ea} \u{5e1}\u{5e4}\u{5e8} 🏫",
+            "",
+            "<too long>",
+        ];
+        const TITLE: [&str; 4] = ["Vertaisilta", "Vertaisilta", "<b>Ilta</b> & \"y\"", ""];
+        const SEATS: [&str; 5] = ["2", "1", "20", "0", "x"];
+        match state {
+            State::Launching(d) => Some(if d.start.is_none() {
+                pick(&WHEN)
+            } else if d.end.is_none() {
+                pick(&END)
+            } else if d.place.is_none() {
+                pick(&PLACE)
+            } else {
+                return None;
+            }),
+            State::CreatingEvent(d) => Some(match d.step {
+                DraftStep::Title | DraftStep::TranslateTitle(_) => pick(&TITLE),
+                DraftStep::Start => pick(&WHEN),
+                DraftStep::End => pick(&END),
+                DraftStep::Place => pick(&PLACE),
+                DraftStep::Capacity => pick(&SEATS),
+                DraftStep::Description | DraftStep::TranslateDescription(_) => {
+                    pick(&["Tervetuloa!", "Lapsiparkki & kahvi <3", ""])
+                }
+                DraftStep::Group | DraftStep::Summary => return None,
+            }),
+            State::EditingEvent { field, .. } => Some(match field {
+                EventField::Start => pick(&WHEN),
+                EventField::End => pick(&END),
+                EventField::Place => pick(&PLACE),
+                EventField::Capacity => pick(&SEATS),
+                EventField::Title => pick(&TITLE),
+                EventField::Description => pick(&["Uusi kuvaus", ""]),
+            }),
+            State::Broadcasting { text: None, .. } => {
+                Some(pick(&["Hei kaikki! Nähdään pian.", "<b>x</b> & y <3", ""]))
+            }
+            State::FeedbackComment { .. } => Some(pick(&["Kiitos illasta!", "<i>hyvä</i> & >"])),
+            _ => None,
         }
     }
 
@@ -911,6 +1062,13 @@ impl World<'_> {
             .launches()
             .map_err(|e| e.to_string())?
             .is_empty();
+        self.seen[5] |= self
+            .app
+            .store
+            .events()
+            .map_err(|e| e.to_string())?
+            .iter()
+            .any(|e| !e.attendees.is_empty());
         Ok(())
     }
 }
@@ -966,6 +1124,8 @@ fn moves_on(b: &Btn) -> bool {
                 | Callback::WithdrawYes(_)
                 | Callback::ForgetYes
                 | Callback::UiLang(_)
+                | Callback::Event(_, EventAction::Leave)
+                | Callback::Manage(_, ManageAction::Cancel | ManageAction::CancelYes)
         )
 }
 
@@ -982,6 +1142,9 @@ fn happy_path<'b>(buttons: &'b [Btn], forward: &[&'b Btn]) -> &'b Btn {
                 | Callback::LaunchConfirm
                 | Callback::Consent(true)
                 | Callback::Invite(..)
+                | Callback::DraftCreate
+                | Callback::BroadcastSend
+                | Callback::Event(_, EventAction::Join)
         ) || (picked && *c == Callback::TimesDone)
     })
     .or_else(|| find(&|c| *c != Callback::TimesDone))
@@ -1009,7 +1172,7 @@ fn run_case(c: &Case, cast: &'static [usize], reached: &Reached) -> Result<(), T
         pools: BTreeSet::new(),
         transcript: String::new(),
         reached,
-        seen: [false; 5],
+        seen: [false; 6],
     };
     let rt = runtime();
     let result = rt.block_on(async {
@@ -1030,6 +1193,7 @@ fn run_case(c: &Case, cast: &'static [usize], reached: &Reached) -> Result<(), T
         &r.launched,
         &r.invited,
         &r.answered,
+        &r.events,
     ]) {
         if *seen {
             counter.fetch_add(1, Ordering::Relaxed);
@@ -1139,8 +1303,45 @@ fn check_reply(
             return Err(format!("an empty button label for {:?}", b.data));
         }
     }
+    for token in hidden_tokens(app, to)? {
+        if r.text.contains(&token) || r.buttons.iter().flatten().any(|b| b.data.contains(&token)) {
+            return Err("the link of a meeting they may not see".into());
+        }
+    }
     check_privacy(app, to, lang, reply, &visible)?;
     check_consent(app, people, to, lang, reply, &visible)
+}
+
+/// The link tokens of the launches' meetings `to` may not see now, by the one rule
+/// ([`kokoon::domain::event::access`]).
+fn hidden_tokens(app: &App, to: UserId) -> Result<Vec<String>, String> {
+    let config = &app.config;
+    let now = app.clock.now();
+    let launches = app.store.launches().map_err(|e| e.to_string())?;
+    let mut hidden = Vec::new();
+    for e in app.store.events().map_err(|e| e.to_string())? {
+        let launch = match e.visibility {
+            Visibility::Launch { launch } => launches.iter().find(|l| l.id == launch),
+            Visibility::Public => None,
+        };
+        let mut coordinators = Vec::new();
+        if let Some(g) = &e.group {
+            coordinators.extend(config.coordinator_ids(g));
+        }
+        if let Some(l) = launch {
+            coordinators.extend(config.coordinator_ids(&l.pool.group));
+        }
+        let asker = Asker {
+            user: to,
+            coordinators: &coordinators,
+            launch,
+            invite_timeout: chrono::Duration::hours(i64::from(config.invite_hours)),
+        };
+        if kokoon::domain::event::access(&e, &asker, now) == Access::None {
+            hidden.extend(e.token.clone());
+        }
+    }
+    Ok(hidden)
 }
 
 /// Everything a coordinator can read in a message: its text, button labels, and a file's cells
@@ -1268,12 +1469,20 @@ fn check_privacy(
     let config = &app.config;
     let callbacks = || reply.buttons.iter().flatten().map(|b| &b.callback);
     if config.coordinator(to).is_none() {
-        // The only file a parent may get is an event's calendar file.
-        if let Some(a) = reply
-            .attachment
-            .as_ref()
-            .filter(|a| !matches!(a, Attachment::Ics { .. }))
-        {
+        // The only files a parent may get are an event's calendar file and their own data
+        // (`/mydata`).
+        let own_data = reply.lines.first().is_some_and(|l| {
+            matches!(
+                l.msg,
+                kokoon::msg::Msg::MydataCaption | kokoon::msg::Msg::MydataJsonCaption
+            )
+        });
+        let allowed = |a: &Attachment| match a {
+            Attachment::Ics { .. } => true,
+            Attachment::TextFile { .. } | Attachment::JsonFile { .. } => own_data,
+            _ => false,
+        };
+        if let Some(a) = reply.attachment.as_ref().filter(|a| !allowed(a)) {
             return Err(format!("a parent got an attachment: {a:?}"));
         }
         if let Some(m) = COORDINATOR_MARKERS.iter().find(|m| visible.contains(*m)) {
@@ -1435,6 +1644,80 @@ fn check_store(app: &App, seen: &mut BTreeSet<Pool>, every_pool: bool) -> Result
             return Err(format!("registrations_of({user}) disagrees with the store"));
         }
     }
+    check_launches_and_events(app, &regs)
+}
+
+/// Statuses agree with the launches' invitations; no launch holds more seats than it has; a
+/// launch's meeting has only families who accepted as attendees; nobody is twice in an event,
+/// and nobody waits for one with a free seat.
+fn check_launches_and_events(app: &App, regs: &[Registration]) -> Result<(), String> {
+    let failed = |e: kokoon::store::StoreError| format!("the store failed: {e}");
+    let launches = app.store.launches().map_err(failed)?;
+    for r in regs {
+        let (launch, want) = match r.status {
+            Status::Invited { launch } => (launch, Answer::Pending),
+            Status::Accepted { launch } => (launch, Answer::Accepted),
+            Status::Waiting | Status::Paused { .. } => continue,
+        };
+        let answer = launches
+            .iter()
+            .find(|l| l.id == launch && l.pool.group == r.group)
+            .and_then(|l| l.invitation(r.user))
+            .map(|i| i.answer);
+        if answer != Some(want) {
+            return Err(format!(
+                "{} is {:?} but launch {launch} has {answer:?} for them",
+                r.user, r.status
+            ));
+        }
+    }
+    for l in &launches {
+        let held = l.accepted_seats()
+            + l.invitations
+                .iter()
+                .filter(|i| i.answer == Answer::Pending)
+                .map(|i| i.participants)
+                .sum::<u32>();
+        if held > l.capacity {
+            return Err(format!(
+                "launch {} holds {held} of {} seats",
+                l.id, l.capacity
+            ));
+        }
+        for i in l.invitations.iter().filter(|i| i.answer == Answer::Pending) {
+            let status = regs
+                .iter()
+                .find(|r| r.user == i.user && r.group == l.pool.group)
+                .map(|r| r.status);
+            if status != Some(Status::Invited { launch: l.id }) {
+                return Err(format!(
+                    "{} has a pending invitation to launch {} but is {status:?}",
+                    i.user, l.id
+                ));
+            }
+        }
+    }
+    let now = app.clock.now();
+    for e in app.store.events().map_err(failed)? {
+        let all: BTreeSet<UserId> = e.attendees.iter().chain(&e.waiting).copied().collect();
+        if all.len() != e.attendees.len() + e.waiting.len() {
+            return Err(format!("someone is twice in event {}", e.id));
+        }
+        if !e.waiting.is_empty() && !e.cancelled && e.start > now && !e.is_full() {
+            return Err(format!("event {} has a free seat and a waiting list", e.id));
+        }
+        if let Visibility::Launch { launch } = e.visibility {
+            let l = launches.iter().find(|l| l.id == launch);
+            for u in &e.attendees {
+                let answer = l.and_then(|l| l.invitation(*u)).map(|i| i.answer);
+                if answer != Some(Answer::Accepted) {
+                    return Err(format!(
+                        "{u} attends launch {launch}'s meeting with the answer {answer:?}"
+                    ));
+                }
+            }
+        }
+    }
     Ok(())
 }
 
@@ -1456,6 +1739,16 @@ fn deep_walks_through_registrations_and_launches_keep_every_invariant() {
         run_case(&c, DEEP.cast, &reached)
     });
     let r = reached.report("deep");
+    assert!(r[2] > 0, "no walk completed a registration");
+}
+
+#[test]
+fn events_launches_and_broadcasts_keep_every_invariant() {
+    let reached = Reached::default();
+    run_property("events", 128, case(EVENTS, 48), |c| {
+        run_case(&c, EVENTS.cast, &reached)
+    });
+    let r = reached.report("events");
     assert!(r[2] > 0, "no walk completed a registration");
 }
 
