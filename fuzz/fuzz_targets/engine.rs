@@ -25,11 +25,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 use kokoon::config::Config;
-use kokoon::domain::event::{
-    self, Access, Asker, Audience, Broadcast, Event, Feedback, Visibility,
-};
+use kokoon::domain::event::{self, Access, Asker, Audience, Broadcast, Event, Visibility};
+use kokoon::domain::feedback::{self, Feedback};
 use kokoon::domain::launch::{self, Applied, Plan};
 use kokoon::domain::outbox::{self, OutboxItem};
+use kokoon::domain::remit::Scope;
 use kokoon::domain::{
     pool, Answer, Demand, GroupId, Lang, Launch, Outgoing, Pool, PoolState, PoolStats,
     Registration, Rules, Status, UserId,
@@ -362,7 +362,7 @@ impl Mem {
                 Effect::Withdraw(g) => self.take_registration(config, user, &g, true, now),
                 Effect::Resume(g) => {
                     if let Some(r) = self.regs.get_mut(&(user, g)) {
-                        if let Some(resumed) = r.resume() {
+                        if let Some(resumed) = r.renew(now) {
                             *r = resumed;
                         }
                     }
@@ -440,25 +440,15 @@ impl Mem {
                     }
                 }
                 Effect::Rsvp { event, join, .. } => self.rsvp(config, user, event, join, now),
-                Effect::Feedback { event, rating } => {
-                    let comment = self
-                        .feedback
-                        .get(&(event, user))
-                        .and_then(|f| f.comment.clone());
-                    self.feedback.insert(
-                        (event, user),
-                        Feedback {
-                            rating,
-                            comment,
-                            at: now,
-                        },
-                    );
-                }
-                Effect::FeedbackComment { event, text } => {
-                    if let Some(f) = self.feedback.get_mut(&(event, user)) {
-                        f.comment = Some(text);
+                Effect::Feedback { event, answer } => {
+                    // `Tx::feedback`: the same domain rule.
+                    let old = self.feedback.get(&(event, user)).cloned();
+                    if let Some(f) = feedback::record(old, &answer, now) {
+                        self.feedback.insert((event, user), f);
                     }
                 }
+                // Consent records beside a sign-up: personal data the model need not keep.
+                Effect::SignUpConsent { .. } | Effect::HideName { .. } => {}
                 Effect::Broadcast { audience, text, to } => {
                     let id = self.new_id();
                     let b = Broadcast {
@@ -567,13 +557,13 @@ impl Mem {
             Visibility::Launch { launch } => self.launches.iter().find(|l| l.id == launch),
             Visibility::Public => None,
         };
-        let mut coordinators = Vec::new();
-        if let Some(g) = &e.group {
-            coordinators.extend(config.coordinator_ids(g));
-        }
-        if let Some(l) = launch {
-            coordinators.extend(config.coordinator_ids(&l.pool.group));
-        }
+        // As the engine's `event_coordinators`: a launch's meeting is its pool's coordinators',
+        // a group's event every area's.
+        let coordinators = match (launch, &e.group) {
+            (Some(l), _) => config.coordinator_ids(Scope::Area(&l.pool.group, &l.pool.area)),
+            (None, Some(g)) => config.coordinator_ids(Scope::AllAreas(g)),
+            (None, None) => Vec::new(),
+        };
         event::access(
             e,
             &Asker {
@@ -598,7 +588,7 @@ impl Mem {
                 continue;
             };
             let state = self.pools.get(&p).copied().unwrap_or_default();
-            let coordinators = config.coordinator_ids(&p.group);
+            let coordinators = config.coordinator_ids(Scope::Area(&p.group, &p.area));
             let n = demand.get(&p).copied().unwrap_or(0);
             if let Some(settled) = pool::settle(
                 &p,

@@ -24,6 +24,7 @@ use kokoon::app::App;
 use kokoon::clock::ManualClock;
 use kokoon::config::Config;
 use kokoon::domain::event::{Access, Asker, Visibility};
+use kokoon::domain::remit::Scope;
 use kokoon::domain::{
     Answer, AreaId, Demand, GroupId, Lang, Pool, Registration, Rules, Status, UserId,
 };
@@ -510,7 +511,9 @@ fn any_callback() -> impl Strategy<Value = Callback> {
                 36 => Callback::BroadcastWaiting(g),
                 37 => Callback::BroadcastLaunch(n, yes),
                 38 => Callback::BroadcastSend,
-                39 => Callback::Rate(n, age % 7),
+                39 => {
+                    Callback::FeedbackAnswer(n, kokoon::domain::feedback::Question::Rating, age % 7)
+                }
                 _ => Callback::FeedbackSkip(n),
             }
         })
@@ -1324,13 +1327,13 @@ fn hidden_tokens(app: &App, to: UserId) -> Result<Vec<String>, String> {
             Visibility::Launch { launch } => launches.iter().find(|l| l.id == launch),
             Visibility::Public => None,
         };
-        let mut coordinators = Vec::new();
-        if let Some(g) = &e.group {
-            coordinators.extend(config.coordinator_ids(g));
-        }
-        if let Some(l) = launch {
-            coordinators.extend(config.coordinator_ids(&l.pool.group));
-        }
+        // As the engine's `event_coordinators`: a launch's meeting is its pool's coordinators',
+        // a group's event every area's.
+        let coordinators = match (launch, &e.group) {
+            (Some(l), _) => config.coordinator_ids(Scope::Area(&l.pool.group, &l.pool.area)),
+            (None, Some(g)) => config.coordinator_ids(Scope::AllAreas(g)),
+            (None, None) => Vec::new(),
+        };
         let asker = Asker {
             user: to,
             coordinators: &coordinators,
