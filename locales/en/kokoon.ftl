@@ -184,7 +184,7 @@ demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
        *[other] {""}
     }
     Times that suit (families): { $times } · Language (families): { $langs }
-demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
+demand-pool-line = <b>{ $area }</b> { $count }/{ $threshold } { $kind ->
         [children] children
        *[other] participants
     } · { $families } { $families ->
@@ -199,7 +199,6 @@ demand-sources = Source: { $sources }
 source-direct = direct link
 btn-list = 📋 List: { $area }
 btn-launch = 🚀 Launch: { $area }
-chart-caption = { $group }: registrations per municipality
 chart-threshold = threshold { $threshold }
 chart-children = children
 chart-adults = participants

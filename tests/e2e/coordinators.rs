@@ -145,7 +145,9 @@ async fn demand_at_a_glance_with_a_chart_a_list_an_export_and_a_qr_code_in_swedi
     let mut c = Chat::new(&app, COORD_ALL, "sv");
     let said = c.says("/demand").await;
     said.shows("Tilli Toukka · gruppen kan starta när det finns 5 barn")
-        .shows("Hyvinge (finska) ▰▰▰▰▰▰▱▱▱▱ 3/5 barn · 3 familjer · åldrar 5 år")
+        // Under the language, each area: the chart beside it shows the bars.
+        .shows("finska:
+Hyvinge 3/5 barn · 3 familjer · åldrar 5 år")
         .shows("Källa: direktlänk 3")
         .shows("Inför skilsmässan – kvällsträff · gruppen kan starta när det finns 6 deltagare")
         .shows("Inga väntande familjer ännu.")

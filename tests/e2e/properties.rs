@@ -1652,7 +1652,6 @@ fn the_coordinator_markers_are_in_coordinator_messages_only() {
                         | Msg::BtnLaunchPool
                         | Msg::ExportLaunchCaption
                         | Msg::QrCaption
-                        | Msg::ChartCaption
                         | Msg::AlertMissed
                         | Msg::CoordinatorFirst
                         | Msg::Answered
