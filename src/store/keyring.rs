@@ -387,6 +387,48 @@ impl Keyring {
         Ok(n)
     }
 
+    /// Takes the keys of `owners` out of use at once (a new value of the same owner gets a new
+    /// key; nothing more is sealed under these), but keeps them in the file, and for reading,
+    /// until [`Keyring::destroy_retired`]: the change that deleted what they sealed may not be on
+    /// disk yet, and a crash before it is brings those values back, which must still open.
+    /// Returns the retired keys' ids.
+    pub fn retire(&self, owners: &[Owner]) -> Vec<KeyId> {
+        let mut inner = self.write();
+        let mut ids = Vec::new();
+        for o in owners {
+            if let Some(id) = inner.by_owner.remove(o) {
+                inner.fresh.remove(&id);
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
+    /// Destroys keys [`Keyring::retire`] took out of use, once what deleted their values is on
+    /// disk: gone from memory, and from the directory when this returns. Returns how many.
+    pub fn destroy_retired(
+        &self,
+        ids: &[KeyId],
+        ring_key: &ChaCha20Poly1305,
+    ) -> Result<usize, RingError> {
+        let mut file = self.lock_file();
+        let mut n = 0;
+        {
+            let mut inner = self.write();
+            for id in ids {
+                // Still retired (a reload may have made it an owner's key again: then it stays).
+                let owned = inner.by_owner.values().any(|k| k == id);
+                if !owned && inner.by_id.remove(id).is_some() {
+                    n += 1;
+                }
+            }
+        }
+        if n > 0 {
+            self.rewrite(&mut file, ring_key)?;
+        }
+        Ok(n)
+    }
+
     /// Keeps only the keys whose owner `live` says is still in use, and those made or handed
     /// out for sealing since the last compaction (a write may be sealed and not yet committed
     /// when `live` was computed); the rest are destroyed (keys left behind by a crash between an erasure

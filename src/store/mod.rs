@@ -285,6 +285,9 @@ pub struct Store {
     dir: Arc<std::path::PathBuf>,
     rules: Arc<dyn Rules + Send>,
     group: Arc<flush::GroupCommit>,
+    /// Data keys of deleted registrations, out of use and destroyed by the next flush (after
+    /// it, not before: see [`keyring::Keyring::retire`]).
+    retired: Arc<std::sync::Mutex<Vec<crypt::KeyId>>>,
     /// Held for reading by every transaction and for writing by [`Store::snapshot`], so a
     /// snapshot falls between transactions ([`backup`]).
     gate: Arc<std::sync::RwLock<()>>,
@@ -398,6 +401,7 @@ impl Store {
             dir: Arc::new(path.to_path_buf()),
             rules,
             group: Arc::new(flush::GroupCommit::default()),
+            retired: Arc::default(),
             gate: Arc::default(),
             path: path.to_owned(),
         };
@@ -730,27 +734,35 @@ impl Store {
                 }
             }
         }
-        if committed == Committed::Applied && !doomed.is_empty() {
+        if committed == Committed::Applied && !doomed.is_empty() && !forgetting {
+            // A withdrawn registration's key is out of use at once and destroyed by the flush
+            // that makes the withdrawal durable, right after it: destroyed before, a crash in
+            // between brought the registration back unreadable, yet counted (the crash run).
+            let ids = self.crypt.ring.retire(&doomed);
+            self.retired
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend(ids);
+        }
+        if committed == Committed::Applied && !doomed.is_empty() && forgetting {
             // Destroyed at once: the keyring file is rewritten without them before this
             // returns, so the copies sled's log keeps can no longer be opened.
             self.crypt.ring.destroy(&doomed, &self.crypt.ring_key)?;
-            if forgetting {
-                self.erasures
-                    .record(&[user], now, &self.crypt.erasures_key)?;
-                if record.state != State::Idle {
-                    // Their conversation goes on (a step after /forget): its state, sealed
-                    // anew under a new key.
-                    let value = self.seal(
-                        "users",
-                        &user_key,
-                        &StoredUser {
-                            id: user,
-                            record: record.clone(),
-                            at: Some(now),
-                        },
-                    )?;
-                    self.users.insert(user_key, value)?;
-                }
+            self.erasures
+                .record(&[user], now, &self.crypt.erasures_key)?;
+            if record.state != State::Idle {
+                // Their conversation goes on (a step after /forget): its state, sealed
+                // anew under a new key.
+                let value = self.seal(
+                    "users",
+                    &user_key,
+                    &StoredUser {
+                        id: user,
+                        record: record.clone(),
+                        at: Some(now),
+                    },
+                )?;
+                self.users.insert(user_key, value)?;
             }
         }
         Ok(committed)
@@ -1219,10 +1231,29 @@ impl Store {
     /// Concurrent calls share flushes ([`flush::GroupCommit`]): one `fsync` makes the writes of
     /// every caller that came before it durable.
     async fn flush_to_disk(&self) -> Result<(), StoreError> {
+        // The keys retired by changes committed so far: this flush makes those changes durable.
+        let retired = std::mem::take(
+            &mut *self
+                .retired
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         let db = self.db.clone();
-        self.group
+        let flushed = self
+            .group
             .flush(move || db.flush().map(|_| ()).map_err(StoreError::Sled))
-            .await
+            .await;
+        if flushed.is_err() || retired.is_empty() {
+            self.retired
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend(retired);
+            return flushed;
+        }
+        self.crypt
+            .ring
+            .destroy_retired(&retired, &self.crypt.ring_key)?;
+        Ok(())
     }
 
     /// Every erasure recorded (keyed ids and times), oldest first: the list a restore
