@@ -263,7 +263,6 @@ messages! {
     BtnLaunchConfirm => "btn-launch-confirm",
     BtnLaunchPool => "btn-launch-pool",
     BtnList => "btn-list",
-    ChartCaption => "chart-caption",
     ChartThreshold => "chart-threshold",
     ChartChildren => "chart-children",
     ChartAdults => "chart-adults",

@@ -197,7 +197,7 @@ demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
        *[other] {""}
     }
     Times that suit (families): { $times } · Language (families): { $langs }
-demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
+demand-pool-line = <b>{ $area }</b> { $count }/{ $threshold } { $kind ->
         [children] children
        *[other] participants
     } · { $families } { $families ->
@@ -225,7 +225,6 @@ demand-paused = Paused: { $families } { $families ->
 source-direct = direct link
 btn-list = 📋 List: { $area }
 btn-launch = 🚀 Launch: { $area }
-chart-caption = { $group }: registrations per municipality
 chart-threshold = threshold { $threshold }
 chart-children = children
 chart-adults = participants

@@ -196,7 +196,7 @@ demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
        *[other] {""}
     }
     Sopivat ajat (perheitä): { $times } · Kieli (perheitä): { $langs }
-demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
+demand-pool-line = <b>{ $area }</b> { $count }/{ $threshold } { $kind ->
         [children] lasta
        *[other] osallistujaa
     } · { $families } { $families ->
@@ -224,7 +224,6 @@ demand-paused = Tauolla: { $families } { $families ->
 source-direct = suora linkki
 btn-list = 📋 Lista: { $area }
 btn-launch = 🚀 Käynnistä: { $area }
-chart-caption = { $group }: ilmoittautuneet kunnittain
 chart-threshold = kynnys { $threshold }
 chart-children = lapsia
 chart-adults = osallistujia

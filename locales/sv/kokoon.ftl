@@ -194,7 +194,7 @@ demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
        *[other] {""}
     }
     Tider som passar (familjer): { $times } · Språk (familjer): { $langs }
-demand-pool-line = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
+demand-pool-line = <b>{ $area }</b> { $count }/{ $threshold } { $kind ->
         [children] barn
        *[other] deltagare
     } · { $families } { $families ->
@@ -222,7 +222,6 @@ demand-paused = Pausade: { $families } { $families ->
 source-direct = direktlänk
 btn-list = 📋 Lista: { $area }
 btn-launch = 🚀 Starta: { $area }
-chart-caption = { $group }: anmälda per kommun
 chart-threshold = tröskel { $threshold }
 chart-children = barn
 chart-adults = deltagare

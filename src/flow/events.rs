@@ -23,26 +23,20 @@ pub use crate::callback::{EventAction, EventField, ManageAction};
 const MAX_COMING_LISTED: usize = 30;
 
 /// What `/events` may estimate for one message before it sends one message per event instead:
-/// well inside Telegram's 4096 characters, as the estimate leaves out the smaller lines.
-const ONE_MESSAGE_BUDGET: usize = 3000;
+/// Telegram's 4,096 characters, less the list's title line.
+const ONE_MESSAGE_BUDGET: usize = 4096 - 60;
 
-/// A generous estimate of the characters `/events` shows for these events: their texts, plus
-/// room for the times, seats and per-person lines of each card.
-fn estimated_length(events: &[Event], lang: Lang) -> usize {
-    events
-        .iter()
-        .map(|e| {
-            e.title.get(lang).chars().count()
-                + e.place.chars().count()
-                + e.description
-                    .as_ref()
-                    .map_or(0, |d| d.get(lang).chars().count())
-                + 200
-                + 60 * e.attendees.len().min(MAX_COMING_LISTED)
-        })
-        .sum::<usize>()
-        + 100
-}
+/// Telegram takes at most 100 buttons under one message.
+const MAX_BUTTONS: usize = 100;
+
+/// Characters of an event card besides its title, place and description, at most: the time
+/// and its end, the seats (or the person's place in the waiting list), the line breaks.
+const CARD_LINES: usize = 150;
+
+/// What the card adds for the event's coordinator, at most: the counts and the link, and
+/// each person listed as coming.
+const ORGANISER_LINES: usize = 220;
+const PER_PERSON_LISTED: usize = 60;
 
 /// Longest title, place and description a coordinator may type.
 const MAX_TITLE: usize = 120;
@@ -309,7 +303,7 @@ impl Engine<'_> {
 
     /// `/events`: every upcoming event the person may see, in one message with every event's
     /// buttons (numbered when there are several), or one message per event when one message
-    /// could pass Telegram's 4096 characters.
+    /// could pass Telegram's 4,096 characters or 100 buttons.
     fn events_list(&mut self) {
         let events = self.upcoming();
         if events.is_empty() {
@@ -317,22 +311,48 @@ impl Engine<'_> {
             return;
         }
         let title = Reply::default().line(Msg::EventsTitle, vec![("count", num(events.len()))]);
-        if estimated_length(&events, self.lang) > ONE_MESSAGE_BUDGET {
-            self.say(title);
-            for e in events {
-                let r = self.event_card(&e);
-                self.say(r);
-            }
-            return;
-        }
         let numbered = events.len() > 1;
-        let mut r = title;
+        let mut r = title.clone();
         for (i, e) in events.iter().enumerate() {
             let card = self.numbered_card(e, numbered.then_some(i + 1));
             r.lines.extend(card.lines);
             r.buttons.extend(card.buttons);
         }
-        self.say(r);
+        let buttons = r.buttons.iter().map(Vec::len).sum::<usize>();
+        if self.list_length(&events) <= ONE_MESSAGE_BUDGET && buttons <= MAX_BUTTONS {
+            self.say(r);
+            return;
+        }
+        // Too long for one message: each event its own card, its buttons under it.
+        self.say(title);
+        for e in events {
+            let r = self.event_card(&e);
+            self.say(r);
+        }
+    }
+
+    /// An estimate of the characters `/events` shows for these events, at least what it shows:
+    /// their texts as this person sees them, plus room for each card's other lines.
+    fn list_length(&self, events: &[Event]) -> usize {
+        let lang = self.lang;
+        events
+            .iter()
+            .map(|e| {
+                let place = self.ctx.config.place_in(e.key.as_deref(), &e.place, lang);
+                let organiser = if self.manages(e) {
+                    ORGANISER_LINES + PER_PERSON_LISTED * e.attendees.len().min(MAX_COMING_LISTED)
+                } else {
+                    0
+                };
+                e.title.get(lang).chars().count()
+                    + place.chars().count()
+                    + e.description
+                        .as_ref()
+                        .map_or(0, |d| d.get(lang).chars().count())
+                    + CARD_LINES
+                    + organiser
+            })
+            .sum()
     }
 
     /// One event as a parent (and, for its coordinator, with management buttons) sees it.

@@ -154,10 +154,11 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Every group the coordinator coordinates in one text (split only where it passes
-    /// Telegram's 4,096 characters) with the areas' buttons under it, and one image with every
-    /// group's chart: two messages, however many groups, where one text and one chart per
-    /// group made a dozen, paced a second apart.
+    /// Every group the coordinator coordinates in one reply: one text (split only where it
+    /// passes Telegram's 4,096 characters) with the areas' buttons, and one image with every
+    /// group's chart, which carries the text (or its last part) as its caption where that fits
+    /// in 1,024 characters: one or two messages, however many groups, where one text and one
+    /// chart per group made a dozen, paced a second apart.
     fn demand(&mut self) {
         let groups = self.my_groups();
         let mut r = Reply::default();
@@ -165,7 +166,10 @@ impl<'a> Engine<'a> {
         // (how near the threshold, order) → the pool's buttons.
         let mut rows: Vec<(u64, usize, Vec<Button>)> = Vec::new();
         for group in groups {
-            let pools = self.ordered(group);
+            let mut pools = self.ordered(group);
+            // A group counted per language lists its areas under each language (every line
+            // naming its language made the view a message longer).
+            pools.sort_by_key(|(p, _)| p.lang);
             r = r.line(
                 Msg::DemandTitle,
                 vec![
@@ -193,10 +197,37 @@ impl<'a> Engine<'a> {
             }
             let mut bars = Vec::new();
             let mut total = PoolStats::default();
+            let mut heading = None;
             for (pool, stats) in &pools {
+                let mut args = self.stats_args(group, pool, stats);
+                if let Some(lang) = pool.lang {
+                    if heading != Some(lang) {
+                        heading = Some(lang);
+                        r.lines.push(Line {
+                            msg: Msg::Plain,
+                            args: vec![(
+                                "text",
+                                Arg::Join(
+                                    vec![Arg::Msg(group_lang_msg(lang)), Arg::Text(":".into())],
+                                    "",
+                                ),
+                            )],
+                            tight: true,
+                        });
+                    }
+                    let area = self.ctx.config.area(&pool.area).map_or_else(
+                        || pool.area.to_string(),
+                        |a| a.name.get(self.lang).to_owned(),
+                    );
+                    for (k, v) in &mut args {
+                        if *k == "area" {
+                            *v = Arg::Text(area.clone());
+                        }
+                    }
+                }
                 r.lines.push(Line {
                     msg: Msg::DemandPoolLine,
-                    args: self.stats_args(group, pool, stats),
+                    args,
                     tight: true,
                 });
                 add_stats(&mut total, stats);
@@ -269,18 +300,12 @@ impl<'a> Engine<'a> {
         if let Some(first) = r.lines.first_mut() {
             first.tight = true;
         }
-        self.say(r);
+        // The charts come with the text, as one image under which the text is its caption
+        // where that fits (else its last part: the Telegram adapter lays it out).
         if !panels.is_empty() {
-            let names: Vec<Arg> = panels.iter().map(|p| text(p.title.clone())).collect();
-            self.say(Reply {
-                lines: vec![Line::new(
-                    Msg::ChartCaption,
-                    vec![("group", Arg::Join(names, ", "))],
-                )],
-                attachment: Some(Attachment::Charts(panels)),
-                ..Reply::default()
-            });
+            r.attachment = Some(Attachment::Charts(panels));
         }
+        self.say(r);
     }
 
     /// The arguments describing a pool's demand: shared by `/demand` and the alert.

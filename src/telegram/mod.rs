@@ -18,7 +18,7 @@ use inbound::{Admit, Inbound};
 use limit::Limiter;
 pub use limit::Limits;
 use queue::{Next, Queue, Sent};
-pub use send::{split_text, MAX_TEXT};
+pub use send::{layout, split_text, visible_len, Layout, MAX_CAPTION, MAX_TEXT};
 
 use crate::app::App;
 use crate::domain::{Lang, UserId};

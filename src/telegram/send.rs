@@ -48,7 +48,7 @@ pub async fn send_reply(
 ) -> Result<(), RequestError> {
     let markup = keyboard(r);
     if let (true, Some(mid), None) = (r.edit, origin, file) {
-        if r.text.encode_utf16().count() <= MAX_TEXT {
+        if visible_len(&r.text) <= MAX_TEXT {
             let result = retry(bot, chat, || {
                 let mut req =
                     EditMessageText::new(chat, mid, r.text.clone()).parse_mode(ParseMode::Html);
@@ -64,27 +64,23 @@ pub async fn send_reply(
             }
         }
     }
-    let captioned = file.is_some() && r.text.encode_utf16().count() <= MAX_CAPTION;
-    if !captioned {
-        let parts = split_text(&r.text, MAX_TEXT);
-        let last = parts.len().saturating_sub(1);
-        for (i, part) in parts.into_iter().enumerate() {
-            retry(bot, chat, || {
-                let mut req = SendMessage::new(chat, part.clone()).parse_mode(ParseMode::Html);
-                if i == last && file.is_none() {
-                    if let Some(m) = &markup {
-                        req = req.reply_markup(m.clone());
-                    }
+    let plan = layout(&r.text, file.is_some());
+    let last = plan.texts.len().saturating_sub(1);
+    for (i, part) in plan.texts.iter().enumerate() {
+        retry(bot, chat, || {
+            let mut req = SendMessage::new(chat, part.clone()).parse_mode(ParseMode::Html);
+            if i == last && file.is_none() {
+                if let Some(m) = &markup {
+                    req = req.reply_markup(m.clone());
                 }
-                async move { call(bot, &req).await }
-            })
-            .await?;
-        }
+            }
+            async move { call(bot, &req).await }
+        })
+        .await?;
     }
     if let Some(f) = file {
-        let caption = captioned.then(|| r.text.clone());
         retry(bot, chat, || {
-            send_file(bot, chat, f, caption.as_deref(), markup.as_ref())
+            send_file(bot, chat, f, plan.caption.as_deref(), markup.as_ref())
         })
         .await?;
     }
@@ -268,14 +264,67 @@ where
     }
 }
 
-/// Splits a text into parts of at most `limit` UTF-16 units, at paragraph breaks where possible,
+/// The length Telegram measures a text by: UTF-16 units of what it shows, after the HTML
+/// tags and entities are parsed (its limits, 4,096 for a text and 1,024 for a caption, are
+/// counted so; the tags do not count).
+#[must_use]
+pub fn visible_len(html: &str) -> usize {
+    crate::i18n::strip_html(html).encode_utf16().count()
+}
+
+/// How a rendered reply goes out: its text in as few messages as Telegram's limits allow, and
+/// its file (if any) last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// Text messages, in order (split only where the text passes 4,096 characters).
+    pub texts: Vec<String>,
+    /// The file's caption: the whole text when it fits a caption's 1,024 characters, else the
+    /// text's last part when that fits (one message fewer: under Telegram's one message a
+    /// second in a chat, a second sooner).
+    pub caption: Option<String>,
+}
+
+impl Layout {
+    /// The messages it takes, the file included.
+    #[must_use]
+    pub fn messages(&self, file: bool) -> usize {
+        self.texts.len() + usize::from(file)
+    }
+}
+
+/// Lays out a reply's HTML `text`, with a file or without (see [`Layout`]). The buttons go
+/// under the last message: the file, or the last text.
+#[must_use]
+pub fn layout(text: &str, file: bool) -> Layout {
+    if !file {
+        return Layout {
+            texts: split_text(text, MAX_TEXT),
+            caption: None,
+        };
+    }
+    if visible_len(text) <= MAX_CAPTION {
+        return Layout {
+            texts: Vec::new(),
+            caption: Some(text.to_owned()),
+        };
+    }
+    let mut texts = split_text(text, MAX_TEXT);
+    let caption = match texts.last() {
+        Some(last) if texts.len() > 1 && visible_len(last) <= MAX_CAPTION => texts.pop(),
+        _ => None,
+    };
+    Layout { texts, caption }
+}
+
+/// Splits a text into parts of at most `limit` UTF-16 units as Telegram counts them
+/// ([`visible_len`]: what shows, not the tags), at paragraph breaks where possible,
 /// then at line breaks, and only as a last resort inside a line. The locales keep every tag
 /// within one line, so splitting at line breaks never cuts an HTML tag in two; a line that must be
 /// cut is cut between tags and entities, with its open tags closed and opened again. Parts that
 /// would show nothing are left out: Telegram refuses them.
 #[must_use]
 pub fn split_text(text: &str, limit: usize) -> Vec<String> {
-    let len = |s: &str| s.encode_utf16().count();
+    let len = visible_len;
     if len(text) <= limit {
         return vec![text.to_owned()];
     }
@@ -361,7 +410,58 @@ fn cut_line(line: &str, limit: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::split_text;
+    use super::{layout, split_text, visible_len, MAX_CAPTION, MAX_TEXT};
+
+    /// `n` lines of `<b>Area</b> ▓▓▓░░ 3/5 · 2 perhettä`-like HTML, each `width` characters
+    /// as Telegram counts them and 7 more in tags.
+    fn lines(n: usize, width: usize) -> String {
+        (0..n)
+            .map(|i| format!("<b>{i:04}</b>{}", "x".repeat(width - 4)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn telegram_counts_what_shows_not_the_tags() {
+        let text = lines(99, 40);
+        assert_eq!(visible_len(&text), 99 * 41 - 1);
+        assert!(text.encode_utf16().count() > MAX_TEXT);
+        // 4,058 characters that show and 693 of tags: one message.
+        assert_eq!(split_text(&text, MAX_TEXT).len(), 1);
+        assert_eq!(visible_len("a &amp; b &lt;c&gt;"), 9);
+    }
+
+    #[test]
+    fn a_text_with_a_file_is_its_caption_when_it_fits() {
+        let short = lines(24, 40);
+        assert!(short.encode_utf16().count() > MAX_CAPTION);
+        let l = layout(&short, true);
+        assert_eq!(
+            (l.texts.len(), l.caption.as_deref()),
+            (0, Some(short.as_str()))
+        );
+        assert_eq!(l.messages(true), 1);
+    }
+
+    #[test]
+    fn a_long_text_with_a_file_ends_in_its_caption_when_the_last_part_fits() {
+        // 120 lines of 41 characters: 99 of them fill a message, 860 characters are left.
+        let text = lines(120, 40);
+        let l = layout(&text, true);
+        assert_eq!(l.texts.len(), 1);
+        let caption = l.caption.clone().expect("the last part is the caption");
+        assert!(visible_len(&caption) <= MAX_CAPTION);
+        assert!(l.texts.iter().all(|t| visible_len(t) <= MAX_TEXT));
+        assert_eq!(format!("{}\n{caption}", l.texts[0]), text);
+        assert_eq!(l.messages(true), 2);
+        // Past a message and a caption: the parts, then the file on its own.
+        let longer = lines(140, 40);
+        let l = layout(&longer, true);
+        assert_eq!((l.texts.len(), l.caption.is_none()), (2, true));
+        assert_eq!(l.messages(true), 3);
+        // Without a file nothing changes.
+        assert_eq!(layout(&text, false).texts, split_text(&text, MAX_TEXT));
+    }
 
     #[test]
     fn splits_at_lines_within_limit() {

@@ -145,7 +145,8 @@ async fn demand_at_a_glance_with_a_chart_a_list_an_export_and_a_qr_code_in_swedi
     let mut c = Chat::new(&app, COORD_ALL, "sv");
     let said = c.says("/demand").await;
     said.shows("Tilli Toukka · gruppen kan starta när det finns 5 barn")
-        .shows("Hyvinge (finska) ▰▰▰▰▰▰▱▱▱▱ 3/5 barn · 3 familjer · åldrar 5 år")
+        // Under the language, each area: the chart beside it shows the bars.
+        .shows("finska:\nHyvinge 3/5 barn · 3 familjer · åldrar 5 år")
         .shows("Källa: direktlänk 3")
         .shows("Inför skilsmässan – kvällsträff · gruppen kan starta när det finns 6 deltagare")
         .shows("Inga väntande familjer ännu.")
@@ -558,13 +559,12 @@ pub(crate) async fn fill_every_pool(app: &App, per_pool: usize) -> usize {
     made
 }
 
-/// How many Telegram messages `command` from `user` comes to, counted as the Telegram adapter
-/// sends replies: a text split at 4,096 characters, a file with the text as its caption when
-/// it fits in 1,024, else the text's parts and then the file.
+/// How many Telegram messages `command` from `user` comes to, laid out as the Telegram adapter
+/// sends replies ([`kokoon::telegram::layout`]): a text split only past 4,096 characters, a file
+/// with the text (or its last part) as its caption where that fits in 1,024.
 pub(crate) async fn messages_for(app: &App, user: u64, lang: &str, command: &str) -> usize {
     use kokoon::flow::{Input, Person};
     use kokoon::i18n::Markup;
-    use kokoon::telegram::{split_text, MAX_TEXT};
     let person = Person {
         user: UserId(user),
         name: "Koordinaattori".into(),
@@ -579,12 +579,8 @@ pub(crate) async fn messages_for(app: &App, user: u64, lang: &str, command: &str
         .iter()
         .map(|reply| {
             let text = app.i18n.render(handled.lang, reply, Markup::Html).text;
-            let units = text.encode_utf16().count();
-            match &reply.attachment {
-                Some(_) if units <= 1024 => 1,
-                Some(_) => split_text(&text, MAX_TEXT).len() + 1,
-                None => split_text(&text, MAX_TEXT).len(),
-            }
+            let file = reply.attachment.is_some();
+            kokoon::telegram::layout(&text, file).messages(file)
         })
         .sum()
 }
@@ -759,4 +755,173 @@ async fn a_coordinator_limited_to_areas_sees_their_municipalities_only_everywher
         .collect();
     got.sort_unstable();
     assert_eq!(got, (11..=15).collect::<Vec<_>>(), "{sent:#?}");
+}
+
+/// Public events as coordinators make them, each with a description as long as the example
+/// config's: the config's own events, then `extra` more, a week apart, half of them with the
+/// coordinator signed up (so its card shows the leave button). Returns how many are upcoming.
+async fn fill_events(app: &App, extra: usize) -> usize {
+    use kokoon::domain::event::Visibility;
+    use kokoon::domain::{Event, EventText};
+    use kokoon::flow::Effect;
+    use kokoon::store::UserRecord;
+    kokoon::app::sync_config_events(app)
+        .await
+        .expect("config events");
+    let now = app.clock.now();
+    for i in 0..extra {
+        let start = now + chrono::Duration::days(7 * (i as i64 + 1));
+        let about = |lang: &str| {
+            format!(
+                "{lang}: Vertaistukea ja tietoa erosta, lapsille oma ohjelma ja lastenhoito koko illan ajan. Kahvitarjoilu; ilmoittaudu, niin osaamme varata tarpeeksi tilaa ja ohjaajia. Tervetuloa {i}!"
+            )
+        };
+        let event = Event {
+            id: 0,
+            title: EventText::all(
+                &format!("Vanhempien ilta {i}"),
+                &format!("Föräldrakväll {i}"),
+                &format!("Parents' evening {i}"),
+            ),
+            description: Some(EventText::all(&about("fi"), &about("sv"), &about("en"))),
+            group: None,
+            start,
+            end: start + chrono::Duration::hours(2),
+            place: "Pikku-Veturi, Hyvinkää".into(),
+            capacity: Some(20),
+            organiser: UserId(COORD_ALL),
+            cancelled: false,
+            version: 1,
+            attendees: if i % 2 == 0 {
+                vec![UserId(PARENT_ALL)]
+            } else {
+                Vec::new()
+            },
+            waiting: Vec::new(),
+            key: None,
+            visibility: Visibility::Public,
+            token: None,
+            revision: 0,
+            series: None,
+        };
+        app.store
+            .commit(
+                UserId(COORD_ALL),
+                None,
+                &UserRecord::default(),
+                &[Effect::CreateEvent(event)],
+                now,
+            )
+            .await
+            .expect("event created");
+    }
+    app.store
+        .events()
+        .expect("events")
+        .iter()
+        .filter(|e| !e.cancelled && e.start > now)
+        .count()
+}
+
+/// A parent with a registration in every group of the example config.
+const PARENT_ALL: u64 = 9_100_000;
+
+/// Registers [`PARENT_ALL`] in every group (in its first area and language), with a name.
+async fn register_everywhere(app: &App) -> usize {
+    use kokoon::domain::{Contact, Registration, Status};
+    use kokoon::flow::Effect;
+    use kokoon::store::UserRecord;
+    let now = app.clock.now();
+    let mut n = 0;
+    for group in &app.config.groups {
+        let r = Registration {
+            user: UserId(PARENT_ALL),
+            group: group.id.clone(),
+            children: group
+                .children
+                .as_ref()
+                .map(|c| vec![c.min, c.max])
+                .unwrap_or_default(),
+            area: group.areas[0].clone(),
+            lang: group.languages[0],
+            times: group.times.clone(),
+            contact: Some(Contact {
+                name: "Vanhempi Kaikkialla".into(),
+                username: Some("kaikkialla".into()),
+            }),
+            source: None,
+            created_at: now,
+            updated_at: now,
+            status: Status::Waiting,
+            expiry_notice: None,
+            consents: Default::default(),
+            renewed_at: None,
+            renewal_asked: None,
+        };
+        app.store
+            .commit(
+                UserId(PARENT_ALL),
+                None,
+                &UserRecord::default(),
+                &[Effect::SaveRegistration(r)],
+                now,
+            )
+            .await
+            .expect("commit");
+        n += 1;
+    }
+    n
+}
+
+/// A parent's views take one message while they fit in one: with every pool of the example
+/// config filled, a parent registered in all four groups gets `/mine` as one message (each
+/// registration with its buttons), and `/events` with the config's events and eight more is
+/// one message with every event's buttons — in every language.
+#[tokio::test]
+async fn a_parents_views_with_every_pool_filled_take_one_message() {
+    let (app, _dir) = app();
+    fill_every_pool(&app, 2).await;
+    assert_eq!(register_everywhere(&app).await, app.config.groups.len());
+    let events = fill_events(&app, 8).await;
+    assert!(events >= 9, "{events} upcoming events");
+    for lang in ["fi", "sv", "en"] {
+        let n = messages_for(&app, PARENT_ALL, lang, "/mine").await;
+        assert_eq!(n, 1, "/mine in {lang}: {n} messages for 4 registrations");
+        let n = messages_for(&app, PARENT_ALL, lang, "/events").await;
+        assert_eq!(n, 1, "/events in {lang}: {n} messages for {events} events");
+        let mut c = Chat::new(&app, PARENT_ALL, lang);
+        let said = c.says("/events").await;
+        // Every event's buttons under the one message (a sign-up or a leave button each).
+        assert!(said.buttons.len() >= events, "{:?}", said.buttons);
+    }
+}
+
+/// Past one message, `/events` still takes as few as the text needs: with forty events the
+/// text is split only where it passes 4,096 characters, or each event comes as its own card
+/// (never more messages than events and a title).
+#[tokio::test]
+async fn events_past_one_message_take_no_more_than_one_per_event() {
+    let (app, _dir) = app();
+    let events = fill_events(&app, 40).await;
+    for lang in ["fi", "sv", "en"] {
+        let n = messages_for(&app, PARENT_ALL, lang, "/events").await;
+        assert!(
+            n > 1 && n <= events + 1,
+            "/events in {lang}: {n} messages for {events} events"
+        );
+    }
+}
+
+/// `/demand` arrives at once under Telegram's one message a second in a chat: a coordinator
+/// whose groups have little demand yet gets it as one message (the chart, the text as its
+/// caption, the buttons under it). (With every pool filled it is at most three messages:
+/// [`a_coordinators_views_with_every_pool_filled_take_at_most_three_messages`].)
+#[tokio::test]
+async fn demand_of_little_demand_takes_one_message() {
+    let (app, _dir) = app();
+    join_tilli(&app, 7001, false).await;
+    for lang in ["fi", "sv", "en"] {
+        let n = messages_for(&app, COORD_TILLI, lang, "/demand").await;
+        assert_eq!(n, 1, "/demand of one pool in {lang}: {n} messages");
+    }
 }
