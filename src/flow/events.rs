@@ -36,6 +36,9 @@ const CARD_LINES: usize = 150;
 /// What the card adds for the event's coordinator, at most: the counts and the link, and
 /// each person listed as coming.
 const ORGANISER_LINES: usize = 220;
+
+/// The sign-up consent notice, shown once under a list, at most (in any language).
+const CONSENT_NOTICE: usize = 320;
 const PER_PERSON_LISTED: usize = 60;
 
 /// Longest title, place and description a coordinator may type.
@@ -313,10 +316,19 @@ impl Engine<'_> {
         let title = Reply::default().line(Msg::EventsTitle, vec![("count", num(events.len()))]);
         let numbered = events.len() > 1;
         let mut r = title.clone();
+        let mut offers_sign_up = false;
         for (i, e) in events.iter().enumerate() {
-            let card = self.numbered_card(e, numbered.then_some(i + 1));
+            // The consent notice goes once under the list, not under every card.
+            let card = self.numbered_card(e, numbered.then_some(i + 1), false);
+            offers_sign_up |= self.offers_sign_up(e);
             r.lines.extend(card.lines);
             r.buttons.extend(card.buttons);
+        }
+        if offers_sign_up {
+            r = r.line(
+                Msg::EventConsentNotice,
+                vec![("months", num(self.ctx.config.retention_months))],
+            );
         }
         let buttons = r.buttons.iter().map(Vec::len).sum::<usize>();
         if self.list_length(&events) <= ONE_MESSAGE_BUDGET && buttons <= MAX_BUTTONS {
@@ -335,33 +347,43 @@ impl Engine<'_> {
     /// their texts as this person sees them, plus room for each card's other lines.
     fn list_length(&self, events: &[Event]) -> usize {
         let lang = self.lang;
-        events
-            .iter()
-            .map(|e| {
-                let place = self.ctx.config.place_in(e.key.as_deref(), &e.place, lang);
-                let organiser = if self.manages(e) {
-                    ORGANISER_LINES + PER_PERSON_LISTED * e.attendees.len().min(MAX_COMING_LISTED)
-                } else {
-                    0
-                };
-                e.title.get(lang).chars().count()
-                    + place.chars().count()
-                    + e.description
-                        .as_ref()
-                        .map_or(0, |d| d.get(lang).chars().count())
-                    + CARD_LINES
-                    + organiser
-            })
-            .sum()
+        CONSENT_NOTICE
+            + events
+                .iter()
+                .map(|e| {
+                    let place = self.ctx.config.place_in(e.key.as_deref(), &e.place, lang);
+                    let organiser = if self.manages(e) {
+                        ORGANISER_LINES
+                            + PER_PERSON_LISTED * e.attendees.len().min(MAX_COMING_LISTED)
+                    } else {
+                        0
+                    };
+                    e.title.get(lang).chars().count()
+                        + place.chars().count()
+                        + e.description
+                            .as_ref()
+                            .map_or(0, |d| d.get(lang).chars().count())
+                        + CARD_LINES
+                        + organiser
+                })
+                .sum::<usize>()
     }
 
     /// One event as a parent (and, for its coordinator, with management buttons) sees it.
     pub(crate) fn event_card(&self, e: &Event) -> Reply {
-        self.numbered_card(e, None)
+        self.numbered_card(e, None, true)
+    }
+
+    /// Whether the person may sign up (or queue) for `e` from its card now.
+    fn offers_sign_up(&self, e: &Event) -> bool {
+        let user = self.ctx.person.user;
+        !e.attending(user) && !e.queued(user) && self.access_of(e, user) == Access::Join
     }
 
     /// [`Self::event_card`], as item `n` of a list: its title and its buttons carry the number.
-    fn numbered_card(&self, e: &Event, n: Option<usize>) -> Reply {
+    /// `notice`: whether a card with sign-up buttons carries the consent notice itself (a list
+    /// shows it once under all its cards).
+    fn numbered_card(&self, e: &Event, n: Option<usize>, notice: bool) -> Reply {
         let lang = self.lang;
         let user = self.ctx.person.user;
         let title = match n {
@@ -418,11 +440,13 @@ impl Engine<'_> {
             )]);
         } else if e.is_full() {
             // The consent step: the notice, and the button that gives it.
-            r = r
-                .line(
+            if notice {
+                r = r.line(
                     Msg::EventConsentNotice,
                     vec![("months", num(self.ctx.config.retention_months))],
-                )
+                );
+            }
+            r = r
                 .row(vec![button(
                     Msg::BtnEventQueue,
                     Callback::Event(id, EventAction::Join),
@@ -432,11 +456,13 @@ impl Engine<'_> {
                     Callback::Event(id, EventAction::JoinShare),
                 )]);
         } else {
-            r = r
-                .line(
+            if notice {
+                r = r.line(
                     Msg::EventConsentNotice,
                     vec![("months", num(self.ctx.config.retention_months))],
-                )
+                );
+            }
+            r = r
                 .row(vec![
                     button(Msg::BtnEventJoin, Callback::Event(id, EventAction::Join)),
                     button(
