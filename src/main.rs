@@ -38,8 +38,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Run the Telegram bot (long polling). The token comes from --token-file, else systemd's
-    /// credential `token` ($CREDENTIALS_DIRECTORY/token), else TELOXIDE_TOKEN.
+    /// Run the Telegram bot (long polling, or a webhook with --webhook). The token comes from
+    /// --token-file, else systemd's credential `token` ($CREDENTIALS_DIRECTORY/token), else
+    /// TELOXIDE_TOKEN.
     Run {
         /// Where the data lives (one process per directory).
         #[arg(long, env = "KOKOON_DATA", default_value = "kokoon-data")]
@@ -64,6 +65,19 @@ enum Cmd {
         /// config's `[web] listen`; off unless one of them is given).
         #[arg(long, env = "KOKOON_WEB")]
         web: Option<std::net::SocketAddr>,
+        /// Take updates by webhook instead of long polling: the public HTTPS address Telegram
+        /// POSTs them to (a reverse proxy in front terminates TLS and forwards to --listen).
+        /// Overrides `[webhook] url`.
+        #[arg(long, env = "KOKOON_WEBHOOK", requires = "listen")]
+        webhook: Option<String>,
+        /// Where the webhook listener binds, e.g. 127.0.0.1:8443 (HOST:PORT, or a port on
+        /// 127.0.0.1). Overrides `[webhook] listen`.
+        #[arg(long, env = "KOKOON_LISTEN", value_parser = kokoon::config::parse_listen)]
+        listen: Option<std::net::SocketAddr>,
+        /// A file holding the webhook's secret token (A-Z, a-z, 0-9, _ and -; else the systemd
+        /// credential `webhook-secret`; else a random one made at each start).
+        #[arg(long, env = "KOKOON_WEBHOOK_SECRET_FILE")]
+        webhook_secret_file: Option<PathBuf>,
     },
     /// Chat with kokoon in the terminal: no token, no network.
     Console {
@@ -216,6 +230,9 @@ fn run(cli: Cli) -> Result<(), String> {
             token_file,
             metrics,
             web,
+            webhook,
+            listen,
+            webhook_secret_file,
         } => {
             let config_path = cli.config.clone();
             let credentials = secrets::credentials_directory();
@@ -244,6 +261,12 @@ fn run(cli: Cli) -> Result<(), String> {
             )
             .map_err(|e| format!("KOKOON_INBOUND_LIMIT: {e}"))?;
             let web = web.or(app.config.web.listen);
+            let source = webhook_source(
+                webhook.or_else(|| app.config.webhook.url.clone()),
+                listen.or(app.config.webhook.listen),
+                webhook_secret_file,
+                credentials.as_deref(),
+            )?;
             runtime()?.block_on(async move {
                 sync_events(&app).await?;
                 let (stop_web, web_task) = match web {
@@ -263,6 +286,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     metrics,
                     config_path: Some(config_path),
                     backup_key: Some(key),
+                    source,
                 };
                 let result =
                     kokoon::ops::service::run(app, bot, limits, options, shutdown_signal()).await;
@@ -391,6 +415,41 @@ fn console_cmd(
         result.map_err(|e| e.to_string())?;
         flushed.map_err(|e| e.to_string())
     })
+}
+
+/// Long polling, or the webhook when a URL is given: with the address to listen on and the
+/// secret (a file given, else the systemd credential `webhook-secret`, else a random one).
+fn webhook_source(
+    url: Option<String>,
+    listen: Option<std::net::SocketAddr>,
+    secret_file: Option<PathBuf>,
+    credentials: Option<&Path>,
+) -> Result<kokoon::telegram::Source, String> {
+    use kokoon::telegram::{Secret, Source, Webhook};
+    let Some(url) = url else {
+        return Ok(Source::Polling);
+    };
+    let url: reqwest::Url = url
+        .parse()
+        .map_err(|e| format!("--webhook {url:?} is not a URL: {e}"))?;
+    if url.scheme() != "https" {
+        log::warn!("the webhook {url} is not https: Telegram delivers only to https addresses (fine for a local Bot API server)");
+    }
+    let listen = listen.ok_or("--webhook needs --listen ADDR (or [webhook] listen): where the listener binds behind the proxy")?;
+    let file = secret_file.or_else(|| secrets::credential(credentials, "webhook-secret"));
+    let secret = match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("the webhook secret {}: {e}", path.display()))?;
+            Secret::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        None => Secret::random()?,
+    };
+    Ok(Source::Webhook(Webhook {
+        url,
+        listen,
+        secret,
+    }))
 }
 
 fn load_config(path: &Path) -> Result<Config, String> {

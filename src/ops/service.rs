@@ -16,6 +16,8 @@ pub struct Options {
     pub config_path: Option<std::path::PathBuf>,
     /// The key backups are encrypted with (the store's); no backups without it.
     pub backup_key: Option<crate::store::Key>,
+    /// Where updates come from: long polling (the default) or a webhook.
+    pub source: crate::telegram::Source,
 }
 
 /// Runs the bot until `shutdown` resolves, with the operator's listener beside it.
@@ -90,7 +92,7 @@ pub async fn run(
             }
         });
     }
-    let result = crate::telegram::run(app, bot, limits, shutdown)
+    let result = crate::telegram::run_from(app, bot, limits, options.source, shutdown)
         .await
         .map_err(|e| e.to_string());
     let _ = stop.send(true);
