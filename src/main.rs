@@ -137,6 +137,15 @@ enum Cmd {
         /// else KOKOON_KEY).
         #[arg(long, env = "KOKOON_KEY_FILE")]
         key_file: Option<PathBuf>,
+        /// The live erasure list the bot keeps beside its backups (default: `erasures` in the
+        /// backup file's directory). Everyone it names as erased after the snapshot is erased
+        /// again before the restored store is used.
+        #[arg(long)]
+        erasures: Option<PathBuf>,
+        /// Restore without the live erasure list, when it is truly lost: everyone erased after
+        /// the snapshot comes back (tell the data protection officer).
+        #[arg(long, conflicts_with = "erasures")]
+        without_erasures: bool,
     },
     /// Copy a store (not in use) into a fresh directory, leaving sled's old log segments, and
     /// whatever old values they hold, behind.
@@ -310,18 +319,44 @@ fn run(cli: Cli) -> Result<(), String> {
             file,
             data,
             key_file,
+            erasures,
+            without_erasures,
         } => {
             let key = service_key(key_file, &data)?;
-            let snap =
-                kokoon::store::backup::restore(&file, &key, &data).map_err(|e| e.to_string())?;
-            // Open it once, by the config's rules: the key is checked and the counters are in
-            // step before anyone is served.
+            let live = if without_erasures {
+                log::warn!("restore: without the live erasure list: everyone erased after the snapshot comes back");
+                None
+            } else {
+                Some(erasures.unwrap_or_else(|| {
+                    file.parent()
+                        .unwrap_or(Path::new("."))
+                        .join(kokoon::store::backup::LIVE_ERASURES)
+                }))
+            };
             let config = Arc::new(load_config(&cli.config)?);
-            let store =
-                Store::open_with(&data, CACHE_BYTES, &key, config).map_err(|e| e.to_string())?;
+            let snap = kokoon::store::backup::restore(&file, &key, &data, live.as_deref())
+                .map_err(|e| e.to_string())?;
+            // Open it once, by the config's rules: the key is checked, the counters are in
+            // step, and everyone erased after the snapshot is erased again, before anyone is
+            // served.
+            let store = Store::open_with(&data, CACHE_BYTES, &key, config).map_err(|e| {
+                format!("{}: the restored store does not open (is the erasure list beside the backups sealed under another key?): {e}", data.display())
+            })?;
+            let erased = match (live.is_some(), snap.taken_at) {
+                (false, _) => 0,
+                (true, Some(since)) => runtime()?
+                    .block_on(store.reapply_erasures(since, SystemClock.now()))
+                    .map_err(|e| {
+                        format!("the erasures after the snapshot could not be applied again: {e}")
+                    })?,
+                (true, None) => {
+                    let _ = std::fs::remove_dir_all(&data);
+                    return Err(format!("{}: the backup does not say when it was taken (its name was changed?): give it its kokoon-<time>.backup name again", file.display()));
+                }
+            };
             drop(store);
             println!(
-                "{}: restored {} entries from {}",
+                "{}: restored {} entries from {}; {erased} people erased after the snapshot were erased again",
                 data.display(),
                 snap.entries.len(),
                 file.display()

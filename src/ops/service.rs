@@ -56,6 +56,17 @@ pub async fn run(
             .dir
             .clone()
             .unwrap_or_else(|| super::backup::default_dir(app.store.dir()));
+        // The live erasure list goes beside the backups: a restore reads it there.
+        let live = dir.join(crate::store::backup::LIVE_ERASURES);
+        if let Err(e) = std::fs::create_dir_all(&dir)
+            .map_err(|e| e.to_string())
+            .and_then(|()| app.store.mirror_erasures(&live).map_err(|e| e.to_string()))
+        {
+            log::error!(
+                "backup: the erasure list cannot be kept beside the backups ({}): {e}",
+                live.display()
+            );
+        }
         let backups = super::backup::Backups::new(app.clone(), key, dir, settings.keep as usize);
         log::info!("backup: snapshots go to {}", backups.dir.display());
         let control = backups.clone();

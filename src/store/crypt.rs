@@ -548,6 +548,10 @@ pub fn scan_files(dir: &Path, crypt: &Crypt) -> std::io::Result<Scan> {
                 todo.push(path);
                 continue;
             }
+            // The control socket of a running (or killed) kokoon is no file to read.
+            if !path.is_file() {
+                continue;
+            }
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             if name.starts_with(super::keyring::FILE) || name.starts_with(super::erasures::FILE) {
                 continue;
