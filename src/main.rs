@@ -157,6 +157,24 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Key rotation: copy a store (not in use) into a fresh directory under a new master key.
+    /// Every value sealed under the old key is sealed again under the new one, and so are the
+    /// keyring and the erasure list; nothing in the copy opens with the old key. Start kokoon
+    /// on the copy with the new key, then remove the old directory.
+    Rekey {
+        /// The store to rotate.
+        #[arg(long)]
+        data: PathBuf,
+        /// The new directory: new or empty.
+        #[arg(long)]
+        out: PathBuf,
+        /// The current key (as for `run`: else the systemd credential `key`, else KOKOON_KEY).
+        #[arg(long, env = "KOKOON_KEY_FILE")]
+        key_file: Option<PathBuf>,
+        /// The new key (from `kokoon keygen`; else the systemd credential `new-key`).
+        #[arg(long)]
+        new_key_file: Option<PathBuf>,
+    },
     /// Validate a config file and report every problem with its place.
     CheckConfig {
         /// The file to check (defaults to --config).
@@ -360,6 +378,53 @@ fn run(cli: Cli) -> Result<(), String> {
                 data.display(),
                 snap.entries.len(),
                 file.display()
+            );
+            Ok(())
+        }
+        Cmd::Rekey {
+            data,
+            out,
+            key_file,
+            new_key_file,
+        } => {
+            let old = service_key(key_file, &data)?;
+            let new_path = new_key_file
+                .or_else(|| {
+                    secrets::credential(secrets::credentials_directory().as_deref(), "new-key")
+                })
+                .ok_or("no new key: give --new-key-file PATH (make one with `kokoon keygen --out PATH`) or the systemd credential `new-key`")?;
+            let new = load_key(&new_path, &data)?;
+            if new.to_hex() == old.to_hex() {
+                return Err(
+                    "the new key is the old key: make a new one with `kokoon keygen`".into(),
+                );
+            }
+            // Opened once with the old key, by the config's rules: an older schema is brought
+            // up to date and the key is checked before anything is copied.
+            let config = Arc::new(load_config(&cli.config)?);
+            drop(
+                Store::open_with(&data, CACHE_BYTES, &old, config.clone())
+                    .map_err(|e| format!("{}: {e}", data.display()))?,
+            );
+            let done =
+                kokoon::store::rekey::rekey(&data, &out, &old, &new).map_err(|e| e.to_string())?;
+            // The copy must open with the new key before the operator removes anything.
+            drop(
+                Store::open_with(&out, CACHE_BYTES, &new, config).map_err(|e| {
+                    format!(
+                        "{}: the copy does not open with the new key: {e}",
+                        out.display()
+                    )
+                })?,
+            );
+            println!(
+                "{} copied to {} under the new key: {} values sealed again, {} under data keys kept (their keys sealed again). Start kokoon on {} with the new key, take a backup at once, then remove {} and the old key (backups made before need the old key)",
+                data.display(),
+                out.display(),
+                done.resealed,
+                done.under_data_keys,
+                out.display(),
+                data.display()
             );
             Ok(())
         }
