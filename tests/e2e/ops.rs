@@ -758,3 +758,85 @@ async fn restore_of_a_snapshot_from_before_a_forget_does_not_bring_the_parent_ba
     );
     assert!(!ok && out.contains("no erasure list"), "{out}");
 }
+
+/// Key rotation with the real binary: `kokoon rekey` copies a stopped store under a new key;
+/// the bot runs on the copy with the new key, the parent's registration is there, and the old
+/// key opens nothing. A wrong old key, or the same key twice, is refused before anything is
+/// written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rekey_moves_a_store_to_a_new_key_and_the_bot_runs_on_it() {
+    use kokoon::domain::UserId;
+    const PARENT: i64 = 772_000_001;
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let polls = fake.get_updates_calls();
+    let mut bot = started(&fake, &data);
+    bot.polling(&fake, polls).await;
+    let mut p = crate::telegram::Parent::new(&fake, PARENT, "fi");
+    crate::coordinators_e2e::register_tilli(&mut p, true).await;
+    bot.terminate().await;
+
+    let new_key = dir.path().join("new.key");
+    let (ok, out) = kokoon(&["keygen", "--out", new_key.to_str().expect("utf-8")], &[]);
+    assert!(ok, "{out}");
+    let same_key = dir.path().join("same.key");
+    std::fs::write(&same_key, crate::chat::TEST_KEY_HEX).expect("key");
+    let rekey = |out_dir: &Path, new: &Path, old_hex: &str| {
+        kokoon(
+            &[
+                "--config",
+                "config/kokoon.toml",
+                "rekey",
+                "--data",
+                data.to_str().expect("utf-8"),
+                "--out",
+                out_dir.to_str().expect("utf-8"),
+                "--new-key-file",
+                new.to_str().expect("utf-8"),
+            ],
+            &[("KOKOON_KEY", old_hex)],
+        )
+    };
+    let refused = dir.path().join("refused");
+    let (ok, out) = rekey(&refused, &same_key, crate::chat::TEST_KEY_HEX);
+    assert!(!ok && out.contains("the new key is the old key"), "{out}");
+    let (ok, out) = rekey(&refused, &new_key, &"11".repeat(32));
+    assert!(!ok, "a wrong old key: {out}");
+    assert!(!refused.exists(), "nothing written");
+
+    let rekeyed = dir.path().join("rekeyed");
+    let (ok, out) = rekey(&rekeyed, &new_key, crate::chat::TEST_KEY_HEX);
+    assert!(ok, "kokoon rekey: {out}");
+    assert!(out.contains("sealed again"), "{out}");
+
+    let polls = fake.get_updates_calls();
+    let mut bot = Service::spawn(
+        &fake,
+        &rekeyed,
+        &[],
+        &[
+            ("TELOXIDE_TOKEN", FakeTelegram::TOKEN),
+            ("KOKOON_KEY_FILE", new_key.to_str().expect("utf-8")),
+        ],
+    );
+    bot.polling(&fake, polls).await;
+    let m = p.says("/help").await;
+    assert!(!m.text.is_empty());
+    bot.terminate().await;
+    let new = kokoon::store::Key::load(&new_key).expect("the new key");
+    let store =
+        kokoon::store::Store::open(&rekeyed, 1 << 20, &new).expect("opens with the new key");
+    assert_eq!(
+        store
+            .registrations_of(UserId(PARENT as u64))
+            .expect("read")
+            .len(),
+        1
+    );
+    drop(store);
+    assert!(matches!(
+        kokoon::store::Store::open(&rekeyed, 1 << 20, &crate::chat::test_key()),
+        Err(kokoon::store::StoreError::WrongKey)
+    ));
+}
