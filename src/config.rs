@@ -12,7 +12,7 @@ mod ops;
 use crate::domain::remit::{Remit, Scope};
 use crate::domain::{AreaId, GroupId, IdError, Lang, TimeId, UserId};
 pub use live::{LiveConfig, ReloadError};
-pub use ops::{parse_every, parse_listen, BackupSettings, MetricsSettings};
+pub use ops::{parse_every, parse_listen, BackupSettings, MetricsSettings, WebhookSettings};
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -327,6 +327,8 @@ pub struct Config {
     pub metrics: MetricsSettings,
     /// `[backup]`: online snapshots of the store.
     pub backup: BackupSettings,
+    /// `[webhook]`: take updates by webhook instead of long polling (off unless set).
+    pub webhook: WebhookSettings,
     /// The municipality that runs the bot (`[bot] home_area`), offered first in area lists.
     pub home_area: Option<AreaId>,
     /// Texts a parent reads that the config gives in one language only (as a plain string
@@ -629,6 +631,7 @@ struct RawConfig {
     events: Vec<Spanned<RawEvent>>,
     metrics: Option<Spanned<ops::RawMetrics>>,
     backup: Option<Spanned<ops::RawBackup>>,
+    webhook: Option<Spanned<ops::RawWebhook>>,
     web: Option<Spanned<RawWeb>>,
 }
 
@@ -799,6 +802,7 @@ impl Validator<'_> {
 
     fn config(&mut self, mut raw: RawConfig) -> Option<Config> {
         let (metrics, backup) = self.ops(&mut raw);
+        let webhook = self.webhook(&mut raw);
         let mut home_area = None;
         let (bot_username, organisation) = match raw.bot {
             Some(b) => {
@@ -1084,6 +1088,7 @@ impl Validator<'_> {
             events,
             metrics,
             backup,
+            webhook,
             web,
             sources,
         })

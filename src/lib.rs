@@ -20,15 +20,17 @@
 //!   transaction and flushes before anything is sent. Encrypts personal data at rest with a key
 //!   kept outside the data directory.
 //! - [`app`]: the glue both front ends share: load, step, commit, hand back replies.
-//! - [`telegram`]: the Telegram adapter: our own long-polling loop (an update is confirmed only
-//!   after its effects are durable), update → input, reply → message.
+//! - [`telegram`]: the Telegram adapter: our own long-polling loop, or our own webhook listener
+//!   (either way an update is confirmed only after its effects are durable), update → input,
+//!   reply → message.
 //! - [`console`]: a terminal chat on the same engine and store, for trying kokoon with no token.
 //! - [`clock`]: injected time, so tests never sleep.
 //! - [`sender`]: drains the outbox (alerts, invitations, launch progress) through a
 //!   [`sender::Deliver`] of each front end, with retries; keeps launches moving; and runs the
 //!   daily privacy jobs (retention, erasing parents who blocked the bot).
 //! - [`ops`]: running kokoon as a service: secrets from files and systemd credentials, the
-//!   `/healthz` and `/metrics` listener, config reload on SIGHUP, online backups.
+//!   `/healthz` and `/metrics` listener, config reload on SIGHUP, online backups (restore and
+//!   key rotation are the store's: [`store::backup`], [`store::rekey`]).
 //! - [`web`]: the public web page (axum, read-only): groups, coordinators' public contacts, a
 //!   coarse status per area, public events, posters, `/feed.ics`, `/healthz`.
 //! - [`files`]: attachments (charts, CSV, QR codes) rendered to bytes; [`chart`], [`qr`] and

@@ -38,8 +38,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Run the Telegram bot (long polling). The token comes from --token-file, else systemd's
-    /// credential `token` ($CREDENTIALS_DIRECTORY/token), else TELOXIDE_TOKEN.
+    /// Run the Telegram bot (long polling, or a webhook with --webhook). The token comes from
+    /// --token-file, else systemd's credential `token` ($CREDENTIALS_DIRECTORY/token), else
+    /// TELOXIDE_TOKEN.
     Run {
         /// Where the data lives (one process per directory).
         #[arg(long, env = "KOKOON_DATA", default_value = "kokoon-data")]
@@ -64,6 +65,19 @@ enum Cmd {
         /// config's `[web] listen`; off unless one of them is given).
         #[arg(long, env = "KOKOON_WEB")]
         web: Option<std::net::SocketAddr>,
+        /// Take updates by webhook instead of long polling: the public HTTPS address Telegram
+        /// POSTs them to (a reverse proxy in front terminates TLS and forwards to --listen).
+        /// Overrides `[webhook] url`.
+        #[arg(long, env = "KOKOON_WEBHOOK", requires = "listen")]
+        webhook: Option<String>,
+        /// Where the webhook listener binds, e.g. 127.0.0.1:8443 (HOST:PORT, or a port on
+        /// 127.0.0.1). Overrides `[webhook] listen`.
+        #[arg(long, env = "KOKOON_LISTEN", value_parser = kokoon::config::parse_listen)]
+        listen: Option<std::net::SocketAddr>,
+        /// A file holding the webhook's secret token (A-Z, a-z, 0-9, _ and -; else the systemd
+        /// credential `webhook-secret`; else a random one made at each start).
+        #[arg(long, env = "KOKOON_WEBHOOK_SECRET_FILE")]
+        webhook_secret_file: Option<PathBuf>,
     },
     /// Chat with kokoon in the terminal: no token, no network.
     Console {
@@ -123,6 +137,15 @@ enum Cmd {
         /// else KOKOON_KEY).
         #[arg(long, env = "KOKOON_KEY_FILE")]
         key_file: Option<PathBuf>,
+        /// The live erasure list the bot keeps beside its backups (default: `erasures` in the
+        /// backup file's directory). Everyone it names as erased after the snapshot is erased
+        /// again before the restored store is used.
+        #[arg(long)]
+        erasures: Option<PathBuf>,
+        /// Restore without the live erasure list, when it is truly lost: everyone erased after
+        /// the snapshot comes back (tell the data protection officer).
+        #[arg(long, conflicts_with = "erasures")]
+        without_erasures: bool,
     },
     /// Copy a store (not in use) into a fresh directory, leaving sled's old log segments, and
     /// whatever old values they hold, behind.
@@ -133,6 +156,24 @@ enum Cmd {
         /// The new directory: new or empty.
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Key rotation: copy a store (not in use) into a fresh directory under a new master key.
+    /// Every value sealed under the old key is sealed again under the new one, and so are the
+    /// keyring and the erasure list; nothing in the copy opens with the old key. Start kokoon
+    /// on the copy with the new key, then remove the old directory.
+    Rekey {
+        /// The store to rotate.
+        #[arg(long)]
+        data: PathBuf,
+        /// The new directory: new or empty.
+        #[arg(long)]
+        out: PathBuf,
+        /// The current key (as for `run`: else the systemd credential `key`, else KOKOON_KEY).
+        #[arg(long, env = "KOKOON_KEY_FILE")]
+        key_file: Option<PathBuf>,
+        /// The new key (from `kokoon keygen`; else the systemd credential `new-key`).
+        #[arg(long)]
+        new_key_file: Option<PathBuf>,
     },
     /// Validate a config file and report every problem with its place.
     CheckConfig {
@@ -216,6 +257,9 @@ fn run(cli: Cli) -> Result<(), String> {
             token_file,
             metrics,
             web,
+            webhook,
+            listen,
+            webhook_secret_file,
         } => {
             let config_path = cli.config.clone();
             let credentials = secrets::credentials_directory();
@@ -244,6 +288,12 @@ fn run(cli: Cli) -> Result<(), String> {
             )
             .map_err(|e| format!("KOKOON_INBOUND_LIMIT: {e}"))?;
             let web = web.or(app.config.web.listen);
+            let source = webhook_source(
+                webhook.or_else(|| app.config.webhook.url.clone()),
+                listen.or(app.config.webhook.listen),
+                webhook_secret_file,
+                credentials.as_deref(),
+            )?;
             runtime()?.block_on(async move {
                 sync_events(&app).await?;
                 let (stop_web, web_task) = match web {
@@ -263,6 +313,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     metrics,
                     config_path: Some(config_path),
                     backup_key: Some(key),
+                    source,
                 };
                 let result =
                     kokoon::ops::service::run(app, bot, limits, options, shutdown_signal()).await;
@@ -286,21 +337,94 @@ fn run(cli: Cli) -> Result<(), String> {
             file,
             data,
             key_file,
+            erasures,
+            without_erasures,
         } => {
             let key = service_key(key_file, &data)?;
-            let snap =
-                kokoon::store::backup::restore(&file, &key, &data).map_err(|e| e.to_string())?;
-            // Open it once, by the config's rules: the key is checked and the counters are in
-            // step before anyone is served.
+            let live = if without_erasures {
+                log::warn!("restore: without the live erasure list: everyone erased after the snapshot comes back");
+                None
+            } else {
+                Some(erasures.unwrap_or_else(|| {
+                    file.parent()
+                        .unwrap_or(Path::new("."))
+                        .join(kokoon::store::backup::LIVE_ERASURES)
+                }))
+            };
             let config = Arc::new(load_config(&cli.config)?);
-            let store =
-                Store::open_with(&data, CACHE_BYTES, &key, config).map_err(|e| e.to_string())?;
+            let snap = kokoon::store::backup::restore(&file, &key, &data, live.as_deref())
+                .map_err(|e| e.to_string())?;
+            // Open it once, by the config's rules: the key is checked, the counters are in
+            // step, and everyone erased after the snapshot is erased again, before anyone is
+            // served.
+            let store = Store::open_with(&data, CACHE_BYTES, &key, config).map_err(|e| {
+                format!("{}: the restored store does not open (is the erasure list beside the backups sealed under another key?): {e}", data.display())
+            })?;
+            let erased = match (live.is_some(), snap.taken_at) {
+                (false, _) => 0,
+                (true, Some(since)) => runtime()?
+                    .block_on(store.reapply_erasures(since, SystemClock.now()))
+                    .map_err(|e| {
+                        format!("the erasures after the snapshot could not be applied again: {e}")
+                    })?,
+                (true, None) => {
+                    let _ = std::fs::remove_dir_all(&data);
+                    return Err(format!("{}: the backup does not say when it was taken (its name was changed?): give it its kokoon-<time>.backup name again", file.display()));
+                }
+            };
             drop(store);
             println!(
-                "{}: restored {} entries from {}",
+                "{}: restored {} entries from {}; {erased} people erased after the snapshot were erased again",
                 data.display(),
                 snap.entries.len(),
                 file.display()
+            );
+            Ok(())
+        }
+        Cmd::Rekey {
+            data,
+            out,
+            key_file,
+            new_key_file,
+        } => {
+            let old = service_key(key_file, &data)?;
+            let new_path = new_key_file
+                .or_else(|| {
+                    secrets::credential(secrets::credentials_directory().as_deref(), "new-key")
+                })
+                .ok_or("no new key: give --new-key-file PATH (make one with `kokoon keygen --out PATH`) or the systemd credential `new-key`")?;
+            let new = load_key(&new_path, &data)?;
+            if new.to_hex() == old.to_hex() {
+                return Err(
+                    "the new key is the old key: make a new one with `kokoon keygen`".into(),
+                );
+            }
+            // Opened once with the old key, by the config's rules: an older schema is brought
+            // up to date and the key is checked before anything is copied.
+            let config = Arc::new(load_config(&cli.config)?);
+            drop(
+                Store::open_with(&data, CACHE_BYTES, &old, config.clone())
+                    .map_err(|e| format!("{}: {e}", data.display()))?,
+            );
+            let done =
+                kokoon::store::rekey::rekey(&data, &out, &old, &new).map_err(|e| e.to_string())?;
+            // The copy must open with the new key before the operator removes anything.
+            drop(
+                Store::open_with(&out, CACHE_BYTES, &new, config).map_err(|e| {
+                    format!(
+                        "{}: the copy does not open with the new key: {e}",
+                        out.display()
+                    )
+                })?,
+            );
+            println!(
+                "{} copied to {} under the new key: {} values sealed again, {} under data keys kept (their keys sealed again). Start kokoon on {} with the new key, take a backup at once, then remove {} and the old key (backups made before need the old key)",
+                data.display(),
+                out.display(),
+                done.resealed,
+                done.under_data_keys,
+                out.display(),
+                data.display()
             );
             Ok(())
         }
@@ -391,6 +515,41 @@ fn console_cmd(
         result.map_err(|e| e.to_string())?;
         flushed.map_err(|e| e.to_string())
     })
+}
+
+/// Long polling, or the webhook when a URL is given: with the address to listen on and the
+/// secret (a file given, else the systemd credential `webhook-secret`, else a random one).
+fn webhook_source(
+    url: Option<String>,
+    listen: Option<std::net::SocketAddr>,
+    secret_file: Option<PathBuf>,
+    credentials: Option<&Path>,
+) -> Result<kokoon::telegram::Source, String> {
+    use kokoon::telegram::{Secret, Source, Webhook};
+    let Some(url) = url else {
+        return Ok(Source::Polling);
+    };
+    let url: reqwest::Url = url
+        .parse()
+        .map_err(|e| format!("--webhook {url:?} is not a URL: {e}"))?;
+    if url.scheme() != "https" {
+        log::warn!("the webhook {url} is not https: Telegram delivers only to https addresses (fine for a local Bot API server)");
+    }
+    let listen = listen.ok_or("--webhook needs --listen ADDR (or [webhook] listen): where the listener binds behind the proxy")?;
+    let file = secret_file.or_else(|| secrets::credential(credentials, "webhook-secret"));
+    let secret = match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("the webhook secret {}: {e}", path.display()))?;
+            Secret::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        None => Secret::random()?,
+    };
+    Ok(Source::Webhook(Webhook {
+        url,
+        listen,
+        secret,
+    }))
 }
 
 fn load_config(path: &Path) -> Result<Config, String> {

@@ -52,6 +52,23 @@ impl Default for BackupSettings {
     }
 }
 
+/// Webhook mode: Telegram delivers updates to `url`, which a reverse proxy forwards to
+/// `listen`. Off (long polling) unless `url` is set; `kokoon run --webhook/--listen` override.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebhookSettings {
+    /// The public HTTPS address given to `setWebhook`.
+    pub url: Option<String>,
+    /// Where the listener binds; a bare port means 127.0.0.1.
+    pub listen: Option<SocketAddr>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawWebhook {
+    url: Option<String>,
+    listen: Option<String>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawMetrics {
@@ -103,6 +120,41 @@ pub fn parse_every(text: &str) -> Result<Duration, String> {
 }
 
 impl Validator<'_> {
+    pub(super) fn webhook(&mut self, raw: &mut RawConfig) -> WebhookSettings {
+        let mut out = WebhookSettings::default();
+        let Some(w) = raw.webhook.take() else {
+            return out;
+        };
+        let line = self.line(w.span());
+        let w = w.into_inner();
+        if let Some(url) = w.url.filter(|u| !u.trim().is_empty()) {
+            let url = url.trim().to_owned();
+            if url.starts_with("https://") || url.starts_with("http://") {
+                out.url = Some(url);
+            } else {
+                self.err(
+                    line,
+                    "webhook.url",
+                    format!("{url:?} is not an https:// address"),
+                );
+            }
+        }
+        if let Some(listen) = w.listen {
+            match parse_listen(&listen) {
+                Ok(a) => out.listen = Some(a),
+                Err(e) => self.err(line, "webhook.listen", e),
+            }
+        }
+        if out.url.is_some() && out.listen.is_none() {
+            self.err(
+                line,
+                "webhook.listen",
+                "a webhook url needs listen: where the listener binds behind the proxy",
+            );
+        }
+        out
+    }
+
     pub(super) fn ops(&mut self, raw: &mut RawConfig) -> (MetricsSettings, BackupSettings) {
         let mut metrics = MetricsSettings::default();
         if let Some(m) = raw.metrics.take() {

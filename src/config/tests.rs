@@ -1576,3 +1576,27 @@ fn coordinator_with_an_empty_areas_list() {
         "is empty",
     );
 }
+
+#[test]
+fn a_webhook_section_gives_the_url_and_the_listener_or_says_what_is_missing() {
+    let c = Config::parse(FILE, MINIMAL).expect("valid");
+    assert_eq!(c.webhook, crate::config::WebhookSettings::default());
+    let with = format!(
+        "{MINIMAL}\n[webhook]\nurl = \"https://bot.example.fi/kokoon/telegram\"\nlisten = \"8443\"\n"
+    );
+    let c = Config::parse(FILE, &with).expect("valid");
+    assert_eq!(
+        c.webhook.url.as_deref(),
+        Some("https://bot.example.fi/kokoon/telegram")
+    );
+    assert_eq!(
+        c.webhook.listen.map(|a| a.to_string()).as_deref(),
+        Some("127.0.0.1:8443")
+    );
+    let no_listen = format!("{MINIMAL}\n[webhook]\nurl = \"https://bot.example.fi/k\"\n");
+    let e = errors(&no_listen);
+    assert!(e.errors.iter().any(|e| e.place == "webhook.listen"), "{e}");
+    let bad_url = format!("{MINIMAL}\n[webhook]\nurl = \"bot.example.fi\"\nlisten = \"8443\"\n");
+    let e = errors(&bad_url);
+    assert!(e.errors.iter().any(|e| e.place == "webhook.url"), "{e}");
+}

@@ -20,7 +20,7 @@ pub struct Reloaded {
     pub events: usize,
     /// Events and launches passed to another coordinator.
     pub handed_over: usize,
-    /// Settings that only a restart applies (`[metrics]`, `[backup]`) changed.
+    /// Settings that only a restart applies (`[metrics]`, `[backup]`, `[webhook]`) changed.
     pub restart_needed: bool,
 }
 
@@ -35,7 +35,9 @@ pub async fn reload(app: &App, path: &Path) -> Result<Reloaded, String> {
     let new = app.config.current();
     let mut done = Reloaded {
         coordinators: new.coordinators.len(),
-        restart_needed: old.metrics != new.metrics || old.backup != new.backup,
+        restart_needed: old.metrics != new.metrics
+            || old.backup != new.backup
+            || old.webhook != new.webhook,
         ..Reloaded::default()
     };
     done.events = crate::app::sync_config_events(app)
@@ -73,7 +75,7 @@ pub async fn on_hangup(app: App, path: std::path::PathBuf, mut hup: tokio::signa
                     r.handed_over
                 );
                 if r.restart_needed {
-                    log::warn!("reload: [metrics] or [backup] changed: they take effect at the next restart");
+                    log::warn!("reload: [metrics], [backup] or [webhook] changed: they take effect at the next restart");
                 }
             }
             Err(e) => log::error!("reload: {e}"),

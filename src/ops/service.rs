@@ -16,6 +16,8 @@ pub struct Options {
     pub config_path: Option<std::path::PathBuf>,
     /// The key backups are encrypted with (the store's); no backups without it.
     pub backup_key: Option<crate::store::Key>,
+    /// Where updates come from: long polling (the default) or a webhook.
+    pub source: crate::telegram::Source,
 }
 
 /// Runs the bot until `shutdown` resolves, with the operator's listener beside it.
@@ -54,6 +56,17 @@ pub async fn run(
             .dir
             .clone()
             .unwrap_or_else(|| super::backup::default_dir(app.store.dir()));
+        // The live erasure list goes beside the backups: a restore reads it there.
+        let live = dir.join(crate::store::backup::LIVE_ERASURES);
+        if let Err(e) = std::fs::create_dir_all(&dir)
+            .map_err(|e| e.to_string())
+            .and_then(|()| app.store.mirror_erasures(&live).map_err(|e| e.to_string()))
+        {
+            log::error!(
+                "backup: the erasure list cannot be kept beside the backups ({}): {e}",
+                live.display()
+            );
+        }
         let backups = super::backup::Backups::new(app.clone(), key, dir, settings.keep as usize);
         log::info!("backup: snapshots go to {}", backups.dir.display());
         let control = backups.clone();
@@ -90,7 +103,7 @@ pub async fn run(
             }
         });
     }
-    let result = crate::telegram::run(app, bot, limits, shutdown)
+    let result = crate::telegram::run_from(app, bot, limits, options.source, shutdown)
         .await
         .map_err(|e| e.to_string());
     let _ = stop.send(true);

@@ -44,6 +44,11 @@ const LABEL_BACKUP: &[u8] = b"kokoon/v2/backup-file";
 /// list goes along so a restored store still knows whom it must not bring back.
 pub const BESIDE: &[&str] = &[super::keyring::FILE, super::erasures::FILE];
 
+/// The copy of the live erasure list the running bot keeps in the backup directory (beside the
+/// backups, apart from the data directory): a restore erases again, before anyone is served,
+/// everyone it names as erased after the snapshot ([`restore`]).
+pub const LIVE_ERASURES: &str = "erasures";
+
 /// Backup files are named `kokoon-<UTC time>.backup`; anything else in the directory is left
 /// alone.
 const PREFIX: &str = "kokoon-";
@@ -77,6 +82,9 @@ pub enum BackupError {
     /// A restore target that is not empty.
     #[error("{0} is not empty: restore into a new or empty directory")]
     NotEmpty(String),
+    /// No erasure list beside the backup to apply again after it.
+    #[error("{0}: no erasure list here; it is kept beside the backups (`erasures` in the backup directory). Give its place with --erasures, or --without-erasures if it is truly lost (then everyone erased after the snapshot comes back)")]
+    NoErasureList(String),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
@@ -93,6 +101,9 @@ pub struct Snapshot {
     pub entries: Vec<(Vec<u8>, Vec<u8>, Vec<u8>)>,
     /// (name relative to the data directory, contents).
     pub files: Vec<(String, Vec<u8>)>,
+    /// When it was taken (by the bot's clock): what a restore erases again is what was erased
+    /// after this.
+    pub taken_at: Option<DateTime<Utc>>,
 }
 
 impl Store {
@@ -179,6 +190,10 @@ pub fn seal(snap: &Snapshot, key: &Key) -> Result<Vec<u8>, BackupError> {
         put(&mut payload, name.as_bytes());
         put(&mut payload, bytes);
     }
+    if let Some(t) = snap.taken_at {
+        payload.push(2);
+        put(&mut payload, &t.timestamp_millis().to_be_bytes());
+    }
     let mut nonce = [0u8; NONCE];
     getrandom::fill(&mut nonce).map_err(|e| BackupError::Io {
         path: "the random number generator".into(),
@@ -251,6 +266,11 @@ pub fn open(bytes: &[u8], key: &Key, name: &str) -> Result<Snapshot, BackupError
                 let file = String::from_utf8(file.to_vec()).map_err(|_| damaged())?;
                 let bytes = take(&mut input).ok_or_else(damaged)?.to_vec();
                 snap.files.push((file, bytes));
+            }
+            2 => {
+                let t = take(&mut input).ok_or_else(damaged)?;
+                let ms = <[u8; 8]>::try_from(t).map_err(|_| damaged())?;
+                snap.taken_at = DateTime::from_timestamp_millis(i64::from_be_bytes(ms));
             }
             _ => return Err(damaged()),
         }
@@ -346,7 +366,8 @@ pub fn backup(
     now: DateTime<Utc>,
 ) -> Result<PathBuf, BackupError> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let snap = store.snapshot()?;
+    let mut snap = store.snapshot()?;
+    snap.taken_at = Some(now);
     let bytes = seal(&snap, key)?;
     let path = write_atomically(dir, &file_name(now), &bytes)?;
     prune(dir, keep.max(1))?;
@@ -387,37 +408,68 @@ pub(super) fn write_store(snap: &Snapshot, dir: &Path) -> Result<(), BackupError
     Ok(())
 }
 
-/// Restores the backup `file` into `dir` (new or empty). The store is not opened: open it with
-/// the same key afterwards (the check value inside tells a wrong key at once).
-pub fn restore(file: &Path, key: &Key, dir: &Path) -> Result<Snapshot, BackupError> {
+/// Restores the backup `file` into `dir` (new or empty), with the live erasure list
+/// `erasures` (kept beside the backups: [`LIVE_ERASURES`]) in place of the snapshot's own, so
+/// that the store knows everyone erased after the snapshot. `None` restores the snapshot's own
+/// list (the live one is lost). The store is not opened: open it with the same key and run
+/// [`Store::reapply_erasures`] from [`Snapshot::taken_at`] before anyone is served (`kokoon
+/// restore` does); the check value inside tells a wrong key at once.
+pub fn restore(
+    file: &Path,
+    key: &Key,
+    dir: &Path,
+    erasures: Option<&Path>,
+) -> Result<Snapshot, BackupError> {
     let bytes = std::fs::read(file).map_err(io(file))?;
-    let snap = open(&bytes, key, &file.display().to_string())?;
+    let mut snap = open(&bytes, key, &file.display().to_string())?;
+    if snap.taken_at.is_none() {
+        // Made before backups carried their time: the name says it.
+        snap.taken_at = file.file_name().and_then(|n| n.to_str()).and_then(taken_at);
+    }
+    let live = match erasures {
+        Some(path) => match std::fs::read(path) {
+            Ok(b) => Some(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(BackupError::NoErasureList(path.display().to_string()))
+            }
+            Err(e) => return Err(io(path)(e)),
+        },
+        None => None,
+    };
     write_store(&snap, dir)?;
+    if let Some(live) = live {
+        super::keyring::replace_file(&dir.join(super::erasures::FILE), &live)
+            .map_err(io(&dir.join(super::erasures::FILE)))?;
+    }
     Ok(snap)
+}
+
+/// Every tree and the files beside it of the store in `from`, which no running kokoon uses,
+/// and the size sled gives for it on disk.
+pub(super) fn read_stopped(from: &Path) -> Result<(Snapshot, u64), BackupError> {
+    let db = sled::Config::new()
+        .path(from)
+        .create_new(false)
+        .open()
+        .map_err(|e| match e {
+            sled::Error::Io(ref io_err) if io_err.kind() == std::io::ErrorKind::WouldBlock => {
+                StoreError::Locked(from.display().to_string())
+            }
+            other => StoreError::from(other),
+        })?;
+    let size = db.size_on_disk().map_err(StoreError::from)?;
+    let mut snap = copy_trees(&db)?;
+    drop(db);
+    add_beside(&mut snap, from)?;
+    Ok((snap, size))
 }
 
 /// Copies the store in `from` (not in use by a running kokoon) into `to` (new or empty),
 /// entry by entry: the copy has none of the old log segments, nor whatever old values they
 /// still hold. No key is needed: values are copied sealed.
 pub fn compact(from: &Path, to: &Path) -> Result<(u64, u64), BackupError> {
-    let before = {
-        let db = sled::Config::new()
-            .path(from)
-            .create_new(false)
-            .open()
-            .map_err(|e| match e {
-                sled::Error::Io(ref io_err) if io_err.kind() == std::io::ErrorKind::WouldBlock => {
-                    StoreError::Locked(from.display().to_string())
-                }
-                other => StoreError::from(other),
-            })?;
-        let size = db.size_on_disk().map_err(StoreError::from)?;
-        let mut snap = copy_trees(&db)?;
-        drop(db);
-        add_beside(&mut snap, from)?;
-        write_store(&snap, to)?;
-        size
-    };
+    let (snap, before) = read_stopped(from)?;
+    write_store(&snap, to)?;
     let db = sled::Config::new()
         .path(to)
         .open()
@@ -437,6 +489,7 @@ mod tests {
                 (b"users".to_vec(), vec![1; 16], b"sealed".to_vec()),
             ],
             files: vec![("keyring".into(), b"ring".to_vec())],
+            taken_at: DateTime::from_timestamp_millis(1_780_000_000_123),
         }
     }
 

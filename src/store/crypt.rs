@@ -345,7 +345,20 @@ fn derive(key: &Key, label: &[u8]) -> Zeroizing<[u8; 32]> {
     out
 }
 
+/// The key of the user-tag hash derived from a master key: what a store keeps (sealed) when
+/// its master key is rotated, so that its user tags stay the same ([`super::rekey`]).
+pub(super) fn user_key(key: &Key) -> Zeroizing<[u8; 32]> {
+    derive(key, LABEL_USER)
+}
+
 impl Crypt {
+    /// Hashes user ids with `key` (a tag key kept from an earlier master key) instead of the
+    /// one derived from the current master key.
+    pub(super) fn use_tag_key(&mut self, key: &[u8]) {
+        self.user_mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    }
+
     /// Derives the subkeys from the master key, with an empty keyring kept in memory only
     /// (tests and tools; a store opens its keyring file with [`Crypt::with_ring`]).
     #[must_use]
@@ -546,6 +559,10 @@ pub fn scan_files(dir: &Path, crypt: &Crypt) -> std::io::Result<Scan> {
             let path = entry?.path();
             if path.is_dir() {
                 todo.push(path);
+                continue;
+            }
+            // The control socket of a running (or killed) kokoon is no file to read.
+            if !path.is_file() {
                 continue;
             }
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");

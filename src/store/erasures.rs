@@ -53,6 +53,9 @@ impl Drop for Contents {
 pub struct ErasureList {
     path: PathBuf,
     contents: Mutex<Contents>,
+    /// A second copy kept up to date beside the backups ([`ErasureList::mirror_to`]), so that a
+    /// restore finds the erasures made after its snapshot even when the data directory is lost.
+    mirror: Mutex<Option<PathBuf>>,
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> RingError + '_ {
@@ -90,7 +93,41 @@ impl ErasureList {
         Ok(ErasureList {
             path: path.to_path_buf(),
             contents: Mutex::new(contents),
+            mirror: Mutex::new(None),
         })
+    }
+
+    /// Keeps a copy of the list at `path` from now on (written now, and again at every change).
+    pub fn mirror_to(&self, path: &Path, key: &ChaCha20Poly1305) -> Result<(), RingError> {
+        let c = self.lock();
+        replace_file(path, &seal(&c, key)).map_err(io(path))?;
+        *self
+            .mirror
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(path.to_path_buf());
+        Ok(())
+    }
+
+    /// Writes the list (and its copy beside the backups).
+    fn save(&self, c: &Contents, key: &ChaCha20Poly1305) -> Result<(), RingError> {
+        let bytes = seal(c, key);
+        replace_file(&self.path, &bytes).map_err(io(&self.path))?;
+        let mirror = self
+            .mirror
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        if let Some(m) = mirror {
+            // The erasure itself is done; a copy that could not be written is the operator's
+            // to fix (a restore refuses a list it cannot read).
+            if let Err(e) = replace_file(&m, &bytes) {
+                log::error!(
+                    "store: the erasure list beside the backups ({}) could not be written: {e}",
+                    m.display()
+                );
+            }
+        }
+        Ok(())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Contents> {
@@ -121,7 +158,7 @@ impl ErasureList {
             let id = Self::keyed(&c, *u);
             c.entries.push(Erasure { id, at });
         }
-        replace_file(&self.path, &seal(&c, key)).map_err(io(&self.path))
+        self.save(&c, key)
     }
 
     /// When `user` was last erased at `since` or later, if they were.
@@ -149,7 +186,7 @@ impl ErasureList {
         c.entries.retain(|e| e.at >= before);
         let removed = n - c.entries.len();
         if removed > 0 {
-            replace_file(&self.path, &seal(&c, key)).map_err(io(&self.path))?;
+            self.save(&c, key)?;
         }
         Ok(removed)
     }

@@ -17,6 +17,7 @@ use crate::domain::{Broadcast, Feedback, Outgoing};
 use crate::flow::State;
 use chrono::{DateTime, Duration, Months, Utc};
 use std::collections::BTreeSet;
+use std::path::Path;
 
 /// How long personal data is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,6 +218,12 @@ impl Store {
                 .record(&[user], now, &self.crypt.erasures_key)?;
         }
         Ok(erased)
+    }
+
+    /// Keeps a copy of the erasure list at `path` (beside the backups) from now on: a restore
+    /// reads it to erase again whoever was erased after its snapshot.
+    pub fn mirror_erasures(&self, path: &Path) -> Result<(), StoreError> {
+        Ok(self.erasures.mirror_to(path, &self.crypt.erasures_key)?)
     }
 
     /// Erases again everyone this store holds whom the erasure list records as erased at

@@ -41,6 +41,7 @@ mod flush;
 mod housekeeping;
 pub mod keyring;
 mod migrate;
+pub mod rekey;
 mod tx;
 
 use crate::domain::{
@@ -390,6 +391,15 @@ impl Store {
                 meta.apply_batch(batch)?;
                 db.flush()?;
             }
+        }
+        // A store whose master key was rotated keeps hashing user ids as it always did.
+        if let Some(sealed) = meta.get(rekey::TAG_KEY)? {
+            let tag_key = zeroize::Zeroizing::new(
+                crypt
+                    .open("meta", rekey::TAG_KEY, &sealed)
+                    .map_err(|_| StoreError::WrongKey)?,
+            );
+            crypt.use_tag_key(&tag_key);
         }
         let erasures =
             erasures::ErasureList::open(&path.join(erasures::FILE), &crypt.erasures_key)?;

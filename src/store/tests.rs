@@ -2,6 +2,7 @@
 //! registrations add up to, redelivered updates, `/forget`, the schema guard, the directory
 //! lock and pruning of update ids.
 
+use super::backup::BackupError;
 use super::*;
 use crate::domain::feedback::Answer as FbAnswer;
 use crate::domain::{Contact, Source, TimeId};
@@ -2114,4 +2115,132 @@ async fn a_forgotten_parents_keys_go_only_after_the_erasure_is_on_disk() {
     commit(&store, 2, Some(2), &idle(None), &[Effect::Forget]);
     let crashed = crash_copy(dir.path());
     assert_whole_after_a_crash(crashed.path(), "a kill right after /forget");
+}
+
+// ---- key rotation ----
+
+/// `kokoon rekey`'s copy opens with the new key only, reads back exactly as the old store did
+/// (every tree, opened; the erasure list; the user tags, so a returning parent is found), and
+/// nothing in its files opens with the old key. A second rotation keeps the same tags.
+#[tokio::test]
+async fn a_rekeyed_copy_opens_with_the_new_key_only_and_reads_back_the_same() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (a, b, c) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
+    let store = open(&a);
+    for user in [5, 6, 7] {
+        commit(
+            &store,
+            user,
+            Some(user as u32),
+            &idle(Some(Lang::Fi)),
+            &[Effect::SaveRegistration(reg(
+                user,
+                "eron-edessa",
+                "lohja",
+                vec![4],
+            ))],
+        );
+    }
+    store
+        .commit(UserId(7), None, &idle(None), &[Effect::Forget], t0())
+        .await
+        .expect("forget");
+    store.flush().await.expect("flush");
+    // Every value opened, whichever tree it is in (some trees seal some values only).
+    let opened = |store: &Store| -> Vec<DumpEntry> {
+        plain_dump(store)
+            .into_iter()
+            .map(|(t, k, v)| match crypt::parse(&v) {
+                Some(_) => {
+                    let plain = store.crypt.open(&t, &k, &v).expect("opens");
+                    (t, k, plain)
+                }
+                None => (t, k, v),
+            })
+            .collect()
+    };
+    let before = opened(&store);
+    assert!(before.iter().any(|(t, _, _)| t == "registrations"));
+    let erased_before = store.erasures();
+    assert_eq!(erased_before.len(), 1);
+    drop(store);
+
+    let rotate = |from: &Path, to: &Path, old: &Key, new: &Key| {
+        for _ in 0..200 {
+            match rekey::rekey(from, to, old, new) {
+                Err(BackupError::Store(StoreError::Locked(_))) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other.expect("rekey"),
+            }
+        }
+        panic!("still locked")
+    };
+    let k2 = Key::from_bytes([0x42; 32]);
+    let done = rotate(&a, &b, &key(), &k2);
+    assert!(done.resealed > 0 && done.under_data_keys > 0, "{done:?}");
+    assert!(matches!(reopen(&b, &key()), Err(StoreError::WrongKey)));
+    // The old key opens nothing in the copy's files; it does in the old ones (control).
+    let old = Crypt::new(&key());
+    assert!(!crypt::scan_files(&a, &old)
+        .expect("scan")
+        .readable
+        .is_empty());
+    assert!(crypt::scan_files(&b, &old)
+        .expect("scan")
+        .readable
+        .is_empty());
+    assert!(
+        keyring::Keyring::open(&b.join(keyring::FILE), &old.ring_key).is_err(),
+        "the keyring is sealed under the new key"
+    );
+
+    let same = |store: &Store| {
+        let mut after = opened(store);
+        let mut before = before.clone();
+        // The key check differs (another key), and the copy keeps the tag key.
+        let keep = |e: &DumpEntry| e.0 != "meta" || (e.1 != b"keycheck" && e.1 != b"tagkey");
+        after.retain(keep);
+        before.retain(keep);
+        after.sort();
+        before.sort();
+        assert!(after == before, "the copy reads back differently");
+        assert_eq!(store.erasures(), erased_before);
+        assert!(store.erased_since(UserId(7), t0()).is_some());
+        assert_eq!(store.registrations_of(UserId(5)).expect("regs").len(), 1);
+        assert!(
+            store.seen_update(6).expect("seen"),
+            "updates stay counted once"
+        );
+    };
+    let store = reopen(&b, &k2).expect("the new key opens the copy");
+    same(&store);
+    // A returning parent's record is found under the same tag, and commits go on.
+    commit(
+        &store,
+        5,
+        Some(50),
+        &idle(Some(Lang::Sv)),
+        &[Effect::SaveRegistration(reg(
+            5,
+            "tilli-toukka",
+            "lohja",
+            vec![3],
+        ))],
+    );
+    assert_eq!(store.registrations_of(UserId(5)).expect("regs").len(), 2);
+    store.flush().await.expect("flush");
+    drop(store);
+
+    // A second rotation keeps the first key's tags.
+    let k3 = Key::from_bytes([0x17; 32]);
+    rotate(&b, &c, &k2, &k3);
+    assert!(matches!(reopen(&c, &k2), Err(StoreError::WrongKey)));
+    let store = reopen(&c, &k3).expect("the third key opens it");
+    assert_eq!(store.registrations_of(UserId(5)).expect("regs").len(), 2);
+    assert_eq!(store.user(UserId(5)).expect("user").lang, Some(Lang::Sv));
 }

@@ -12,6 +12,7 @@ mod inbound;
 mod limit;
 mod queue;
 mod send;
+mod webhook;
 
 pub use inbound::InboundLimit;
 use inbound::{Admit, Inbound};
@@ -19,6 +20,7 @@ use limit::Limiter;
 pub use limit::Limits;
 use queue::{Next, Queue, Sent};
 pub use send::{layout, split_text, visible_len, Layout, MAX_CAPTION, MAX_TEXT};
+pub use webhook::{Secret, Webhook, SECRET_HEADER};
 
 use crate::app::App;
 use crate::domain::{Lang, UserId};
@@ -95,7 +97,34 @@ pub enum TelegramError {
     /// `getMe` failed: a wrong token or an unreachable API.
     #[error("cannot reach the Telegram Bot API or the token is wrong: {}", loggable(.0))]
     Start(RequestError),
+    /// The webhook's listener could not be bound.
+    #[error("{0}")]
+    Listen(String),
+    /// Telegram refused `setWebhook` (an address it does not accept, say).
+    #[error("Telegram refused the webhook: {}", loggable(.0))]
+    SetWebhook(RequestError),
 }
+
+/// Where updates come from.
+#[derive(Debug, Clone, Default)]
+pub enum Source {
+    /// Long polling with `getUpdates` (the webhook, if one was set, is deleted).
+    #[default]
+    Polling,
+    /// Telegram delivers to our listener ([`webhook`]).
+    Webhook(Webhook),
+}
+
+/// The kinds of update the bot handles, asked for by polling and by `setWebhook` alike.
+const ALLOWED: &[AllowedUpdate] = &[
+    AllowedUpdate::Message,
+    AllowedUpdate::CallbackQuery,
+    AllowedUpdate::MyChatMember,
+];
+
+/// In webhook mode, how often Telegram is asked how the webhook fares (`getWebhookInfo`): it
+/// keeps readiness honest when nobody writes, and logs the errors Telegram met delivering.
+const WEBHOOK_CHECK: Duration = Duration::from_secs(60);
 
 /// One update turned into something the app understands.
 struct Incoming {
@@ -127,6 +156,23 @@ pub async fn run(
     run_with(app, bot, limits, inbound, shutdown, rounds).await
 }
 
+/// [`run`], with updates coming from `source`: long polling or a webhook.
+pub async fn run_from(
+    app: App,
+    bot: Bot,
+    limits: Limits,
+    source: Source,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), TelegramError> {
+    let inbound = InboundLimit::parse(&std::env::var("KOKOON_INBOUND_LIMIT").unwrap_or_default())
+        .unwrap_or_else(|e| {
+            log::warn!("telegram::run: KOKOON_INBOUND_LIMIT {e}: the default is used");
+            InboundLimit::DEFAULT
+        });
+    let rounds = tokio::sync::watch::Sender::new(sender::Rounds::default());
+    run_inner(app, bot, limits, inbound, source, shutdown, rounds, false).await
+}
+
 /// [`run`], with the outbox sender counting its rounds in `rounds`: what an in-process test on
 /// a manual clock waits on (see [`sender::Rounds`]). Without the per-chat inbound limit: tests
 /// drive a chat far faster than anyone types (`kokoon run` sets the limit with [`run_with`]).
@@ -137,7 +183,17 @@ pub async fn run_counted(
     shutdown: impl Future<Output = ()>,
     rounds: tokio::sync::watch::Sender<sender::Rounds>,
 ) -> Result<(), TelegramError> {
-    run_inner(app, bot, limits, InboundLimit::Off, shutdown, rounds, true).await
+    run_inner(
+        app,
+        bot,
+        limits,
+        InboundLimit::Off,
+        Source::Polling,
+        shutdown,
+        rounds,
+        true,
+    )
+    .await
 }
 
 /// Runs the bot until `shutdown` resolves, the outbox sender counting its rounds in `rounds`.
@@ -158,17 +214,29 @@ pub async fn run_with(
     shutdown: impl Future<Output = ()>,
     rounds: tokio::sync::watch::Sender<sender::Rounds>,
 ) -> Result<(), TelegramError> {
-    run_inner(app, bot, limits, inbound, shutdown, rounds, false).await
+    run_inner(
+        app,
+        bot,
+        limits,
+        inbound,
+        Source::Polling,
+        shutdown,
+        rounds,
+        false,
+    )
+    .await
 }
 
 /// [`run_with`]; with `lockstep` the next poll waits until the batch's replies went, so that a
 /// batch confirmed to Telegram has been answered: what the in-process tests' harness takes
-/// as "kokoon is idle" ([`run_counted`]).
+/// as "kokoon is idle" ([`run_counted`]). Updates come from `source`.
+#[allow(clippy::too_many_arguments)]
 async fn run_inner(
     app: App,
     bot: Bot,
     limits: Limits,
     inbound: InboundLimit,
+    source: Source,
     shutdown: impl Future<Output = ()>,
     rounds: tokio::sync::watch::Sender<sender::Rounds>,
     lockstep: bool,
@@ -183,9 +251,28 @@ async fn run_inner(
             app.config.bot_username
         );
     }
-    if let Err(e) = bot.delete_webhook().await {
-        log::debug!("telegram::run: deleteWebhook failed: {e}");
-        log::warn!("telegram::run: deleteWebhook failed: {}", loggable(&e));
+    // Polling: a webhook left from a webhook run would make every getUpdates fail. Webhook: the
+    // listener is up before Telegram is told where it is.
+    let mut listening = None;
+    match &source {
+        Source::Polling => {
+            if let Err(e) = bot.delete_webhook().await {
+                log::debug!("telegram::run: deleteWebhook failed: {e}");
+                log::warn!("telegram::run: deleteWebhook failed: {}", loggable(&e));
+            }
+        }
+        Source::Webhook(hook) => {
+            let l = webhook::listen(hook).await.map_err(TelegramError::Listen)?;
+            if let Err(e) = webhook::register(&bot, hook).await {
+                l.stop().await;
+                return Err(TelegramError::SetWebhook(e));
+            }
+            log::info!(
+                "telegram::run: webhook set; listening on {} for deliveries",
+                l.bound
+            );
+            listening = Some(l);
+        }
     }
     // The command menu is not needed to answer anyone: set it beside the polling, so that a
     // start (after a crash, say) answers what waits as soon as it can.
@@ -193,7 +280,10 @@ async fn run_inner(
         let (app, bot) = (app.clone(), bot.clone());
         async move { register_commands(&app, &bot).await }
     });
-    log::info!("telegram::run: polling as @{username}");
+    match &source {
+        Source::Polling => log::info!("telegram::run: polling as @{username}"),
+        Source::Webhook(_) => log::info!("telegram::run: taking webhook deliveries as @{username}"),
+    }
 
     let (stop_sender, sender_stopped) = tokio::sync::oneshot::channel::<()>();
     let delivery = TelegramDelivery {
@@ -219,6 +309,53 @@ async fn run_inner(
         signal: Box::pin(shutdown),
         at: None,
     };
+    match (listening, &source) {
+        (Some(l), Source::Webhook(hook)) => {
+            take_deliveries(&app, &bot, &out, &mut inbound, &mut stop, l, hook).await;
+        }
+        _ => poll(&app, &bot, &out, &mut inbound, &mut stop, lockstep).await,
+    }
+    log::info!("telegram::run: shutting down");
+    let _ = stop_sender.send(());
+    // The replies waiting and the outbox message in hand get what is left of the grace; what
+    // is still going at the deadline stays kept and is sent after the restart.
+    let since = stop.at.map_or(Duration::ZERO, |t| t.elapsed());
+    let left = SHUTDOWN_GRACE
+        .saturating_sub(since)
+        .max(Duration::from_millis(500));
+    let deadline = tokio::time::Instant::now() + left;
+    let drained = out.drained();
+    if tokio::time::timeout_at(deadline, drained).await.is_err() {
+        log::warn!("telegram::run: replies still waiting are left to the next start");
+    }
+    dispatcher.abort();
+    let abort = sender_task.abort_handle();
+    match tokio::time::timeout_at(deadline, sender_task).await {
+        Ok(Err(e)) if !e.is_cancelled() => {
+            log::error!("telegram::run: the sender task failed: {e}");
+        }
+        Ok(_) => {}
+        Err(_) => {
+            log::warn!("telegram::run: the outbox message in hand is left to the next start");
+            abort.abort();
+        }
+    }
+    if let Err(e) = app.store.flush().await {
+        log::error!("telegram::run: final flush failed: {e}");
+    }
+    Ok(())
+}
+
+/// The polling loop: takes a batch, applies it, and asks for the next batch (which confirms
+/// this one) only once it is durable. Returns when `stop` fires.
+async fn poll<F: Future<Output = ()>>(
+    app: &App,
+    bot: &Api,
+    out: &Arc<Outgoing>,
+    inbound: &mut Inbound,
+    stop: &mut Stop<F>,
+    lockstep: bool,
+) {
     let mut offset: i32 = 0;
     let mut backoff = Duration::from_millis(250);
     loop {
@@ -227,11 +364,7 @@ async fn run_inner(
             .get_updates()
             .offset(offset)
             .timeout(POLL_TIMEOUT_SECS)
-            .allowed_updates(vec![
-                AllowedUpdate::Message,
-                AllowedUpdate::CallbackQuery,
-                AllowedUpdate::MyChatMember,
-            ])
+            .allowed_updates(ALLOWED.to_vec())
             .send();
         let updates = tokio::select! {
             () = stop.wait() => break,
@@ -269,8 +402,8 @@ async fn run_inner(
             .unwrap_or(i32::MAX)
             .saturating_add(1);
         crate::ops::metrics::Metrics::add(&crate::ops::metrics::global().updates, updates.len());
-        let updates = admit(&app, &bot, &out, &mut inbound, updates);
-        let batch = handle_batch(&app, &bot, &out, updates);
+        let updates = admit(app, bot, out, inbound, updates);
+        let batch = handle_batch(app, bot, out, updates);
         tokio::pin!(batch);
         let durable = tokio::select! {
             c = &mut batch => c,
@@ -314,35 +447,102 @@ async fn run_inner(
         }
         backoff = (backoff * 2).min(Duration::from_secs(30));
     }
-    log::info!("telegram::run: shutting down");
-    let _ = stop_sender.send(());
-    // The replies waiting and the outbox message in hand get what is left of the grace; what
-    // is still going at the deadline stays kept and is sent after the restart.
-    let since = stop.at.map_or(Duration::ZERO, |t| t.elapsed());
-    let left = SHUTDOWN_GRACE
-        .saturating_sub(since)
-        .max(Duration::from_millis(500));
-    let deadline = tokio::time::Instant::now() + left;
-    let drained = out.drained();
-    if tokio::time::timeout_at(deadline, drained).await.is_err() {
-        log::warn!("telegram::run: replies still waiting are left to the next start");
-    }
-    dispatcher.abort();
-    let abort = sender_task.abort_handle();
-    match tokio::time::timeout_at(deadline, sender_task).await {
-        Ok(Err(e)) if !e.is_cancelled() => {
-            log::error!("telegram::run: the sender task failed: {e}");
+}
+
+/// The webhook's loop: takes what the listener was given (as many deliveries as are waiting, as
+/// one batch: one flush), applies it like a polled batch, and only then lets the listener
+/// answer Telegram: 200 if the batch is durable, 503 if not (Telegram delivers it again).
+/// Returns when `stop` fires; deliveries still waiting then get a 503.
+async fn take_deliveries<F: Future<Output = ()>>(
+    app: &App,
+    bot: &Api,
+    out: &Arc<Outgoing>,
+    inbound: &mut Inbound,
+    stop: &mut Stop<F>,
+    mut listening: webhook::Listening,
+    hook: &Webhook,
+) {
+    let mut waiting = Vec::new();
+    let mut check = tokio::time::interval(WEBHOOK_CHECK);
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        crate::ops::metrics::global().polling();
+        let n = tokio::select! {
+            () = stop.wait() => break,
+            n = listening.rx.recv_many(&mut waiting, 100) => n,
+            _ = check.tick() => {
+                check_webhook(app, bot, hook).await;
+                continue;
+            }
+        };
+        if n == 0 {
+            break;
         }
-        Ok(_) => {}
-        Err(_) => {
-            log::warn!("telegram::run: the outbox message in hand is left to the next start");
-            abort.abort();
+        // A delivery with our secret is Telegram answering.
+        crate::ops::metrics::global().telegram_answered();
+        crate::ops::metrics::Metrics::add(&crate::ops::metrics::global().updates, n);
+        let (updates, done): (Vec<Update>, Vec<_>) = waiting
+            .drain(..)
+            .map(|d: webhook::Delivery| (d.update, d.done))
+            .unzip();
+        let updates = admit(app, bot, out, inbound, updates);
+        let batch = handle_batch(app, bot, out, updates);
+        tokio::pin!(batch);
+        let durable = tokio::select! {
+            c = &mut batch => c,
+            () = stop.wait() => {
+                match tokio::time::timeout(SHUTDOWN_GRACE, &mut batch).await {
+                    Ok(c) => c,
+                    Err(_) => {
+                        log::warn!("telegram::run: updates still in hand at shutdown are left to Telegram's redelivery");
+                        false
+                    }
+                }
+            }
+        };
+        // Dropped (flooding) updates are confirmed with their batch, as when polling.
+        for d in done {
+            let _ = d.send(durable);
+        }
+        if !durable {
+            log::warn!("telegram::run: a batch could not be stored; Telegram delivers it again");
+        }
+        if stop.at.is_some() {
+            break;
         }
     }
-    if let Err(e) = app.store.flush().await {
-        log::error!("telegram::run: final flush failed: {e}");
+    listening.stop().await;
+}
+
+/// Asks Telegram how the webhook fares: an answer counts for readiness; an error Telegram met
+/// delivering lately, or the webhook pointing elsewhere (another instance), is logged.
+async fn check_webhook(app: &App, bot: &Api, hook: &Webhook) {
+    match bot.get_webhook_info().await {
+        Ok(info) => {
+            crate::ops::metrics::global().telegram_answered();
+            if info.url.as_ref().map(reqwest::Url::as_str) != Some(hook.url.as_str()) {
+                log::warn!(
+                    "telegram::webhook: Telegram delivers to {} rather than to this process's {}: is another kokoon running with this token?",
+                    info.url.as_ref().map_or("nowhere (no webhook)", reqwest::Url::as_str),
+                    hook.url
+                );
+            }
+            if let (Some(at), Some(why)) = (info.last_error_date, info.last_error_message) {
+                let lately =
+                    app.clock.now() - chrono::Duration::seconds(2 * WEBHOOK_CHECK.as_secs() as i64);
+                if at >= lately {
+                    log::warn!(
+                        "telegram::webhook: Telegram could not deliver lately ({} waiting): {why}",
+                        info.pending_update_count
+                    );
+                }
+            }
+        }
+        Err(e) => {
+            log::debug!("telegram::webhook: getWebhookInfo failed: {e}");
+            log::warn!("telegram::webhook: getWebhookInfo failed: {}", loggable(&e));
+        }
     }
-    Ok(())
 }
 
 /// The replies waiting to go, shared by the polling loop (which queues them) and the

@@ -3,7 +3,8 @@
 
 use crate::crash_harness::{self, Options};
 use crate::fake_telegram::{FakeTelegram, FakeUser};
-use crate::telegram::Kokoon;
+use crate::in_both_modes;
+use crate::telegram::{Kokoon, Mode};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -17,11 +18,17 @@ fn config() -> PathBuf {
     PathBuf::from("config/kokoon.toml")
 }
 
+in_both_modes!(
+    thirty_kills_lose_nothing_and_double_nothing,
+    a_reply_that_a_crash_kept_from_telegram_is_sent_after_the_restart,
+    a_restart_makes_progress_on_new_updates_while_it_still_owes_old_replies,
+);
+
 /// 30 SIGKILLs at random moments while 24 parents register, withdraw and sign up for an event;
 /// the store is checked after each. `KOKOON_CRASH_SEED` replays a run.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn thirty_kills_lose_nothing_and_double_nothing() {
-    let opts = Options::short(bin(), config());
+async fn thirty_kills_lose_nothing_and_double_nothing(mode: Mode) {
+    let mut opts = Options::short(bin(), config());
+    opts.webhook = mode == Mode::Webhook;
     println!("crash harness seed {}", opts.seed);
     match crash_harness::run(opts).await {
         Ok(figures) => println!("{figures}"),
@@ -52,12 +59,11 @@ async fn many_kills() {
 /// reply reached Telegram lost the reply for good — the redelivered update was recognised as
 /// done and nothing was sent, so a parent whose registration was saved never heard so. The
 /// replies are now stored with the update and sent when it comes again.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_reply_that_a_crash_kept_from_telegram_is_sent_after_the_restart() {
+async fn a_reply_that_a_crash_kept_from_telegram_is_sent_after_the_restart(mode: Mode) {
     let fake = FakeTelegram::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
-    let bot = Kokoon::start(&fake, &data).await;
+    let bot = Kokoon::start_in(mode, &fake, &data).await;
     let user = FakeUser::new(5101, "Maija", "fi");
     // The welcome is committed at once, but Telegram is slow to take it: the bot dies waiting.
     fake.delay_next("sendMessage", Duration::from_secs(5), 1);
@@ -71,7 +77,7 @@ async fn a_reply_that_a_crash_kept_from_telegram_is_sent_after_the_restart() {
     bot.kill();
     assert!(fake.messages_to(5101).is_empty(), "the slow send was lost");
 
-    let _bot = Kokoon::start(&fake, &data).await;
+    let _bot = Kokoon::start_in(mode, &fake, &data).await;
     let sent = fake.wait_for(5101, 1, WAIT).await;
     assert!(sent[0].text.contains("Mistä ryhmästä"), "{}", sent[0].text);
     // Sent once: once the update is confirmed, nothing more comes for it.
@@ -92,12 +98,11 @@ async fn a_reply_that_a_crash_kept_from_telegram_is_sent_after_the_restart() {
 /// faster than those replies, the bot stopped making progress (and a reply of several messages
 /// was held up past the parent's patience). A restart now sends what it owes beside the new
 /// updates: one chat's owed reply, stuck at Telegram, holds up no one else.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_restart_makes_progress_on_new_updates_while_it_still_owes_old_replies() {
+async fn a_restart_makes_progress_on_new_updates_while_it_still_owes_old_replies(mode: Mode) {
     let fake = FakeTelegram::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
-    let bot = Kokoon::start(&fake, &data).await;
+    let bot = Kokoon::start_in(mode, &fake, &data).await;
     let owed = FakeUser::new(5201, "Maija", "fi");
     let other = FakeUser::new(5202, "Liisa", "fi");
     // Telegram takes the first parent's reply but never answers; the bot is killed meanwhile.
@@ -113,7 +118,7 @@ async fn a_restart_makes_progress_on_new_updates_while_it_still_owes_old_replies
 
     // After the restart the owed reply is stuck again; another parent is answered meanwhile.
     let before = fake.received("sendMessage");
-    let bot = Kokoon::start(&fake, &data).await;
+    let bot = Kokoon::start_in(mode, &fake, &data).await;
     assert!(
         fake.wait_until(WAIT, |f| f.received("sendMessage") > before)
             .await,

@@ -896,3 +896,89 @@ async fn observers_see_requests_messages_and_rejections_in_order() {
         ]
     );
 }
+
+/// As Telegram does, the fake delivers to a webhook set with setWebhook (with the secret in
+/// `X-Telegram-Bot-Api-Secret-Token`), one chat's updates in order, and delivers an update
+/// again until it is answered 200: after a 500, and after a connection that gave no answer.
+/// getUpdates is refused while the webhook is set; deleteWebhook goes back to polling.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_webhook_is_delivered_to_until_it_answers_200_and_polling_waits_for_delete() {
+    use axum::http::{HeaderMap, StatusCode};
+    use std::sync::{Arc, Mutex};
+    let (tg, bot, user) = setup().await;
+    // The bot's listener: the first delivery gets a 500, the second no answer at all (the
+    // connection is dropped), the rest a 200; what came, with its secret, is kept.
+    /// (update id, the secret header) of every delivery.
+    type Seen = Arc<Mutex<Vec<(i64, Option<String>)>>>;
+    let seen: Seen = Arc::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post({
+            let seen = seen.clone();
+            move |headers: HeaderMap, body: String| {
+                let seen = seen.clone();
+                async move {
+                    let update: serde_json::Value = serde_json::from_str(&body).expect("json");
+                    let secret = headers
+                        .get("x-telegram-bot-api-secret-token")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    let n = {
+                        let mut s = seen.lock().expect("lock");
+                        s.push((update["update_id"].as_i64().unwrap_or(0), secret));
+                        s.len()
+                    };
+                    match n {
+                        1 => axum::response::Response::builder()
+                            .status(StatusCode::INTERNAL_SERVER_ERROR)
+                            .body(axum::body::Body::empty())
+                            .expect("response"),
+                        2 => axum::response::Response::new(axum::body::Body::from_stream(
+                            futures_util::stream::once(async {
+                                Err::<Vec<u8>, std::io::Error>(std::io::Error::other("dropped"))
+                            }),
+                        )),
+                        _ => axum::response::Response::new(axum::body::Body::empty()),
+                    }
+                }
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    // An update is already waiting (from setup); one more of the same chat after it.
+    let first = tg.last_update_id();
+    let second = tg.send_text(&user, "again");
+    bot.set_webhook(format!("http://{addr}/hook").parse().expect("url"))
+        .secret_token("s3cret")
+        .await
+        .expect("setWebhook");
+    assert_eq!(tg.webhook_url(), Some(format!("http://{addr}/hook")));
+    let err = api_err(bot.get_updates().await);
+    assert!(
+        matches!(&err, ApiError::CantGetUpdates)
+            || matches!(&err, ApiError::Unknown(d) if d.contains("webhook is active")),
+        "{err:?}"
+    );
+    assert!(tg.wait_until(T, |t| t.pending_updates() == 0).await);
+    let seen = seen.lock().expect("lock").clone();
+    let ids: Vec<i64> = seen.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        ids,
+        vec![first, first, first, second],
+        "in order, again until 200"
+    );
+    assert!(seen.iter().all(|(_, s)| s.as_deref() == Some("s3cret")));
+    let statuses: Vec<u16> = tg.deliveries().iter().map(|(_, s)| *s).collect();
+    assert_eq!(statuses, vec![500, 0, 200, 200]);
+
+    bot.delete_webhook().await.expect("deleteWebhook");
+    assert_eq!(tg.webhook_url(), None);
+    tg.send_text(&user, "polling again");
+    let updates = bot.get_updates().await.expect("getUpdates");
+    assert_eq!(updates.len(), 1);
+}

@@ -652,3 +652,194 @@ async fn a_kill_during_a_backup_never_leaves_a_file_under_a_final_name() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
     bot.terminate().await;
 }
+
+/// Restore of a snapshot from before a `/forget` does not bring the parent back: the running
+/// bot keeps its erasure list beside the backups, and `kokoon restore` erases again, before the
+/// restored store is used, everyone it names as erased after the snapshot. Nothing of theirs
+/// can then be read from the restored raw files, even with the key; another parent stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_of_a_snapshot_from_before_a_forget_does_not_bring_the_parent_back() {
+    use kokoon::domain::UserId;
+    const GONE: i64 = 771_234_567;
+    const STAYS: i64 = 771_234_568;
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let polls = fake.get_updates_calls();
+    let mut bot = started(&fake, &data);
+    bot.polling(&fake, polls).await;
+    let mut gone = crate::telegram::Parent::new(&fake, GONE, "fi");
+    crate::coordinators_e2e::register_tilli(&mut gone, true).await;
+    let mut stays = crate::telegram::Parent::new(&fake, STAYS, "fi");
+    crate::coordinators_e2e::register_tilli(&mut stays, true).await;
+
+    let data_arg = data.to_str().expect("utf-8").to_owned();
+    let (ok, out) =
+        tokio::task::spawn_blocking(move || kokoon(&["backup", "--data", &data_arg], &[]))
+            .await
+            .expect("join");
+    assert!(ok, "kokoon backup: {out}\nlog:\n{}", bot.log_text());
+    let file = PathBuf::from(out.trim());
+
+    let m = gone.says("/forget").await;
+    gone.taps(&m, "Kyllä, poista kaikki").await;
+    bot.terminate().await;
+
+    let config =
+        crate::crash_harness::load_config(Path::new("config/kokoon.toml")).expect("config");
+    let holds = |d: &Path, id: i64| {
+        let store =
+            kokoon::store::Store::open_with(d, 1 << 20, &crate::chat::test_key(), config.clone())
+                .expect("the restored store opens");
+        let user = UserId(id as u64);
+        let regs = store.registrations_of(user).expect("read").len();
+        let record = store.user(user).expect("read") != kokoon::store::UserRecord::default();
+        let digits = id.to_string();
+        let readable = store
+            .scan_files()
+            .expect("scan")
+            .readable
+            .iter()
+            .filter(|v| String::from_utf8_lossy(v).contains(&digits))
+            .count();
+        (regs, record, readable)
+    };
+    let restore = |to: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "restore",
+            file.to_str().expect("utf-8"),
+            "--data",
+            to.to_str().expect("utf-8"),
+        ];
+        args.extend_from_slice(extra);
+        kokoon(&args, &[("KOKOON_KEY", crate::chat::TEST_KEY_HEX)])
+    };
+
+    // Positive control: the snapshot itself holds the parent, readable with the key.
+    let control = dir.path().join("control");
+    let (ok, out) = restore(&control, &["--without-erasures"]);
+    assert!(ok, "kokoon restore --without-erasures: {out}");
+    let (regs, record, readable) = holds(&control, GONE);
+    assert!(
+        regs == 1 && record && readable > 0,
+        "{regs} {record} {readable}"
+    );
+
+    // The restore, into an empty directory; then the bot starts on it.
+    let restored = dir.path().join("restored");
+    let (ok, out) = restore(&restored, &[]);
+    assert!(ok, "kokoon restore: {out}");
+    assert!(out.contains("1 people erased"), "{out}");
+    let polls = fake.get_updates_calls();
+    let mut bot = started(&fake, &restored);
+    bot.polling(&fake, polls).await;
+    bot.terminate().await;
+    assert_eq!(
+        holds(&restored, GONE),
+        (0, false, 0),
+        "the parent came back"
+    );
+    let (regs, record, readable) = holds(&restored, STAYS);
+    assert!(
+        regs == 1 && record && readable > 0,
+        "the other parent stays"
+    );
+
+    // Without the list beside the backups, a restore refuses rather than bring them back.
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    let moved = elsewhere.join(file.file_name().expect("name"));
+    std::fs::copy(&file, &moved).expect("copy");
+    let (ok, out) = kokoon(
+        &[
+            "restore",
+            moved.to_str().expect("utf-8"),
+            "--data",
+            dir.path().join("refused").to_str().expect("utf-8"),
+        ],
+        &[("KOKOON_KEY", crate::chat::TEST_KEY_HEX)],
+    );
+    assert!(!ok && out.contains("no erasure list"), "{out}");
+}
+
+/// Key rotation with the real binary: `kokoon rekey` copies a stopped store under a new key;
+/// the bot runs on the copy with the new key, the parent's registration is there, and the old
+/// key opens nothing. A wrong old key, or the same key twice, is refused before anything is
+/// written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rekey_moves_a_store_to_a_new_key_and_the_bot_runs_on_it() {
+    use kokoon::domain::UserId;
+    const PARENT: i64 = 772_000_001;
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let polls = fake.get_updates_calls();
+    let mut bot = started(&fake, &data);
+    bot.polling(&fake, polls).await;
+    let mut p = crate::telegram::Parent::new(&fake, PARENT, "fi");
+    crate::coordinators_e2e::register_tilli(&mut p, true).await;
+    bot.terminate().await;
+
+    let new_key = dir.path().join("new.key");
+    let (ok, out) = kokoon(&["keygen", "--out", new_key.to_str().expect("utf-8")], &[]);
+    assert!(ok, "{out}");
+    let same_key = dir.path().join("same.key");
+    std::fs::write(&same_key, crate::chat::TEST_KEY_HEX).expect("key");
+    let rekey = |out_dir: &Path, new: &Path, old_hex: &str| {
+        kokoon(
+            &[
+                "--config",
+                "config/kokoon.toml",
+                "rekey",
+                "--data",
+                data.to_str().expect("utf-8"),
+                "--out",
+                out_dir.to_str().expect("utf-8"),
+                "--new-key-file",
+                new.to_str().expect("utf-8"),
+            ],
+            &[("KOKOON_KEY", old_hex)],
+        )
+    };
+    let refused = dir.path().join("refused");
+    let (ok, out) = rekey(&refused, &same_key, crate::chat::TEST_KEY_HEX);
+    assert!(!ok && out.contains("the new key is the old key"), "{out}");
+    let (ok, out) = rekey(&refused, &new_key, &"11".repeat(32));
+    assert!(!ok, "a wrong old key: {out}");
+    assert!(!refused.exists(), "nothing written");
+
+    let rekeyed = dir.path().join("rekeyed");
+    let (ok, out) = rekey(&rekeyed, &new_key, crate::chat::TEST_KEY_HEX);
+    assert!(ok, "kokoon rekey: {out}");
+    assert!(out.contains("sealed again"), "{out}");
+
+    let polls = fake.get_updates_calls();
+    let mut bot = Service::spawn(
+        &fake,
+        &rekeyed,
+        &[],
+        &[
+            ("TELOXIDE_TOKEN", FakeTelegram::TOKEN),
+            ("KOKOON_KEY_FILE", new_key.to_str().expect("utf-8")),
+        ],
+    );
+    bot.polling(&fake, polls).await;
+    let m = p.says("/help").await;
+    assert!(!m.text.is_empty());
+    bot.terminate().await;
+    let new = kokoon::store::Key::load(&new_key).expect("the new key");
+    let store =
+        kokoon::store::Store::open(&rekeyed, 1 << 20, &new).expect("opens with the new key");
+    assert_eq!(
+        store
+            .registrations_of(UserId(PARENT as u64))
+            .expect("read")
+            .len(),
+        1
+    );
+    drop(store);
+    assert!(matches!(
+        kokoon::store::Store::open(&rekeyed, 1 << 20, &crate::chat::test_key()),
+        Err(kokoon::store::StoreError::WrongKey)
+    ));
+}

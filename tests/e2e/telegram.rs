@@ -11,6 +11,76 @@ use std::time::Duration;
 
 pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
+/// How the bot takes its updates. The real-binary tests of registration, redelivery and kill -9
+/// run in both modes ([`in_both_modes!`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Long polling with getUpdates.
+    Polling,
+    /// The fake Telegram POSTs each update to the bot's listener (`--webhook`, `--listen`).
+    Webhook,
+}
+
+impl Mode {
+    /// `kokoon run`'s arguments for this mode: a webhook on a free port of 127.0.0.1 (a new
+    /// one at each start; the bot's setWebhook tells the fake).
+    pub fn args(self) -> Vec<String> {
+        match self {
+            Mode::Polling => Vec::new(),
+            Mode::Webhook => {
+                let port = free_port();
+                vec![
+                    "--webhook".into(),
+                    format!("http://127.0.0.1:{port}/telegram/updates"),
+                    "--listen".into(),
+                    format!("127.0.0.1:{port}"),
+                ]
+            }
+        }
+    }
+
+    /// What the fake has seen of a start so far, to wait on ([`Mode::started`]).
+    pub fn mark(self, fake: &FakeTelegram) -> usize {
+        match self {
+            Mode::Polling => fake.get_updates_calls(),
+            Mode::Webhook => fake.received("setWebhook"),
+        }
+    }
+
+    /// Whether a bot started after `mark` takes updates: it polls, or its webhook is set.
+    pub fn started(self, fake: &FakeTelegram, mark: usize) -> bool {
+        match self {
+            Mode::Polling => fake.get_updates_calls() > mark,
+            Mode::Webhook => fake.received("setWebhook") > mark && fake.webhook_url().is_some(),
+        }
+    }
+}
+
+/// A port of 127.0.0.1 that nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Runs `async fn $name(mode: Mode)` as two tests, `$name::polling` and `$name::webhook`.
+#[macro_export]
+macro_rules! in_both_modes {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn polling() {
+                super::$name($crate::telegram::Mode::Polling).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn webhook() {
+                super::$name($crate::telegram::Mode::Webhook).await;
+            }
+        }
+    )*};
+}
+
 /// A running `kokoon run` process.
 pub struct Kokoon {
     child: Child,
@@ -23,15 +93,32 @@ impl Kokoon {
         Kokoon::start_limited(fake, data, "off").await
     }
 
+    /// Starts the bot taking updates as `mode` says, and waits until it takes them.
+    pub async fn start_in(mode: Mode, fake: &FakeTelegram, data: &Path) -> Kokoon {
+        Kokoon::spawn(mode, fake, data, "off", &[]).await
+    }
+
     /// Starts the bot with `KOKOON_RATE_LIMIT` set to `limit` and waits until it polls.
     pub async fn start_limited(fake: &FakeTelegram, data: &Path, limit: &str) -> Kokoon {
+        Kokoon::spawn(Mode::Polling, fake, data, limit, &[]).await
+    }
+
+    /// Starts the bot in `mode` with `extra` arguments to `kokoon run`, and waits until it
+    /// takes updates.
+    pub async fn spawn(
+        mode: Mode,
+        fake: &FakeTelegram,
+        data: &Path,
+        limit: &str,
+        extra: &[&str],
+    ) -> Kokoon {
         let log = data.with_extension("log");
         let log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&log)
             .expect("log file");
-        let polls_before = fake.get_updates_calls();
+        let mark = mode.mark(fake);
         let config = crate::crash_harness::daytime_config(
             std::path::Path::new("config/kokoon.toml"),
             &data.with_extension("toml"),
@@ -43,6 +130,13 @@ impl Kokoon {
             .args(["run", "--data"])
             .arg(data)
             .args(["--api-url", &fake.api_url()])
+            // Arguments that set the webhook themselves replace the mode's.
+            .args(if extra.contains(&"--webhook") {
+                Vec::new()
+            } else {
+                mode.args()
+            })
+            .args(extra)
             .env("TELOXIDE_TOKEN", FakeTelegram::TOKEN)
             .env("KOKOON_KEY", crate::chat::TEST_KEY_HEX)
             .env_remove("KOKOON_KEY_FILE")
@@ -57,12 +151,10 @@ impl Kokoon {
             .spawn()
             .expect("kokoon starts");
         let mut bot = Kokoon { child, log };
-        let polling = fake
-            .wait_until(WAIT, |f| f.get_updates_calls() > polls_before)
-            .await;
+        let started = fake.wait_until(WAIT, |f| mode.started(f, mark)).await;
         assert!(
-            polling,
-            "kokoon did not start polling; log:\n{}",
+            started,
+            "kokoon did not start taking updates ({mode:?}); log:\n{}",
             bot.log_text()
         );
         assert!(
@@ -201,12 +293,16 @@ fn user_regs(data: &Path, user: i64) -> usize {
         .len()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_restart_in_the_middle_of_a_registration_continues_where_it_was() {
+in_both_modes!(
+    a_restart_in_the_middle_of_a_registration_continues_where_it_was,
+    the_same_update_delivered_twice_has_its_effect_once,
+);
+
+async fn a_restart_in_the_middle_of_a_registration_continues_where_it_was(mode: Mode) {
     let fake = FakeTelegram::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
-    let bot = Kokoon::start(&fake, &data).await;
+    let bot = Kokoon::start_in(mode, &fake, &data).await;
     let mut p = Parent::new(&fake, 5004, "en");
     let m = p.says("/start eron-edessa").await;
     let m = p.taps(&m, "I agree").await;
@@ -218,7 +314,7 @@ async fn a_restart_in_the_middle_of_a_registration_continues_where_it_was() {
     assert!(confirmed);
     bot.kill();
 
-    let bot = Kokoon::start(&fake, &data).await;
+    let bot = Kokoon::start_in(mode, &fake, &data).await;
     // The button on the message from before the restart still works. (The question may come
     // again first: killed right after it reached Telegram, before it was recorded as sent.)
     p.press(&m, "Swedish");
@@ -249,8 +345,7 @@ async fn a_restart_in_the_middle_of_a_registration_continues_where_it_was() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_same_update_delivered_twice_has_its_effect_once() {
+async fn the_same_update_delivered_twice_has_its_effect_once(mode: Mode) {
     let fake = FakeTelegram::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
@@ -267,7 +362,7 @@ async fn the_same_update_delivered_twice_has_its_effect_once() {
     });
     fake.push_raw_update(update.clone());
     fake.push_raw_update(update);
-    let bot = Kokoon::start(&fake, &data).await;
+    let bot = Kokoon::start_in(mode, &fake, &data).await;
     let m = p.next().await;
     assert!(m.text.contains("Mistä ryhmästä"), "{}", m.text);
     // Something later proves the bot went past both copies.
@@ -404,4 +499,117 @@ fn run_without_a_key_fails_at_start_with_a_clear_message() {
     std::fs::copy(&key, &inside).expect("copy");
     let err = run(Some(&inside));
     assert!(err.contains("inside the data directory"), "{err}");
+}
+
+/// Webhook mode: a delivery without Telegram's secret header is refused (401), one with another
+/// secret too (403), and neither changes anything; a delivery with the secret is answered 200
+/// only once it is on disk (a SIGKILL right after the 200 loses nothing); the secret never
+/// reaches the log; and going back to polling deletes the webhook.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_takes_only_telegrams_deliveries_and_answers_once_they_are_durable() {
+    const SECRET: &str = "kokoon-test_webhook-secret-0123456789";
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let secret_file = dir.path().join("webhook-secret");
+    std::fs::write(&secret_file, format!("{SECRET}\n")).expect("secret");
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/telegram/updates");
+    let listen = format!("127.0.0.1:{port}");
+    let args = [
+        "--webhook",
+        url.as_str(),
+        "--listen",
+        listen.as_str(),
+        "--webhook-secret-file",
+        secret_file.to_str().expect("utf-8 path"),
+    ];
+    let bot = Kokoon::spawn(Mode::Webhook, &fake, &data, "off", &args).await;
+    assert_eq!(fake.webhook_url().as_deref(), Some(url.as_str()));
+    assert_eq!(fake.get_updates_calls(), 0, "a webhook bot does not poll");
+
+    let update = |id: i64, user: i64| {
+        serde_json::json!({
+            "update_id": id,
+            "message": {
+                "message_id": 1, "date": 1_700_000_000,
+                "chat": {"id": user, "type": "private", "first_name": "Maija"},
+                "from": {"id": user, "is_bot": false, "first_name": "Maija", "language_code": "fi"},
+                "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]
+            }
+        })
+        .to_string()
+    };
+    // Telegram knows both chats; only the bot's listener is talked to directly.
+    fake.add_private_chat(&FakeUser::new(5301, "Maija", "fi"));
+    fake.add_private_chat(&FakeUser::new(5302, "Maija", "fi"));
+    let client = reqwest::Client::new();
+    let post = |body: String, secret: Option<&str>| {
+        let mut r = client
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(s) = secret {
+            r = r.header("X-Telegram-Bot-Api-Secret-Token", s);
+        }
+        r.send()
+    };
+    let status = post(update(90_001, 5301), None)
+        .await
+        .expect("answer")
+        .status();
+    assert_eq!(status.as_u16(), 401, "no secret");
+    let status = post(update(90_001, 5301), Some("not-the-secret"))
+        .await
+        .expect("answer")
+        .status();
+    assert_eq!(status.as_u16(), 403, "a wrong secret");
+    let status = post(update(90_002, 5302), Some(SECRET))
+        .await
+        .expect("answer")
+        .status();
+    assert_eq!(status.as_u16(), 200, "the secret");
+    // Killed the moment the 200 came: the update is on disk all the same.
+    bot.kill();
+    {
+        let store = Store::open(&data, 1 << 20, &crate::chat::test_key()).expect("reopens");
+        assert!(
+            store.seen_update(90_002).expect("read"),
+            "answered 200 means stored"
+        );
+        assert!(
+            !store.seen_update(90_001).expect("read"),
+            "a refused delivery did nothing"
+        );
+        assert_ne!(
+            store.user(UserId(5302)).expect("user"),
+            kokoon::store::UserRecord::default(),
+            "the parent's conversation began"
+        );
+        assert_eq!(
+            store.user(UserId(5301)).expect("user"),
+            kokoon::store::UserRecord::default(),
+            "nothing of the refused sender"
+        );
+    }
+    let log = std::fs::read_to_string(data.with_extension("log")).expect("the log");
+    assert!(!log.contains(SECRET), "the secret is in the log:\n{log}");
+    assert!(log.contains("wrong secret"), "{log}");
+
+    // Back to polling: the webhook is deleted, and the reply the kill kept is sent.
+    let bot = Kokoon::start_in(Mode::Polling, &fake, &data).await;
+    assert_eq!(fake.webhook_url(), None);
+    let replied = fake
+        .wait_until(WAIT, |f| !f.messages_to(5302).is_empty())
+        .await;
+    assert!(replied, "no reply; log:\n{}", bot.log_text());
+    let sent = fake.messages_to(5302);
+    assert!(sent[0].text.contains("Mistä ryhmästä"), "{}", sent[0].text);
+    assert!(fake.messages_to(5301).is_empty());
+    let _ = bot.terminate().await;
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
 }

@@ -61,6 +61,8 @@ pub struct Options {
     pub alive_ms: (u64, u64),
     /// Print a line per cycle.
     pub verbose: bool,
+    /// Take updates by webhook (a new port at each start) rather than long polling.
+    pub webhook: bool,
 }
 
 impl Options {
@@ -74,6 +76,7 @@ impl Options {
             config,
             alive_ms: (150, 1200),
             verbose: false,
+            webhook: false,
         }
     }
 }
@@ -706,6 +709,7 @@ fn spawn(opts: &Options, fake: &FakeTelegram, data: &Path, log: &Path) -> Result
         .arg("--data")
         .arg(data)
         .args(["--api-url", &fake.api_url()])
+        .args(webhook_args(opts.webhook))
         .env("TELOXIDE_TOKEN", FakeTelegram::TOKEN)
         .env("KOKOON_KEY", CRASH_KEY_HEX)
         .env_remove("KOKOON_KEY_FILE")
@@ -726,6 +730,23 @@ fn spawn(opts: &Options, fake: &FakeTelegram, data: &Path, log: &Path) -> Result
         child,
         started: Instant::now(),
     })
+}
+
+/// `--webhook URL --listen ADDR` on a free port of 127.0.0.1, when `webhook`.
+fn webhook_args(webhook: bool) -> Vec<String> {
+    if !webhook {
+        return Vec::new();
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(0);
+    vec![
+        "--webhook".into(),
+        format!("http://127.0.0.1:{port}/telegram/updates"),
+        "--listen".into(),
+        format!("127.0.0.1:{port}"),
+    ]
 }
 
 impl Process {

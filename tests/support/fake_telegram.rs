@@ -155,7 +155,8 @@ pub struct Stamped {
     pub what: Observed,
 }
 
-const METHODS: &str = "getMe getUpdates getWebhookInfo deleteWebhook setMyCommands getMyCommands \
+const METHODS: &str =
+    "getMe getUpdates getWebhookInfo setWebhook deleteWebhook setMyCommands getMyCommands \
     deleteMyCommands sendMessage sendDocument sendPhoto sendChatAction answerCallbackQuery \
     editMessageText editMessageReplyMarkup deleteMessage";
 const TOO_OLD: &str = "query is too old and response timeout expired or query ID is invalid";
@@ -163,6 +164,13 @@ const NOT_MODIFIED: &str = "message is not modified: specified new message conte
     markup are exactly the same as a current content and reply markup of the message";
 const CONFLICT: &str = "Conflict: terminated by other getUpdates request; make sure that only \
     one bot instance is running";
+const WEBHOOK_ACTIVE: &str = "Conflict: can't use getUpdates method while webhook is active; use \
+    deleteWebhook to delete the webhook first";
+/// After a delivery that got no 200, the same update is tried again this much later (Telegram
+/// backs off further; a test does not want to wait).
+const REDELIVERY: Duration = Duration::from_millis(100);
+/// How long a delivery waits for the bot's answer before it counts as not answered.
+const DELIVERY_TIMEOUT: Duration = Duration::from_secs(15);
 const BUTTON_ACTIONS: &[&str] = &[
     "url",
     "callback_data",
@@ -218,6 +226,14 @@ struct Chat {
     last_id: i64,
     /// (sent by the bot, Message JSON)
     messages: Vec<(bool, Value)>,
+}
+
+/// A webhook as setWebhook gave it.
+#[derive(Clone)]
+struct Webhook {
+    url: String,
+    secret: Option<String>,
+    max_connections: usize,
 }
 
 struct Failure {
@@ -281,6 +297,16 @@ struct St {
     /// Per-chat injected failures of sends and edits: (chat, code, description, remaining).
     chat_failures: Vec<(i64, u16, String, usize)>,
     files: u64,
+    /// The webhook set by setWebhook; updates go to it instead of getUpdates.
+    webhook: Option<Webhook>,
+    /// The delivery task runs (started by the first setWebhook).
+    delivering: bool,
+    /// Updates being delivered (by id).
+    in_flight: HashSet<i64>,
+    /// Updates whose delivery failed: not tried again before this time.
+    retry_at: HashMap<i64, Instant>,
+    /// Every delivery's outcome, in order: (update id, HTTP status; 0 when no answer came).
+    deliveries: Vec<(i64, u16)>,
     shutdown: bool,
     /// Receivers of [`Stamped`] events (benchmarks); empty in tests, so free there.
     observers: Vec<tokio::sync::mpsc::UnboundedSender<Stamped>>,
@@ -684,6 +710,16 @@ impl FakeTelegram {
         self.read(|st| st.queue.len())
     }
 
+    /// The webhook's URL, if one is set (setWebhook, and no deleteWebhook since).
+    pub fn webhook_url(&self) -> Option<String> {
+        self.read(|st| st.webhook.as_ref().map(|w| w.url.clone()))
+    }
+
+    /// Every webhook delivery so far: (update id, HTTP status the bot answered; 0 for none).
+    pub fn deliveries(&self) -> Vec<(i64, u16)> {
+        self.read(|st| st.deliveries.clone())
+    }
+
     /// Successful answerCallbackQuery calls.
     pub fn answered_callbacks(&self) -> usize {
         self.read(|st| st.answered_callbacks)
@@ -1046,6 +1082,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
             let result = match injected {
                 Some(e) => Err(e),
                 None if method == "getUpdates" => get_updates(&shared, &p).await,
+                None if method == "setWebhook" => set_webhook(&shared, &p),
                 None => dispatch(&mut shared.lock(), &method, &p),
             };
             (result, p.summary())
@@ -1118,9 +1155,17 @@ fn dispatch(st: &mut St, method: &str, p: &Params) -> ApiResult {
         )),
         "getWebhookInfo" => {
             let pending = st.queue.len();
-            Ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": pending}))
+            let url = st
+                .webhook
+                .as_ref()
+                .map(|w| w.url.clone())
+                .unwrap_or_default();
+            Ok(
+                json!({"url": url, "has_custom_certificate": false, "pending_update_count": pending}),
+            )
         }
         "deleteWebhook" => {
+            st.webhook = None;
             if p.str("drop_pending_updates").as_deref() == Some("true") {
                 st.queue.clear();
             }
@@ -1237,6 +1282,9 @@ async fn get_updates(shared: &Arc<Shared>, p: &Params) -> ApiResult {
         notified.as_mut().enable();
         {
             let mut st = shared.lock();
+            if st.webhook.is_some() {
+                return Err(err(409, WEBHOOK_ACTIVE));
+            }
             if st.poll_generation != generation {
                 return Err(err(409, CONFLICT));
             }
@@ -1247,6 +1295,159 @@ async fn get_updates(shared: &Arc<Shared>, p: &Params) -> ApiResult {
             }
         }
         let _ = tokio::time::timeout_at(deadline, notified).await;
+    }
+}
+
+// ============================================================== webhook
+
+/// setWebhook: an empty url removes the webhook; otherwise updates go to it from now on, by
+/// POST with the secret in `X-Telegram-Bot-Api-Secret-Token`, until deleteWebhook.
+fn set_webhook(shared: &Arc<Shared>, p: &Params) -> ApiResult {
+    let url = p.str("url").unwrap_or_default();
+    let mut st = shared.lock();
+    if url.is_empty() {
+        st.webhook = None;
+        return Ok(json!(true));
+    }
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(bad(
+            "bad webhook: An HTTPS URL must be provided for webhook",
+        ));
+    }
+    let secret = p.str("secret_token").filter(|s| !s.is_empty());
+    if let Some(s) = &secret {
+        let ok = s.len() <= 256
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !ok {
+            return Err(bad("secret token contains unallowed characters"));
+        }
+    }
+    if let Ok(Some(list)) = p.json("allowed_updates") {
+        let list: Vec<String> = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+        st.allowed_updates = (!list.is_empty()).then_some(list);
+    }
+    let max_connections = p.int("max_connections").unwrap_or(40).clamp(1, 100) as usize;
+    st.webhook = Some(Webhook {
+        url,
+        secret,
+        max_connections,
+    });
+    st.retry_at.clear();
+    if !st.delivering {
+        st.delivering = true;
+        tokio::spawn(deliver_loop(shared.clone()));
+    }
+    drop(st);
+    shared.updates.notify_waiters();
+    Ok(json!(true))
+}
+
+/// The chat an update belongs to: a chat's updates are delivered one at a time, in order.
+fn chat_of(update: &Value) -> i64 {
+    let kind = update
+        .as_object()
+        .and_then(|o| o.iter().find(|(k, _)| *k != "update_id").map(|(_, v)| v));
+    let Some(kind) = kind else {
+        return -update["update_id"].as_i64().unwrap_or(0);
+    };
+    [
+        kind.pointer("/chat/id"),
+        kind.pointer("/message/chat/id"),
+        kind.pointer("/from/id"),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(Value::as_i64)
+    .unwrap_or_else(|| -update["update_id"].as_i64().unwrap_or(0))
+}
+
+/// Delivers pending updates to the webhook as Telegram does: up to `max_connections` at once,
+/// one chat's in order and one at a time; an update is done (gone from the queue) only when
+/// the bot answers 200, and tried again after [`REDELIVERY`] when it answers anything else or
+/// nothing.
+async fn deliver_loop(shared: Arc<Shared>) {
+    let client = match reqwest::Client::builder().timeout(DELIVERY_TIMEOUT).build() {
+        Ok(c) => c,
+        Err(_) => return,
+    };
+    loop {
+        let notified = shared.updates.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let jobs = {
+            let mut st = shared.lock();
+            if st.shutdown {
+                return;
+            }
+            match st.webhook.clone() {
+                // Polling meanwhile: nothing to deliver.
+                None => Vec::new(),
+                Some(hook) => {
+                    let pending = take_updates(&mut st, 0, usize::MAX);
+                    let now = Instant::now();
+                    let mut chats = HashSet::new();
+                    let mut jobs = Vec::new();
+                    let room = hook.max_connections.saturating_sub(st.in_flight.len());
+                    for u in pending {
+                        let id = u["update_id"].as_i64().unwrap_or(0);
+                        // Only the first pending update of each chat may go.
+                        if !chats.insert(chat_of(&u)) {
+                            continue;
+                        }
+                        let later = st.retry_at.get(&id).is_some_and(|t| *t > now);
+                        if st.in_flight.contains(&id) || later {
+                            continue;
+                        }
+                        if jobs.len() >= room {
+                            break;
+                        }
+                        jobs.push((id, u, hook.clone()));
+                    }
+                    for (id, _, _) in &jobs {
+                        st.in_flight.insert(*id);
+                    }
+                    jobs
+                }
+            }
+        };
+        for (id, update, hook) in jobs {
+            let (shared, client) = (shared.clone(), client.clone());
+            tokio::spawn(async move {
+                let mut request = client
+                    .post(&hook.url)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(update.to_string());
+                if let Some(secret) = &hook.secret {
+                    request = request.header("X-Telegram-Bot-Api-Secret-Token", secret);
+                }
+                let status = match request.send().await {
+                    Ok(r) => r.status().as_u16(),
+                    Err(_) => 0,
+                };
+                {
+                    let mut st = shared.lock();
+                    st.in_flight.remove(&id);
+                    st.deliveries.push((id, status));
+                    if status == 200 {
+                        st.queue.retain(|u| u["update_id"].as_i64() != Some(id));
+                        st.confirmed_offset = st.confirmed_offset.max(id + 1);
+                        st.retry_at.remove(&id);
+                    } else {
+                        st.retry_at.insert(id, Instant::now() + REDELIVERY);
+                    }
+                }
+                shared.updates.notify_waiters();
+                shared.changed.notify_waiters();
+            });
+        }
+        let _ = tokio::time::timeout(REDELIVERY / 2, notified).await;
     }
 }
 
