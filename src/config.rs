@@ -126,22 +126,9 @@ pub struct TimeSlot {
     pub name: Localized,
 }
 
-/// The age range of a children's group, inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AgeRange {
-    /// Youngest age accepted.
-    pub min: u8,
-    /// Oldest age accepted.
-    pub max: u8,
-}
-
-impl AgeRange {
-    /// Whether a child of this age fits.
-    #[must_use]
-    pub fn contains(self, age: u8) -> bool {
-        (self.min..=self.max).contains(&age)
-    }
-}
+/// The age range of a children's group (a domain type: [`crate::domain::registration::eligible`]
+/// decides with it).
+pub use crate::domain::registration::AgeRange;
 
 /// A peer group that families can register interest in.
 #[derive(Debug, Clone)]

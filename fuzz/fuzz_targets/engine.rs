@@ -313,16 +313,22 @@ impl Mem {
         let Some(old) = self.regs.remove(&(user, group.clone())) else {
             return;
         };
-        if let Status::Invited { launch: id } | Status::Accepted { launch: id } = old.status {
-            let l = self.launches.iter().find(|l| l.id == id).cloned();
-            if let Some(l) = l {
-                if let Some(applied) = launch::withdraw(&l, user, tell) {
-                    self.write_applied(config, applied, false, now);
-                }
-                if let Some(event) = l.event {
-                    self.rsvp(config, user, event, false, now);
-                }
+        let l = match old.status {
+            Status::Invited { launch: id } | Status::Accepted { launch: id } => {
+                self.launches.iter().find(|l| l.id == id).cloned()
             }
+            Status::Waiting | Status::Paused { .. } => None,
+        };
+        let meeting = l
+            .as_ref()
+            .and_then(|l| l.event)
+            .and_then(|id| self.events.get(&id).cloned());
+        let w = launch::withdraw_registration(&old, l.as_ref(), meeting.as_ref(), tell, now, config);
+        if let Some(applied) = w.launch {
+            self.write_applied(config, applied, false, now);
+        }
+        if let Some(c) = w.event {
+            self.write_change(c);
         }
     }
 
@@ -451,29 +457,10 @@ impl Mem {
                 Effect::SignUpConsent { .. } | Effect::HideName { .. } => {}
                 Effect::Broadcast { audience, text, to } => {
                     let id = self.new_id();
-                    let b = Broadcast {
-                        id,
-                        from: user,
-                        audience,
-                        text,
-                        total: u32::try_from(to.len()).unwrap_or(u32::MAX),
-                        sent: 0,
-                        unreachable: 0,
-                        failed: 0,
-                        at: Some(now),
-                    };
-                    let done = b.done();
+                    let (b, messages) = event::broadcast(id, user, &audience, &text, &to, now);
                     self.broadcasts.insert(id, b);
-                    for u in to {
-                        self.send(config, u, Outgoing::Broadcast { broadcast: id }, now);
-                    }
-                    if done {
-                        self.send(
-                            config,
-                            user,
-                            Outgoing::BroadcastReport { broadcast: id },
-                            now,
-                        );
+                    for (u, message) in messages {
+                        self.send(config, u, message, now);
                     }
                 }
                 Effect::Audit(_) => {}
@@ -812,25 +799,20 @@ impl Mem {
         sent: bool,
         now: DateTime<Utc>,
     ) {
-        let Some(b) = id.and_then(|id| self.broadcasts.get_mut(&id)) else {
+        let Some(b) = id.and_then(|id| self.broadcasts.get(&id)) else {
             return;
         };
-        if b.done() {
-            return;
-        }
-        if sent {
-            b.sent += 1;
+        let outcome = if sent {
+            event::Delivery::Sent
         } else {
-            b.failed += 1;
-        }
-        if b.done() {
-            let (from, id) = (b.from, b.id);
-            self.send(
-                config,
-                from,
-                Outgoing::BroadcastReport { broadcast: id },
-                now,
-            );
+            event::Delivery::Failed
+        };
+        let Some((b, messages)) = event::count_delivery(b, outcome) else {
+            return;
+        };
+        self.broadcasts.insert(b.id, b);
+        for (to, message) in messages {
+            self.send(config, to, message, now);
         }
     }
 }

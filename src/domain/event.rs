@@ -512,9 +512,125 @@ impl Broadcast {
     }
 }
 
+/// How one message of a broadcast ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Delivered.
+    Sent,
+    /// The recipient blocked the bot or never started it.
+    Unreachable,
+    /// Failed after every retry.
+    Failed,
+}
+
+/// Starts a coordinator's broadcast with id `id`: the record, one message per recipient in
+/// `to`, and the delivery report to the coordinator at once when there is nobody to send to
+/// (otherwise [`count_delivery`] queues it when the last recipient is counted).
+#[must_use]
+pub fn broadcast(
+    id: u64,
+    from: UserId,
+    audience: &Audience,
+    text: &str,
+    to: &[UserId],
+    now: DateTime<Utc>,
+) -> (Broadcast, Vec<(UserId, Outgoing)>) {
+    let b = Broadcast {
+        id,
+        from,
+        audience: audience.clone(),
+        text: text.to_owned(),
+        total: u32::try_from(to.len()).unwrap_or(u32::MAX),
+        sent: 0,
+        unreachable: 0,
+        failed: 0,
+        at: Some(now),
+    };
+    let mut messages: Vec<(UserId, Outgoing)> = to
+        .iter()
+        .map(|u| (*u, Outgoing::Broadcast { broadcast: id }))
+        .collect();
+    if b.done() {
+        messages.push((from, Outgoing::BroadcastReport { broadcast: id }));
+    }
+    (b, messages)
+}
+
+/// Counts one recipient's outcome; the report goes to the coordinator when the last one is
+/// counted. `None` when the broadcast was already done (a late or repeated outcome).
+#[must_use]
+pub fn count_delivery(
+    b: &Broadcast,
+    outcome: Delivery,
+) -> Option<(Broadcast, Vec<(UserId, Outgoing)>)> {
+    if b.done() {
+        return None;
+    }
+    let mut next = b.clone();
+    match outcome {
+        Delivery::Sent => next.sent += 1,
+        Delivery::Unreachable => next.unreachable += 1,
+        Delivery::Failed => next.failed += 1,
+    }
+    let mut messages = Vec::new();
+    if next.done() {
+        messages.push((next.from, Outgoing::BroadcastReport { broadcast: next.id }));
+    }
+    Some((next, messages))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_broadcast_queues_one_message_each_and_the_report_only_at_the_end() {
+        let to = [UserId(7), UserId(8)];
+        let aud = Audience::Event { event: 3 };
+        let (b, msgs) = broadcast(5, UserId(1), &aud, "hei", &to, t(9));
+        assert_eq!(
+            (b.id, b.from, b.total, b.text.as_str()),
+            (5, UserId(1), 2, "hei")
+        );
+        assert_eq!(b.audience, aud);
+        assert_eq!(b.at, Some(t(9)));
+        assert_eq!(
+            msgs,
+            vec![
+                (UserId(7), Outgoing::Broadcast { broadcast: 5 }),
+                (UserId(8), Outgoing::Broadcast { broadcast: 5 }),
+            ]
+        );
+        let (b, msgs) = count_delivery(&b, Delivery::Sent).unwrap_or_else(|| panic!("counted"));
+        assert_eq!((b.sent, b.unreachable, b.failed), (1, 0, 0));
+        assert!(msgs.is_empty(), "no report before the last one: {msgs:?}");
+        let (b, msgs) =
+            count_delivery(&b, Delivery::Unreachable).unwrap_or_else(|| panic!("counted"));
+        assert_eq!((b.sent, b.unreachable, b.failed), (1, 1, 0));
+        assert_eq!(
+            msgs,
+            vec![(UserId(1), Outgoing::BroadcastReport { broadcast: 5 })]
+        );
+        assert_eq!(
+            count_delivery(&b, Delivery::Failed),
+            None,
+            "done stays done"
+        );
+    }
+
+    #[test]
+    fn a_broadcast_to_nobody_reports_at_once() {
+        let aud = Audience::Waiting {
+            group: GroupId::parse("eroperheet").unwrap_or_else(|e| panic!("{e}")),
+        };
+        let (b, msgs) = broadcast(9, UserId(2), &aud, "x", &[], t(10));
+        assert_eq!(b.total, 0);
+        assert!(b.done());
+        assert_eq!(
+            msgs,
+            vec![(UserId(2), Outgoing::BroadcastReport { broadcast: 9 })]
+        );
+    }
     use crate::domain::{Invitation, Pool, Registration};
 
     /// One reminder a day before, feedback an hour after.
@@ -742,6 +858,114 @@ mod tests {
             closed: false,
             event: Some(7),
         }
+    }
+
+    /// A registration of `user` with `status`, in the group of [`launch_with`].
+    fn reg_of(user: u64, status: crate::domain::Status) -> Registration {
+        Registration {
+            user: UserId(user),
+            group: GroupId::parse("tilli-toukka").expect("id"),
+            children: vec![5],
+            area: crate::domain::AreaId::parse("hyvinkaa").expect("id"),
+            lang: Lang::Fi,
+            times: vec![],
+            contact: None,
+            source: None,
+            created_at: t(0),
+            updated_at: t(0),
+            status,
+            expiry_notice: None,
+            consents: Default::default(),
+            renewed_at: None,
+            renewal_asked: None,
+        }
+    }
+
+    #[test]
+    fn withdrawing_an_accepted_place_frees_the_seat_and_the_meeting_place() {
+        use crate::domain::launch::{withdraw_registration, Withdrawal};
+        use crate::domain::Status;
+        let inv = |user, answer| Invitation {
+            user: UserId(user),
+            participants: 1,
+            sent_at: t(0),
+            answer,
+        };
+        let l = launch_with(vec![inv(20, Answer::Accepted), inv(21, Answer::Pending)]);
+        let mut e = ev(Some(1));
+        e.attendees = vec![UserId(20)];
+        e.waiting = vec![UserId(30)];
+        let old = reg_of(20, Status::Accepted { launch: 5 });
+        let w = withdraw_registration(&old, Some(&l), Some(&e), true, t(10), &R);
+        let applied = w.launch.expect("the seat goes back");
+        assert_eq!(
+            applied.launch.invitation(UserId(20)).map(|i| i.answer),
+            Some(Answer::Declined)
+        );
+        assert_eq!(
+            applied.messages,
+            vec![(
+                UserId(1),
+                Outgoing::Answered {
+                    launch: 5,
+                    user: UserId(20),
+                    accepted: false
+                }
+            )]
+        );
+        assert_eq!(w.leaves, Some(7));
+        let c = w.event.expect("the meeting changes");
+        assert_eq!(
+            c.event.attendees,
+            vec![UserId(30)],
+            "the waiting list moves up"
+        );
+        assert!(messages(&c).contains(&(30, Outgoing::Promoted { event: 7 })));
+        // Erased: the same seat is freed, the coordinator hears nothing.
+        let quiet = withdraw_registration(&old, Some(&l), Some(&e), false, t(10), &R);
+        assert_eq!(quiet.launch.map(|a| a.messages), Some(Vec::new()));
+        // Someone waiting holds nothing: nothing changes, even with the records at hand.
+        let waiting = reg_of(20, Status::Waiting);
+        assert_eq!(
+            withdraw_registration(&waiting, Some(&l), Some(&e), true, t(10), &R),
+            Withdrawal::default()
+        );
+        // An invitation to another launch, or a meeting not the launch's, changes nothing here.
+        let other = reg_of(20, Status::Invited { launch: 6 });
+        assert_eq!(
+            withdraw_registration(&other, Some(&l), Some(&e), true, t(10), &R),
+            Withdrawal::default()
+        );
+        let mut elsewhere = e.clone();
+        elsewhere.id = 8;
+        let w = withdraw_registration(&old, Some(&l), Some(&elsewhere), true, t(10), &R);
+        assert!(w.launch.is_some());
+        assert_eq!((w.leaves, w.event), (None, None));
+    }
+
+    #[test]
+    fn withdrawing_a_pending_invitation_without_a_meeting_only_frees_the_seat() {
+        use crate::domain::launch::withdraw_registration;
+        use crate::domain::Status;
+        let mut l = launch_with(vec![Invitation {
+            user: UserId(21),
+            participants: 2,
+            sent_at: t(0),
+            answer: Answer::Pending,
+        }]);
+        l.event = None;
+        let old = reg_of(21, Status::Invited { launch: 5 });
+        let w = withdraw_registration(&old, Some(&l), None, true, t(10), &R);
+        let applied = w.launch.expect("seat freed");
+        assert_eq!(
+            applied.launch.invitation(UserId(21)).map(|i| i.answer),
+            Some(Answer::Declined)
+        );
+        assert!(applied.join_event.is_empty());
+        assert_eq!((w.leaves, w.event), (None, None));
+        // The launch is gone: nothing to change.
+        let gone = withdraw_registration(&old, None, None, true, t(10), &R);
+        assert_eq!(gone.launch, None);
     }
 
     #[test]

@@ -298,6 +298,49 @@ pub fn withdraw(l: &Launch, user: UserId, tell: bool) -> Option<Applied> {
     settle_answer(l, user, Answer::Declined, tell)
 }
 
+/// What withdrawing (or erasing) a registration changes beyond the registration itself.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Withdrawal {
+    /// The launch with the parent's invitation declined and its seat freed, by [`withdraw`];
+    /// `None` when they held no seat in it.
+    pub launch: Option<Applied>,
+    /// The launch's meeting the parent leaves: the store drops their sign-up's consent
+    /// records for it. `None` when the registration held no launch or its meeting is gone.
+    pub leaves: Option<u64>,
+    /// The meeting after they left it, by [`super::event::rsvp`] (a freed seat goes to its
+    /// waiting list); `None` when nothing there changes.
+    pub event: Option<super::event::Change>,
+}
+
+/// A registration `old` is withdrawn (`tell`) or erased (not `tell`): if it was invited to or
+/// accepted into launch `l`, the invitation counts as declined ([`withdraw`]) and the parent
+/// leaves the launch's meeting `meeting` (its seat goes to the waiting list). `l` and
+/// `meeting` are the records the registration's status and the launch point at, as stored
+/// now; any other records change nothing.
+#[must_use]
+pub fn withdraw_registration(
+    old: &Registration,
+    l: Option<&Launch>,
+    meeting: Option<&super::Event>,
+    tell: bool,
+    now: DateTime<Utc>,
+    rules: &dyn super::Rules,
+) -> Withdrawal {
+    let (Status::Invited { launch } | Status::Accepted { launch }) = old.status else {
+        return Withdrawal::default();
+    };
+    let Some(l) = l.filter(|l| l.id == launch) else {
+        return Withdrawal::default();
+    };
+    let applied = withdraw(l, old.user, tell);
+    let meeting = meeting.filter(|e| l.event == Some(e.id));
+    Withdrawal {
+        launch: applied,
+        leaves: meeting.map(|e| e.id),
+        event: meeting.and_then(|e| super::event::rsvp(e, old.user, false, now, rules).0),
+    }
+}
+
 fn settle_answer(l: &Launch, user: UserId, answer: Answer, tell: bool) -> Option<Applied> {
     let mut next = l.clone();
     let inv = next.invitations.iter_mut().find(|i| i.user == user)?;

@@ -13,7 +13,7 @@ pub mod launch;
 pub mod outbox;
 pub mod pool;
 pub mod privacy;
-mod registration;
+pub mod registration;
 pub mod remit;
 pub mod renewal;
 pub mod schedule;

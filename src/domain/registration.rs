@@ -13,6 +13,55 @@ pub struct Contact {
     pub username: Option<String>,
 }
 
+/// The age range of a children's group, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgeRange {
+    /// Youngest age accepted.
+    pub min: u8,
+    /// Oldest age accepted.
+    pub max: u8,
+}
+
+impl AgeRange {
+    /// Whether a child of this age fits.
+    #[must_use]
+    pub fn contains(self, age: u8) -> bool {
+        (self.min..=self.max).contains(&age)
+    }
+}
+
+/// Whether a child of `age` may be registered for a group for children of `ages`. A group
+/// without ages (a group for adults) takes no children at all.
+#[must_use]
+pub fn eligible(ages: Option<AgeRange>, age: u8) -> bool {
+    ages.is_some_and(|r| r.contains(age))
+}
+
+/// The groups other than `except` that a child of `age` fits, in the order given: each group
+/// as its id and its ages.
+#[must_use]
+pub fn fitting_groups<'a>(
+    groups: impl IntoIterator<Item = (&'a GroupId, Option<AgeRange>)>,
+    except: &GroupId,
+    age: u8,
+) -> Vec<&'a GroupId> {
+    groups
+        .into_iter()
+        .filter(|(id, ages)| *id != except && eligible(*ages, age))
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The children of `children` a group for children of `ages` can take, in their order.
+#[must_use]
+pub fn eligible_children(ages: Option<AgeRange>, children: &[u8]) -> Vec<u8> {
+    children
+        .iter()
+        .copied()
+        .filter(|a| eligible(ages, *a))
+        .collect()
+}
+
 /// One parent's interest in one group. A parent has at most one per group: registering again
 /// updates it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,5 +197,49 @@ impl Demand {
     pub fn add(&mut self, r: &Registration) {
         self.families += 1;
         self.participants += r.participants();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(s: &str) -> GroupId {
+        GroupId::parse(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const SMALL: AgeRange = AgeRange { min: 4, max: 6 };
+    const SCHOOL: AgeRange = AgeRange { min: 7, max: 12 };
+
+    #[test]
+    fn a_child_fits_a_group_only_within_its_ages_and_never_an_adults_group() {
+        assert!(eligible(Some(SMALL), 4));
+        assert!(eligible(Some(SMALL), 6));
+        assert!(!eligible(Some(SMALL), 3));
+        assert!(!eligible(Some(SMALL), 7));
+        assert!(!eligible(None, 5), "a group for adults takes no children");
+    }
+
+    #[test]
+    fn the_other_groups_that_fit_are_listed_in_order_without_the_current_one() {
+        let (tilli, koulu, koulu2, aikuiset) =
+            (id("tilli"), id("koulu"), id("koulu-2"), id("aikuiset"));
+        let groups = [
+            (&tilli, Some(SMALL)),
+            (&koulu, Some(SCHOOL)),
+            (&aikuiset, None),
+            (&koulu2, Some(AgeRange { min: 8, max: 10 })),
+        ];
+        assert_eq!(fitting_groups(groups, &tilli, 8), vec![&koulu, &koulu2]);
+        assert_eq!(fitting_groups(groups, &koulu, 8), vec![&koulu2]);
+        assert_eq!(fitting_groups(groups, &koulu, 5), vec![&tilli]);
+        assert!(fitting_groups(groups, &tilli, 15).is_empty());
+    }
+
+    #[test]
+    fn only_the_children_a_group_takes_are_kept_in_order() {
+        assert_eq!(eligible_children(Some(SMALL), &[7, 5, 3, 4]), vec![5, 4]);
+        assert_eq!(eligible_children(Some(SCHOOL), &[7, 5, 12]), vec![7, 12]);
+        assert!(eligible_children(None, &[5, 8]).is_empty());
     }
 }

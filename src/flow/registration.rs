@@ -8,6 +8,7 @@ use super::typed;
 use super::{Callback, Command, Effect, Field, State, Turn};
 use crate::config::Group;
 use crate::domain::privacy::{ConsentRecord, Consents};
+use crate::domain::registration;
 use crate::domain::text::clean;
 use crate::domain::when::format_when;
 use crate::domain::{
@@ -591,7 +592,7 @@ impl<'a> Engine<'a> {
         let Some(range) = group.children else {
             return self.hint(State::Registering(d), Msg::HintUseButtons);
         };
-        if !range.contains(age) {
+        if !registration::eligible(Some(range), age) {
             let mut lines = vec![Line::new(
                 Msg::AgeOutside,
                 vec![
@@ -601,13 +602,15 @@ impl<'a> Engine<'a> {
                     ("max", num(range.max)),
                 ],
             )];
-            let fitting: Vec<&Group> = self
-                .ctx
-                .config
-                .groups
-                .iter()
-                .filter(|g| g.id != group.id && g.children.is_some_and(|r| r.contains(age)))
-                .collect();
+            let groups = &self.ctx.config.groups;
+            let fitting: Vec<&Group> = registration::fitting_groups(
+                groups.iter().map(|g| (&g.id, g.children)),
+                &group.id,
+                age,
+            )
+            .into_iter()
+            .filter_map(|id| groups.iter().find(|g| &g.id == id))
+            .collect();
             if fitting.is_empty() {
                 lines.push(Line::new(
                     Msg::AgeNoOtherGroup,
@@ -766,7 +769,7 @@ impl<'a> Engine<'a> {
         let Some(group) = self.ctx.config.group(g) else {
             return self.hint(State::Registering(d), Msg::HintGroupGone);
         };
-        if !group.children.is_some_and(|r| r.contains(age)) {
+        if !registration::eligible(group.children, age) {
             return self.hint(State::Registering(d), Msg::HintStaleButton);
         }
         let mut nd = match self.own(g) {
@@ -1428,10 +1431,7 @@ fn sanitize(d: &mut Draft, group: &Group) {
         d.lang = group.languages.first().copied();
     }
     d.times.retain(|t| group.times.contains(t));
-    match group.children {
-        Some(range) => d.children.retain(|a| range.contains(*a)),
-        None => d.children.clear(),
-    }
+    d.children = registration::eligible_children(group.children, &d.children);
     let expected = next_step(d, group);
     let answered = |s: Step| order(s) < order(expected);
     // A step whose answer was dropped must be asked again.

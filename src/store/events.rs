@@ -2,10 +2,10 @@
 
 use super::crypt::USER_TAG;
 use super::tx::{abort, Tx, TxError, TxResult};
-use crate::domain::event::{self, Audience, Broadcast, Event};
+use crate::domain::event::{self, Audience, Broadcast, Delivery, Event};
 use crate::domain::feedback::{self, Feedback};
 use crate::domain::privacy::SignUp;
-use crate::domain::{Outgoing, UserId};
+use crate::domain::UserId;
 
 /// Key of an event in the `events` tree.
 #[must_use]
@@ -85,7 +85,7 @@ impl Tx<'_> {
     }
 
     /// Writes what an event rule returned: the event and the messages it queues.
-    fn apply(&self, c: &event::Change) -> TxResult<()> {
+    pub(super) fn apply(&self, c: &event::Change) -> TxResult<()> {
         self.save_event(&c.event)?;
         for item in &c.queue {
             self.enqueue(item.clone())?;
@@ -132,13 +132,19 @@ impl Tx<'_> {
             return Ok(());
         };
         if !join {
-            self.events
-                .remove(signup_key(id, &self.user_tag(user)).as_slice())?;
+            self.forget_signup(user, id)?;
         }
         match event::rsvp(&e, user, join, self.now(), self.rules()) {
             (Some(c), _) => self.apply(&c),
             (None, _) => Ok(()),
         }
+    }
+
+    /// Drops the consent records of someone's sign-up for an event they left.
+    pub(super) fn forget_signup(&self, user: UserId, id: u64) -> TxResult<()> {
+        self.events
+            .remove(signup_key(id, &self.user_tag(user)).as_slice())?;
+        Ok(())
     }
 
     /// Stores the consent records of a sign-up, if the person is on the event (or its waiting
@@ -189,7 +195,7 @@ impl Tx<'_> {
         }
     }
 
-    /// Records a broadcast and queues one message per recipient.
+    /// Records a broadcast and queues its messages by [`event::broadcast`].
     pub fn broadcast(
         &self,
         from: UserId,
@@ -198,58 +204,29 @@ impl Tx<'_> {
         to: &[UserId],
     ) -> TxResult<()> {
         let id = self.events.generate_id()? + 1;
-        let b = Broadcast {
-            id,
-            from,
-            audience: audience.clone(),
-            text: text.to_owned(),
-            total: u32::try_from(to.len()).unwrap_or(u32::MAX),
-            sent: 0,
-            unreachable: 0,
-            failed: 0,
-            at: Some(self.now()),
-        };
+        let (b, messages) = event::broadcast(id, from, audience, text, to, self.now());
         self.put(self.events, "events", &broadcast_key(id), &b)?;
-        for user in to {
-            self.send(*user, Outgoing::Broadcast { broadcast: id })?;
-        }
-        if b.done() {
-            self.send(from, Outgoing::BroadcastReport { broadcast: id })?;
+        for (user, message) in messages {
+            self.send(user, message)?;
         }
         Ok(())
     }
 
-    /// Counts one recipient's outcome; the report is queued when the last one is counted.
+    /// Counts one recipient's outcome by [`event::count_delivery`].
     pub fn broadcast_outcome(&self, id: u64, outcome: Delivery) -> TxResult<()> {
         let key = broadcast_key(id);
-        let Some(mut b) = self.get::<Broadcast>(self.events, "events", &key)? else {
+        let Some(b) = self.get::<Broadcast>(self.events, "events", &key)? else {
             return Ok(());
         };
-        if b.done() {
+        let Some((b, messages)) = event::count_delivery(&b, outcome) else {
             return Ok(());
-        }
-        match outcome {
-            Delivery::Sent => b.sent += 1,
-            Delivery::Unreachable => b.unreachable += 1,
-            Delivery::Failed => b.failed += 1,
-        }
+        };
         self.put(self.events, "events", &key, &b)?;
-        if b.done() {
-            self.send(b.from, Outgoing::BroadcastReport { broadcast: id })?;
+        for (user, message) in messages {
+            self.send(user, message)?;
         }
         Ok(())
     }
-}
-
-/// How one message of a broadcast ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
-    /// Delivered.
-    Sent,
-    /// The recipient blocked the bot or never started it.
-    Unreachable,
-    /// Failed after every retry.
-    Failed,
 }
 
 /// A fresh link token for a launch's meeting: 16 bytes from the operating system's random

@@ -59,9 +59,9 @@ use std::path::Path;
 use std::sync::Arc;
 use tx::Tx;
 
+pub use crate::domain::event::Delivery;
 pub use crypt::{Key, KeyError, Scan};
 pub use erasures::Erasure;
-pub use events::Delivery;
 pub use housekeeping::{user_expiry, Retention, RetentionReport, UserExpiry};
 pub use keyring::RingError;
 

@@ -172,16 +172,32 @@ impl<'a> Tx<'a> {
             return Ok(());
         };
         self.count(&old, false)?;
-        if let Status::Invited { launch } | Status::Accepted { launch } = old.status {
-            if let Some(l) = self.load_launch(launch)? {
-                if let Some(applied) = crate::domain::launch::withdraw(&l, old.user, tell) {
-                    // The registration is gone: only the launch and the news change.
-                    self.write_applied(&applied, false)?;
-                }
-            }
-            if let Some(event) = self.load_launch(launch)?.and_then(|l| l.event) {
-                self.rsvp(old.user, event, false)?;
-            }
+        // Read what the registration's status and its launch point at; the rule decides.
+        let l = match old.status {
+            Status::Invited { launch } | Status::Accepted { launch } => self.load_launch(launch)?,
+            Status::Waiting | Status::Paused { .. } => None,
+        };
+        let meeting = match l.as_ref().and_then(|l| l.event) {
+            Some(id) => self.event(id)?,
+            None => None,
+        };
+        let w = crate::domain::launch::withdraw_registration(
+            &old,
+            l.as_ref(),
+            meeting.as_ref(),
+            tell,
+            self.now,
+            self.rules,
+        );
+        if let Some(applied) = &w.launch {
+            // The registration is gone: only the launch and the news change.
+            self.write_applied(applied, false)?;
+        }
+        if let Some(id) = w.leaves {
+            self.forget_signup(old.user, id)?;
+        }
+        if let Some(c) = &w.event {
+            self.apply(c)?;
         }
         Ok(())
     }
