@@ -44,6 +44,8 @@ messages! {
     AskTimes => "ask-times",
     BtnBack => "btn-back",
     BtnCancel => "btn-cancel",
+    BtnKeepAnswer => "btn-keep-answer",
+    KeptAnswer => "kept-answer",
     BtnChange => "btn-change",
     BtnChangeAges => "btn-change-ages",
     BtnChangeArea => "btn-change-area",

@@ -62,6 +62,8 @@ btn-change-language = Language
 btn-change-times = Times
 btn-change-share = Showing my name
 btn-back = Back
+btn-keep-answer = Keep as it is
+kept-answer = Your earlier answer: { $answer }. Type a new one or keep it.
 
 saved = Thank you! Your registration for { $group } is saved.
 updated = Thank you! Your registration for { $group } is updated.

@@ -62,6 +62,8 @@ btn-change-language = Kieli
 btn-change-times = Ajat
 btn-change-share = Nimen näyttäminen
 btn-back = Takaisin
+btn-keep-answer = Pidä ennallaan
+kept-answer = Aiempi vastauksesi: { $answer }. Kirjoita uusi tai pidä se ennallaan.
 
 saved = Kiitos! Ilmoittautumisesi ryhmään { $group } on tallennettu.
 updated = Kiitos! Ilmoittautumisesi ryhmään { $group } on päivitetty.

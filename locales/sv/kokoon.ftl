@@ -62,6 +62,8 @@ btn-change-language = Språk
 btn-change-times = Tider
 btn-change-share = Visa mitt namn
 btn-back = Tillbaka
+btn-keep-answer = Behåll som det är
+kept-answer = Ditt tidigare svar: { $answer }. Skriv ett nytt eller behåll det.
 
 saved = Tack! Din anmälan till { $group } är sparad.
 updated = Tack! Din anmälan till { $group } är uppdaterad.

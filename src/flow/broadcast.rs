@@ -29,6 +29,7 @@ pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
             State::Broadcasting {
                 audience,
                 text: None,
+                ..
             } => e.broadcast_text(audience, &t),
             other => e.hint(other, Msg::HintUseButtons),
         },
@@ -47,7 +48,29 @@ pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
             State::Broadcasting {
                 audience,
                 text: Some(body),
+                ..
             } => e.broadcast_send(audience, body),
+            other => e.hint(other, Msg::HintStaleButton),
+        },
+        // Back from the text to the audiences; from the confirmation to the text, kept.
+        Turn::Button(Callback::Back) => match state {
+            State::Broadcasting { text: None, .. } if e.is_coordinator() => {
+                e.broadcast_menu();
+                State::Idle
+            }
+            State::Broadcasting {
+                audience,
+                text: Some(body),
+                ..
+            } if e.is_coordinator() => e.broadcast_ask(audience, Some(body)),
+            other => e.hint(other, Msg::HintStaleButton),
+        },
+        Turn::Button(Callback::GoOn) => match state {
+            State::Broadcasting {
+                audience,
+                text: None,
+                kept: Some(body),
+            } if e.is_coordinator() => e.broadcast_text(audience, &body),
             other => e.hint(other, Msg::HintStaleButton),
         },
         Turn::Button(_) => e.hint(state, Msg::HintStaleButton),
@@ -180,14 +203,27 @@ impl Engine<'_> {
             self.say(Reply::msg(Msg::BroadcastNobody));
             return State::Idle;
         }
-        self.say(
-            Reply::default()
-                .line(Msg::BroadcastAskText, vec![("count", num(n))])
-                .row(vec![button(Msg::BtnCancel, Callback::Cancel)]),
-        );
+        self.broadcast_ask(audience, None)
+    }
+
+    /// Asks for the broadcast's text; after Back from the confirmation, with the text
+    /// written kept.
+    fn broadcast_ask(&mut self, audience: Audience, kept: Option<String>) -> State {
+        let n = self.audience_members(&audience).len();
+        let mut r = Reply::default().line(Msg::BroadcastAskText, vec![("count", num(n))]);
+        if let Some(body) = &kept {
+            r = r
+                .line(Msg::KeptAnswer, vec![("answer", text(body.clone()))])
+                .row(vec![button(Msg::BtnKeepAnswer, Callback::GoOn)]);
+        }
+        self.say(r.row(vec![
+            button(Msg::BtnBack, Callback::Back),
+            button(Msg::BtnCancel, Callback::Cancel),
+        ]));
         State::Broadcasting {
             audience,
             text: None,
+            kept,
         }
     }
 
@@ -198,6 +234,7 @@ impl Engine<'_> {
                 State::Broadcasting {
                     audience,
                     text: None,
+                    kept: None,
                 },
                 Msg::BroadcastBadText,
             );
@@ -210,11 +247,15 @@ impl Engine<'_> {
                     vec![("count", num(n)), ("text", text(body.clone()))],
                 )
                 .row(vec![button(Msg::BtnBroadcastSend, Callback::BroadcastSend)])
-                .row(vec![button(Msg::BtnCancel, Callback::Cancel)]),
+                .row(vec![
+                    button(Msg::BtnBack, Callback::Back),
+                    button(Msg::BtnCancel, Callback::Cancel),
+                ]),
         );
         State::Broadcasting {
             audience,
             text: Some(body),
+            kept: None,
         }
     }
 

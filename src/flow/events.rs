@@ -84,6 +84,11 @@ pub struct EventDraft {
     /// Descriptions per language.
     pub description: BTreeMap<Lang, String>,
     /// The group, once asked (`Some(None)`: no group).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "double_option"
+    )]
     pub group: Option<Option<GroupId>>,
     /// The start.
     pub start: Option<DateTime<Utc>>,
@@ -92,7 +97,70 @@ pub struct EventDraft {
     /// The place.
     pub place: Option<String>,
     /// Seats, once asked (`Some(None)`: no limit).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "double_option"
+    )]
     pub capacity: Option<Option<u32>>,
+}
+
+/// An answer that may be "none" kept apart from no answer yet: not asked is left out,
+/// `Some(None)` is written as `null` (plain serde reads `null` back as not asked).
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[allow(clippy::ref_option)]
+    pub fn serialize<T: Serialize, S: Serializer>(
+        v: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+/// The question before one of an event draft's (`None` for the first).
+fn previous_step(step: DraftStep) -> Option<DraftStep> {
+    match step {
+        DraftStep::Title => None,
+        DraftStep::Group => Some(DraftStep::Title),
+        DraftStep::Start => Some(DraftStep::Group),
+        DraftStep::End => Some(DraftStep::Start),
+        DraftStep::Place => Some(DraftStep::End),
+        DraftStep::Capacity => Some(DraftStep::Place),
+        DraftStep::Description => Some(DraftStep::Capacity),
+        DraftStep::Summary => Some(DraftStep::Description),
+        DraftStep::TranslateTitle(_) => Some(DraftStep::Summary),
+        DraftStep::TranslateDescription(l) => Some(DraftStep::TranslateTitle(l)),
+    }
+}
+
+/// The question after one of an event draft's whose answer was kept.
+fn next_step(step: DraftStep, d: &EventDraft) -> DraftStep {
+    match step {
+        DraftStep::Title => DraftStep::Group,
+        DraftStep::Group => DraftStep::Start,
+        DraftStep::Start => DraftStep::End,
+        DraftStep::End => DraftStep::Place,
+        DraftStep::Place => DraftStep::Capacity,
+        DraftStep::Capacity => DraftStep::Description,
+        DraftStep::TranslateTitle(l) if !d.description.is_empty() => {
+            DraftStep::TranslateDescription(l)
+        }
+        DraftStep::Description
+        | DraftStep::Summary
+        | DraftStep::TranslateTitle(_)
+        | DraftStep::TranslateDescription(_) => DraftStep::Summary,
+    }
 }
 
 /// Reads a time of day (`19`, `19.30`, `19:30`, `klo 19`, `kl. 19.30`), for an event's end.
@@ -226,6 +294,8 @@ impl Engine<'_> {
                 other => self.hint(other, Msg::HintStaleButton),
             },
             cb @ (Callback::DraftGroup(_)
+            | Callback::Back
+            | Callback::GoOn
             | Callback::DraftSkip
             | Callback::DraftTranslate(_)
             | Callback::DraftCreate) => match state {
@@ -781,9 +851,21 @@ impl Engine<'_> {
     }
 
     pub(super) fn draft_question(&self, d: &EventDraft) -> Reply {
-        let cancel = vec![button(Msg::BtnCancel, Callback::Cancel)];
-        match d.step {
-            DraftStep::Title => Reply::msg(Msg::NewEventTitle).row(cancel),
+        let cancel = button(Msg::BtnCancel, Callback::Cancel);
+        // Every question after the first offers Back; Cancel is under all.
+        let nav = if previous_step(d.step).is_some() {
+            vec![button(Msg::BtnBack, Callback::Back), cancel]
+        } else {
+            vec![cancel]
+        };
+        let with_kept = |r: Reply| match self.kept_answer(d) {
+            Some(answer) => r
+                .line(Msg::KeptAnswer, vec![("answer", answer)])
+                .row(vec![button(Msg::BtnKeepAnswer, Callback::GoOn)]),
+            None => r,
+        };
+        let question = match d.step {
+            DraftStep::Title => Reply::msg(Msg::NewEventTitle),
             DraftStep::Group => {
                 let mut r = Reply::msg(Msg::NewEventGroup);
                 let user = self.ctx.person.user;
@@ -796,30 +878,24 @@ impl Engine<'_> {
                     }
                 }
                 r.row(vec![button(Msg::BtnNoGroup, Callback::DraftGroup(None))])
-                    .row(cancel)
             }
-            DraftStep::Start => Reply::msg(Msg::NewEventStart).row(cancel),
-            DraftStep::End => Reply::msg(Msg::NewEventEnd).row(cancel),
-            DraftStep::Place => Reply::msg(Msg::NewEventPlace).row(cancel),
+            DraftStep::Start => Reply::msg(Msg::NewEventStart),
+            DraftStep::End => Reply::msg(Msg::NewEventEnd),
+            DraftStep::Place => Reply::msg(Msg::NewEventPlace),
             DraftStep::Capacity => Reply::msg(Msg::NewEventCapacity)
-                .row(vec![button(Msg::BtnNoLimit, Callback::DraftNoLimit)])
-                .row(cancel),
+                .row(vec![button(Msg::BtnNoLimit, Callback::DraftNoLimit)]),
             DraftStep::Description => Reply::msg(Msg::NewEventDescription)
-                .row(vec![button(Msg::BtnSkip, Callback::DraftSkip)])
-                .row(cancel),
-            DraftStep::TranslateTitle(l) => Reply::default()
-                .line(
-                    Msg::NewEventTranslateTitle,
-                    vec![("language", Arg::Msg(lang_in_msg(l)))],
-                )
-                .row(cancel),
+                .row(vec![button(Msg::BtnSkip, Callback::DraftSkip)]),
+            DraftStep::TranslateTitle(l) => Reply::default().line(
+                Msg::NewEventTranslateTitle,
+                vec![("language", Arg::Msg(lang_in_msg(l)))],
+            ),
             DraftStep::TranslateDescription(l) => Reply::default()
                 .line(
                     Msg::NewEventTranslateDescription,
                     vec![("language", Arg::Msg(lang_in_msg(l)))],
                 )
-                .row(vec![button(Msg::BtnSkip, Callback::DraftSkip)])
-                .row(cancel),
+                .row(vec![button(Msg::BtnSkip, Callback::DraftSkip)]),
             DraftStep::Summary => {
                 let e = draft_event(d, self.ctx.person.user);
                 let mut r = self.event_summary(&e);
@@ -838,8 +914,36 @@ impl Engine<'_> {
                         callback: Callback::DraftTranslate(l),
                     })
                     .collect();
-                r.row(translate).row(cancel)
+                return r.row(translate).row(nav);
             }
+        };
+        with_kept(question).row(nav)
+    }
+
+    /// The answer already given to the question an event draft is at (after Back), shown
+    /// with a button that keeps it.
+    fn kept_answer(&self, d: &EventDraft) -> Option<Arg> {
+        let lang = self.lang;
+        match d.step {
+            DraftStep::Title => d.title.get(&d.base).map(|t| text(t.clone())),
+            DraftStep::TranslateTitle(l) => d.title.get(&l).map(|t| text(t.clone())),
+            DraftStep::Group => d.group.as_ref().map(|g| {
+                g.as_ref()
+                    .and_then(|g| self.ctx.config.group(g))
+                    .map_or(Arg::Msg(Msg::NoGroup), |g| text(g.name.get(lang)))
+            }),
+            DraftStep::Start => d.start.map(|s| text(format_when(s, lang, self.ctx.now))),
+            DraftStep::End => d
+                .start
+                .zip(d.end)
+                .map(|(s, e)| text(until_text(s, e, lang))),
+            DraftStep::Place => d.place.as_ref().map(|p| text(p.clone())),
+            DraftStep::Capacity => d
+                .capacity
+                .map(|c| c.map_or(Arg::Msg(Msg::NoLimit), |c| Arg::Text(c.to_string()))),
+            DraftStep::Description => d.description.get(&d.base).map(|t| text(t.clone())),
+            DraftStep::TranslateDescription(l) => d.description.get(&l).map(|t| text(t.clone())),
+            DraftStep::Summary => None,
         }
     }
 
@@ -903,6 +1007,10 @@ impl Engine<'_> {
             },
             DraftStep::Start => match parse_when(t, now) {
                 Ok(s) => {
+                    if d.start != Some(s) {
+                        // A new start: the end (a time of that day or a length) is asked again.
+                        d.end = None;
+                    }
                     d.start = Some(s);
                     d.step = DraftStep::End;
                     None
@@ -980,6 +1088,13 @@ impl Engine<'_> {
             }
             (DraftStep::Summary, Callback::DraftTranslate(l)) => {
                 d.step = DraftStep::TranslateTitle(l)
+            }
+            (step, Callback::Back) => match previous_step(step) {
+                Some(p) => d.step = p,
+                None => return self.hint(State::CreatingEvent(d), Msg::HintStaleButton),
+            },
+            (step, Callback::GoOn) if self.kept_answer(&d).is_some() => {
+                d.step = next_step(step, &d);
             }
             (DraftStep::Summary, Callback::DraftCreate) => {
                 let e = draft_event(&d, self.ctx.person.user);

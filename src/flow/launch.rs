@@ -33,6 +33,54 @@ pub struct LaunchDraft {
     pub end: Option<DateTime<Utc>>,
     /// The place, once given.
     pub place: Option<String>,
+    /// A question gone back to with Back: asked again with its answer kept.
+    #[serde(default)]
+    pub again: Option<LaunchQuestion>,
+}
+
+/// The questions of a launch, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LaunchQuestion {
+    /// When the first meeting starts.
+    When,
+    /// When it ends (a time or a length).
+    End,
+    /// Where it is.
+    Place,
+    /// The summary, to confirm.
+    Summary,
+}
+
+impl LaunchDraft {
+    /// The question being asked: the one gone back to, else the first unanswered.
+    #[must_use]
+    pub fn asking(&self) -> LaunchQuestion {
+        if let Some(q) = self.again {
+            q
+        } else if self.start.is_none() {
+            LaunchQuestion::When
+        } else if self.end.is_none() {
+            LaunchQuestion::End
+        } else if self.place.is_none() {
+            LaunchQuestion::Place
+        } else {
+            LaunchQuestion::Summary
+        }
+    }
+
+    /// Moves past the question just answered (or kept): the next one, with its answer kept
+    /// when it was given before.
+    fn forward(&mut self, from: LaunchQuestion) {
+        let next = match from {
+            LaunchQuestion::When => LaunchQuestion::End,
+            LaunchQuestion::End => LaunchQuestion::Place,
+            LaunchQuestion::Place | LaunchQuestion::Summary => LaunchQuestion::Summary,
+        };
+        self.again = None;
+        if next != LaunchQuestion::Summary && next != self.asking() {
+            self.again = Some(next);
+        }
+    }
 }
 
 /// A command, text or button of the launch part.
@@ -85,6 +133,7 @@ impl<'a> Engine<'a> {
                     start: None,
                     end: None,
                     place: None,
+                    again: None,
                 };
                 let q = self.launch_question(&d);
                 self.say(q);
@@ -102,7 +151,41 @@ impl<'a> Engine<'a> {
                 _ => self.hint(state, Msg::HintStaleButton),
             },
             Callback::LaunchConfirm => match state {
-                State::Launching(d) if self.may_pool(&d.pool) => self.launch_confirm(d),
+                State::Launching(d)
+                    if self.may_pool(&d.pool) && d.asking() == LaunchQuestion::Summary =>
+                {
+                    self.launch_confirm(d)
+                }
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            Callback::Back => match state {
+                State::Launching(mut d) if self.may_pool(&d.pool) => {
+                    let to = match d.asking() {
+                        LaunchQuestion::When => None,
+                        LaunchQuestion::End => Some(LaunchQuestion::When),
+                        LaunchQuestion::Place => Some(LaunchQuestion::End),
+                        LaunchQuestion::Summary => Some(LaunchQuestion::Place),
+                    };
+                    match to {
+                        Some(q) => {
+                            d.again = Some(q);
+                            let r = self.launch_question(&d);
+                            self.say(r);
+                            State::Launching(d)
+                        }
+                        None => self.hint(State::Launching(d), Msg::HintStaleButton),
+                    }
+                }
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            Callback::GoOn => match state {
+                State::Launching(mut d) if self.may_pool(&d.pool) && d.again.is_some() => {
+                    let from = d.asking();
+                    d.forward(from);
+                    let r = self.launch_question(&d);
+                    self.say(r);
+                    State::Launching(d)
+                }
                 other => self.hint(other, Msg::HintStaleButton),
             },
             _ => self.hint(state, Msg::HintStaleButton),
@@ -635,20 +718,41 @@ impl<'a> Engine<'a> {
             return Reply::msg(Msg::HintGroupGone);
         };
         let name = text(group.name.get(self.lang));
-        match (&d.start, &d.place) {
-            (Some(_), _) if d.end.is_none() => {
-                Reply::msg(Msg::LaunchAskEnd).row(vec![button(Msg::BtnCancel, Callback::Cancel)])
-            }
-            (None, _) => Reply::default()
-                .line(
+        // Under every question after the first: Back and Cancel; under one gone back to,
+        // first a button that keeps its answer.
+        let back_cancel = vec![
+            button(Msg::BtnBack, Callback::Back),
+            button(Msg::BtnCancel, Callback::Cancel),
+        ];
+        let kept = |r: Reply, answer: Option<String>| match answer {
+            Some(a) if d.again.is_some() => r
+                .line(Msg::KeptAnswer, vec![("answer", text(a))])
+                .row(vec![button(Msg::BtnKeepAnswer, Callback::GoOn)]),
+            _ => r,
+        };
+        match (d.asking(), d.start, &d.place) {
+            (LaunchQuestion::When, start, _) => kept(
+                Reply::default().line(
                     Msg::LaunchAskWhen,
                     vec![("group", name), ("area", self.pool_label(&d.pool))],
-                )
-                .row(vec![button(Msg::BtnCancel, Callback::Cancel)]),
-            (Some(_), None) => {
-                Reply::msg(Msg::LaunchAskPlace).row(vec![button(Msg::BtnCancel, Callback::Cancel)])
+                ),
+                start.map(|s| format_when(s, self.lang, self.ctx.now)),
+            )
+            .row(vec![button(Msg::BtnCancel, Callback::Cancel)]),
+            (LaunchQuestion::End, start, _) => kept(
+                Reply::msg(Msg::LaunchAskEnd),
+                start
+                    .zip(d.end)
+                    .map(|(s, e)| super::events::until_text(s, e, self.lang)),
+            )
+            .row(back_cancel),
+            (LaunchQuestion::Place, _, place) => {
+                kept(Reply::msg(Msg::LaunchAskPlace), place.clone()).row(back_cancel)
             }
-            (Some(start), Some(place)) => {
+            (LaunchQuestion::Summary, None, _) | (LaunchQuestion::Summary, _, None) => {
+                Reply::msg(Msg::LaunchAskPlace).row(back_cancel)
+            }
+            (LaunchQuestion::Summary, Some(start), Some(place)) => {
                 let waiting: Vec<Registration> = self
                     .ctx
                     .view
@@ -663,12 +767,12 @@ impl<'a> Engine<'a> {
                         vec![
                             ("group", name),
                             ("area", self.pool_label(&d.pool)),
-                            ("when", text(format_when(*start, self.lang, self.ctx.now))),
+                            ("when", text(format_when(start, self.lang, self.ctx.now))),
                             (
                                 "until",
                                 text(super::events::until_text(
-                                    *start,
-                                    d.end.unwrap_or(*start),
+                                    start,
+                                    d.end.unwrap_or(start),
                                     self.lang,
                                 )),
                             ),
@@ -681,7 +785,7 @@ impl<'a> Engine<'a> {
                         ],
                     )
                     .row(vec![button(Msg::BtnLaunchConfirm, Callback::LaunchConfirm)])
-                    .row(vec![button(Msg::BtnCancel, Callback::Cancel)])
+                    .row(back_cancel)
             }
         }
     }
@@ -707,9 +811,16 @@ impl<'a> Engine<'a> {
     /// Text typed while preparing a launch: the time, then the place.
     fn launch_text(&mut self, mut d: LaunchDraft, t: &str) -> State {
         let t = t.trim();
-        if d.start.is_none() {
-            match parse_when(t, self.ctx.now) {
-                Ok(start) => d.start = Some(start),
+        let asking = d.asking();
+        match asking {
+            LaunchQuestion::When => match parse_when(t, self.ctx.now) {
+                Ok(start) => {
+                    if d.start != Some(start) {
+                        // A new start: the end (a time of that day or a length) is asked again.
+                        d.end = None;
+                    }
+                    d.start = Some(start);
+                }
                 Err(e) => {
                     let msg = match e {
                         WhenError::InThePast => Msg::LaunchPast,
@@ -721,34 +832,41 @@ impl<'a> Engine<'a> {
                     self.say(q);
                     return State::Launching(d);
                 }
+            },
+            LaunchQuestion::End => {
+                let parsed = d
+                    .start
+                    .and_then(|start| super::events::parse_end_or_length(t, start, self.ctx.now));
+                match parsed {
+                    Some(end) => d.end = Some(end),
+                    None => {
+                        let q = self
+                            .launch_question(&d)
+                            .after(vec![line(Msg::LaunchBadEnd)]);
+                        self.say(q);
+                        return State::Launching(d);
+                    }
+                }
             }
-        } else if let (Some(start), None) = (d.start, d.end) {
-            match super::events::parse_end_or_length(t, start, self.ctx.now) {
-                Some(end) => d.end = Some(end),
-                None => {
+            LaunchQuestion::Place => {
+                if t.is_empty() || t.chars().count() > MAX_PLACE {
                     let q = self
                         .launch_question(&d)
-                        .after(vec![line(Msg::LaunchBadEnd)]);
+                        .after(vec![line(Msg::LaunchBadPlace)]);
                     self.say(q);
                     return State::Launching(d);
                 }
+                d.place = Some(t.to_owned());
             }
-        } else if d.place.is_none() {
-            if t.is_empty() || t.chars().count() > MAX_PLACE {
+            LaunchQuestion::Summary => {
                 let q = self
                     .launch_question(&d)
-                    .after(vec![line(Msg::LaunchBadPlace)]);
+                    .after(vec![line(Msg::HintUseButtons)]);
                 self.say(q);
                 return State::Launching(d);
             }
-            d.place = Some(t.to_owned());
-        } else {
-            let q = self
-                .launch_question(&d)
-                .after(vec![line(Msg::HintUseButtons)]);
-            self.say(q);
-            return State::Launching(d);
         }
+        d.forward(asking);
         let q = self.launch_question(&d);
         self.say(q);
         State::Launching(d)
@@ -769,6 +887,7 @@ impl<'a> Engine<'a> {
             let d = LaunchDraft {
                 start: None,
                 end: None,
+                again: None,
                 ..d
             };
             let q = self.launch_question(&d).after(vec![line(Msg::LaunchPast)]);

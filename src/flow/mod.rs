@@ -76,6 +76,9 @@ pub enum State {
         audience: Audience,
         /// The text, once written (then waiting for confirmation).
         text: Option<String>,
+        /// The text written before Back from the confirmation, while the text is asked again.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kept: Option<String>,
     },
     /// After a rating: an optional comment may follow.
     FeedbackComment {
@@ -265,7 +268,7 @@ pub fn step(state: State, input: Input, ctx: &Ctx<'_>) -> Outcome {
         }
         Input::Unsupported => e.hint(state, Msg::HintNotText),
         Input::Button(data) => match Callback::parse(&data) {
-            Some(cb) => Part::of_callback(&cb).step(&mut e, state, Turn::Button(cb)),
+            Some(cb) => Part::of_button(&cb, &state).step(&mut e, state, Turn::Button(cb)),
             None => e.hint(state, Msg::HintStaleButton),
         },
     };
@@ -328,6 +331,15 @@ impl Part {
             }
             Command::Demand | Command::Export | Command::Launch | Command::Qr => Part::Launch,
             Command::Broadcast => Part::Broadcast,
+        }
+    }
+
+    /// The part a button pressed in a state goes to: Back and "keep as it is" to the part whose
+    /// questions are being asked (every part's questions offer them), any other to its own.
+    fn of_button(cb: &Callback, state: &State) -> Part {
+        match cb {
+            Callback::Back | Callback::GoOn => Part::of_state(state),
+            _ => Part::of_callback(cb),
         }
     }
 

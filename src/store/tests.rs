@@ -865,6 +865,7 @@ async fn no_personal_data_is_in_clear_in_the_store_or_on_disk() {
                 group: gid("tilli-toukka"),
             },
             text: Some("Hei Maija Meikäläinen".into()),
+            kept: None,
         },
     };
     store

@@ -238,3 +238,218 @@ async fn start_in_the_middle_of_a_registration_asks_before_dropping_it() {
         .shows("Mistä ryhmästä olet kiinnostunut?")
         .hides("kesken");
 }
+
+/// A coordinator's launch: every question after the first offers Back, and Back returns to the
+/// question before with its answer kept (shown, and kept with one tap).
+#[tokio::test]
+async fn a_launch_offers_back_at_every_question_after_the_first_and_keeps_the_answers() {
+    let (app, _dir) = app();
+    let mut p = Chat::new(&app, 3101, "fi");
+    p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    p.taps("5").await;
+    p.taps("Ei muita, jatketaan").await;
+    p.taps("Hyvinkää").await;
+    p.taps("suomi").await;
+    p.taps("Arki-iltaisin").await;
+    p.taps("Valmis").await;
+    p.taps("Ei, kiitos").await;
+    p.taps("Vahvista").await.shows("on tallennettu");
+
+    let mut c = Chat::new(&app, 100_000_001, "fi");
+    let menu = c.says("/launch").await;
+    let pool = menu
+        .buttons
+        .iter()
+        .find(|b| b.starts_with("Tilli Toukka · Hyvinkää"))
+        .cloned()
+        .expect("the pool is offered");
+    let first = c.taps(&pool).await;
+    first.shows("milloin on ensimmäinen tapaaminen?");
+    assert!(
+        !first.buttons.iter().any(|b| b == "Takaisin"),
+        "the first question has nothing before it: {:?}",
+        first.buttons
+    );
+    c.says("15.3. klo 17")
+        .await
+        .shows("Milloin tapaaminen päättyy?")
+        .offers("Takaisin");
+    // Back to the time: the time given is kept, and kept with one tap.
+    c.taps("Takaisin")
+        .await
+        .shows("milloin on ensimmäinen tapaaminen?")
+        .shows("Aiempi vastauksesi: 15.3.2027 klo 17")
+        .offers("Pidä ennallaan");
+    c.taps("Pidä ennallaan")
+        .await
+        .shows("Milloin tapaaminen päättyy?");
+    c.says("1,5 h")
+        .await
+        .shows("Missä tapaaminen on?")
+        .offers("Takaisin");
+    c.taps("Takaisin")
+        .await
+        .shows("Milloin tapaaminen päättyy?")
+        .shows("Aiempi vastauksesi: ")
+        .shows("18.30")
+        .offers("Takaisin");
+    c.taps("Pidä ennallaan").await.shows("Missä tapaaminen on?");
+    c.says("Pikku-Veturi, Hyvinkää")
+        .await
+        .shows("Käynnistetäänkö")
+        .offers("Takaisin");
+    c.taps("Takaisin")
+        .await
+        .shows("Missä tapaaminen on?")
+        .shows("Aiempi vastauksesi: Pikku-Veturi, Hyvinkää");
+    // A new answer replaces the kept one; the answers after it are still there.
+    c.says("Kirjasto, Hyvinkää")
+        .await
+        .shows("Käynnistetäänkö")
+        .shows("15.3.2027 klo 17")
+        .shows("Kirjasto, Hyvinkää");
+    c.taps("Lähetä kutsut").await.shows("Kutsut lähtevät");
+}
+
+/// A coordinator's new event: every question after the first offers Back, and Back returns to
+/// the question before with its answer kept.
+#[tokio::test]
+async fn a_new_event_offers_back_at_every_question_after_the_first_and_keeps_the_answers() {
+    let (app, _dir) = app();
+    let mut c = Chat::new(&app, 100_000_001, "fi");
+    let first = c.says("/newevent").await;
+    first.shows("Mikä on tapahtuman nimi?");
+    assert!(
+        !first.buttons.iter().any(|b| b == "Takaisin"),
+        "the first question has nothing before it: {:?}",
+        first.buttons
+    );
+    c.says("Eron edessä -ilta")
+        .await
+        .shows("Liittyykö tapahtuma johonkin ryhmään?")
+        .offers("Takaisin");
+    c.taps("Takaisin")
+        .await
+        .shows("Mikä on tapahtuman nimi?")
+        .shows("Aiempi vastauksesi: Eron edessä -ilta");
+    c.taps("Pidä ennallaan")
+        .await
+        .shows("Liittyykö tapahtuma johonkin ryhmään?");
+    c.taps("Ei ryhmää")
+        .await
+        .shows("Milloin tapahtuma alkaa?")
+        .offers("Takaisin");
+    c.taps("Takaisin")
+        .await
+        .shows("Liittyykö tapahtuma johonkin ryhmään?")
+        .shows("Aiempi vastauksesi: ei ryhmää");
+    c.taps("Pidä ennallaan")
+        .await
+        .shows("Milloin tapahtuma alkaa?");
+    c.says("15.3. klo 17")
+        .await
+        .shows("Milloin se päättyy?")
+        .offers("Takaisin");
+    c.taps("Takaisin")
+        .await
+        .shows("Milloin tapahtuma alkaa?")
+        .shows("Aiempi vastauksesi: 15.3.2027 klo 17");
+    c.taps("Pidä ennallaan").await.shows("Milloin se päättyy?");
+    c.says("19")
+        .await
+        .shows("Missä tapahtuma on?")
+        .offers("Takaisin");
+    c.taps("Takaisin")
+        .await
+        .shows("Milloin se päättyy?")
+        .shows("Aiempi vastauksesi: ")
+        .shows("19");
+    c.taps("Pidä ennallaan").await.shows("Missä tapahtuma on?");
+    c.says("Pikku-Veturi, Hyvinkää")
+        .await
+        .shows("Montako osallistujaa")
+        .offers("Takaisin");
+    c.taps("Takaisin")
+        .await
+        .shows("Missä tapahtuma on?")
+        .shows("Aiempi vastauksesi: Pikku-Veturi, Hyvinkää");
+    c.taps("Pidä ennallaan").await.shows("Montako osallistujaa");
+    c.says("12")
+        .await
+        .shows("Kirjoita lyhyt kuvaus")
+        .offers("Takaisin");
+    c.taps("Takaisin")
+        .await
+        .shows("Montako osallistujaa")
+        .shows("Aiempi vastauksesi: 12");
+    // A new answer replaces the kept one and walks on.
+    c.says("20").await.shows("Kirjoita lyhyt kuvaus");
+    c.says("Tietoa erosta ja tukea.")
+        .await
+        .offers("Luo tapahtuma")
+        .offers("Takaisin");
+    c.taps("Takaisin")
+        .await
+        .shows("Kirjoita lyhyt kuvaus")
+        .shows("Aiempi vastauksesi: Tietoa erosta ja tukea.");
+    c.taps("Pidä ennallaan").await.offers("Luo tapahtuma");
+    c.taps("Luo tapahtuma").await.shows("Tapahtuma luotiin.");
+    let events = app.store.events().expect("store");
+    let e = events.last().expect("the event is stored");
+    assert_eq!(e.title.get(kokoon::domain::Lang::Fi), "Eron edessä -ilta");
+    assert_eq!(e.place, "Pikku-Veturi, Hyvinkää");
+    assert_eq!(e.capacity, Some(20));
+}
+
+/// A coordinator's broadcast: Back from the text to the audiences, and from the confirmation to
+/// the text, kept.
+#[tokio::test]
+async fn a_broadcast_offers_back_at_the_text_and_the_confirmation_and_keeps_the_text() {
+    let (app, _dir) = app();
+    let mut p = Chat::new(&app, 3201, "fi");
+    p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    p.taps("5").await;
+    p.taps("Ei muita, jatketaan").await;
+    p.taps("Hyvinkää").await;
+    p.taps("suomi").await;
+    p.taps("Arki-iltaisin").await;
+    p.taps("Valmis").await;
+    p.taps("Ei, kiitos").await;
+    p.taps("Vahvista").await.shows("on tallennettu");
+
+    let mut c = Chat::new(&app, 100_000_001, "fi");
+    c.says("/broadcast")
+        .await
+        .shows("Kenelle viesti lähetetään?");
+    c.taps("Jonossa: Tilli Toukka (1)")
+        .await
+        .shows("Se lähtee 1 vastaanottajalle.")
+        .offers("Takaisin");
+    c.taps("Takaisin")
+        .await
+        .shows("Kenelle viesti lähetetään?")
+        .offers("Jonossa: Tilli Toukka (1)");
+    c.taps("Jonossa: Tilli Toukka (1)").await;
+    c.says("Tervetuloa syksyllä!")
+        .await
+        .offers("Lähetä")
+        .offers("Takaisin");
+    c.taps("Takaisin")
+        .await
+        .shows("Se lähtee 1 vastaanottajalle.")
+        .shows("Aiempi vastauksesi: Tervetuloa syksyllä!");
+    c.taps("Pidä ennallaan")
+        .await
+        .shows("Tervetuloa syksyllä!")
+        .offers("Lähetä");
+    c.taps("Takaisin").await;
+    c.says("Tervetuloa keväällä!")
+        .await
+        .shows("Tervetuloa keväällä!")
+        .offers("Lähetä");
+    c.taps("Lähetä")
+        .await
+        .shows("Viesti lähtee 1 vastaanottajalle.");
+}

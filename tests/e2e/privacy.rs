@@ -1116,6 +1116,7 @@ async fn names_and_texts_shown_to_others_lose_bidi_and_zero_width_controls() {
                 group: r.group.clone(),
             },
             text: None,
+            kept: None,
         },
         ..UserRecord::default()
     };
