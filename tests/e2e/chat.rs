@@ -329,3 +329,26 @@ impl Chat {
         said
     }
 }
+
+/// A Finnish-speaking parent registers one five-year-old for Tilli Toukka in `area` (its Finnish
+/// name), in Finnish, sharing their name with the coordinator if `share`: the walkthrough the
+/// tests share.
+pub async fn join_tilli(app: &App, user: u64, area: &str, share: bool) -> Chat {
+    let mut p = Chat::new(app, user, "fi");
+    p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    p.taps("5").await;
+    p.taps("Ei muita, jatketaan").await;
+    p.taps(area).await;
+    p.taps("suomi").await;
+    p.taps("Arki-iltaisin").await;
+    p.taps("Valmis").await;
+    p.taps(if share {
+        "Kyllä, saa nähdä"
+    } else {
+        "Ei, kiitos"
+    })
+    .await;
+    p.taps("Vahvista").await.shows("on tallennettu");
+    p
+}

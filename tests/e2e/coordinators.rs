@@ -18,23 +18,7 @@ fn tilli_hyvinkaa_fi() -> Pool {
 
 /// A Finnish-speaking parent registers one child for Tilli Toukka in Hyvinkää, in Finnish.
 async fn join_tilli(app: &App, user: u64, share: bool) -> Chat {
-    let mut p = Chat::new(app, user, "fi");
-    p.says("/start tilli-toukka").await;
-    p.taps("Hyväksyn tallennuksen").await;
-    p.taps("5").await;
-    p.taps("Ei muita, jatketaan").await;
-    p.taps("Hyvinkää").await;
-    p.taps("suomi").await;
-    p.taps("Arki-iltaisin").await;
-    p.taps("Valmis").await;
-    p.taps(if share {
-        "Kyllä, saa nähdä"
-    } else {
-        "Ei, kiitos"
-    })
-    .await;
-    p.taps("Vahvista").await.shows("on tallennettu");
-    p
+    crate::chat::join_tilli(app, user, "Hyvinkää", share).await
 }
 
 fn to(list: &[Delivered], user: u64) -> Vec<&Delivered> {
@@ -635,18 +619,7 @@ fn config_with_an_area_coordinator() -> kokoon::config::Config {
 
 /// [`join_tilli`] in another area (by its Finnish name).
 async fn join_tilli_in(app: &App, user: u64, area: &str) -> Chat {
-    let mut p = Chat::new(app, user, "fi");
-    p.says("/start tilli-toukka").await;
-    p.taps("Hyväksyn tallennuksen").await;
-    p.taps("5").await;
-    p.taps("Ei muita, jatketaan").await;
-    p.taps(area).await;
-    p.taps("suomi").await;
-    p.taps("Arki-iltaisin").await;
-    p.taps("Valmis").await;
-    p.taps("Kyllä, saa nähdä").await;
-    p.taps("Vahvista").await.shows("on tallennettu");
-    p
+    crate::chat::join_tilli(app, user, area, true).await
 }
 
 #[tokio::test]

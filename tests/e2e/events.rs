@@ -533,18 +533,7 @@ async fn a_launched_groups_first_meeting_is_an_event_with_reminders() {
     let (app, clock, _dir) = app_with_clock();
     let mut parents = Vec::new();
     for user in 4001..=4005 {
-        let mut p = Chat::new(&app, user, "fi");
-        p.says("/start tilli-toukka").await;
-        p.taps("Hyväksyn tallennuksen").await;
-        p.taps("5").await;
-        p.taps("Ei muita, jatketaan").await;
-        p.taps("Hyvinkää").await;
-        p.taps("suomi").await;
-        p.taps("Arki-iltaisin").await;
-        p.taps("Valmis").await;
-        p.taps("Ei, kiitos").await;
-        p.taps("Vahvista").await;
-        parents.push(p);
+        parents.push(join_tilli(&app, user).await);
     }
     deliveries(&app).await;
     let mut c = Chat::new(&app, COORD, "fi");
@@ -649,18 +638,7 @@ fn a_broken_event_in_the_config_is_a_clear_error() {
 /// A parent registers one child for Tilli Toukka in Hyvinkää, in Finnish, without sharing
 /// their name.
 async fn join_tilli(app: &App, user: u64) -> Chat {
-    let mut p = Chat::new(app, user, "fi");
-    p.says("/start tilli-toukka").await;
-    p.taps("Hyväksyn tallennuksen").await;
-    p.taps("5").await;
-    p.taps("Ei muita, jatketaan").await;
-    p.taps("Hyvinkää").await;
-    p.taps("suomi").await;
-    p.taps("Arki-iltaisin").await;
-    p.taps("Valmis").await;
-    p.taps("Ei, kiitos").await;
-    p.taps("Vahvista").await.shows("on tallennettu");
-    p
+    crate::chat::join_tilli(app, user, "Hyvinkää", false).await
 }
 
 /// What kokoon answers `user` (as data, before rendering) to one input, and what it stores.

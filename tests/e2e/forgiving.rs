@@ -244,17 +244,7 @@ async fn start_in_the_middle_of_a_registration_asks_before_dropping_it() {
 #[tokio::test]
 async fn a_launch_offers_back_at_every_question_after_the_first_and_keeps_the_answers() {
     let (app, _dir) = app();
-    let mut p = Chat::new(&app, 3101, "fi");
-    p.says("/start tilli-toukka").await;
-    p.taps("Hyväksyn tallennuksen").await;
-    p.taps("5").await;
-    p.taps("Ei muita, jatketaan").await;
-    p.taps("Hyvinkää").await;
-    p.taps("suomi").await;
-    p.taps("Arki-iltaisin").await;
-    p.taps("Valmis").await;
-    p.taps("Ei, kiitos").await;
-    p.taps("Vahvista").await.shows("on tallennettu");
+    crate::chat::join_tilli(&app, 3101, "Hyvinkää", false).await;
 
     let mut c = Chat::new(&app, 100_000_001, "fi");
     let menu = c.says("/launch").await;

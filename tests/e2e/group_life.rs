@@ -19,18 +19,7 @@ fn at(clock: &ManualClock, rfc3339: &str) {
 
 /// A Finnish-speaking parent registers one child for Tilli Toukka in Hyvinkää.
 async fn join_tilli(app: &App, user: u64) -> Chat {
-    let mut p = Chat::new(app, user, "fi");
-    p.says("/start tilli-toukka").await;
-    p.taps("Hyväksyn tallennuksen").await;
-    p.taps("5").await;
-    p.taps("Ei muita, jatketaan").await;
-    p.taps("Hyvinkää").await;
-    p.taps("suomi").await;
-    p.taps("Arki-iltaisin").await;
-    p.taps("Valmis").await;
-    p.taps("Kyllä, saa nähdä").await;
-    p.taps("Vahvista").await.shows("on tallennettu");
-    p
+    crate::chat::join_tilli(app, user, "Hyvinkää", true).await
 }
 
 fn to(list: &[Delivered], user: u64) -> Vec<&Delivered> {
