@@ -110,6 +110,7 @@ fn registration(
         renewed_at: None,
         renewal_asked: None,
         note: None,
+        added: None,
     }
 }
 
