@@ -70,6 +70,16 @@ pub struct PoolState {
     /// does not queue another (when there is a cool-down).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub alert_queued: bool,
+    /// Alerts of this pool dropped unsent because their reason passed before they went
+    /// ([`alert_holds`]), one per coordinator's alert: with the alerts delivered and still
+    /// queued, they account for every crossing.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub alerts_dropped: u32,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl PoolState {
@@ -498,6 +508,7 @@ mod crossing_tests {
         assert!(settle(&pool(), &l, 5, 5, &c, day, t(9)).is_some_and(|x| x.messages.len() == 1));
         let mut d = up.state;
         d.alert_dropped();
+        assert_eq!(d.alerts_dropped, 1, "a dropped alert is counted");
         d.crossed = false;
         assert!(settle(&pool(), &d, 5, 5, &c, day, t(9)).is_some_and(|x| x.messages.len() == 1));
     }
