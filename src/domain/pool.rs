@@ -100,8 +100,16 @@ impl PoolState {
         self.alert_queued = false;
     }
 
-    /// An alert of this pool was dropped (its reason passed) or given up.
+    /// An alert of this pool was dropped unsent because its reason passed ([`alert_holds`]):
+    /// counted, so that every crossing's alerts are accounted for.
     pub fn alert_dropped(&mut self) {
+        self.alert_queued = false;
+        self.alerts_dropped = self.alerts_dropped.saturating_add(1);
+    }
+
+    /// Delivering an alert of this pool was given up (a failure, not a passed reason): the
+    /// next crossing may alert; not counted as dropped.
+    pub fn alert_given_up(&mut self) {
         self.alert_queued = false;
     }
 
@@ -509,6 +517,13 @@ mod crossing_tests {
         let mut d = up.state;
         d.alert_dropped();
         assert_eq!(d.alerts_dropped, 1, "a dropped alert is counted");
+        let mut g = up.state;
+        g.alert_given_up();
+        assert_eq!(
+            (g.alert_queued, g.alerts_dropped),
+            (false, 0),
+            "given up: not dropped"
+        );
         d.crossed = false;
         assert!(settle(&pool(), &d, 5, 5, &c, day, t(9)).is_some_and(|x| x.messages.len() == 1));
     }

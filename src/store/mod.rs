@@ -1110,7 +1110,7 @@ impl Store {
         self.transaction(now, |tx| {
             if retry.is_none() {
                 if let Some(given_up) = tx.get::<OutboxItem>(tx.outbox, "outbox", key)? {
-                    tx.dropped(&given_up)?;
+                    tx.given_up(&given_up)?;
                 }
             }
             tx.outbox.remove(key)?;
