@@ -241,12 +241,12 @@ pub struct PoolStats {
     pub sources: BTreeMap<Option<Source>, usize>,
     /// Families a coordinator added by hand (`/add`, [`super::added`]): counted in
     /// [`PoolStats::families`] like any other, and among those without a source.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "no_families")]
     pub added: usize,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if takes a reference
-fn is_zero(n: &usize) -> bool {
+fn no_families(n: &usize) -> bool {
     *n == 0
 }
 

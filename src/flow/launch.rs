@@ -622,16 +622,7 @@ impl<'a> Engine<'a> {
         for inv in &l.invitations {
             let reg = self.ctx.view.registration(inv.user, &l.pool.group);
             // A family added by hand: its label, marked as added.
-            let name = match reg.as_ref().and_then(|r| r.added.as_ref()) {
-                Some(a) => Some(Arg::Join(
-                    vec![
-                        text(crate::domain::text::clean(&a.label).into_owned()),
-                        Arg::Msg(Msg::AddedMark),
-                    ],
-                    " ",
-                )),
-                None => None,
-            };
+            let name = reg.as_ref().filter(|r| r.added.is_some()).map(who);
             let contact = reg.and_then(|r| r.contact);
             let (plain_name, username) = match contact {
                 Some(c) => (c.name, c.username.unwrap_or_default()),

@@ -167,12 +167,34 @@ async fn a_family_added_by_hand_counts_is_invited_through_the_coordinator_and_wi
             .await;
         assert_eq!(said.text, stale, "{other}");
     }
+    // To a parent, /add is an unknown command and its buttons are stale.
+    let mut p = Chat::new(&app, 5301, "fi");
+    let unknown = p.says("/zzz").await.text;
+    assert_eq!(p.says("/add").await.text, unknown);
+    let stale = p.presses_raw("1:zz").await.text;
+    for forged in ["1:a+", "1:as", "1:ah:p", "1:aw:0"] {
+        assert_eq!(p.presses_raw(forged).await.text, stale, "{forged}");
+    }
+    // A coordinator of other areas adds only in theirs: Hyvinkää is not offered, nor taken.
     let mut k = Chat::new(&app, COORD_AREAS, "fi");
     k.says("/add")
         .await
         .hides("Virtanen")
         .offers("Tilli Toukka");
+    k.taps("Tilli Toukka")
+        .await
+        .offers("Karkkila")
+        .offers("Vihti")
+        .hides("Hyvinkää");
+    k.presses_raw("1:ar:hyvinkaa")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.")
+        .hides("Millä kielellä");
+    k.taps("Peru")
+        .await
+        .shows("Keskeytetty. Mitään ei tallennettu.");
     assert_eq!(added_by(&app, COORD).len(), 1, "still there");
+    assert!(added_by(&app, COORD_AREAS).is_empty());
 
     // Four parents more, and the group is launched in Hyvinkää.
     for user in 5301..5305 {
