@@ -420,10 +420,8 @@ fn expects_text(state: &State) -> bool {
             true
         }
         State::Broadcasting { text, .. } => text.is_none(),
-        State::Adding(d) => matches!(
-            d.step,
-            crate::flow::AddStep::Label | crate::flow::AddStep::When
-        ),
+        // A day of consent is never a plain number: there, a number presses Today or Yesterday.
+        State::Adding(d) => d.step == crate::flow::AddStep::Label,
         State::Idle
         | State::Registering(_)
         | State::ConfirmingForget

@@ -266,3 +266,37 @@ fn a_swedish_reader_sees_the_contact_title_and_areas_in_swedish() {
         ],
     );
 }
+
+#[test]
+fn a_coordinator_adds_a_family_in_the_console_and_answers_its_invitation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // /add: Tilli Toukka, Hyvinkää, suomi, 5 years, no more children, weekday evenings, done,
+    // a label, by phone, today, save; then a launch; then the invitation, which comes to the
+    // coordinator, is accepted for the family.
+    let out = console(
+        &dir.path().join("data"),
+        &["--as", "100000001", "--lang", "fi"],
+        "/clock 2027-01-04 09:00\n/add\n1\n1\n1\n2\n4\n3\n4\nVirtanen\n1\n1\n1\n/demand\n\
+         /launch\n1\n18.1. klo 17\n90 min\nPikku-Veturi\n1\n1\n/add\n",
+    );
+    in_order(
+        &out,
+        &[
+            "Lisäät perheen, joka ilmoittautui puhelimessa, paperilla tai kasvokkain.",
+            "Virtanen · Tilli Toukka",
+            "Suostumus: Puhelimessa, 4.1.",
+            "Lisätty: Virtanen (Tilli Toukka, Hyvinkää).",
+            "Hyvinkää 1/5 lasta · 1 perhe",
+            "Lähde: lisätty käsin 1",
+            "Kutsut lähtevät.",
+            "[message to Tilli Toukka -koordinaattori (100000001)]\nViesti ilmoittautumisestasi",
+            "Perhe, jonka lisäsit: Virtanen",
+            "] Kyllä, tulemme",
+            "Perhe, jonka lisäsit: Virtanen",
+            "Virtanen (lisätty käsin) tulee mukaan",
+            "Virtanen · Tilli Toukka, Hyvinkää · tulossa",
+        ],
+    );
+    // Nothing is ever addressed to the family's own (synthetic) id.
+    assert!(!out.contains("[message to user 11529"), "{out}");
+}
