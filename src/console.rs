@@ -420,8 +420,9 @@ fn expects_text(state: &State) -> bool {
             true
         }
         State::Broadcasting { text, .. } => text.is_none(),
-        // A day of consent is never a plain number: there, a number presses Today or Yesterday.
-        State::Adding(d) => d.step == crate::flow::AddStep::Label,
+        // At the summary the label is typed (it saves a new family); elsewhere, a day of
+        // consent included, a plain number presses a button.
+        State::Adding(d) => d.step == crate::flow::AddStep::Summary,
         State::Idle
         | State::Registering(_)
         | State::ConfirmingForget

@@ -77,6 +77,8 @@ messages! {
     BtnAddYesterday => "btn-add-yesterday",
     AddSummary => "add-summary",
     AddSummaryNote => "add-summary-note",
+    AddSummaryLabel => "add-summary-label",
+    AddAskLabelEdit => "add-ask-label-edit",
     BtnAddSave => "btn-add-save",
     AddForFamily => "add-for-family",
     AddHowPhone => "add-how-phone",

@@ -600,7 +600,7 @@ add-ask-ages = How old is the child? ({ $min }–{ $max })
 add-ask-more-ages = Children: { $ages }. Add another child or go on.
 add-ask-times = Which times suit the family? Choose one or more.
 add-kept = Your earlier answer: { $answer }
-add-ask-label = Write a short label to recognise the family by (a surname and a place, say), at most { $max } characters. Only the group's coordinators see it.
+add-ask-label = Last, write a short label to recognise the family by (a surname and a place, say), at most { $max } characters. Only the group's coordinators see it. The family is saved when you send the label.
 add-ask-how = How did the family consent to their details being stored?
 add-how-phone = By phone
 add-how-paper = On paper
@@ -612,12 +612,14 @@ add-hint-label = Please write a label of 1–40 characters.
 add-hint-day = I didn't recognise that day. Write, for example, 3.12. – not in the future and not over a year ago.
 add-hint-age = That age doesn't fit this group.
 add-summary =
-    <b>{ $label }</b> · { $group }
+    <b>{ $group }</b>
     Municipality: { $area }
     Group language: { $language }
     Times that suit: { $times }
     Consent: { $how }, { $on }
 add-summary-note = The family counts like any other. Invitations and other messages for the family come to you, and you answer for the family.
+add-summary-label = Label: <b>{ $label }</b>
+add-ask-label-edit = Save, or write a new label to save the changes with it.
 btn-add-save = Save
 add-saved = Added: { $label } ({ $group }, { $area }). The family is now waiting. Their messages come to you. /add shows the families you added.
 add-updated = Saved: { $label } ({ $group }, { $area }).

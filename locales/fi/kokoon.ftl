@@ -599,7 +599,7 @@ add-ask-ages = Minkä ikäinen lapsi on? ({ $min }–{ $max } v)
 add-ask-more-ages = Lapset: { $ages } v. Lisää toinen lapsi tai jatka.
 add-ask-times = Mitkä ajat sopivat perheelle? Valitse yksi tai useampi.
 add-kept = Aiempi vastauksesi: { $answer }
-add-ask-label = Kirjoita lyhyt tunniste, josta tunnistat perheen (esimerkiksi sukunimi ja paikka), enintään { $max } merkkiä. Sen näkevät vain ryhmän koordinaattorit.
+add-ask-label = Kirjoita lopuksi lyhyt tunniste, josta tunnistat perheen (esimerkiksi sukunimi ja paikka), enintään { $max } merkkiä. Sen näkevät vain ryhmän koordinaattorit. Perhe tallentuu, kun lähetät tunnisteen.
 add-ask-how = Miten perhe antoi suostumuksensa tietojen tallentamiseen?
 add-how-phone = Puhelimessa
 add-how-paper = Paperilla
@@ -611,12 +611,14 @@ add-hint-label = Kirjoita tunniste, 1–40 merkkiä.
 add-hint-day = En tunnistanut päivää. Kirjoita esimerkiksi 3.12. – ei tulevaisuudessa eikä yli vuoden takaa.
 add-hint-age = Se ikä ei sovi tähän ryhmään.
 add-summary =
-    <b>{ $label }</b> · { $group }
+    <b>{ $group }</b>
     Kunta: { $area }
     Ryhmän kieli: { $language }
     Sopivat ajat: { $times }
     Suostumus: { $how }, { $on }
 add-summary-note = Perhe lasketaan mukaan kuten muutkin. Kutsut ja muut perheen viestit tulevat sinulle, ja vastaat niihin perheen puolesta.
+add-summary-label = Tunniste: <b>{ $label }</b>
+add-ask-label-edit = Tallenna, tai kirjoita uusi tunniste, niin muutokset tallentuvat sen kanssa.
 btn-add-save = Tallenna
 add-saved = Lisätty: { $label } ({ $group }, { $area }). Perhe on nyt jonossa. Perheen viestit tulevat sinulle. Näet lisäämäsi perheet komennolla /add.
 add-updated = Tallennettu: { $label } ({ $group }, { $area }).

@@ -570,7 +570,7 @@ add-ask-ages = Hur gammalt är barnet? ({ $min }–{ $max } år)
 add-ask-more-ages = Barn: { $ages } år. Lägg till ett barn till eller fortsätt.
 add-ask-times = Vilka tider passar familjen? Välj en eller flera.
 add-kept = Ditt tidigare svar: { $answer }
-add-ask-label = Skriv en kort beteckning som du känner igen familjen på (till exempel efternamn och plats), högst { $max } tecken. Bara gruppens koordinatorer ser den.
+add-ask-label = Skriv till sist en kort beteckning som du känner igen familjen på (till exempel efternamn och plats), högst { $max } tecken. Bara gruppens koordinatorer ser den. Familjen sparas när du skickar beteckningen.
 add-ask-how = Hur gav familjen sitt samtycke till att uppgifterna sparas?
 add-how-phone = Per telefon
 add-how-paper = På papper
@@ -582,12 +582,14 @@ add-hint-label = Skriv en beteckning, 1–40 tecken.
 add-hint-day = Jag kände inte igen dagen. Skriv till exempel 3.12. – inte i framtiden och inte över ett år sedan.
 add-hint-age = Den åldern passar inte den här gruppen.
 add-summary =
-    <b>{ $label }</b> · { $group }
+    <b>{ $group }</b>
     Kommun: { $area }
     Gruppens språk: { $language }
     Tider som passar: { $times }
     Samtycke: { $how }, { $on }
 add-summary-note = Familjen räknas med som alla andra. Inbjudningar och andra meddelanden till familjen kommer till dig, och du svarar för familjen.
+add-summary-label = Beteckning: <b>{ $label }</b>
+add-ask-label-edit = Spara, eller skriv en ny beteckning så sparas ändringarna med den.
 btn-add-save = Spara
 add-saved = Tillagd: { $label } ({ $group }, { $area }). Familjen står nu i kö. Familjens meddelanden kommer till dig. Du ser familjerna du lagt till med /add.
 add-updated = Sparat: { $label } ({ $group }, { $area }).

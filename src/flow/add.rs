@@ -37,13 +37,15 @@ pub enum AddStep {
     Ages,
     /// The times that suit.
     Times,
-    /// A short label to recognise the family by.
-    Label,
     /// How the family consented.
     How,
     /// When.
     When,
-    /// The summary, with Save.
+    /// The summary. A new family is saved by typing its label there, last: the label, which
+    /// names the family, is never kept in the coordinator's conversation state (whose old
+    /// copies live under the coordinator's key, not the family's, and would outlive the
+    /// family's erasure). A family being changed keeps its label with Save, or gets the one
+    /// typed.
     Summary,
 }
 
@@ -70,9 +72,6 @@ pub struct AddDraft {
     /// The times that suit.
     #[serde(default)]
     pub times: Vec<TimeId>,
-    /// The label.
-    #[serde(default)]
-    pub label: Option<String>,
     /// How the family consented.
     #[serde(default)]
     pub how: Option<ConsentHow>,
@@ -91,7 +90,6 @@ impl AddDraft {
             lang: None,
             children: Vec::new(),
             times: Vec::new(),
-            label: None,
             how: None,
             on: None,
         }
@@ -113,7 +111,6 @@ fn steps(d: &AddDraft, group: Option<&Group>) -> Vec<AddStep> {
     }
     s.extend([
         AddStep::Times,
-        AddStep::Label,
         AddStep::How,
         AddStep::When,
         AddStep::Summary,
@@ -241,7 +238,7 @@ impl<'a> Engine<'a> {
         else {
             return self.hint(state, Msg::HintStaleButton);
         };
-        let Some(a) = r.added.clone() else {
+        let Some(a) = r.added.as_ref() else {
             return self.hint(state, Msg::HintStaleButton);
         };
         let d = AddDraft {
@@ -252,7 +249,6 @@ impl<'a> Engine<'a> {
             lang: Some(r.lang),
             children: r.children.clone(),
             times: r.times.clone(),
-            label: Some(a.label),
             how: Some(a.how),
             on: Some(a.on),
         };
@@ -288,14 +284,17 @@ impl<'a> Engine<'a> {
         self.add_ask(d, State::Idle)
     }
 
-    /// Typed text: the label, the day of consent, or a typed age.
+    /// Typed text: the label (which saves), the day of consent, or a typed age.
     fn add_text(&mut self, mut d: AddDraft, t: &str) -> State {
         match d.step {
-            AddStep::Label => match added::label(t) {
-                Some(l) => {
-                    d.label = Some(l);
-                    self.add_forward(d)
-                }
+            AddStep::Summary => match added::label(t) {
+                Some(l) => match self.add_group(&d) {
+                    Some(group) => self.add_save(d, group, Some(l)),
+                    None => {
+                        self.say(Reply::msg(Msg::HintGroupGone));
+                        State::Idle
+                    }
+                },
                 None => self.add_hint(d, Msg::AddHintLabel),
             },
             AddStep::When => match added::parse_day(t, self.ctx.now) {
@@ -349,7 +348,6 @@ impl<'a> Engine<'a> {
                 AddStep::Language => d.lang.is_some(),
                 AddStep::Ages => !d.children.is_empty(),
                 AddStep::Times => !d.times.is_empty(),
-                AddStep::Label => d.label.is_some(),
                 AddStep::How => d.how.is_some(),
                 AddStep::When => d.on.is_some(),
                 AddStep::Summary => false,
@@ -369,7 +367,6 @@ impl<'a> Engine<'a> {
                         // Another group: its own areas, languages, ages and times.
                         d = AddDraft {
                             group: Some(g),
-                            label: d.label,
                             how: d.how,
                             on: d.on,
                             ..AddDraft::new()
@@ -429,15 +426,33 @@ impl<'a> Engine<'a> {
                 d.on = Some(added::day(self.ctx.now, u32::from(n)));
                 self.add_forward(d)
             }
-            (AddStep::Summary, Callback::AddSave) => self.add_save(d, group),
+            // Save keeps the label of a family being changed; a new one is saved by its label.
+            (AddStep::Summary, Callback::AddSave) if d.family.is_some() => {
+                self.add_save(d, group, None)
+            }
             (_, _) => self.add_hint(d, Msg::HintStaleButton),
         }
     }
 
     /// Saves the family: a new registration under a synthetic id the store assigns, or the
-    /// family's registration changed.
-    fn add_save(&mut self, d: AddDraft, group: &Group) -> State {
+    /// family's registration changed; `label` as typed (a family being changed keeps its own
+    /// without one).
+    fn add_save(&mut self, d: AddDraft, group: &Group, label: Option<String>) -> State {
         let me = self.ctx.person.user;
+        let old = d.family.and_then(|family| {
+            self.ctx
+                .view
+                .registration(family, &group.id)
+                .filter(|r| added::answers_for(r, me))
+        });
+        if d.family.is_some() && old.is_none() {
+            return self.add_hint(d, Msg::HintStaleButton);
+        }
+        let label = label.or_else(|| {
+            old.as_ref()
+                .and_then(|r| r.added.as_ref())
+                .map(|a| a.label.clone())
+        });
         let lang = d
             .lang
             .or_else(|| (group.languages.len() == 1).then(|| group.languages[0]));
@@ -445,11 +460,11 @@ impl<'a> Engine<'a> {
             && lang.is_some()
             && (group.children.is_none() || !d.children.is_empty())
             && !d.times.is_empty()
-            && d.label.is_some()
+            && label.is_some()
             && d.how.is_some()
             && d.on.is_some();
         let (Some(area), Some(lang), Some(label), Some(how), Some(on), true) =
-            (d.area.clone(), lang, d.label.clone(), d.how, d.on, complete)
+            (d.area.clone(), lang, label, d.how, d.on, complete)
         else {
             return self.add_hint(d, Msg::HintStaleButton);
         };
@@ -499,12 +514,7 @@ impl<'a> Engine<'a> {
                 Msg::AddSaved,
             ),
             Some(family) => {
-                let Some(old) = self
-                    .ctx
-                    .view
-                    .registration(family, &group.id)
-                    .filter(|r| added::answers_for(r, me))
-                else {
+                let Some(old) = old else {
                     return self.add_hint(d, Msg::HintStaleButton);
                 };
                 let changed = Registration {
@@ -673,16 +683,6 @@ impl<'a> Engine<'a> {
                     r.row(vec![button(Msg::BtnTimesDone, Callback::TimesDone)])
                 }
             }
-            (AddStep::Label, Some(_)) => {
-                let mut r = Reply::default();
-                if let Some(l) = &d.label {
-                    r = r.line(Msg::AddKept, vec![("answer", text(l.clone()))]);
-                }
-                keep(
-                    r.line(Msg::AddAskLabel, vec![("max", num(added::MAX_LABEL_CHARS))]),
-                    d.label.is_some(),
-                )
-            }
             (AddStep::How, Some(_)) => {
                 let mut r = Reply::msg(Msg::AddAskHow);
                 for h in ConsentHow::ALL {
@@ -726,10 +726,19 @@ impl<'a> Engine<'a> {
             .lang
             .or_else(|| g.languages.first().copied())
             .unwrap_or(Lang::Fi);
-        let mut r = Reply::default().line(
+        // A family being changed: its label as it is (never kept in the draft).
+        let label = d
+            .family
+            .and_then(|f| self.ctx.view.registration(f, &g.id))
+            .and_then(|r| r.added)
+            .map(|a| a.label);
+        let mut r = Reply::default();
+        if let Some(l) = &label {
+            r = r.line(Msg::AddSummaryLabel, vec![("label", text(l.clone()))]);
+        }
+        let mut r = r.line(
             Msg::AddSummary,
             vec![
-                ("label", text(d.label.clone().unwrap_or_default())),
                 ("group", text(g.name.get(lang))),
                 (
                     "area",
@@ -762,12 +771,17 @@ impl<'a> Engine<'a> {
                 tight: true,
             });
         }
-        r.line(Msg::AddSummaryNote, vec![])
-            .row(vec![button(Msg::BtnAddSave, Callback::AddSave)])
-            .row(vec![
-                button(Msg::BtnBack, Callback::Back),
-                button(Msg::BtnCancel, Callback::Cancel),
-            ])
+        let r = r.line(Msg::AddSummaryNote, vec![]);
+        let r = if label.is_some() {
+            r.line(Msg::AddAskLabelEdit, vec![])
+                .row(vec![button(Msg::BtnAddSave, Callback::AddSave)])
+        } else {
+            r.line(Msg::AddAskLabel, vec![("max", num(added::MAX_LABEL_CHARS))])
+        };
+        r.row(vec![
+            button(Msg::BtnBack, Callback::Back),
+            button(Msg::BtnCancel, Callback::Cancel),
+        ])
     }
 
     /// A button of a family's message pressed by the coordinator who added the family: the

@@ -271,20 +271,20 @@ fn a_swedish_reader_sees_the_contact_title_and_areas_in_swedish() {
 fn a_coordinator_adds_a_family_in_the_console_and_answers_its_invitation() {
     let dir = tempfile::tempdir().expect("temp dir");
     // /add: Tilli Toukka, Hyvinkää, suomi, 5 years, no more children, weekday evenings, done,
-    // a label, by phone, today, save; then a launch; then the invitation, which comes to the
-    // coordinator, is accepted for the family.
+    // by phone, today, and the label, which saves; then a launch; then the invitation, which
+    // comes to the coordinator, is accepted for the family.
     let out = console(
         &dir.path().join("data"),
         &["--as", "100000001", "--lang", "fi"],
-        "/clock 2027-01-04 09:00\n/add\n1\n1\n1\n2\n4\n3\n4\nVirtanen\n1\n1\n1\n/demand\n\
+        "/clock 2027-01-04 09:00\n/add\n1\n1\n1\n2\n4\n3\n4\n1\n1\nVirtanen\n/demand\n\
          /launch\n1\n18.1. klo 17\n90 min\nPikku-Veturi\n1\n1\n/add\n",
     );
     in_order(
         &out,
         &[
             "Lisäät perheen, joka ilmoittautui puhelimessa, paperilla tai kasvokkain.",
-            "Virtanen · Tilli Toukka",
             "Suostumus: Puhelimessa, 4.1.",
+            "Perhe tallentuu, kun lähetät tunnisteen.",
             "Lisätty: Virtanen (Tilli Toukka, Hyvinkää).",
             "Hyvinkää 1/5 lasta · 1 perhe",
             "Lähde: lisätty käsin 1",

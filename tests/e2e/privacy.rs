@@ -1404,3 +1404,30 @@ async fn forget_and_privacy_say_what_remains_and_for_how_long() {
         asked.hides("for good").hides("pysyvästi").hides("för gott");
     }
 }
+
+#[tokio::test]
+async fn a_family_added_by_hand_is_sealed_and_erased_when_the_coordinator_withdraws_it() {
+    // The label names the family: it must go with the family's key, and so it is typed last,
+    // saving the family, never kept in the coordinator's conversation state (whose old copies
+    // sled keeps under the coordinator's key).
+    const LABEL: &str = "Kanarialintu Mäkelä";
+    let (app, _clock, dir) = app_with_clock();
+    let mut c = Chat::new(&app, COORDINATOR, "fi");
+    crate::added::add_family(&mut c, LABEL).await;
+    app.store.flush().await.expect("flush");
+    // Positive control: sealed, readable with the keys, never in clear.
+    assert!(readable_on_disk(&app, LABEL).0, "the label is found");
+    assert!(!in_clear_on_disk(dir.path(), LABEL));
+
+    c.says("/add").await;
+    c.taps(&format!("Peru: {LABEL}")).await;
+    c.taps("Kyllä, peru").await.shows("on peruttu");
+    app.store.flush().await.expect("flush");
+    let (found, erased) = readable_on_disk(&app, LABEL);
+    assert!(!found, "the label can still be read from the raw files");
+    assert!(
+        erased > 0,
+        "the old copies are there, sealed under a destroyed key"
+    );
+    assert!(!in_clear_on_disk(dir.path(), LABEL));
+}

@@ -937,7 +937,9 @@ impl World<'_> {
             State::FeedbackComment { .. } => Some(pick(&["Kiitos illasta!", "<i>hyvä</i> & >"])),
             // A family added by hand: its label, the day it consented.
             State::Adding(d) => Some(match d.step {
-                AddStep::Label => pick(&["Virtanen, Kipinä", "<b>V</b> & \"K\"", "", "<too long>"]),
+                AddStep::Summary => {
+                    pick(&["Virtanen, Kipinä", "<b>V</b> & \"K\"", "", "<too long>"])
+                }
                 AddStep::When => pick(&["3.12.", "1.1.2020", "eilen", "2026-11-30"]),
                 _ => return None,
             }),
