@@ -41,6 +41,7 @@ mod fake_selftest;
 mod faults;
 mod forgiving;
 mod group_life;
+mod growth;
 mod lifecycle;
 mod ops;
 mod privacy;
