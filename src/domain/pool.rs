@@ -381,6 +381,7 @@ mod stats_tests {
             consents: Default::default(),
             renewed_at: None,
             renewal_asked: None,
+            note: None,
         }
     }
 
