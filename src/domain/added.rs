@@ -175,7 +175,7 @@ mod tests {
     fn a_family_s_messages_go_to_the_coordinator_who_added_it_and_never_to_the_family() {
         let fam = UserId::added(7);
         let mut r: Registration = serde_json::from_value(serde_json::json!({
-            "user": fam.0, "group": "tilli-toukka", "children": [5], "area": "hyvinkaa",
+            "user": fam.0, "group": "tilli-toukka", "children": [{"year": 2021}], "area": "hyvinkaa",
             "lang": "fi", "times": [], "contact": null, "source": null,
             "created_at": now(), "updated_at": now(),
         }))

@@ -6,6 +6,7 @@
 
 pub mod added;
 pub mod audit;
+pub mod child;
 pub mod event;
 pub mod feedback;
 pub mod handover;
@@ -21,6 +22,7 @@ pub mod schedule;
 pub mod text;
 pub mod when;
 
+pub use child::Child;
 pub use event::{Audience, Broadcast, Event, EventText};
 pub use feedback::Feedback;
 pub use ids::{deep_link, AreaId, GroupId, IdError, Source, StartPayload, TimeId, UserId};

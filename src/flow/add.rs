@@ -15,8 +15,9 @@ use super::{Callback, Command, Ctx, Effect, Input, Person, State, Turn};
 use crate::config::Group;
 use crate::domain::added::{self, Added, ConsentHow};
 use crate::domain::audit::Accessed;
+use crate::domain::child::{self, BirthError, Child};
 use crate::domain::privacy::{ConsentRecord, Consents};
-use crate::domain::registration::{self, Pause};
+use crate::domain::registration::Pause;
 use crate::domain::remit::Scope;
 use crate::domain::{AreaId, GroupId, Lang, Registration, Status, TimeId, UserId};
 use crate::msg::Msg;
@@ -66,9 +67,9 @@ pub struct AddDraft {
     /// The group's language.
     #[serde(default)]
     pub lang: Option<Lang>,
-    /// The children's ages.
+    /// The children, by birth year (and month, where a birth date was typed).
     #[serde(default)]
-    pub children: Vec<u8>,
+    pub children: Vec<Child>,
     /// The times that suit.
     #[serde(default)]
     pub times: Vec<TimeId>,
@@ -306,7 +307,13 @@ impl<'a> Engine<'a> {
             },
             AddStep::Ages => match super::typed::age(t) {
                 Some(a) => self.add_answer(d, Callback::Age(a)),
-                None => self.add_hint(d, Msg::HintAge),
+                // A birth date typed instead of an age.
+                None => match child::parse_birth(t, child::today(self.ctx.now)) {
+                    Some(Ok(c)) => self.add_family_child(d, c),
+                    Some(Err(BirthError::Future)) => self.add_hint(d, Msg::HintBirthFuture),
+                    Some(Err(BirthError::TooOld)) => self.add_hint(d, Msg::HintBirthTooOld),
+                    None => self.add_hint(d, Msg::HintAge),
+                },
             },
             _ => self.add_hint(d, Msg::HintUseButtons),
         }
@@ -393,13 +400,8 @@ impl<'a> Engine<'a> {
                 self.add_forward(d)
             }
             (AddStep::Ages, Callback::Age(a)) => {
-                if !registration::eligible(group.children, a) {
-                    return self.add_hint(d, Msg::AddHintAge);
-                }
-                if d.children.len() < super::registration::MAX_CHILDREN {
-                    d.children.push(a);
-                }
-                self.add_ask(d, State::Idle)
+                let c = Child::of_age(a, child::today(self.ctx.now));
+                self.add_family_child(d, c)
             }
             (AddStep::Ages, Callback::ChildrenDone) if !d.children.is_empty() => {
                 self.add_forward(d)
@@ -432,6 +434,21 @@ impl<'a> Engine<'a> {
             }
             (_, _) => self.add_hint(d, Msg::HintStaleButton),
         }
+    }
+
+    /// One more child, if the group can take them at its expected start ([`child::Horizon`]).
+    fn add_family_child(&mut self, mut d: AddDraft, c: Child) -> State {
+        let Some(group) = self.add_group(&d) else {
+            self.say(Reply::msg(Msg::HintGroupGone));
+            return State::Idle;
+        };
+        if !crate::domain::Rules::horizon(self.ctx.config).fits(group.children, c, self.ctx.now) {
+            return self.add_hint(d, Msg::AddHintAge);
+        }
+        if d.children.len() < super::registration::MAX_CHILDREN {
+            d.children.push(c);
+        }
+        self.add_ask(d, State::Idle)
     }
 
     /// Saves the family: a new registration under a synthetic id the store assigns, or the
@@ -643,7 +660,10 @@ impl<'a> Engine<'a> {
                         Msg::AddAskMoreAges
                     },
                     vec![
-                        ("ages", text(ages_text(&d.children))),
+                        (
+                            "ages",
+                            text(super::registration::ages_text(&d.children, self.ctx.now)),
+                        ),
                         ("min", num(range.min)),
                         ("max", num(range.max)),
                     ],
@@ -766,7 +786,10 @@ impl<'a> Engine<'a> {
                 msg: Msg::SummaryChildren,
                 args: vec![
                     ("count", num(d.children.len())),
-                    ("ages", text(ages_text(&d.children))),
+                    (
+                        "ages",
+                        text(super::registration::ages_text(&d.children, self.ctx.now)),
+                    ),
                 ],
                 tight: true,
             });
@@ -892,11 +915,4 @@ fn how_msg(h: ConsentHow) -> Msg {
         ConsentHow::Paper => Msg::AddHowPaper,
         ConsentHow::InPerson => Msg::AddHowInPerson,
     }
-}
-
-fn ages_text(ages: &[u8]) -> String {
-    ages.iter()
-        .map(u8::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
