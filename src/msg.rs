@@ -172,6 +172,7 @@ messages! {
     SomethingWrong => "something-wrong",
     SlowDown => "slow-down",
     DemandPoolLine => "demand-pool-line",
+    DemandColumns => "demand-columns",
     DemandGroupDetails => "demand-group-details",
     CmdStart => "cmd-start",
     CmdMine => "cmd-mine",

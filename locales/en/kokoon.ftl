@@ -216,14 +216,12 @@ demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
        *[other] {""}
     }
     Times that suit (families): { $times } · Language (families): { $langs }
-demand-pool-line = <b>{ $area }</b> { $count }/{ $threshold } { $kind ->
-        [children] children
-       *[other] participants
-    } · { $families } { $families ->
-        [one] family
-       *[other] families
-    }{ $kind ->
-        [children] {" "}· ages { $ages }
+demand-columns = <i>Municipality { $kind ->
+        [children] children/{ $threshold } · families · ages
+       *[other] participants/{ $threshold } · families
+    }</i>
+demand-pool-line = <b>{ $area }</b> { $count }/{ $threshold } · { $families }{ $kind ->
+        [children] {" "}· { $ages }
        *[other] {""}
     }
 demand-group-details = Times that suit (families): { $times } · Language (families): { $langs }

@@ -215,14 +215,13 @@ demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
        *[other] {""}
     }
     Sopivat ajat (perheitä): { $times } · Kieli (perheitä): { $langs }
-demand-pool-line = <b>{ $area }</b> { $count }/{ $threshold } { $kind ->
-        [children] lasta
-       *[other] osallistujaa
-    } · { $families } { $families ->
-        [one] perhe
-       *[other] perhettä
-    }{ $kind ->
-        [children] {" "}· iät { $ages } v
+# /demandin kuntarivin luvut nimetään kerran, ryhmän otsikon alla.
+demand-columns = <i>Kunta { $kind ->
+        [children] lapsia/{ $threshold } · perheitä · iät (v)
+       *[other] osallistujia/{ $threshold } · perheitä
+    }</i>
+demand-pool-line = <b>{ $area }</b> { $count }/{ $threshold } · { $families }{ $kind ->
+        [children] {" "}· { $ages }
        *[other] {""}
     }
 demand-group-details = Sopivat ajat (perheitä): { $times } · Kieli (perheitä): { $langs }

@@ -213,14 +213,12 @@ demand-pool = <b>{ $area }</b> { $bar } { $count }/{ $threshold } { $kind ->
        *[other] {""}
     }
     Tider som passar (familjer): { $times } · Språk (familjer): { $langs }
-demand-pool-line = <b>{ $area }</b> { $count }/{ $threshold } { $kind ->
-        [children] barn
-       *[other] deltagare
-    } · { $families } { $families ->
-        [one] familj
-       *[other] familjer
-    }{ $kind ->
-        [children] {" "}· åldrar { $ages } år
+demand-columns = <i>Kommun { $kind ->
+        [children] barn/{ $threshold } · familjer · åldrar (år)
+       *[other] deltagare/{ $threshold } · familjer
+    }</i>
+demand-pool-line = <b>{ $area }</b> { $count }/{ $threshold } · { $families }{ $kind ->
+        [children] {" "}· { $ages }
        *[other] {""}
     }
 demand-group-details = Tider som passar (familjer): { $times } · Språk (familjer): { $langs }

@@ -278,6 +278,12 @@ impl<'a> Engine<'a> {
                 }
                 continue;
             }
+            // What each figure of an area line counts, said once above the lines.
+            r.lines.push(Line {
+                msg: Msg::DemandColumns,
+                args: vec![("threshold", num(group.threshold)), ("kind", kind(group))],
+                tight: true,
+            });
             let mut bars = Vec::new();
             let mut total = PoolStats::default();
             let mut heading = None;

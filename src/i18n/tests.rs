@@ -730,8 +730,52 @@ fn the_issues_sentences_read_as_a_parent_would_write_them() {
         ("kind", t("children")),
         ("ages", t("4, 6")),
     ];
-    expect(Lang::Fi, Msg::DemandPoolLine, &pool, "2/5 lasta · 1 perhe");
-    expect(Lang::Sv, Msg::DemandPoolLine, &pool, "2/5 barn · 1 familj");
+    // An area line of /demand is a row under its group's column heading (which names what each
+    // count counts), without repeating the units on every one of a hundred lines.
+    expect(
+        Lang::Fi,
+        Msg::DemandPoolLine,
+        &pool,
+        "Hyvinkää 2/5 · 1 · 4, 6",
+    );
+    expect(
+        Lang::Sv,
+        Msg::DemandPoolLine,
+        &pool,
+        "Hyvinkää 2/5 · 1 · 4, 6",
+    );
+    expect(
+        Lang::En,
+        Msg::DemandPoolLine,
+        &pool,
+        "Hyvinkää 2/5 · 1 · 4, 6",
+    );
+    let columns = [("threshold", Arg::Num(5)), ("kind", t("children"))];
+    expect(
+        Lang::Fi,
+        Msg::DemandColumns,
+        &columns,
+        "Kunta lapsia/5 · perheitä · iät (v)",
+    );
+    expect(
+        Lang::Sv,
+        Msg::DemandColumns,
+        &columns,
+        "Kommun barn/5 · familjer · åldrar (år)",
+    );
+    expect(
+        Lang::En,
+        Msg::DemandColumns,
+        &columns,
+        "Municipality children/5 · families · ages",
+    );
+    let adults = [("threshold", Arg::Num(6)), ("kind", t("other"))];
+    expect(
+        Lang::Fi,
+        Msg::DemandColumns,
+        &adults,
+        "Kunta osallistujia/6 · perheitä",
+    );
     let area = [("area", t("Hyvinkää"))];
     expect(Lang::Fi, Msg::BtnList, &area, "📋 Lista: Hyvinkää");
     expect(Lang::Fi, Msg::BtnLaunch, &area, "🚀 Käynnistä: Hyvinkää");

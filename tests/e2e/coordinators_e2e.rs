@@ -465,7 +465,7 @@ async fn demand_sends_a_chart_export_a_csv_file_and_qr_a_scannable_code() {
         "{caption}"
     );
     assert!(
-        caption.contains("finska:\nHyvinge 3/5 barn · 3 familjer · åldrar 5 år"),
+        caption.contains("Kommun barn/5 · familjer · åldrar (år)\nfinska:\nHyvinge 3/5 · 3 · 5"),
         "{caption}"
     );
     assert!(photos[0]

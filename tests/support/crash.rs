@@ -9,8 +9,9 @@
 //! - the demand counters equal the waiting registrations added up, pool by pool;
 //! - `crossings(pool)` equals the number of times demand rose through the threshold by the
 //!   confirmations and withdrawals the parents drove (pool-changing taps are serialised per
-//!   pool, so their order is known), and every crossing's alert was delivered to each
-//!   coordinator of the pool or is still queued;
+//!   pool, so their order is known), and every crossing's alert to each coordinator of the
+//!   pool was delivered, is still queued, or was dropped because the pool fell below the
+//!   threshold before it went (the store counts those; no more than the pool fell);
 //! - everyone signed up for the event has their reminder and feedback question queued;
 //! - parents who were told they joined or left the event are (or are not) in it.
 //!
