@@ -1,0 +1,342 @@
+//! Meeting series: a peer group meets several times (Tilli Toukka about eight times, weekly).
+//! [`meetings`] turns a series plan — the first meeting, the interval, the count and the
+//! exceptions (a skipped week, a moved meeting) — into the meetings' times, on Helsinki's wall
+//! clock (a weekly 17.00 stays 17.00 across a change to or from summer time). [`shift_rest`]
+//! moves one meeting and every later one by the same amount and names each family to tell
+//! once, however many meetings moved.
+//!
+//! Not yet wired into `/launch`: these are the rules the launch of a series will call (issue
+//! 15, part 2); a launch still creates its first meeting only.
+
+use super::event::Event;
+use super::when::TZ;
+use super::UserId;
+use chrono::{DateTime, Duration, LocalResult, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Most meetings in one series.
+pub const MAX_MEETINGS: u32 = 20;
+
+/// A series as the coordinator plans it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesPlan {
+    /// The first meeting's start.
+    pub start: DateTime<Utc>,
+    /// The first meeting's end; every meeting is as long.
+    pub end: DateTime<Utc>,
+    /// Days from one meeting to the next (7: weekly).
+    pub every_days: u32,
+    /// How many meetings.
+    pub count: u32,
+    /// Slots with no meeting, counted in intervals from the first meeting (1 is the first
+    /// meeting's, 2 the next interval's, …): the series goes on one interval later.
+    #[serde(default)]
+    pub skip: Vec<u32>,
+    /// Meetings (1-based numbers) held at another time, with their own start.
+    #[serde(default)]
+    pub moved: Vec<(u32, DateTime<Utc>)>,
+}
+
+/// One meeting's start and end.
+pub type Slot = (DateTime<Utc>, DateTime<Utc>);
+
+/// Why a plan gives no series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SeriesError {
+    /// Count outside 1 to [`MAX_MEETINGS`], interval outside 1 to 28 days, or an end not
+    /// after the start.
+    #[error("count, interval or length out of range")]
+    OutOfRange,
+    /// A skipped slot is the first meeting's or after the last meeting.
+    #[error("a skipped slot is not within the series")]
+    BadSkip,
+    /// A moved meeting's number is not in the series.
+    #[error("a moved meeting is not in the series")]
+    BadMove,
+    /// Two meetings would overlap or come out of order.
+    #[error("meetings overlap or come out of order")]
+    Overlap,
+}
+
+/// `t` moved by `d` on Helsinki's wall clock (a time the clocks skip moves on by the hour
+/// they skip; a time they repeat is taken the first time).
+fn wall_clock_plus(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
+    let local = t.with_timezone(&TZ).naive_local() + d;
+    match TZ.from_local_datetime(&local) {
+        LocalResult::Single(x) | LocalResult::Ambiguous(x, _) => x.with_timezone(&Utc),
+        LocalResult::None => TZ
+            .from_local_datetime(&(local + Duration::hours(1)))
+            .earliest()
+            .map_or(t + d, |x| x.with_timezone(&Utc)),
+    }
+}
+
+/// The same wall-clock time `days` days later in Helsinki.
+fn days_later(t: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+    wall_clock_plus(t, Duration::days(days))
+}
+
+/// The meetings' (start, end), in order.
+///
+/// # Errors
+/// [`SeriesError`] for a plan that gives no series.
+pub fn meetings(p: &SeriesPlan) -> Result<Vec<Slot>, SeriesError> {
+    let length = p.end - p.start;
+    if !(1..=MAX_MEETINGS).contains(&p.count)
+        || !(1..=28).contains(&p.every_days)
+        || length <= Duration::zero()
+    {
+        return Err(SeriesError::OutOfRange);
+    }
+    let slots = p.count + u32::try_from(p.skip.len()).map_err(|_| SeriesError::BadSkip)?;
+    if p.skip.iter().any(|s| *s < 2 || *s > slots) {
+        return Err(SeriesError::BadSkip);
+    }
+    if p.moved.iter().any(|(n, _)| *n < 1 || *n > p.count) {
+        return Err(SeriesError::BadMove);
+    }
+    let mut out = Vec::new();
+    for slot in 1..=slots {
+        if p.skip.contains(&slot) {
+            continue;
+        }
+        let n = u32::try_from(out.len()).map_err(|_| SeriesError::OutOfRange)? + 1;
+        let start = p.moved.iter().rev().find(|(m, _)| *m == n).map_or_else(
+            || days_later(p.start, i64::from((slot - 1) * p.every_days)),
+            |(_, s)| *s,
+        );
+        out.push((start, start + length));
+    }
+    if out.windows(2).any(|w| w[1].0 < w[0].1) {
+        return Err(SeriesError::Overlap);
+    }
+    Ok(out)
+}
+
+/// Moves meeting `from` of a series (its meetings, in order) to start at `new_start`, and every
+/// later meeting by the same amount on the wall clock. Returns
+/// the meetings as changed (cancelled ones untouched) and the people to tell — everyone signed
+/// up for or waiting for any moved meeting, each once. `None` when `from` is not one of them,
+/// nothing moves, or a moved meeting would begin before `now`.
+#[must_use]
+pub fn shift_rest(
+    series: &[Event],
+    from: u64,
+    new_start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<(Vec<Event>, Vec<UserId>)> {
+    let i = series.iter().position(|e| e.id == from)?;
+    // The move as the wall clock sees it, so that a weekly 17.00 stays 17.00 across a change
+    // to or from summer time.
+    let local = |t: DateTime<Utc>| t.with_timezone(&TZ).naive_local();
+    let delta = local(new_start) - local(series[i].start);
+    if delta == Duration::zero() {
+        return None;
+    }
+    let mut changed = Vec::new();
+    let mut tell: Vec<UserId> = Vec::new();
+    for e in series[i..].iter().filter(|e| !e.cancelled) {
+        let mut moved = e.clone();
+        moved.start = wall_clock_plus(e.start, delta);
+        moved.end = moved.start + (e.end - e.start);
+        if moved.start <= now {
+            return None;
+        }
+        moved.version += 1;
+        moved.revision += 1;
+        for u in e.attendees.iter().chain(e.waiting.iter()) {
+            if !tell.contains(u) {
+                tell.push(*u);
+            }
+        }
+        changed.push(moved);
+    }
+    Some((changed, tell))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::event::{EventText, Visibility};
+    use crate::domain::Lang;
+
+    fn helsinki(s: &str) -> DateTime<Utc> {
+        let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("time");
+        TZ.from_local_datetime(&naive)
+            .single()
+            .expect("one time")
+            .with_timezone(&Utc)
+    }
+
+    fn local(t: DateTime<Utc>) -> String {
+        t.with_timezone(&TZ).format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    fn weekly(count: u32) -> SeriesPlan {
+        SeriesPlan {
+            start: helsinki("2027-03-11 17:00"),
+            end: helsinki("2027-03-11 18:30"),
+            every_days: 7,
+            count,
+            skip: vec![],
+            moved: vec![],
+        }
+    }
+
+    #[test]
+    fn weekly_meetings_keep_the_wall_clock_across_summer_time() {
+        let m = meetings(&weekly(4)).expect("a series");
+        let starts: Vec<String> = m.iter().map(|(s, _)| local(*s)).collect();
+        // Summer time begins on 28 March 2027: 17.00 stays 17.00.
+        assert_eq!(
+            starts,
+            [
+                "2027-03-11 17:00",
+                "2027-03-18 17:00",
+                "2027-03-25 17:00",
+                "2027-04-01 17:00"
+            ]
+        );
+        assert!(m.iter().all(|(s, e)| *e - *s == Duration::minutes(90)));
+    }
+
+    #[test]
+    fn a_skipped_week_and_a_moved_meeting() {
+        let mut p = weekly(4);
+        // No meeting in the third week (Easter); the fourth meeting on a Wednesday.
+        p.skip = vec![3];
+        p.moved = vec![(4, helsinki("2027-04-07 18:00"))];
+        let starts: Vec<String> = meetings(&p)
+            .expect("a series")
+            .iter()
+            .map(|(s, _)| local(*s))
+            .collect();
+        assert_eq!(
+            starts,
+            [
+                "2027-03-11 17:00",
+                "2027-03-18 17:00",
+                "2027-04-01 17:00",
+                "2027-04-07 18:00"
+            ]
+        );
+    }
+
+    #[test]
+    fn plans_that_give_no_series() {
+        let cases = [
+            (
+                SeriesPlan {
+                    count: 0,
+                    ..weekly(1)
+                },
+                SeriesError::OutOfRange,
+            ),
+            (
+                SeriesPlan {
+                    count: MAX_MEETINGS + 1,
+                    ..weekly(1)
+                },
+                SeriesError::OutOfRange,
+            ),
+            (
+                SeriesPlan {
+                    every_days: 0,
+                    ..weekly(2)
+                },
+                SeriesError::OutOfRange,
+            ),
+            (
+                SeriesPlan {
+                    skip: vec![1],
+                    ..weekly(3)
+                },
+                SeriesError::BadSkip,
+            ),
+            (
+                SeriesPlan {
+                    skip: vec![5],
+                    ..weekly(3)
+                },
+                SeriesError::BadSkip,
+            ),
+            (
+                SeriesPlan {
+                    moved: vec![(4, helsinki("2027-04-07 18:00"))],
+                    ..weekly(3)
+                },
+                SeriesError::BadMove,
+            ),
+            (
+                SeriesPlan {
+                    moved: vec![(2, helsinki("2027-03-11 18:00"))],
+                    ..weekly(3)
+                },
+                SeriesError::Overlap,
+            ),
+        ];
+        for (p, want) in cases {
+            assert_eq!(meetings(&p), Err(want), "{p:?}");
+        }
+    }
+
+    fn meeting(id: u64, start: &str, people: &[u64]) -> Event {
+        let s = helsinki(start);
+        Event {
+            id,
+            title: EventText::new(Lang::Fi, "Tilli Toukka"),
+            description: None,
+            group: None,
+            start: s,
+            end: s + Duration::minutes(90),
+            place: "Tilli-tila".into(),
+            capacity: None,
+            organiser: UserId(9),
+            cancelled: false,
+            version: 1,
+            attendees: people.iter().map(|u| UserId(*u)).collect(),
+            waiting: Vec::new(),
+            key: None,
+            visibility: Visibility::Launch { launch: 1 },
+            token: None,
+            revision: 0,
+            series: Some("launch-1".into()),
+        }
+    }
+
+    #[test]
+    fn moving_the_rest_of_a_series_tells_each_family_once() {
+        let series = [
+            meeting(1, "2027-03-11 17:00", &[1, 2]),
+            meeting(2, "2027-03-18 17:00", &[1, 2, 3]),
+            meeting(3, "2027-03-25 17:00", &[1, 3]),
+        ];
+        let now = helsinki("2027-03-12 09:00");
+        let (changed, tell) =
+            shift_rest(&series, 2, helsinki("2027-03-19 17:00"), now).expect("moves");
+        let starts: Vec<String> = changed.iter().map(|e| local(e.start)).collect();
+        // The second and third a day later, at the same time on the wall clock.
+        assert_eq!(starts, ["2027-03-19 17:00", "2027-03-26 17:00"]);
+        assert_eq!(tell, vec![UserId(1), UserId(2), UserId(3)]);
+        assert!(changed.iter().all(|e| e.version == 2));
+        // Across the change to summer time (28 March), by whole days: still 17.00.
+        let (changed, _) =
+            shift_rest(&series, 3, helsinki("2027-03-29 17:00"), now).expect("moves");
+        assert_eq!(local(changed[0].start), "2027-03-29 17:00");
+        assert_eq!(
+            shift_rest(&series, 2, series[1].start, now),
+            None,
+            "no move"
+        );
+        assert_eq!(
+            shift_rest(&series, 9, series[1].start, now),
+            None,
+            "not in it"
+        );
+        assert_eq!(
+            shift_rest(&series, 2, helsinki("2027-03-12 08:00"), now),
+            None,
+            "into the past"
+        );
+    }
+}
