@@ -183,6 +183,7 @@ help-coordinator =
     /broadcast – a message to participants or waiting families
     /feedback – feedback on events
     /report – feedback report: an event, a series or a period (chart and CSV)
+    /attendance – attendance: who came to a group's meetings
 demand-title = <b>{ $group }</b> · the group can start with { $threshold } { $kind ->
         [children] children
        *[other] participants
@@ -569,3 +570,52 @@ mydata-seen = { $at }: { $who } { $what ->
        *[broadcast] sent a message that also went to you
     }
 mydata-former-coordinator = a former coordinator
+
+## Meeting series and attendance
+launch-ask-series = <b>{ $group }</b> meets { $count } times, { $days ->
+        [7] once a week
+        [14] every other week
+       *[other] every { $days } days
+    }. The meetings:
+launch-series-meeting = { $n }. { $when }
+launch-series-skipped = – { $date }: no meeting
+launch-series-help = To change them: type the number of meetings (for example <i>6</i>), <i>-3</i> leaves out the third week, <i>4: 7 Apr 6 pm</i> moves the fourth meeting. When the dates are right, press the button.
+launch-bad-series = That did not fit the series. Check the number and the time: 1 to 20 meetings, and they must not overlap.
+launch-summary-series = { $count } meetings, { $days ->
+        [7] once a week
+        [14] every other week
+       *[other] every { $days } days
+    }; the last on { $last }
+btn-series-change = 📅 Change the meetings
+btn-series-ok = ✅ The dates are right
+btn-series-weekly = Once a week
+btn-series-fortnightly = Every other week
+btn-series-move-rest = 🕒 Move this and later ones
+btn-series-cancel-rest = Cancel this and later ones
+btn-series-cancel-rest-yes = Yes, cancel them
+series-move-ask = When should the meeting on { $when } be? The later meetings move as much ({ $count } in all). Type for example <i>18 Mar 5 pm</i>.
+series-move-bad = I could not move the meetings that way. Type a time still to come that does not overlap another meeting, for example <i>18 Mar 5 pm</i>.
+series-moved = Moved { $count } { $count ->
+        [one] meeting
+       *[other] meetings
+    }. The families get one message about the change.
+series-cancel-ask = Cancel the meeting on { $when } and every one after it ({ $count } in all)? The families get one message.
+series-cancelled = Cancelled { $count } { $count ->
+        [one] meeting
+       *[other] meetings
+    }. The families get one message about the change.
+series-changed-title = The meetings of { $title } have changed:
+series-changed-moved = • { $when }, { $place }
+series-changed-cancelled = • { $when }: cancelled
+btn-attendance = ✅ Who came
+attendance-none = The groups have had no meetings yet.
+attendance-choose = Which meeting's attendance do you want to mark?
+attendance-title = <b>{ $title }</b>, { $when }: { $came }/{ $count } came. Mark who came – press again if a mark is wrong.
+attendance-empty = Nobody was signed up for the meeting.
+attendance-family = family
+btn-attend-came = ✅ { $who }
+btn-attend-not-yet = ⬜ { $who }
+report-attendance = Attendance per meeting:
+report-attendance-line = { $event }: { $came }/{ $count } families
+csv-report-attendance = Attendance
+mydata-attendance = You came: { $title }, { $when }

@@ -70,6 +70,14 @@ pub enum Outgoing {
         /// The event.
         event: u64,
     },
+    /// To a launch's families: the coordinator moved or cancelled meetings of the group's
+    /// series; one message lists every changed meeting.
+    SeriesChanged {
+        /// The launch.
+        launch: u64,
+        /// The changed meetings.
+        events: Vec<u64>,
+    },
     /// To an attendee, after the event: how was it?
     FeedbackRequest {
         /// The event.
@@ -125,6 +133,7 @@ impl Outgoing {
             Outgoing::EventChanged { .. }
             | Outgoing::EventCancelled { .. }
             | Outgoing::Promoted { .. }
+            | Outgoing::SeriesChanged { .. }
             | Outgoing::Broadcast { .. }
             | Outgoing::BroadcastReport { .. } => Urgency::Urgent,
             Outgoing::Alert { .. }
@@ -221,9 +230,15 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
             .is_some_and(|e| e.version == *version && e.attending(f.to)),
         Outgoing::EventChanged { .. } => f.event.filter(live).is_some(),
         Outgoing::EventCancelled { .. } => f.event.is_some_and(|e| e.cancelled),
+        // The launch is still there (the meetings are read as they are when it goes).
+        Outgoing::SeriesChanged { .. } => f.launch.is_some(),
         Outgoing::Promoted { .. } => f.event.filter(live).is_some_and(|e| e.attending(f.to)),
+        // Asked only once the meeting has ended: a request queued for a meeting since moved
+        // later does not go before it (the one queued for the new time does).
         Outgoing::FeedbackRequest { .. } => {
-            !f.feedback_given && f.event.is_some_and(|e| !e.cancelled && e.attending(f.to))
+            !f.feedback_given
+                && f.event
+                    .is_some_and(|e| !e.cancelled && e.end <= f.now && e.attending(f.to))
         }
         Outgoing::Broadcast { .. } | Outgoing::BroadcastReport { .. } => f.broadcast,
         // Confirmed again (or withdrawn) since the notice was queued: nothing to say.
@@ -288,6 +303,10 @@ mod tests {
             Outgoing::EventChanged { event: 1 },
             Outgoing::EventCancelled { event: 1 },
             Outgoing::Promoted { event: 1 },
+            Outgoing::SeriesChanged {
+                launch: 1,
+                events: vec![1, 2],
+            },
             Outgoing::FeedbackRequest { event: 1 },
             Outgoing::Broadcast { broadcast: 1 },
             Outgoing::BroadcastReport { broadcast: 1 },
@@ -312,6 +331,7 @@ mod tests {
                 Outgoing::EventChanged { .. }
                 | Outgoing::EventCancelled { .. }
                 | Outgoing::Promoted { .. }
+                | Outgoing::SeriesChanged { .. }
                 | Outgoing::Broadcast { .. }
                 | Outgoing::BroadcastReport { .. }
                 | Outgoing::Reminder { .. } => night,

@@ -428,6 +428,7 @@ mod crossing_tests {
             invitations: vec![],
             closed: false,
             event: None,
+            meetings: Vec::new(),
         }
     }
 

@@ -5,17 +5,50 @@
 //! moves one meeting and every later one by the same amount and names each family to tell
 //! once, however many meetings moved.
 //!
-//! Not yet wired into `/launch`: these are the rules the launch of a series will call (issue
-//! 15, part 2); a launch still creates its first meeting only.
+//! A launch makes its meetings by [`launch_meetings`] (each an event of the launch's own
+//! families only, `series` = [`series_key`]); a coordinator changes one meeting or the rest of
+//! the series by [`edit`], which tells each family once, listing the changed dates.
 
-use super::event::Event;
+use super::event::{Change, Event};
+use super::outbox::{OutboxItem, Outgoing};
 use super::when::TZ;
-use super::UserId;
+use super::{Rules, UserId};
 use chrono::{DateTime, Duration, LocalResult, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Most meetings in one series.
 pub const MAX_MEETINGS: u32 = 20;
+
+/// Most days from one meeting to the next.
+pub const MAX_INTERVAL_DAYS: u32 = 28;
+
+/// The series key of a launch's meetings (`launch-<id>`), for `/report`.
+#[must_use]
+pub fn series_key(launch: u64) -> String {
+    format!("launch-{launch}")
+}
+
+/// A launch's meetings as events, in order: the first meeting's details at each time of the
+/// series the request plans, each seen only by the launch's people; the store gives them ids
+/// and link tokens.
+///
+/// # Errors
+/// [`SeriesError`] for a plan that gives no series.
+pub fn launch_meetings(
+    req: &super::launch::LaunchRequest,
+    launch: u64,
+) -> Result<Vec<Event>, SeriesError> {
+    let first = super::event::first_meeting(req, launch);
+    Ok(meetings(&req.series_plan())?
+        .into_iter()
+        .map(|(start, end)| Event {
+            start,
+            end,
+            series: Some(series_key(launch)),
+            ..first.clone()
+        })
+        .collect())
+}
 
 /// A series as the coordinator plans it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,7 +105,8 @@ fn wall_clock_plus(t: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
 }
 
 /// The same wall-clock time `days` days later in Helsinki.
-fn days_later(t: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+#[must_use]
+pub fn days_later(t: DateTime<Utc>, days: i64) -> DateTime<Utc> {
     wall_clock_plus(t, Duration::days(days))
 }
 
@@ -89,6 +123,9 @@ pub fn meetings(p: &SeriesPlan) -> Result<Vec<Slot>, SeriesError> {
         return Err(SeriesError::OutOfRange);
     }
     let slots = p.count + u32::try_from(p.skip.len()).map_err(|_| SeriesError::BadSkip)?;
+    if p.every_days > MAX_INTERVAL_DAYS {
+        return Err(SeriesError::OutOfRange);
+    }
     if p.skip.iter().any(|s| *s < 2 || *s > slots) {
         return Err(SeriesError::BadSkip);
     }
@@ -152,6 +189,156 @@ pub fn shift_rest(
         changed.push(moved);
     }
     Some((changed, tell))
+}
+
+/// A coordinator's change to a launch's series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Edit {
+    /// Move one meeting to start at another time (the others stay).
+    MoveOne {
+        /// The meeting.
+        event: u64,
+        /// Its new start.
+        to: DateTime<Utc>,
+    },
+    /// Move a meeting and every later one by the same amount ([`shift_rest`]).
+    MoveRest {
+        /// The first meeting moved.
+        event: u64,
+        /// Its new start.
+        to: DateTime<Utc>,
+    },
+    /// Cancel one meeting (a skipped week).
+    CancelOne {
+        /// The meeting.
+        event: u64,
+    },
+    /// Cancel a meeting and every later one (the group ends early).
+    CancelRest {
+        /// The first meeting cancelled.
+        event: u64,
+    },
+}
+
+impl Edit {
+    /// The meeting the change starts from.
+    #[must_use]
+    pub fn event(self) -> u64 {
+        match self {
+            Edit::MoveOne { event, .. }
+            | Edit::MoveRest { event, .. }
+            | Edit::CancelOne { event }
+            | Edit::CancelRest { event } => event,
+        }
+    }
+}
+
+/// A series after a coordinator's change: the meetings to store and the messages to queue —
+/// one [`Outgoing::SeriesChanged`] per family, listing every changed meeting, however many
+/// changed; reminders anew for moved meetings (the old ones are skipped by their version).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edited {
+    /// The changed meetings.
+    pub events: Vec<Event>,
+    /// The messages to queue.
+    pub queue: Vec<OutboxItem>,
+}
+
+/// Applies a change to a launch's series (`series`: its meetings, in order). `None` when the
+/// meeting is not one of them, has begun or is cancelled, when nothing changes, or when a
+/// moved meeting would begin before `now` or overlap another.
+#[must_use]
+pub fn edit(
+    launch: u64,
+    series: &[Event],
+    change: Edit,
+    now: DateTime<Utc>,
+    rules: &dyn Rules,
+) -> Option<Edited> {
+    let i = series.iter().position(|e| e.id == change.event())?;
+    let from = &series[i];
+    if from.cancelled || from.start <= now {
+        return None;
+    }
+    let changed: Vec<Event> = match change {
+        Edit::MoveRest { event, to } => shift_rest(series, event, to, now)?.0,
+        Edit::MoveOne { to, .. } => {
+            if to <= now || to == from.start {
+                return None;
+            }
+            let mut moved = from.clone();
+            moved.start = to;
+            moved.end = to + (from.end - from.start);
+            moved.version += 1;
+            moved.revision += 1;
+            vec![moved]
+        }
+        Edit::CancelOne { .. } | Edit::CancelRest { .. } => {
+            let upto = if matches!(change, Edit::CancelOne { .. }) {
+                i + 1
+            } else {
+                series.len()
+            };
+            series[i..upto]
+                .iter()
+                .filter(|e| !e.cancelled && e.start > now)
+                .map(|e| {
+                    let mut c = e.clone();
+                    c.cancelled = true;
+                    c.version += 1;
+                    c.revision += 1;
+                    c
+                })
+                .collect()
+        }
+    };
+    // The series as it would be: no two live meetings may overlap.
+    let mut after: Vec<&Event> = series
+        .iter()
+        .map(|e| changed.iter().find(|c| c.id == e.id).unwrap_or(e))
+        .filter(|e| !e.cancelled)
+        .collect();
+    after.sort_by_key(|e| e.start);
+    if after.windows(2).any(|w| w[1].start < w[0].end) || changed.is_empty() {
+        return None;
+    }
+    let mut queue = Vec::new();
+    let mut told: Vec<UserId> = Vec::new();
+    for e in &changed {
+        let old = series.iter().find(|o| o.id == e.id).unwrap_or(e);
+        for u in old.attendees.iter().chain(old.waiting.iter()) {
+            if !told.contains(u) {
+                told.push(*u);
+            }
+        }
+    }
+    let ids: Vec<u64> = changed.iter().map(|e| e.id).collect();
+    for u in &told {
+        queue.push(OutboxItem {
+            to: *u,
+            due: now,
+            attempts: 0,
+            message: Outgoing::SeriesChanged {
+                launch,
+                events: ids.clone(),
+            },
+        });
+    }
+    let mut events = Vec::new();
+    for e in changed {
+        let mut c = Change {
+            event: e,
+            queue: Vec::new(),
+        };
+        if !c.event.cancelled {
+            for u in c.event.attendees.clone() {
+                super::event::queue_reminders(&mut c, u, now, rules);
+            }
+        }
+        queue.extend(c.queue);
+        events.push(c.event);
+    }
+    Some(Edited { events, queue })
 }
 
 #[cfg(test)]
@@ -301,6 +488,7 @@ mod tests {
             token: None,
             revision: 0,
             series: Some("launch-1".into()),
+            came: Vec::new(),
         }
     }
 
@@ -338,5 +526,88 @@ mod tests {
             None,
             "into the past"
         );
+    }
+
+    /// No reminders, feedback an hour after: only the series' own messages are counted.
+    struct NoReminders;
+    impl Rules for NoReminders {
+        fn pool_of(&self, r: &crate::domain::Registration) -> crate::domain::Pool {
+            crate::domain::Pool {
+                group: r.group.clone(),
+                area: r.area.clone(),
+                lang: None,
+            }
+        }
+        fn threshold(&self, _: &crate::domain::GroupId) -> Option<u32> {
+            None
+        }
+        fn coordinator_ids(&self, _: crate::domain::remit::Scope<'_>) -> Vec<UserId> {
+            Vec::new()
+        }
+        fn reminder_times(&self, _: DateTime<Utc>, _: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+            Vec::new()
+        }
+        fn feedback_time(&self, end: DateTime<Utc>) -> DateTime<Utc> {
+            end + Duration::hours(1)
+        }
+    }
+
+    fn series_changed(e: &Edited) -> Vec<(u64, Vec<u64>)> {
+        e.queue
+            .iter()
+            .filter_map(|i| match &i.message {
+                Outgoing::SeriesChanged { events, .. } => Some((i.to.0, events.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_change_to_the_rest_of_a_series_is_one_message_per_family() {
+        let series = [
+            meeting(1, "2027-03-11 17:00", &[1, 2]),
+            meeting(2, "2027-03-18 17:00", &[1, 2, 3]),
+            meeting(3, "2027-03-25 17:00", &[1, 3]),
+        ];
+        let now = helsinki("2027-03-12 09:00");
+        let cancelled =
+            edit(1, &series, Edit::CancelRest { event: 2 }, now, &NoReminders).expect("cancels");
+        assert!(cancelled.events.iter().all(|e| e.cancelled));
+        assert_eq!(
+            cancelled.events.iter().map(|e| e.id).collect::<Vec<_>>(),
+            [2, 3]
+        );
+        assert_eq!(
+            series_changed(&cancelled),
+            vec![(1, vec![2, 3]), (2, vec![2, 3]), (3, vec![2, 3])]
+        );
+        // One meeting moved onto the next one: refused; past ones and unknown ones too.
+        let onto = Edit::MoveOne {
+            event: 2,
+            to: helsinki("2027-03-25 17:30"),
+        };
+        assert_eq!(edit(1, &series, onto, now, &NoReminders), None);
+        assert_eq!(
+            edit(1, &series, Edit::CancelOne { event: 1 }, now, &NoReminders),
+            None,
+            "it has begun"
+        );
+        assert_eq!(
+            edit(1, &series, Edit::CancelOne { event: 9 }, now, &NoReminders),
+            None
+        );
+        // One meeting a day later: its own families only, and its feedback question anew.
+        let moved = Edit::MoveOne {
+            event: 3,
+            to: helsinki("2027-03-26 17:00"),
+        };
+        let one = edit(1, &series, moved, now, &NoReminders).expect("moves");
+        assert_eq!(series_changed(&one), vec![(1, vec![3]), (3, vec![3])]);
+        assert_eq!(one.events[0].version, 2);
+        assert!(one
+            .queue
+            .iter()
+            .any(|i| i.message == Outgoing::FeedbackRequest { event: 3 }
+                && i.due == helsinki("2027-03-26 19:30")));
     }
 }

@@ -120,6 +120,7 @@ impl<'a> Engine<'a> {
             State::Launching(d) => self.launch_question(d),
             State::CreatingEvent(d) => self.draft_question(d),
             State::EditingEvent { .. } => Reply::msg(Msg::NewEventBadValue).row(cancel),
+            State::MovingMeetings { .. } => Reply::msg(Msg::SeriesMoveBad).row(cancel),
             State::Broadcasting { text: None, .. } => Reply::msg(Msg::BroadcastBadText).row(cancel),
             State::Broadcasting { text: Some(t), .. } => Reply::default()
                 .line(Msg::Plain, vec![("text", text(t.clone()))])
@@ -158,9 +159,10 @@ impl<'a> Engine<'a> {
         let msg = match state {
             State::Registering(_) | State::ConfirmingDrop { .. } => Msg::Cancelled,
             State::Launching(_) => Msg::LaunchCancelled,
-            State::CreatingEvent(_) | State::EditingEvent { .. } | State::Broadcasting { .. } => {
-                Msg::ActionCancelled
-            }
+            State::CreatingEvent(_)
+            | State::EditingEvent { .. }
+            | State::MovingMeetings { .. }
+            | State::Broadcasting { .. } => Msg::ActionCancelled,
             State::FeedbackComment { .. } => Msg::FeedbackDone,
             State::Idle | State::ConfirmingForget => return false,
         };

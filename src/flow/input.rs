@@ -36,6 +36,8 @@ pub enum Command {
     /// `/report` (coordinators): feedback of an event, a series or a period, with a chart and
     /// a CSV file.
     Report,
+    /// `/attendance` (coordinators): mark who came to a launched group's meetings.
+    Attendance,
 }
 
 impl Command {
@@ -52,7 +54,7 @@ impl Command {
     ];
 
     /// The coordinators' commands. To anyone else they are unknown commands.
-    pub const COORDINATOR: [Command; 8] = [
+    pub const COORDINATOR: [Command; 9] = [
         Command::Demand,
         Command::Launch,
         Command::Export,
@@ -61,6 +63,7 @@ impl Command {
         Command::Broadcast,
         Command::Feedback,
         Command::Report,
+        Command::Attendance,
     ];
 
     /// Whether only coordinators may use the command.
@@ -89,6 +92,7 @@ impl Command {
             Command::Broadcast => "broadcast",
             Command::Feedback => "feedback",
             Command::Report => "report",
+            Command::Attendance => "attendance",
         }
     }
 }
@@ -147,6 +151,7 @@ impl Input {
             "events" | "tapahtumat" | "evenemang" => Input::Command(Command::Events),
             "newevent" => Input::Command(Command::NewEvent),
             "broadcast" => Input::Command(Command::Broadcast),
+            "attendance" | "lasnaolo" | "narvaro" => Input::Command(Command::Attendance),
             "feedback" => Input::FeedbackFor(arg.and_then(|a| a.parse().ok())),
             "report" | "raportti" | "rapport" => {
                 Input::ReportFor(arg.filter(|a| !a.is_empty()).map(str::to_owned))

@@ -203,7 +203,8 @@ impl<'a> Engine<'a> {
             | Command::NewEvent
             | Command::Broadcast
             | Command::Feedback
-            | Command::Report => self.hint(state, Msg::HintUnknownCommand),
+            | Command::Report
+            | Command::Attendance => self.hint(state, Msg::HintUnknownCommand),
         }
     }
 

@@ -1309,7 +1309,8 @@ fn command_msg(c: Command) -> Msg {
         | Command::NewEvent
         | Command::Broadcast
         | Command::Feedback
-        | Command::Report => Msg::CmdHelp,
+        | Command::Report
+        | Command::Attendance => Msg::CmdHelp,
     }
 }
 

@@ -776,6 +776,7 @@ async fn fill_events(app: &App, extra: usize) -> usize {
             token: None,
             revision: 0,
             series: None,
+            came: Vec::new(),
         };
         app.store
             .commit(

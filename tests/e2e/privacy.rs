@@ -264,6 +264,7 @@ async fn comments_go_after_their_shorter_period_and_sign_ups_after_the_retention
         token: None,
         revision: 0,
         series: None,
+        came: Vec::new(),
     };
     commit(COORDINATOR, vec![Effect::CreateEvent(event.clone())], t0).await;
     let id = app.store.events().expect("events")[0].id;
@@ -485,6 +486,7 @@ async fn after_forget_nothing_of_the_parent_can_be_read_from_the_raw_files_even_
         token: None,
         revision: 0,
         series: None,
+        came: Vec::new(),
     };
     let commit = |user: u64, effects: Vec<Effect>, record: UserRecord| {
         let app = app.clone();
@@ -849,10 +851,11 @@ fn kind_index(o: &kokoon::domain::Outgoing) -> usize {
         O::BroadcastReport { .. } => 12,
         O::RetentionNotice { .. } => 13,
         O::RenewalAsk { .. } => 14,
+        O::SeriesChanged { .. } => 15,
     }
 }
 
-const KINDS: usize = 15;
+const KINDS: usize = 16;
 
 /// Words that give the subject away on a lock screen (prefixes, matched at word starts).
 const TOPIC_WORDS: [&str; 10] = [
@@ -925,12 +928,24 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         coordinator: UserId(COORDINATOR),
         title: EventText::new(Lang::Fi, "Tilli Toukka"),
         end: t0 + Duration::days(5) + Duration::hours(2),
+        count: 3,
+        every_days: 7,
+        skip: vec![],
+        moved: vec![],
     };
     commit(COORDINATOR, vec![Effect::Launch(launch_request)], t0).await;
     kokoon::sender::reconcile(&app).await.expect("reconcile");
     deliveries(&app).await;
     let launch = kokoon::flow::View::launches(&app.store)[0].id;
     render(&mut firsts, parent, O::Invitation { launch }, t0);
+    // The group meets three times: a change to the rest of its series, in one message.
+    let meetings = kokoon::flow::View::launches(&app.store)[0].meeting_ids();
+    assert_eq!(meetings.len(), 3);
+    let changed = O::SeriesChanged {
+        launch,
+        events: meetings[1..].to_vec(),
+    };
+    render(&mut firsts, parent, changed, t0);
     let answered = O::Answered {
         launch,
         user: UserId(parent),
@@ -965,6 +980,7 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         token: None,
         revision: 0,
         series: None,
+        came: Vec::new(),
     };
     commit(COORDINATOR, vec![Effect::CreateEvent(event)], now).await;
     // The launch's first meeting is an event too; this one is the evening.
@@ -995,12 +1011,19 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         ),
         (parent, O::EventChanged { event: event.id }),
         (parent, O::Promoted { event: event.id }),
-        (parent, O::FeedbackRequest { event: event.id }),
         (parent, O::Broadcast { broadcast }),
         (COORDINATOR, O::BroadcastReport { broadcast }),
     ] {
         render(&mut firsts, to, m, now);
     }
+    // The feedback question goes once the evening has ended.
+    let after = event.end + Duration::hours(1);
+    render(
+        &mut firsts,
+        parent,
+        O::FeedbackRequest { event: event.id },
+        after,
+    );
     commit(COORDINATOR, vec![Effect::CancelEvent(event.id)], now).await;
     render(
         &mut firsts,
@@ -1193,6 +1216,7 @@ async fn mydata_gives_everything_stored_as_a_text_and_a_json_document() {
         token: None,
         revision: 0,
         series: None,
+        came: Vec::new(),
     };
     let record = app.store.user(UserId(3601)).expect("store");
     for (user, effect) in [

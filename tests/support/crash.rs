@@ -794,6 +794,7 @@ pub fn create_event(data: &Path, config: &Arc<Config>, capacity: u32) -> Result<
         token: None,
         revision: 0,
         series: None,
+        came: Vec::new(),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
