@@ -51,6 +51,7 @@ async fn join_tilli_sv(app: &App, user: u64) -> Chat {
     p.taps("Vardagskvällar").await;
     p.taps("Klar").await;
     p.taps("Nej tack").await;
+    p.taps("Hoppa över").await;
     p.taps("Bekräfta").await.shows("är sparad");
     p
 }
