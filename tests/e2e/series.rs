@@ -494,3 +494,87 @@ async fn a_series_across_the_change_to_summer_time_keeps_its_hours_and_reminders
     clock.set(hki_summer(8, 4, 16));
     assert!(reminded(&deliveries(&app).await, "8.4. klo 17").is_empty());
 }
+
+/// A Swedish-speaking coordinator's steps, as a transcript: a series of three meetings every
+/// other week with the second week left out, attendance at the first, the rest moved by a day,
+/// and the report. Figures by hand: 2 of 5 families came on 14.1.
+#[tokio::test]
+async fn a_swedish_speaking_coordinator_plans_marks_moves_and_reports_a_series() {
+    let (app, clock, _dir) = app_with_clock();
+    let families: Vec<u64> = (2301..=2305).collect();
+    let mut parents = Vec::new();
+    for user in &families {
+        parents.push(join_tilli(&app, *user, "Hyvinkää", false).await);
+    }
+    deliveries(&app).await;
+
+    let mut c = Chat::new(&app, COORD, "sv");
+    c.says("/launch").await;
+    c.taps("Tilli Toukka · Hyvinge (finska) · 5/5").await;
+    c.says("14.1 kl. 17").await;
+    c.says("kl. 18.30").await;
+    c.says("Satutupa, Hyvinkään perhekeskus")
+        .await
+        .shows("8 träffar, en gång i veckan; den sista 4.3.2027 kl. 17");
+    c.taps("📅 Ändra träffarna")
+        .await
+        .shows("Tilli Toukka träffas 8 gånger, en gång i veckan. Träffarna:");
+    c.says("3").await.hides("\n4. ");
+    c.taps("Varannan vecka")
+        .await
+        .shows("träffas 3 gånger, varannan vecka")
+        .shows("1. 14.1.2027 kl. 17\n2. 28.1.2027 kl. 17\n3. 11.2.2027 kl. 17");
+    c.says("-2").await.shows(
+        "1. 14.1.2027 kl. 17\n– 28.1.2027: ingen träff\n2. 11.2.2027 kl. 17\n3. 25.2.2027 kl. 17",
+    );
+    c.says("-1").await.shows("Det passade inte i serien.");
+    c.taps("✅ Datumen stämmer")
+        .await
+        .shows("3 träffar, varannan vecka; den sista 25.2.2027 kl. 17");
+    c.taps("Skicka inbjudningarna").await;
+    let sent = deliveries(&app).await;
+    for (p, user) in parents.iter_mut().zip(&families) {
+        let invitation = sent.iter().find(|d| d.to == *user).expect("an invitation");
+        p.reads(invitation);
+        p.taps("Kyllä, tulemme").await;
+    }
+    deliveries(&app).await;
+
+    clock.set(hki(14, 1, 17) + Duration::minutes(20));
+    c.says("/narvaro")
+        .await
+        .shows("Vilken träffs närvaro vill du markera?");
+    c.taps("Tilli Toukka · 14.1 (0/5)")
+        .await
+        .shows("närvarande 0/5")
+        .offers("⬜ familj 1")
+        .offers("⬜ familj 5");
+    c.taps("⬜ familj 1").await;
+    c.taps("⬜ familj 4")
+        .await
+        .shows("närvarande 2/5")
+        .offers("✅ familj 4");
+
+    clock.set(hki(15, 1, 10));
+    deliveries(&app).await;
+    let second = kokoon::flow::View::launches(&app.store)[0].meeting_ids()[1];
+    c.presses_raw(&format!("1:em:{second}:r"))
+        .await
+        .shows("Till vilken tid flyttas träffen 11.2 kl. 17?")
+        .shows("(2 sammanlagt)");
+    c.says("12.2 kl. 17")
+        .await
+        .shows("2 träffar flyttade.")
+        .shows("• 12.2 kl. 17, Satutupa, Hyvinkään perhekeskus")
+        .shows("• 26.2 kl. 17, Satutupa, Hyvinkään perhekeskus");
+    let sent = deliveries(&app).await;
+    let mut told: Vec<u64> = sent.iter().map(|d| d.to).collect();
+    told.sort_unstable();
+    assert_eq!(told, families, "once each: {sent:#?}");
+
+    // The series so far (one meeting has been held), then that meeting alone.
+    c.says("/rapport").await;
+    c.taps("Tilli Toukka · 14.1–14.1")
+        .await
+        .shows("Närvaro per träff:\nTilli Toukka · 14.1: 2/5 familjer");
+}
