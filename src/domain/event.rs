@@ -351,7 +351,10 @@ pub(super) fn queue_reminders(c: &mut Change, user: UserId, now: DateTime<Utc>, 
     c.send(
         user,
         rules.feedback_time(c.event.end),
-        Outgoing::FeedbackRequest { event: id },
+        Outgoing::FeedbackRequest {
+            event: id,
+            version: Some(version),
+        },
     );
 }
 
@@ -739,7 +742,13 @@ mod tests {
                         version: 3
                     }
                 ),
-                (10, Outgoing::FeedbackRequest { event: 7 }),
+                (
+                    10,
+                    Outgoing::FeedbackRequest {
+                        event: 7,
+                        version: Some(3)
+                    }
+                ),
             ]
         );
         assert_eq!(c.queue[0].due, t(76));
@@ -775,7 +784,13 @@ mod tests {
                         version: 3
                     }
                 ),
-                (11, Outgoing::FeedbackRequest { event: 7 }),
+                (
+                    11,
+                    Outgoing::FeedbackRequest {
+                        event: 7,
+                        version: Some(3)
+                    }
+                ),
             ]
         );
     }

@@ -604,10 +604,11 @@ mod tests {
         let one = edit(1, &series, moved, now, &NoReminders).expect("moves");
         assert_eq!(series_changed(&one), vec![(1, vec![3]), (3, vec![3])]);
         assert_eq!(one.events[0].version, 2);
-        assert!(one
-            .queue
-            .iter()
-            .any(|i| i.message == Outgoing::FeedbackRequest { event: 3 }
-                && i.due == helsinki("2027-03-26 19:30")));
+        assert!(one.queue.iter().any(|i| i.message
+            == Outgoing::FeedbackRequest {
+                event: 3,
+                version: Some(2)
+            }
+            && i.due == helsinki("2027-03-26 19:30")));
     }
 }

@@ -75,7 +75,7 @@ impl Engine<'_> {
             | Outgoing::EventChanged { event: id }
             | Outgoing::EventCancelled { event: id }
             | Outgoing::Promoted { event: id }
-            | Outgoing::FeedbackRequest { event: id } => {
+            | Outgoing::FeedbackRequest { event: id, .. } => {
                 // One the recipient may no longer see is as good as gone.
                 event = self.visible_event(*id);
                 feedback_given = matches!(message, Outgoing::FeedbackRequest { .. })
@@ -284,7 +284,7 @@ impl Engine<'_> {
                         .after(vec![Line::new(Msg::EventPromoted, vec![])]),
                 )
             }
-            Outgoing::FeedbackRequest { event } => {
+            Outgoing::FeedbackRequest { event, .. } => {
                 let e = self.visible_event(*event)?;
                 self.feedback_ask(&e)
             }

@@ -1023,7 +1023,10 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
     render(
         &mut firsts,
         parent,
-        O::FeedbackRequest { event: event.id },
+        O::FeedbackRequest {
+            event: event.id,
+            version: None,
+        },
         after,
     );
     commit(COORDINATOR, vec![Effect::CancelEvent(event.id)], now).await;

@@ -496,8 +496,9 @@ async fn a_series_across_the_change_to_summer_time_keeps_its_hours_and_reminders
 }
 
 /// A Swedish-speaking coordinator's steps, as a transcript: a series of three meetings every
-/// other week with the second week left out, attendance at the first, the rest moved by a day,
-/// and the report. Figures by hand: 2 of 5 families came on 14.1.
+/// other week with the second week left out, attendance at the first, the rest moved a day
+/// earlier (one feedback question each, not a second at the old time), and the report. Figures
+/// by hand: 2 of 5 families came on 14.1., none marked on 10.2.
 #[tokio::test]
 async fn a_swedish_speaking_coordinator_plans_marks_moves_and_reports_a_series() {
     let (app, clock, _dir) = app_with_clock();
@@ -562,19 +563,31 @@ async fn a_swedish_speaking_coordinator_plans_marks_moves_and_reports_a_series()
         .await
         .shows("Till vilken tid flyttas träffen 11.2 kl. 17?")
         .shows("(2 sammanlagt)");
-    c.says("12.2 kl. 17")
+    c.says("10.2 kl. 17")
         .await
         .shows("2 träffar flyttade.")
-        .shows("• 12.2 kl. 17, Satutupa, Hyvinkään perhekeskus")
-        .shows("• 26.2 kl. 17, Satutupa, Hyvinkään perhekeskus");
+        .shows("• 10.2 kl. 17, Satutupa, Hyvinkään perhekeskus")
+        .shows("• 24.2 kl. 17, Satutupa, Hyvinkään perhekeskus");
     let sent = deliveries(&app).await;
     let mut told: Vec<u64> = sent.iter().map(|d| d.to).collect();
     told.sort_unstable();
     assert_eq!(told, families, "once each: {sent:#?}");
 
-    // The series so far (one meeting has been held), then that meeting alone.
+    // Moved a day earlier: each family is asked about the second meeting once, after it, and
+    // not again at the old time.
+    clock.set(hki(12, 2, 10));
+    let sent = deliveries(&app).await;
+    let mut asked: Vec<u64> = sent
+        .iter()
+        .filter(|d| d.text.contains("Kiitos, että osallistuit"))
+        .map(|d| d.to)
+        .collect();
+    asked.sort_unstable();
+    assert_eq!(asked, families, "{sent:#?}");
+
+    // The series so far (two meetings held), then the first alone.
     c.says("/rapport").await;
-    c.taps("Tilli Toukka · 14.1–14.1")
-        .await
-        .shows("Närvaro per träff:\nTilli Toukka · 14.1: 2/5 familjer");
+    c.taps("Tilli Toukka · 14.1–10.2").await.shows(
+        "Närvaro per träff:\nTilli Toukka · 14.1: 2/5 familjer\nTilli Toukka · 10.2: 0/5 familjer",
+    );
 }

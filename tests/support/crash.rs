@@ -1036,9 +1036,10 @@ fn check_store(
                         version: event.version,
                     }
         });
-        let feedback = outbox
-            .iter()
-            .any(|i| i.to == *a && i.message == Outgoing::FeedbackRequest { event: event.id });
+        let feedback = outbox.iter().any(|i| {
+            i.to == *a
+                && matches!(i.message, Outgoing::FeedbackRequest { event: e, .. } if e == event.id)
+        });
         if !reminders || !feedback {
             return Err(format!(
                 "attendee {a}: reminder queued {reminders}, feedback question queued {feedback}"
