@@ -110,6 +110,16 @@ pub enum Outgoing {
         /// The registration's group.
         group: GroupId,
     },
+    /// To a parent whose child grew too old for a group while waiting ([`super::child::grow`]):
+    /// the child no longer counts there; here are the groups that fit now.
+    AgedOut {
+        /// The registration's group.
+        group: GroupId,
+        /// The children who aged out.
+        children: Vec<super::Child>,
+        /// Whether the registration stays, for its other children.
+        kept: bool,
+    },
 }
 
 /// How quiet hours treat a kind of message. Every [`Outgoing`] kind has exactly one, in
@@ -149,7 +159,8 @@ impl Outgoing {
             | Outgoing::FinalList { .. }
             | Outgoing::FeedbackRequest { .. }
             | Outgoing::RetentionNotice { .. }
-            | Outgoing::RenewalAsk { .. } => Urgency::Held,
+            | Outgoing::RenewalAsk { .. }
+            | Outgoing::AgedOut { .. } => Urgency::Held,
             Outgoing::Reminder { .. } => Urgency::Timed,
         }
     }
@@ -258,6 +269,8 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
         Outgoing::RenewalAsk { .. } => f
             .registration
             .is_some_and(|r| r.status == Status::Waiting && r.renewal_asked.is_some()),
+        // A fact told once: it holds whatever happened since.
+        Outgoing::AgedOut { .. } => true,
     }
 }
 
@@ -328,6 +341,14 @@ mod tests {
             Outgoing::RenewalAsk {
                 group: GroupId::parse("tilli-toukka").unwrap(),
             },
+            Outgoing::AgedOut {
+                group: GroupId::parse("tilli-toukka").unwrap(),
+                children: vec![super::super::Child {
+                    year: 2020,
+                    month: None,
+                }],
+                kept: false,
+            },
         ]
     }
 
@@ -355,7 +376,8 @@ mod tests {
                 | Outgoing::FinalList { .. }
                 | Outgoing::FeedbackRequest { .. }
                 | Outgoing::RetentionNotice { .. }
-                | Outgoing::RenewalAsk { .. } => morning,
+                | Outgoing::RenewalAsk { .. }
+                | Outgoing::AgedOut { .. } => morning,
             };
             assert_eq!(
                 when_to_send(&m, night, &quiet, night),
