@@ -15,7 +15,7 @@
 //! | 4 | 11.2.            | 11.2. 17.00           | 11.2. 17.00                             |
 //! | 5 | 18.2.            | 18.2. 17.00           | 19.2. 17.00                             |
 //! | 6 | 25.2.            | Wed 24.2. 18.00 (`6: 24.2. klo 18`) | 25.2. 18.00               |
-//! | 7 | 4.3.             | 4.3. 17.00            | 5.3. 17.00                              |
+//! | 7 | 4.3.             | 4.3. 17.00            | 5.3. 17.00, then alone to 18.00 (Edit)  |
 //! | 8 | 11.3.            | 11.3. 17.00           | 12.3. 17.00                             |
 
 use crate::chat::{app_with_clock, deliveries, join_tilli, Chat, Delivered};
@@ -241,6 +241,28 @@ async fn a_series_with_a_skipped_week_and_a_moved_meeting_reminds_its_families_a
         ),
         "{}",
         sv_news.text
+    );
+    // One meeting alone, with the card's usual edit: the seventh an hour later. Each family
+    // hears once, and only of that meeting.
+    let seventh = meetings[6];
+    c.presses_raw(&format!("1:em:{seventh}:e"))
+        .await
+        .shows("Mitä muutetaan");
+    c.taps("Alkuaika").await;
+    c.says("5.3. klo 18").await.shows("Tallennettu.");
+    let sent = deliveries(&app).await;
+    let mut told: Vec<u64> = sent.iter().map(|d| d.to).collect();
+    told.sort_unstable();
+    assert_eq!(
+        told,
+        vec![2001, 2002, 2003, 2004, 2005],
+        "once each: {sent:#?}"
+    );
+    let fi_news = to(&sent, 2002)[0];
+    assert!(
+        fi_news.text.contains("5.3. klo 18") && !fi_news.text.contains("12.3."),
+        "{}",
+        fi_news.text
     );
     // The reminder goes by the new time: not the day before the old one, but before the new.
     clock.set(hki(17, 2, 17) + Duration::minutes(1));
