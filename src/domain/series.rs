@@ -191,6 +191,19 @@ pub fn shift_rest(
     Some((changed, tell))
 }
 
+/// Whether a launch's meetings stay apart with `changed` (one of them, moved or lengthened
+/// alone) in place of its stored self: no two meetings still on overlap.
+#[must_use]
+pub fn apart(series: &[Event], changed: &Event) -> bool {
+    let mut live: Vec<&Event> = series
+        .iter()
+        .map(|e| if e.id == changed.id { changed } else { e })
+        .filter(|e| !e.cancelled)
+        .collect();
+    live.sort_by_key(|e| e.start);
+    live.windows(2).all(|w| w[0].end <= w[1].start)
+}
+
 /// A coordinator's change to a launch's series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Edit {
@@ -526,6 +539,29 @@ mod tests {
             None,
             "into the past"
         );
+    }
+
+    #[test]
+    fn one_meeting_changed_alone_may_not_run_into_another() {
+        let mut series = [
+            meeting(1, "2027-03-11 17:00", &[1]),
+            meeting(2, "2027-03-18 17:00", &[1]),
+            meeting(3, "2027-03-25 17:00", &[1]),
+        ];
+        let mut moved = series[1].clone();
+        moved.start = helsinki("2027-03-25 16:00");
+        moved.end = moved.start + Duration::minutes(90);
+        assert!(!apart(&series, &moved), "onto the third");
+        moved.start = helsinki("2027-03-25 15:30");
+        moved.end = moved.start + Duration::minutes(90);
+        assert!(apart(&series, &moved), "ends as the third begins");
+        let mut longer = series[0].clone();
+        longer.end = helsinki("2027-03-18 17:30");
+        assert!(!apart(&series, &longer), "runs into the second");
+        series[2].cancelled = true;
+        moved.start = helsinki("2027-03-25 17:00");
+        moved.end = moved.start + Duration::minutes(90);
+        assert!(apart(&series, &moved), "the third is cancelled");
     }
 
     /// No reminders, feedback an hour after: only the series' own messages are counted.

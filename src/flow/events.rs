@@ -1256,6 +1256,10 @@ impl Engine<'_> {
             let state = State::EditingEvent { event: id, field };
             return self.hint(state, Msg::NewEventBadValue);
         }
+        if matches!(field, EventField::Start | EventField::End) && !self.meetings_apart(&e) {
+            let state = State::EditingEvent { event: id, field };
+            return self.hint(state, Msg::SeriesMoveBad);
+        }
         let told = e.attendees.len() + e.waiting.len();
         self.effects.push(Effect::UpdateEvent(e.clone()));
         self.say(self.event_summary(&e).after(vec![Line::new(

@@ -88,6 +88,23 @@ impl Engine<'_> {
         self.may_pool(&l.pool)
     }
 
+    /// Whether a launch's meeting, changed alone (`e`), stays apart from the launch's other
+    /// meetings; any other event: true.
+    pub(super) fn meetings_apart(&self, e: &Event) -> bool {
+        let Visibility::Launch { launch } = e.visibility else {
+            return true;
+        };
+        let Some(l) = self.ctx.view.launch(launch) else {
+            return true;
+        };
+        let meetings: Vec<Event> = l
+            .meeting_ids()
+            .into_iter()
+            .filter_map(|id| self.ctx.view.event(id))
+            .collect();
+        series::apart(&meetings, e)
+    }
+
     /// The launch a meeting belongs to, if the person may manage its meetings.
     fn managed_launch(&self, e: &Event) -> Option<Launch> {
         let Visibility::Launch { launch } = e.visibility else {

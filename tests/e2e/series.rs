@@ -249,6 +249,10 @@ async fn a_series_with_a_skipped_week_and_a_moved_meeting_reminds_its_families_a
         .await
         .shows("Mitä muutetaan");
     c.taps("Alkuaika").await;
+    // Onto the eighth meeting: refused, asked again.
+    c.says("12.3. klo 16")
+        .await
+        .shows("En voinut siirtää tapaamisia niin.");
     c.says("5.3. klo 18").await.shows("Tallennettu.");
     let sent = deliveries(&app).await;
     let mut told: Vec<u64> = sent.iter().map(|d| d.to).collect();
