@@ -421,6 +421,10 @@ fn expects_text(state: &State) -> bool {
         | State::MovingMeetings { .. }
         | State::FeedbackComment { .. } => true,
         State::Broadcasting { text, .. } => text.is_none(),
+        State::Adding(d) => matches!(
+            d.step,
+            crate::flow::AddStep::Label | crate::flow::AddStep::When
+        ),
         State::Idle
         | State::Registering(_)
         | State::ConfirmingForget

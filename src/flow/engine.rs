@@ -128,6 +128,7 @@ impl<'a> Engine<'a> {
                 .row(cancel),
             State::FeedbackComment { event } => Reply::msg(Msg::FeedbackCommentAsk)
                 .row(vec![button(Msg::BtnSkip, Callback::FeedbackSkip(*event))]),
+            State::Adding(d) => self.add_question(d),
         }
     }
 
@@ -162,7 +163,8 @@ impl<'a> Engine<'a> {
             State::CreatingEvent(_)
             | State::EditingEvent { .. }
             | State::MovingMeetings { .. }
-            | State::Broadcasting { .. } => Msg::ActionCancelled,
+            | State::Broadcasting { .. }
+            | State::Adding(_) => Msg::ActionCancelled,
             State::FeedbackComment { .. } => Msg::FeedbackDone,
             State::Idle | State::ConfirmingForget => return false,
         };

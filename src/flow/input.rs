@@ -38,6 +38,8 @@ pub enum Command {
     Report,
     /// `/attendance` (coordinators): mark who came to a launched group's meetings.
     Attendance,
+    /// `/add` (coordinators): add a family without Telegram by hand, or see those added.
+    Add,
 }
 
 impl Command {
@@ -54,8 +56,9 @@ impl Command {
     ];
 
     /// The coordinators' commands. To anyone else they are unknown commands.
-    pub const COORDINATOR: [Command; 9] = [
+    pub const COORDINATOR: [Command; 10] = [
         Command::Demand,
+        Command::Add,
         Command::Launch,
         Command::Export,
         Command::Qr,
@@ -93,6 +96,7 @@ impl Command {
             Command::Feedback => "feedback",
             Command::Report => "report",
             Command::Attendance => "attendance",
+            Command::Add => "add",
         }
     }
 }
@@ -145,6 +149,7 @@ impl Input {
             "mydata" => Input::Command(Command::MyData),
             "help" | "apua" | "hjalp" => Input::Command(Command::Help),
             "demand" => Input::Command(Command::Demand),
+            "add" => Input::Command(Command::Add),
             "export" => Input::Command(Command::Export),
             "launch" => Input::Command(Command::Launch),
             "qr" => Input::Command(Command::Qr),

@@ -213,7 +213,8 @@ impl<'a> Engine<'a> {
             | Command::Broadcast
             | Command::Feedback
             | Command::Report
-            | Command::Attendance => self.hint(state, Msg::HintUnknownCommand),
+            | Command::Attendance
+            | Command::Add => self.hint(state, Msg::HintUnknownCommand),
         }
     }
 
@@ -952,6 +953,7 @@ impl<'a> Engine<'a> {
             renewed_at: existing.and_then(|e| e.renewed_at),
             renewal_asked: None,
             note: d.note.clone(),
+            added: None,
         };
         let config = self.ctx.config;
         let pool = config.pool_of(&reg);
