@@ -241,6 +241,7 @@ pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
                 token: None,
                 revision: 0,
                 series: c.series.clone(),
+                came: Vec::new(),
             })),
             Some(e)
                 if !e.cancelled

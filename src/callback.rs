@@ -171,6 +171,17 @@ pub enum Callback {
     FeedbackSkip(u64),
     /// (Coordinator) a feedback report, or a step of picking its period.
     Report(ReportPick),
+    /// (Coordinator, launching) change the series' meetings, from the summary.
+    SeriesChange,
+    /// (Coordinator, launching) the series' dates are right.
+    SeriesOk,
+    /// (Coordinator, launching) days from one meeting to the next.
+    SeriesEvery(u32),
+    /// (Coordinator) who came to a meeting: the families with a button each.
+    Attendance(u64),
+    /// (Coordinator) a family (numbered in the launch's invitation order) came to a meeting,
+    /// or not.
+    Attend(u64, u32, bool),
 }
 
 /// What a report button picks.
@@ -271,6 +282,9 @@ impl Callback {
                     ManageAction::CancelYes => "X",
                     ManageAction::Message => "m",
                     ManageAction::Feedback => "f",
+                    ManageAction::MoveRest => "r",
+                    ManageAction::CancelRest => "R",
+                    ManageAction::CancelRestYes => "Y",
                 }
             ),
             Callback::EditField(id, f) => format!("ef:{id}:{}", f.code()),
@@ -293,6 +307,11 @@ impl Callback {
             }
             Callback::Report(ReportPick::Months(None)) => "rp:m".into(),
             Callback::Report(ReportPick::Months(Some(m))) => format!("rp:m:{}", m.code()),
+            Callback::SeriesChange => "sc".into(),
+            Callback::SeriesOk => "so".into(),
+            Callback::SeriesEvery(d) => format!("se:{d}"),
+            Callback::Attendance(id) => format!("at:{id}"),
+            Callback::Attend(id, n, y) => format!("at:{id}:{n}:{}", yn(*y)),
         };
         format!("{VERSION}:{body}")
     }
@@ -392,6 +411,9 @@ impl Callback {
                     "X" => ManageAction::CancelYes,
                     "m" => ManageAction::Message,
                     "f" => ManageAction::Feedback,
+                    "r" => ManageAction::MoveRest,
+                    "R" => ManageAction::CancelRest,
+                    "Y" => ManageAction::CancelRestYes,
                     _ => return None,
                 };
                 Callback::Manage(parse_id(id)?, a)
@@ -431,6 +453,23 @@ impl Callback {
                     }
                 }
             }
+            ("sc", None) => Callback::SeriesChange,
+            ("so", None) => Callback::SeriesOk,
+            ("se", Some(d)) => {
+                let d = u32::try_from(parse_id(d)?).ok()?;
+                if !(1..=crate::domain::series::MAX_INTERVAL_DAYS).contains(&d) {
+                    return None;
+                }
+                Callback::SeriesEvery(d)
+            }
+            ("at", Some(rest)) => match rest.split_once(':') {
+                None => Callback::Attendance(parse_id(rest)?),
+                Some((id, rest)) => {
+                    let (n, y) = rest.split_once(':')?;
+                    let n = u32::try_from(parse_id(n)?).ok()?;
+                    Callback::Attend(parse_id(id)?, n, parse_yn(y)?)
+                }
+            },
             ("rp", Some("m")) => Callback::Report(ReportPick::Months(None)),
             ("rp", Some(rest)) => {
                 let (kind, arg) = rest.split_once(':')?;
@@ -603,6 +642,12 @@ pub enum ManageAction {
     Message,
     /// The feedback report.
     Feedback,
+    /// (A meeting of a series) ask the new time of this and every later meeting.
+    MoveRest,
+    /// (A meeting of a series) ask to cancel this and every later meeting.
+    CancelRest,
+    /// Cancel this and every later meeting, confirmed.
+    CancelRestYes,
 }
 
 #[cfg(test)]
@@ -713,6 +758,12 @@ mod tests {
                 year: 2027,
                 month: 12,
             }))),
+            Callback::SeriesChange,
+            Callback::SeriesOk,
+            Callback::SeriesEvery(28),
+            Callback::Attendance(u64::MAX),
+            Callback::Attend(u64::MAX, u32::MAX, true),
+            Callback::Manage(u64::MAX, ManageAction::CancelRestYes),
         ];
         for cb in all {
             let data = cb.encode();
@@ -766,6 +817,11 @@ mod tests {
             "1:ev:1:z",
             "1:em:1:q",
             "1:ef:1:z",
+            "1:se:0",
+            "1:se:29",
+            "1:at:1:2",
+            "1:at:1:2:q",
+            "1:at:x",
         ] {
             assert_eq!(Callback::parse(bad), None, "{bad:?}");
         }

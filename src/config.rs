@@ -161,6 +161,11 @@ pub struct Group {
     /// The feedback questions asked after its events, in order (a comment, if asked, last);
     /// by default [`Question::DEFAULT`], the ones the spring partner visits used.
     pub feedback: Vec<crate::domain::feedback::Question>,
+    /// How many meetings a launch of the group plans by default (Tilli Toukka about eight);
+    /// the coordinator may change it when launching. 1: a launch has its first meeting only.
+    pub meetings: u32,
+    /// Days from one meeting of a launch's series to the next by default (7: weekly).
+    pub interval_days: u32,
 }
 
 /// A person who gathers the need for groups and launches them.
@@ -760,6 +765,8 @@ struct RawGroup {
     demand_by_language: Option<bool>,
     contact: Option<RawContact>,
     feedback: Option<Vec<String>>,
+    meetings: Option<i64>,
+    interval_days: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -1653,6 +1660,18 @@ impl Validator<'_> {
                 .contact
                 .and_then(|c| self.person(line, &format!("{place}.contact"), c));
             let feedback = self.feedback_questions(line, &format!("{place}.feedback"), g.feedback);
+            let meetings = self.within(
+                line,
+                &format!("{place}.meetings"),
+                g.meetings,
+                crate::domain::series::MAX_MEETINGS,
+            );
+            let interval_days = self.within(
+                line,
+                &format!("{place}.interval_days"),
+                g.interval_days,
+                crate::domain::series::MAX_INTERVAL_DAYS,
+            );
             // A group with a valid id is kept even when other fields are broken (those errors
             // are reported and the config is refused), so coordinators referring to it are not
             // told it is unknown as well.
@@ -1670,6 +1689,8 @@ impl Validator<'_> {
                     demand_by_language: g.demand_by_language.unwrap_or(false),
                     contact,
                     feedback,
+                    meetings: meetings.unwrap_or(1),
+                    interval_days: interval_days.unwrap_or(7),
                 });
             }
         }
@@ -1757,6 +1778,25 @@ impl Validator<'_> {
                 None
             }
             Some(n) => Some(n as u32),
+        }
+    }
+
+    /// An optional whole number from 1 to `max`; `None` when not given or out of range (then
+    /// reported).
+    fn within(
+        &mut self,
+        line: Option<usize>,
+        place: &str,
+        n: Option<i64>,
+        max: u32,
+    ) -> Option<u32> {
+        let n = n?;
+        match u32::try_from(n) {
+            Ok(v) if (1..=max).contains(&v) => Some(v),
+            _ => {
+                self.err(line, place, format!("must be from 1 to {max}, not {n}"));
+                None
+            }
         }
     }
 

@@ -416,9 +416,10 @@ impl<W: AsyncWrite + Unpin> Console<'_, W> {
 fn expects_text(state: &State) -> bool {
     match state {
         State::Launching(d) => d.start.is_none() || d.place.is_none(),
-        State::CreatingEvent(_) | State::EditingEvent { .. } | State::FeedbackComment { .. } => {
-            true
-        }
+        State::CreatingEvent(_)
+        | State::EditingEvent { .. }
+        | State::MovingMeetings { .. }
+        | State::FeedbackComment { .. } => true,
         State::Broadcasting { text, .. } => text.is_none(),
         // At the summary the label is typed (it saves a new family); elsewhere, a day of
         // consent included, a plain number presses a button.

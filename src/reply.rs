@@ -191,6 +191,13 @@ impl Reply {
         self
     }
 
+    /// Adds paragraphs after this reply's.
+    #[must_use]
+    pub fn then(mut self, mut more: Vec<Line>) -> Reply {
+        self.lines.append(&mut more);
+        self
+    }
+
     /// Puts the paragraphs of `other` in front of this reply's (a hint before a question).
     #[must_use]
     pub fn after(mut self, mut first: Vec<Line>) -> Reply {

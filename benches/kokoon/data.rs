@@ -191,6 +191,7 @@ pub async fn events(
             token: None,
             revision: 0,
             series: None,
+            came: Vec::new(),
         };
         store
             .commit_sync(

@@ -157,7 +157,7 @@ privacy =
 privacy-area-controller = For registrations in { $area }, the controller is { $name } ({ $contact }).
 privacy-body =
     <b>Why</b>: so that a peer group can be brought together once enough people in the same municipality are interested, and so that you can sign up for events. The lawful basis is your consent (EU General Data Protection Regulation, Article 6(1)(a)). You can withdraw it at any time.
-    <b>What we store</b>: registrations (children's ages, municipality, group language, times that suit, when you gave your consent, and your message to the coordinator if you wrote one), event sign-ups, feedback and comments, invitations to groups, where you are in a conversation and the language I speak with you, and how you heard of the service (the poster's or link's source). Your name and username only if you allow the coordinator to see them.
+    <b>What we store</b>: registrations (children's ages, municipality, group language, times that suit, when you gave your consent, and your message to the coordinator if you wrote one), event sign-ups, feedback and comments, invitations to groups, attendance at the group's meetings (the coordinator marks who came), where you are in a conversation and the language I speak with you, and how you heard of the service (the poster's or link's source). Your name and username only if you allow the coordinator to see them.
     <b>Who sees what</b>: a group's coordinators see the registrations for their group, your name only with your permission. An event's organiser sees who signed up and the feedback. Nothing is given to anyone else.
     <b>Telegram</b>: messages go through Telegram (Telegram Messenger Inc., outside the EU), which handles them under its own terms. Please don't write sensitive details in messages.
     <b>How long</b>: a registration is deleted { $months } months after you last confirmed it (while you wait, we ask every { $renew_months } months whether you are still interested; otherwise we tell you a week before), or at once when you withdraw it. Event sign-ups, feedback and invitations are deleted { $months } months after the event, comments after { $comment_months } months. If you start a registration but don't consent, the language and where you are in the conversation are deleted after 24 hours. If you block the bot, all your data is deleted after { $grace_days } days. The data is stored encrypted. Deleted data stays in encrypted backups { $backup_days ->
@@ -199,6 +199,7 @@ help-coordinator =
     /broadcast – a message to participants or waiting families
     /feedback – feedback on events
     /report – feedback report: an event, a series or a period (chart and CSV)
+    /attendance – attendance: who came to a group's meetings
     /add – add a family who has no Telegram
 demand-title = <b>{ $group }</b> · the group can start with { $threshold } { $kind ->
         [children] children
@@ -587,6 +588,55 @@ mydata-seen = { $at }: { $who } { $what ->
        *[broadcast] sent a message that also went to you
     }
 mydata-former-coordinator = a former coordinator
+
+## Meeting series and attendance
+launch-ask-series = <b>{ $group }</b> meets { $count } times, { $days ->
+        [7] once a week
+        [14] every other week
+       *[other] every { $days } days
+    }. The meetings:
+launch-series-meeting = { $n }. { $when }
+launch-series-skipped = – { $date }: no meeting
+launch-series-help = To change them: type the number of meetings (for example <i>6</i>), <i>-3</i> leaves out the third week, <i>4: 7 Apr 6 pm</i> moves the fourth meeting. When the dates are right, press the button.
+launch-bad-series = That did not fit the series. Check the number and the time: 1 to 20 meetings, and they must not overlap.
+launch-summary-series = { $count } meetings, { $days ->
+        [7] once a week
+        [14] every other week
+       *[other] every { $days } days
+    }; the last on { $last }
+btn-series-change = 📅 Change the meetings
+btn-series-ok = ✅ The dates are right
+btn-series-weekly = Once a week
+btn-series-fortnightly = Every other week
+btn-series-move-rest = 🕒 Move this and later ones
+btn-series-cancel-rest = Cancel this and later ones
+btn-series-cancel-rest-yes = Yes, cancel them
+series-move-ask = When should the meeting on { $when } be? The later meetings move as much ({ $count } in all). Type for example <i>18 Mar 5 pm</i>.
+series-move-bad = I could not move the meetings that way. Type a time still to come that does not overlap another meeting, for example <i>18 Mar 5 pm</i>.
+series-moved = Moved { $count } { $count ->
+        [one] meeting
+       *[other] meetings
+    }. The families get one message about the change.
+series-cancel-ask = Cancel the meeting on { $when } and every one after it ({ $count } in all)? The families get one message.
+series-cancelled = Cancelled { $count } { $count ->
+        [one] meeting
+       *[other] meetings
+    }. The families get one message about the change.
+series-changed-title = The meetings of { $title } have changed:
+series-changed-moved = • { $when }, { $place }
+series-changed-cancelled = • { $when }: cancelled
+btn-attendance = ✅ Who came
+attendance-none = The groups have had no meetings yet.
+attendance-choose = Which meeting's attendance do you want to mark?
+attendance-title = <b>{ $title }</b>, { $when }: { $came }/{ $count } came. Mark who came – press again if a mark is wrong.
+attendance-empty = Nobody was signed up for the meeting.
+attendance-family = family
+btn-attend-came = ✅ { $who }
+btn-attend-not-yet = ⬜ { $who }
+report-attendance = Attendance per meeting:
+report-attendance-line = { $event }: { $came }/{ $count } families
+csv-report-attendance = Attendance
+mydata-attendance = You came: { $title }, { $when }
 
 ## Families without Telegram (/add)
 

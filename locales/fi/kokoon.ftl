@@ -157,7 +157,7 @@ privacy =
 privacy-area-controller = Ilmoittautumisissa, joissa kunta on { $area }, rekisterinpitäjä on { $name } ({ $contact }).
 privacy-body =
     <b>Miksi</b>: jotta vertaisryhmä voidaan koota, kun samasta kunnasta on tarpeeksi kiinnostuneita, ja jotta voit ilmoittautua tapahtumiin. Käsittelyn peruste on suostumuksesi (EU:n tietosuoja-asetuksen 6 artiklan 1 kohdan a alakohta). Voit perua suostumuksesi milloin tahansa.
-    <b>Mitä tallennamme</b>: ilmoittautumiset (lasten iät, kunta, ryhmän kieli, sopivat ajat, milloin annoit suostumuksen ja viestisi koordinaattorille, jos kirjoitit sellaisen), tapahtumiin ilmoittautumiset, palaute ja kommentit, kutsut ryhmiin, keskustelun vaihe ja kieli, jolla puhun sinulle, sekä mistä kuulit palvelusta (julisteen tai linkin lähde). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
+    <b>Mitä tallennamme</b>: ilmoittautumiset (lasten iät, kunta, ryhmän kieli, sopivat ajat, milloin annoit suostumuksen ja viestisi koordinaattorille, jos kirjoitit sellaisen), tapahtumiin ilmoittautumiset, palaute ja kommentit, kutsut ryhmiin, läsnäolo ryhmän tapaamisissa (koordinaattori merkitsee, ketkä tulivat), keskustelun vaihe ja kieli, jolla puhun sinulle, sekä mistä kuulit palvelusta (julisteen tai linkin lähde). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
     <b>Kuka näkee</b>: ryhmän koordinaattorit näkevät ryhmänsä ilmoittautumiset, nimesi vain luvallasi. Tapahtuman järjestäjä näkee ilmoittautuneet ja palautteen. Muille tietoja ei luovuteta.
     <b>Telegram</b>: viestit kulkevat Telegramin kautta (Telegram Messenger Inc., EU:n ulkopuolella), joka käsittelee niitä omien ehtojensa mukaan. Älä kirjoita viesteihin arkaluonteisia asioita.
     <b>Kuinka kauan</b>: ilmoittautuminen poistetaan { $months } kuukauden kuluttua siitä, kun viimeksi vahvistit sen (jonossa odottaessasi kysymme { $renew_months } kuukauden välein, oletko yhä kiinnostunut; muuten kerromme viikkoa ennen), tai heti, kun perut sen. Tapahtumien ilmoittautumiset, palaute ja kutsut poistetaan { $months } kuukauden kuluttua tapahtumasta, kommentit { $comment_months } kuukauden kuluttua. Jos aloitat ilmoittautumisen etkä anna suostumusta, kieli ja keskustelun vaihe poistetaan 24 tunnin kuluttua. Jos estät botin, kaikki tietosi poistetaan { $grace_days } päivän kuluttua. Tiedot säilytetään salattuina. Poistetut tiedot säilyvät salatuissa varmuuskopioissa { $backup_days ->
@@ -198,6 +198,7 @@ help-coordinator =
     /broadcast – viesti osallistujille tai jonossa oleville
     /feedback – tapahtumien palaute
     /report – palauteraportti: tapahtuma, sarja tai ajanjakso (kaavio ja CSV)
+    /attendance – läsnäolo: ketkä tulivat ryhmän tapaamisiin
     /add – lisää perhe, jolla ei ole Telegramia
 demand-title = <b>{ $group }</b> · ryhmä voi alkaa, kun { $kind ->
         [children] lapsia
@@ -587,6 +588,55 @@ mydata-seen = { $at }: { $who } { $what ->
        *[broadcast] lähetti viestin, joka tuli myös sinulle
     }
 mydata-former-coordinator = entinen koordinaattori
+
+## Meeting series and attendance
+launch-ask-series = <b>{ $group }</b> kokoontuu { $count } kertaa, { $days ->
+        [7] kerran viikossa
+        [14] joka toinen viikko
+       *[other] { $days } päivän välein
+    }. Tapaamiset:
+launch-series-meeting = { $n }. { $when }
+launch-series-skipped = – { $date }: ei tapaamista
+launch-series-help = Voit muuttaa: kirjoita tapaamisten määrä (esimerkiksi <i>6</i>), <i>-3</i> jättää kolmannen viikon väliin, <i>4: 7.4. klo 18</i> siirtää neljännen tapaamisen. Kun päivät ovat oikein, paina nappia.
+launch-bad-series = Tämä ei sopinut sarjaan. Tarkista numero ja aika: tapaamisia voi olla 1–20, eivätkä ne saa mennä päällekkäin.
+launch-summary-series = Tapaamisia { $count }, { $days ->
+        [7] kerran viikossa
+        [14] joka toinen viikko
+       *[other] { $days } päivän välein
+    }; viimeinen { $last }
+btn-series-change = 📅 Muuta tapaamisia
+btn-series-ok = ✅ Päivät ovat oikein
+btn-series-weekly = Kerran viikossa
+btn-series-fortnightly = Joka toinen viikko
+btn-series-move-rest = 🕒 Siirrä tämä ja myöhemmät
+btn-series-cancel-rest = Peru tämä ja myöhemmät
+btn-series-cancel-rest-yes = Kyllä, peru ne
+series-move-ask = Mihin aikaan tapaaminen { $when } siirretään? Myöhemmät tapaamiset siirtyvät yhtä paljon ({ $count } yhteensä). Kirjoita esimerkiksi <i>18.3. klo 17</i>.
+series-move-bad = En voinut siirtää tapaamisia niin. Kirjoita tuleva aika, joka ei mene toisen tapaamisen päälle, esimerkiksi <i>18.3. klo 17</i>.
+series-moved = Siirretty { $count } { $count ->
+        [one] tapaaminen
+       *[other] tapaamista
+    }. Perheet saavat yhden viestin muutoksesta.
+series-cancel-ask = Perutaanko tapaaminen { $when } ja kaikki sen jälkeen ({ $count } yhteensä)? Perheet saavat yhden viestin.
+series-cancelled = Peruttu { $count } { $count ->
+        [one] tapaaminen
+       *[other] tapaamista
+    }. Perheet saavat yhden viestin muutoksesta.
+series-changed-title = Ryhmän { $title } tapaamiset muuttuivat:
+series-changed-moved = • { $when }, { $place }
+series-changed-cancelled = • { $when }: peruttu
+btn-attendance = ✅ Ketkä tulivat
+attendance-none = Ryhmillä ei ole vielä ollut tapaamisia.
+attendance-choose = Minkä tapaamisen läsnäolon merkitset?
+attendance-title = <b>{ $title }</b>, { $when }: paikalla { $came }/{ $count }. Merkitse, ketkä tulivat – paina uudelleen, jos merkintä meni väärin.
+attendance-empty = Tapaamiseen ei ollut ilmoittautuneita.
+attendance-family = perhe
+btn-attend-came = ✅ { $who }
+btn-attend-not-yet = ⬜ { $who }
+report-attendance = Läsnäolo tapaamisittain:
+report-attendance-line = { $event }: { $came }/{ $count } perhettä
+csv-report-attendance = Läsnäolo
+mydata-attendance = Olit paikalla: { $title }, { $when }
 
 ## Perheet ilman Telegramia (/add)
 

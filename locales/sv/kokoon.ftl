@@ -155,7 +155,7 @@ privacy =
 privacy-area-controller = För anmälningar där kommunen är { $area } är { $name } personuppgiftsansvarig ({ $contact }).
 privacy-body =
     <b>Varför</b>: för att en kamratstödsgrupp ska kunna samlas när tillräckligt många i samma kommun är intresserade, och för att du ska kunna anmäla dig till evenemang. Grunden för behandlingen är ditt samtycke (EU:s dataskyddsförordning, artikel 6.1 a). Du kan när som helst återkalla ditt samtycke.
-    <b>Vad vi sparar</b>: anmälningar (barnens åldrar, kommun, gruppens språk, tider som passar, när du gav ditt samtycke och ditt meddelande till koordinatorn, om du skrev ett), anmälningar till evenemang, respons och kommentarer, inbjudningar till grupper, var du är i samtalet och språket jag talar med dig, samt hur du hörde om tjänsten (affischens eller länkens källa). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
+    <b>Vad vi sparar</b>: anmälningar (barnens åldrar, kommun, gruppens språk, tider som passar, när du gav ditt samtycke och ditt meddelande till koordinatorn, om du skrev ett), anmälningar till evenemang, respons och kommentarer, inbjudningar till grupper, närvaro vid gruppens träffar (koordinatorn markerar vilka som kom), var du är i samtalet och språket jag talar med dig, samt hur du hörde om tjänsten (affischens eller länkens källa). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
     <b>Vem ser</b>: gruppens koordinatorer ser anmälningarna till sin grupp, ditt namn bara med ditt tillstånd. Evenemangets arrangör ser de anmälda och responsen. Uppgifterna lämnas inte ut till andra.
     <b>Telegram</b>: meddelandena går via Telegram (Telegram Messenger Inc., utanför EU), som behandlar dem enligt sina egna villkor. Skriv inga känsliga saker i meddelandena.
     <b>Hur länge</b>: en anmälan raderas { $months } månader efter att du senast bekräftade den (medan du står i kö frågar vi var { $renew_months }:e månad om du fortfarande är intresserad; annars säger vi till en vecka innan), eller genast när du återkallar den. Anmälningar till evenemang, respons och inbjudningar raderas { $months } månader efter evenemanget, kommentarer efter { $comment_months } månader. Om du börjar en anmälan men inte ger ditt samtycke raderas språket och var du är i samtalet efter 24 timmar. Om du blockerar boten raderas alla dina uppgifter efter { $grace_days } dagar. Uppgifterna sparas krypterade. Raderade uppgifter finns kvar i krypterade säkerhetskopior { $backup_days ->
@@ -196,6 +196,7 @@ help-coordinator =
     /broadcast – meddelande till deltagare eller köande
     /feedback – respons på evenemang
     /report – responsrapport: evenemang, serie eller period (diagram och CSV)
+    /attendance – närvaro: vilka kom till gruppens träffar
     /add – lägg till en familj som inte har Telegram
 demand-title = <b>{ $group }</b> · gruppen kan starta när det finns { $threshold } { $kind ->
         [children] barn
@@ -557,6 +558,55 @@ mydata-seen = { $at }: { $who } { $what ->
        *[broadcast] skickade ett meddelande som också gick till dig
     }
 mydata-former-coordinator = en tidigare koordinator
+
+## Meeting series and attendance
+launch-ask-series = <b>{ $group }</b> träffas { $count } gånger, { $days ->
+        [7] en gång i veckan
+        [14] varannan vecka
+       *[other] med { $days } dagars mellanrum
+    }. Träffarna:
+launch-series-meeting = { $n }. { $when }
+launch-series-skipped = – { $date }: ingen träff
+launch-series-help = Du kan ändra: skriv antalet träffar (till exempel <i>6</i>), <i>-3</i> hoppar över tredje veckan, <i>4: 7.4 kl. 18</i> flyttar den fjärde träffen. Tryck på knappen när datumen stämmer.
+launch-bad-series = Det passade inte i serien. Kontrollera numret och tiden: det kan vara 1–20 träffar och de får inte överlappa.
+launch-summary-series = { $count } träffar, { $days ->
+        [7] en gång i veckan
+        [14] varannan vecka
+       *[other] med { $days } dagars mellanrum
+    }; den sista { $last }
+btn-series-change = 📅 Ändra träffarna
+btn-series-ok = ✅ Datumen stämmer
+btn-series-weekly = En gång i veckan
+btn-series-fortnightly = Varannan vecka
+btn-series-move-rest = 🕒 Flytta denna och senare
+btn-series-cancel-rest = Ställ in denna och senare
+btn-series-cancel-rest-yes = Ja, ställ in dem
+series-move-ask = Till vilken tid flyttas träffen { $when }? De senare träffarna flyttas lika mycket ({ $count } sammanlagt). Skriv till exempel <i>18.3 kl. 17</i>.
+series-move-bad = Jag kunde inte flytta träffarna så. Skriv en kommande tid som inte krockar med en annan träff, till exempel <i>18.3 kl. 17</i>.
+series-moved = { $count } { $count ->
+        [one] träff flyttad
+       *[other] träffar flyttade
+    }. Familjerna får ett meddelande om ändringen.
+series-cancel-ask = Ska träffen { $when } och alla efter den ställas in ({ $count } sammanlagt)? Familjerna får ett meddelande.
+series-cancelled = { $count } { $count ->
+        [one] träff inställd
+       *[other] träffar inställda
+    }. Familjerna får ett meddelande om ändringen.
+series-changed-title = Träffarna i gruppen { $title } har ändrats:
+series-changed-moved = • { $when }, { $place }
+series-changed-cancelled = • { $when }: inställd
+btn-attendance = ✅ Vilka kom
+attendance-none = Grupperna har inte haft några träffar ännu.
+attendance-choose = Vilken träffs närvaro vill du markera?
+attendance-title = <b>{ $title }</b>, { $when }: närvarande { $came }/{ $count }. Markera vilka som kom – tryck igen om det blev fel.
+attendance-empty = Ingen var anmäld till träffen.
+attendance-family = familj
+btn-attend-came = ✅ { $who }
+btn-attend-not-yet = ⬜ { $who }
+report-attendance = Närvaro per träff:
+report-attendance-line = { $event }: { $came }/{ $count } familjer
+csv-report-attendance = Närvaro
+mydata-attendance = Du var med: { $title }, { $when }
 
 ## Familjer utan Telegram (/add)
 

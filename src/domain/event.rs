@@ -108,6 +108,10 @@ pub struct Event {
     /// the feedback of a series' meetings can be reported together.
     #[serde(default)]
     pub series: Option<String>,
+    /// Who came, as the coordinator marked it after the meeting began (a launch's meetings):
+    /// counted per meeting in `/report`, shown to each family in their `/mydata`.
+    #[serde(default)]
+    pub came: Vec<UserId>,
 }
 
 /// Who may see an event.
@@ -207,6 +211,7 @@ pub fn first_meeting(req: &super::launch::LaunchRequest, launch: u64) -> Event {
         token: None,
         revision: 0,
         series: None,
+        came: Vec::new(),
     }
 }
 
@@ -338,7 +343,7 @@ fn promote(c: &mut Change, now: DateTime<Utc>, rules: &dyn Rules) {
 }
 
 /// Queues an attendee's reminders and the feedback question for the event as it is in `c`.
-fn queue_reminders(c: &mut Change, user: UserId, now: DateTime<Utc>, rules: &dyn Rules) {
+pub(super) fn queue_reminders(c: &mut Change, user: UserId, now: DateTime<Utc>, rules: &dyn Rules) {
     let (id, version) = (c.event.id, c.event.version);
     for due in rules.reminder_times(c.event.start, now) {
         c.send(user, due, Outgoing::Reminder { event: id, version });
@@ -346,7 +351,10 @@ fn queue_reminders(c: &mut Change, user: UserId, now: DateTime<Utc>, rules: &dyn
     c.send(
         user,
         rules.feedback_time(c.event.end),
-        Outgoing::FeedbackRequest { event: id },
+        Outgoing::FeedbackRequest {
+            event: id,
+            version: Some(version),
+        },
     );
 }
 
@@ -410,15 +418,34 @@ pub fn cancel(e: &Event, now: DateTime<Utc>) -> Option<Change> {
 /// event still to come goes to the waiting list. `None` if they were not in it.
 #[must_use]
 pub fn strike(e: &Event, user: UserId, now: DateTime<Utc>, rules: &dyn Rules) -> Option<Change> {
-    if !e.attending(user) && !e.queued(user) {
+    if !e.attending(user) && !e.queued(user) && !e.came.contains(&user) {
         return None;
     }
-    if let (Some(c), _) = rsvp(e, user, false, now, rules) {
+    if let (Some(mut c), _) = rsvp(e, user, false, now, rules) {
+        c.event.came.retain(|u| *u != user);
         return Some(c);
     }
     let mut c = Change::of(e);
     c.event.attendees.retain(|u| *u != user);
     c.event.waiting.retain(|u| *u != user);
+    c.event.came.retain(|u| *u != user);
+    Some(c)
+}
+
+/// Marks whether a family signed up for a meeting came (`came`) or not. Only once the
+/// meeting has begun, only for someone signed up, never on a cancelled meeting. `None` when
+/// nothing changes.
+#[must_use]
+pub fn mark_attendance(e: &Event, user: UserId, came: bool, now: DateTime<Utc>) -> Option<Change> {
+    if e.cancelled || e.start > now || !e.attending(user) || e.came.contains(&user) == came {
+        return None;
+    }
+    let mut c = Change::of(e);
+    if came {
+        c.event.came.push(user);
+    } else {
+        c.event.came.retain(|u| *u != user);
+    }
     Some(c)
 }
 
@@ -686,6 +713,7 @@ mod tests {
             token: None,
             revision: 0,
             series: None,
+            came: Vec::new(),
         }
     }
 
@@ -714,7 +742,13 @@ mod tests {
                         version: 3
                     }
                 ),
-                (10, Outgoing::FeedbackRequest { event: 7 }),
+                (
+                    10,
+                    Outgoing::FeedbackRequest {
+                        event: 7,
+                        version: Some(3)
+                    }
+                ),
             ]
         );
         assert_eq!(c.queue[0].due, t(76));
@@ -750,7 +784,13 @@ mod tests {
                         version: 3
                     }
                 ),
-                (11, Outgoing::FeedbackRequest { event: 7 }),
+                (
+                    11,
+                    Outgoing::FeedbackRequest {
+                        event: 7,
+                        version: Some(3)
+                    }
+                ),
             ]
         );
     }
@@ -809,6 +849,26 @@ mod tests {
     }
 
     #[test]
+    fn attendance_is_marked_once_begun_for_those_signed_up_only() {
+        let mut e = ev(None);
+        e.attendees = vec![UserId(10), UserId(11)];
+        assert_eq!(
+            mark_attendance(&e, UserId(10), true, t(99)),
+            None,
+            "not yet"
+        );
+        let c = mark_attendance(&e, UserId(10), true, t(100)).expect("marked");
+        assert_eq!(c.event.came, vec![UserId(10)]);
+        assert_eq!(mark_attendance(&c.event, UserId(10), true, t(101)), None);
+        assert_eq!(mark_attendance(&c.event, UserId(12), true, t(101)), None);
+        let back = mark_attendance(&c.event, UserId(10), false, t(101)).expect("unmarked");
+        assert!(back.event.came.is_empty());
+        // Erased: off the list of who came too.
+        let gone = strike(&c.event, UserId(10), t(200), &R).expect("struck");
+        assert!(gone.event.came.is_empty());
+    }
+
+    #[test]
     fn a_cancellation_tells_attendees_and_the_waiting_list() {
         let mut e = ev(Some(1));
         e.attendees = vec![UserId(10)];
@@ -857,6 +917,7 @@ mod tests {
             invitations,
             closed: false,
             event: Some(7),
+            meetings: Vec::new(),
         }
     }
 
@@ -901,7 +962,7 @@ mod tests {
         e.attendees = vec![UserId(20)];
         e.waiting = vec![UserId(30)];
         let old = reg_of(20, Status::Accepted { launch: 5 });
-        let w = withdraw_registration(&old, Some(&l), Some(&e), true, t(10), &R);
+        let w = withdraw_registration(&old, Some(&l), std::slice::from_ref(&e), true, t(10), &R);
         let applied = w.launch.expect("the seat goes back");
         assert_eq!(
             applied.launch.invitation(UserId(20)).map(|i| i.answer),
@@ -918,8 +979,8 @@ mod tests {
                 }
             )]
         );
-        assert_eq!(w.leaves, Some(7));
-        let c = w.event.expect("the meeting changes");
+        assert_eq!(w.leaves, vec![7]);
+        let c = w.events.first().expect("the meeting changes").clone();
         assert_eq!(
             c.event.attendees,
             vec![UserId(30)],
@@ -927,25 +988,40 @@ mod tests {
         );
         assert!(messages(&c).contains(&(30, Outgoing::Promoted { event: 7 })));
         // Erased: the same seat is freed, the coordinator hears nothing.
-        let quiet = withdraw_registration(&old, Some(&l), Some(&e), false, t(10), &R);
+        let quiet =
+            withdraw_registration(&old, Some(&l), std::slice::from_ref(&e), false, t(10), &R);
         assert_eq!(quiet.launch.map(|a| a.messages), Some(Vec::new()));
         // Someone waiting holds nothing: nothing changes, even with the records at hand.
         let waiting = reg_of(20, Status::Waiting);
         assert_eq!(
-            withdraw_registration(&waiting, Some(&l), Some(&e), true, t(10), &R),
+            withdraw_registration(
+                &waiting,
+                Some(&l),
+                std::slice::from_ref(&e),
+                true,
+                t(10),
+                &R
+            ),
             Withdrawal::default()
         );
         // An invitation to another launch, or a meeting not the launch's, changes nothing here.
         let other = reg_of(20, Status::Invited { launch: 6 });
         assert_eq!(
-            withdraw_registration(&other, Some(&l), Some(&e), true, t(10), &R),
+            withdraw_registration(&other, Some(&l), std::slice::from_ref(&e), true, t(10), &R),
             Withdrawal::default()
         );
         let mut elsewhere = e.clone();
         elsewhere.id = 8;
-        let w = withdraw_registration(&old, Some(&l), Some(&elsewhere), true, t(10), &R);
+        let w = withdraw_registration(
+            &old,
+            Some(&l),
+            std::slice::from_ref(&elsewhere),
+            true,
+            t(10),
+            &R,
+        );
         assert!(w.launch.is_some());
-        assert_eq!((w.leaves, w.event), (None, None));
+        assert_eq!((w.leaves, w.events), (vec![], vec![]));
     }
 
     #[test]
@@ -960,16 +1036,16 @@ mod tests {
         }]);
         l.event = None;
         let old = reg_of(21, Status::Invited { launch: 5 });
-        let w = withdraw_registration(&old, Some(&l), None, true, t(10), &R);
+        let w = withdraw_registration(&old, Some(&l), &[], true, t(10), &R);
         let applied = w.launch.expect("seat freed");
         assert_eq!(
             applied.launch.invitation(UserId(21)).map(|i| i.answer),
             Some(Answer::Declined)
         );
         assert!(applied.join_event.is_empty());
-        assert_eq!((w.leaves, w.event), (None, None));
+        assert_eq!((w.leaves, w.events), (vec![], vec![]));
         // The launch is gone: nothing to change.
-        let gone = withdraw_registration(&old, None, None, true, t(10), &R);
+        let gone = withdraw_registration(&old, None, &[], true, t(10), &R);
         assert_eq!(gone.launch, None);
     }
 

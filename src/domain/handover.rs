@@ -122,6 +122,7 @@ mod tests {
             token: None,
             revision: 0,
             series: None,
+            came: Vec::new(),
         }
     }
 
@@ -152,6 +153,7 @@ mod tests {
             invitations: Vec::new(),
             closed: false,
             event: None,
+            meetings: Vec::new(),
         };
         let moves = plan(&events, &[launch], &Two, &all, now);
         assert_eq!(

@@ -65,6 +65,10 @@ pub struct Launch {
     /// The first meeting as an event: those who accept are signed up, so reminders cover it.
     #[serde(default)]
     pub event: Option<u64>,
+    /// Every meeting of the launch's series, in order, the first one included; empty for a
+    /// launch from before series (its only meeting is `event`).
+    #[serde(default)]
+    pub meetings: Vec<u64>,
 }
 
 impl Launch {
@@ -113,6 +117,16 @@ impl Launch {
             .filter(|i| i.answer == answer)
             .map(|i| i.user)
             .collect()
+    }
+
+    /// The ids of every meeting of the launch, in order.
+    #[must_use]
+    pub fn meeting_ids(&self) -> Vec<u64> {
+        if self.meetings.is_empty() {
+            self.event.into_iter().collect()
+        } else {
+            self.meetings.clone()
+        }
     }
 
     /// The invitation of one parent, if they were invited.
@@ -304,24 +318,24 @@ pub struct Withdrawal {
     /// The launch with the parent's invitation declined and its seat freed, by [`withdraw`];
     /// `None` when they held no seat in it.
     pub launch: Option<Applied>,
-    /// The launch's meeting the parent leaves: the store drops their sign-up's consent
-    /// records for it. `None` when the registration held no launch or its meeting is gone.
-    pub leaves: Option<u64>,
-    /// The meeting after they left it, by [`super::event::rsvp`] (a freed seat goes to its
-    /// waiting list); `None` when nothing there changes.
-    pub event: Option<super::event::Change>,
+    /// The launch's meetings the parent leaves: the store drops their sign-up's consent
+    /// records for them. Empty when the registration held no launch or its meetings are gone.
+    pub leaves: Vec<u64>,
+    /// The meetings after they left them, by [`super::event::rsvp`] (a freed seat goes to
+    /// the waiting list); only those where something changes.
+    pub events: Vec<super::event::Change>,
 }
 
 /// A registration `old` is withdrawn (`tell`) or erased (not `tell`): if it was invited to or
 /// accepted into launch `l`, the invitation counts as declined ([`withdraw`]) and the parent
-/// leaves the launch's meeting `meeting` (its seat goes to the waiting list). `l` and
-/// `meeting` are the records the registration's status and the launch point at, as stored
+/// leaves the launch's meetings `meetings` (their seats go to the waiting lists). `l` and
+/// `meetings` are the records the registration's status and the launch point at, as stored
 /// now; any other records change nothing.
 #[must_use]
 pub fn withdraw_registration(
     old: &Registration,
     l: Option<&Launch>,
-    meeting: Option<&super::Event>,
+    meetings: &[super::Event],
     tell: bool,
     now: DateTime<Utc>,
     rules: &dyn super::Rules,
@@ -333,11 +347,15 @@ pub fn withdraw_registration(
         return Withdrawal::default();
     };
     let applied = withdraw(l, old.user, tell);
-    let meeting = meeting.filter(|e| l.event == Some(e.id));
+    let ids = l.meeting_ids();
+    let mine: Vec<&super::Event> = meetings.iter().filter(|e| ids.contains(&e.id)).collect();
     Withdrawal {
         launch: applied,
-        leaves: meeting.map(|e| e.id),
-        event: meeting.and_then(|e| super::event::rsvp(e, old.user, false, now, rules).0),
+        leaves: mine.iter().map(|e| e.id).collect(),
+        events: mine
+            .iter()
+            .filter_map(|e| super::event::rsvp(e, old.user, false, now, rules).0)
+            .collect(),
     }
 }
 
@@ -397,6 +415,41 @@ pub struct LaunchRequest {
     pub coordinator: UserId,
     /// The first meeting's title (the group's name in every language).
     pub title: super::EventText,
+    /// How many meetings the series has (1: the first meeting only).
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Days from one meeting to the next.
+    #[serde(default = "weekly")]
+    pub every_days: u32,
+    /// Weeks (intervals, counted from the first meeting's, which is 1) with no meeting.
+    #[serde(default)]
+    pub skip: Vec<u32>,
+    /// Meetings (1-based) held at another time, with their start.
+    #[serde(default)]
+    pub moved: Vec<(u32, DateTime<Utc>)>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn weekly() -> u32 {
+    7
+}
+
+impl LaunchRequest {
+    /// The series the request plans, for [`super::series::meetings`].
+    #[must_use]
+    pub fn series_plan(&self) -> super::series::SeriesPlan {
+        super::series::SeriesPlan {
+            start: self.start,
+            end: self.end,
+            every_days: self.every_days,
+            count: self.count,
+            skip: self.skip.clone(),
+            moved: self.moved.clone(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -454,6 +507,7 @@ mod tests {
             invitations: vec![],
             closed: false,
             event: Some(7),
+            meetings: Vec::new(),
         }
     }
 

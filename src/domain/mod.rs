@@ -19,6 +19,7 @@ pub mod registration;
 pub mod remit;
 pub mod renewal;
 pub mod schedule;
+pub mod series;
 pub mod text;
 pub mod when;
 

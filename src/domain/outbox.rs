@@ -70,10 +70,23 @@ pub enum Outgoing {
         /// The event.
         event: u64,
     },
+    /// To a launch's families: the coordinator moved or cancelled meetings of the group's
+    /// series; one message lists every changed meeting.
+    SeriesChanged {
+        /// The launch.
+        launch: u64,
+        /// The changed meetings.
+        events: Vec<u64>,
+    },
     /// To an attendee, after the event: how was it?
     FeedbackRequest {
         /// The event.
         event: u64,
+        /// The event's version when the question was queued: one queued before the event was
+        /// moved or edited is dropped (the change queues its own). `None` in questions queued
+        /// before versions were kept: they go as before.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<u32>,
     },
     /// To one recipient of a coordinator's broadcast.
     Broadcast {
@@ -135,6 +148,7 @@ impl Outgoing {
             Outgoing::EventChanged { .. }
             | Outgoing::EventCancelled { .. }
             | Outgoing::Promoted { .. }
+            | Outgoing::SeriesChanged { .. }
             | Outgoing::Broadcast { .. }
             | Outgoing::BroadcastReport { .. } => Urgency::Urgent,
             Outgoing::Alert { .. }
@@ -232,9 +246,19 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
             .is_some_and(|e| e.version == *version && e.attending(f.to)),
         Outgoing::EventChanged { .. } => f.event.filter(live).is_some(),
         Outgoing::EventCancelled { .. } => f.event.is_some_and(|e| e.cancelled),
+        // The launch is still there (the meetings are read as they are when it goes).
+        Outgoing::SeriesChanged { .. } => f.launch.is_some(),
         Outgoing::Promoted { .. } => f.event.filter(live).is_some_and(|e| e.attending(f.to)),
-        Outgoing::FeedbackRequest { .. } => {
-            !f.feedback_given && f.event.is_some_and(|e| !e.cancelled && e.attending(f.to))
+        // Asked only once the event has ended, and only as queued for the event as it is now:
+        // a question queued before a move or an edit gives way to the one the change queued.
+        Outgoing::FeedbackRequest { version, .. } => {
+            !f.feedback_given
+                && f.event.is_some_and(|e| {
+                    !e.cancelled
+                        && e.end <= f.now
+                        && e.attending(f.to)
+                        && version.is_none_or(|v| v == e.version)
+                })
         }
         Outgoing::Broadcast { .. } | Outgoing::BroadcastReport { .. } => f.broadcast,
         // Confirmed again (or withdrawn) since the notice was queued: nothing to say.
@@ -301,7 +325,14 @@ mod tests {
             Outgoing::EventChanged { event: 1 },
             Outgoing::EventCancelled { event: 1 },
             Outgoing::Promoted { event: 1 },
-            Outgoing::FeedbackRequest { event: 1 },
+            Outgoing::SeriesChanged {
+                launch: 1,
+                events: vec![1, 2],
+            },
+            Outgoing::FeedbackRequest {
+                event: 1,
+                version: Some(1),
+            },
             Outgoing::Broadcast { broadcast: 1 },
             Outgoing::BroadcastReport { broadcast: 1 },
             Outgoing::RetentionNotice {
@@ -333,6 +364,7 @@ mod tests {
                 Outgoing::EventChanged { .. }
                 | Outgoing::EventCancelled { .. }
                 | Outgoing::Promoted { .. }
+                | Outgoing::SeriesChanged { .. }
                 | Outgoing::Broadcast { .. }
                 | Outgoing::BroadcastReport { .. }
                 | Outgoing::Reminder { .. } => night,
@@ -375,5 +407,65 @@ mod tests {
         assert_eq!(when_to_send(&alert, t, &quiet, t), utc(2026, 11, 24, 6, 0));
         let t = utc(2026, 11, 24, 6, 0);
         assert_eq!(when_to_send(&alert, t, &quiet, t), t);
+    }
+
+    /// A feedback question goes once the event has ended, to someone still on it who has not
+    /// answered, and only as queued for the event as it is now: one queued before the event
+    /// was moved or edited is dropped (the change queued its own), so nobody is asked twice.
+    #[test]
+    fn a_feedback_question_queued_before_a_change_is_dropped() {
+        use crate::domain::event::{EventText, Visibility};
+        let start = Utc.with_ymd_and_hms(2027, 2, 18, 15, 0, 0).unwrap();
+        let e = Event {
+            id: 3,
+            title: EventText::new(Lang::Fi, "Tilli Toukka"),
+            description: None,
+            group: None,
+            start,
+            end: start + chrono::Duration::minutes(90),
+            place: "Pikku-Veturi".into(),
+            capacity: None,
+            organiser: UserId(9),
+            cancelled: false,
+            version: 2,
+            attendees: vec![UserId(1)],
+            waiting: Vec::new(),
+            key: None,
+            visibility: Visibility::Launch { launch: 1 },
+            token: None,
+            revision: 0,
+            series: Some("launch-1".into()),
+            came: Vec::new(),
+        };
+        let after = e.end + chrono::Duration::minutes(30);
+        let facts = |now, feedback_given| Facts {
+            to: UserId(1),
+            now,
+            pool: None,
+            pool_launches: &[],
+            launch: None,
+            event: Some(&e),
+            registration: None,
+            feedback_given,
+            broadcast: false,
+        };
+        let asked = |version| Outgoing::FeedbackRequest { event: 3, version };
+        assert!(still_holds(&asked(Some(2)), &facts(after, false)));
+        assert!(
+            !still_holds(&asked(Some(1)), &facts(after, false)),
+            "queued before the move"
+        );
+        assert!(
+            still_holds(&asked(None), &facts(after, false)),
+            "queued before versions"
+        );
+        assert!(
+            !still_holds(&asked(Some(2)), &facts(start, false)),
+            "not over yet"
+        );
+        assert!(
+            !still_holds(&asked(Some(2)), &facts(after, true)),
+            "answered"
+        );
     }
 }

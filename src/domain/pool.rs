@@ -494,6 +494,7 @@ mod crossing_tests {
             invitations: vec![],
             closed: false,
             event: None,
+            meetings: Vec::new(),
         }
     }
 

@@ -81,7 +81,16 @@ impl Engine<'_> {
     /// `/broadcast`: who to write to.
     fn broadcast_menu(&mut self) {
         let mut r = Reply::msg(Msg::BroadcastChoose);
-        for e in self.upcoming().into_iter().filter(|e| self.manages(e)) {
+        // A launched group's series: its next meeting only (the same families come to every
+        // one of them).
+        let mut series_seen = std::collections::HashSet::new();
+        for e in self.upcoming().into_iter().filter(|e| {
+            self.manages(e)
+                && (e.is_public()
+                    || e.series
+                        .as_ref()
+                        .is_none_or(|s| series_seen.insert(s.clone())))
+        }) {
             r = r.row(vec![Button {
                 label: Label::MsgArgs(
                     Msg::BtnAudienceEvent,

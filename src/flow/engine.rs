@@ -120,6 +120,7 @@ impl<'a> Engine<'a> {
             State::Launching(d) => self.launch_question(d),
             State::CreatingEvent(d) => self.draft_question(d),
             State::EditingEvent { .. } => Reply::msg(Msg::NewEventBadValue).row(cancel),
+            State::MovingMeetings { .. } => Reply::msg(Msg::SeriesMoveBad).row(cancel),
             State::Broadcasting { text: None, .. } => Reply::msg(Msg::BroadcastBadText).row(cancel),
             State::Broadcasting { text: Some(t), .. } => Reply::default()
                 .line(Msg::Plain, vec![("text", text(t.clone()))])
@@ -161,6 +162,7 @@ impl<'a> Engine<'a> {
             State::Launching(_) => Msg::LaunchCancelled,
             State::CreatingEvent(_)
             | State::EditingEvent { .. }
+            | State::MovingMeetings { .. }
             | State::Broadcasting { .. }
             | State::Adding(_) => Msg::ActionCancelled,
             State::FeedbackComment { .. } => Msg::FeedbackDone,

@@ -266,12 +266,17 @@ pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
             state
         }
         Turn::Command(Command::Report) => e.report_command(state, None),
+        Turn::Command(Command::Attendance) if e.is_coordinator() => {
+            e.attendance_menu();
+            state
+        }
         Turn::Command(_) => e.hint(state, Msg::HintUnknownCommand),
         Turn::Text(t) => match state {
             State::FeedbackComment { event } => e.feedback_comment(event, &t),
             _ if !e.is_coordinator() => e.not_a_coordinator(),
             State::CreatingEvent(d) => e.draft_text(d, &t),
             State::EditingEvent { event, field } => e.edit_text(event, field, Some(&t)),
+            State::MovingMeetings { event } => e.moving_text(event, &t),
             other => e.hint(other, Msg::HintUseButtons),
         },
         Turn::Button(cb) => e.events_button(state, cb),
@@ -283,7 +288,16 @@ impl Engine<'_> {
     fn events_button(&mut self, state: State, cb: Callback) -> State {
         match cb {
             Callback::Event(id, action) => self.event_action(state, id, action),
+            Callback::Manage(
+                id,
+                action @ (ManageAction::MoveRest
+                | ManageAction::CancelRest
+                | ManageAction::CancelRestYes),
+            ) => self.series_manage(state, id, action),
             Callback::Manage(id, action) => self.manage(state, id, action),
+            cb @ (Callback::Attendance(_) | Callback::Attend(..)) => {
+                self.attendance_button(state, cb)
+            }
             Callback::EditField(id, field) => self.edit_field(state, id, field),
             Callback::DraftNoLimit => match state {
                 State::EditingEvent {
@@ -599,6 +613,9 @@ impl Engine<'_> {
                         Callback::Manage(id, ManageAction::Feedback),
                     ),
                 ]);
+            for row in self.series_buttons(e) {
+                r = r.row(row);
+            }
         }
         if let Some(n) = n {
             for b in r.buttons.iter_mut().flatten() {
@@ -1239,6 +1256,10 @@ impl Engine<'_> {
             let state = State::EditingEvent { event: id, field };
             return self.hint(state, Msg::NewEventBadValue);
         }
+        if matches!(field, EventField::Start | EventField::End) && !self.meetings_apart(&e) {
+            let state = State::EditingEvent { event: id, field };
+            return self.hint(state, Msg::SeriesMoveBad);
+        }
         let told = e.attendees.len() + e.waiting.len();
         self.effects.push(Effect::UpdateEvent(e.clone()));
         self.say(self.event_summary(&e).after(vec![Line::new(
@@ -1276,6 +1297,7 @@ fn draft_event(d: &EventDraft, organiser: UserId) -> Event {
         token: None,
         revision: 0,
         series: None,
+        came: Vec::new(),
     }
 }
 

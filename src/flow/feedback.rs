@@ -350,6 +350,31 @@ impl Engine<'_> {
                 ]);
             }
         }
+        // A launched group's series: who came to each meeting (counts only, as marked).
+        if matches!(scope, Scope::Series(_))
+            && per_event
+                .iter()
+                .any(|(e, _)| !e.is_public() && e.series.is_some())
+        {
+            r = r.line(Msg::ReportAttendance, vec![]);
+            for (e, _) in &per_event {
+                r.lines.push(Line {
+                    msg: Msg::ReportAttendanceLine,
+                    args: vec![
+                        ("event", text(self.event_label(e))),
+                        ("came", num(e.came.len())),
+                        ("count", num(e.attendees.len())),
+                    ],
+                    tight: true,
+                });
+                rows.push(vec![
+                    Arg::Msg(Msg::CsvReportAttendance),
+                    text(self.event_label(e)),
+                    num(e.came.len()),
+                    text(""),
+                ]);
+            }
+        }
         r = r.line(Msg::ReportCount, vec![("count", num(report.answers))]);
         rows.push(vec![
             Arg::Msg(Msg::CsvReportAnswers),

@@ -36,6 +36,8 @@ pub enum Command {
     /// `/report` (coordinators): feedback of an event, a series or a period, with a chart and
     /// a CSV file.
     Report,
+    /// `/attendance` (coordinators): mark who came to a launched group's meetings.
+    Attendance,
     /// `/add` (coordinators): add a family without Telegram by hand, or see those added.
     Add,
 }
@@ -54,7 +56,7 @@ impl Command {
     ];
 
     /// The coordinators' commands. To anyone else they are unknown commands.
-    pub const COORDINATOR: [Command; 9] = [
+    pub const COORDINATOR: [Command; 10] = [
         Command::Demand,
         Command::Add,
         Command::Launch,
@@ -64,6 +66,7 @@ impl Command {
         Command::Broadcast,
         Command::Feedback,
         Command::Report,
+        Command::Attendance,
     ];
 
     /// Whether only coordinators may use the command.
@@ -92,6 +95,7 @@ impl Command {
             Command::Broadcast => "broadcast",
             Command::Feedback => "feedback",
             Command::Report => "report",
+            Command::Attendance => "attendance",
             Command::Add => "add",
         }
     }
@@ -152,6 +156,7 @@ impl Input {
             "events" | "tapahtumat" | "evenemang" => Input::Command(Command::Events),
             "newevent" => Input::Command(Command::NewEvent),
             "broadcast" => Input::Command(Command::Broadcast),
+            "attendance" | "lasnaolo" | "narvaro" => Input::Command(Command::Attendance),
             "feedback" => Input::FeedbackFor(arg.and_then(|a| a.parse().ok())),
             "report" | "raportti" | "rapport" => {
                 Input::ReportFor(arg.filter(|a| !a.is_empty()).map(str::to_owned))

@@ -36,6 +36,32 @@ pub struct LaunchDraft {
     /// A question gone back to with Back: asked again with its answer kept.
     #[serde(default)]
     pub again: Option<LaunchQuestion>,
+    /// The meetings planned (the group's default from the config; 1: no series is asked).
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Days from one meeting to the next.
+    #[serde(default = "weekly")]
+    pub every_days: u32,
+    /// Weeks (intervals from the first meeting's, which is 1) left out.
+    #[serde(default)]
+    pub skip: Vec<u32>,
+    /// Meetings (1-based) moved to another time.
+    #[serde(default)]
+    pub moved: Vec<(u32, DateTime<Utc>)>,
+    /// Whether the series is asked (the group meets more than once by default).
+    #[serde(default)]
+    pub series: bool,
+    /// Whether the coordinator looked at the series' dates and said they are right.
+    #[serde(default)]
+    pub series_ok: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn weekly() -> u32 {
+    7
 }
 
 /// The questions of a launch, in order.
@@ -47,6 +73,9 @@ pub enum LaunchQuestion {
     End,
     /// Where it is.
     Place,
+    /// The series: how many meetings, how often, weeks left out, meetings moved. Asked only
+    /// from the summary's button (the group's default series is in the summary).
+    Series,
     /// The summary, to confirm.
     Summary,
 }
@@ -74,7 +103,9 @@ impl LaunchDraft {
         let next = match from {
             LaunchQuestion::When => LaunchQuestion::End,
             LaunchQuestion::End => LaunchQuestion::Place,
-            LaunchQuestion::Place | LaunchQuestion::Summary => LaunchQuestion::Summary,
+            LaunchQuestion::Place | LaunchQuestion::Series | LaunchQuestion::Summary => {
+                LaunchQuestion::Summary
+            }
         };
         self.again = None;
         if next != LaunchQuestion::Summary && next != self.asking() {
@@ -128,12 +159,23 @@ impl<'a> Engine<'a> {
                 state
             }
             Callback::PoolLaunch(pool) if self.may_pool(&pool) => {
+                let (count, every_days) = self
+                    .ctx
+                    .config
+                    .group(&pool.group)
+                    .map_or((1, 7), |g| (g.meetings, g.interval_days));
                 let d = LaunchDraft {
                     pool,
                     start: None,
                     end: None,
                     place: None,
                     again: None,
+                    count,
+                    every_days,
+                    skip: Vec::new(),
+                    moved: Vec::new(),
+                    series: count > 1,
+                    series_ok: false,
                 };
                 let q = self.launch_question(&d);
                 self.say(q);
@@ -164,9 +206,16 @@ impl<'a> Engine<'a> {
                         LaunchQuestion::When => None,
                         LaunchQuestion::End => Some(LaunchQuestion::When),
                         LaunchQuestion::Place => Some(LaunchQuestion::End),
+                        LaunchQuestion::Series => Some(LaunchQuestion::Summary),
                         LaunchQuestion::Summary => Some(LaunchQuestion::Place),
                     };
                     match to {
+                        Some(LaunchQuestion::Summary) => {
+                            d.again = None;
+                            let r = self.launch_question(&d);
+                            self.say(r);
+                            State::Launching(d)
+                        }
                         Some(q) => {
                             d.again = Some(q);
                             let r = self.launch_question(&d);
@@ -175,6 +224,44 @@ impl<'a> Engine<'a> {
                         }
                         None => self.hint(State::Launching(d), Msg::HintStaleButton),
                     }
+                }
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            Callback::SeriesChange => match state {
+                State::Launching(mut d)
+                    if self.may_pool(&d.pool)
+                        && d.series
+                        && d.asking() == LaunchQuestion::Summary =>
+                {
+                    d.again = Some(LaunchQuestion::Series);
+                    let r = self.launch_question(&d);
+                    self.say(r);
+                    State::Launching(d)
+                }
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            Callback::SeriesOk => match state {
+                State::Launching(mut d)
+                    if self.may_pool(&d.pool) && d.asking() == LaunchQuestion::Series =>
+                {
+                    d.series_ok = true;
+                    d.again = None;
+                    let r = self.launch_question(&d);
+                    self.say(r);
+                    State::Launching(d)
+                }
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            Callback::SeriesEvery(days) => match state {
+                State::Launching(mut d)
+                    if self.may_pool(&d.pool) && d.asking() == LaunchQuestion::Series =>
+                {
+                    let r = match super::series::set_every(&mut d, days) {
+                        Ok(()) => self.launch_question(&d),
+                        Err(msg) => self.launch_question(&d).after(vec![line(msg)]),
+                    };
+                    self.say(r);
+                    State::Launching(d)
                 }
                 other => self.hint(other, Msg::HintStaleButton),
             },
@@ -760,9 +847,14 @@ impl<'a> Engine<'a> {
             (LaunchQuestion::Place, _, place) => {
                 kept(Reply::msg(Msg::LaunchAskPlace), place.clone()).row(back_cancel)
             }
-            (LaunchQuestion::Summary, None, _) | (LaunchQuestion::Summary, _, None) => {
+            (LaunchQuestion::Summary | LaunchQuestion::Series, None, _)
+            | (LaunchQuestion::Summary | LaunchQuestion::Series, _, None) => {
                 Reply::msg(Msg::LaunchAskPlace).row(back_cancel)
             }
+            (LaunchQuestion::Series, Some(start), Some(_)) => self
+                .series_question(d, start, &name)
+                .row(vec![button(Msg::BtnSeriesOk, Callback::SeriesOk)])
+                .row(back_cancel),
             (LaunchQuestion::Summary, Some(start), Some(place)) => {
                 let waiting: Vec<Registration> = self
                     .ctx
@@ -795,7 +887,13 @@ impl<'a> Engine<'a> {
                             ("hours", num(self.ctx.config.invite_hours)),
                         ],
                     )
+                    .then(self.series_summary(d, start))
                     .row(vec![button(Msg::BtnLaunchConfirm, Callback::LaunchConfirm)])
+                    .row(if d.series {
+                        vec![button(Msg::BtnSeriesChange, Callback::SeriesChange)]
+                    } else {
+                        Vec::new()
+                    })
                     .row(back_cancel)
             }
         }
@@ -814,6 +912,7 @@ impl<'a> Engine<'a> {
             invitations: Vec::new(),
             closed: false,
             event: None,
+            meetings: Vec::new(),
         };
         let plan = launch::plan(&draft, waiting, self.ctx.now, Duration::hours(1));
         (plan.invite.len(), plan.invite.iter().map(|(_, s)| s).sum())
@@ -827,8 +926,12 @@ impl<'a> Engine<'a> {
             LaunchQuestion::When => match parse_when(t, self.ctx.now) {
                 Ok(start) => {
                     if d.start != Some(start) {
-                        // A new start: the end (a time of that day or a length) is asked again.
+                        // A new start: the end (a time of that day or a length) is asked again,
+                        // and the series' exceptions, which were dates of the old one, go.
                         d.end = None;
+                        d.skip.clear();
+                        d.moved.clear();
+                        d.series_ok = false;
                     }
                     d.start = Some(start);
                 }
@@ -869,6 +972,14 @@ impl<'a> Engine<'a> {
                 }
                 d.place = Some(t.to_owned());
             }
+            LaunchQuestion::Series => {
+                let r = match super::series::series_text(&mut d, t, self.ctx.now) {
+                    Ok(()) => self.launch_question(&d),
+                    Err(msg) => self.launch_question(&d).after(vec![line(msg)]),
+                };
+                self.say(r);
+                return State::Launching(d);
+            }
             LaunchQuestion::Summary => {
                 let q = self
                     .launch_question(&d)
@@ -894,11 +1005,15 @@ impl<'a> Engine<'a> {
             self.say(q);
             return State::Launching(d);
         };
-        if start <= self.ctx.now {
+        let series_fits = crate::domain::series::meetings(&super::series::plan_of(&d, start, end));
+        if start <= self.ctx.now || series_fits.is_err() {
             let d = LaunchDraft {
                 start: None,
                 end: None,
                 again: None,
+                skip: Vec::new(),
+                moved: Vec::new(),
+                series_ok: false,
                 ..d
             };
             let q = self.launch_question(&d).after(vec![line(Msg::LaunchPast)]);
@@ -917,6 +1032,10 @@ impl<'a> Engine<'a> {
                 group.name.get(Lang::Sv),
                 group.name.get(Lang::En),
             ),
+            count: d.count,
+            every_days: d.every_days,
+            skip: d.skip.clone(),
+            moved: d.moved.clone(),
         }));
         // The invitations are held back by quiet hours like every held message: say when.
         let now = self.ctx.now;

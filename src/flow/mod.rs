@@ -20,6 +20,7 @@ mod launch;
 mod mydata;
 pub mod notify;
 mod registration;
+mod series;
 mod typed;
 
 /// Callback data and replies are the engine's words, defined apart so that the renderers need
@@ -81,6 +82,12 @@ pub enum State {
         /// The text written before Back from the confirmation, while the text is asked again.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         kept: Option<String>,
+    },
+    /// (Coordinator) typing the new time of a meeting of a series, which moves it and every
+    /// later meeting by the same amount.
+    MovingMeetings {
+        /// The first meeting moved.
+        event: u64,
     },
     /// After a rating: an optional comment may follow.
     FeedbackComment {
@@ -234,6 +241,22 @@ pub enum Effect {
         /// The recipients, resolved when the coordinator confirmed.
         to: Vec<UserId>,
     },
+    /// (Coordinator) move or cancel meetings of a launch's series; each family is told once.
+    EditSeries {
+        /// The launch.
+        launch: u64,
+        /// The change.
+        edit: crate::domain::series::Edit,
+    },
+    /// (Coordinator) mark whether a family came to a meeting.
+    MarkAttendance {
+        /// The meeting.
+        event: u64,
+        /// The family's parent.
+        user: UserId,
+        /// Came (true) or not.
+        came: bool,
+    },
     /// (Coordinator) log an access to personal data (a list viewed or exported, a broadcast) in
     /// the access log, durably with the step.
     Audit(crate::domain::audit::Access),
@@ -332,6 +355,7 @@ impl Part {
             | State::ConfirmingDrop { .. } => Part::Registration,
             State::CreatingEvent(_)
             | State::EditingEvent { .. }
+            | State::MovingMeetings { .. }
             | State::FeedbackComment { .. } => Part::Events,
             State::Launching(_) => Part::Launch,
             State::Broadcasting { .. } => Part::Broadcast,
@@ -349,9 +373,11 @@ impl Part {
             | Command::Privacy
             | Command::MyData
             | Command::Help => Part::Registration,
-            Command::Events | Command::NewEvent | Command::Feedback | Command::Report => {
-                Part::Events
-            }
+            Command::Events
+            | Command::NewEvent
+            | Command::Feedback
+            | Command::Report
+            | Command::Attendance => Part::Events,
             Command::Demand | Command::Export | Command::Launch | Command::Qr => Part::Launch,
             Command::Broadcast => Part::Broadcast,
             Command::Add => Part::Add,
@@ -413,10 +439,15 @@ impl Part {
             | Callback::DraftCreate
             | Callback::FeedbackAnswer(..)
             | Callback::FeedbackSkip(_)
+            | Callback::Attendance(_)
+            | Callback::Attend(..)
             | Callback::Report(_) => Part::Events,
             Callback::PoolList(_)
             | Callback::PoolLaunch(_)
             | Callback::LaunchConfirm
+            | Callback::SeriesChange
+            | Callback::SeriesOk
+            | Callback::SeriesEvery(_)
             | Callback::Qr(_)
             | Callback::ExportLaunch(_)
             | Callback::Invite(..) => Part::Launch,

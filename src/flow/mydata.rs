@@ -119,6 +119,16 @@ impl Engine<'_> {
                     ),
                 ],
             ));
+            let came = e.came.contains(&user);
+            if came {
+                lines.push(tight(
+                    Msg::MydataAttendance,
+                    vec![
+                        ("title", text(e.title.get(lang))),
+                        ("when", text(format_when(e.start, lang, now))),
+                    ],
+                ));
+            }
             // The consent behind the sign-up (none for a launch's meeting, which accepting the
             // invitation signs up for under the registration's consent).
             let signup = view.signup_of(e.id, user);
@@ -133,6 +143,7 @@ impl Engine<'_> {
                 "start": e.start,
                 "place": e.place,
                 "status": if waiting { "waiting" } else { "attending" },
+                "came": came,
             }));
             may_appear.push(json!({
                 "what": "the event's sign-up list, seen by its organiser and used for broadcasts to it",

@@ -115,7 +115,7 @@ impl Engine<'_> {
             | Outgoing::EventChanged { event: id }
             | Outgoing::EventCancelled { event: id }
             | Outgoing::Promoted { event: id }
-            | Outgoing::FeedbackRequest { event: id } => {
+            | Outgoing::FeedbackRequest { event: id, .. } => {
                 // One the recipient may no longer see is as good as gone.
                 event = self.visible_event(*id);
                 feedback_given = matches!(message, Outgoing::FeedbackRequest { .. })
@@ -130,6 +130,9 @@ impl Engine<'_> {
             }
             Outgoing::RetentionNotice { group } | Outgoing::RenewalAsk { group } => {
                 registration = view.registration(to, group);
+            }
+            Outgoing::SeriesChanged { launch: id, .. } => {
+                launch = view.launch(*id);
             }
             Outgoing::AgedOut { .. } => {}
         }
@@ -382,9 +385,39 @@ impl Engine<'_> {
                         .after(vec![Line::new(Msg::EventPromoted, vec![])]),
                 )
             }
-            Outgoing::FeedbackRequest { event } => {
+            Outgoing::FeedbackRequest { event, .. } => {
                 let e = self.visible_event(*event)?;
                 self.feedback_ask(&e)
+            }
+            Outgoing::SeriesChanged { events, .. } => {
+                // Only the meetings the family may see, as they are now: one message for
+                // every meeting the change touched.
+                let seen: Vec<_> = events
+                    .iter()
+                    .filter_map(|id| self.visible_event(*id))
+                    .collect();
+                let first = seen.first()?;
+                let mut r = Reply::msg(Msg::EventFirst).line(
+                    Msg::SeriesChangedTitle,
+                    vec![("title", text(first.title.get(lang)))],
+                );
+                for e in &seen {
+                    let when = text(format_when(e.start, lang, self.ctx.now));
+                    r.lines.push(if e.cancelled {
+                        Line {
+                            msg: Msg::SeriesChangedCancelled,
+                            args: vec![("when", when)],
+                            tight: true,
+                        }
+                    } else {
+                        Line {
+                            msg: Msg::SeriesChangedMoved,
+                            args: vec![("when", when), ("place", text(e.place.clone()))],
+                            tight: true,
+                        }
+                    });
+                }
+                Some(r)
             }
             Outgoing::Broadcast { broadcast } => {
                 let b = self.ctx.view.broadcast(*broadcast)?;

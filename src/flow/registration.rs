@@ -213,6 +213,7 @@ impl<'a> Engine<'a> {
             | Command::Broadcast
             | Command::Feedback
             | Command::Report
+            | Command::Attendance
             | Command::Add => self.hint(state, Msg::HintUnknownCommand),
         }
     }

@@ -184,6 +184,44 @@ impl Tx<'_> {
         }
     }
 
+    /// Changes a launch's series by [`crate::domain::series::edit`]: reads the launch's
+    /// meetings, writes the changed ones and queues one message per family.
+    pub fn edit_series(&self, launch: u64, change: crate::domain::series::Edit) -> TxResult<()> {
+        let Some(l) = self.load_launch(launch)? else {
+            return Ok(());
+        };
+        let mut meetings = Vec::new();
+        for id in l.meeting_ids() {
+            if let Some(e) = self.event(id)? {
+                meetings.push(e);
+            }
+        }
+        meetings.sort_by_key(|e| e.start);
+        let Some(edited) =
+            crate::domain::series::edit(launch, &meetings, change, self.now(), self.rules())
+        else {
+            return Ok(());
+        };
+        for e in &edited.events {
+            self.save_event(e)?;
+        }
+        for item in &edited.queue {
+            self.enqueue(item.clone())?;
+        }
+        Ok(())
+    }
+
+    /// Marks whether someone came to a meeting by [`event::mark_attendance`].
+    pub fn mark_attendance(&self, id: u64, user: UserId, came: bool) -> TxResult<()> {
+        let Some(e) = self.event(id)? else {
+            return Ok(());
+        };
+        match event::mark_attendance(&e, user, came, self.now()) {
+            Some(c) => self.apply(&c),
+            None => Ok(()),
+        }
+    }
+
     /// Records one feedback answer by [`feedback::record`] (a second answer to a question
     /// replaces the first).
     pub fn feedback(&self, user: UserId, event: u64, answer: &feedback::Answer) -> TxResult<()> {

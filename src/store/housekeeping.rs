@@ -638,6 +638,7 @@ impl Store {
                 if let Some(mut e) = tx.event(*id)? {
                     e.attendees.clear();
                     e.waiting.clear();
+                    e.came.clear();
                     tx.save_event(&e)?;
                     report.events_cleared += 1;
                 }

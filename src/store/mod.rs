@@ -809,6 +809,10 @@ impl Store {
                         tx.save_signup(user, *event, record)?;
                     }
                     Effect::HideName { event } => tx.hide_name(user, *event)?,
+                    Effect::EditSeries { launch, edit } => tx.edit_series(*launch, *edit)?,
+                    Effect::MarkAttendance { event, user, came } => {
+                        tx.mark_attendance(*event, *user, *came)?;
+                    }
                     Effect::Feedback { event, answer } => tx.feedback(user, *event, answer)?,
                     Effect::Broadcast { audience, text, to } => {
                         tx.broadcast(user, audience, text, to)?;
@@ -876,7 +880,7 @@ impl Store {
             ..Traces::default()
         };
         for e in self.events()? {
-            if e.attending(user) || e.queued(user) {
+            if e.attending(user) || e.queued(user) || e.came.contains(&user) {
                 t.events.push(e.id);
             }
         }

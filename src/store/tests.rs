@@ -623,6 +623,7 @@ fn event_at(start: DateTime<Utc>, organiser: u64) -> Event {
         token: None,
         revision: 0,
         series: None,
+        came: Vec::new(),
     }
 }
 
@@ -718,6 +719,10 @@ async fn forget_leaves_nothing_of_the_user() {
             capacity: 5,
             coordinator: UserId(COORDINATOR),
             title: crate::domain::EventText::new(Lang::Fi, "Tilli Toukka"),
+            count: 1,
+            every_days: 7,
+            skip: Vec::new(),
+            moved: Vec::new(),
         })],
     );
     let launch = store.launches().expect("launches")[0].id;
@@ -2002,6 +2007,10 @@ fn a_launch_meeting_stored_before_visibility_existed_becomes_private_on_open() {
                     capacity: 5,
                     coordinator: UserId(9),
                     title: crate::domain::EventText::new(Lang::Fi, "Tilli Toukka"),
+                    count: 1,
+                    every_days: 7,
+                    skip: Vec::new(),
+                    moved: Vec::new(),
                 }),
                 Effect::CreateEvent(event_at(t0() + Duration::days(3), 9)),
             ],

@@ -177,14 +177,16 @@ impl<'a> Tx<'a> {
             Status::Invited { launch } | Status::Accepted { launch } => self.load_launch(launch)?,
             Status::Waiting | Status::Paused { .. } => None,
         };
-        let meeting = match l.as_ref().and_then(|l| l.event) {
-            Some(id) => self.event(id)?,
-            None => None,
-        };
+        let mut meetings = Vec::new();
+        for id in l.as_ref().map(Launch::meeting_ids).unwrap_or_default() {
+            if let Some(e) = self.event(id)? {
+                meetings.push(e);
+            }
+        }
         let w = crate::domain::launch::withdraw_registration(
             &old,
             l.as_ref(),
-            meeting.as_ref(),
+            &meetings,
             tell,
             self.now,
             self.rules,
@@ -193,10 +195,10 @@ impl<'a> Tx<'a> {
             // The registration is gone: only the launch and the news change.
             self.write_applied(applied, false)?;
         }
-        if let Some(id) = w.leaves {
-            self.forget_signup(old.user, id)?;
+        for id in &w.leaves {
+            self.forget_signup(old.user, *id)?;
         }
-        if let Some(c) = &w.event {
+        for c in &w.events {
             self.apply(c)?;
         }
         Ok(())
@@ -290,8 +292,14 @@ impl<'a> Tx<'a> {
     /// Records a new launch; invitations follow when the plan is applied.
     pub fn create_launch(&self, req: &LaunchRequest) -> TxResult<()> {
         let id = self.launches.generate_id()? + 1;
-        let first_meeting = crate::domain::event::first_meeting(req, id);
-        let event = self.create_event(&first_meeting)?;
+        // A plan that gives no series (the engine checked it) still launches its first meeting.
+        let planned = crate::domain::series::launch_meetings(req, id)
+            .unwrap_or_else(|_| vec![crate::domain::event::first_meeting(req, id)]);
+        let mut meetings = Vec::new();
+        for m in &planned {
+            meetings.push(self.create_event(m)?);
+        }
+        let event = meetings.first().copied();
         self.pool_state(&req.pool, PoolState::launched)?;
         let launch = Launch {
             id,
@@ -303,7 +311,8 @@ impl<'a> Tx<'a> {
             created_at: self.now,
             invitations: Vec::new(),
             closed: false,
-            event: Some(event),
+            event,
+            meetings,
         };
         self.put(self.launches, "launches", &id.to_be_bytes(), &launch)
     }
@@ -350,7 +359,7 @@ impl<'a> Tx<'a> {
         for (to, message) in &applied.messages {
             self.send(*to, message.clone())?;
         }
-        if let Some(event) = l.event {
+        for event in l.meeting_ids() {
             for user in &applied.join_event {
                 self.rsvp(*user, event, true)?;
             }

@@ -1315,6 +1315,7 @@ fn command_msg(c: Command) -> Msg {
         | Command::Broadcast
         | Command::Feedback
         | Command::Report
+        | Command::Attendance
         | Command::Add => Msg::CmdHelp,
     }
 }

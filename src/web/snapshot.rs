@@ -143,7 +143,7 @@ pub fn compute(
     let launch_events: HashSet<u64> = store
         .launches()?
         .into_iter()
-        .filter_map(|l| l.event)
+        .flat_map(|l| l.meeting_ids())
         .collect();
     let events = public_events(store.events()?, &launch_events, now);
     Ok(Snapshot {

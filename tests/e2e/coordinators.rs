@@ -371,6 +371,7 @@ async fn nobody_else_gets_coordinator_data_or_a_hint_that_it_exists() {
         "/export",
         "/launch",
         "/qr",
+        "/attendance",
         "/demand@kokoon_hyvinkaa_bot",
     ] {
         let said = someone.says(cmd).await;
@@ -724,7 +725,7 @@ async fn join_tilli_in(app: &App, user: u64, area: &str) -> Chat {
 
 #[tokio::test]
 async fn a_coordinator_limited_to_areas_sees_their_municipalities_only_everywhere() {
-    let (app, _clock, _dir) = crate::chat::app_with_config(config_with_an_area_coordinator());
+    let (app, clock, _dir) = crate::chat::app_with_config(config_with_an_area_coordinator());
     for user in 1..=5 {
         join_tilli_in(&app, user, "Hyvinkää").await;
     }
@@ -828,6 +829,41 @@ async fn a_coordinator_limited_to_areas_sees_their_municipalities_only_everywher
         .collect();
     got.sort_unstable();
     assert_eq!(got, (11..=15).collect::<Vec<_>>(), "{sent:#?}");
+
+    // The launched group's meetings (eight, weekly): the Karkkila coordinator cannot mark who
+    // came, move or cancel them, even with forged buttons, before or after a meeting began.
+    let meetings: Vec<u64> = kokoon::flow::View::launches(&app.store)
+        .iter()
+        .flat_map(kokoon::domain::Launch::meeting_ids)
+        .collect();
+    assert_eq!(meetings.len(), 8);
+    let series_buttons = |id: u64| {
+        [
+            format!("1:at:{id}"),
+            format!("1:at:{id}:1:y"),
+            format!("1:em:{id}:r"),
+            format!("1:em:{id}:R"),
+            format!("1:em:{id}:Y"),
+        ]
+    };
+    for forged in series_buttons(meetings[1]) {
+        let said = c.presses_raw(&forged).await;
+        assert_eq!(said.text, stale, "{forged}");
+    }
+    // The first meeting has begun (15.3. 17.00 Helsinki time).
+    clock.set(
+        chrono::DateTime::parse_from_rfc3339("2027-03-15T15:10:00Z")
+            .expect("time")
+            .into(),
+    );
+    for forged in series_buttons(meetings[0]) {
+        let said = c.presses_raw(&forged).await;
+        assert_eq!(said.text, stale, "{forged}");
+    }
+    c.says("/attendance")
+        .await
+        .shows("Ryhmillä ei ole vielä ollut tapaamisia.")
+        .hides("Tilli Toukka");
 }
 
 /// Public events as coordinators make them, each with a description as long as the example
@@ -876,6 +912,7 @@ async fn fill_events(app: &App, extra: usize) -> usize {
             token: None,
             revision: 0,
             series: None,
+            came: Vec::new(),
         };
         app.store
             .commit(

@@ -274,7 +274,8 @@ async fn downtime_catch_up_no_duplicate_after_restart_and_nothing_after_the_star
     assert!(to(&deliveries(&app).await, 2104).is_empty());
 }
 
-fn reopen(
+/// The store of a data directory opened anew (a restart), once the old one has let go.
+pub(crate) fn reopen(
     path: &std::path::Path,
     config: std::sync::Arc<kokoon::config::Config>,
 ) -> kokoon::store::Store {

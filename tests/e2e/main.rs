@@ -52,6 +52,7 @@ mod privacy;
 mod properties;
 mod renewal;
 mod reports;
+mod series;
 mod story;
 mod telegram;
 mod transcripts;

@@ -266,6 +266,7 @@ async fn comments_go_after_their_shorter_period_and_sign_ups_after_the_retention
         token: None,
         revision: 0,
         series: None,
+        came: Vec::new(),
     };
     commit(COORDINATOR, vec![Effect::CreateEvent(event.clone())], t0).await;
     let id = app.store.events().expect("events")[0].id;
@@ -487,6 +488,7 @@ async fn after_forget_nothing_of_the_parent_can_be_read_from_the_raw_files_even_
         token: None,
         revision: 0,
         series: None,
+        came: Vec::new(),
     };
     let commit = |user: u64, effects: Vec<Effect>, record: UserRecord| {
         let app = app.clone();
@@ -856,11 +858,12 @@ fn kind_index(o: &kokoon::domain::Outgoing) -> usize {
         O::BroadcastReport { .. } => 12,
         O::RetentionNotice { .. } => 13,
         O::RenewalAsk { .. } => 14,
-        O::AgedOut { .. } => 15,
+        O::SeriesChanged { .. } => 15,
+        O::AgedOut { .. } => 16,
     }
 }
 
-const KINDS: usize = 16;
+const KINDS: usize = 17;
 
 /// Words that give the subject away on a lock screen (prefixes, matched at word starts).
 const TOPIC_WORDS: [&str; 10] = [
@@ -946,12 +949,24 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         coordinator: UserId(COORDINATOR),
         title: EventText::new(Lang::Fi, "Tilli Toukka"),
         end: t0 + Duration::days(5) + Duration::hours(2),
+        count: 3,
+        every_days: 7,
+        skip: vec![],
+        moved: vec![],
     };
     commit(COORDINATOR, vec![Effect::Launch(launch_request)], t0).await;
     kokoon::sender::reconcile(&app).await.expect("reconcile");
     deliveries(&app).await;
     let launch = kokoon::flow::View::launches(&app.store)[0].id;
     render(&mut firsts, parent, O::Invitation { launch }, t0);
+    // The group meets three times: a change to the rest of its series, in one message.
+    let meetings = kokoon::flow::View::launches(&app.store)[0].meeting_ids();
+    assert_eq!(meetings.len(), 3);
+    let changed = O::SeriesChanged {
+        launch,
+        events: meetings[1..].to_vec(),
+    };
+    render(&mut firsts, parent, changed, t0);
     let answered = O::Answered {
         launch,
         user: UserId(parent),
@@ -986,6 +1001,7 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         token: None,
         revision: 0,
         series: None,
+        came: Vec::new(),
     };
     commit(COORDINATOR, vec![Effect::CreateEvent(event)], now).await;
     // The launch's first meeting is an event too; this one is the evening.
@@ -1016,12 +1032,22 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         ),
         (parent, O::EventChanged { event: event.id }),
         (parent, O::Promoted { event: event.id }),
-        (parent, O::FeedbackRequest { event: event.id }),
         (parent, O::Broadcast { broadcast }),
         (COORDINATOR, O::BroadcastReport { broadcast }),
     ] {
         render(&mut firsts, to, m, now);
     }
+    // The feedback question goes once the evening has ended.
+    let after = event.end + Duration::hours(1);
+    render(
+        &mut firsts,
+        parent,
+        O::FeedbackRequest {
+            event: event.id,
+            version: None,
+        },
+        after,
+    );
     commit(COORDINATOR, vec![Effect::CancelEvent(event.id)], now).await;
     render(
         &mut firsts,
@@ -1236,6 +1262,7 @@ async fn mydata_gives_everything_stored_as_a_text_and_a_json_document() {
         token: None,
         revision: 0,
         series: None,
+        came: Vec::new(),
     };
     let record = app.store.user(UserId(3601)).expect("store");
     for (user, effect) in [

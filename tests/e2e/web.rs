@@ -215,6 +215,11 @@ async fn the_status_is_coarse_hourly_and_launched_meetings_and_people_stay_priva
             !body.contains("20270114"),
             "{page} has the launched meeting in the feed"
         );
+        // The group meets eight times: its later meetings stay off the page and the feed too.
+        assert!(
+            !body.contains("21.1.") && !body.contains("20270121") && !body.contains("20270304"),
+            "{page} shows a later meeting of the launched group"
+        );
         for who in &inst.people {
             assert!(!body.contains(who.as_str()), "{page} shows {who:?}");
         }

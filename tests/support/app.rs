@@ -197,6 +197,7 @@ impl TestApp {
             token: None,
             revision: 0,
             series: None,
+            came: Vec::new(),
         };
         let before: Vec<u64> = self
             .app

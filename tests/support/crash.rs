@@ -803,6 +803,7 @@ pub fn create_event(data: &Path, config: &Arc<Config>, capacity: u32) -> Result<
         token: None,
         revision: 0,
         series: None,
+        came: Vec::new(),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -1036,9 +1037,10 @@ fn check_store(
                         version: event.version,
                     }
         });
-        let feedback = outbox
-            .iter()
-            .any(|i| i.to == *a && i.message == Outgoing::FeedbackRequest { event: event.id });
+        let feedback = outbox.iter().any(|i| {
+            i.to == *a
+                && matches!(i.message, Outgoing::FeedbackRequest { event: e, .. } if e == event.id)
+        });
         if !reminders || !feedback {
             return Err(format!(
                 "attendee {a}: reminder queued {reminders}, feedback question queued {feedback}"
