@@ -292,6 +292,9 @@ pub struct Config {
     pub notice_version: u32,
     /// Hours a parent has to answer an invitation before the seat passes to the next in line.
     pub invite_hours: u32,
+    /// Days a link for sharing a children's registration with the child's other parent works
+    /// (`[families] share_link_days`, default 14; [`crate::domain::family`]).
+    pub share_link_days: u32,
     /// Hours after a delivered threshold alert in which a pool that falls below its threshold
     /// and rises again does not alert again (0: every crossing alerts). A launch resets it.
     pub alert_cooldown_hours: u32,
@@ -620,6 +623,13 @@ struct RawConfig {
     backup: Option<Spanned<ops::RawBackup>>,
     webhook: Option<Spanned<ops::RawWebhook>>,
     web: Option<Spanned<RawWeb>>,
+    families: Option<Spanned<RawFamilies>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFamilies {
+    share_link_days: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -954,6 +964,23 @@ impl Validator<'_> {
                 48
             }
         };
+        let families_line = raw.families.as_ref().and_then(|f| self.line(f.span()));
+        let share_link_days = match raw
+            .families
+            .map(Spanned::into_inner)
+            .and_then(|f| f.share_link_days)
+        {
+            None => 14,
+            Some(d) if (1..=90).contains(&d) => d as u32,
+            Some(d) => {
+                self.err(
+                    families_line,
+                    "families.share_link_days",
+                    format!("must be 1 to 90 days, not {d}"),
+                );
+                14
+            }
+        };
         let (reminder_offsets, quiet_hours) = self.reminders(raw.reminders);
         let controller_contact = match privacy.as_ref().and_then(|p| p.controller_contact.clone()) {
             Some(c) if c.trim().is_empty() => {
@@ -1054,6 +1081,7 @@ impl Validator<'_> {
             notice_version,
             controller_contact,
             invite_hours,
+            share_link_days,
             alert_cooldown_hours,
             reminder_offsets,
             quiet_hours,

@@ -569,3 +569,34 @@ mydata-seen = { $at }: { $who } { $what ->
        *[broadcast] sent a message that also went to you
     }
 mydata-former-coordinator = a former coordinator
+
+## Both parents, one child (a registration shared with the child's other parent)
+family-offer = May the child's other parent register too? If you like, you get a link to send them yourself. They will see the children's ages, the group and the area, and the meeting's time and place once one of you has accepted a place. The children are then counted only once. This is optional.
+btn-family-share = Give me a link for the other parent
+family-link = Here is a link for the child's other parent ({ $group }). It works once, for { $days } days:
+    { $link }
+    Send it to them yourself. They will see the children's ages, the group and the area, and the meeting's time and place once one of you has accepted a place. They will not see your name or your answers.
+btn-family-revoke = Take the link back
+family-no-link = The link could not be made just now. Please try again in a moment.
+family-revoked = The link is taken back. It can no longer be used.
+family-already-shared = This registration is already shared with the child's other parent.
+family-link-unknown = This link does not work. It may have been taken back or copied wrongly. Ask for a new link, or register yourself with /start.
+family-link-expired = This link has expired. Ask for a new link, or register yourself with /start.
+family-link-used = This link has been used already, and it works only once. You can register yourself with /start.
+family-link-own = This is your own link. Send it to the child's other parent.
+family-invite = The child's other parent has shared a registration for <b>{ $group }</b> with you.
+    Area: { $area }
+    Children's ages: { $ages }
+    If you join, the children are counted only once, and you are invited to the meeting just as they are. You answer the invitation yourself.
+family-ask-times = You can choose the times that suit you. This is optional: press Done when you are ready.
+family-joined = Thank you! You are now part of the registration for { $group } ({ $area }, children's ages { $ages }). You can see it with /mine and leave at any time.
+family-unlinked = The registration for { $group } is no longer shared with you. Nothing of it stays with you. You can register yourself with /start.
+family-unlink-done = All right. The other parent is no longer part of your registration. They were told briefly.
+btn-family-unlink = Stop sharing
+family-left = All right. You are no longer part of the registration for { $group }. Your answers are deleted; the registration stays with the other parent.
+btn-family-leave = Leave
+family-mine-shared = The registration for { $group } is shared with the child's other parent.
+family-mine-link = The link for the other parent ({ $group }) works until { $until }.
+family-mine-other = You are part of the other parent's registration for <b>{ $group }</b>.
+    Area: { $area }
+    Children's ages: { $ages }

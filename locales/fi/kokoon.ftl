@@ -568,3 +568,34 @@ mydata-seen = { $at }: { $who } { $what ->
        *[broadcast] lähetti viestin, joka tuli myös sinulle
     }
 mydata-former-coordinator = entinen koordinaattori
+
+## Both parents, one child (a registration shared with the child's other parent)
+family-offer = Saako lapsen toinen vanhempi ilmoittautua myös? Jos haluat, saat linkin, jonka voit lähettää hänelle itse. Hän näkee lasten iät, ryhmän ja alueen, ja tapaamisen ajan ja paikan, kun jompikumpi teistä on ottanut paikan vastaan. Lapset lasketaan silloin vain kerran. Tämä on vapaaehtoista.
+btn-family-share = Anna linkki toiselle vanhemmalle
+family-link = Tässä linkki lapsen toiselle vanhemmalle (ryhmä { $group }). Se toimii kerran ja { $days } päivän ajan:
+    { $link }
+    Lähetä se hänelle itse. Hän näkee lasten iät, ryhmän ja alueen, ja tapaamisen ajan ja paikan, kun jompikumpi teistä on ottanut paikan vastaan. Nimeäsi ja vastauksiasi hän ei näe.
+btn-family-revoke = Peru linkki
+family-no-link = Linkkiä ei voitu tehdä juuri nyt. Yritä hetken päästä uudelleen.
+family-revoked = Linkki on peruttu. Sillä ei voi enää liittyä.
+family-already-shared = Ilmoittautuminen on jo jaettu lapsen toisen vanhemman kanssa.
+family-link-unknown = Tämä linkki ei toimi. Se on voitu perua tai kopioida väärin. Pyydä uusi linkki, tai ilmoittaudu itse komennolla /start.
+family-link-expired = Tämä linkki on vanhentunut. Pyydä uusi linkki, tai ilmoittaudu itse komennolla /start.
+family-link-used = Tällä linkillä on jo liitytty, ja se toimii vain kerran. Voit ilmoittautua itse komennolla /start.
+family-link-own = Tämä on oma linkkisi. Lähetä se lapsen toiselle vanhemmalle.
+family-invite = Lapsen toinen vanhempi on jakanut kanssasi ilmoittautumisen ryhmään <b>{ $group }</b>.
+    Alue: { $area }
+    Lasten iät: { $ages }
+    Jos liityt, lapset lasketaan vain kerran, ja saat kutsun tapaamiseen kuten hänkin. Vastaat kutsuun itse.
+family-ask-times = Voit valita ajat, jotka sopivat sinulle. Tämä on vapaaehtoista: paina Valmis, kun olet valmis.
+family-joined = Kiitos! Olet nyt mukana ilmoittautumisessa ryhmään { $group } ({ $area }, lasten iät { $ages }). Näet sen komennolla /mine, ja voit lähteä pois milloin vain.
+family-unlinked = Ilmoittautumista ryhmään { $group } ei enää jaeta kanssasi. Sinulle ei jäänyt siitä tietoja. Voit ilmoittautua itse komennolla /start.
+family-unlink-done = Selvä. Toinen vanhempi ei ole enää mukana ilmoittautumisessasi. Hänelle kerrottiin siitä lyhyesti.
+btn-family-unlink = Lopeta jakaminen
+family-left = Selvä. Et ole enää mukana ilmoittautumisessa ryhmään { $group }. Vastauksesi on poistettu; ilmoittautuminen jää toiselle vanhemmalle.
+btn-family-leave = Lähde pois
+family-mine-shared = Ilmoittautuminen ryhmään { $group } on jaettu lapsen toisen vanhemman kanssa.
+family-mine-link = Linkki toiselle vanhemmalle (ryhmä { $group }) toimii { $until } asti.
+family-mine-other = Olet mukana toisen vanhemman ilmoittautumisessa ryhmään <b>{ $group }</b>.
+    Alue: { $area }
+    Lasten iät: { $ages }

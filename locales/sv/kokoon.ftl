@@ -539,3 +539,34 @@ mydata-seen = { $at }: { $who } { $what ->
        *[broadcast] skickade ett meddelande som också gick till dig
     }
 mydata-former-coordinator = en tidigare koordinator
+
+## Both parents, one child (a registration shared with the child's other parent)
+family-offer = Får barnets andra förälder också anmäla sig? Om du vill får du en länk som du själv kan skicka till hen. Hen ser barnens åldrar, gruppen och området, och mötets tid och plats när någon av er har tackat ja. Barnen räknas då bara en gång. Det är frivilligt.
+btn-family-share = Ge mig en länk till den andra föräldern
+family-link = Här är en länk till barnets andra förälder (gruppen { $group }). Den fungerar en gång och i { $days } dagar:
+    { $link }
+    Skicka den själv till hen. Hen ser barnens åldrar, gruppen och området, och mötets tid och plats när någon av er har tackat ja. Ditt namn och dina svar ser hen inte.
+btn-family-revoke = Dra tillbaka länken
+family-no-link = Länken kunde inte skapas just nu. Försök igen om en stund.
+family-revoked = Länken är tillbakadragen. Den kan inte längre användas.
+family-already-shared = Anmälan delas redan med barnets andra förälder.
+family-link-unknown = Den här länken fungerar inte. Den kan ha dragits tillbaka eller kopierats fel. Be om en ny länk, eller anmäl dig själv med /start.
+family-link-expired = Den här länken har gått ut. Be om en ny länk, eller anmäl dig själv med /start.
+family-link-used = Den här länken har redan använts, och den fungerar bara en gång. Du kan anmäla dig själv med /start.
+family-link-own = Det här är din egen länk. Skicka den till barnets andra förälder.
+family-invite = Barnets andra förälder har delat en anmälan till <b>{ $group }</b> med dig.
+    Område: { $area }
+    Barnens åldrar: { $ages }
+    Om du går med räknas barnen bara en gång, och du blir inbjuden till mötet precis som hen. Du svarar själv på inbjudan.
+family-ask-times = Du kan välja de tider som passar dig. Det är frivilligt: tryck på Klar när du är klar.
+family-joined = Tack! Nu är du med i anmälan till { $group } ({ $area }, barnens åldrar { $ages }). Du ser den med /mine och kan gå ur när som helst.
+family-unlinked = Anmälan till { $group } delas inte längre med dig. Inga uppgifter om den finns kvar hos dig. Du kan anmäla dig själv med /start.
+family-unlink-done = Okej. Den andra föräldern är inte längre med i din anmälan. Hen fick ett kort meddelande om det.
+btn-family-unlink = Sluta dela
+family-left = Okej. Du är inte längre med i anmälan till { $group }. Dina svar är borttagna; anmälan finns kvar hos den andra föräldern.
+btn-family-leave = Gå ur
+family-mine-shared = Anmälan till { $group } delas med barnets andra förälder.
+family-mine-link = Länken till den andra föräldern (gruppen { $group }) fungerar till { $until }.
+family-mine-other = Du är med i den andra förälderns anmälan till <b>{ $group }</b>.
+    Område: { $area }
+    Barnens åldrar: { $ages }

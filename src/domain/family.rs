@@ -52,6 +52,22 @@ impl TryFrom<String> for FamilyId {
     }
 }
 
+impl FamilyId {
+    /// The id a family moves to when a parent leaves it: the record is sealed anew under a
+    /// new family key and the old key is destroyed, so the copies sled's log keeps of the
+    /// record as it was (with the leaving parent's answers) no longer open.
+    #[must_use]
+    pub fn next(self) -> FamilyId {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"kokoon/family/next\0");
+        h.update(self.0);
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&h.finalize()[..16]);
+        FamilyId(out)
+    }
+}
+
 /// A one-time link's token, from 16 random bytes: 22 characters of `A-Za-z0-9`.
 #[must_use]
 pub fn token_from(bytes: [u8; 16]) -> String {
@@ -128,6 +144,10 @@ pub struct Family {
     /// An unused link, if one is out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<ShareLink>,
+    /// The token of the link the other parent joined through, so that opening it again is
+    /// answered "used already" rather than "unknown".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used: Option<String>,
 }
 
 impl Family {
@@ -182,6 +202,7 @@ pub fn share(
         lang: r.lang,
         other: None,
         link,
+        used: existing.and_then(|f| f.used.clone()),
     })
 }
 
@@ -217,6 +238,9 @@ pub fn check_link(
     now: DateTime<Utc>,
 ) -> Result<(), LinkProblem> {
     let f = f.ok_or(LinkProblem::Unknown)?;
+    if f.used.as_deref() == Some(token) {
+        return Err(LinkProblem::Used);
+    }
     if f.holder == user {
         return Err(LinkProblem::Own);
     }
@@ -245,6 +269,7 @@ pub fn join(
     Ok(Family {
         other: Some(other),
         link: None,
+        used: Some(token.to_owned()),
         ..f.clone()
     })
 }
@@ -260,7 +285,7 @@ pub enum Leaving {
     /// and the registration now in the other parent's name (their own consent, times and
     /// name; the children, area, group, language, place in line and status kept). The
     /// holder's own registration is deleted.
-    HandOver(Family, Registration),
+    HandOver(Family, Box<Registration>),
     /// The last parent left: the family record and its key go.
     Last,
 }
@@ -299,7 +324,7 @@ pub fn leave(f: &Family, r: Option<&Registration>, user: UserId, now: DateTime<U
                 link: None,
                 ..f.clone()
             };
-            Leaving::HandOver(family, registration)
+            Leaving::HandOver(family, Box::new(registration))
         }
         _ => Leaving::Last,
     }

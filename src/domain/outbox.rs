@@ -97,6 +97,12 @@ pub enum Outgoing {
         /// The registration's group.
         group: GroupId,
     },
+    /// To the other parent of a shared registration: the first parent no longer shares it
+    /// with them ([`super::family`]). Neutral; they keep nothing unless they register.
+    FamilyUnlinked {
+        /// The registration's group.
+        group: GroupId,
+    },
 }
 
 /// How quiet hours treat a kind of message. Every [`Outgoing`] kind has exactly one, in
@@ -135,7 +141,8 @@ impl Outgoing {
             | Outgoing::FinalList { .. }
             | Outgoing::FeedbackRequest { .. }
             | Outgoing::RetentionNotice { .. }
-            | Outgoing::RenewalAsk { .. } => Urgency::Held,
+            | Outgoing::RenewalAsk { .. }
+            | Outgoing::FamilyUnlinked { .. } => Urgency::Held,
             Outgoing::Reminder { .. } => Urgency::Timed,
         }
     }
@@ -234,6 +241,8 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
         Outgoing::RenewalAsk { .. } => f
             .registration
             .is_some_and(|r| r.status == Status::Waiting && r.renewal_asked.is_some()),
+        // News that they were unlinked stays true.
+        Outgoing::FamilyUnlinked { .. } => true,
     }
 }
 
@@ -297,6 +306,9 @@ mod tests {
             Outgoing::RenewalAsk {
                 group: GroupId::parse("tilli-toukka").unwrap(),
             },
+            Outgoing::FamilyUnlinked {
+                group: GroupId::parse("tilli-toukka").unwrap(),
+            },
         ]
     }
 
@@ -323,7 +335,8 @@ mod tests {
                 | Outgoing::FinalList { .. }
                 | Outgoing::FeedbackRequest { .. }
                 | Outgoing::RetentionNotice { .. }
-                | Outgoing::RenewalAsk { .. } => morning,
+                | Outgoing::RenewalAsk { .. }
+                | Outgoing::FamilyUnlinked { .. } => morning,
             };
             assert_eq!(
                 when_to_send(&m, night, &quiet, night),

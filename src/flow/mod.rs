@@ -13,6 +13,7 @@
 mod broadcast;
 mod engine;
 pub mod events;
+mod family;
 mod feedback;
 mod input;
 mod launch;
@@ -85,6 +86,8 @@ pub enum State {
         /// The event.
         event: u64,
     },
+    /// The other parent, joining a registration shared with them through a link.
+    JoiningFamily(family::Joining),
 }
 
 /// Who is talking, as the adapter knows them.
@@ -134,6 +137,19 @@ pub trait View: Sync {
     }
     /// The consent records of someone's sign-up for an event, if they gave them.
     fn signup_of(&self, _event: u64, _user: UserId) -> Option<crate::domain::privacy::SignUp> {
+        None
+    }
+    /// The shared family whose unused link has this token, if any.
+    fn family_by_token(&self, _token: &str) -> Option<crate::domain::family::Family> {
+        None
+    }
+    /// The shared families a parent is in (as the holder or the other parent).
+    fn families_of(&self, _user: UserId) -> Vec<crate::domain::family::Family> {
+        Vec::new()
+    }
+    /// 32 fresh random bytes (a new family's id, a link's token); `None` where there are none
+    /// (then no link can be made).
+    fn fresh(&self) -> Option<[u8; 32]> {
         None
     }
     /// The access log, oldest first (for `/mydata`). A view that keeps none has none.
@@ -228,6 +244,40 @@ pub enum Effect {
     /// (Coordinator) log an access to personal data (a list viewed or exported, a broadcast) in
     /// the access log, durably with the step.
     Audit(crate::domain::audit::Access),
+    /// Sharing a children's registration with the child's other parent
+    /// ([`crate::domain::family`]).
+    Family(FamilyChange),
+}
+
+/// A change to a registration shared by both parents, by the parent talking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FamilyChange {
+    /// (First parent) make a one-time link for their registration for `group`, in place of an
+    /// unused one.
+    Share {
+        /// The registration's group.
+        group: GroupId,
+        /// The family's id if it has none yet (random, from [`View::fresh`]).
+        fresh: crate::domain::family::FamilyId,
+        /// The link's token (random, from [`View::fresh`]).
+        token: String,
+        /// Days the link works.
+        days: u32,
+    },
+    /// (First parent) take back the unused link of their registration for `group`.
+    Revoke(GroupId),
+    /// (Other parent) join through a link, with their own consent and answers.
+    Join {
+        /// The link's token.
+        token: String,
+        /// Who they are and what they answered.
+        other: crate::domain::family::OtherParent,
+    },
+    /// (First parent) the other parent no longer shares their registration for `group`; they
+    /// are told neutrally.
+    Unlink(GroupId),
+    /// (Other parent) leave a family: their own answers go, the registration stays.
+    Leave(crate::domain::family::FamilyId),
 }
 
 /// What a step produced.
@@ -248,6 +298,9 @@ pub struct Outcome {
 pub fn step(state: State, input: Input, ctx: &Ctx<'_>) -> Outcome {
     let mut e = Engine::new(ctx);
     let state = match input {
+        Input::Start(Some(ref p)) if crate::domain::family::parse_payload(p).is_some() => {
+            family::open_link(&mut e, state, p)
+        }
         Input::Start(payload) => match payload.as_deref().and_then(StartPayload::parse) {
             Some(StartPayload::Event(id)) => events::link(&mut e, &id),
             payload => registration::start(&mut e, state, payload),
@@ -307,7 +360,8 @@ impl Part {
             State::Idle
             | State::Registering(_)
             | State::ConfirmingForget
-            | State::ConfirmingDrop { .. } => Part::Registration,
+            | State::ConfirmingDrop { .. }
+            | State::JoiningFamily(_) => Part::Registration,
             State::CreatingEvent(_)
             | State::EditingEvent { .. }
             | State::FeedbackComment { .. } => Part::Events,
@@ -372,7 +426,11 @@ impl Part {
             | Callback::Keep
             | Callback::ForgetYes
             | Callback::Resume(_)
-            | Callback::StillInterested(_) => Part::Registration,
+            | Callback::StillInterested(_)
+            | Callback::FamilyShare(_)
+            | Callback::FamilyRevoke(_)
+            | Callback::FamilyUnlink(_)
+            | Callback::FamilyLeave(_) => Part::Registration,
             Callback::Event(..)
             | Callback::Manage(..)
             | Callback::EditField(..)

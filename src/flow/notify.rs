@@ -91,6 +91,7 @@ impl Engine<'_> {
             Outgoing::RetentionNotice { group } | Outgoing::RenewalAsk { group } => {
                 registration = view.registration(to, group);
             }
+            Outgoing::FamilyUnlinked { .. } => {}
         }
         outbox::still_holds(
             message,
@@ -316,6 +317,13 @@ impl Engine<'_> {
                             ),
                             button(Msg::BtnEdit, Callback::Edit(group.clone())),
                         ]),
+                )
+            }
+            Outgoing::FamilyUnlinked { group } => {
+                let g = config.group(group)?;
+                Some(
+                    Reply::msg(Msg::NeutralFirst)
+                        .line(Msg::FamilyUnlinked, vec![("group", text(g.name.get(lang)))]),
                 )
             }
             Outgoing::RenewalAsk { group } => {

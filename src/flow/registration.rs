@@ -123,6 +123,10 @@ pub(super) fn start(e: &mut Engine<'_>, state: State, payload: Option<StartPaylo
 
 /// A command, text or button of the registration part.
 pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
+    let (state, turn) = match super::family::step(e, state, turn) {
+        Ok(next) => return next,
+        Err(back) => back,
+    };
     match turn {
         Turn::Command(c) => e.command(state, c),
         Turn::Text(t) => e.text(state, &t),
@@ -881,6 +885,7 @@ impl<'a> Engine<'a> {
             self.standing_args(demand.participants, group, &area),
         );
         self.say(reply.line(Msg::MineHint, vec![]));
+        self.offer_family(&group.id, !d.children.is_empty());
         State::Idle
     }
 
@@ -1122,6 +1127,11 @@ impl<'a> Engine<'a> {
     /// message stays well within Telegram's 4,096 characters.
     fn mine(&mut self) {
         let regs = self.ctx.registrations;
+        let families = self.ctx.view.families_of(self.ctx.person.user);
+        if regs.is_empty() && !families.is_empty() {
+            self.mine_families(&families);
+            return;
+        }
         if regs.is_empty() {
             self.say(self.group_menu(vec![line(Msg::MineNone)]));
             return;
@@ -1137,6 +1147,7 @@ impl<'a> Engine<'a> {
             }
             self.say(reply);
         }
+        self.mine_families(&families);
     }
 
     /// One registration of `/mine`: its answers, where it stands, and its buttons (named by
@@ -1392,7 +1403,7 @@ fn group_lang_name(l: Lang) -> Msg {
     }
 }
 
-fn ages_text(ages: &[u8]) -> String {
+pub(super) fn ages_text(ages: &[u8]) -> String {
     ages.iter()
         .map(u8::to_string)
         .collect::<Vec<_>>()

@@ -41,6 +41,7 @@ pub struct Tx<'a> {
     pub launches: &'a TransactionalTree,
     pub events: &'a TransactionalTree,
     pub updates: &'a TransactionalTree,
+    pub families: &'a TransactionalTree,
     crypt: &'a Crypt,
     rules: &'a dyn Rules,
     now: DateTime<Utc>,
@@ -63,12 +64,12 @@ pub(super) fn abort(e: TxError) -> ConflictableTransactionError<TxError> {
 impl<'a> Tx<'a> {
     /// Wraps the transactional trees.
     pub fn new(
-        t: [&'a TransactionalTree; 8],
+        t: [&'a TransactionalTree; 9],
         crypt: &'a Crypt,
         rules: &'a dyn Rules,
         now: DateTime<Utc>,
     ) -> Tx<'a> {
-        let [users, regs, counters, pools, outbox, launches, events, updates] = t;
+        let [users, regs, counters, pools, outbox, launches, events, updates, families] = t;
         Tx {
             crypt,
             users,
@@ -79,6 +80,7 @@ impl<'a> Tx<'a> {
             launches,
             events,
             updates,
+            families,
             rules,
             now,
             touched: RefCell::new(BTreeSet::new()),

@@ -47,6 +47,7 @@ mod privacy;
 mod properties;
 mod renewal;
 mod reports;
+mod shared_family;
 mod story;
 mod telegram;
 mod transcripts;

@@ -849,10 +849,11 @@ fn kind_index(o: &kokoon::domain::Outgoing) -> usize {
         O::BroadcastReport { .. } => 12,
         O::RetentionNotice { .. } => 13,
         O::RenewalAsk { .. } => 14,
+        O::FamilyUnlinked { .. } => 15,
     }
 }
 
-const KINDS: usize = 15;
+const KINDS: usize = 16;
 
 /// Words that give the subject away on a lock screen (prefixes, matched at word starts).
 const TOPIC_WORDS: [&str; 10] = [
@@ -998,6 +999,12 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         (parent, O::FeedbackRequest { event: event.id }),
         (parent, O::Broadcast { broadcast }),
         (COORDINATOR, O::BroadcastReport { broadcast }),
+        (
+            parent,
+            O::FamilyUnlinked {
+                group: reg.group.clone(),
+            },
+        ),
     ] {
         render(&mut firsts, to, m, now);
     }
