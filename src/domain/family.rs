@@ -18,13 +18,14 @@ use super::{AreaId, Contact, GroupId, Lang, Registration, TimeId, UserId};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Characters of a link token: 128 random bits in base 62 (`A-Za-z0-9`).
-pub const TOKEN_LEN: usize = 22;
+/// Characters of a link token: 128 random bits in base 36 (`a-z0-9`: no capitals, so a token
+/// never spells a word such as "QR" in a parent's message).
+pub const TOKEN_LEN: usize = 25;
 
 /// The prefix of a family link's `/start` payload (`f_<token>`): no group id has an underscore.
 pub const PAYLOAD_PREFIX: &str = "f_";
 
-const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const BASE36: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
 /// A shared family's id: 16 random bytes, written as hex. Also names the family's data key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -68,14 +69,14 @@ impl FamilyId {
     }
 }
 
-/// A one-time link's token, from 16 random bytes: 22 characters of `A-Za-z0-9`.
+/// A one-time link's token, from 16 random bytes: 25 characters of `a-z0-9`.
 #[must_use]
 pub fn token_from(bytes: [u8; 16]) -> String {
     let mut n = u128::from_be_bytes(bytes);
     let mut out = Vec::with_capacity(TOKEN_LEN);
     for _ in 0..TOKEN_LEN {
-        out.push(BASE62[(n % 62) as usize]);
-        n /= 62;
+        out.push(BASE36[(n % 36) as usize]);
+        n /= 36;
     }
     String::from_utf8(out).unwrap_or_default()
 }
@@ -85,10 +86,13 @@ pub fn token_from(bytes: [u8; 16]) -> String {
 #[must_use]
 pub fn parse_payload(payload: &str) -> Option<&str> {
     let t = payload.trim().strip_prefix(PAYLOAD_PREFIX)?;
-    (t.len() == TOKEN_LEN && t.bytes().all(|b| b.is_ascii_alphanumeric())).then_some(t)
+    (t.len() == TOKEN_LEN
+        && t.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    .then_some(t)
 }
 
-/// The `/start` payload of a link (26 characters, well inside Telegram's 64).
+/// The `/start` payload of a link (27 characters, well inside Telegram's 64).
 #[must_use]
 pub fn payload(token: &str) -> String {
     format!("{PAYLOAD_PREFIX}{token}")

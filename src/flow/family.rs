@@ -282,14 +282,14 @@ impl Engine<'_> {
 
     /// After a children's registration is confirmed: one optional question, whether the
     /// child's other parent may register too (never asked of the other parent).
-    pub(super) fn offer_family(&mut self, group: &GroupId, children: bool) {
+    pub(super) fn offer_family(&self, reply: Reply, group: &GroupId, children: bool) -> Reply {
         if !children || self.held(group).is_some_and(|f| f.other.is_some()) {
-            return;
+            return reply;
         }
-        self.say(Reply::msg(Msg::FamilyOffer).row(vec![button(
+        reply.line(Msg::FamilyOffer, vec![]).row(vec![button(
             Msg::BtnFamilyShare,
             Callback::FamilyShare(group.clone()),
-        )]));
+        )])
     }
 
     fn share(&mut self, state: State, g: &GroupId) -> State {
@@ -368,21 +368,6 @@ impl Engine<'_> {
     /// revoke a link or unlink), and what the other parent is part of (and a button to leave).
     pub(super) fn mine_families(&mut self, families: &[Family]) {
         let me = self.ctx.person.user;
-        // A children's registration not shared (and with no link out) can be, from here.
-        for r in self.ctx.registrations {
-            let busy = families.iter().any(|f| {
-                f.holder == me
-                    && f.group == r.group
-                    && (f.other.is_some()
-                        || f.link.as_ref().is_some_and(|l| l.expires_at > self.ctx.now))
-            });
-            if family::shareable(r) && !busy {
-                self.say(Reply::msg(Msg::FamilyOffer).row(vec![button(
-                    Msg::BtnFamilyShare,
-                    Callback::FamilyShare(r.group.clone()),
-                )]));
-            }
-        }
         for f in families {
             let name = self.group_name(&f.group);
             if f.holder == me {
@@ -413,6 +398,16 @@ impl Engine<'_> {
                                 Callback::FamilyRevoke(f.group.clone()),
                             )]);
                     }
+                }
+                let live = f.link.as_ref().is_some_and(|l| l.expires_at > self.ctx.now);
+                let own = self
+                    .ctx
+                    .registrations
+                    .iter()
+                    .any(|r| r.group == f.group && family::shareable(r));
+                if f.other.is_none() && !live && own {
+                    // Shared before (unlinked, or a link taken back or run out): again, from here.
+                    r = self.offer_family(r, &f.group, true);
                 }
                 if !r.lines.is_empty() {
                     self.say(r);

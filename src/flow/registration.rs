@@ -884,8 +884,9 @@ impl<'a> Engine<'a> {
             self.standing_msg(demand.participants, group),
             self.standing_args(demand.participants, group, &area),
         );
-        self.say(reply.line(Msg::MineHint, vec![]));
-        self.offer_family(&group.id, !d.children.is_empty());
+        let reply = reply.line(Msg::MineHint, vec![]);
+        let reply = self.offer_family(reply, &group.id, !d.children.is_empty());
+        self.say(reply);
         State::Idle
     }
 

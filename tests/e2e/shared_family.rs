@@ -96,7 +96,7 @@ async fn two_parents_share_one_child_who_counts_once_at_every_step() {
     // A forged link, and Aino's own.
     let mut claes = Chat::new(&app, CLAES, "fi");
     claes
-        .says(&format!("/start f_{}", "A".repeat(22)))
+        .says(&format!("/start f_{}", "a".repeat(25)))
         .await
         .shows("Tämä linkki ei toimi");
     aino.says(&start).await.shows("Tämä on oma linkkisi");
