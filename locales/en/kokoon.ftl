@@ -88,6 +88,7 @@ mine-group-gone = The group { $group } is no longer offered.
 mine-paused = Your registration is paused because the invitation was not answered in time. Are you still interested?
 mine-invited = You are invited to the group! The first meeting is { $when }, { $place }. Please answer by { $deadline }.
 mine-accepted = You're in the group. The first meeting is { $when }, { $place }.
+mine-family-declined = You answered that you can't come this time. The place is kept for your family until the child's other parent has answered.
 mine-declined = You couldn't come to the first meeting this time ({ $when }). You stay in line for the next group.
 btn-of-group = { $group }: { $action }
 btn-edit = Change answers
@@ -233,6 +234,7 @@ chart-adults = participants
 chart-answers = answers
 list-title = <b>{ $group }, { $area }</b>: waiting families in registration order
 list-empty = No families waiting.
+list-same-ages = ↳ same children's ages as no. { $n }: the same child from each parent? If so, ask the one who registered later to withdraw and the other to share their registration (/mine).
 list-item = { $n }. { $kind ->
         [children] { $count } { $count ->
             [one] child
@@ -600,3 +602,4 @@ family-mine-link = The link for the other parent ({ $group }) works until { $unt
 family-mine-other = You are part of the other parent's registration for <b>{ $group }</b>.
     Area: { $area }
     Children's ages: { $ages }
+family-accepted = Your family's place in <b>{ $group }</b> is confirmed: the child's other parent accepted it. The first meeting is { $when }, { $place }.

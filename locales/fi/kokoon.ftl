@@ -88,6 +88,7 @@ mine-group-gone = Ryhmää { $group } ei enää tarjota.
 mine-paused = Ilmoittautumisesi on tauolla, koska kutsuun ei vastattu ajoissa. Oletko yhä kiinnostunut?
 mine-invited = Sinut on kutsuttu ryhmään! Ensimmäinen tapaaminen on { $when }, { $place }. Vastaa viimeistään { $deadline }.
 mine-accepted = Olet mukana ryhmässä. Ensimmäinen tapaaminen on { $when }, { $place }.
+mine-family-declined = Vastasit, ettette pääse tällä kertaa. Paikka pysyy perheellenne, kunnes lapsen toinen vanhempi on vastannut.
 mine-declined = Et päässyt tällä kertaa ensimmäiseen tapaamiseen ({ $when }). Olet yhä jonossa seuraavaan ryhmään.
 btn-of-group = { $group }: { $action }
 btn-edit = Muuta vastauksia
@@ -232,6 +233,7 @@ chart-adults = osallistujia
 chart-answers = vastauksia
 list-title = <b>{ $group }, { $area }</b>: odottavat perheet ilmoittautumisjärjestyksessä
 list-empty = Ei odottavia perheitä.
+list-same-ages = ↳ samat lasten iät kuin nro { $n }: sama lapsi kummaltakin vanhemmalta? Jos on, pyydä myöhemmin ilmoittautunutta perumaan ja toista jakamaan ilmoittautumisensa (/mine).
 list-item = { $n }. { $kind ->
         [children] { $count } { $count ->
             [one] lapsi
@@ -599,3 +601,4 @@ family-mine-link = Linkki toiselle vanhemmalle (ryhmä { $group }) toimii { $unt
 family-mine-other = Olet mukana toisen vanhemman ilmoittautumisessa ryhmään <b>{ $group }</b>.
     Alue: { $area }
     Lasten iät: { $ages }
+family-accepted = Perheenne paikka ryhmässä <b>{ $group }</b> on vahvistettu: lapsen toinen vanhempi otti sen vastaan. Ensimmäinen tapaaminen on { $when }, { $place }.

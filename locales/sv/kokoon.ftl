@@ -85,6 +85,7 @@ mine-group-gone = Gruppen { $group } erbjuds inte längre.
 mine-paused = Din anmälan är pausad eftersom inbjudan inte besvarades i tid. Är du fortfarande intresserad?
 mine-invited = Du är inbjuden till gruppen! Den första träffen är { $when }, { $place }. Svara senast { $deadline }.
 mine-accepted = Du är med i gruppen. Den första träffen är { $when }, { $place }.
+mine-family-declined = Du svarade att ni inte kan komma den här gången. Platsen hålls åt er familj tills barnets andra förälder har svarat.
 mine-declined = Du kunde inte komma till den första träffen den här gången ({ $when }). Du står kvar i kön till nästa grupp.
 btn-of-group = { $group }: { $action }
 btn-edit = Ändra svaren
@@ -230,6 +231,7 @@ chart-adults = deltagare
 chart-answers = svar
 list-title = <b>{ $group }, { $area }</b>: väntande familjer i anmälningsordning
 list-empty = Inga väntande familjer.
+list-same-ages = ↳ samma åldrar på barnen som nr { $n }: samma barn från båda föräldrarna? Be i så fall den som anmälde senare att återkalla och den andra att dela sin anmälan (/mine).
 list-item = { $n }. { $kind ->
         [children] { $count } barn ({ $ages } år)
        *[other] { $count } { $count ->
@@ -570,3 +572,4 @@ family-mine-link = Länken till den andra föräldern (gruppen { $group }) funge
 family-mine-other = Du är med i den andra förälderns anmälan till <b>{ $group }</b>.
     Område: { $area }
     Barnens åldrar: { $ages }
+family-accepted = Er familjs plats i <b>{ $group }</b> är bekräftad: barnets andra förälder tackade ja. Det första mötet är { $when }, { $place }.

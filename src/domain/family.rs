@@ -334,6 +334,64 @@ pub fn leave(f: &Family, r: Option<&Registration>, user: UserId, now: DateTime<U
     }
 }
 
+/// The contacts a coordinator may see for the family of registration `r`: the registration's
+/// own (its holder's, with their consent), then the other parent's if the family is shared
+/// (`families`) and they consented too. Each parent's name only with their own consent.
+#[must_use]
+pub fn contacts(r: &Registration, families: &[Family]) -> Vec<Contact> {
+    let other = families
+        .iter()
+        .find(|f| f.holder == r.user && f.group == r.group)
+        .and_then(|f| f.other.as_ref())
+        .and_then(|o| o.contact.clone());
+    r.contact.iter().cloned().chain(other).collect()
+}
+
+/// Registrations of one pool in the order a coordinator's waiting list shows them: in
+/// registration order, except that when exactly two registrations have the same children's
+/// ages, the later one is moved up right after the earlier, with that one's position in the
+/// result (0-based) — perhaps the same children, registered by each parent on their own
+/// without the link, for the coordinator to check and merge by hand. Ages shared by three or
+/// more registrations are too common to hint at anything (a pool of five-year-olds) and stay
+/// in order; registrations without children (an adults' group) are never paired.
+#[must_use]
+pub fn side_by_side(regs: &[Registration]) -> Vec<(&Registration, Option<usize>)> {
+    let mut by_ages: std::collections::HashMap<Vec<u8>, Vec<usize>> = Default::default();
+    for (i, r) in regs
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.children.is_empty())
+    {
+        let mut a = r.children.clone();
+        a.sort_unstable();
+        by_ages.entry(a).or_default().push(i);
+    }
+    // The later of exactly two registrations with the same ages, by the earlier.
+    let mut later: std::collections::HashMap<usize, usize> = Default::default();
+    for same in by_ages.values() {
+        if let [a, b] = same.as_slice() {
+            if regs[*a].user != regs[*b].user {
+                later.insert(*a, *b);
+            }
+        }
+    }
+    let mut placed = vec![false; regs.len()];
+    let mut out: Vec<(&Registration, Option<usize>)> = Vec::with_capacity(regs.len());
+    for i in 0..regs.len() {
+        if placed[i] {
+            continue;
+        }
+        placed[i] = true;
+        let first = out.len();
+        out.push((&regs[i], None));
+        if let Some(&j) = later.get(&i) {
+            placed[j] = true;
+            out.push((&regs[j], Some(first)));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,6 +504,83 @@ mod tests {
             .is_none(),
             "an adults' registration has no children to share"
         );
+    }
+
+    #[test]
+    fn a_coordinator_sees_each_parents_name_only_with_their_own_consent() {
+        let r = reg(1, vec![5]);
+        let f = share(
+            &r,
+            None,
+            FamilyId([1; 16]),
+            "tok".into(),
+            t(1),
+            Duration::days(14),
+        )
+        .expect("shared");
+        let names = |r: &Registration, fs: &[Family]| -> Vec<String> {
+            contacts(r, fs).into_iter().map(|c| c.name).collect()
+        };
+        assert_eq!(names(&r, std::slice::from_ref(&f)), vec!["Aino"]);
+        let mut o = other(2);
+        o.contact = Some(Contact {
+            name: "Ben".into(),
+            username: None,
+        });
+        let joined = join(&f, "tok", o, t(2)).expect("joined");
+        assert_eq!(
+            names(&r, std::slice::from_ref(&joined)),
+            vec!["Aino", "Ben"]
+        );
+        let private = Registration {
+            contact: None,
+            ..r.clone()
+        };
+        assert_eq!(names(&private, std::slice::from_ref(&joined)), vec!["Ben"]);
+        assert_eq!(names(&private, &[f]), Vec::<String>::new());
+        let elsewhere = Registration {
+            user: UserId(3),
+            ..r.clone()
+        };
+        assert_eq!(
+            names(&elsewhere, &[joined]),
+            vec!["Aino"],
+            "not their family"
+        );
+    }
+
+    #[test]
+    fn registrations_with_the_same_childrens_ages_are_listed_side_by_side() {
+        let order = |regs: &[Registration]| -> Vec<(u64, Option<usize>)> {
+            side_by_side(regs)
+                .into_iter()
+                .map(|(r, m)| (r.user.0, m))
+                .collect()
+        };
+        let regs = vec![
+            reg(1, vec![5]),
+            reg(2, vec![3, 7]),
+            reg(3, vec![6]),
+            reg(4, vec![5]),
+            reg(5, vec![7, 3]),
+        ];
+        assert_eq!(
+            order(&regs),
+            vec![(1, None), (4, Some(0)), (2, None), (5, Some(2)), (3, None)]
+        );
+        // Three five-year-olds: common, not a hint; they stay in registration order.
+        let regs = vec![
+            reg(1, vec![5]),
+            reg(2, vec![4]),
+            reg(3, vec![5]),
+            reg(4, vec![5]),
+        ];
+        assert_eq!(
+            order(&regs),
+            vec![(1, None), (2, None), (3, None), (4, None)]
+        );
+        let adults = [reg(6, vec![]), reg(7, vec![])];
+        assert!(side_by_side(&adults).iter().all(|(_, m)| m.is_none()));
     }
 
     #[test]

@@ -103,6 +103,12 @@ pub enum Outgoing {
         /// The registration's group.
         group: GroupId,
     },
+    /// To the other parent of a shared registration: one of them accepted the family's
+    /// invitation; the first meeting's time and place ([`super::family`]).
+    FamilyAccepted {
+        /// The launch.
+        launch: u64,
+    },
 }
 
 /// How quiet hours treat a kind of message. Every [`Outgoing`] kind has exactly one, in
@@ -142,7 +148,8 @@ impl Outgoing {
             | Outgoing::FeedbackRequest { .. }
             | Outgoing::RetentionNotice { .. }
             | Outgoing::RenewalAsk { .. }
-            | Outgoing::FamilyUnlinked { .. } => Urgency::Held,
+            | Outgoing::FamilyUnlinked { .. }
+            | Outgoing::FamilyAccepted { .. } => Urgency::Held,
             Outgoing::Reminder { .. } => Urgency::Timed,
         }
     }
@@ -196,7 +203,7 @@ pub struct Facts<'a> {
 #[must_use]
 pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
     let live = |e: &&Event| !e.cancelled && e.start > f.now;
-    let invitation = |l: &&Launch| l.invitation(f.to).map(|i| i.answer);
+    let invitation = |l: &&Launch| l.own_answer(f.to);
     match message {
         // The pool is still over its threshold and was not launched since it crossed.
         Outgoing::Alert { .. } => f
@@ -204,21 +211,26 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
             .is_some_and(|s| super::pool::alert_holds(s, f.pool_launches)),
         // News that a coordinator was missed stays true.
         Outgoing::Missed { .. } => true,
-        // Not answered yet, and the launch is still open.
-        Outgoing::Invitation { .. } => f
-            .launch
-            .is_some_and(|l| !l.closed && invitation(&l) == Some(Answer::Pending)),
+        // Not answered yet (by them, nor for their family by the other parent), and the
+        // launch is still open.
+        Outgoing::Invitation { .. } => f.launch.is_some_and(|l| {
+            !l.closed
+                && invitation(&l) == Some(Answer::Pending)
+                && l.family_invitation(f.to)
+                    .is_some_and(|i| i.answer == Answer::Pending)
+        }),
         Outgoing::Answered { .. } => f.launch.is_some(),
         // Expired, and the registration still paused for it (not resumed or withdrawn since).
+        // (For a shared family: the family's invitation, whatever either parent said.)
         Outgoing::Expired { launch } => {
-            f.launch
-                .is_some_and(|l| invitation(&l) == Some(Answer::Expired))
-                && f.registration.is_some_and(|r| {
-                    r.status
-                        == Status::Paused {
-                            why: Pause::InvitationExpired { launch: *launch },
-                        }
-                })
+            f.launch.is_some_and(|l| {
+                l.family_invitation(f.to).map(|i| i.answer) == Some(Answer::Expired)
+            }) && f.registration.is_some_and(|r| {
+                r.status
+                    == Status::Paused {
+                        why: Pause::InvitationExpired { launch: *launch },
+                    }
+            })
         }
         Outgoing::FinalList { .. } => f.launch.is_some_and(|l| l.closed),
         // The event is as it was when the reminder was queued, and they are still coming.
@@ -243,6 +255,11 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
             .is_some_and(|r| r.status == Status::Waiting && r.renewal_asked.is_some()),
         // News that they were unlinked stays true.
         Outgoing::FamilyUnlinked { .. } => true,
+        // The family's place holds: accepted, and the launch's meeting is still ahead.
+        Outgoing::FamilyAccepted { .. } => f.launch.is_some_and(|l| {
+            l.family_invitation(f.to)
+                .is_some_and(|i| i.answer == Answer::Accepted)
+        }),
     }
 }
 
@@ -309,6 +326,7 @@ mod tests {
             Outgoing::FamilyUnlinked {
                 group: GroupId::parse("tilli-toukka").unwrap(),
             },
+            Outgoing::FamilyAccepted { launch: 1 },
         ]
     }
 
@@ -336,7 +354,8 @@ mod tests {
                 | Outgoing::FeedbackRequest { .. }
                 | Outgoing::RetentionNotice { .. }
                 | Outgoing::RenewalAsk { .. }
-                | Outgoing::FamilyUnlinked { .. } => morning,
+                | Outgoing::FamilyUnlinked { .. }
+                | Outgoing::FamilyAccepted { .. } => morning,
             };
             assert_eq!(
                 when_to_send(&m, night, &quiet, night),

@@ -364,6 +364,48 @@ impl Engine<'_> {
         state
     }
 
+    /// For the other parent: the family's invitation to a launch still ahead, as they answer
+    /// it (their own answer: buttons while they have not answered; the meeting once either
+    /// parent accepted).
+    fn family_invitation(&self, mut r: Reply, f: &Family) -> Reply {
+        let me = self.ctx.person.user;
+        let now = self.ctx.now;
+        let Some(l) = self.ctx.view.launches().into_iter().rev().find(|l| {
+            l.pool.group == f.group && l.start > now && l.family_invitation(me).is_some()
+        }) else {
+            return r;
+        };
+        let (Some(inv), Some(own)) = (l.family_invitation(me), l.own_answer(me)) else {
+            return r;
+        };
+        let meeting = vec![
+            ("when", text(format_when(l.start, self.lang, now))),
+            ("place", text(l.place.clone())),
+        ];
+        match (inv.answer, own) {
+            (crate::domain::Answer::Pending, crate::domain::Answer::Pending) => {
+                let timeout = chrono::Duration::hours(i64::from(self.ctx.config.invite_hours));
+                let mut args = meeting;
+                args.push((
+                    "deadline",
+                    text(format_when(inv.deadline(timeout), self.lang, now)),
+                ));
+                r = r.line(Msg::MineInvited, args).row(vec![
+                    button(Msg::BtnInviteYes, Callback::Invite(l.id, true)),
+                    button(Msg::BtnInviteNo, Callback::Invite(l.id, false)),
+                ]);
+            }
+            (crate::domain::Answer::Pending, crate::domain::Answer::Declined) => {
+                r = r.line(Msg::MineFamilyDeclined, vec![]);
+            }
+            (crate::domain::Answer::Accepted, _) => {
+                r = r.line(Msg::MineAccepted, meeting);
+            }
+            _ => {}
+        }
+        r
+    }
+
     /// `/mine`'s part about shared registrations: what the first parent shares (and buttons to
     /// revoke a link or unlink), and what the other parent is part of (and a button to leave).
     pub(super) fn mine_families(&mut self, families: &[Family]) {
@@ -413,7 +455,8 @@ impl Engine<'_> {
                     self.say(r);
                 }
             } else if f.other.as_ref().is_some_and(|o| o.user == me) {
-                let r = self.family_lines(f, Msg::FamilyMineOther).row(vec![button(
+                let r = self.family_lines(f, Msg::FamilyMineOther);
+                let r = self.family_invitation(r, f).row(vec![button(
                     Msg::BtnFamilyLeave,
                     Callback::FamilyLeave(f.id),
                 )]);

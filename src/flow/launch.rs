@@ -465,12 +465,26 @@ impl<'a> Engine<'a> {
         if regs.is_empty() {
             r = r.line(Msg::ListEmpty, vec![]);
         }
-        for (i, reg) in regs.iter().enumerate() {
+        // One family, two contacts: the other parent's name too, with their own consent.
+        let families = self.ctx.view.families_in(&pool.group);
+        // The same children's ages side by side: perhaps one child registered by each parent
+        // on their own, for the coordinator to merge by hand.
+        for (i, (reg, same)) in crate::domain::family::side_by_side(&regs)
+            .into_iter()
+            .enumerate()
+        {
             r.lines.push(Line {
                 msg: Msg::ListItem,
-                args: self.family_args(i + 1, group, reg),
+                args: self.family_args(i + 1, group, reg, &families),
                 tight: i > 0,
             });
+            if let Some(first) = same {
+                r.lines.push(Line {
+                    msg: Msg::ListSameAges,
+                    args: vec![("n", num(first + 1))],
+                    tight: true,
+                });
+            }
         }
         self.say(r.row(vec![Button {
             label: super::Label::MsgArgs(Msg::BtnLaunch, vec![("area", self.pool_label(pool))]),
@@ -478,7 +492,13 @@ impl<'a> Engine<'a> {
         }]));
     }
 
-    fn family_args(&self, n: usize, group: &Group, r: &Registration) -> Vec<(&'static str, Arg)> {
+    fn family_args(
+        &self,
+        n: usize,
+        group: &Group,
+        r: &Registration,
+        families: &[crate::domain::family::Family],
+    ) -> Vec<(&'static str, Arg)> {
         let c = self.ctx.config;
         let times: Vec<&str> = r
             .times
@@ -510,7 +530,10 @@ impl<'a> Engine<'a> {
                     self.ctx.now,
                 )),
             ),
-            ("who", who(r)),
+            (
+                "who",
+                who_all(&crate::domain::family::contacts(r, families)),
+            ),
         ]
     }
 
@@ -602,13 +625,26 @@ impl<'a> Engine<'a> {
 
     fn export_launch(&mut self, l: &crate::domain::Launch) {
         let group = self.ctx.config.group(&l.pool.group);
+        let families = self.ctx.view.families_in(&l.pool.group);
         let mut rows = Vec::new();
         for inv in &l.invitations {
-            let contact = self.contact_of(inv.user, &l.pool.group);
-            let (name, username) = match contact {
-                Some(c) => (c.name, c.username.unwrap_or_default()),
-                None => (String::new(), String::new()),
-            };
+            // One row per family: both parents' names, each with their own consent.
+            let contacts = self
+                .ctx
+                .view
+                .registration(inv.user, &l.pool.group)
+                .map(|r| crate::domain::family::contacts(&r, &families))
+                .unwrap_or_default();
+            let name = contacts
+                .iter()
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+                .join(" & ");
+            let username = contacts
+                .iter()
+                .filter_map(|c| c.username.clone())
+                .collect::<Vec<_>>()
+                .join(" & ");
             rows.push(vec![
                 Arg::Text(name),
                 Arg::Text(username),
@@ -643,18 +679,6 @@ impl<'a> Engine<'a> {
             }),
             ..Reply::default()
         });
-    }
-
-    /// A parent's consented contact details, looked up through the launch's pool.
-    fn contact_of(
-        &self,
-        user: crate::domain::UserId,
-        group: &GroupId,
-    ) -> Option<crate::domain::Contact> {
-        self.ctx
-            .view
-            .registration(user, group)
-            .and_then(|r| r.contact)
     }
 
     fn qr(&mut self, g: &GroupId) {
@@ -940,7 +964,7 @@ impl<'a> Engine<'a> {
             Answer::Declined
         };
         let applies = launch::answer(&l, user, answer, true).is_some();
-        match l.invitation(user).map(|_| applies) {
+        match l.family_invitation(user).map(|_| applies) {
             Some(true) => {
                 self.effects.push(Effect::Respond { launch: id, accept });
                 let group = self.ctx.config.group(&l.pool.group);
@@ -1008,15 +1032,24 @@ pub(super) fn who_text(c: &crate::domain::Contact) -> String {
 /// The name to show for a family: their Telegram name only with consent.
 pub(super) fn who(r: &Registration) -> Arg {
     match &r.contact {
-        Some(c) => {
-            let name = crate::domain::text::clean(&c.name);
-            match &c.username {
-                Some(u) => text(format!("{name} (@{})", crate::domain::text::clean(u))),
-                None => text(name.into_owned()),
-            }
-        }
+        Some(c) => text(who_text(c)),
         None => Arg::Msg(Msg::AFamily),
     }
+}
+
+/// The names to show for a family whose parents may be two: each with their own consent
+/// ([`crate::domain::family::contacts`]), "a family" when neither shared theirs.
+pub(super) fn who_all(contacts: &[crate::domain::Contact]) -> Arg {
+    if contacts.is_empty() {
+        return Arg::Msg(Msg::AFamily);
+    }
+    text(
+        contacts
+            .iter()
+            .map(who_text)
+            .collect::<Vec<_>>()
+            .join(" & "),
+    )
 }
 
 /// Pools whose buttons fit under the `/demand` text: two buttons each, within Telegram's 100.

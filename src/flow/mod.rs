@@ -147,6 +147,10 @@ pub trait View: Sync {
     fn families_of(&self, _user: UserId) -> Vec<crate::domain::family::Family> {
         Vec::new()
     }
+    /// The shared families of a group (for showing a coordinator both parents' names).
+    fn families_in(&self, _group: &GroupId) -> Vec<crate::domain::family::Family> {
+        Vec::new()
+    }
     /// 32 fresh random bytes (a new family's id, a link's token); `None` where there are none
     /// (then no link can be made).
     fn fresh(&self) -> Option<[u8; 32]> {

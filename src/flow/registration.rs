@@ -1186,7 +1186,12 @@ impl<'a> Engine<'a> {
         let timeout = chrono::Duration::hours(i64::from(self.ctx.config.invite_hours));
         match r.status {
             Status::Invited { launch: id } => {
-                if let Some(l) = launch(id) {
+                // Declined, while the other parent may still answer for the family.
+                let declined = launch(id)
+                    .is_some_and(|l| l.own_answer(r.user) == Some(crate::domain::Answer::Declined));
+                if declined {
+                    reply = reply.line(Msg::MineFamilyDeclined, vec![]);
+                } else if let Some(l) = launch(id) {
                     let deadline = l.invitation(r.user).map_or(now, |i| i.deadline(timeout));
                     let mut args = meeting(&l);
                     args.push(("deadline", text(format_when(deadline, self.lang, now))));

@@ -178,6 +178,7 @@ impl Tx<'_> {
                     if let Some(o) = &f.other {
                         let before = f.clone();
                         if let Leaving::Keep(after) = family::leave(&before, None, o.user, now) {
+                            self.drop_from_invitation(&before, o.user)?;
                             self.move_family(&after)?;
                             self.send(
                                 o.user,
@@ -193,6 +194,7 @@ impl Tx<'_> {
                 if let Some(f) = self.family(*id)? {
                     if let Leaving::Keep(after) = family::leave(&f, None, user, now) {
                         if f.other.as_ref().is_some_and(|o| o.user == user) {
+                            self.drop_from_invitation(&f, user)?;
                             self.move_family(&after)?;
                         }
                     }
@@ -224,10 +226,13 @@ impl Tx<'_> {
             let r = self.get::<Registration>(self.regs, "registrations", &key)?;
             match family::leave(&f, r.as_ref(), user, now) {
                 Leaving::Nothing => {}
-                Leaving::Keep(after) => self.move_family(&after)?,
+                Leaving::Keep(after) => {
+                    self.drop_from_invitation(&f, user)?;
+                    self.move_family(&after)?;
+                }
                 Leaving::HandOver(after, taken) => {
                     self.move_family(&after)?;
-                    self.hand_invitation_over(user, &taken)?;
+                    let taken = self.hand_invitation_over(user, &taken)?;
                     self.save_registration(&taken)?;
                 }
                 Leaving::Last => {
@@ -238,23 +243,62 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// The other parent left a family: an open invitation of the family is the holder's
+    /// alone from now on, by [`crate::domain::launch::parent_leaves`].
+    fn drop_from_invitation(&self, f: &Family, user: UserId) -> TxResult<()> {
+        let key = self.reg_key(f.holder, &f.group);
+        let Some(r) = self.get::<Registration>(self.regs, "registrations", &key)? else {
+            return Ok(());
+        };
+        let (Status::Invited { launch } | Status::Accepted { launch }) = r.status else {
+            return Ok(());
+        };
+        let Some(l) = self.load_launch(launch)? else {
+            return Ok(());
+        };
+        match crate::domain::launch::parent_leaves(&l, user, f.holder) {
+            Some(applied) => self.write_applied(&applied, true),
+            None => Ok(()),
+        }
+    }
+
     /// The family's invitation (or accepted place) passes from the parent who leaves to the
-    /// one who takes the registration over, so the family keeps its seat.
-    fn hand_invitation_over(&self, from: UserId, taken: &Registration) -> TxResult<()> {
+    /// one who takes the registration over, so the family keeps its seat (by
+    /// [`crate::domain::launch::parent_leaves`]). The registration taken over, with the
+    /// status the rule gives it.
+    fn hand_invitation_over(&self, from: UserId, taken: &Registration) -> TxResult<Registration> {
+        let mut taken = taken.clone();
         let (Status::Invited { launch } | Status::Accepted { launch }) = taken.status else {
-            return Ok(());
+            return Ok(taken);
         };
-        let Some(mut l) = self.load_launch(launch)? else {
-            return Ok(());
+        let Some(l) = self.load_launch(launch)? else {
+            return Ok(taken);
         };
-        let Some(inv) = l.invitations.iter_mut().find(|i| i.user == from) else {
-            return Ok(());
+        let applied = match crate::domain::launch::parent_leaves(&l, from, taken.user) {
+            Some(applied) => applied,
+            // Not shared in the launch (invited before the other parent joined): the
+            // invitation moves over as it is.
+            None => {
+                let mut next = l.clone();
+                let Some(inv) = next.invitations.iter_mut().find(|i| i.user == from) else {
+                    return Ok(taken);
+                };
+                inv.user = taken.user;
+                crate::domain::launch::Applied {
+                    launch: next,
+                    statuses: Vec::new(),
+                    messages: Vec::new(),
+                    join_event: Vec::new(),
+                }
+            }
         };
-        inv.user = taken.user;
-        self.save_launch(&l)?;
+        if let Some((_, status)) = applied.statuses.iter().find(|(u, _)| *u == taken.user) {
+            taken.status = *status;
+        }
+        self.write_applied(&applied, false)?;
         if let (Status::Accepted { .. }, Some(event)) = (taken.status, l.event) {
             self.rsvp(taken.user, event, true)?;
         }
-        Ok(())
+        Ok(taken)
     }
 }

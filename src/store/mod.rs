@@ -928,7 +928,10 @@ impl Store {
         plan: &crate::domain::launch::Plan,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.transaction(now, |tx| tx.apply_plan(launch, plan))?;
+        // Shared families are invited with both parents: read first, as a transaction cannot
+        // scan.
+        let families = self.families()?;
+        self.transaction(now, |tx| tx.apply_plan(launch, plan, &families))?;
         self.flush_to_disk().await?;
         Ok(())
     }
@@ -1437,6 +1440,18 @@ impl View for Store {
             log::warn!("store::families_of: {e}");
             Vec::new()
         })
+    }
+
+    fn families_in(&self, group: &GroupId) -> Vec<crate::domain::family::Family> {
+        self.families()
+            .map(|mut all| {
+                all.retain(|f| &f.group == group);
+                all
+            })
+            .unwrap_or_else(|e| {
+                log::warn!("store::families_in: {e}");
+                Vec::new()
+            })
     }
 
     fn fresh(&self) -> Option<[u8; 32]> {

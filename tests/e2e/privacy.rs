@@ -850,10 +850,11 @@ fn kind_index(o: &kokoon::domain::Outgoing) -> usize {
         O::RetentionNotice { .. } => 13,
         O::RenewalAsk { .. } => 14,
         O::FamilyUnlinked { .. } => 15,
+        O::FamilyAccepted { .. } => 16,
     }
 }
 
-const KINDS: usize = 16;
+const KINDS: usize = 17;
 
 /// Words that give the subject away on a lock screen (prefixes, matched at word starts).
 const TOPIC_WORDS: [&str; 10] = [
@@ -938,7 +939,18 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         accepted: true,
     };
     render(&mut firsts, COORDINATOR, answered, t0);
-    // Nobody answers: the invitations run out and the launch closes.
+    // One family accepts: the other parent of a shared family would be told the place.
+    commit(
+        parent + 1,
+        vec![Effect::Respond {
+            launch,
+            accept: true,
+        }],
+        t0,
+    )
+    .await;
+    render(&mut firsts, parent + 1, O::FamilyAccepted { launch }, t0);
+    // Nobody else answers: the invitations run out and the launch closes.
     clock.set(t0 + Duration::hours(i64::from(app.config.invite_hours) + 2));
     kokoon::sender::reconcile(&app).await.expect("reconcile");
     deliveries(&app).await;

@@ -207,6 +207,36 @@ async fn one_parents_forget_leaves_the_other_holding_the_family_and_the_last_lea
     assert!(!readable(&app, canary), "the canary no longer opens");
 }
 
+#[tokio::test]
+async fn the_family_key_is_replaced_when_a_parent_leaves_so_their_answers_no_longer_open() {
+    let (app, _clock, _dir) = app_with_clock();
+    let (mut aino, start) = aino_shares(&app).await;
+    // Ben's name is only in the family record: positive control.
+    let canary = "Kanarialintu Qwxzy";
+    let mut ben = ben_joins(&app, &start, canary).await;
+    assert!(readable(&app, canary), "the scan finds the canary");
+    // Ben leaves: the record is sealed anew under a new family key, the old key destroyed.
+    ben.says("/mine").await;
+    ben.taps("Lähde pois").await.shows("Et ole enää mukana");
+    assert!(
+        !readable(&app, canary),
+        "the copies that named Ben no longer open"
+    );
+    assert_eq!(demand(&app), once(), "the family stays with Aino");
+
+    // The same when Aino unlinks the other parent.
+    aino.says("/mine").await;
+    let said = aino.taps("Anna linkki toiselle vanhemmalle").await;
+    let again = start_of(&said.text);
+    let canary = "Kanarialintu Vbnmq";
+    ben_joins(&app, &again, canary).await;
+    assert!(readable(&app, canary), "the scan finds the second canary");
+    aino.says("/mine").await;
+    aino.taps("Lopeta jakaminen").await;
+    assert!(!readable(&app, canary), "unlinked: nothing of Ben opens");
+    assert_eq!(demand(&app), once());
+}
+
 /// Whether any value that the key and the keyring still open in the raw files holds `needle`.
 fn readable(app: &App, needle: &str) -> bool {
     let scan = app.store.scan_files().expect("scan");
@@ -214,4 +244,333 @@ fn readable(app: &App, needle: &str) -> bool {
     scan.readable
         .iter()
         .any(|v| v.windows(needle.len()).any(|w| w == needle.as_bytes()))
+}
+
+const COORD_TILLI: u64 = 100_000_001;
+
+/// The rows of a CSV file kokoon sent (UTF-8 with a BOM, `;`-separated), header first.
+fn csv_rows(file: &kokoon::files::File) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(&file.bytes[3..]);
+    reader
+        .records()
+        .map(|r| r.expect("a row").iter().map(String::from).collect())
+        .collect()
+}
+
+/// The coordinator's `/export` row for Tilli Toukka in Hyvinkää: (families, participants).
+async fn exported(c: &mut Chat) -> (String, String) {
+    let said = c.says("/export").await;
+    let rows = csv_rows(said.file.as_ref().expect("a CSV file"));
+    let row = rows
+        .iter()
+        .find(|r| r[0] == "Tilli Toukka" && r[1] == "Hyvinkää")
+        .expect("the pool's row");
+    (row[3].clone(), row[4].clone())
+}
+
+#[tokio::test]
+async fn both_parents_are_invited_each_answers_and_the_family_counts_once_at_every_step() {
+    let (app, clock, _dir) = app_with_clock();
+    let mut c = Chat::new(&app, COORD_TILLI, "en");
+    let (mut aino, start) = aino_shares(&app).await;
+    let mut ben = ben_joins(&app, &start, "Ben").await;
+    // Three more families: four children, below the threshold of five.
+    for user in 2..=4 {
+        join_tilli(&app, user, "Hyvinkää", true).await;
+    }
+    assert_eq!(demand(&app).participants, 4, "the shared child counts once");
+    assert_eq!(exported(&mut c).await, ("4".into(), "4".into()));
+    assert!(
+        deliveries(&app).await.is_empty(),
+        "no alert: two parents of one child are not two children"
+    );
+    clock.advance(chrono::Duration::hours(1));
+    join_tilli(&app, 5, "Hyvinkää", true).await;
+    assert_eq!(demand(&app).participants, 5);
+    let alerts = deliveries(&app).await;
+    let alert = alerts
+        .iter()
+        .find(|d| d.to == COORD_TILLI)
+        .unwrap_or_else(|| panic!("{alerts:?}"));
+    assert!(alert.text.contains("5/5"), "{}", alert.text);
+    assert_eq!(exported(&mut c).await, ("5".into(), "5".into()));
+
+    // The waiting list: one family with two contacts, each name with its parent's consent.
+    let said = c.says("/demand").await;
+    let list = said
+        .buttons
+        .iter()
+        .find(|b| b.starts_with("📋 List: Hyvinkää"))
+        .expect("the pool's list")
+        .clone();
+    c.taps(&list)
+        .await
+        .shows("1. 1 child (ages 5)")
+        .shows("Parent 650001 (@parent650001) & Ben")
+        .shows("5. 1 child")
+        .hides("6. ")
+        .hides("same children's ages");
+
+    // The coordinator launches: the shared family is invited once, to both parents.
+    let said = c.says("/launch").await;
+    let label = said
+        .buttons
+        .iter()
+        .find(|b| b.starts_with("Tilli Toukka · Hyvinkää"))
+        .expect("the pool is offered")
+        .clone();
+    c.taps(&label).await;
+    c.says("15.3. klo 17").await;
+    c.says("18.30").await;
+    c.says("Pikku-Veturi, Hyvinkää").await;
+    c.taps("Send the invitations").await;
+    let sent = deliveries(&app).await;
+    let invited: Vec<u64> = sent
+        .iter()
+        .filter(|d| d.text.contains("voi alkaa"))
+        .map(|d| d.to)
+        .collect();
+    assert_eq!(invited.len(), 6, "{sent:#?}");
+    for who in [AINO, BEN, 2, 3, 4, 5] {
+        assert!(invited.contains(&who), "{who} invited: {sent:#?}");
+    }
+    let launch = kokoon::flow::View::launches(&app.store)[0].clone();
+    assert_eq!(launch.invitations.len(), 5, "five families, five seats");
+    assert_eq!(launch.held_seats(), 5);
+    assert_eq!(
+        demand(&app).participants,
+        0,
+        "invited families wait no more"
+    );
+
+    // Aino declines: Ben has not answered, so the family's seat holds and nobody is told.
+    let to_aino = sent
+        .iter()
+        .find(|d| d.to == AINO)
+        .expect("Aino's invitation");
+    aino.reads(to_aino);
+    aino.taps("Ei tällä kertaa").await;
+    let launch = kokoon::flow::View::launches(&app.store)[0].clone();
+    assert_eq!(launch.held_seats(), 5, "the seat holds while Ben may come");
+    assert!(deliveries(&app).await.is_empty(), "nothing decided yet");
+
+    // Ben accepts: the family comes, and Aino gets the meeting's place too.
+    let to_ben = sent.iter().find(|d| d.to == BEN).expect("Ben's invitation");
+    ben.reads(to_ben);
+    ben.taps("Kyllä, tulemme").await.shows("Pikku-Veturi");
+    let sent = deliveries(&app).await;
+    let news: Vec<_> = sent.iter().filter(|d| d.to == AINO).collect();
+    assert_eq!(news.len(), 1, "{sent:#?}");
+    assert!(news[0].text.starts_with("Viesti ilmoittautumisestasi"));
+    assert!(news[0].text.contains("Pikku-Veturi"));
+    let answered: Vec<_> = sent.iter().filter(|d| d.to == COORD_TILLI).collect();
+    assert_eq!(answered.len(), 1, "the coordinator hears once: {sent:#?}");
+    assert!(answered[0]
+        .text
+        .contains("Parent 650001 (@parent650001) & Ben"));
+    let launch = kokoon::flow::View::launches(&app.store)[0].clone();
+    assert_eq!(launch.accepted_seats(), 1);
+    let held = &app.store.registrations_of(UserId(AINO)).expect("store")[0];
+    assert!(matches!(held.status, Status::Accepted { .. }));
+    // A second yes, from Aino's old invitation, changes nothing.
+    aino.reads(to_aino);
+    aino.taps("Kyllä, tulemme").await;
+    assert_eq!(
+        kokoon::flow::View::launches(&app.store)[0].accepted_seats(),
+        1
+    );
+
+    // Nobody else answers: the deadline passes, the launch closes with one family.
+    clock.advance(chrono::Duration::hours(
+        i64::from(app.config.invite_hours) + 1,
+    ));
+    let sent = deliveries(&app).await;
+    let last = deliveries(&app).await;
+    let final_list = sent
+        .iter()
+        .chain(&last)
+        .find(|d| d.to == COORD_TILLI && d.text.contains("final list"))
+        .unwrap_or_else(|| panic!("{sent:#?} {last:#?}"));
+    assert!(
+        final_list.text.contains("Places filled 1/"),
+        "{}",
+        final_list.text
+    );
+    assert!(final_list
+        .text
+        .contains("1. Parent 650001 (@parent650001) & Ben – 1 child"));
+    assert!(!final_list.text.contains("2. "), "{}", final_list.text);
+    assert!(
+        !sent
+            .iter()
+            .chain(&last)
+            .any(|d| d.to == AINO || d.to == BEN),
+        "the family that accepted hears of no expiry"
+    );
+    let mut c = Chat::new(&app, COORD_TILLI, "en");
+    c.reads(final_list);
+    let said = c.taps("The list as a CSV file").await;
+    let rows = csv_rows(said.file.as_ref().expect("a CSV file"));
+    assert_eq!(
+        rows.len(),
+        1 + 5,
+        "a header and one row per family: {rows:?}"
+    );
+    let family: Vec<_> = rows.iter().filter(|r| r[0].contains("Ben")).collect();
+    assert_eq!(family.len(), 1, "{rows:?}");
+    assert_eq!(family[0][0], "Parent 650001 & Ben");
+    assert_eq!(family[0][2], "1");
+    // The four who let it expire are paused; demand counts none of the five.
+    assert_eq!(demand(&app).participants, 0);
+}
+
+/// Aino and Ben share their child; four more families; the coordinator launches five seats.
+/// Aino's and Ben's chats, and the invitations sent.
+async fn launched(app: &App) -> (Chat, Chat, Vec<crate::chat::Delivered>) {
+    let (aino, start) = aino_shares(app).await;
+    let ben = ben_joins(app, &start, "Ben").await;
+    for user in 2..=5 {
+        join_tilli(app, user, "Hyvinkää", true).await;
+    }
+    deliveries(app).await;
+    let mut c = Chat::new(app, COORD_TILLI, "en");
+    let said = c.says("/launch").await;
+    let label = said
+        .buttons
+        .iter()
+        .find(|b| b.starts_with("Tilli Toukka · Hyvinkää"))
+        .expect("the pool is offered")
+        .clone();
+    c.taps(&label).await;
+    c.says("15.3. klo 17").await;
+    c.says("18.30").await;
+    c.says("Pikku-Veturi, Hyvinkää").await;
+    c.taps("Send the invitations").await;
+    let sent = deliveries(app).await;
+    (aino, ben, sent)
+}
+
+fn held(app: &App) -> u32 {
+    kokoon::flow::View::launches(&app.store)[0].held_seats()
+}
+
+#[tokio::test]
+async fn the_familys_seat_is_released_when_both_parents_decline() {
+    let (app, _clock, _dir) = app_with_clock();
+    let (mut aino, mut ben, sent) = launched(&app).await;
+    // Ben answers from /mine, where the family's invitation is his to answer too.
+    ben.says("/mine")
+        .await
+        .shows("Olet mukana toisen vanhemman ilmoittautumisessa")
+        .shows("Sinut on kutsuttu ryhmään")
+        .offers("Ei tällä kertaa");
+    ben.taps("Ei tällä kertaa").await;
+    assert_eq!(held(&app), 5, "Aino may still come");
+    ben.says("/mine")
+        .await
+        .shows("Paikka pysyy perheellenne")
+        .hides("Sinut on kutsuttu");
+    aino.says("/mine").await.shows("Sinut on kutsuttu ryhmään");
+    aino.reads(sent.iter().find(|d| d.to == AINO).expect("Aino's"));
+    aino.taps("Ei tällä kertaa").await;
+    assert_eq!(held(&app), 4, "both declined: the seat goes back");
+    assert_eq!(demand(&app), once(), "the family waits again, once");
+    let told: Vec<_> = deliveries(&app)
+        .await
+        .into_iter()
+        .filter(|d| d.to == COORD_TILLI)
+        .collect();
+    assert_eq!(told.len(), 1, "one answer for the family: {told:#?}");
+    assert!(told[0].text.contains("can't come"), "{}", told[0].text);
+}
+
+#[tokio::test]
+async fn the_familys_seat_is_released_when_the_deadline_passes_without_an_accept() {
+    let (app, clock, _dir) = app_with_clock();
+    let (mut aino, mut ben, sent) = launched(&app).await;
+    aino.reads(sent.iter().find(|d| d.to == AINO).expect("Aino's"));
+    aino.taps("Ei tällä kertaa").await;
+    aino.says("/mine")
+        .await
+        .shows("Paikka pysyy perheellenne")
+        .hides("Vastaa viimeistään");
+    clock.advance(chrono::Duration::hours(
+        i64::from(app.config.invite_hours) - 1,
+    ));
+    deliveries(&app).await;
+    assert_eq!(held(&app), 5, "before the deadline Ben may still come");
+    clock.advance(chrono::Duration::hours(2));
+    let sent_after = deliveries(&app).await;
+    assert_eq!(held(&app), 0, "no accept in time: every seat released");
+    let r = &app.store.registrations_of(UserId(AINO)).expect("store")[0];
+    assert!(matches!(r.status, Status::Paused { .. }), "{:?}", r.status);
+    assert!(
+        sent_after.iter().any(|d| d.to == AINO),
+        "the registration's holder is told it expired: {sent_after:#?}"
+    );
+    // Ben's answer comes too late.
+    ben.reads(sent.iter().find(|d| d.to == BEN).expect("Ben's"));
+    ben.taps("Kyllä, tulemme").await;
+    assert_eq!(held(&app), 0);
+    assert_eq!(
+        kokoon::flow::View::launches(&app.store)[0].accepted_seats(),
+        0
+    );
+}
+
+/// A parent registers one child of `age` for Tilli Toukka in Hyvinkää, sharing their name.
+async fn join_aged(app: &App, user: u64, age: &str) {
+    let mut p = Chat::new(app, user, "fi");
+    p.says("/start tilli-toukka").await;
+    p.taps("Hyväksyn tallennuksen").await;
+    p.taps(age).await;
+    p.taps("Ei muita, jatketaan").await;
+    p.taps("Hyvinkää").await;
+    p.taps("suomi").await;
+    p.taps("Arki-iltaisin").await;
+    p.taps("Valmis").await;
+    p.taps("Kyllä, saa nähdä").await;
+    p.taps("Vahvista").await.shows("on tallennettu");
+}
+
+#[tokio::test]
+async fn one_child_registered_by_each_parent_without_the_link_counts_twice_and_is_listed_side_by_side(
+) {
+    let (app, _clock, _dir) = app_with_clock();
+    // Dana registers her five-year-old; a four-year-old's parent; then the five-year-old's
+    // other parent, on their own, without the link.
+    join_aged(&app, 21, "5").await;
+    join_aged(&app, 22, "4").await;
+    join_aged(&app, 23, "5").await;
+    assert_eq!(
+        demand(&app),
+        Demand {
+            families: 3,
+            participants: 3
+        },
+        "kokoon cannot know: the child counts twice"
+    );
+    let mut c = Chat::new(&app, COORD_TILLI, "en");
+    let said = c.says("/demand").await;
+    let list = said
+        .buttons
+        .iter()
+        .find(|b| b.starts_with("📋 List: Hyvinkää"))
+        .expect("the pool's list")
+        .clone();
+    let said = c.taps(&list).await;
+    let text = &said.text;
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle}: {text}"))
+    };
+    assert!(at("1. 1 child (ages 5)") < at("Parent 21"));
+    assert!(at("Parent 21") < at("2. 1 child (ages 5)"));
+    assert!(at("2. 1 child (ages 5)") < at("Parent 23"));
+    assert!(at("Parent 23") < at("same children's ages as no. 1"));
+    assert!(at("same children's ages as no. 1") < at("3. 1 child (ages 4)"));
+    assert!(at("3. 1 child (ages 4)") < at("Parent 22"));
 }
