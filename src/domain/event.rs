@@ -878,6 +878,7 @@ mod tests {
             consents: Default::default(),
             renewed_at: None,
             renewal_asked: None,
+            note: None,
         }
     }
 

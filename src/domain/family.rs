@@ -320,6 +320,8 @@ pub fn leave(f: &Family, r: Option<&Registration>, user: UserId, now: DateTime<U
                 // (`status`) are kept.
                 expiry_notice: None,
                 renewal_asked: None,
+                // The private note to the coordinator was the leaving parent's own.
+                note: None,
                 ..r.clone()
             };
             let family = Family {
@@ -422,6 +424,7 @@ mod tests {
             consents: Consents::default(),
             renewed_at: None,
             renewal_asked: None,
+            note: Some("Aino's note".into()),
         }
     }
 
@@ -616,6 +619,7 @@ mod tests {
         assert_eq!(r2.created_at, r.created_at, "the place in line is kept");
         assert_eq!(r2.times, vec![TimeId::parse("weekend").unwrap()]);
         assert_eq!(r2.contact, None, "the first parent's name goes with them");
+        assert_eq!(r2.note, None, "and their note to the coordinator");
         // Now the last one leaves.
         assert_eq!(leave(&f2, Some(&r2), UserId(2), t(5)), Leaving::Last);
         assert_eq!(leave(&f2, Some(&r2), UserId(9), t(5)), Leaving::Nothing);

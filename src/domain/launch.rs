@@ -581,6 +581,7 @@ mod tests {
             consents: Default::default(),
             renewed_at: None,
             renewal_asked: None,
+            note: None,
         }
     }
 

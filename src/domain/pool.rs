@@ -70,6 +70,16 @@ pub struct PoolState {
     /// does not queue another (when there is a cool-down).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub alert_queued: bool,
+    /// Alerts of this pool dropped unsent because their reason passed before they went
+    /// ([`alert_holds`]), one per coordinator's alert: with the alerts delivered and still
+    /// queued, they account for every crossing.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub alerts_dropped: u32,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl PoolState {
@@ -90,8 +100,16 @@ impl PoolState {
         self.alert_queued = false;
     }
 
-    /// An alert of this pool was dropped (its reason passed) or given up.
+    /// An alert of this pool was dropped unsent because its reason passed ([`alert_holds`]):
+    /// counted, so that every crossing's alerts are accounted for.
     pub fn alert_dropped(&mut self) {
+        self.alert_queued = false;
+        self.alerts_dropped = self.alerts_dropped.saturating_add(1);
+    }
+
+    /// Delivering an alert of this pool was given up (a failure, not a passed reason): the
+    /// next crossing may alert; not counted as dropped.
+    pub fn alert_given_up(&mut self) {
         self.alert_queued = false;
     }
 
@@ -335,6 +353,7 @@ mod stats_tests {
             consents: Default::default(),
             renewed_at: None,
             renewal_asked: None,
+            note: None,
         }
     }
 
@@ -498,6 +517,14 @@ mod crossing_tests {
         assert!(settle(&pool(), &l, 5, 5, &c, day, t(9)).is_some_and(|x| x.messages.len() == 1));
         let mut d = up.state;
         d.alert_dropped();
+        assert_eq!(d.alerts_dropped, 1, "a dropped alert is counted");
+        let mut g = up.state;
+        g.alert_given_up();
+        assert_eq!(
+            (g.alert_queued, g.alerts_dropped),
+            (false, 0),
+            "given up: not dropped"
+        );
         d.crossed = false;
         assert!(settle(&pool(), &d, 5, 5, &c, day, t(9)).is_some_and(|x| x.messages.len() == 1));
     }

@@ -637,6 +637,14 @@ impl Store {
             .map_or(0, |p| p.crossings))
     }
 
+    /// How many alerts of a pool were dropped unsent because their reason passed before they
+    /// went (one per coordinator's alert; see [`crate::domain::pool::alert_holds`]).
+    pub fn alerts_dropped(&self, pool: &Pool) -> Result<u32, StoreError> {
+        Ok(self
+            .get::<crate::domain::PoolState>(&self.pools, "pools", &pool.key())?
+            .map_or(0, |p| p.alerts_dropped))
+    }
+
     /// Whether an update id was handled already.
     pub fn seen_update(&self, update_id: u32) -> Result<bool, StoreError> {
         Ok(self.updates.contains_key(update_id.to_be_bytes())?)
@@ -1117,7 +1125,7 @@ impl Store {
         self.transaction(now, |tx| {
             if retry.is_none() {
                 if let Some(given_up) = tx.get::<OutboxItem>(tx.outbox, "outbox", key)? {
-                    tx.dropped(&given_up)?;
+                    tx.given_up(&given_up)?;
                 }
             }
             tx.outbox.remove(key)?;

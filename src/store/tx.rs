@@ -439,10 +439,19 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
-    /// Records that a queued message was dropped or given up, not delivered.
+    /// Records that a queued message was dropped unsent because its reason passed (the sender
+    /// decided so by [`crate::domain::outbox::still_holds`]): an alert is counted.
     pub fn dropped(&self, item: &OutboxItem) -> TxResult<()> {
         if let Outgoing::Alert { pool } = &item.message {
             self.pool_state(pool, PoolState::alert_dropped)?;
+        }
+        Ok(())
+    }
+
+    /// Records that delivering a queued message was given up, not delivered.
+    pub fn given_up(&self, item: &OutboxItem) -> TxResult<()> {
+        if let Outgoing::Alert { pool } = &item.message {
+            self.pool_state(pool, PoolState::alert_given_up)?;
         }
         Ok(())
     }

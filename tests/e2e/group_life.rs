@@ -109,6 +109,11 @@ async fn a_held_alert_is_dropped_when_its_pool_was_launched_or_fell_below_the_th
     at(&clock, "2026-11-24T06:00:00Z");
     let sent = deliveries(&app).await;
     assert!(sent.is_empty(), "4/5 in the morning: no alert {sent:#?}");
+    // The store counts the two alerts (one per coordinator of the pool) it dropped, so every
+    // crossing is accounted for: delivered, queued or dropped.
+    let pool = tilli_hyvinkaa_fi();
+    assert_eq!(app.store.crossings(&pool).expect("crossings"), 1);
+    assert_eq!(app.store.alerts_dropped(&pool).expect("dropped"), 2);
 
     // The next night the pool crosses again with 13 families and the coordinator launches
     // before the alert went: 8 are invited, 5 still wait (at the threshold), but the alert
@@ -130,6 +135,8 @@ async fn a_held_alert_is_dropped_when_its_pool_was_launched_or_fell_below_the_th
         "no alert for a launched pool: {sent:#?}"
     );
     assert_eq!(sent.len(), 8, "the invitations go: {sent:#?}");
+    assert_eq!(app.store.crossings(&pool).expect("crossings"), 2);
+    assert_eq!(app.store.alerts_dropped(&pool).expect("dropped"), 4);
 }
 
 #[tokio::test]

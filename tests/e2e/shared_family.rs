@@ -533,6 +533,7 @@ async fn join_aged(app: &App, user: u64, age: &str) {
     p.taps("Arki-iltaisin").await;
     p.taps("Valmis").await;
     p.taps("Kyllä, saa nähdä").await;
+    p.taps("Ohita").await;
     p.taps("Vahvista").await.shows("on tallennettu");
 }
 

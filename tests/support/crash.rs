@@ -114,8 +114,10 @@ pub struct Figures {
     pub crossings: u32,
     /// Alerts the coordinators received (each crossing alerts every coordinator of the pool).
     pub alerts_received: usize,
-    /// Alerts expected: crossings times coordinators of the pool.
+    /// Alerts expected: crossings times coordinators of the pool, less those dropped.
     pub alerts_expected: usize,
+    /// Alerts dropped unsent because their pool fell below its threshold before they went.
+    pub alerts_dropped: u32,
     /// Alerts received more than once.
     pub duplicate_alerts: usize,
     /// Replies a parent received again (a copy of a message it already had).
@@ -160,8 +162,8 @@ impl std::fmt::Display for Figures {
         writeln!(f, "  threshold crossings          {}", self.crossings)?;
         writeln!(
             f,
-            "  alerts received / expected   {} / {} ({} duplicates)",
-            self.alerts_received, self.alerts_expected, self.duplicate_alerts
+            "  alerts received / expected   {} / {} ({} duplicates; {} dropped as their pool fell first)",
+            self.alerts_received, self.alerts_expected, self.duplicate_alerts, self.alerts_dropped
         )?;
         writeln!(
             f,
@@ -285,6 +287,7 @@ struct Words {
     times_done: &'static str,
     consent: &'static str,
     share_no: &'static str,
+    no_note: &'static str,
     confirm: &'static str,
     saved: &'static str,
     withdraw: &'static str,
@@ -310,6 +313,7 @@ fn words(lang: &str) -> &'static Words {
             times_done: "Klar",
             consent: "Jag godkänner",
             share_no: "Nej tack",
+            no_note: "Hoppa över",
             confirm: "Bekräfta",
             saved: "är sparad.",
             withdraw: "Återkalla anmälan",
@@ -332,6 +336,7 @@ fn words(lang: &str) -> &'static Words {
             times_done: "Done",
             consent: "I agree",
             share_no: "No, thanks",
+            no_note: "Skip",
             confirm: "Confirm",
             saved: "is saved",
             withdraw: "Withdraw",
@@ -354,6 +359,7 @@ fn words(lang: &str) -> &'static Words {
             times_done: "Valmis",
             consent: "Hyväksyn tallennuksen",
             share_no: "Ei, kiitos",
+            no_note: "Ohita",
             confirm: "Vahvista",
             saved: "on tallennettu",
             withdraw: "Peru ilmoittautuminen",
@@ -557,6 +563,8 @@ impl Parent {
         self.press(&m, w.times_done)?;
         let m = self.expect_button(w.share_no).await?;
         self.press(&m, w.share_no)?;
+        let m = self.expect_button(w.no_note).await?;
+        self.press(&m, w.no_note)?;
         let m = self.expect_button(w.confirm).await?;
         self.change_pool(1, |p| p.press(&m, w.confirm), w.saved)
             .await?;
@@ -837,7 +845,8 @@ fn snapshot(shared: &Shared) -> Snapshot {
     }
 }
 
-/// Opens the store of a stopped bot and checks it against the snapshot. Returns the crossings.
+/// Opens the store of a stopped bot and checks it against the snapshot. Returns the crossings
+/// and the alerts dropped because their reason passed.
 fn check_store(
     data: &Path,
     config: &Arc<Config>,
@@ -845,7 +854,7 @@ fn check_store(
     snap: &Snapshot,
     parents: &[(i64, PoolId)],
     final_check: bool,
-) -> Result<u32, String> {
+) -> Result<(u32, u32), String> {
     let store = Store::open_with(data, 1 << 20, &crash_key(), config.clone())
         .map_err(|e| format!("sled did not reopen: {e}"))?;
     let seen = |id: i64| {
@@ -898,6 +907,7 @@ fn check_store(
         .map(|(_, item)| item)
         .collect();
     let mut total_crossings = 0;
+    let mut total_dropped = 0;
     for id in POOLS {
         let (mut demand, mut crossings, in_flight) = snap.pools[&id];
         if let Some(f) = in_flight.filter(|f| seen(f.update_id)) {
@@ -920,7 +930,22 @@ fn check_store(
             ));
         }
         total_crossings += recorded;
-        for c in id.coordinators() {
+        // An alert whose reason passed before it went (the pool fell below its threshold again;
+        // the harness launches nothing) is dropped, and the store counts it: every crossing's
+        // alert to each coordinator is delivered, still queued or dropped. Only a fall can drop
+        // one, so there are at most as many dropped as falls, per coordinator.
+        let dropped = store.alerts_dropped(&pool).map_err(err)?;
+        total_dropped += dropped;
+        let coordinators = id.coordinators();
+        let n = coordinators.len() as u32;
+        let falls = recorded.saturating_sub(u32::from(demand >= shared.thresholds[&id]));
+        if dropped > falls * n {
+            return Err(format!(
+                "pool {id:?}: {dropped} alerts dropped, but the pool fell below its threshold only {falls} times ({n} coordinators)"
+            ));
+        }
+        let (mut received_all, mut queued_all) = (0, 0);
+        for c in coordinators {
             let received = alerts_to(&shared.fake, *c, id);
             let queued = outbox
                 .iter()
@@ -928,16 +953,23 @@ fn check_store(
                     i.to.0 == *c as u64 && i.message == Outgoing::Alert { pool: pool.clone() }
                 })
                 .count();
-            if received + queued < recorded as usize {
+            received_all += received;
+            queued_all += queued;
+            if received + queued + (dropped as usize) < recorded as usize {
                 return Err(format!(
-                    "pool {id:?}: coordinator {c} got {received} alerts and {queued} are queued, for {recorded} crossings"
+                    "pool {id:?}: coordinator {c} got {received} alerts, {queued} are queued and {dropped} were dropped (all coordinators), for {recorded} crossings"
                 ));
             }
-            if final_check && received < recorded as usize {
+            if final_check && received + (dropped as usize) < recorded as usize {
                 return Err(format!(
-                    "pool {id:?}: coordinator {c} got {received} alerts for {recorded} crossings"
+                    "pool {id:?}: coordinator {c} got {received} alerts and {dropped} were dropped (all coordinators), for {recorded} crossings"
                 ));
             }
+        }
+        if received_all + queued_all + (dropped as usize) < (recorded * n) as usize {
+            return Err(format!(
+                "pool {id:?}: its {n} coordinators got {received_all} alerts, {queued_all} are queued and {dropped} were dropped, for {recorded} crossings"
+            ));
         }
     }
 
@@ -1019,7 +1051,7 @@ fn check_store(
             return Err(format!("messages still due at the end: {due:#?}"));
         }
     }
-    Ok(total_crossings)
+    Ok((total_crossings, total_dropped))
 }
 
 fn alerts_to(fake: &FakeTelegram, coordinator: i64, pool: PoolId) -> usize {
@@ -1257,7 +1289,7 @@ async fn run_inner(opts: &Options, dir: &Path) -> Result<Figures, String> {
     tokio::time::sleep(Duration::from_millis(300)).await;
     terminate(process).await?;
     let snap = snapshot(&shared);
-    let crossings = {
+    let (crossings, dropped) = {
         let (data, config, shared, parents) = (
             data.clone(),
             config.clone(),
@@ -1299,8 +1331,11 @@ async fn run_inner(opts: &Options, dir: &Path) -> Result<Figures, String> {
     figures.rsvps_confirmed = shared.rsvps.load(Ordering::Relaxed);
     figures.crossings = crossings;
     figures.alerts_received = all_alerts(&fake);
-    figures.alerts_expected = expected_alerts;
-    figures.duplicate_alerts = figures.alerts_received.saturating_sub(expected_alerts);
+    figures.alerts_dropped = dropped;
+    figures.alerts_expected = expected_alerts.saturating_sub(dropped as usize);
+    figures.duplicate_alerts = figures
+        .alerts_received
+        .saturating_sub(figures.alerts_expected);
     figures.duplicate_replies = shared.duplicates.load(Ordering::Relaxed);
     figures.replies_resent = std::fs::read_to_string(&log)
         .unwrap_or_default()
