@@ -575,3 +575,40 @@ async fn one_child_registered_by_each_parent_without_the_link_counts_twice_and_i
     assert!(at("same children's ages as no. 1") < at("3. 1 child (ages 4)"));
     assert!(at("3. 1 child (ages 4)") < at("Parent 22"));
 }
+
+#[tokio::test]
+async fn mydata_gives_each_parent_their_own_part_of_the_family_and_nothing_of_the_others() {
+    let (app, _clock, _dir) = app_with_clock();
+    let (mut aino, start) = aino_shares(&app).await;
+    let mut ben = ben_joins(&app, &start, "Ben Canary").await;
+    let said = ben.says("/mydata").await;
+    let text = String::from_utf8(said.files[0].bytes.clone()).expect("utf-8");
+    for needle in [
+        "Olet mukana toisen vanhemman ilmoittautumisessa ryhmään Tilli Toukka",
+        "Ben Canary",
+        "Arkiaamupäivisin",
+        "Hyvinkää",
+    ] {
+        assert!(text.contains(needle), "{needle:?} in:\n{text}");
+    }
+    assert!(!text.contains("Parent 650001"), "nothing of Aino's: {text}");
+    assert!(!text.contains("Arki-iltaisin"), "not Aino's times: {text}");
+    let json: serde_json::Value = serde_json::from_slice(&said.files[1].bytes).expect("JSON");
+    let family = &json["shared_registrations"][0];
+    assert_eq!(family["children"], serde_json::json!([5]));
+    assert_eq!(family["name_shown"]["name"], "Ben Canary");
+    assert!(family["consents"]["required"].is_object(), "{family}");
+    assert!(
+        !json.to_string().contains("650001"),
+        "no id of Aino's: {json}"
+    );
+
+    let said = aino.says("/mydata").await;
+    let text = String::from_utf8(said.files[0].bytes.clone()).expect("utf-8");
+    assert!(text.contains("Olet jakanut ilmoittautumisesi ryhmään Tilli Toukka"));
+    assert!(!text.contains("Ben Canary"), "nothing of Ben's: {text}");
+    assert!(
+        !text.contains("Arkiaamupäivisin"),
+        "not Ben's times: {text}"
+    );
+}
