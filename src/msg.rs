@@ -355,6 +355,8 @@ messages! {
     FamilyLinkExpired => "family-link-expired",
     FamilyLinkUsed => "family-link-used",
     FamilyLinkOwn => "family-link-own",
+    FamilyLinkHasOwn => "family-link-has-own",
+    FamilyAlreadyIn => "family-already-in",
     FamilyInvite => "family-invite",
     FamilyAskTimes => "family-ask-times",
     FamilyJoined => "family-joined",

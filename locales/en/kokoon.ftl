@@ -597,6 +597,8 @@ family-link-unknown = This link does not work. It may have been taken back or co
 family-link-expired = This link has expired. Ask for a new link, or register yourself with /start.
 family-link-used = This link has been used already, and it works only once. You can register yourself with /start.
 family-link-own = This is your own link. Send it to the child's other parent.
+family-link-has-own = You have already registered for this group yourself. So that the children are counted once, withdraw your own registration first (/mine), then open the link again.
+family-already-in = You are already part of the registration for <b>{ $group }</b> that the child's other parent shared with you (/mine). To register for it yourself, leave that one first.
 family-invite = The child's other parent has shared a registration for <b>{ $group }</b> with you.
     Area: { $area }
     Children's ages: { $ages }

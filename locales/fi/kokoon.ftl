@@ -596,6 +596,8 @@ family-link-unknown = Tämä linkki ei toimi. Se on voitu perua tai kopioida vä
 family-link-expired = Tämä linkki on vanhentunut. Pyydä uusi linkki, tai ilmoittaudu itse komennolla /start.
 family-link-used = Tällä linkillä on jo liitytty, ja se toimii vain kerran. Voit ilmoittautua itse komennolla /start.
 family-link-own = Tämä on oma linkkisi. Lähetä se lapsen toiselle vanhemmalle.
+family-link-has-own = Olet jo ilmoittautunut tähän ryhmään itse. Jotta lapset lasketaan vain kerran, peru ensin oma ilmoittautumisesi (/mine) ja avaa linkki sitten uudelleen.
+family-already-in = Olet jo mukana ryhmän <b>{ $group }</b> ilmoittautumisessa, jonka lapsen toinen vanhempi jakoi kanssasi (/mine). Jos haluat ilmoittautua ryhmään itse, lähde ensin siitä pois.
 family-invite = Lapsen toinen vanhempi on jakanut kanssasi ilmoittautumisen ryhmään <b>{ $group }</b>.
     Alue: { $area }
     Lasten iät: { $ages }

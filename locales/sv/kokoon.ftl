@@ -567,6 +567,8 @@ family-link-unknown = Den här länken fungerar inte. Den kan ha dragits tillbak
 family-link-expired = Den här länken har gått ut. Be om en ny länk, eller anmäl dig själv med /start.
 family-link-used = Den här länken har redan använts, och den fungerar bara en gång. Du kan anmäla dig själv med /start.
 family-link-own = Det här är din egen länk. Skicka den till barnets andra förälder.
+family-link-has-own = Du har redan anmält dig till den här gruppen själv. För att barnen ska räknas en gång, återkalla först din egen anmälan (/mine) och öppna sedan länken igen.
+family-already-in = Du är redan med i anmälan till <b>{ $group }</b> som barnets andra förälder delade med dig (/mine). Om du vill anmäla dig själv, lämna den först.
 family-invite = Barnets andra förälder har delat en anmälan till <b>{ $group }</b> med dig.
     Område: { $area }
     Barnens åldrar: { $ages }

@@ -231,6 +231,9 @@ pub enum LinkProblem {
     Used,
     /// The first parent opened their own link.
     Own,
+    /// They have a registration of their own for the family's group: joining would count the
+    /// children twice, so they withdraw their own first.
+    HasOwn,
 }
 
 /// Checks a link `token` opened by `user` at `now` against the family that has it (`None`
@@ -262,14 +265,36 @@ pub fn check_link(
     Ok(())
 }
 
-/// The other parent joins through a valid link: the link is used up.
+/// Whether someone with registrations `own` may join family `f`: not while one of them is
+/// for the family's group (the children would count twice; they withdraw it first).
+pub fn may_join(f: &Family, own: &[Registration]) -> Result<(), LinkProblem> {
+    if own.iter().any(|r| r.group == f.group) {
+        Err(LinkProblem::HasOwn)
+    } else {
+        Ok(())
+    }
+}
+
+/// The family of `group` that `user` is the other parent of, if any: while they are, they do
+/// not start a registration of their own for that group (the children would count twice).
+#[must_use]
+pub fn joined_in<'f>(families: &'f [Family], user: UserId, group: &GroupId) -> Option<&'f Family> {
+    families
+        .iter()
+        .find(|f| &f.group == group && f.other.as_ref().is_some_and(|o| o.user == user))
+}
+
+/// The other parent, whose registrations are `own`, joins through a valid link: the link is
+/// used up.
 pub fn join(
     f: &Family,
     token: &str,
     other: OtherParent,
+    own: &[Registration],
     now: DateTime<Utc>,
 ) -> Result<Family, LinkProblem> {
     check_link(Some(f), token, other.user, now)?;
+    may_join(f, own)?;
     Ok(Family {
         other: Some(other),
         link: None,
@@ -485,10 +510,24 @@ mod tests {
             check_link(Some(&f), "tok", UserId(2), t(15)),
             Err(LinkProblem::Expired)
         );
-        let joined = join(&f, "tok", other(2), t(3)).expect("joined");
+        let joined = join(&f, "tok", other(2), &[], t(3)).expect("joined");
         assert_eq!(joined.parents(), vec![UserId(1), UserId(2)]);
         assert_eq!(joined.link, None);
-        assert_eq!(join(&joined, "tok", other(3), t(3)), Err(LinkProblem::Used));
+        assert_eq!(
+            join(&joined, "tok", other(3), &[], t(3)),
+            Err(LinkProblem::Used)
+        );
+        let own = reg(2, vec![5]);
+        assert_eq!(
+            join(&f, "tok", other(2), std::slice::from_ref(&own), t(3)),
+            Err(LinkProblem::HasOwn),
+            "Ben registered the child himself: it would count twice"
+        );
+        assert_eq!(
+            joined_in(std::slice::from_ref(&joined), UserId(2), &own.group).map(|f| f.id),
+            Some(joined.id)
+        );
+        assert!(joined_in(std::slice::from_ref(&joined), UserId(1), &own.group).is_none());
         assert_eq!(revoke(&f).expect("revoked").link, None);
         assert_eq!(revoke(&joined), None, "no link left to revoke");
         assert_eq!(
@@ -530,7 +569,7 @@ mod tests {
             name: "Ben".into(),
             username: None,
         });
-        let joined = join(&f, "tok", o, t(2)).expect("joined");
+        let joined = join(&f, "tok", o, &[], t(2)).expect("joined");
         assert_eq!(
             names(&r, std::slice::from_ref(&joined)),
             vec!["Aino", "Ben"]
@@ -600,7 +639,7 @@ mod tests {
         .expect("shared");
         let mut o = other(2);
         o.times = vec![TimeId::parse("weekend").unwrap()];
-        let f = join(&f, "tok", o, t(2)).expect("joined");
+        let f = join(&f, "tok", o, &[], t(2)).expect("joined");
         // The other parent leaves: only they go.
         assert_eq!(
             leave(&f, Some(&r), UserId(2), t(4)),

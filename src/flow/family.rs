@@ -56,6 +56,7 @@ pub(super) fn open_link(e: &mut Engine<'_>, state: State, payload: &str) -> Stat
             LinkProblem::Expired => Msg::FamilyLinkExpired,
             LinkProblem::Used => Msg::FamilyLinkUsed,
             LinkProblem::Own => Msg::FamilyLinkOwn,
+            LinkProblem::HasOwn => Msg::FamilyLinkHasOwn,
         }));
         return match state {
             State::JoiningFamily(_) => State::Idle,
@@ -65,6 +66,11 @@ pub(super) fn open_link(e: &mut Engine<'_>, state: State, payload: &str) -> Stat
     let Some(f) = f else {
         return state;
     };
+    if family::may_join(&f, e.ctx.registrations).is_err() {
+        // Registered the children themselves: withdraw that first, or they count twice.
+        e.say(Reply::msg(Msg::FamilyLinkHasOwn));
+        return state;
+    }
     // The language follows the family's registration.
     e.lang = f.lang;
     let j = Joining {
@@ -235,7 +241,11 @@ impl Engine<'_> {
     fn join(&mut self, j: Joining, share: bool) -> State {
         let person = self.ctx.person;
         let f = self.ctx.view.family_by_token(&j.token);
-        let checked = family::check_link(f.as_ref(), &j.token, person.user, self.ctx.now);
+        let checked =
+            family::check_link(f.as_ref(), &j.token, person.user, self.ctx.now).and_then(|()| {
+                f.as_ref()
+                    .map_or(Ok(()), |f| family::may_join(f, self.ctx.registrations))
+            });
         let (Ok(()), Some(f), Some(consented)) = (checked, f, j.consented) else {
             self.say(Reply::msg(Msg::FamilyLinkUnknown));
             return State::Idle;

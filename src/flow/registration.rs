@@ -585,6 +585,16 @@ impl<'a> Engine<'a> {
             self.say(q);
             return State::Registering(d);
         }
+        let me = self.ctx.person.user;
+        if crate::domain::family::joined_in(&self.ctx.view.families_of(me), me, g).is_some() {
+            // Part of the registration the child's other parent shared: one of their own
+            // would count the children twice.
+            self.say(Reply::default().line(
+                Msg::FamilyAlreadyIn,
+                vec![("group", text(group.name.get(self.lang)))],
+            ));
+            return State::Idle;
+        }
         let mut d = Draft {
             group: g.clone(),
             source,

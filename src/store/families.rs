@@ -168,7 +168,12 @@ impl Tx<'_> {
                     f.link.as_ref().is_some_and(|l| &l.token == token)
                 })?;
                 if let Some(f) = found {
-                    if let Ok(joined) = family::join(&f, token, other.clone(), now) {
+                    let key = self.reg_key(other.user, &f.group);
+                    let own: Vec<Registration> = self
+                        .get::<Registration>(self.regs, "registrations", &key)?
+                        .into_iter()
+                        .collect();
+                    if let Ok(joined) = family::join(&f, token, other.clone(), &own, now) {
                         self.put_family(&joined)?;
                     }
                 }

@@ -612,3 +612,41 @@ async fn mydata_gives_each_parent_their_own_part_of_the_family_and_nothing_of_th
         "not Ben's times: {text}"
     );
 }
+
+#[tokio::test]
+async fn a_parent_is_never_both_in_a_shared_family_and_registered_alone_for_the_same_group() {
+    let (app, _clock, _dir) = app_with_clock();
+    let (mut aino, start) = aino_shares(&app).await;
+    // Claes registered the child himself: the link asks him to withdraw that first.
+    let mut claes = join_tilli(&app, CLAES, "Hyvinkää", true).await;
+    claes
+        .says(&start)
+        .await
+        .shows("Olet jo ilmoittautunut tähän ryhmään itse")
+        .hides("Hyväksyn tallennuksen");
+    assert_eq!(
+        demand(&app),
+        Demand {
+            families: 2,
+            participants: 2
+        }
+    );
+    // Ben joins; starting a registration of his own for the group is refused kindly.
+    let mut ben = ben_joins(&app, &start, "Ben").await;
+    let said = ben.says("/start tilli-toukka").await;
+    let said = if said.buttons.iter().any(|b| b == "Hyväksyn tallennuksen") {
+        ben.taps("Hyväksyn tallennuksen").await
+    } else {
+        said
+    };
+    said.shows("Olet jo mukana ryhmän Tilli Toukka ilmoittautumisessa");
+    assert_eq!(
+        app.store
+            .registrations_of(UserId(BEN))
+            .expect("store")
+            .len(),
+        0
+    );
+    assert_eq!(demand(&app).participants, 2, "Aino's family and Claes's");
+    aino.says("/mine").await.shows("on jaettu");
+}
