@@ -361,6 +361,14 @@ pub fn leave(f: &Family, r: Option<&Registration>, user: UserId, now: DateTime<U
     }
 }
 
+/// Whether family `f` has nothing left to share: its holder's registration (`holder_reg`, as
+/// stored now) is gone — purged by retention, or erased. The family record and its key go too,
+/// with both parents' parts of it.
+#[must_use]
+pub fn orphaned(f: &Family, holder_reg: Option<&Registration>) -> bool {
+    !holder_reg.is_some_and(|r| r.user == f.holder && r.group == f.group)
+}
+
 /// The contacts a coordinator may see for the family of registration `r`: the registration's
 /// own (its holder's, with their consent), then the other parent's if the family is shared
 /// (`families`) and they consented too. Each parent's name only with their own consent.
@@ -661,6 +669,12 @@ mod tests {
         assert_eq!(r2.note, None, "and their note to the coordinator");
         // Now the last one leaves.
         assert_eq!(leave(&f2, Some(&r2), UserId(2), t(5)), Leaving::Last);
+        assert!(!orphaned(&f2, Some(&r2)));
+        assert!(
+            orphaned(&f2, None),
+            "purged by retention: nothing left to share"
+        );
+        assert!(orphaned(&f2, Some(&r)), "not the holder's registration");
         assert_eq!(leave(&f2, Some(&r2), UserId(9), t(5)), Leaving::Nothing);
     }
 }

@@ -248,6 +248,31 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// A registration is purged by retention: a family that shares it goes with it (record
+    /// and key; both parents' parts of it), as it has nothing left to share
+    /// ([`family::orphaned`]). The keys to destroy after the commit.
+    pub fn drop_families_of(
+        &self,
+        r: &Registration,
+        known: &[Family],
+    ) -> TxResult<Vec<super::keyring::Owner>> {
+        let key = self.reg_key(r.user, &r.group);
+        let now = self.get::<Registration>(self.regs, "registrations", &key)?;
+        let mut doomed = Vec::new();
+        for f in known
+            .iter()
+            .filter(|f| f.holder == r.user && f.group == r.group)
+        {
+            if let Some(f) = self.family(f.id)? {
+                if family::orphaned(&f, now.as_ref()) {
+                    self.families.remove(&f.id.0)?;
+                    doomed.push(super::keyring::Owner::family(f.id.0));
+                }
+            }
+        }
+        Ok(doomed)
+    }
+
     /// The other parent left a family: an open invitation of the family is the holder's
     /// alone from now on, by [`crate::domain::launch::parent_leaves`].
     fn drop_from_invitation(&self, f: &Family, user: UserId) -> TxResult<()> {

@@ -650,3 +650,57 @@ async fn a_parent_is_never_both_in_a_shared_family_and_registered_alone_for_the_
     assert_eq!(demand(&app).participants, 2, "Aino's family and Claes's");
     aino.says("/mine").await.shows("on jaettu");
 }
+
+#[tokio::test]
+async fn a_parent_erased_for_blocking_the_bot_leaves_the_family_to_the_other_and_nothing_of_theirs_opens(
+) {
+    let (app, clock, _dir) = app_with_clock();
+    let (_aino, start) = aino_shares(&app).await;
+    let mut ben = ben_joins(&app, &start, "Ben").await;
+    assert!(readable(&app, "Parent 650001"), "positive control");
+    app.store
+        .mark_unreachable(UserId(AINO), kokoon::clock::Clock::now(clock.as_ref()))
+        .expect("store");
+    clock.advance(chrono::Duration::days(31));
+    deliveries(&app).await;
+    assert!(
+        app.store
+            .registrations_of(UserId(AINO))
+            .expect("store")
+            .is_empty(),
+        "Aino is erased"
+    );
+    let held = app.store.registrations_of(UserId(BEN)).expect("store");
+    assert_eq!(held.len(), 1, "Ben holds the family's registration now");
+    assert_eq!(demand(&app), once());
+    let families = app.store.families().expect("store");
+    assert!(
+        families.iter().all(|f| !f.has(UserId(AINO))),
+        "no family names Aino: {families:?}"
+    );
+    assert!(
+        !readable(&app, "Parent 650001"),
+        "Aino's name no longer opens"
+    );
+    ben.says("/mine").await.shows("Tilli Toukka");
+}
+
+#[tokio::test]
+async fn a_shared_registration_purged_by_retention_takes_the_family_record_and_its_key_with_it() {
+    let (app, clock, _dir) = app_with_clock();
+    let (_aino, start) = aino_shares(&app).await;
+    let canary = "Kanarialintu Retention";
+    ben_joins(&app, &start, canary).await;
+    assert!(readable(&app, canary), "positive control");
+    // Nobody answers anything for well over the retention period.
+    for _ in 0..(app.config.retention_months + 6) {
+        clock.advance(chrono::Duration::days(31));
+        deliveries(&app).await;
+    }
+    assert!(regs(&app).is_empty(), "the registration is purged");
+    assert!(
+        app.store.families().expect("store").is_empty(),
+        "the family goes with it"
+    );
+    assert!(!readable(&app, canary), "Ben's part no longer opens");
+}
