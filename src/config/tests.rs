@@ -1600,3 +1600,24 @@ fn a_webhook_section_gives_the_url_and_the_listener_or_says_what_is_missing() {
     let e = errors(&bad_url);
     assert!(e.errors.iter().any(|e| e.place == "webhook.url"), "{e}");
 }
+
+#[test]
+fn the_start_horizon_defaults_to_three_months_and_is_bounded() {
+    let c = Config::parse(FILE, MINIMAL).expect("valid");
+    assert_eq!(c.start_horizon_months, 3, "the default");
+    let text = mutate(
+        "retention_months = 12\n",
+        "retention_months = 12\n\n[launch]\nstart_horizon_months = 6\n",
+    );
+    let c = Config::parse(FILE, &text).expect("valid");
+    assert_eq!(c.start_horizon_months, 6);
+    let text = mutate(
+        "retention_months = 12\n",
+        "retention_months = 12\n\n[launch]\nstart_horizon_months = 25\n",
+    );
+    single(
+        &errors(&text),
+        "launch.start_horizon_months",
+        "must be 0 to 24 months, not 25",
+    );
+}

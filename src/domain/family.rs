@@ -137,7 +137,7 @@ pub struct Family {
     /// The group.
     pub group: GroupId,
     /// The children, as the family's registration has them: what the other parent sees.
-    pub children: Vec<u8>,
+    pub children: Vec<super::Child>,
     /// The area.
     pub area: AreaId,
     /// The group's language; the other parent is spoken to in it when they open the link.
@@ -391,13 +391,15 @@ pub fn contacts(r: &Registration, families: &[Family]) -> Vec<Contact> {
 /// in order; registrations without children (an adults' group) are never paired.
 #[must_use]
 pub fn side_by_side(regs: &[Registration]) -> Vec<(&Registration, Option<usize>)> {
-    let mut by_ages: std::collections::HashMap<Vec<u8>, Vec<usize>> = Default::default();
+    // The same ages: the same birth years (a month typed by one parent and not by the other
+    // does not tell them apart).
+    let mut by_ages: std::collections::HashMap<Vec<u16>, Vec<usize>> = Default::default();
     for (i, r) in regs
         .iter()
         .enumerate()
         .filter(|(_, r)| !r.children.is_empty())
     {
-        let mut a = r.children.clone();
+        let mut a: Vec<u16> = r.children.iter().map(|c| c.year).collect();
         a.sort_unstable();
         by_ages.entry(a).or_default().push(i);
     }
@@ -437,11 +439,18 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, d, 12, 0, 0).unwrap()
     }
 
-    fn reg(user: u64, children: Vec<u8>) -> Registration {
+    /// A registration of children of these ages (born that many years before 2026).
+    fn reg(user: u64, ages: Vec<u8>) -> Registration {
         Registration {
             user: UserId(user),
             group: GroupId::parse("tilli-toukka").unwrap(),
-            children,
+            children: ages
+                .iter()
+                .map(|a| crate::domain::Child {
+                    year: 2026 - u16::from(*a),
+                    month: None,
+                })
+                .collect(),
             area: AreaId::parse("hyvinkaa").unwrap(),
             lang: Lang::Sv,
             times: vec![TimeId::parse("weekday-evening").unwrap()],
@@ -662,7 +671,7 @@ mod tests {
         };
         assert_eq!((f2.holder, f2.other.clone()), (UserId(2), None));
         assert_eq!(r2.user, UserId(2));
-        assert_eq!(r2.children, vec![4, 6]);
+        assert_eq!(r2.children, r.children);
         assert_eq!(r2.created_at, r.created_at, "the place in line is kept");
         assert_eq!(r2.times, vec![TimeId::parse("weekend").unwrap()]);
         assert_eq!(r2.contact, None, "the first parent's name goes with them");

@@ -109,6 +109,16 @@ pub enum Outgoing {
         /// The launch.
         launch: u64,
     },
+    /// To a parent whose child grew too old for a group while waiting ([`super::child::grow`]):
+    /// the child no longer counts there; here are the groups that fit now.
+    AgedOut {
+        /// The registration's group.
+        group: GroupId,
+        /// The children who aged out.
+        children: Vec<super::Child>,
+        /// Whether the registration stays, for its other children.
+        kept: bool,
+    },
 }
 
 /// How quiet hours treat a kind of message. Every [`Outgoing`] kind has exactly one, in
@@ -149,7 +159,8 @@ impl Outgoing {
             | Outgoing::RetentionNotice { .. }
             | Outgoing::RenewalAsk { .. }
             | Outgoing::FamilyUnlinked { .. }
-            | Outgoing::FamilyAccepted { .. } => Urgency::Held,
+            | Outgoing::FamilyAccepted { .. }
+            | Outgoing::AgedOut { .. } => Urgency::Held,
             Outgoing::Reminder { .. } => Urgency::Timed,
         }
     }
@@ -260,6 +271,8 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
             l.family_invitation(f.to)
                 .is_some_and(|i| i.answer == Answer::Accepted)
         }),
+        // A fact told once: it holds whatever happened since.
+        Outgoing::AgedOut { .. } => true,
     }
 }
 
@@ -327,6 +340,14 @@ mod tests {
                 group: GroupId::parse("tilli-toukka").unwrap(),
             },
             Outgoing::FamilyAccepted { launch: 1 },
+            Outgoing::AgedOut {
+                group: GroupId::parse("tilli-toukka").unwrap(),
+                children: vec![super::super::Child {
+                    year: 2020,
+                    month: None,
+                }],
+                kept: false,
+            },
         ]
     }
 
@@ -355,7 +376,8 @@ mod tests {
                 | Outgoing::RetentionNotice { .. }
                 | Outgoing::RenewalAsk { .. }
                 | Outgoing::FamilyUnlinked { .. }
-                | Outgoing::FamilyAccepted { .. } => morning,
+                | Outgoing::FamilyAccepted { .. }
+                | Outgoing::AgedOut { .. } => morning,
             };
             assert_eq!(
                 when_to_send(&m, night, &quiet, night),

@@ -134,7 +134,10 @@ impl Engine<'_> {
                 ("group", text(self.group_name(&f.group))),
                 ("area", text(area)),
                 ("count", num(f.children.len())),
-                ("ages", text(super::registration::ages_text(&f.children))),
+                (
+                    "ages",
+                    text(super::registration::ages_text(&f.children, self.ctx.now)),
+                ),
             ],
         )
     }

@@ -273,6 +273,23 @@ impl Tx<'_> {
         Ok(doomed)
     }
 
+    /// The family's registration `r` changed its children (a child grew out of the group): the
+    /// family record shows the other parent the children as they are now.
+    pub fn follow_registration(&self, r: &Registration, known: &[Family]) -> TxResult<()> {
+        for f in known
+            .iter()
+            .filter(|f| f.holder == r.user && f.group == r.group)
+        {
+            if let Some(mut f) = self.family(f.id)? {
+                if f.children != r.children {
+                    f.children.clone_from(&r.children);
+                    self.put_family(&f)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The other parent left a family: an open invitation of the family is the holder's
     /// alone from now on, by [`crate::domain::launch::parent_leaves`].
     fn drop_from_invitation(&self, f: &Family, user: UserId) -> TxResult<()> {

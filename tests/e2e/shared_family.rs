@@ -74,7 +74,7 @@ async fn ben_joins(app: &App, start: &str, name: &str) -> Chat {
     ben.says(start)
         .await
         .shows("on jakanut kanssasi ilmoittautumisen ryhmään Tilli Toukka")
-        .shows("Lasten iät: 5")
+        .shows("Lasten iät: ")
         .offers("Hyväksyn tallennuksen");
     ben.taps("Hyväksyn tallennuksen")
         .await
@@ -184,9 +184,9 @@ async fn one_parents_forget_leaves_the_other_holding_the_family_and_the_last_lea
         "the registration stays while one parent holds it"
     );
     assert_eq!(
-        held[0].children,
-        vec![5],
-        "the children are readable for Ben"
+        held[0].children.iter().map(|c| c.year).collect::<Vec<_>>(),
+        vec![2021],
+        "the children (a five-year-old in 2026) are readable for Ben"
     );
     assert!(app
         .store
@@ -522,7 +522,7 @@ async fn the_familys_seat_is_released_when_the_deadline_passes_without_an_accept
 }
 
 /// A parent registers one child of `age` for Tilli Toukka in Hyvinkää, sharing their name.
-async fn join_aged(app: &App, user: u64, age: &str) {
+async fn join_aged(app: &App, user: u64, age: &str) -> Chat {
     let mut p = Chat::new(app, user, "fi");
     p.says("/start tilli-toukka").await;
     p.taps("Hyväksyn tallennuksen").await;
@@ -535,6 +535,7 @@ async fn join_aged(app: &App, user: u64, age: &str) {
     p.taps("Kyllä, saa nähdä").await;
     p.taps("Ohita").await;
     p.taps("Vahvista").await.shows("on tallennettu");
+    p
 }
 
 #[tokio::test]
@@ -595,7 +596,7 @@ async fn mydata_gives_each_parent_their_own_part_of_the_family_and_nothing_of_th
     assert!(!text.contains("Arki-iltaisin"), "not Aino's times: {text}");
     let json: serde_json::Value = serde_json::from_slice(&said.files[1].bytes).expect("JSON");
     let family = &json["shared_registrations"][0];
-    assert_eq!(family["children"], serde_json::json!([5]));
+    assert_eq!(family["children"][0]["year"], 2021, "{family}");
     assert_eq!(family["name_shown"]["name"], "Ben Canary");
     assert!(family["consents"]["required"].is_object(), "{family}");
     assert!(
@@ -686,9 +687,32 @@ async fn a_parent_erased_for_blocking_the_bot_leaves_the_family_to_the_other_and
 }
 
 #[tokio::test]
+async fn a_shared_registration_whose_child_grew_out_of_the_group_takes_the_family_with_it() {
+    let (app, clock, _dir) = app_with_clock();
+    // A five-year-old: six within the year, seven (too old for Tilli Toukka) in the next.
+    let (_aino, start) = aino_shares(&app).await;
+    let canary = "Kanarialintu Growth";
+    ben_joins(&app, &start, canary).await;
+    assert!(readable(&app, canary), "positive control");
+    for _ in 0..18 {
+        clock.advance(chrono::Duration::days(31));
+        deliveries(&app).await;
+    }
+    assert!(regs(&app).is_empty(), "the child grew out of the group");
+    assert!(
+        app.store.families().expect("store").is_empty(),
+        "the family goes with the registration"
+    );
+    assert!(!readable(&app, canary), "Ben's part no longer opens");
+}
+
+#[tokio::test]
 async fn a_shared_registration_purged_by_retention_takes_the_family_record_and_its_key_with_it() {
     let (app, clock, _dir) = app_with_clock();
-    let (_aino, start) = aino_shares(&app).await;
+    // A four-year-old, who still fits Tilli Toukka when the registration is purged.
+    let mut aino = join_aged(&app, AINO, "4").await;
+    let said = aino.taps("Anna linkki toiselle vanhemmalle").await;
+    let start = start_of(&said.text);
     let canary = "Kanarialintu Retention";
     ben_joins(&app, &start, canary).await;
     assert!(readable(&app, canary), "positive control");
