@@ -173,7 +173,8 @@ impl Family {
 /// Whether a registration may be shared: a children's registration that is not over.
 #[must_use]
 pub fn shareable(r: &Registration) -> bool {
-    !r.children.is_empty()
+    // A family added by hand by a coordinator has no parent in kokoon to share it.
+    !r.children.is_empty() && r.added.is_none()
 }
 
 /// The first parent makes a link (or a new one in place of an unused one): the family record
@@ -467,6 +468,7 @@ mod tests {
             renewed_at: None,
             renewal_asked: None,
             note: Some("Aino's note".into()),
+            added: None,
         }
     }
 

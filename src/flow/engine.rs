@@ -128,6 +128,7 @@ impl<'a> Engine<'a> {
             State::FeedbackComment { event } => Reply::msg(Msg::FeedbackCommentAsk)
                 .row(vec![button(Msg::BtnSkip, Callback::FeedbackSkip(*event))]),
             State::JoiningFamily(j) => self.join_question(j),
+            State::Adding(d) => self.add_question(d),
         }
     }
 
@@ -161,9 +162,10 @@ impl<'a> Engine<'a> {
                 Msg::Cancelled
             }
             State::Launching(_) => Msg::LaunchCancelled,
-            State::CreatingEvent(_) | State::EditingEvent { .. } | State::Broadcasting { .. } => {
-                Msg::ActionCancelled
-            }
+            State::CreatingEvent(_)
+            | State::EditingEvent { .. }
+            | State::Broadcasting { .. }
+            | State::Adding(_) => Msg::ActionCancelled,
             State::FeedbackComment { .. } => Msg::FeedbackDone,
             State::Idle | State::ConfirmingForget => return false,
         };

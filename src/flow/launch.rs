@@ -532,10 +532,7 @@ impl<'a> Engine<'a> {
                     self.ctx.now,
                 )),
             ),
-            (
-                "who",
-                who_all(&crate::domain::family::contacts(r, families)),
-            ),
+            ("who", family_who(r, families)),
         ]
     }
 
@@ -566,7 +563,13 @@ impl<'a> Engine<'a> {
                     .iter()
                     .filter_map(|(src, n)| Some(format!("{}:{n}", src.as_ref()?.as_str())))
                     .collect();
-                let direct = s.sources.get(&None).copied().unwrap_or(0);
+                // Families added by hand came by no link, but not directly either.
+                let direct = s
+                    .sources
+                    .get(&None)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_sub(s.added);
                 let langs: Vec<String> = s
                     .langs
                     .iter()
@@ -585,6 +588,7 @@ impl<'a> Engine<'a> {
                     times.join(" "),
                     sources.join(" "),
                     direct.to_string(),
+                    s.added.to_string(),
                 ];
                 rows.push(cells.into_iter().map(Arg::Text).collect());
             }
@@ -622,6 +626,7 @@ impl<'a> Engine<'a> {
                     Msg::CsvTimes,
                     Msg::CsvSources,
                     Msg::CsvDirect,
+                    Msg::CsvAdded,
                 ],
                 rows,
             }),
@@ -634,14 +639,15 @@ impl<'a> Engine<'a> {
         let families = self.ctx.view.families_in(&l.pool.group);
         let mut rows = Vec::new();
         for inv in &l.invitations {
-            // One row per family: both parents' names, each with their own consent.
-            let contacts = self
-                .ctx
-                .view
-                .registration(inv.user, &l.pool.group)
-                .map(|r| crate::domain::family::contacts(&r, &families))
+            let reg = self.ctx.view.registration(inv.user, &l.pool.group);
+            // A family added by hand: its label, marked as added.
+            let name = reg.as_ref().filter(|r| r.added.is_some()).map(who);
+            // Otherwise one row per family: both parents' names, each with their own consent.
+            let contacts = reg
+                .as_ref()
+                .map(|r| crate::domain::family::contacts(r, &families))
                 .unwrap_or_default();
-            let name = contacts
+            let plain_name = contacts
                 .iter()
                 .map(|c| c.name.clone())
                 .collect::<Vec<_>>()
@@ -652,7 +658,7 @@ impl<'a> Engine<'a> {
                 .collect::<Vec<_>>()
                 .join(" & ");
             rows.push(vec![
-                Arg::Text(name),
+                name.unwrap_or(Arg::Text(plain_name)),
                 Arg::Text(username),
                 Arg::Text(inv.participants.to_string()),
                 Arg::Msg(answer_msg(inv.answer)),
@@ -1035,11 +1041,31 @@ pub(super) fn who_text(c: &crate::domain::Contact) -> String {
     }
 }
 
-/// The name to show for a family: their Telegram name only with consent.
+/// The name to show for a family: their Telegram name only with consent; a family added by
+/// hand by the label the coordinator gave it, marked as added.
 pub(super) fn who(r: &Registration) -> Arg {
+    if let Some(a) = &r.added {
+        return Arg::Join(
+            vec![
+                text(crate::domain::text::clean(&a.label).into_owned()),
+                Arg::Msg(Msg::AddedMark),
+            ],
+            " ",
+        );
+    }
     match &r.contact {
         Some(c) => text(who_text(c)),
         None => Arg::Msg(Msg::AFamily),
+    }
+}
+
+/// The name(s) to show a coordinator for a registration: a family added by hand by its label
+/// ([`who`]), otherwise both parents' names, each with their own consent ([`who_all`]).
+pub(super) fn family_who(r: &Registration, families: &[crate::domain::family::Family]) -> Arg {
+    if r.added.is_some() {
+        who(r)
+    } else {
+        who_all(&crate::domain::family::contacts(r, families))
     }
 }
 
@@ -1077,22 +1103,34 @@ fn add_stats(total: &mut PoolStats, s: &PoolStats) {
     for (k, n) in &s.sources {
         *total.sources.entry(k.clone()).or_default() += n;
     }
+    total.added += s.added;
 }
 
+/// The families per source; those a coordinator added by hand (who came by no link) apart.
 fn sources_arg(s: &PoolStats) -> Arg {
-    Arg::Join(
-        s.sources
-            .iter()
-            .map(|(src, n)| match src {
-                Some(src) => Arg::Text(format!("{} {n}", src.as_str())),
-                None => Arg::Join(
-                    vec![Arg::Msg(Msg::SourceDirect), Arg::Text(n.to_string())],
-                    " ",
-                ),
-            })
-            .collect(),
-        ", ",
-    )
+    let mut parts: Vec<Arg> = s
+        .sources
+        .iter()
+        .filter_map(|(src, n)| match src {
+            Some(src) => Some(Arg::Text(format!("{} {n}", src.as_str()))),
+            None => {
+                let direct = n.saturating_sub(s.added);
+                (direct > 0).then(|| {
+                    Arg::Join(
+                        vec![Arg::Msg(Msg::SourceDirect), Arg::Text(direct.to_string())],
+                        " ",
+                    )
+                })
+            }
+        })
+        .collect();
+    if s.added > 0 {
+        parts.push(Arg::Join(
+            vec![Arg::Msg(Msg::SourceAdded), Arg::Text(s.added.to_string())],
+            " ",
+        ));
+    }
+    Arg::Join(parts, ", ")
 }
 
 fn answer_msg(a: Answer) -> Msg {

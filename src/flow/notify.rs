@@ -3,7 +3,7 @@
 //! as it is then. Pure, like the rest of the engine.
 
 use super::engine::Engine;
-use super::launch::{kind, who_all};
+use super::launch::{family_who, kind};
 use super::reply::{button, num, text, Arg, Button, Label, Line, Reply};
 use super::{Callback, Ctx, Person, View};
 use crate::config::Config;
@@ -37,6 +37,46 @@ pub fn compose(
         now,
     };
     Engine::new(&ctx).compose(message)
+}
+
+/// Composes the message for an outbox item addressed to a family added by hand
+/// ([`crate::domain::added`]), as the coordinator who added it gets it: the family's message,
+/// the family's label in the body (never in the first line, which stays the neutral one), and
+/// buttons that answer for the family. `None` when it no longer applies, and for feedback
+/// questions (for those who were there to answer themselves).
+#[must_use]
+pub fn compose_for_family(
+    config: &Config,
+    view: &dyn View,
+    family: UserId,
+    registrations: &[crate::domain::Registration],
+    lang: Lang,
+    now: DateTime<Utc>,
+    message: &Outgoing,
+) -> Option<Reply> {
+    if matches!(message, Outgoing::FeedbackRequest { .. }) {
+        return None;
+    }
+    let label = registrations
+        .iter()
+        .filter(|r| r.user == family)
+        .find_map(|r| r.added.as_ref())
+        .map(|a| crate::domain::text::clean(&a.label).into_owned())?;
+    let reply = compose(config, view, family, lang, now, message)?;
+    Some(for_family(reply, family, &label))
+}
+
+/// A family's message made the coordinator's: the label in the body, right after the first
+/// line (which stays the neutral one), and the family's buttons answering for the family.
+#[must_use]
+pub fn for_family(reply: Reply, family: UserId, label: &str) -> Reply {
+    let mut reply = super::on_behalf(reply, family);
+    let at = reply.lines.len().min(1);
+    reply.lines.insert(
+        at,
+        Line::new(Msg::AddForFamily, vec![("label", text(label))]),
+    );
+    reply
 }
 
 impl Engine<'_> {
@@ -287,15 +327,13 @@ impl Engine<'_> {
                 let l = self.ctx.view.launch(*launch)?;
                 let group = config.group(&l.pool.group)?;
                 let seats = l.invitation(*user).map_or(0, |i| i.participants);
-                let name = self.ctx.view.registration(*user, &l.pool.group).map_or(
-                    Arg::Msg(Msg::AFamily),
-                    |r| {
-                        who_all(&crate::domain::family::contacts(
-                            &r,
-                            &self.ctx.view.families_in(&l.pool.group),
-                        ))
-                    },
-                );
+                let name = self
+                    .ctx
+                    .view
+                    .registration(*user, &l.pool.group)
+                    .map_or(Arg::Msg(Msg::AFamily), |r| {
+                        family_who(&r, &self.ctx.view.families_in(&l.pool.group))
+                    });
                 Some(Reply::msg(Msg::CoordinatorFirst).line(
                     Msg::Answered,
                     vec![
@@ -458,9 +496,7 @@ impl Engine<'_> {
                         .ctx
                         .view
                         .registration(inv.user, &l.pool.group)
-                        .map_or(Arg::Msg(Msg::AFamily), |r| {
-                            who_all(&crate::domain::family::contacts(&r, &families))
-                        });
+                        .map_or(Arg::Msg(Msg::AFamily), |r| family_who(&r, &families));
                     r.lines.push(Line {
                         msg: Msg::FinalItem,
                         args: vec![
