@@ -142,6 +142,14 @@ pub enum Callback {
     /// (Parent) still interested, from the renewal question, the retention notice or `/mine`:
     /// the registration is confirmed (and waits again if it was paused).
     StillInterested(GroupId),
+    /// (First parent) make a link to share a children's registration with the other parent.
+    FamilyShare(GroupId),
+    /// (First parent) take back the unused link.
+    FamilyRevoke(GroupId),
+    /// (First parent) stop sharing the registration with the other parent.
+    FamilyUnlink(GroupId),
+    /// (Other parent) leave a shared registration.
+    FamilyLeave(crate::domain::family::FamilyId),
     /// A parent's action on an event.
     Event(u64, EventAction),
     /// A coordinator's action on an event.
@@ -264,6 +272,10 @@ impl Callback {
             Callback::Invite(id, y) => format!("iv:{id}:{}", yn(*y)),
             Callback::Resume(g) => format!("mr:{g}"),
             Callback::StillInterested(g) => format!("mi:{g}"),
+            Callback::FamilyShare(g) => format!("ys:{g}"),
+            Callback::FamilyRevoke(g) => format!("yr:{g}"),
+            Callback::FamilyUnlink(g) => format!("yu:{g}"),
+            Callback::FamilyLeave(id) => format!("yl:{}", String::from(*id)),
             Callback::Event(id, a) => format!(
                 "ev:{id}:{}",
                 match a {
@@ -380,6 +392,10 @@ impl Callback {
             ("my", Some(g)) => Callback::WithdrawYes(GroupId::parse(g).ok()?),
             ("mr", Some(g)) => Callback::Resume(GroupId::parse(g).ok()?),
             ("mi", Some(g)) => Callback::StillInterested(GroupId::parse(g).ok()?),
+            ("ys", Some(g)) => Callback::FamilyShare(GroupId::parse(g).ok()?),
+            ("yr", Some(g)) => Callback::FamilyRevoke(GroupId::parse(g).ok()?),
+            ("yu", Some(g)) => Callback::FamilyUnlink(GroupId::parse(g).ok()?),
+            ("yl", Some(id)) => Callback::FamilyLeave(id.to_owned().try_into().ok()?),
             ("k", None) => Callback::Keep,
             ("f", Some("y")) => Callback::ForgetYes,
             ("pl", Some(p)) => Callback::PoolList(parse_pool(p)?),
@@ -725,6 +741,10 @@ mod tests {
             Callback::Invite(u64::MAX, true),
             Callback::Resume(GroupId::parse(&"f".repeat(24)).expect("id")),
             Callback::StillInterested(GroupId::parse(&"f".repeat(24)).expect("id")),
+            Callback::FamilyShare(GroupId::parse(&"f".repeat(24)).expect("id")),
+            Callback::FamilyRevoke(GroupId::parse(&"f".repeat(24)).expect("id")),
+            Callback::FamilyUnlink(GroupId::parse(&"f".repeat(24)).expect("id")),
+            Callback::FamilyLeave(crate::domain::family::FamilyId([0xff; 16])),
             Callback::Event(u64::MAX, EventAction::Calendar),
             Callback::Manage(u64::MAX, ManageAction::CancelYes),
             Callback::EditField(u64::MAX, EventField::Description),

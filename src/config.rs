@@ -297,6 +297,9 @@ pub struct Config {
     pub notice_version: u32,
     /// Hours a parent has to answer an invitation before the seat passes to the next in line.
     pub invite_hours: u32,
+    /// Days a link for sharing a children's registration with the child's other parent works
+    /// (`[families] share_link_days`, default 14; [`crate::domain::family`]).
+    pub share_link_days: u32,
     /// Months from now to when a group gathered now is expected to start: a child fits a
     /// children's group if they are of its ages then ([`crate::domain::child::Horizon`]).
     pub start_horizon_months: u32,
@@ -638,6 +641,13 @@ struct RawConfig {
     backup: Option<Spanned<ops::RawBackup>>,
     webhook: Option<Spanned<ops::RawWebhook>>,
     web: Option<Spanned<RawWeb>>,
+    families: Option<Spanned<RawFamilies>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFamilies {
+    share_link_days: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -987,6 +997,23 @@ impl Validator<'_> {
                 48
             }
         };
+        let families_line = raw.families.as_ref().and_then(|f| self.line(f.span()));
+        let share_link_days = match raw
+            .families
+            .map(Spanned::into_inner)
+            .and_then(|f| f.share_link_days)
+        {
+            None => 14,
+            Some(d) if (1..=90).contains(&d) => d as u32,
+            Some(d) => {
+                self.err(
+                    families_line,
+                    "families.share_link_days",
+                    format!("must be 1 to 90 days, not {d}"),
+                );
+                14
+            }
+        };
         let (reminder_offsets, quiet_hours) = self.reminders(raw.reminders);
         let controller_contact = match privacy.as_ref().and_then(|p| p.controller_contact.clone()) {
             Some(c) if c.trim().is_empty() => {
@@ -1087,6 +1114,7 @@ impl Validator<'_> {
             notice_version,
             controller_contact,
             invite_hours,
+            share_link_days,
             alert_cooldown_hours,
             start_horizon_months,
             reminder_offsets,

@@ -427,7 +427,8 @@ fn expects_text(state: &State) -> bool {
         State::Idle
         | State::Registering(_)
         | State::ConfirmingForget
-        | State::ConfirmingDrop { .. } => false,
+        | State::ConfirmingDrop { .. }
+        | State::JoiningFamily(_) => false,
     }
 }
 

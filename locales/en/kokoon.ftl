@@ -104,6 +104,7 @@ mine-group-gone = The group { $group } is no longer offered.
 mine-paused = Your registration is paused because the invitation was not answered in time. Are you still interested?
 mine-invited = You are invited to the group! The first meeting is { $when }, { $place }. Please answer by { $deadline }.
 mine-accepted = You're in the group. The first meeting is { $when }, { $place }.
+mine-family-declined = You answered that you can't come this time. The place is kept for your family until the child's other parent has answered.
 mine-declined = You couldn't come to the first meeting this time ({ $when }). You stay in line for the next group.
 btn-of-group = { $group }: { $action }
 btn-edit = Change answers
@@ -250,6 +251,7 @@ chart-adults = participants
 chart-answers = answers
 list-title = <b>{ $group }, { $area }</b>: waiting families in registration order
 list-empty = No families waiting.
+list-same-ages = ↳ same children's ages as no. { $n }: the same child from each parent? If so, ask the one who registered later to withdraw and the other to share their registration (/mine).
 list-item = { $n }. { $kind ->
         [children] { $count } { $count ->
             [one] child
@@ -559,6 +561,9 @@ mydata-title = Your data in kokoon ({ $date })
 mydata-language = The language I speak with you: { $language }
 mydata-state = Where you are in a conversation: { $state }
 mydata-registrations = Registrations: { $count }
+mydata-family-shared = You have shared your registration for { $group } with the child's other parent. Their answers are their own and are not shown here.
+mydata-family-link = You have made a link with which the child's other parent can join your registration for { $group }.
+mydata-family-other = You are part of the other parent's registration for { $group } (you joined { $joined }). Stored about you:
 mydata-name = Name shown to the coordinator: { $name }
 mydata-source = How you heard of the service: { $source }
 mydata-saved = Saved { $created }, last changed { $updated }
@@ -637,6 +642,40 @@ report-attendance = Attendance per meeting:
 report-attendance-line = { $event }: { $came }/{ $count } families
 csv-report-attendance = Attendance
 mydata-attendance = You came: { $title }, { $when }
+
+## Both parents, one child (a registration shared with the child's other parent)
+family-offer = May the child's other parent register too? If you like, you get a link to send them yourself. They will see the children's ages, the group and the area, and the meeting's time and place once one of you has accepted a place. The children are then counted only once. This is optional.
+btn-family-share = Give me a link for the other parent
+family-link = Here is a link for the child's other parent ({ $group }). It works once, for { $days } days:
+    { $link }
+    Send it to them yourself. They will see the children's ages, the group and the area, and the meeting's time and place once one of you has accepted a place. They will not see your name or your answers.
+btn-family-revoke = Take the link back
+family-no-link = The link could not be made just now. Please try again in a moment.
+family-revoked = The link is taken back. It can no longer be used.
+family-already-shared = This registration is already shared with the child's other parent.
+family-link-unknown = This link does not work. It may have been taken back or copied wrongly. Ask for a new link, or register yourself with /start.
+family-link-expired = This link has expired. Ask for a new link, or register yourself with /start.
+family-link-used = This link has been used already, and it works only once. You can register yourself with /start.
+family-link-own = This is your own link. Send it to the child's other parent.
+family-link-has-own = You have already registered for this group yourself. So that the children are counted once, withdraw your own registration first (/mine), then open the link again.
+family-already-in = You are already part of the registration for <b>{ $group }</b> that the child's other parent shared with you (/mine). To register for it yourself, leave that one first.
+family-invite = The child's other parent has shared a registration for <b>{ $group }</b> with you.
+    Area: { $area }
+    Children's ages: { $ages }
+    If you join, the children are counted only once, and you are invited to the meeting just as they are. You answer the invitation yourself.
+family-ask-times = You can choose the times that suit you. This is optional: press Done when you are ready.
+family-joined = Thank you! You are now part of the registration for { $group } ({ $area }, children's ages { $ages }). You can see it with /mine and leave at any time.
+family-unlinked = The registration for { $group } is no longer shared with you. Nothing of it stays with you. You can register yourself with /start.
+family-unlink-done = All right. The other parent is no longer part of your registration. They were told briefly.
+btn-family-unlink = Stop sharing
+family-left = All right. You are no longer part of the registration for { $group }. Your answers are deleted; the registration stays with the other parent.
+btn-family-leave = Leave
+family-mine-shared = The registration for { $group } is shared with the child's other parent.
+family-mine-link = The link for the other parent ({ $group }) works until { $until }.
+family-mine-other = You are part of the other parent's registration for <b>{ $group }</b>.
+    Area: { $area }
+    Children's ages: { $ages }
+family-accepted = Your family's place in <b>{ $group }</b> is confirmed: the child's other parent accepted it. The first meeting is { $when }, { $place }.
 
 ## Families without Telegram (/add)
 

@@ -104,6 +104,7 @@ mine-group-gone = Ryhmää { $group } ei enää tarjota.
 mine-paused = Ilmoittautumisesi on tauolla, koska kutsuun ei vastattu ajoissa. Oletko yhä kiinnostunut?
 mine-invited = Sinut on kutsuttu ryhmään! Ensimmäinen tapaaminen on { $when }, { $place }. Vastaa viimeistään { $deadline }.
 mine-accepted = Olet mukana ryhmässä. Ensimmäinen tapaaminen on { $when }, { $place }.
+mine-family-declined = Vastasit, ettette pääse tällä kertaa. Paikka pysyy perheellenne, kunnes lapsen toinen vanhempi on vastannut.
 mine-declined = Et päässyt tällä kertaa ensimmäiseen tapaamiseen ({ $when }). Olet yhä jonossa seuraavaan ryhmään.
 btn-of-group = { $group }: { $action }
 btn-edit = Muuta vastauksia
@@ -250,6 +251,7 @@ chart-adults = osallistujia
 chart-answers = vastauksia
 list-title = <b>{ $group }, { $area }</b>: odottavat perheet ilmoittautumisjärjestyksessä
 list-empty = Ei odottavia perheitä.
+list-same-ages = ↳ samat lasten iät kuin nro { $n }: sama lapsi kummaltakin vanhemmalta? Jos on, pyydä myöhemmin ilmoittautunutta perumaan ja toista jakamaan ilmoittautumisensa (/mine).
 list-item = { $n }. { $kind ->
         [children] { $count } { $count ->
             [one] lapsi
@@ -559,6 +561,9 @@ mydata-title = Omat tietosi kokoon-botissa ({ $date })
 mydata-language = Kieli, jolla puhun sinulle: { $language }
 mydata-state = Keskustelun vaihe: { $state }
 mydata-registrations = Ilmoittautumiset: { $count }
+mydata-family-shared = Olet jakanut ilmoittautumisesi ryhmään { $group } lapsen toisen vanhemman kanssa. Hänen vastauksensa ovat hänen omiaan, eivätkä ne näy tässä.
+mydata-family-link = Olet tehnyt linkin, jolla lapsen toinen vanhempi voi liittyä ilmoittautumiseesi ryhmään { $group }.
+mydata-family-other = Olet mukana toisen vanhemman ilmoittautumisessa ryhmään { $group } (liityit { $joined }). Sinusta on tallennettu:
 mydata-name = Nimi, joka näytetään koordinaattorille: { $name }
 mydata-source = Mistä kuulit palvelusta: { $source }
 mydata-saved = Tallennettu { $created }, muutettu viimeksi { $updated }
@@ -637,6 +642,40 @@ report-attendance = Läsnäolo tapaamisittain:
 report-attendance-line = { $event }: { $came }/{ $count } perhettä
 csv-report-attendance = Läsnäolo
 mydata-attendance = Olit paikalla: { $title }, { $when }
+
+## Both parents, one child (a registration shared with the child's other parent)
+family-offer = Saako lapsen toinen vanhempi ilmoittautua myös? Jos haluat, saat linkin, jonka voit lähettää hänelle itse. Hän näkee lasten iät, ryhmän ja alueen, ja tapaamisen ajan ja paikan, kun jompikumpi teistä on ottanut paikan vastaan. Lapset lasketaan silloin vain kerran. Tämä on vapaaehtoista.
+btn-family-share = Anna linkki toiselle vanhemmalle
+family-link = Tässä linkki lapsen toiselle vanhemmalle (ryhmä { $group }). Se toimii kerran ja { $days } päivän ajan:
+    { $link }
+    Lähetä se hänelle itse. Hän näkee lasten iät, ryhmän ja alueen, ja tapaamisen ajan ja paikan, kun jompikumpi teistä on ottanut paikan vastaan. Nimeäsi ja vastauksiasi hän ei näe.
+btn-family-revoke = Peru linkki
+family-no-link = Linkkiä ei voitu tehdä juuri nyt. Yritä hetken päästä uudelleen.
+family-revoked = Linkki on peruttu. Sillä ei voi enää liittyä.
+family-already-shared = Ilmoittautuminen on jo jaettu lapsen toisen vanhemman kanssa.
+family-link-unknown = Tämä linkki ei toimi. Se on voitu perua tai kopioida väärin. Pyydä uusi linkki, tai ilmoittaudu itse komennolla /start.
+family-link-expired = Tämä linkki on vanhentunut. Pyydä uusi linkki, tai ilmoittaudu itse komennolla /start.
+family-link-used = Tällä linkillä on jo liitytty, ja se toimii vain kerran. Voit ilmoittautua itse komennolla /start.
+family-link-own = Tämä on oma linkkisi. Lähetä se lapsen toiselle vanhemmalle.
+family-link-has-own = Olet jo ilmoittautunut tähän ryhmään itse. Jotta lapset lasketaan vain kerran, peru ensin oma ilmoittautumisesi (/mine) ja avaa linkki sitten uudelleen.
+family-already-in = Olet jo mukana ryhmän <b>{ $group }</b> ilmoittautumisessa, jonka lapsen toinen vanhempi jakoi kanssasi (/mine). Jos haluat ilmoittautua ryhmään itse, lähde ensin siitä pois.
+family-invite = Lapsen toinen vanhempi on jakanut kanssasi ilmoittautumisen ryhmään <b>{ $group }</b>.
+    Alue: { $area }
+    Lasten iät: { $ages }
+    Jos liityt, lapset lasketaan vain kerran, ja saat kutsun tapaamiseen kuten hänkin. Vastaat kutsuun itse.
+family-ask-times = Voit valita ajat, jotka sopivat sinulle. Tämä on vapaaehtoista: paina Valmis, kun olet valmis.
+family-joined = Kiitos! Olet nyt mukana ilmoittautumisessa ryhmään { $group } ({ $area }, lasten iät { $ages }). Näet sen komennolla /mine, ja voit lähteä pois milloin vain.
+family-unlinked = Ilmoittautumista ryhmään { $group } ei enää jaeta kanssasi. Sinulle ei jäänyt siitä tietoja. Voit ilmoittautua itse komennolla /start.
+family-unlink-done = Selvä. Toinen vanhempi ei ole enää mukana ilmoittautumisessasi. Hänelle kerrottiin siitä lyhyesti.
+btn-family-unlink = Lopeta jakaminen
+family-left = Selvä. Et ole enää mukana ilmoittautumisessa ryhmään { $group }. Vastauksesi on poistettu; ilmoittautuminen jää toiselle vanhemmalle.
+btn-family-leave = Lähde pois
+family-mine-shared = Ilmoittautuminen ryhmään { $group } on jaettu lapsen toisen vanhemman kanssa.
+family-mine-link = Linkki toiselle vanhemmalle (ryhmä { $group }) toimii { $until } asti.
+family-mine-other = Olet mukana toisen vanhemman ilmoittautumisessa ryhmään <b>{ $group }</b>.
+    Alue: { $area }
+    Lasten iät: { $ages }
+family-accepted = Perheenne paikka ryhmässä <b>{ $group }</b> on vahvistettu: lapsen toinen vanhempi otti sen vastaan. Ensimmäinen tapaaminen on { $when }, { $place }.
 
 ## Perheet ilman Telegramia (/add)
 

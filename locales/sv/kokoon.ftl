@@ -101,6 +101,7 @@ mine-group-gone = Gruppen { $group } erbjuds inte längre.
 mine-paused = Din anmälan är pausad eftersom inbjudan inte besvarades i tid. Är du fortfarande intresserad?
 mine-invited = Du är inbjuden till gruppen! Den första träffen är { $when }, { $place }. Svara senast { $deadline }.
 mine-accepted = Du är med i gruppen. Den första träffen är { $when }, { $place }.
+mine-family-declined = Du svarade att ni inte kan komma den här gången. Platsen hålls åt er familj tills barnets andra förälder har svarat.
 mine-declined = Du kunde inte komma till den första träffen den här gången ({ $when }). Du står kvar i kön till nästa grupp.
 btn-of-group = { $group }: { $action }
 btn-edit = Ändra svaren
@@ -247,6 +248,7 @@ chart-adults = deltagare
 chart-answers = svar
 list-title = <b>{ $group }, { $area }</b>: väntande familjer i anmälningsordning
 list-empty = Inga väntande familjer.
+list-same-ages = ↳ samma åldrar på barnen som nr { $n }: samma barn från båda föräldrarna? Be i så fall den som anmälde senare att återkalla och den andra att dela sin anmälan (/mine).
 list-item = { $n }. { $kind ->
         [children] { $count } barn ({ $ages } år)
        *[other] { $count } { $count ->
@@ -529,6 +531,9 @@ mydata-title = Dina uppgifter i kokoon ({ $date })
 mydata-language = Språket jag talar med dig: { $language }
 mydata-state = Var du är i samtalet: { $state }
 mydata-registrations = Anmälningar: { $count }
+mydata-family-shared = Du har delat din anmälan till { $group } med barnets andra förälder. Hens svar är hens egna och visas inte här.
+mydata-family-link = Du har gjort en länk med vilken barnets andra förälder kan gå med i din anmälan till { $group }.
+mydata-family-other = Du är med i den andra förälderns anmälan till { $group } (du gick med { $joined }). Om dig har sparats:
 mydata-name = Namn som visas för koordinatorn: { $name }
 mydata-source = Hur du hörde om tjänsten: { $source }
 mydata-saved = Sparad { $created }, senast ändrad { $updated }
@@ -607,6 +612,40 @@ report-attendance = Närvaro per träff:
 report-attendance-line = { $event }: { $came }/{ $count } familjer
 csv-report-attendance = Närvaro
 mydata-attendance = Du var med: { $title }, { $when }
+
+## Both parents, one child (a registration shared with the child's other parent)
+family-offer = Får barnets andra förälder också anmäla sig? Om du vill får du en länk som du själv kan skicka till hen. Hen ser barnens åldrar, gruppen och området, och mötets tid och plats när någon av er har tackat ja. Barnen räknas då bara en gång. Det är frivilligt.
+btn-family-share = Ge mig en länk till den andra föräldern
+family-link = Här är en länk till barnets andra förälder (gruppen { $group }). Den fungerar en gång och i { $days } dagar:
+    { $link }
+    Skicka den själv till hen. Hen ser barnens åldrar, gruppen och området, och mötets tid och plats när någon av er har tackat ja. Ditt namn och dina svar ser hen inte.
+btn-family-revoke = Dra tillbaka länken
+family-no-link = Länken kunde inte skapas just nu. Försök igen om en stund.
+family-revoked = Länken är tillbakadragen. Den kan inte längre användas.
+family-already-shared = Anmälan delas redan med barnets andra förälder.
+family-link-unknown = Den här länken fungerar inte. Den kan ha dragits tillbaka eller kopierats fel. Be om en ny länk, eller anmäl dig själv med /start.
+family-link-expired = Den här länken har gått ut. Be om en ny länk, eller anmäl dig själv med /start.
+family-link-used = Den här länken har redan använts, och den fungerar bara en gång. Du kan anmäla dig själv med /start.
+family-link-own = Det här är din egen länk. Skicka den till barnets andra förälder.
+family-link-has-own = Du har redan anmält dig till den här gruppen själv. För att barnen ska räknas en gång, återkalla först din egen anmälan (/mine) och öppna sedan länken igen.
+family-already-in = Du är redan med i anmälan till <b>{ $group }</b> som barnets andra förälder delade med dig (/mine). Om du vill anmäla dig själv, lämna den först.
+family-invite = Barnets andra förälder har delat en anmälan till <b>{ $group }</b> med dig.
+    Område: { $area }
+    Barnens åldrar: { $ages }
+    Om du går med räknas barnen bara en gång, och du blir inbjuden till mötet precis som hen. Du svarar själv på inbjudan.
+family-ask-times = Du kan välja de tider som passar dig. Det är frivilligt: tryck på Klar när du är klar.
+family-joined = Tack! Nu är du med i anmälan till { $group } ({ $area }, barnens åldrar { $ages }). Du ser den med /mine och kan gå ur när som helst.
+family-unlinked = Anmälan till { $group } delas inte längre med dig. Inga uppgifter om den finns kvar hos dig. Du kan anmäla dig själv med /start.
+family-unlink-done = Okej. Den andra föräldern är inte längre med i din anmälan. Hen fick ett kort meddelande om det.
+btn-family-unlink = Sluta dela
+family-left = Okej. Du är inte längre med i anmälan till { $group }. Dina svar är borttagna; anmälan finns kvar hos den andra föräldern.
+btn-family-leave = Gå ur
+family-mine-shared = Anmälan till { $group } delas med barnets andra förälder.
+family-mine-link = Länken till den andra föräldern (gruppen { $group }) fungerar till { $until }.
+family-mine-other = Du är med i den andra förälderns anmälan till <b>{ $group }</b>.
+    Område: { $area }
+    Barnens åldrar: { $ages }
+family-accepted = Er familjs plats i <b>{ $group }</b> är bekräftad: barnets andra förälder tackade ja. Det första mötet är { $when }, { $place }.
 
 ## Familjer utan Telegram (/add)
 

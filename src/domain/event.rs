@@ -956,6 +956,7 @@ mod tests {
             participants: 1,
             sent_at: t(0),
             answer,
+            parents: Vec::new(),
         };
         let l = launch_with(vec![inv(20, Answer::Accepted), inv(21, Answer::Pending)]);
         let mut e = ev(Some(1));
@@ -1033,6 +1034,7 @@ mod tests {
             participants: 2,
             sent_at: t(0),
             answer: Answer::Pending,
+            parents: Vec::new(),
         }]);
         l.event = None;
         let old = reg_of(21, Status::Invited { launch: 5 });
@@ -1056,6 +1058,7 @@ mod tests {
             participants: 1,
             sent_at: t(0),
             answer,
+            parents: Vec::new(),
         };
         let l = launch_with(vec![
             inv(20, Answer::Accepted),

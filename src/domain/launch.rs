@@ -29,8 +29,14 @@ pub struct Invitation {
     /// When the invitation went (planned when it was made, past quiet hours; set again when
     /// it was delivered); it expires `invite_hours` later.
     pub sent_at: DateTime<Utc>,
-    /// The answer so far.
+    /// The answer so far: the family's, when both parents share the registration.
     pub answer: Answer,
+    /// When both parents share the registration ([`super::family`]): each parent's own
+    /// answer, the registration's holder first. The family's answer is `Accepted` once
+    /// either accepts, `Declined` only when both declined ([`family_answer`]). Empty for a
+    /// family with one parent in kokoon.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parents: Vec<(UserId, Answer)>,
 }
 
 impl Invitation {
@@ -133,6 +139,30 @@ impl Launch {
     #[must_use]
     pub fn invitation(&self, user: UserId) -> Option<&Invitation> {
         self.invitations.iter().find(|i| i.user == user)
+    }
+
+    /// The invitation a parent answers: their own, or their family's when the other parent
+    /// holds the registration.
+    #[must_use]
+    pub fn family_invitation(&self, user: UserId) -> Option<&Invitation> {
+        self.invitation(user).or_else(|| {
+            self.invitations
+                .iter()
+                .find(|i| i.parents.iter().any(|(u, _)| *u == user))
+        })
+    }
+
+    /// A parent's own answer to the invitation they answer: for a shared family their own,
+    /// otherwise the invitation's.
+    #[must_use]
+    pub fn own_answer(&self, user: UserId) -> Option<Answer> {
+        let inv = self.family_invitation(user)?;
+        Some(
+            inv.parents
+                .iter()
+                .find(|(u, _)| *u == user)
+                .map_or(inv.answer, |(_, a)| *a),
+        )
     }
 }
 
@@ -242,6 +272,12 @@ pub fn apply(
             .find(|i| i.user == *user && i.answer == Answer::Pending)
         {
             inv.answer = Answer::Expired;
+            // Neither parent of a shared family accepted in time: both their answers end.
+            for (_, a) in &mut inv.parents {
+                if *a == Answer::Pending {
+                    *a = Answer::Expired;
+                }
+            }
             statuses.push((
                 *user,
                 Status::Paused {
@@ -265,6 +301,7 @@ pub fn apply(
             participants: *seats,
             sent_at: invite_at,
             answer: Answer::Pending,
+            parents: Vec::new(),
         });
         messages.push((*user, Outgoing::Invitation { launch: l.id }));
         invited += 1;
@@ -289,13 +326,123 @@ pub fn apply(
 /// expired already, or never invited): the parent is told the invitation is closed.
 #[must_use]
 pub fn answer(l: &Launch, user: UserId, answer: Answer, tell: bool) -> Option<Applied> {
-    let pending = l
-        .invitation(user)
-        .is_some_and(|i| i.answer == Answer::Pending);
-    if !pending {
+    let inv = l.family_invitation(user)?;
+    if inv.answer != Answer::Pending || l.own_answer(user) != Some(Answer::Pending) {
         return None;
     }
-    settle_answer(l, user, answer, tell)
+    if inv.parents.is_empty() {
+        return settle_answer(l, user, answer, tell);
+    }
+    if !matches!(answer, Answer::Accepted | Answer::Declined) {
+        return None;
+    }
+    // Both parents of a shared family: each answers for themselves.
+    let holder = inv.user;
+    let mut next = l.clone();
+    let i = next.invitations.iter_mut().find(|i| i.user == holder)?;
+    for (u, a) in &mut i.parents {
+        if *u == user {
+            *a = answer;
+        }
+    }
+    let family = family_answer(&i.parents);
+    let parents = i.parents.clone();
+    match family {
+        Answer::Pending => Some(Applied {
+            launch: next,
+            statuses: Vec::new(),
+            messages: Vec::new(),
+            join_event: Vec::new(),
+        }),
+        decided => {
+            let mut applied = settle_answer(&next, holder, decided, tell)?;
+            if decided == Answer::Accepted {
+                // Both receive the meeting's place once one accepts.
+                for (u, a) in parents {
+                    if u != user && a != Answer::Accepted {
+                        applied
+                            .messages
+                            .push((u, Outgoing::FamilyAccepted { launch: l.id }));
+                    }
+                }
+            }
+            Some(applied)
+        }
+    }
+}
+
+/// A shared family's answer from each parent's own: accepted once either accepts, declined
+/// only when every parent declined, pending otherwise.
+#[must_use]
+pub fn family_answer(parents: &[(UserId, Answer)]) -> Answer {
+    if parents.iter().any(|(_, a)| *a == Answer::Accepted) {
+        Answer::Accepted
+    } else if !parents.is_empty() && parents.iter().all(|(_, a)| *a == Answer::Declined) {
+        Answer::Declined
+    } else {
+        Answer::Pending
+    }
+}
+
+/// Invitations that just went to a registration shared by both parents go to the other
+/// parent too (`families`: holder and other parent), each to answer for themselves.
+#[must_use]
+pub fn invite_families(mut applied: Applied, families: &[(UserId, UserId)]) -> Applied {
+    let id = applied.launch.id;
+    let invited: Vec<UserId> = applied
+        .messages
+        .iter()
+        .filter(|(_, m)| matches!(m, Outgoing::Invitation { .. }))
+        .map(|(u, _)| *u)
+        .collect();
+    for holder in invited {
+        let Some((_, other)) = families.iter().find(|(h, _)| *h == holder) else {
+            continue;
+        };
+        if let Some(inv) = applied
+            .launch
+            .invitations
+            .iter_mut()
+            .find(|i| i.user == holder && i.answer == Answer::Pending && i.parents.is_empty())
+        {
+            inv.parents = vec![(holder, Answer::Pending), (*other, Answer::Pending)];
+            applied
+                .messages
+                .push((*other, Outgoing::Invitation { launch: id }));
+        }
+    }
+    applied
+}
+
+/// One parent of a shared family leaves it (unlinked, left, withdrew, `/forget`) while the
+/// family has an invitation in `l`: the invitation is `remaining`'s alone from now on, with
+/// their own answer. If they had declined and the family's answer was still open (waiting for
+/// the one who left), the family declines now: the seat goes back, the registration waits
+/// again and the coordinator is told. The registration's status is in `statuses` (by
+/// `remaining`). `None` when `leaving` answers no invitation of `l`.
+#[must_use]
+pub fn parent_leaves(l: &Launch, leaving: UserId, remaining: UserId) -> Option<Applied> {
+    let mut next = l.clone();
+    let inv = next
+        .invitations
+        .iter_mut()
+        .find(|i| i.parents.iter().any(|(u, _)| *u == leaving))?;
+    let own = inv
+        .parents
+        .iter()
+        .find(|(u, _)| *u == remaining)
+        .map(|(_, a)| *a);
+    inv.user = remaining;
+    inv.parents.clear();
+    if inv.answer == Answer::Pending && own == Some(Answer::Declined) {
+        return settle_answer(&next, remaining, Answer::Declined, true);
+    }
+    Some(Applied {
+        launch: next,
+        statuses: Vec::new(),
+        messages: Vec::new(),
+        join_event: Vec::new(),
+    })
 }
 
 /// A parent who was invited or had accepted withdraws their registration: the invitation
@@ -566,6 +713,127 @@ mod tests {
             vec![(UserId(99), Outgoing::FinalList { launch: 3 })]
         );
         assert!(step(&last.launch, &[], t(51)).is_none());
+    }
+
+    /// Families 1 (shared with parent 11) and 2, both invited to a launch of two seats.
+    fn shared_launch() -> Applied {
+        let regs = vec![reg(1, 0), reg(2, 1)];
+        let l = launch(2);
+        let p = plan(&l, &regs, t(0), Duration::hours(48));
+        let applied = apply(&l, &p, &regs, |_| true, t(0)).expect("invites");
+        invite_families(applied, &[(UserId(1), UserId(11)), (UserId(3), UserId(13))])
+    }
+
+    #[test]
+    fn both_parents_are_invited_and_the_seat_holds_until_both_decline() {
+        let a = shared_launch();
+        assert_eq!(
+            a.messages
+                .iter()
+                .filter(|(_, m)| matches!(m, Outgoing::Invitation { .. }))
+                .map(|(u, _)| u.0)
+                .collect::<Vec<_>>(),
+            vec![1, 2, 11],
+            "the other parent is invited too; a family not invited is not"
+        );
+        assert_eq!(a.launch.invitations.len(), 2, "one invitation per family");
+        assert_eq!(a.launch.held_seats(), 2);
+        assert_eq!(
+            a.launch.family_invitation(UserId(11)).map(|i| i.user),
+            Some(UserId(1))
+        );
+        // The holder declines: the other parent may still come, the seat holds, nobody hears.
+        let no = answer(&a.launch, UserId(1), Answer::Declined, true).expect("answered");
+        assert!(no.statuses.is_empty() && no.messages.is_empty());
+        assert_eq!(no.launch.held_seats(), 2);
+        assert_eq!(no.launch.own_answer(UserId(1)), Some(Answer::Declined));
+        assert_eq!(no.launch.own_answer(UserId(11)), Some(Answer::Pending));
+        assert!(
+            answer(&no.launch, UserId(1), Answer::Accepted, true).is_none(),
+            "each answers once"
+        );
+        // The other declines too: the family declines, the seat goes back.
+        let both = answer(&no.launch, UserId(11), Answer::Declined, true).expect("answered");
+        assert_eq!(both.statuses, vec![(UserId(1), Status::Waiting)]);
+        assert_eq!(both.launch.held_seats(), 1);
+        assert_eq!(
+            both.messages,
+            vec![(
+                UserId(99),
+                Outgoing::Answered {
+                    launch: 3,
+                    user: UserId(1),
+                    accepted: false
+                }
+            )]
+        );
+    }
+
+    #[test]
+    fn either_parents_yes_takes_the_seat_and_both_hear_the_place() {
+        let a = shared_launch();
+        let no = answer(&a.launch, UserId(1), Answer::Declined, true).expect("answered");
+        let yes = answer(&no.launch, UserId(11), Answer::Accepted, true).expect("answered");
+        assert_eq!(
+            yes.statuses,
+            vec![(UserId(1), Status::Accepted { launch: 3 })]
+        );
+        assert_eq!(yes.launch.accepted_seats(), 1);
+        assert!(yes
+            .messages
+            .contains(&(UserId(1), Outgoing::FamilyAccepted { launch: 3 })));
+        assert!(!yes
+            .messages
+            .iter()
+            .any(|(u, m)| *u == UserId(11) && matches!(m, Outgoing::FamilyAccepted { .. })));
+        // Once the family accepted, the other parent's answer changes nothing.
+        let a = shared_launch();
+        let yes = answer(&a.launch, UserId(1), Answer::Accepted, true).expect("answered");
+        assert!(yes
+            .messages
+            .contains(&(UserId(11), Outgoing::FamilyAccepted { launch: 3 })));
+        assert!(answer(&yes.launch, UserId(11), Answer::Declined, true).is_none());
+        assert!(answer(&yes.launch, UserId(11), Answer::Accepted, true).is_none());
+        assert_eq!(family_answer(&[]), Answer::Pending);
+    }
+
+    #[test]
+    fn without_an_accept_by_the_deadline_the_family_seat_is_released() {
+        let a = shared_launch();
+        let no = answer(&a.launch, UserId(1), Answer::Declined, true).expect("answered");
+        let p = plan(&no.launch, &[], t(48), Duration::hours(48));
+        assert_eq!(p.expire, vec![UserId(1), UserId(2)]);
+        let later = apply(&no.launch, &p, &[], |_| true, t(48)).expect("expires");
+        assert_eq!(later.launch.held_seats(), 0);
+        assert_eq!(later.launch.own_answer(UserId(11)), Some(Answer::Expired));
+        assert!(later.statuses.contains(&(
+            UserId(1),
+            Status::Paused {
+                why: Pause::InvitationExpired { launch: 3 }
+            }
+        )));
+    }
+
+    #[test]
+    fn a_parent_who_leaves_leaves_the_invitation_to_the_other_with_their_own_answer() {
+        let a = shared_launch();
+        // The other parent leaves before anyone answered: the holder answers alone.
+        let left = parent_leaves(&a.launch, UserId(11), UserId(1)).expect("theirs");
+        assert!(left.statuses.is_empty());
+        assert!(left.launch.invitations[0].parents.is_empty());
+        assert!(answer(&left.launch, UserId(11), Answer::Accepted, true).is_none());
+        // The holder had declined and the other parent leaves: the family declines.
+        let no = answer(&a.launch, UserId(1), Answer::Declined, true).expect("answered");
+        let left = parent_leaves(&no.launch, UserId(11), UserId(1)).expect("theirs");
+        assert_eq!(left.statuses, vec![(UserId(1), Status::Waiting)]);
+        assert_eq!(left.launch.held_seats(), 1);
+        // The holder leaves and the other parent takes the invitation over, still to answer.
+        let over = parent_leaves(&no.launch, UserId(1), UserId(11)).expect("theirs");
+        assert_eq!(over.launch.invitations[0].user, UserId(11));
+        assert!(over.statuses.is_empty());
+        assert_eq!(over.launch.held_seats(), 2);
+        assert!(answer(&over.launch, UserId(11), Answer::Accepted, true).is_some());
+        assert!(parent_leaves(&a.launch, UserId(2), UserId(1)).is_none());
     }
 
     #[test]

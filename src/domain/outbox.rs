@@ -110,6 +110,18 @@ pub enum Outgoing {
         /// The registration's group.
         group: GroupId,
     },
+    /// To the other parent of a shared registration: the first parent no longer shares it
+    /// with them ([`super::family`]). Neutral; they keep nothing unless they register.
+    FamilyUnlinked {
+        /// The registration's group.
+        group: GroupId,
+    },
+    /// To the other parent of a shared registration: one of them accepted the family's
+    /// invitation; the first meeting's time and place ([`super::family`]).
+    FamilyAccepted {
+        /// The launch.
+        launch: u64,
+    },
     /// To a parent whose child grew too old for a group while waiting ([`super::child::grow`]):
     /// the child no longer counts there; here are the groups that fit now.
     AgedOut {
@@ -160,6 +172,8 @@ impl Outgoing {
             | Outgoing::FeedbackRequest { .. }
             | Outgoing::RetentionNotice { .. }
             | Outgoing::RenewalAsk { .. }
+            | Outgoing::FamilyUnlinked { .. }
+            | Outgoing::FamilyAccepted { .. }
             | Outgoing::AgedOut { .. } => Urgency::Held,
             Outgoing::Reminder { .. } => Urgency::Timed,
         }
@@ -214,7 +228,7 @@ pub struct Facts<'a> {
 #[must_use]
 pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
     let live = |e: &&Event| !e.cancelled && e.start > f.now;
-    let invitation = |l: &&Launch| l.invitation(f.to).map(|i| i.answer);
+    let invitation = |l: &&Launch| l.own_answer(f.to);
     match message {
         // The pool is still over its threshold and was not launched since it crossed.
         Outgoing::Alert { .. } => f
@@ -222,21 +236,26 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
             .is_some_and(|s| super::pool::alert_holds(s, f.pool_launches)),
         // News that a coordinator was missed stays true.
         Outgoing::Missed { .. } => true,
-        // Not answered yet, and the launch is still open.
-        Outgoing::Invitation { .. } => f
-            .launch
-            .is_some_and(|l| !l.closed && invitation(&l) == Some(Answer::Pending)),
+        // Not answered yet (by them, nor for their family by the other parent), and the
+        // launch is still open.
+        Outgoing::Invitation { .. } => f.launch.is_some_and(|l| {
+            !l.closed
+                && invitation(&l) == Some(Answer::Pending)
+                && l.family_invitation(f.to)
+                    .is_some_and(|i| i.answer == Answer::Pending)
+        }),
         Outgoing::Answered { .. } => f.launch.is_some(),
         // Expired, and the registration still paused for it (not resumed or withdrawn since).
+        // (For a shared family: the family's invitation, whatever either parent said.)
         Outgoing::Expired { launch } => {
-            f.launch
-                .is_some_and(|l| invitation(&l) == Some(Answer::Expired))
-                && f.registration.is_some_and(|r| {
-                    r.status
-                        == Status::Paused {
-                            why: Pause::InvitationExpired { launch: *launch },
-                        }
-                })
+            f.launch.is_some_and(|l| {
+                l.family_invitation(f.to).map(|i| i.answer) == Some(Answer::Expired)
+            }) && f.registration.is_some_and(|r| {
+                r.status
+                    == Status::Paused {
+                        why: Pause::InvitationExpired { launch: *launch },
+                    }
+            })
         }
         Outgoing::FinalList { .. } => f.launch.is_some_and(|l| l.closed),
         // The event is as it was when the reminder was queued, and they are still coming.
@@ -269,6 +288,13 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
         Outgoing::RenewalAsk { .. } => f
             .registration
             .is_some_and(|r| r.status == Status::Waiting && r.renewal_asked.is_some()),
+        // News that they were unlinked stays true.
+        Outgoing::FamilyUnlinked { .. } => true,
+        // The family's place holds: accepted, and the launch's meeting is still ahead.
+        Outgoing::FamilyAccepted { .. } => f.launch.is_some_and(|l| {
+            l.family_invitation(f.to)
+                .is_some_and(|i| i.answer == Answer::Accepted)
+        }),
         // A fact told once: it holds whatever happened since.
         Outgoing::AgedOut { .. } => true,
     }
@@ -341,6 +367,10 @@ mod tests {
             Outgoing::RenewalAsk {
                 group: GroupId::parse("tilli-toukka").unwrap(),
             },
+            Outgoing::FamilyUnlinked {
+                group: GroupId::parse("tilli-toukka").unwrap(),
+            },
+            Outgoing::FamilyAccepted { launch: 1 },
             Outgoing::AgedOut {
                 group: GroupId::parse("tilli-toukka").unwrap(),
                 children: vec![super::super::Child {
@@ -377,6 +407,8 @@ mod tests {
                 | Outgoing::FeedbackRequest { .. }
                 | Outgoing::RetentionNotice { .. }
                 | Outgoing::RenewalAsk { .. }
+                | Outgoing::FamilyUnlinked { .. }
+                | Outgoing::FamilyAccepted { .. }
                 | Outgoing::AgedOut { .. } => morning,
             };
             assert_eq!(

@@ -128,6 +128,7 @@ impl<'a> Engine<'a> {
                 .row(cancel),
             State::FeedbackComment { event } => Reply::msg(Msg::FeedbackCommentAsk)
                 .row(vec![button(Msg::BtnSkip, Callback::FeedbackSkip(*event))]),
+            State::JoiningFamily(j) => self.join_question(j),
             State::Adding(d) => self.add_question(d),
         }
     }
@@ -158,7 +159,9 @@ impl<'a> Engine<'a> {
     /// broadcast, a feedback comment) and says so; `false` when there was nothing to leave.
     pub(super) fn cancel(&mut self, state: &State) -> bool {
         let msg = match state {
-            State::Registering(_) | State::ConfirmingDrop { .. } => Msg::Cancelled,
+            State::Registering(_) | State::ConfirmingDrop { .. } | State::JoiningFamily(_) => {
+                Msg::Cancelled
+            }
             State::Launching(_) => Msg::LaunchCancelled,
             State::CreatingEvent(_)
             | State::EditingEvent { .. }

@@ -558,12 +558,26 @@ impl<'a> Engine<'a> {
         if regs.is_empty() {
             r = r.line(Msg::ListEmpty, vec![]);
         }
-        for (i, reg) in regs.iter().enumerate() {
+        // One family, two contacts: the other parent's name too, with their own consent.
+        let families = self.ctx.view.families_in(&pool.group);
+        // The same children's ages side by side: perhaps one child registered by each parent
+        // on their own, for the coordinator to merge by hand.
+        for (i, (reg, same)) in crate::domain::family::side_by_side(&regs)
+            .into_iter()
+            .enumerate()
+        {
             r.lines.push(Line {
                 msg: Msg::ListItem,
-                args: self.family_args(i + 1, group, reg),
+                args: self.family_args(i + 1, group, reg, &families),
                 tight: i > 0,
             });
+            if let Some(first) = same {
+                r.lines.push(Line {
+                    msg: Msg::ListSameAges,
+                    args: vec![("n", num(first + 1))],
+                    tight: true,
+                });
+            }
             // The parent's private note: only here, to the coordinators who see this pool.
             if let Some(n) = &reg.note {
                 r.lines.push(Line {
@@ -579,7 +593,13 @@ impl<'a> Engine<'a> {
         }]));
     }
 
-    fn family_args(&self, n: usize, group: &Group, r: &Registration) -> Vec<(&'static str, Arg)> {
+    fn family_args(
+        &self,
+        n: usize,
+        group: &Group,
+        r: &Registration,
+        families: &[crate::domain::family::Family],
+    ) -> Vec<(&'static str, Arg)> {
         let c = self.ctx.config;
         let times: Vec<&str> = r
             .times
@@ -605,7 +625,7 @@ impl<'a> Engine<'a> {
                     self.ctx.now,
                 )),
             ),
-            ("who", who(r)),
+            ("who", family_who(r, families)),
         ]
     }
 
@@ -709,16 +729,27 @@ impl<'a> Engine<'a> {
 
     fn export_launch(&mut self, l: &crate::domain::Launch) {
         let group = self.ctx.config.group(&l.pool.group);
+        let families = self.ctx.view.families_in(&l.pool.group);
         let mut rows = Vec::new();
         for inv in &l.invitations {
             let reg = self.ctx.view.registration(inv.user, &l.pool.group);
             // A family added by hand: its label, marked as added.
             let name = reg.as_ref().filter(|r| r.added.is_some()).map(who);
-            let contact = reg.and_then(|r| r.contact);
-            let (plain_name, username) = match contact {
-                Some(c) => (c.name, c.username.unwrap_or_default()),
-                None => (String::new(), String::new()),
-            };
+            // Otherwise one row per family: both parents' names, each with their own consent.
+            let contacts = reg
+                .as_ref()
+                .map(|r| crate::domain::family::contacts(r, &families))
+                .unwrap_or_default();
+            let plain_name = contacts
+                .iter()
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+                .join(" & ");
+            let username = contacts
+                .iter()
+                .filter_map(|c| c.username.clone())
+                .collect::<Vec<_>>()
+                .join(" & ");
             rows.push(vec![
                 name.unwrap_or(Arg::Text(plain_name)),
                 Arg::Text(username),
@@ -1070,7 +1101,7 @@ impl<'a> Engine<'a> {
             Answer::Declined
         };
         let applies = launch::answer(&l, user, answer, true).is_some();
-        match l.invitation(user).map(|_| applies) {
+        match l.family_invitation(user).map(|_| applies) {
             Some(true) => {
                 self.effects.push(Effect::Respond { launch: id, accept });
                 let group = self.ctx.config.group(&l.pool.group);
@@ -1148,15 +1179,34 @@ pub(super) fn who(r: &Registration) -> Arg {
         );
     }
     match &r.contact {
-        Some(c) => {
-            let name = crate::domain::text::clean(&c.name);
-            match &c.username {
-                Some(u) => text(format!("{name} (@{})", crate::domain::text::clean(u))),
-                None => text(name.into_owned()),
-            }
-        }
+        Some(c) => text(who_text(c)),
         None => Arg::Msg(Msg::AFamily),
     }
+}
+
+/// The name(s) to show a coordinator for a registration: a family added by hand by its label
+/// ([`who`]), otherwise both parents' names, each with their own consent ([`who_all`]).
+pub(super) fn family_who(r: &Registration, families: &[crate::domain::family::Family]) -> Arg {
+    if r.added.is_some() {
+        who(r)
+    } else {
+        who_all(&crate::domain::family::contacts(r, families))
+    }
+}
+
+/// The names to show for a family whose parents may be two: each with their own consent
+/// ([`crate::domain::family::contacts`]), "a family" when neither shared theirs.
+pub(super) fn who_all(contacts: &[crate::domain::Contact]) -> Arg {
+    if contacts.is_empty() {
+        return Arg::Msg(Msg::AFamily);
+    }
+    text(
+        contacts
+            .iter()
+            .map(who_text)
+            .collect::<Vec<_>>()
+            .join(" & "),
+    )
 }
 
 /// Pools whose buttons fit under the `/demand` text: two buttons each, within Telegram's 100.

@@ -14,6 +14,7 @@ mod add;
 mod broadcast;
 mod engine;
 pub mod events;
+mod family;
 mod feedback;
 mod input;
 mod launch;
@@ -94,6 +95,8 @@ pub enum State {
         /// The event.
         event: u64,
     },
+    /// The other parent, joining a registration shared with them through a link.
+    JoiningFamily(family::Joining),
     /// (Coordinator) adding a family without Telegram by hand (`/add`), or changing one.
     Adding(AddDraft),
 }
@@ -150,6 +153,23 @@ pub trait View: Sync {
     }
     /// The consent records of someone's sign-up for an event, if they gave them.
     fn signup_of(&self, _event: u64, _user: UserId) -> Option<crate::domain::privacy::SignUp> {
+        None
+    }
+    /// The shared family whose unused link has this token, if any.
+    fn family_by_token(&self, _token: &str) -> Option<crate::domain::family::Family> {
+        None
+    }
+    /// The shared families a parent is in (as the holder or the other parent).
+    fn families_of(&self, _user: UserId) -> Vec<crate::domain::family::Family> {
+        Vec::new()
+    }
+    /// The shared families of a group (for showing a coordinator both parents' names).
+    fn families_in(&self, _group: &GroupId) -> Vec<crate::domain::family::Family> {
+        Vec::new()
+    }
+    /// 32 fresh random bytes (a new family's id, a link's token); `None` where there are none
+    /// (then no link can be made).
+    fn fresh(&self) -> Option<[u8; 32]> {
         None
     }
     /// The access log, oldest first (for `/mydata`). A view that keeps none has none.
@@ -271,6 +291,40 @@ pub enum Effect {
         /// What the family's own conversation decided.
         effect: Box<Effect>,
     },
+    /// Sharing a children's registration with the child's other parent
+    /// ([`crate::domain::family`]).
+    Family(FamilyChange),
+}
+
+/// A change to a registration shared by both parents, by the parent talking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FamilyChange {
+    /// (First parent) make a one-time link for their registration for `group`, in place of an
+    /// unused one.
+    Share {
+        /// The registration's group.
+        group: GroupId,
+        /// The family's id if it has none yet (random, from [`View::fresh`]).
+        fresh: crate::domain::family::FamilyId,
+        /// The link's token (random, from [`View::fresh`]).
+        token: String,
+        /// Days the link works.
+        days: u32,
+    },
+    /// (First parent) take back the unused link of their registration for `group`.
+    Revoke(GroupId),
+    /// (Other parent) join through a link, with their own consent and answers.
+    Join {
+        /// The link's token.
+        token: String,
+        /// Who they are and what they answered.
+        other: crate::domain::family::OtherParent,
+    },
+    /// (First parent) the other parent no longer shares their registration for `group`; they
+    /// are told neutrally.
+    Unlink(GroupId),
+    /// (Other parent) leave a family: their own answers go, the registration stays.
+    Leave(crate::domain::family::FamilyId),
 }
 
 /// What a step produced.
@@ -291,6 +345,9 @@ pub struct Outcome {
 pub fn step(state: State, input: Input, ctx: &Ctx<'_>) -> Outcome {
     let mut e = Engine::new(ctx);
     let state = match input {
+        Input::Start(Some(ref p)) if crate::domain::family::parse_payload(p).is_some() => {
+            family::open_link(&mut e, state, p)
+        }
         Input::Start(payload) => match payload.as_deref().and_then(StartPayload::parse) {
             Some(StartPayload::Event(id)) => events::link(&mut e, &id),
             payload => registration::start(&mut e, state, payload),
@@ -352,7 +409,8 @@ impl Part {
             State::Idle
             | State::Registering(_)
             | State::ConfirmingForget
-            | State::ConfirmingDrop { .. } => Part::Registration,
+            | State::ConfirmingDrop { .. }
+            | State::JoiningFamily(_) => Part::Registration,
             State::CreatingEvent(_)
             | State::EditingEvent { .. }
             | State::MovingMeetings { .. }
@@ -428,7 +486,11 @@ impl Part {
             | Callback::Keep
             | Callback::ForgetYes
             | Callback::Resume(_)
-            | Callback::StillInterested(_) => Part::Registration,
+            | Callback::StillInterested(_)
+            | Callback::FamilyShare(_)
+            | Callback::FamilyRevoke(_)
+            | Callback::FamilyUnlink(_)
+            | Callback::FamilyLeave(_) => Part::Registration,
             Callback::Event(..)
             | Callback::Manage(..)
             | Callback::EditField(..)

@@ -95,6 +95,83 @@ impl Engine<'_> {
             }));
         }
 
+        // Registrations shared by both parents: what the family record holds of them (the
+        // other parent's own consent, times and name; the holder's link), never the other
+        // parent's answers.
+        let mut families = Vec::new();
+        // For the access log: the family's registration, as of when they joined it (only to
+        // match the lists that can have shown them; nothing of it is given out).
+        let mut joined_registrations = ctx.registrations.to_vec();
+        for f in view.families_of(user) {
+            let Some(group) = config.group(&f.group) else {
+                continue;
+            };
+            let name = group.name.get(lang);
+            if f.holder == user {
+                let said = if f.other.is_some() {
+                    Some(Msg::MydataFamilyShared)
+                } else {
+                    f.link.as_ref().map(|_| Msg::MydataFamilyLink)
+                };
+                if let Some(msg) = said {
+                    lines.push(Line::new(msg, vec![("group", text(name))]));
+                }
+                families.push(json!({
+                    "group": f.group,
+                    "role": "registered, shared with the child's other parent",
+                    "other_parent_joined": f.other.is_some(),
+                    "unused_link_expires_at": f.link.as_ref().map(|l| l.expires_at),
+                }));
+            } else if let Some(o) = f.other.as_ref().filter(|o| o.user == user) {
+                lines.push(Line::new(
+                    Msg::MydataFamilyOther,
+                    vec![
+                        ("group", text(name)),
+                        ("joined", text(format_when(o.joined_at, lang, now))),
+                    ],
+                ));
+                lines.extend(self.answer_lines(
+                    group,
+                    &f.children,
+                    Some(&f.area),
+                    Some(f.lang),
+                    &o.times,
+                    o.contact.is_some(),
+                ));
+                if let Some(c) = &o.contact {
+                    lines.push(tight(
+                        Msg::MydataName,
+                        vec![("name", text(super::launch::who_text(c)))],
+                    ));
+                }
+                lines.extend(self.consent_lines(&o.consents));
+                let coordinators: Vec<&str> = config
+                    .coordinators_seeing(crate::domain::remit::Scope::Area(&f.group, &f.area))
+                    .map(|c| c.name.as_str())
+                    .collect();
+                families.push(json!({
+                    "group": f.group,
+                    "role": "the child's other parent, joined through a link",
+                    "children": f.children,
+                    "area": f.area,
+                    "language": f.lang,
+                    "joined_at": o.joined_at,
+                    "times": o.times,
+                    "name_shown": o.contact,
+                    "consents": o.consents,
+                }));
+                may_appear.push(json!({
+                    "what": "the group's waiting list, the launch's answers and final list and its spreadsheet file, with the family (your name only with your consent)",
+                    "group": f.group,
+                    "coordinators": coordinators,
+                }));
+                if let Some(mut r) = view.registration(f.holder, &f.group) {
+                    r.created_at = r.created_at.max(o.joined_at);
+                    joined_registrations.push(r);
+                }
+            }
+        }
+
         let events: Vec<_> = view
             .events()
             .into_iter()
@@ -171,13 +248,15 @@ impl Engine<'_> {
 
         let mut invitations = Vec::new();
         for l in view.launches() {
-            let Some(inv) = l.invitation(user) else {
+            // Their own invitation, or their family's (with their own answer).
+            let Some(inv) = l.family_invitation(user) else {
                 continue;
             };
+            let own = l.own_answer(user).unwrap_or(inv.answer);
             let group = config
                 .group(&l.pool.group)
                 .map_or_else(|| l.pool.group.to_string(), |g| g.name.get(lang).to_owned());
-            let answer = match inv.answer {
+            let answer = match own {
                 Answer::Pending => "pending",
                 Answer::Accepted => "accepted",
                 Answer::Declined => "declined",
@@ -209,11 +288,11 @@ impl Engine<'_> {
         let launch_ids: Vec<u64> = view
             .launches()
             .iter()
-            .filter(|l| l.invitation(user).is_some())
+            .filter(|l| l.family_invitation(user).is_some())
             .map(|l| l.id)
             .collect();
         let involvement = audit::Involvement {
-            registrations: ctx.registrations,
+            registrations: &joined_registrations,
             events: &event_ids,
             launches: &launch_ids,
         };
@@ -272,6 +351,7 @@ impl Engine<'_> {
             "language": lang.code(),
             "conversation_state": state_json,
             "registrations": ctx.registrations,
+            "shared_registrations": families,
             "event_signups": signups,
             "feedback": feedback,
             "invitations": invitations,

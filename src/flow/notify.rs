@@ -3,7 +3,7 @@
 //! as it is then. Pure, like the rest of the engine.
 
 use super::engine::Engine;
-use super::launch::{kind, who};
+use super::launch::{family_who, kind};
 use super::reply::{button, num, text, Arg, Button, Label, Line, Reply};
 use super::{Callback, Ctx, Person, View};
 use crate::config::Config;
@@ -105,7 +105,8 @@ impl Engine<'_> {
             Outgoing::Invitation { launch: id }
             | Outgoing::Answered { launch: id, .. }
             | Outgoing::Expired { launch: id }
-            | Outgoing::FinalList { launch: id } => {
+            | Outgoing::FinalList { launch: id }
+            | Outgoing::FamilyAccepted { launch: id } => {
                 launch = view.launch(*id);
                 registration = launch
                     .as_ref()
@@ -134,6 +135,7 @@ impl Engine<'_> {
             Outgoing::SeriesChanged { launch: id, .. } => {
                 launch = view.launch(*id);
             }
+            Outgoing::FamilyUnlinked { .. } => {}
             Outgoing::AgedOut { .. } => {}
         }
         outbox::still_holds(
@@ -269,7 +271,7 @@ impl Engine<'_> {
             }
             Outgoing::Invitation { launch } => {
                 let l = self.ctx.view.launch(*launch)?;
-                let inv = l.invitation(self.ctx.person.user)?;
+                let inv = l.family_invitation(self.ctx.person.user)?;
                 let group = config.group(&l.pool.group)?;
                 Some(
                     Reply::msg(Msg::NeutralFirst)
@@ -332,7 +334,9 @@ impl Engine<'_> {
                     .ctx
                     .view
                     .registration(*user, &l.pool.group)
-                    .map_or(Arg::Msg(Msg::AFamily), |r| who(&r));
+                    .map_or(Arg::Msg(Msg::AFamily), |r| {
+                        family_who(&r, &self.ctx.view.families_in(&l.pool.group))
+                    });
                 Some(Reply::msg(Msg::CoordinatorFirst).line(
                     Msg::Answered,
                     vec![
@@ -452,6 +456,25 @@ impl Engine<'_> {
                         ]),
                 )
             }
+            Outgoing::FamilyAccepted { launch } => {
+                let l = self.ctx.view.launch(*launch)?;
+                let group = config.group(&l.pool.group)?;
+                Some(Reply::msg(Msg::NeutralFirst).line(
+                    Msg::FamilyAccepted,
+                    vec![
+                        ("group", text(group.name.get(lang))),
+                        ("when", text(format_when(l.start, lang, self.ctx.now))),
+                        ("place", text(l.place.clone())),
+                    ],
+                ))
+            }
+            Outgoing::FamilyUnlinked { group } => {
+                let g = config.group(group)?;
+                Some(
+                    Reply::msg(Msg::NeutralFirst)
+                        .line(Msg::FamilyUnlinked, vec![("group", text(g.name.get(lang)))]),
+                )
+            }
             Outgoing::RenewalAsk { group } => {
                 let g = config.group(group)?;
                 Some(
@@ -500,12 +523,13 @@ impl Engine<'_> {
                 if accepted.is_empty() {
                     r = r.line(Msg::FinalNone, vec![]);
                 }
+                let families = self.ctx.view.families_in(&l.pool.group);
                 for (n, inv) in accepted.iter().enumerate() {
                     let name = self
                         .ctx
                         .view
                         .registration(inv.user, &l.pool.group)
-                        .map_or(Arg::Msg(Msg::AFamily), |r| who(&r));
+                        .map_or(Arg::Msg(Msg::AFamily), |r| family_who(&r, &families));
                     r.lines.push(Line {
                         msg: Msg::FinalItem,
                         args: vec![

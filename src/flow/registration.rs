@@ -132,6 +132,10 @@ pub(super) fn start(e: &mut Engine<'_>, state: State, payload: Option<StartPaylo
 
 /// A command, text or button of the registration part.
 pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
+    let (state, turn) = match super::family::step(e, state, turn) {
+        Ok(next) => return next,
+        Err(back) => back,
+    };
     match turn {
         Turn::Command(c) => e.command(state, c),
         Turn::Text(t) => e.text(state, &t),
@@ -604,6 +608,16 @@ impl<'a> Engine<'a> {
             self.say(q);
             return State::Registering(d);
         }
+        let me = self.ctx.person.user;
+        if crate::domain::family::joined_in(&self.ctx.view.families_of(me), me, g).is_some() {
+            // Part of the registration the child's other parent shared: one of their own
+            // would count the children twice.
+            self.say(Reply::default().line(
+                Msg::FamilyAlreadyIn,
+                vec![("group", text(group.name.get(self.lang)))],
+            ));
+            return State::Idle;
+        }
         let mut d = Draft {
             group: g.clone(),
             source,
@@ -980,7 +994,9 @@ impl<'a> Engine<'a> {
             self.standing_msg(demand.participants, group),
             self.standing_args(demand.participants, group, &area),
         );
-        self.say(reply.line(Msg::MineHint, vec![]));
+        let reply = reply.line(Msg::MineHint, vec![]);
+        let reply = self.offer_family(reply, &group.id, !d.children.is_empty());
+        self.say(reply);
         State::Idle
     }
 
@@ -1236,6 +1252,11 @@ impl<'a> Engine<'a> {
     /// message stays well within Telegram's 4,096 characters.
     fn mine(&mut self) {
         let regs = self.ctx.registrations;
+        let families = self.ctx.view.families_of(self.ctx.person.user);
+        if regs.is_empty() && !families.is_empty() {
+            self.mine_families(&families);
+            return;
+        }
         if regs.is_empty() {
             self.say(self.group_menu(vec![line(Msg::MineNone)]));
             return;
@@ -1251,6 +1272,7 @@ impl<'a> Engine<'a> {
             }
             self.say(reply);
         }
+        self.mine_families(&families);
     }
 
     /// One registration of `/mine`: its answers, where it stands, and its buttons (named by
@@ -1289,7 +1311,12 @@ impl<'a> Engine<'a> {
         let timeout = chrono::Duration::hours(i64::from(self.ctx.config.invite_hours));
         match r.status {
             Status::Invited { launch: id } => {
-                if let Some(l) = launch(id) {
+                // Declined, while the other parent may still answer for the family.
+                let declined = launch(id)
+                    .is_some_and(|l| l.own_answer(r.user) == Some(crate::domain::Answer::Declined));
+                if declined {
+                    reply = reply.line(Msg::MineFamilyDeclined, vec![]);
+                } else if let Some(l) = launch(id) {
                     let deadline = l.invitation(r.user).map_or(now, |i| i.deadline(timeout));
                     let mut args = meeting(&l);
                     args.push(("deadline", text(format_when(deadline, self.lang, now))));

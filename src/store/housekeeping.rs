@@ -192,7 +192,10 @@ impl Store {
         still: impl Fn(&StoredUser, bool) -> bool,
     ) -> Result<bool, StoreError> {
         let traces = self.traces_of(user)?;
-        let holds = !traces.is_empty();
+        // Their shared families: the other parent takes a registration over, as after
+        // `/forget`; the family keys they were in go.
+        let known = self.families_with(user)?;
+        let holds = !traces.is_empty() || !known.is_empty();
         let key = self.users_key(user);
         let erased = self.transaction(now, |tx| {
             let Some(u) = tx.get::<StoredUser>(tx.users, "users", &key)? else {
@@ -201,6 +204,7 @@ impl Store {
             if !still(&u, holds) {
                 return Ok(false);
             }
+            tx.leave_families(user, None, &known)?;
             for k in &traces.registrations {
                 tx.erase_registration(k)?;
             }
@@ -211,9 +215,9 @@ impl Store {
         if erased {
             // On disk before the keys go (see `commit_unflushed`).
             self.flush_to_disk().await?;
-            self.crypt
-                .ring
-                .destroy(&traces.owners(key), &self.crypt.ring_key)?;
+            let mut doomed = traces.owners(key);
+            doomed.extend(known.iter().map(|f| super::keyring::Owner::family(f.id.0)));
+            self.crypt.ring.destroy(&doomed, &self.crypt.ring_key)?;
             self.erasures
                 .record(&[user], now, &self.crypt.erasures_key)?;
         }
@@ -253,8 +257,10 @@ impl Store {
                 continue;
             }
             let traces = self.traces_of(user)?;
+            let known = self.families_with(user)?;
             let key = self.users_key(user);
             self.transaction(now, |tx| {
+                tx.leave_families(user, None, &known)?;
                 for k in &traces.registrations {
                     tx.erase_registration(k)?;
                 }
@@ -263,6 +269,7 @@ impl Store {
                 Ok(())
             })?;
             doomed.extend(traces.owners(key));
+            doomed.extend(known.iter().map(|f| super::keyring::Owner::family(f.id.0)));
             n += 1;
         }
         if n > 0 {
@@ -587,6 +594,13 @@ impl Store {
             .collect();
         self.crypt.ring.destroy(&reseal, &self.crypt.ring_key)?;
         let purged = std::cell::RefCell::new(Vec::new());
+        // Shared families whose registration may be purged: read now, as a transaction cannot
+        // scan.
+        let families = if purge.is_empty() {
+            Vec::new()
+        } else {
+            self.families()?
+        };
         let report = self.transaction(now, |tx| {
             purged.borrow_mut().clear();
             let mut report = RetentionReport::default();
@@ -631,6 +645,8 @@ impl Store {
                     purged
                         .borrow_mut()
                         .push(super::keyring::Owner::record("registrations", key));
+                    let gone = tx.drop_families_of(&r, &families)?;
+                    purged.borrow_mut().extend(gone);
                     report.purged += 1;
                 }
             }
@@ -701,6 +717,8 @@ impl Store {
             return Ok(0);
         }
         let removed = std::cell::RefCell::new(Vec::new());
+        // Shared families follow their registration: read now, as a transaction cannot scan.
+        let families = self.families()?;
         let n = self.transaction(now, |tx| {
             removed.borrow_mut().clear();
             let mut n = 0;
@@ -714,12 +732,17 @@ impl Store {
                 };
                 n += r.children.len() - rest.as_ref().map_or(0, |r| r.children.len());
                 match &rest {
-                    Some(rest) => tx.save_registration(rest)?,
+                    Some(rest) => {
+                        tx.save_registration(rest)?;
+                        tx.follow_registration(rest, &families)?;
+                    }
                     None => {
                         tx.remove_registration(key)?;
                         removed
                             .borrow_mut()
                             .push(super::keyring::Owner::record("registrations", key));
+                        let gone = tx.drop_families_of(&r, &families)?;
+                        removed.borrow_mut().extend(gone);
                     }
                 }
                 let at = tx.rules().daytime(now);

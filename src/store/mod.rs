@@ -37,6 +37,7 @@ pub mod backup;
 mod crypt;
 mod erasures;
 mod events;
+mod families;
 mod flush;
 mod housekeeping;
 pub mod keyring;
@@ -96,7 +97,7 @@ const REPLIES: &str = "updates-replies";
 
 /// The trees whose values are sealed (JSON under a header, see [`crypt`]). `updates` is sealed
 /// too, in two parts (see [`Store::unsent_replies`]); `meta` holds no personal data.
-const SEALED: [&str; 8] = [
+const SEALED: [&str; 9] = [
     "users",
     "registrations",
     "outbox",
@@ -105,6 +106,7 @@ const SEALED: [&str; 8] = [
     "counters",
     "pools",
     "audit",
+    "families",
 ];
 
 /// The sealed trees that schema 2 kept in clear: in a small pool, the counters are one
@@ -295,6 +297,9 @@ pub struct Store {
     meta: sled::Tree,
     /// The access log: time ‖ sequence → [`crate::domain::audit::Access`], sealed.
     audit: sled::Tree,
+    /// Registrations shared by both parents: family id → [`crate::domain::family::Family`],
+    /// sealed under the family's own key.
+    families: sled::Tree,
     crypt: Arc<Crypt>,
     /// Who was erased, for a restore to erase again ([`erasures`]).
     erasures: Arc<erasures::ErasureList>,
@@ -420,6 +425,7 @@ impl Store {
             events: db.open_tree("events")?,
             updates: db.open_tree("updates")?,
             audit: db.open_tree("audit")?,
+            families: db.open_tree("families")?,
             meta,
             db,
             crypt,
@@ -718,6 +724,8 @@ impl Store {
             Traces::default()
         };
         let forget_keys = &forget.registrations;
+        // The shared families the step can touch: read now, as a transaction cannot scan.
+        let known = self.families_touched(user, effects)?;
         let user_key = self.users_key(user);
         let user_value = self.seal(
             "users",
@@ -733,7 +741,7 @@ impl Store {
             None => None,
         };
         // The data keys that go with what this step deletes.
-        let mut doomed = Vec::new();
+        let mut doomed = self.families_doomed(user, effects, &known);
         for effect in effects {
             match effect {
                 Effect::Withdraw(g) => doomed.push(keyring::Owner::record(
@@ -786,9 +794,11 @@ impl Store {
                     }
                     Effect::ForFamily { .. } => {}
                     Effect::Withdraw(g) => {
+                        tx.leave_families(user, Some(g), &known)?;
                         tx.remove_registration(&reg_key(&self.crypt, user, g))?;
                     }
                     Effect::Forget => {
+                        tx.leave_families(user, None, &known)?;
                         for key in forget_keys {
                             tx.erase_registration(key)?;
                         }
@@ -820,6 +830,7 @@ impl Store {
                     // Logged once the step is applied (below): the log is not part of the
                     // transaction's trees.
                     Effect::Audit(_) => {}
+                    Effect::Family(change) => tx.family_change(user, change, &known)?,
                 }
             }
             if forgetting && record.state == State::Idle {
@@ -925,16 +936,17 @@ impl Store {
             &self.launches,
             &self.events,
             &self.updates,
+            &self.families,
         );
         let _gate = self
             .gate
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let result = trees.transaction(
-            |(users, regs, counters, pools, outbox, launches, events, updates)| {
+            |(users, regs, counters, pools, outbox, launches, events, updates, families)| {
                 let tx = Tx::new(
                     [
-                        users, regs, counters, pools, outbox, launches, events, updates,
+                        users, regs, counters, pools, outbox, launches, events, updates, families,
                     ],
                     &self.crypt,
                     self.rules.as_ref(),
@@ -981,7 +993,10 @@ impl Store {
         plan: &crate::domain::launch::Plan,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.transaction(now, |tx| tx.apply_plan(launch, plan))?;
+        // Shared families are invited with both parents: read first, as a transaction cannot
+        // scan.
+        let families = self.families()?;
+        self.transaction(now, |tx| tx.apply_plan(launch, plan, &families))?;
         self.flush_to_disk().await?;
         Ok(())
     }
@@ -1485,6 +1500,37 @@ impl View for Store {
         })
     }
 
+    fn family_by_token(&self, token: &str) -> Option<crate::domain::family::Family> {
+        self.family_with_token(token).unwrap_or_else(|e| {
+            log::warn!("store::family_by_token: {e}");
+            None
+        })
+    }
+
+    fn families_of(&self, user: UserId) -> Vec<crate::domain::family::Family> {
+        self.families_with(user).unwrap_or_else(|e| {
+            log::warn!("store::families_of: {e}");
+            Vec::new()
+        })
+    }
+
+    fn families_in(&self, group: &GroupId) -> Vec<crate::domain::family::Family> {
+        self.families()
+            .map(|mut all| {
+                all.retain(|f| &f.group == group);
+                all
+            })
+            .unwrap_or_else(|e| {
+                log::warn!("store::families_in: {e}");
+                Vec::new()
+            })
+    }
+
+    fn fresh(&self) -> Option<[u8; 32]> {
+        let mut b = [0u8; 32];
+        getrandom::fill(&mut b).ok().map(|()| b)
+    }
+
     fn registration(&self, user: UserId, group: &GroupId) -> Option<Registration> {
         self.get(
             &self.registrations,
@@ -1589,6 +1635,7 @@ fn owner_of(tree: &str, key: &[u8]) -> Option<keyring::Owner> {
             .ok()
             .map(|tag| keyring::Owner::person(&tag)),
         "registrations" => Some(keyring::Owner::record(tree, key)),
+        "families" => <[u8; 16]>::try_from(key).ok().map(keyring::Owner::family),
         "events"
             if matches!(key.first(), Some(b'f' | b's')) && key.len() == 1 + 8 + crypt::USER_TAG =>
         {

@@ -41,6 +41,7 @@ pub struct Tx<'a> {
     pub launches: &'a TransactionalTree,
     pub events: &'a TransactionalTree,
     pub updates: &'a TransactionalTree,
+    pub families: &'a TransactionalTree,
     crypt: &'a Crypt,
     rules: &'a dyn Rules,
     now: DateTime<Utc>,
@@ -63,12 +64,12 @@ pub(super) fn abort(e: TxError) -> ConflictableTransactionError<TxError> {
 impl<'a> Tx<'a> {
     /// Wraps the transactional trees.
     pub fn new(
-        t: [&'a TransactionalTree; 8],
+        t: [&'a TransactionalTree; 9],
         crypt: &'a Crypt,
         rules: &'a dyn Rules,
         now: DateTime<Utc>,
     ) -> Tx<'a> {
-        let [users, regs, counters, pools, outbox, launches, events, updates] = t;
+        let [users, regs, counters, pools, outbox, launches, events, updates, families] = t;
         Tx {
             crypt,
             users,
@@ -79,6 +80,7 @@ impl<'a> Tx<'a> {
             launches,
             events,
             updates,
+            families,
             rules,
             now,
             touched: RefCell::new(BTreeSet::new()),
@@ -344,7 +346,7 @@ impl<'a> Tx<'a> {
     }
 
     /// Writes what a launch rule decided.
-    fn write_applied(
+    pub(super) fn write_applied(
         &self,
         applied: &crate::domain::launch::Applied,
         statuses: bool,
@@ -369,7 +371,12 @@ impl<'a> Tx<'a> {
 
     /// Applies a launch plan by [`crate::domain::launch::apply`]: reads the launch and the
     /// planned families' registrations, writes what it returns.
-    pub fn apply_plan(&self, id: u64, plan: &Plan) -> TxResult<()> {
+    pub fn apply_plan(
+        &self,
+        id: u64,
+        plan: &Plan,
+        families: &[crate::domain::family::Family],
+    ) -> TxResult<()> {
         let Some(l) = self.load_launch(id)? else {
             return Ok(());
         };
@@ -389,8 +396,23 @@ impl<'a> Tx<'a> {
             self.now,
         );
         let in_pool = |r: &Registration| self.rules.pool_of(r) == l.pool;
+        // Each family that shares its registration, by holder, with its other parent, as
+        // stored now.
+        let mut pairs = Vec::new();
+        for f in families.iter().filter(|f| f.group == l.pool.group) {
+            if let Some(f) =
+                self.get::<crate::domain::family::Family>(self.families, "families", &f.id.0)?
+            {
+                if let Some(o) = &f.other {
+                    pairs.push((f.holder, o.user));
+                }
+            }
+        }
         match crate::domain::launch::apply(&l, plan, &current, in_pool, invite_at) {
-            Some(applied) => self.write_applied(&applied, true),
+            Some(applied) => self.write_applied(
+                &crate::domain::launch::invite_families(applied, &pairs),
+                true,
+            ),
             None => Ok(()),
         }
     }

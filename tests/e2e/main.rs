@@ -53,6 +53,7 @@ mod properties;
 mod renewal;
 mod reports;
 mod series;
+mod shared_family;
 mod story;
 mod telegram;
 mod transcripts;

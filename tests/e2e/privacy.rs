@@ -859,11 +859,13 @@ fn kind_index(o: &kokoon::domain::Outgoing) -> usize {
         O::RetentionNotice { .. } => 13,
         O::RenewalAsk { .. } => 14,
         O::SeriesChanged { .. } => 15,
-        O::AgedOut { .. } => 16,
+        O::FamilyUnlinked { .. } => 16,
+        O::FamilyAccepted { .. } => 17,
+        O::AgedOut { .. } => 18,
     }
 }
 
-const KINDS: usize = 17;
+const KINDS: usize = 19;
 
 /// Words that give the subject away on a lock screen (prefixes, matched at word starts).
 const TOPIC_WORDS: [&str; 10] = [
@@ -973,7 +975,18 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         accepted: true,
     };
     render(&mut firsts, COORDINATOR, answered, t0);
-    // Nobody answers: the invitations run out and the launch closes.
+    // One family accepts: the other parent of a shared family would be told the place.
+    commit(
+        parent + 1,
+        vec![Effect::Respond {
+            launch,
+            accept: true,
+        }],
+        t0,
+    )
+    .await;
+    render(&mut firsts, parent + 1, O::FamilyAccepted { launch }, t0);
+    // Nobody else answers: the invitations run out and the launch closes.
     clock.set(t0 + Duration::hours(i64::from(app.config.invite_hours) + 2));
     kokoon::sender::reconcile(&app).await.expect("reconcile");
     deliveries(&app).await;
@@ -1034,6 +1047,12 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         (parent, O::Promoted { event: event.id }),
         (parent, O::Broadcast { broadcast }),
         (COORDINATOR, O::BroadcastReport { broadcast }),
+        (
+            parent,
+            O::FamilyUnlinked {
+                group: reg.group.clone(),
+            },
+        ),
     ] {
         render(&mut firsts, to, m, now);
     }

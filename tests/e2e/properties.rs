@@ -225,6 +225,13 @@ enum Act {
         children: usize,
         moves: Vec<(Index, bool)>,
     },
+    /// A parent (index into the cast) shares their registration for Tilli Toukka with
+    /// another (likewise), who opens the link and moves on (both parents, one child).
+    Share {
+        holder: Index,
+        other: Index,
+        moves: Vec<(Index, bool)>,
+    },
     /// A coordinator (index into [`USERS`]) adds a family without Telegram by hand (`/add`)
     /// and moves on until it is saved or abandoned, or the moves run out.
     AddFamily {
@@ -666,6 +673,12 @@ fn act(mix: Mix) -> impl Strategy<Value = Act> {
             1 => 60 * 24 * 90i64..60 * 24 * 200,
         ]
         .prop_map(Act::Advance),
+        3 => (
+            any::<Index>(),
+            any::<Index>(),
+            prop::collection::vec((any::<Index>(), prop::bool::weighted(0.8)), 2..8),
+        )
+            .prop_map(|(holder, other, moves)| Act::Share { holder, other, moves }),
         mix.tick => failing.prop_map(Act::Tick),
     ]
 }
@@ -1029,6 +1042,53 @@ impl World<'_> {
                         self.resolve(user, &Gen::Forward(*i, *happy))
                     };
                     self.say(Some("fi"), input).await?;
+                }
+                self.current = walking;
+            }
+            Act::Share {
+                holder,
+                other,
+                moves,
+            } => {
+                let parents: Vec<usize> = self.cast.iter().copied().filter(|i| *i >= 2).collect();
+                if parents.is_empty() {
+                    return Ok(());
+                }
+                let walking = self.current;
+                let holder = parents[holder.index(parents.len())];
+                let other = parents[other.index(parents.len())];
+                self.transcript.push_str("(shares)\n");
+                self.current = holder;
+                let tilli = GroupId::parse("tilli-toukka").map_err(|e| e.to_string())?;
+                self.say(
+                    Some("fi"),
+                    Input::Button(Callback::FamilyShare(tilli).encode()),
+                )
+                .await?;
+                let token = self
+                    .app
+                    .store
+                    .families_with(UserId(USERS[holder]))
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .find_map(|f| f.link.map(|l| l.token));
+                if let Some(token) = token {
+                    self.current = other;
+                    let payload = kokoon::domain::family::payload(&token);
+                    self.say(Some("sv"), Input::Start(Some(payload))).await?;
+                    for (i, happy) in moves {
+                        let user = USERS[self.current];
+                        let record = self
+                            .app
+                            .store
+                            .user(UserId(user))
+                            .map_err(|e| e.to_string())?;
+                        if record.state == State::Idle {
+                            break;
+                        }
+                        let input = self.resolve(user, &Gen::Forward(*i, *happy));
+                        self.say(Some("sv"), input).await?;
+                    }
                 }
                 self.current = walking;
             }
@@ -1718,7 +1778,57 @@ fn check_store(app: &App, seen: &mut BTreeSet<Pool>, every_pool: bool) -> Result
             return Err(format!("registrations_of({user}) disagrees with the store"));
         }
     }
+    check_families(app, &regs)?;
     check_launches_and_events(app, &regs)
+}
+
+/// Both parents, one child: every shared family is one registration, its holder's; the other
+/// parent has none of their own for the group (or the children would count twice) and is in
+/// no other family of it; an invitation answered by both parents names the family's parents.
+fn check_families(app: &App, regs: &[Registration]) -> Result<(), String> {
+    let failed = |e: kokoon::store::StoreError| format!("the store failed: {e}");
+    let families = app.store.families().map_err(failed)?;
+    let mut others = BTreeSet::new();
+    for f in &families {
+        if !regs
+            .iter()
+            .any(|r| r.user == f.holder && r.group == f.group)
+        {
+            return Err(format!(
+                "family {:?} of {} has no registration of its holder",
+                f.id, f.holder
+            ));
+        }
+        if let Some(o) = &f.other {
+            if regs.iter().any(|r| r.user == o.user && r.group == f.group) {
+                return Err(format!(
+                    "{} is in {}'s family for {} and registered alone too: counted twice",
+                    o.user, f.holder, f.group
+                ));
+            }
+            if !others.insert((o.user, f.group.clone())) {
+                return Err(format!("{} is the other parent of two families", o.user));
+            }
+        }
+    }
+    for l in app.store.launches().map_err(failed)? {
+        for i in l.invitations.iter().filter(|i| !i.parents.is_empty()) {
+            if i.parents[0].0 != i.user || i.parents.len() != 2 {
+                return Err(format!(
+                    "launch {}: parents {:?} of {}",
+                    l.id, i.parents, i.user
+                ));
+            }
+            let answer = kokoon::domain::launch::family_answer(&i.parents);
+            if i.answer == Answer::Pending && answer != Answer::Pending {
+                return Err(format!(
+                    "launch {}: {}'s family answered {answer:?} but the invitation is pending",
+                    l.id, i.user
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Statuses agree with the launches' invitations; no launch holds more seats than it has; a
