@@ -286,7 +286,7 @@ fn a_coordinator_adds_a_family_in_the_console_and_answers_its_invitation() {
             "Suostumus: Puhelimessa, 4.1.",
             "Perhe tallentuu, kun lähetät tunnisteen.",
             "Lisätty: Virtanen (Tilli Toukka, Hyvinkää).",
-            "Hyvinkää 1/5 lasta · 1 perhe",
+            "Hyvinkää 1/5 · 1 · 5",
             "Lähde: lisätty käsin 1",
             "Kutsut lähtevät.",
             "[message to Tilli Toukka -koordinaattori (100000001)]\nViesti ilmoittautumisestasi",
