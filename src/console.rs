@@ -420,6 +420,10 @@ fn expects_text(state: &State) -> bool {
             true
         }
         State::Broadcasting { text, .. } => text.is_none(),
+        State::Adding(d) => matches!(
+            d.step,
+            crate::flow::AddStep::Label | crate::flow::AddStep::When
+        ),
         State::Idle
         | State::Registering(_)
         | State::ConfirmingForget

@@ -127,6 +127,7 @@ impl<'a> Engine<'a> {
                 .row(cancel),
             State::FeedbackComment { event } => Reply::msg(Msg::FeedbackCommentAsk)
                 .row(vec![button(Msg::BtnSkip, Callback::FeedbackSkip(*event))]),
+            State::Adding(d) => self.add_question(d),
         }
     }
 
@@ -158,9 +159,10 @@ impl<'a> Engine<'a> {
         let msg = match state {
             State::Registering(_) | State::ConfirmingDrop { .. } => Msg::Cancelled,
             State::Launching(_) => Msg::LaunchCancelled,
-            State::CreatingEvent(_) | State::EditingEvent { .. } | State::Broadcasting { .. } => {
-                Msg::ActionCancelled
-            }
+            State::CreatingEvent(_)
+            | State::EditingEvent { .. }
+            | State::Broadcasting { .. }
+            | State::Adding(_) => Msg::ActionCancelled,
             State::FeedbackComment { .. } => Msg::FeedbackDone,
             State::Idle | State::ConfirmingForget => return false,
         };

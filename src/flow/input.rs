@@ -36,6 +36,8 @@ pub enum Command {
     /// `/report` (coordinators): feedback of an event, a series or a period, with a chart and
     /// a CSV file.
     Report,
+    /// `/add` (coordinators): add a family without Telegram by hand, or see those added.
+    Add,
 }
 
 impl Command {
@@ -52,8 +54,9 @@ impl Command {
     ];
 
     /// The coordinators' commands. To anyone else they are unknown commands.
-    pub const COORDINATOR: [Command; 8] = [
+    pub const COORDINATOR: [Command; 9] = [
         Command::Demand,
+        Command::Add,
         Command::Launch,
         Command::Export,
         Command::Qr,
@@ -89,6 +92,7 @@ impl Command {
             Command::Broadcast => "broadcast",
             Command::Feedback => "feedback",
             Command::Report => "report",
+            Command::Add => "add",
         }
     }
 }
@@ -141,6 +145,7 @@ impl Input {
             "mydata" => Input::Command(Command::MyData),
             "help" | "apua" | "hjalp" => Input::Command(Command::Help),
             "demand" => Input::Command(Command::Demand),
+            "add" => Input::Command(Command::Add),
             "export" => Input::Command(Command::Export),
             "launch" => Input::Command(Command::Launch),
             "qr" => Input::Command(Command::Qr),

@@ -212,7 +212,8 @@ impl<'a> Engine<'a> {
             | Command::NewEvent
             | Command::Broadcast
             | Command::Feedback
-            | Command::Report => self.hint(state, Msg::HintUnknownCommand),
+            | Command::Report
+            | Command::Add => self.hint(state, Msg::HintUnknownCommand),
         }
     }
 
@@ -951,6 +952,7 @@ impl<'a> Engine<'a> {
             renewed_at: existing.and_then(|e| e.renewed_at),
             renewal_asked: None,
             note: d.note.clone(),
+            added: None,
         };
         let config = self.ctx.config;
         let pool = config.pool_of(&reg);

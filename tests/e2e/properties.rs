@@ -32,7 +32,7 @@ use kokoon::domain::{
     Answer, AreaId, Demand, GroupId, Lang, Pool, PoolStats, Registration, Rules, Status, UserId,
 };
 use kokoon::flow::events::{DraftStep, EventAction, EventField, ManageAction};
-use kokoon::flow::{Arg, Attachment, Callback, Field, Input, Person, Reply, State, Step};
+use kokoon::flow::{AddStep, Arg, Attachment, Callback, Field, Input, Person, Reply, State, Step};
 use kokoon::i18n::{I18n, Markup};
 use kokoon::sender::{Deliver, DeliveryError};
 use kokoon::store::Store;
@@ -244,6 +244,12 @@ enum Act {
         /// Continue a paused registration, if there is one (anyone's: then that parent acts).
         resume: bool,
     },
+    /// A coordinator (index into [`USERS`]) adds a family without Telegram by hand (`/add`)
+    /// and moves on until it is saved or abandoned, or the moves run out.
+    AddFamily {
+        coordinator: usize,
+        moves: Vec<(Index, bool)>,
+    },
     /// The clock moves on by this many minutes.
     Advance(i64),
     /// The sender runs once.
@@ -389,6 +395,7 @@ fn command() -> impl Strategy<Value = String> {
         "newevent",
         "broadcast",
         "feedback",
+        "add",
     ]);
     let at = prop::sample::select(vec![
         "",
@@ -641,7 +648,7 @@ fn input(mix: Mix) -> impl Strategy<Value = Gen> {
             .prop_map(|(i, happy)| Gen::Forward(i, happy)),
         mix.coordinating => prop::sample::select(vec![
             "/launch", "/demand", "/export", "/qr", "/newevent", "/broadcast", "/feedback",
-            "/events",
+            "/events", "/add",
         ])
         .prop_map(Gen::Coordinating),
         mix.tap => any::<Index>().prop_map(Gen::Tap),
@@ -728,7 +735,19 @@ fn case(mix: Mix, max_acts: usize) -> impl Strategy<Value = Case> {
             births: Vec::new(),
             moves,
         });
-    let prelude = prop::collection::vec(register, 0..=mix.prelude);
+    // And, where a coordinator takes part, sometimes with a family added by hand.
+    let coordinators: Vec<usize> = mix.cast.iter().copied().filter(|i| *i < 2).collect();
+    let add = (
+        prop::sample::select(if coordinators.is_empty() {
+            vec![0]
+        } else {
+            coordinators.clone()
+        }),
+        prop::collection::vec((any::<Index>(), prop::bool::weighted(mix.happy)), 10..24),
+    )
+        .prop_map(|(coordinator, moves)| Act::AddFamily { coordinator, moves });
+    let adds = u32::from(!coordinators.is_empty());
+    let prelude = prop::collection::vec(prop_oneof![3 => register, adds => add], 0..=mix.prelude);
     (
         people,
         prelude,
@@ -774,12 +793,13 @@ struct Reached {
     invited: AtomicUsize,
     answered: AtomicUsize,
     events: AtomicUsize,
+    added: AtomicUsize,
     /// Cases in which each moment of a family's life happened (see [`World::life`]).
     life: Mutex<BTreeMap<&'static str, usize>>,
 }
 
 impl Reached {
-    fn report(&self, name: &str) -> [usize; 8] {
+    fn report(&self, name: &str) -> [usize; 9] {
         let r = [
             &self.cases,
             &self.steps,
@@ -789,11 +809,12 @@ impl Reached {
             &self.invited,
             &self.answered,
             &self.events,
+            &self.added,
         ]
         .map(|a| a.load(Ordering::Relaxed));
         eprintln!(
-            "{name}: {} cases, {} steps; cases that reached: a registration {}, an alert {}, a launch {}, an invitation {}, an answer {}, a sign-up for an event {}",
-            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]
+            "{name}: {} cases, {} steps; cases that reached: a registration {}, an alert {}, a launch {}, an invitation {}, an answer {}, a sign-up for an event {}, a family added by hand {}",
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]
         );
         r
     }
@@ -811,7 +832,7 @@ struct World<'a> {
     pools: BTreeSet<Pool>,
     transcript: String,
     reached: &'a Reached,
-    seen: [bool; 6],
+    seen: [bool; 7],
     /// What happened to families in this case: "withdrawn", "paused", "resumed", "renewed",
     /// "aged out", "born" (a birth date typed).
     life: BTreeSet<&'static str>,
@@ -861,6 +882,7 @@ impl World<'_> {
                             Command::Launch,
                             Command::NewEvent,
                             Command::Broadcast,
+                            Command::Add,
                         ];
                         return Input::Command(c[i.index(c.len())]);
                     }
@@ -946,6 +968,12 @@ impl World<'_> {
                 Some(pick(&["Hei kaikki! Nähdään pian.", "<b>x</b> & y <3", ""]))
             }
             State::FeedbackComment { .. } => Some(pick(&["Kiitos illasta!", "<i>hyvä</i> & >"])),
+            // A family added by hand: its label, the day it consented.
+            State::Adding(d) => Some(match d.step {
+                AddStep::Label => pick(&["Virtanen, Kipinä", "<b>V</b> & \"K\"", "", "<too long>"]),
+                AddStep::When => pick(&["3.12.", "1.1.2020", "eilen", "2026-11-30"]),
+                _ => return None,
+            }),
             _ => None,
         }
     }
@@ -1152,6 +1180,26 @@ impl World<'_> {
                 }
                 self.current = walking;
             }
+            Act::AddFamily { coordinator, moves } => {
+                let walking = std::mem::replace(&mut self.current, *coordinator);
+                let user = USERS[self.current];
+                self.transcript.push_str("(adds a family)\n");
+                self.say(Some("fi"), Input::Button(Callback::AddNew.encode()))
+                    .await?;
+                for (i, happy) in moves {
+                    let record = self
+                        .app
+                        .store
+                        .user(UserId(user))
+                        .map_err(|e| e.to_string())?;
+                    if !matches!(record.state, State::Adding(_)) {
+                        break;
+                    }
+                    let input = self.resolve(user, &Gen::Forward(*i, *happy));
+                    self.say(Some("fi"), input).await?;
+                }
+                self.current = walking;
+            }
             Act::Advance(minutes) => {
                 self.transcript.push_str(&format!("(+{minutes} min)\n"));
                 self.clock.advance(chrono::Duration::minutes(*minutes));
@@ -1248,6 +1296,14 @@ impl World<'_> {
             .map_err(|e| e.to_string())?
             .iter()
             .any(|e| !e.attendees.is_empty());
+        self.seen[6] |= USERS.iter().any(|c| {
+            !self
+                .app
+                .store
+                .added_by(UserId(*c))
+                .unwrap_or_default()
+                .is_empty()
+        });
         Ok(())
     }
 }
@@ -1324,6 +1380,7 @@ fn happy_path<'b>(buttons: &'b [Btn], forward: &[&'b Btn]) -> &'b Btn {
                 | Callback::DraftCreate
                 | Callback::BroadcastSend
                 | Callback::Event(_, EventAction::Join)
+                | Callback::AddSave
         ) || (picked && *c == Callback::TimesDone)
     })
     .or_else(|| find(&|c| *c != Callback::TimesDone))
@@ -1351,7 +1408,7 @@ fn run_case(c: &Case, cast: &'static [usize], reached: &Reached) -> Result<(), T
         pools: BTreeSet::new(),
         transcript: String::new(),
         reached,
-        seen: [false; 6],
+        seen: [false; 7],
         life: BTreeSet::new(),
     };
     let rt = runtime();
@@ -1374,6 +1431,7 @@ fn run_case(c: &Case, cast: &'static [usize], reached: &Reached) -> Result<(), T
         &r.invited,
         &r.answered,
         &r.events,
+        &r.added,
     ]) {
         if *seen {
             counter.fetch_add(1, Ordering::Relaxed);
@@ -1937,6 +1995,7 @@ fn deep_walks_through_registrations_and_launches_keep_every_invariant() {
     });
     let r = reached.report("deep");
     assert!(r[2] > 0, "no walk completed a registration");
+    assert!(r[8] > 0, "no walk added a family by hand");
 }
 
 #[test]
