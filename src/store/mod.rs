@@ -620,6 +620,14 @@ impl Store {
             .unwrap_or_default())
     }
 
+    /// What the paused registrations of one pool have told, added up (counted apart from its
+    /// demand).
+    pub fn paused_in(&self, pool: &Pool) -> Result<PoolStats, StoreError> {
+        Ok(self
+            .get(&self.counters, "counters", &paused_key(pool))?
+            .unwrap_or_default())
+    }
+
     /// What the paused registrations of a group tell, added up over its pools, from the
     /// counters.
     pub fn paused_of(&self, group: &GroupId) -> Result<PoolStats, StoreError> {

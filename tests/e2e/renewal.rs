@@ -11,7 +11,7 @@
 
 use crate::in_process::{helsinki, spawn_app_with, TestApp};
 use chrono::{Duration, Months};
-use kokoon::domain::{Demand, Pool, Rules, Status};
+use kokoon::domain::{Demand, Pool, PoolStats, Rules, Status};
 use std::path::PathBuf;
 
 const TIINA: i64 = 100_000_001;
@@ -19,7 +19,8 @@ const AINO: i64 = 640_001;
 const BEA: i64 = 640_002;
 
 /// The demand counters of every pool equal a recount of the waiting registrations, and the
-/// paused ones are counted apart exactly.
+/// paused ones are counted apart exactly: families, participants and every breakdown
+/// (children by birth, times, languages, sources).
 pub(crate) fn counts_hold(t: &TestApp) -> Result<(), String> {
     let regs: Vec<_> = t
         .app
@@ -30,16 +31,30 @@ pub(crate) fn counts_hold(t: &TestApp) -> Result<(), String> {
     let pools: std::collections::BTreeSet<Pool> =
         regs.iter().map(|r| t.app.config.pool_of(r)).collect();
     for pool in &pools {
-        let mut expected = Demand::default();
-        for r in regs
-            .iter()
-            .filter(|r| r.status == Status::Waiting && &t.app.config.pool_of(r) == pool)
-        {
-            expected.add(r);
+        // Breakdowns and all: children by birth, times, languages, sources.
+        let of = |paused: bool| {
+            PoolStats::of(regs.iter().filter(|r| {
+                &t.app.config.pool_of(r) == pool
+                    && if paused {
+                        matches!(r.status, Status::Paused { .. })
+                    } else {
+                        r.status == Status::Waiting
+                    }
+            }))
+        };
+        let stored = t.app.store.stats_in(pool).map_err(|e| e.to_string())?;
+        if stored != of(false) {
+            return Err(format!(
+                "{pool:?}: stored {stored:?}, recount {:?}",
+                of(false)
+            ));
         }
-        let stored = t.app.store.demand_in(pool).map_err(|e| e.to_string())?;
-        if stored != expected {
-            return Err(format!("{pool:?}: stored {stored:?}, recount {expected:?}"));
+        let stored = t.app.store.paused_in(pool).map_err(|e| e.to_string())?;
+        if stored != of(true) {
+            return Err(format!(
+                "{pool:?}: paused stored {stored:?}, recount {:?}",
+                of(true)
+            ));
         }
     }
     for group in &t.app.config.groups {
