@@ -319,15 +319,18 @@ impl Mem {
             }
             Status::Waiting | Status::Paused { .. } => None,
         };
-        let meeting = l
+        let meetings: Vec<Event> = l
             .as_ref()
-            .and_then(|l| l.event)
-            .and_then(|id| self.events.get(&id).cloned());
-        let w = launch::withdraw_registration(&old, l.as_ref(), meeting.as_ref(), tell, now, config);
+            .map(Launch::meeting_ids)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| self.events.get(id).cloned())
+            .collect();
+        let w = launch::withdraw_registration(&old, l.as_ref(), &meetings, tell, now, config);
         if let Some(applied) = w.launch {
             self.write_applied(config, applied, false, now);
         }
-        if let Some(c) = w.event {
+        for c in w.events {
             self.write_change(c);
         }
     }
@@ -401,8 +404,15 @@ impl Mem {
                 }
                 Effect::Launch(req) => {
                     let id = self.launches.len() as u64 + 1;
-                    let meeting = event::first_meeting(&req, id);
-                    let event = self.create_event(config, &meeting, now);
+                    // As the store does (`Tx::create_launch`): the series' meetings, or the
+                    // first meeting alone when the plan gives none.
+                    let planned = kokoon::domain::series::launch_meetings(&req, id)
+                        .unwrap_or_else(|_| vec![event::first_meeting(&req, id)]);
+                    let meetings: Vec<u64> = planned
+                        .iter()
+                        .map(|m| self.create_event(config, m, now))
+                        .collect();
+                    let event = meetings.first().copied();
                     self.pools.entry(req.pool.clone()).or_default().launched();
                     self.launches.push(Launch {
                         id,
@@ -414,7 +424,8 @@ impl Mem {
                         created_at: now,
                         invitations: Vec::new(),
                         closed: false,
-                        event: Some(event),
+                        event,
+                        meetings,
                     });
                 }
                 Effect::Respond { launch: id, accept } => {
@@ -472,6 +483,11 @@ impl Mem {
                 Effect::ForFamily { family, effect } => {
                     self.apply(config, family, vec![*effect], now);
                 }
+                // Not modelled yet: a series' later meetings moved or cancelled, attendance
+                // marks, and registrations shared by both parents (tests/e2e's series,
+                // shared_family and properties cover them). The model keeps its records as they
+                // were, so a fuzz run that reaches them checks the engine's replies only.
+                Effect::EditSeries { .. } | Effect::MarkAttendance { .. } | Effect::Family(_) => {}
             }
         }
         self.settle(config, now);
