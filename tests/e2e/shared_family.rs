@@ -728,3 +728,29 @@ async fn a_shared_registration_purged_by_retention_takes_the_family_record_and_i
     );
     assert!(!readable(&app, canary), "Ben's part no longer opens");
 }
+
+#[tokio::test]
+async fn the_other_parent_sees_the_childrens_ages_as_the_first_parent_changed_them() {
+    let (app, _clock, _dir) = app_with_clock();
+    let (mut aino, start) = aino_shares(&app).await;
+    let mut ben = ben_joins(&app, &start, "Ben").await;
+    ben.says("/mine").await.shows("Lasten iät: 5");
+
+    // Aino corrects the child's age: a four-year-old, not five.
+    aino.says("/mine").await;
+    aino.taps("Muuta vastauksia").await;
+    aino.taps("Muuta").await;
+    aino.taps("Lasten iät").await;
+    aino.taps("4").await;
+    aino.taps("Ei muita, jatketaan")
+        .await
+        .shows("Lapsen ikä: 4 v");
+    aino.taps("Vahvista").await.shows("on päivitetty");
+
+    // Ben's /mine and /mydata show the family's children as they are now.
+    ben.says("/mine")
+        .await
+        .shows("Lasten iät: 4")
+        .hides("Lasten iät: 5");
+    assert_eq!(demand(&app).participants, 1, "still one child");
+}
