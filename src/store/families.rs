@@ -41,7 +41,11 @@ impl Store {
         let touches = effects.iter().any(|e| {
             matches!(
                 e,
-                Effect::Family(_) | Effect::Withdraw(_) | Effect::Forget | Effect::Respond { .. }
+                Effect::Family(_)
+                    | Effect::Withdraw(_)
+                    | Effect::Forget
+                    | Effect::Respond { .. }
+                    | Effect::SaveRegistration(_)
             )
         });
         if !touches {
@@ -273,8 +277,9 @@ impl Tx<'_> {
         Ok(doomed)
     }
 
-    /// The family's registration `r` changed its children (a child grew out of the group): the
-    /// family record shows the other parent the children as they are now.
+    /// The family's registration `r` changed its children (the first parent changed them, or a
+    /// child grew out of the group): the family record shows the other parent the children as
+    /// they are now.
     pub fn follow_registration(&self, r: &Registration, known: &[Family]) -> TxResult<()> {
         for f in known
             .iter()

@@ -791,7 +791,11 @@ impl Store {
                     other => (user, other),
                 };
                 match effect {
-                    Effect::SaveRegistration(r) => tx.save_registration(r)?,
+                    Effect::SaveRegistration(r) => {
+                        tx.save_registration(r)?;
+                        // A shared family shows the other parent the children as they are now.
+                        tx.follow_registration(r, &known)?;
+                    }
                     Effect::AddFamily(r) => {
                         // A synthetic id of its own: never a Telegram user's.
                         let id = UserId::added(tx.regs.generate_id()?);
