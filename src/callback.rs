@@ -149,6 +149,29 @@ pub enum Callback {
     FeedbackSkip(u64),
     /// (Coordinator) a feedback report, or a step of picking its period.
     Report(ReportPick),
+    /// Facilitators: a coordinator inviting or removing one, a facilitator's own buttons.
+    Fac(FacPick),
+}
+
+/// What a facilitators' button picks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FacPick {
+    /// (Coordinator) start making an invitation link.
+    Invite,
+    /// (Coordinator) toggle a group of the link being made.
+    InviteGroup(GroupId),
+    /// (Coordinator) make the link.
+    InviteMake,
+    /// (Coordinator) ask to remove a facilitator.
+    Remove(crate::domain::UserId),
+    /// (Coordinator) remove them.
+    RemoveYes(crate::domain::UserId),
+    /// (The person who opened a link) consent to be a facilitator, or not.
+    Consent(bool),
+    /// (Facilitator) the participants of a group's launches.
+    Group(GroupId),
+    /// (Facilitator) ask a group's coordinators for support.
+    Support(GroupId),
 }
 
 /// What a report button picks.
@@ -253,6 +276,16 @@ impl Callback {
             }
             Callback::Report(ReportPick::Months(None)) => "rp:m".into(),
             Callback::Report(ReportPick::Months(Some(m))) => format!("rp:m:{}", m.code()),
+            Callback::Fac(p) => match p {
+                FacPick::Invite => "fc:i".into(),
+                FacPick::InviteGroup(g) => format!("fc:g:{g}"),
+                FacPick::InviteMake => "fc:m".into(),
+                FacPick::Remove(u) => format!("fc:r:{}", u.0),
+                FacPick::RemoveYes(u) => format!("fc:R:{}", u.0),
+                FacPick::Consent(y) => format!("fc:c:{}", yn(*y)),
+                FacPick::Group(g) => format!("fc:l:{g}"),
+                FacPick::Support(g) => format!("fc:s:{g}"),
+            },
         };
         format!("{VERSION}:{body}")
     }
@@ -363,6 +396,24 @@ impl Callback {
                         Callback::FeedbackAnswer(parse_id(id)?, q, o)
                     }
                 }
+            }
+            ("fc", Some(rest)) => {
+                let (kind, arg) = match rest.split_once(':') {
+                    Some((k, a)) => (k, Some(a)),
+                    None => (rest, None),
+                };
+                let user = |a: &str| parse_id(a).map(crate::domain::UserId);
+                Callback::Fac(match (kind, arg) {
+                    ("i", None) => FacPick::Invite,
+                    ("g", Some(g)) => FacPick::InviteGroup(GroupId::parse(g).ok()?),
+                    ("m", None) => FacPick::InviteMake,
+                    ("r", Some(u)) => FacPick::Remove(user(u)?),
+                    ("R", Some(u)) => FacPick::RemoveYes(user(u)?),
+                    ("c", Some(y)) => FacPick::Consent(parse_yn(y)?),
+                    ("l", Some(g)) => FacPick::Group(GroupId::parse(g).ok()?),
+                    ("s", Some(g)) => FacPick::Support(GroupId::parse(g).ok()?),
+                    _ => return None,
+                })
             }
             ("rp", Some("m")) => Callback::Report(ReportPick::Months(None)),
             ("rp", Some(rest)) => {
@@ -562,6 +613,18 @@ mod tests {
             Callback::Qr(GroupId::parse("tilli-toukka").expect("id")),
             Callback::ExportLaunch(u64::MAX),
             Callback::Invite(u64::MAX, true),
+            Callback::Fac(FacPick::Invite),
+            Callback::Fac(FacPick::InviteGroup(
+                GroupId::parse(&"g".repeat(24)).expect("id"),
+            )),
+            Callback::Fac(FacPick::InviteMake),
+            Callback::Fac(FacPick::Remove(crate::domain::UserId(u64::MAX))),
+            Callback::Fac(FacPick::RemoveYes(crate::domain::UserId(u64::MAX))),
+            Callback::Fac(FacPick::Consent(false)),
+            Callback::Fac(FacPick::Group(GroupId::parse(&"g".repeat(24)).expect("id"))),
+            Callback::Fac(FacPick::Support(
+                GroupId::parse(&"g".repeat(24)).expect("id"),
+            )),
             Callback::Resume(GroupId::parse(&"f".repeat(24)).expect("id")),
             Callback::StillInterested(GroupId::parse(&"f".repeat(24)).expect("id")),
             Callback::Event(u64::MAX, EventAction::Calendar),

@@ -420,7 +420,10 @@ fn expects_text(state: &State) -> bool {
             true
         }
         State::Broadcasting { text, .. } => text.is_none(),
-        State::Idle
+        State::JoiningAsFacilitator { name, .. } => name.is_none(),
+        State::Supporting { .. } => true,
+        State::InvitingFacilitator { .. }
+        | State::Idle
         | State::Registering(_)
         | State::ConfirmingForget
         | State::ConfirmingDrop { .. } => false,

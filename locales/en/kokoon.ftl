@@ -569,3 +569,60 @@ mydata-seen = { $at }: { $who } { $what ->
        *[broadcast] sent a message that also went to you
     }
 mydata-former-coordinator = a former coordinator
+
+## Group facilitators
+
+facilitator-first = kokoon: news for a facilitator
+fac-list-title = <b>Group facilitators</b>
+fac-list-item = • { $name }: { $groups }{ $how ->
+        [config] {" "}(in the settings)
+       *[chat] {""}
+    }
+fac-list-none = Your groups have no facilitators yet. Invite one with a one-time link.
+btn-fac-remove = Remove { $name }
+btn-fac-invite = Invite a facilitator
+fac-remove-ask = Remove { $name } as a facilitator of { $groups }? They get a short message about it.
+btn-fac-remove-yes = Yes, remove
+fac-removed = { $name } no longer facilitates your groups.
+fac-invite-ask = Which groups are you inviting them to facilitate? Choose one or more.
+btn-fac-invite-make = Make the invitation link
+fac-invite-link =
+    Here is a one-time invitation link ({ $groups }). Give it to the facilitator only – it works once, for { $days } days:
+    { $link }
+fac-join-ask-name = Welcome! You have been invited to facilitate: { $groups }. What name should the coordinators see? Please type your name.
+fac-join-ask-consent =
+    Thank you, { $name }! kokoon stores your name, your Telegram id and the groups you facilitate ({ $groups }), so that the coordinators can arrange the groups with you. You see your own groups only. You can delete your data at any time with /forget. Do you agree?
+fac-join-bad-name = Please type your name (64 characters at most).
+fac-join-no-consent = All right, nothing was stored. The link still works if you change your mind.
+fac-link-not-valid = This invitation link does not work (it was used already or has expired). Please ask the coordinator for a new one.
+fac-joined = You are now a facilitator: { $groups }. Thank you! /group shows the group's participants, and /support asks the coordinator for help.
+fac-group-choose = Which group would you like to see?
+fac-group-not-launched = { $group }: the group has not started yet. We will tell you when it does.
+fac-group-title =
+    <b>{ $group }, { $area }</b>
+    First meeting { $when }, { $place }. { $accepted } { $kind ->
+        [children] { $accepted ->
+            [one] child
+           *[other] children
+        }
+       *[other] { $accepted ->
+            [one] participant
+           *[other] participants
+        }
+    } coming.
+fac-group-item = { $n }. { $who }{ $kind ->
+        [children] { " " }– { $count } { $count ->
+            [one] child
+           *[other] children
+        }, aged { $ages }
+       *[other] {""}
+    }
+fac-support-choose = Which group's coordinator are you writing to?
+fac-support-ask = Write your message to the coordinator of { $group }. It is passed on as it is.
+fac-support-sent = Thank you! Your message was passed on to the coordinator of { $group }.
+fac-joined-news = { $name } is now a facilitator: { $groups }.
+fac-removed-news = You no longer facilitate { $groups }. Warm thanks for your work!
+fac-support-news =
+    Facilitator { $name } (Telegram id { $id }) asks for support with { $group }:
+
+    { $text }

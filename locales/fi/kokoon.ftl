@@ -568,3 +568,60 @@ mydata-seen = { $at }: { $who } { $what ->
        *[broadcast] lähetti viestin, joka tuli myös sinulle
     }
 mydata-former-coordinator = entinen koordinaattori
+
+## Ryhmänohjaajat
+
+facilitator-first = kokoon: uutta ohjaajalle
+fac-list-title = <b>Ryhmänohjaajat</b>
+fac-list-item = • { $name }: { $groups }{ $how ->
+        [config] {" "}(asetuksissa)
+       *[chat] {""}
+    }
+fac-list-none = Ryhmilläsi ei ole vielä ohjaajia. Kutsu ohjaaja kertakäyttöisellä linkillä.
+btn-fac-remove = Poista { $name }
+btn-fac-invite = Kutsu ohjaaja
+fac-remove-ask = Poistetaanko { $name } ryhmien { $groups } ohjaajista? Hänelle kerrotaan asiasta lyhyesti.
+btn-fac-remove-yes = Kyllä, poista
+fac-removed = { $name } ei enää ohjaa ryhmiäsi.
+fac-invite-ask = Minkä ryhmien ohjaajaksi kutsut? Valitse yksi tai useampi.
+btn-fac-invite-make = Tee kutsulinkki
+fac-invite-link =
+    Tässä kertakäyttöinen kutsulinkki ({ $groups }). Anna se vain ohjaajalle itselleen – se toimii kerran ja { $days } päivän ajan:
+    { $link }
+fac-join-ask-name = Tervetuloa! Sinut on kutsuttu ryhmänohjaajaksi: { $groups }. Millä nimellä koordinaattorit näkevät sinut? Kirjoita nimesi.
+fac-join-ask-consent =
+    Kiitos, { $name }! kokoon tallentaa nimesi, Telegram-tunnuksesi ja ryhmät, joita ohjaat ({ $groups }), jotta koordinaattorit voivat sopia kanssasi ryhmistä. Näet vain omien ryhmiesi tiedot. Voit poistaa tietosi milloin vain komennolla /forget. Hyväksytkö?
+fac-join-bad-name = Kirjoita nimesi (enintään 64 merkkiä).
+fac-join-no-consent = Selvä, mitään ei tallennettu. Linkki toimii vielä, jos muutat mielesi.
+fac-link-not-valid = Tämä kutsulinkki ei toimi (se on jo käytetty tai vanhentunut). Pyydä koordinaattorilta uusi.
+fac-joined = Olet nyt ohjaaja: { $groups }. Kiitos! Komennolla /group näet ryhmän osallistujat ja komennolla /support voit kysyä koordinaattorilta apua.
+fac-group-choose = Minkä ryhmän tiedot haluat nähdä?
+fac-group-not-launched = { $group }: ryhmä ei ole vielä alkanut. Kerromme, kun se alkaa.
+fac-group-title =
+    <b>{ $group }, { $area }</b>
+    Ensimmäinen tapaaminen { $when }, { $place }. Tulossa { $accepted } { $kind ->
+        [children] { $accepted ->
+            [one] lapsi
+           *[other] lasta
+        }
+       *[other] { $accepted ->
+            [one] osallistuja
+           *[other] osallistujaa
+        }
+    }.
+fac-group-item = { $n }. { $who }{ $kind ->
+        [children] { " " }– { $count } { $count ->
+            [one] lapsi
+           *[other] lapsia
+        }, { $ages } v
+       *[other] {""}
+    }
+fac-support-choose = Minkä ryhmän koordinaattorille kirjoitat?
+fac-support-ask = Kirjoita viestisi ryhmän { $group } koordinaattorille. Se välitetään sellaisenaan.
+fac-support-sent = Kiitos! Viestisi on välitetty ryhmän { $group } koordinaattorille.
+fac-joined-news = { $name } on nyt ohjaaja: { $groups }.
+fac-removed-news = Et ole enää ohjaajana ryhmissä { $groups }. Lämmin kiitos työstäsi!
+fac-support-news =
+    Ohjaaja { $name } (Telegram-id { $id }) pyytää tukea ryhmään { $group }:
+
+    { $text }

@@ -539,3 +539,60 @@ mydata-seen = { $at }: { $who } { $what ->
        *[broadcast] skickade ett meddelande som också gick till dig
     }
 mydata-former-coordinator = en tidigare koordinator
+
+## Gruppledare
+
+facilitator-first = kokoon: nytt för gruppledaren
+fac-list-title = <b>Gruppledare</b>
+fac-list-item = • { $name }: { $groups }{ $how ->
+        [config] {" "}(i inställningarna)
+       *[chat] {""}
+    }
+fac-list-none = Dina grupper har inga gruppledare än. Bjud in en med en engångslänk.
+btn-fac-remove = Ta bort { $name }
+btn-fac-invite = Bjud in en gruppledare
+fac-remove-ask = Ska { $name } tas bort som gruppledare för { $groups }? Hen får ett kort meddelande om det.
+btn-fac-remove-yes = Ja, ta bort
+fac-removed = { $name } leder inte längre dina grupper.
+fac-invite-ask = Vilka grupper bjuder du in till? Välj en eller flera.
+btn-fac-invite-make = Skapa inbjudningslänk
+fac-invite-link =
+    Här är en engångslänk ({ $groups }). Ge den bara till gruppledaren själv – den fungerar en gång och i { $days } dagar:
+    { $link }
+fac-join-ask-name = Välkommen! Du har bjudits in som gruppledare: { $groups }. Med vilket namn ser koordinatorerna dig? Skriv ditt namn.
+fac-join-ask-consent =
+    Tack, { $name }! kokoon sparar ditt namn, ditt Telegram-id och grupperna du leder ({ $groups }), så att koordinatorerna kan komma överens med dig om grupperna. Du ser bara dina egna gruppers uppgifter. Du kan radera dina uppgifter när som helst med /forget. Godkänner du det?
+fac-join-bad-name = Skriv ditt namn (högst 64 tecken).
+fac-join-no-consent = Okej, ingenting sparades. Länken fungerar ännu om du ändrar dig.
+fac-link-not-valid = Den här inbjudningslänken fungerar inte (den har redan använts eller gått ut). Be koordinatorn om en ny.
+fac-joined = Du är nu gruppledare: { $groups }. Tack! Med /group ser du gruppens deltagare och med /support kan du be koordinatorn om stöd.
+fac-group-choose = Vilken grupp vill du se?
+fac-group-not-launched = { $group }: gruppen har inte börjat än. Vi berättar när den börjar.
+fac-group-title =
+    <b>{ $group }, { $area }</b>
+    Första träffen { $when }, { $place }. { $accepted } { $kind ->
+        [children] { $accepted ->
+            [one] barn
+           *[other] barn
+        }
+       *[other] { $accepted ->
+            [one] deltagare
+           *[other] deltagare
+        }
+    } kommer.
+fac-group-item = { $n }. { $who }{ $kind ->
+        [children] { " " }– { $count } { $count ->
+            [one] barn
+           *[other] barn
+        }, { $ages } år
+       *[other] {""}
+    }
+fac-support-choose = Till vilken grupps koordinator skriver du?
+fac-support-ask = Skriv ditt meddelande till koordinatorn för { $group }. Det skickas vidare som det är.
+fac-support-sent = Tack! Ditt meddelande har skickats till koordinatorn för { $group }.
+fac-joined-news = { $name } är nu gruppledare: { $groups }.
+fac-removed-news = Du är inte längre gruppledare för { $groups }. Varmt tack för ditt arbete!
+fac-support-news =
+    Gruppledaren { $name } (Telegram-id { $id }) ber om stöd med { $group }:
+
+    { $text }

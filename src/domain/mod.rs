@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod event;
+pub mod facilitator;
 pub mod feedback;
 pub mod handover;
 mod ids;

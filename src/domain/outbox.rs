@@ -97,6 +97,27 @@ pub enum Outgoing {
         /// The registration's group.
         group: GroupId,
     },
+    /// To the coordinator whose link it was: someone became a facilitator.
+    FacilitatorJoined {
+        /// The new facilitator.
+        user: UserId,
+        /// The groups they facilitate now.
+        groups: Vec<GroupId>,
+    },
+    /// To a facilitator a coordinator removed: they no longer facilitate these groups.
+    FacilitatorRemoved {
+        /// The groups.
+        groups: Vec<GroupId>,
+    },
+    /// To each coordinator of a group: a facilitator of it asks for support (`/support`).
+    Support {
+        /// The group.
+        group: GroupId,
+        /// The facilitator.
+        from: UserId,
+        /// What they wrote.
+        text: String,
+    },
 }
 
 /// How quiet hours treat a kind of message. Every [`Outgoing`] kind has exactly one, in
@@ -135,7 +156,10 @@ impl Outgoing {
             | Outgoing::FinalList { .. }
             | Outgoing::FeedbackRequest { .. }
             | Outgoing::RetentionNotice { .. }
-            | Outgoing::RenewalAsk { .. } => Urgency::Held,
+            | Outgoing::RenewalAsk { .. }
+            | Outgoing::FacilitatorJoined { .. }
+            | Outgoing::FacilitatorRemoved { .. }
+            | Outgoing::Support { .. } => Urgency::Held,
             Outgoing::Reminder { .. } => Urgency::Timed,
         }
     }
@@ -234,6 +258,11 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
         Outgoing::RenewalAsk { .. } => f
             .registration
             .is_some_and(|r| r.status == Status::Waiting && r.renewal_asked.is_some()),
+        // News of facilitators, and a request for support, stay true (who may still read them
+        // is checked where they are composed).
+        Outgoing::FacilitatorJoined { .. }
+        | Outgoing::FacilitatorRemoved { .. }
+        | Outgoing::Support { .. } => true,
     }
 }
 
@@ -297,6 +326,18 @@ mod tests {
             Outgoing::RenewalAsk {
                 group: GroupId::parse("tilli-toukka").unwrap(),
             },
+            Outgoing::FacilitatorJoined {
+                user: UserId(7),
+                groups: vec![GroupId::parse("tilli-toukka").unwrap()],
+            },
+            Outgoing::FacilitatorRemoved {
+                groups: vec![GroupId::parse("tilli-toukka").unwrap()],
+            },
+            Outgoing::Support {
+                group: GroupId::parse("tilli-toukka").unwrap(),
+                from: UserId(7),
+                text: "Apua".into(),
+            },
         ]
     }
 
@@ -323,7 +364,10 @@ mod tests {
                 | Outgoing::FinalList { .. }
                 | Outgoing::FeedbackRequest { .. }
                 | Outgoing::RetentionNotice { .. }
-                | Outgoing::RenewalAsk { .. } => morning,
+                | Outgoing::RenewalAsk { .. }
+                | Outgoing::FacilitatorJoined { .. }
+                | Outgoing::FacilitatorRemoved { .. }
+                | Outgoing::Support { .. } => morning,
             };
             assert_eq!(
                 when_to_send(&m, night, &quiet, night),

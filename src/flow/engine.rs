@@ -127,6 +127,9 @@ impl<'a> Engine<'a> {
                 .row(cancel),
             State::FeedbackComment { event } => Reply::msg(Msg::FeedbackCommentAsk)
                 .row(vec![button(Msg::BtnSkip, Callback::FeedbackSkip(*event))]),
+            State::InvitingFacilitator { groups } => self.invite_question(groups),
+            State::JoiningAsFacilitator { token, name } => self.joining_question(token, name),
+            State::Supporting { group } => self.support_question(group),
         }
     }
 
@@ -162,6 +165,9 @@ impl<'a> Engine<'a> {
                 Msg::ActionCancelled
             }
             State::FeedbackComment { .. } => Msg::FeedbackDone,
+            State::InvitingFacilitator { .. }
+            | State::JoiningAsFacilitator { .. }
+            | State::Supporting { .. } => Msg::ActionCancelled,
             State::Idle | State::ConfirmingForget => return false,
         };
         self.say(Reply::msg(msg));

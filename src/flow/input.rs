@@ -36,6 +36,12 @@ pub enum Command {
     /// `/report` (coordinators): feedback of an event, a series or a period, with a chart and
     /// a CSV file.
     Report,
+    /// `/facilitators` (coordinators): the facilitators of their groups; invite or remove one.
+    Facilitators,
+    /// `/group` (facilitators): the launched groups they facilitate and their participants.
+    Group,
+    /// `/support` (facilitators): a message to the group's coordinators.
+    Support,
 }
 
 impl Command {
@@ -52,7 +58,8 @@ impl Command {
     ];
 
     /// The coordinators' commands. To anyone else they are unknown commands.
-    pub const COORDINATOR: [Command; 8] = [
+    pub const COORDINATOR: [Command; 9] = [
+        Command::Facilitators,
         Command::Demand,
         Command::Launch,
         Command::Export,
@@ -62,6 +69,15 @@ impl Command {
         Command::Feedback,
         Command::Report,
     ];
+
+    /// The facilitators' commands. To anyone else they are unknown commands.
+    pub const FACILITATOR: [Command; 2] = [Command::Group, Command::Support];
+
+    /// Whether only facilitators may use the command.
+    #[must_use]
+    pub fn for_facilitators(self) -> bool {
+        Command::FACILITATOR.contains(&self)
+    }
 
     /// Whether only coordinators may use the command.
     #[must_use]
@@ -89,6 +105,9 @@ impl Command {
             Command::Broadcast => "broadcast",
             Command::Feedback => "feedback",
             Command::Report => "report",
+            Command::Facilitators => "facilitators",
+            Command::Group => "group",
+            Command::Support => "support",
         }
     }
 }
@@ -147,6 +166,9 @@ impl Input {
             "events" | "tapahtumat" | "evenemang" => Input::Command(Command::Events),
             "newevent" => Input::Command(Command::NewEvent),
             "broadcast" => Input::Command(Command::Broadcast),
+            "facilitators" | "ohjaajat" | "ledare" => Input::Command(Command::Facilitators),
+            "group" | "ryhma" | "grupp" => Input::Command(Command::Group),
+            "support" | "tuki" | "stod" => Input::Command(Command::Support),
             "feedback" => Input::FeedbackFor(arg.and_then(|a| a.parse().ok())),
             "report" | "raportti" | "rapport" => {
                 Input::ReportFor(arg.filter(|a| !a.is_empty()).map(str::to_owned))

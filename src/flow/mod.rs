@@ -13,6 +13,7 @@
 mod broadcast;
 mod engine;
 pub mod events;
+mod facilitators;
 mod feedback;
 mod input;
 mod launch;
@@ -85,6 +86,23 @@ pub enum State {
         /// The event.
         event: u64,
     },
+    /// (Coordinator) choosing the groups of a facilitator's invitation link.
+    InvitingFacilitator {
+        /// The groups chosen so far.
+        groups: Vec<GroupId>,
+    },
+    /// Opened a facilitator's link: giving a name, then consent.
+    JoiningAsFacilitator {
+        /// The link's token.
+        token: String,
+        /// The name, once given.
+        name: Option<String>,
+    },
+    /// (Facilitator) writing to a group's coordinators.
+    Supporting {
+        /// The group.
+        group: GroupId,
+    },
 }
 
 /// Who is talking, as the adapter knows them.
@@ -134,6 +152,22 @@ pub trait View: Sync {
     }
     /// The consent records of someone's sign-up for an event, if they gave them.
     fn signup_of(&self, _event: u64, _user: UserId) -> Option<crate::domain::privacy::SignUp> {
+        None
+    }
+    /// The facilitators added through the chat. A view that keeps none has none.
+    fn facilitators(&self) -> Vec<crate::domain::facilitator::Facilitator> {
+        Vec::new()
+    }
+    /// A facilitator's invitation link by its token.
+    fn facilitator_invite(
+        &self,
+        _token: &str,
+    ) -> Option<crate::domain::facilitator::FacilitatorInvite> {
+        None
+    }
+    /// A fresh unguessable link token (16 random bytes as base64url); `None` from a view that
+    /// cannot make one (then no link is made).
+    fn new_token(&self) -> Option<String> {
         None
     }
     /// The access log, oldest first (for `/mydata`). A view that keeps none has none.
@@ -225,6 +259,32 @@ pub enum Effect {
         /// The recipients, resolved when the coordinator confirmed.
         to: Vec<UserId>,
     },
+    /// (Coordinator) store a facilitator's one-time invitation link.
+    InviteFacilitator(crate::domain::facilitator::FacilitatorInvite),
+    /// The person talking becomes a facilitator by a link, with a name and consent (the store
+    /// checks the link again: once, not expired).
+    BecomeFacilitator {
+        /// The link's token.
+        token: String,
+        /// The name they gave.
+        name: String,
+        /// Their consent.
+        consent: crate::domain::privacy::ConsentRecord,
+    },
+    /// (Coordinator) remove a facilitator from some groups; they are told.
+    RemoveFacilitator {
+        /// The facilitator.
+        user: UserId,
+        /// The groups (those the coordinator sees).
+        groups: Vec<GroupId>,
+    },
+    /// (Facilitator) a message to a group's coordinators.
+    Support {
+        /// The group.
+        group: GroupId,
+        /// What they wrote.
+        text: String,
+    },
     /// (Coordinator) log an access to personal data (a list viewed or exported, a broadcast) in
     /// the access log, durably with the step.
     Audit(crate::domain::audit::Access),
@@ -250,10 +310,15 @@ pub fn step(state: State, input: Input, ctx: &Ctx<'_>) -> Outcome {
     let state = match input {
         Input::Start(payload) => match payload.as_deref().and_then(StartPayload::parse) {
             Some(StartPayload::Event(id)) => events::link(&mut e, &id),
+            Some(StartPayload::Facilitator(token)) => facilitators::link(&mut e, state, token),
             payload => registration::start(&mut e, state, payload),
         },
         // To anyone else the coordinators' commands are unknown commands.
         Input::Command(c) if c.for_coordinators() && !e.is_coordinator() => {
+            e.hint(state, Msg::HintUnknownCommand)
+        }
+        // And the facilitators' to anyone who facilitates nothing.
+        Input::Command(c) if c.for_facilitators() && !e.is_facilitator() => {
             e.hint(state, Msg::HintUnknownCommand)
         }
         Input::Command(c) => Part::of_command(c).step(&mut e, state, Turn::Command(c)),
@@ -298,6 +363,8 @@ enum Part {
     Launch,
     /// Messages to many.
     Broadcast,
+    /// Facilitators: inviting, removing, joining, their lists and `/support`.
+    Facilitators,
 }
 
 impl Part {
@@ -313,6 +380,9 @@ impl Part {
             | State::FeedbackComment { .. } => Part::Events,
             State::Launching(_) => Part::Launch,
             State::Broadcasting { .. } => Part::Broadcast,
+            State::InvitingFacilitator { .. }
+            | State::JoiningAsFacilitator { .. }
+            | State::Supporting { .. } => Part::Facilitators,
         }
     }
 
@@ -331,6 +401,7 @@ impl Part {
             }
             Command::Demand | Command::Export | Command::Launch | Command::Qr => Part::Launch,
             Command::Broadcast => Part::Broadcast,
+            Command::Facilitators | Command::Group | Command::Support => Part::Facilitators,
         }
     }
 
@@ -393,6 +464,7 @@ impl Part {
             Callback::BroadcastWaiting(_)
             | Callback::BroadcastLaunch(..)
             | Callback::BroadcastSend => Part::Broadcast,
+            Callback::Fac(_) => Part::Facilitators,
         }
     }
 
@@ -403,6 +475,7 @@ impl Part {
             Part::Events => events::step(e, state, turn),
             Part::Launch => launch::step(e, state, turn),
             Part::Broadcast => broadcast::step(e, state, turn),
+            Part::Facilitators => facilitators::step(e, state, turn),
         }
     }
 }

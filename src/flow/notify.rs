@@ -91,6 +91,23 @@ impl Engine<'_> {
             Outgoing::RetentionNotice { group } | Outgoing::RenewalAsk { group } => {
                 registration = view.registration(to, group);
             }
+            // News of facilitators and requests for support go only to a coordinator who
+            // (still) sees the group.
+            Outgoing::FacilitatorJoined { groups, .. }
+                if !groups
+                    .iter()
+                    .any(|g| self.may(crate::domain::remit::Scope::Group(g))) =>
+            {
+                return false;
+            }
+            Outgoing::Support { group, .. }
+                if !self.may(crate::domain::remit::Scope::Group(group)) =>
+            {
+                return false;
+            }
+            Outgoing::FacilitatorJoined { .. }
+            | Outgoing::FacilitatorRemoved { .. }
+            | Outgoing::Support { .. } => {}
         }
         outbox::still_holds(
             message,
@@ -115,6 +132,61 @@ impl Engine<'_> {
         let config = self.ctx.config;
         let lang = self.lang;
         match message {
+            Outgoing::FacilitatorJoined { user, groups } => {
+                let name = self
+                    .ctx
+                    .view
+                    .facilitators()
+                    .into_iter()
+                    .find(|f| f.user == *user)?
+                    .name;
+                let seen: Vec<String> = groups
+                    .iter()
+                    .filter(|g| self.may(crate::domain::remit::Scope::Group(g)))
+                    .map(|g| self.group_name(g))
+                    .collect();
+                Some(Reply::msg(Msg::CoordinatorFirst).line(
+                    Msg::FacJoinedNews,
+                    vec![("name", text(name)), ("groups", text(seen.join(", ")))],
+                ))
+            }
+            Outgoing::FacilitatorRemoved { groups } => {
+                let names: Vec<String> = groups.iter().map(|g| self.group_name(g)).collect();
+                Some(Reply::msg(Msg::FacilitatorFirst).line(
+                    Msg::FacRemovedNews,
+                    vec![("groups", text(names.join(", ")))],
+                ))
+            }
+            Outgoing::Support {
+                group,
+                from,
+                text: body,
+            } => {
+                let name = self
+                    .ctx
+                    .view
+                    .facilitators()
+                    .into_iter()
+                    .find(|f| f.user == *from)
+                    .map(|f| f.name)
+                    .or_else(|| {
+                        config
+                            .facilitators
+                            .iter()
+                            .find(|f| f.telegram_id == *from)
+                            .map(|f| f.name.clone())
+                    })
+                    .unwrap_or_default();
+                Some(Reply::msg(Msg::CoordinatorFirst).line(
+                    Msg::FacSupportNews,
+                    vec![
+                        ("name", text(name)),
+                        ("id", text(from.0.to_string())),
+                        ("group", text(self.group_name(group))),
+                        ("text", text(body.clone())),
+                    ],
+                ))
+            }
             Outgoing::Alert { pool } => {
                 let group = config.group(&pool.group)?;
                 let stats = self

@@ -203,7 +203,10 @@ impl<'a> Engine<'a> {
             | Command::NewEvent
             | Command::Broadcast
             | Command::Feedback
-            | Command::Report => self.hint(state, Msg::HintUnknownCommand),
+            | Command::Report
+            | Command::Facilitators
+            | Command::Group
+            | Command::Support => self.hint(state, Msg::HintUnknownCommand),
         }
     }
 

@@ -15,7 +15,9 @@
 //!   change that causes the message.
 //! - `launches`: launch id → [`Launch`].
 //! - `events`: `e` ‖ event id → [`Event`]; `f` ‖ event id ‖ user tag → [`Feedback`];
-//!   `b` ‖ broadcast id → [`Broadcast`] (one tree, so one transaction covers them all).
+//!   `b` ‖ broadcast id → [`Broadcast`]; `F` ‖ user tag → a facilitator (sealed under the
+//!   person's own key); `I` ‖ token → a facilitator's one-time link (one tree, so one
+//!   transaction covers them all).
 //! - `audit`: time ‖ sequence → [`crate::domain::audit::Access`]: which coordinator viewed,
 //!   exported or broadcast what, and when; kept `[privacy] audit_months`.
 //! - `updates`: Telegram update id → when it was handled (sealed), so a redelivered update
@@ -37,6 +39,7 @@ pub mod backup;
 mod crypt;
 mod erasures;
 mod events;
+mod facilitators;
 mod flush;
 mod housekeeping;
 pub mod keyring;
@@ -756,6 +759,28 @@ impl Store {
                         tx.save_signup(user, *event, record)?;
                     }
                     Effect::HideName { event } => tx.hide_name(user, *event)?,
+                    Effect::InviteFacilitator(invite) => tx.save_invite(invite)?,
+                    Effect::BecomeFacilitator {
+                        token,
+                        name,
+                        consent,
+                    } => tx.become_facilitator(user, token, name, *consent)?,
+                    Effect::RemoveFacilitator { user: who, groups } => {
+                        tx.remove_facilitator(*who, groups)?;
+                    }
+                    Effect::Support { group, text } => {
+                        let scope = crate::domain::remit::Scope::Group(group);
+                        for to in tx.rules().coordinator_ids(scope) {
+                            tx.send(
+                                to,
+                                Outgoing::Support {
+                                    group: group.clone(),
+                                    from: user,
+                                    text: text.clone(),
+                                },
+                            )?;
+                        }
+                    }
                     Effect::Feedback { event, answer } => tx.feedback(user, *event, answer)?,
                     Effect::Broadcast { audience, text, to } => {
                         tx.broadcast(user, audience, text, to)?;
@@ -840,11 +865,18 @@ impl Store {
                 }
             }
         }
+        let fkey = facilitators::facilitator_key(&tag);
+        if self.events.contains_key(&fkey)? {
+            t.other_keys.push(("events", fkey));
+        }
         for item in self.outbox.iter() {
             let (k, v) = item?;
             let item: OutboxItem = self.open_value("outbox", &k, &v)?;
             // Messages to them, and news of their answer to a coordinator.
-            let about = matches!(item.message, Outgoing::Answered { user: u, .. } if u == user);
+            let about = matches!(item.message,
+                Outgoing::Answered { user: u, .. }
+                | Outgoing::FacilitatorJoined { user: u, .. }
+                | Outgoing::Support { from: u, .. } if u == user);
             if item.to == user || about {
                 t.other_keys.push(("outbox", k.to_vec()));
             }
@@ -957,6 +989,28 @@ impl Store {
             Ok(())
         })?;
         self.flush_to_disk().await
+    }
+
+    /// Every facilitator added through the chat.
+    pub fn facilitators(&self) -> Result<Vec<crate::domain::facilitator::Facilitator>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.events.scan_prefix([facilitators::FACILITATOR]) {
+            let (k, v) = item?;
+            match self.open_value("events", &k, &v) {
+                Ok(f) => out.push(f),
+                Err(StoreError::Erased { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// A facilitator's invitation link by its token.
+    pub fn facilitator_invite(
+        &self,
+        token: &str,
+    ) -> Result<Option<crate::domain::facilitator::FacilitatorInvite>, StoreError> {
+        self.get(&self.events, "events", &facilitators::invite_key(token))
     }
 
     /// Every event, by id.
@@ -1486,6 +1540,27 @@ impl View for Store {
         })
     }
 
+    fn facilitators(&self) -> Vec<crate::domain::facilitator::Facilitator> {
+        Store::facilitators(self).unwrap_or_else(|e| {
+            log::error!("store: reading facilitators: {e}");
+            Vec::new()
+        })
+    }
+
+    fn facilitator_invite(
+        &self,
+        token: &str,
+    ) -> Option<crate::domain::facilitator::FacilitatorInvite> {
+        Store::facilitator_invite(self, token).unwrap_or_else(|e| {
+            log::error!("store: reading a facilitator link: {e}");
+            None
+        })
+    }
+
+    fn new_token(&self) -> Option<String> {
+        Some(events::new_token())
+    }
+
     fn launches(&self) -> Vec<Launch> {
         Store::launches(self).unwrap_or_else(|e| {
             log::warn!("store::launches: {e}");
@@ -1525,6 +1600,15 @@ fn owner_of(tree: &str, key: &[u8]) -> Option<keyring::Owner> {
             .ok()
             .map(|tag| keyring::Owner::person(&tag)),
         "registrations" => Some(keyring::Owner::record(tree, key)),
+        // A facilitator's record is theirs: sealed under their person key, gone with them.
+        "events"
+            if key.first() == Some(&facilitators::FACILITATOR)
+                && key.len() == 1 + crypt::USER_TAG =>
+        {
+            <[u8; crypt::USER_TAG]>::try_from(&key[1..])
+                .ok()
+                .map(|tag| keyring::Owner::person(&tag))
+        }
         "events"
             if matches!(key.first(), Some(b'f' | b's')) && key.len() == 1 + 8 + crypt::USER_TAG =>
         {

@@ -1309,7 +1309,10 @@ fn command_msg(c: Command) -> Msg {
         | Command::NewEvent
         | Command::Broadcast
         | Command::Feedback
-        | Command::Report => Msg::CmdHelp,
+        | Command::Report
+        | Command::Facilitators
+        | Command::Group
+        | Command::Support => Msg::CmdHelp,
     }
 }
 

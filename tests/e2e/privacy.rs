@@ -849,10 +849,13 @@ fn kind_index(o: &kokoon::domain::Outgoing) -> usize {
         O::BroadcastReport { .. } => 12,
         O::RetentionNotice { .. } => 13,
         O::RenewalAsk { .. } => 14,
+        O::FacilitatorJoined { .. } => 15,
+        O::FacilitatorRemoved { .. } => 16,
+        O::Support { .. } => 17,
     }
 }
 
-const KINDS: usize = 15;
+const KINDS: usize = 18;
 
 /// Words that give the subject away on a lock screen (prefixes, matched at word starts).
 const TOPIC_WORDS: [&str; 10] = [
@@ -1035,6 +1038,41 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         group: reg.group.clone(),
     };
     render(&mut firsts, later, ask, asked_at);
+    // A facilitator joins by a coordinator's link, asks for support, and is removed.
+    let facilitator = parent + 20;
+    let tilli = kokoon::domain::GroupId::parse("tilli-toukka").expect("id");
+    let invite = kokoon::domain::facilitator::FacilitatorInvite::new(
+        "fAcIlItAtOrToKeN012345".into(),
+        vec![tilli.clone()],
+        UserId(COORDINATOR),
+        now,
+    );
+    commit(COORDINATOR, vec![Effect::InviteFacilitator(invite)], now).await;
+    let consent = kokoon::domain::privacy::ConsentRecord {
+        at: now,
+        version: app.config.notice_version,
+    };
+    let become_one = Effect::BecomeFacilitator {
+        token: "fAcIlItAtOrToKeN012345".into(),
+        name: "Ohjaaja Olli".into(),
+        consent,
+    };
+    commit(facilitator, vec![become_one], now).await;
+    let joined = O::FacilitatorJoined {
+        user: UserId(facilitator),
+        groups: vec![tilli.clone()],
+    };
+    render(&mut firsts, COORDINATOR, joined, now);
+    let support = O::Support {
+        group: tilli.clone(),
+        from: UserId(facilitator),
+        text: "Tarvitsen apua ryhmän kanssa".into(),
+    };
+    render(&mut firsts, COORDINATOR, support, now);
+    let removed = O::FacilitatorRemoved {
+        groups: vec![tilli],
+    };
+    render(&mut firsts, facilitator, removed, now);
 
     let mut covered: Vec<usize> = firsts.iter().map(|(m, _, _)| kind_index(m)).collect();
     covered.sort_unstable();

@@ -1,0 +1,343 @@
+//! Facilitators (ohjaajat), as transcripts in Finnish and Swedish: a coordinator's one-time
+//! invitation link, the facilitator joining with a name and consent, the participant list of
+//! their launched group, a request for support, and being removed — and that nobody else
+//! (nor a facilitator of another group) gets anything of it, with commands or forged buttons.
+
+use crate::chat::{app_with_config, deliveries, example_config, Chat, Delivered};
+use kokoon::app::App;
+use kokoon::config::Config;
+
+const COORD_TILLI: u64 = 100_000_001;
+const COORD_ALL: u64 = 100_000_002;
+const COORD_AREAS: u64 = 100_000_003;
+const FACILITATOR: u64 = 5001;
+
+/// The example config with the privacy notice at `version` (2 names the facilitators in the
+/// name-sharing consent).
+fn config_with_notice(version: u32) -> Config {
+    let text = include_str!("../../config/kokoon.toml")
+        .replace("notice_version = 1", &format!("notice_version = {version}"));
+    Config::parse("config/kokoon.toml", &text).expect("the config is valid")
+}
+
+fn to(list: &[Delivered], user: u64) -> Vec<&Delivered> {
+    list.iter().filter(|d| d.to == user).collect()
+}
+
+/// The `/start` payload of the invitation link in a coordinator's reply.
+fn payload_in(text: &str) -> String {
+    let at = text.find("?start=").expect("a deep link") + "?start=".len();
+    text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect()
+}
+
+/// The coordinator launches Tilli Toukka in Hyvinkää (Finnish families) for 15.3.2027 at 17,
+/// answering in their language; the families who are invited accept.
+async fn launch_and_accept(app: &App, c: &mut Chat, confirm: &str, parents: &mut [Chat]) {
+    let said = c.says("/launch").await;
+    let pool = said
+        .buttons
+        .iter()
+        .find(|b| b.starts_with("Tilli Toukka · Hyvin"))
+        .expect("the pool is offered")
+        .clone();
+    c.taps(&pool).await;
+    c.says("15.3. klo 17").await;
+    c.says("18.30").await;
+    c.says("Pikku-Veturi, Hyvinkää").await;
+    c.taps(confirm).await;
+    let sent = deliveries(app).await;
+    for p in parents.iter_mut() {
+        let d = sent
+            .iter()
+            .find(|d| d.to == p.user())
+            .expect("each family is invited");
+        p.reads(d);
+        p.taps("Kyllä, tulemme").await.shows("Ihanaa!");
+    }
+    deliveries(app).await;
+}
+
+#[tokio::test]
+async fn a_facilitators_whole_part_in_finnish() {
+    let (app, _clock, _dir) = app_with_config(config_with_notice(2));
+    let mut parents = vec![
+        crate::chat::join_tilli(&app, 1001, "Hyvinkää", true).await,
+        crate::chat::join_tilli(&app, 1002, "Hyvinkää", false).await,
+    ];
+    deliveries(&app).await;
+
+    // The coordinator makes a one-time link for Tilli Toukka.
+    let mut c = Chat::new(&app, COORD_TILLI, "fi");
+    c.says("/facilitators")
+        .await
+        .shows("Ryhmänohjaajat")
+        .shows("Ryhmilläsi ei ole vielä ohjaajia.");
+    c.taps("Kutsu ohjaaja")
+        .await
+        .shows("Minkä ryhmien ohjaajaksi kutsut?")
+        .offers("Tilli Toukka")
+        .offers("Eroperheiden koululaisten ryhmä");
+    c.taps("Tilli Toukka").await.offers("✓ Tilli Toukka");
+    let said = c.taps("Tee kutsulinkki").await;
+    said.shows("Tässä kertakäyttöinen kutsulinkki (Tilli Toukka).")
+        .shows("se toimii kerran ja 7 päivän ajan")
+        .shows("https://t.me/");
+    let payload = payload_in(&said.text);
+    assert!(
+        payload.starts_with("f_") && payload.len() <= 64,
+        "{payload}"
+    );
+
+    // The facilitator opens it, gives a name and consents.
+    let mut f = Chat::new(&app, FACILITATOR, "fi");
+    f.says(&format!("/start {payload}"))
+        .await
+        .shows("Sinut on kutsuttu ryhmänohjaajaksi: Tilli Toukka.")
+        .shows("Kirjoita nimesi.");
+    f.says("Olli Ohjaaja")
+        .await
+        .shows("Kiitos, Olli Ohjaaja!")
+        .shows("/forget");
+    f.taps("Hyväksyn tallennuksen")
+        .await
+        .shows("Olet nyt ohjaaja: Tilli Toukka.");
+    // The link worked once.
+    let mut other = Chat::new(&app, 5002, "fi");
+    other
+        .says(&format!("/start {payload}"))
+        .await
+        .shows("Tämä kutsulinkki ei toimi");
+    let sent = deliveries(&app).await;
+    let news = to(&sent, COORD_TILLI);
+    assert_eq!(news.len(), 1, "{sent:#?}");
+    assert_eq!(
+        news[0].text,
+        "kokoon: uutta koordinaattorille\n\nOlli Ohjaaja on nyt ohjaaja: Tilli Toukka."
+    );
+
+    // Before the launch there is nothing to list.
+    f.says("/group")
+        .await
+        .shows("Tilli Toukka: ryhmä ei ole vielä alkanut.");
+
+    launch_and_accept(&app, &mut c, "Lähetä kutsut", &mut parents).await;
+
+    // The list: the name only with the consent that names facilitators; the children's ages.
+    let list = f.says("/group").await;
+    list.shows("Tilli Toukka, Hyvinkää")
+        .shows("Ensimmäinen tapaaminen 15.3.2027 klo 17, Pikku-Veturi, Hyvinkää. Tulossa 2 lasta.")
+        .shows("1. Parent 1001 (@parent1001) – 1 lapsi, 5 v")
+        .shows("2. perhe (nimeä ei jaettu) – 1 lapsi, 5 v")
+        .hides("Parent 1002");
+
+    // Support: relayed to the group's coordinators, the group named.
+    f.says("/support")
+        .await
+        .shows("Kirjoita viestisi ryhmän Tilli Toukka koordinaattorille.");
+    f.says("Voisitko soittaa minulle huomenna?")
+        .await
+        .shows("Kiitos! Viestisi on välitetty ryhmän Tilli Toukka koordinaattorille.");
+    let sent = deliveries(&app).await;
+    let mut got: Vec<u64> = sent.iter().map(|d| d.to).collect();
+    got.sort_unstable();
+    assert_eq!(got, vec![COORD_TILLI, COORD_ALL, COORD_AREAS], "{sent:#?}");
+    let relayed = to(&sent, COORD_TILLI)[0];
+    assert!(
+        relayed
+            .text
+            .starts_with("kokoon: uutta koordinaattorille\n\nOhjaaja Olli Ohjaaja (Telegram-id 5001) pyytää tukea ryhmään Tilli Toukka:"),
+        "{}",
+        relayed.text
+    );
+    assert!(relayed.text.ends_with("Voisitko soittaa minulle huomenna?"));
+
+    // The coordinator removes the facilitator, who is told neutrally.
+    c.says("/facilitators")
+        .await
+        .shows("• Olli Ohjaaja: Tilli Toukka");
+    c.taps("Poista Olli Ohjaaja")
+        .await
+        .shows("Poistetaanko Olli Ohjaaja ryhmien Tilli Toukka ohjaajista?");
+    c.taps("Kyllä, poista")
+        .await
+        .shows("Olli Ohjaaja ei enää ohjaa ryhmiäsi.");
+    let sent = deliveries(&app).await;
+    let told = to(&sent, FACILITATOR);
+    assert_eq!(told.len(), 1, "{sent:#?}");
+    assert_eq!(
+        told[0].text,
+        "kokoon: uutta ohjaajalle\n\nEt ole enää ohjaajana ryhmissä Tilli Toukka. Lämmin kiitos työstäsi!"
+    );
+    f.says("/group").await.shows("En tunne tuota komentoa.");
+}
+
+#[tokio::test]
+async fn a_facilitators_whole_part_in_swedish() {
+    // The notice as it was: a name shared under it is not shown to facilitators.
+    let (app, _clock, _dir) = app_with_config(example_config());
+    let mut parents = vec![crate::chat::join_tilli(&app, 1001, "Hyvinkää", true).await];
+    deliveries(&app).await;
+
+    let mut c = Chat::new(&app, COORD_TILLI, "sv");
+    c.says("/facilitators")
+        .await
+        .shows("Gruppledare")
+        .shows("Dina grupper har inga gruppledare än.");
+    c.taps("Bjud in en gruppledare")
+        .await
+        .shows("Vilka grupper bjuder du in till?");
+    c.taps("Tilli Toukka").await;
+    let said = c.taps("Skapa inbjudningslänk").await;
+    said.shows("Här är en engångslänk (Tilli Toukka).")
+        .shows("den fungerar en gång och i 7 dagar");
+    let payload = payload_in(&said.text);
+
+    let mut f = Chat::new(&app, FACILITATOR, "sv");
+    f.says(&format!("/start {payload}"))
+        .await
+        .shows("Du har bjudits in som gruppledare: Tilli Toukka.");
+    f.says("Greta Gruppledare")
+        .await
+        .shows("Tack, Greta Gruppledare!");
+    f.taps("Jag godkänner")
+        .await
+        .shows("Du är nu gruppledare: Tilli Toukka.");
+    let sent = deliveries(&app).await;
+    assert_eq!(
+        to(&sent, COORD_TILLI)[0].text,
+        "kokoon: nytt för koordinatorn\n\nGreta Gruppledare är nu gruppledare: Tilli Toukka."
+    );
+
+    launch_and_accept(&app, &mut c, "Skicka inbjudningarna", &mut parents).await;
+    f.says("/group")
+        .await
+        .shows("Tilli Toukka, Hyvinge")
+        .shows("Första träffen 15.3.2027 kl. 17, Pikku-Veturi, Hyvinkää. 1 barn kommer.")
+        .shows("1. familj (namnet delas inte) – 1 barn, 5 år")
+        .hides("Parent 1001");
+
+    f.says("/support")
+        .await
+        .shows("Skriv ditt meddelande till koordinatorn för Tilli Toukka.");
+    f.says("Kan du ringa mig?")
+        .await
+        .shows("Tack! Ditt meddelande har skickats till koordinatorn för Tilli Toukka.");
+    let sent = deliveries(&app).await;
+    assert!(to(&sent, COORD_TILLI)[0]
+        .text
+        .ends_with("Kan du ringa mig?"));
+
+    c.says("/facilitators")
+        .await
+        .shows("• Greta Gruppledare: Tilli Toukka");
+    c.taps("Ta bort Greta Gruppledare")
+        .await
+        .shows("Ska Greta Gruppledare tas bort som gruppledare för Tilli Toukka?");
+    c.taps("Ja, ta bort")
+        .await
+        .shows("Greta Gruppledare leder inte längre dina grupper.");
+    let sent = deliveries(&app).await;
+    assert_eq!(
+        to(&sent, FACILITATOR)[0].text,
+        "kokoon: nytt för gruppledaren\n\nDu är inte längre gruppledare för Tilli Toukka. Varmt tack för ditt arbete!"
+    );
+}
+
+#[tokio::test]
+async fn facilitators_see_nothing_of_groups_they_do_not_facilitate() {
+    let (app, _clock, _dir) = app_with_config(config_with_notice(2));
+    let mut parents = vec![crate::chat::join_tilli(&app, 1001, "Hyvinkää", true).await];
+    deliveries(&app).await;
+    let mut c = Chat::new(&app, COORD_TILLI, "en");
+    launch_and_accept(&app, &mut c, "Send the invitations", &mut parents).await;
+
+    // A facilitator of the schoolchildren's group only.
+    c.says("/facilitators").await;
+    c.taps("Invite a facilitator").await;
+    c.taps("Group for school-age children of separated families")
+        .await;
+    let payload = payload_in(&c.taps("Make the invitation link").await.text);
+    let mut f = Chat::new(&app, FACILITATOR, "en");
+    f.says(&format!("/start {payload}")).await;
+    f.says("Kim").await;
+    f.taps("I agree").await.shows("You are now a facilitator");
+
+    // And someone who facilitates nothing.
+    let mut someone = Chat::new(&app, 4242, "en");
+    let unknown = someone.says("/nonsense").await.text;
+    let stale = someone.presses_raw("1:zz").await.text;
+    for cmd in ["/group", "/support", "/facilitators", "/ryhma", "/tuki"] {
+        assert_eq!(someone.says(cmd).await.text, unknown, "{cmd}");
+    }
+    assert_eq!(f.says("/facilitators").await.text, unknown);
+    let forged = [
+        "1:fc:i".to_owned(),
+        "1:fc:g:tilli-toukka".to_owned(),
+        "1:fc:m".to_owned(),
+        format!("1:fc:r:{FACILITATOR}"),
+        format!("1:fc:R:{FACILITATOR}"),
+        "1:fc:c:y".to_owned(),
+        "1:fc:l:tilli-toukka".to_owned(),
+        "1:fc:s:tilli-toukka".to_owned(),
+    ];
+    for data in &forged {
+        let said = someone.presses_raw(data).await;
+        assert_eq!(said.text, stale, "{data}");
+        assert!(!said.text.contains("Parent"), "{data}");
+        let said = f.presses_raw(data).await;
+        assert_eq!(
+            said.text.lines().next(),
+            stale.lines().next(),
+            "a facilitator of another group: {data}"
+        );
+        assert!(!said.text.contains("Parent"), "{data}");
+    }
+    // Their own group's list is theirs to see; Tilli Toukka's is not, by any route.
+    f.says("/group")
+        .await
+        .shows(
+            "Group for school-age children of separated families: the group has not started yet.",
+        )
+        .hides("Tilli Toukka");
+    // A coordinator of other groups cannot remove a facilitator of groups they do not see.
+    let mut areas = Chat::new(&app, COORD_AREAS, "en");
+    areas
+        .says("/facilitators")
+        .await
+        .hides("Kim")
+        .shows("Your groups have no facilitators yet.");
+    assert_eq!(
+        areas
+            .presses_raw(&format!("1:fc:R:{FACILITATOR}"))
+            .await
+            .text
+            .lines()
+            .next(),
+        stale.lines().next()
+    );
+    assert!(deliveries(&app).await.iter().all(|d| d.to != FACILITATOR));
+    // Nothing was relayed: the forged support buttons made no state that sends.
+    assert!(app.store.facilitators().expect("store").len() == 1);
+}
+
+#[tokio::test]
+async fn a_facilitators_data_goes_with_forget() {
+    let (app, _clock, _dir) = app_with_config(config_with_notice(2));
+    let mut c = Chat::new(&app, COORD_TILLI, "fi");
+    c.says("/facilitators").await;
+    c.taps("Kutsu ohjaaja").await;
+    c.taps("Tilli Toukka").await;
+    let payload = payload_in(&c.taps("Tee kutsulinkki").await.text);
+    let mut f = Chat::new(&app, FACILITATOR, "fi");
+    f.says(&format!("/start {payload}")).await;
+    f.says("Olli Ohjaaja").await;
+    f.taps("Hyväksyn tallennuksen").await;
+    assert_eq!(app.store.facilitators().expect("store").len(), 1);
+    f.says("/forget").await;
+    f.taps("Kyllä, poista kaikki").await;
+    assert!(app.store.facilitators().expect("store").is_empty());
+    f.says("/group").await.shows("En tunne tuota komentoa.");
+}
