@@ -454,4 +454,5 @@ messages! {
     FacJoinedNews => "fac-joined-news",
     FacRemovedNews => "fac-removed-news",
     FacSupportNews => "fac-support-news",
+    MydataFacilitator => "mydata-facilitator",
 }

@@ -626,3 +626,4 @@ fac-support-news =
     Facilitator { $name } (Telegram id { $id }) asks for support with { $group }:
 
     { $text }
+mydata-facilitator = As a group facilitator: name { $name }, groups { $groups }.

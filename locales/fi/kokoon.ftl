@@ -625,3 +625,4 @@ fac-support-news =
     Ohjaaja { $name } (Telegram-id { $id }) pyytää tukea ryhmään { $group }:
 
     { $text }
+mydata-facilitator = Ryhmänohjaajana: nimi { $name }, ryhmät { $groups }.

@@ -596,3 +596,4 @@ fac-support-news =
     Gruppledaren { $name } (Telegram-id { $id }) ber om stöd med { $group }:
 
     { $text }
+mydata-facilitator = Som gruppledare: namn { $name }, grupper { $groups }.

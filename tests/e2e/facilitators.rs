@@ -336,6 +336,16 @@ async fn a_facilitators_data_goes_with_forget() {
     f.says("Olli Ohjaaja").await;
     f.taps("Hyväksyn tallennuksen").await;
     assert_eq!(app.store.facilitators().expect("store").len(), 1);
+    // Their own data, in /mydata.
+    let said = f.says("/mydata").await;
+    let text = String::from_utf8_lossy(&said.files[0].bytes).into_owned();
+    assert!(
+        text.contains("Ryhmänohjaajana: nimi Olli Ohjaaja, ryhmät Tilli Toukka."),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&said.files[1].bytes).expect("JSON");
+    assert_eq!(json["facilitator"]["name"], "Olli Ohjaaja");
+    assert_eq!(json["facilitator"]["consent"]["version"], 2);
     f.says("/forget").await;
     f.taps("Kyllä, poista kaikki").await;
     assert!(app.store.facilitators().expect("store").is_empty());
