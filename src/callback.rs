@@ -172,6 +172,8 @@ pub enum FacPick {
     Group(GroupId),
     /// (Facilitator) ask a group's coordinators for support.
     Support(GroupId),
+    /// (Parent) give the name-sharing consent again, now naming the group's facilitators too.
+    ShareAgain(GroupId),
 }
 
 /// What a report button picks.
@@ -285,6 +287,7 @@ impl Callback {
                 FacPick::Consent(y) => format!("fc:c:{}", yn(*y)),
                 FacPick::Group(g) => format!("fc:l:{g}"),
                 FacPick::Support(g) => format!("fc:s:{g}"),
+                FacPick::ShareAgain(g) => format!("fc:a:{g}"),
             },
         };
         format!("{VERSION}:{body}")
@@ -412,6 +415,7 @@ impl Callback {
                     ("c", Some(y)) => FacPick::Consent(parse_yn(y)?),
                     ("l", Some(g)) => FacPick::Group(GroupId::parse(g).ok()?),
                     ("s", Some(g)) => FacPick::Support(GroupId::parse(g).ok()?),
+                    ("a", Some(g)) => FacPick::ShareAgain(GroupId::parse(g).ok()?),
                     _ => return None,
                 })
             }

@@ -455,4 +455,7 @@ messages! {
     FacRemovedNews => "fac-removed-news",
     FacSupportNews => "fac-support-news",
     MydataFacilitator => "mydata-facilitator",
+    MineShareAgain => "mine-share-again",
+    BtnShareAgain => "btn-share-again",
+    ShareAgainDone => "share-again-done",
 }

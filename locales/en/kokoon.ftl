@@ -38,7 +38,7 @@ ask-consent =
 btn-consent-yes = I agree
 btn-consent-no = I don't agree
 no-consent = All right, nothing was saved. You can come back any time with /start.
-ask-share = May the coordinator see your Telegram name and username? Then they can contact you. This is optional.
+ask-share = May the coordinator and the group's facilitators see your Telegram name and username? Then they can contact you. This is optional.
 btn-share-yes = Yes, they may
 btn-share-no = No, thanks
 
@@ -50,8 +50,8 @@ summary-children = { $count ->
 summary-area = Municipality: { $area }
 summary-language = Group language: { $language }
 summary-times = Times that suit: { $times }
-summary-share-yes = Your name is shown to the coordinator.
-summary-share-no = Your name is not shown to the coordinator.
+summary-share-yes = Your name is shown to the coordinator and the group's facilitators.
+summary-share-no = Your name is not shown to the coordinator or the group's facilitators.
 btn-confirm = Confirm
 btn-change = Change
 btn-cancel = Cancel
@@ -142,7 +142,7 @@ privacy-area-controller = For registrations in { $area }, the controller is { $n
 privacy-body =
     <b>Why</b>: so that a peer group can be brought together once enough people in the same municipality are interested, and so that you can sign up for events. The lawful basis is your consent (EU General Data Protection Regulation, Article 6(1)(a)). You can withdraw it at any time.
     <b>What we store</b>: registrations (children's ages, municipality, group language, times that suit and when you gave your consent), event sign-ups, feedback and comments, invitations to groups, where you are in a conversation and the language I speak with you, and how you heard of the service (the poster's or link's source). Your name and username only if you allow the coordinator to see them.
-    <b>Who sees what</b>: a group's coordinators see the registrations for their group, your name only with your permission. An event's organiser sees who signed up and the feedback. Nothing is given to anyone else.
+    <b>Who sees what</b>: a group's coordinators see the registrations for their group, your name only with your permission. Once the group starts, its facilitators see the participants: the children's ages, and your name only with your permission. An event's organiser sees who signed up and the feedback. Nothing is given to anyone else.
     <b>Telegram</b>: messages go through Telegram (Telegram Messenger Inc., outside the EU), which handles them under its own terms. Please don't write sensitive details in messages.
     <b>How long</b>: a registration is deleted { $months } months after you last confirmed it (while you wait, we ask every { $renew_months } months whether you are still interested; otherwise we tell you a week before), or at once when you withdraw it. Event sign-ups, feedback and invitations are deleted { $months } months after the event, comments after { $comment_months } months. If you start a registration but don't consent, the language and where you are in the conversation are deleted after 24 hours. If you block the bot, all your data is deleted after { $grace_days } days. The data is stored encrypted. Deleted data stays in encrypted backups { $backup_days ->
         [0] until newer ones replace them
@@ -627,3 +627,6 @@ fac-support-news =
 
     { $text }
 mydata-facilitator = As a group facilitator: name { $name }, groups { $groups }.
+mine-share-again = Your name is shown to the coordinator only. May the group's facilitators see it too? Then they know who is coming to the group.
+btn-share-again = Yes, the facilitators too
+share-again-done = Thank you! The group's facilitators now see your name too. You can take this back by changing your answers in /mine.

@@ -38,7 +38,7 @@ ask-consent =
 btn-consent-yes = Hyväksyn tallennuksen
 btn-consent-no = En hyväksy
 no-consent = Selvä, mitään ei tallennettu. Voit palata milloin tahansa komennolla /start.
-ask-share = Saako koordinaattori nähdä Telegram-nimesi ja käyttäjänimesi? Silloin hän voi ottaa sinuun yhteyttä. Tämä on vapaaehtoista.
+ask-share = Saavatko koordinaattori ja ryhmän ohjaajat nähdä Telegram-nimesi ja käyttäjänimesi? Silloin he voivat ottaa sinuun yhteyttä. Tämä on vapaaehtoista.
 btn-share-yes = Kyllä, saa nähdä
 btn-share-no = Ei, kiitos
 
@@ -50,8 +50,8 @@ summary-children = { $count ->
 summary-area = Kunta: { $area }
 summary-language = Ryhmän kieli: { $language }
 summary-times = Sopivat ajat: { $times }
-summary-share-yes = Nimesi näytetään koordinaattorille.
-summary-share-no = Nimeäsi ei näytetä koordinaattorille.
+summary-share-yes = Nimesi näytetään koordinaattorille ja ryhmän ohjaajille.
+summary-share-no = Nimeäsi ei näytetä koordinaattorille eikä ryhmän ohjaajille.
 btn-confirm = Vahvista
 btn-change = Muuta
 btn-cancel = Peru
@@ -142,7 +142,7 @@ privacy-area-controller = Ilmoittautumisissa, joissa kunta on { $area }, rekiste
 privacy-body =
     <b>Miksi</b>: jotta vertaisryhmä voidaan koota, kun samasta kunnasta on tarpeeksi kiinnostuneita, ja jotta voit ilmoittautua tapahtumiin. Käsittelyn peruste on suostumuksesi (EU:n tietosuoja-asetuksen 6 artiklan 1 kohdan a alakohta). Voit perua suostumuksesi milloin tahansa.
     <b>Mitä tallennamme</b>: ilmoittautumiset (lasten iät, kunta, ryhmän kieli, sopivat ajat ja milloin annoit suostumuksen), tapahtumiin ilmoittautumiset, palaute ja kommentit, kutsut ryhmiin, keskustelun vaihe ja kieli, jolla puhun sinulle, sekä mistä kuulit palvelusta (julisteen tai linkin lähde). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
-    <b>Kuka näkee</b>: ryhmän koordinaattorit näkevät ryhmänsä ilmoittautumiset, nimesi vain luvallasi. Tapahtuman järjestäjä näkee ilmoittautuneet ja palautteen. Muille tietoja ei luovuteta.
+    <b>Kuka näkee</b>: ryhmän koordinaattorit näkevät ryhmänsä ilmoittautumiset, nimesi vain luvallasi. Kun ryhmä alkaa, sen ohjaajat näkevät osallistujat: lasten iät ja nimesi vain luvallasi. Tapahtuman järjestäjä näkee ilmoittautuneet ja palautteen. Muille tietoja ei luovuteta.
     <b>Telegram</b>: viestit kulkevat Telegramin kautta (Telegram Messenger Inc., EU:n ulkopuolella), joka käsittelee niitä omien ehtojensa mukaan. Älä kirjoita viesteihin arkaluonteisia asioita.
     <b>Kuinka kauan</b>: ilmoittautuminen poistetaan { $months } kuukauden kuluttua siitä, kun viimeksi vahvistit sen (jonossa odottaessasi kysymme { $renew_months } kuukauden välein, oletko yhä kiinnostunut; muuten kerromme viikkoa ennen), tai heti, kun perut sen. Tapahtumien ilmoittautumiset, palaute ja kutsut poistetaan { $months } kuukauden kuluttua tapahtumasta, kommentit { $comment_months } kuukauden kuluttua. Jos aloitat ilmoittautumisen etkä anna suostumusta, kieli ja keskustelun vaihe poistetaan 24 tunnin kuluttua. Jos estät botin, kaikki tietosi poistetaan { $grace_days } päivän kuluttua. Tiedot säilytetään salattuina. Poistetut tiedot säilyvät salatuissa varmuuskopioissa { $backup_days ->
         [0] kunnes uudemmat korvaavat ne
@@ -626,3 +626,6 @@ fac-support-news =
 
     { $text }
 mydata-facilitator = Ryhmänohjaajana: nimi { $name }, ryhmät { $groups }.
+mine-share-again = Nimesi näkyy nyt vain koordinaattorille. Saavatko myös ryhmänohjaajat nähdä sen? Silloin he tietävät, kuka ryhmään on tulossa.
+btn-share-again = Kyllä, myös ohjaajat
+share-again-done = Kiitos! Nyt myös ryhmänohjaajat näkevät nimesi. Voit perua luvan muuttamalla vastauksiasi komennolla /mine.

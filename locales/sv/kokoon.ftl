@@ -38,7 +38,7 @@ ask-consent =
 btn-consent-yes = Jag godkänner
 btn-consent-no = Jag godkänner inte
 no-consent = Okej, ingenting sparades. Du kan komma tillbaka när som helst med /start.
-ask-share = Får koordinatorn se ditt namn och användarnamn på Telegram? Då kan hen kontakta dig. Det är frivilligt.
+ask-share = Får koordinatorn och gruppens ledare se ditt namn och användarnamn på Telegram? Då kan de kontakta dig. Det är frivilligt.
 btn-share-yes = Ja, det får hen
 btn-share-no = Nej tack
 
@@ -50,8 +50,8 @@ summary-children = { $count ->
 summary-area = Kommun: { $area }
 summary-language = Gruppens språk: { $language }
 summary-times = Tider som passar: { $times }
-summary-share-yes = Ditt namn visas för koordinatorn.
-summary-share-no = Ditt namn visas inte för koordinatorn.
+summary-share-yes = Ditt namn visas för koordinatorn och gruppens ledare.
+summary-share-no = Ditt namn visas inte för koordinatorn eller gruppens ledare.
 btn-confirm = Bekräfta
 btn-change = Ändra
 btn-cancel = Avbryt
@@ -140,7 +140,7 @@ privacy-area-controller = För anmälningar där kommunen är { $area } är { $n
 privacy-body =
     <b>Varför</b>: för att en kamratstödsgrupp ska kunna samlas när tillräckligt många i samma kommun är intresserade, och för att du ska kunna anmäla dig till evenemang. Grunden för behandlingen är ditt samtycke (EU:s dataskyddsförordning, artikel 6.1 a). Du kan när som helst återkalla ditt samtycke.
     <b>Vad vi sparar</b>: anmälningar (barnens åldrar, kommun, gruppens språk, tider som passar och när du gav ditt samtycke), anmälningar till evenemang, respons och kommentarer, inbjudningar till grupper, var du är i samtalet och språket jag talar med dig, samt hur du hörde om tjänsten (affischens eller länkens källa). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
-    <b>Vem ser</b>: gruppens koordinatorer ser anmälningarna till sin grupp, ditt namn bara med ditt tillstånd. Evenemangets arrangör ser de anmälda och responsen. Uppgifterna lämnas inte ut till andra.
+    <b>Vem ser</b>: gruppens koordinatorer ser anmälningarna till sin grupp, ditt namn bara med ditt tillstånd. När gruppen börjar ser dess ledare deltagarna: barnens åldrar och ditt namn bara med ditt tillstånd. Evenemangets arrangör ser de anmälda och responsen. Uppgifterna lämnas inte ut till andra.
     <b>Telegram</b>: meddelandena går via Telegram (Telegram Messenger Inc., utanför EU), som behandlar dem enligt sina egna villkor. Skriv inga känsliga saker i meddelandena.
     <b>Hur länge</b>: en anmälan raderas { $months } månader efter att du senast bekräftade den (medan du står i kö frågar vi var { $renew_months }:e månad om du fortfarande är intresserad; annars säger vi till en vecka innan), eller genast när du återkallar den. Anmälningar till evenemang, respons och inbjudningar raderas { $months } månader efter evenemanget, kommentarer efter { $comment_months } månader. Om du börjar en anmälan men inte ger ditt samtycke raderas språket och var du är i samtalet efter 24 timmar. Om du blockerar boten raderas alla dina uppgifter efter { $grace_days } dagar. Uppgifterna sparas krypterade. Raderade uppgifter finns kvar i krypterade säkerhetskopior { $backup_days ->
         [0] tills nyare ersätter dem
@@ -597,3 +597,6 @@ fac-support-news =
 
     { $text }
 mydata-facilitator = Som gruppledare: namn { $name }, grupper { $groups }.
+mine-share-again = Ditt namn syns nu bara för koordinatorn. Får också gruppledarna se det? Då vet de vem som kommer till gruppen.
+btn-share-again = Ja, också gruppledarna
+share-again-done = Tack! Nu ser också gruppledarna ditt namn. Du kan ta tillbaka lovet genom att ändra dina svar med /mine.

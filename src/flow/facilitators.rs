@@ -177,6 +177,7 @@ impl Engine<'_> {
             FacPick::Support(g) if self.facilitates(&g) => {
                 self.reprompt(State::Supporting { group: g })
             }
+            FacPick::ShareAgain(g) => self.share_again(state, &g),
             FacPick::Invite | FacPick::Group(_) | FacPick::Support(_) => {
                 self.hint(state, Msg::HintStaleButton)
             }
@@ -400,6 +401,34 @@ impl Engine<'_> {
             vec![("groups", text(self.group_names(&invite.groups)))],
         ));
         State::Idle
+    }
+
+    // ---- a parent's name, for the facilitators too ----
+
+    /// The parent gives the name-sharing consent again under the current notice, which names
+    /// the group's facilitators too (`/mine` offers it while [`facilitator::ask_again`]).
+    fn share_again(&mut self, state: State, group: &GroupId) -> State {
+        let version = self.ctx.config.notice_version;
+        let Some(r) = self
+            .ctx
+            .registrations
+            .iter()
+            .find(|r| &r.group == group && facilitator::ask_again(&r.consents))
+        else {
+            return self.hint(state, Msg::HintStaleButton);
+        };
+        if version < facilitator::NAMES_FACILITATORS_FROM {
+            return self.hint(state, Msg::HintStaleButton);
+        }
+        let mut r = r.clone();
+        r.consents.share = Some(ConsentRecord {
+            at: self.ctx.now,
+            version,
+        });
+        r.consents.share_withdrawn = None;
+        self.effects.push(Effect::SaveRegistration(r));
+        self.say(Reply::msg(Msg::ShareAgainDone));
+        state
     }
 
     // ---- the facilitator's side ----

@@ -1243,6 +1243,20 @@ impl<'a> Engine<'a> {
                     )]);
             }
         }
+        // The name-sharing consent now names the group's facilitators too: one given under an
+        // older notice is asked again here, and counts for them only once given again.
+        if crate::domain::facilitator::ask_again(&r.consents)
+            && self.ctx.config.notice_version >= crate::domain::facilitator::NAMES_FACILITATORS_FROM
+        {
+            reply = reply
+                .line(Msg::MineShareAgain, vec![])
+                .row(vec![self.mine_button(
+                    Msg::BtnShareAgain,
+                    Callback::Fac(crate::callback::FacPick::ShareAgain(g.clone())),
+                    several,
+                    name,
+                )]);
+        }
         reply.row(vec![
             self.mine_button(Msg::BtnEdit, Callback::Edit(g.clone()), several, name),
             self.mine_button(Msg::BtnWithdraw, Callback::Withdraw(g), several, name),

@@ -3,7 +3,7 @@
 //! their launched group, a request for support, and being removed — and that nobody else
 //! (nor a facilitator of another group) gets anything of it, with commands or forged buttons.
 
-use crate::chat::{app_with_config, deliveries, example_config, Chat, Delivered};
+use crate::chat::{app_with_config, deliveries, Chat, Delivered};
 use kokoon::app::App;
 use kokoon::config::Config;
 
@@ -16,7 +16,7 @@ const FACILITATOR: u64 = 5001;
 /// name-sharing consent).
 fn config_with_notice(version: u32) -> Config {
     let text = include_str!("../../config/kokoon.toml")
-        .replace("notice_version = 1", &format!("notice_version = {version}"));
+        .replace("notice_version = 2", &format!("notice_version = {version}"));
     Config::parse("config/kokoon.toml", &text).expect("the config is valid")
 }
 
@@ -177,7 +177,7 @@ async fn a_facilitators_whole_part_in_finnish() {
 #[tokio::test]
 async fn a_facilitators_whole_part_in_swedish() {
     // The notice as it was: a name shared under it is not shown to facilitators.
-    let (app, _clock, _dir) = app_with_config(example_config());
+    let (app, _clock, _dir) = app_with_config(config_with_notice(1));
     let mut parents = vec![crate::chat::join_tilli(&app, 1001, "Hyvinkää", true).await];
     deliveries(&app).await;
 
@@ -218,6 +218,33 @@ async fn a_facilitators_whole_part_in_swedish() {
         .shows("Första träffen 15.3.2027 kl. 17, Pikku-Veturi, Hyvinkää. 1 barn kommer.")
         .shows("1. familj (namnet delas inte) – 1 barn, 5 år")
         .hides("Parent 1001");
+
+    // The notice is raised to the version that names facilitators: the parent is asked again
+    // in /mine, and only then does the facilitator see the name.
+    let mut config = (*app.config).clone();
+    config.notice_version = 2;
+    let raised = App {
+        config: config.into(),
+        ..app.clone()
+    };
+    let mut parent = Chat::new(&raised, 1001, "fi");
+    parent
+        .says("/mine")
+        .await
+        .shows("Nimesi näkyy nyt vain koordinaattorille. Saavatko myös ryhmänohjaajat nähdä sen?");
+    let mut g = Chat::new(&raised, FACILITATOR, "sv");
+    g.says("/group").await.hides("Parent 1001");
+    parent
+        .taps("Kyllä, myös ohjaajat")
+        .await
+        .shows("Kiitos! Nyt myös ryhmänohjaajat näkevät nimesi.");
+    parent
+        .says("/mine")
+        .await
+        .hides("Saavatko myös ryhmänohjaajat");
+    g.says("/group")
+        .await
+        .shows("1. Parent 1001 (@parent1001) – 1 barn, 5 år");
 
     f.says("/support")
         .await
