@@ -174,6 +174,18 @@ pub enum FacPick {
     Support(GroupId),
     /// (Parent) give the name-sharing consent again, now naming the group's facilitators too.
     ShareAgain(GroupId),
+    /// (Coordinator, launch summary) ask a facilitator to take the launch, or not.
+    Pick(crate::domain::UserId),
+    /// (Coordinator, launch summary) ask every facilitator of the group.
+    PickAll,
+    /// (Coordinator, launch summary) the families' invitations wait for a facilitator's yes.
+    Hold(bool),
+    /// (Facilitator) the answer to a launch proposal.
+    Proposal(u64, bool),
+    /// (Facilitator, `/write`) write to the families of a launch.
+    Write(u64),
+    /// (Facilitator, `/write`) send the message written.
+    WriteSend,
 }
 
 /// What a report button picks.
@@ -288,6 +300,12 @@ impl Callback {
                 FacPick::Group(g) => format!("fc:l:{g}"),
                 FacPick::Support(g) => format!("fc:s:{g}"),
                 FacPick::ShareAgain(g) => format!("fc:a:{g}"),
+                FacPick::Pick(u) => format!("fc:p:{}", u.0),
+                FacPick::PickAll => "fc:P".into(),
+                FacPick::Hold(y) => format!("fc:h:{}", yn(*y)),
+                FacPick::Proposal(id, y) => format!("fc:y:{id}:{}", yn(*y)),
+                FacPick::Write(id) => format!("fc:w:{id}"),
+                FacPick::WriteSend => "fc:W".into(),
             },
         };
         format!("{VERSION}:{body}")
@@ -416,6 +434,15 @@ impl Callback {
                     ("l", Some(g)) => FacPick::Group(GroupId::parse(g).ok()?),
                     ("s", Some(g)) => FacPick::Support(GroupId::parse(g).ok()?),
                     ("a", Some(g)) => FacPick::ShareAgain(GroupId::parse(g).ok()?),
+                    ("p", Some(u)) => FacPick::Pick(user(u)?),
+                    ("P", None) => FacPick::PickAll,
+                    ("h", Some(y)) => FacPick::Hold(parse_yn(y)?),
+                    ("w", Some(id)) => FacPick::Write(parse_id(id)?),
+                    ("W", None) => FacPick::WriteSend,
+                    ("y", Some(rest)) => {
+                        let (id, y) = rest.split_once(':')?;
+                        FacPick::Proposal(parse_id(id)?, parse_yn(y)?)
+                    }
                     _ => return None,
                 })
             }
@@ -629,6 +656,12 @@ mod tests {
             Callback::Fac(FacPick::Support(
                 GroupId::parse(&"g".repeat(24)).expect("id"),
             )),
+            Callback::Fac(FacPick::Pick(crate::domain::UserId(u64::MAX))),
+            Callback::Fac(FacPick::PickAll),
+            Callback::Fac(FacPick::Hold(true)),
+            Callback::Fac(FacPick::Proposal(u64::MAX, false)),
+            Callback::Fac(FacPick::Write(u64::MAX)),
+            Callback::Fac(FacPick::WriteSend),
             Callback::Resume(GroupId::parse(&"f".repeat(24)).expect("id")),
             Callback::StillInterested(GroupId::parse(&"f".repeat(24)).expect("id")),
             Callback::Event(u64::MAX, EventAction::Calendar),

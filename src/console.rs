@@ -422,6 +422,7 @@ fn expects_text(state: &State) -> bool {
         State::Broadcasting { text, .. } => text.is_none(),
         State::JoiningAsFacilitator { name, .. } => name.is_none(),
         State::Supporting { .. } => true,
+        State::Writing { text, .. } => text.is_none(),
         State::InvitingFacilitator { .. }
         | State::Idle
         | State::Registering(_)

@@ -187,6 +187,7 @@ pub async fn events(
             visibility: kokoon::domain::event::Visibility::Public,
             token: None,
             revision: 0,
+            facilitators: Vec::new(),
             series: None,
         };
         store

@@ -558,6 +558,8 @@ impl Mem {
                 coordinators: &coordinators,
                 launch,
                 invite_timeout: Duration::hours(i64::from(config.invite_hours)),
+                // No facilitators in this model.
+                facilitator: false,
             },
             now,
         )

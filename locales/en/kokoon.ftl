@@ -595,7 +595,7 @@ fac-join-ask-consent =
 fac-join-bad-name = Please type your name (64 characters at most).
 fac-join-no-consent = All right, nothing was stored. The link still works if you change your mind.
 fac-link-not-valid = This invitation link does not work (it was used already or has expired). Please ask the coordinator for a new one.
-fac-joined = You are now a facilitator: { $groups }. Thank you! /group shows the group's participants, and /support asks the coordinator for help.
+fac-joined = You are now a facilitator: { $groups }. Thank you! /group shows the group's participants, /write sends a message to its families, and /support asks the coordinator for help.
 fac-group-choose = Which group would you like to see?
 fac-group-not-launched = { $group }: the group has not started yet. We will tell you when it does.
 fac-group-title =
@@ -630,3 +630,31 @@ mydata-facilitator = As a group facilitator: name { $name }, groups { $groups }.
 mine-share-again = Your name is shown to the coordinator only. May the group's facilitators see it too? Then they know who is coming to the group.
 btn-share-again = Yes, the facilitators too
 share-again-done = Thank you! The group's facilitators now see your name too. You can take this back by changing your answers in /mine.
+
+fac-proposal = Could you facilitate <b>{ $group }, { $area }</b>? The first meeting would be { $when }, { $place }.
+btn-proposal-yes = Yes, I can
+btn-proposal-no = Not this time
+fac-proposal-yes = Thank you! The coordinator is told. You see the participants with /group.
+fac-proposal-no = Thank you for letting us know. The coordinator is told.
+fac-proposal-answered = { $name } { $yes ->
+        [yes] can facilitate
+       *[no] cannot facilitate
+    } { $group }, { $area } ({ $when }).
+launch-crew-none = Facilitators: choose whom to ask. Each gets the proposed time and place and answers yes or no.
+launch-crew-hold = Asking: { $names }. The invitations to families go only once the first facilitator has said yes.
+launch-crew-at-once = Asking: { $names }. The invitations to families go at once.
+btn-launch-ask = Ask { $name }
+btn-launch-ask-all = Ask all the group's facilitators
+btn-launch-at-once = Send the invitations at once
+btn-launch-hold = Wait for a facilitator's yes
+launch-started-hold = The proposal goes to the facilitators. The invitations to families go when the first one says yes. You see the answers here.
+launch-crew-asked = The proposal goes to the facilitators too. You see their answers here.
+
+fac-write-none = The group you facilitate has not started yet, so there are no families to write to.
+fac-write-choose = Which group's families are you writing to?
+btn-fac-write-to = { $group }, { $area } ({ $when }): { $count } { $count ->
+        [one] family
+       *[other] families
+    }
+fac-write-ask = Type a message to the families of <b>{ $group }, { $area }</b> ({ $count }). It goes as it is; one written at night goes in the morning.
+group-message-first = A message from the group's facilitator

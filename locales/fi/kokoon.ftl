@@ -594,7 +594,7 @@ fac-join-ask-consent =
 fac-join-bad-name = Kirjoita nimesi (enintään 64 merkkiä).
 fac-join-no-consent = Selvä, mitään ei tallennettu. Linkki toimii vielä, jos muutat mielesi.
 fac-link-not-valid = Tämä kutsulinkki ei toimi (se on jo käytetty tai vanhentunut). Pyydä koordinaattorilta uusi.
-fac-joined = Olet nyt ohjaaja: { $groups }. Kiitos! Komennolla /group näet ryhmän osallistujat ja komennolla /support voit kysyä koordinaattorilta apua.
+fac-joined = Olet nyt ohjaaja: { $groups }. Kiitos! Komennolla /group näet ryhmän osallistujat, komennolla /write voit kirjoittaa ryhmän perheille ja komennolla /support voit kysyä koordinaattorilta apua.
 fac-group-choose = Minkä ryhmän tiedot haluat nähdä?
 fac-group-not-launched = { $group }: ryhmä ei ole vielä alkanut. Kerromme, kun se alkaa.
 fac-group-title =
@@ -629,3 +629,31 @@ mydata-facilitator = Ryhmänohjaajana: nimi { $name }, ryhmät { $groups }.
 mine-share-again = Nimesi näkyy nyt vain koordinaattorille. Saavatko myös ryhmänohjaajat nähdä sen? Silloin he tietävät, kuka ryhmään on tulossa.
 btn-share-again = Kyllä, myös ohjaajat
 share-again-done = Kiitos! Nyt myös ryhmänohjaajat näkevät nimesi. Voit perua luvan muuttamalla vastauksiasi komennolla /mine.
+
+fac-proposal = Voisitko ohjata ryhmän <b>{ $group }, { $area }</b>? Ensimmäinen tapaaminen olisi { $when }, { $place }.
+btn-proposal-yes = Kyllä, voin ohjata
+btn-proposal-no = En tällä kertaa
+fac-proposal-yes = Kiitos! Koordinaattori saa tiedon. Osallistujat näet komennolla /group.
+fac-proposal-no = Kiitos, kun kerroit. Koordinaattori saa tiedon.
+fac-proposal-answered = { $name } { $yes ->
+        [yes] voi ohjata
+       *[no] ei voi ohjata
+    } ryhmää { $group }, { $area } ({ $when }).
+launch-crew-none = Ohjaajat: valitse, keneltä kysytään. Jokainen saa ehdotuksen ajasta ja paikasta ja vastaa kyllä tai ei.
+launch-crew-hold = Kysytään: { $names }. Kutsut perheille lähtevät vasta, kun ensimmäinen ohjaaja on vastannut kyllä.
+launch-crew-at-once = Kysytään: { $names }. Kutsut perheille lähtevät heti.
+btn-launch-ask = Kysy: { $name }
+btn-launch-ask-all = Kysy kaikilta ryhmän ohjaajilta
+btn-launch-at-once = Lähetä kutsut perheille heti
+btn-launch-hold = Odota ohjaajan kyllä ennen kutsuja
+launch-started-hold = Ehdotus lähtee ohjaajille. Kutsut perheille lähtevät, kun ensimmäinen ohjaaja vastaa kyllä. Näet vastaukset täällä.
+launch-crew-asked = Ehdotus lähtee myös ohjaajille. Näet heidän vastauksensa täällä.
+
+fac-write-none = Ohjaamasi ryhmä ei ole vielä alkanut, joten perheille ei voi vielä kirjoittaa.
+fac-write-choose = Minkä ryhmän perheille kirjoitat?
+btn-fac-write-to = { $group }, { $area } ({ $when }): { $count } { $count ->
+        [one] perhe
+       *[other] perhettä
+    }
+fac-write-ask = Kirjoita viesti ryhmän <b>{ $group }, { $area }</b> perheille ({ $count }). Se lähtee sellaisenaan; yöllä kirjoitettu lähtee aamulla.
+group-message-first = Viesti ryhmän ohjaajalta

@@ -565,7 +565,7 @@ fac-join-ask-consent =
 fac-join-bad-name = Skriv ditt namn (högst 64 tecken).
 fac-join-no-consent = Okej, ingenting sparades. Länken fungerar ännu om du ändrar dig.
 fac-link-not-valid = Den här inbjudningslänken fungerar inte (den har redan använts eller gått ut). Be koordinatorn om en ny.
-fac-joined = Du är nu gruppledare: { $groups }. Tack! Med /group ser du gruppens deltagare och med /support kan du be koordinatorn om stöd.
+fac-joined = Du är nu gruppledare: { $groups }. Tack! Med /group ser du gruppens deltagare, med /write kan du skriva till familjerna och med /support kan du be koordinatorn om stöd.
 fac-group-choose = Vilken grupp vill du se?
 fac-group-not-launched = { $group }: gruppen har inte börjat än. Vi berättar när den börjar.
 fac-group-title =
@@ -600,3 +600,31 @@ mydata-facilitator = Som gruppledare: namn { $name }, grupper { $groups }.
 mine-share-again = Ditt namn syns nu bara för koordinatorn. Får också gruppledarna se det? Då vet de vem som kommer till gruppen.
 btn-share-again = Ja, också gruppledarna
 share-again-done = Tack! Nu ser också gruppledarna ditt namn. Du kan ta tillbaka lovet genom att ändra dina svar med /mine.
+
+fac-proposal = Kan du leda <b>{ $group }, { $area }</b>? Första träffen skulle vara { $when }, { $place }.
+btn-proposal-yes = Ja, jag kan leda
+btn-proposal-no = Inte den här gången
+fac-proposal-yes = Tack! Koordinatorn får veta det. Deltagarna ser du med /group.
+fac-proposal-no = Tack för att du svarade. Koordinatorn får veta det.
+fac-proposal-answered = { $name } { $yes ->
+        [yes] kan leda
+       *[no] kan inte leda
+    } { $group }, { $area } ({ $when }).
+launch-crew-none = Gruppledare: välj vem som tillfrågas. Var och en får ett förslag om tid och plats och svarar ja eller nej.
+launch-crew-hold = Tillfrågas: { $names }. Inbjudningarna till familjerna skickas först när den första gruppledaren har svarat ja.
+launch-crew-at-once = Tillfrågas: { $names }. Inbjudningarna till familjerna skickas genast.
+btn-launch-ask = Fråga: { $name }
+btn-launch-ask-all = Fråga alla gruppens ledare
+btn-launch-at-once = Skicka inbjudningarna genast
+btn-launch-hold = Vänta på en gruppledares ja
+launch-started-hold = Förslaget skickas till gruppledarna. Inbjudningarna till familjerna skickas när den första svarar ja. Du ser svaren här.
+launch-crew-asked = Förslaget skickas också till gruppledarna. Du ser deras svar här.
+
+fac-write-none = Gruppen du leder har inte börjat ännu, så du kan inte skriva till familjerna än.
+fac-write-choose = Till vilken grupps familjer skriver du?
+btn-fac-write-to = { $group }, { $area } ({ $when }): { $count } { $count ->
+        [one] familj
+       *[other] familjer
+    }
+fac-write-ask = Skriv ett meddelande till familjerna i <b>{ $group }, { $area }</b> ({ $count }). Det skickas som det är; det som skrivs på natten skickas på morgonen.
+group-message-first = Meddelande från gruppledaren

@@ -197,6 +197,112 @@ impl Facilitation<'_> {
     }
 }
 
+/// Who was asked to facilitate a launch, and their answers; and whether the families'
+/// invitations wait for a facilitator's yes (the coordinator's choice in the launch summary).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Crew {
+    /// The launch.
+    pub launch: u64,
+    /// The facilitators asked, in the order chosen.
+    pub asked: Vec<Asked>,
+    /// The invitations to families wait until a facilitator has said yes.
+    pub hold: bool,
+}
+
+/// One facilitator asked to take a launch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Asked {
+    /// The facilitator.
+    pub user: UserId,
+    /// Their answer, once given: yes or no.
+    pub answer: Option<bool>,
+}
+
+impl Crew {
+    /// A launch's crew as the coordinator chose it: everyone asked, nobody answered.
+    #[must_use]
+    pub fn new(launch: u64, users: &[UserId], hold: bool) -> Self {
+        let mut asked: Vec<Asked> = Vec::new();
+        for u in users {
+            if !asked.iter().any(|a| a.user == *u) {
+                asked.push(Asked {
+                    user: *u,
+                    answer: None,
+                });
+            }
+        }
+        Self {
+            launch,
+            asked,
+            hold,
+        }
+    }
+
+    /// Whether `user` said yes.
+    #[must_use]
+    pub fn said_yes(&self, user: UserId) -> bool {
+        self.asked
+            .iter()
+            .any(|a| a.user == user && a.answer == Some(true))
+    }
+
+    /// Whether anyone said yes.
+    #[must_use]
+    pub fn any_yes(&self) -> bool {
+        self.asked.iter().any(|a| a.answer == Some(true))
+    }
+
+    /// Whether `user` was asked and has not answered yet.
+    #[must_use]
+    pub fn awaits(&self, user: UserId) -> bool {
+        self.asked
+            .iter()
+            .any(|a| a.user == user && a.answer.is_none())
+    }
+}
+
+/// Whether a launch's invitations to families wait: the coordinator chose to wait for a
+/// facilitator, and nobody has said yes yet. The sender plans no invitation while this holds;
+/// the first yes lets them go.
+#[must_use]
+pub fn invitations_wait(crew: Option<&Crew>) -> bool {
+    crew.is_some_and(|c| c.hold && !c.any_yes())
+}
+
+/// Whether a facilitator of a launch's group sees the launch and its participants: of a launch
+/// whose facilitators were asked, only those who said yes; of any other launch of their group,
+/// every facilitator of it. (Whether they facilitate the group is asked apart, first.)
+#[must_use]
+pub fn sees_launch(crew: Option<&Crew>, user: UserId) -> bool {
+    crew.is_none_or(|c| c.said_yes(user))
+}
+
+/// What a facilitator's answer to a launch proposal changes ([`answer`]).
+pub type Answered = (Crew, Vec<(UserId, super::Outgoing)>, Vec<UserId>);
+
+/// A facilitator's answer to a launch proposal: the crew after it, the news to the
+/// coordinator, and who leads the launch's meetings from now on (with a yes, they do: they get
+/// the meetings' reminders). `None` when they were not asked, or the answer changes nothing. A
+/// yes may replace a no; a yes stands (the families may have been invited on it).
+#[must_use]
+pub fn answer(crew: &Crew, user: UserId, yes: bool, coordinator: UserId) -> Option<Answered> {
+    let i = crew.asked.iter().position(|a| a.user == user)?;
+    match crew.asked[i].answer {
+        Some(true) => return None,
+        Some(false) if !yes => return None,
+        _ => {}
+    }
+    let mut c = crew.clone();
+    c.asked[i].answer = Some(yes);
+    let news = super::Outgoing::ProposalAnswered {
+        launch: crew.launch,
+        user,
+        yes,
+    };
+    let leads = if yes { vec![user] } else { Vec::new() };
+    Some((c, vec![(coordinator, news)], leads))
+}
+
 /// Whether a parent's name may be shown to a group's facilitators: only with the name-sharing
 /// consent given under a notice that names them ([`NAMES_FACILITATORS_FROM`]) and not
 /// withdrawn since.
@@ -288,6 +394,45 @@ mod tests {
         assert_eq!(all.of_group(&g("tilli-toukka")), vec![UserId(5)]);
         let order = [g("tilli-toukka"), g("eron-edessa")];
         assert_eq!(all.groups_of(UserId(9), &order), vec![&order[1]]);
+    }
+
+    #[test]
+    fn invitations_wait_for_the_first_yes_and_only_those_who_said_yes_see_the_launch() {
+        let (a, b, coord) = (UserId(5), UserId(6), UserId(1));
+        let crew = Crew::new(7, &[a, b, a], true);
+        assert_eq!(crew.asked.len(), 2, "each asked once");
+        assert!(invitations_wait(Some(&crew)));
+        assert!(!invitations_wait(None));
+        assert!(!invitations_wait(Some(&Crew::new(7, &[a], false))));
+        assert!(sees_launch(None, a));
+        assert!(!sees_launch(Some(&crew), a));
+        // Not asked: nothing.
+        assert!(answer(&crew, UserId(9), true, coord).is_none());
+        let (crew, news, leads) = answer(&crew, b, false, coord).unwrap();
+        assert!(leads.is_empty());
+        assert_eq!(
+            news,
+            vec![(
+                coord,
+                super::super::Outgoing::ProposalAnswered {
+                    launch: 7,
+                    user: b,
+                    yes: false
+                }
+            )]
+        );
+        assert!(invitations_wait(Some(&crew)));
+        assert!(
+            answer(&crew, b, false, coord).is_none(),
+            "the same no again"
+        );
+        let (crew, _, leads) = answer(&crew, a, true, coord).unwrap();
+        assert_eq!(leads, vec![a], "a yes leads the meetings");
+        assert!(!invitations_wait(Some(&crew)));
+        assert!(sees_launch(Some(&crew), a) && !sees_launch(Some(&crew), b));
+        assert!(answer(&crew, a, false, coord).is_none(), "a yes stands");
+        let (crew, _, _) = answer(&crew, b, true, coord).unwrap();
+        assert!(crew.said_yes(b) && !crew.awaits(b));
     }
 
     #[test]

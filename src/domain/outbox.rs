@@ -109,6 +109,26 @@ pub enum Outgoing {
         /// The groups.
         groups: Vec<GroupId>,
     },
+    /// To a facilitator the launching coordinator asked: the proposed time and place, yes or no.
+    LaunchProposal {
+        /// The launch.
+        launch: u64,
+    },
+    /// To the launching coordinator: a facilitator answered the proposal.
+    ProposalAnswered {
+        /// The launch.
+        launch: u64,
+        /// The facilitator.
+        user: UserId,
+        /// Yes or no.
+        yes: bool,
+    },
+    /// To a family who accepted a place in a launch: a message from a facilitator of the
+    /// group (`/write`), a broadcast with `facilitator` set.
+    GroupMessage {
+        /// The broadcast.
+        broadcast: u64,
+    },
     /// To each coordinator of a group: a facilitator of it asks for support (`/support`).
     Support {
         /// The group.
@@ -159,6 +179,9 @@ impl Outgoing {
             | Outgoing::RenewalAsk { .. }
             | Outgoing::FacilitatorJoined { .. }
             | Outgoing::FacilitatorRemoved { .. }
+            | Outgoing::LaunchProposal { .. }
+            | Outgoing::ProposalAnswered { .. }
+            | Outgoing::GroupMessage { .. }
             | Outgoing::Support { .. } => Urgency::Held,
             Outgoing::Reminder { .. } => Urgency::Timed,
         }
@@ -239,17 +262,18 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
         }
         Outgoing::FinalList { .. } => f.launch.is_some_and(|l| l.closed),
         // The event is as it was when the reminder was queued, and they are still coming.
-        Outgoing::Reminder { version, .. } => f
-            .event
-            .filter(live)
-            .is_some_and(|e| e.version == *version && e.attending(f.to)),
+        Outgoing::Reminder { version, .. } => f.event.filter(live).is_some_and(|e| {
+            e.version == *version && (e.attending(f.to) || e.facilitators.contains(&f.to))
+        }),
         Outgoing::EventChanged { .. } => f.event.filter(live).is_some(),
         Outgoing::EventCancelled { .. } => f.event.is_some_and(|e| e.cancelled),
         Outgoing::Promoted { .. } => f.event.filter(live).is_some_and(|e| e.attending(f.to)),
         Outgoing::FeedbackRequest { .. } => {
             !f.feedback_given && f.event.is_some_and(|e| !e.cancelled && e.attending(f.to))
         }
-        Outgoing::Broadcast { .. } | Outgoing::BroadcastReport { .. } => f.broadcast,
+        Outgoing::Broadcast { .. }
+        | Outgoing::BroadcastReport { .. }
+        | Outgoing::GroupMessage { .. } => f.broadcast,
         // Confirmed again (or withdrawn) since the notice was queued: nothing to say.
         Outgoing::RetentionNotice { .. } => {
             f.registration.is_some_and(|r| r.expiry_notice.is_some())
@@ -263,6 +287,10 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
         Outgoing::FacilitatorJoined { .. }
         | Outgoing::FacilitatorRemoved { .. }
         | Outgoing::Support { .. } => true,
+        // The meeting is still ahead (whether they are still asked is checked where it is
+        // composed, from the launch's crew).
+        Outgoing::LaunchProposal { .. } => f.launch.is_some_and(|l| l.start > f.now),
+        Outgoing::ProposalAnswered { .. } => f.launch.is_some(),
     }
 }
 
@@ -338,6 +366,13 @@ mod tests {
                 from: UserId(7),
                 text: "Apua".into(),
             },
+            Outgoing::LaunchProposal { launch: 1 },
+            Outgoing::GroupMessage { broadcast: 1 },
+            Outgoing::ProposalAnswered {
+                launch: 1,
+                user: UserId(7),
+                yes: true,
+            },
         ]
     }
 
@@ -367,6 +402,9 @@ mod tests {
                 | Outgoing::RenewalAsk { .. }
                 | Outgoing::FacilitatorJoined { .. }
                 | Outgoing::FacilitatorRemoved { .. }
+                | Outgoing::LaunchProposal { .. }
+                | Outgoing::ProposalAnswered { .. }
+                | Outgoing::GroupMessage { .. }
                 | Outgoing::Support { .. } => morning,
             };
             assert_eq!(

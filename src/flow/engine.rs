@@ -130,6 +130,7 @@ impl<'a> Engine<'a> {
             State::InvitingFacilitator { groups } => self.invite_question(groups),
             State::JoiningAsFacilitator { token, name } => self.joining_question(token, name),
             State::Supporting { group } => self.support_question(group),
+            State::Writing { launch, text } => self.write_question(*launch, text.as_deref()),
         }
     }
 
@@ -167,7 +168,8 @@ impl<'a> Engine<'a> {
             State::FeedbackComment { .. } => Msg::FeedbackDone,
             State::InvitingFacilitator { .. }
             | State::JoiningAsFacilitator { .. }
-            | State::Supporting { .. } => Msg::ActionCancelled,
+            | State::Supporting { .. }
+            | State::Writing { .. } => Msg::ActionCancelled,
             State::Idle | State::ConfirmingForget => return false,
         };
         self.say(Reply::msg(msg));

@@ -10,9 +10,10 @@
 //! not facilitate is answered exactly as a stale button is.
 
 use super::engine::Engine;
+use super::launch::LaunchQuestion;
 use super::launch::{kind, who_text};
 use super::reply::{button, num, text, Arg, Button, Label, Line, Reply};
-use super::{Callback, Command, Effect, State, Turn};
+use super::{Callback, Command, Effect, LaunchDraft, State, Turn};
 use crate::callback::FacPick;
 use crate::domain::facilitator::{
     self, Facilitation, Facilitator, FacilitatorInvite, INVITE_VALID,
@@ -37,12 +38,17 @@ pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
         }
         Turn::Command(Command::Group) => e.my_groups_menu(state),
         Turn::Command(Command::Support) => e.support_menu(state),
+        Turn::Command(Command::Write) => e.write_menu(state),
         Turn::Command(_) => e.hint(state, Msg::HintUnknownCommand),
         Turn::Text(t) => match state {
             State::JoiningAsFacilitator { token, name: None } => e.joining_name(token, &t),
             State::Supporting { group } if e.facilitates(&group) => e.support_send(group, &t),
             State::InvitingFacilitator { .. } if !e.is_coordinator() => e.not_a_coordinator(),
             State::Supporting { .. } => e.hint(State::Idle, Msg::HintUseButtons),
+            State::Writing { launch, text: None } if e.writes_to(launch).is_some() => {
+                e.write_text(launch, &t)
+            }
+            State::Writing { .. } => e.hint(State::Idle, Msg::HintUseButtons),
             other => e.hint(other, Msg::HintUseButtons),
         },
         Turn::Button(Callback::Fac(pick)) => e.fac_button(state, pick),
@@ -77,6 +83,30 @@ impl Engine<'_> {
         self.facilitation(|f| f.facilitates(user, group))
     }
 
+    /// A facilitator's name as the coordinators see it (the one they gave, or the config's).
+    pub(super) fn facilitator_name(&self, user: UserId) -> String {
+        self.ctx
+            .view
+            .facilitators()
+            .into_iter()
+            .find(|f| f.user == user)
+            .map(|f| f.name)
+            .or_else(|| {
+                self.ctx
+                    .config
+                    .facilitators
+                    .iter()
+                    .find(|f| f.telegram_id == user)
+                    .map(|f| f.name.clone())
+            })
+            .unwrap_or_default()
+    }
+
+    /// The facilitators of a group, as the coordinator may ask them to take a launch.
+    pub(super) fn group_facilitators(&self, group: &GroupId) -> Vec<UserId> {
+        self.facilitation(|f| f.of_group(group))
+    }
+
     /// Whether the person talking facilitates any group.
     pub(super) fn is_facilitator(&self) -> bool {
         let user = self.ctx.person.user;
@@ -94,6 +124,20 @@ impl Engine<'_> {
             .collect()
     }
 
+    /// Whether the person talking is a facilitator of a launch: they facilitate its group and,
+    /// when the coordinator asked facilitators to take it, said yes
+    /// ([`facilitator::sees_launch`]). Every view of a launch and message about it asks this.
+    pub(super) fn facilitates_launch(&self, l: &Launch) -> bool {
+        self.is_launch_facilitator(self.ctx.person.user, l)
+    }
+
+    /// Whether `user` is a facilitator of a launch, as [`Engine::facilitates_launch`] asks it
+    /// for the person talking (the access to a launch's meetings asks it for anyone).
+    pub(super) fn is_launch_facilitator(&self, user: UserId, l: &Launch) -> bool {
+        self.facilitation(|f| f.facilitates(user, &l.pool.group))
+            && facilitator::sees_launch(self.ctx.view.crew(l.id).as_ref(), user)
+    }
+
     /// The launches of a group the person talking facilitates, newest first.
     fn facilitated_launches(&self, group: &GroupId) -> Vec<Launch> {
         if !self.facilitates(group) {
@@ -104,7 +148,7 @@ impl Engine<'_> {
             .view
             .launches()
             .into_iter()
-            .filter(|l| &l.pool.group == group)
+            .filter(|l| &l.pool.group == group && self.facilitates_launch(l))
             .collect();
         ls.reverse();
         ls
@@ -178,6 +222,76 @@ impl Engine<'_> {
                 self.reprompt(State::Supporting { group: g })
             }
             FacPick::ShareAgain(g) => self.share_again(state, &g),
+            FacPick::Pick(u) => match state {
+                State::Launching(mut d)
+                    if self.may_pool(&d.pool)
+                        && d.asking() == LaunchQuestion::Summary
+                        && self.group_facilitators(&d.pool.group).contains(&u) =>
+                {
+                    if let Some(i) = d.facilitators.iter().position(|x| *x == u) {
+                        d.facilitators.remove(i);
+                    } else {
+                        d.facilitators.push(u);
+                    }
+                    self.reprompt(State::Launching(d))
+                }
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            FacPick::PickAll => match state {
+                State::Launching(mut d)
+                    if self.may_pool(&d.pool) && d.asking() == LaunchQuestion::Summary =>
+                {
+                    d.facilitators = self.group_facilitators(&d.pool.group);
+                    self.reprompt(State::Launching(d))
+                }
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            FacPick::Hold(hold) => match state {
+                State::Launching(mut d)
+                    if self.may_pool(&d.pool) && d.asking() == LaunchQuestion::Summary =>
+                {
+                    d.hold = hold;
+                    self.reprompt(State::Launching(d))
+                }
+                other => self.hint(other, Msg::HintStaleButton),
+            },
+            // Only one asked whose answer changes something (a yes stands; the same answer
+            // again, or one after the meeting, is a stale button).
+            FacPick::Proposal(id, yes) => {
+                match (self.ctx.view.launch(id), self.ctx.view.crew(id)) {
+                    (Some(l), Some(c))
+                        if self.facilitates(&l.pool.group)
+                            && l.start > self.ctx.now
+                            && facilitator::answer(
+                                &c,
+                                self.ctx.person.user,
+                                yes,
+                                l.coordinator,
+                            )
+                            .is_some() =>
+                    {
+                        self.effects.push(Effect::CrewAnswer { launch: id, yes });
+                        self.say(Reply::msg(if yes {
+                            Msg::FacProposalYes
+                        } else {
+                            Msg::FacProposalNo
+                        }));
+                        state
+                    }
+                    _ => self.hint(state, Msg::HintStaleButton),
+                }
+            }
+            FacPick::Write(id) => match self.writes_to(id) {
+                Some(_) => self.write_ask(state, id),
+                None => self.hint(state, Msg::HintStaleButton),
+            },
+            FacPick::WriteSend => match state {
+                State::Writing {
+                    launch,
+                    text: Some(body),
+                } if self.writes_to(launch).is_some() => self.write_send(launch, body),
+                other => self.hint(other, Msg::HintStaleButton),
+            },
             FacPick::Invite | FacPick::Group(_) | FacPick::Support(_) => {
                 self.hint(state, Msg::HintStaleButton)
             }
@@ -403,6 +517,93 @@ impl Engine<'_> {
         State::Idle
     }
 
+    // ---- launching with facilitators ----
+
+    /// The launch summary's part about facilitators: who to ask (each a toggle, or all of the
+    /// group's), and whether the families' invitations wait for a yes.
+    pub(super) fn crew_rows(&self, d: &LaunchDraft, mut r: Reply) -> Reply {
+        let all = self.group_facilitators(&d.pool.group);
+        if all.is_empty() {
+            return r;
+        }
+        let chosen: Vec<UserId> = d
+            .facilitators
+            .iter()
+            .copied()
+            .filter(|u| all.contains(u))
+            .collect();
+        r = r.line(
+            if chosen.is_empty() {
+                Msg::LaunchCrewNone
+            } else if d.hold {
+                Msg::LaunchCrewHold
+            } else {
+                Msg::LaunchCrewAtOnce
+            },
+            vec![(
+                "names",
+                text(
+                    chosen
+                        .iter()
+                        .map(|u| self.facilitator_name(*u))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            )],
+        );
+        for u in &all {
+            let name = self.facilitator_name(*u);
+            let label = if chosen.contains(u) {
+                Label::MsgArgs(Msg::BtnTimeChecked, vec![("time", text(name))])
+            } else {
+                Label::MsgArgs(Msg::BtnLaunchAsk, vec![("name", text(name))])
+            };
+            r = r.row(vec![Button {
+                label,
+                callback: Callback::Fac(FacPick::Pick(*u)),
+            }]);
+        }
+        if all.len() > 1 && chosen.len() < all.len() {
+            r = r.row(vec![button(
+                Msg::BtnLaunchAskAll,
+                Callback::Fac(FacPick::PickAll),
+            )]);
+        }
+        if !chosen.is_empty() {
+            r = r.row(vec![if d.hold {
+                button(Msg::BtnLaunchAtOnce, Callback::Fac(FacPick::Hold(false)))
+            } else {
+                button(Msg::BtnLaunchHold, Callback::Fac(FacPick::Hold(true)))
+            }]);
+        }
+        r
+    }
+
+    /// The crew of a launch being confirmed (after its [`Effect::Launch`]), and whether its
+    /// invitations wait; `None` when no facilitator was chosen.
+    pub(super) fn launch_crew(&mut self, d: &LaunchDraft) -> Option<bool> {
+        let all = self.group_facilitators(&d.pool.group);
+        let chosen: Vec<UserId> = d
+            .facilitators
+            .iter()
+            .copied()
+            .filter(|u| all.contains(u))
+            .collect();
+        if chosen.is_empty() {
+            // Nobody asked: the group's facilitators lead it (they see it, and get the
+            // meetings' reminders).
+            if !all.is_empty() {
+                self.effects.push(Effect::LeadLaunch { facilitators: all });
+            }
+            return None;
+        }
+        self.effects.push(Effect::LaunchCrew {
+            facilitators: chosen,
+            hold: d.hold,
+        });
+        Some(d.hold)
+    }
+
     // ---- a parent's name, for the facilitators too ----
 
     /// The parent gives the name-sharing consent again under the current notice, which names
@@ -571,6 +772,141 @@ impl Engine<'_> {
             group,
             text: body.to_owned(),
         });
+        State::Idle
+    }
+}
+
+impl Engine<'_> {
+    // ---- a facilitator's message to a launch's families ----
+
+    /// A launch whose families the person talking may write to, and those families (who
+    /// accepted a place): only a facilitator of the launch ([`Engine::facilitates_launch`]).
+    pub(super) fn writes_to(&self, launch: u64) -> Option<(Launch, Vec<UserId>)> {
+        let l = self
+            .ctx
+            .view
+            .launch(launch)
+            .filter(|l| self.facilitates_launch(l))?;
+        let to = l.answered(Answer::Accepted);
+        Some((l, to))
+    }
+
+    /// `/write`: the launches of the facilitated groups to write to (the one there is, at
+    /// once), newest first.
+    fn write_menu(&mut self, state: State) -> State {
+        let launches: Vec<Launch> = self
+            .facilitated()
+            .iter()
+            .flat_map(|g| self.facilitated_launches(g))
+            .collect();
+        match launches.as_slice() {
+            [] => {
+                self.say(Reply::msg(Msg::FacWriteNone));
+                State::Idle
+            }
+            [one] => self.write_ask(state, one.id),
+            _ => {
+                let mut r = Reply::msg(Msg::FacWriteChoose);
+                for l in &launches {
+                    let label = Label::MsgArgs(
+                        Msg::BtnFacWriteTo,
+                        vec![
+                            ("group", text(self.group_name(&l.pool.group))),
+                            ("area", self.pool_label(&l.pool)),
+                            ("when", text(format_when(l.start, self.lang, self.ctx.now))),
+                            ("count", num(l.answered(Answer::Accepted).len())),
+                        ],
+                    );
+                    r = r.row(vec![Button {
+                        label,
+                        callback: Callback::Fac(FacPick::Write(l.id)),
+                    }]);
+                }
+                self.say(r);
+                match state {
+                    State::Registering(_) => self.reprompt(state),
+                    other => other,
+                }
+            }
+        }
+    }
+
+    /// Asks for the text to a launch's families, or says that there is nobody to write to yet.
+    fn write_ask(&mut self, state: State, launch: u64) -> State {
+        match self.writes_to(launch) {
+            Some((_, to)) if !to.is_empty() => self.reprompt(State::Writing { launch, text: None }),
+            Some(_) => {
+                self.say(Reply::msg(Msg::BroadcastNobody));
+                State::Idle
+            }
+            None => self.hint(state, Msg::HintStaleButton),
+        }
+    }
+
+    /// The question while writing to a launch's families: the text, then its confirmation.
+    pub(super) fn write_question(&self, launch: u64, body: Option<&str>) -> Reply {
+        let (group, area, n) = self
+            .ctx
+            .view
+            .launch(launch)
+            .map(|l| {
+                (
+                    self.group_name(&l.pool.group),
+                    self.pool_label(&l.pool),
+                    l.answered(Answer::Accepted).len(),
+                )
+            })
+            .unwrap_or_else(|| (String::new(), text(String::new()), 0));
+        let cancel = vec![button(Msg::BtnCancel, Callback::Cancel)];
+        match body {
+            None => Reply::default()
+                .line(
+                    Msg::FacWriteAsk,
+                    vec![("group", text(group)), ("area", area), ("count", num(n))],
+                )
+                .row(cancel),
+            Some(body) => Reply::default()
+                .line(
+                    Msg::BroadcastPreview,
+                    vec![("count", num(n)), ("text", text(body.to_owned()))],
+                )
+                .row(vec![button(
+                    Msg::BtnBroadcastSend,
+                    Callback::Fac(FacPick::WriteSend),
+                )])
+                .row(cancel),
+        }
+    }
+
+    fn write_text(&mut self, launch: u64, typed: &str) -> State {
+        match super::events::short(typed, super::broadcast::MAX_BROADCAST) {
+            Some(body) => self.reprompt(State::Writing {
+                launch,
+                text: Some(body),
+            }),
+            None => self.hint(State::Writing { launch, text: None }, Msg::BroadcastBadText),
+        }
+    }
+
+    /// Sends a confirmed message to the families who have a place now; logged like a
+    /// coordinator's broadcast.
+    fn write_send(&mut self, launch: u64, body: String) -> State {
+        let Some((l, to)) = self.writes_to(launch) else {
+            return self.hint(State::Idle, Msg::HintStaleButton);
+        };
+        let n = to.len();
+        self.audit(
+            crate::domain::audit::Accessed::Broadcast,
+            Some(&l.pool),
+            Some(l.id),
+            n,
+        );
+        self.effects.push(Effect::GroupMessage {
+            launch,
+            text: body,
+            to,
+        });
+        self.say(Reply::default().line(Msg::BroadcastQueued, vec![("count", num(n))]));
         State::Idle
     }
 }

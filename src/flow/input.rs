@@ -42,6 +42,8 @@ pub enum Command {
     Group,
     /// `/support` (facilitators): a message to the group's coordinators.
     Support,
+    /// `/write` (facilitators): a message to the families of a launch of their group.
+    Write,
 }
 
 impl Command {
@@ -71,7 +73,7 @@ impl Command {
     ];
 
     /// The facilitators' commands. To anyone else they are unknown commands.
-    pub const FACILITATOR: [Command; 2] = [Command::Group, Command::Support];
+    pub const FACILITATOR: [Command; 3] = [Command::Group, Command::Write, Command::Support];
 
     /// Whether only facilitators may use the command.
     #[must_use]
@@ -108,6 +110,7 @@ impl Command {
             Command::Facilitators => "facilitators",
             Command::Group => "group",
             Command::Support => "support",
+            Command::Write => "write",
         }
     }
 }
@@ -169,6 +172,7 @@ impl Input {
             "facilitators" | "ohjaajat" | "ledare" => Input::Command(Command::Facilitators),
             "group" | "ryhma" | "grupp" => Input::Command(Command::Group),
             "support" | "tuki" | "stod" => Input::Command(Command::Support),
+            "write" | "kirjoita" | "skriv" => Input::Command(Command::Write),
             "feedback" => Input::FeedbackFor(arg.and_then(|a| a.parse().ok())),
             "report" | "raportti" | "rapport" => {
                 Input::ReportFor(arg.filter(|a| !a.is_empty()).map(str::to_owned))

@@ -36,6 +36,12 @@ pub struct LaunchDraft {
     /// A question gone back to with Back: asked again with its answer kept.
     #[serde(default)]
     pub again: Option<LaunchQuestion>,
+    /// The facilitators to ask to take it (chosen in the summary).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facilitators: Vec<crate::domain::UserId>,
+    /// The families' invitations wait until a facilitator has said yes.
+    #[serde(default)]
+    pub hold: bool,
 }
 
 /// The questions of a launch, in order.
@@ -134,6 +140,10 @@ impl<'a> Engine<'a> {
                     end: None,
                     place: None,
                     again: None,
+                    facilitators: Vec::new(),
+                    // With facilitators chosen, the invitations wait for a yes unless the
+                    // coordinator says otherwise.
+                    hold: true,
                 };
                 let q = self.launch_question(&d);
                 self.say(q);
@@ -761,29 +771,29 @@ impl<'a> Engine<'a> {
                     .filter(|r| self.ctx.config.pool_of(r) == d.pool)
                     .collect();
                 let preview = self.preview(&d.pool, group, &waiting);
-                Reply::default()
-                    .line(
-                        Msg::LaunchSummary,
-                        vec![
-                            ("group", name),
-                            ("area", self.pool_label(&d.pool)),
-                            ("when", text(format_when(start, self.lang, self.ctx.now))),
-                            (
-                                "until",
-                                text(super::events::until_text(
-                                    start,
-                                    d.end.unwrap_or(start),
-                                    self.lang,
-                                )),
-                            ),
-                            ("place", text(place.clone())),
-                            ("families", num(preview.0)),
-                            ("count", num(preview.1)),
-                            ("capacity", num(group.capacity)),
-                            ("kind", kind(group)),
-                            ("hours", num(self.ctx.config.invite_hours)),
-                        ],
-                    )
+                let summary = Reply::default().line(
+                    Msg::LaunchSummary,
+                    vec![
+                        ("group", name),
+                        ("area", self.pool_label(&d.pool)),
+                        ("when", text(format_when(start, self.lang, self.ctx.now))),
+                        (
+                            "until",
+                            text(super::events::until_text(
+                                start,
+                                d.end.unwrap_or(start),
+                                self.lang,
+                            )),
+                        ),
+                        ("place", text(place.clone())),
+                        ("families", num(preview.0)),
+                        ("count", num(preview.1)),
+                        ("capacity", num(group.capacity)),
+                        ("kind", kind(group)),
+                        ("hours", num(self.ctx.config.invite_hours)),
+                    ],
+                );
+                self.crew_rows(d, summary)
                     .row(vec![button(Msg::BtnLaunchConfirm, Callback::LaunchConfirm)])
                     .row(back_cancel)
             }
@@ -895,7 +905,7 @@ impl<'a> Engine<'a> {
             return State::Launching(d);
         }
         self.effects.push(Effect::Launch(LaunchRequest {
-            pool: d.pool,
+            pool: d.pool.clone(),
             start,
             end,
             place,
@@ -907,6 +917,14 @@ impl<'a> Engine<'a> {
                 group.name.get(Lang::En),
             ),
         }));
+        match self.launch_crew(&d) {
+            Some(true) => {
+                self.say(Reply::msg(Msg::LaunchStartedHold));
+                return State::Idle;
+            }
+            Some(false) => self.say(Reply::msg(Msg::LaunchCrewAsked)),
+            None => {}
+        }
         // The invitations are held back by quiet hours like every held message: say when.
         let now = self.ctx.now;
         let goes = crate::domain::outbox::when_to_send(

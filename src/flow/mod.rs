@@ -103,6 +103,13 @@ pub enum State {
         /// The group.
         group: GroupId,
     },
+    /// (Facilitator) writing to the families of a launch of their group.
+    Writing {
+        /// The launch.
+        launch: u64,
+        /// The text, once written (then waiting for confirmation).
+        text: Option<String>,
+    },
 }
 
 /// Who is talking, as the adapter knows them.
@@ -163,6 +170,10 @@ pub trait View: Sync {
         &self,
         _token: &str,
     ) -> Option<crate::domain::facilitator::FacilitatorInvite> {
+        None
+    }
+    /// The facilitators asked to take a launch, and their answers.
+    fn crew(&self, _launch: u64) -> Option<crate::domain::facilitator::Crew> {
         None
     }
     /// A fresh unguessable link token (16 random bytes as base64url); `None` from a view that
@@ -278,6 +289,36 @@ pub enum Effect {
         /// The groups (those the coordinator sees).
         groups: Vec<GroupId>,
     },
+    /// (Coordinator, after [`Effect::Launch`] in the same step) ask facilitators to take the
+    /// launch; with `hold`, the families' invitations wait for the first yes.
+    LaunchCrew {
+        /// The facilitators asked.
+        facilitators: Vec<UserId>,
+        /// Whether the invitations wait for a yes.
+        hold: bool,
+    },
+    /// (Coordinator, after [`Effect::Launch`] in the same step, when no facilitator was asked)
+    /// the group's facilitators lead the launch's meetings: they get the reminders.
+    LeadLaunch {
+        /// The facilitators.
+        facilitators: Vec<UserId>,
+    },
+    /// (Facilitator) an answer to a launch proposal.
+    CrewAnswer {
+        /// The launch.
+        launch: u64,
+        /// Yes or no.
+        yes: bool,
+    },
+    /// (Facilitator) a message to the families who accepted a place in a launch of their group.
+    GroupMessage {
+        /// The launch.
+        launch: u64,
+        /// The message.
+        text: String,
+        /// The recipients, resolved when the facilitator confirmed.
+        to: Vec<UserId>,
+    },
     /// (Facilitator) a message to a group's coordinators.
     Support {
         /// The group.
@@ -382,7 +423,8 @@ impl Part {
             State::Broadcasting { .. } => Part::Broadcast,
             State::InvitingFacilitator { .. }
             | State::JoiningAsFacilitator { .. }
-            | State::Supporting { .. } => Part::Facilitators,
+            | State::Supporting { .. }
+            | State::Writing { .. } => Part::Facilitators,
         }
     }
 
@@ -401,7 +443,9 @@ impl Part {
             }
             Command::Demand | Command::Export | Command::Launch | Command::Qr => Part::Launch,
             Command::Broadcast => Part::Broadcast,
-            Command::Facilitators | Command::Group | Command::Support => Part::Facilitators,
+            Command::Facilitators | Command::Group | Command::Support | Command::Write => {
+                Part::Facilitators
+            }
         }
     }
 

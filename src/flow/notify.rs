@@ -88,6 +88,15 @@ impl Engine<'_> {
                     _ => true,
                 });
             }
+            // A facilitator's message: only to a family that still has its place in the launch.
+            Outgoing::GroupMessage { broadcast: id } => {
+                broadcast = view.broadcast(*id).is_some_and(|b| match b.audience {
+                    crate::domain::Audience::Accepted { launch } => view
+                        .launch(launch)
+                        .is_some_and(|l| l.answered(Answer::Accepted).contains(&to)),
+                    _ => false,
+                });
+            }
             Outgoing::RetentionNotice { group } | Outgoing::RenewalAsk { group } => {
                 registration = view.registration(to, group);
             }
@@ -108,6 +117,20 @@ impl Engine<'_> {
             Outgoing::FacilitatorJoined { .. }
             | Outgoing::FacilitatorRemoved { .. }
             | Outgoing::Support { .. } => {}
+            // A proposal only to a facilitator of the group still asked and not answered.
+            Outgoing::LaunchProposal { launch: id } => {
+                launch = view.launch(*id);
+                let asked = launch.as_ref().is_some_and(|l| {
+                    self.facilitates(&l.pool.group) && view.crew(l.id).is_some_and(|c| c.awaits(to))
+                });
+                if !asked {
+                    return false;
+                }
+            }
+            // An answer only to a coordinator who (still) sees the launch.
+            Outgoing::ProposalAnswered { launch: id, .. } => {
+                launch = view.launch(*id).filter(|l| self.may_pool(&l.pool));
+            }
         }
         outbox::still_holds(
             message,
@@ -150,6 +173,47 @@ impl Engine<'_> {
                     vec![("name", text(name)), ("groups", text(seen.join(", ")))],
                 ))
             }
+            Outgoing::LaunchProposal { launch } => {
+                let l = self.ctx.view.launch(*launch)?;
+                let group = config.group(&l.pool.group)?;
+                Some(
+                    Reply::msg(Msg::FacilitatorFirst)
+                        .line(
+                            Msg::FacProposal,
+                            vec![
+                                ("group", text(group.name.get(lang))),
+                                ("area", self.pool_label(&l.pool)),
+                                ("when", text(format_when(l.start, lang, self.ctx.now))),
+                                ("place", text(l.place.clone())),
+                            ],
+                        )
+                        .row(vec![
+                            button(
+                                Msg::BtnProposalYes,
+                                Callback::Fac(crate::callback::FacPick::Proposal(l.id, true)),
+                            ),
+                            button(
+                                Msg::BtnProposalNo,
+                                Callback::Fac(crate::callback::FacPick::Proposal(l.id, false)),
+                            ),
+                        ]),
+                )
+            }
+            Outgoing::ProposalAnswered { launch, user, yes } => {
+                let l = self.ctx.view.launch(*launch)?;
+                let group = config.group(&l.pool.group)?;
+                let name = self.facilitator_name(*user);
+                Some(Reply::msg(Msg::CoordinatorFirst).line(
+                    Msg::FacProposalAnswered,
+                    vec![
+                        ("name", text(name)),
+                        ("group", text(group.name.get(lang))),
+                        ("area", self.pool_label(&l.pool)),
+                        ("when", text(format_when(l.start, lang, self.ctx.now))),
+                        ("yes", text(if *yes { "yes" } else { "no" })),
+                    ],
+                ))
+            }
             Outgoing::FacilitatorRemoved { groups } => {
                 let names: Vec<String> = groups.iter().map(|g| self.group_name(g)).collect();
                 Some(Reply::msg(Msg::FacilitatorFirst).line(
@@ -162,21 +226,7 @@ impl Engine<'_> {
                 from,
                 text: body,
             } => {
-                let name = self
-                    .ctx
-                    .view
-                    .facilitators()
-                    .into_iter()
-                    .find(|f| f.user == *from)
-                    .map(|f| f.name)
-                    .or_else(|| {
-                        config
-                            .facilitators
-                            .iter()
-                            .find(|f| f.telegram_id == *from)
-                            .map(|f| f.name.clone())
-                    })
-                    .unwrap_or_default();
+                let name = self.facilitator_name(*from);
                 Some(Reply::msg(Msg::CoordinatorFirst).line(
                     Msg::FacSupportNews,
                     vec![
@@ -360,6 +410,13 @@ impl Engine<'_> {
             Outgoing::Broadcast { broadcast } => {
                 let b = self.ctx.view.broadcast(*broadcast)?;
                 Some(Reply::msg(Msg::BroadcastFirst).line(Msg::Plain, vec![("text", text(b.text))]))
+            }
+            Outgoing::GroupMessage { broadcast } => {
+                let b = self.ctx.view.broadcast(*broadcast)?;
+                Some(
+                    Reply::msg(Msg::GroupMessageFirst)
+                        .line(Msg::Plain, vec![("text", text(b.text))]),
+                )
             }
             Outgoing::BroadcastReport { broadcast } => {
                 let b = self.ctx.view.broadcast(*broadcast)?;

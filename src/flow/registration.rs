@@ -206,7 +206,8 @@ impl<'a> Engine<'a> {
             | Command::Report
             | Command::Facilitators
             | Command::Group
-            | Command::Support => self.hint(state, Msg::HintUnknownCommand),
+            | Command::Support
+            | Command::Write => self.hint(state, Msg::HintUnknownCommand),
         }
     }
 

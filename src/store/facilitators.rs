@@ -5,7 +5,7 @@
 
 use super::crypt::USER_TAG;
 use super::tx::{Tx, TxResult};
-use crate::domain::facilitator::{self, Facilitator, FacilitatorInvite};
+use crate::domain::facilitator::{self, Crew, Facilitator, FacilitatorInvite};
 use crate::domain::privacy::ConsentRecord;
 use crate::domain::{GroupId, Outgoing, UserId};
 
@@ -13,6 +13,16 @@ use crate::domain::{GroupId, Outgoing, UserId};
 pub const FACILITATOR: u8 = b'F';
 /// The first byte of an invitation link's key.
 pub const INVITE: u8 = b'I';
+/// The first byte of a launch's crew (the facilitators asked and their answers).
+pub const CREW: u8 = b'P';
+
+/// Key of a launch's crew.
+#[must_use]
+pub fn crew_key(launch: u64) -> Vec<u8> {
+    let mut k = vec![CREW];
+    k.extend_from_slice(&launch.to_be_bytes());
+    k
+}
 
 /// Key of a facilitator's record.
 #[must_use]
@@ -79,6 +89,55 @@ impl Tx<'_> {
                 groups: used.groups.clone(),
             },
         )
+    }
+
+    /// The facilitators the coordinator chose for a new launch are asked ([`Crew::new`]), each
+    /// with a proposal of the time and place.
+    pub fn create_crew(&self, launch: u64, users: &[UserId], hold: bool) -> TxResult<()> {
+        let crew = Crew::new(launch, users, hold);
+        self.put(self.events, "events", &crew_key(launch), &crew)?;
+        for a in &crew.asked {
+            self.send(a.user, Outgoing::LaunchProposal { launch })?;
+        }
+        Ok(())
+    }
+
+    /// A facilitator's answer to a proposal, by [`facilitator::answer`]; the coordinator is
+    /// told. The first yes lets held invitations go (the sender plans them next).
+    pub fn answer_crew(&self, user: UserId, launch: u64, yes: bool) -> TxResult<()> {
+        let key = crew_key(launch);
+        let Some(crew) = self.get::<Crew>(self.events, "events", &key)? else {
+            return Ok(());
+        };
+        let Some(l) = self.load_launch(launch)? else {
+            return Ok(());
+        };
+        let Some((crew, news, leads)) = facilitator::answer(&crew, user, yes, l.coordinator) else {
+            return Ok(());
+        };
+        self.put(self.events, "events", &key, &crew)?;
+        for (to, m) in news {
+            self.send(to, m)?;
+        }
+        self.lead_launch(launch, &leads)
+    }
+
+    /// Facilitators lead a launch's meeting by [`crate::domain::event::lead`]: listed on it,
+    /// they get its reminders.
+    pub fn lead_launch(&self, launch: u64, users: &[UserId]) -> TxResult<()> {
+        if users.is_empty() {
+            return Ok(());
+        }
+        let Some(id) = self.load_launch(launch)?.and_then(|l| l.event) else {
+            return Ok(());
+        };
+        let Some(e) = self.event(id)? else {
+            return Ok(());
+        };
+        match crate::domain::event::lead(&e, users, self.now(), self.rules()) {
+            Some(c) => self.apply(&c),
+            None => Ok(()),
+        }
     }
 
     /// A coordinator removes `user` from the facilitators of `groups` (all of them: the record

@@ -16,8 +16,9 @@
 //! - `launches`: launch id → [`Launch`].
 //! - `events`: `e` ‖ event id → [`Event`]; `f` ‖ event id ‖ user tag → [`Feedback`];
 //!   `b` ‖ broadcast id → [`Broadcast`]; `F` ‖ user tag → a facilitator (sealed under the
-//!   person's own key); `I` ‖ token → a facilitator's one-time link (one tree, so one
-//!   transaction covers them all).
+//!   person's own key); `I` ‖ token → a facilitator's one-time link; `P` ‖ launch id → the
+//!   facilitators asked to take a launch and their answers (one tree, so one transaction
+//!   covers them all).
 //! - `audit`: time ‖ sequence → [`crate::domain::audit::Access`]: which coordinator viewed,
 //!   exported or broadcast what, and when; kept `[privacy] audit_months`.
 //! - `updates`: Telegram update id → when it was handled (sealed), so a redelivered update
@@ -726,6 +727,8 @@ impl Store {
             }
         }
         let committed = self.transaction(now, |tx| {
+            // The launch made in this step, for its crew (`Effect::LaunchCrew` follows it).
+            let mut launched = None;
             if let (Some(id), Some(handled)) = (update_id, &handled) {
                 if tx.updates.get(id.to_be_bytes())?.is_some() {
                     return Ok(Committed::Duplicate);
@@ -745,7 +748,18 @@ impl Store {
                         tx.erase(user, &forget.events, &forget.launches, &forget.other_keys)?;
                     }
                     Effect::Resume(g) => tx.resume(user, g)?,
-                    Effect::Launch(req) => tx.create_launch(req)?,
+                    Effect::Launch(req) => launched = Some(tx.create_launch(req)?),
+                    Effect::LaunchCrew { facilitators, hold } => {
+                        if let Some(id) = launched {
+                            tx.create_crew(id, facilitators, *hold)?;
+                        }
+                    }
+                    Effect::LeadLaunch { facilitators } => {
+                        if let Some(id) = launched {
+                            tx.lead_launch(id, facilitators)?;
+                        }
+                    }
+                    Effect::CrewAnswer { launch, yes } => tx.answer_crew(user, *launch, *yes)?,
                     Effect::Respond { launch, accept } => tx.respond(user, *launch, *accept)?,
                     Effect::CreateEvent(e) => {
                         tx.create_event(e)?;
@@ -784,6 +798,9 @@ impl Store {
                     Effect::Feedback { event, answer } => tx.feedback(user, *event, answer)?,
                     Effect::Broadcast { audience, text, to } => {
                         tx.broadcast(user, audience, text, to)?;
+                    }
+                    Effect::GroupMessage { launch, text, to } => {
+                        tx.group_message(user, *launch, text, to)?;
                     }
                     // Logged once the step is applied (below): the log is not part of the
                     // transaction's trees.
@@ -848,7 +865,7 @@ impl Store {
             ..Traces::default()
         };
         for e in self.events()? {
-            if e.attending(user) || e.queued(user) {
+            if e.attending(user) || e.queued(user) || e.facilitators.contains(&user) {
                 t.events.push(e.id);
             }
         }
@@ -865,6 +882,14 @@ impl Store {
                 }
             }
         }
+        // A facilitator's messages to families (text and report), like their other records.
+        for item in self.events.scan_prefix([b'b']) {
+            let (k, v) = item?;
+            let b: Broadcast = self.open_value("events", &k, &v)?;
+            if b.facilitator && b.from == user {
+                t.other_keys.push(("events", k.to_vec()));
+            }
+        }
         let fkey = facilitators::facilitator_key(&tag);
         if self.events.contains_key(&fkey)? {
             t.other_keys.push(("events", fkey));
@@ -876,6 +901,7 @@ impl Store {
             let about = matches!(item.message,
                 Outgoing::Answered { user: u, .. }
                 | Outgoing::FacilitatorJoined { user: u, .. }
+                | Outgoing::ProposalAnswered { user: u, .. }
                 | Outgoing::Support { from: u, .. } if u == user);
             if item.to == user || about {
                 t.other_keys.push(("outbox", k.to_vec()));
@@ -1003,6 +1029,14 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The facilitators asked to take a launch, and their answers.
+    pub fn crew(
+        &self,
+        launch: u64,
+    ) -> Result<Option<crate::domain::facilitator::Crew>, StoreError> {
+        self.get(&self.events, "events", &facilitators::crew_key(launch))
     }
 
     /// A facilitator's invitation link by its token.
@@ -1553,6 +1587,13 @@ impl View for Store {
     ) -> Option<crate::domain::facilitator::FacilitatorInvite> {
         Store::facilitator_invite(self, token).unwrap_or_else(|e| {
             log::error!("store: reading a facilitator link: {e}");
+            None
+        })
+    }
+
+    fn crew(&self, launch: u64) -> Option<crate::domain::facilitator::Crew> {
+        Store::crew(self, launch).unwrap_or_else(|e| {
+            log::error!("store: reading a launch's crew: {e}");
             None
         })
     }

@@ -288,7 +288,7 @@ impl<'a> Tx<'a> {
     }
 
     /// Records a new launch; invitations follow when the plan is applied.
-    pub fn create_launch(&self, req: &LaunchRequest) -> TxResult<()> {
+    pub fn create_launch(&self, req: &LaunchRequest) -> TxResult<u64> {
         let id = self.launches.generate_id()? + 1;
         let first_meeting = crate::domain::event::first_meeting(req, id);
         let event = self.create_event(&first_meeting)?;
@@ -305,7 +305,8 @@ impl<'a> Tx<'a> {
             closed: false,
             event: Some(event),
         };
-        self.put(self.launches, "launches", &id.to_be_bytes(), &launch)
+        self.put(self.launches, "launches", &id.to_be_bytes(), &launch)?;
+        Ok(id)
     }
 
     /// Reads a launch.

@@ -1312,7 +1312,8 @@ fn command_msg(c: Command) -> Msg {
         | Command::Report
         | Command::Facilitators
         | Command::Group
-        | Command::Support => Msg::CmdHelp,
+        | Command::Support
+        | Command::Write => Msg::CmdHelp,
     }
 }
 

@@ -20,6 +20,13 @@ fn config_with_notice(version: u32) -> Config {
     Config::parse("config/kokoon.toml", &text).expect("the config is valid")
 }
 
+/// 14.3.2027 at 17 in Helsinki: the day before the first meeting, when its first reminder goes.
+fn reminder_time() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2027-03-14T15:00:00Z")
+        .expect("time")
+        .into()
+}
+
 fn to(list: &[Delivered], user: u64) -> Vec<&Delivered> {
     list.iter().filter(|d| d.to == user).collect()
 }
@@ -34,8 +41,9 @@ fn payload_in(text: &str) -> String {
 }
 
 /// The coordinator launches Tilli Toukka in Hyvinkää (Finnish families) for 15.3.2027 at 17,
-/// answering in their language; the families who are invited accept.
-async fn launch_and_accept(app: &App, c: &mut Chat, confirm: &str, parents: &mut [Chat]) {
+/// answering in their language, tapping `extra` buttons in the summary first; returns the
+/// summary as shown last.
+async fn launch(c: &mut Chat, extra: &[&str], confirm: &str) -> String {
     let said = c.says("/launch").await;
     let pool = said
         .buttons
@@ -46,9 +54,22 @@ async fn launch_and_accept(app: &App, c: &mut Chat, confirm: &str, parents: &mut
     c.taps(&pool).await;
     c.says("15.3. klo 17").await;
     c.says("18.30").await;
-    c.says("Pikku-Veturi, Hyvinkää").await;
+    let mut summary = c.says("Pikku-Veturi, Hyvinkää").await.text;
+    for label in extra {
+        summary = c.taps(label).await.text;
+    }
     c.taps(confirm).await;
+    summary
+}
+
+/// The invited families accept.
+async fn accept(app: &App, parents: &mut [Chat]) {
     let sent = deliveries(app).await;
+    accept_in(app, &sent, parents).await;
+}
+
+/// The families invited in `sent` accept.
+async fn accept_in(app: &App, sent: &[Delivered], parents: &mut [Chat]) {
     for p in parents.iter_mut() {
         let d = sent
             .iter()
@@ -60,9 +81,15 @@ async fn launch_and_accept(app: &App, c: &mut Chat, confirm: &str, parents: &mut
     deliveries(app).await;
 }
 
+/// The coordinator launches without asking facilitators, and the families accept.
+async fn launch_and_accept(app: &App, c: &mut Chat, confirm: &str, parents: &mut [Chat]) {
+    launch(c, &[], confirm).await;
+    accept(app, parents).await;
+}
+
 #[tokio::test]
 async fn a_facilitators_whole_part_in_finnish() {
-    let (app, _clock, _dir) = app_with_config(config_with_notice(2));
+    let (app, clock, _dir) = app_with_config(config_with_notice(2));
     let mut parents = vec![
         crate::chat::join_tilli(&app, 1001, "Hyvinkää", true).await,
         crate::chat::join_tilli(&app, 1002, "Hyvinkää", false).await,
@@ -123,7 +150,40 @@ async fn a_facilitators_whole_part_in_finnish() {
         .await
         .shows("Tilli Toukka: ryhmä ei ole vielä alkanut.");
 
-    launch_and_accept(&app, &mut c, "Lähetä kutsut", &mut parents).await;
+    // The launch asks the facilitator first; the families' invitations wait for a yes.
+    let summary = launch(&mut c, &["Kysy: Olli Ohjaaja"], "Lähetä kutsut").await;
+    assert!(
+        summary.contains("Kysytään: Olli Ohjaaja. Kutsut perheille lähtevät vasta, kun ensimmäinen ohjaaja on vastannut kyllä."),
+        "{summary}"
+    );
+    let sent = deliveries(&app).await;
+    assert_eq!(
+        sent.iter().map(|d| d.to).collect::<Vec<_>>(),
+        vec![FACILITATOR],
+        "only the proposal goes: {sent:#?}"
+    );
+    assert_eq!(
+        sent[0].text,
+        "kokoon: uutta ohjaajalle\n\nVoisitko ohjata ryhmän Tilli Toukka, Hyvinkää (suomi)? Ensimmäinen tapaaminen olisi 15.3.2027 klo 17, Pikku-Veturi, Hyvinkää."
+    );
+    // Nothing of the launch before a yes.
+    f.says("/group").await.shows("ryhmä ei ole vielä alkanut");
+    f.reads(&sent[0]);
+    f.taps("Kyllä, voin ohjata")
+        .await
+        .shows("Kiitos! Koordinaattori saa tiedon.");
+    f.taps("Kyllä, voin ohjata")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    // The coordinator hears of it, and the first yes lets the invitations go.
+    let sent = deliveries(&app).await;
+    let news = to(&sent, COORD_TILLI);
+    assert_eq!(news.len(), 1, "{sent:#?}");
+    assert_eq!(
+        news[0].text,
+        "kokoon: uutta koordinaattorille\n\nOlli Ohjaaja voi ohjata ryhmää Tilli Toukka, Hyvinkää (suomi) (15.3.2027 klo 17)."
+    );
+    accept_in(&app, &sent, &mut parents).await;
 
     // The list: the name only with the consent that names facilitators; the children's ages.
     let list = f.says("/group").await;
@@ -132,6 +192,32 @@ async fn a_facilitators_whole_part_in_finnish() {
         .shows("1. Parent 1001 (@parent1001) – 1 lapsi, 5 v")
         .shows("2. perhe (nimeä ei jaettu) – 1 lapsi, 5 v")
         .hides("Parent 1002");
+
+    // A message to the group's families, through the outbox (the facilitator gets the report).
+    f.says("/write")
+        .await
+        .shows("Kirjoita viesti ryhmän Tilli Toukka, Hyvinkää (suomi) perheille (2).");
+    f.says("Muistakaa sisäkengät!")
+        .await
+        .shows("Lähetetäänkö tämä 2 vastaanottajalle?")
+        .shows("Muistakaa sisäkengät!");
+    f.taps("Lähetä")
+        .await
+        .shows("Viesti lähtee 2 vastaanottajalle.");
+    let sent = deliveries(&app).await;
+    let mut got: Vec<u64> = sent.iter().map(|d| d.to).collect();
+    got.sort_unstable();
+    assert_eq!(got, vec![1001, 1002, FACILITATOR], "{sent:#?}");
+    for family in [1001, 1002] {
+        assert_eq!(
+            to(&sent, family)[0].text,
+            "Viesti ryhmän ohjaajalta\n\nMuistakaa sisäkengät!"
+        );
+    }
+    assert_eq!(
+        to(&sent, FACILITATOR)[0].text,
+        "Viestisi on lähetetty 2 vastaanottajalle: 2 perillä, 0 ei tavoitettavissa, 0 epäonnistui."
+    );
 
     // Support: relayed to the group's coordinators, the group named.
     f.says("/support")
@@ -172,13 +258,20 @@ async fn a_facilitators_whole_part_in_finnish() {
         "kokoon: uutta ohjaajalle\n\nEt ole enää ohjaajana ryhmissä Tilli Toukka. Lämmin kiitos työstäsi!"
     );
     f.says("/group").await.shows("En tunne tuota komentoa.");
+    // Removed, they get no more reminders of the group's meetings; the families do.
+    clock.set(reminder_time());
+    let sent = deliveries(&app).await;
+    assert!(to(&sent, FACILITATOR).is_empty(), "{sent:#?}");
+    assert!(to(&sent, 1001)[0]
+        .text
+        .starts_with("Muistutus: tapahtuma 15.3. klo 17"));
 }
 
 #[tokio::test]
 async fn a_facilitators_whole_part_in_swedish() {
     // The notice as it was: a name shared under it is not shown to facilitators.
-    let (app, _clock, _dir) = app_with_config(config_with_notice(1));
-    let mut parents = vec![crate::chat::join_tilli(&app, 1001, "Hyvinkää", true).await];
+    let (app, clock, _dir) = app_with_config(config_with_notice(1));
+    let mut parents = [crate::chat::join_tilli(&app, 1001, "Hyvinkää", true).await];
     deliveries(&app).await;
 
     let mut c = Chat::new(&app, COORD_TILLI, "sv");
@@ -211,7 +304,43 @@ async fn a_facilitators_whole_part_in_swedish() {
         "kokoon: nytt för koordinatorn\n\nGreta Gruppledare är nu gruppledare: Tilli Toukka."
     );
 
-    launch_and_accept(&app, &mut c, "Skicka inbjudningarna", &mut parents).await;
+    // The facilitator is asked, and the invitations go at once.
+    let summary = launch(
+        &mut c,
+        &["Fråga: Greta Gruppledare", "Skicka inbjudningarna genast"],
+        "Skicka inbjudningarna",
+    )
+    .await;
+    assert!(
+        summary.contains(
+            "Tillfrågas: Greta Gruppledare. Inbjudningarna till familjerna skickas genast."
+        ),
+        "{summary}"
+    );
+    let sent = deliveries(&app).await;
+    let proposal = to(&sent, FACILITATOR)[0].clone();
+    let invitation = to(&sent, 1001)
+        .first()
+        .map(|d| (*d).clone())
+        .expect("the family is invited at once");
+    assert!(
+        proposal.text.starts_with(
+            "kokoon: nytt för gruppledaren\n\nKan du leda Tilli Toukka, Hyvinge (finska)?"
+        ),
+        "{}",
+        proposal.text
+    );
+    f.reads(&proposal);
+    f.taps("Ja, jag kan leda")
+        .await
+        .shows("Tack! Koordinatorn får veta det.");
+    let sent = deliveries(&app).await;
+    assert!(to(&sent, COORD_TILLI)[0].text.ends_with(
+        "Greta Gruppledare kan leda Tilli Toukka, Hyvinge (finska) (15.3.2027 kl. 17)."
+    ));
+    parents[0].reads(&invitation);
+    parents[0].taps("Kyllä, tulemme").await.shows("Ihanaa!");
+    deliveries(&app).await;
     f.says("/group")
         .await
         .shows("Tilli Toukka, Hyvinge")
@@ -246,6 +375,22 @@ async fn a_facilitators_whole_part_in_swedish() {
         .await
         .shows("1. Parent 1001 (@parent1001) – 1 barn, 5 år");
 
+    // A message to the families, in the family's own language around the text.
+    f.says("/skriv")
+        .await
+        .shows("Skriv ett meddelande till familjerna i Tilli Toukka, Hyvinge (finska) (1).");
+    f.says("Kom ihåg inneskor!")
+        .await
+        .shows("Ska detta skickas till 1 mottagare?");
+    f.taps("Skicka")
+        .await
+        .shows("Meddelandet går till 1 mottagare.");
+    let sent = deliveries(&app).await;
+    assert_eq!(
+        to(&sent, 1001)[0].text,
+        "Viesti ryhmän ohjaajalta\n\nKom ihåg inneskor!"
+    );
+
     f.says("/support")
         .await
         .shows("Skriv ditt meddelande till koordinatorn för Tilli Toukka.");
@@ -256,6 +401,20 @@ async fn a_facilitators_whole_part_in_swedish() {
     assert!(to(&sent, COORD_TILLI)[0]
         .text
         .ends_with("Kan du ringa mig?"));
+
+    // The facilitator who said yes gets the meeting's reminders, as the families do.
+    clock.set(reminder_time());
+    let sent = deliveries(&app).await;
+    let reminded = to(&sent, FACILITATOR);
+    assert_eq!(reminded.len(), 1, "{sent:#?}");
+    assert!(
+        reminded[0]
+            .text
+            .starts_with("Påminnelse: evenemang 15.3 kl. 17"),
+        "{}",
+        reminded[0].text
+    );
+    assert_eq!(to(&sent, 1001).len(), 1, "{sent:#?}");
 
     c.says("/facilitators")
         .await
@@ -281,6 +440,7 @@ async fn facilitators_see_nothing_of_groups_they_do_not_facilitate() {
     let mut c = Chat::new(&app, COORD_TILLI, "en");
     launch_and_accept(&app, &mut c, "Send the invitations", &mut parents).await;
 
+    let tilli = app.store.launches().expect("store")[0].id;
     // A facilitator of the schoolchildren's group only.
     c.says("/facilitators").await;
     c.taps("Invite a facilitator").await;
@@ -296,7 +456,16 @@ async fn facilitators_see_nothing_of_groups_they_do_not_facilitate() {
     let mut someone = Chat::new(&app, 4242, "en");
     let unknown = someone.says("/nonsense").await.text;
     let stale = someone.presses_raw("1:zz").await.text;
-    for cmd in ["/group", "/support", "/facilitators", "/ryhma", "/tuki"] {
+    for cmd in [
+        "/group",
+        "/support",
+        "/facilitators",
+        "/ryhma",
+        "/tuki",
+        "/write",
+        "/kirjoita",
+        "/skriv",
+    ] {
         assert_eq!(someone.says(cmd).await.text, unknown, "{cmd}");
     }
     assert_eq!(f.says("/facilitators").await.text, unknown);
@@ -309,6 +478,13 @@ async fn facilitators_see_nothing_of_groups_they_do_not_facilitate() {
         "1:fc:c:y".to_owned(),
         "1:fc:l:tilli-toukka".to_owned(),
         "1:fc:s:tilli-toukka".to_owned(),
+        format!("1:fc:p:{FACILITATOR}"),
+        "1:fc:P".to_owned(),
+        "1:fc:h:y".to_owned(),
+        format!("1:fc:y:{tilli}:y"),
+        format!("1:fc:y:{tilli}:n"),
+        format!("1:fc:w:{tilli}"),
+        "1:fc:W".to_owned(),
     ];
     for data in &forged {
         let said = someone.presses_raw(data).await;
@@ -328,6 +504,10 @@ async fn facilitators_see_nothing_of_groups_they_do_not_facilitate() {
         .shows(
             "Group for school-age children of separated families: the group has not started yet.",
         )
+        .hides("Tilli Toukka");
+    f.says("/write")
+        .await
+        .shows("The group you facilitate has not started yet")
         .hides("Tilli Toukka");
     // A coordinator of other groups cannot remove a facilitator of groups they do not see.
     let mut areas = Chat::new(&app, COORD_AREAS, "en");

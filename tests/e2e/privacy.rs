@@ -263,6 +263,7 @@ async fn comments_go_after_their_shorter_period_and_sign_ups_after_the_retention
         visibility: kokoon::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        facilitators: Vec::new(),
         series: None,
     };
     commit(COORDINATOR, vec![Effect::CreateEvent(event.clone())], t0).await;
@@ -484,6 +485,7 @@ async fn after_forget_nothing_of_the_parent_can_be_read_from_the_raw_files_even_
         visibility: kokoon::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        facilitators: Vec::new(),
         series: None,
     };
     let commit = |user: u64, effects: Vec<Effect>, record: UserRecord| {
@@ -852,10 +854,13 @@ fn kind_index(o: &kokoon::domain::Outgoing) -> usize {
         O::FacilitatorJoined { .. } => 15,
         O::FacilitatorRemoved { .. } => 16,
         O::Support { .. } => 17,
+        O::LaunchProposal { .. } => 18,
+        O::ProposalAnswered { .. } => 19,
+        O::GroupMessage { .. } => 20,
     }
 }
 
-const KINDS: usize = 18;
+const KINDS: usize = 21;
 
 /// Words that give the subject away on a lock screen (prefixes, matched at word starts).
 const TOPIC_WORDS: [&str; 10] = [
@@ -967,6 +972,7 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         visibility: kokoon::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        facilitators: Vec::new(),
         series: None,
     };
     commit(COORDINATOR, vec![Effect::CreateEvent(event)], now).await;
@@ -1069,6 +1075,65 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         text: "Tarvitsen apua ryhmän kanssa".into(),
     };
     render(&mut firsts, COORDINATOR, support, now);
+    // A launch that asks the facilitator first; they answer.
+    let asked = LaunchRequest {
+        pool: pool.clone(),
+        start: now + Duration::days(5),
+        place: place.into(),
+        capacity: 5,
+        coordinator: UserId(COORDINATOR),
+        title: EventText::new(Lang::Fi, "Tilli Toukka"),
+        end: now + Duration::days(5) + Duration::hours(2),
+    };
+    let crew = Effect::LaunchCrew {
+        facilitators: vec![UserId(facilitator)],
+        hold: true,
+    };
+    commit(COORDINATOR, vec![Effect::Launch(asked), crew], now).await;
+    let second = kokoon::flow::View::launches(&app.store)
+        .last()
+        .expect("the launch")
+        .id;
+    render(
+        &mut firsts,
+        facilitator,
+        O::LaunchProposal { launch: second },
+        now,
+    );
+    let answer = Effect::CrewAnswer {
+        launch: second,
+        yes: true,
+    };
+    commit(facilitator, vec![answer], now).await;
+    let answered = O::ProposalAnswered {
+        launch: second,
+        user: UserId(facilitator),
+        yes: true,
+    };
+    render(&mut firsts, COORDINATOR, answered, now);
+    // The yes lets the invitations go; a family accepts, and the facilitator writes to them.
+    kokoon::sender::reconcile(&app).await.expect("reconcile");
+    deliveries(&app).await;
+    let respond = Effect::Respond {
+        launch: second,
+        accept: true,
+    };
+    commit(later, vec![respond], now).await;
+    let write = Effect::GroupMessage {
+        launch: second,
+        text: "Tervetuloa ensi viikolla".into(),
+        to: vec![UserId(later)],
+    };
+    commit(facilitator, vec![write], now).await;
+    let written = (0..200)
+        .find(|i| kokoon::flow::View::broadcast(&app.store, *i).is_some_and(|b| b.facilitator))
+        .expect("the facilitator's message is stored");
+    render(
+        &mut firsts,
+        later,
+        O::GroupMessage { broadcast: written },
+        now,
+    );
     let removed = O::FacilitatorRemoved {
         groups: vec![tilli],
     };
@@ -1230,6 +1295,7 @@ async fn mydata_gives_everything_stored_as_a_text_and_a_json_document() {
         visibility: kokoon::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        facilitators: Vec::new(),
         series: None,
     };
     let record = app.store.user(UserId(3601)).expect("store");

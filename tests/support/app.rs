@@ -196,6 +196,7 @@ impl TestApp {
             visibility: kokoon::domain::event::Visibility::Public,
             token: None,
             revision: 0,
+            facilitators: Vec::new(),
             series: None,
         };
         let before: Vec<u64> = self

@@ -795,6 +795,7 @@ pub fn create_event(data: &Path, config: &Arc<Config>, capacity: u32) -> Result<
         visibility: kokoon::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        facilitators: Vec::new(),
         series: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
