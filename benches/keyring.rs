@@ -50,6 +50,7 @@ fn registration(user: u64, now: DateTime<Utc>) -> Registration {
         consents: Default::default(),
         renewed_at: None,
         renewal_asked: None,
+        note: None,
     }
 }
 

@@ -23,6 +23,8 @@ pub enum Field {
     Times,
     /// The optional consent to share one's name with the coordinator.
     Share,
+    /// The private note to the coordinator.
+    Note,
 }
 
 impl Field {
@@ -33,6 +35,7 @@ impl Field {
             Field::Language => "lang",
             Field::Times => "times",
             Field::Share => "share",
+            Field::Note => "note",
         }
     }
 
@@ -43,6 +46,7 @@ impl Field {
             Field::Language,
             Field::Times,
             Field::Share,
+            Field::Note,
         ]
         .into_iter()
         .find(|f| f.code() == s)
@@ -72,6 +76,8 @@ pub enum Callback {
     Consent(bool),
     /// The optional consent to share the name with the coordinator.
     Share(bool),
+    /// No private note to the coordinator (skip the question, or remove the note).
+    NoNote,
     /// Confirm the summary.
     Confirm,
     /// Open the change menu from the summary.
@@ -227,6 +233,7 @@ impl Callback {
             Callback::TimesDone => "t:.".into(),
             Callback::Consent(y) => format!("cs:{}", yn(*y)),
             Callback::Share(y) => format!("sh:{}", yn(*y)),
+            Callback::NoNote => "nn".into(),
             Callback::Confirm => "ok".into(),
             Callback::Change => "ch".into(),
             Callback::ChangeField(f) => format!("ch:{}", f.code()),
@@ -330,6 +337,7 @@ impl Callback {
             ("t", Some(t)) => Callback::Time(TimeId::parse(t).ok()?),
             ("cs", Some(y)) => Callback::Consent(parse_yn(y)?),
             ("sh", Some(y)) => Callback::Share(parse_yn(y)?),
+            ("nn", None) => Callback::NoNote,
             ("ok", None) => Callback::Confirm,
             ("ch", None) => Callback::Change,
             ("ch", Some(".")) => Callback::BackToSummary,
@@ -615,9 +623,11 @@ mod tests {
             Callback::TimesDone,
             Callback::Consent(true),
             Callback::Share(false),
+            Callback::NoNote,
             Callback::Confirm,
             Callback::Change,
             Callback::ChangeField(Field::Times),
+            Callback::ChangeField(Field::Note),
             Callback::BackToSummary,
             Callback::Back,
             Callback::GoOn,

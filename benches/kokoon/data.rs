@@ -109,6 +109,7 @@ fn registration(
         consents: Default::default(),
         renewed_at: None,
         renewal_asked: None,
+        note: None,
     }
 }
 

@@ -26,7 +26,7 @@ enum Step {
 const AREAS: [&str; 4] = ["Hyvinkää", "Järvenpää", "Tuusula", "Nurmijärvi"];
 
 /// The registration, in Finnish; `Tap("")` stands for the parent's area.
-const STEPS: [Step; 11] = [
+const STEPS: [Step; 12] = [
     Step::Text("/start"),
     Step::Tap("Tilli Toukka"),
     Step::Tap("Hyväksyn"),
@@ -37,6 +37,7 @@ const STEPS: [Step; 11] = [
     Step::Tap("Arki-iltaisin"),
     Step::Tap("Valmis"),
     Step::Tap("Ei, kiitos"),
+    Step::Tap("Ohita"),
     Step::Tap("Vahvista"),
 ];
 

@@ -41,6 +41,14 @@ no-consent = All right, nothing was saved. You can come back any time with /star
 ask-share = May the coordinator and the group's facilitators see your Telegram name and username? Then they can contact you. This is optional.
 btn-share-yes = Yes, they may
 btn-share-no = No, thanks
+ask-note = Is there anything else the coordinator should know? For example: not in the same group as a particular person. Write it here. Only the group's coordinators see it. This is optional.
+ask-note-edit = Write a new message, or remove this one.
+btn-no-note = Skip
+btn-remove-note = Remove the message
+btn-change-note = Message to the coordinator
+summary-note = Message to the coordinator: { $note }
+hint-note-long = The message is a little too long ({ $count } characters). Please write at most { $max }.
+list-note = Message to the coordinator: { $note }
 
 summary-title = <b>{ $group }</b>
 summary-children = { $count ->
@@ -141,7 +149,7 @@ privacy =
 privacy-area-controller = For registrations in { $area }, the controller is { $name } ({ $contact }).
 privacy-body =
     <b>Why</b>: so that a peer group can be brought together once enough people in the same municipality are interested, and so that you can sign up for events. The lawful basis is your consent (EU General Data Protection Regulation, Article 6(1)(a)). You can withdraw it at any time.
-    <b>What we store</b>: registrations (children's ages, municipality, group language, times that suit and when you gave your consent), event sign-ups, feedback and comments, invitations to groups, where you are in a conversation and the language I speak with you, and how you heard of the service (the poster's or link's source). Your name and username only if you allow the coordinator to see them.
+    <b>What we store</b>: registrations (children's ages, municipality, group language, times that suit, when you gave your consent, and your message to the coordinator if you wrote one), event sign-ups, feedback and comments, invitations to groups, where you are in a conversation and the language I speak with you, and how you heard of the service (the poster's or link's source). Your name and username only if you allow the coordinator to see them.
     <b>Who sees what</b>: a group's coordinators see the registrations for their group, your name only with your permission. Once the group starts, its facilitators see the participants: the children's ages, and your name only with your permission. An event's organiser sees who signed up and the feedback. Nothing is given to anyone else.
     <b>Telegram</b>: messages go through Telegram (Telegram Messenger Inc., outside the EU), which handles them under its own terms. Please don't write sensitive details in messages.
     <b>How long</b>: a registration is deleted { $months } months after you last confirmed it (while you wait, we ask every { $renew_months } months whether you are still interested; otherwise we tell you a week before), or at once when you withdraw it. Event sign-ups, feedback and invitations are deleted { $months } months after the event, comments after { $comment_months } months. If you start a registration but don't consent, the language and where you are in the conversation are deleted after 24 hours. If you block the bot, all your data is deleted after { $grace_days } days. The data is stored encrypted. Deleted data stays in encrypted backups { $backup_days ->

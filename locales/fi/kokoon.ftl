@@ -41,6 +41,14 @@ no-consent = Selvä, mitään ei tallennettu. Voit palata milloin tahansa komenn
 ask-share = Saavatko koordinaattori ja ryhmän ohjaajat nähdä Telegram-nimesi ja käyttäjänimesi? Silloin he voivat ottaa sinuun yhteyttä. Tämä on vapaaehtoista.
 btn-share-yes = Kyllä, saa nähdä
 btn-share-no = Ei, kiitos
+ask-note = Haluatko vielä kertoa koordinaattorille jotain? Esimerkiksi: ei samaan ryhmään kuin joku tietty henkilö. Kirjoita se tähän. Vain ryhmän koordinaattori näkee sen. Tämä on vapaaehtoista.
+ask-note-edit = Kirjoita uusi viesti tai poista tämä.
+btn-no-note = Ohita
+btn-remove-note = Poista viesti
+btn-change-note = Viesti koordinaattorille
+summary-note = Viesti koordinaattorille: { $note }
+hint-note-long = Viesti on vähän liian pitkä ({ $count } merkkiä). Kirjoita enintään { $max } merkkiä.
+list-note = Viesti koordinaattorille: { $note }
 
 summary-title = <b>{ $group }</b>
 summary-children = { $count ->
@@ -141,7 +149,7 @@ privacy =
 privacy-area-controller = Ilmoittautumisissa, joissa kunta on { $area }, rekisterinpitäjä on { $name } ({ $contact }).
 privacy-body =
     <b>Miksi</b>: jotta vertaisryhmä voidaan koota, kun samasta kunnasta on tarpeeksi kiinnostuneita, ja jotta voit ilmoittautua tapahtumiin. Käsittelyn peruste on suostumuksesi (EU:n tietosuoja-asetuksen 6 artiklan 1 kohdan a alakohta). Voit perua suostumuksesi milloin tahansa.
-    <b>Mitä tallennamme</b>: ilmoittautumiset (lasten iät, kunta, ryhmän kieli, sopivat ajat ja milloin annoit suostumuksen), tapahtumiin ilmoittautumiset, palaute ja kommentit, kutsut ryhmiin, keskustelun vaihe ja kieli, jolla puhun sinulle, sekä mistä kuulit palvelusta (julisteen tai linkin lähde). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
+    <b>Mitä tallennamme</b>: ilmoittautumiset (lasten iät, kunta, ryhmän kieli, sopivat ajat, milloin annoit suostumuksen ja viestisi koordinaattorille, jos kirjoitit sellaisen), tapahtumiin ilmoittautumiset, palaute ja kommentit, kutsut ryhmiin, keskustelun vaihe ja kieli, jolla puhun sinulle, sekä mistä kuulit palvelusta (julisteen tai linkin lähde). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
     <b>Kuka näkee</b>: ryhmän koordinaattorit näkevät ryhmänsä ilmoittautumiset, nimesi vain luvallasi. Kun ryhmä alkaa, sen ohjaajat näkevät osallistujat: lasten iät ja nimesi vain luvallasi. Tapahtuman järjestäjä näkee ilmoittautuneet ja palautteen. Muille tietoja ei luovuteta.
     <b>Telegram</b>: viestit kulkevat Telegramin kautta (Telegram Messenger Inc., EU:n ulkopuolella), joka käsittelee niitä omien ehtojensa mukaan. Älä kirjoita viesteihin arkaluonteisia asioita.
     <b>Kuinka kauan</b>: ilmoittautuminen poistetaan { $months } kuukauden kuluttua siitä, kun viimeksi vahvistit sen (jonossa odottaessasi kysymme { $renew_months } kuukauden välein, oletko yhä kiinnostunut; muuten kerromme viikkoa ennen), tai heti, kun perut sen. Tapahtumien ilmoittautumiset, palaute ja kutsut poistetaan { $months } kuukauden kuluttua tapahtumasta, kommentit { $comment_months } kuukauden kuluttua. Jos aloitat ilmoittautumisen etkä anna suostumusta, kieli ja keskustelun vaihe poistetaan 24 tunnin kuluttua. Jos estät botin, kaikki tietosi poistetaan { $grace_days } päivän kuluttua. Tiedot säilytetään salattuina. Poistetut tiedot säilyvät salatuissa varmuuskopioissa { $backup_days ->

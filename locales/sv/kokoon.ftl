@@ -41,6 +41,14 @@ no-consent = Okej, ingenting sparades. Du kan komma tillbaka när som helst med 
 ask-share = Får koordinatorn och gruppens ledare se ditt namn och användarnamn på Telegram? Då kan de kontakta dig. Det är frivilligt.
 btn-share-yes = Ja, det får hen
 btn-share-no = Nej tack
+ask-note = Vill du berätta något mer för koordinatorn? Till exempel: inte i samma grupp som en viss person. Skriv det här. Bara gruppens koordinator ser det. Det är frivilligt.
+ask-note-edit = Skriv ett nytt meddelande eller ta bort det här.
+btn-no-note = Hoppa över
+btn-remove-note = Ta bort meddelandet
+btn-change-note = Meddelande till koordinatorn
+summary-note = Meddelande till koordinatorn: { $note }
+hint-note-long = Meddelandet är lite för långt ({ $count } tecken). Skriv högst { $max } tecken.
+list-note = Meddelande till koordinatorn: { $note }
 
 summary-title = <b>{ $group }</b>
 summary-children = { $count ->
@@ -139,7 +147,7 @@ privacy =
 privacy-area-controller = För anmälningar där kommunen är { $area } är { $name } personuppgiftsansvarig ({ $contact }).
 privacy-body =
     <b>Varför</b>: för att en kamratstödsgrupp ska kunna samlas när tillräckligt många i samma kommun är intresserade, och för att du ska kunna anmäla dig till evenemang. Grunden för behandlingen är ditt samtycke (EU:s dataskyddsförordning, artikel 6.1 a). Du kan när som helst återkalla ditt samtycke.
-    <b>Vad vi sparar</b>: anmälningar (barnens åldrar, kommun, gruppens språk, tider som passar och när du gav ditt samtycke), anmälningar till evenemang, respons och kommentarer, inbjudningar till grupper, var du är i samtalet och språket jag talar med dig, samt hur du hörde om tjänsten (affischens eller länkens källa). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
+    <b>Vad vi sparar</b>: anmälningar (barnens åldrar, kommun, gruppens språk, tider som passar, när du gav ditt samtycke och ditt meddelande till koordinatorn, om du skrev ett), anmälningar till evenemang, respons och kommentarer, inbjudningar till grupper, var du är i samtalet och språket jag talar med dig, samt hur du hörde om tjänsten (affischens eller länkens källa). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
     <b>Vem ser</b>: gruppens koordinatorer ser anmälningarna till sin grupp, ditt namn bara med ditt tillstånd. När gruppen börjar ser dess ledare deltagarna: barnens åldrar och ditt namn bara med ditt tillstånd. Evenemangets arrangör ser de anmälda och responsen. Uppgifterna lämnas inte ut till andra.
     <b>Telegram</b>: meddelandena går via Telegram (Telegram Messenger Inc., utanför EU), som behandlar dem enligt sina egna villkor. Skriv inga känsliga saker i meddelandena.
     <b>Hur länge</b>: en anmälan raderas { $months } månader efter att du senast bekräftade den (medan du står i kö frågar vi var { $renew_months }:e månad om du fortfarande är intresserad; annars säger vi till en vecka innan), eller genast när du återkallar den. Anmälningar till evenemang, respons och inbjudningar raderas { $months } månader efter evenemanget, kommentarer efter { $comment_months } månader. Om du börjar en anmälan men inte ger ditt samtycke raderas språket och var du är i samtalet efter 24 timmar. Om du blockerar boten raderas alla dina uppgifter efter { $grace_days } dagar. Uppgifterna sparas krypterade. Raderade uppgifter finns kvar i krypterade säkerhetskopior { $backup_days ->

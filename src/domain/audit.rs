@@ -102,6 +102,7 @@ mod tests {
             consents: super::super::privacy::Consents::default(),
             renewed_at: None,
             renewal_asked: None,
+            note: None,
         };
         let regs = [reg];
         let who = Involvement {

@@ -434,6 +434,7 @@ mod tests {
             consents: Default::default(),
             renewed_at: None,
             renewal_asked: None,
+            note: None,
         }
     }
 

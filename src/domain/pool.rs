@@ -353,6 +353,7 @@ mod stats_tests {
             consents: Default::default(),
             renewed_at: None,
             renewal_asked: None,
+            note: None,
         }
     }
 

@@ -104,6 +104,27 @@ pub struct Registration {
     /// ([`super::renewal`]); no answer within the answer time pauses the registration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewal_asked: Option<DateTime<Utc>>,
+    /// The parent's private note to the group's coordinators ("not in the same group as …"),
+    /// optional, at most [`MAX_NOTE_CHARS`] characters, cleaned of invisible controls. Sealed
+    /// with the registration; shown only to the coordinators who see its pool, and to the
+    /// parent (the summary, `/mine`, `/mydata`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The longest private note to the coordinator a parent can leave: a few sentences.
+pub const MAX_NOTE_CHARS: usize = 500;
+
+/// A typed note as it is kept: cleaned of invisible controls and trimmed; `None` when nothing
+/// is left, `Err` with the length when it is longer than [`MAX_NOTE_CHARS`].
+pub fn note(typed: &str) -> Result<Option<String>, usize> {
+    let cleaned = super::text::clean(typed);
+    let t = cleaned.trim();
+    let n = t.chars().count();
+    if n > MAX_NOTE_CHARS {
+        return Err(n);
+    }
+    Ok((!t.is_empty()).then(|| t.to_owned()))
 }
 
 /// Where a registration stands with respect to launches.
@@ -234,6 +255,18 @@ mod tests {
         assert_eq!(fitting_groups(groups, &koulu, 8), vec![&koulu2]);
         assert_eq!(fitting_groups(groups, &koulu, 5), vec![&tilli]);
         assert!(fitting_groups(groups, &tilli, 15).is_empty());
+    }
+
+    #[test]
+    fn a_note_is_kept_cleaned_and_trimmed_and_refused_when_too_long() {
+        assert_eq!(
+            note("  ei samaan ryhmään\u{202E} kuin Matti  "),
+            Ok(Some("ei samaan ryhmään kuin Matti".to_owned()))
+        );
+        assert_eq!(note(" \u{200B} "), Ok(None));
+        let long = "a".repeat(MAX_NOTE_CHARS);
+        assert_eq!(note(&long), Ok(Some(long.clone())));
+        assert_eq!(note(&format!("{long}ä")), Err(MAX_NOTE_CHARS + 1));
     }
 
     #[test]

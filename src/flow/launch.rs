@@ -481,6 +481,14 @@ impl<'a> Engine<'a> {
                 args: self.family_args(i + 1, group, reg),
                 tight: i > 0,
             });
+            // The parent's private note: only here, to the coordinators who see this pool.
+            if let Some(n) = &reg.note {
+                r.lines.push(Line {
+                    msg: Msg::ListNote,
+                    args: vec![("note", text(crate::domain::text::clean(n).into_owned()))],
+                    tight: true,
+                });
+            }
         }
         self.say(r.row(vec![Button {
             label: super::Label::MsgArgs(Msg::BtnLaunch, vec![("area", self.pool_label(pool))]),

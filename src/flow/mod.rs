@@ -471,6 +471,7 @@ impl Part {
             | Callback::TimesDone
             | Callback::Consent(_)
             | Callback::Share(_)
+            | Callback::NoNote
             | Callback::Confirm
             | Callback::Change
             | Callback::ChangeField(_)

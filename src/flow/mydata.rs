@@ -53,6 +53,7 @@ impl Engine<'_> {
                 &r.times,
                 r.contact.is_some(),
             ));
+            lines.extend(super::registration::note_line(r.note.as_deref()));
             if let Some(c) = &r.contact {
                 lines.push(tight(
                     Msg::MydataName,

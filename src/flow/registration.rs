@@ -45,6 +45,8 @@ pub enum Step {
     Consent,
     /// The optional consent to share the name.
     Share,
+    /// The optional private note to the coordinator (typed, or skipped).
+    Note,
     /// The summary with confirm / change.
     Summary,
     /// Which part to change.
@@ -79,6 +81,12 @@ pub struct Draft {
     /// The children's ages before "change the ages" from the summary, given back by Back.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kept_children: Vec<u8>,
+    /// The private note to the coordinator, if the parent wrote one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Whether the note question was answered (a note, or skipped): it is asked once.
+    #[serde(default)]
+    pub note_asked: bool,
 }
 
 /// What to do once the person agrees to drop an unfinished registration.
@@ -212,6 +220,12 @@ impl<'a> Engine<'a> {
     }
 
     fn text(&mut self, state: State, t: &str) -> State {
+        // The private note is the one free text of a registration: read before the length
+        // check of answers.
+        let state = match state {
+            State::Registering(d) if d.step == Step::Note => return self.typed_note(d, t),
+            other => other,
+        };
         let t = t.trim();
         // Anything longer than an answer only gets a hint, so a pasted essay is never read.
         let t = if t.chars().count() <= MAX_ANSWER_CHARS {
@@ -292,7 +306,7 @@ impl<'a> Engine<'a> {
             }
             Step::Consent => typed::yes_no(t).map(Callback::Consent),
             Step::Share => typed::yes_no(t).map(Callback::Share),
-            Step::Summary | Step::ChangeMenu => None,
+            Step::Note | Step::Summary | Step::ChangeMenu => None,
         };
         match cb {
             Some(cb) => self.answer(d, cb),
@@ -507,6 +521,11 @@ impl<'a> Engine<'a> {
                 d.share = Some(s);
                 self.advance(d)
             }
+            (Step::Note, Callback::NoNote) => {
+                d.note = None;
+                d.note_asked = true;
+                self.advance(d)
+            }
             (Step::Summary, Callback::Confirm) => self.confirm(d, group),
             (Step::Summary, Callback::Change) => {
                 d.step = Step::ChangeMenu;
@@ -524,6 +543,7 @@ impl<'a> Engine<'a> {
                     Field::Language => Step::Summary,
                     Field::Times => Step::Times,
                     Field::Share => Step::Share,
+                    Field::Note => Step::Note,
                 };
                 self.ask(d)
             }
@@ -577,6 +597,8 @@ impl<'a> Engine<'a> {
             consented,
             share: None,
             kept_children: Vec::new(),
+            note: None,
+            note_asked: false,
         };
         sanitize(&mut d, group);
         d.step = next_step(&d, group);
@@ -701,7 +723,8 @@ impl<'a> Engine<'a> {
                 Step::Times if group.languages.len() > 1 => Some(Step::Language),
                 Step::Times => Some(Step::Area),
                 Step::Share => Some(Step::Times),
-                Step::Summary => Some(Step::Share),
+                Step::Note => Some(Step::Share),
+                Step::Summary => Some(Step::Note),
                 Step::ChangeMenu => Some(Step::Summary),
             }
         };
@@ -720,8 +743,11 @@ impl<'a> Engine<'a> {
     /// Whether dropping this registration under way would lose answers the person gave (an
     /// edit of a saved registration keeps the saved one).
     pub(super) fn would_lose(&self, d: &Draft) -> bool {
-        let given =
-            !d.children.is_empty() || d.area.is_some() || !d.times.is_empty() || d.share.is_some();
+        let given = !d.children.is_empty()
+            || d.area.is_some()
+            || !d.times.is_empty()
+            || d.share.is_some()
+            || d.note.is_some();
         given && self.own(&d.group).is_none()
     }
 
@@ -790,6 +816,8 @@ impl<'a> Engine<'a> {
                 consented: d.consented,
                 share: None,
                 kept_children: Vec::new(),
+                note: d.note.clone(),
+                note_asked: false,
             },
         };
         sanitize(&mut nd, group);
@@ -811,6 +839,33 @@ impl<'a> Engine<'a> {
         let q = self.question(&nd).after(vec![intro]);
         self.say(q);
         State::Registering(nd)
+    }
+
+    /// A note typed at the note question: kept (cleaned) and on to the summary, or, when too
+    /// long, the question again with how long it may be (nothing of it is kept).
+    fn typed_note(&mut self, mut d: Draft, t: &str) -> State {
+        if typed::skip(t) {
+            return self.answer(d, Callback::NoNote);
+        }
+        match registration::note(t) {
+            Ok(note) => {
+                d.note = note;
+                d.note_asked = true;
+                self.advance(d)
+            }
+            Err(count) => {
+                let hint = Line::new(
+                    Msg::HintNoteLong,
+                    vec![
+                        ("count", num(count)),
+                        ("max", num(registration::MAX_NOTE_CHARS)),
+                    ],
+                );
+                let q = self.question(&d).after(vec![hint]);
+                self.say(q);
+                State::Registering(d)
+            }
+        }
     }
 
     fn ask(&mut self, d: Draft) -> State {
@@ -858,6 +913,7 @@ impl<'a> Engine<'a> {
             consents: self.consents(&d, existing),
             renewed_at: existing.and_then(|e| e.renewed_at),
             renewal_asked: None,
+            note: d.note.clone(),
         };
         let config = self.ctx.config;
         let pool = config.pool_of(&reg);
@@ -1019,6 +1075,18 @@ impl<'a> Engine<'a> {
                 .row(vec![button(Msg::BtnShareYes, Callback::Share(true))])
                 .row(vec![button(Msg::BtnShareNo, Callback::Share(false))])
                 .row(back_cancel()),
+            // Asked the first time, or from the summary: with the note written so far, which
+            // can be removed (typing a new one replaces it; Back keeps it).
+            Step::Note => match &d.note {
+                None => Reply::msg(Msg::AskNote)
+                    .row(vec![button(Msg::BtnNoNote, Callback::NoNote)])
+                    .row(back_cancel()),
+                Some(n) => Reply::default()
+                    .line(Msg::SummaryNote, vec![("note", text(n.clone()))])
+                    .line(Msg::AskNoteEdit, vec![])
+                    .row(vec![button(Msg::BtnRemoveNote, Callback::NoNote)])
+                    .row(back_cancel()),
+            },
             Step::Summary => self.summary(d),
             Step::ChangeMenu => {
                 let mut r = Reply::msg(Msg::AskChange);
@@ -1032,6 +1100,7 @@ impl<'a> Engine<'a> {
                 }
                 fields.push((Msg::BtnChangeTimes, Field::Times));
                 fields.push((Msg::BtnChangeShare, Field::Share));
+                fields.push((Msg::BtnChangeNote, Field::Note));
                 let buttons: Vec<Button> = fields
                     .into_iter()
                     .map(|(m, f)| button(m, Callback::ChangeField(f)))
@@ -1060,6 +1129,7 @@ impl<'a> Engine<'a> {
             &d.times,
             d.share == Some(true),
         ));
+        r.lines.extend(note_line(d.note.as_deref()));
         r.row(vec![button(Msg::BtnConfirm, Callback::Confirm)])
             .row(vec![
                 button(Msg::BtnChange, Callback::Change),
@@ -1167,6 +1237,7 @@ impl<'a> Engine<'a> {
             &r.times,
             r.contact.is_some(),
         ));
+        reply.lines.extend(note_line(r.note.as_deref()));
         let now = self.ctx.now;
         let meeting = |l: &crate::domain::Launch| {
             vec![
@@ -1410,6 +1481,15 @@ fn group_lang_name(l: Lang) -> Msg {
     }
 }
 
+/// The private note to the coordinator as a line of a summary, `/mine` or `/mydata`.
+pub(super) fn note_line(note: Option<&str>) -> Option<Line> {
+    note.map(|n| Line {
+        msg: Msg::SummaryNote,
+        args: vec![("note", text(n))],
+        tight: true,
+    })
+}
+
 fn ages_text(ages: &[u8]) -> String {
     ages.iter()
         .map(u8::to_string)
@@ -1433,6 +1513,8 @@ fn draft_from(r: &Registration, notice_version: u32) -> Draft {
         consented,
         share: Some(r.contact.is_some()),
         kept_children: Vec::new(),
+        note: r.note.clone(),
+        note_asked: true,
     }
 }
 
@@ -1480,7 +1562,8 @@ fn step_after(d: &Draft, group: &Group) -> Step {
         Step::Area if group.languages.len() > 1 => Step::Language,
         Step::Area | Step::Language => Step::Times,
         Step::Times => Step::Share,
-        Step::Share | Step::Summary | Step::ChangeMenu => Step::Summary,
+        Step::Share => Step::Note,
+        Step::Note | Step::Summary | Step::ChangeMenu => Step::Summary,
     }
 }
 
@@ -1492,7 +1575,8 @@ fn order(s: Step) -> u8 {
         Step::Language => 3,
         Step::Times => 4,
         Step::Share => 5,
-        Step::Summary | Step::ChangeMenu => 6,
+        Step::Note => 6,
+        Step::Summary | Step::ChangeMenu => 7,
     }
 }
 
@@ -1512,6 +1596,8 @@ fn next_step(d: &Draft, group: &Group) -> Step {
         Step::Times
     } else if d.share.is_none() {
         Step::Share
+    } else if !d.note_asked {
+        Step::Note
     } else {
         Step::Summary
     }

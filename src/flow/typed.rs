@@ -26,6 +26,27 @@ pub fn yes_no(t: &str) -> Option<bool> {
     }
 }
 
+/// Nothing to add, typed where free text is asked (the note to the coordinator): the whole
+/// text must say so, since a note may well begin with "ei" ("ei samaan ryhmään kuin …").
+#[must_use]
+pub fn skip(t: &str) -> bool {
+    matches!(
+        normal(t).as_str(),
+        "ohita"
+            | "ei"
+            | "ei kiitos"
+            | "ei mitään"
+            | "hoppa över"
+            | "nej"
+            | "nej tack"
+            | "inget"
+            | "skip"
+            | "no"
+            | "no thanks"
+            | "nothing"
+    )
+}
+
 /// "Done" with a multiple choice ("valmis", "klar", "done").
 #[must_use]
 pub fn done(t: &str) -> bool {
@@ -131,6 +152,28 @@ mod tests {
             "kahdeksantoista",
         ] {
             assert_eq!(age(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn skipping_is_the_whole_text_saying_nothing_to_add() {
+        for t in [
+            "Ohita",
+            "ei",
+            "Ei kiitos.",
+            "hoppa över",
+            "Nej tack!",
+            "skip",
+            "No thanks",
+        ] {
+            assert!(skip(t), "{t}");
+        }
+        for t in [
+            "ei samaan ryhmään kuin Matti",
+            "nej, inte med Anna",
+            "no peanuts please",
+        ] {
+            assert!(!skip(t), "{t}");
         }
     }
 

@@ -67,6 +67,7 @@ fn reg(user: u64, group: &str, area: &str, children: Vec<u8>) -> Registration {
         renewal_asked: None,
         created_at: t0(),
         updated_at: t0() + Duration::minutes(5),
+        note: None,
     }
 }
 
@@ -83,6 +84,8 @@ fn draft() -> Draft {
         consented: None,
         share: None,
         kept_children: Vec::new(),
+        note: None,
+        note_asked: false,
     }
 }
 

@@ -354,6 +354,7 @@ pub async fn join_tilli(app: &App, user: u64, area: &str, share: bool) -> Chat {
         "Ei, kiitos"
     })
     .await;
+    p.taps("Ohita").await;
     p.taps("Vahvista").await.shows("on tallennettu");
     p
 }

@@ -34,7 +34,7 @@ fn console(data: &std::path::Path, args: &[&str], input: &str) -> String {
 fn a_registration_in_the_console_survives_a_restart() {
     let dir = tempfile::tempdir().expect("temp dir");
     // Buttons are numbered: 1 = Tilli Toukka, 1 = I agree, then age 5 (button 2), no more
-    // children (2) ...
+    // children (2) ... and, after the name question, 1 skips the note to the coordinator.
     let data = dir.path().join("data");
     let out = console(&data, &["--lang", "en"], "/start\n1\n1\n2\n2\n");
     assert!(out.contains("[1.1] Tilli Toukka"), "{out}");
@@ -46,7 +46,11 @@ fn a_registration_in_the_console_survives_a_restart() {
     assert!(!out.contains("<b>"), "the console shows plain text: {out}");
 
     // A new process on the same data: the conversation continues where it was.
-    let out = console(&data, &["--lang", "en"], "Hyvinkää\n1\n1\n4\n2\n1\n/mine\n");
+    let out = console(
+        &data,
+        &["--lang", "en"],
+        "Hyvinkää\n1\n1\n4\n2\n1\n1\n/mine\n",
+    );
     assert!(
         out.contains("In which language would you like the group to meet?"),
         "{out}"
@@ -135,7 +139,7 @@ fn buttons_of_any_message_can_be_pressed_and_digits_are_text_when_text_is_expect
         &data,
         &["--lang", "en"],
         "/clock 2027-01-04 09:00\n/as 5\n/start tilli-toukka\n/as 100000001\n[1.1]\n\
-         /as 5\n2\n2\nHyvinkää\n1\n3\n4\n2\n1\n",
+         /as 5\n2\n2\nHyvinkää\n1\n3\n4\n2\n1\n1\n",
     );
     // Message 1 (the consent) was to user 5: pressing its button acts as them, from anyone's
     // prompt.

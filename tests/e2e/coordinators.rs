@@ -111,6 +111,7 @@ async fn a_swedish_family_counts_towards_the_swedish_group_only() {
     p.taps("Vardagskvällar").await;
     p.taps("Klar").await;
     p.taps("Nej tack").await;
+    p.taps("Hoppa över").await;
     p.taps("Bekräfta")
         .await
         .shows("I Hyvinge har 1 barn anmälts. Gruppen kan starta när de är 5.");
@@ -524,6 +525,7 @@ pub(crate) async fn fill_every_pool(app: &App, per_pool: usize) -> usize {
                         consents: Default::default(),
                         renewed_at: None,
                         renewal_asked: None,
+                        note: None,
                     };
                     app.store
                         .commit(
@@ -831,6 +833,7 @@ async fn register_everywhere(app: &App) -> usize {
             consents: Default::default(),
             renewed_at: None,
             renewal_asked: None,
+            note: None,
         };
         app.store
             .commit(

@@ -61,6 +61,7 @@ pub(crate) async fn register_tilli(p: &mut Parent<'_>, share: bool) -> Registere
             },
         )
         .await;
+    let m = p.taps(&m, "Ohita").await;
     assert!(m.text.contains("Lapsen ikä: 5 v"), "{}", m.text);
     let data = m.button("Vahvista").expect("a confirm button");
     let confirm_update = fake.press_button(&p.user, m.message_id, &data);

@@ -197,6 +197,7 @@ async fn a_kill_before_a_withdrawal_is_flushed_leaves_its_registration_readable(
         consents: Default::default(),
         renewed_at: None,
         renewal_asked: None,
+        note: None,
     };
     let record = UserRecord::default();
     store

@@ -449,6 +449,7 @@ async fn a_broadcast_to_waiting_families_ends_with_a_delivery_report() {
         p.taps("Arki-iltaisin").await;
         p.taps("Valmis").await;
         p.taps("Ei, kiitos").await;
+        p.taps("Ohita").await;
         p.taps("Vahvista").await;
     }
     let mut c = Chat::new(&app, COORD, "fi");
@@ -860,6 +861,7 @@ async fn a_launch_asks_the_end_and_the_coordinator_sees_who_is_coming() {
             "Ei, kiitos"
         })
         .await;
+        p.taps("Ohita").await;
         p.taps("Vahvista").await.shows("on tallennettu");
         parents.push(p);
     }

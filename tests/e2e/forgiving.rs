@@ -58,13 +58,17 @@ async fn every_question_offers_back_and_back_keeps_what_was_given() {
     p.taps("Valmis").await;
     p.taps("Ei, kiitos")
         .await
+        .shows("Haluatko vielä kertoa koordinaattorille jotain?")
+        .offers("Ohita");
+    p.taps("Ohita")
+        .await
         .shows("Lapsen ikä: 4 v")
         .shows("Kunta: Hyvinkää")
         .offers("Takaisin");
     p.taps("Takaisin")
         .await
-        .shows("Saavatko koordinaattori ja ryhmän ohjaajat nähdä");
-    p.taps("Ei, kiitos").await;
+        .shows("Haluatko vielä kertoa koordinaattorille jotain?");
+    p.taps("Ohita").await;
     p.taps("Vahvista")
         .await
         .shows("Hyvinkäältä on nyt ilmoitettu 1 lapsi.");
@@ -188,6 +192,9 @@ async fn typed_answers_work_wherever_buttons_do() {
         .shows("Saavatko koordinaattori ja ryhmän ohjaajat nähdä");
     p.says("ei")
         .await
+        .shows("Haluatko vielä kertoa koordinaattorille jotain?");
+    p.says("ei kiitos")
+        .await
         .shows("Ryhmän kieli: suomi")
         .shows("Sopivat ajat: Arki-iltaisin");
 
@@ -203,6 +210,9 @@ async fn typed_answers_work_wherever_buttons_do() {
     s.says("vardagskvällar").await.offers("✓ Vardagskvällar");
     s.says("klar").await;
     s.says("nej tack")
+        .await
+        .shows("Vill du berätta något mer för koordinatorn?");
+    s.says("hoppa över")
         .await
         .shows("Kommun: Borgå")
         .shows("Gruppens språk: svenska");
@@ -411,6 +421,7 @@ async fn a_broadcast_offers_back_at_the_text_and_the_confirmation_and_keeps_the_
     p.taps("Arki-iltaisin").await;
     p.taps("Valmis").await;
     p.taps("Ei, kiitos").await;
+    p.taps("Ohita").await;
     p.taps("Vahvista").await.shows("on tallennettu");
 
     let mut c = Chat::new(&app, 100_000_001, "fi");

@@ -10,6 +10,7 @@
 //!   real binary for a SIGKILL, the log and `kokoon qr`);
 //! - `events`: events, reminders against a moved clock, broadcasts and feedback;
 //! - `console`: the real binary's terminal front end;
+//! - `notes`: a parent's private note to the coordinator, in fi and sv;
 //! - `privacy`: the daily privacy jobs (retention, blocked parents), with a manual clock;
 //! - `group_life`: a launched group's life: quiet hours, held messages, `/mine`, expiry, pausing;
 //! - `fake_selftest`: the fake server itself, checked with real teloxide requests;
@@ -43,6 +44,7 @@ mod faults;
 mod forgiving;
 mod group_life;
 mod lifecycle;
+mod notes;
 mod ops;
 mod privacy;
 mod properties;

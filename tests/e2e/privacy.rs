@@ -30,6 +30,7 @@ async fn register_as(mut p: Chat) -> Chat {
     p.taps("Arki-iltaisin").await;
     p.taps("Valmis").await;
     p.taps("Kyllä, saa nähdä").await;
+    p.taps("Ohita").await;
     p.taps("Vahvista").await.shows("on tallennettu");
     p
 }
@@ -774,6 +775,7 @@ async fn consents_are_recorded_with_time_and_notice_version_and_so_is_a_withdraw
     p.taps("Arki-iltaisin").await;
     p.taps("Valmis").await;
     p.taps("Kyllä, saa nähdä").await;
+    p.taps("Ohita").await;
     p.taps("Vahvista").await.shows("on tallennettu");
     let r = &app.store.registrations_of(UserId(3201)).expect("store")[0];
     let required = Some(ConsentRecord { at: t0, version });
@@ -1207,6 +1209,7 @@ async fn names_and_texts_shown_to_others_lose_bidi_and_zero_width_controls() {
     p.taps("Arki-iltaisin").await;
     p.taps("Valmis").await;
     p.taps("Kyllä, saa nähdä").await;
+    p.taps("Ohita").await;
     p.taps("Vahvista").await;
     let r = &app.store.registrations_of(UserId(3401)).expect("store")[0];
     let name = r.contact.as_ref().expect("shared").name.clone();
@@ -1266,6 +1269,7 @@ async fn a_recruitment_source_not_in_the_config_counts_as_direct() {
         p.taps("Arki-iltaisin").await;
         p.taps("Valmis").await;
         p.taps("Ei, kiitos").await;
+        p.taps("Ohita").await;
         p.taps("Vahvista").await.shows("on tallennettu");
         let r = &app.store.registrations_of(UserId(user)).expect("store")[0];
         assert_eq!(r.source.as_ref().map(|s| s.as_str()), kept, "{payload}");
@@ -1391,6 +1395,7 @@ async fn mydata_tells_who_has_seen_the_registration_and_when() {
     lohja.taps("Arki-iltaisin").await;
     lohja.taps("Valmis").await;
     lohja.taps("Ei, kiitos").await;
+    lohja.taps("Ohita").await;
     lohja.taps("Vahvista").await.shows("on tallennettu");
 
     let mut c = Chat::new(&app, COORDINATOR, "fi");

@@ -423,7 +423,7 @@ fn payload() -> impl Strategy<Value = String> {
 fn any_callback() -> impl Strategy<Value = Callback> {
     let id = |v: Vec<&'static str>| prop::sample::select(v);
     (
-        0u8..41,
+        0u8..42,
         id(vec![
             "tilli-toukka",
             "koululaiset",
@@ -457,6 +457,7 @@ fn any_callback() -> impl Strategy<Value = Callback> {
                 Field::Language,
                 Field::Times,
                 Field::Share,
+                Field::Note,
             ];
             match kind {
                 0 => Callback::Group(g),
@@ -514,6 +515,7 @@ fn any_callback() -> impl Strategy<Value = Callback> {
                 39 => {
                     Callback::FeedbackAnswer(n, kokoon::domain::feedback::Question::Rating, age % 7)
                 }
+                40 => Callback::NoNote,
                 _ => Callback::FeedbackSkip(n),
             }
         })

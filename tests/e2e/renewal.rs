@@ -85,6 +85,7 @@ async fn register(t: &TestApp, id: i64, name: &str) {
     u.taps("Arki-iltaisin").await;
     u.taps("Valmis").await;
     u.taps("Kyllä, saa nähdä").await;
+    u.taps("Ohita").await;
     u.taps("Vahvista").await;
 }
 

@@ -217,6 +217,7 @@ impl Story {
             "Ja, det får hen"
         })
         .await;
+        u.taps(if fi { "Ohita" } else { "Hoppa över" }).await;
         let said = u.taps(if fi { "Vahvista" } else { "Bekräfta" }).await;
         self.check(
             text(&said).contains(if fi { "on tallennettu" } else { "är sparad" }),

@@ -71,6 +71,10 @@ async fn full_registration_in_finnish() {
     parent
         .taps("Kyllä, saa nähdä")
         .await
+        .shows("Haluatko vielä kertoa koordinaattorille jotain?");
+    parent
+        .taps("Ohita")
+        .await
         .shows("Lasten iät: 5, 4 v")
         .shows("Kunta: Hyvinkää")
         .shows("Ryhmän kieli: suomi")
@@ -125,6 +129,10 @@ async fn full_registration_in_swedish() {
     parent
         .taps("Nej tack")
         .await
+        .shows("Vill du berätta något mer för koordinatorn?");
+    parent
+        .taps("Hoppa över")
+        .await
         .shows("Barnets ålder: 6 år")
         .shows("Kommun: Hyvinge")
         .shows("Gruppens språk: svenska")
@@ -167,6 +175,10 @@ async fn full_registration_in_english_for_an_adults_group_skips_child_questions(
         .shows("May the coordinator and the group's facilitators see");
     parent
         .taps("No, thanks")
+        .await
+        .shows("Is there anything else the coordinator should know?");
+    parent
+        .taps("Skip")
         .await
         .shows("Municipality: Järvenpää")
         .hides("Child");
@@ -541,6 +553,9 @@ async fn bad_input_at_every_step_gets_a_hint_and_the_question_again() {
         .await
         .shows("Saavatko koordinaattori ja ryhmän ohjaajat");
     parent.taps("Ei, kiitos").await;
+    // Note
+    parent.sends_sticker().await.shows("Haluatko vielä kertoa");
+    parent.taps("Ohita").await;
     // Summary
     parent
         .says("vahvista")
@@ -610,6 +625,7 @@ async fn deep_links_jump_into_a_group_and_bad_payloads_get_the_welcome() {
     parent.taps("Arki-iltaisin").await;
     parent.taps("Valmis").await;
     parent.taps("Ei, kiitos").await;
+    parent.taps("Ohita").await;
     parent.taps("Vahvista").await;
     let regs = app.store.registrations_of(UserId(1013)).expect("store");
     assert_eq!(
@@ -716,6 +732,12 @@ async fn register_tilli(parent: &mut Chat, age: &str, area: &str) {
     for share in ["Kyllä, saa nähdä", "Ja, det får hen", "Yes, they may"] {
         if parent.has_button(share) {
             parent.taps(share).await;
+            break;
+        }
+    }
+    for skip in ["Ohita", "Hoppa över", "Skip"] {
+        if parent.has_button(skip) {
+            parent.taps(skip).await;
             break;
         }
     }

@@ -35,6 +35,7 @@ async fn register(app: &App, user: u64, group: &str, age: Option<&str>, area: &s
     p.taps("Arki-iltaisin").await;
     p.taps("Valmis").await;
     p.taps("Ei, kiitos").await;
+    p.taps("Ohita").await;
     p.taps("Vahvista").await;
 }
 

@@ -287,6 +287,7 @@ struct Words {
     times_done: &'static str,
     consent: &'static str,
     share_no: &'static str,
+    no_note: &'static str,
     confirm: &'static str,
     saved: &'static str,
     withdraw: &'static str,
@@ -312,6 +313,7 @@ fn words(lang: &str) -> &'static Words {
             times_done: "Klar",
             consent: "Jag godkänner",
             share_no: "Nej tack",
+            no_note: "Hoppa över",
             confirm: "Bekräfta",
             saved: "är sparad.",
             withdraw: "Återkalla anmälan",
@@ -334,6 +336,7 @@ fn words(lang: &str) -> &'static Words {
             times_done: "Done",
             consent: "I agree",
             share_no: "No, thanks",
+            no_note: "Skip",
             confirm: "Confirm",
             saved: "is saved",
             withdraw: "Withdraw",
@@ -356,6 +359,7 @@ fn words(lang: &str) -> &'static Words {
             times_done: "Valmis",
             consent: "Hyväksyn tallennuksen",
             share_no: "Ei, kiitos",
+            no_note: "Ohita",
             confirm: "Vahvista",
             saved: "on tallennettu",
             withdraw: "Peru ilmoittautuminen",
@@ -559,6 +563,8 @@ impl Parent {
         self.press(&m, w.times_done)?;
         let m = self.expect_button(w.share_no).await?;
         self.press(&m, w.share_no)?;
+        let m = self.expect_button(w.no_note).await?;
+        self.press(&m, w.no_note)?;
         let m = self.expect_button(w.confirm).await?;
         self.change_pool(1, |p| p.press(&m, w.confirm), w.saved)
             .await?;
