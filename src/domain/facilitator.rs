@@ -197,6 +197,9 @@ impl Facilitation<'_> {
     }
 }
 
+/// Stands for an erased facilitator in a launch's crew (no Telegram account has id 0).
+pub const ERASED: UserId = UserId(0);
+
 /// Who was asked to facilitate a launch, and their answers; and whether the families'
 /// invitations wait for a facilitator's yes (the coordinator's choice in the launch summary).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,6 +253,23 @@ impl Crew {
     #[must_use]
     pub fn any_yes(&self) -> bool {
         self.asked.iter().any(|a| a.answer == Some(true))
+    }
+
+    /// The crew after `user` was erased (`/forget`): their place and answer are kept, so that
+    /// the launch stays as it was decided (invitations released by their yes stay released),
+    /// but their id goes (replaced by [`ERASED`]). `None` when they were not asked.
+    #[must_use]
+    pub fn forget(&self, user: UserId) -> Option<Crew> {
+        if !self.asked.iter().any(|a| a.user == user) {
+            return None;
+        }
+        let mut c = self.clone();
+        for a in &mut c.asked {
+            if a.user == user {
+                a.user = ERASED;
+            }
+        }
+        Some(c)
     }
 
     /// Whether `user` was asked and has not answered yet.
@@ -433,6 +453,10 @@ mod tests {
         assert!(answer(&crew, a, false, coord).is_none(), "a yes stands");
         let (crew, _, _) = answer(&crew, b, true, coord).unwrap();
         assert!(crew.said_yes(b) && !crew.awaits(b));
+        // Erased: the id goes, the yes stays.
+        let gone = crew.forget(a).unwrap();
+        assert!(!gone.said_yes(a) && gone.any_yes() && gone.said_yes(ERASED));
+        assert!(gone.forget(a).is_none());
     }
 
     #[test]

@@ -122,6 +122,18 @@ impl Tx<'_> {
         self.lead_launch(launch, &leads)
     }
 
+    /// Someone erased leaves a launch's crew by [`Crew::forget`].
+    pub fn forget_in_crew(&self, launch: u64, user: UserId) -> TxResult<()> {
+        let key = crew_key(launch);
+        let Some(crew) = self.get::<Crew>(self.events, "events", &key)? else {
+            return Ok(());
+        };
+        match crew.forget(user) {
+            Some(c) => self.put(self.events, "events", &key, &c),
+            None => Ok(()),
+        }
+    }
+
     /// Facilitators lead a launch's meeting by [`crate::domain::event::lead`]: listed on it,
     /// they get its reminders.
     pub fn lead_launch(&self, launch: u64, users: &[UserId]) -> TxResult<()> {

@@ -870,7 +870,10 @@ impl Store {
             }
         }
         for l in self.launches()? {
-            if l.invitation(user).is_some() {
+            let asked = self
+                .crew(l.id)?
+                .is_some_and(|c| c.asked.iter().any(|a| a.user == user));
+            if l.invitation(user).is_some() || asked {
                 t.launches.push(l.id);
             }
         }

@@ -459,6 +459,7 @@ impl<'a> Tx<'a> {
                 l.invitations.retain(|i| i.user != user);
                 self.save_launch(&l)?;
             }
+            self.forget_in_crew(*id, user)?;
         }
         for (tree, key) in keys {
             match *tree {

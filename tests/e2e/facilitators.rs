@@ -533,6 +533,9 @@ async fn facilitators_see_nothing_of_groups_they_do_not_facilitate() {
 #[tokio::test]
 async fn a_facilitators_data_goes_with_forget() {
     let (app, _clock, _dir) = app_with_config(config_with_notice(2));
+    // A family waits, so that the group can be launched.
+    crate::chat::join_tilli(&app, 1001, "Hyvinkää", true).await;
+    deliveries(&app).await;
     let mut c = Chat::new(&app, COORD_TILLI, "fi");
     c.says("/facilitators").await;
     c.taps("Kutsu ohjaaja").await;
@@ -543,6 +546,29 @@ async fn a_facilitators_data_goes_with_forget() {
     f.says("Olli Ohjaaja").await;
     f.taps("Hyväksyn tallennuksen").await;
     assert_eq!(app.store.facilitators().expect("store").len(), 1);
+    // They take a launch: listed on its proposal record and its meeting.
+    launch(&mut c, &["Kysy: Olli Ohjaaja"], "Lähetä kutsut").await;
+    let proposal = deliveries(&app)
+        .await
+        .into_iter()
+        .find(|d| d.to == FACILITATOR)
+        .expect("the proposal");
+    f.reads(&proposal);
+    f.taps("Kyllä, voin ohjata").await.shows("Kiitos!");
+    let launched = app.store.launches().expect("store")[0].id;
+    let listed = |app: &App| {
+        let crew = app.store.crew(launched).expect("store").expect("the crew");
+        let on_meeting = app.store.events().expect("store").iter().any(|e| {
+            e.facilitators
+                .contains(&kokoon::domain::UserId(FACILITATOR))
+        });
+        (
+            crew.asked.iter().any(|a| a.user.0 == FACILITATOR),
+            on_meeting,
+            crew.any_yes(),
+        )
+    };
+    assert_eq!(listed(&app), (true, true, true));
     // Their own data, in /mydata.
     let said = f.says("/mydata").await;
     let text = String::from_utf8_lossy(&said.files[0].bytes).into_owned();
@@ -556,5 +582,7 @@ async fn a_facilitators_data_goes_with_forget() {
     f.says("/forget").await;
     f.taps("Kyllä, poista kaikki").await;
     assert!(app.store.facilitators().expect("store").is_empty());
+    // Their id is gone from the launch's records; the launch stays as decided.
+    assert_eq!(listed(&app), (false, false, true));
     f.says("/group").await.shows("En tunne tuota komentoa.");
 }
