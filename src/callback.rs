@@ -192,6 +192,8 @@ pub enum FacPick {
     Write(u64),
     /// (Facilitator, `/write`) send the message written.
     WriteSend,
+    /// (Coordinator) let a launch's held invitations go without a facilitator's yes.
+    Release(u64),
 }
 
 /// What a report button picks.
@@ -313,6 +315,7 @@ impl Callback {
                 FacPick::Proposal(id, y) => format!("fc:y:{id}:{}", yn(*y)),
                 FacPick::Write(id) => format!("fc:w:{id}"),
                 FacPick::WriteSend => "fc:W".into(),
+                FacPick::Release(id) => format!("fc:x:{id}"),
             },
         };
         format!("{VERSION}:{body}")
@@ -447,6 +450,7 @@ impl Callback {
                     ("h", Some(y)) => FacPick::Hold(parse_yn(y)?),
                     ("w", Some(id)) => FacPick::Write(parse_id(id)?),
                     ("W", None) => FacPick::WriteSend,
+                    ("x", Some(id)) => FacPick::Release(parse_id(id)?),
                     ("y", Some(rest)) => {
                         let (id, y) = rest.split_once(':')?;
                         FacPick::Proposal(parse_id(id)?, parse_yn(y)?)
@@ -672,6 +676,7 @@ mod tests {
             Callback::Fac(FacPick::Proposal(u64::MAX, false)),
             Callback::Fac(FacPick::Write(u64::MAX)),
             Callback::Fac(FacPick::WriteSend),
+            Callback::Fac(FacPick::Release(u64::MAX)),
             Callback::Resume(GroupId::parse(&"f".repeat(24)).expect("id")),
             Callback::StillInterested(GroupId::parse(&"f".repeat(24)).expect("id")),
             Callback::Event(u64::MAX, EventAction::Calendar),

@@ -486,4 +486,7 @@ messages! {
     BtnFacWriteTo => "btn-fac-write-to",
     FacWriteAsk => "fac-write-ask",
     GroupMessageFirst => "group-message-first",
+    LaunchStillHeld => "launch-still-held",
+    BtnLaunchRelease => "btn-launch-release",
+    LaunchReleased => "launch-released",
 }

@@ -666,3 +666,6 @@ btn-fac-write-to = { $group }, { $area } ({ $when }): { $count } { $count ->
     }
 fac-write-ask = Type a message to the families of <b>{ $group }, { $area }</b> ({ $count }). It goes as it is; one written at night goes in the morning.
 group-message-first = A message from the group's facilitator
+launch-still-held = The invitations to families are still waiting for a facilitator's yes.
+btn-launch-release = Send the invitations now
+launch-released = All right! The invitations go to the families.

@@ -665,3 +665,6 @@ btn-fac-write-to = { $group }, { $area } ({ $when }): { $count } { $count ->
     }
 fac-write-ask = Kirjoita viesti ryhmän <b>{ $group }, { $area }</b> perheille ({ $count }). Se lähtee sellaisenaan; yöllä kirjoitettu lähtee aamulla.
 group-message-first = Viesti ryhmän ohjaajalta
+launch-still-held = Kutsut perheille odottavat yhä ohjaajan kyllä-vastausta.
+btn-launch-release = Lähetä kutsut perheille nyt
+launch-released = Selvä! Kutsut lähtevät perheille.

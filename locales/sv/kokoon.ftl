@@ -636,3 +636,6 @@ btn-fac-write-to = { $group }, { $area } ({ $when }): { $count } { $count ->
     }
 fac-write-ask = Skriv ett meddelande till familjerna i <b>{ $group }, { $area }</b> ({ $count }). Det skickas som det är; det som skrivs på natten skickas på morgonen.
 group-message-first = Meddelande från gruppledaren
+launch-still-held = Inbjudningarna till familjerna väntar fortfarande på en gruppledares ja.
+btn-launch-release = Skicka inbjudningarna nu
+launch-released = Okej! Inbjudningarna skickas till familjerna.

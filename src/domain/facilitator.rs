@@ -289,6 +289,16 @@ pub fn invitations_wait(crew: Option<&Crew>) -> bool {
     crew.is_some_and(|c| c.hold && !c.any_yes())
 }
 
+/// The coordinator lets a launch's held invitations go without waiting for a yes (say, when
+/// everyone asked said no). `None` when they are not waiting.
+#[must_use]
+pub fn release(crew: &Crew) -> Option<Crew> {
+    invitations_wait(Some(crew)).then(|| Crew {
+        hold: false,
+        ..crew.clone()
+    })
+}
+
 /// Whether a facilitator of a launch's group sees the launch and its participants: of a launch
 /// whose facilitators were asked, only those who said yes; of any other launch of their group,
 /// every facilitator of it. (Whether they facilitate the group is asked apart, first.)
@@ -426,6 +436,8 @@ mod tests {
         assert!(!invitations_wait(Some(&Crew::new(7, &[a], false))));
         assert!(sees_launch(None, a));
         assert!(!sees_launch(Some(&crew), a));
+        let released = release(&crew).expect("held");
+        assert!(!invitations_wait(Some(&released)) && release(&released).is_none());
         // Not asked: nothing.
         assert!(answer(&crew, UserId(9), true, coord).is_none());
         let (crew, news, leads) = answer(&crew, b, false, coord).unwrap();

@@ -292,6 +292,19 @@ impl Engine<'_> {
                 } if self.writes_to(launch).is_some() => self.write_send(launch, body),
                 other => self.hint(other, Msg::HintStaleButton),
             },
+            // The coordinator who sees the launch, while its invitations wait.
+            FacPick::Release(id) => match self.ctx.view.launch(id) {
+                Some(l)
+                    if self.may_pool(&l.pool)
+                        && !l.closed
+                        && facilitator::invitations_wait(self.ctx.view.crew(id).as_ref()) =>
+                {
+                    self.effects.push(Effect::ReleaseInvitations { launch: id });
+                    self.say(Reply::msg(Msg::LaunchReleased));
+                    state
+                }
+                _ => self.hint(state, Msg::HintStaleButton),
+            },
             FacPick::Invite | FacPick::Group(_) | FacPick::Support(_) => {
                 self.hint(state, Msg::HintStaleButton)
             }

@@ -303,6 +303,11 @@ pub enum Effect {
         /// The facilitators.
         facilitators: Vec<UserId>,
     },
+    /// (Coordinator) a launch's held invitations go without a facilitator's yes.
+    ReleaseInvitations {
+        /// The launch.
+        launch: u64,
+    },
     /// (Facilitator) an answer to a launch proposal.
     CrewAnswer {
         /// The launch.

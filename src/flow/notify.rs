@@ -203,7 +203,7 @@ impl Engine<'_> {
                 let l = self.ctx.view.launch(*launch)?;
                 let group = config.group(&l.pool.group)?;
                 let name = self.facilitator_name(*user);
-                Some(Reply::msg(Msg::CoordinatorFirst).line(
+                let mut r = Reply::msg(Msg::CoordinatorFirst).line(
                     Msg::FacProposalAnswered,
                     vec![
                         ("name", text(name)),
@@ -212,7 +212,16 @@ impl Engine<'_> {
                         ("when", text(format_when(l.start, lang, self.ctx.now))),
                         ("yes", text(if *yes { "yes" } else { "no" })),
                     ],
-                ))
+                );
+                // A no while the invitations wait: they may go anyway.
+                let crew = self.ctx.view.crew(l.id);
+                if crate::domain::facilitator::invitations_wait(crew.as_ref()) {
+                    r = r.line(Msg::LaunchStillHeld, vec![]).row(vec![button(
+                        Msg::BtnLaunchRelease,
+                        Callback::Fac(crate::callback::FacPick::Release(l.id)),
+                    )]);
+                }
+                Some(r)
             }
             Outgoing::FacilitatorRemoved { groups } => {
                 let names: Vec<String> = groups.iter().map(|g| self.group_name(g)).collect();

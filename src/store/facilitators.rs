@@ -122,6 +122,19 @@ impl Tx<'_> {
         self.lead_launch(launch, &leads)
     }
 
+    /// A coordinator lets a launch's held invitations go, by [`facilitator::release`] (the
+    /// sender plans them next).
+    pub fn release_crew(&self, launch: u64) -> TxResult<()> {
+        let key = crew_key(launch);
+        let Some(crew) = self.get::<Crew>(self.events, "events", &key)? else {
+            return Ok(());
+        };
+        match facilitator::release(&crew) {
+            Some(c) => self.put(self.events, "events", &key, &c),
+            None => Ok(()),
+        }
+    }
+
     /// Someone erased leaves a launch's crew by [`Crew::forget`].
     pub fn forget_in_crew(&self, launch: u64, user: UserId) -> TxResult<()> {
         let key = crew_key(launch);

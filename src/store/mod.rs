@@ -760,6 +760,7 @@ impl Store {
                         }
                     }
                     Effect::CrewAnswer { launch, yes } => tx.answer_crew(user, *launch, *yes)?,
+                    Effect::ReleaseInvitations { launch } => tx.release_crew(*launch)?,
                     Effect::Respond { launch, accept } => tx.respond(user, *launch, *accept)?,
                     Effect::CreateEvent(e) => {
                         tx.create_event(e)?;

@@ -485,6 +485,7 @@ async fn facilitators_see_nothing_of_groups_they_do_not_facilitate() {
         format!("1:fc:y:{tilli}:n"),
         format!("1:fc:w:{tilli}"),
         "1:fc:W".to_owned(),
+        format!("1:fc:x:{tilli}"),
     ];
     for data in &forged {
         let said = someone.presses_raw(data).await;
@@ -585,4 +586,63 @@ async fn a_facilitators_data_goes_with_forget() {
     // Their id is gone from the launch's records; the launch stays as decided.
     assert_eq!(listed(&app), (false, false, true));
     f.says("/group").await.shows("En tunne tuota komentoa.");
+}
+
+#[tokio::test]
+async fn after_a_no_the_coordinator_may_let_the_held_invitations_go() {
+    let (app, _clock, _dir) = app_with_config(config_with_notice(2));
+    let mut parents = [crate::chat::join_tilli(&app, 1001, "Hyvinkää", true).await];
+    deliveries(&app).await;
+    let mut c = Chat::new(&app, COORD_TILLI, "fi");
+    c.says("/facilitators").await;
+    c.taps("Kutsu ohjaaja").await;
+    c.taps("Tilli Toukka").await;
+    let payload = payload_in(&c.taps("Tee kutsulinkki").await.text);
+    let mut f = Chat::new(&app, FACILITATOR, "fi");
+    f.says(&format!("/start {payload}")).await;
+    f.says("Olli Ohjaaja").await;
+    f.taps("Hyväksyn tallennuksen").await;
+    deliveries(&app).await;
+
+    let summary = launch(&mut c, &["Kysy: Olli Ohjaaja"], "Lähetä kutsut").await;
+    assert!(
+        summary.contains("Kutsut perheille lähtevät vasta"),
+        "{summary}"
+    );
+    let proposal = deliveries(&app)
+        .await
+        .into_iter()
+        .find(|d| d.to == FACILITATOR)
+        .expect("the proposal");
+    f.reads(&proposal);
+    f.taps("En tällä kertaa")
+        .await
+        .shows("Kiitos, kun kerroit.");
+    let sent = deliveries(&app).await;
+    assert!(to(&sent, 1001).is_empty(), "still held: {sent:#?}");
+    let news = to(&sent, COORD_TILLI)[0].clone();
+    assert_eq!(
+        news.text,
+        "kokoon: uutta koordinaattorille\n\nOlli Ohjaaja ei voi ohjata ryhmää Tilli Toukka, Hyvinkää (suomi) (15.3.2027 klo 17).\n\nKutsut perheille odottavat yhä ohjaajan kyllä-vastausta."
+    );
+    // Someone else's forged release changes nothing.
+    let launched = app.store.launches().expect("store")[0].id;
+    let mut other = Chat::new(&app, 4242, "fi");
+    other
+        .presses_raw(&format!("1:fc:x:{launched}"))
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    assert!(to(&deliveries(&app).await, 1001).is_empty());
+    c.reads(&news);
+    c.taps("Lähetä kutsut perheille nyt")
+        .await
+        .shows("Selvä! Kutsut lähtevät perheille.");
+    c.taps("Lähetä kutsut perheille nyt")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    accept(&app, &mut parents).await;
+    // Olli said no: the launch is not theirs to see.
+    f.says("/group")
+        .await
+        .shows("Tilli Toukka: ryhmä ei ole vielä alkanut.");
 }
