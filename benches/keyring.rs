@@ -37,7 +37,10 @@ fn registration(user: u64, now: DateTime<Utc>) -> Registration {
     Registration {
         user: UserId(user),
         group: GroupId::parse("tilli-toukka").expect("id"),
-        children: vec![5],
+        children: vec![kokoon::domain::Child {
+            year: 2021,
+            month: None,
+        }],
         area: AreaId::parse("hyvinkaa").expect("id"),
         lang: Lang::Fi,
         times: vec![TimeId::parse("weekday-evening").expect("id")],

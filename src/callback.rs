@@ -1,6 +1,7 @@
 //! Callback data: what a button press carries. Short, versioned (`1:`), and parsed back into a
 //! [`Callback`] that the engine checks against the current state — never trusted as it comes.
 
+use crate::domain::child::{Child, Given};
 use crate::domain::feedback::{Month, Question, Scope};
 use crate::domain::{AreaId, GroupId, Lang, Pool, TimeId};
 use crate::msg::Msg;
@@ -93,8 +94,9 @@ pub enum Callback {
     GoOn,
     /// Yes, drop the unfinished registration (and cancel, or start anew).
     DropYes,
-    /// Register for another group instead, with a child's age that fits it.
-    SwitchGroup(GroupId, u8),
+    /// Register for another group instead, with a child (an age given or a birth date typed)
+    /// that fits it.
+    SwitchGroup(GroupId, Given),
     /// Cancel the registration in progress.
     Cancel,
     /// Switch the language kokoon speaks.
@@ -243,7 +245,11 @@ impl Callback {
             Callback::Back => "b".into(),
             Callback::GoOn => "go".into(),
             Callback::DropYes => "dy".into(),
-            Callback::SwitchGroup(g, a) => format!("sw:{a}:{g}"),
+            Callback::SwitchGroup(g, Given::Age(a)) => format!("sw:{a}:{g}"),
+            Callback::SwitchGroup(g, Given::Born(c)) => match c.month {
+                Some(m) => format!("sw:{}.{m}:{g}", c.year),
+                None => format!("sw:{}:{g}", c.year),
+            },
             Callback::Cancel => "x".into(),
             Callback::UiLang(l) => format!("L:{}", l.code()),
             Callback::Edit(g) => format!("me:{g}"),
@@ -349,7 +355,7 @@ impl Callback {
             ("dy", None) => Callback::DropYes,
             ("sw", Some(rest)) => {
                 let (a, g) = rest.split_once(':')?;
-                Callback::SwitchGroup(GroupId::parse(g).ok()?, parse_age(a)?)
+                Callback::SwitchGroup(GroupId::parse(g).ok()?, parse_given(a)?)
             }
             ("ch", Some(f)) => Callback::ChangeField(Field::from_code(f)?),
             ("x", None) => Callback::Cancel,
@@ -510,6 +516,29 @@ fn parse_id(s: &str) -> Option<u64> {
     s.parse().ok()
 }
 
+/// An age (`5`) or a birth year (`2021`) and month (`2021.3`).
+fn parse_given(s: &str) -> Option<Given> {
+    let (year, month) = match s.split_once('.') {
+        Some((y, m)) => (y, Some(m)),
+        None if s.len() == 4 => (s, None),
+        None => return parse_age(s).map(Given::Age),
+    };
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let month = match month {
+        Some(m) if (1..=2).contains(&m.len()) && m.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(m.parse::<u8>().ok().filter(|m| (1..=12).contains(m))?)
+        }
+        Some(_) => return None,
+        None => None,
+    };
+    Some(Given::Born(Child {
+        year: year.parse().ok()?,
+        month,
+    }))
+}
+
 fn parse_age(s: &str) -> Option<u8> {
     if s.is_empty() || s.len() > 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -636,7 +665,21 @@ mod tests {
             Callback::Back,
             Callback::GoOn,
             Callback::DropYes,
-            Callback::SwitchGroup(long.clone(), 17),
+            Callback::SwitchGroup(long.clone(), Given::Age(17)),
+            Callback::SwitchGroup(
+                long.clone(),
+                Given::Born(Child {
+                    year: 2021,
+                    month: None,
+                }),
+            ),
+            Callback::SwitchGroup(
+                long.clone(),
+                Given::Born(Child {
+                    year: 2019,
+                    month: Some(12),
+                }),
+            ),
             Callback::Cancel,
             Callback::UiLang(Lang::En),
             Callback::Edit(long.clone()),

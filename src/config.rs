@@ -304,6 +304,9 @@ pub struct Config {
     pub notice_version: u32,
     /// Hours a parent has to answer an invitation before the seat passes to the next in line.
     pub invite_hours: u32,
+    /// Months from now to when a group gathered now is expected to start: a child fits a
+    /// children's group if they are of its ages then ([`crate::domain::child::Horizon`]).
+    pub start_horizon_months: u32,
     /// Hours after a delivered threshold alert in which a pool that falls below its threshold
     /// and rises again does not alert again (0: every crossing alerts). A launch resets it.
     pub alert_cooldown_hours: u32,
@@ -467,6 +470,10 @@ impl crate::domain::Rules for Config {
         format!("languages apart in: {}", apart.join(","))
     }
 
+    fn ages(&self, group: &GroupId) -> Option<AgeRange> {
+        self.group(group).and_then(|g| g.children)
+    }
+
     fn threshold(&self, group: &GroupId) -> Option<u32> {
         self.group(group).map(|g| g.threshold)
     }
@@ -495,6 +502,12 @@ impl crate::domain::Rules for Config {
 
     fn quiet_hours(&self) -> crate::domain::schedule::QuietHours {
         self.quiet_hours
+    }
+
+    fn horizon(&self) -> crate::domain::child::Horizon {
+        crate::domain::child::Horizon {
+            months: self.start_horizon_months,
+        }
     }
 
     fn alert_cooldown(&self) -> chrono::Duration {
@@ -723,6 +736,7 @@ struct RawReminders {
 struct RawLaunch {
     invite_hours: Option<i64>,
     alert_cooldown_hours: Option<i64>,
+    start_horizon_months: Option<i64>,
 }
 
 /// A text a parent reads: best in every language, or one string for all.
@@ -976,6 +990,18 @@ impl Validator<'_> {
                 24
             }
         };
+        let start_horizon_months = match raw_launch.as_ref().and_then(|l| l.start_horizon_months) {
+            None => 3,
+            Some(m) if (0..=24).contains(&m) => m as u32,
+            Some(m) => {
+                self.err(
+                    launch_line,
+                    "launch.start_horizon_months",
+                    format!("must be 0 to 24 months, not {m}"),
+                );
+                3
+            }
+        };
         let invite_hours = match raw_launch.and_then(|l| l.invite_hours) {
             None => 48,
             Some(h) if (1..=24 * 14).contains(&h) => h as u32,
@@ -1090,6 +1116,7 @@ impl Validator<'_> {
             controller_contact,
             invite_hours,
             alert_cooldown_hours,
+            start_horizon_months,
             reminder_offsets,
             quiet_hours,
             areas: areas

@@ -92,6 +92,8 @@ pub struct Housekeeping {
     pub unconsented: usize,
     /// Registrations left before their consent, dropped a day after the last message.
     pub drafts: usize,
+    /// Children taken out of a group they grew too old for while waiting.
+    pub grown: usize,
 }
 
 /// The daily privacy jobs, if a day has passed since they last ran (by the app's clock):
@@ -114,6 +116,7 @@ pub async fn housekeeping(app: &App) -> Result<Option<Housekeeping>, StoreError>
     }
     let policy = retention(&app.config);
     done.retention = app.store.apply_retention(&policy, now).await?;
+    done.grown = app.store.apply_growth(now).await?;
     (done.unconsented, done.drafts) = app
         .store
         .forget_unconsented(now, |u| app.config.coordinator(u).is_some())
@@ -144,7 +147,7 @@ pub async fn housekeeping(app: &App) -> Result<Option<Housekeeping>, StoreError>
         // Counts only: never who.
         let r = done.retention;
         log::info!(
-            "housekeeping: {} unreachable users erased; {} asked whether still interested, {} paused unanswered; {} retention notices, {} registrations deleted, {} events' and {} launches' lists cleared, {} comments and {} broadcasts deleted; {} idle user records erased, {} unfinished conversations dropped, {} update ids forgotten, {} stray data keys destroyed; {} unconsented records and {} drafts deleted",
+            "housekeeping: {} unreachable users erased; {} asked whether still interested, {} paused unanswered; {} retention notices, {} registrations deleted, {} events' and {} launches' lists cleared, {} comments and {} broadcasts deleted; {} idle user records erased, {} unfinished conversations dropped, {} update ids forgotten, {} stray data keys destroyed; {} unconsented records and {} drafts deleted; {} children grew out of a group",
             done.erased,
             r.renewal_asked,
             r.paused,
@@ -159,7 +162,8 @@ pub async fn housekeeping(app: &App) -> Result<Option<Housekeeping>, StoreError>
             done.updates_forgotten,
             done.keys_compacted,
             done.unconsented,
-            done.drafts
+            done.drafts,
+            done.grown
         );
         app.outbox_wake.notify_one();
     }

@@ -64,8 +64,9 @@ fn registration(
     let children = match &g.children {
         Some(range) => (0..1 + rng.below(2))
             .map(|_| {
-                range.min
-                    + u8::try_from(rng.below(usize::from(range.max - range.min) + 1)).unwrap_or(0)
+                let age = range.min
+                    + u8::try_from(rng.below(usize::from(range.max - range.min) + 1)).unwrap_or(0);
+                kokoon::domain::Child::of_age(age, kokoon::domain::child::today(now))
             })
             .collect(),
         None => Vec::new(),

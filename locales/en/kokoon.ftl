@@ -10,7 +10,7 @@ group-intro =
     <b>{ $group }</b>
     { $description }
 
-ask-age = How old is your child? Pick the age or type it as a number.
+ask-age = How old is your child? Pick the age, or type the month and year of birth, for example 3/2021.
 ask-next-age = How old is the next child?
 ask-more-children = Added: { $ages } years. Will another child take part?
 btn-more-children = Add a child
@@ -18,6 +18,14 @@ btn-children-done = No more, continue
 age-outside = { $group } is for children aged { $min }–{ $max }. Sadly a { $age }-year-old can't take part.
 age-no-other-group = Right now there is no group for that age. You can ask about other options: { $contact }.
 age-fits-other = { $group } suits a { $age }-year-old – register for it instead?
+age-grows-out = { $group } is for children aged { $min }–{ $max }. A group could start in about { $months } months at the earliest, and by then your child will be { $age }.
+age-type-birth-date = If your child's birthday is later in the year, type the month and year of birth, for example 9/2020, and I'll check again.
+hint-birth-future = That date hasn't come yet. Type your child's month and year of birth, for example 3/2021, or pick the age.
+hint-birth-too-old = The groups are for children under 18. Could you check the year of birth? For example 3/2021.
+aged-out = Your child has grown: by the time { $group } could start, they will be { $age }, so we no longer count them for this group.
+aged-out-kept = Your registration for { $group } continues for your other children.
+aged-out-ended = Your registration for { $group } has now ended. Thank you for being with us!
+aged-out-fits = These groups suit your child now:
 btn-switch-group = Register for { $group }
 cancel-ask = Stop your registration for { $group }? The answers you gave will be dropped.
 btn-cancel-yes = Yes, stop
@@ -163,7 +171,7 @@ hint-use-buttons = Please pick an option with the buttons below.
 hint-not-text = I can only read text and buttons.
 hint-unknown-command = I don't know that command. /help shows what I can do.
 hint-stale-button = That button is from an old message. Please use the buttons of the newest one.
-hint-age = Please type the age as a number, for example 5.
+hint-age = Please type the age as a number, for example 5, or the month and year of birth, for example 3/2021.
 hint-area = I couldn't find a municipality by that name. Please pick one with the buttons.
 hint-pick-time = Please pick at least one time.
 hint-group-gone = That group is no longer offered.

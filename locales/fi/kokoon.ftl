@@ -10,7 +10,7 @@ group-intro =
     <b>{ $group }</b>
     { $description }
 
-ask-age = Minkä ikäinen lapsesi on? Valitse ikä tai kirjoita se numerona.
+ask-age = Minkä ikäinen lapsesi on? Valitse ikä tai kirjoita syntymäkuukausi ja -vuosi, esimerkiksi 3/2021.
 ask-next-age = Minkä ikäinen seuraava lapsi on?
 ask-more-children = Lisätty: { $ages } v. Tuleeko ryhmään vielä muita lapsia?
 btn-more-children = Lisää lapsi
@@ -18,6 +18,14 @@ btn-children-done = Ei muita, jatketaan
 age-outside = { $group } on { $min }–{ $max }-vuotiaille. { $age }-vuotias ei valitettavasti voi osallistua siihen.
 age-no-other-group = Juuri nyt ei ole ryhmää tämän ikäiselle. Voit kysyä muista vaihtoehdoista: { $contact }.
 age-fits-other = { $group } sopii { $age }-vuotiaalle – ilmoittaudutaanko siihen?
+age-grows-out = { $group } on { $min }–{ $max }-vuotiaille. Ryhmä voisi alkaa aikaisintaan noin { $months } kuukauden päästä, ja silloin lapsesi on jo { $age }-vuotias.
+age-type-birth-date = Jos lapsen syntymäpäivä on vasta myöhemmin vuoden aikana, kirjoita syntymäkuukausi ja -vuosi, esimerkiksi 9/2020, niin tarkistan uudelleen.
+hint-birth-future = Tuo päivä on vasta tulossa. Kirjoita lapsen syntymäkuukausi ja -vuosi, esimerkiksi 3/2021, tai valitse ikä.
+hint-birth-too-old = Ryhmät ovat alle 18-vuotiaille. Tarkistaisitko syntymävuoden? Esimerkiksi 3/2021.
+aged-out = Lapsesi on kasvanut: kun ryhmä { $group } voisi alkaa, hän on jo { $age }-vuotias, joten emme enää laske häntä mukaan tähän ryhmään.
+aged-out-kept = Ilmoittautumisesi ryhmään { $group } jatkuu muiden lasten osalta.
+aged-out-ended = Ilmoittautumisesi ryhmään { $group } on nyt päättynyt. Kiitos, että olit mukana!
+aged-out-fits = Nämä ryhmät sopivat hänelle nyt:
 btn-switch-group = Ilmoittaudu: { $group }
 cancel-ask = Keskeytetäänkö ilmoittautuminen ryhmään { $group }? Antamasi vastaukset poistuvat.
 btn-cancel-yes = Kyllä, keskeytä
@@ -163,7 +171,7 @@ hint-use-buttons = Valitse vaihtoehto alla olevista painikkeista.
 hint-not-text = Ymmärrän vain tekstiä ja painikkeita.
 hint-unknown-command = En tunne tuota komentoa. /help kertoo, mitä osaan.
 hint-stale-button = Tuo painike on vanhasta viestistä. Käytä uusimman viestin painikkeita.
-hint-age = Kirjoita ikä numerona, esimerkiksi 5.
+hint-age = Kirjoita ikä numerona, esimerkiksi 5, tai syntymäkuukausi ja -vuosi, esimerkiksi 3/2021.
 hint-area = En löytänyt sen nimistä kuntaa. Valitse kunta painikkeista.
 hint-pick-time = Valitse ainakin yksi aika.
 hint-group-gone = Tuota ryhmää ei enää tarjota.

@@ -10,7 +10,7 @@ group-intro =
     <b>{ $group }</b>
     { $description }
 
-ask-age = Hur gammalt är ditt barn? Välj åldern eller skriv den med siffror.
+ask-age = Hur gammalt är ditt barn? Välj åldern eller skriv födelsemånad och år, till exempel 3/2021.
 ask-next-age = Hur gammalt är nästa barn?
 ask-more-children = Tillagt: { $ages } år. Ska ytterligare ett barn delta?
 btn-more-children = Lägg till ett barn
@@ -18,6 +18,14 @@ btn-children-done = Inga fler, fortsätt
 age-outside = { $group } är för barn i åldern { $min }–{ $max } år. En { $age }-åring kan tyvärr inte delta.
 age-no-other-group = Just nu finns det ingen grupp för den åldern. Du kan fråga om andra alternativ: { $contact }.
 age-fits-other = { $group } passar en { $age }-åring – vill du anmäla barnet dit?
+age-grows-out = { $group } är för barn i åldern { $min }–{ $max } år. En grupp kunde börja tidigast om ungefär { $months } månader, och då är ditt barn redan { $age } år.
+age-type-birth-date = Om barnet fyller år senare under året, skriv födelsemånad och år, till exempel 9/2020, så kontrollerar jag igen.
+hint-birth-future = Det datumet har inte kommit ännu. Skriv barnets födelsemånad och år, till exempel 3/2021, eller välj åldern.
+hint-birth-too-old = Grupperna är för barn under 18 år. Kan du kontrollera födelseåret? Till exempel 3/2021.
+aged-out = Ditt barn har vuxit: när { $group } kunde börja är barnet redan { $age } år, så vi räknar inte längre med barnet i den gruppen.
+aged-out-kept = Din anmälan till { $group } gäller fortfarande för de andra barnen.
+aged-out-ended = Din anmälan till { $group } har nu upphört. Tack för att du var med!
+aged-out-fits = De här grupperna passar barnet nu:
 btn-switch-group = Anmäl till { $group }
 cancel-ask = Ska anmälan till { $group } avbrytas? Svaren du har gett försvinner.
 btn-cancel-yes = Ja, avbryt
@@ -161,7 +169,7 @@ hint-use-buttons = Välj ett alternativ med knapparna nedan.
 hint-not-text = Jag förstår bara text och knappar.
 hint-unknown-command = Jag känner inte till det kommandot. /help visar vad jag kan.
 hint-stale-button = Den knappen är från ett gammalt meddelande. Använd knapparna i det senaste meddelandet.
-hint-age = Skriv åldern med siffror, till exempel 5.
+hint-age = Skriv åldern med siffror, till exempel 5, eller födelsemånad och år, till exempel 3/2021.
 hint-area = Jag hittade ingen kommun med det namnet. Välj en kommun med knapparna.
 hint-pick-time = Välj minst en tid.
 hint-group-gone = Den gruppen erbjuds inte längre.

@@ -1653,3 +1653,24 @@ fn a_listed_facilitator_names_known_groups_and_never_every_group() {
     let errs = errors(&text);
     single(&errs, "facilitators[0].groups", "is missing");
 }
+
+#[test]
+fn the_start_horizon_defaults_to_three_months_and_is_bounded() {
+    let c = Config::parse(FILE, MINIMAL).expect("valid");
+    assert_eq!(c.start_horizon_months, 3, "the default");
+    let text = mutate(
+        "retention_months = 12\n",
+        "retention_months = 12\n\n[launch]\nstart_horizon_months = 6\n",
+    );
+    let c = Config::parse(FILE, &text).expect("valid");
+    assert_eq!(c.start_horizon_months, 6);
+    let text = mutate(
+        "retention_months = 12\n",
+        "retention_months = 12\n\n[launch]\nstart_horizon_months = 25\n",
+    );
+    single(
+        &errors(&text),
+        "launch.start_horizon_months",
+        "must be 0 to 24 months, not 25",
+    );
+}

@@ -89,7 +89,10 @@ mod tests {
         let reg = Registration {
             user: UserId(1),
             group: GroupId::parse("tilli-toukka").unwrap(),
-            children: vec![5],
+            children: vec![crate::domain::Child {
+                year: 2021,
+                month: None,
+            }],
             area: AreaId::parse("hyvinkaa").unwrap(),
             lang: super::super::Lang::Fi,
             times: Vec::new(),

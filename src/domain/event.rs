@@ -1002,7 +1002,10 @@ mod tests {
         Registration {
             user: UserId(user),
             group: GroupId::parse("tilli-toukka").expect("id"),
-            children: vec![5],
+            children: vec![crate::domain::Child {
+                year: 2021,
+                month: None,
+            }],
             area: crate::domain::AreaId::parse("hyvinkaa").expect("id"),
             lang: Lang::Fi,
             times: vec![],

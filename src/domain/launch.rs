@@ -421,7 +421,10 @@ mod tests {
         Registration {
             user: UserId(user),
             group: pool().group,
-            children: vec![5],
+            children: vec![crate::domain::Child {
+                year: 2021,
+                month: None,
+            }],
             area: pool().area,
             lang: Lang::Fi,
             times: vec![],

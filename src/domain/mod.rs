@@ -5,6 +5,7 @@
 //! these types once, at the edge, so the rest of the code can trust them ("parse, don't validate").
 
 pub mod audit;
+pub mod child;
 pub mod event;
 pub mod facilitator;
 pub mod feedback;
@@ -21,6 +22,7 @@ pub mod schedule;
 pub mod text;
 pub mod when;
 
+pub use child::Child;
 pub use event::{Audience, Broadcast, Event, EventText};
 pub use feedback::Feedback;
 pub use ids::{deep_link, AreaId, GroupId, IdError, Source, StartPayload, TimeId, UserId};

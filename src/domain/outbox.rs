@@ -138,6 +138,16 @@ pub enum Outgoing {
         /// What they wrote.
         text: String,
     },
+    /// To a parent whose child grew too old for a group while waiting ([`super::child::grow`]):
+    /// the child no longer counts there; here are the groups that fit now.
+    AgedOut {
+        /// The registration's group.
+        group: GroupId,
+        /// The children who aged out.
+        children: Vec<super::Child>,
+        /// Whether the registration stays, for its other children.
+        kept: bool,
+    },
 }
 
 /// How quiet hours treat a kind of message. Every [`Outgoing`] kind has exactly one, in
@@ -182,7 +192,8 @@ impl Outgoing {
             | Outgoing::LaunchProposal { .. }
             | Outgoing::ProposalAnswered { .. }
             | Outgoing::GroupMessage { .. }
-            | Outgoing::Support { .. } => Urgency::Held,
+            | Outgoing::Support { .. }
+            | Outgoing::AgedOut { .. } => Urgency::Held,
             Outgoing::Reminder { .. } => Urgency::Timed,
         }
     }
@@ -291,6 +302,8 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
         // composed, from the launch's crew).
         Outgoing::LaunchProposal { .. } => f.launch.is_some_and(|l| l.start > f.now),
         Outgoing::ProposalAnswered { .. } => f.launch.is_some(),
+        // A fact told once: it holds whatever happened since.
+        Outgoing::AgedOut { .. } => true,
     }
 }
 
@@ -373,6 +386,14 @@ mod tests {
                 user: UserId(7),
                 yes: true,
             },
+            Outgoing::AgedOut {
+                group: GroupId::parse("tilli-toukka").unwrap(),
+                children: vec![super::super::Child {
+                    year: 2020,
+                    month: None,
+                }],
+                kept: false,
+            },
         ]
     }
 
@@ -405,7 +426,8 @@ mod tests {
                 | Outgoing::LaunchProposal { .. }
                 | Outgoing::ProposalAnswered { .. }
                 | Outgoing::GroupMessage { .. }
-                | Outgoing::Support { .. } => morning,
+                | Outgoing::Support { .. }
+                | Outgoing::AgedOut { .. } => morning,
             };
             assert_eq!(
                 when_to_send(&m, night, &quiet, night),

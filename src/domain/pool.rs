@@ -187,6 +187,11 @@ pub trait Rules: Sync {
     fn counting(&self) -> String {
         String::new()
     }
+    /// The ages of a children's group; `None` for a group for adults or one no longer
+    /// configured (whose children are then never taken out of it).
+    fn ages(&self, _group: &GroupId) -> Option<super::registration::AgeRange> {
+        None
+    }
     /// The launch threshold of a group, in participants; `None` for a group no longer configured.
     fn threshold(&self, group: &GroupId) -> Option<u32>;
     /// The Telegram ids of the coordinators who see what concerns `scope`
@@ -208,6 +213,11 @@ pub trait Rules: Sync {
     fn daytime(&self, t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
         self.quiet_hours().daytime(t)
     }
+    /// How far ahead a group gathered now is expected to start: which children fit a group
+    /// ([`super::child::Horizon`]).
+    fn horizon(&self) -> super::child::Horizon {
+        super::child::Horizon::default()
+    }
     /// How long after a delivered alert a new crossing of the same pool does not alert again.
     fn alert_cooldown(&self) -> chrono::Duration {
         chrono::Duration::zero()
@@ -227,9 +237,10 @@ pub struct PoolStats {
     pub families: usize,
     /// Participants (children, or adults for an adults' group).
     pub participants: usize,
-    /// Children per age.
-    #[serde(default)]
-    pub ages: BTreeMap<u8, usize>,
+    /// Children per birth year and month: ages change with the day they are read for
+    /// ([`PoolStats::ages_on`]), so the counters keep what does not.
+    #[serde(default, with = "pairs")]
+    pub children: BTreeMap<super::Child, usize>,
     /// Families per time slot that suits them.
     #[serde(default)]
     pub times: BTreeMap<TimeId, usize>,
@@ -256,8 +267,8 @@ impl PoolStats {
     pub fn add(&mut self, r: &Registration) {
         self.families += 1;
         self.participants += r.participants();
-        for a in &r.children {
-            *self.ages.entry(*a).or_default() += 1;
+        for c in &r.children {
+            *self.children.entry(*c).or_default() += 1;
         }
         for t in &r.times {
             *self.times.entry(t.clone()).or_default() += 1;
@@ -279,8 +290,8 @@ impl PoolStats {
         }
         self.families = self.families.saturating_sub(1);
         self.participants = self.participants.saturating_sub(r.participants());
-        for a in &r.children {
-            take(&mut self.ages, *a);
+        for c in &r.children {
+            take(&mut self.children, *c);
         }
         for t in &r.times {
             take(&mut self.times, t.clone());
@@ -298,10 +309,21 @@ impl PoolStats {
         }
     }
 
-    /// The youngest and oldest child, if any.
+    /// Children per age on `day` (see [`super::child::today`]).
     #[must_use]
-    pub fn age_span(&self) -> Option<(u8, u8)> {
-        Some((*self.ages.keys().next()?, *self.ages.keys().next_back()?))
+    pub fn ages_on(&self, day: chrono::NaiveDate) -> BTreeMap<u8, usize> {
+        let mut ages = BTreeMap::new();
+        for (c, n) in &self.children {
+            *ages.entry(c.age_on(day)).or_default() += n;
+        }
+        ages
+    }
+
+    /// The youngest and oldest child on `day`, if any.
+    #[must_use]
+    pub fn age_span(&self, day: chrono::NaiveDate) -> Option<(u8, u8)> {
+        let ages = self.ages_on(day);
+        Some((*ages.keys().next()?, *ages.keys().next_back()?))
     }
 }
 
@@ -332,12 +354,18 @@ mod stats_tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn reg(children: Vec<u8>, times: Vec<&str>, lang: Lang, source: Option<&str>) -> Registration {
+    fn reg(children: Vec<u16>, times: Vec<&str>, lang: Lang, source: Option<&str>) -> Registration {
         let at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
         Registration {
             user: super::super::UserId(1),
             group: GroupId::try_from("tilli-toukka".to_owned()).expect("id"),
-            children,
+            children: children
+                .into_iter()
+                .map(|year| super::super::Child {
+                    year,
+                    month: (year % 3 == 0).then_some(u8::try_from(year % 12 + 1).unwrap_or(1)),
+                })
+                .collect(),
             area: AreaId::try_from("hyvinkaa".to_owned()).expect("id"),
             lang,
             times: times
@@ -374,15 +402,18 @@ mod stats_tests {
     #[test]
     fn stats_survive_json_with_and_without_a_source() {
         let s = PoolStats::of(&[
-            reg(vec![4, 5], vec!["weekday-evening"], Lang::Fi, None),
-            reg(vec![6], vec![], Lang::Sv, Some("pikkuveturi")),
+            reg(vec![2021, 2022], vec!["weekday-evening"], Lang::Fi, None),
+            reg(vec![2020], vec![], Lang::Sv, Some("pikkuveturi")),
         ]);
         let json = serde_json::to_vec(&s).expect("json");
         assert_eq!(serde_json::from_slice::<PoolStats>(&json).expect("back"), s);
         // A counter of schema 2 had only the two numbers.
         let old: PoolStats =
             serde_json::from_str(r#"{"families":2,"participants":3}"#).expect("old counter");
-        assert_eq!((old.families, old.participants, old.ages.len()), (2, 3, 0));
+        assert_eq!(
+            (old.families, old.participants, old.children.len()),
+            (2, 3, 0)
+        );
     }
 
     proptest! {
@@ -390,7 +421,7 @@ mod stats_tests {
         #[test]
         fn remove_undoes_add(
             regs in prop::collection::vec(
-                (prop::collection::vec(0u8..18, 0..4), any::<bool>(), any::<bool>(), 0usize..3),
+                (prop::collection::vec(2009u16..2027, 0..4), any::<bool>(), any::<bool>(), 0usize..3),
                 1..12,
             ),
             cut in 0usize..12,

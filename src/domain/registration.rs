@@ -1,5 +1,6 @@
 //! A parent's registration of interest in one group, and the demand registrations add up to.
 
+pub use super::child::{Child, Horizon};
 use super::{AreaId, GroupId, Lang, Source, TimeId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -52,13 +53,19 @@ pub fn fitting_groups<'a>(
         .collect()
 }
 
-/// The children of `children` a group for children of `ages` can take, in their order.
+/// The children of `children` a group for children of `ages` can take at its expected start
+/// ([`Horizon::fits`]), in their order.
 #[must_use]
-pub fn eligible_children(ages: Option<AgeRange>, children: &[u8]) -> Vec<u8> {
+pub fn eligible_children(
+    ages: Option<AgeRange>,
+    children: &[Child],
+    horizon: Horizon,
+    now: DateTime<Utc>,
+) -> Vec<Child> {
     children
         .iter()
         .copied()
-        .filter(|a| eligible(ages, *a))
+        .filter(|c| horizon.fits(ages, *c, now))
         .collect()
 }
 
@@ -70,8 +77,9 @@ pub struct Registration {
     pub user: UserId,
     /// For which group.
     pub group: GroupId,
-    /// The children's ages; empty for a group for adults.
-    pub children: Vec<u8>,
+    /// The children, by birth year and month ([`Child`]: ages are computed for the day they
+    /// are shown); empty for a group for adults.
+    pub children: Vec<Child>,
     /// Where the family would attend.
     pub area: AreaId,
     /// The language the group should run in.
@@ -271,8 +279,20 @@ mod tests {
 
     #[test]
     fn only_the_children_a_group_takes_are_kept_in_order() {
-        assert_eq!(eligible_children(Some(SMALL), &[7, 5, 3, 4]), vec![5, 4]);
-        assert_eq!(eligible_children(Some(SCHOOL), &[7, 5, 12]), vec![7, 12]);
-        assert!(eligible_children(None, &[5, 8]).is_empty());
+        use chrono::TimeZone;
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+        let today = super::super::child::today(now);
+        let kids =
+            |ages: &[u8]| -> Vec<Child> { ages.iter().map(|a| Child::of_age(*a, today)).collect() };
+        let h = Horizon::default();
+        assert_eq!(
+            eligible_children(Some(SMALL), &kids(&[7, 5, 3, 4]), h, now),
+            kids(&[5, 4])
+        );
+        assert_eq!(
+            eligible_children(Some(SCHOOL), &kids(&[7, 5, 12]), h, now),
+            kids(&[7, 12])
+        );
+        assert!(eligible_children(None, &kids(&[5, 8]), h, now).is_empty());
     }
 }

@@ -99,7 +99,10 @@ mod tests {
         Registration {
             user: UserId(7),
             group: GroupId::parse("tilli-toukka").expect("id"),
-            children: vec![5],
+            children: vec![crate::domain::Child {
+                year: 2021,
+                month: None,
+            }],
             area: AreaId::parse("hyvinkaa").expect("id"),
             lang: Lang::Fi,
             times: vec![],

@@ -714,7 +714,7 @@ impl Engine<'_> {
                 let ages = reg
                     .as_ref()
                     .map(|r| {
-                        r.children
+                        crate::domain::child::ages_of(&r.children, self.ctx.now)
                             .iter()
                             .map(u8::to_string)
                             .collect::<Vec<_>>()

@@ -409,7 +409,7 @@ impl<'a> Engine<'a> {
         s: &PoolStats,
     ) -> Vec<(&'static str, Arg)> {
         let c = self.ctx.config;
-        let ages = match s.age_span() {
+        let ages = match s.age_span(crate::domain::child::today(self.ctx.now)) {
             Some((a, b)) if a == b => a.to_string(),
             Some((a, b)) => format!("{a}–{b}"),
             None => String::new(),
@@ -510,13 +510,7 @@ impl<'a> Engine<'a> {
             ("count", num(r.participants())),
             (
                 "ages",
-                text(
-                    r.children
-                        .iter()
-                        .map(u8::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
+                text(super::registration::ages_text(&r.children, self.ctx.now)),
             ),
             ("language", Arg::Msg(group_lang_msg(r.lang))),
             ("times", text(times.join(", "))),
@@ -539,7 +533,11 @@ impl<'a> Engine<'a> {
         let mut rows = Vec::new();
         for group in self.my_groups() {
             for (pool, s) in &self.ordered(group) {
-                let ages: Vec<String> = s.ages.iter().map(|(a, n)| format!("{a}:{n}")).collect();
+                let ages: Vec<String> = s
+                    .ages_on(crate::domain::child::today(self.ctx.now))
+                    .iter()
+                    .map(|(a, n)| format!("{a}:{n}"))
+                    .collect();
                 let times: Vec<String> = s
                     .times
                     .iter()
@@ -1052,8 +1050,8 @@ const MAX_POOL_ROWS: usize = 48;
 fn add_stats(total: &mut PoolStats, s: &PoolStats) {
     total.families += s.families;
     total.participants += s.participants;
-    for (k, n) in &s.ages {
-        *total.ages.entry(*k).or_default() += n;
+    for (k, n) in &s.children {
+        *total.children.entry(*k).or_default() += n;
     }
     for (k, n) in &s.times {
         *total.times.entry(k.clone()).or_default() += n;

@@ -131,6 +131,7 @@ impl Engine<'_> {
             Outgoing::ProposalAnswered { launch: id, .. } => {
                 launch = view.launch(*id).filter(|l| self.may_pool(&l.pool));
             }
+            Outgoing::AgedOut { .. } => {}
         }
         outbox::still_holds(
             message,
@@ -146,6 +147,66 @@ impl Engine<'_> {
                 broadcast,
             },
         )
+    }
+
+    /// A child grew too old for a group while waiting: told once, neutrally first, with the
+    /// groups that fit the child now (at a group's expected start).
+    fn aged_out(
+        &self,
+        group: &crate::domain::GroupId,
+        children: &[crate::domain::Child],
+        kept: bool,
+    ) -> Reply {
+        use crate::domain::{registration, Rules};
+        let config = self.ctx.config;
+        let lang = self.lang;
+        let now = self.ctx.now;
+        let horizon = config.horizon();
+        let name = config
+            .group(group)
+            .map_or_else(|| group.to_string(), |g| g.name.get(lang).to_owned());
+        let mut r = Reply::msg(Msg::NeutralFirst);
+        let mut fitting: Vec<&crate::config::Group> = Vec::new();
+        for c in children {
+            let age = horizon.age_at_start(*c, now);
+            r = r.line(
+                Msg::AgedOut,
+                vec![("group", text(name.clone())), ("age", num(age))],
+            );
+            for id in registration::fitting_groups(
+                config.groups.iter().map(|g| (&g.id, g.children)),
+                group,
+                age,
+            ) {
+                if let Some(g) = config.group(id) {
+                    if !fitting.iter().any(|f| f.id == g.id) {
+                        fitting.push(g);
+                    }
+                }
+            }
+        }
+        r = r.line(
+            if kept {
+                Msg::AgedOutKept
+            } else {
+                Msg::AgedOutEnded
+            },
+            vec![("group", text(name))],
+        );
+        if fitting.is_empty() {
+            return r.line(
+                Msg::AgeNoOtherGroup,
+                vec![("contact", text(self.contact_text()))],
+            );
+        }
+        r = r.line(Msg::AgedOutFits, vec![]);
+        for g in fitting {
+            r = r.row(vec![Button {
+                label: Label::MsgArgs(Msg::BtnSwitchGroup, vec![("group", text(g.name.get(lang)))]),
+                callback: Callback::Group(g.id.clone()),
+            }]);
+        }
+        r
     }
 
     fn compose(&self, message: &Outgoing) -> Option<Reply> {
@@ -476,6 +537,11 @@ impl Engine<'_> {
                         ]),
                 )
             }
+            Outgoing::AgedOut {
+                group,
+                children,
+                kept,
+            } => Some(self.aged_out(group, children, *kept)),
             Outgoing::FinalList { launch } => {
                 let l = self.ctx.view.launch(*launch)?;
                 let group = config.group(&l.pool.group)?;

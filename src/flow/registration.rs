@@ -7,6 +7,7 @@ use super::reply::{button, num, text, text_button, Arg, Button, Label, Line, Rep
 use super::typed;
 use super::{Callback, Command, Effect, Field, State, Turn};
 use crate::config::Group;
+use crate::domain::child::{self, BirthError, Child, Given};
 use crate::domain::privacy::{ConsentRecord, Consents};
 use crate::domain::registration;
 use crate::domain::text::clean;
@@ -62,8 +63,8 @@ pub struct Draft {
     pub source: Option<Source>,
     /// The current question.
     pub step: Step,
-    /// Children's ages given so far.
-    pub children: Vec<u8>,
+    /// The children given so far.
+    pub children: Vec<Child>,
     /// The chosen area.
     pub area: Option<AreaId>,
     /// The chosen group language.
@@ -80,7 +81,7 @@ pub struct Draft {
     pub share: Option<bool>,
     /// The children's ages before "change the ages" from the summary, given back by Back.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub kept_children: Vec<u8>,
+    pub kept_children: Vec<Child>,
     /// The private note to the coordinator, if the parent wrote one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -261,6 +262,24 @@ impl<'a> Engine<'a> {
         let Some(group) = self.group_of(&d) else {
             return self.group_gone();
         };
+        // A birth date typed instead of an age.
+        if matches!(d.step, Step::Ages | Step::MoreChildren) && typed::age(t).is_none() {
+            match child::parse_birth(t, child::today(self.ctx.now)) {
+                Some(Ok(c)) => {
+                    let mut d = d;
+                    sanitize(&mut d, group, self.ctx.config.horizon(), self.ctx.now);
+                    return self.add_child(d, group, Given::Born(c));
+                }
+                Some(Err(e)) => {
+                    let hint = match e {
+                        BirthError::Future => Msg::HintBirthFuture,
+                        BirthError::TooOld => Msg::HintBirthTooOld,
+                    };
+                    return self.hint(State::Registering(d), hint);
+                }
+                None => {}
+            }
+        }
         // A typed answer stands for the button it names.
         let cb = match d.step {
             Step::Ages => typed::age(t).map(Callback::Age),
@@ -446,8 +465,8 @@ impl<'a> Engine<'a> {
                 State::ConfirmingDrop { draft, .. } | State::Registering(draft) => self.ask(draft),
                 other => self.hint(other, Msg::HintStaleButton),
             },
-            Callback::SwitchGroup(g, age) => match state {
-                State::Registering(d) => self.switch_group(d, &g, age),
+            Callback::SwitchGroup(g, given) => match state {
+                State::Registering(d) => self.switch_group(d, &g, given),
                 other => self.hint(other, Msg::HintStaleButton),
             },
             Callback::Cancel => {
@@ -469,9 +488,11 @@ impl<'a> Engine<'a> {
         let Some(group) = self.group_of(&d) else {
             return self.group_gone();
         };
-        sanitize(&mut d, group);
+        sanitize(&mut d, group, self.ctx.config.horizon(), self.ctx.now);
         match (d.step, cb) {
-            (Step::Ages | Step::MoreChildren, Callback::Age(a)) => self.add_age(d, group, a),
+            (Step::Ages | Step::MoreChildren, Callback::Age(a)) => {
+                self.add_child(d, group, Given::Age(a))
+            }
             (Step::MoreChildren, Callback::MoreChildren) => {
                 d.step = Step::Ages;
                 self.ask(d)
@@ -575,7 +596,7 @@ impl<'a> Engine<'a> {
             if d.source.is_none() {
                 d.source = source;
             }
-            sanitize(&mut d, group);
+            sanitize(&mut d, group, self.ctx.config.horizon(), self.ctx.now);
             d.step = next_step(&d, group);
             first.push(Line::new(
                 Msg::AlreadyRegistered,
@@ -600,7 +621,7 @@ impl<'a> Engine<'a> {
             note: None,
             note_asked: false,
         };
-        sanitize(&mut d, group);
+        sanitize(&mut d, group, self.ctx.config.horizon(), self.ctx.now);
         d.step = next_step(&d, group);
         first.push(Line::new(
             Msg::GroupIntro,
@@ -614,25 +635,41 @@ impl<'a> Engine<'a> {
         State::Registering(d)
     }
 
-    fn add_age(&mut self, mut d: Draft, group: &Group, age: u8) -> State {
+    /// Adds a child given as an age or a birth date, if the group can take them when it could
+    /// start ([`child::Horizon`]); otherwise says so kindly and offers the groups that fit then.
+    fn add_child(&mut self, mut d: Draft, group: &Group, given: Given) -> State {
         let Some(range) = group.children else {
             return self.hint(State::Registering(d), Msg::HintUseButtons);
         };
-        if !registration::eligible(Some(range), age) {
-            let mut lines = vec![Line::new(
-                Msg::AgeOutside,
+        let now = self.ctx.now;
+        let horizon = self.ctx.config.horizon();
+        let c = given.child(child::today(now));
+        if !horizon.fits(Some(range), c, now) {
+            let (age, at_start) = (c.age(now), horizon.age_at_start(c, now));
+            let range_args = |age: u8| {
                 vec![
                     ("group", text(group.name.get(self.lang))),
                     ("age", num(age)),
                     ("min", num(range.min)),
                     ("max", num(range.max)),
-                ],
-            )];
+                    ("months", num(horizon.months)),
+                ]
+            };
+            let mut lines = if range.contains(age) {
+                // Of the group's ages today, but not when a group could start.
+                vec![Line::new(Msg::AgeGrowsOut, range_args(at_start))]
+            } else {
+                vec![Line::new(Msg::AgeOutside, range_args(age))]
+            };
+            if range.contains(age) && c.month.is_none() {
+                // Counted as born in January: a later birthday may still fit.
+                lines.push(line(Msg::AgeTypeBirthDate));
+            }
             let groups = &self.ctx.config.groups;
             let fitting: Vec<&Group> = registration::fitting_groups(
                 groups.iter().map(|g| (&g.id, g.children)),
                 &group.id,
-                age,
+                at_start,
             )
             .into_iter()
             .filter_map(|id| groups.iter().find(|g| &g.id == id))
@@ -646,16 +683,18 @@ impl<'a> Engine<'a> {
                 self.say(q);
                 return State::Registering(d);
             }
-            // The groups that fit, as a choice of their own (the age given is kept), or back to
-            // the age question.
+            // The groups that fit, as a choice of their own (the child given is kept), or back
+            // to the age question.
             let mut r = Reply {
                 lines,
                 ..Reply::default()
             };
+            // Said with the age of today, unless the child grows into the other group.
+            let shown = if range.contains(age) { at_start } else { age };
             for g in &fitting {
                 r = r.line(
                     Msg::AgeFitsOther,
-                    vec![("group", text(g.name.get(self.lang))), ("age", num(age))],
+                    vec![("group", text(g.name.get(self.lang))), ("age", num(shown))],
                 );
             }
             for g in fitting {
@@ -664,13 +703,13 @@ impl<'a> Engine<'a> {
                         Msg::BtnSwitchGroup,
                         vec![("group", text(g.name.get(self.lang)))],
                     ),
-                    callback: Callback::SwitchGroup(g.id.clone(), age),
+                    callback: Callback::SwitchGroup(g.id.clone(), given),
                 }]);
             }
             self.say(r.row(vec![button(Msg::BtnBack, Callback::GoOn)]));
             return State::Registering(d);
         }
-        d.children.push(age);
+        d.children.push(c);
         d.step = if d.children.len() >= MAX_CHILDREN {
             next_step(&d, group)
         } else {
@@ -795,11 +834,13 @@ impl<'a> Engine<'a> {
 
     /// Registers for another group instead, with the age that fits it (and the children,
     /// consent and answers given that fit it too).
-    fn switch_group(&mut self, d: Draft, g: &GroupId, age: u8) -> State {
+    fn switch_group(&mut self, d: Draft, g: &GroupId, given: Given) -> State {
         let Some(group) = self.ctx.config.group(g) else {
             return self.hint(State::Registering(d), Msg::HintGroupGone);
         };
-        if !registration::eligible(group.children, age) {
+        let now = self.ctx.now;
+        let c = given.child(child::today(now));
+        if !self.ctx.config.horizon().fits(group.children, c, now) {
             return self.hint(State::Registering(d), Msg::HintStaleButton);
         }
         let mut nd = match self.own(g) {
@@ -820,9 +861,9 @@ impl<'a> Engine<'a> {
                 note_asked: false,
             },
         };
-        sanitize(&mut nd, group);
+        sanitize(&mut nd, group, self.ctx.config.horizon(), self.ctx.now);
         if nd.children.len() < MAX_CHILDREN {
-            nd.children.push(age);
+            nd.children.push(c);
         }
         nd.step = if nd.consent && nd.share.is_none() {
             Step::MoreChildren
@@ -1003,7 +1044,7 @@ impl<'a> Engine<'a> {
             Step::MoreChildren => Reply::default()
                 .line(
                     Msg::AskMoreChildren,
-                    vec![("ages", text(ages_text(&d.children)))],
+                    vec![("ages", text(ages_text(&d.children, self.ctx.now)))],
                 )
                 .row(vec![
                     button(Msg::BtnMoreChildren, Callback::MoreChildren),
@@ -1141,7 +1182,7 @@ impl<'a> Engine<'a> {
     pub(super) fn answer_lines(
         &self,
         group: &Group,
-        children: &[u8],
+        children: &[Child],
         area: Option<&crate::domain::AreaId>,
         glang: Option<Lang>,
         times: &[TimeId],
@@ -1154,7 +1195,7 @@ impl<'a> Engine<'a> {
                 Msg::SummaryChildren,
                 vec![
                     ("count", num(children.len())),
-                    ("ages", text(ages_text(children))),
+                    ("ages", text(ages_text(children, self.ctx.now))),
                 ],
             ));
         }
@@ -1456,7 +1497,7 @@ impl<'a> Engine<'a> {
         )
     }
 
-    fn contact_text(&self) -> String {
+    pub(super) fn contact_text(&self) -> String {
         let c = &self.ctx.config.contact;
         let mut parts = vec![c.name.get(self.lang).to_owned()];
         parts.extend(c.phone.clone());
@@ -1490,9 +1531,11 @@ pub(super) fn note_line(note: Option<&str>) -> Option<Line> {
     })
 }
 
-fn ages_text(ages: &[u8]) -> String {
-    ages.iter()
-        .map(u8::to_string)
+/// The children's ages today, in their order ("5, 4").
+pub(super) fn ages_text(children: &[Child], now: chrono::DateTime<chrono::Utc>) -> String {
+    children
+        .iter()
+        .map(|c| c.age(now).to_string())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -1520,7 +1563,12 @@ fn draft_from(r: &Registration, notice_version: u32) -> Draft {
 
 /// Drops answers the current config no longer allows (a removed area, time or language), so a
 /// config change never leaves a draft pointing at something that does not exist.
-fn sanitize(d: &mut Draft, group: &Group) {
+fn sanitize(
+    d: &mut Draft,
+    group: &Group,
+    horizon: child::Horizon,
+    now: chrono::DateTime<chrono::Utc>,
+) {
     if d.area.as_ref().is_some_and(|a| !group.areas.contains(a)) {
         d.area = None;
     }
@@ -1531,7 +1579,7 @@ fn sanitize(d: &mut Draft, group: &Group) {
         d.lang = group.languages.first().copied();
     }
     d.times.retain(|t| group.times.contains(t));
-    d.children = registration::eligible_children(group.children, &d.children);
+    d.children = registration::eligible_children(group.children, &d.children, horizon, now);
     let expected = next_step(d, group);
     let answered = |s: Step| order(s) < order(expected);
     // A step whose answer was dropped must be asked again.

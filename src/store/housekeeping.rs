@@ -12,7 +12,7 @@
 use super::keyring::{Kind, Owner};
 use super::{Registration, Store, StoreError, StoredUser, UserId, UserRecord};
 use crate::domain::privacy::{unconsented, Unconsented};
-use crate::domain::{renewal, Status};
+use crate::domain::{child, renewal, Status};
 use crate::domain::{Broadcast, Feedback, Outgoing};
 use crate::flow::State;
 use chrono::{DateTime, Duration, Months, Utc};
@@ -675,5 +675,62 @@ impl Store {
         self.flush_to_disk().await?;
         self.crypt.ring.destroy(&doomed, &self.crypt.ring_key)?;
         Ok(report)
+    }
+
+    /// Children grow ([`crate::domain::child::grow`]): every registration waiting for a
+    /// children's group (or paused) whose child has aged out of the group by its expected start
+    /// loses that child — the registration too when no child is left — in one transaction that
+    /// keeps the counters in step, and the parent is told once. Returns how many children were
+    /// taken out.
+    pub async fn apply_growth(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let horizon = self.rules.horizon();
+        // Transactions cannot scan: find the candidates first, decide again inside.
+        let mut grown = Vec::new();
+        for item in self.registrations.iter() {
+            let (k, v) = item?;
+            let r: Registration = match self.open_value("registrations", &k, &v) {
+                Err(StoreError::Erased { .. }) => continue,
+                other => other?,
+            };
+            if child::grow(&r, self.rules.ages(&r.group), horizon, now).is_some() {
+                grown.push(k.to_vec());
+            }
+        }
+        if grown.is_empty() {
+            return Ok(0);
+        }
+        let removed = std::cell::RefCell::new(Vec::new());
+        let n = self.transaction(now, |tx| {
+            removed.borrow_mut().clear();
+            let mut n = 0;
+            for key in &grown {
+                let Some(r) = tx.get::<Registration>(tx.regs, "registrations", key)? else {
+                    continue;
+                };
+                let ages = tx.rules().ages(&r.group);
+                let Some((rest, message)) = child::grow(&r, ages, horizon, now) else {
+                    continue;
+                };
+                n += r.children.len() - rest.as_ref().map_or(0, |r| r.children.len());
+                match &rest {
+                    Some(rest) => tx.save_registration(rest)?,
+                    None => {
+                        tx.remove_registration(key)?;
+                        removed
+                            .borrow_mut()
+                            .push(super::keyring::Owner::record("registrations", key));
+                    }
+                }
+                let at = tx.rules().daytime(now);
+                tx.send_at(r.user, at, message)?;
+            }
+            Ok(n)
+        })?;
+        // On disk before the keys of removed registrations go (see `commit_unflushed`).
+        self.flush_to_disk().await?;
+        self.crypt
+            .ring
+            .destroy(&removed.into_inner(), &self.crypt.ring_key)?;
+        Ok(n)
     }
 }

@@ -10,8 +10,9 @@
 
 use super::crypt::Crypt;
 use super::{decode, events, reg_key, seal, StoreError, StoredUser, UserRecord};
+use crate::domain::child::{today, Child};
 use crate::domain::event::Visibility;
-use crate::domain::{Lang, Registration, UserId};
+use crate::domain::{Lang, UserId};
 use crate::flow::State;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -27,6 +28,13 @@ struct UserV1 {
     #[serde(default)]
     unreachable: bool,
     state: State,
+}
+
+/// The fields of a registration of any schema that its key is made of.
+#[derive(Deserialize)]
+struct RegistrationKey {
+    user: UserId,
+    group: crate::domain::GroupId,
 }
 
 /// What one tree becomes: keys to remove, then entries to write.
@@ -81,8 +89,13 @@ pub fn v1_to_v2(db: &sled::Db, crypt: &Crypt, now: DateTime<Utc>) -> Result<(), 
     }
     for item in regs.iter() {
         let (k, v) = item?;
-        let r: Registration = decode("registrations", &v)?;
-        let key = reg_key(crypt, r.user, &r.group);
+        // Only who and which group, for the key: the rest is converted by `v3_to_v4`.
+        let r: serde_json::Value = decode("registrations", &v)?;
+        let who = RegistrationKey::deserialize(&r).map_err(|source| StoreError::Decode {
+            tree: "registrations",
+            source,
+        })?;
+        let key = reg_key(crypt, who.user, &who.group);
         let value = seal(crypt, "registrations", &key, &r)?;
         plan[1].remove.push(k.to_vec());
         plan[1].insert.push((key, value));
@@ -279,4 +292,118 @@ pub fn launch_meetings_private(store: &super::Store) -> Result<(), StoreError> {
         log::info!("store::migrate: {n} launch meetings made private");
     }
     Ok(())
+}
+
+/// A schema-3 child: an age (`5`) as it was on `day`, now a birth year with the month unknown
+/// ([`Child::of_age`]: the year of `day` less the age). With the month unknown the child counts
+/// as born in January: the age shown on `day` is the one the parent gave, and the child ages
+/// out at the earliest the year allows — never counted where they may already be too old.
+fn child_of(age: &serde_json::Value, day: chrono::NaiveDate) -> Option<serde_json::Value> {
+    let age = u8::try_from(age.as_u64()?).ok()?;
+    serde_json::to_value(Child::of_age(age, day)).ok()
+}
+
+/// Turns the ages in `children` (and `kept_children`) of `obj` into children born on `day`'s
+/// terms. Entries already converted are kept. Whether anything changed.
+fn convert_children(
+    obj: &mut serde_json::Map<String, serde_json::Value>,
+    day: chrono::NaiveDate,
+) -> bool {
+    let mut changed = false;
+    for field in ["children", "kept_children"] {
+        if let Some(serde_json::Value::Array(list)) = obj.get_mut(field) {
+            for v in list.iter_mut() {
+                if let Some(c) = child_of(v, day) {
+                    *v = c;
+                    changed = true;
+                }
+            }
+        }
+    }
+    changed
+}
+
+/// Every registration draft in a user record (a draft is the object with a `step` and
+/// `children`), wherever the conversation state holds it.
+fn convert_drafts(v: &mut serde_json::Value, day: chrono::NaiveDate) -> bool {
+    match v {
+        serde_json::Value::Object(obj) => {
+            let mut changed = false;
+            if obj.contains_key("step") && obj.contains_key("children") {
+                changed |= convert_children(obj, day);
+            }
+            for (_, inner) in obj.iter_mut() {
+                changed |= convert_drafts(inner, day);
+            }
+            changed
+        }
+        serde_json::Value::Array(list) => {
+            let mut changed = false;
+            for inner in list {
+                changed |= convert_drafts(inner, day);
+            }
+            changed
+        }
+        _ => false,
+    }
+}
+
+/// From schema 3 to 4: children are kept as birth years, not ages. A stored registration's
+/// ages become children born in the year of (`created_at` − age), month unknown
+/// ([`child_of`]); an unfinished registration's, counted from `now` (its answers are at most
+/// `state_days` old). One transaction with the schema mark, so a crash leaves the old store or
+/// the new one. Values whose key is destroyed (erased people) are left alone.
+pub fn v3_to_v4(store: &super::Store, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let mut regs = Vec::new();
+    for item in store.registrations.iter() {
+        let (k, v) = item?;
+        let mut value: serde_json::Value = match store.open_value("registrations", &k, &v) {
+            Err(StoreError::Erased { .. }) => continue,
+            other => other?,
+        };
+        let created: Option<DateTime<Utc>> = value
+            .get("created_at")
+            .and_then(|t| serde_json::from_value(t.clone()).ok());
+        let day = today(created.unwrap_or(now));
+        let changed = value
+            .as_object_mut()
+            .is_some_and(|obj| convert_children(obj, day));
+        if changed {
+            regs.push((k.to_vec(), store.seal("registrations", &k, &value)?));
+        }
+    }
+    let mut users = Vec::new();
+    for item in store.users.iter() {
+        let (k, v) = item?;
+        let mut value: serde_json::Value = match store.open_value("users", &k, &v) {
+            Err(StoreError::Erased { .. }) => continue,
+            other => other?,
+        };
+        if convert_drafts(&mut value, today(now)) {
+            users.push((k.to_vec(), store.seal("users", &k, &value)?));
+        }
+    }
+    let result = (&store.registrations, &store.users, &store.meta).transaction(|(r, u, meta)| {
+        for (k, v) in &regs {
+            r.insert(k.as_slice(), v.as_slice())?;
+        }
+        for (k, v) in &users {
+            u.insert(k.as_slice(), v.as_slice())?;
+        }
+        meta.insert("schema", &4u64.to_be_bytes())?;
+        Ok::<_, ConflictableTransactionError<()>>(())
+    });
+    match result {
+        Ok(()) => {
+            store.db.flush()?;
+            log::info!(
+                "store: children's ages kept as birth years ({} registrations, {} drafts)",
+                regs.len(),
+                users.len()
+            );
+            Ok(())
+        }
+        Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
+        Err(TransactionError::Abort(())) => Err(StoreError::Schema { found: 3 }),
+    }
 }

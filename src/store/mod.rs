@@ -73,11 +73,14 @@ pub use keyring::RingError;
 /// [`crypt`]) and data keys in a keyring beside sled's files ([`keyring`]). A version-1 store
 /// (from before encryption) is encrypted, and a version-2 store re-sealed, in place on first
 /// open; any other version is refused, never misread.
-pub const SCHEMA_VERSION: u64 = 3;
+///
+/// 4: children are kept as birth years (and months), not ages; a version-3 store is converted
+/// on first open ([`migrate::v3_to_v4`]).
+pub const SCHEMA_VERSION: u64 = 4;
 
 /// How the counters tree is laid out; part of the "counted" mark in meta (see
 /// `Store::count_again_if_needed`). 2: the whole [`PoolStats`] per pool.
-const COUNTERS_FORMAT: &str = "counters 3 (paused apart)";
+const COUNTERS_FORMAT: &str = "counters 4 (children by birth)";
 
 /// The first byte of a paused-counter key in the counters tree: no group id starts with it, so
 /// a scan of a group's pools never meets one.
@@ -350,6 +353,8 @@ impl Store {
         let mut crypt = Crypt::new(key);
         let meta = db.open_tree("meta")?;
         let ring_path = path.join(keyring::FILE);
+        // Schema 3 and older keep children as ages: converted once the store is open.
+        let mut ages_to_births = false;
         match meta.get("schema")? {
             Some(v) => {
                 let found = v
@@ -357,8 +362,9 @@ impl Store {
                     .try_into()
                     .map(u64::from_be_bytes)
                     .unwrap_or(u64::MAX);
+                ages_to_births = found < SCHEMA_VERSION;
                 match found {
-                    SCHEMA_VERSION => match meta.get("keycheck")? {
+                    3 | SCHEMA_VERSION => match meta.get("keycheck")? {
                         Some(check) if crypt.verify(&check) => {
                             if !ring_path.exists() {
                                 return Err(StoreError::Keyring(RingError::Io {
@@ -428,6 +434,9 @@ impl Store {
             gate: Arc::default(),
             path: path.to_owned(),
         };
+        if ages_to_births {
+            migrate::v3_to_v4(&store, Utc::now())?;
+        }
         store.count_again_if_needed()?;
         migrate::launch_meetings_private(&store)?;
         Ok(store)

@@ -48,7 +48,7 @@ fn reg(user: u64, group: &str, area: &str, children: Vec<u8>) -> Registration {
     Registration {
         user: UserId(user),
         group: gid(group),
-        children,
+        children: kids(&children),
         area: aid(area),
         lang: Lang::Sv,
         times: vec![
@@ -71,12 +71,20 @@ fn reg(user: u64, group: &str, area: &str, children: Vec<u8>) -> Registration {
     }
 }
 
+/// Children of these ages at [`t0`].
+fn kids(ages: &[u8]) -> Vec<crate::domain::Child> {
+    let day = crate::domain::child::today(t0());
+    ages.iter()
+        .map(|a| crate::domain::Child::of_age(*a, day))
+        .collect()
+}
+
 fn draft() -> Draft {
     Draft {
         group: gid("tilli-toukka"),
         source: Some(Source::parse("poster_1").expect("valid source")),
         step: Step::Times,
-        children: vec![4, 6],
+        children: kids(&[4, 6]),
         area: Some(aid("lohja")),
         lang: Some(Lang::Fi),
         times: vec![TimeId::parse("weekend").expect("valid time id")],
@@ -1390,7 +1398,9 @@ fn counters_of_an_older_kokoon_are_added_up_again_on_open() {
         lang: None,
     });
     assert_eq!(
-        hyvinkaa.expect("stats").ages,
+        hyvinkaa
+            .expect("stats")
+            .ages_on(crate::domain::child::today(t0())),
         BTreeMap::from([(4, 1), (5, 1), (6, 1)])
     );
     assert_counters_match(
@@ -2248,4 +2258,87 @@ async fn a_rekeyed_copy_opens_with_the_new_key_only_and_reads_back_the_same() {
     let store = reopen(&c, &k3).expect("the third key opens it");
     assert_eq!(store.registrations_of(UserId(5)).expect("regs").len(), 2);
     assert_eq!(store.user(UserId(5)).expect("user").lang, Some(Lang::Sv));
+}
+
+/// Schema 3 kept children as ages: on first open they become birth years (the year of
+/// `created_at` less the age, month unknown), in stored registrations and unfinished ones, and
+/// the counters are added up again by birth year.
+#[test]
+fn a_schema_3_store_keeps_its_childrens_ages_as_birth_years() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let store = open(dir.path());
+        let r = reg(1, "tilli-toukka", "hyvinkaa", vec![5, 4]);
+        commit(
+            &store,
+            1,
+            None,
+            &UserRecord {
+                state: State::Registering(draft()),
+                ..idle(Some(Lang::Fi))
+            },
+            &[Effect::SaveRegistration(r)],
+        );
+        // As schema 3 wrote them: ages.
+        let key = reg_key(&store.crypt, UserId(1), &gid("tilli-toukka"));
+        let mut old: serde_json::Value = store
+            .open_value(
+                "registrations",
+                &key,
+                &store.registrations.get(&key).expect("get").expect("there"),
+            )
+            .expect("open");
+        old["children"] = serde_json::json!([5, 4]);
+        let sealed = store.seal("registrations", &key, &old).expect("seal");
+        store.registrations.insert(key, sealed).expect("insert");
+        let ukey = store.crypt.user_tag(UserId(1)).to_vec();
+        let mut user: serde_json::Value = store
+            .open_value(
+                "users",
+                &ukey,
+                &store.users.get(&ukey).expect("get").expect("there"),
+            )
+            .expect("open");
+        let text = user.to_string();
+        let kids = serde_json::to_string(&kids(&[4, 6])).expect("json");
+        assert!(text.contains(&kids), "{text}");
+        user = serde_json::from_str(&text.replace(&kids, "[4,6]")).expect("json");
+        let sealed = store.seal("users", &ukey, &user).expect("seal");
+        store.users.insert(ukey, sealed).expect("insert");
+        store
+            .meta
+            .insert("schema", &3u64.to_be_bytes())
+            .expect("schema");
+        store.meta.remove("counted").expect("remove");
+        store.db.flush().expect("flush");
+    }
+    let store = open(dir.path());
+    let r = &store.registrations_of(UserId(1)).expect("registrations")[0];
+    let born = |year| crate::domain::Child { year, month: None };
+    // Registered on 1 March 2025 at five and four.
+    assert_eq!(r.children, vec![born(2020), born(2021)]);
+    assert_eq!(
+        crate::domain::child::ages_of(&r.children, t0()),
+        vec![5, 4],
+        "the ages given, on the day they were given"
+    );
+    match store.user(UserId(1)).expect("user").state {
+        State::Registering(d) => assert_eq!(d.children.len(), 2, "{d:?}"),
+        other => panic!("the draft is kept: {other:?}"),
+    }
+    assert_eq!(
+        store.meta.get("schema").expect("meta").as_deref(),
+        Some(&SCHEMA_VERSION.to_be_bytes()[..])
+    );
+    let stats = store
+        .stats_in(&Pool {
+            group: gid("tilli-toukka"),
+            area: aid("hyvinkaa"),
+            lang: None,
+        })
+        .expect("stats");
+    assert_eq!(
+        stats.children,
+        BTreeMap::from([(born(2020), 1), (born(2021), 1)])
+    );
 }

@@ -504,7 +504,10 @@ pub(crate) async fn fill_every_pool(app: &App, per_pool: usize) -> usize {
                     let children = group
                         .children
                         .as_ref()
-                        .map(|c| vec![c.min; 1 + i % 2])
+                        .map(|c| {
+                            let day = kokoon::domain::child::today(app.clock.now());
+                            vec![kokoon::domain::Child::of_age(c.min, day); 1 + i % 2]
+                        })
                         .unwrap_or_default();
                     let r = Registration {
                         user: UserId(user),
@@ -816,7 +819,13 @@ async fn register_everywhere(app: &App) -> usize {
             children: group
                 .children
                 .as_ref()
-                .map(|c| vec![c.min, c.max])
+                .map(|c| {
+                    let day = kokoon::domain::child::today(now);
+                    vec![
+                        kokoon::domain::Child::of_age(c.min, day),
+                        kokoon::domain::Child::of_age(c.max, day),
+                    ]
+                })
                 .unwrap_or_default(),
             area: group.areas[0].clone(),
             lang: group.languages[0],

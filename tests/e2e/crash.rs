@@ -184,7 +184,10 @@ async fn a_kill_before_a_withdrawal_is_flushed_leaves_its_registration_readable(
     let r = Registration {
         user,
         group: group.clone(),
-        children: vec![5],
+        children: vec![kokoon::domain::Child::of_age(
+            5,
+            kokoon::domain::child::today(now),
+        )],
         area: area.clone(),
         lang: Lang::Fi,
         times: vec![],

@@ -43,6 +43,7 @@ mod fake_selftest;
 mod faults;
 mod forgiving;
 mod group_life;
+mod growth;
 mod lifecycle;
 mod notes;
 mod ops;

@@ -19,11 +19,12 @@ async fn register(app: &App, user: u64) -> Chat {
     register_as(Chat::new(app, user, "fi")).await
 }
 
-/// A parent registers one child for Tilli Toukka in Hyvinkää, sharing their name.
+/// A parent registers one child for Tilli Toukka in Hyvinkää, sharing their name. The child is
+/// four: still of the group's ages when the retention tests' year has passed.
 async fn register_as(mut p: Chat) -> Chat {
     p.says("/start tilli-toukka").await;
     p.taps("Hyväksyn tallennuksen").await;
-    p.taps("5").await;
+    p.taps("4").await;
     p.taps("Ei muita, jatketaan").await;
     p.taps("Hyvinkää").await;
     p.taps("suomi").await;
@@ -724,7 +725,11 @@ async fn the_required_consent_is_asked_first_and_nothing_personal_is_stored_befo
         // After the consent, the questions.
         p.taps(agree).await.shows(age_question);
         p.taps("5").await;
-        assert_eq!(draft(&app, user).expect("registering").children, vec![5]);
+        let d = draft(&app, user).expect("registering");
+        assert_eq!(
+            kokoon::domain::child::ages_of(&d.children, app.clock.now()),
+            vec![5]
+        );
     }
 }
 
@@ -823,7 +828,7 @@ async fn a_new_notice_version_asks_for_the_consent_again_when_a_registration_is_
         .offers("Hyväksyn tallennuksen");
     p.taps("Hyväksyn tallennuksen")
         .await
-        .shows("Lapsen ikä: 5 v");
+        .shows("Lapsen ikä: 4 v");
     p.taps("Vahvista").await.shows("on päivitetty");
     let r = &new.store.registrations_of(UserId(3211)).expect("store")[0];
     assert_eq!(
@@ -859,10 +864,11 @@ fn kind_index(o: &kokoon::domain::Outgoing) -> usize {
         O::LaunchProposal { .. } => 18,
         O::ProposalAnswered { .. } => 19,
         O::GroupMessage { .. } => 20,
+        O::AgedOut { .. } => 21,
     }
 }
 
-const KINDS: usize = 21;
+const KINDS: usize = 22;
 
 /// Words that give the subject away on a lock screen (prefixes, matched at word starts).
 const TOPIC_WORDS: [&str; 10] = [
@@ -1140,6 +1146,21 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         groups: vec![tilli],
     };
     render(&mut firsts, facilitator, removed, now);
+    // A child who grew too old for the group while waiting: the parent is told once.
+    let grown = parent + 30;
+    register(&app, grown).await;
+    let children = app.store.registrations_of(UserId(grown)).expect("store")[0]
+        .children
+        .clone();
+    let grown_at = months(clock.now(), 24);
+    let taken = app.store.apply_growth(grown_at).await.expect("growth");
+    assert!(taken >= 1);
+    let aged = O::AgedOut {
+        group: reg.group.clone(),
+        children,
+        kept: false,
+    };
+    render(&mut firsts, grown, aged, grown_at);
 
     let mut covered: Vec<usize> = firsts.iter().map(|(m, _, _)| kind_index(m)).collect();
     covered.sort_unstable();
@@ -1354,7 +1375,8 @@ async fn mydata_gives_everything_stored_as_a_text_and_a_json_document() {
     let json: serde_json::Value = serde_json::from_slice(&said.files[1].bytes).expect("valid JSON");
     let reg = &json["registrations"][0];
     assert_eq!(reg["group"], "tilli-toukka");
-    assert_eq!(reg["children"], serde_json::json!([5]));
+    // What is stored: the birth year (four in November 2026), not an age.
+    assert_eq!(reg["children"], serde_json::json!([{"year": 2022}]));
     assert_eq!(
         reg["consents"]["required"]["version"],
         app.config.notice_version

@@ -20,7 +20,7 @@ const BEA: i64 = 640_002;
 
 /// The demand counters of every pool equal a recount of the waiting registrations, and the
 /// paused ones are counted apart exactly.
-fn counts_hold(t: &TestApp) -> Result<(), String> {
+pub(crate) fn counts_hold(t: &TestApp) -> Result<(), String> {
     let regs: Vec<_> = t
         .app
         .store
@@ -217,7 +217,7 @@ fn golden_dir() -> PathBuf {
 }
 
 /// Compares a transcript with its golden file, or writes it with `KOKOON_BLESS=1`.
-fn compare(name: &str, transcript: &str) -> Option<String> {
+pub(crate) fn compare(name: &str, transcript: &str) -> Option<String> {
     let path = golden_dir().join(format!("{name}.txt"));
     if std::env::var("KOKOON_BLESS").is_ok_and(|v| v == "1") {
         std::fs::create_dir_all(golden_dir()).expect("the golden directory");

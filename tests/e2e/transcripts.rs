@@ -88,7 +88,10 @@ async fn full_registration_in_finnish() {
 
     let regs = app.store.registrations_of(UserId(1001)).expect("store");
     assert_eq!(regs.len(), 1);
-    assert_eq!(regs[0].children, vec![5, 4]);
+    assert_eq!(
+        kokoon::domain::child::ages_of(&regs[0].children, app.clock.now()),
+        vec![5, 4]
+    );
     assert_eq!(
         regs[0].contact.as_ref().map(|c| c.name.as_str()),
         Some("Parent 1001")
@@ -109,7 +112,7 @@ async fn full_registration_in_swedish() {
         .taps("Jag godkänner")
         .await
         .shows("Hur gammalt är ditt barn?");
-    parent.says("6").await.shows("Tillagt: 6 år.");
+    parent.says("4").await.shows("Tillagt: 4 år.");
     parent
         .taps("Inga fler, fortsätt")
         .await
@@ -133,7 +136,7 @@ async fn full_registration_in_swedish() {
     parent
         .taps("Hoppa över")
         .await
-        .shows("Barnets ålder: 6 år")
+        .shows("Barnets ålder: 4 år")
         .shows("Kommun: Hyvinge")
         .shows("Gruppens språk: svenska")
         .shows("Ditt namn visas inte för koordinatorn eller gruppens ledare.");
@@ -245,11 +248,11 @@ async fn change_before_confirm_returns_to_the_summary() {
         .taps("Children's ages")
         .await
         .shows("How old is your child?");
-    parent.taps("6").await.shows("Added: 6 years");
+    parent.taps("5").await.shows("Added: 5 years");
     parent
         .taps("No more, continue")
         .await
-        .shows("Child's age: 6")
+        .shows("Child's age: 5")
         .shows("Municipality: Tuusula");
     parent.taps("Change").await;
     parent.taps("Times").await.offers("✓ Weekday mornings");
@@ -268,7 +271,10 @@ async fn change_before_confirm_returns_to_the_summary() {
     let regs = app.store.registrations_of(UserId(1006)).expect("store");
     assert_eq!(regs.len(), 1);
     assert_eq!(regs[0].area.as_str(), "tuusula");
-    assert_eq!(regs[0].children, vec![6]);
+    assert_eq!(
+        kokoon::domain::child::ages_of(&regs[0].children, app.clock.now()),
+        vec![5]
+    );
 }
 
 #[tokio::test]
@@ -618,7 +624,7 @@ async fn deep_links_jump_into_a_group_and_bad_payloads_get_the_welcome() {
     // The source from the link is kept on the registration.
     parent.says("/start tilli-toukka__pikkuveturi").await;
     parent.taps("Hyväksyn tallennuksen").await;
-    parent.taps("6").await;
+    parent.taps("5").await;
     parent.taps("Ei muita, jatketaan").await;
     parent.taps("Hyvinkää").await;
     parent.taps("suomi").await;

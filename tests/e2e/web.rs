@@ -133,7 +133,7 @@ async fn instance() -> Instance {
     }
     // Tilli Toukka, Porvoo, Swedish: two families (not yet: not listed).
     for u in 6021..=6022 {
-        register(&app, u, "tilli-toukka", Some("6"), "Porvoo", "ruotsi").await;
+        register(&app, u, "tilli-toukka", Some("5"), "Porvoo", "ruotsi").await;
         users.push(u);
     }
     // The school children's group, Hyvinkää, Finnish: five children (about to start).
