@@ -497,4 +497,5 @@ messages! {
     LaunchStillHeld => "launch-still-held",
     BtnLaunchRelease => "btn-launch-release",
     LaunchReleased => "launch-released",
+    HelpFacilitator => "help-facilitator",
 }

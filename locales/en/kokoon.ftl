@@ -677,3 +677,8 @@ group-message-first = A message from the group's facilitator
 launch-still-held = The invitations to families are still waiting for a facilitator's yes.
 btn-launch-release = Send the invitations now
 launch-released = All right! The invitations go to the families.
+help-facilitator =
+    <b>For facilitators</b>
+    /group – the participants of the groups you facilitate
+    /write – a message to the group's families
+    /support – ask the coordinator for help

@@ -676,3 +676,8 @@ group-message-first = Viesti ryhmän ohjaajalta
 launch-still-held = Kutsut perheille odottavat yhä ohjaajan kyllä-vastausta.
 btn-launch-release = Lähetä kutsut perheille nyt
 launch-released = Selvä! Kutsut lähtevät perheille.
+help-facilitator =
+    <b>Ryhmänohjaajalle</b>
+    /group – ohjaamiesi ryhmien osallistujat
+    /write – viesti ryhmän perheille
+    /support – kysy koordinaattorilta apua

@@ -647,3 +647,8 @@ group-message-first = Meddelande från gruppledaren
 launch-still-held = Inbjudningarna till familjerna väntar fortfarande på en gruppledares ja.
 btn-launch-release = Skicka inbjudningarna nu
 launch-released = Okej! Inbjudningarna skickas till familjerna.
+help-facilitator =
+    <b>För gruppledare</b>
+    /group – deltagarna i grupperna du leder
+    /write – meddelande till gruppens familjer
+    /support – be koordinatorn om stöd

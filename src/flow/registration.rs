@@ -192,6 +192,9 @@ impl<'a> Engine<'a> {
                 if self.ctx.config.coordinator(self.ctx.person.user).is_some() {
                     help = help.line(Msg::HelpCoordinator, vec![]);
                 }
+                if self.is_facilitator() {
+                    help = help.line(Msg::HelpFacilitator, vec![]);
+                }
                 self.say(help);
                 self.reprompt_registering(state)
             }

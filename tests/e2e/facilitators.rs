@@ -131,6 +131,11 @@ async fn a_facilitators_whole_part_in_finnish() {
     f.taps("Hyväksyn tallennuksen")
         .await
         .shows("Olet nyt ohjaaja: Tilli Toukka.");
+    f.says("/help")
+        .await
+        .shows("Ryhmänohjaajalle")
+        .shows("/write – viesti ryhmän perheille")
+        .hides("Koordinaattorille");
     // The link worked once.
     let mut other = Chat::new(&app, 5002, "fi");
     other
@@ -469,6 +474,7 @@ async fn facilitators_see_nothing_of_groups_they_do_not_facilitate() {
         assert_eq!(someone.says(cmd).await.text, unknown, "{cmd}");
     }
     assert_eq!(f.says("/facilitators").await.text, unknown);
+    someone.says("/help").await.hides("For facilitators");
     let forged = [
         "1:fc:i".to_owned(),
         "1:fc:g:tilli-toukka".to_owned(),
