@@ -498,4 +498,6 @@ messages! {
     BtnLaunchRelease => "btn-launch-release",
     LaunchReleased => "launch-released",
     HelpFacilitator => "help-facilitator",
+    FinalFacilitators => "final-facilitators",
+    FinalNoFacilitator => "final-no-facilitator",
 }

@@ -682,3 +682,5 @@ help-facilitator =
     /group – the participants of the groups you facilitate
     /write – a message to the group's families
     /support – ask the coordinator for help
+final-facilitators = Facilitators: { $names }
+final-no-facilitator = None of the facilitators asked has said yes.

@@ -681,3 +681,5 @@ help-facilitator =
     /group – ohjaamiesi ryhmien osallistujat
     /write – viesti ryhmän perheille
     /support – kysy koordinaattorilta apua
+final-facilitators = Ohjaajat: { $names }
+final-no-facilitator = Kukaan kysytyistä ohjaajista ei ole vastannut kyllä.

@@ -652,3 +652,5 @@ help-facilitator =
     /group – deltagarna i grupperna du leder
     /write – meddelande till gruppens familjer
     /support – be koordinatorn om stöd
+final-facilitators = Gruppledare: { $names }
+final-no-facilitator = Ingen av de tillfrågade gruppledarna har svarat ja.

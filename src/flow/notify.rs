@@ -582,6 +582,24 @@ impl Engine<'_> {
                         tight: n > 0,
                     });
                 }
+                // The facilitators asked: who said yes.
+                if let Some(crew) = self.ctx.view.crew(l.id) {
+                    let yes: Vec<String> = crew
+                        .asked
+                        .iter()
+                        .filter(|a| a.answer == Some(true))
+                        .map(|a| self.facilitator_name(a.user))
+                        .filter(|n| !n.is_empty())
+                        .collect();
+                    r = if yes.is_empty() {
+                        r.line(Msg::FinalNoFacilitator, vec![])
+                    } else {
+                        r.line(
+                            Msg::FinalFacilitators,
+                            vec![("names", text(yes.join(", ")))],
+                        )
+                    };
+                }
                 Some(r.row(vec![button(
                     Msg::BtnExportLaunch,
                     Callback::ExportLaunch(l.id),

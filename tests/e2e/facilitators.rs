@@ -68,8 +68,8 @@ async fn accept(app: &App, parents: &mut [Chat]) {
     accept_in(app, &sent, parents).await;
 }
 
-/// The families invited in `sent` accept.
-async fn accept_in(app: &App, sent: &[Delivered], parents: &mut [Chat]) {
+/// The families invited in `sent` accept; what was sent then.
+async fn accept_in(app: &App, sent: &[Delivered], parents: &mut [Chat]) -> Vec<Delivered> {
     for p in parents.iter_mut() {
         let d = sent
             .iter()
@@ -78,7 +78,7 @@ async fn accept_in(app: &App, sent: &[Delivered], parents: &mut [Chat]) {
         p.reads(d);
         p.taps("Kyllä, tulemme").await.shows("Ihanaa!");
     }
-    deliveries(app).await;
+    deliveries(app).await
 }
 
 /// The coordinator launches without asking facilitators, and the families accept.
@@ -188,7 +188,14 @@ async fn a_facilitators_whole_part_in_finnish() {
         news[0].text,
         "kokoon: uutta koordinaattorille\n\nOlli Ohjaaja voi ohjata ryhmää Tilli Toukka, Hyvinkää (suomi) (15.3.2027 klo 17)."
     );
-    accept_in(&app, &sent, &mut parents).await;
+    let sent = accept_in(&app, &sent, &mut parents).await;
+    // Everyone answered: the final list names the facilitator who said yes.
+    let last = to(&sent, COORD_TILLI);
+    assert!(
+        last.iter().any(|d| d.text.contains("lopullinen lista")
+            && d.text.ends_with("\n\nOhjaajat: Olli Ohjaaja")),
+        "{sent:#?}"
+    );
 
     // The list: the name only with the consent that names facilitators; the children's ages.
     let list = f.says("/group").await;
