@@ -54,6 +54,7 @@ fn registration(user: u64, now: DateTime<Utc>) -> Registration {
         renewed_at: None,
         renewal_asked: None,
         note: None,
+        added: None,
     }
 }
 

@@ -1,9 +1,10 @@
 //! Callback data: what a button press carries. Short, versioned (`1:`), and parsed back into a
 //! [`Callback`] that the engine checks against the current state — never trusted as it comes.
 
+use crate::domain::added::ConsentHow;
 use crate::domain::child::{Child, Given};
 use crate::domain::feedback::{Month, Question, Scope};
-use crate::domain::{AreaId, GroupId, Lang, Pool, TimeId};
+use crate::domain::{AreaId, GroupId, Lang, Pool, TimeId, UserId};
 use crate::msg::Msg;
 use serde::{Deserialize, Serialize};
 
@@ -111,6 +112,19 @@ pub enum Callback {
     Keep,
     /// Confirm `/forget`.
     ForgetYes,
+    /// (Coordinator) a button of a message about a family they added by hand, pressed for the
+    /// family: the family's synthetic id and the family's own button.
+    ForFamily(UserId, Box<Callback>),
+    /// (Coordinator) add a family by hand (from `/add`'s list).
+    AddNew,
+    /// (Coordinator) change a family they added: its id and group.
+    AddEdit(UserId, GroupId),
+    /// (Coordinator) how the family they are adding consented.
+    AddHow(ConsentHow),
+    /// (Coordinator) when: today (0) or yesterday (1).
+    AddWhen(u8),
+    /// (Coordinator) save the family being added.
+    AddSave,
     /// (Coordinator) the list of waiting families in a pool.
     PoolList(Pool),
     /// (Coordinator) start launching a group in a pool.
@@ -238,6 +252,19 @@ impl Callback {
             Callback::Consent(y) => format!("cs:{}", yn(*y)),
             Callback::Share(y) => format!("sh:{}", yn(*y)),
             Callback::NoNote => "nn".into(),
+            Callback::ForFamily(u, inner) => {
+                let inner = inner.encode();
+                let body = inner
+                    .strip_prefix(VERSION)
+                    .and_then(|b| b.strip_prefix(':'))
+                    .unwrap_or_default();
+                format!("@:{}:{body}", u.0)
+            }
+            Callback::AddNew => "a+".into(),
+            Callback::AddEdit(u, g) => format!("ae:{}:{g}", u.0),
+            Callback::AddHow(h) => format!("ah:{}", h.code()),
+            Callback::AddWhen(n) => format!("aw:{n}"),
+            Callback::AddSave => "as".into(),
             Callback::Confirm => "ok".into(),
             Callback::Change => "ch".into(),
             Callback::ChangeField(f) => format!("ch:{}", f.code()),
@@ -347,6 +374,32 @@ impl Callback {
             ("cs", Some(y)) => Callback::Consent(parse_yn(y)?),
             ("sh", Some(y)) => Callback::Share(parse_yn(y)?),
             ("nn", None) => Callback::NoNote,
+            ("@", Some(rest)) => {
+                let (u, body) = rest.split_once(':')?;
+                let u = UserId(u.parse().ok()?);
+                let inner = Callback::parse(&format!("{VERSION}:{body}"))?;
+                // One level only, and only for a family's id.
+                if matches!(inner, Callback::ForFamily(..)) || !u.is_added() {
+                    return None;
+                }
+                Callback::ForFamily(u, Box::new(inner))
+            }
+            ("a+", None) => Callback::AddNew,
+            ("ae", Some(rest)) => {
+                let (u, g) = rest.split_once(':')?;
+                let u = UserId(u.parse().ok()?);
+                if !u.is_added() {
+                    return None;
+                }
+                Callback::AddEdit(u, GroupId::parse(g).ok()?)
+            }
+            ("ah", Some(h)) => Callback::AddHow(ConsentHow::from_code(h)?),
+            ("aw", Some(n)) => Callback::AddWhen(match n {
+                "0" => 0,
+                "1" => 1,
+                _ => return None,
+            }),
+            ("as", None) => Callback::AddSave,
             ("ok", None) => Callback::Confirm,
             ("ch", None) => Callback::Change,
             ("ch", Some(".")) => Callback::BackToSummary,
@@ -657,6 +710,16 @@ mod tests {
             Callback::Consent(true),
             Callback::Share(false),
             Callback::NoNote,
+            Callback::ForFamily(
+                UserId::added(u64::MAX),
+                Box::new(Callback::WithdrawYes(long.clone())),
+            ),
+            Callback::ForFamily(UserId::added(1), Box::new(Callback::Invite(u64::MAX, true))),
+            Callback::AddNew,
+            Callback::AddEdit(UserId::added(u64::MAX), long.clone()),
+            Callback::AddHow(ConsentHow::InPerson),
+            Callback::AddWhen(1),
+            Callback::AddSave,
             Callback::Confirm,
             Callback::Change,
             Callback::ChangeField(Field::Times),
@@ -766,6 +829,13 @@ mod tests {
     #[test]
     fn rejects_forged_and_stale() {
         for bad in [
+            // A family's button only for a synthetic id, one level deep.
+            "1:@:5:mw:tilli-toukka",
+            "1:@:1152921504606846977:@:1152921504606846977:k",
+            "1:@:x:k",
+            "1:ae:5:tilli-toukka",
+            "1:aw:2",
+            "1:ah:z",
             "",
             "1",
             "1:",

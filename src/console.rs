@@ -423,6 +423,10 @@ fn expects_text(state: &State) -> bool {
         State::JoiningAsFacilitator { name, .. } => name.is_none(),
         State::Supporting { .. } => true,
         State::Writing { text, .. } => text.is_none(),
+        State::Adding(d) => matches!(
+            d.step,
+            crate::flow::AddStep::Label | crate::flow::AddStep::When
+        ),
         State::InvitingFacilitator { .. }
         | State::Idle
         | State::Registering(_)

@@ -13,7 +13,7 @@
 //! entries after theirs; and the keyring is compacted.
 
 use crate::app::App;
-use crate::domain::{launch, outbox};
+use crate::domain::{added, launch, outbox};
 use crate::domain::{Lang, OutboxItem, Outgoing, UserId};
 use crate::flow::{notify, Reply};
 use crate::store::{Delivery, Queued, Retention, RetentionReport, StoreError, UserExpiry};
@@ -284,27 +284,56 @@ async fn deliver_group<D: Deliver>(
             report.retried += 1;
             continue;
         }
-        let record = app.store.user(item.to)?;
-        let lang = record.lang.or(record.seen_lang).unwrap_or(Lang::Fi);
         let broadcast = match item.message {
             Outgoing::Broadcast { broadcast } | Outgoing::GroupMessage { broadcast } => {
                 Some(broadcast)
             }
             _ => None,
         };
-        let Some(reply) =
-            notify::compose(&app.config, &app.store, item.to, lang, now, &item.message)
-        else {
+        // A family added by hand has no Telegram: what is for it goes to the coordinator who
+        // added it (still a coordinator), and never to its synthetic id.
+        let family = if item.to.is_added() {
+            Some(app.store.registrations_of(item.to)?)
+        } else {
+            None
+        };
+        let to = match &family {
+            None => Some(item.to),
+            Some(regs) => {
+                added::recipient(item.to, regs).filter(|c| app.config.coordinator(*c).is_some())
+            }
+        };
+        let record = match to {
+            Some(to) => app.store.user(to)?,
+            None => Default::default(),
+        };
+        let lang = record.lang.or(record.seen_lang).unwrap_or(Lang::Fi);
+        let composed = match (&family, to) {
+            (_, None) => None,
+            (None, Some(_)) => {
+                notify::compose(&app.config, &app.store, item.to, lang, now, &item.message)
+            }
+            (Some(regs), Some(_)) => notify::compose_for_family(
+                &app.config,
+                &app.store,
+                item.to,
+                regs,
+                lang,
+                now,
+                &item.message,
+            ),
+        };
+        let (Some(to), Some(reply)) = (to, composed) else {
             app.store.dropped(&key, &item, now)?;
             count(app, broadcast, Delivery::Failed, now)?;
             report.dropped += 1;
             continue;
         };
         // Someone who blocked the bot is not tried again until they write to it.
-        let result = if record.unreachable() && app.config.coordinator(item.to).is_none() {
+        let result = if record.unreachable() && app.config.coordinator(to).is_none() {
             Err(DeliveryError::Unreachable("blocked the bot earlier".into()))
         } else {
-            d.deliver(item.to, lang, &reply).await
+            d.deliver(to, lang, &reply).await
         };
         match result {
             Ok(()) => {
@@ -331,9 +360,9 @@ async fn deliver_group<D: Deliver>(
             Err(e) => {
                 let (retry, extra) = failed(app, &item, &e, now);
                 let parent_unreachable = matches!(e, DeliveryError::Unreachable(_))
-                    && app.config.coordinator(item.to).is_none();
+                    && app.config.coordinator(to).is_none();
                 if parent_unreachable {
-                    app.store.mark_unreachable(item.to, now)?;
+                    app.store.mark_unreachable(to, now)?;
                 }
                 app.store
                     .outbox_requeue(&key, retry.as_ref(), &extra, now)?;

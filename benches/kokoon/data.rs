@@ -111,6 +111,7 @@ fn registration(
         renewed_at: None,
         renewal_asked: None,
         note: None,
+        added: None,
     }
 }
 

@@ -474,6 +474,14 @@ impl Mem {
                     }
                 }
                 Effect::Audit(_) => {}
+                Effect::AddFamily(r) => {
+                    let id = UserId::added(self.new_id());
+                    self.regs
+                        .insert((id, r.group.clone()), Registration { user: id, ..r });
+                }
+                Effect::ForFamily { family, effect } => {
+                    self.apply(config, family, vec![*effect], now);
+                }
             }
         }
         self.settle(config, now);

@@ -199,6 +199,7 @@ help-coordinator =
     /broadcast – a message to participants or waiting families
     /feedback – feedback on events
     /report – feedback report: an event, a series or a period (chart and CSV)
+    /add – add a family who has no Telegram
 demand-title = <b>{ $group }</b> · the group can start with { $threshold } { $kind ->
         [children] children
        *[other] participants
@@ -241,6 +242,7 @@ demand-paused = Paused: { $families } { $families ->
         }
     }) – not counted
 source-direct = direct link
+source-added = added by hand
 btn-list = 📋 List: { $area }
 btn-launch = 🚀 Launch: { $area }
 chart-threshold = threshold { $threshold }
@@ -275,6 +277,7 @@ csv-ages = Ages (age:count)
 csv-times = Times
 csv-sources = Sources (source:families)
 csv-direct = Families who came directly
+csv-added = Families added by a coordinator
 csv-name = Name
 csv-username = Username
 answer-pending = not answered yet
@@ -582,6 +585,7 @@ mydata-audit-none = No coordinator has viewed a list, downloaded a file or sent 
 mydata-seen = { $at }: { $who } { $what ->
         [list] viewed the waiting list you were on
         [export] downloaded a table that included you
+        [family] added or changed a family by hand
        *[broadcast] sent a message that also went to you
     }
 mydata-former-coordinator = a former coordinator
@@ -684,3 +688,45 @@ help-facilitator =
     /support – ask the coordinator for help
 final-facilitators = Facilitators: { $names }
 final-no-facilitator = None of the facilitators asked has said yes.
+
+## Families without Telegram (/add)
+
+add-list = Families you added ({ $count }). Their invitations and other messages come to you, and you answer for the family.
+add-list-item = { $label } · { $group }, { $area } · { $status }
+add-status-waiting = waiting
+add-status-invited = invited, answer awaited
+add-status-accepted = coming
+add-status-paused = paused
+btn-add-edit = Change: { $label }
+btn-add-withdraw = Withdraw: { $label }
+btn-add-new = ➕ Add a family
+add-ask-group = You are adding a family who registered by phone, on paper or in person. Which group?
+add-ask-area = In which municipality can the family take part?
+add-ask-language = In which language would the family like the group to meet?
+add-ask-ages = How old is the child? ({ $min }–{ $max })
+add-ask-more-ages = Children: { $ages }. Add another child or go on.
+add-ask-times = Which times suit the family? Choose one or more.
+add-kept = Your earlier answer: { $answer }
+add-ask-label = Write a short label to recognise the family by (a surname and a place, say), at most { $max } characters. Only the group's coordinators see it.
+add-ask-how = How did the family consent to their details being stored?
+add-how-phone = By phone
+add-how-paper = On paper
+add-how-in-person = In person
+add-ask-when = On which day? Choose, or write the day, for example 3.12.
+btn-add-today = Today
+btn-add-yesterday = Yesterday
+add-hint-label = Please write a label of 1–40 characters.
+add-hint-day = I didn't recognise that day. Write, for example, 3.12. – not in the future and not over a year ago.
+add-hint-age = That age doesn't fit this group.
+add-summary =
+    <b>{ $label }</b> · { $group }
+    Municipality: { $area }
+    Group language: { $language }
+    Times that suit: { $times }
+    Consent: { $how }, { $on }
+add-summary-note = The family counts like any other. Invitations and other messages for the family come to you, and you answer for the family.
+btn-add-save = Save
+add-saved = Added: { $label } ({ $group }, { $area }). The family is now waiting. Their messages come to you. /add shows the families you added.
+add-updated = Saved: { $label } ({ $group }, { $area }).
+add-for-family = A family you added: <b>{ $label }</b>
+added-mark = (added by hand)

@@ -198,6 +198,7 @@ help-coordinator =
     /broadcast – viesti osallistujille tai jonossa oleville
     /feedback – tapahtumien palaute
     /report – palauteraportti: tapahtuma, sarja tai ajanjakso (kaavio ja CSV)
+    /add – lisää perhe, jolla ei ole Telegramia
 demand-title = <b>{ $group }</b> · ryhmä voi alkaa, kun { $kind ->
         [children] lapsia
        *[other] osallistujia
@@ -240,6 +241,7 @@ demand-paused = Tauolla: { $families } { $families ->
         }
     }) – ei lasketa mukaan
 source-direct = suora linkki
+source-added = lisätty käsin
 btn-list = 📋 Lista: { $area }
 btn-launch = 🚀 Käynnistä: { $area }
 chart-threshold = kynnys { $threshold }
@@ -274,6 +276,7 @@ csv-ages = Iät (ikä:lukumäärä)
 csv-times = Ajat
 csv-sources = Lähteet (lähde:perheitä)
 csv-direct = Suoraan tulleita perheitä
+csv-added = Koordinaattorin lisäämiä perheitä
 csv-name = Nimi
 csv-username = Käyttäjänimi
 answer-pending = ei vielä vastannut
@@ -581,6 +584,7 @@ mydata-audit-none = Kukaan koordinaattori ei ole katsonut listaa, ladannut tiedo
 mydata-seen = { $at }: { $who } { $what ->
         [list] katsoi odottavien listan, jolla olit
         [export] latasi taulukon, jossa olit mukana
+        [family] lisäsi tai muutti käsin lisätyn perheen
        *[broadcast] lähetti viestin, joka tuli myös sinulle
     }
 mydata-former-coordinator = entinen koordinaattori
@@ -683,3 +687,45 @@ help-facilitator =
     /support – kysy koordinaattorilta apua
 final-facilitators = Ohjaajat: { $names }
 final-no-facilitator = Kukaan kysytyistä ohjaajista ei ole vastannut kyllä.
+
+## Perheet ilman Telegramia (/add)
+
+add-list = Lisäämäsi perheet ({ $count }). Perheen kutsut ja muut viestit tulevat sinulle, ja vastaat niihin perheen puolesta.
+add-list-item = { $label } · { $group }, { $area } · { $status }
+add-status-waiting = jonossa
+add-status-invited = kutsuttu, vastausta odotetaan
+add-status-accepted = tulossa
+add-status-paused = tauolla
+btn-add-edit = Muuta: { $label }
+btn-add-withdraw = Peru: { $label }
+btn-add-new = ➕ Lisää perhe
+add-ask-group = Lisäät perheen, joka ilmoittautui puhelimessa, paperilla tai kasvokkain. Mihin ryhmään?
+add-ask-area = Missä kunnassa perhe voi osallistua?
+add-ask-language = Millä kielellä perhe toivoo ryhmän kokoontuvan?
+add-ask-ages = Minkä ikäinen lapsi on? ({ $min }–{ $max } v)
+add-ask-more-ages = Lapset: { $ages } v. Lisää toinen lapsi tai jatka.
+add-ask-times = Mitkä ajat sopivat perheelle? Valitse yksi tai useampi.
+add-kept = Aiempi vastauksesi: { $answer }
+add-ask-label = Kirjoita lyhyt tunniste, josta tunnistat perheen (esimerkiksi sukunimi ja paikka), enintään { $max } merkkiä. Sen näkevät vain ryhmän koordinaattorit.
+add-ask-how = Miten perhe antoi suostumuksensa tietojen tallentamiseen?
+add-how-phone = Puhelimessa
+add-how-paper = Paperilla
+add-how-in-person = Kasvokkain
+add-ask-when = Minä päivänä? Valitse tai kirjoita päivä, esimerkiksi 3.12.
+btn-add-today = Tänään
+btn-add-yesterday = Eilen
+add-hint-label = Kirjoita tunniste, 1–40 merkkiä.
+add-hint-day = En tunnistanut päivää. Kirjoita esimerkiksi 3.12. – ei tulevaisuudessa eikä yli vuoden takaa.
+add-hint-age = Se ikä ei sovi tähän ryhmään.
+add-summary =
+    <b>{ $label }</b> · { $group }
+    Kunta: { $area }
+    Ryhmän kieli: { $language }
+    Sopivat ajat: { $times }
+    Suostumus: { $how }, { $on }
+add-summary-note = Perhe lasketaan mukaan kuten muutkin. Kutsut ja muut perheen viestit tulevat sinulle, ja vastaat niihin perheen puolesta.
+btn-add-save = Tallenna
+add-saved = Lisätty: { $label } ({ $group }, { $area }). Perhe on nyt jonossa. Perheen viestit tulevat sinulle. Näet lisäämäsi perheet komennolla /add.
+add-updated = Tallennettu: { $label } ({ $group }, { $area }).
+add-for-family = Perhe, jonka lisäsit: <b>{ $label }</b>
+added-mark = (lisätty käsin)

@@ -196,6 +196,7 @@ help-coordinator =
     /broadcast – meddelande till deltagare eller köande
     /feedback – respons på evenemang
     /report – responsrapport: evenemang, serie eller period (diagram och CSV)
+    /add – lägg till en familj som inte har Telegram
 demand-title = <b>{ $group }</b> · gruppen kan starta när det finns { $threshold } { $kind ->
         [children] barn
        *[other] deltagare
@@ -238,6 +239,7 @@ demand-paused = Pausade: { $families } { $families ->
         }
     }) – räknas inte med
 source-direct = direktlänk
+source-added = tillagda för hand
 btn-list = 📋 Lista: { $area }
 btn-launch = 🚀 Starta: { $area }
 chart-threshold = tröskel { $threshold }
@@ -269,6 +271,7 @@ csv-ages = Åldrar (ålder:antal)
 csv-times = Tider
 csv-sources = Källor (källa:familjer)
 csv-direct = Familjer som kom direkt
+csv-added = Familjer som koordinatorn lagt till
 csv-name = Namn
 csv-username = Användarnamn
 answer-pending = har inte svarat än
@@ -552,6 +555,7 @@ mydata-audit-none = Ingen koordinator har sett en lista, hämtat en fil eller sk
 mydata-seen = { $at }: { $who } { $what ->
         [list] såg väntelistan som du stod på
         [export] hämtade en tabell som du fanns med i
+        [family] lade till eller ändrade en familj för hand
        *[broadcast] skickade ett meddelande som också gick till dig
     }
 mydata-former-coordinator = en tidigare koordinator
@@ -654,3 +658,45 @@ help-facilitator =
     /support – be koordinatorn om stöd
 final-facilitators = Gruppledare: { $names }
 final-no-facilitator = Ingen av de tillfrågade gruppledarna har svarat ja.
+
+## Familjer utan Telegram (/add)
+
+add-list = Familjer som du har lagt till ({ $count }). Familjens inbjudningar och andra meddelanden kommer till dig, och du svarar för familjen.
+add-list-item = { $label } · { $group }, { $area } · { $status }
+add-status-waiting = i kö
+add-status-invited = inbjuden, svar väntas
+add-status-accepted = kommer
+add-status-paused = pausad
+btn-add-edit = Ändra: { $label }
+btn-add-withdraw = Återkalla: { $label }
+btn-add-new = ➕ Lägg till en familj
+add-ask-group = Du lägger till en familj som anmälde sig per telefon, på papper eller personligen. Till vilken grupp?
+add-ask-area = I vilken kommun kan familjen delta?
+add-ask-language = På vilket språk vill familjen att gruppen hålls?
+add-ask-ages = Hur gammalt är barnet? ({ $min }–{ $max } år)
+add-ask-more-ages = Barn: { $ages } år. Lägg till ett barn till eller fortsätt.
+add-ask-times = Vilka tider passar familjen? Välj en eller flera.
+add-kept = Ditt tidigare svar: { $answer }
+add-ask-label = Skriv en kort beteckning som du känner igen familjen på (till exempel efternamn och plats), högst { $max } tecken. Bara gruppens koordinatorer ser den.
+add-ask-how = Hur gav familjen sitt samtycke till att uppgifterna sparas?
+add-how-phone = Per telefon
+add-how-paper = På papper
+add-how-in-person = Personligen
+add-ask-when = Vilken dag? Välj eller skriv dagen, till exempel 3.12.
+btn-add-today = I dag
+btn-add-yesterday = I går
+add-hint-label = Skriv en beteckning, 1–40 tecken.
+add-hint-day = Jag kände inte igen dagen. Skriv till exempel 3.12. – inte i framtiden och inte över ett år sedan.
+add-hint-age = Den åldern passar inte den här gruppen.
+add-summary =
+    <b>{ $label }</b> · { $group }
+    Kommun: { $area }
+    Gruppens språk: { $language }
+    Tider som passar: { $times }
+    Samtycke: { $how }, { $on }
+add-summary-note = Familjen räknas med som alla andra. Inbjudningar och andra meddelanden till familjen kommer till dig, och du svarar för familjen.
+btn-add-save = Spara
+add-saved = Tillagd: { $label } ({ $group }, { $area }). Familjen står nu i kö. Familjens meddelanden kommer till dig. Du ser familjerna du lagt till med /add.
+add-updated = Sparat: { $label } ({ $group }, { $area }).
+add-for-family = Familjen som du lade till: <b>{ $label }</b>
+added-mark = (tillagd för hand)

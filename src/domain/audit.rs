@@ -20,6 +20,25 @@ pub enum Accessed {
     Export,
     /// A broadcast was sent.
     Broadcast,
+    /// A family without Telegram was added by hand (`/add`, [`super::added`]).
+    Added,
+    /// A family added by hand was changed (`/add`).
+    Changed,
+    /// The coordinator who added a family acted for it: answered an invitation or the renewal
+    /// question, or withdrew (erased) its registration.
+    ForFamily,
+}
+
+impl Accessed {
+    /// Whether this is something done for a family added by hand: it covers that family alone
+    /// (who has no `/mydata`), never a parent who registered themselves.
+    #[must_use]
+    pub fn for_added_family(self) -> bool {
+        matches!(
+            self,
+            Accessed::Added | Accessed::Changed | Accessed::ForFamily
+        )
+    }
 }
 
 /// One entry of the access log.
@@ -65,6 +84,9 @@ pub struct Involvement<'a> {
 /// a registration whose area changed is matched by its area now.
 #[must_use]
 pub fn included(a: &Access, who: Involvement<'_>) -> bool {
+    if a.what.for_added_family() {
+        return false;
+    }
     if let Some(launch) = a.launch {
         return who.launches.contains(&launch);
     }
@@ -106,6 +128,7 @@ mod tests {
             renewed_at: None,
             renewal_asked: None,
             note: None,
+            added: None,
         };
         let regs = [reg];
         let who = Involvement {
@@ -146,5 +169,13 @@ mod tests {
         };
         assert!(included(&event(7), who));
         assert!(!included(&event(8), who));
+        // What a coordinator did for a family added by hand covers that family alone.
+        for what in [Accessed::Added, Accessed::Changed, Accessed::ForFamily] {
+            let mine = Access {
+                what,
+                ..entry(t(11), "hyvinkaa")
+            };
+            assert!(!included(&mine, who), "{what:?}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! Nothing here knows about Telegram, sled, files or the clock: values from outside are parsed into
 //! these types once, at the edge, so the rest of the code can trust them ("parse, don't validate").
 
+pub mod added;
 pub mod audit;
 pub mod child;
 pub mod event;

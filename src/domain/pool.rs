@@ -250,6 +250,15 @@ pub struct PoolStats {
     /// Families per recruitment source (`None`: came without a deep-link source).
     #[serde(default, with = "pairs")]
     pub sources: BTreeMap<Option<Source>, usize>,
+    /// Families a coordinator added by hand (`/add`, [`super::added`]): counted in
+    /// [`PoolStats::families`] like any other, and among those without a source.
+    #[serde(default, skip_serializing_if = "no_families")]
+    pub added: usize,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if takes a reference
+fn no_families(n: &usize) -> bool {
+    *n == 0
 }
 
 impl PoolStats {
@@ -275,6 +284,9 @@ impl PoolStats {
         }
         *self.langs.entry(r.lang).or_default() += 1;
         *self.sources.entry(r.source.clone()).or_default() += 1;
+        if r.added.is_some() {
+            self.added += 1;
+        }
     }
 
     /// Takes back a registration counted before with [`PoolStats::add`]. Entries that reach
@@ -298,6 +310,9 @@ impl PoolStats {
         }
         take(&mut self.langs, r.lang);
         take(&mut self.sources, r.source.clone());
+        if r.added.is_some() {
+            self.added = self.added.saturating_sub(1);
+        }
     }
 
     /// The families and participants.
@@ -382,6 +397,7 @@ mod stats_tests {
             renewed_at: None,
             renewal_asked: None,
             note: None,
+            added: None,
         }
     }
 

@@ -118,6 +118,11 @@ pub struct Registration {
     /// parent (the summary, `/mine`, `/mydata`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Set when a coordinator added the registration by hand for a family without Telegram
+    /// (`/add`): then [`Registration::user`] is a synthetic id ([`super::added`]) and the
+    /// family's messages go to the coordinator who added it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added: Option<super::added::Added>,
 }
 
 /// The longest private note to the coordinator a parent can leave: a few sentences.

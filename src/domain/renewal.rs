@@ -116,6 +116,7 @@ mod tests {
             renewed_at: None,
             renewal_asked: None,
             note: None,
+            added: None,
         }
     }
 

@@ -131,6 +131,7 @@ impl<'a> Engine<'a> {
             State::JoiningAsFacilitator { token, name } => self.joining_question(token, name),
             State::Supporting { group } => self.support_question(group),
             State::Writing { launch, text } => self.write_question(*launch, text.as_deref()),
+            State::Adding(d) => self.add_question(d),
         }
     }
 
@@ -162,9 +163,10 @@ impl<'a> Engine<'a> {
         let msg = match state {
             State::Registering(_) | State::ConfirmingDrop { .. } => Msg::Cancelled,
             State::Launching(_) => Msg::LaunchCancelled,
-            State::CreatingEvent(_) | State::EditingEvent { .. } | State::Broadcasting { .. } => {
-                Msg::ActionCancelled
-            }
+            State::CreatingEvent(_)
+            | State::EditingEvent { .. }
+            | State::Broadcasting { .. }
+            | State::Adding(_) => Msg::ActionCancelled,
             State::FeedbackComment { .. } => Msg::FeedbackDone,
             State::InvitingFacilitator { .. }
             | State::JoiningAsFacilitator { .. }

@@ -44,6 +44,8 @@ pub enum Command {
     Support,
     /// `/write` (facilitators): a message to the families of a launch of their group.
     Write,
+    /// `/add` (coordinators): add a family without Telegram by hand, or see those added.
+    Add,
 }
 
 impl Command {
@@ -60,9 +62,10 @@ impl Command {
     ];
 
     /// The coordinators' commands. To anyone else they are unknown commands.
-    pub const COORDINATOR: [Command; 9] = [
+    pub const COORDINATOR: [Command; 10] = [
         Command::Facilitators,
         Command::Demand,
+        Command::Add,
         Command::Launch,
         Command::Export,
         Command::Qr,
@@ -111,6 +114,7 @@ impl Command {
             Command::Group => "group",
             Command::Support => "support",
             Command::Write => "write",
+            Command::Add => "add",
         }
     }
 }
@@ -163,6 +167,7 @@ impl Input {
             "mydata" => Input::Command(Command::MyData),
             "help" | "apua" | "hjalp" => Input::Command(Command::Help),
             "demand" => Input::Command(Command::Demand),
+            "add" => Input::Command(Command::Add),
             "export" => Input::Command(Command::Export),
             "launch" => Input::Command(Command::Launch),
             "qr" => Input::Command(Command::Qr),

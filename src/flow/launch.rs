@@ -553,7 +553,13 @@ impl<'a> Engine<'a> {
                     .iter()
                     .filter_map(|(src, n)| Some(format!("{}:{n}", src.as_ref()?.as_str())))
                     .collect();
-                let direct = s.sources.get(&None).copied().unwrap_or(0);
+                // Families added by hand came by no link, but not directly either.
+                let direct = s
+                    .sources
+                    .get(&None)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_sub(s.added);
                 let langs: Vec<String> = s
                     .langs
                     .iter()
@@ -572,6 +578,7 @@ impl<'a> Engine<'a> {
                     times.join(" "),
                     sources.join(" "),
                     direct.to_string(),
+                    s.added.to_string(),
                 ];
                 rows.push(cells.into_iter().map(Arg::Text).collect());
             }
@@ -609,6 +616,7 @@ impl<'a> Engine<'a> {
                     Msg::CsvTimes,
                     Msg::CsvSources,
                     Msg::CsvDirect,
+                    Msg::CsvAdded,
                 ],
                 rows,
             }),
@@ -620,13 +628,16 @@ impl<'a> Engine<'a> {
         let group = self.ctx.config.group(&l.pool.group);
         let mut rows = Vec::new();
         for inv in &l.invitations {
-            let contact = self.contact_of(inv.user, &l.pool.group);
-            let (name, username) = match contact {
+            let reg = self.ctx.view.registration(inv.user, &l.pool.group);
+            // A family added by hand: its label, marked as added.
+            let name = reg.as_ref().filter(|r| r.added.is_some()).map(who);
+            let contact = reg.and_then(|r| r.contact);
+            let (plain_name, username) = match contact {
                 Some(c) => (c.name, c.username.unwrap_or_default()),
                 None => (String::new(), String::new()),
             };
             rows.push(vec![
-                Arg::Text(name),
+                name.unwrap_or(Arg::Text(plain_name)),
                 Arg::Text(username),
                 Arg::Text(inv.participants.to_string()),
                 Arg::Msg(answer_msg(inv.answer)),
@@ -659,18 +670,6 @@ impl<'a> Engine<'a> {
             }),
             ..Reply::default()
         });
-    }
-
-    /// A parent's consented contact details, looked up through the launch's pool.
-    fn contact_of(
-        &self,
-        user: crate::domain::UserId,
-        group: &GroupId,
-    ) -> Option<crate::domain::Contact> {
-        self.ctx
-            .view
-            .registration(user, group)
-            .and_then(|r| r.contact)
     }
 
     fn qr(&mut self, g: &GroupId) {
@@ -1029,8 +1028,18 @@ pub(super) fn who_text(c: &crate::domain::Contact) -> String {
     }
 }
 
-/// The name to show for a family: their Telegram name only with consent.
+/// The name to show for a family: their Telegram name only with consent; a family added by
+/// hand by the label the coordinator gave it, marked as added.
 pub(super) fn who(r: &Registration) -> Arg {
+    if let Some(a) = &r.added {
+        return Arg::Join(
+            vec![
+                text(crate::domain::text::clean(&a.label).into_owned()),
+                Arg::Msg(Msg::AddedMark),
+            ],
+            " ",
+        );
+    }
     match &r.contact {
         Some(c) => {
             let name = crate::domain::text::clean(&c.name);
@@ -1062,22 +1071,34 @@ fn add_stats(total: &mut PoolStats, s: &PoolStats) {
     for (k, n) in &s.sources {
         *total.sources.entry(k.clone()).or_default() += n;
     }
+    total.added += s.added;
 }
 
+/// The families per source; those a coordinator added by hand (who came by no link) apart.
 fn sources_arg(s: &PoolStats) -> Arg {
-    Arg::Join(
-        s.sources
-            .iter()
-            .map(|(src, n)| match src {
-                Some(src) => Arg::Text(format!("{} {n}", src.as_str())),
-                None => Arg::Join(
-                    vec![Arg::Msg(Msg::SourceDirect), Arg::Text(n.to_string())],
-                    " ",
-                ),
-            })
-            .collect(),
-        ", ",
-    )
+    let mut parts: Vec<Arg> = s
+        .sources
+        .iter()
+        .filter_map(|(src, n)| match src {
+            Some(src) => Some(Arg::Text(format!("{} {n}", src.as_str()))),
+            None => {
+                let direct = n.saturating_sub(s.added);
+                (direct > 0).then(|| {
+                    Arg::Join(
+                        vec![Arg::Msg(Msg::SourceDirect), Arg::Text(direct.to_string())],
+                        " ",
+                    )
+                })
+            }
+        })
+        .collect();
+    if s.added > 0 {
+        parts.push(Arg::Join(
+            vec![Arg::Msg(Msg::SourceAdded), Arg::Text(s.added.to_string())],
+            " ",
+        ));
+    }
+    Arg::Join(parts, ", ")
 }
 
 fn answer_msg(a: Answer) -> Msg {

@@ -10,6 +10,7 @@
 //! Each owns its states, its commands and callbacks, and its step function; [`step`] only sends
 //! each input to the part that owns it (`Part`). What they share is in `engine`.
 
+mod add;
 mod broadcast;
 mod engine;
 pub mod events;
@@ -25,6 +26,7 @@ mod typed;
 /// Callback data and replies are the engine's words, defined apart so that the renderers need
 /// not import the engine; re-exported here under their old paths.
 pub use crate::{callback, reply};
+pub use add::{on_behalf, AddDraft, AddStep};
 pub use callback::{Callback, Field};
 pub use input::{Command, Input};
 pub use launch::LaunchDraft;
@@ -110,6 +112,8 @@ pub enum State {
         /// The text, once written (then waiting for confirmation).
         text: Option<String>,
     },
+    /// (Coordinator) adding a family without Telegram by hand (`/add`), or changing one.
+    Adding(AddDraft),
 }
 
 /// Who is talking, as the adapter knows them.
@@ -156,6 +160,11 @@ pub trait View: Sync {
     /// goes). A view that keeps no pool states says "not crossed": alerts then never hold.
     fn pool_state(&self, _pool: &Pool) -> crate::domain::PoolState {
         crate::domain::PoolState::default()
+    }
+    /// The registrations a coordinator added by hand for families without Telegram, in
+    /// registration order.
+    fn added_by(&self, _coordinator: UserId) -> Vec<Registration> {
+        Vec::new()
     }
     /// The consent records of someone's sign-up for an event, if they gave them.
     fn signup_of(&self, _event: u64, _user: UserId) -> Option<crate::domain::privacy::SignUp> {
@@ -334,6 +343,17 @@ pub enum Effect {
     /// (Coordinator) log an access to personal data (a list viewed or exported, a broadcast) in
     /// the access log, durably with the step.
     Audit(crate::domain::audit::Access),
+    /// (Coordinator) a family without Telegram added by hand: the registration, whose synthetic
+    /// id the store assigns ([`crate::domain::added`]).
+    AddFamily(Registration),
+    /// (Coordinator) an effect for a family they added, applied as if the family had asked
+    /// (a withdrawal, an answer to an invitation, "still interested", changed answers).
+    ForFamily {
+        /// The family's synthetic id.
+        family: UserId,
+        /// What the family's own conversation decided.
+        effect: Box<Effect>,
+    },
 }
 
 /// What a step produced.
@@ -411,6 +431,8 @@ enum Part {
     Broadcast,
     /// Facilitators: inviting, removing, joining, their lists and `/support`.
     Facilitators,
+    /// Families without Telegram: `/add`, and answering for a family added by hand.
+    Add,
 }
 
 impl Part {
@@ -430,6 +452,7 @@ impl Part {
             | State::JoiningAsFacilitator { .. }
             | State::Supporting { .. }
             | State::Writing { .. } => Part::Facilitators,
+            State::Adding(_) => Part::Add,
         }
     }
 
@@ -451,12 +474,18 @@ impl Part {
             Command::Facilitators | Command::Group | Command::Support | Command::Write => {
                 Part::Facilitators
             }
+            Command::Add => Part::Add,
         }
     }
 
     /// The part a button pressed in a state goes to: Back and "keep as it is" to the part whose
     /// questions are being asked (every part's questions offer them), any other to its own.
     fn of_button(cb: &Callback, state: &State) -> Part {
+        // While a family is being added, the registration's words (a group, an area, an age, a
+        // time) answer its questions.
+        if matches!(state, State::Adding(_)) && add::answers_adding(cb) {
+            return Part::Add;
+        }
         match cb {
             Callback::Back | Callback::GoOn => Part::of_state(state),
             _ => Part::of_callback(cb),
@@ -515,6 +544,12 @@ impl Part {
             | Callback::BroadcastLaunch(..)
             | Callback::BroadcastSend => Part::Broadcast,
             Callback::Fac(_) => Part::Facilitators,
+            Callback::ForFamily(..)
+            | Callback::AddNew
+            | Callback::AddEdit(..)
+            | Callback::AddHow(_)
+            | Callback::AddWhen(_)
+            | Callback::AddSave => Part::Add,
         }
     }
 
@@ -526,6 +561,7 @@ impl Part {
             Part::Launch => launch::step(e, state, turn),
             Part::Broadcast => broadcast::step(e, state, turn),
             Part::Facilitators => facilitators::step(e, state, turn),
+            Part::Add => add::step(e, state, turn),
         }
     }
 }

@@ -262,6 +262,10 @@ impl Engine<'_> {
                 audit::Accessed::List => "list",
                 audit::Accessed::Export => "export",
                 audit::Accessed::Broadcast => "broadcast",
+                // Never about a parent's own registration (audit::included leaves them out).
+                audit::Accessed::Added | audit::Accessed::Changed | audit::Accessed::ForFamily => {
+                    "family"
+                }
             };
             lines.push(tight(
                 Msg::MydataSeen,

@@ -39,6 +39,46 @@ pub fn compose(
     Engine::new(&ctx).compose(message)
 }
 
+/// Composes the message for an outbox item addressed to a family added by hand
+/// ([`crate::domain::added`]), as the coordinator who added it gets it: the family's message,
+/// the family's label in the body (never in the first line, which stays the neutral one), and
+/// buttons that answer for the family. `None` when it no longer applies, and for feedback
+/// questions (for those who were there to answer themselves).
+#[must_use]
+pub fn compose_for_family(
+    config: &Config,
+    view: &dyn View,
+    family: UserId,
+    registrations: &[crate::domain::Registration],
+    lang: Lang,
+    now: DateTime<Utc>,
+    message: &Outgoing,
+) -> Option<Reply> {
+    if matches!(message, Outgoing::FeedbackRequest { .. }) {
+        return None;
+    }
+    let label = registrations
+        .iter()
+        .filter(|r| r.user == family)
+        .find_map(|r| r.added.as_ref())
+        .map(|a| crate::domain::text::clean(&a.label).into_owned())?;
+    let reply = compose(config, view, family, lang, now, message)?;
+    Some(for_family(reply, family, &label))
+}
+
+/// A family's message made the coordinator's: the label in the body, right after the first
+/// line (which stays the neutral one), and the family's buttons answering for the family.
+#[must_use]
+pub fn for_family(reply: Reply, family: UserId, label: &str) -> Reply {
+    let mut reply = super::on_behalf(reply, family);
+    let at = reply.lines.len().min(1);
+    reply.lines.insert(
+        at,
+        Line::new(Msg::AddForFamily, vec![("label", text(label))]),
+    );
+    reply
+}
+
 impl Engine<'_> {
     /// Gathers what [`outbox::still_holds`] needs about the message's subject, and asks it.
     fn still_holds(&self, message: &Outgoing) -> bool {

@@ -219,7 +219,8 @@ impl<'a> Engine<'a> {
             | Command::Facilitators
             | Command::Group
             | Command::Support
-            | Command::Write => self.hint(state, Msg::HintUnknownCommand),
+            | Command::Write
+            | Command::Add => self.hint(state, Msg::HintUnknownCommand),
         }
     }
 
@@ -958,6 +959,7 @@ impl<'a> Engine<'a> {
             renewed_at: existing.and_then(|e| e.renewed_at),
             renewal_asked: None,
             note: d.note.clone(),
+            added: None,
         };
         let config = self.ctx.config;
         let pool = config.pool_of(&reg);

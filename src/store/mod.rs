@@ -551,6 +551,19 @@ impl Store {
         })
     }
 
+    /// The registrations a coordinator added by hand, in registration order.
+    pub fn added_by(&self, coordinator: UserId) -> Result<Vec<Registration>, StoreError> {
+        let mut out = Vec::new();
+        for r in self.all_registrations() {
+            let r = r?;
+            if crate::domain::added::answers_for(&r, coordinator) {
+                out.push(r);
+            }
+        }
+        out.sort_by_key(|r| r.created_at);
+        Ok(out)
+    }
+
     /// The waiting registrations of a group, in registration order (first registered first).
     pub fn waiting_in_group(&self, group: &GroupId) -> Result<Vec<Registration>, StoreError> {
         let mut out = Vec::new();
@@ -731,6 +744,15 @@ impl Store {
                     "registrations",
                     &reg_key(&self.crypt, user, g),
                 )),
+                // A coordinator withdrawing a family they added: the family's registration.
+                Effect::ForFamily { family, effect } => {
+                    if let Effect::Withdraw(g) = effect.as_ref() {
+                        doomed.push(keyring::Owner::record(
+                            "registrations",
+                            &reg_key(&self.crypt, *family, g),
+                        ));
+                    }
+                }
                 Effect::Forget => doomed.extend(forget.owners(user_key)),
                 _ => {}
             }
@@ -745,8 +767,30 @@ impl Store {
                 tx.updates.insert(&id.to_be_bytes(), handled.as_slice())?;
             }
             for effect in effects {
+                // What a coordinator does for a family added by hand is applied as the
+                // family's own step; only these effects can be (the engine asks no others).
+                let (user, effect) = match effect {
+                    Effect::ForFamily { family, effect } if family.is_added() => {
+                        match effect.as_ref() {
+                            Effect::SaveRegistration(r) if r.user == *family => {}
+                            Effect::Withdraw(_) | Effect::Resume(_) | Effect::Respond { .. } => {}
+                            _ => continue,
+                        }
+                        (*family, effect.as_ref())
+                    }
+                    other => (user, other),
+                };
                 match effect {
                     Effect::SaveRegistration(r) => tx.save_registration(r)?,
+                    Effect::AddFamily(r) => {
+                        // A synthetic id of its own: never a Telegram user's.
+                        let id = UserId::added(tx.regs.generate_id()?);
+                        tx.save_registration(&Registration {
+                            user: id,
+                            ..r.clone()
+                        })?;
+                    }
+                    Effect::ForFamily { .. } => {}
                     Effect::Withdraw(g) => {
                         tx.remove_registration(&reg_key(&self.crypt, user, g))?;
                     }
@@ -1488,6 +1532,13 @@ impl View for Store {
         self.demand_in(pool).unwrap_or_else(|e| {
             log::warn!("store::demand: {e}");
             Demand::default()
+        })
+    }
+
+    fn added_by(&self, coordinator: UserId) -> Vec<Registration> {
+        Store::added_by(self, coordinator).unwrap_or_else(|e| {
+            log::warn!("store::added_by: {e}");
+            Vec::new()
         })
     }
 

@@ -68,6 +68,7 @@ fn reg(user: u64, group: &str, area: &str, children: Vec<u8>) -> Registration {
         created_at: t0(),
         updated_at: t0() + Duration::minutes(5),
         note: None,
+        added: None,
     }
 }
 

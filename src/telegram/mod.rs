@@ -1248,6 +1248,11 @@ pub struct TelegramDelivery {
 
 impl Deliver for TelegramDelivery {
     async fn deliver(&self, to: UserId, lang: Lang, reply: &Reply) -> Result<(), DeliveryError> {
+        // A family added by hand has no Telegram: the sender never gives its synthetic id here
+        // (it goes to the coordinator instead); should it ever, nothing is sent.
+        if to.is_added() {
+            return Err(DeliveryError::Failed("a family added by hand".into()));
+        }
         let chat = ChatId(i64::try_from(to.0).unwrap_or(i64::MAX));
         match deliver_reply(&self.app, &self.bot, chat, lang, reply, None).await {
             Ok(()) => Ok(()),
@@ -1313,7 +1318,8 @@ fn command_msg(c: Command) -> Msg {
         | Command::Facilitators
         | Command::Group
         | Command::Support
-        | Command::Write => Msg::CmdHelp,
+        | Command::Write
+        | Command::Add => Msg::CmdHelp,
     }
 }
 

@@ -529,6 +529,7 @@ pub(crate) async fn fill_every_pool(app: &App, per_pool: usize) -> usize {
                         renewed_at: None,
                         renewal_asked: None,
                         note: None,
+                        added: None,
                     };
                     app.store
                         .commit(
@@ -843,6 +844,7 @@ async fn register_everywhere(app: &App) -> usize {
             renewed_at: None,
             renewal_asked: None,
             note: None,
+            added: None,
         };
         app.store
             .commit(

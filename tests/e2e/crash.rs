@@ -201,6 +201,7 @@ async fn a_kill_before_a_withdrawal_is_flushed_leaves_its_registration_readable(
         renewed_at: None,
         renewal_asked: None,
         note: None,
+        added: None,
     };
     let record = UserRecord::default();
     store

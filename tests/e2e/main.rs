@@ -1,4 +1,5 @@
 //! One integration-test binary (one link on 2 cores instead of many), with modules:
+//! - `added`: families without Telegram, added by a coordinator (`/add`), in fi and sv;
 //! - `transcripts`: conversations with the engine and store, in fi, sv and en, read as transcripts;
 //! - `bot`: the library's Telegram adapter and outbox sender in process (`spawn_app`, in
 //!   `tests/support/app.rs`) against the fake Telegram Bot API server, on a manual clock;
@@ -31,6 +32,7 @@ mod crash_harness;
 #[path = "../support/app.rs"]
 mod in_process;
 
+mod added;
 mod bot;
 mod chat;
 mod console;

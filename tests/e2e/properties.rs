@@ -29,7 +29,7 @@ use kokoon::domain::{
     Answer, AreaId, Demand, GroupId, Lang, Pool, Registration, Rules, Status, UserId,
 };
 use kokoon::flow::events::{DraftStep, EventAction, EventField, ManageAction};
-use kokoon::flow::{Arg, Attachment, Callback, Field, Input, Person, Reply, State};
+use kokoon::flow::{AddStep, Arg, Attachment, Callback, Field, Input, Person, Reply, State};
 use kokoon::i18n::{I18n, Markup};
 use kokoon::sender::{Deliver, DeliveryError};
 use kokoon::store::Store;
@@ -225,6 +225,12 @@ enum Act {
         children: usize,
         moves: Vec<(Index, bool)>,
     },
+    /// A coordinator (index into [`USERS`]) adds a family without Telegram by hand (`/add`)
+    /// and moves on until it is saved or abandoned, or the moves run out.
+    AddFamily {
+        coordinator: usize,
+        moves: Vec<(Index, bool)>,
+    },
     /// The clock moves on by this many minutes.
     Advance(i64),
     /// The sender runs once.
@@ -370,6 +376,7 @@ fn command() -> impl Strategy<Value = String> {
         "newevent",
         "broadcast",
         "feedback",
+        "add",
     ]);
     let at = prop::sample::select(vec![
         "",
@@ -622,7 +629,7 @@ fn input(mix: Mix) -> impl Strategy<Value = Gen> {
             .prop_map(|(i, happy)| Gen::Forward(i, happy)),
         mix.coordinating => prop::sample::select(vec![
             "/launch", "/demand", "/export", "/qr", "/newevent", "/broadcast", "/feedback",
-            "/events",
+            "/events", "/add",
         ])
         .prop_map(Gen::Coordinating),
         mix.tap => any::<Index>().prop_map(Gen::Tap),
@@ -708,7 +715,19 @@ fn case(mix: Mix, max_acts: usize) -> impl Strategy<Value = Case> {
             children,
             moves,
         });
-    let prelude = prop::collection::vec(register, 0..=mix.prelude);
+    // And, where a coordinator takes part, sometimes with a family added by hand.
+    let coordinators: Vec<usize> = mix.cast.iter().copied().filter(|i| *i < 2).collect();
+    let add = (
+        prop::sample::select(if coordinators.is_empty() {
+            vec![0]
+        } else {
+            coordinators.clone()
+        }),
+        prop::collection::vec((any::<Index>(), prop::bool::weighted(mix.happy)), 10..24),
+    )
+        .prop_map(|(coordinator, moves)| Act::AddFamily { coordinator, moves });
+    let adds = u32::from(!coordinators.is_empty());
+    let prelude = prop::collection::vec(prop_oneof![3 => register, adds => add], 0..=mix.prelude);
     (
         people,
         prelude,
@@ -754,10 +773,11 @@ struct Reached {
     invited: AtomicUsize,
     answered: AtomicUsize,
     events: AtomicUsize,
+    added: AtomicUsize,
 }
 
 impl Reached {
-    fn report(&self, name: &str) -> [usize; 8] {
+    fn report(&self, name: &str) -> [usize; 9] {
         let r = [
             &self.cases,
             &self.steps,
@@ -767,11 +787,12 @@ impl Reached {
             &self.invited,
             &self.answered,
             &self.events,
+            &self.added,
         ]
         .map(|a| a.load(Ordering::Relaxed));
         eprintln!(
-            "{name}: {} cases, {} steps; cases that reached: a registration {}, an alert {}, a launch {}, an invitation {}, an answer {}, a sign-up for an event {}",
-            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]
+            "{name}: {} cases, {} steps; cases that reached: a registration {}, an alert {}, a launch {}, an invitation {}, an answer {}, a sign-up for an event {}, a family added by hand {}",
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]
         );
         r
     }
@@ -789,7 +810,7 @@ struct World<'a> {
     pools: BTreeSet<Pool>,
     transcript: String,
     reached: &'a Reached,
-    seen: [bool; 6],
+    seen: [bool; 7],
 }
 
 impl World<'_> {
@@ -836,6 +857,7 @@ impl World<'_> {
                             Command::Launch,
                             Command::NewEvent,
                             Command::Broadcast,
+                            Command::Add,
                         ];
                         return Input::Command(c[i.index(c.len())]);
                     }
@@ -921,6 +943,12 @@ impl World<'_> {
                 Some(pick(&["Hei kaikki! Nähdään pian.", "<b>x</b> & y <3", ""]))
             }
             State::FeedbackComment { .. } => Some(pick(&["Kiitos illasta!", "<i>hyvä</i> & >"])),
+            // A family added by hand: its label, the day it consented.
+            State::Adding(d) => Some(match d.step {
+                AddStep::Label => pick(&["Virtanen, Kipinä", "<b>V</b> & \"K\"", "", "<too long>"]),
+                AddStep::When => pick(&["3.12.", "1.1.2020", "eilen", "2026-11-30"]),
+                _ => return None,
+            }),
             _ => None,
         }
     }
@@ -998,6 +1026,26 @@ impl World<'_> {
                     } else {
                         self.resolve(user, &Gen::Forward(*i, *happy))
                     };
+                    self.say(Some("fi"), input).await?;
+                }
+                self.current = walking;
+            }
+            Act::AddFamily { coordinator, moves } => {
+                let walking = std::mem::replace(&mut self.current, *coordinator);
+                let user = USERS[self.current];
+                self.transcript.push_str("(adds a family)\n");
+                self.say(Some("fi"), Input::Button(Callback::AddNew.encode()))
+                    .await?;
+                for (i, happy) in moves {
+                    let record = self
+                        .app
+                        .store
+                        .user(UserId(user))
+                        .map_err(|e| e.to_string())?;
+                    if !matches!(record.state, State::Adding(_)) {
+                        break;
+                    }
+                    let input = self.resolve(user, &Gen::Forward(*i, *happy));
                     self.say(Some("fi"), input).await?;
                 }
                 self.current = walking;
@@ -1082,6 +1130,14 @@ impl World<'_> {
             .map_err(|e| e.to_string())?
             .iter()
             .any(|e| !e.attendees.is_empty());
+        self.seen[6] |= USERS.iter().any(|c| {
+            !self
+                .app
+                .store
+                .added_by(UserId(*c))
+                .unwrap_or_default()
+                .is_empty()
+        });
         Ok(())
     }
 }
@@ -1158,6 +1214,7 @@ fn happy_path<'b>(buttons: &'b [Btn], forward: &[&'b Btn]) -> &'b Btn {
                 | Callback::DraftCreate
                 | Callback::BroadcastSend
                 | Callback::Event(_, EventAction::Join)
+                | Callback::AddSave
         ) || (picked && *c == Callback::TimesDone)
     })
     .or_else(|| find(&|c| *c != Callback::TimesDone))
@@ -1185,7 +1242,7 @@ fn run_case(c: &Case, cast: &'static [usize], reached: &Reached) -> Result<(), T
         pools: BTreeSet::new(),
         transcript: String::new(),
         reached,
-        seen: [false; 6],
+        seen: [false; 7],
     };
     let rt = runtime();
     let result = rt.block_on(async {
@@ -1207,6 +1264,7 @@ fn run_case(c: &Case, cast: &'static [usize], reached: &Reached) -> Result<(), T
         &r.invited,
         &r.answered,
         &r.events,
+        &r.added,
     ]) {
         if *seen {
             counter.fetch_add(1, Ordering::Relaxed);
@@ -1756,6 +1814,7 @@ fn deep_walks_through_registrations_and_launches_keep_every_invariant() {
     });
     let r = reached.report("deep");
     assert!(r[2] > 0, "no walk completed a registration");
+    assert!(r[8] > 0, "no walk added a family by hand");
 }
 
 #[test]

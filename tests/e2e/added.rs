@@ -1,0 +1,413 @@
+//! Families without Telegram (issue 14): a coordinator's `/add`, the family counted like any
+//! other, its invitation and renewal question going to the coordinator who answers for it, and
+//! nothing ever sent to its synthetic id.
+
+use crate::chat::{app_with_clock, deliveries, join_tilli, Chat, Delivered};
+use chrono::Duration;
+use kokoon::clock::Clock;
+use kokoon::domain::added::{ConsentHow, ADDED_BASE};
+use kokoon::domain::audit::Accessed;
+use kokoon::domain::{AreaId, GroupId, Lang, Pool, Registration, Status, UserId};
+use kokoon::flow::View;
+
+/// Tilli Toukka's coordinator (every area).
+const COORD: u64 = 100_000_001;
+/// The coordinator of every group (every area).
+const COORD_ALL: u64 = 100_000_002;
+/// Tilli Toukka's coordinator in Karkkila and Vihti only.
+const COORD_AREAS: u64 = 100_000_003;
+
+fn hyvinkaa_fi() -> Pool {
+    Pool {
+        group: GroupId::parse("tilli-toukka").expect("id"),
+        area: AreaId::parse("hyvinkaa").expect("id"),
+        lang: Some(Lang::Fi),
+    }
+}
+
+fn added_by(app: &kokoon::app::App, who: u64) -> Vec<Registration> {
+    app.store.added_by(UserId(who)).expect("store")
+}
+
+/// Nothing was ever addressed to a synthetic id.
+#[track_caller]
+fn none_to_a_family(sent: &[Delivered]) {
+    for d in sent {
+        assert!(d.to < ADDED_BASE, "sent to a synthetic id: {d:?}");
+    }
+}
+
+fn to(sent: &[Delivered], user: u64) -> Vec<&Delivered> {
+    sent.iter().filter(|d| d.to == user).collect()
+}
+
+/// The coordinator adds a family in Finnish: every question, Back keeping the answers, bad
+/// input answered kindly.
+async fn add_virtanen(c: &mut Chat) {
+    c.says("/add")
+        .await
+        .shows("Lisäät perheen, joka ilmoittautui puhelimessa, paperilla tai kasvokkain.")
+        .offers("Tilli Toukka")
+        .offers("Peru");
+    c.taps("Tilli Toukka")
+        .await
+        .shows("Missä kunnassa perhe voi osallistua?")
+        .offers("Takaisin");
+    c.taps("Hyvinkää")
+        .await
+        .shows("Millä kielellä perhe toivoo ryhmän kokoontuvan?");
+    c.taps("suomi")
+        .await
+        .shows("Minkä ikäinen lapsi on? (4–6 v)");
+    c.taps("5").await.shows("Lapset: 5 v.");
+    c.taps("4").await.shows("Lapset: 5, 4 v.");
+    // Back takes the last child out.
+    c.taps("Takaisin").await.shows("Lapset: 5 v.");
+    c.taps("Ei muita, jatketaan")
+        .await
+        .shows("Mitkä ajat sopivat perheelle?");
+    c.taps("Arki-iltaisin").await.in_place();
+    c.taps("Valmis")
+        .await
+        .shows("Kirjoita lyhyt tunniste, josta tunnistat perheen");
+    c.says(&"x".repeat(41))
+        .await
+        .shows("Kirjoita tunniste, 1–40 merkkiä.");
+    c.says("Virtanen,\u{202E} Kipinä")
+        .await
+        .shows("Miten perhe antoi suostumuksensa");
+    // Back to the label: the answer is kept and can be kept as it is.
+    c.taps("Takaisin")
+        .await
+        .shows("Aiempi vastauksesi: Virtanen, Kipinä")
+        .offers("Pidä ennallaan");
+    c.taps("Pidä ennallaan")
+        .await
+        .shows("Miten perhe antoi suostumuksensa");
+    c.taps("Puhelimessa").await.shows("Minä päivänä?");
+    c.says("30.2.").await.shows("En tunnistanut päivää.");
+    c.says("1.12.2026").await.shows("En tunnistanut päivää.");
+    let said = c.taps("Eilen").await;
+    said.shows("Virtanen, Kipinä · Tilli Toukka")
+        .shows("Kunta: Hyvinkää")
+        .shows("Ryhmän kieli: suomi")
+        .shows("Sopivat ajat: Arki-iltaisin")
+        .shows("Suostumus: Puhelimessa, 22.11.")
+        .shows("Lapsen ikä: 5 v")
+        .shows("Kutsut ja muut perheen viestit tulevat sinulle")
+        .offers("Tallenna");
+    assert!(!said.text.contains('\u{202E}'), "{}", said.text);
+    c.taps("Tallenna")
+        .await
+        .shows("Lisätty: Virtanen, Kipinä (Tilli Toukka, Hyvinkää). Perhe on nyt jonossa.");
+}
+
+#[tokio::test]
+async fn a_family_added_by_hand_counts_is_invited_through_the_coordinator_and_withdrawn() {
+    let (app, clock, _dir) = app_with_clock();
+    let mut c = Chat::new(&app, COORD, "fi");
+    add_virtanen(&mut c).await;
+
+    // One registration under a synthetic id, marked as added, counted like any other.
+    let added = added_by(&app, COORD);
+    assert_eq!(added.len(), 1);
+    let family = added[0].user;
+    assert!(family.is_added(), "{family:?}");
+    let mark = added[0].added.as_ref().expect("marked");
+    assert_eq!(mark.label, "Virtanen, Kipinä");
+    assert_eq!(mark.how, ConsentHow::Phone);
+    assert_eq!(mark.on.to_string(), "2026-11-22");
+    assert_eq!(
+        kokoon::domain::child::ages_of(&added[0].children, clock.now()),
+        vec![5]
+    );
+    assert_eq!(added[0].status, Status::Waiting);
+    assert_eq!(app.store.demand(&hyvinkaa_fi()).participants, 1);
+    // The coordinator's own data holds none of it.
+    assert!(app
+        .store
+        .registrations_of(UserId(COORD))
+        .expect("store")
+        .is_empty());
+    let said = c.says("/mydata").await;
+    for f in &said.files {
+        let text = String::from_utf8_lossy(&f.bytes);
+        assert!(!text.contains("Virtanen"), "{text}");
+    }
+
+    // Saving it is in the access log, naming the coordinator, the group and the area only.
+    let log = app
+        .store
+        .access_log(clock.now() - Duration::hours(1), clock.now())
+        .expect("store");
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].what, Accessed::Added);
+    assert_eq!(log[0].who, UserId(COORD));
+    assert_eq!(log[0].area, Some(hyvinkaa_fi().area));
+    assert_eq!(log[0].people, 1);
+
+    // /demand counts it like any other and says it was added by hand; the waiting list names
+    // it by its label, marked as added.
+    c.says("/demand")
+        .await
+        .shows("Hyvinkää 1/5 lasta · 1 perhe · iät 5 v")
+        .shows("Lähde: lisätty käsin 1")
+        .hides("Virtanen");
+    c.taps("📋 Lista: Hyvinkää (suomi)")
+        .await
+        .shows("Virtanen, Kipinä (lisätty käsin)");
+
+    // Nobody else may act for the family: another coordinator, one of other areas, a parent.
+    let withdraw = format!("1:@:{}:my:tilli-toukka", family.0);
+    for other in [COORD_ALL, COORD_AREAS, 5301] {
+        let mut o = Chat::new(&app, other, "fi");
+        let stale = o.presses_raw("1:zz").await.text;
+        let said = o.presses_raw(&withdraw).await;
+        assert_eq!(said.text, stale, "{other}");
+        said.hides("Virtanen");
+        let said = o
+            .presses_raw(&format!("1:ae:{}:tilli-toukka", family.0))
+            .await;
+        assert_eq!(said.text, stale, "{other}");
+    }
+    // To a parent, /add is an unknown command and its buttons are stale.
+    let mut p = Chat::new(&app, 5301, "fi");
+    let unknown = p.says("/zzz").await.text;
+    assert_eq!(p.says("/add").await.text, unknown);
+    let stale = p.presses_raw("1:zz").await.text;
+    for forged in ["1:a+", "1:as", "1:ah:p", "1:aw:0"] {
+        assert_eq!(p.presses_raw(forged).await.text, stale, "{forged}");
+    }
+    // A coordinator of other areas adds only in theirs: Hyvinkää is not offered, nor taken.
+    let mut k = Chat::new(&app, COORD_AREAS, "fi");
+    k.says("/add")
+        .await
+        .hides("Virtanen")
+        .offers("Tilli Toukka");
+    k.taps("Tilli Toukka")
+        .await
+        .offers("Karkkila")
+        .offers("Vihti")
+        .hides("Hyvinkää");
+    k.presses_raw("1:ar:hyvinkaa")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.")
+        .hides("Millä kielellä");
+    k.taps("Peru")
+        .await
+        .shows("Keskeytetty. Mitään ei tallennettu.");
+    assert_eq!(added_by(&app, COORD).len(), 1, "still there");
+    assert!(added_by(&app, COORD_AREAS).is_empty());
+
+    // Four parents more, and the group is launched in Hyvinkää.
+    for user in 5301..5305 {
+        join_tilli(&app, user, "Hyvinkää", false).await;
+    }
+    // With the family, five children: the threshold is reached and the coordinators alerted.
+    assert_eq!(app.store.demand(&hyvinkaa_fi()).participants, 5);
+    let sent = deliveries(&app).await;
+    none_to_a_family(&sent);
+    for coordinator in [COORD, COORD_ALL] {
+        assert!(
+            to(&sent, coordinator).iter().any(|d| d
+                .text
+                .contains("Tilli Toukka, Hyvinkää (suomi): kynnys täyttyi!")),
+            "{coordinator}: {sent:#?}"
+        );
+    }
+    assert!(
+        to(&sent, COORD_AREAS).is_empty(),
+        "not their area: {sent:#?}"
+    );
+    c.says("/demand")
+        .await
+        .shows("Hyvinkää 5/5 lasta · 5 perhettä")
+        .shows("suora linkki 4, lisätty käsin 1");
+    // The export counts it apart from those who came directly.
+    let said = c.says("/export").await;
+    let csv = String::from_utf8_lossy(&said.file.as_ref().expect("the CSV").bytes).into_owned();
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(
+        header.ends_with(";Suoraan tulleita perheitä;Koordinaattorin lisäämiä perheitä"),
+        "{header}"
+    );
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("Tilli Toukka;Hyvinkää;fi;"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(row.starts_with("Tilli Toukka;Hyvinkää;fi;5;5;5;"), "{row}");
+    assert!(row.ends_with(";4;1"), "{row}");
+    assert!(!csv.contains("Virtanen"), "{csv}");
+    c.says("/launch").await;
+    c.taps("Tilli Toukka · Hyvinkää (suomi) · 5/5").await;
+    c.says("14.1. klo 17").await;
+    c.says("90 min").await;
+    c.says("Pikku-Veturi").await;
+    c.taps("Lähetä kutsut").await;
+    let sent = deliveries(&app).await;
+    none_to_a_family(&sent);
+    // The family's invitation comes to the coordinator, neutral first, the label in the body.
+    let mine: Vec<&Delivered> = to(&sent, COORD)
+        .into_iter()
+        .filter(|d| d.text.contains("Virtanen"))
+        .collect();
+    assert_eq!(mine.len(), 1, "{sent:#?}");
+    let first = mine[0].text.lines().next().unwrap_or_default();
+    assert!(
+        !first.contains("Virtanen") && !first.contains("Tilli"),
+        "{first}"
+    );
+    assert_eq!(first, "Viesti ilmoittautumisestasi");
+    c.reads(mine[0])
+        .shows("Perhe, jonka lisäsit: Virtanen, Kipinä")
+        .shows("Pikku-Veturi")
+        .offers("Kyllä, tulemme");
+    c.taps("Kyllä, tulemme")
+        .await
+        .shows("Perhe, jonka lisäsit: Virtanen, Kipinä");
+    let r = app
+        .store
+        .registrations_of(family)
+        .expect("store")
+        .pop()
+        .expect("the family's registration");
+    assert!(matches!(r.status, Status::Accepted { .. }), "{r:?}");
+    // Answering for the family is in the access log too.
+    let log = app
+        .store
+        .access_log(clock.now() - Duration::hours(1), clock.now())
+        .expect("store");
+    assert!(
+        log.iter()
+            .any(|a| a.what == Accessed::ForFamily && a.who == UserId(COORD)),
+        "{log:?}"
+    );
+    // The coordinator is told of the answer, the family by its label.
+    let sent = deliveries(&app).await;
+    none_to_a_family(&sent);
+    assert!(
+        to(&sent, COORD)
+            .iter()
+            .any(|d| d.text.contains("Virtanen, Kipinä (lisätty käsin)")),
+        "{sent:#?}"
+    );
+
+    // A day before the meeting the reminder, too, comes to the coordinator.
+    clock.advance(Duration::days(51) + Duration::hours(8));
+    let sent = deliveries(&app).await;
+    none_to_a_family(&sent);
+    assert!(
+        to(&sent, COORD)
+            .iter()
+            .any(|d| d.text.contains("Perhe, jonka lisäsit: Virtanen, Kipinä")),
+        "{sent:#?}"
+    );
+
+    // The coordinator withdraws the family from /add.
+    c.says("/add")
+        .await
+        .shows("Virtanen, Kipinä · Tilli Toukka, Hyvinkää · tulossa")
+        .offers("➕ Lisää perhe");
+    c.taps("Peru: Virtanen, Kipinä")
+        .await
+        .shows("Perhe, jonka lisäsit: Virtanen, Kipinä")
+        .offers("Kyllä, peru");
+    c.taps("Kyllä, peru").await.shows("on peruttu");
+    assert!(app
+        .store
+        .registrations_of(family)
+        .expect("store")
+        .is_empty());
+    assert!(added_by(&app, COORD).is_empty());
+    let sent = deliveries(&app).await;
+    none_to_a_family(&sent);
+}
+
+#[tokio::test]
+async fn a_swedish_coordinator_adds_changes_and_renews_a_family_for_it() {
+    let (app, clock, _dir) = app_with_clock();
+    let mut c = Chat::new(&app, COORD_ALL, "sv");
+    c.says("/add").await.shows(
+        "Du lägger till en familj som anmälde sig per telefon, på papper eller personligen.",
+    );
+    c.taps("Tilli Toukka")
+        .await
+        .shows("I vilken kommun kan familjen delta?");
+    c.taps("Borgå").await;
+    c.taps("svenska")
+        .await
+        .shows("Hur gammalt är barnet? (4–6 år)");
+    c.says("fem").await.shows("Barn: 5 år.");
+    c.taps("Inga fler, fortsätt").await;
+    c.taps("Vardagskvällar").await;
+    c.taps("Klar").await.shows("Skriv en kort beteckning");
+    c.says("Lindqvist").await;
+    c.taps("På papper").await.shows("Vilken dag?");
+    c.says("20.11.")
+        .await
+        .shows("Lindqvist · Tilli Toukka")
+        .shows("Samtycke: På papper, 20.11");
+    c.taps("Spara").await.shows("Tillagd: Lindqvist");
+    let added = added_by(&app, COORD_ALL);
+    assert_eq!(added.len(), 1);
+    let family = added[0].user;
+
+    // Changed from /add: the summary, Back to the times, another time.
+    c.says("/add")
+        .await
+        .shows("Lindqvist · Tilli Toukka, Borgå · i kö");
+    c.taps("Ändra: Lindqvist").await.offers("Spara");
+    c.taps("Tillbaka")
+        .await
+        .shows("Vilken dag?")
+        .offers("Behåll som det är");
+    c.taps("Tillbaka").await;
+    c.taps("Tillbaka").await;
+    c.taps("Tillbaka")
+        .await
+        .shows("Vilka tider passar familjen?");
+    c.taps("Vardagsförmiddagar").await;
+    c.taps("Klar").await;
+    c.taps("Behåll som det är").await;
+    c.taps("Behåll som det är").await;
+    c.taps("Behåll som det är").await.offers("Spara");
+    c.taps("Spara").await.shows("Sparat: Lindqvist");
+    let r = app
+        .store
+        .registrations_of(family)
+        .expect("store")
+        .pop()
+        .expect("kept");
+    assert_eq!(r.times.len(), 2, "{r:?}");
+    assert_eq!(r.user, family, "the same family");
+
+    // Four months on, the question whether the family is still interested comes to the
+    // coordinator, who answers for it.
+    clock.advance(Duration::days(125));
+    kokoon::sender::housekeeping(&app).await.expect("store");
+    let sent = deliveries(&app).await;
+    none_to_a_family(&sent);
+    let asked: Vec<&Delivered> = to(&sent, COORD_ALL)
+        .into_iter()
+        .filter(|d| d.text.contains("Lindqvist"))
+        .collect();
+    assert_eq!(asked.len(), 1, "{sent:#?}");
+    assert_eq!(
+        asked[0].text.lines().next().unwrap_or_default(),
+        "Ett meddelande om din anmälan"
+    );
+    c.reads(asked[0])
+        .shows("Familjen som du lade till: Lindqvist")
+        .offers("Jag är fortfarande intresserad");
+    c.taps("Jag är fortfarande intresserad")
+        .await
+        .shows("Familjen som du lade till: Lindqvist");
+    let r = app
+        .store
+        .registrations_of(family)
+        .expect("store")
+        .pop()
+        .expect("kept");
+    assert_eq!(r.renewal_asked, None, "answered");
+    assert!(r.renewed_at.is_some());
+}
