@@ -455,6 +455,16 @@ impl Mem {
                 }
                 // Consent records beside a sign-up: personal data the model need not keep.
                 Effect::SignUpConsent { .. } | Effect::HideName { .. } => {}
+                // Facilitators are not in this model (the engine is never driven as one).
+                Effect::InviteFacilitator(_)
+                | Effect::BecomeFacilitator { .. }
+                | Effect::RemoveFacilitator { .. }
+                | Effect::LaunchCrew { .. }
+                | Effect::LeadLaunch { .. }
+                | Effect::CrewAnswer { .. }
+                | Effect::ReleaseInvitations { .. }
+                | Effect::GroupMessage { .. }
+                | Effect::Support { .. } => {}
                 Effect::Broadcast { audience, text, to } => {
                     let id = self.new_id();
                     let (b, messages) = event::broadcast(id, user, &audience, &text, &to, now);
@@ -566,6 +576,8 @@ impl Mem {
                 coordinators: &coordinators,
                 launch,
                 invite_timeout: Duration::hours(i64::from(config.invite_hours)),
+                // No facilitators in this model.
+                facilitator: false,
             },
             now,
         )
