@@ -319,15 +319,18 @@ impl Mem {
             }
             Status::Waiting | Status::Paused { .. } => None,
         };
-        let meeting = l
+        let meetings: Vec<Event> = l
             .as_ref()
-            .and_then(|l| l.event)
-            .and_then(|id| self.events.get(&id).cloned());
-        let w = launch::withdraw_registration(&old, l.as_ref(), meeting.as_ref(), tell, now, config);
+            .map(Launch::meeting_ids)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| self.events.get(id).cloned())
+            .collect();
+        let w = launch::withdraw_registration(&old, l.as_ref(), &meetings, tell, now, config);
         if let Some(applied) = w.launch {
             self.write_applied(config, applied, false, now);
         }
-        if let Some(c) = w.event {
+        for c in w.events {
             self.write_change(c);
         }
     }
@@ -415,6 +418,7 @@ impl Mem {
                         invitations: Vec::new(),
                         closed: false,
                         event: Some(event),
+                        meetings: Vec::new(),
                     });
                 }
                 Effect::Respond { launch: id, accept } => {
@@ -455,6 +459,9 @@ impl Mem {
                 }
                 // Consent records beside a sign-up: personal data the model need not keep.
                 Effect::SignUpConsent { .. } | Effect::HideName { .. } => {}
+                // Series edits, attendance and shared families are not in this model either
+                // (its launches have one meeting; nobody shares a registration).
+                Effect::EditSeries { .. } | Effect::MarkAttendance { .. } | Effect::Family(_) => {}
                 // Facilitators are not in this model (the engine is never driven as one).
                 Effect::InviteFacilitator(_)
                 | Effect::BecomeFacilitator { .. }
