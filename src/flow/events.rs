@@ -266,7 +266,7 @@ pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
             state
         }
         Turn::Command(Command::Report) => e.report_command(state, None),
-        Turn::Command(Command::Attendance) if e.is_coordinator() => {
+        Turn::Command(Command::Attendance) if e.is_coordinator() || e.is_facilitator() => {
             e.attendance_menu();
             state
         }

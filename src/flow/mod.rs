@@ -460,7 +460,12 @@ pub fn step(state: State, input: Input, ctx: &Ctx<'_>) -> Outcome {
             payload => registration::start(&mut e, state, payload),
         },
         // To anyone else the coordinators' commands are unknown commands.
-        Input::Command(c) if c.for_coordinators() && !e.is_coordinator() => {
+        // (`/attendance` is a facilitator's too: the launches they facilitate.)
+        Input::Command(c)
+            if c.for_coordinators()
+                && !e.is_coordinator()
+                && !(c == Command::Attendance && e.is_facilitator()) =>
+        {
             e.hint(state, Msg::HintUnknownCommand)
         }
         // And the facilitators' to anyone who facilitates nothing.

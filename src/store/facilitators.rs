@@ -147,22 +147,24 @@ impl Tx<'_> {
         }
     }
 
-    /// Facilitators lead a launch's meeting by [`crate::domain::event::lead`]: listed on it,
-    /// they get its reminders.
+    /// Facilitators lead a launch's meetings (every one of its series) by
+    /// [`crate::domain::event::lead`]: listed on each, they get its reminders.
     pub fn lead_launch(&self, launch: u64, users: &[UserId]) -> TxResult<()> {
         if users.is_empty() {
             return Ok(());
         }
-        let Some(id) = self.load_launch(launch)?.and_then(|l| l.event) else {
+        let Some(l) = self.load_launch(launch)? else {
             return Ok(());
         };
-        let Some(e) = self.event(id)? else {
-            return Ok(());
-        };
-        match crate::domain::event::lead(&e, users, self.now(), self.rules()) {
-            Some(c) => self.apply(&c),
-            None => Ok(()),
+        for id in l.meeting_ids() {
+            let Some(e) = self.event(id)? else {
+                continue;
+            };
+            if let Some(c) = crate::domain::event::lead(&e, users, self.now(), self.rules()) {
+                self.apply(&c)?;
+            }
         }
+        Ok(())
     }
 
     /// A coordinator removes `user` from the facilitators of `groups` (all of them: the record

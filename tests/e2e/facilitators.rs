@@ -659,3 +659,70 @@ async fn after_a_no_the_coordinator_may_let_the_held_invitations_go() {
         .await
         .shows("Tilli Toukka: ryhmä ei ole vielä alkanut.");
 }
+
+/// A facilitator of a launch marks who came to its meeting, as its coordinators may
+/// (`Engine::manages_meetings`): `/attendance` lists the launches they facilitate, the names
+/// only with the consent that names facilitators. Someone else gets nothing, nor with a forged
+/// button.
+#[tokio::test]
+async fn a_facilitator_marks_who_came() {
+    let (app, clock, _dir) = app_with_config(config_with_notice(2));
+    let mut parents = vec![
+        crate::chat::join_tilli(&app, 1001, "Hyvinkää", true).await,
+        crate::chat::join_tilli(&app, 1002, "Hyvinkää", false).await,
+    ];
+    deliveries(&app).await;
+    let mut c = Chat::new(&app, COORD_TILLI, "fi");
+    c.says("/facilitators").await;
+    c.taps("Kutsu ohjaaja").await;
+    c.taps("Tilli Toukka").await;
+    let payload = payload_in(&c.taps("Tee kutsulinkki").await.text);
+    let mut f = Chat::new(&app, FACILITATOR, "fi");
+    f.says(&format!("/start {payload}")).await;
+    f.says("Olli Ohjaaja").await;
+    f.taps("Hyväksyn tallennuksen")
+        .await
+        .shows("Olet nyt ohjaaja: Tilli Toukka.");
+    deliveries(&app).await;
+    // Nobody asked: the group's facilitators lead the launch.
+    launch_and_accept(&app, &mut c, "Lähetä kutsut", &mut parents).await;
+    let meeting = app.store.launches().expect("store")[0]
+        .event
+        .expect("the meeting");
+
+    f.says("/attendance")
+        .await
+        .shows("Ryhmillä ei ole vielä ollut tapaamisia.");
+    // The meeting has begun (15.3.2027 at 17.30 in Helsinki).
+    clock.set(
+        chrono::DateTime::parse_from_rfc3339("2027-03-15T15:30:00Z")
+            .expect("time")
+            .into(),
+    );
+    f.says("/lasnaolo")
+        .await
+        .shows("Minkä tapaamisen läsnäolon merkitset?");
+    f.taps("Tilli Toukka · 15.3. (0/2)")
+        .await
+        .shows("paikalla 0/2")
+        .offers("⬜ Parent 1001 (@parent1001)")
+        .offers("⬜ perhe 2");
+    f.taps("⬜ perhe 2")
+        .await
+        .shows("paikalla 1/2")
+        .offers("✅ perhe 2");
+    let e = kokoon::flow::View::event(&app.store, meeting).expect("the meeting");
+    assert_eq!(e.came, vec![kokoon::domain::UserId(1002)]);
+
+    // A parent: an unknown command, and a forged button is stale.
+    parents[0]
+        .says("/attendance")
+        .await
+        .shows("En tunne tuota komentoa.");
+    parents[0]
+        .presses_raw(&format!("1:at:{meeting}:1:y"))
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    let e = kokoon::flow::View::event(&app.store, meeting).expect("the meeting");
+    assert_eq!(e.came, vec![kokoon::domain::UserId(1002)]);
+}
