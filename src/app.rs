@@ -240,6 +240,7 @@ pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
                 visibility: crate::domain::event::Visibility::Public,
                 token: None,
                 revision: 0,
+                facilitators: Vec::new(),
                 series: c.series.clone(),
                 came: Vec::new(),
             })),

@@ -190,6 +190,45 @@ pub enum Callback {
     /// (Coordinator) a family (numbered in the launch's invitation order) came to a meeting,
     /// or not.
     Attend(u64, u32, bool),
+    /// Facilitators: a coordinator inviting or removing one, a facilitator's own buttons.
+    Fac(FacPick),
+}
+
+/// What a facilitators' button picks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FacPick {
+    /// (Coordinator) start making an invitation link.
+    Invite,
+    /// (Coordinator) toggle a group of the link being made.
+    InviteGroup(GroupId),
+    /// (Coordinator) make the link.
+    InviteMake,
+    /// (Coordinator) ask to remove a facilitator.
+    Remove(crate::domain::UserId),
+    /// (Coordinator) remove them.
+    RemoveYes(crate::domain::UserId),
+    /// (The person who opened a link) consent to be a facilitator, or not.
+    Consent(bool),
+    /// (Facilitator) the participants of a group's launches.
+    Group(GroupId),
+    /// (Facilitator) ask a group's coordinators for support.
+    Support(GroupId),
+    /// (Parent) give the name-sharing consent again, now naming the group's facilitators too.
+    ShareAgain(GroupId),
+    /// (Coordinator, launch summary) ask a facilitator to take the launch, or not.
+    Pick(crate::domain::UserId),
+    /// (Coordinator, launch summary) ask every facilitator of the group.
+    PickAll,
+    /// (Coordinator, launch summary) the families' invitations wait for a facilitator's yes.
+    Hold(bool),
+    /// (Facilitator) the answer to a launch proposal.
+    Proposal(u64, bool),
+    /// (Facilitator, `/write`) write to the families of a launch.
+    Write(u64),
+    /// (Facilitator, `/write`) send the message written.
+    WriteSend,
+    /// (Coordinator) let a launch's held invitations go without a facilitator's yes.
+    Release(u64),
 }
 
 /// What a report button picks.
@@ -324,6 +363,24 @@ impl Callback {
             Callback::SeriesEvery(d) => format!("se:{d}"),
             Callback::Attendance(id) => format!("at:{id}"),
             Callback::Attend(id, n, y) => format!("at:{id}:{n}:{}", yn(*y)),
+            Callback::Fac(p) => match p {
+                FacPick::Invite => "fc:i".into(),
+                FacPick::InviteGroup(g) => format!("fc:g:{g}"),
+                FacPick::InviteMake => "fc:m".into(),
+                FacPick::Remove(u) => format!("fc:r:{}", u.0),
+                FacPick::RemoveYes(u) => format!("fc:R:{}", u.0),
+                FacPick::Consent(y) => format!("fc:c:{}", yn(*y)),
+                FacPick::Group(g) => format!("fc:l:{g}"),
+                FacPick::Support(g) => format!("fc:s:{g}"),
+                FacPick::ShareAgain(g) => format!("fc:a:{g}"),
+                FacPick::Pick(u) => format!("fc:p:{}", u.0),
+                FacPick::PickAll => "fc:P".into(),
+                FacPick::Hold(y) => format!("fc:h:{}", yn(*y)),
+                FacPick::Proposal(id, y) => format!("fc:y:{id}:{}", yn(*y)),
+                FacPick::Write(id) => format!("fc:w:{id}"),
+                FacPick::WriteSend => "fc:W".into(),
+                FacPick::Release(id) => format!("fc:x:{id}"),
+            },
         };
         format!("{VERSION}:{body}")
     }
@@ -486,6 +543,35 @@ impl Callback {
                     Callback::Attend(parse_id(id)?, n, parse_yn(y)?)
                 }
             },
+            ("fc", Some(rest)) => {
+                let (kind, arg) = match rest.split_once(':') {
+                    Some((k, a)) => (k, Some(a)),
+                    None => (rest, None),
+                };
+                let user = |a: &str| parse_id(a).map(crate::domain::UserId);
+                Callback::Fac(match (kind, arg) {
+                    ("i", None) => FacPick::Invite,
+                    ("g", Some(g)) => FacPick::InviteGroup(GroupId::parse(g).ok()?),
+                    ("m", None) => FacPick::InviteMake,
+                    ("r", Some(u)) => FacPick::Remove(user(u)?),
+                    ("R", Some(u)) => FacPick::RemoveYes(user(u)?),
+                    ("c", Some(y)) => FacPick::Consent(parse_yn(y)?),
+                    ("l", Some(g)) => FacPick::Group(GroupId::parse(g).ok()?),
+                    ("s", Some(g)) => FacPick::Support(GroupId::parse(g).ok()?),
+                    ("a", Some(g)) => FacPick::ShareAgain(GroupId::parse(g).ok()?),
+                    ("p", Some(u)) => FacPick::Pick(user(u)?),
+                    ("P", None) => FacPick::PickAll,
+                    ("h", Some(y)) => FacPick::Hold(parse_yn(y)?),
+                    ("w", Some(id)) => FacPick::Write(parse_id(id)?),
+                    ("W", None) => FacPick::WriteSend,
+                    ("x", Some(id)) => FacPick::Release(parse_id(id)?),
+                    ("y", Some(rest)) => {
+                        let (id, y) = rest.split_once(':')?;
+                        FacPick::Proposal(parse_id(id)?, parse_yn(y)?)
+                    }
+                    _ => return None,
+                })
+            }
             ("rp", Some("m")) => Callback::Report(ReportPick::Months(None)),
             ("rp", Some(rest)) => {
                 let (kind, arg) = rest.split_once(':')?;
@@ -739,6 +825,25 @@ mod tests {
             Callback::Qr(GroupId::parse("tilli-toukka").expect("id")),
             Callback::ExportLaunch(u64::MAX),
             Callback::Invite(u64::MAX, true),
+            Callback::Fac(FacPick::Invite),
+            Callback::Fac(FacPick::InviteGroup(
+                GroupId::parse(&"g".repeat(24)).expect("id"),
+            )),
+            Callback::Fac(FacPick::InviteMake),
+            Callback::Fac(FacPick::Remove(crate::domain::UserId(u64::MAX))),
+            Callback::Fac(FacPick::RemoveYes(crate::domain::UserId(u64::MAX))),
+            Callback::Fac(FacPick::Consent(false)),
+            Callback::Fac(FacPick::Group(GroupId::parse(&"g".repeat(24)).expect("id"))),
+            Callback::Fac(FacPick::Support(
+                GroupId::parse(&"g".repeat(24)).expect("id"),
+            )),
+            Callback::Fac(FacPick::Pick(crate::domain::UserId(u64::MAX))),
+            Callback::Fac(FacPick::PickAll),
+            Callback::Fac(FacPick::Hold(true)),
+            Callback::Fac(FacPick::Proposal(u64::MAX, false)),
+            Callback::Fac(FacPick::Write(u64::MAX)),
+            Callback::Fac(FacPick::WriteSend),
+            Callback::Fac(FacPick::Release(u64::MAX)),
             Callback::Resume(GroupId::parse(&"f".repeat(24)).expect("id")),
             Callback::StillInterested(GroupId::parse(&"f".repeat(24)).expect("id")),
             Callback::FamilyShare(GroupId::parse(&"f".repeat(24)).expect("id")),

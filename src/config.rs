@@ -199,6 +199,18 @@ impl Coordinator {
     }
 }
 
+/// A facilitator (ohjaaja) listed in the config by Telegram id, beside those a coordinator
+/// adds with a one-time link ([`crate::domain::facilitator`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedFacilitator {
+    /// Their name, shown to the coordinators.
+    pub name: String,
+    /// Their Telegram user id.
+    pub telegram_id: UserId,
+    /// The groups they facilitate (never "every group": a facilitator is named for groups).
+    pub groups: Vec<GroupId>,
+}
+
 /// An event given in the config (an Eron edessä evening, a partner's visit), created at start
 /// and kept in step with the config on every start.
 #[derive(Debug, Clone)]
@@ -319,6 +331,8 @@ pub struct Config {
     pub groups: Vec<Group>,
     /// Every coordinator.
     pub coordinators: Vec<Coordinator>,
+    /// The facilitators listed by Telegram id (`[[facilitators]]`).
+    pub facilitators: Vec<ListedFacilitator>,
     /// Events given in the config.
     pub events: Vec<ConfigEvent>,
     /// `[metrics]`: where `/healthz` and `/metrics` listen (off unless set).
@@ -524,6 +538,16 @@ impl Config {
         self.coordinators.iter().filter(move |c| c.sees(scope))
     }
 
+    /// The facilitators listed in the config, as [`crate::domain::facilitator::Facilitation`]
+    /// takes them.
+    #[must_use]
+    pub fn listed_facilitators(&self) -> Vec<(UserId, &[GroupId])> {
+        self.facilitators
+            .iter()
+            .map(|f| (f.telegram_id, f.groups.as_slice()))
+            .collect()
+    }
+
     /// The coordinator with this Telegram id, if the user is one.
     #[must_use]
     pub fn coordinator(&self, user: UserId) -> Option<&Coordinator> {
@@ -635,6 +659,8 @@ struct RawConfig {
     groups: Vec<Spanned<RawGroup>>,
     #[serde(default)]
     coordinators: Vec<Spanned<RawCoordinator>>,
+    #[serde(default)]
+    facilitators: Vec<Spanned<RawFacilitator>>,
     #[serde(default)]
     events: Vec<Spanned<RawEvent>>,
     metrics: Option<Spanned<ops::RawMetrics>>,
@@ -784,6 +810,14 @@ struct RawGroup {
 struct RawAges {
     min_age: Option<i64>,
     max_age: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFacilitator {
+    name: Option<String>,
+    telegram_id: Option<i64>,
+    groups: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -1090,6 +1124,7 @@ impl Validator<'_> {
         let time_ids: Vec<TimeId> = times.iter().map(|t| t.0.clone()).collect();
         let groups = self.groups(raw.groups, &area_ids, &time_ids);
         let coordinators = self.coordinators(raw.coordinators, &groups, &area_ids);
+        let facilitators = self.facilitators(raw.facilitators, &groups);
         let events = self.events(raw.events, &groups);
         let web = self.web(raw.web);
         let sources = self.sources(raw.recruitment);
@@ -1134,6 +1169,7 @@ impl Validator<'_> {
                 .collect(),
             groups,
             coordinators,
+            facilitators,
             events,
             metrics,
             backup,
@@ -1885,6 +1921,75 @@ impl Validator<'_> {
                     place,
                     format!("{s:?} must be 1 to 32 letters, digits, - or _"),
                 ),
+            }
+        }
+        out
+    }
+
+    fn facilitators(
+        &mut self,
+        raw: Vec<Spanned<RawFacilitator>>,
+        groups: &[Group],
+    ) -> Vec<ListedFacilitator> {
+        let mut out: Vec<ListedFacilitator> = Vec::new();
+        let group_ids: Vec<GroupId> = groups.iter().map(|g| g.id.clone()).collect();
+        for (i, f) in raw.into_iter().enumerate() {
+            let line = self.line(f.span());
+            let f = f.into_inner();
+            let place = format!("facilitators[{i}]");
+            let name = self.nonempty(line, &format!("{place}.name"), f.name, MAX_NAME);
+            let id = match f.telegram_id {
+                Some(id) if id > 0 => Some(UserId(id as u64)),
+                Some(id) => {
+                    self.err(
+                        line,
+                        format!("{place}.telegram_id"),
+                        format!("must be a positive Telegram user id, not {id}"),
+                    );
+                    None
+                }
+                None => {
+                    self.err(line, format!("{place}.telegram_id"), "is missing");
+                    None
+                }
+            };
+            if let Some(id) = id {
+                if out.iter().any(|o| o.telegram_id == id) {
+                    self.err(line, format!("{place}.telegram_id"), "the same Telegram id is listed twice: list the person once with all their groups");
+                }
+            }
+            let gs = match f.groups {
+                Some(list) if list.is_empty() || list.iter().any(|g| g == "*") => {
+                    self.err(
+                        line,
+                        format!("{place}.groups"),
+                        "list the ids of the groups they facilitate (a facilitator is named for groups, not \"*\")",
+                    );
+                    Vec::new()
+                }
+                Some(list) => self.refs(
+                    line,
+                    &format!("{place}.groups"),
+                    Some(list),
+                    &group_ids,
+                    "group",
+                    GroupId::parse,
+                ),
+                None => {
+                    self.err(
+                        line,
+                        format!("{place}.groups"),
+                        "is missing (list group ids)",
+                    );
+                    Vec::new()
+                }
+            };
+            if let (Some(name), Some(telegram_id)) = (name, id) {
+                out.push(ListedFacilitator {
+                    name,
+                    telegram_id,
+                    groups: gs,
+                });
             }
         }
         out

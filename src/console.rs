@@ -421,10 +421,14 @@ fn expects_text(state: &State) -> bool {
         | State::MovingMeetings { .. }
         | State::FeedbackComment { .. } => true,
         State::Broadcasting { text, .. } => text.is_none(),
+        State::JoiningAsFacilitator { name, .. } => name.is_none(),
+        State::Supporting { .. } => true,
+        State::Writing { text, .. } => text.is_none(),
         // At the summary the label is typed (it saves a new family); elsewhere, a day of
         // consent included, a plain number presses a button.
         State::Adding(d) => d.step == crate::flow::AddStep::Summary,
-        State::Idle
+        State::InvitingFacilitator { .. }
+        | State::Idle
         | State::Registering(_)
         | State::ConfirmingForget
         | State::ConfirmingDrop { .. }

@@ -198,6 +198,10 @@ pub async fn reconcile(app: &App) -> Result<(), StoreError> {
         if l.closed {
             continue;
         }
+        // Held until a facilitator says yes (the coordinator's choice).
+        if crate::domain::facilitator::invitations_wait(app.store.crew(l.id)?.as_ref()) {
+            continue;
+        }
         let waiting = app.store.waiting_in(&l.pool)?;
         let plan = launch::plan(&l, &waiting, now, timeout);
         if !plan.is_empty() {
@@ -281,7 +285,9 @@ async fn deliver_group<D: Deliver>(
             continue;
         }
         let broadcast = match item.message {
-            Outgoing::Broadcast { broadcast } => Some(broadcast),
+            Outgoing::Broadcast { broadcast } | Outgoing::GroupMessage { broadcast } => {
+                Some(broadcast)
+            }
             _ => None,
         };
         // A family added by hand has no Telegram: what is for it goes to the coordinator who

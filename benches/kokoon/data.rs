@@ -190,6 +190,7 @@ pub async fn events(
             visibility: kokoon::domain::event::Visibility::Public,
             token: None,
             revision: 0,
+            facilitators: Vec::new(),
             series: None,
             came: Vec::new(),
         };

@@ -404,15 +404,8 @@ impl Mem {
                 }
                 Effect::Launch(req) => {
                     let id = self.launches.len() as u64 + 1;
-                    // As the store does (`Tx::create_launch`): the series' meetings, or the
-                    // first meeting alone when the plan gives none.
-                    let planned = kokoon::domain::series::launch_meetings(&req, id)
-                        .unwrap_or_else(|_| vec![event::first_meeting(&req, id)]);
-                    let meetings: Vec<u64> = planned
-                        .iter()
-                        .map(|m| self.create_event(config, m, now))
-                        .collect();
-                    let event = meetings.first().copied();
+                    let meeting = event::first_meeting(&req, id);
+                    let event = self.create_event(config, &meeting, now);
                     self.pools.entry(req.pool.clone()).or_default().launched();
                     self.launches.push(Launch {
                         id,
@@ -424,8 +417,8 @@ impl Mem {
                         created_at: now,
                         invitations: Vec::new(),
                         closed: false,
-                        event,
-                        meetings,
+                        event: Some(event),
+                        meetings: Vec::new(),
                     });
                 }
                 Effect::Respond { launch: id, accept } => {
@@ -466,6 +459,19 @@ impl Mem {
                 }
                 // Consent records beside a sign-up: personal data the model need not keep.
                 Effect::SignUpConsent { .. } | Effect::HideName { .. } => {}
+                // Series edits, attendance and shared families are not in this model either
+                // (its launches have one meeting; nobody shares a registration).
+                Effect::EditSeries { .. } | Effect::MarkAttendance { .. } | Effect::Family(_) => {}
+                // Facilitators are not in this model (the engine is never driven as one).
+                Effect::InviteFacilitator(_)
+                | Effect::BecomeFacilitator { .. }
+                | Effect::RemoveFacilitator { .. }
+                | Effect::LaunchCrew { .. }
+                | Effect::LeadLaunch { .. }
+                | Effect::CrewAnswer { .. }
+                | Effect::ReleaseInvitations { .. }
+                | Effect::GroupMessage { .. }
+                | Effect::Support { .. } => {}
                 Effect::Broadcast { audience, text, to } => {
                     let id = self.new_id();
                     let (b, messages) = event::broadcast(id, user, &audience, &text, &to, now);
@@ -483,11 +489,6 @@ impl Mem {
                 Effect::ForFamily { family, effect } => {
                     self.apply(config, family, vec![*effect], now);
                 }
-                // Not modelled yet: a series' later meetings moved or cancelled, attendance
-                // marks, and registrations shared by both parents (tests/e2e's series,
-                // shared_family and properties cover them). The model keeps its records as they
-                // were, so a fuzz run that reaches them checks the engine's replies only.
-                Effect::EditSeries { .. } | Effect::MarkAttendance { .. } | Effect::Family(_) => {}
             }
         }
         self.settle(config, now);
@@ -582,6 +583,8 @@ impl Mem {
                 coordinators: &coordinators,
                 launch,
                 invite_timeout: Duration::hours(i64::from(config.invite_hours)),
+                // No facilitators in this model.
+                facilitator: false,
             },
             now,
         )

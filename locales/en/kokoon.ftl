@@ -46,7 +46,7 @@ ask-consent =
 btn-consent-yes = I agree
 btn-consent-no = I don't agree
 no-consent = All right, nothing was saved. You can come back any time with /start.
-ask-share = May the coordinator see your Telegram name and username? Then they can contact you. This is optional.
+ask-share = May the coordinator and the group's facilitators see your Telegram name and username? Then they can contact you. This is optional.
 btn-share-yes = Yes, they may
 btn-share-no = No, thanks
 ask-note = Is there anything else the coordinator should know? For example: not in the same group as a particular person. Write it here. Only the group's coordinators see it. This is optional.
@@ -66,8 +66,8 @@ summary-children = { $count ->
 summary-area = Municipality: { $area }
 summary-language = Group language: { $language }
 summary-times = Times that suit: { $times }
-summary-share-yes = Your name is shown to the coordinator.
-summary-share-no = Your name is not shown to the coordinator.
+summary-share-yes = Your name is shown to the coordinator and the group's facilitators.
+summary-share-no = Your name is not shown to the coordinator or the group's facilitators.
 btn-confirm = Confirm
 btn-change = Change
 btn-cancel = Cancel
@@ -159,7 +159,7 @@ privacy-area-controller = For registrations in { $area }, the controller is { $n
 privacy-body =
     <b>Why</b>: so that a peer group can be brought together once enough people in the same municipality are interested, and so that you can sign up for events. The lawful basis is your consent (EU General Data Protection Regulation, Article 6(1)(a)). You can withdraw it at any time.
     <b>What we store</b>: registrations (children's ages, municipality, group language, times that suit, when you gave your consent, and your message to the coordinator if you wrote one), event sign-ups, feedback and comments, invitations to groups, attendance at the group's meetings (the coordinator marks who came), where you are in a conversation and the language I speak with you, and how you heard of the service (the poster's or link's source). Your name and username only if you allow the coordinator to see them.
-    <b>Who sees what</b>: a group's coordinators see the registrations for their group, your name only with your permission. An event's organiser sees who signed up and the feedback. Nothing is given to anyone else.
+    <b>Who sees what</b>: a group's coordinators see the registrations for their group, your name only with your permission. Once the group starts, its facilitators see the participants: the children's ages, and your name only with your permission. An event's organiser sees who signed up and the feedback. Nothing is given to anyone else.
     <b>Telegram</b>: messages go through Telegram (Telegram Messenger Inc., outside the EU), which handles them under its own terms. Please don't write sensitive details in messages.
     <b>How long</b>: a registration is deleted { $months } months after you last confirmed it (while you wait, we ask every { $renew_months } months whether you are still interested; otherwise we tell you a week before), or at once when you withdraw it. Event sign-ups, feedback and invitations are deleted { $months } months after the event, comments after { $comment_months } months. If you start a registration but don't consent, the language and where you are in the conversation are deleted after 24 hours. If you block the bot, all your data is deleted after { $grace_days } days. The data is stored encrypted. Deleted data stays in encrypted backups { $backup_days ->
         [0] until newer ones replace them
@@ -676,6 +676,105 @@ family-mine-other = You are part of the other parent's registration for <b>{ $gr
     Area: { $area }
     Children's ages: { $ages }
 family-accepted = Your family's place in <b>{ $group }</b> is confirmed: the child's other parent accepted it. The first meeting is { $when }, { $place }.
+
+## Group facilitators
+
+facilitator-first = kokoon: news for a facilitator
+fac-list-title = <b>Group facilitators</b>
+fac-list-item = • { $name }: { $groups }{ $how ->
+        [config] {" "}(in the settings)
+       *[chat] {""}
+    }
+fac-list-none = Your groups have no facilitators yet. Invite one with a one-time link.
+btn-fac-remove = Remove { $name }
+btn-fac-invite = Invite a facilitator
+fac-remove-ask = Remove { $name } as a facilitator of { $groups }? They get a short message about it.
+btn-fac-remove-yes = Yes, remove
+fac-removed = { $name } no longer facilitates your groups.
+fac-invite-ask = Which groups are you inviting them to facilitate? Choose one or more.
+btn-fac-invite-make = Make the invitation link
+fac-invite-link =
+    Here is a one-time invitation link ({ $groups }). Give it to the facilitator only – it works once, for { $days } days:
+    { $link }
+fac-join-ask-name = Welcome! You have been invited to facilitate: { $groups }. What name should the coordinators see? Please type your name.
+fac-join-ask-consent =
+    Thank you, { $name }! kokoon stores your name, your Telegram id and the groups you facilitate ({ $groups }), so that the coordinators can arrange the groups with you. You see your own groups only. You can delete your data at any time with /forget. Do you agree?
+fac-join-bad-name = Please type your name (64 characters at most).
+fac-join-no-consent = All right, nothing was stored. The link still works if you change your mind.
+fac-link-not-valid = This invitation link does not work (it was used already or has expired). Please ask the coordinator for a new one.
+fac-joined = You are now a facilitator: { $groups }. Thank you! /group shows the group's participants, /write sends a message to its families, and /support asks the coordinator for help.
+fac-group-choose = Which group would you like to see?
+fac-group-not-launched = { $group }: the group has not started yet. We will tell you when it does.
+fac-group-title =
+    <b>{ $group }, { $area }</b>
+    First meeting { $when }, { $place }. { $accepted } { $kind ->
+        [children] { $accepted ->
+            [one] child
+           *[other] children
+        }
+       *[other] { $accepted ->
+            [one] participant
+           *[other] participants
+        }
+    } coming.
+fac-group-item = { $n }. { $who }{ $kind ->
+        [children] { " " }– { $count } { $count ->
+            [one] child
+           *[other] children
+        }, aged { $ages }
+       *[other] {""}
+    }
+fac-support-choose = Which group's coordinator are you writing to?
+fac-support-ask = Write your message to the coordinator of { $group }. It is passed on as it is.
+fac-support-sent = Thank you! Your message was passed on to the coordinator of { $group }.
+fac-joined-news = { $name } is now a facilitator: { $groups }.
+fac-removed-news = You no longer facilitate { $groups }. Warm thanks for your work!
+fac-support-news =
+    Facilitator { $name } (Telegram id { $id }) asks for support with { $group }:
+
+    { $text }
+mydata-facilitator = As a group facilitator: name { $name }, groups { $groups }.
+mine-share-again = Your name is shown to the coordinator only. May the group's facilitators see it too? Then they know who is coming to the group.
+btn-share-again = Yes, the facilitators too
+share-again-done = Thank you! The group's facilitators now see your name too. You can take this back by changing your answers in /mine.
+
+fac-proposal = Could you facilitate <b>{ $group }, { $area }</b>? The first meeting would be { $when }, { $place }.
+btn-proposal-yes = Yes, I can
+btn-proposal-no = Not this time
+fac-proposal-yes = Thank you! The coordinator is told. You see the participants with /group.
+fac-proposal-no = Thank you for letting us know. The coordinator is told.
+fac-proposal-answered = { $name } { $yes ->
+        [yes] can facilitate
+       *[no] cannot facilitate
+    } { $group }, { $area } ({ $when }).
+launch-crew-none = Facilitators: choose whom to ask. Each gets the proposed time and place and answers yes or no.
+launch-crew-hold = Asking: { $names }. The invitations to families go only once the first facilitator has said yes.
+launch-crew-at-once = Asking: { $names }. The invitations to families go at once.
+btn-launch-ask = Ask { $name }
+btn-launch-ask-all = Ask all the group's facilitators
+btn-launch-at-once = Send the invitations at once
+btn-launch-hold = Wait for a facilitator's yes
+launch-started-hold = The proposal goes to the facilitators. The invitations to families go when the first one says yes. You see the answers here.
+launch-crew-asked = The proposal goes to the facilitators too. You see their answers here.
+
+fac-write-none = The group you facilitate has not started yet, so there are no families to write to.
+fac-write-choose = Which group's families are you writing to?
+btn-fac-write-to = { $group }, { $area } ({ $when }): { $count } { $count ->
+        [one] family
+       *[other] families
+    }
+fac-write-ask = Type a message to the families of <b>{ $group }, { $area }</b> ({ $count }). It goes as it is; one written at night goes in the morning.
+group-message-first = A message from the group's facilitator
+launch-still-held = The invitations to families are still waiting for a facilitator's yes.
+btn-launch-release = Send the invitations now
+launch-released = All right! The invitations go to the families.
+help-facilitator =
+    <b>For facilitators</b>
+    /group – the participants of the groups you facilitate
+    /write – a message to the group's families
+    /support – ask the coordinator for help
+final-facilitators = Facilitators: { $names }
+final-no-facilitator = None of the facilitators asked has said yes.
 
 ## Families without Telegram (/add)
 

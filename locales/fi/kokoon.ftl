@@ -46,7 +46,7 @@ ask-consent =
 btn-consent-yes = Hyväksyn tallennuksen
 btn-consent-no = En hyväksy
 no-consent = Selvä, mitään ei tallennettu. Voit palata milloin tahansa komennolla /start.
-ask-share = Saako koordinaattori nähdä Telegram-nimesi ja käyttäjänimesi? Silloin hän voi ottaa sinuun yhteyttä. Tämä on vapaaehtoista.
+ask-share = Saavatko koordinaattori ja ryhmän ohjaajat nähdä Telegram-nimesi ja käyttäjänimesi? Silloin he voivat ottaa sinuun yhteyttä. Tämä on vapaaehtoista.
 btn-share-yes = Kyllä, saa nähdä
 btn-share-no = Ei, kiitos
 ask-note = Haluatko vielä kertoa koordinaattorille jotain? Esimerkiksi: ei samaan ryhmään kuin joku tietty henkilö. Kirjoita se tähän. Vain ryhmän koordinaattori näkee sen. Tämä on vapaaehtoista.
@@ -66,8 +66,8 @@ summary-children = { $count ->
 summary-area = Kunta: { $area }
 summary-language = Ryhmän kieli: { $language }
 summary-times = Sopivat ajat: { $times }
-summary-share-yes = Nimesi näytetään koordinaattorille.
-summary-share-no = Nimeäsi ei näytetä koordinaattorille.
+summary-share-yes = Nimesi näytetään koordinaattorille ja ryhmän ohjaajille.
+summary-share-no = Nimeäsi ei näytetä koordinaattorille eikä ryhmän ohjaajille.
 btn-confirm = Vahvista
 btn-change = Muuta
 btn-cancel = Peru
@@ -159,7 +159,7 @@ privacy-area-controller = Ilmoittautumisissa, joissa kunta on { $area }, rekiste
 privacy-body =
     <b>Miksi</b>: jotta vertaisryhmä voidaan koota, kun samasta kunnasta on tarpeeksi kiinnostuneita, ja jotta voit ilmoittautua tapahtumiin. Käsittelyn peruste on suostumuksesi (EU:n tietosuoja-asetuksen 6 artiklan 1 kohdan a alakohta). Voit perua suostumuksesi milloin tahansa.
     <b>Mitä tallennamme</b>: ilmoittautumiset (lasten iät, kunta, ryhmän kieli, sopivat ajat, milloin annoit suostumuksen ja viestisi koordinaattorille, jos kirjoitit sellaisen), tapahtumiin ilmoittautumiset, palaute ja kommentit, kutsut ryhmiin, läsnäolo ryhmän tapaamisissa (koordinaattori merkitsee, ketkä tulivat), keskustelun vaihe ja kieli, jolla puhun sinulle, sekä mistä kuulit palvelusta (julisteen tai linkin lähde). Nimesi ja käyttäjänimesi vain, jos annat luvan näyttää ne koordinaattorille.
-    <b>Kuka näkee</b>: ryhmän koordinaattorit näkevät ryhmänsä ilmoittautumiset, nimesi vain luvallasi. Tapahtuman järjestäjä näkee ilmoittautuneet ja palautteen. Muille tietoja ei luovuteta.
+    <b>Kuka näkee</b>: ryhmän koordinaattorit näkevät ryhmänsä ilmoittautumiset, nimesi vain luvallasi. Kun ryhmä alkaa, sen ohjaajat näkevät osallistujat: lasten iät ja nimesi vain luvallasi. Tapahtuman järjestäjä näkee ilmoittautuneet ja palautteen. Muille tietoja ei luovuteta.
     <b>Telegram</b>: viestit kulkevat Telegramin kautta (Telegram Messenger Inc., EU:n ulkopuolella), joka käsittelee niitä omien ehtojensa mukaan. Älä kirjoita viesteihin arkaluonteisia asioita.
     <b>Kuinka kauan</b>: ilmoittautuminen poistetaan { $months } kuukauden kuluttua siitä, kun viimeksi vahvistit sen (jonossa odottaessasi kysymme { $renew_months } kuukauden välein, oletko yhä kiinnostunut; muuten kerromme viikkoa ennen), tai heti, kun perut sen. Tapahtumien ilmoittautumiset, palaute ja kutsut poistetaan { $months } kuukauden kuluttua tapahtumasta, kommentit { $comment_months } kuukauden kuluttua. Jos aloitat ilmoittautumisen etkä anna suostumusta, kieli ja keskustelun vaihe poistetaan 24 tunnin kuluttua. Jos estät botin, kaikki tietosi poistetaan { $grace_days } päivän kuluttua. Tiedot säilytetään salattuina. Poistetut tiedot säilyvät salatuissa varmuuskopioissa { $backup_days ->
         [0] kunnes uudemmat korvaavat ne
@@ -676,6 +676,105 @@ family-mine-other = Olet mukana toisen vanhemman ilmoittautumisessa ryhmään <b
     Alue: { $area }
     Lasten iät: { $ages }
 family-accepted = Perheenne paikka ryhmässä <b>{ $group }</b> on vahvistettu: lapsen toinen vanhempi otti sen vastaan. Ensimmäinen tapaaminen on { $when }, { $place }.
+
+## Ryhmänohjaajat
+
+facilitator-first = kokoon: uutta ohjaajalle
+fac-list-title = <b>Ryhmänohjaajat</b>
+fac-list-item = • { $name }: { $groups }{ $how ->
+        [config] {" "}(asetuksissa)
+       *[chat] {""}
+    }
+fac-list-none = Ryhmilläsi ei ole vielä ohjaajia. Kutsu ohjaaja kertakäyttöisellä linkillä.
+btn-fac-remove = Poista { $name }
+btn-fac-invite = Kutsu ohjaaja
+fac-remove-ask = Poistetaanko { $name } ryhmien { $groups } ohjaajista? Hänelle kerrotaan asiasta lyhyesti.
+btn-fac-remove-yes = Kyllä, poista
+fac-removed = { $name } ei enää ohjaa ryhmiäsi.
+fac-invite-ask = Minkä ryhmien ohjaajaksi kutsut? Valitse yksi tai useampi.
+btn-fac-invite-make = Tee kutsulinkki
+fac-invite-link =
+    Tässä kertakäyttöinen kutsulinkki ({ $groups }). Anna se vain ohjaajalle itselleen – se toimii kerran ja { $days } päivän ajan:
+    { $link }
+fac-join-ask-name = Tervetuloa! Sinut on kutsuttu ryhmänohjaajaksi: { $groups }. Millä nimellä koordinaattorit näkevät sinut? Kirjoita nimesi.
+fac-join-ask-consent =
+    Kiitos, { $name }! kokoon tallentaa nimesi, Telegram-tunnuksesi ja ryhmät, joita ohjaat ({ $groups }), jotta koordinaattorit voivat sopia kanssasi ryhmistä. Näet vain omien ryhmiesi tiedot. Voit poistaa tietosi milloin vain komennolla /forget. Hyväksytkö?
+fac-join-bad-name = Kirjoita nimesi (enintään 64 merkkiä).
+fac-join-no-consent = Selvä, mitään ei tallennettu. Linkki toimii vielä, jos muutat mielesi.
+fac-link-not-valid = Tämä kutsulinkki ei toimi (se on jo käytetty tai vanhentunut). Pyydä koordinaattorilta uusi.
+fac-joined = Olet nyt ohjaaja: { $groups }. Kiitos! Komennolla /group näet ryhmän osallistujat, komennolla /write voit kirjoittaa ryhmän perheille ja komennolla /support voit kysyä koordinaattorilta apua.
+fac-group-choose = Minkä ryhmän tiedot haluat nähdä?
+fac-group-not-launched = { $group }: ryhmä ei ole vielä alkanut. Kerromme, kun se alkaa.
+fac-group-title =
+    <b>{ $group }, { $area }</b>
+    Ensimmäinen tapaaminen { $when }, { $place }. Tulossa { $accepted } { $kind ->
+        [children] { $accepted ->
+            [one] lapsi
+           *[other] lasta
+        }
+       *[other] { $accepted ->
+            [one] osallistuja
+           *[other] osallistujaa
+        }
+    }.
+fac-group-item = { $n }. { $who }{ $kind ->
+        [children] { " " }– { $count } { $count ->
+            [one] lapsi
+           *[other] lapsia
+        }, { $ages } v
+       *[other] {""}
+    }
+fac-support-choose = Minkä ryhmän koordinaattorille kirjoitat?
+fac-support-ask = Kirjoita viestisi ryhmän { $group } koordinaattorille. Se välitetään sellaisenaan.
+fac-support-sent = Kiitos! Viestisi on välitetty ryhmän { $group } koordinaattorille.
+fac-joined-news = { $name } on nyt ohjaaja: { $groups }.
+fac-removed-news = Et ole enää ohjaajana ryhmissä { $groups }. Lämmin kiitos työstäsi!
+fac-support-news =
+    Ohjaaja { $name } (Telegram-id { $id }) pyytää tukea ryhmään { $group }:
+
+    { $text }
+mydata-facilitator = Ryhmänohjaajana: nimi { $name }, ryhmät { $groups }.
+mine-share-again = Nimesi näkyy nyt vain koordinaattorille. Saavatko myös ryhmänohjaajat nähdä sen? Silloin he tietävät, kuka ryhmään on tulossa.
+btn-share-again = Kyllä, myös ohjaajat
+share-again-done = Kiitos! Nyt myös ryhmänohjaajat näkevät nimesi. Voit perua luvan muuttamalla vastauksiasi komennolla /mine.
+
+fac-proposal = Voisitko ohjata ryhmän <b>{ $group }, { $area }</b>? Ensimmäinen tapaaminen olisi { $when }, { $place }.
+btn-proposal-yes = Kyllä, voin ohjata
+btn-proposal-no = En tällä kertaa
+fac-proposal-yes = Kiitos! Koordinaattori saa tiedon. Osallistujat näet komennolla /group.
+fac-proposal-no = Kiitos, kun kerroit. Koordinaattori saa tiedon.
+fac-proposal-answered = { $name } { $yes ->
+        [yes] voi ohjata
+       *[no] ei voi ohjata
+    } ryhmää { $group }, { $area } ({ $when }).
+launch-crew-none = Ohjaajat: valitse, keneltä kysytään. Jokainen saa ehdotuksen ajasta ja paikasta ja vastaa kyllä tai ei.
+launch-crew-hold = Kysytään: { $names }. Kutsut perheille lähtevät vasta, kun ensimmäinen ohjaaja on vastannut kyllä.
+launch-crew-at-once = Kysytään: { $names }. Kutsut perheille lähtevät heti.
+btn-launch-ask = Kysy: { $name }
+btn-launch-ask-all = Kysy kaikilta ryhmän ohjaajilta
+btn-launch-at-once = Lähetä kutsut perheille heti
+btn-launch-hold = Odota ohjaajan kyllä ennen kutsuja
+launch-started-hold = Ehdotus lähtee ohjaajille. Kutsut perheille lähtevät, kun ensimmäinen ohjaaja vastaa kyllä. Näet vastaukset täällä.
+launch-crew-asked = Ehdotus lähtee myös ohjaajille. Näet heidän vastauksensa täällä.
+
+fac-write-none = Ohjaamasi ryhmä ei ole vielä alkanut, joten perheille ei voi vielä kirjoittaa.
+fac-write-choose = Minkä ryhmän perheille kirjoitat?
+btn-fac-write-to = { $group }, { $area } ({ $when }): { $count } { $count ->
+        [one] perhe
+       *[other] perhettä
+    }
+fac-write-ask = Kirjoita viesti ryhmän <b>{ $group }, { $area }</b> perheille ({ $count }). Se lähtee sellaisenaan; yöllä kirjoitettu lähtee aamulla.
+group-message-first = Viesti ryhmän ohjaajalta
+launch-still-held = Kutsut perheille odottavat yhä ohjaajan kyllä-vastausta.
+btn-launch-release = Lähetä kutsut perheille nyt
+launch-released = Selvä! Kutsut lähtevät perheille.
+help-facilitator =
+    <b>Ryhmänohjaajalle</b>
+    /group – ohjaamiesi ryhmien osallistujat
+    /write – viesti ryhmän perheille
+    /support – kysy koordinaattorilta apua
+final-facilitators = Ohjaajat: { $names }
+final-no-facilitator = Kukaan kysytyistä ohjaajista ei ole vastannut kyllä.
 
 ## Perheet ilman Telegramia (/add)
 

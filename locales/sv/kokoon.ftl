@@ -46,7 +46,7 @@ ask-consent =
 btn-consent-yes = Jag godkänner
 btn-consent-no = Jag godkänner inte
 no-consent = Okej, ingenting sparades. Du kan komma tillbaka när som helst med /start.
-ask-share = Får koordinatorn se ditt namn och användarnamn på Telegram? Då kan hen kontakta dig. Det är frivilligt.
+ask-share = Får koordinatorn och gruppens ledare se ditt namn och användarnamn på Telegram? Då kan de kontakta dig. Det är frivilligt.
 btn-share-yes = Ja, det får hen
 btn-share-no = Nej tack
 ask-note = Vill du berätta något mer för koordinatorn? Till exempel: inte i samma grupp som en viss person. Skriv det här. Bara gruppens koordinator ser det. Det är frivilligt.
@@ -66,8 +66,8 @@ summary-children = { $count ->
 summary-area = Kommun: { $area }
 summary-language = Gruppens språk: { $language }
 summary-times = Tider som passar: { $times }
-summary-share-yes = Ditt namn visas för koordinatorn.
-summary-share-no = Ditt namn visas inte för koordinatorn.
+summary-share-yes = Ditt namn visas för koordinatorn och gruppens ledare.
+summary-share-no = Ditt namn visas inte för koordinatorn eller gruppens ledare.
 btn-confirm = Bekräfta
 btn-change = Ändra
 btn-cancel = Avbryt
@@ -157,7 +157,7 @@ privacy-area-controller = För anmälningar där kommunen är { $area } är { $n
 privacy-body =
     <b>Varför</b>: för att en kamratstödsgrupp ska kunna samlas när tillräckligt många i samma kommun är intresserade, och för att du ska kunna anmäla dig till evenemang. Grunden för behandlingen är ditt samtycke (EU:s dataskyddsförordning, artikel 6.1 a). Du kan när som helst återkalla ditt samtycke.
     <b>Vad vi sparar</b>: anmälningar (barnens åldrar, kommun, gruppens språk, tider som passar, när du gav ditt samtycke och ditt meddelande till koordinatorn, om du skrev ett), anmälningar till evenemang, respons och kommentarer, inbjudningar till grupper, närvaro vid gruppens träffar (koordinatorn markerar vilka som kom), var du är i samtalet och språket jag talar med dig, samt hur du hörde om tjänsten (affischens eller länkens källa). Ditt namn och användarnamn bara om du tillåter att koordinatorn ser dem.
-    <b>Vem ser</b>: gruppens koordinatorer ser anmälningarna till sin grupp, ditt namn bara med ditt tillstånd. Evenemangets arrangör ser de anmälda och responsen. Uppgifterna lämnas inte ut till andra.
+    <b>Vem ser</b>: gruppens koordinatorer ser anmälningarna till sin grupp, ditt namn bara med ditt tillstånd. När gruppen börjar ser dess ledare deltagarna: barnens åldrar och ditt namn bara med ditt tillstånd. Evenemangets arrangör ser de anmälda och responsen. Uppgifterna lämnas inte ut till andra.
     <b>Telegram</b>: meddelandena går via Telegram (Telegram Messenger Inc., utanför EU), som behandlar dem enligt sina egna villkor. Skriv inga känsliga saker i meddelandena.
     <b>Hur länge</b>: en anmälan raderas { $months } månader efter att du senast bekräftade den (medan du står i kö frågar vi var { $renew_months }:e månad om du fortfarande är intresserad; annars säger vi till en vecka innan), eller genast när du återkallar den. Anmälningar till evenemang, respons och inbjudningar raderas { $months } månader efter evenemanget, kommentarer efter { $comment_months } månader. Om du börjar en anmälan men inte ger ditt samtycke raderas språket och var du är i samtalet efter 24 timmar. Om du blockerar boten raderas alla dina uppgifter efter { $grace_days } dagar. Uppgifterna sparas krypterade. Raderade uppgifter finns kvar i krypterade säkerhetskopior { $backup_days ->
         [0] tills nyare ersätter dem
@@ -646,6 +646,105 @@ family-mine-other = Du är med i den andra förälderns anmälan till <b>{ $grou
     Område: { $area }
     Barnens åldrar: { $ages }
 family-accepted = Er familjs plats i <b>{ $group }</b> är bekräftad: barnets andra förälder tackade ja. Det första mötet är { $when }, { $place }.
+
+## Gruppledare
+
+facilitator-first = kokoon: nytt för gruppledaren
+fac-list-title = <b>Gruppledare</b>
+fac-list-item = • { $name }: { $groups }{ $how ->
+        [config] {" "}(i inställningarna)
+       *[chat] {""}
+    }
+fac-list-none = Dina grupper har inga gruppledare än. Bjud in en med en engångslänk.
+btn-fac-remove = Ta bort { $name }
+btn-fac-invite = Bjud in en gruppledare
+fac-remove-ask = Ska { $name } tas bort som gruppledare för { $groups }? Hen får ett kort meddelande om det.
+btn-fac-remove-yes = Ja, ta bort
+fac-removed = { $name } leder inte längre dina grupper.
+fac-invite-ask = Vilka grupper bjuder du in till? Välj en eller flera.
+btn-fac-invite-make = Skapa inbjudningslänk
+fac-invite-link =
+    Här är en engångslänk ({ $groups }). Ge den bara till gruppledaren själv – den fungerar en gång och i { $days } dagar:
+    { $link }
+fac-join-ask-name = Välkommen! Du har bjudits in som gruppledare: { $groups }. Med vilket namn ser koordinatorerna dig? Skriv ditt namn.
+fac-join-ask-consent =
+    Tack, { $name }! kokoon sparar ditt namn, ditt Telegram-id och grupperna du leder ({ $groups }), så att koordinatorerna kan komma överens med dig om grupperna. Du ser bara dina egna gruppers uppgifter. Du kan radera dina uppgifter när som helst med /forget. Godkänner du det?
+fac-join-bad-name = Skriv ditt namn (högst 64 tecken).
+fac-join-no-consent = Okej, ingenting sparades. Länken fungerar ännu om du ändrar dig.
+fac-link-not-valid = Den här inbjudningslänken fungerar inte (den har redan använts eller gått ut). Be koordinatorn om en ny.
+fac-joined = Du är nu gruppledare: { $groups }. Tack! Med /group ser du gruppens deltagare, med /write kan du skriva till familjerna och med /support kan du be koordinatorn om stöd.
+fac-group-choose = Vilken grupp vill du se?
+fac-group-not-launched = { $group }: gruppen har inte börjat än. Vi berättar när den börjar.
+fac-group-title =
+    <b>{ $group }, { $area }</b>
+    Första träffen { $when }, { $place }. { $accepted } { $kind ->
+        [children] { $accepted ->
+            [one] barn
+           *[other] barn
+        }
+       *[other] { $accepted ->
+            [one] deltagare
+           *[other] deltagare
+        }
+    } kommer.
+fac-group-item = { $n }. { $who }{ $kind ->
+        [children] { " " }– { $count } { $count ->
+            [one] barn
+           *[other] barn
+        }, { $ages } år
+       *[other] {""}
+    }
+fac-support-choose = Till vilken grupps koordinator skriver du?
+fac-support-ask = Skriv ditt meddelande till koordinatorn för { $group }. Det skickas vidare som det är.
+fac-support-sent = Tack! Ditt meddelande har skickats till koordinatorn för { $group }.
+fac-joined-news = { $name } är nu gruppledare: { $groups }.
+fac-removed-news = Du är inte längre gruppledare för { $groups }. Varmt tack för ditt arbete!
+fac-support-news =
+    Gruppledaren { $name } (Telegram-id { $id }) ber om stöd med { $group }:
+
+    { $text }
+mydata-facilitator = Som gruppledare: namn { $name }, grupper { $groups }.
+mine-share-again = Ditt namn syns nu bara för koordinatorn. Får också gruppledarna se det? Då vet de vem som kommer till gruppen.
+btn-share-again = Ja, också gruppledarna
+share-again-done = Tack! Nu ser också gruppledarna ditt namn. Du kan ta tillbaka lovet genom att ändra dina svar med /mine.
+
+fac-proposal = Kan du leda <b>{ $group }, { $area }</b>? Första träffen skulle vara { $when }, { $place }.
+btn-proposal-yes = Ja, jag kan leda
+btn-proposal-no = Inte den här gången
+fac-proposal-yes = Tack! Koordinatorn får veta det. Deltagarna ser du med /group.
+fac-proposal-no = Tack för att du svarade. Koordinatorn får veta det.
+fac-proposal-answered = { $name } { $yes ->
+        [yes] kan leda
+       *[no] kan inte leda
+    } { $group }, { $area } ({ $when }).
+launch-crew-none = Gruppledare: välj vem som tillfrågas. Var och en får ett förslag om tid och plats och svarar ja eller nej.
+launch-crew-hold = Tillfrågas: { $names }. Inbjudningarna till familjerna skickas först när den första gruppledaren har svarat ja.
+launch-crew-at-once = Tillfrågas: { $names }. Inbjudningarna till familjerna skickas genast.
+btn-launch-ask = Fråga: { $name }
+btn-launch-ask-all = Fråga alla gruppens ledare
+btn-launch-at-once = Skicka inbjudningarna genast
+btn-launch-hold = Vänta på en gruppledares ja
+launch-started-hold = Förslaget skickas till gruppledarna. Inbjudningarna till familjerna skickas när den första svarar ja. Du ser svaren här.
+launch-crew-asked = Förslaget skickas också till gruppledarna. Du ser deras svar här.
+
+fac-write-none = Gruppen du leder har inte börjat ännu, så du kan inte skriva till familjerna än.
+fac-write-choose = Till vilken grupps familjer skriver du?
+btn-fac-write-to = { $group }, { $area } ({ $when }): { $count } { $count ->
+        [one] familj
+       *[other] familjer
+    }
+fac-write-ask = Skriv ett meddelande till familjerna i <b>{ $group }, { $area }</b> ({ $count }). Det skickas som det är; det som skrivs på natten skickas på morgonen.
+group-message-first = Meddelande från gruppledaren
+launch-still-held = Inbjudningarna till familjerna väntar fortfarande på en gruppledares ja.
+btn-launch-release = Skicka inbjudningarna nu
+launch-released = Okej! Inbjudningarna skickas till familjerna.
+help-facilitator =
+    <b>För gruppledare</b>
+    /group – deltagarna i grupperna du leder
+    /write – meddelande till gruppens familjer
+    /support – be koordinatorn om stöd
+final-facilitators = Gruppledare: { $names }
+final-no-facilitator = Ingen av de tillfrågade gruppledarna har svarat ja.
 
 ## Familjer utan Telegram (/add)
 

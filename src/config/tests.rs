@@ -1601,6 +1601,59 @@ fn a_webhook_section_gives_the_url_and_the_listener_or_says_what_is_missing() {
     assert!(e.errors.iter().any(|e| e.place == "webhook.url"), "{e}");
 }
 
+/// `MINIMAL` with a `[[facilitators]]` table whose groups line is `groups`.
+fn with_facilitator(groups: &str) -> String {
+    format!("{MINIMAL}\n[[facilitators]]\nname = \"Ohjaaja\"\ntelegram_id = 200000001\n{groups}\n")
+}
+
+#[test]
+fn a_listed_facilitator_is_read_with_their_groups() {
+    let c = Config::parse(FILE, &with_facilitator("groups = [\"tilli-toukka\"]")).expect("valid");
+    assert_eq!(c.facilitators.len(), 1);
+    assert_eq!(c.facilitators[0].telegram_id, UserId(200_000_001));
+    assert_eq!(
+        c.facilitators[0].groups,
+        vec![GroupId::parse("tilli-toukka").expect("id")]
+    );
+    let listed = c.listed_facilitators();
+    assert_eq!(listed[0].0, UserId(200_000_001));
+    // None listed in the minimal file.
+    assert!(Config::parse(FILE, MINIMAL)
+        .expect("valid")
+        .facilitators
+        .is_empty());
+}
+
+#[test]
+fn a_listed_facilitator_names_known_groups_and_never_every_group() {
+    let text = with_facilitator("groups = [\"tilli-touka\"]");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "facilitators",
+        0,
+        "facilitators[0].groups",
+        "unknown group \"tilli-touka\"",
+    );
+    let text = with_facilitator("groups = [\"*\"]");
+    let errs = errors(&text);
+    single_in_table(
+        &text,
+        &errs,
+        "facilitators",
+        0,
+        "facilitators[0].groups",
+        "a facilitator is named for groups",
+    );
+    let text = with_facilitator("groups = []");
+    let errs = errors(&text);
+    single(&errs, "facilitators[0].groups", "list the ids");
+    let text = with_facilitator("");
+    let errs = errors(&text);
+    single(&errs, "facilitators[0].groups", "is missing");
+}
+
 #[test]
 fn the_start_horizon_defaults_to_three_months_and_is_bounded() {
     let c = Config::parse(FILE, MINIMAL).expect("valid");

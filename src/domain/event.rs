@@ -112,6 +112,10 @@ pub struct Event {
     /// counted per meeting in `/report`, shown to each family in their `/mydata`.
     #[serde(default)]
     pub came: Vec<UserId>,
+    /// The facilitators leading it (a launch's meeting): they get its reminders ([`lead`]),
+    /// not its feedback question, and take no seat.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facilitators: Vec<UserId>,
 }
 
 /// Who may see an event.
@@ -151,6 +155,9 @@ pub struct Asker<'a> {
     pub launch: Option<&'a Launch>,
     /// How long an invitation may be answered.
     pub invite_timeout: Duration,
+    /// Whether the person is a facilitator of the launch (they facilitate its group and, if
+    /// the coordinator asked facilitators to take it, said yes).
+    pub facilitator: bool,
 }
 
 /// Who may see and who may join an event: the one rule for every path (the list, a link, a
@@ -158,14 +165,14 @@ pub struct Asker<'a> {
 ///
 /// A public event: anyone may join. A launch's meeting: the families who accepted may join
 /// (accepting signs them up); families invited and not yet answered may see it until their
-/// time to answer runs out; the group's coordinators and the event's organiser may see it;
-/// nobody else learns it exists.
+/// time to answer runs out; the group's coordinators, the event's organiser and the launch's
+/// facilitators may see it; nobody else learns it exists.
 #[must_use]
 pub fn access(e: &Event, who: &Asker<'_>, now: DateTime<Utc>) -> Access {
     let Visibility::Launch { launch } = e.visibility else {
         return Access::Join;
     };
-    if who.coordinators.contains(&who.user) || e.organiser == who.user {
+    if who.coordinators.contains(&who.user) || e.organiser == who.user || who.facilitator {
         return Access::See;
     }
     let Some(l) = who.launch.filter(|l| l.id == launch) else {
@@ -212,6 +219,7 @@ pub fn first_meeting(req: &super::launch::LaunchRequest, launch: u64) -> Event {
         revision: 0,
         series: None,
         came: Vec::new(),
+        facilitators: Vec::new(),
     }
 }
 
@@ -358,9 +366,36 @@ pub(super) fn queue_reminders(c: &mut Change, user: UserId, now: DateTime<Utc>, 
     );
 }
 
+/// Queues a facilitator's reminders for the event as it is in `c` (no feedback question).
+fn queue_leader_reminders(c: &mut Change, user: UserId, now: DateTime<Utc>, rules: &dyn Rules) {
+    let (id, version) = (c.event.id, c.event.version);
+    for due in rules.reminder_times(c.event.start, now) {
+        c.send(user, due, Outgoing::Reminder { event: id, version });
+    }
+}
+
+/// Facilitators take the lead of a launch's meeting: they are listed on it and get its
+/// reminders (queued anew when it changes, like an attendee's). `None` for a cancelled or
+/// started meeting, or when they all lead it already.
+#[must_use]
+pub fn lead(e: &Event, users: &[UserId], now: DateTime<Utc>, rules: &dyn Rules) -> Option<Change> {
+    if e.cancelled || e.start <= now {
+        return None;
+    }
+    let mut c = Change::of(e);
+    for u in users {
+        if !c.event.facilitators.contains(u) {
+            c.event.facilitators.push(*u);
+            queue_leader_reminders(&mut c, *u, now, rules);
+        }
+    }
+    (c.event.facilitators != e.facilitators).then_some(c)
+}
+
 /// Replaces an event's details (time, place, texts, capacity) by `edited`'s. Everyone signed up
-/// or waiting is told; reminders are queued anew for the new time (the old ones are skipped by
-/// their version). A larger capacity lets the waiting list in. `None` for a cancelled event.
+/// or waiting, and its facilitators, are told; reminders are queued anew for the new time (the
+/// old ones are skipped by their version). A larger capacity lets the waiting list in. `None`
+/// for a cancelled event.
 #[must_use]
 pub fn update(e: &Event, edited: &Event, now: DateTime<Utc>, rules: &dyn Rules) -> Option<Change> {
     if e.cancelled {
@@ -381,6 +416,7 @@ pub fn update(e: &Event, edited: &Event, now: DateTime<Utc>, rules: &dyn Rules) 
         .attendees
         .iter()
         .chain(ev.waiting.iter())
+        .chain(ev.facilitators.iter())
         .copied()
         .collect();
     for user in told {
@@ -389,11 +425,15 @@ pub fn update(e: &Event, edited: &Event, now: DateTime<Utc>, rules: &dyn Rules) 
     for user in c.event.attendees.clone() {
         queue_reminders(&mut c, user, now, rules);
     }
+    for user in c.event.facilitators.clone() {
+        queue_leader_reminders(&mut c, user, now, rules);
+    }
     promote(&mut c, now, rules);
     Some(c)
 }
 
-/// Cancels an event and tells everyone signed up or waiting. `None` if it was cancelled before.
+/// Cancels an event and tells everyone signed up or waiting, and its facilitators. `None` if
+/// it was cancelled before.
 #[must_use]
 pub fn cancel(e: &Event, now: DateTime<Utc>) -> Option<Change> {
     if e.cancelled {
@@ -406,6 +446,7 @@ pub fn cancel(e: &Event, now: DateTime<Utc>) -> Option<Change> {
         .attendees
         .iter()
         .chain(e.waiting.iter())
+        .chain(e.facilitators.iter())
         .copied()
         .collect();
     for user in told {
@@ -418,6 +459,11 @@ pub fn cancel(e: &Event, now: DateTime<Utc>) -> Option<Change> {
 /// event still to come goes to the waiting list. `None` if they were not in it.
 #[must_use]
 pub fn strike(e: &Event, user: UserId, now: DateTime<Utc>, rules: &dyn Rules) -> Option<Change> {
+    if e.facilitators.contains(&user) {
+        let mut rest = e.clone();
+        rest.facilitators.retain(|u| *u != user);
+        return Some(strike(&rest, user, now, rules).unwrap_or_else(|| Change::of(&rest)));
+    }
     if !e.attending(user) && !e.queued(user) && !e.came.contains(&user) {
         return None;
     }
@@ -529,6 +575,14 @@ pub struct Broadcast {
     /// broadcasts from before it was kept (the daily job stamps them on first sight).
     #[serde(default)]
     pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Written by a facilitator of the group to a launch's families ([`group_message`]): its
+    /// messages are [`Outgoing::GroupMessage`], held through quiet hours.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub facilitator: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Broadcast {
@@ -572,6 +626,7 @@ pub fn broadcast(
         unreachable: 0,
         failed: 0,
         at: Some(now),
+        facilitator: false,
     };
     let mut messages: Vec<(UserId, Outgoing)> = to
         .iter()
@@ -580,6 +635,32 @@ pub fn broadcast(
     if b.done() {
         messages.push((from, Outgoing::BroadcastReport { broadcast: id }));
     }
+    (b, messages)
+}
+
+/// Starts a facilitator's message to the families who accepted a place in `launch` (`to`,
+/// resolved by the engine): a broadcast like a coordinator's, counted and reported to the
+/// facilitator the same way, but each message is an [`Outgoing::GroupMessage`], which waits for
+/// the end of quiet hours (a change of a meeting that cannot wait is the coordinator's, and
+/// goes as [`Outgoing::EventChanged`]).
+#[must_use]
+pub fn group_message(
+    id: u64,
+    from: UserId,
+    launch: u64,
+    text: &str,
+    to: &[UserId],
+    now: DateTime<Utc>,
+) -> (Broadcast, Vec<(UserId, Outgoing)>) {
+    let (mut b, messages) = broadcast(id, from, &Audience::Accepted { launch }, text, to, now);
+    b.facilitator = true;
+    let messages = messages
+        .into_iter()
+        .map(|(u, m)| match m {
+            Outgoing::Broadcast { broadcast } => (u, Outgoing::GroupMessage { broadcast }),
+            other => (u, other),
+        })
+        .collect();
     (b, messages)
 }
 
@@ -642,6 +723,32 @@ mod tests {
             count_delivery(&b, Delivery::Failed),
             None,
             "done stays done"
+        );
+    }
+
+    #[test]
+    fn a_facilitators_message_goes_as_group_messages_and_reports_to_them() {
+        let to = [UserId(7), UserId(8)];
+        let (b, msgs) = group_message(5, UserId(3), 2, "hei", &to, t(9));
+        assert!(b.facilitator);
+        assert_eq!(b.audience, Audience::Accepted { launch: 2 });
+        assert_eq!(
+            msgs,
+            vec![
+                (UserId(7), Outgoing::GroupMessage { broadcast: 5 }),
+                (UserId(8), Outgoing::GroupMessage { broadcast: 5 }),
+            ]
+        );
+        let (b, _) = count_delivery(&b, Delivery::Sent).unwrap();
+        let (_, msgs) = count_delivery(&b, Delivery::Failed).unwrap();
+        assert_eq!(
+            msgs,
+            vec![(UserId(3), Outgoing::BroadcastReport { broadcast: 5 })]
+        );
+        let (_, msgs) = group_message(6, UserId(3), 2, "x", &[], t(9));
+        assert_eq!(
+            msgs,
+            vec![(UserId(3), Outgoing::BroadcastReport { broadcast: 6 })]
         );
     }
 
@@ -714,6 +821,7 @@ mod tests {
             revision: 0,
             series: None,
             came: Vec::new(),
+            facilitators: Vec::new(),
         }
     }
 
@@ -722,6 +830,35 @@ mod tests {
             .iter()
             .map(|i| (i.to.0, i.message.clone()))
             .collect()
+    }
+
+    #[test]
+    fn facilitators_who_lead_a_meeting_get_its_reminders_again_when_it_changes() {
+        let e = ev(Some(1));
+        let c = lead(&e, &[UserId(30), UserId(30)], t(0), &R).expect("a change");
+        assert_eq!(c.event.facilitators, vec![UserId(30)]);
+        assert!(c.event.attendees.is_empty(), "no seat taken");
+        let reminder = Outgoing::Reminder {
+            event: 7,
+            version: 3,
+        };
+        assert_eq!(messages(&c), vec![(30, reminder)], "no feedback question");
+        assert!(lead(&c.event, &[UserId(30)], t(1), &R).is_none());
+        let mut edited = c.event.clone();
+        edited.start = t(120);
+        let u = update(&c.event, &edited, t(2), &R).expect("updated");
+        assert!(messages(&u).contains(&(
+            30,
+            Outgoing::Reminder {
+                event: 7,
+                version: 4
+            }
+        )));
+        // Started: too late to lead it.
+        assert!(lead(&e, &[UserId(31)], t(100), &R).is_none());
+        // Erased: off the list.
+        let s = strike(&c.event, UserId(30), t(3), &R).expect("struck");
+        assert!(s.event.facilitators.is_empty());
     }
 
     #[test]
@@ -1077,6 +1214,7 @@ mod tests {
                     coordinators: &coordinators,
                     launch: Some(&l),
                     invite_timeout: Duration::hours(48),
+                    facilitator: user == 30,
                 },
                 now,
             )
@@ -1089,6 +1227,7 @@ mod tests {
         assert_eq!(ask(99, t(1)), Access::None);
         assert_eq!(ask(2, t(1)), Access::See);
         assert_eq!(ask(1, t(1)), Access::See, "the organiser");
+        assert_eq!(ask(30, t(1)), Access::See, "a facilitator of the launch");
         // Another launch's record says nothing about this one.
         let other = Launch { id: 6, ..l.clone() };
         let asked = access(
@@ -1098,6 +1237,7 @@ mod tests {
                 coordinators: &coordinators,
                 launch: Some(&other),
                 invite_timeout: Duration::hours(48),
+                facilitator: false,
             },
             t(1),
         );
@@ -1111,6 +1251,7 @@ mod tests {
                 coordinators: &[],
                 launch: None,
                 invite_timeout: Duration::hours(48),
+                facilitator: false,
             },
             t(1),
         );

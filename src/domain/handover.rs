@@ -121,6 +121,7 @@ mod tests {
             visibility: crate::domain::event::Visibility::Public,
             token: None,
             revision: 0,
+            facilitators: Vec::new(),
             series: None,
             came: Vec::new(),
         }

@@ -167,6 +167,9 @@ pub enum StartPayload {
     },
     /// `t.me/<bot>?start=event-<id>`: an event link (events come with a later feature).
     Event(String),
+    /// `t.me/<bot>?start=f_<token>`: a coordinator's one-time link for a new facilitator
+    /// ([`super::facilitator`]).
+    Facilitator(String),
 }
 
 impl StartPayload {
@@ -182,6 +185,9 @@ impl StartPayload {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         {
             return None;
+        }
+        if let Some(token) = p.strip_prefix(super::facilitator::PAYLOAD_PREFIX) {
+            return (!token.is_empty()).then(|| StartPayload::Facilitator(token.to_owned()));
         }
         if let Some(ev) = p.strip_prefix("event-") {
             return (!ev.is_empty()).then(|| StartPayload::Event(ev.to_owned()));
@@ -209,6 +215,7 @@ impl StartPayload {
                 source: None,
             } => group.to_string(),
             StartPayload::Event(e) => format!("event-{e}"),
+            StartPayload::Facilitator(t) => format!("{}{t}", super::facilitator::PAYLOAD_PREFIX),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod added;
 pub mod audit;
 pub mod child;
 pub mod event;
+pub mod facilitator;
 pub mod family;
 pub mod feedback;
 pub mod handover;

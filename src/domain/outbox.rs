@@ -122,6 +122,47 @@ pub enum Outgoing {
         /// The launch.
         launch: u64,
     },
+    /// To the coordinator whose link it was: someone became a facilitator.
+    FacilitatorJoined {
+        /// The new facilitator.
+        user: UserId,
+        /// The groups they facilitate now.
+        groups: Vec<GroupId>,
+    },
+    /// To a facilitator a coordinator removed: they no longer facilitate these groups.
+    FacilitatorRemoved {
+        /// The groups.
+        groups: Vec<GroupId>,
+    },
+    /// To a facilitator the launching coordinator asked: the proposed time and place, yes or no.
+    LaunchProposal {
+        /// The launch.
+        launch: u64,
+    },
+    /// To the launching coordinator: a facilitator answered the proposal.
+    ProposalAnswered {
+        /// The launch.
+        launch: u64,
+        /// The facilitator.
+        user: UserId,
+        /// Yes or no.
+        yes: bool,
+    },
+    /// To a family who accepted a place in a launch: a message from a facilitator of the
+    /// group (`/write`), a broadcast with `facilitator` set.
+    GroupMessage {
+        /// The broadcast.
+        broadcast: u64,
+    },
+    /// To each coordinator of a group: a facilitator of it asks for support (`/support`).
+    Support {
+        /// The group.
+        group: GroupId,
+        /// The facilitator.
+        from: UserId,
+        /// What they wrote.
+        text: String,
+    },
     /// To a parent whose child grew too old for a group while waiting ([`super::child::grow`]):
     /// the child no longer counts there; here are the groups that fit now.
     AgedOut {
@@ -174,6 +215,12 @@ impl Outgoing {
             | Outgoing::RenewalAsk { .. }
             | Outgoing::FamilyUnlinked { .. }
             | Outgoing::FamilyAccepted { .. }
+            | Outgoing::FacilitatorJoined { .. }
+            | Outgoing::FacilitatorRemoved { .. }
+            | Outgoing::LaunchProposal { .. }
+            | Outgoing::ProposalAnswered { .. }
+            | Outgoing::GroupMessage { .. }
+            | Outgoing::Support { .. }
             | Outgoing::AgedOut { .. } => Urgency::Held,
             Outgoing::Reminder { .. } => Urgency::Timed,
         }
@@ -259,10 +306,9 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
         }
         Outgoing::FinalList { .. } => f.launch.is_some_and(|l| l.closed),
         // The event is as it was when the reminder was queued, and they are still coming.
-        Outgoing::Reminder { version, .. } => f
-            .event
-            .filter(live)
-            .is_some_and(|e| e.version == *version && e.attending(f.to)),
+        Outgoing::Reminder { version, .. } => f.event.filter(live).is_some_and(|e| {
+            e.version == *version && (e.attending(f.to) || e.facilitators.contains(&f.to))
+        }),
         Outgoing::EventChanged { .. } => f.event.filter(live).is_some(),
         Outgoing::EventCancelled { .. } => f.event.is_some_and(|e| e.cancelled),
         // The launch is still there (the meetings are read as they are when it goes).
@@ -279,7 +325,9 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
                         && version.is_none_or(|v| v == e.version)
                 })
         }
-        Outgoing::Broadcast { .. } | Outgoing::BroadcastReport { .. } => f.broadcast,
+        Outgoing::Broadcast { .. }
+        | Outgoing::BroadcastReport { .. }
+        | Outgoing::GroupMessage { .. } => f.broadcast,
         // Confirmed again (or withdrawn) since the notice was queued: nothing to say.
         Outgoing::RetentionNotice { .. } => {
             f.registration.is_some_and(|r| r.expiry_notice.is_some())
@@ -295,6 +343,15 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
             l.family_invitation(f.to)
                 .is_some_and(|i| i.answer == Answer::Accepted)
         }),
+        // News of facilitators, and a request for support, stay true (who may still read them
+        // is checked where they are composed).
+        Outgoing::FacilitatorJoined { .. }
+        | Outgoing::FacilitatorRemoved { .. }
+        | Outgoing::Support { .. } => true,
+        // The meeting is still ahead (whether they are still asked is checked where it is
+        // composed, from the launch's crew).
+        Outgoing::LaunchProposal { .. } => f.launch.is_some_and(|l| l.start > f.now),
+        Outgoing::ProposalAnswered { .. } => f.launch.is_some(),
         // A fact told once: it holds whatever happened since.
         Outgoing::AgedOut { .. } => true,
     }
@@ -371,6 +428,25 @@ mod tests {
                 group: GroupId::parse("tilli-toukka").unwrap(),
             },
             Outgoing::FamilyAccepted { launch: 1 },
+            Outgoing::FacilitatorJoined {
+                user: UserId(7),
+                groups: vec![GroupId::parse("tilli-toukka").unwrap()],
+            },
+            Outgoing::FacilitatorRemoved {
+                groups: vec![GroupId::parse("tilli-toukka").unwrap()],
+            },
+            Outgoing::Support {
+                group: GroupId::parse("tilli-toukka").unwrap(),
+                from: UserId(7),
+                text: "Apua".into(),
+            },
+            Outgoing::LaunchProposal { launch: 1 },
+            Outgoing::GroupMessage { broadcast: 1 },
+            Outgoing::ProposalAnswered {
+                launch: 1,
+                user: UserId(7),
+                yes: true,
+            },
             Outgoing::AgedOut {
                 group: GroupId::parse("tilli-toukka").unwrap(),
                 children: vec![super::super::Child {
@@ -409,6 +485,12 @@ mod tests {
                 | Outgoing::RenewalAsk { .. }
                 | Outgoing::FamilyUnlinked { .. }
                 | Outgoing::FamilyAccepted { .. }
+                | Outgoing::FacilitatorJoined { .. }
+                | Outgoing::FacilitatorRemoved { .. }
+                | Outgoing::LaunchProposal { .. }
+                | Outgoing::ProposalAnswered { .. }
+                | Outgoing::GroupMessage { .. }
+                | Outgoing::Support { .. }
                 | Outgoing::AgedOut { .. } => morning,
             };
             assert_eq!(
@@ -468,6 +550,7 @@ mod tests {
             revision: 0,
             series: Some("launch-1".into()),
             came: Vec::new(),
+            facilitators: Vec::new(),
         };
         let after = e.end + chrono::Duration::minutes(30);
         let facts = |now, feedback_given| Facts {

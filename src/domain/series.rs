@@ -502,6 +502,7 @@ mod tests {
             revision: 0,
             series: Some("launch-1".into()),
             came: Vec::new(),
+            facilitators: Vec::new(),
         }
     }
 

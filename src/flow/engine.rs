@@ -129,6 +129,10 @@ impl<'a> Engine<'a> {
             State::FeedbackComment { event } => Reply::msg(Msg::FeedbackCommentAsk)
                 .row(vec![button(Msg::BtnSkip, Callback::FeedbackSkip(*event))]),
             State::JoiningFamily(j) => self.join_question(j),
+            State::InvitingFacilitator { groups } => self.invite_question(groups),
+            State::JoiningAsFacilitator { token, name } => self.joining_question(token, name),
+            State::Supporting { group } => self.support_question(group),
+            State::Writing { launch, text } => self.write_question(*launch, text.as_deref()),
             State::Adding(d) => self.add_question(d),
         }
     }
@@ -169,6 +173,10 @@ impl<'a> Engine<'a> {
             | State::Broadcasting { .. }
             | State::Adding(_) => Msg::ActionCancelled,
             State::FeedbackComment { .. } => Msg::FeedbackDone,
+            State::InvitingFacilitator { .. }
+            | State::JoiningAsFacilitator { .. }
+            | State::Supporting { .. }
+            | State::Writing { .. } => Msg::ActionCancelled,
             State::Idle | State::ConfirmingForget => return false,
         };
         self.say(Reply::msg(msg));

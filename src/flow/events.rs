@@ -266,7 +266,7 @@ pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
             state
         }
         Turn::Command(Command::Report) => e.report_command(state, None),
-        Turn::Command(Command::Attendance) if e.is_coordinator() => {
+        Turn::Command(Command::Attendance) if e.is_coordinator() || e.is_facilitator() => {
             e.attendance_menu();
             state
         }
@@ -356,13 +356,23 @@ impl Engine<'_> {
             Visibility::Public => None,
         };
         let coordinators = self.event_coordinators(e);
-        let asker = Asker {
+        let mut asker = Asker {
             user,
             coordinators: &coordinators,
             launch: launch.as_ref(),
             invite_timeout: chrono::Duration::hours(i64::from(self.ctx.config.invite_hours)),
+            facilitator: false,
         };
-        event::access(e, &asker, self.ctx.now)
+        match event::access(e, &asker, self.ctx.now) {
+            // Whether they facilitate the launch is looked up only when it matters.
+            Access::None if launch.is_some() => {
+                asker.facilitator = launch
+                    .as_ref()
+                    .is_some_and(|l| self.is_launch_facilitator(user, l));
+                event::access(e, &asker, self.ctx.now)
+            }
+            a => a,
+        }
     }
 
     /// An event the person talking may see; `None` (as for an unknown id) otherwise.
@@ -1296,6 +1306,7 @@ fn draft_event(d: &EventDraft, organiser: UserId) -> Event {
         visibility: crate::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        facilitators: Vec::new(),
         series: None,
         came: Vec::new(),
     }

@@ -38,6 +38,14 @@ pub enum Command {
     Report,
     /// `/attendance` (coordinators): mark who came to a launched group's meetings.
     Attendance,
+    /// `/facilitators` (coordinators): the facilitators of their groups; invite or remove one.
+    Facilitators,
+    /// `/group` (facilitators): the launched groups they facilitate and their participants.
+    Group,
+    /// `/support` (facilitators): a message to the group's coordinators.
+    Support,
+    /// `/write` (facilitators): a message to the families of a launch of their group.
+    Write,
     /// `/add` (coordinators): add a family without Telegram by hand, or see those added.
     Add,
 }
@@ -56,7 +64,8 @@ impl Command {
     ];
 
     /// The coordinators' commands. To anyone else they are unknown commands.
-    pub const COORDINATOR: [Command; 10] = [
+    pub const COORDINATOR: [Command; 11] = [
+        Command::Facilitators,
         Command::Demand,
         Command::Add,
         Command::Launch,
@@ -68,6 +77,15 @@ impl Command {
         Command::Report,
         Command::Attendance,
     ];
+
+    /// The facilitators' commands. To anyone else they are unknown commands.
+    pub const FACILITATOR: [Command; 3] = [Command::Group, Command::Write, Command::Support];
+
+    /// Whether only facilitators may use the command.
+    #[must_use]
+    pub fn for_facilitators(self) -> bool {
+        Command::FACILITATOR.contains(&self)
+    }
 
     /// Whether only coordinators may use the command.
     #[must_use]
@@ -96,6 +114,10 @@ impl Command {
             Command::Feedback => "feedback",
             Command::Report => "report",
             Command::Attendance => "attendance",
+            Command::Facilitators => "facilitators",
+            Command::Group => "group",
+            Command::Support => "support",
+            Command::Write => "write",
             Command::Add => "add",
         }
     }
@@ -157,6 +179,10 @@ impl Input {
             "newevent" => Input::Command(Command::NewEvent),
             "broadcast" => Input::Command(Command::Broadcast),
             "attendance" | "lasnaolo" | "narvaro" => Input::Command(Command::Attendance),
+            "facilitators" | "ohjaajat" | "ledare" => Input::Command(Command::Facilitators),
+            "group" | "ryhma" | "grupp" => Input::Command(Command::Group),
+            "support" | "tuki" | "stod" => Input::Command(Command::Support),
+            "write" | "kirjoita" | "skriv" => Input::Command(Command::Write),
             "feedback" => Input::FeedbackFor(arg.and_then(|a| a.parse().ok())),
             "report" | "raportti" | "rapport" => {
                 Input::ReportFor(arg.filter(|a| !a.is_empty()).map(str::to_owned))

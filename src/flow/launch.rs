@@ -54,6 +54,12 @@ pub struct LaunchDraft {
     /// Whether the coordinator looked at the series' dates and said they are right.
     #[serde(default)]
     pub series_ok: bool,
+    /// The facilitators to ask to take it (chosen in the summary).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facilitators: Vec<crate::domain::UserId>,
+    /// The families' invitations wait until a facilitator has said yes.
+    #[serde(default)]
+    pub hold: bool,
 }
 
 fn one() -> u32 {
@@ -176,6 +182,10 @@ impl<'a> Engine<'a> {
                     moved: Vec::new(),
                     series: count > 1,
                     series_ok: false,
+                    facilitators: Vec::new(),
+                    // With facilitators chosen, the invitations wait for a yes unless the
+                    // coordinator says otherwise.
+                    hold: true,
                 };
                 let q = self.launch_question(&d);
                 self.say(q);
@@ -895,7 +905,7 @@ impl<'a> Engine<'a> {
                     .filter(|r| self.ctx.config.pool_of(r) == d.pool)
                     .collect();
                 let preview = self.preview(&d.pool, group, &waiting);
-                Reply::default()
+                let summary = Reply::default()
                     .line(
                         Msg::LaunchSummary,
                         vec![
@@ -918,7 +928,8 @@ impl<'a> Engine<'a> {
                             ("hours", num(self.ctx.config.invite_hours)),
                         ],
                     )
-                    .then(self.series_summary(d, start))
+                    .then(self.series_summary(d, start));
+                self.crew_rows(d, summary)
                     .row(vec![button(Msg::BtnLaunchConfirm, Callback::LaunchConfirm)])
                     .row(if d.series {
                         vec![button(Msg::BtnSeriesChange, Callback::SeriesChange)]
@@ -1052,7 +1063,7 @@ impl<'a> Engine<'a> {
             return State::Launching(d);
         }
         self.effects.push(Effect::Launch(LaunchRequest {
-            pool: d.pool,
+            pool: d.pool.clone(),
             start,
             end,
             place,
@@ -1068,6 +1079,14 @@ impl<'a> Engine<'a> {
             skip: d.skip.clone(),
             moved: d.moved.clone(),
         }));
+        match self.launch_crew(&d) {
+            Some(true) => {
+                self.say(Reply::msg(Msg::LaunchStartedHold));
+                return State::Idle;
+            }
+            Some(false) => self.say(Reply::msg(Msg::LaunchCrewAsked)),
+            None => {}
+        }
         // The invitations are held back by quiet hours like every held message: say when.
         let now = self.ctx.now;
         let goes = crate::domain::outbox::when_to_send(

@@ -14,6 +14,7 @@ mod add;
 mod broadcast;
 mod engine;
 pub mod events;
+mod facilitators;
 mod family;
 mod feedback;
 mod input;
@@ -97,6 +98,30 @@ pub enum State {
     },
     /// The other parent, joining a registration shared with them through a link.
     JoiningFamily(family::Joining),
+    /// (Coordinator) choosing the groups of a facilitator's invitation link.
+    InvitingFacilitator {
+        /// The groups chosen so far.
+        groups: Vec<GroupId>,
+    },
+    /// Opened a facilitator's link: giving a name, then consent.
+    JoiningAsFacilitator {
+        /// The link's token.
+        token: String,
+        /// The name, once given.
+        name: Option<String>,
+    },
+    /// (Facilitator) writing to a group's coordinators.
+    Supporting {
+        /// The group.
+        group: GroupId,
+    },
+    /// (Facilitator) writing to the families of a launch of their group.
+    Writing {
+        /// The launch.
+        launch: u64,
+        /// The text, once written (then waiting for confirmation).
+        text: Option<String>,
+    },
     /// (Coordinator) adding a family without Telegram by hand (`/add`), or changing one.
     Adding(AddDraft),
 }
@@ -170,6 +195,26 @@ pub trait View: Sync {
     /// 32 fresh random bytes (a new family's id, a link's token); `None` where there are none
     /// (then no link can be made).
     fn fresh(&self) -> Option<[u8; 32]> {
+        None
+    }
+    /// The facilitators added through the chat. A view that keeps none has none.
+    fn facilitators(&self) -> Vec<crate::domain::facilitator::Facilitator> {
+        Vec::new()
+    }
+    /// A facilitator's invitation link by its token.
+    fn facilitator_invite(
+        &self,
+        _token: &str,
+    ) -> Option<crate::domain::facilitator::FacilitatorInvite> {
+        None
+    }
+    /// The facilitators asked to take a launch, and their answers.
+    fn crew(&self, _launch: u64) -> Option<crate::domain::facilitator::Crew> {
+        None
+    }
+    /// A fresh unguessable link token (16 random bytes as base64url); `None` from a view that
+    /// cannot make one (then no link is made).
+    fn new_token(&self) -> Option<String> {
         None
     }
     /// The access log, oldest first (for `/mydata`). A view that keeps none has none.
@@ -277,6 +322,67 @@ pub enum Effect {
         /// Came (true) or not.
         came: bool,
     },
+    /// (Coordinator) store a facilitator's one-time invitation link.
+    InviteFacilitator(crate::domain::facilitator::FacilitatorInvite),
+    /// The person talking becomes a facilitator by a link, with a name and consent (the store
+    /// checks the link again: once, not expired).
+    BecomeFacilitator {
+        /// The link's token.
+        token: String,
+        /// The name they gave.
+        name: String,
+        /// Their consent.
+        consent: crate::domain::privacy::ConsentRecord,
+    },
+    /// (Coordinator) remove a facilitator from some groups; they are told.
+    RemoveFacilitator {
+        /// The facilitator.
+        user: UserId,
+        /// The groups (those the coordinator sees).
+        groups: Vec<GroupId>,
+    },
+    /// (Coordinator, after [`Effect::Launch`] in the same step) ask facilitators to take the
+    /// launch; with `hold`, the families' invitations wait for the first yes.
+    LaunchCrew {
+        /// The facilitators asked.
+        facilitators: Vec<UserId>,
+        /// Whether the invitations wait for a yes.
+        hold: bool,
+    },
+    /// (Coordinator, after [`Effect::Launch`] in the same step, when no facilitator was asked)
+    /// the group's facilitators lead the launch's meetings: they get the reminders.
+    LeadLaunch {
+        /// The facilitators.
+        facilitators: Vec<UserId>,
+    },
+    /// (Coordinator) a launch's held invitations go without a facilitator's yes.
+    ReleaseInvitations {
+        /// The launch.
+        launch: u64,
+    },
+    /// (Facilitator) an answer to a launch proposal.
+    CrewAnswer {
+        /// The launch.
+        launch: u64,
+        /// Yes or no.
+        yes: bool,
+    },
+    /// (Facilitator) a message to the families who accepted a place in a launch of their group.
+    GroupMessage {
+        /// The launch.
+        launch: u64,
+        /// The message.
+        text: String,
+        /// The recipients, resolved when the facilitator confirmed.
+        to: Vec<UserId>,
+    },
+    /// (Facilitator) a message to a group's coordinators.
+    Support {
+        /// The group.
+        group: GroupId,
+        /// What they wrote.
+        text: String,
+    },
     /// (Coordinator) log an access to personal data (a list viewed or exported, a broadcast) in
     /// the access log, durably with the step.
     Audit(crate::domain::audit::Access),
@@ -350,10 +456,20 @@ pub fn step(state: State, input: Input, ctx: &Ctx<'_>) -> Outcome {
         }
         Input::Start(payload) => match payload.as_deref().and_then(StartPayload::parse) {
             Some(StartPayload::Event(id)) => events::link(&mut e, &id),
+            Some(StartPayload::Facilitator(token)) => facilitators::link(&mut e, state, token),
             payload => registration::start(&mut e, state, payload),
         },
         // To anyone else the coordinators' commands are unknown commands.
-        Input::Command(c) if c.for_coordinators() && !e.is_coordinator() => {
+        // (`/attendance` is a facilitator's too: the launches they facilitate.)
+        Input::Command(c)
+            if c.for_coordinators()
+                && !e.is_coordinator()
+                && !(c == Command::Attendance && e.is_facilitator()) =>
+        {
+            e.hint(state, Msg::HintUnknownCommand)
+        }
+        // And the facilitators' to anyone who facilitates nothing.
+        Input::Command(c) if c.for_facilitators() && !e.is_facilitator() => {
             e.hint(state, Msg::HintUnknownCommand)
         }
         Input::Command(c) => Part::of_command(c).step(&mut e, state, Turn::Command(c)),
@@ -398,6 +514,8 @@ enum Part {
     Launch,
     /// Messages to many.
     Broadcast,
+    /// Facilitators: inviting, removing, joining, their lists and `/support`.
+    Facilitators,
     /// Families without Telegram: `/add`, and answering for a family added by hand.
     Add,
 }
@@ -417,6 +535,10 @@ impl Part {
             | State::FeedbackComment { .. } => Part::Events,
             State::Launching(_) => Part::Launch,
             State::Broadcasting { .. } => Part::Broadcast,
+            State::InvitingFacilitator { .. }
+            | State::JoiningAsFacilitator { .. }
+            | State::Supporting { .. }
+            | State::Writing { .. } => Part::Facilitators,
             State::Adding(_) => Part::Add,
         }
     }
@@ -438,6 +560,9 @@ impl Part {
             | Command::Attendance => Part::Events,
             Command::Demand | Command::Export | Command::Launch | Command::Qr => Part::Launch,
             Command::Broadcast => Part::Broadcast,
+            Command::Facilitators | Command::Group | Command::Support | Command::Write => {
+                Part::Facilitators
+            }
             Command::Add => Part::Add,
         }
     }
@@ -516,6 +641,7 @@ impl Part {
             Callback::BroadcastWaiting(_)
             | Callback::BroadcastLaunch(..)
             | Callback::BroadcastSend => Part::Broadcast,
+            Callback::Fac(_) => Part::Facilitators,
             Callback::ForFamily(..)
             | Callback::AddNew
             | Callback::AddEdit(..)
@@ -532,6 +658,7 @@ impl Part {
             Part::Events => events::step(e, state, turn),
             Part::Launch => launch::step(e, state, turn),
             Part::Broadcast => broadcast::step(e, state, turn),
+            Part::Facilitators => facilitators::step(e, state, turn),
             Part::Add => add::step(e, state, turn),
         }
     }

@@ -283,6 +283,26 @@ impl Engine<'_> {
                 "launch": l.id,
             }));
         }
+        // As a facilitator: the record they gave with their consent.
+        let facilitators = view.facilitators();
+        let as_facilitator = facilitators.iter().find(|f| f.user == user);
+        if let Some(f) = as_facilitator {
+            let groups: Vec<String> = f.groups.iter().map(|g| self.group_name(g)).collect();
+            lines.push(Line::new(
+                Msg::MydataFacilitator,
+                vec![
+                    ("name", text(f.name.clone())),
+                    ("groups", text(groups.join(", "))),
+                ],
+            ));
+            lines.push(tight(
+                Msg::MydataConsent,
+                vec![
+                    ("at", text(format_when(f.consent.at, lang, now))),
+                    ("version", num(f.consent.version)),
+                ],
+            ));
+        }
         // Who has seen them: the access log's entries that can have included them.
         let event_ids: Vec<u64> = events.iter().map(|e| e.id).collect();
         let launch_ids: Vec<u64> = view
@@ -311,7 +331,23 @@ impl Engine<'_> {
         ));
         let mut seen_by = Vec::new();
         for a in &seen {
-            let name = config.coordinator(a.who).map(|c| c.name.clone());
+            let name = config
+                .coordinator(a.who)
+                .map(|c| c.name.clone())
+                .or_else(|| {
+                    // A facilitator's view of their group's list.
+                    facilitators
+                        .iter()
+                        .find(|f| f.user == a.who)
+                        .map(|f| f.name.clone())
+                        .or_else(|| {
+                            config
+                                .facilitators
+                                .iter()
+                                .find(|f| f.telegram_id == a.who)
+                                .map(|f| f.name.clone())
+                        })
+                });
             let what = match a.what {
                 audit::Accessed::List => "list",
                 audit::Accessed::Export => "export",
@@ -357,6 +393,7 @@ impl Engine<'_> {
             "invitations": invitations,
             "may_appear_in": may_appear,
             "seen_by": seen_by,
+            "facilitator": as_facilitator,
         });
         let json = serde_json::to_string_pretty(&document).unwrap_or_default();
         self.say(Reply::msg(Msg::MydataCaption).attach(Attachment::TextFile {

@@ -129,6 +129,15 @@ impl Engine<'_> {
                     _ => true,
                 });
             }
+            // A facilitator's message: only to a family that still has its place in the launch.
+            Outgoing::GroupMessage { broadcast: id } => {
+                broadcast = view.broadcast(*id).is_some_and(|b| match b.audience {
+                    crate::domain::Audience::Accepted { launch } => view
+                        .launch(launch)
+                        .is_some_and(|l| l.answered(Answer::Accepted).contains(&to)),
+                    _ => false,
+                });
+            }
             Outgoing::RetentionNotice { group } | Outgoing::RenewalAsk { group } => {
                 registration = view.registration(to, group);
             }
@@ -136,6 +145,37 @@ impl Engine<'_> {
                 launch = view.launch(*id);
             }
             Outgoing::FamilyUnlinked { .. } => {}
+            // News of facilitators and requests for support go only to a coordinator who
+            // (still) sees the group.
+            Outgoing::FacilitatorJoined { groups, .. }
+                if !groups
+                    .iter()
+                    .any(|g| self.may(crate::domain::remit::Scope::Group(g))) =>
+            {
+                return false;
+            }
+            Outgoing::Support { group, .. }
+                if !self.may(crate::domain::remit::Scope::Group(group)) =>
+            {
+                return false;
+            }
+            Outgoing::FacilitatorJoined { .. }
+            | Outgoing::FacilitatorRemoved { .. }
+            | Outgoing::Support { .. } => {}
+            // A proposal only to a facilitator of the group still asked and not answered.
+            Outgoing::LaunchProposal { launch: id } => {
+                launch = view.launch(*id);
+                let asked = launch.as_ref().is_some_and(|l| {
+                    self.facilitates(&l.pool.group) && view.crew(l.id).is_some_and(|c| c.awaits(to))
+                });
+                if !asked {
+                    return false;
+                }
+            }
+            // An answer only to a coordinator who (still) sees the launch.
+            Outgoing::ProposalAnswered { launch: id, .. } => {
+                launch = view.launch(*id).filter(|l| self.may_pool(&l.pool));
+            }
             Outgoing::AgedOut { .. } => {}
         }
         outbox::still_holds(
@@ -221,6 +261,97 @@ impl Engine<'_> {
         let config = self.ctx.config;
         let lang = self.lang;
         match message {
+            Outgoing::FacilitatorJoined { user, groups } => {
+                let name = self
+                    .ctx
+                    .view
+                    .facilitators()
+                    .into_iter()
+                    .find(|f| f.user == *user)?
+                    .name;
+                let seen: Vec<String> = groups
+                    .iter()
+                    .filter(|g| self.may(crate::domain::remit::Scope::Group(g)))
+                    .map(|g| self.group_name(g))
+                    .collect();
+                Some(Reply::msg(Msg::CoordinatorFirst).line(
+                    Msg::FacJoinedNews,
+                    vec![("name", text(name)), ("groups", text(seen.join(", ")))],
+                ))
+            }
+            Outgoing::LaunchProposal { launch } => {
+                let l = self.ctx.view.launch(*launch)?;
+                let group = config.group(&l.pool.group)?;
+                Some(
+                    Reply::msg(Msg::FacilitatorFirst)
+                        .line(
+                            Msg::FacProposal,
+                            vec![
+                                ("group", text(group.name.get(lang))),
+                                ("area", self.pool_label(&l.pool)),
+                                ("when", text(format_when(l.start, lang, self.ctx.now))),
+                                ("place", text(l.place.clone())),
+                            ],
+                        )
+                        .row(vec![
+                            button(
+                                Msg::BtnProposalYes,
+                                Callback::Fac(crate::callback::FacPick::Proposal(l.id, true)),
+                            ),
+                            button(
+                                Msg::BtnProposalNo,
+                                Callback::Fac(crate::callback::FacPick::Proposal(l.id, false)),
+                            ),
+                        ]),
+                )
+            }
+            Outgoing::ProposalAnswered { launch, user, yes } => {
+                let l = self.ctx.view.launch(*launch)?;
+                let group = config.group(&l.pool.group)?;
+                let name = self.facilitator_name(*user);
+                let mut r = Reply::msg(Msg::CoordinatorFirst).line(
+                    Msg::FacProposalAnswered,
+                    vec![
+                        ("name", text(name)),
+                        ("group", text(group.name.get(lang))),
+                        ("area", self.pool_label(&l.pool)),
+                        ("when", text(format_when(l.start, lang, self.ctx.now))),
+                        ("yes", text(if *yes { "yes" } else { "no" })),
+                    ],
+                );
+                // A no while the invitations wait: they may go anyway.
+                let crew = self.ctx.view.crew(l.id);
+                if crate::domain::facilitator::invitations_wait(crew.as_ref()) {
+                    r = r.line(Msg::LaunchStillHeld, vec![]).row(vec![button(
+                        Msg::BtnLaunchRelease,
+                        Callback::Fac(crate::callback::FacPick::Release(l.id)),
+                    )]);
+                }
+                Some(r)
+            }
+            Outgoing::FacilitatorRemoved { groups } => {
+                let names: Vec<String> = groups.iter().map(|g| self.group_name(g)).collect();
+                Some(Reply::msg(Msg::FacilitatorFirst).line(
+                    Msg::FacRemovedNews,
+                    vec![("groups", text(names.join(", ")))],
+                ))
+            }
+            Outgoing::Support {
+                group,
+                from,
+                text: body,
+            } => {
+                let name = self.facilitator_name(*from);
+                Some(Reply::msg(Msg::CoordinatorFirst).line(
+                    Msg::FacSupportNews,
+                    vec![
+                        ("name", text(name)),
+                        ("id", text(from.0.to_string())),
+                        ("group", text(self.group_name(group))),
+                        ("text", text(body.clone())),
+                    ],
+                ))
+            }
             Outgoing::Alert { pool } => {
                 let group = config.group(&pool.group)?;
                 let stats = self
@@ -427,6 +558,13 @@ impl Engine<'_> {
                 let b = self.ctx.view.broadcast(*broadcast)?;
                 Some(Reply::msg(Msg::BroadcastFirst).line(Msg::Plain, vec![("text", text(b.text))]))
             }
+            Outgoing::GroupMessage { broadcast } => {
+                let b = self.ctx.view.broadcast(*broadcast)?;
+                Some(
+                    Reply::msg(Msg::GroupMessageFirst)
+                        .line(Msg::Plain, vec![("text", text(b.text))]),
+                )
+            }
             Outgoing::BroadcastReport { broadcast } => {
                 let b = self.ctx.view.broadcast(*broadcast)?;
                 Some(Reply::default().line(
@@ -540,6 +678,24 @@ impl Engine<'_> {
                         ],
                         tight: n > 0,
                     });
+                }
+                // The facilitators asked: who said yes.
+                if let Some(crew) = self.ctx.view.crew(l.id) {
+                    let yes: Vec<String> = crew
+                        .asked
+                        .iter()
+                        .filter(|a| a.answer == Some(true))
+                        .map(|a| self.facilitator_name(a.user))
+                        .filter(|n| !n.is_empty())
+                        .collect();
+                    r = if yes.is_empty() {
+                        r.line(Msg::FinalNoFacilitator, vec![])
+                    } else {
+                        r.line(
+                            Msg::FinalFacilitators,
+                            vec![("names", text(yes.join(", ")))],
+                        )
+                    };
                 }
                 Some(r.row(vec![button(
                     Msg::BtnExportLaunch,

@@ -196,6 +196,9 @@ impl<'a> Engine<'a> {
                 if self.ctx.config.coordinator(self.ctx.person.user).is_some() {
                     help = help.line(Msg::HelpCoordinator, vec![]);
                 }
+                if self.is_facilitator() {
+                    help = help.line(Msg::HelpFacilitator, vec![]);
+                }
                 self.say(help);
                 self.reprompt_registering(state)
             }
@@ -218,6 +221,10 @@ impl<'a> Engine<'a> {
             | Command::Feedback
             | Command::Report
             | Command::Attendance
+            | Command::Facilitators
+            | Command::Group
+            | Command::Support
+            | Command::Write
             | Command::Add => self.hint(state, Msg::HintUnknownCommand),
         }
     }
@@ -1381,6 +1388,20 @@ impl<'a> Engine<'a> {
                         name,
                     )]);
             }
+        }
+        // The name-sharing consent now names the group's facilitators too: one given under an
+        // older notice is asked again here, and counts for them only once given again.
+        if crate::domain::facilitator::ask_again(&r.consents)
+            && self.ctx.config.notice_version >= crate::domain::facilitator::NAMES_FACILITATORS_FROM
+        {
+            reply = reply
+                .line(Msg::MineShareAgain, vec![])
+                .row(vec![self.mine_button(
+                    Msg::BtnShareAgain,
+                    Callback::Fac(crate::callback::FacPick::ShareAgain(g.clone())),
+                    several,
+                    name,
+                )]);
         }
         reply.row(vec![
             self.mine_button(Msg::BtnEdit, Callback::Edit(g.clone()), several, name),

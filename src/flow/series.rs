@@ -82,10 +82,11 @@ pub(super) fn series_text(d: &mut LaunchDraft, t: &str, now: DateTime<Utc>) -> R
 impl Engine<'_> {
     /// Whether the person talking may manage a launched group's meetings: move or cancel them,
     /// see and mark who came. The one rule for every path (the card's buttons, `/attendance`,
-    /// forged buttons): today the coordinators who see the launch's pool (its group, in its
-    /// area). Facilitators of the group are to be added here.
+    /// forged buttons): the coordinators who see the launch's pool (its group, in its area),
+    /// and the launch's facilitators (they facilitate its group and, when the coordinator asked
+    /// facilitators to take it, said yes: [`Engine::facilitates_launch`]).
     pub(super) fn manages_meetings(&self, l: &Launch) -> bool {
-        self.may_pool(&l.pool)
+        self.may_pool(&l.pool) || self.facilitates_launch(l)
     }
 
     /// Whether a launch's meeting, changed alone (`e`), stays apart from the launch's other
@@ -386,18 +387,27 @@ impl Engine<'_> {
                 continue;
             };
             let came = e.came.contains(user);
-            let name = self
-                .ctx
-                .view
-                .signup_of(e.id, *user)
-                .and_then(|s| s.contact)
-                .or_else(|| {
-                    self.ctx
-                        .view
-                        .registration(*user, &l.pool.group)
-                        .and_then(|r| r.contact)
-                })
-                .map(|c| super::launch::who_text(&c));
+            // A facilitator (who is not also a coordinator of the pool) sees a name only with
+            // a name-sharing consent that names the facilitators, as in `/group`.
+            let name = if self.may_pool(&l.pool) {
+                self.ctx
+                    .view
+                    .signup_of(e.id, *user)
+                    .and_then(|s| s.contact)
+                    .or_else(|| {
+                        self.ctx
+                            .view
+                            .registration(*user, &l.pool.group)
+                            .and_then(|r| r.contact)
+                    })
+            } else {
+                self.ctx
+                    .view
+                    .registration(*user, &l.pool.group)
+                    .filter(|r| crate::domain::facilitator::name_for_facilitators(&r.consents))
+                    .and_then(|r| r.contact)
+            }
+            .map(|c| super::launch::who_text(&c));
             let who = name.map_or_else(
                 || Arg::Join(vec![Arg::Msg(Msg::AttendanceFamily), num(n)], " "),
                 text,

@@ -250,6 +250,23 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// A facilitator's message to a launch's families, by [`event::group_message`].
+    pub fn group_message(
+        &self,
+        from: UserId,
+        launch: u64,
+        text: &str,
+        to: &[UserId],
+    ) -> TxResult<()> {
+        let id = self.events.generate_id()? + 1;
+        let (b, messages) = event::group_message(id, from, launch, text, to, self.now());
+        self.put(self.events, "events", &broadcast_key(id), &b)?;
+        for (user, message) in messages {
+            self.send(user, message)?;
+        }
+        Ok(())
+    }
+
     /// Counts one recipient's outcome by [`event::count_delivery`].
     pub fn broadcast_outcome(&self, id: u64, outcome: Delivery) -> TxResult<()> {
         let key = broadcast_key(id);

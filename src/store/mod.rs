@@ -15,7 +15,10 @@
 //!   change that causes the message.
 //! - `launches`: launch id → [`Launch`].
 //! - `events`: `e` ‖ event id → [`Event`]; `f` ‖ event id ‖ user tag → [`Feedback`];
-//!   `b` ‖ broadcast id → [`Broadcast`] (one tree, so one transaction covers them all).
+//!   `b` ‖ broadcast id → [`Broadcast`]; `F` ‖ user tag → a facilitator (sealed under the
+//!   person's own key); `I` ‖ token → a facilitator's one-time link; `P` ‖ launch id → the
+//!   facilitators asked to take a launch and their answers (one tree, so one transaction
+//!   covers them all).
 //! - `audit`: time ‖ sequence → [`crate::domain::audit::Access`]: which coordinator viewed,
 //!   exported or broadcast what, and when; kept `[privacy] audit_months`.
 //! - `updates`: Telegram update id → when it was handled (sealed), so a redelivered update
@@ -37,6 +40,7 @@ pub mod backup;
 mod crypt;
 mod erasures;
 mod events;
+mod facilitators;
 mod families;
 mod flush;
 mod housekeeping;
@@ -770,6 +774,8 @@ impl Store {
             }
         }
         let committed = self.transaction(now, |tx| {
+            // The launch made in this step, for its crew (`Effect::LaunchCrew` follows it).
+            let mut launched = None;
             if let (Some(id), Some(handled)) = (update_id, &handled) {
                 if tx.updates.get(id.to_be_bytes())?.is_some() {
                     return Ok(Committed::Duplicate);
@@ -817,7 +823,19 @@ impl Store {
                         tx.erase(user, &forget.events, &forget.launches, &forget.other_keys)?;
                     }
                     Effect::Resume(g) => tx.resume(user, g)?,
-                    Effect::Launch(req) => tx.create_launch(req)?,
+                    Effect::Launch(req) => launched = Some(tx.create_launch(req)?),
+                    Effect::LaunchCrew { facilitators, hold } => {
+                        if let Some(id) = launched {
+                            tx.create_crew(id, facilitators, *hold)?;
+                        }
+                    }
+                    Effect::LeadLaunch { facilitators } => {
+                        if let Some(id) = launched {
+                            tx.lead_launch(id, facilitators)?;
+                        }
+                    }
+                    Effect::CrewAnswer { launch, yes } => tx.answer_crew(user, *launch, *yes)?,
+                    Effect::ReleaseInvitations { launch } => tx.release_crew(*launch)?,
                     Effect::Respond { launch, accept } => tx.respond(user, *launch, *accept)?,
                     Effect::CreateEvent(e) => {
                         tx.create_event(e)?;
@@ -835,9 +853,34 @@ impl Store {
                     Effect::MarkAttendance { event, user, came } => {
                         tx.mark_attendance(*event, *user, *came)?;
                     }
+                    Effect::InviteFacilitator(invite) => tx.save_invite(invite)?,
+                    Effect::BecomeFacilitator {
+                        token,
+                        name,
+                        consent,
+                    } => tx.become_facilitator(user, token, name, *consent)?,
+                    Effect::RemoveFacilitator { user: who, groups } => {
+                        tx.remove_facilitator(*who, groups)?;
+                    }
+                    Effect::Support { group, text } => {
+                        let scope = crate::domain::remit::Scope::Group(group);
+                        for to in tx.rules().coordinator_ids(scope) {
+                            tx.send(
+                                to,
+                                Outgoing::Support {
+                                    group: group.clone(),
+                                    from: user,
+                                    text: text.clone(),
+                                },
+                            )?;
+                        }
+                    }
                     Effect::Feedback { event, answer } => tx.feedback(user, *event, answer)?,
                     Effect::Broadcast { audience, text, to } => {
                         tx.broadcast(user, audience, text, to)?;
+                    }
+                    Effect::GroupMessage { launch, text, to } => {
+                        tx.group_message(user, *launch, text, to)?;
                     }
                     // Logged once the step is applied (below): the log is not part of the
                     // transaction's trees.
@@ -903,12 +946,19 @@ impl Store {
             ..Traces::default()
         };
         for e in self.events()? {
-            if e.attending(user) || e.queued(user) || e.came.contains(&user) {
+            if e.attending(user)
+                || e.queued(user)
+                || e.came.contains(&user)
+                || e.facilitators.contains(&user)
+            {
                 t.events.push(e.id);
             }
         }
         for l in self.launches()? {
-            if l.invitation(user).is_some() {
+            let asked = self
+                .crew(l.id)?
+                .is_some_and(|c| c.asked.iter().any(|a| a.user == user));
+            if l.invitation(user).is_some() || asked {
                 t.launches.push(l.id);
             }
         }
@@ -920,11 +970,27 @@ impl Store {
                 }
             }
         }
+        // A facilitator's messages to families (text and report), like their other records.
+        for item in self.events.scan_prefix([b'b']) {
+            let (k, v) = item?;
+            let b: Broadcast = self.open_value("events", &k, &v)?;
+            if b.facilitator && b.from == user {
+                t.other_keys.push(("events", k.to_vec()));
+            }
+        }
+        let fkey = facilitators::facilitator_key(&tag);
+        if self.events.contains_key(&fkey)? {
+            t.other_keys.push(("events", fkey));
+        }
         for item in self.outbox.iter() {
             let (k, v) = item?;
             let item: OutboxItem = self.open_value("outbox", &k, &v)?;
             // Messages to them, and news of their answer to a coordinator.
-            let about = matches!(item.message, Outgoing::Answered { user: u, .. } if u == user);
+            let about = matches!(item.message,
+                Outgoing::Answered { user: u, .. }
+                | Outgoing::FacilitatorJoined { user: u, .. }
+                | Outgoing::ProposalAnswered { user: u, .. }
+                | Outgoing::Support { from: u, .. } if u == user);
             if item.to == user || about {
                 t.other_keys.push(("outbox", k.to_vec()));
             }
@@ -1041,6 +1107,36 @@ impl Store {
             Ok(())
         })?;
         self.flush_to_disk().await
+    }
+
+    /// Every facilitator added through the chat.
+    pub fn facilitators(&self) -> Result<Vec<crate::domain::facilitator::Facilitator>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.events.scan_prefix([facilitators::FACILITATOR]) {
+            let (k, v) = item?;
+            match self.open_value("events", &k, &v) {
+                Ok(f) => out.push(f),
+                Err(StoreError::Erased { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The facilitators asked to take a launch, and their answers.
+    pub fn crew(
+        &self,
+        launch: u64,
+    ) -> Result<Option<crate::domain::facilitator::Crew>, StoreError> {
+        self.get(&self.events, "events", &facilitators::crew_key(launch))
+    }
+
+    /// A facilitator's invitation link by its token.
+    pub fn facilitator_invite(
+        &self,
+        token: &str,
+    ) -> Result<Option<crate::domain::facilitator::FacilitatorInvite>, StoreError> {
+        self.get(&self.events, "events", &facilitators::invite_key(token))
     }
 
     /// Every event, by id.
@@ -1608,6 +1704,34 @@ impl View for Store {
         })
     }
 
+    fn facilitators(&self) -> Vec<crate::domain::facilitator::Facilitator> {
+        Store::facilitators(self).unwrap_or_else(|e| {
+            log::error!("store: reading facilitators: {e}");
+            Vec::new()
+        })
+    }
+
+    fn facilitator_invite(
+        &self,
+        token: &str,
+    ) -> Option<crate::domain::facilitator::FacilitatorInvite> {
+        Store::facilitator_invite(self, token).unwrap_or_else(|e| {
+            log::error!("store: reading a facilitator link: {e}");
+            None
+        })
+    }
+
+    fn crew(&self, launch: u64) -> Option<crate::domain::facilitator::Crew> {
+        Store::crew(self, launch).unwrap_or_else(|e| {
+            log::error!("store: reading a launch's crew: {e}");
+            None
+        })
+    }
+
+    fn new_token(&self) -> Option<String> {
+        Some(events::new_token())
+    }
+
     fn launches(&self) -> Vec<Launch> {
         Store::launches(self).unwrap_or_else(|e| {
             log::warn!("store::launches: {e}");
@@ -1648,6 +1772,15 @@ fn owner_of(tree: &str, key: &[u8]) -> Option<keyring::Owner> {
             .map(|tag| keyring::Owner::person(&tag)),
         "registrations" => Some(keyring::Owner::record(tree, key)),
         "families" => <[u8; 16]>::try_from(key).ok().map(keyring::Owner::family),
+        // A facilitator's record is theirs: sealed under their person key, gone with them.
+        "events"
+            if key.first() == Some(&facilitators::FACILITATOR)
+                && key.len() == 1 + crypt::USER_TAG =>
+        {
+            <[u8; crypt::USER_TAG]>::try_from(&key[1..])
+                .ok()
+                .map(|tag| keyring::Owner::person(&tag))
+        }
         "events"
             if matches!(key.first(), Some(b'f' | b's')) && key.len() == 1 + 8 + crypt::USER_TAG =>
         {

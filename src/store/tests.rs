@@ -622,6 +622,7 @@ fn event_at(start: DateTime<Utc>, organiser: u64) -> Event {
         visibility: crate::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        facilitators: Vec::new(),
         series: None,
         came: Vec::new(),
     }

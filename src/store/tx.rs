@@ -292,7 +292,7 @@ impl<'a> Tx<'a> {
     }
 
     /// Records a new launch; invitations follow when the plan is applied.
-    pub fn create_launch(&self, req: &LaunchRequest) -> TxResult<()> {
+    pub fn create_launch(&self, req: &LaunchRequest) -> TxResult<u64> {
         let id = self.launches.generate_id()? + 1;
         // A plan that gives no series (the engine checked it) still launches its first meeting.
         let planned = crate::domain::series::launch_meetings(req, id)
@@ -316,7 +316,8 @@ impl<'a> Tx<'a> {
             event,
             meetings,
         };
-        self.put(self.launches, "launches", &id.to_be_bytes(), &launch)
+        self.put(self.launches, "launches", &id.to_be_bytes(), &launch)?;
+        Ok(id)
     }
 
     /// Reads a launch.
@@ -489,6 +490,7 @@ impl<'a> Tx<'a> {
                 l.invitations.retain(|i| i.user != user);
                 self.save_launch(&l)?;
             }
+            self.forget_in_crew(*id, user)?;
         }
         for (tree, key) in keys {
             match *tree {

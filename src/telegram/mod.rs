@@ -1316,6 +1316,10 @@ fn command_msg(c: Command) -> Msg {
         | Command::Feedback
         | Command::Report
         | Command::Attendance
+        | Command::Facilitators
+        | Command::Group
+        | Command::Support
+        | Command::Write
         | Command::Add => Msg::CmdHelp,
     }
 }

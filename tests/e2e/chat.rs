@@ -241,6 +241,11 @@ impl Chat {
         }
     }
 
+    /// The person's Telegram id.
+    pub fn user(&self) -> u64 {
+        self.person.user.0
+    }
+
     /// Whether the latest replies offer a button with this label.
     pub fn has_button(&self, label: &str) -> bool {
         self.buttons.iter().any(|b| b.label == label)

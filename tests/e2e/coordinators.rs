@@ -911,6 +911,7 @@ async fn fill_events(app: &App, extra: usize) -> usize {
             visibility: Visibility::Public,
             token: None,
             revision: 0,
+            facilitators: Vec::new(),
             series: None,
             came: Vec::new(),
         };

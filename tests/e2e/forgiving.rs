@@ -52,7 +52,7 @@ async fn every_question_offers_back_and_back_keeps_what_was_given() {
     p.taps("suomi").await.offers("✓ Arki-iltaisin");
     p.taps("Valmis")
         .await
-        .shows("Saako koordinaattori nähdä")
+        .shows("Saavatko koordinaattori ja ryhmän ohjaajat nähdä")
         .offers("Takaisin");
     p.taps("Takaisin").await.offers("✓ Arki-iltaisin");
     p.taps("Valmis").await;
@@ -191,7 +191,9 @@ async fn typed_answers_work_wherever_buttons_do() {
         .shows("Millä kielellä toivotte ryhmän kokoontuvan?");
     p.says("suomi").await.shows("Mitkä ajat sopivat teille?");
     p.says("arki-iltaisin").await.offers("✓ Arki-iltaisin");
-    p.says("valmis").await.shows("Saako koordinaattori nähdä");
+    p.says("valmis")
+        .await
+        .shows("Saavatko koordinaattori ja ryhmän ohjaajat nähdä");
     p.says("ei")
         .await
         .shows("Haluatko vielä kertoa koordinaattorille jotain?");

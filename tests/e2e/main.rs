@@ -40,6 +40,7 @@ mod coordinators;
 mod coordinators_e2e;
 mod crash;
 mod events;
+mod facilitators;
 mod fake_selftest;
 mod faults;
 mod forgiving;

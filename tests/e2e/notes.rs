@@ -129,7 +129,7 @@ async fn a_swedish_parent_writes_a_note_goes_back_and_changes_it() {
     // Back from the note is the question before it.
     p.taps("Tillbaka")
         .await
-        .shows("Får koordinatorn se ditt namn");
+        .shows("Får koordinatorn och gruppens ledare se ditt namn");
     p.taps("Nej tack")
         .await
         .shows("Vill du berätta något mer för koordinatorn?");

@@ -265,6 +265,7 @@ async fn comments_go_after_their_shorter_period_and_sign_ups_after_the_retention
         visibility: kokoon::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        facilitators: Vec::new(),
         series: None,
         came: Vec::new(),
     };
@@ -487,6 +488,7 @@ async fn after_forget_nothing_of_the_parent_can_be_read_from_the_raw_files_even_
         visibility: kokoon::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        facilitators: Vec::new(),
         series: None,
         came: Vec::new(),
     };
@@ -861,11 +863,17 @@ fn kind_index(o: &kokoon::domain::Outgoing) -> usize {
         O::SeriesChanged { .. } => 15,
         O::FamilyUnlinked { .. } => 16,
         O::FamilyAccepted { .. } => 17,
-        O::AgedOut { .. } => 18,
+        O::FacilitatorJoined { .. } => 18,
+        O::FacilitatorRemoved { .. } => 19,
+        O::Support { .. } => 20,
+        O::LaunchProposal { .. } => 21,
+        O::ProposalAnswered { .. } => 22,
+        O::GroupMessage { .. } => 23,
+        O::AgedOut { .. } => 24,
     }
 }
 
-const KINDS: usize = 19;
+const KINDS: usize = 25;
 
 /// Words that give the subject away on a lock screen (prefixes, matched at word starts).
 const TOPIC_WORDS: [&str; 10] = [
@@ -1013,6 +1021,7 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         visibility: kokoon::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        facilitators: Vec::new(),
         series: None,
         came: Vec::new(),
     };
@@ -1101,8 +1110,106 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         group: reg.group.clone(),
     };
     render(&mut firsts, later, ask, asked_at);
+    // A facilitator joins by a coordinator's link, asks for support, and is removed.
+    let facilitator = parent + 20;
+    let tilli = kokoon::domain::GroupId::parse("tilli-toukka").expect("id");
+    let invite = kokoon::domain::facilitator::FacilitatorInvite::new(
+        "fAcIlItAtOrToKeN012345".into(),
+        vec![tilli.clone()],
+        UserId(COORDINATOR),
+        now,
+    );
+    commit(COORDINATOR, vec![Effect::InviteFacilitator(invite)], now).await;
+    let consent = kokoon::domain::privacy::ConsentRecord {
+        at: now,
+        version: app.config.notice_version,
+    };
+    let become_one = Effect::BecomeFacilitator {
+        token: "fAcIlItAtOrToKeN012345".into(),
+        name: "Ohjaaja Olli".into(),
+        consent,
+    };
+    commit(facilitator, vec![become_one], now).await;
+    let joined = O::FacilitatorJoined {
+        user: UserId(facilitator),
+        groups: vec![tilli.clone()],
+    };
+    render(&mut firsts, COORDINATOR, joined, now);
+    let support = O::Support {
+        group: tilli.clone(),
+        from: UserId(facilitator),
+        text: "Tarvitsen apua ryhmän kanssa".into(),
+    };
+    render(&mut firsts, COORDINATOR, support, now);
+    // A launch that asks the facilitator first; they answer.
+    let asked = LaunchRequest {
+        pool: pool.clone(),
+        start: now + Duration::days(5),
+        place: place.into(),
+        capacity: 5,
+        coordinator: UserId(COORDINATOR),
+        title: EventText::new(Lang::Fi, "Tilli Toukka"),
+        end: now + Duration::days(5) + Duration::hours(2),
+        count: 1,
+        every_days: 7,
+        skip: vec![],
+        moved: vec![],
+    };
+    let crew = Effect::LaunchCrew {
+        facilitators: vec![UserId(facilitator)],
+        hold: true,
+    };
+    commit(COORDINATOR, vec![Effect::Launch(asked), crew], now).await;
+    let second = kokoon::flow::View::launches(&app.store)
+        .last()
+        .expect("the launch")
+        .id;
+    render(
+        &mut firsts,
+        facilitator,
+        O::LaunchProposal { launch: second },
+        now,
+    );
+    let answer = Effect::CrewAnswer {
+        launch: second,
+        yes: true,
+    };
+    commit(facilitator, vec![answer], now).await;
+    let answered = O::ProposalAnswered {
+        launch: second,
+        user: UserId(facilitator),
+        yes: true,
+    };
+    render(&mut firsts, COORDINATOR, answered, now);
+    // The yes lets the invitations go; a family accepts, and the facilitator writes to them.
+    kokoon::sender::reconcile(&app).await.expect("reconcile");
+    deliveries(&app).await;
+    let respond = Effect::Respond {
+        launch: second,
+        accept: true,
+    };
+    commit(later, vec![respond], now).await;
+    let write = Effect::GroupMessage {
+        launch: second,
+        text: "Tervetuloa ensi viikolla".into(),
+        to: vec![UserId(later)],
+    };
+    commit(facilitator, vec![write], now).await;
+    let written = (0..200)
+        .find(|i| kokoon::flow::View::broadcast(&app.store, *i).is_some_and(|b| b.facilitator))
+        .expect("the facilitator's message is stored");
+    render(
+        &mut firsts,
+        later,
+        O::GroupMessage { broadcast: written },
+        now,
+    );
+    let removed = O::FacilitatorRemoved {
+        groups: vec![tilli],
+    };
+    render(&mut firsts, facilitator, removed, now);
     // A child who grew too old for the group while waiting: the parent is told once.
-    let grown = parent + 20;
+    let grown = parent + 30;
     register(&app, grown).await;
     let children = app.store.registrations_of(UserId(grown)).expect("store")[0]
         .children
@@ -1280,6 +1387,7 @@ async fn mydata_gives_everything_stored_as_a_text_and_a_json_document() {
         visibility: kokoon::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        facilitators: Vec::new(),
         series: None,
         came: Vec::new(),
     };

@@ -1642,6 +1642,8 @@ fn hidden_tokens(app: &App, to: UserId) -> Result<Vec<String>, String> {
             coordinators: &coordinators,
             launch,
             invite_timeout: chrono::Duration::hours(i64::from(config.invite_hours)),
+            // No facilitators in this model.
+            facilitator: false,
         };
         if kokoon::domain::event::access(&e, &asker, now) == Access::None {
             hidden.extend(e.token.clone());

@@ -67,7 +67,7 @@ async fn full_registration_in_finnish() {
     parent
         .taps("Valmis")
         .await
-        .shows("Saako koordinaattori nähdä");
+        .shows("Saavatko koordinaattori ja ryhmän ohjaajat nähdä");
     parent
         .taps("Kyllä, saa nähdä")
         .await
@@ -79,7 +79,7 @@ async fn full_registration_in_finnish() {
         .shows("Kunta: Hyvinkää")
         .shows("Ryhmän kieli: suomi")
         .shows("Sopivat ajat: Arkiaamupäivisin, Arki-iltaisin")
-        .shows("Nimesi näytetään koordinaattorille.");
+        .shows("Nimesi näytetään koordinaattorille ja ryhmän ohjaajille.");
     parent
         .taps("Vahvista")
         .await
@@ -128,7 +128,7 @@ async fn full_registration_in_swedish() {
     parent
         .taps("Klar")
         .await
-        .shows("Får koordinatorn se ditt namn");
+        .shows("Får koordinatorn och gruppens ledare se ditt namn");
     parent
         .taps("Nej tack")
         .await
@@ -139,7 +139,7 @@ async fn full_registration_in_swedish() {
         .shows("Barnets ålder: 4 år")
         .shows("Kommun: Hyvinge")
         .shows("Gruppens språk: svenska")
-        .shows("Ditt namn visas inte för koordinatorn.");
+        .shows("Ditt namn visas inte för koordinatorn eller gruppens ledare.");
     parent
         .taps("Bekräfta")
         .await
@@ -172,7 +172,10 @@ async fn full_registration_in_english_for_an_adults_group_skips_child_questions(
         .shows("In which language would you like the group to meet?");
     parent.taps("Finnish").await.shows("Which times suit you?");
     parent.taps("Weekday evenings").await.in_place();
-    parent.taps("Done").await.shows("May the coordinator see");
+    parent
+        .taps("Done")
+        .await
+        .shows("May the coordinator and the group's facilitators see");
     parent
         .taps("No, thanks")
         .await
@@ -551,7 +554,10 @@ async fn bad_input_at_every_step_gets_a_hint_and_the_question_again() {
     parent.taps("Arki-iltaisin").await;
     parent.taps("Valmis").await;
     // Share
-    parent.sends_sticker().await.shows("Saako koordinaattori");
+    parent
+        .sends_sticker()
+        .await
+        .shows("Saavatko koordinaattori ja ryhmän ohjaajat");
     parent.taps("Ei, kiitos").await;
     // Note
     parent.sends_sticker().await.shows("Haluatko vielä kertoa");

@@ -196,6 +196,7 @@ impl TestApp {
             visibility: kokoon::domain::event::Visibility::Public,
             token: None,
             revision: 0,
+            facilitators: Vec::new(),
             series: None,
             came: Vec::new(),
         };

@@ -802,6 +802,7 @@ pub fn create_event(data: &Path, config: &Arc<Config>, capacity: u32) -> Result<
         visibility: kokoon::domain::event::Visibility::Public,
         token: None,
         revision: 0,
+        facilitators: Vec::new(),
         series: None,
         came: Vec::new(),
     };
