@@ -10,6 +10,7 @@
 //! coordinator answering for one.
 
 use super::engine::{line, Engine};
+use super::registration::toggle_time;
 use super::reply::{button, num, text, text_button, Arg, Button, Label, Line, Reply};
 use super::{Callback, Command, Ctx, Effect, Input, Person, State, Turn};
 use crate::config::Group;
@@ -407,13 +408,7 @@ impl<'a> Engine<'a> {
                 self.add_forward(d)
             }
             (AddStep::Times, Callback::Time(t)) if group.times.contains(&t) => {
-                if let Some(i) = d.times.iter().position(|x| x == &t) {
-                    d.times.remove(i);
-                } else {
-                    d.times.push(t);
-                    d.times
-                        .sort_by_key(|x| group.times.iter().position(|g| g == x));
-                }
+                toggle_time(&mut d.times, t, &group.times);
                 let mut q = self.add_question(&d);
                 q.edit = true;
                 self.say(q);

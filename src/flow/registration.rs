@@ -516,13 +516,7 @@ impl<'a> Engine<'a> {
                 self.advance(d)
             }
             (Step::Times, Callback::Time(t)) if group.times.contains(&t) => {
-                if let Some(i) = d.times.iter().position(|x| x == &t) {
-                    d.times.remove(i);
-                } else {
-                    d.times.push(t);
-                    d.times
-                        .sort_by_key(|x| group.times.iter().position(|g| g == x));
-                }
+                toggle_time(&mut d.times, t, &group.times);
                 let mut q = self.question(&d);
                 q.edit = true;
                 self.say(q);
@@ -1556,6 +1550,16 @@ fn group_lang_name(l: Lang) -> Msg {
 }
 
 /// The private note to the coordinator as a line of a summary, `/mine` or `/mydata`.
+/// A time slot ticked or unticked on a list of times that suit, kept in the group's order.
+pub(super) fn toggle_time(times: &mut Vec<TimeId>, t: TimeId, order: &[TimeId]) {
+    if let Some(i) = times.iter().position(|x| x == &t) {
+        times.remove(i);
+    } else {
+        times.push(t);
+        times.sort_by_key(|x| order.iter().position(|g| g == x));
+    }
+}
+
 pub(super) fn note_line(note: Option<&str>) -> Option<Line> {
     note.map(|n| Line {
         msg: Msg::SummaryNote,
