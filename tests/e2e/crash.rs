@@ -22,6 +22,7 @@ in_both_modes!(
     thirty_kills_lose_nothing_and_double_nothing,
     a_reply_that_a_crash_kept_from_telegram_is_sent_after_the_restart,
     a_restart_makes_progress_on_new_updates_while_it_still_owes_old_replies,
+    a_message_sent_before_a_kill_is_not_sent_again_after_the_restart,
 );
 
 /// 30 SIGKILLs at random moments while 24 parents register, withdraw and sign up for an event;
@@ -137,6 +138,66 @@ async fn a_restart_makes_progress_on_new_updates_while_it_still_owes_old_replies
     let _ = bot.terminate().await;
     assert_eq!(fake.messages_to(5201).len(), 1);
     assert_eq!(fake.messages_to(5202).len(), 1);
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
+}
+
+/// Found by the long crash run: the marks "this message was sent" of a reply of several
+/// messages were made durable only once the whole reply had gone (or with the next batch). A
+/// kill while the later messages waited for their turn (a second each in one chat) left the
+/// earlier ones unmarked, and every restart sent them again: the same parent got the same
+/// message start after start. Each message's mark is now on disk before the next one goes.
+async fn a_message_sent_before_a_kill_is_not_sent_again_after_the_restart(mode: Mode) {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let bot = Kokoon::start_in(mode, &fake, &data).await;
+    let user = FakeUser::new(5301, "Maija", "fi");
+    fake.send_text(&user, "/start");
+    fake.wait_for(5301, 1, WAIT).await;
+
+    // `/mydata` answers with two files. Telegram takes the first; the second hangs, and the
+    // bot is killed while it waits.
+    fake.hold_chat_after(5301, 1);
+    let before = fake.received("sendDocument");
+    fake.send_text(&user, "/mydata");
+    assert!(
+        fake.wait_until(WAIT, |f| f.received("sendDocument") >= before + 2)
+            .await,
+        "the second file was never sent; log:\n{}",
+        bot.log_text()
+    );
+    bot.kill();
+    let first = fake.messages_to(5301);
+    assert_eq!(first.len(), 2, "the welcome and the first file: {first:#?}");
+    fake.drop_held(5301);
+
+    // After the restart only the second file comes.
+    let bot = Kokoon::start_in(mode, &fake, &data).await;
+    assert!(
+        fake.wait_until(WAIT, |f| f.messages_to(5301).len() >= 3)
+            .await,
+        "the second file never came: {:#?}\nlog:\n{}",
+        fake.messages_to(5301),
+        bot.log_text()
+    );
+    let sent = fake.messages_to(5301);
+    assert!(
+        fake.wait_until(WAIT, |f| f.pending_updates() == 0).await,
+        "the updates were never confirmed"
+    );
+    let _ = bot.terminate().await;
+    let files: Vec<_> = fake
+        .messages_to(5301)
+        .into_iter()
+        .filter(|m| m.method == "sendDocument")
+        .map(|m| m.file_name.unwrap_or_default())
+        .collect();
+    assert_eq!(files.len(), 2, "each file once: {files:?} ({sent:#?})");
+    assert_ne!(files[0], files[1], "{files:?}");
     assert!(
         fake.invalid_requests().is_empty(),
         "{:#?}",
