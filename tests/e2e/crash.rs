@@ -165,7 +165,8 @@ async fn a_message_sent_before_a_kill_is_not_sent_again_after_the_restart(mode: 
     let before = fake.received("sendDocument");
     fake.send_text(&user, "/mydata");
     assert!(
-        fake.wait_until(WAIT, |f| f.received("sendDocument") >= before + 2)
+        fake.wait_until(WAIT, |f| f.received("sendDocument") >= before + 2
+            && f.held_requests(5301) == 1)
             .await,
         "the second file was never sent; log:\n{}",
         bot.log_text()
@@ -180,7 +181,9 @@ async fn a_message_sent_before_a_kill_is_not_sent_again_after_the_restart(mode: 
     assert!(
         fake.wait_until(WAIT, |f| f.messages_to(5301).len() >= 3)
             .await,
-        "the second file never came: {:#?}\nlog:\n{}",
+        "the second file never came ({} sendDocument received, rejected {:?}): {:#?}\nlog:\n{}",
+        fake.received("sendDocument"),
+        fake.rejected(),
         fake.messages_to(5301),
         bot.log_text()
     );

@@ -299,6 +299,8 @@ struct St {
     hold_after: Vec<(i64, usize)>,
     /// Bumped by [`FakeTelegram::drop_held`]: a held request from an older epoch is dropped.
     hold_epochs: HashMap<i64, u64>,
+    /// The chat of each send or edit read and waiting in a hold right now.
+    waiting: Vec<i64>,
     /// Per-chat injected failures of sends and edits: (chat, code, description, remaining).
     chat_failures: Vec<(i64, u16, String, usize)>,
     files: u64,
@@ -834,6 +836,11 @@ impl FakeTelegram {
         self.with(|st| st.hold_after.push((chat_id, passing)));
     }
 
+    /// Sends and edits to `chat_id` read and held right now.
+    pub fn held_requests(&self, chat_id: i64) -> usize {
+        self.read(|st| st.waiting.iter().filter(|c| **c == chat_id).count())
+    }
+
     /// Drops the requests held for `chat_id` unread (their connections close, as when the
     /// process that sent them was killed) and lets later ones through.
     pub fn drop_held(&self, chat_id: i64) {
@@ -1072,6 +1079,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
                 if let Ok(chat) = chat_id(&p) {
                     let epoch = {
                         let mut st = shared.lock();
+                        st.waiting.push(chat);
                         if let Some(i) = st.hold_after.iter().position(|(c, _)| *c == chat) {
                             if st.hold_after[i].1 == 0 {
                                 st.hold_after.remove(i);
@@ -1090,6 +1098,10 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
                             let st = shared.lock();
                             if st.hold_epochs.get(&chat).copied().unwrap_or(0) != epoch {
                                 drop(st);
+                                let mut st = shared.lock();
+                                if let Some(i) = st.waiting.iter().position(|c| *c == chat) {
+                                    st.waiting.remove(i);
+                                }
                                 return dropped_connection();
                             }
                             if !st.held.contains(&chat) {
@@ -1097,6 +1109,10 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
                             }
                         }
                         released.await;
+                    }
+                    let mut st = shared.lock();
+                    if let Some(i) = st.waiting.iter().position(|c| *c == chat) {
+                        st.waiting.remove(i);
                     }
                 }
             }
