@@ -305,3 +305,79 @@ async fn a_kill_before_a_withdrawal_is_flushed_leaves_its_registration_readable(
     );
     drop(store);
 }
+
+/// Found by the long crash run (114 alerts came twice in 1,000 kills): the sender flushed the
+/// marks "delivered" of a round once, when the whole round ended (sled's own flush comes every
+/// half second), and a round lasts as long as its slowest chat. A kill before that sent
+/// delivered alerts again after the restart. Each delivery's mark is now on disk before the
+/// recipient's next message goes: when the second alert is handed over, the data directory as
+/// a kill would leave it no longer holds the first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivered_alert_is_on_disk_before_the_next_message_goes() {
+    use kokoon::clock::Clock;
+    use kokoon::domain::{Lang, UserId};
+    use kokoon::sender::{Deliver, DeliveryError};
+    use kokoon::store::Store;
+    use std::sync::{Arc, Mutex};
+    const COORD_ALL: u64 = 100_000_002;
+    /// Delivers, and at each message to the coordinator counts what a kill would leave queued.
+    struct Looks {
+        dir: std::path::PathBuf,
+        now: chrono::DateTime<chrono::Utc>,
+        /// (messages delivered to the coordinator before, left queued on disk for them).
+        seen: Mutex<Vec<(usize, usize)>>,
+    }
+    impl Deliver for Looks {
+        async fn deliver(
+            &self,
+            to: UserId,
+            _: Lang,
+            _: &kokoon::flow::Reply,
+        ) -> Result<(), DeliveryError> {
+            if to.0 == COORD_ALL {
+                let copy = tempfile::tempdir().expect("temp dir");
+                copy_as_killed(&self.dir, copy.path());
+                let store = Store::open_with(
+                    copy.path(),
+                    1 << 20,
+                    &crate::chat::test_key(),
+                    Arc::new(crate::chat::example_config()),
+                )
+                .expect("the copy opens");
+                let left = store
+                    .due_outbox(self.now, 100)
+                    .expect("outbox")
+                    .iter()
+                    .filter(|(_, item)| item.to.0 == COORD_ALL)
+                    .count();
+                let mut seen = self.seen.lock().expect("lock");
+                let before = seen.len();
+                seen.push((before, left));
+            }
+            Ok(())
+        }
+    }
+    let (app, clock, dir) = crate::chat::app_with_clock();
+    // Two pools cross their threshold: the coordinator of every group gets two alerts.
+    for user in 1..=5 {
+        crate::chat::join_tilli(&app, user, "Hyvinkää", true).await;
+        crate::chat::join_tilli(&app, 100 + user, "Järvenpää", true).await;
+    }
+    let queued = app
+        .store
+        .due_outbox(clock.now(), 100)
+        .expect("outbox")
+        .iter()
+        .filter(|(_, item)| item.to.0 == COORD_ALL)
+        .count();
+    assert_eq!(queued, 2, "two alerts for the coordinator of every group");
+
+    let looks = Looks {
+        dir: dir.path().to_owned(),
+        now: clock.now(),
+        seen: Mutex::new(Vec::new()),
+    };
+    kokoon::sender::tick(&app, &looks).await.expect("store");
+    // Before the first alert both were queued; before the second, only the second.
+    assert_eq!(*looks.seen.lock().expect("lock"), vec![(0, 2), (1, 1)]);
+}
