@@ -726,3 +726,213 @@ async fn a_facilitator_marks_who_came() {
     let e = kokoon::flow::View::event(&app.store, meeting).expect("the meeting");
     assert_eq!(e.came, vec![kokoon::domain::UserId(1002)]);
 }
+
+/// Someone opens a coordinator's invitation link for `group` (its button in the coordinator's
+/// language) and becomes its facilitator under `name`.
+async fn facilitator_of(app: &App, c: &mut Chat, user: u64, name: &str, group: &str) -> Chat {
+    c.says("/facilitators").await;
+    let invite = [
+        "Kutsu ohjaaja",
+        "Bjud in en gruppledare",
+        "Invite a facilitator",
+    ]
+    .into_iter()
+    .find(|l| c.has_button(l))
+    .expect("the invitation button");
+    c.taps(invite).await;
+    c.taps(group).await;
+    let make = [
+        "Tee kutsulinkki",
+        "Skapa inbjudningslänk",
+        "Make the invitation link",
+    ]
+    .into_iter()
+    .find(|l| c.has_button(l))
+    .expect("the link button");
+    let payload = payload_in(&c.taps(make).await.text);
+    let mut f = Chat::new(app, user, "fi");
+    f.says(&format!("/start {payload}")).await;
+    f.says(name).await;
+    f.taps("Hyväksyn tallennuksen")
+        .await
+        .shows("Olet nyt ohjaaja");
+    f
+}
+
+/// The starts of a launch's meetings, in the launch's order, and which are cancelled.
+fn meetings_of(app: &App) -> Vec<(chrono::DateTime<chrono::Utc>, bool)> {
+    let l = app.store.launches().expect("store")[0].clone();
+    l.meeting_ids()
+        .into_iter()
+        .map(|id| {
+            let e = kokoon::flow::View::event(&app.store, id).expect("a meeting");
+            (e.start, e.cancelled)
+        })
+        .collect()
+}
+
+/// Helsinki time as UTC, 2027 (winter UTC+2 until 28.3., then summer UTC+3).
+fn hki(d: u32, mo: u32, h: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let offset = if (mo, d) >= (3, 28) { 3 } else { 2 };
+    chrono::Utc
+        .with_ymd_and_hms(2027, mo, d, h, 0, 0)
+        .single()
+        .expect("a time")
+        - chrono::Duration::hours(offset)
+}
+
+/// The families among `sent`, sorted.
+fn told(sent: &[Delivered]) -> Vec<u64> {
+    let mut v: Vec<u64> = sent.iter().map(|d| d.to).collect();
+    v.sort_unstable();
+    v
+}
+
+/// A launch's facilitator manages its meetings as its coordinators do
+/// (`Engine::manages_meetings`): from a meeting's card they move one meeting, the rest of the
+/// series (typing the new time), cancel one and cancel the rest, and each family hears once
+/// per change. A facilitator of another group, a parent and someone else change nothing, by
+/// a forged button or by typing; nor does a facilitator removed half-way through.
+#[tokio::test]
+async fn a_facilitator_moves_and_cancels_the_meetings_of_their_launch() {
+    let (app, _clock, _dir) = app_with_config(config_with_notice(2));
+    let mut parents = vec![
+        crate::chat::join_tilli(&app, 1001, "Hyvinkää", true).await,
+        crate::chat::join_tilli(&app, 1002, "Hyvinkää", false).await,
+    ];
+    deliveries(&app).await;
+    let mut c = Chat::new(&app, COORD_TILLI, "fi");
+    let mut f = facilitator_of(&app, &mut c, FACILITATOR, "Olli Ohjaaja", "Tilli Toukka").await;
+    let mut kim =
+        facilitator_of(&app, &mut c, 5002, "Kim", "Eroperheiden koululaisten ryhmä").await;
+    deliveries(&app).await;
+    // Eight weekly meetings from Monday 15.3.2027 at 17; Olli leads them (nobody was asked).
+    launch_and_accept(&app, &mut c, "Lähetä kutsut", &mut parents).await;
+    deliveries(&app).await;
+    let ids = app.store.launches().expect("store")[0].meeting_ids();
+    let planned = vec![
+        (hki(15, 3, 17), false),
+        (hki(22, 3, 17), false),
+        (hki(29, 3, 17), false),
+        (hki(5, 4, 17), false),
+        (hki(12, 4, 17), false),
+        (hki(19, 4, 17), false),
+        (hki(26, 4, 17), false),
+        (hki(3, 5, 17), false),
+    ];
+    assert_eq!(meetings_of(&app), planned);
+
+    // Nobody else changes anything: not by a forged button, not by typing a time.
+    let mut someone = Chat::new(&app, 4242, "fi");
+    let stale = "Tuo painike on vanhasta viestistä.";
+    for chat in [&mut kim, &mut parents[0], &mut someone] {
+        for data in [
+            format!("1:em:{}:r", ids[1]),
+            format!("1:em:{}:R", ids[1]),
+            format!("1:em:{}:Y", ids[1]),
+            format!("1:em:{}:x", ids[1]),
+            format!("1:em:{}:X", ids[1]),
+            format!("1:em:{}:e", ids[1]),
+            format!("1:ef:{}:s", ids[1]),
+            format!("1:ef:{}:e", ids[1]),
+        ] {
+            chat.presses_raw(&data).await.shows(stale);
+            chat.says("23.3. klo 18")
+                .await
+                .hides("Tallennettu")
+                .hides("Siirretty");
+        }
+        chat.says("/events")
+            .await
+            .hides("Siirrä")
+            .hides("Peru tämä");
+    }
+    assert_eq!(meetings_of(&app), planned);
+    assert!(deliveries(&app).await.is_empty());
+
+    // The facilitator's cards: move or cancel a meeting, or it and the later ones.
+    let cards = f.says("/events").await;
+    cards
+        .shows("Tilli Toukka")
+        .offers("2 · 🕒 Siirrä tämä tapaaminen")
+        .offers("2 · ✖ Peru tämä tapaaminen")
+        .offers("2 · 🕒 Siirrä tämä ja myöhemmät")
+        .offers("2 · Peru tämä ja myöhemmät")
+        .hides("Muokkaa");
+
+    // One meeting moved: the second an hour later. Each family hears once.
+    f.taps("2 · 🕒 Siirrä tämä tapaaminen")
+        .await
+        .shows("Milloin tapahtuma alkaa?");
+    f.says("22.3. klo 18").await.shows("Tallennettu.");
+    let sent = deliveries(&app).await;
+    assert_eq!(told(&sent), vec![1001, 1002], "once each: {sent:#?}");
+    assert!(
+        sent[0].text.contains("22.3.2027 klo 18"),
+        "{}",
+        sent[0].text
+    );
+
+    // The rest of the series from the fourth meeting on, a day later.
+    f.says("/events").await;
+    f.taps("4 · 🕒 Siirrä tämä ja myöhemmät")
+        .await
+        .shows("Mihin aikaan tapaaminen 5.4.2027 klo 17 siirretään?")
+        .shows("(5 yhteensä)");
+    f.says("6.4. klo 17").await.shows("Siirretty 5 tapaamista.");
+    let sent = deliveries(&app).await;
+    assert_eq!(told(&sent), vec![1001, 1002], "once each: {sent:#?}");
+    assert!(
+        sent[0]
+            .text
+            .contains("Ryhmän Tilli Toukka tapaamiset muuttuivat:\n• 6.4.2027 klo 17"),
+        "{}",
+        sent[0].text
+    );
+
+    // The third meeting cancelled alone.
+    f.says("/events").await;
+    f.taps("3 · ✖ Peru tämä tapaaminen")
+        .await
+        .shows("Perutaanko Tilli Toukka?");
+    f.taps("Kyllä, peru tapahtuma").await.shows("peruttiin");
+    let sent = deliveries(&app).await;
+    assert_eq!(told(&sent), vec![1001, 1002], "once each: {sent:#?}");
+
+    // The last two cancelled together.
+    let cards = f.says("/events").await;
+    cards.hides("29.3.");
+    f.taps("6 · Peru tämä ja myöhemmät")
+        .await
+        .shows("(2 yhteensä)");
+    f.taps("Kyllä, peru ne")
+        .await
+        .shows("Peruttu 2 tapaamista.");
+    let sent = deliveries(&app).await;
+    assert_eq!(told(&sent), vec![1001, 1002], "once each: {sent:#?}");
+    let changed = vec![
+        (hki(15, 3, 17), false),
+        (hki(22, 3, 18), false),
+        (hki(29, 3, 17), true),
+        (hki(6, 4, 17), false),
+        (hki(13, 4, 17), false),
+        (hki(20, 4, 17), false),
+        (hki(27, 4, 17), true),
+        (hki(4, 5, 17), true),
+    ];
+    assert_eq!(meetings_of(&app), changed);
+
+    // Removed half-way through typing a new time, the facilitator changes nothing.
+    f.says("/events").await;
+    f.taps("2 · 🕒 Siirrä tämä ja myöhemmät")
+        .await
+        .shows("Mihin aikaan");
+    c.says("/facilitators").await;
+    c.taps("Poista Olli Ohjaaja").await;
+    c.taps("Kyllä, poista").await;
+    deliveries(&app).await;
+    f.says("23.3. klo 17").await.hides("Siirretty");
+    assert_eq!(meetings_of(&app), changed);
+    assert!(deliveries(&app).await.is_empty());
+}
