@@ -728,8 +728,20 @@ async fn a_facilitator_marks_who_came() {
 }
 
 /// Someone opens a coordinator's invitation link for `group` (its button in the coordinator's
-/// language) and becomes its facilitator under `name`.
+/// language) and becomes its facilitator under `name`, speaking Finnish.
 async fn facilitator_of(app: &App, c: &mut Chat, user: u64, name: &str, group: &str) -> Chat {
+    facilitator_in(app, c, user, name, group, "fi").await
+}
+
+/// [`facilitator_of`], the facilitator's Telegram in `lang`.
+async fn facilitator_in(
+    app: &App,
+    c: &mut Chat,
+    user: u64,
+    name: &str,
+    group: &str,
+    lang: &str,
+) -> Chat {
     c.says("/facilitators").await;
     let invite = [
         "Kutsu ohjaaja",
@@ -750,12 +762,15 @@ async fn facilitator_of(app: &App, c: &mut Chat, user: u64, name: &str, group: &
     .find(|l| c.has_button(l))
     .expect("the link button");
     let payload = payload_in(&c.taps(make).await.text);
-    let mut f = Chat::new(app, user, "fi");
+    let mut f = Chat::new(app, user, lang);
     f.says(&format!("/start {payload}")).await;
     f.says(name).await;
-    f.taps("Hyväksyn tallennuksen")
-        .await
-        .shows("Olet nyt ohjaaja");
+    let (agree, now) = match lang {
+        "sv" => ("Jag godkänner", "Du är nu gruppledare"),
+        "en" => ("I agree", "You are now a facilitator"),
+        _ => ("Hyväksyn tallennuksen", "Olet nyt ohjaaja"),
+    };
+    f.taps(agree).await.shows(now);
     f
 }
 
@@ -939,4 +954,113 @@ async fn a_facilitator_moves_and_cancels_the_meetings_of_their_launch() {
     f.says("23.3. klo 17").await.hides("Siirretty");
     assert_eq!(meetings_of(&app), changed);
     assert!(deliveries(&app).await.is_empty());
+}
+
+/// A facilitator is reminded of every meeting of the series they lead, on the manual clock:
+/// Tilli Toukka in Hyvinkää, four weekly meetings with the second week left out and the third
+/// meeting planned on another day; after the second meeting the coordinator moves the last a
+/// day later. The facilitator (Swedish-speaking) gets each reminder once, at its minute (the
+/// day before at the same time and two hours before), none for the week left out, and the
+/// moved meeting's at its new time only. Helsinki time (summer time from 28.3.):
+///
+/// | n | as planned       | as launched                | reminders                   |
+/// |---|------------------|----------------------------|-----------------------------|
+/// | 1 | Mon 15.3. 17.00  | 15.3. 17.00                | 14.3. 17.00, 15.3. 15.00    |
+/// | – | 22.3.            | left out (`-2`)            | none                        |
+/// | 2 | 29.3.            | 29.3. 17.00                | 28.3. 17.00, 29.3. 15.00    |
+/// | 3 | 5.4.             | Wed 7.4. 18.00 (`3: 7.4. klo 18`) | 6.4. 18.00, 7.4. 16.00 |
+/// | 4 | 12.4.            | 12.4. 17.00, moved on 30.3. to 13.4. 17.00 | 12.4. 17.00, 13.4. 15.00 |
+#[tokio::test]
+async fn a_facilitator_is_reminded_of_every_meeting_of_the_series_once() {
+    let (app, clock, _dir) = app_with_config(config_with_notice(2));
+    let mut parents = vec![
+        crate::chat::join_tilli(&app, 1001, "Hyvinkää", true).await,
+        crate::chat::join_tilli(&app, 1002, "Hyvinkää", false).await,
+    ];
+    deliveries(&app).await;
+    let mut c = Chat::new(&app, COORD_TILLI, "fi");
+    facilitator_in(
+        &app,
+        &mut c,
+        FACILITATOR,
+        "Greta Gruppledare",
+        "Tilli Toukka",
+        "sv",
+    )
+    .await;
+    deliveries(&app).await;
+
+    c.says("/launch").await;
+    c.taps("Tilli Toukka · Hyvinkää (suomi) · 2/5").await;
+    c.says("15.3. klo 17").await;
+    c.says("18.30").await;
+    c.says("Pikku-Veturi, Hyvinkää").await;
+    c.taps("📅 Muuta tapaamisia").await;
+    c.says("4").await;
+    c.says("-2").await;
+    c.says("3: 7.4. klo 18").await.shows(
+        "1. 15.3.2027 klo 17\n– 22.3.2027: ei tapaamista\n2. 29.3.2027 klo 17\n3. 7.4.2027 klo 18\n4. 12.4.2027 klo 17",
+    );
+    c.taps("✅ Päivät ovat oikein").await;
+    c.taps("Lähetä kutsut").await;
+    accept(&app, &mut parents).await;
+    deliveries(&app).await;
+
+    // Each reminder at its minute, not a minute before, once, in Swedish.
+    let reminders = |sent: &[Delivered]| -> Vec<String> {
+        to(sent, FACILITATOR)
+            .iter()
+            .map(|d| d.text.lines().next().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let check = |at, when: &str| {
+        let app = app.clone();
+        let clock = clock.clone();
+        let when = when.to_owned();
+        async move {
+            clock.set(at - chrono::Duration::minutes(1));
+            let early = deliveries(&app).await;
+            assert!(reminders(&early).is_empty(), "early for {when}: {early:#?}");
+            clock.set(at);
+            let sent = deliveries(&app).await;
+            assert_eq!(
+                reminders(&sent),
+                vec![format!("Påminnelse: evenemang {when}")],
+                "at {at}: {sent:#?}"
+            );
+        }
+    };
+    check(hki(14, 3, 17), "15.3 kl. 17").await;
+    check(hki(15, 3, 15), "15.3 kl. 17").await;
+    // The week left out: nothing the day before nor on the day.
+    clock.set(hki(22, 3, 18));
+    assert!(reminders(&deliveries(&app).await).is_empty());
+    check(hki(28, 3, 17), "29.3 kl. 17").await;
+    check(hki(29, 3, 15), "29.3 kl. 17").await;
+
+    // After the second meeting the coordinator moves the last a day later.
+    clock.set(hki(30, 3, 10));
+    deliveries(&app).await;
+    let last = *app.store.launches().expect("store")[0]
+        .meeting_ids()
+        .last()
+        .expect("meetings");
+    c.presses_raw(&format!("1:em:{last}:r"))
+        .await
+        .shows("Mihin aikaan tapaaminen 12.4. klo 17 siirretään?");
+    c.says("13.4. klo 17")
+        .await
+        .shows("Siirretty 1 tapaaminen.");
+    deliveries(&app).await;
+
+    check(hki(6, 4, 18), "7.4 kl. 18").await;
+    check(hki(7, 4, 16), "7.4 kl. 18").await;
+    // Not at the old time.
+    clock.set(hki(12, 4, 16));
+    assert!(reminders(&deliveries(&app).await).is_empty());
+    check(hki(12, 4, 17), "13.4 kl. 17").await;
+    check(hki(13, 4, 15), "13.4 kl. 17").await;
+    // And nothing more.
+    clock.set(hki(30, 4, 12));
+    assert!(reminders(&deliveries(&app).await).is_empty());
 }
