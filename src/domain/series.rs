@@ -347,6 +347,11 @@ pub fn edit(
             for u in c.event.attendees.clone() {
                 super::event::queue_reminders(&mut c, u, now, rules);
             }
+            // Its facilitators lead it at the new time too (the old reminders are skipped by
+            // their version).
+            for u in c.event.facilitators.clone() {
+                super::event::queue_leader_reminders(&mut c, u, now, rules);
+            }
         }
         queue.extend(c.queue);
         events.push(c.event);
