@@ -181,7 +181,7 @@ pub fn shift_rest(
         }
         moved.version += 1;
         moved.revision += 1;
-        for u in e.attendees.iter().chain(e.waiting.iter()) {
+        for u in e.attendees.iter().chain(&e.waiting).chain(&e.co_parents) {
             if !tell.contains(u) {
                 tell.push(*u);
             }
@@ -319,7 +319,13 @@ pub fn edit(
     let mut told: Vec<UserId> = Vec::new();
     for e in &changed {
         let old = series.iter().find(|o| o.id == e.id).unwrap_or(e);
-        for u in old.attendees.iter().chain(old.waiting.iter()) {
+        // Both parents of a shared family hear it: the one signed up and the other.
+        for u in old
+            .attendees
+            .iter()
+            .chain(&old.waiting)
+            .chain(&old.co_parents)
+        {
             if !told.contains(u) {
                 told.push(*u);
             }
@@ -346,6 +352,9 @@ pub fn edit(
         if !c.event.cancelled {
             for u in c.event.attendees.clone() {
                 super::event::queue_reminders(&mut c, u, now, rules);
+            }
+            for u in c.event.co_parents.clone() {
+                super::event::queue_leader_reminders(&mut c, u, now, rules);
             }
         }
         queue.extend(c.queue);
@@ -503,6 +512,7 @@ mod tests {
             series: Some("launch-1".into()),
             came: Vec::new(),
             facilitators: Vec::new(),
+            co_parents: Vec::new(),
         }
     }
 

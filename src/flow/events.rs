@@ -1307,6 +1307,7 @@ fn draft_event(d: &EventDraft, organiser: UserId) -> Event {
         token: None,
         revision: 0,
         facilitators: Vec::new(),
+        co_parents: Vec::new(),
         series: None,
         came: Vec::new(),
     }
