@@ -145,6 +145,15 @@ async fn both_parents_are_reminded_of_every_meeting_in_their_own_language_until_
         said.buttons
     );
 
+    // Ben's /mydata says he is on the meetings for their reminders; nothing of Aino's.
+    let said = ben.says("/mydata").await;
+    let text = String::from_utf8(said.files[0].bytes.clone()).expect("utf-8");
+    assert!(
+        text.contains("Pikku-Veturi, Hyvinkää: påminnelser (din familj är med)"),
+        "{text}"
+    );
+    assert!(!text.contains("Parent 650001"), "{text}");
+
     // Each meeting: a day before and two hours before, both parents, once each.
     for day in [14, 21] {
         reminded_at(&app, &clock, hki(day - 1, 1, 17), day, true).await;
