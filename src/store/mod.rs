@@ -950,6 +950,7 @@ impl Store {
                 || e.queued(user)
                 || e.came.contains(&user)
                 || e.facilitators.contains(&user)
+                || e.co_parents.contains(&user)
             {
                 t.events.push(e.id);
             }
