@@ -367,7 +367,12 @@ pub(super) fn queue_reminders(c: &mut Change, user: UserId, now: DateTime<Utc>, 
 }
 
 /// Queues a facilitator's reminders for the event as it is in `c` (no feedback question).
-pub(super) fn queue_leader_reminders(c: &mut Change, user: UserId, now: DateTime<Utc>, rules: &dyn Rules) {
+pub(super) fn queue_leader_reminders(
+    c: &mut Change,
+    user: UserId,
+    now: DateTime<Utc>,
+    rules: &dyn Rules,
+) {
     let (id, version) = (c.event.id, c.event.version);
     for due in rules.reminder_times(c.event.start, now) {
         c.send(user, due, Outgoing::Reminder { event: id, version });

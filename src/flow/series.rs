@@ -467,6 +467,22 @@ impl Engine<'_> {
         else {
             return self.hint(state, Msg::HintStaleButton);
         };
+        // Opening the list is a view of the families' data, logged as any list is: a
+        // coordinator's, or a facilitator's (`/mydata` names the role).
+        if let Callback::Attendance(_) = cb {
+            let role = if self.may_pool(&l.pool) {
+                crate::domain::audit::Role::Coordinator
+            } else {
+                crate::domain::audit::Role::Facilitator
+            };
+            self.audit_as(
+                role,
+                crate::domain::audit::Accessed::Attendance,
+                Some(&l.pool),
+                Some(l.id),
+                e.attendees.len(),
+            );
+        }
         if let Callback::Attend(_, n, came) = cb {
             let Some(user) = usize::try_from(n)
                 .ok()
