@@ -432,10 +432,27 @@ impl Engine<'_> {
                     .and_then(|r| r.contact)
             }
             .map(|c| super::launch::who_text(&c));
-            let who = name.map_or_else(
-                || Arg::Join(vec![Arg::Msg(Msg::AttendanceFamily), num(n)], " "),
-                text,
-            );
+            // A family a coordinator added by hand (`/add`) has no name of its own: its
+            // coordinators see the label they gave it, a facilitator its number, each marked
+            // as added by hand.
+            let added = self
+                .ctx
+                .view
+                .registration(*user, &l.pool.group)
+                .and_then(|r| r.added);
+            let numbered = || vec![Arg::Msg(Msg::AttendanceFamily), num(n)];
+            let who = match (name, added) {
+                (Some(name), _) => text(name),
+                (None, Some(a)) if self.may_pool(&l.pool) => {
+                    Arg::Join(vec![text(a.label), Arg::Msg(Msg::AddedMark)], " ")
+                }
+                (None, Some(_)) => {
+                    let mut parts = numbered();
+                    parts.push(Arg::Msg(Msg::AddedMark));
+                    Arg::Join(parts, " ")
+                }
+                (None, None) => Arg::Join(numbered(), " "),
+            };
             r = r.row(vec![Button {
                 label: Label::MsgArgs(
                     if came {
