@@ -473,6 +473,8 @@ messages! {
     MydataAudit => "mydata-audit",
     MydataAuditNone => "mydata-audit-none",
     MydataSeen => "mydata-seen",
+    MydataAsFacilitator => "mydata-as-facilitator",
+    MydataFormerFacilitator => "mydata-former-facilitator",
     MydataFormerCoordinator => "mydata-former-coordinator",
     MydataCaption => "mydata-caption",
     MydataJsonCaption => "mydata-json-caption",

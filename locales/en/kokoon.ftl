@@ -585,15 +585,19 @@ mydata-invitation = Invitation to { $group } ({ $when }): { $answer ->
         [expired] the time to answer ran out
        *[other] waiting for your answer
     }
-mydata-audit = Who has seen your data (coordinators' views, files and messages are logged, and the log is kept { $months } months):
-mydata-audit-none = No coordinator has viewed a list, downloaded a file or sent a message that included you (the log is kept { $months } months).
+mydata-audit = Who has seen your data (coordinators' and facilitators' views, files and messages are logged, and the log is kept { $months } months):
+mydata-audit-none = No coordinator or facilitator has viewed a list, downloaded a file or sent a message that included you (the log is kept { $months } months).
 mydata-seen = { $at }: { $who } { $what ->
         [list] viewed the waiting list you were on
+        [launch] viewed the group's list of participants you were on
+        [attendance] viewed the attendance of a meeting you were on
         [export] downloaded a table that included you
         [family] added or changed a family by hand
        *[broadcast] sent a message that also went to you
     }
 mydata-former-coordinator = a former coordinator
+mydata-as-facilitator = (facilitator)
+mydata-former-facilitator = a former facilitator
 
 ## Meeting series and attendance
 launch-ask-series = <b>{ $group }</b> meets { $count } times, { $days ->
@@ -776,6 +780,7 @@ help-facilitator =
     /group – the participants of the groups you facilitate
     /write – a message to the group's families
     /support – ask the coordinator for help
+    /attendance – who came to the meetings
 final-facilitators = Facilitators: { $names }
 final-no-facilitator = None of the facilitators asked has said yes.
 

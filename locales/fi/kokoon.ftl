@@ -585,15 +585,19 @@ mydata-invitation = Kutsu ryhmään { $group } ({ $when }): { $answer ->
         [expired] vastausaika umpeutui
        *[other] odottaa vastausta
     }
-mydata-audit = Kuka on nähnyt tietojasi (koordinaattorien katselut, tiedostot ja viestit kirjataan ja kirjaukset säilytetään { $months } kk):
-mydata-audit-none = Kukaan koordinaattori ei ole katsonut listaa, ladannut tiedostoa eikä lähettänyt viestiä, jossa olit mukana (kirjaukset säilytetään { $months } kk).
+mydata-audit = Kuka on nähnyt tietojasi (koordinaattorien ja ryhmänohjaajien katselut, tiedostot ja viestit kirjataan ja kirjaukset säilytetään { $months } kk):
+mydata-audit-none = Kukaan koordinaattori tai ryhmänohjaaja ei ole katsonut listaa, ladannut tiedostoa eikä lähettänyt viestiä, jossa olit mukana (kirjaukset säilytetään { $months } kk).
 mydata-seen = { $at }: { $who } { $what ->
         [list] katsoi odottavien listan, jolla olit
+        [launch] katsoi ryhmän osallistujalistan, jolla olit
+        [attendance] katsoi tapaamisen läsnäololistan, jolla olit
         [export] latasi taulukon, jossa olit mukana
         [family] lisäsi tai muutti käsin lisätyn perheen
        *[broadcast] lähetti viestin, joka tuli myös sinulle
     }
 mydata-former-coordinator = entinen koordinaattori
+mydata-as-facilitator = (ryhmänohjaaja)
+mydata-former-facilitator = entinen ryhmänohjaaja
 
 ## Meeting series and attendance
 launch-ask-series = <b>{ $group }</b> kokoontuu { $count } kertaa, { $days ->
@@ -776,6 +780,7 @@ help-facilitator =
     /group – ohjaamiesi ryhmien osallistujat
     /write – viesti ryhmän perheille
     /support – kysy koordinaattorilta apua
+    /attendance – ketkä tulivat tapaamisiin
 final-facilitators = Ohjaajat: { $names }
 final-no-facilitator = Kukaan kysytyistä ohjaajista ei ole vastannut kyllä.
 

@@ -555,15 +555,19 @@ mydata-invitation = Inbjudan till { $group } ({ $when }): { $answer ->
         [expired] svarstiden gick ut
        *[other] väntar på svar
     }
-mydata-audit = Vem som har sett dina uppgifter (koordinatorernas visningar, filer och meddelanden loggas och loggen sparas { $months } mån.):
-mydata-audit-none = Ingen koordinator har sett en lista, hämtat en fil eller skickat ett meddelande som du fanns med i (loggen sparas { $months } mån.).
+mydata-audit = Vem som har sett dina uppgifter (koordinatorernas och gruppledarnas visningar, filer och meddelanden loggas och loggen sparas { $months } mån.):
+mydata-audit-none = Ingen koordinator eller gruppledare har sett en lista, hämtat en fil eller skickat ett meddelande som du fanns med i (loggen sparas { $months } mån.).
 mydata-seen = { $at }: { $who } { $what ->
         [list] såg väntelistan som du stod på
+        [launch] såg gruppens deltagarlista som du stod på
+        [attendance] såg närvarolistan för en träff som du stod på
         [export] hämtade en tabell som du fanns med i
         [family] lade till eller ändrade en familj för hand
        *[broadcast] skickade ett meddelande som också gick till dig
     }
 mydata-former-coordinator = en tidigare koordinator
+mydata-as-facilitator = (gruppledare)
+mydata-former-facilitator = en tidigare gruppledare
 
 ## Meeting series and attendance
 launch-ask-series = <b>{ $group }</b> träffas { $count } gånger, { $days ->
@@ -746,6 +750,7 @@ help-facilitator =
     /group – deltagarna i grupperna du leder
     /write – meddelande till gruppens familjer
     /support – be koordinatorn om stöd
+    /attendance – vilka som kom till träffarna
 final-facilitators = Gruppledare: { $names }
 final-no-facilitator = Ingen av de tillfrågade gruppledarna har svarat ja.
 

@@ -1,4 +1,4 @@
-//! The access log's entries: which coordinator saw, exported or sent what, and when — as
+//! The access log's entries: which coordinator (or facilitator) saw, exported or sent what, and when — as
 //! public-sector rules on logging access to personal data expect. An entry names the
 //! coordinator and the scope (group, area, event) and how many people it covered, never the
 //! parents themselves: `/mydata` finds who has seen a parent's registration by matching its
@@ -27,6 +27,27 @@ pub enum Accessed {
     /// The coordinator who added a family acted for it: answered an invitation or the renewal
     /// question, or withdrew (erased) its registration.
     ForFamily,
+    /// Who came to a launch's meeting was shown (`/attendance`), to mark it.
+    Attendance,
+}
+
+/// In which role someone saw a parent's data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A coordinator (entries logged before roles were recorded are all theirs).
+    #[default]
+    Coordinator,
+    /// A facilitator of the group (their launches' lists, attendance and messages).
+    Facilitator,
+}
+
+impl Role {
+    /// Whether this is the default role, left out of the stored entry.
+    #[must_use]
+    pub fn is_coordinator(&self) -> bool {
+        *self == Role::Coordinator
+    }
 }
 
 impl Accessed {
@@ -46,8 +67,11 @@ impl Accessed {
 pub struct Access {
     /// When.
     pub at: DateTime<Utc>,
-    /// The coordinator.
+    /// The coordinator or facilitator.
     pub who: UserId,
+    /// In which role.
+    #[serde(default, skip_serializing_if = "Role::is_coordinator")]
+    pub role: Role,
     /// What they did.
     pub what: Accessed,
     /// The group the list was of, if it was of one.
@@ -139,6 +163,7 @@ mod tests {
         let entry = |at, area: &str| Access {
             at,
             who: UserId(100),
+            role: Role::Coordinator,
             what: Accessed::List,
             group: GroupId::parse("tilli-toukka").ok(),
             area: AreaId::parse(area).ok(),

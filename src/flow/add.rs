@@ -580,6 +580,7 @@ impl<'a> Engine<'a> {
             .push(Effect::Audit(crate::domain::audit::Access {
                 at: self.ctx.now,
                 who: self.ctx.person.user,
+                role: crate::domain::audit::Role::Coordinator,
                 what,
                 group: Some(group.clone()),
                 area: Some(area.clone()),

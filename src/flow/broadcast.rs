@@ -302,6 +302,7 @@ impl Engine<'_> {
                     .push(Effect::Audit(crate::domain::audit::Access {
                         at: self.ctx.now,
                         who: self.ctx.person.user,
+                        role: crate::domain::audit::Role::Coordinator,
                         what: Accessed::Broadcast,
                         group: None,
                         area: None,

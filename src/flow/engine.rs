@@ -85,10 +85,30 @@ impl<'a> Engine<'a> {
         launch: Option<u64>,
         people: usize,
     ) {
+        self.audit_as(
+            crate::domain::audit::Role::Coordinator,
+            what,
+            pool,
+            launch,
+            people,
+        );
+    }
+
+    /// [`Engine::audit`], in `role` (a facilitator's view of their launch is logged as a
+    /// coordinator's is, and `/mydata` names the role).
+    pub(super) fn audit_as(
+        &mut self,
+        role: crate::domain::audit::Role,
+        what: crate::domain::audit::Accessed,
+        pool: Option<&Pool>,
+        launch: Option<u64>,
+        people: usize,
+    ) {
         self.effects
             .push(Effect::Audit(crate::domain::audit::Access {
                 at: self.ctx.now,
                 who: self.ctx.person.user,
+                role,
                 what,
                 group: pool.map(|p| p.group.clone()),
                 area: pool.map(|p| p.area.clone()),

@@ -733,7 +733,8 @@ impl Engine<'_> {
                     tight: n > 0,
                 });
             }
-            self.audit(
+            self.audit_as(
+                crate::domain::audit::Role::Facilitator,
                 crate::domain::audit::Accessed::List,
                 Some(&l.pool),
                 Some(l.id),
@@ -908,7 +909,8 @@ impl Engine<'_> {
             return self.hint(State::Idle, Msg::HintStaleButton);
         };
         let n = to.len();
-        self.audit(
+        self.audit_as(
+            crate::domain::audit::Role::Facilitator,
             crate::domain::audit::Accessed::Broadcast,
             Some(&l.pool),
             Some(l.id),

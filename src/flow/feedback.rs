@@ -218,11 +218,16 @@ impl Engine<'_> {
                 |g| g.name.get(self.lang).to_owned(),
             );
         let now = self.ctx.now;
-        format!(
-            "{name} · {}–{}",
+        let (from, to) = (
             format_date(first.start, self.lang, now),
-            format_date(last.start, self.lang, now)
-        )
+            format_date(last.start, self.lang, now),
+        );
+        if from == to {
+            // One meeting so far (or all on one day): its date once.
+            format!("{name} · {from}")
+        } else {
+            format!("{name} · {from}–{to}")
+        }
     }
 
     fn event_label(&self, e: &Event) -> String {

@@ -336,25 +336,29 @@ impl Engine<'_> {
         ));
         let mut seen_by = Vec::new();
         for a in &seen {
-            let name = config
-                .coordinator(a.who)
-                .map(|c| c.name.clone())
-                .or_else(|| {
-                    // A facilitator's view of their group's list.
-                    facilitators
-                        .iter()
-                        .find(|f| f.user == a.who)
-                        .map(|f| f.name.clone())
-                        .or_else(|| {
-                            config
-                                .facilitators
-                                .iter()
-                                .find(|f| f.telegram_id == a.who)
-                                .map(|f| f.name.clone())
-                        })
-                });
+            // The name in the role they saw it in.
+            let as_coordinator = || config.coordinator(a.who).map(|c| c.name.clone());
+            let as_facilitator = || {
+                facilitators
+                    .iter()
+                    .find(|f| f.user == a.who)
+                    .map(|f| f.name.clone())
+                    .or_else(|| {
+                        config
+                            .facilitators
+                            .iter()
+                            .find(|f| f.telegram_id == a.who)
+                            .map(|f| f.name.clone())
+                    })
+            };
+            let name = match a.role {
+                audit::Role::Coordinator => as_coordinator(),
+                audit::Role::Facilitator => as_facilitator(),
+            };
             let what = match a.what {
+                audit::Accessed::List if a.launch.is_some() => "launch",
                 audit::Accessed::List => "list",
+                audit::Accessed::Attendance => "attendance",
                 audit::Accessed::Export => "export",
                 audit::Accessed::Broadcast => "broadcast",
                 // Never about a parent's own registration (audit::included leaves them out).
@@ -366,17 +370,14 @@ impl Engine<'_> {
                 Msg::MydataSeen,
                 vec![
                     ("at", text(format_when(a.at, lang, now))),
-                    (
-                        "who",
-                        name.clone()
-                            .map_or(Arg::Msg(Msg::MydataFormerCoordinator), text),
-                    ),
+                    ("who", self.seen_by(a.role, name.clone())),
                     ("what", text(what)),
                 ],
             ));
             seen_by.push(json!({
                 "at": a.at,
                 "coordinator": name,
+                "role": a.role,
                 "what": what,
                 "group": a.group,
                 "area": a.area,
@@ -415,6 +416,19 @@ impl Engine<'_> {
 }
 
 impl Engine<'_> {
+    /// Who saw a parent's data, as `/mydata` names them: a coordinator by name, a facilitator
+    /// by name and role, someone no longer known by their former role.
+    fn seen_by(&self, role: audit::Role, name: Option<String>) -> Arg {
+        match (role, name) {
+            (audit::Role::Coordinator, Some(name)) => text(name),
+            (audit::Role::Facilitator, Some(name)) => {
+                Arg::Join(vec![text(name), Arg::Msg(Msg::MydataAsFacilitator)], " ")
+            }
+            (audit::Role::Coordinator, None) => Arg::Msg(Msg::MydataFormerCoordinator),
+            (audit::Role::Facilitator, None) => Arg::Msg(Msg::MydataFormerFacilitator),
+        }
+    }
+
     /// The lines of a consent record: the required consent, the name-sharing consent and its
     /// withdrawal.
     fn consent_lines(&self, c: &crate::domain::privacy::Consents) -> Vec<Line> {

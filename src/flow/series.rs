@@ -432,10 +432,27 @@ impl Engine<'_> {
                     .and_then(|r| r.contact)
             }
             .map(|c| super::launch::who_text(&c));
-            let who = name.map_or_else(
-                || Arg::Join(vec![Arg::Msg(Msg::AttendanceFamily), num(n)], " "),
-                text,
-            );
+            // A family a coordinator added by hand (`/add`) has no name of its own: its
+            // coordinators see the label they gave it, a facilitator its number, each marked
+            // as added by hand.
+            let added = self
+                .ctx
+                .view
+                .registration(*user, &l.pool.group)
+                .and_then(|r| r.added);
+            let numbered = || vec![Arg::Msg(Msg::AttendanceFamily), num(n)];
+            let who = match (name, added) {
+                (Some(name), _) => text(name),
+                (None, Some(a)) if self.may_pool(&l.pool) => {
+                    Arg::Join(vec![text(a.label), Arg::Msg(Msg::AddedMark)], " ")
+                }
+                (None, Some(_)) => {
+                    let mut parts = numbered();
+                    parts.push(Arg::Msg(Msg::AddedMark));
+                    Arg::Join(parts, " ")
+                }
+                (None, None) => Arg::Join(numbered(), " "),
+            };
             r = r.row(vec![Button {
                 label: Label::MsgArgs(
                     if came {
@@ -467,6 +484,22 @@ impl Engine<'_> {
         else {
             return self.hint(state, Msg::HintStaleButton);
         };
+        // Opening the list is a view of the families' data, logged as any list is: a
+        // coordinator's, or a facilitator's (`/mydata` names the role).
+        if let Callback::Attendance(_) = cb {
+            let role = if self.may_pool(&l.pool) {
+                crate::domain::audit::Role::Coordinator
+            } else {
+                crate::domain::audit::Role::Facilitator
+            };
+            self.audit_as(
+                role,
+                crate::domain::audit::Accessed::Attendance,
+                Some(&l.pool),
+                Some(l.id),
+                e.attendees.len(),
+            );
+        }
         if let Callback::Attend(_, n, came) = cb {
             let Some(user) = usize::try_from(n)
                 .ok()

@@ -1712,6 +1712,7 @@ async fn the_access_log_keeps_who_saw_what_and_when_sealed_in_time_order_and_pru
     let entry = |minutes: i64, what: Accessed| Access {
         at: t0() + Duration::minutes(minutes),
         who: UserId(100_000_001),
+        role: crate::domain::audit::Role::Coordinator,
         what,
         group: Some(gid("tilli-toukka")),
         area: Some(aid("hyvinkaa")),

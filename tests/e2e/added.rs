@@ -332,6 +332,24 @@ async fn a_family_added_by_hand_counts_is_invited_through_the_coordinator_and_wi
         "{sent:#?}"
     );
 
+    // At the meeting the coordinator marks who came: the family by its label, marked as
+    // added by hand (not "family 5").
+    clock.advance(Duration::hours(24) + Duration::minutes(30));
+    deliveries(&app).await;
+    let menu = c.says("/attendance").await;
+    let meeting = menu
+        .buttons
+        .iter()
+        .find(|b| b.starts_with("Tilli Toukka · 14.1. ("))
+        .expect("the first meeting")
+        .clone();
+    c.taps(&meeting)
+        .await
+        .offers("⬜ Virtanen, Kipinä (lisätty käsin)");
+    c.taps("⬜ Virtanen, Kipinä (lisätty käsin)")
+        .await
+        .offers("✅ Virtanen, Kipinä (lisätty käsin)");
+
     // The coordinator withdraws the family from /add.
     c.says("/add")
         .await

@@ -31,6 +31,13 @@ fn to(list: &[Delivered], user: u64) -> Vec<&Delivered> {
     list.iter().filter(|d| d.to == user).collect()
 }
 
+/// 15.3.2027 at 17.30 in Helsinki: the first meeting has begun.
+fn meeting_time() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2027-03-15T15:30:00Z")
+        .expect("time")
+        .into()
+}
+
 /// The `/start` payload of the invitation link in a coordinator's reply.
 fn payload_in(text: &str) -> String {
     let at = text.find("?start=").expect("a deep link") + "?start=".len();
@@ -135,6 +142,7 @@ async fn a_facilitators_whole_part_in_finnish() {
         .await
         .shows("Ryhmänohjaajalle")
         .shows("/write – viesti ryhmän perheille")
+        .shows("/attendance – ketkä tulivat tapaamisiin")
         .hides("Koordinaattorille");
     // The link worked once.
     let mut other = Chat::new(&app, 5002, "fi");
@@ -252,6 +260,47 @@ async fn a_facilitators_whole_part_in_finnish() {
     );
     assert!(relayed.text.ends_with("Voisitko soittaa minulle huomenna?"));
 
+    // The facilitator is reminded of the meeting, as the families are.
+    f.says("/attendance")
+        .await
+        .shows("Ryhmillä ei ole vielä ollut tapaamisia.");
+    clock.set(reminder_time());
+    let sent = deliveries(&app).await;
+    assert_eq!(to(&sent, FACILITATOR).len(), 1, "{sent:#?}");
+    assert!(to(&sent, FACILITATOR)[0]
+        .text
+        .starts_with("Muistutus: tapahtuma 15.3. klo 17"));
+
+    // At the meeting (15.3. at 17.30) they mark who came.
+    clock.set(meeting_time());
+    deliveries(&app).await;
+    f.says("/lasnaolo")
+        .await
+        .shows("Minkä tapaamisen läsnäolon merkitset?");
+    f.taps("Tilli Toukka · 15.3. (0/2)")
+        .await
+        .shows("Tilli Toukka, 15.3. klo 17: paikalla 0/2.")
+        .offers("⬜ Parent 1001 (@parent1001)")
+        .offers("⬜ perhe 2");
+    f.taps("⬜ Parent 1001 (@parent1001)")
+        .await
+        .shows("paikalla 1/2")
+        .offers("✅ Parent 1001 (@parent1001)");
+    f.taps("⬜ perhe 2").await.shows("paikalla 2/2");
+    // A parent sees in /mydata who saw them on the list, in which role and when.
+    let said = parents[1].says("/mydata").await;
+    let text = String::from_utf8_lossy(&said.files[0].bytes).into_owned();
+    assert!(
+        text.contains(
+            "15.3. klo 17.30: Olli Ohjaaja (ryhmänohjaaja) katsoi tapaamisen läsnäololistan, jolla olit"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Olit paikalla: Tilli Toukka, 15.3. klo 17"),
+        "{text}"
+    );
+
     // The coordinator removes the facilitator, who is told neutrally.
     c.says("/facilitators")
         .await
@@ -270,13 +319,19 @@ async fn a_facilitators_whole_part_in_finnish() {
         "kokoon: uutta ohjaajalle\n\nEt ole enää ohjaajana ryhmissä Tilli Toukka. Lämmin kiitos työstäsi!"
     );
     f.says("/group").await.shows("En tunne tuota komentoa.");
+    f.says("/attendance")
+        .await
+        .shows("En tunne tuota komentoa.");
     // Removed, they get no more reminders of the group's meetings; the families do.
-    clock.set(reminder_time());
+    clock.set(reminder_time() + chrono::Duration::days(7));
     let sent = deliveries(&app).await;
     assert!(to(&sent, FACILITATOR).is_empty(), "{sent:#?}");
-    assert!(to(&sent, 1001)[0]
-        .text
-        .starts_with("Muistutus: tapahtuma 15.3. klo 17"));
+    assert!(
+        to(&sent, 1001)
+            .iter()
+            .any(|d| d.text.starts_with("Muistutus: tapahtuma 22.3. klo 17")),
+        "{sent:#?}"
+    );
 }
 
 #[tokio::test]
@@ -310,6 +365,12 @@ async fn a_facilitators_whole_part_in_swedish() {
     f.taps("Jag godkänner")
         .await
         .shows("Du är nu gruppledare: Tilli Toukka.");
+    f.says("/hjalp")
+        .await
+        .shows("För gruppledare")
+        .shows("/support – be koordinatorn om stöd")
+        .shows("/attendance – vilka som kom till träffarna")
+        .hides("För koordinatorn");
     let sent = deliveries(&app).await;
     assert_eq!(
         to(&sent, COORD_TILLI)[0].text,
@@ -427,6 +488,30 @@ async fn a_facilitators_whole_part_in_swedish() {
         reminded[0].text
     );
     assert_eq!(to(&sent, 1001).len(), 1, "{sent:#?}");
+
+    // At the meeting the facilitator marks who came; the parent sees it in /mydata.
+    clock.set(meeting_time());
+    deliveries(&app).await;
+    f.says("/narvaro")
+        .await
+        .shows("Vilken träffs närvaro vill du markera?");
+    f.taps("Tilli Toukka · 15.3 (0/1)")
+        .await
+        .shows("Tilli Toukka, 15.3 kl. 17: närvarande 0/1.")
+        .offers("⬜ Parent 1001 (@parent1001)");
+    f.taps("⬜ Parent 1001 (@parent1001)")
+        .await
+        .shows("närvarande 1/1")
+        .offers("✅ Parent 1001 (@parent1001)");
+    let mut parent = Chat::new(&app, 1001, "sv");
+    let said = parent.says("/mydata").await;
+    let text = String::from_utf8_lossy(&said.files[0].bytes).into_owned();
+    assert!(
+        text.contains(
+            "15.3 kl. 17.30: Greta Gruppledare (gruppledare) såg närvarolistan för en träff som du stod på"
+        ),
+        "{text}"
+    );
 
     c.says("/facilitators")
         .await

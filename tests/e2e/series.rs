@@ -581,6 +581,18 @@ async fn a_swedish_speaking_coordinator_plans_marks_moves_and_reports_a_series()
         .await
         .shows("närvarande 2/5")
         .offers("✅ familj 4");
+    // One meeting of the series held: the series reads as its one date, not "14.1–14.1".
+    let menu = c.says("/rapport").await;
+    let labels: Vec<&String> = menu
+        .buttons
+        .iter()
+        .filter(|b| b.starts_with("Tilli Toukka"))
+        .collect();
+    assert_eq!(
+        labels,
+        ["Tilli Toukka · 14.1", "Tilli Toukka · 14.1"],
+        "the series and its meeting"
+    );
 
     clock.set(hki(15, 1, 10));
     deliveries(&app).await;
