@@ -273,3 +273,38 @@ async fn when_nobody_accepts_in_time_both_parents_are_told_each_in_their_own_lan
     assert!(to_ben[0].buttons.is_empty(), "{:?}", to_ben[0].buttons);
     assert!(!to_ben[0].text.contains("Parent 650001"));
 }
+
+#[tokio::test]
+async fn the_other_parents_times_stay_in_the_groups_order_and_a_time_not_offered_is_refused() {
+    let (app, _clock, _dir) = app_with_clock();
+    let (_aino, start) = aino_shares(&app).await;
+    let mut ben = Chat::named(&app, BEN, "fi", "Ben");
+    ben.says(&start).await;
+    ben.taps("Hyväksyn tallennuksen")
+        .await
+        .shows("Voit valita ajat");
+    // Evenings first, then mornings: kept in the group's order (mornings, evenings).
+    ben.taps("Arki-iltaisin").await;
+    ben.taps("Arkiaamupäivisin")
+        .await
+        .offers("✓ Arkiaamupäivisin")
+        .offers("✓ Arki-iltaisin");
+    // Weekends are not a time of Tilli Toukka: a forged button ticks nothing.
+    ben.presses_raw("1:t:weekend")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    ben.taps("Valmis").await;
+    ben.taps("Kyllä, saa nähdä")
+        .await
+        .shows("Olet nyt mukana ilmoittautumisessa ryhmään Tilli Toukka");
+    let families = app.store.families().expect("store");
+    let times: Vec<String> = families[0]
+        .other
+        .as_ref()
+        .expect("Ben is in")
+        .times
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(times, ["weekday-morning", "weekday-evening"]);
+}
