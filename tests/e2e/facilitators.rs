@@ -538,6 +538,9 @@ async fn facilitators_see_nothing_of_groups_they_do_not_facilitate() {
     launch_and_accept(&app, &mut c, "Send the invitations", &mut parents).await;
 
     let tilli = app.store.launches().expect("store")[0].id;
+    let meeting = app.store.launches().expect("store")[0]
+        .event
+        .expect("the meeting");
     // A facilitator of the schoolchildren's group only.
     c.says("/facilitators").await;
     c.taps("Invite a facilitator").await;
@@ -562,6 +565,9 @@ async fn facilitators_see_nothing_of_groups_they_do_not_facilitate() {
         "/write",
         "/kirjoita",
         "/skriv",
+        "/attendance",
+        "/lasnaolo",
+        "/narvaro",
     ] {
         assert_eq!(someone.says(cmd).await.text, unknown, "{cmd}");
     }
@@ -584,6 +590,15 @@ async fn facilitators_see_nothing_of_groups_they_do_not_facilitate() {
         format!("1:fc:w:{tilli}"),
         "1:fc:W".to_owned(),
         format!("1:fc:x:{tilli}"),
+        // The meetings of a launch they do not facilitate: attendance, moving, cancelling.
+        format!("1:at:{meeting}"),
+        format!("1:at:{meeting}:1:y"),
+        format!("1:em:{meeting}:r"),
+        format!("1:em:{meeting}:R"),
+        format!("1:em:{meeting}:Y"),
+        format!("1:em:{meeting}:x"),
+        format!("1:em:{meeting}:X"),
+        format!("1:ef:{meeting}:s"),
     ];
     for data in &forged {
         let said = someone.presses_raw(data).await;
