@@ -40,6 +40,9 @@ pub struct Handled {
     /// The step changed stored data beyond the person's own state (registrations, the outbox…):
     /// once it is flushed, the outbox sender may have something new to send.
     pub effects: bool,
+    /// People whose own command menu may have changed with this step: someone who became a
+    /// facilitator, was removed as one, or was forgotten.
+    pub menus: Vec<UserId>,
 }
 
 impl App {
@@ -165,11 +168,21 @@ impl App {
             person.user,
             outcome.replies.len()
         );
+        let menus = outcome
+            .effects
+            .iter()
+            .filter_map(|e| match e {
+                flow::Effect::BecomeFacilitator { .. } | flow::Effect::Forget => Some(person.user),
+                flow::Effect::RemoveFacilitator { user, .. } => Some(*user),
+                _ => None,
+            })
+            .collect();
         Ok(Handled {
             lang: outcome.lang,
             replies: outcome.replies,
             duplicate: false,
             effects: !outcome.effects.is_empty(),
+            menus,
         })
     }
 
@@ -293,6 +306,7 @@ impl Handled {
             replies: Vec::new(),
             duplicate: true,
             effects: false,
+            menus: Vec::new(),
         }
     }
 }

@@ -776,6 +776,10 @@ group-message-first = A message from the group's facilitator
 launch-still-held = The invitations to families are still waiting for a facilitator's yes.
 btn-launch-release = Send the invitations now
 launch-released = All right! The invitations go to the families.
+cmd-group = Your group's participants
+cmd-write = A message to the group's families
+cmd-support = Ask the coordinator for help
+cmd-attendance = Who came to the meetings
 help-facilitator =
     <b>For facilitators</b>
     /group – the participants of the groups you facilitate

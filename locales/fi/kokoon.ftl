@@ -776,6 +776,10 @@ group-message-first = Viesti ryhmän ohjaajalta
 launch-still-held = Kutsut perheille odottavat yhä ohjaajan kyllä-vastausta.
 btn-launch-release = Lähetä kutsut perheille nyt
 launch-released = Selvä! Kutsut lähtevät perheille.
+cmd-group = Ryhmäsi osallistujat
+cmd-write = Viesti ryhmän perheille
+cmd-support = Kysy koordinaattorilta apua
+cmd-attendance = Ketkä tulivat tapaamisiin
 help-facilitator =
     <b>Ryhmänohjaajalle</b>
     /group – ohjaamiesi ryhmien osallistujat

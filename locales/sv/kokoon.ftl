@@ -746,6 +746,10 @@ group-message-first = Meddelande från gruppledaren
 launch-still-held = Inbjudningarna till familjerna väntar fortfarande på en gruppledares ja.
 btn-launch-release = Skicka inbjudningarna nu
 launch-released = Okej! Inbjudningarna skickas till familjerna.
+cmd-group = Deltagarna i din grupp
+cmd-write = Meddelande till gruppens familjer
+cmd-support = Be koordinatorn om stöd
+cmd-attendance = Vilka som kom till träffarna
 help-facilitator =
     <b>För gruppledare</b>
     /group – deltagarna i grupperna du leder

@@ -511,6 +511,23 @@ pub fn update(e: &Event, edited: &Event, now: DateTime<Utc>, rules: &dyn Rules) 
     Some(c)
 }
 
+/// A change made by `by`: when they lead the event (one of its facilitators moved or cancelled a
+/// meeting of their launch), the notice of the change is not sent to them — they made it and saw
+/// it; its families and its other facilitators are still told once.
+#[must_use]
+pub fn made_by(mut c: Change, by: UserId) -> Change {
+    if c.event.facilitators.contains(&by) {
+        c.queue.retain(|i| {
+            !(i.to == by
+                && matches!(
+                    i.message,
+                    Outgoing::EventChanged { .. } | Outgoing::EventCancelled { .. }
+                ))
+        });
+    }
+    c
+}
+
 /// Cancels an event and tells everyone signed up or waiting, and its facilitators. `None` if
 /// it was cancelled before.
 #[must_use]

@@ -93,24 +93,31 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Replaces an event's details by [`event::update`].
-    pub fn update_event(&self, edited: &Event) -> TxResult<()> {
+    /// Replaces an event's details by [`event::update`]; made by `by` ([`event::made_by`]) when
+    /// someone made the change.
+    pub fn update_event(&self, edited: &Event, by: Option<UserId>) -> TxResult<()> {
         let Some(e) = self.event(edited.id)? else {
             return Ok(());
         };
         match event::update(&e, edited, self.now(), self.rules()) {
-            Some(c) => self.apply(&c),
+            Some(c) => self.apply(&match by {
+                Some(u) => event::made_by(c, u),
+                None => c,
+            }),
             None => Ok(()),
         }
     }
 
-    /// Cancels an event by [`event::cancel`].
-    pub fn cancel_event(&self, id: u64) -> TxResult<()> {
+    /// Cancels an event by [`event::cancel`]; made by `by` as [`Self::update_event`] is.
+    pub fn cancel_event(&self, id: u64, by: Option<UserId>) -> TxResult<()> {
         let Some(e) = self.event(id)? else {
             return Ok(());
         };
         match event::cancel(&e, self.now()) {
-            Some(c) => self.apply(&c),
+            Some(c) => self.apply(&match by {
+                Some(u) => event::made_by(c, u),
+                None => c,
+            }),
             None => Ok(()),
         }
     }

@@ -840,8 +840,8 @@ impl Store {
                     Effect::CreateEvent(e) => {
                         tx.create_event(e)?;
                     }
-                    Effect::UpdateEvent(e) => tx.update_event(e)?,
-                    Effect::CancelEvent(id) => tx.cancel_event(*id)?,
+                    Effect::UpdateEvent(e) => tx.update_event(e, Some(user))?,
+                    Effect::CancelEvent(id) => tx.cancel_event(*id, Some(user))?,
                     Effect::Rsvp { event, join, seen } => {
                         tx.rsvp_seen(user, *event, *join, *seen)?;
                     }
@@ -1054,8 +1054,8 @@ impl Store {
                     Effect::CreateEvent(e) => {
                         tx.create_event(e)?;
                     }
-                    Effect::UpdateEvent(e) => tx.update_event(e)?,
-                    Effect::CancelEvent(id) => tx.cancel_event(*id)?,
+                    Effect::UpdateEvent(e) => tx.update_event(e, None)?,
+                    Effect::CancelEvent(id) => tx.cancel_event(*id, None)?,
                     _ => {}
                 }
             }

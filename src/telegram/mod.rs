@@ -868,12 +868,19 @@ async fn apply_update(app: &App, bot: &Api, update: Update) -> Applied {
     );
     match handled {
         Ok(h) if h.duplicate => Applied::Nothing,
-        Ok(h) => Applied::Send {
-            update_id: incoming.update_id,
-            callback_id: incoming.callback_id,
-            unsent,
-            effects: h.effects,
-        },
+        Ok(h) => {
+            // A menu is not an answer: set beside it.
+            for user in h.menus {
+                let (app, bot) = (app.clone(), bot.clone());
+                tokio::spawn(async move { register_menu(&app, &bot, user).await });
+            }
+            Applied::Send {
+                update_id: incoming.update_id,
+                callback_id: incoming.callback_id,
+                unsent,
+                effects: h.effects,
+            }
+        }
         Err(e) => {
             log::error!("telegram: update {} not stored: {e}", update.id.0);
             Applied::Failed {
@@ -1315,6 +1322,10 @@ fn command_msg(c: Command) -> Msg {
         Command::MyData => Msg::CmdMyData,
         Command::Forget => Msg::CmdForget,
         Command::Events => Msg::CmdEvents,
+        Command::Group => Msg::CmdGroup,
+        Command::Write => Msg::CmdWrite,
+        Command::Support => Msg::CmdSupport,
+        Command::Attendance => Msg::CmdAttendance,
         Command::Help
         | Command::Demand
         | Command::Export
@@ -1324,27 +1335,84 @@ fn command_msg(c: Command) -> Msg {
         | Command::Broadcast
         | Command::Feedback
         | Command::Report
-        | Command::Attendance
         | Command::Facilitators
-        | Command::Group
-        | Command::Support
-        | Command::Write
         | Command::Add => Msg::CmdHelp,
     }
 }
 
-/// Registers the command list in each language, and Finnish as the default for the rest.
-async fn register_commands(app: &App, bot: &Api) {
-    let commands = |lang: Lang| -> Vec<BotCommand> {
-        let desc = |m: Msg| app.i18n.text(lang, m, &[], Markup::Plain);
-        let mut list = vec![BotCommand::new("start", desc(Msg::CmdStart))];
-        list.extend(
-            Command::ALL
-                .iter()
-                .map(|c| BotCommand::new(c.name(), desc(command_msg(*c)))),
-        );
-        list
+/// The menu in `lang`: `/start`, everyone's commands, then `extra` (a role's).
+fn menu(app: &App, lang: Lang, extra: &[Command]) -> Vec<BotCommand> {
+    let desc = |m: Msg| app.i18n.text(lang, m, &[], Markup::Plain);
+    let mut list = vec![BotCommand::new("start", desc(Msg::CmdStart))];
+    list.extend(
+        Command::ALL
+            .iter()
+            .chain(extra)
+            .map(|c| BotCommand::new(c.name(), desc(command_msg(*c)))),
+    );
+    list
+}
+
+/// The commands a person's own menu has beyond everyone's: a facilitator's (their
+/// `/attendance` too). Coordinators' commands are not in any menu.
+fn role_commands(app: &App, user: UserId) -> Vec<Command> {
+    let stored = app.store.facilitators().unwrap_or_else(|e| {
+        log::warn!("telegram: the facilitators not read for a menu: {e}");
+        Vec::new()
+    });
+    let listed = app.config.listed_facilitators();
+    let facilitation = crate::domain::facilitator::Facilitation {
+        stored: &stored,
+        listed: &listed,
     };
+    if facilitation.is_facilitator(user) {
+        let mut v = Command::FACILITATOR.to_vec();
+        v.push(Command::Attendance);
+        v
+    } else {
+        Vec::new()
+    }
+}
+
+/// Sets one person's own menu (the chat scope of their private chat) in each language, or
+/// takes it away when they have no role's commands (they see everyone's menu then).
+async fn register_menu(app: &App, bot: &Api, user: UserId) {
+    use teloxide::payloads::DeleteMyCommandsSetters;
+    use teloxide::types::{BotCommandScope, Recipient};
+    let extra = role_commands(app, user);
+    let Ok(chat) = i64::try_from(user.0) else {
+        return;
+    };
+    let scope = BotCommandScope::Chat {
+        chat_id: Recipient::Id(ChatId(chat)),
+    };
+    for lang in std::iter::once(None).chain(Lang::ALL.into_iter().map(Some)) {
+        let result = if extra.is_empty() {
+            let mut req = bot.delete_my_commands().scope(scope.clone());
+            if let Some(l) = lang {
+                req = req.language_code(l.code());
+            }
+            req.await.map(|_| ())
+        } else {
+            let mut req = bot
+                .set_my_commands(menu(app, lang.unwrap_or(Lang::Fi), &extra))
+                .scope(scope.clone());
+            if let Some(l) = lang {
+                req = req.language_code(l.code());
+            }
+            req.await.map(|_| ())
+        };
+        if let Err(e) = result {
+            log::debug!("telegram: a person's menu for user {}: {e}", user.0);
+            log::warn!("telegram: a person's menu not set: {}", loggable(&e));
+        }
+    }
+}
+
+/// Registers the command list in each language, and Finnish as the default for the rest; then
+/// each facilitator's own menu.
+async fn register_commands(app: &App, bot: &Api) {
+    let commands = |lang: Lang| menu(app, lang, &[]);
     if let Err(e) = bot.set_my_commands(commands(Lang::Fi)).await {
         log::warn!("telegram: setMyCommands (default) failed: {}", loggable(&e));
     }
@@ -1360,6 +1428,19 @@ async fn register_commands(app: &App, bot: &Api) {
                 loggable(&e)
             );
         }
+    }
+    let mut people: Vec<UserId> = app
+        .store
+        .facilitators()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| f.user)
+        .chain(app.config.listed_facilitators().into_iter().map(|(u, _)| u))
+        .collect();
+    people.sort_unstable_by_key(|u| u.0);
+    people.dedup();
+    for user in people {
+        register_menu(app, bot, user).await;
     }
 }
 

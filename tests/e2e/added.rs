@@ -349,6 +349,31 @@ async fn a_family_added_by_hand_counts_is_invited_through_the_coordinator_and_wi
     c.taps("⬜ Virtanen, Kipinä (lisätty käsin)")
         .await
         .offers("✅ Virtanen, Kipinä (lisätty käsin)");
+    // A facilitator of the group sees the family by its number, marked as added by hand: the
+    // label is the coordinators' only.
+    c.says("/facilitators").await;
+    c.taps("Kutsu ohjaaja").await;
+    c.taps("Tilli Toukka").await;
+    let link = c.taps("Tee kutsulinkki").await.text;
+    let at = link.find("?start=").expect("a link") + "?start=".len();
+    let payload: String = link[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    let mut f = Chat::new(&app, 5001, "fi");
+    f.says(&format!("/start {payload}")).await;
+    f.says("Olli Ohjaaja").await;
+    f.taps("Hyväksyn tallennuksen").await;
+    f.says("/attendance").await;
+    let list = f.taps(&meeting.replace("(0/", "(1/")).await;
+    list.hides("Virtanen");
+    let added: Vec<&String> = list
+        .buttons
+        .iter()
+        .filter(|b| b.ends_with("(lisätty käsin)"))
+        .collect();
+    assert_eq!(added.len(), 1, "{:?}", list.buttons);
+    assert!(added[0].starts_with("✅ perhe "), "{}", added[0]);
 
     // The coordinator withdraws the family from /add.
     c.says("/add")

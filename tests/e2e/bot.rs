@@ -264,3 +264,100 @@ async fn a_broadcast_to_many_respects_the_limits_skips_the_blocked_and_reports()
         fake.invalid_requests()
     );
 }
+
+/// A facilitator's own menu (the chat scope of their chat, in each language) lists their
+/// commands, `/attendance` among them, once they have joined through a coordinator's link;
+/// removed, the menu goes and they see everyone's again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_facilitator_gets_their_own_command_menu() {
+    let t = spawn_app().await;
+    assert!(t.fake.wait_until(WAIT, |f| f.commands().len() >= 4).await);
+    let c = t.user(100_000_001, "Kaisa", "fi");
+    c.says("/facilitators").await;
+    c.taps("Kutsu ohjaaja").await;
+    c.taps("Tilli Toukka").await;
+    let said = text_of(&c.taps("Tee kutsulinkki").await);
+    let at = said.find("?start=").expect("a link") + "?start=".len();
+    let payload: String = said[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    let f = t.user(5101, "Olli", "sv");
+    assert!(t.fake.commands_in_scope("chat:5101").is_empty());
+    f.says(&format!("/start {payload}")).await;
+    f.says("Olli Ohjaaja").await;
+    f.taps("Jag godkänner").await;
+    assert!(
+        t.fake
+            .wait_until(WAIT, |fake| fake.commands_in_scope("chat:5101").len() == 4)
+            .await
+    );
+    let menus = t.fake.commands_in_scope("chat:5101");
+    let langs: Vec<Option<String>> = menus.iter().map(|(l, _)| l.clone()).collect();
+    assert_eq!(
+        langs,
+        vec![
+            None,
+            Some("en".into()),
+            Some("fi".into()),
+            Some("sv".into())
+        ]
+    );
+    for (lang, commands) in &menus {
+        let names: Vec<&str> = commands.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "start",
+                "events",
+                "mine",
+                "lang",
+                "cancel",
+                "privacy",
+                "mydata",
+                "forget",
+                "help",
+                "group",
+                "write",
+                "support",
+                "attendance"
+            ],
+            "{lang:?}"
+        );
+    }
+    let described = |lang: Option<&str>| {
+        menus
+            .iter()
+            .find(|(l, _)| l.as_deref() == lang)
+            .and_then(|(_, c)| c.iter().find(|(c, _)| c == "attendance"))
+            .map(|(_, d)| d.clone())
+    };
+    assert_eq!(
+        described(None).as_deref(),
+        Some("Ketkä tulivat tapaamisiin")
+    );
+    assert_eq!(
+        described(Some("fi")).as_deref(),
+        Some("Ketkä tulivat tapaamisiin")
+    );
+    assert_eq!(
+        described(Some("sv")).as_deref(),
+        Some("Vilka som kom till träffarna")
+    );
+    assert_eq!(
+        described(Some("en")).as_deref(),
+        Some("Who came to the meetings")
+    );
+
+    // Removed, their own menu goes.
+    c.says("/facilitators").await;
+    c.taps("Poista Olli Ohjaaja").await;
+    c.taps("Kyllä, poista").await;
+    assert!(
+        t.fake
+            .wait_until(WAIT, |fake| fake.commands_in_scope("chat:5101").is_empty())
+            .await
+    );
+    // Everyone's menu is as it was.
+    assert!(t.fake.commands().iter().all(|(_, c)| c.len() == 9));
+}
