@@ -124,6 +124,10 @@ pub struct OtherParent {
     pub contact: Option<Contact>,
     /// When they joined.
     pub joined_at: DateTime<Utc>,
+    /// Their own private note to the group's coordinators (optional; never shown to the
+    /// first parent), sealed with the family record: it goes when they leave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A registration shared by two parents: what the family shares, and who holds it. Sealed
@@ -362,6 +366,17 @@ pub fn leave(f: &Family, r: Option<&Registration>, user: UserId, now: DateTime<U
     }
 }
 
+/// The other parent changes (or, with `None`, removes) their own note to the coordinators.
+/// `None` when `user` is not the family's other parent.
+#[must_use]
+pub fn set_note(f: &Family, user: UserId, note: Option<String>) -> Option<Family> {
+    let o = f.other.as_ref().filter(|o| o.user == user)?;
+    Some(Family {
+        other: Some(OtherParent { note, ..o.clone() }),
+        ..f.clone()
+    })
+}
+
 /// Whether family `f` has nothing left to share: its holder's registration (`holder_reg`, as
 /// stored now) is gone — purged by retention, or erased. The family record and its key go too,
 /// with both parents' parts of it.
@@ -484,6 +499,7 @@ mod tests {
             times: vec![],
             contact: None,
             joined_at: t(3),
+            note: None,
         }
     }
 

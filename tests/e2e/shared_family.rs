@@ -83,6 +83,9 @@ pub(crate) async fn ben_joins(app: &App, start: &str, name: &str) -> Chat {
     ben.taps("Valmis").await;
     ben.taps("Kyllä, saa nähdä")
         .await
+        .shows("Haluatko vielä kertoa koordinaattorille jotain?");
+    ben.taps("Ohita")
+        .await
         .shows("Olet nyt mukana ilmoittautumisessa ryhmään Tilli Toukka");
     ben
 }
