@@ -150,6 +150,8 @@ pub enum Callback {
     FamilyUnlink(GroupId),
     /// (Other parent) leave a shared registration.
     FamilyLeave(crate::domain::family::FamilyId),
+    /// (Other parent) change their own note to the coordinators of this family.
+    FamilyNote(crate::domain::family::FamilyId),
     /// A parent's action on an event.
     Event(u64, EventAction),
     /// A coordinator's action on an event.
@@ -315,6 +317,7 @@ impl Callback {
             Callback::FamilyRevoke(g) => format!("yr:{g}"),
             Callback::FamilyUnlink(g) => format!("yu:{g}"),
             Callback::FamilyLeave(id) => format!("yl:{}", String::from(*id)),
+            Callback::FamilyNote(id) => format!("yn:{}", String::from(*id)),
             Callback::Event(id, a) => format!(
                 "ev:{id}:{}",
                 match a {
@@ -453,6 +456,7 @@ impl Callback {
             ("yr", Some(g)) => Callback::FamilyRevoke(GroupId::parse(g).ok()?),
             ("yu", Some(g)) => Callback::FamilyUnlink(GroupId::parse(g).ok()?),
             ("yl", Some(id)) => Callback::FamilyLeave(id.to_owned().try_into().ok()?),
+            ("yn", Some(id)) => Callback::FamilyNote(id.to_owned().try_into().ok()?),
             ("k", None) => Callback::Keep,
             ("f", Some("y")) => Callback::ForgetYes,
             ("pl", Some(p)) => Callback::PoolList(parse_pool(p)?),
@@ -856,6 +860,7 @@ mod tests {
             Callback::FamilyRevoke(GroupId::parse(&"f".repeat(24)).expect("id")),
             Callback::FamilyUnlink(GroupId::parse(&"f".repeat(24)).expect("id")),
             Callback::FamilyLeave(crate::domain::family::FamilyId([0xff; 16])),
+            Callback::FamilyNote(crate::domain::family::FamilyId([0xff; 16])),
             Callback::Event(u64::MAX, EventAction::Calendar),
             Callback::Manage(u64::MAX, ManageAction::CancelYes),
             Callback::EditField(u64::MAX, EventField::Description),

@@ -57,6 +57,9 @@ btn-change-note = Message to the coordinator
 summary-note = Message to the coordinator: { $note }
 hint-note-long = The message is a little too long ({ $count } characters). Please write at most { $max }.
 list-note = Message to the coordinator: { $note }
+list-note-from = Message to the coordinator ({ $who }): { $note }
+note-by-holder = the parent who registered
+note-by-other = the child's other parent
 
 summary-title = <b>{ $group }</b>
 summary-children = { $count ->
@@ -684,6 +687,8 @@ family-mine-other = You are part of the other parent's registration for <b>{ $gr
     Children's ages: { $ages }
 family-accepted = Your family's place in <b>{ $group }</b> is confirmed: the child's other parent accepted it. The first meeting is { $when }, { $place }.
 family-expired = Nobody answered your family's invitation to { $group } in time, so it expired. Your family's registration is paused now and does not count towards a new group. The parent who made the registration can take it up again.
+family-note-saved = All right, your message to the coordinator is saved. Only the group's coordinator sees it.
+family-note-removed = All right, your message to the coordinator is removed.
 
 ## Group facilitators
 

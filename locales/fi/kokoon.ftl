@@ -57,6 +57,9 @@ btn-change-note = Viesti koordinaattorille
 summary-note = Viesti koordinaattorille: { $note }
 hint-note-long = Viesti on vähän liian pitkä ({ $count } merkkiä). Kirjoita enintään { $max } merkkiä.
 list-note = Viesti koordinaattorille: { $note }
+list-note-from = Viesti koordinaattorille ({ $who }): { $note }
+note-by-holder = ilmoittautumisen tehnyt vanhempi
+note-by-other = lapsen toinen vanhempi
 
 summary-title = <b>{ $group }</b>
 summary-children = { $count ->
@@ -684,6 +687,8 @@ family-mine-other = Olet mukana toisen vanhemman ilmoittautumisessa ryhmään <b
     Lasten iät: { $ages }
 family-accepted = Perheenne paikka ryhmässä <b>{ $group }</b> on vahvistettu: lapsen toinen vanhempi otti sen vastaan. Ensimmäinen tapaaminen on { $when }, { $place }.
 family-expired = Perheenne kutsuun ryhmään { $group } ei vastattu ajoissa, joten kutsu vanheni. Perheenne ilmoittautuminen on nyt tauolla, eikä sitä lasketa uuteen ryhmään. Ilmoittautumisen tehnyt vanhempi voi jatkaa sitä.
+family-note-saved = Selvä, viestisi koordinaattorille on tallennettu. Vain ryhmän koordinaattori näkee sen.
+family-note-removed = Selvä, viestisi koordinaattorille on poistettu.
 
 ## Ryhmänohjaajat
 

@@ -57,6 +57,9 @@ btn-change-note = Meddelande till koordinatorn
 summary-note = Meddelande till koordinatorn: { $note }
 hint-note-long = Meddelandet är lite för långt ({ $count } tecken). Skriv högst { $max } tecken.
 list-note = Meddelande till koordinatorn: { $note }
+list-note-from = Meddelande till koordinatorn ({ $who }): { $note }
+note-by-holder = föräldern som gjorde anmälan
+note-by-other = barnets andra förälder
 
 summary-title = <b>{ $group }</b>
 summary-children = { $count ->
@@ -654,6 +657,8 @@ family-mine-other = Du är med i den andra förälderns anmälan till <b>{ $grou
     Barnens åldrar: { $ages }
 family-accepted = Er familjs plats i <b>{ $group }</b> är bekräftad: barnets andra förälder tackade ja. Det första mötet är { $when }, { $place }.
 family-expired = Ingen svarade i tid på er familjs inbjudan till { $group }, så den gick ut. Er familjs anmälan är nu pausad och räknas inte för en ny grupp. Föräldern som gjorde anmälan kan ta upp den igen.
+family-note-saved = Okej, ditt meddelande till koordinatorn är sparat. Bara gruppens koordinator ser det.
+family-note-removed = Okej, ditt meddelande till koordinatorn är borttaget.
 
 ## Gruppledare
 

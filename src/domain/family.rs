@@ -124,6 +124,10 @@ pub struct OtherParent {
     pub contact: Option<Contact>,
     /// When they joined.
     pub joined_at: DateTime<Utc>,
+    /// Their own private note to the group's coordinators (optional; never shown to the
+    /// first parent), sealed with the family record: it goes when they leave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A registration shared by two parents: what the family shares, and who holds it. Sealed
@@ -362,6 +366,17 @@ pub fn leave(f: &Family, r: Option<&Registration>, user: UserId, now: DateTime<U
     }
 }
 
+/// The other parent changes (or, with `None`, removes) their own note to the coordinators.
+/// `None` when `user` is not the family's other parent.
+#[must_use]
+pub fn set_note(f: &Family, user: UserId, note: Option<String>) -> Option<Family> {
+    let o = f.other.as_ref().filter(|o| o.user == user)?;
+    Some(Family {
+        other: Some(OtherParent { note, ..o.clone() }),
+        ..f.clone()
+    })
+}
+
 /// Whether family `f` has nothing left to share: its holder's registration (`holder_reg`, as
 /// stored now) is gone — purged by retention, or erased. The family record and its key go too,
 /// with both parents' parts of it.
@@ -384,12 +399,12 @@ pub fn contacts(r: &Registration, families: &[Family]) -> Vec<Contact> {
 }
 
 /// Registrations of one pool in the order a coordinator's waiting list shows them: in
-/// registration order, except that when exactly two registrations have the same children's
-/// ages, the later one is moved up right after the earlier, with that one's position in the
-/// result (0-based) — perhaps the same children, registered by each parent on their own
-/// without the link, for the coordinator to check and merge by hand. Ages shared by three or
-/// more registrations are too common to hint at anything (a pool of five-year-olds) and stay
-/// in order; registrations without children (an adults' group) are never paired.
+/// registration order, except that registrations with the same children's ages are moved up
+/// right after the earliest of them, each with that one's position in the result (0-based) —
+/// perhaps the same children, registered separately by each parent (or by more than two
+/// people caring for them) without the link, for the coordinator to check and merge by hand.
+/// However many share the ages, they stand together; registrations without children (an
+/// adults' group) are never grouped.
 #[must_use]
 pub fn side_by_side(regs: &[Registration]) -> Vec<(&Registration, Option<usize>)> {
     // The same ages: the same birth years (a month typed by one parent and not by the other
@@ -404,12 +419,17 @@ pub fn side_by_side(regs: &[Registration]) -> Vec<(&Registration, Option<usize>)
         a.sort_unstable();
         by_ages.entry(a).or_default().push(i);
     }
-    // The later of exactly two registrations with the same ages, by the earlier.
-    let mut later: std::collections::HashMap<usize, usize> = Default::default();
+    // The later ones of each set of the same ages, by the earliest (indexes ascend).
+    let mut later: std::collections::HashMap<usize, Vec<usize>> = Default::default();
     for same in by_ages.values() {
-        if let [a, b] = same.as_slice() {
-            if regs[*a].user != regs[*b].user {
-                later.insert(*a, *b);
+        if let Some((first, rest)) = same.split_first() {
+            let rest: Vec<usize> = rest
+                .iter()
+                .copied()
+                .filter(|j| regs[*j].user != regs[*first].user)
+                .collect();
+            if !rest.is_empty() {
+                later.insert(*first, rest);
             }
         }
     }
@@ -422,7 +442,7 @@ pub fn side_by_side(regs: &[Registration]) -> Vec<(&Registration, Option<usize>)
         placed[i] = true;
         let first = out.len();
         out.push((&regs[i], None));
-        if let Some(&j) = later.get(&i) {
+        for &j in later.get(&i).into_iter().flatten() {
             placed[j] = true;
             out.push((&regs[j], Some(first)));
         }
@@ -479,6 +499,7 @@ mod tests {
             times: vec![],
             contact: None,
             joined_at: t(3),
+            note: None,
         }
     }
 
@@ -629,7 +650,8 @@ mod tests {
             order(&regs),
             vec![(1, None), (4, Some(0)), (2, None), (5, Some(2)), (3, None)]
         );
-        // Three five-year-olds: common, not a hint; they stay in registration order.
+        // Three registrations of a five-year-old, made separately: all three side by side,
+        // each later one pointing at the first; the four-year-old after them.
         let regs = vec![
             reg(1, vec![5]),
             reg(2, vec![4]),
@@ -638,7 +660,27 @@ mod tests {
         ];
         assert_eq!(
             order(&regs),
-            vec![(1, None), (2, None), (3, None), (4, None)]
+            vec![(1, None), (3, Some(0)), (4, Some(0)), (2, None)]
+        );
+        // Four, and a pair elsewhere: every one placed once.
+        let regs = vec![
+            reg(1, vec![5]),
+            reg(2, vec![3, 7]),
+            reg(3, vec![5]),
+            reg(4, vec![7, 3]),
+            reg(5, vec![5]),
+            reg(6, vec![5]),
+        ];
+        assert_eq!(
+            order(&regs),
+            vec![
+                (1, None),
+                (3, Some(0)),
+                (5, Some(0)),
+                (6, Some(0)),
+                (2, None),
+                (4, Some(4))
+            ]
         );
         let adults = [reg(6, vec![]), reg(7, vec![])];
         assert!(side_by_side(&adults).iter().all(|(_, m)| m.is_none()));

@@ -29,6 +29,15 @@ pub struct Joining {
     /// The family's group, whose times are offered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<GroupId>,
+    /// Whether the coordinator may see their name, once answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<bool>,
+    /// Their own private note to the coordinators (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Changing the note later: the family it is for (the token is then unused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<family::FamilyId>,
 }
 
 /// The questions the other parent is asked, in order.
@@ -41,6 +50,10 @@ pub enum JoinStep {
     Times,
     /// Whether the coordinator may see their name (optional).
     Share,
+    /// Their own private note to the coordinators (optional), the last question.
+    Note,
+    /// Later, from `/mine`: a new note in place of theirs, or none.
+    ChangeNote,
 }
 
 /// `/start f_<token>`: the other parent opens a link. A link that does not let them in gets a
@@ -79,6 +92,9 @@ pub(super) fn open_link(e: &mut Engine<'_>, state: State, payload: &str) -> Stat
         consented: None,
         times: Vec::new(),
         group: Some(f.group.clone()),
+        share: None,
+        note: None,
+        family: None,
     };
     let intro = e.family_lines(&f, Msg::FamilyInvite);
     e.say(intro);
@@ -94,6 +110,34 @@ pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> Result<State
         Turn::Button(Callback::FamilyShare(g)) => Ok(e.share(state, &g)),
         Turn::Button(Callback::FamilyRevoke(g)) => Ok(e.revoke(state, &g)),
         Turn::Button(Callback::FamilyUnlink(g)) => Ok(e.unlink(state, &g)),
+        Turn::Button(Callback::FamilyNote(id)) => {
+            // Only the family's other parent changes their own note; anyone else's button (a
+            // forged or stale one) changes nothing.
+            let me = e.ctx.person.user;
+            let theirs = e
+                .ctx
+                .view
+                .families_of(me)
+                .into_iter()
+                .find(|f| f.id == id && f.other.as_ref().is_some_and(|o| o.user == me));
+            Ok(match theirs {
+                Some(f) => {
+                    let j = Joining {
+                        token: String::new(),
+                        step: JoinStep::ChangeNote,
+                        consented: None,
+                        times: Vec::new(),
+                        group: Some(f.group.clone()),
+                        share: None,
+                        note: f.other.and_then(|o| o.note),
+                        family: Some(f.id),
+                    };
+                    e.say(e.join_question(&j));
+                    State::JoiningFamily(j)
+                }
+                None => e.hint(state, Msg::HintStaleButton),
+            })
+        }
         Turn::Button(Callback::FamilyLeave(id)) => {
             let me = e.ctx.person.user;
             let theirs = e
@@ -187,6 +231,17 @@ impl Engine<'_> {
                 .row(vec![button(Msg::BtnShareYes, Callback::Share(true))])
                 .row(vec![button(Msg::BtnShareNo, Callback::Share(false))])
                 .row(cancel),
+            // As in a registration: the note so far, which can be removed, or the question.
+            JoinStep::Note | JoinStep::ChangeNote => match &j.note {
+                None => Reply::msg(Msg::AskNote)
+                    .row(vec![button(Msg::BtnNoNote, Callback::NoNote)])
+                    .row(cancel),
+                Some(n) => Reply::default()
+                    .line(Msg::SummaryNote, vec![("note", text(n.clone()))])
+                    .line(Msg::AskNoteEdit, vec![])
+                    .row(vec![button(Msg::BtnRemoveNote, Callback::NoNote)])
+                    .row(cancel),
+            },
         }
     }
 
@@ -230,7 +285,38 @@ impl Engine<'_> {
                 j
             }
             (JoinStep::Share, Turn::Button(Callback::Share(share))) => {
-                return Ok(self.join(j, share));
+                j.share = Some(share);
+                j.step = JoinStep::Note;
+                j
+            }
+            (JoinStep::Note, Turn::Button(Callback::NoNote)) => {
+                j.note = None;
+                return Ok(self.join(j));
+            }
+            (JoinStep::ChangeNote, Turn::Button(Callback::NoNote)) => {
+                return Ok(self.change_note(&j, None));
+            }
+            (JoinStep::Note | JoinStep::ChangeNote, Turn::Text(t)) => {
+                let note = match crate::domain::registration::note(&t) {
+                    Ok(note) => note,
+                    Err(count) => {
+                        let hint = super::reply::Line::new(
+                            Msg::HintNoteLong,
+                            vec![
+                                ("count", num(count)),
+                                ("max", num(crate::domain::registration::MAX_NOTE_CHARS)),
+                            ],
+                        );
+                        let q = self.join_question(&j).after(vec![hint]);
+                        self.say(q);
+                        return Ok(State::JoiningFamily(j));
+                    }
+                };
+                if j.step == JoinStep::ChangeNote {
+                    return Ok(self.change_note(&j, note));
+                }
+                j.note = note;
+                return Ok(self.join(j));
             }
             (_, Turn::Text(_)) => {
                 return Ok(self.hint(State::JoiningFamily(j), Msg::HintUseButtons));
@@ -245,8 +331,25 @@ impl Engine<'_> {
         Ok(State::JoiningFamily(next))
     }
 
+    /// The other parent's new note (or none) for their family, from `/mine`.
+    fn change_note(&mut self, j: &Joining, note: Option<String>) -> State {
+        let Some(id) = j.family else {
+            return State::Idle;
+        };
+        let msg = if note.is_some() {
+            Msg::FamilyNoteSaved
+        } else {
+            Msg::FamilyNoteRemoved
+        };
+        self.effects
+            .push(Effect::Family(FamilyChange::Note { id, note }));
+        self.say(Reply::msg(msg));
+        State::Idle
+    }
+
     /// The last answer: the link is checked again, and the other parent is in.
-    fn join(&mut self, j: Joining, share: bool) -> State {
+    fn join(&mut self, j: Joining) -> State {
+        let share = j.share.unwrap_or(false);
         let person = self.ctx.person;
         let f = self.ctx.view.family_by_token(&j.token);
         let checked =
@@ -278,6 +381,7 @@ impl Engine<'_> {
             times: j.times,
             contact,
             joined_at: self.ctx.now,
+            note: j.note,
         };
         self.effects.push(Effect::Family(FamilyChange::Join {
             token: j.token,
@@ -472,12 +576,17 @@ impl Engine<'_> {
                 if !r.lines.is_empty() {
                     self.say(r);
                 }
-            } else if f.other.as_ref().is_some_and(|o| o.user == me) {
-                let r = self.family_lines(f, Msg::FamilyMineOther);
-                let r = self.family_invitation(r, f).row(vec![button(
-                    Msg::BtnFamilyLeave,
-                    Callback::FamilyLeave(f.id),
-                )]);
+            } else if let Some(o) = f.other.as_ref().filter(|o| o.user == me) {
+                let mut r = self.family_lines(f, Msg::FamilyMineOther);
+                r.lines
+                    .extend(super::registration::note_line(o.note.as_deref()));
+                let r = self
+                    .family_invitation(r, f)
+                    .row(vec![button(Msg::BtnChangeNote, Callback::FamilyNote(f.id))])
+                    .row(vec![button(
+                        Msg::BtnFamilyLeave,
+                        Callback::FamilyLeave(f.id),
+                    )]);
                 self.say(r);
             }
         }

@@ -588,13 +588,51 @@ impl<'a> Engine<'a> {
                     tight: true,
                 });
             }
-            // The parent's private note: only here, to the coordinators who see this pool.
-            if let Some(n) = &reg.note {
-                r.lines.push(Line {
+            // The parents' private notes: only here, to the coordinators who see this pool.
+            // A family both parents share: each note labelled with whose it is (a name only
+            // with that parent's own consent).
+            let other = families
+                .iter()
+                .find(|f| f.holder == reg.user && f.group == reg.group)
+                .and_then(|f| f.other.as_ref());
+            let note = |n: &str| text(crate::domain::text::clean(n).into_owned());
+            match (other, &reg.note) {
+                (None, Some(n)) => r.lines.push(Line {
                     msg: Msg::ListNote,
-                    args: vec![("note", text(crate::domain::text::clean(n).into_owned()))],
+                    args: vec![("note", note(n))],
                     tight: true,
-                });
+                }),
+                (Some(_), Some(n)) => r.lines.push(Line {
+                    msg: Msg::ListNoteFrom,
+                    args: vec![
+                        (
+                            "who",
+                            reg.contact
+                                .as_ref()
+                                .map_or(Arg::Msg(Msg::NoteByHolder), |c| text(c.name.clone())),
+                        ),
+                        ("note", note(n)),
+                    ],
+                    tight: true,
+                }),
+                _ => {}
+            }
+            if let Some(o) = other {
+                if let Some(n) = &o.note {
+                    r.lines.push(Line {
+                        msg: Msg::ListNoteFrom,
+                        args: vec![
+                            (
+                                "who",
+                                o.contact
+                                    .as_ref()
+                                    .map_or(Arg::Msg(Msg::NoteByOther), |c| text(c.name.clone())),
+                            ),
+                            ("note", note(n)),
+                        ],
+                        tight: true,
+                    });
+                }
             }
         }
         self.say(r.row(vec![Button {

@@ -431,6 +431,13 @@ pub enum FamilyChange {
     Unlink(GroupId),
     /// (Other parent) leave a family: their own answers go, the registration stays.
     Leave(crate::domain::family::FamilyId),
+    /// (Other parent) change or remove their own note to the coordinators.
+    Note {
+        /// The family.
+        id: crate::domain::family::FamilyId,
+        /// The note (cleaned, at most [`crate::domain::registration::MAX_NOTE_CHARS`]).
+        note: Option<String>,
+    },
 }
 
 /// What a step produced.
@@ -615,7 +622,8 @@ impl Part {
             | Callback::FamilyShare(_)
             | Callback::FamilyRevoke(_)
             | Callback::FamilyUnlink(_)
-            | Callback::FamilyLeave(_) => Part::Registration,
+            | Callback::FamilyLeave(_)
+            | Callback::FamilyNote(_) => Part::Registration,
             Callback::Event(..)
             | Callback::Manage(..)
             | Callback::EditField(..)

@@ -144,6 +144,7 @@ impl Engine<'_> {
                         vec![("name", text(super::launch::who_text(c)))],
                     ));
                 }
+                lines.extend(super::registration::note_line(o.note.as_deref()));
                 lines.extend(self.consent_lines(&o.consents));
                 let coordinators: Vec<&str> = config
                     .coordinators_seeing(crate::domain::remit::Scope::Area(&f.group, &f.area))
@@ -158,6 +159,7 @@ impl Engine<'_> {
                     "joined_at": o.joined_at,
                     "times": o.times,
                     "name_shown": o.contact,
+                    "note": o.note,
                     "consents": o.consents,
                 }));
                 may_appear.push(json!({

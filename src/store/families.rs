@@ -199,6 +199,13 @@ impl Tx<'_> {
                     }
                 }
             }
+            FamilyChange::Note { id, note } => {
+                if let Some(f) = self.family(*id)? {
+                    if let Some(after) = family::set_note(&f, user, note.clone()) {
+                        self.put_family(&after)?;
+                    }
+                }
+            }
             FamilyChange::Leave(id) => {
                 if let Some(f) = self.family(*id)? {
                     if let Leaving::Keep(after) = family::leave(&f, None, user, now) {

@@ -294,7 +294,8 @@ async fn the_other_parents_times_stay_in_the_groups_order_and_a_time_not_offered
         .await
         .shows("Tuo painike on vanhasta viestistä.");
     ben.taps("Valmis").await;
-    ben.taps("Kyllä, saa nähdä")
+    ben.taps("Kyllä, saa nähdä").await;
+    ben.taps("Ohita")
         .await
         .shows("Olet nyt mukana ilmoittautumisessa ryhmään Tilli Toukka");
     let families = app.store.families().expect("store");
@@ -307,4 +308,133 @@ async fn the_other_parents_times_stay_in_the_groups_order_and_a_time_not_offered
         .map(ToString::to_string)
         .collect();
     assert_eq!(times, ["weekday-morning", "weekday-evening"]);
+}
+
+/// The family's note from the other parent, as stored.
+fn others_note(app: &App) -> Option<String> {
+    app.store
+        .families()
+        .expect("store")
+        .first()
+        .and_then(|f| f.other.as_ref())
+        .and_then(|o| o.note.clone())
+}
+
+#[tokio::test]
+async fn the_other_parent_leaves_the_coordinator_a_note_of_their_own_that_only_the_coordinator_sees(
+) {
+    let (app, _clock, _dir) = app_with_clock();
+    let (mut aino, start) = aino_shares(&app).await;
+    let mut ben = Chat::named(&app, BEN, "fi", "Ben");
+    ben.says(&start).await;
+    ben.taps("Hyväksyn tallennuksen").await;
+    ben.taps("Valmis").await;
+    ben.taps("Kyllä, saa nähdä")
+        .await
+        .shows("Haluatko vielä kertoa koordinaattorille jotain?")
+        .offers("Ohita");
+    let canary = "Kanarialintu Muistiinpano";
+    ben.says(&format!("{canary}: ei samaan ryhmään kuin Matti M."))
+        .await
+        .shows("Olet nyt mukana ilmoittautumisessa ryhmään Tilli Toukka");
+    assert!(
+        crate::shared_family::readable(&app, canary),
+        "positive control"
+    );
+    assert!(others_note(&app).is_some_and(|n| n.starts_with(canary)));
+    // Ben sees it in /mine and /mydata; Aino sees it nowhere.
+    ben.says("/mine")
+        .await
+        .shows(&format!("Viesti koordinaattorille: {canary}"))
+        .offers("Viesti koordinaattorille");
+    let said = ben.says("/mydata").await;
+    let text = String::from_utf8(said.files[0].bytes.clone()).expect("utf-8");
+    assert!(text.contains(canary), "{text}");
+    let json: serde_json::Value = serde_json::from_slice(&said.files[1].bytes).expect("JSON");
+    assert!(
+        json["shared_registrations"][0]["note"]
+            .as_str()
+            .is_some_and(|n| n.starts_with(canary)),
+        "{json}"
+    );
+    aino.says("/mine").await.hides(canary);
+    let said = aino.says("/mydata").await;
+    for f in &said.files {
+        assert!(!String::from_utf8_lossy(&f.bytes).contains(canary));
+    }
+    // The group's coordinator sees it, labelled as Ben's (he let his name be seen).
+    let mut c = Chat::new(&app, COORD_TILLI, "fi");
+    c.says("/demand").await;
+    c.taps("📋 Lista: Hyvinkää (suomi)")
+        .await
+        .shows(&format!("Viesti koordinaattorille (Ben): {canary}"));
+    // A forged button to change the family's note: Aino is not its other parent, nothing
+    // changes; neither may anyone else.
+    let id = String::from(app.store.families().expect("store")[0].id);
+    let said = aino.presses_raw(&format!("1:yn:{id}")).await;
+    said.shows("Tuo painike on vanhasta viestistä.")
+        .hides(canary);
+    assert!(others_note(&app).is_some_and(|n| n.starts_with(canary)));
+
+    // Ben changes it, then removes it.
+    ben.says("/mine").await;
+    ben.taps("Viesti koordinaattorille")
+        .await
+        .shows(&format!("Viesti koordinaattorille: {canary}"))
+        .offers("Poista viesti");
+    ben.says("Hän on ujo aluksi.")
+        .await
+        .shows("viestisi koordinaattorille on tallennettu.");
+    assert_eq!(others_note(&app).as_deref(), Some("Hän on ujo aluksi."));
+    ben.says("/mine").await;
+    ben.taps("Viesti koordinaattorille").await;
+    ben.taps("Poista viesti")
+        .await
+        .shows("viestisi koordinaattorille on poistettu.");
+    assert_eq!(others_note(&app), None);
+
+    // A new note goes with Ben when Aino unlinks him.
+    let second = "Kanarialintu Toinen";
+    ben.says("/mine").await;
+    ben.taps("Viesti koordinaattorille").await;
+    ben.says(second).await;
+    assert!(
+        crate::shared_family::readable(&app, second),
+        "positive control"
+    );
+    aino.says("/mine").await;
+    aino.taps("Lopeta jakaminen").await;
+    assert!(
+        !crate::shared_family::readable(&app, second),
+        "unlinked: it no longer opens"
+    );
+}
+
+#[tokio::test]
+async fn the_other_parents_note_goes_with_their_forget() {
+    let (app, _clock, _dir) = app_with_clock();
+    let (_aino, start) = aino_shares(&app).await;
+    let mut ben = Chat::named(&app, BEN, "fi", "Ben");
+    ben.says(&start).await;
+    ben.taps("Hyväksyn tallennuksen").await;
+    ben.taps("Valmis").await;
+    ben.taps("Ei, kiitos").await;
+    let canary = "Kanarialintu Unohdus";
+    ben.says(canary).await;
+    assert!(
+        crate::shared_family::readable(&app, canary),
+        "positive control"
+    );
+    // Not sharing his name: the coordinator sees it as the other parent's.
+    let mut c = Chat::new(&app, COORD_TILLI, "fi");
+    c.says("/demand").await;
+    c.taps("📋 Lista: Hyvinkää (suomi)")
+        .await
+        .shows(&format!(
+            "Viesti koordinaattorille (lapsen toinen vanhempi): {canary}"
+        ))
+        .hides("Ben");
+    ben.says("/forget").await;
+    ben.taps("Kyllä, poista kaikki").await;
+    assert!(!crate::shared_family::readable(&app, canary), "forgotten");
 }

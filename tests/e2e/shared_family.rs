@@ -83,6 +83,9 @@ pub(crate) async fn ben_joins(app: &App, start: &str, name: &str) -> Chat {
     ben.taps("Valmis").await;
     ben.taps("Kyllä, saa nähdä")
         .await
+        .shows("Haluatko vielä kertoa koordinaattorille jotain?");
+    ben.taps("Ohita")
+        .await
         .shows("Olet nyt mukana ilmoittautumisessa ryhmään Tilli Toukka");
     ben
 }
@@ -312,7 +315,10 @@ async fn both_parents_are_invited_each_answers_and_the_family_counts_once_at_eve
         .shows("Parent 650001 (@parent650001) & Ben")
         .shows("5. 1 child")
         .hides("6. ")
-        .hides("same children's ages");
+        // Five one-child registrations of five-year-olds: kokoon cannot tell them apart, so
+        // the four made separately stand with the first, for the coordinator to check.
+        .shows("same children's ages as no. 1")
+        .hides("same children's ages as no. 2");
 
     // The coordinator launches: the shared family is invited once, to both parents.
     let said = c.says("/launch").await;
@@ -763,4 +769,40 @@ async fn the_other_parent_sees_the_childrens_ages_as_the_first_parent_changed_th
         .shows("Lasten iät: 4")
         .hides("Lasten iät: 5");
     assert_eq!(demand(&app).participants, 1, "still one child");
+}
+
+#[tokio::test]
+async fn three_registrations_of_the_same_childrens_ages_made_separately_stand_together() {
+    let (app, _clock, _dir) = app_with_clock();
+    // A five-year-old registered three times, separately (each parent, and a grandparent);
+    // a four-year-old in between.
+    join_aged(&app, 31, "5").await;
+    join_aged(&app, 32, "4").await;
+    join_aged(&app, 33, "5").await;
+    join_aged(&app, 34, "5").await;
+    let mut c = Chat::new(&app, COORD_TILLI, "en");
+    let said = c.says("/demand").await;
+    let list = said
+        .buttons
+        .iter()
+        .find(|b| b.starts_with("📋 List: Hyvinkää"))
+        .expect("the pool's list")
+        .clone();
+    let said = c.taps(&list).await;
+    let text = &said.text;
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle}: {text}"))
+    };
+    assert!(at("1. 1 child (ages 5)") < at("Parent 31"));
+    assert!(at("Parent 31") < at("2. 1 child (ages 5)"));
+    assert!(at("2. 1 child (ages 5)") < at("Parent 33"));
+    assert!(at("3. 1 child (ages 5)") < at("Parent 34"));
+    assert_eq!(
+        text.matches("same children's ages as no. 1").count(),
+        2,
+        "{text}"
+    );
+    assert!(at("Parent 34") < at("4. 1 child (ages 4)"));
+    assert!(at("4. 1 child (ages 4)") < at("Parent 32"));
 }
