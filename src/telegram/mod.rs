@@ -358,6 +358,8 @@ async fn poll<F: Future<Output = ()>>(
 ) {
     let mut offset: i32 = 0;
     let mut backoff = Duration::from_millis(250);
+    // The offset Telegram last answered a poll for: every update before it is confirmed.
+    let mut confirmed: i32 = 0;
     loop {
         crate::ops::metrics::global().polling();
         let request = bot
@@ -374,6 +376,7 @@ async fn poll<F: Future<Output = ()>>(
             Ok(u) => {
                 crate::ops::metrics::global().telegram_answered();
                 backoff = Duration::from_millis(250);
+                confirmed = offset;
                 u
             }
             Err(RequestError::RetryAfter(s)) => {
@@ -422,9 +425,7 @@ async fn poll<F: Future<Output = ()>>(
         };
         if stop.at.is_some() {
             if durable {
-                // Confirm the finished batch so it is not handled again after a restart.
-                let confirm = bot.get_updates().offset(next).limit(1).timeout(0).send();
-                let _ = tokio::time::timeout(Duration::from_secs(1), confirm).await;
+                offset = next; // confirmed below, on the way out
             }
             break;
         }
@@ -446,6 +447,14 @@ async fn poll<F: Future<Output = ()>>(
             () = tokio::time::sleep(backoff) => {}
         }
         backoff = (backoff * 2).min(Duration::from_secs(30));
+    }
+    // A handled batch is confirmed by the next poll. A stop that comes before that poll reached
+    // Telegram would leave the batch to be delivered again after the restart: harmless against
+    // this store (it knows the ids), but not against one restored from a backup older than them
+    // (an erased parent's last button press would be handled again and bring a record back).
+    if offset > confirmed {
+        let confirm = bot.get_updates().offset(offset).limit(1).timeout(0).send();
+        let _ = tokio::time::timeout(Duration::from_secs(1), confirm).await;
     }
 }
 
