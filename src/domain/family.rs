@@ -399,12 +399,15 @@ pub fn contacts(r: &Registration, families: &[Family]) -> Vec<Contact> {
 }
 
 /// Registrations of one pool in the order a coordinator's waiting list shows them: in
-/// registration order, except that registrations with the same children's ages are moved up
-/// right after the earliest of them, each with that one's position in the result (0-based) —
-/// perhaps the same children, registered separately by each parent (or by more than two
-/// people caring for them) without the link, for the coordinator to check and merge by hand.
-/// However many share the ages, they stand together; registrations without children (an
-/// adults' group) are never grouped.
+/// registration order, except that registrations that may be of the same children are moved
+/// up right after the earliest of them, each with that one's position in the result (0-based)
+/// — registered separately by each parent (or by more than two people caring for them)
+/// without the link, for the coordinator to check and merge by hand. Two or more children of
+/// the same birth years tell a family apart: however many registrations share them, they stand
+/// together. One child's birth year does not (a pool of 4–6-year-olds has a third of its
+/// children born in each year): such registrations are paired only when exactly two share it,
+/// and three or more stay in order, so that the hint does not fall on half the list.
+/// Registrations without children (an adults' group) are never grouped.
 #[must_use]
 pub fn side_by_side(regs: &[Registration]) -> Vec<(&Registration, Option<usize>)> {
     // The same ages: the same birth years (a month typed by one parent and not by the other
@@ -421,7 +424,10 @@ pub fn side_by_side(regs: &[Registration]) -> Vec<(&Registration, Option<usize>)
     }
     // The later ones of each set of the same ages, by the earliest (indexes ascend).
     let mut later: std::collections::HashMap<usize, Vec<usize>> = Default::default();
-    for same in by_ages.values() {
+    for (ages, same) in &by_ages {
+        if ages.len() == 1 && same.len() > 2 {
+            continue; // one child of a common birth year: no hint
+        }
         if let Some((first, rest)) = same.split_first() {
             let rest: Vec<usize> = rest
                 .iter()
@@ -650,8 +656,8 @@ mod tests {
             order(&regs),
             vec![(1, None), (4, Some(0)), (2, None), (5, Some(2)), (3, None)]
         );
-        // Three registrations of a five-year-old, made separately: all three side by side,
-        // each later one pointing at the first; the four-year-old after them.
+        // Three registrations of one five-year-old each: common, not a hint; they stay in
+        // registration order.
         let regs = vec![
             reg(1, vec![5]),
             reg(2, vec![4]),
@@ -660,16 +666,33 @@ mod tests {
         ];
         assert_eq!(
             order(&regs),
+            vec![(1, None), (2, None), (3, None), (4, None)]
+        );
+        // Three registrations of a five- and a three-year-old, made separately: all three side
+        // by side, each later one pointing at the first; the four-year-old after them.
+        let regs = vec![
+            reg(1, vec![5, 3]),
+            reg(2, vec![4]),
+            reg(3, vec![3, 5]),
+            reg(4, vec![5, 3]),
+        ];
+        assert_eq!(
+            order(&regs),
             vec![(1, None), (3, Some(0)), (4, Some(0)), (2, None)]
         );
-        // Four, and a pair elsewhere: every one placed once.
+        // Four of two children, four of one common age, and a pair elsewhere: the four of two
+        // children together, the pair together, the one-child four in order.
         let regs = vec![
-            reg(1, vec![5]),
+            reg(1, vec![5, 6]),
             reg(2, vec![3, 7]),
-            reg(3, vec![5]),
+            reg(3, vec![6, 5]),
             reg(4, vec![7, 3]),
-            reg(5, vec![5]),
-            reg(6, vec![5]),
+            reg(5, vec![5, 6]),
+            reg(6, vec![5, 6]),
+            reg(7, vec![4]),
+            reg(8, vec![4]),
+            reg(9, vec![4]),
+            reg(10, vec![4]),
         ];
         assert_eq!(
             order(&regs),
@@ -679,7 +702,11 @@ mod tests {
                 (5, Some(0)),
                 (6, Some(0)),
                 (2, None),
-                (4, Some(4))
+                (4, Some(4)),
+                (7, None),
+                (8, None),
+                (9, None),
+                (10, None)
             ]
         );
         let adults = [reg(6, vec![]), reg(7, vec![])];
