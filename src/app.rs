@@ -254,6 +254,7 @@ pub async fn sync_config_events(app: &App) -> Result<usize, StoreError> {
                 token: None,
                 revision: 0,
                 facilitators: Vec::new(),
+                co_parents: Vec::new(),
                 series: c.series.clone(),
                 came: Vec::new(),
             })),

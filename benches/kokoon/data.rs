@@ -191,6 +191,7 @@ pub async fn events(
             token: None,
             revision: 0,
             facilitators: Vec::new(),
+            co_parents: Vec::new(),
             series: None,
             came: Vec::new(),
         };

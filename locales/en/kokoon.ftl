@@ -575,6 +575,7 @@ mydata-may-appear = Seen by the coordinators of { $group } ({ $coordinators }): 
 mydata-events = Event sign-ups: { $count }
 mydata-event = { $title }, { $when }, { $place }: { $status ->
         [waiting] on the waiting list
+        [family] reminders (your family has a place)
        *[other] signed up
     }
 mydata-feedback = Feedback on { $title }: { $answers }

@@ -575,6 +575,7 @@ mydata-may-appear = Näkyy ryhmän { $group } koordinaattoreille ({ $coordinator
 mydata-events = Tapahtumiin ilmoittautumiset: { $count }
 mydata-event = { $title }, { $when }, { $place }: { $status ->
         [waiting] jonossa
+        [family] muistutukset (perheesi on mukana)
        *[other] ilmoittautunut
     }
 mydata-feedback = Palaute tapahtumasta { $title }: { $answers }

@@ -545,6 +545,7 @@ mydata-may-appear = Syns för koordinatorerna för { $group } ({ $coordinators }
 mydata-events = Anmälningar till evenemang: { $count }
 mydata-event = { $title }, { $when }, { $place }: { $status ->
         [waiting] i kö
+        [family] påminnelser (din familj är med)
        *[other] anmäld
     }
 mydata-feedback = Respons om { $title }: { $answers }

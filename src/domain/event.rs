@@ -116,6 +116,12 @@ pub struct Event {
     /// not its feedback question, and take no seat.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub facilitators: Vec<UserId>,
+    /// The other parents of shared families ([`super::family`]) whose family is signed up (a
+    /// launch's meeting: the family's seat is its registration holder's, in `attendees`).
+    /// They get its reminders and its news ([`co_parent`]), take no seat, are not counted or
+    /// marked as coming, and get no feedback question (the family answers it once).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub co_parents: Vec<UserId>,
 }
 
 /// Who may see an event.
@@ -178,8 +184,11 @@ pub fn access(e: &Event, who: &Asker<'_>, now: DateTime<Utc>) -> Access {
     let Some(l) = who.launch.filter(|l| l.id == launch) else {
         return Access::None;
     };
-    match l.invitation(who.user) {
-        Some(i) if i.answer == Answer::Accepted => Access::Join,
+    // The other parent of a shared family answers (and sees) the family's invitation; the
+    // family's seat is the holder's, so they see the meeting but never sign up a second time.
+    match l.family_invitation(who.user) {
+        Some(i) if i.answer == Answer::Accepted && i.user == who.user => Access::Join,
+        Some(i) if i.answer == Answer::Accepted => Access::See,
         Some(i) if i.answer == Answer::Pending && now < i.sent_at + who.invite_timeout => {
             Access::See
         }
@@ -220,6 +229,7 @@ pub fn first_meeting(req: &super::launch::LaunchRequest, launch: u64) -> Event {
         series: None,
         came: Vec::new(),
         facilitators: Vec::new(),
+        co_parents: Vec::new(),
     }
 }
 
@@ -397,6 +407,63 @@ pub fn lead(e: &Event, users: &[UserId], now: DateTime<Utc>, rules: &dyn Rules) 
     (c.event.facilitators != e.facilitators).then_some(c)
 }
 
+/// The other parent of a shared family whose family is signed up for a launch's meeting is
+/// signed up beside it (`join`) or taken off: they get its reminders (queued here, like a
+/// facilitator's: no feedback question) and its news, and take no seat. `None` when nothing
+/// changes, and for joining a cancelled or started meeting or one they attend themselves.
+#[must_use]
+pub fn co_parent(
+    e: &Event,
+    user: UserId,
+    join: bool,
+    now: DateTime<Utc>,
+    rules: &dyn Rules,
+) -> Option<Change> {
+    let mut c = Change::of(e);
+    if join {
+        if e.cancelled || e.start <= now || e.attending(user) || e.co_parents.contains(&user) {
+            return None;
+        }
+        c.event.co_parents.push(user);
+        queue_leader_reminders(&mut c, user, now, rules);
+    } else {
+        if !e.co_parents.contains(&user) {
+            return None;
+        }
+        c.event.co_parents.retain(|u| *u != user);
+    }
+    Some(c)
+}
+
+/// The other parent takes over their family's seat (the parent who held it left): off the
+/// co-parents and signed up, keeping the reminders queued for them (none twice), with the
+/// feedback question the family answers. `None` when they are not a co-parent of `e`, or it
+/// is cancelled or has begun.
+#[must_use]
+pub fn seat_co_parent(
+    e: &Event,
+    user: UserId,
+    now: DateTime<Utc>,
+    rules: &dyn Rules,
+) -> Option<Change> {
+    if e.cancelled || e.start <= now || !e.co_parents.contains(&user) || e.attending(user) {
+        return None;
+    }
+    let mut c = Change::of(e);
+    c.event.co_parents.retain(|u| *u != user);
+    c.event.attendees.push(user);
+    let (id, version) = (c.event.id, c.event.version);
+    c.send(
+        user,
+        rules.feedback_time(c.event.end),
+        Outgoing::FeedbackRequest {
+            event: id,
+            version: Some(version),
+        },
+    );
+    Some(c)
+}
+
 /// Replaces an event's details (time, place, texts, capacity) by `edited`'s. Everyone signed up
 /// or waiting, and its facilitators, are told; reminders are queued anew for the new time (the
 /// old ones are skipped by their version). A larger capacity lets the waiting list in. `None`
@@ -422,6 +489,7 @@ pub fn update(e: &Event, edited: &Event, now: DateTime<Utc>, rules: &dyn Rules) 
         .iter()
         .chain(ev.waiting.iter())
         .chain(ev.facilitators.iter())
+        .chain(ev.co_parents.iter())
         .copied()
         .collect();
     for user in told {
@@ -430,7 +498,13 @@ pub fn update(e: &Event, edited: &Event, now: DateTime<Utc>, rules: &dyn Rules) 
     for user in c.event.attendees.clone() {
         queue_reminders(&mut c, user, now, rules);
     }
-    for user in c.event.facilitators.clone() {
+    for user in c
+        .event
+        .facilitators
+        .clone()
+        .into_iter()
+        .chain(c.event.co_parents.clone())
+    {
         queue_leader_reminders(&mut c, user, now, rules);
     }
     promote(&mut c, now, rules);
@@ -469,6 +543,7 @@ pub fn cancel(e: &Event, now: DateTime<Utc>) -> Option<Change> {
         .iter()
         .chain(e.waiting.iter())
         .chain(e.facilitators.iter())
+        .chain(e.co_parents.iter())
         .copied()
         .collect();
     for user in told {
@@ -481,9 +556,10 @@ pub fn cancel(e: &Event, now: DateTime<Utc>) -> Option<Change> {
 /// event still to come goes to the waiting list. `None` if they were not in it.
 #[must_use]
 pub fn strike(e: &Event, user: UserId, now: DateTime<Utc>, rules: &dyn Rules) -> Option<Change> {
-    if e.facilitators.contains(&user) {
+    if e.facilitators.contains(&user) || e.co_parents.contains(&user) {
         let mut rest = e.clone();
         rest.facilitators.retain(|u| *u != user);
+        rest.co_parents.retain(|u| *u != user);
         return Some(strike(&rest, user, now, rules).unwrap_or_else(|| Change::of(&rest)));
     }
     if !e.attending(user) && !e.queued(user) && !e.came.contains(&user) {
@@ -844,6 +920,7 @@ mod tests {
             series: None,
             came: Vec::new(),
             facilitators: Vec::new(),
+            co_parents: Vec::new(),
         }
     }
 
@@ -1278,6 +1355,57 @@ mod tests {
             t(1),
         );
         assert_eq!(asked, Access::Join);
+    }
+
+    #[test]
+    fn the_other_parent_beside_their_family_is_reminded_and_told_but_takes_no_seat() {
+        let (e, _) = rsvp(&ev(Some(1)), UserId(10), true, t(0), &R);
+        let e = e.expect("signed up").event;
+        let c = co_parent(&e, UserId(11), true, t(1), &R).expect("beside");
+        assert_eq!(
+            c.event.attendees,
+            vec![UserId(10)],
+            "one seat for the family"
+        );
+        assert_eq!(c.event.co_parents, vec![UserId(11)]);
+        let reminder = Outgoing::Reminder {
+            event: 7,
+            version: 3,
+        };
+        assert_eq!(messages(&c), vec![(11, reminder)], "no feedback question");
+        assert!(co_parent(&c.event, UserId(11), true, t(1), &R).is_none());
+        assert!(
+            co_parent(&c.event, UserId(10), true, t(1), &R).is_none(),
+            "signed up already"
+        );
+        // Moved: told, and reminded anew; cancelled: told.
+        let mut edited = c.event.clone();
+        edited.start = t(120);
+        let u = update(&c.event, &edited, t(2), &R).expect("updated");
+        assert!(messages(&u).contains(&(11, Outgoing::EventChanged { event: 7 })));
+        assert!(messages(&u).contains(&(
+            11,
+            Outgoing::Reminder {
+                event: 7,
+                version: 4
+            }
+        )));
+        let x = cancel(&c.event, t(2)).expect("cancelled");
+        assert!(messages(&x).contains(&(11, Outgoing::EventCancelled { event: 7 })));
+        // They take the family's seat over: no reminder twice, the feedback question once.
+        let s = seat_co_parent(&c.event, UserId(11), t(3), &R).expect("seated");
+        assert_eq!(s.event.attendees, vec![UserId(10), UserId(11)]);
+        assert!(s.event.co_parents.is_empty());
+        assert!(messages(&s)
+            .iter()
+            .all(|(_, m)| matches!(m, Outgoing::FeedbackRequest { .. })));
+        // Off, and erased.
+        let off = co_parent(&c.event, UserId(11), false, t(3), &R).expect("off");
+        assert!(off.event.co_parents.is_empty());
+        assert!(co_parent(&off.event, UserId(11), false, t(3), &R).is_none());
+        let gone = strike(&c.event, UserId(11), t(3), &R).expect("struck");
+        assert!(gone.event.co_parents.is_empty());
+        assert_eq!(gone.event.attendees, vec![UserId(10)]);
     }
 
     #[test]

@@ -122,6 +122,7 @@ mod tests {
             token: None,
             revision: 0,
             facilitators: Vec::new(),
+            co_parents: Vec::new(),
             series: None,
             came: Vec::new(),
         }

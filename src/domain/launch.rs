@@ -241,8 +241,12 @@ pub struct Applied {
     pub statuses: Vec<(UserId, Status)>,
     /// Messages to queue.
     pub messages: Vec<(UserId, Outgoing)>,
-    /// Parents to sign up for the first meeting (those who accepted).
+    /// Parents to sign up for the launch's meetings (those who accepted).
     pub join_event: Vec<UserId>,
+    /// The other parents of shared families to sign up beside their family for every meeting
+    /// of the launch (`true`: their family's yes) or to take off them (`false`: they left the
+    /// family), by [`super::event::co_parent`].
+    pub co_parents: Vec<(UserId, bool)>,
 }
 
 /// Applies a plan made by [`plan`] to the launch as it is now. Expired invitations pause their
@@ -316,6 +320,7 @@ pub fn apply(
         statuses,
         messages,
         join_event: Vec::new(),
+        co_parents: Vec::new(),
     })
 }
 
@@ -353,16 +358,21 @@ pub fn answer(l: &Launch, user: UserId, answer: Answer, tell: bool) -> Option<Ap
             statuses: Vec::new(),
             messages: Vec::new(),
             join_event: Vec::new(),
+            co_parents: Vec::new(),
         }),
         decided => {
             let mut applied = settle_answer(&next, holder, decided, tell)?;
             if decided == Answer::Accepted {
-                // Both receive the meeting's place once one accepts.
+                // Both receive the meeting's place once one accepts, and both are reminded
+                // of every meeting: the holder signed up, the other parent beside them.
                 for (u, a) in parents {
                     if u != user && a != Answer::Accepted {
                         applied
                             .messages
                             .push((u, Outgoing::FamilyAccepted { launch: l.id }));
+                    }
+                    if u != holder {
+                        applied.co_parents.push((u, true));
                     }
                 }
             }
@@ -434,14 +444,20 @@ pub fn parent_leaves(l: &Launch, leaving: UserId, remaining: UserId) -> Option<A
         .map(|(_, a)| *a);
     inv.user = remaining;
     inv.parents.clear();
+    // Whoever leaves is reminded of the launch's meetings no more; the one who stays holds
+    // the family's seat (the store moves them into it when the family had accepted).
+    let off = vec![(leaving, false)];
     if inv.answer == Answer::Pending && own == Some(Answer::Declined) {
-        return settle_answer(&next, remaining, Answer::Declined, true);
+        let mut applied = settle_answer(&next, remaining, Answer::Declined, true)?;
+        applied.co_parents = off;
+        return Some(applied);
     }
     Some(Applied {
         launch: next,
         statuses: Vec::new(),
         messages: Vec::new(),
         join_event: Vec::new(),
+        co_parents: off,
     })
 }
 
@@ -471,6 +487,9 @@ pub struct Withdrawal {
     /// The meetings after they left them, by [`super::event::rsvp`] (a freed seat goes to
     /// the waiting list); only those where something changes.
     pub events: Vec<super::event::Change>,
+    /// The other parent of a shared family whose registration it was: they are taken off the
+    /// launch's meetings too ([`super::event::co_parent`]).
+    pub co_parents: Vec<UserId>,
 }
 
 /// A registration `old` is withdrawn (`tell`) or erased (not `tell`): if it was invited to or
@@ -494,6 +513,16 @@ pub fn withdraw_registration(
         return Withdrawal::default();
     };
     let applied = withdraw(l, old.user, tell);
+    let co_parents = l
+        .invitation(old.user)
+        .map(|i| {
+            i.parents
+                .iter()
+                .map(|(u, _)| *u)
+                .filter(|u| *u != old.user)
+                .collect()
+        })
+        .unwrap_or_default();
     let ids = l.meeting_ids();
     let mine: Vec<&super::Event> = meetings.iter().filter(|e| ids.contains(&e.id)).collect();
     Withdrawal {
@@ -503,6 +532,7 @@ pub fn withdraw_registration(
             .iter()
             .filter_map(|e| super::event::rsvp(e, old.user, false, now, rules).0)
             .collect(),
+        co_parents,
     }
 }
 
@@ -537,6 +567,7 @@ fn settle_answer(l: &Launch, user: UserId, answer: Answer, tell: bool) -> Option
         )],
         messages,
         join_event: if accepted { vec![user] } else { Vec::new() },
+        co_parents: Vec::new(),
     })
 }
 
@@ -779,6 +810,12 @@ mod tests {
             vec![(UserId(1), Status::Accepted { launch: 3 })]
         );
         assert_eq!(yes.launch.accepted_seats(), 1);
+        assert_eq!(yes.join_event, vec![UserId(1)], "the holder takes the seat");
+        assert_eq!(
+            yes.co_parents,
+            vec![(UserId(11), true)],
+            "the other parent is reminded beside it"
+        );
         assert!(yes
             .messages
             .contains(&(UserId(1), Outgoing::FamilyAccepted { launch: 3 })));
@@ -820,6 +857,11 @@ mod tests {
         // The other parent leaves before anyone answered: the holder answers alone.
         let left = parent_leaves(&a.launch, UserId(11), UserId(1)).expect("theirs");
         assert!(left.statuses.is_empty());
+        assert_eq!(
+            left.co_parents,
+            vec![(UserId(11), false)],
+            "reminded no more"
+        );
         assert!(left.launch.invitations[0].parents.is_empty());
         assert!(answer(&left.launch, UserId(11), Answer::Accepted, true).is_none());
         // The holder had declined and the other parent leaves: the family declines.

@@ -307,7 +307,10 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
         Outgoing::FinalList { .. } => f.launch.is_some_and(|l| l.closed),
         // The event is as it was when the reminder was queued, and they are still coming.
         Outgoing::Reminder { version, .. } => f.event.filter(live).is_some_and(|e| {
-            e.version == *version && (e.attending(f.to) || e.facilitators.contains(&f.to))
+            e.version == *version
+                && (e.attending(f.to)
+                    || e.facilitators.contains(&f.to)
+                    || e.co_parents.contains(&f.to))
         }),
         Outgoing::EventChanged { .. } => f.event.filter(live).is_some(),
         Outgoing::EventCancelled { .. } => f.event.is_some_and(|e| e.cancelled),
@@ -551,6 +554,7 @@ mod tests {
             series: Some("launch-1".into()),
             came: Vec::new(),
             facilitators: Vec::new(),
+            co_parents: Vec::new(),
         };
         let after = e.end + chrono::Duration::minutes(30);
         let facts = |now, feedback_given| Facts {

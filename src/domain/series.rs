@@ -181,7 +181,7 @@ pub fn shift_rest(
         }
         moved.version += 1;
         moved.revision += 1;
-        for u in e.attendees.iter().chain(e.waiting.iter()) {
+        for u in e.attendees.iter().chain(&e.waiting).chain(&e.co_parents) {
             if !tell.contains(u) {
                 tell.push(*u);
             }
@@ -319,7 +319,13 @@ pub fn edit(
     let mut told: Vec<UserId> = Vec::new();
     for e in &changed {
         let old = series.iter().find(|o| o.id == e.id).unwrap_or(e);
-        for u in old.attendees.iter().chain(old.waiting.iter()) {
+        // Both parents of a shared family hear it: the one signed up and the other.
+        for u in old
+            .attendees
+            .iter()
+            .chain(&old.waiting)
+            .chain(&old.co_parents)
+        {
             if !told.contains(u) {
                 told.push(*u);
             }
@@ -347,9 +353,12 @@ pub fn edit(
             for u in c.event.attendees.clone() {
                 super::event::queue_reminders(&mut c, u, now, rules);
             }
-            // Its facilitators lead it at the new time too (the old reminders are skipped by
-            // their version).
+            // Its facilitators lead it at the new time too, and the other parents of families
+            // on it are reminded beside them (the old reminders are skipped by their version).
             for u in c.event.facilitators.clone() {
+                super::event::queue_leader_reminders(&mut c, u, now, rules);
+            }
+            for u in c.event.co_parents.clone() {
                 super::event::queue_leader_reminders(&mut c, u, now, rules);
             }
         }
@@ -508,6 +517,7 @@ mod tests {
             series: Some("launch-1".into()),
             came: Vec::new(),
             facilitators: Vec::new(),
+            co_parents: Vec::new(),
         }
     }
 

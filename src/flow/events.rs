@@ -1332,6 +1332,7 @@ fn draft_event(d: &EventDraft, organiser: UserId) -> Event {
         token: None,
         revision: 0,
         facilitators: Vec::new(),
+        co_parents: Vec::new(),
         series: None,
         came: Vec::new(),
     }

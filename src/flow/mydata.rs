@@ -175,7 +175,7 @@ impl Engine<'_> {
         let events: Vec<_> = view
             .events()
             .into_iter()
-            .filter(|e| e.attending(user) || e.queued(user))
+            .filter(|e| e.attending(user) || e.queued(user) || e.co_parents.contains(&user))
             .collect();
         lines.push(Line::new(
             Msg::MydataEvents,
@@ -183,17 +183,22 @@ impl Engine<'_> {
         ));
         let mut signups = Vec::new();
         for e in &events {
-            let waiting = !e.attending(user);
+            // The other parent of a shared family is on its meetings beside the family's
+            // seat, for the reminders.
+            let status = if e.attending(user) {
+                "attending"
+            } else if e.queued(user) {
+                "waiting"
+            } else {
+                "family"
+            };
             lines.push(tight(
                 Msg::MydataEvent,
                 vec![
                     ("title", text(e.title.get(lang))),
                     ("when", text(format_when(e.start, lang, now))),
                     ("place", text(e.place.clone())),
-                    (
-                        "status",
-                        text(if waiting { "waiting" } else { "attending" }),
-                    ),
+                    ("status", text(status)),
                 ],
             ));
             let came = e.came.contains(&user);
@@ -219,7 +224,7 @@ impl Engine<'_> {
                 "title": e.title.get(lang),
                 "start": e.start,
                 "place": e.place,
-                "status": if waiting { "waiting" } else { "attending" },
+                "status": status,
                 "came": came,
             }));
             may_appear.push(json!({

@@ -147,6 +147,30 @@ impl Tx<'_> {
         }
     }
 
+    /// Signs the other parent of a shared family up beside their family, or takes them off,
+    /// by [`event::co_parent`].
+    pub fn co_parent(&self, user: UserId, id: u64, join: bool) -> TxResult<()> {
+        let Some(e) = self.event(id)? else {
+            return Ok(());
+        };
+        match event::co_parent(&e, user, join, self.now(), self.rules()) {
+            Some(c) => self.apply(&c),
+            None => Ok(()),
+        }
+    }
+
+    /// The other parent takes over their family's seat by [`event::seat_co_parent`]; if
+    /// they were not beside it, they are signed up by [`event::rsvp`].
+    pub fn take_family_seat(&self, user: UserId, id: u64) -> TxResult<()> {
+        let Some(e) = self.event(id)? else {
+            return Ok(());
+        };
+        match event::seat_co_parent(&e, user, self.now(), self.rules()) {
+            Some(c) => self.apply(&c),
+            None => self.rsvp(user, id, true),
+        }
+    }
+
     /// Drops the consent records of someone's sign-up for an event they left.
     pub(super) fn forget_signup(&self, user: UserId, id: u64) -> TxResult<()> {
         self.events

@@ -341,6 +341,7 @@ impl Tx<'_> {
                     statuses: Vec::new(),
                     messages: Vec::new(),
                     join_event: Vec::new(),
+                    co_parents: Vec::new(),
                 }
             }
         };
@@ -348,8 +349,12 @@ impl Tx<'_> {
             taken.status = *status;
         }
         self.write_applied(&applied, false)?;
-        if let (Status::Accepted { .. }, Some(event)) = (taken.status, l.event) {
-            self.rsvp(taken.user, event, true)?;
+        if let Status::Accepted { .. } = taken.status {
+            // The family's seat is theirs now: signed up for every meeting of the series, in
+            // place of being reminded beside the one who left.
+            for event in l.meeting_ids() {
+                self.take_family_seat(taken.user, event)?;
+            }
         }
         Ok(taken)
     }

@@ -293,7 +293,7 @@ impl Store {
             }
         }
         for e in self.events()? {
-            for u in e.attendees.iter().chain(e.waiting.iter()) {
+            for u in e.attendees.iter().chain(&e.waiting).chain(&e.co_parents) {
                 out.insert(self.users_key(*u));
             }
         }
@@ -515,7 +515,7 @@ impl Store {
         for e in self.events()? {
             if add_months(e.end, policy.months) <= now {
                 past_events.insert(e.id);
-                if !e.attendees.is_empty() || !e.waiting.is_empty() {
+                if !e.attendees.is_empty() || !e.waiting.is_empty() || !e.co_parents.is_empty() {
                     clear_events.push(e.id);
                 }
             }
@@ -655,6 +655,7 @@ impl Store {
                     e.attendees.clear();
                     e.waiting.clear();
                     e.came.clear();
+                    e.co_parents.clear();
                     tx.save_event(&e)?;
                     report.events_cleared += 1;
                 }

@@ -623,6 +623,7 @@ fn event_at(start: DateTime<Utc>, organiser: u64) -> Event {
         token: None,
         revision: 0,
         facilitators: Vec::new(),
+        co_parents: Vec::new(),
         series: None,
         came: Vec::new(),
     }

@@ -203,6 +203,11 @@ impl<'a> Tx<'a> {
         for c in &w.events {
             self.apply(c)?;
         }
+        for id in &w.leaves {
+            for user in &w.co_parents {
+                self.co_parent(*user, *id, false)?;
+            }
+        }
         Ok(())
     }
 
@@ -363,6 +368,9 @@ impl<'a> Tx<'a> {
             self.send(*to, message.clone())?;
         }
         for event in l.meeting_ids() {
+            for (user, join) in &applied.co_parents {
+                self.co_parent(*user, event, *join)?;
+            }
             for user in &applied.join_event {
                 self.rsvp(*user, event, true)?;
             }

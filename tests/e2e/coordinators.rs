@@ -912,6 +912,7 @@ async fn fill_events(app: &App, extra: usize) -> usize {
             token: None,
             revision: 0,
             facilitators: Vec::new(),
+            co_parents: Vec::new(),
             series: None,
             came: Vec::new(),
         };

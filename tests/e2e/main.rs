@@ -11,6 +11,7 @@
 //!   real binary for a SIGKILL, the log and `kokoon qr`);
 //! - `events`: events, reminders against a moved clock, broadcasts and feedback;
 //! - `console`: the real binary's terminal front end;
+//! - `family_life`: a shared family in a launched group: both parents reminded, told, heard;
 //! - `notes`: a parent's private note to the coordinator, in fi and sv;
 //! - `privacy`: the daily privacy jobs (retention, blocked parents), with a manual clock;
 //! - `group_life`: a launched group's life: quiet hours, held messages, `/mine`, expiry, pausing;
@@ -42,6 +43,7 @@ mod crash;
 mod events;
 mod facilitators;
 mod fake_selftest;
+mod family_life;
 mod faults;
 mod forgiving;
 mod group_life;

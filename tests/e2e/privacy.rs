@@ -266,6 +266,7 @@ async fn comments_go_after_their_shorter_period_and_sign_ups_after_the_retention
         token: None,
         revision: 0,
         facilitators: Vec::new(),
+        co_parents: Vec::new(),
         series: None,
         came: Vec::new(),
     };
@@ -489,6 +490,7 @@ async fn after_forget_nothing_of_the_parent_can_be_read_from_the_raw_files_even_
         token: None,
         revision: 0,
         facilitators: Vec::new(),
+        co_parents: Vec::new(),
         series: None,
         came: Vec::new(),
     };
@@ -1022,6 +1024,7 @@ async fn every_message_sent_unasked_starts_with_a_neutral_first_line() {
         token: None,
         revision: 0,
         facilitators: Vec::new(),
+        co_parents: Vec::new(),
         series: None,
         came: Vec::new(),
     };
@@ -1388,6 +1391,7 @@ async fn mydata_gives_everything_stored_as_a_text_and_a_json_document() {
         token: None,
         revision: 0,
         facilitators: Vec::new(),
+        co_parents: Vec::new(),
         series: None,
         came: Vec::new(),
     };

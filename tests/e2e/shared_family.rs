@@ -10,8 +10,8 @@ use crate::chat::{app_with_clock, deliveries, join_tilli, Chat};
 use kokoon::app::App;
 use kokoon::domain::{Demand, Pool, Registration, Rules, Status, UserId};
 
-const AINO: u64 = 650_001;
-const BEN: u64 = 650_002;
+pub(crate) const AINO: u64 = 650_001;
+pub(crate) const BEN: u64 = 650_002;
 const CLAES: u64 = 650_003;
 
 fn regs(app: &App) -> Vec<Registration> {
@@ -22,7 +22,7 @@ fn regs(app: &App) -> Vec<Registration> {
 }
 
 /// Demand in Tilli Toukka's Hyvinkää pool, as the counters keep it; checked against a recount.
-fn demand(app: &App) -> Demand {
+pub(crate) fn demand(app: &App) -> Demand {
     let regs = regs(app);
     let pool: Pool = app.config.pool_of(regs.first().expect("a registration"));
     let mut recount = Demand::default();
@@ -37,7 +37,7 @@ fn demand(app: &App) -> Demand {
     stored
 }
 
-fn once() -> Demand {
+pub(crate) fn once() -> Demand {
     Demand {
         families: 1,
         participants: 1,
@@ -45,7 +45,7 @@ fn once() -> Demand {
 }
 
 /// The link in the reply, and its `/start` command.
-fn start_of(text: &str) -> String {
+pub(crate) fn start_of(text: &str) -> String {
     let at = text.find("?start=").expect("a link") + "?start=".len();
     let payload: String = text[at..]
         .chars()
@@ -56,7 +56,7 @@ fn start_of(text: &str) -> String {
 }
 
 /// Aino registers and makes a link; the `/start` command of the link.
-async fn aino_shares(app: &App) -> (Chat, String) {
+pub(crate) async fn aino_shares(app: &App) -> (Chat, String) {
     let mut aino = join_tilli(app, AINO, "Hyvinkää", true).await;
     assert!(aino.has_button("Anna linkki toiselle vanhemmalle"));
     let said = aino.taps("Anna linkki toiselle vanhemmalle").await;
@@ -68,7 +68,7 @@ async fn aino_shares(app: &App) -> (Chat, String) {
 }
 
 /// Ben opens the link and joins, adding weekends, sharing his name as `name`.
-async fn ben_joins(app: &App, start: &str, name: &str) -> Chat {
+pub(crate) async fn ben_joins(app: &App, start: &str, name: &str) -> Chat {
     // His Telegram speaks Swedish; the link speaks the family's language.
     let mut ben = Chat::named(app, BEN, "sv", name);
     ben.says(start)
@@ -238,7 +238,7 @@ async fn the_family_key_is_replaced_when_a_parent_leaves_so_their_answers_no_lon
 }
 
 /// Whether any value that the key and the keyring still open in the raw files holds `needle`.
-fn readable(app: &App, needle: &str) -> bool {
+pub(crate) fn readable(app: &App, needle: &str) -> bool {
     let scan = app.store.scan_files().expect("scan");
     assert!(scan.bytes > 0, "the scan read the files");
     scan.readable
@@ -246,7 +246,7 @@ fn readable(app: &App, needle: &str) -> bool {
         .any(|v| v.windows(needle.len()).any(|w| w == needle.as_bytes()))
 }
 
-const COORD_TILLI: u64 = 100_000_001;
+pub(crate) const COORD_TILLI: u64 = 100_000_001;
 
 /// The rows of a CSV file kokoon sent (UTF-8 with a BOM, `;`-separated), header first.
 fn csv_rows(file: &kokoon::files::File) -> Vec<Vec<String>> {
@@ -522,7 +522,7 @@ async fn the_familys_seat_is_released_when_the_deadline_passes_without_an_accept
 }
 
 /// A parent registers one child of `age` for Tilli Toukka in Hyvinkää, sharing their name.
-async fn join_aged(app: &App, user: u64, age: &str) -> Chat {
+pub(crate) async fn join_aged(app: &App, user: u64, age: &str) -> Chat {
     let mut p = Chat::new(app, user, "fi");
     p.says("/start tilli-toukka").await;
     p.taps("Hyväksyn tallennuksen").await;

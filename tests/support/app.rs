@@ -197,6 +197,7 @@ impl TestApp {
             token: None,
             revision: 0,
             facilitators: Vec::new(),
+            co_parents: Vec::new(),
             series: None,
             came: Vec::new(),
         };

@@ -803,6 +803,7 @@ pub fn create_event(data: &Path, config: &Arc<Config>, capacity: u32) -> Result<
         token: None,
         revision: 0,
         facilitators: Vec::new(),
+        co_parents: Vec::new(),
         series: None,
         came: Vec::new(),
     };

@@ -1,0 +1,241 @@
+//! A shared family in a launched group (issue 14, "Both parents, one child"), on the manual
+//! clock: Aino shares her five-year-old's registration with Ben, who speaks Swedish; the
+//! coordinator launches Tilli Toukka in Hyvinkää as a weekly series; either parent's yes
+//! holds the family's seat, and both parents are reminded of every meeting, each once, at the
+//! right time and in their own language, until one of them is unlinked, leaves or is erased.
+//! What the family's registration is told (an invitation that runs out) reaches both parents;
+//! what one parent says to the coordinator never reaches the other.
+
+use crate::chat::{app_with_clock, deliveries, join_tilli, Chat, Delivered};
+use crate::shared_family::{aino_shares, ben_joins, AINO, BEN, COORD_TILLI};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use kokoon::app::App;
+use kokoon::domain::UserId;
+
+/// Helsinki winter time (UTC+2) as UTC.
+fn hki(d: u32, mo: u32, h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2027, mo, d, h, 0, 0)
+        .single()
+        .expect("valid time")
+        - Duration::hours(2)
+}
+
+fn to(list: &[Delivered], user: u64) -> Vec<&Delivered> {
+    list.iter().filter(|d| d.to == user).collect()
+}
+
+/// Aino shares, Ben joins and speaks Swedish; four more families; the coordinator launches
+/// `count` weekly meetings from Thursday 14.1.2027 17.00. Aino's and Ben's chats, and the
+/// invitations sent.
+async fn launched_series(app: &App, count: u32) -> (Chat, Chat, Vec<Delivered>) {
+    let (aino, start) = aino_shares(app).await;
+    let mut ben = ben_joins(app, &start, "Ben").await;
+    ben.says("/lang").await;
+    ben.taps("Svenska").await.shows("Nu talar jag svenska.");
+    for user in 2..=5 {
+        join_tilli(app, user, "Hyvinkää", true).await;
+    }
+    deliveries(app).await; // the threshold alert
+    let mut c = Chat::new(app, COORD_TILLI, "fi");
+    let said = c.says("/launch").await;
+    let label = said
+        .buttons
+        .iter()
+        .find(|b| b.starts_with("Tilli Toukka · Hyvinkää"))
+        .expect("the pool is offered")
+        .clone();
+    c.taps(&label).await;
+    c.says("14.1. klo 17").await;
+    c.says("1,5 h").await;
+    c.says("Pikku-Veturi, Hyvinkää").await;
+    c.taps("📅 Muuta tapaamisia").await;
+    c.says(&count.to_string()).await;
+    c.taps("✅ Päivät ovat oikein")
+        .await
+        .shows(&format!("Tapaamisia {count}, kerran viikossa"));
+    c.taps("Lähetä kutsut").await;
+    let sent = deliveries(app).await;
+    (aino, ben, sent)
+}
+
+/// The reminders among `sent` to `user`.
+fn reminders(sent: &[Delivered], user: u64) -> Vec<&Delivered> {
+    sent.iter()
+        .filter(|d| {
+            d.to == user && (d.text.starts_with("Muistutus:") || d.text.starts_with("Påminnelse:"))
+        })
+        .collect()
+}
+
+/// Moves the clock to `at` and back a minute before it first: nothing is reminded early; at
+/// `at` Aino (Finnish) and Ben (Swedish, if `ben`) are reminded once each of the meeting of
+/// `day`.1. at 17.
+async fn reminded_at(
+    app: &App,
+    clock: &kokoon::clock::ManualClock,
+    at: DateTime<Utc>,
+    day: u32,
+    ben: bool,
+) {
+    clock.set(at - Duration::minutes(1));
+    let early = deliveries(app).await;
+    assert!(
+        reminders(&early, AINO).is_empty() && reminders(&early, BEN).is_empty(),
+        "not before its time: {early:#?}"
+    );
+    clock.set(at + Duration::minutes(1));
+    let sent = deliveries(app).await;
+    let aino = reminders(&sent, AINO);
+    assert_eq!(aino.len(), 1, "Aino once: {sent:#?}");
+    assert!(
+        aino[0]
+            .text
+            .starts_with(&format!("Muistutus: tapahtuma {day}.1. klo 17")),
+        "{}",
+        aino[0].text
+    );
+    let to_ben = reminders(&sent, BEN);
+    if ben {
+        assert_eq!(to_ben.len(), 1, "Ben once: {sent:#?}");
+        assert!(
+            to_ben[0]
+                .text
+                .starts_with(&format!("Påminnelse: evenemang {day}.1 kl. 17")),
+            "in Ben's language: {}",
+            to_ben[0].text
+        );
+    } else {
+        assert!(to_ben.is_empty(), "Ben no more: {sent:#?}");
+    }
+    // Nothing else reaches Ben: no feedback question (the family answers it once, as the
+    // registration), no news of the others.
+    assert!(
+        to(&sent, BEN).len() == to_ben.len(),
+        "only reminders to Ben: {sent:#?}"
+    );
+}
+
+#[tokio::test]
+async fn both_parents_are_reminded_of_every_meeting_in_their_own_language_until_unlinked() {
+    let (app, clock, _dir) = app_with_clock();
+    let (mut aino, mut ben, sent) = launched_series(&app, 3).await;
+    // Ben says yes, in Swedish: the family's seat holds, and Aino hears the place.
+    ben.reads(to(&sent, BEN)[0]);
+    ben.taps("Ja, vi kommer").await.shows("Pikku-Veturi");
+    let news = deliveries(&app).await;
+    assert_eq!(to(&news, AINO).len(), 1, "{news:#?}");
+    let launch = kokoon::flow::View::launches(&app.store)[0].clone();
+    let meetings = launch.meeting_ids();
+    assert_eq!(meetings.len(), 3);
+    for id in &meetings {
+        let e = kokoon::flow::View::event(&app.store, *id).expect("a meeting");
+        assert_eq!(
+            e.attendees,
+            vec![UserId(AINO)],
+            "the family is signed up once, as its registration"
+        );
+        assert!(!e.attending(UserId(BEN)), "Ben takes no second seat");
+    }
+    // Ben sees the meetings as his family's, without a button to sign up a second time.
+    let said = ben.says("/events").await;
+    said.shows("Tilli Toukka");
+    assert!(
+        !said.buttons.iter().any(|b| b.starts_with("Anmäl mig")),
+        "{:?}",
+        said.buttons
+    );
+
+    // Ben's /mydata says he is on the meetings for their reminders; nothing of Aino's.
+    let said = ben.says("/mydata").await;
+    let text = String::from_utf8(said.files[0].bytes.clone()).expect("utf-8");
+    assert!(
+        text.contains("Pikku-Veturi, Hyvinkää: påminnelser (din familj är med)"),
+        "{text}"
+    );
+    assert!(!text.contains("Parent 650001"), "{text}");
+
+    // Each meeting: a day before and two hours before, both parents, once each.
+    for day in [14, 21] {
+        reminded_at(&app, &clock, hki(day - 1, 1, 17), day, true).await;
+        reminded_at(&app, &clock, hki(day, 1, 15), day, true).await;
+    }
+
+    // Aino unlinks Ben after the second meeting: he is told neutrally, and reminded no more.
+    clock.set(hki(22, 1, 10));
+    deliveries(&app).await;
+    aino.says("/mine").await;
+    aino.taps("Lopeta jakaminen").await;
+    let sent = deliveries(&app).await;
+    assert_eq!(to(&sent, BEN).len(), 1, "{sent:#?}");
+    assert!(
+        to(&sent, BEN)[0].text.contains("delas inte längre"),
+        "{sent:#?}"
+    );
+    reminded_at(&app, &clock, hki(27, 1, 17), 28, false).await;
+    reminded_at(&app, &clock, hki(28, 1, 15), 28, false).await;
+    for id in &meetings {
+        let e = kokoon::flow::View::event(&app.store, *id).expect("a meeting");
+        assert!(e.co_parents.is_empty(), "{e:?}");
+    }
+    ben.says("/events").await.hides("Tilli Toukka");
+}
+
+#[tokio::test]
+async fn a_parent_who_forgets_is_reminded_no_more_and_the_other_keeps_the_familys_meetings() {
+    let (app, clock, _dir) = app_with_clock();
+    let (mut aino, mut ben, sent) = launched_series(&app, 2).await;
+    // Aino says yes this time; Ben hears the place and is reminded too.
+    aino.reads(to(&sent, AINO)[0]);
+    aino.taps("Kyllä, tulemme").await;
+    let news = deliveries(&app).await;
+    assert_eq!(to(&news, BEN).len(), 1, "{news:#?}");
+    assert!(to(&news, BEN)[0].text.contains("Pikku-Veturi"));
+    reminded_at(&app, &clock, hki(13, 1, 17), 14, true).await;
+
+    // Aino forgets everything: Ben holds the family's registration and its seat now, and is
+    // reminded as the family; nothing goes to Aino.
+    clock.set(hki(15, 1, 10));
+    deliveries(&app).await;
+    aino.says("/forget").await;
+    aino.taps("Kyllä, poista kaikki").await;
+    let held = app.store.registrations_of(UserId(BEN)).expect("store");
+    assert_eq!(held.len(), 1);
+    assert!(
+        matches!(held[0].status, kokoon::domain::Status::Accepted { .. }),
+        "{:?}",
+        held[0].status
+    );
+    let second = kokoon::flow::View::launches(&app.store)[0].meeting_ids()[1];
+    let e = kokoon::flow::View::event(&app.store, second).expect("a meeting");
+    assert_eq!(e.attendees, vec![UserId(BEN)], "{e:?}");
+    assert!(e.co_parents.is_empty(), "{e:?}");
+    clock.set(hki(20, 1, 17) + Duration::minutes(1));
+    let sent = deliveries(&app).await;
+    assert!(to(&sent, AINO).is_empty(), "{sent:#?}");
+    assert_eq!(reminders(&sent, BEN).len(), 1, "{sent:#?}");
+
+    // Ben leaves the group too (withdraws): nobody is reminded any more.
+    ben.says("/mine").await;
+    ben.taps("Återkalla anmälan").await;
+    ben.taps("Ja, återkalla").await;
+    clock.set(hki(21, 1, 15) + Duration::minutes(1));
+    let sent = deliveries(&app).await;
+    assert!(
+        reminders(&sent, AINO).is_empty() && reminders(&sent, BEN).is_empty(),
+        "{sent:#?}"
+    );
+}
+
+#[tokio::test]
+async fn the_other_parent_who_forgets_is_reminded_no_more() {
+    let (app, clock, _dir) = app_with_clock();
+    let (mut aino, mut ben, sent) = launched_series(&app, 2).await;
+    aino.reads(to(&sent, AINO)[0]);
+    aino.taps("Kyllä, tulemme").await;
+    deliveries(&app).await;
+    reminded_at(&app, &clock, hki(13, 1, 17), 14, true).await;
+    ben.says("/forget").await;
+    ben.taps("Ja, radera allt").await;
+    reminded_at(&app, &clock, hki(14, 1, 15), 14, false).await;
+    reminded_at(&app, &clock, hki(20, 1, 17), 21, false).await;
+}
