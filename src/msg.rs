@@ -443,6 +443,7 @@ messages! {
     FamilyJoined => "family-joined",
     FamilyUnlinked => "family-unlinked",
     FamilyAccepted => "family-accepted",
+    FamilyExpired => "family-expired",
     FamilyUnlinkDone => "family-unlink-done",
     BtnFamilyUnlink => "btn-family-unlink",
     FamilyLeft => "family-left",

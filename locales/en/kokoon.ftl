@@ -683,6 +683,7 @@ family-mine-other = You are part of the other parent's registration for <b>{ $gr
     Area: { $area }
     Children's ages: { $ages }
 family-accepted = Your family's place in <b>{ $group }</b> is confirmed: the child's other parent accepted it. The first meeting is { $when }, { $place }.
+family-expired = Nobody answered your family's invitation to { $group } in time, so it expired. Your family's registration is paused now and does not count towards a new group. The parent who made the registration can take it up again.
 
 ## Group facilitators
 

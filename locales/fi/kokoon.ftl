@@ -683,6 +683,7 @@ family-mine-other = Olet mukana toisen vanhemman ilmoittautumisessa ryhmään <b
     Alue: { $area }
     Lasten iät: { $ages }
 family-accepted = Perheenne paikka ryhmässä <b>{ $group }</b> on vahvistettu: lapsen toinen vanhempi otti sen vastaan. Ensimmäinen tapaaminen on { $when }, { $place }.
+family-expired = Perheenne kutsuun ryhmään { $group } ei vastattu ajoissa, joten kutsu vanheni. Perheenne ilmoittautuminen on nyt tauolla, eikä sitä lasketa uuteen ryhmään. Ilmoittautumisen tehnyt vanhempi voi jatkaa sitä.
 
 ## Ryhmänohjaajat
 

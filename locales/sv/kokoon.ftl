@@ -653,6 +653,7 @@ family-mine-other = Du är med i den andra förälderns anmälan till <b>{ $grou
     Område: { $area }
     Barnens åldrar: { $ages }
 family-accepted = Er familjs plats i <b>{ $group }</b> är bekräftad: barnets andra förälder tackade ja. Det första mötet är { $when }, { $place }.
+family-expired = Ingen svarade i tid på er familjs inbjudan till { $group }, så den gick ut. Er familjs anmälan är nu pausad och räknas inte för en ny grupp. Föräldern som gjorde anmälan kan ta upp den igen.
 
 ## Gruppledare
 

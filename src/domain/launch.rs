@@ -125,6 +125,23 @@ impl Launch {
             .collect()
     }
 
+    /// Everyone a message to the families whose answer is `answer` reaches: each family's
+    /// parent, and the other parent of a family both parents share ([`Invitation::parents`]).
+    /// Counting families is [`Launch::answered`]'s.
+    #[must_use]
+    pub fn reached(&self, answer: Answer) -> Vec<UserId> {
+        let mut out = Vec::new();
+        for i in self.invitations.iter().filter(|i| i.answer == answer) {
+            out.push(i.user);
+            for (u, _) in &i.parents {
+                if !out.contains(u) {
+                    out.push(*u);
+                }
+            }
+        }
+        out
+    }
+
     /// The ids of every meeting of the launch, in order.
     #[must_use]
     pub fn meeting_ids(&self) -> Vec<u64> {
@@ -289,6 +306,12 @@ pub fn apply(
                 },
             ));
             messages.push((*user, Outgoing::Expired { launch: l.id }));
+            // The other parent of a shared family is told too.
+            for (u, _) in &inv.parents {
+                if u != user {
+                    messages.push((*u, Outgoing::Expired { launch: l.id }));
+                }
+            }
         }
     }
     let mut invited = 0;
@@ -806,6 +829,12 @@ mod tests {
         let no = answer(&a.launch, UserId(1), Answer::Declined, true).expect("answered");
         let yes = answer(&no.launch, UserId(11), Answer::Accepted, true).expect("answered");
         assert_eq!(
+            yes.launch.reached(Answer::Accepted),
+            vec![UserId(1), UserId(11)],
+            "a message to the families who come reaches both parents"
+        );
+        assert_eq!(yes.launch.answered(Answer::Accepted), vec![UserId(1)]);
+        assert_eq!(
             yes.statuses,
             vec![(UserId(1), Status::Accepted { launch: 3 })]
         );
@@ -843,6 +872,15 @@ mod tests {
         let later = apply(&no.launch, &p, &[], |_| true, t(48)).expect("expires");
         assert_eq!(later.launch.held_seats(), 0);
         assert_eq!(later.launch.own_answer(UserId(11)), Some(Answer::Expired));
+        for parent in [UserId(1), UserId(11)] {
+            assert!(
+                later
+                    .messages
+                    .contains(&(parent, Outgoing::Expired { launch: 3 })),
+                "both parents are told: {:?}",
+                later.messages
+            );
+        }
         assert!(later.statuses.contains(&(
             UserId(1),
             Status::Paused {

@@ -156,8 +156,10 @@ impl Engine<'_> {
                 .view
                 .event(*event)
                 .map(|e| {
+                    // The other parents of shared families beside their family's seat too.
                     e.attendees
                         .iter()
+                        .chain(&e.co_parents)
                         .copied()
                         .filter(|u| self.access_of(&e, *u) != Access::None)
                         .collect()
@@ -175,13 +177,13 @@ impl Engine<'_> {
                 .ctx
                 .view
                 .launch(*launch)
-                .map(|l| l.answered(Answer::Pending))
+                .map(|l| l.reached(Answer::Pending))
                 .unwrap_or_default(),
             Audience::Accepted { launch } => self
                 .ctx
                 .view
                 .launch(*launch)
-                .map(|l| l.answered(Answer::Accepted))
+                .map(|l| l.reached(Answer::Accepted))
                 .unwrap_or_default(),
         }
     }

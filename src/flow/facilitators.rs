@@ -801,7 +801,8 @@ impl Engine<'_> {
             .view
             .launch(launch)
             .filter(|l| self.facilitates_launch(l))?;
-        let to = l.answered(Answer::Accepted);
+        // Both parents of a shared family.
+        let to = l.reached(Answer::Accepted);
         Some((l, to))
     }
 

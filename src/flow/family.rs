@@ -211,13 +211,18 @@ impl Engine<'_> {
                 return Ok(State::Idle);
             }
             (JoinStep::Times, Turn::Button(Callback::Time(t))) => {
-                if self.ctx.config.time(&t).is_some() {
-                    if let Some(i) = j.times.iter().position(|x| *x == t) {
-                        j.times.remove(i);
-                    } else {
-                        j.times.push(t);
-                    }
-                }
+                // Only the group's own times, kept in its order: the one rule for ticking a
+                // time, as in a registration.
+                let Some(order) = j
+                    .group
+                    .as_ref()
+                    .and_then(|g| self.ctx.config.group(g))
+                    .map(|g| g.times.clone())
+                    .filter(|order| order.contains(&t))
+                else {
+                    return Ok(self.hint(State::JoiningFamily(j), Msg::HintStaleButton));
+                };
+                super::registration::toggle_time(&mut j.times, t, &order);
                 j
             }
             (JoinStep::Times, Turn::Button(Callback::TimesDone)) => {

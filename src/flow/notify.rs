@@ -108,9 +108,10 @@ impl Engine<'_> {
             | Outgoing::FinalList { launch: id }
             | Outgoing::FamilyAccepted { launch: id } => {
                 launch = view.launch(*id);
+                // The other parent of a shared family: the family's registration.
                 registration = launch
                     .as_ref()
-                    .and_then(|l| view.registration(to, &l.pool.group));
+                    .and_then(|l| self.family_registration(to, &l.pool.group));
             }
             Outgoing::Reminder { event: id, .. }
             | Outgoing::EventChanged { event: id }
@@ -134,7 +135,7 @@ impl Engine<'_> {
                 broadcast = view.broadcast(*id).is_some_and(|b| match b.audience {
                     crate::domain::Audience::Accepted { launch } => view
                         .launch(launch)
-                        .is_some_and(|l| l.answered(Answer::Accepted).contains(&to)),
+                        .is_some_and(|l| l.reached(Answer::Accepted).contains(&to)),
                     _ => false,
                 });
             }
@@ -192,6 +193,23 @@ impl Engine<'_> {
                 broadcast,
             },
         )
+    }
+
+    /// `user`'s registration for `group`, or, for the other parent of a shared family, the
+    /// family's (the holder's).
+    fn family_registration(
+        &self,
+        user: UserId,
+        group: &crate::domain::GroupId,
+    ) -> Option<crate::domain::Registration> {
+        let view = self.ctx.view;
+        view.registration(user, group).or_else(|| {
+            let f = view
+                .families_of(user)
+                .into_iter()
+                .find(|f| &f.group == group && f.other.as_ref().is_some_and(|o| o.user == user))?;
+            view.registration(f.holder, group)
+        })
     }
 
     /// A child grew too old for a group while waiting: told once, neutrally first, with the
@@ -437,6 +455,15 @@ impl Engine<'_> {
             Outgoing::Expired { launch } => {
                 let l = self.ctx.view.launch(*launch)?;
                 let group = config.group(&l.pool.group)?;
+                let me = self.ctx.person.user;
+                if self.ctx.view.registration(me, &l.pool.group).is_none() {
+                    // The other parent of a shared family: told, but the registration is
+                    // the first parent's to take up again.
+                    return Some(Reply::msg(Msg::NeutralFirst).line(
+                        Msg::FamilyExpired,
+                        vec![("group", text(group.name.get(lang)))],
+                    ));
+                }
                 Some(
                     Reply::msg(Msg::NeutralFirst)
                         .line(

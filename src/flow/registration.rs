@@ -1549,7 +1549,6 @@ fn group_lang_name(l: Lang) -> Msg {
     }
 }
 
-/// The private note to the coordinator as a line of a summary, `/mine` or `/mydata`.
 /// A time slot ticked or unticked on a list of times that suit, kept in the group's order.
 pub(super) fn toggle_time(times: &mut Vec<TimeId>, t: TimeId, order: &[TimeId]) {
     if let Some(i) = times.iter().position(|x| x == &t) {
@@ -1560,6 +1559,7 @@ pub(super) fn toggle_time(times: &mut Vec<TimeId>, t: TimeId, order: &[TimeId]) 
     }
 }
 
+/// The private note to the coordinator as a line of a summary, `/mine` or `/mydata`.
 pub(super) fn note_line(note: Option<&str>) -> Option<Line> {
     note.map(|n| Line {
         msg: Msg::SummaryNote,

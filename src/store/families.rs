@@ -277,6 +277,21 @@ impl Tx<'_> {
         Ok(doomed)
     }
 
+    /// The other parent of the family that shares registration `r`, as the family is now.
+    pub fn other_parent(&self, r: &Registration, known: &[Family]) -> TxResult<Option<UserId>> {
+        for f in known
+            .iter()
+            .filter(|f| f.holder == r.user && f.group == r.group)
+        {
+            if let Some(f) = self.family(f.id)? {
+                if f.holder == r.user {
+                    return Ok(f.other.map(|o| o.user));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// The family's registration `r` changed its children (the first parent changed them, or a
     /// child grew out of the group): the family record shows the other parent the children as
     /// they are now.

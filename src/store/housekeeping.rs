@@ -300,6 +300,15 @@ impl Store {
         for l in self.launches()? {
             for i in &l.invitations {
                 out.insert(self.users_key(i.user));
+                for (u, _) in &i.parents {
+                    out.insert(self.users_key(*u));
+                }
+            }
+        }
+        // Both parents of a shared family: the other parent consented to their part of it.
+        for f in self.families()? {
+            for u in f.parents() {
+                out.insert(self.users_key(u));
             }
         }
         for item in self.outbox.iter() {
@@ -732,6 +741,8 @@ impl Store {
                     continue;
                 };
                 n += r.children.len() - rest.as_ref().map_or(0, |r| r.children.len());
+                // Both parents of a shared family are told (before the family may go).
+                let other = tx.other_parent(&r, &families)?;
                 match &rest {
                     Some(rest) => {
                         tx.save_registration(rest)?;
@@ -747,6 +758,9 @@ impl Store {
                     }
                 }
                 let at = tx.rules().daytime(now);
+                if let Some(other) = other {
+                    tx.send_at(other, at, message.clone())?;
+                }
                 tx.send_at(r.user, at, message)?;
             }
             Ok(n)

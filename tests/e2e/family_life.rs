@@ -50,9 +50,10 @@ async fn launched_series(app: &App, count: u32) -> (Chat, Chat, Vec<Delivered>) 
     c.says("Pikku-Veturi, Hyvinkää").await;
     c.taps("📅 Muuta tapaamisia").await;
     c.says(&count.to_string()).await;
-    c.taps("✅ Päivät ovat oikein")
-        .await
-        .shows(&format!("Tapaamisia {count}, kerran viikossa"));
+    let said = c.taps("✅ Päivät ovat oikein").await;
+    if count > 1 {
+        said.shows(&format!("Tapaamisia {count}, kerran viikossa"));
+    }
     c.taps("Lähetä kutsut").await;
     let sent = deliveries(app).await;
     (aino, ben, sent)
@@ -238,4 +239,72 @@ async fn the_other_parent_who_forgets_is_reminded_no_more() {
     ben.taps("Ja, radera allt").await;
     reminded_at(&app, &clock, hki(14, 1, 15), 14, false).await;
     reminded_at(&app, &clock, hki(20, 1, 17), 21, false).await;
+}
+
+#[tokio::test]
+async fn when_nobody_accepts_in_time_both_parents_are_told_each_in_their_own_language() {
+    let (app, clock, _dir) = app_with_clock();
+    let (mut aino, _ben, sent) = launched_series(&app, 1).await;
+    aino.reads(to(&sent, AINO)[0]);
+    aino.taps("Ei tällä kertaa").await;
+    deliveries(&app).await;
+    clock.advance(Duration::hours(i64::from(app.config.invite_hours) + 1));
+    let mut sent = deliveries(&app).await;
+    // Ben's own choice of language outlives the daily job (he consented to his part).
+    assert_eq!(
+        app.store.user(UserId(BEN)).expect("store").lang,
+        Some(kokoon::domain::Lang::Sv)
+    );
+    sent.extend(deliveries(&app).await);
+    // Aino, who holds the registration: paused, with her buttons to take it up again.
+    let to_aino = to(&sent, AINO);
+    assert_eq!(to_aino.len(), 1, "{sent:#?}");
+    assert!(to_aino[0].text.starts_with("Viesti ilmoittautumisestasi"));
+    assert!(to_aino[0].text.contains("kutsu vanheni"));
+    // Ben: the same neutral first line in Swedish, the news, no buttons (the registration is
+    // Aino's to take up again), nothing of Aino's.
+    let to_ben = to(&sent, BEN);
+    assert_eq!(to_ben.len(), 1, "{sent:#?}");
+    assert!(
+        to_ben[0].text.starts_with("Ett meddelande om din anmälan\n\nIngen svarade i tid på er familjs inbjudan till Tilli Toukka"),
+        "{}",
+        to_ben[0].text
+    );
+    assert!(to_ben[0].buttons.is_empty(), "{:?}", to_ben[0].buttons);
+    assert!(!to_ben[0].text.contains("Parent 650001"));
+}
+
+#[tokio::test]
+async fn the_other_parents_times_stay_in_the_groups_order_and_a_time_not_offered_is_refused() {
+    let (app, _clock, _dir) = app_with_clock();
+    let (_aino, start) = aino_shares(&app).await;
+    let mut ben = Chat::named(&app, BEN, "fi", "Ben");
+    ben.says(&start).await;
+    ben.taps("Hyväksyn tallennuksen")
+        .await
+        .shows("Voit valita ajat");
+    // Evenings first, then mornings: kept in the group's order (mornings, evenings).
+    ben.taps("Arki-iltaisin").await;
+    ben.taps("Arkiaamupäivisin")
+        .await
+        .offers("✓ Arkiaamupäivisin")
+        .offers("✓ Arki-iltaisin");
+    // Weekends are not a time of Tilli Toukka: a forged button ticks nothing.
+    ben.presses_raw("1:t:weekend")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    ben.taps("Valmis").await;
+    ben.taps("Kyllä, saa nähdä")
+        .await
+        .shows("Olet nyt mukana ilmoittautumisessa ryhmään Tilli Toukka");
+    let families = app.store.families().expect("store");
+    let times: Vec<String> = families[0]
+        .other
+        .as_ref()
+        .expect("Ben is in")
+        .times
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(times, ["weekday-morning", "weekday-evening"]);
 }

@@ -694,11 +694,21 @@ async fn a_shared_registration_whose_child_grew_out_of_the_group_takes_the_famil
     let canary = "Kanarialintu Growth";
     ben_joins(&app, &start, canary).await;
     assert!(readable(&app, canary), "positive control");
+    let mut sent = Vec::new();
     for _ in 0..18 {
         clock.advance(chrono::Duration::days(31));
-        deliveries(&app).await;
+        sent.extend(deliveries(&app).await);
     }
     assert!(regs(&app).is_empty(), "the child grew out of the group");
+    // Both parents are told once, neutrally first.
+    for parent in [AINO, BEN] {
+        let told: Vec<_> = sent
+            .iter()
+            .filter(|d| d.to == parent && d.text.contains("Lapsesi on kasvanut"))
+            .collect();
+        assert_eq!(told.len(), 1, "{parent}: {sent:#?}");
+        assert!(told[0].text.starts_with("Viesti ilmoittautumisestasi"));
+    }
     assert!(
         app.store.families().expect("store").is_empty(),
         "the family goes with the registration"
