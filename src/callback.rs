@@ -700,6 +700,12 @@ impl EventField {
         }
     }
 
+    /// Whether the field is the event's time (its start or end): moving it.
+    #[must_use]
+    pub fn is_time(self) -> bool {
+        matches!(self, EventField::Start | EventField::End)
+    }
+
     /// Parses [`EventField::code`].
     #[must_use]
     pub fn from_code(s: &str) -> Option<EventField> {

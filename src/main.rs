@@ -294,7 +294,8 @@ fn run(cli: Cli) -> Result<(), String> {
                 webhook_secret_file,
                 credentials.as_deref(),
             )?;
-            runtime()?.block_on(async move {
+            let rt = runtime()?;
+            let result = rt.block_on(async move {
                 sync_events(&app).await?;
                 let (stop_web, web_task) = match web {
                     Some(addr) => {
@@ -326,7 +327,13 @@ fn run(cli: Cli) -> Result<(), String> {
                     }
                 }
                 result
-            })
+            });
+            // Blocking work still running does not hold up the exit: a backup of a big store
+            // takes seconds (more under load), and dropping the runtime would wait for it. The
+            // store was flushed when the bot stopped, and a snapshot cut short leaves only a
+            // `.tmp` file, removed by the next backup.
+            rt.shutdown_timeout(std::time::Duration::from_secs(1));
+            result
         }
         Cmd::Backup { data } => {
             let file = runtime()?.block_on(kokoon::ops::backup::request(&data))?;

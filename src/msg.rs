@@ -377,6 +377,8 @@ messages! {
     SeriesChangedTitle => "series-changed-title",
     SeriesChangedMoved => "series-changed-moved",
     SeriesChangedCancelled => "series-changed-cancelled",
+    BtnMeetingMove => "btn-meeting-move",
+    BtnMeetingCancel => "btn-meeting-cancel",
     BtnAttendance => "btn-attendance",
     AttendanceNone => "attendance-none",
     AttendanceChoose => "attendance-choose",

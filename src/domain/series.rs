@@ -353,6 +353,11 @@ pub fn edit(
             for u in c.event.attendees.clone() {
                 super::event::queue_reminders(&mut c, u, now, rules);
             }
+            // Its facilitators lead it at the new time too, and the other parents of families
+            // on it are reminded beside them (the old reminders are skipped by their version).
+            for u in c.event.facilitators.clone() {
+                super::event::queue_leader_reminders(&mut c, u, now, rules);
+            }
             for u in c.event.co_parents.clone() {
                 super::event::queue_leader_reminders(&mut c, u, now, rules);
             }

@@ -273,10 +273,14 @@ pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
         Turn::Command(_) => e.hint(state, Msg::HintUnknownCommand),
         Turn::Text(t) => match state {
             State::FeedbackComment { event } => e.feedback_comment(event, &t),
+            // A new time: whoever may move the meeting (`Engine::moves`, asked again there).
+            State::MovingMeetings { event } => e.moving_text(event, &t),
+            State::EditingEvent { event, field } if field.is_time() => {
+                e.edit_text(event, field, Some(&t))
+            }
             _ if !e.is_coordinator() => e.not_a_coordinator(),
             State::CreatingEvent(d) => e.draft_text(d, &t),
             State::EditingEvent { event, field } => e.edit_text(event, field, Some(&t)),
-            State::MovingMeetings { event } => e.moving_text(event, &t),
             other => e.hint(other, Msg::HintUseButtons),
         },
         Turn::Button(cb) => e.events_button(state, cb),
@@ -623,6 +627,11 @@ impl Engine<'_> {
                         Callback::Manage(id, ManageAction::Feedback),
                     ),
                 ]);
+            for row in self.series_buttons(e) {
+                r = r.row(row);
+            }
+        } else {
+            // A launch's facilitator: its meetings' own buttons.
             for row in self.series_buttons(e) {
                 r = r.row(row);
             }
@@ -1140,7 +1149,13 @@ impl Engine<'_> {
 
     /// A coordinator's button on an event card.
     fn manage(&mut self, state: State, id: u64, action: ManageAction) -> State {
-        let Some(e) = self.ctx.view.event(id).filter(|e| self.manages(e)) else {
+        // Cancelling is moving's sibling ([`Engine::moves`]: a launch's facilitators too); the
+        // rest is the event's managers'.
+        let may = |e: &Event| match action {
+            ManageAction::Cancel | ManageAction::CancelYes => self.moves(e),
+            _ => self.manages(e),
+        };
+        let Some(e) = self.ctx.view.event(id).filter(may) else {
             return self.hint(state, Msg::HintStaleButton);
         };
         let title = text(e.title.get(self.lang));
@@ -1195,10 +1210,20 @@ impl Engine<'_> {
         }
     }
 
+    /// Whether the person may change a field of an event: its time whoever may move it
+    /// ([`Engine::moves`]), anything else its managers ([`Engine::manages`]).
+    fn may_edit(&self, e: &Event, field: EventField) -> bool {
+        if field.is_time() {
+            self.moves(e)
+        } else {
+            self.manages(e)
+        }
+    }
+
     /// Asks for the new value of a field.
     fn edit_field(&mut self, state: State, id: u64, field: EventField) -> State {
         match self.ctx.view.event(id) {
-            Some(e) if self.manages(&e) && !e.cancelled => {
+            Some(e) if self.may_edit(&e, field) && !e.cancelled => {
                 let msg = match field {
                     EventField::Start => Msg::NewEventStart,
                     EventField::End => Msg::NewEventEnd,
@@ -1224,7 +1249,7 @@ impl Engine<'_> {
             .ctx
             .view
             .event(id)
-            .filter(|e| self.manages(e) && !e.cancelled)
+            .filter(|e| self.may_edit(e, field) && !e.cancelled)
         else {
             self.say(Reply::msg(Msg::EventOver));
             return State::Idle;

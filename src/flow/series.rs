@@ -89,6 +89,17 @@ impl Engine<'_> {
         self.may_pool(&l.pool) || self.facilitates_launch(l)
     }
 
+    /// Whether the person may move or cancel an event: a launch's meeting (one, or it and the
+    /// later ones) by [`Engine::manages_meetings`] alone, whoever asks (its coordinators and its
+    /// facilitators, by the card's buttons, a forged button or the typed new time); any other
+    /// event by [`Engine::manages`].
+    pub(super) fn moves(&self, e: &Event) -> bool {
+        match e.visibility {
+            Visibility::Launch { .. } => self.managed_launch(e).is_some(),
+            Visibility::Public => self.manages(e),
+        }
+    }
+
     /// Whether a launch's meeting, changed alone (`e`), stays apart from the launch's other
     /// meetings; any other event: true.
     pub(super) fn meetings_apart(&self, e: &Event) -> bool {
@@ -189,13 +200,26 @@ impl Engine<'_> {
         )]
     }
 
-    /// The buttons under a series meeting's card, for whoever manages it: who came (once it
-    /// has begun), and moving or cancelling it with the later meetings.
+    /// The buttons under a launch meeting's card, for whoever manages its meetings: who came
+    /// (once it has begun), moving or cancelling it alone (for a facilitator: a coordinator
+    /// has the card's edit and cancel buttons), and with the later meetings.
     pub(super) fn series_buttons(&self, e: &Event) -> Vec<Vec<Button>> {
         let Some(l) = self.managed_launch(e) else {
             return Vec::new();
         };
         let mut rows = Vec::new();
+        if !self.manages(e) && e.start > self.ctx.now && !e.cancelled {
+            rows.push(vec![
+                button(
+                    Msg::BtnMeetingMove,
+                    Callback::EditField(e.id, crate::callback::EventField::Start),
+                ),
+                button(
+                    Msg::BtnMeetingCancel,
+                    Callback::Manage(e.id, ManageAction::Cancel),
+                ),
+            ]);
+        }
         if e.start <= self.ctx.now && !e.cancelled {
             rows.push(vec![button(Msg::BtnAttendance, Callback::Attendance(e.id))]);
         }

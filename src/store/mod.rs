@@ -1177,7 +1177,7 @@ impl Store {
     }
 
     /// Counts one broadcast recipient's outcome (and queues the report after the last). Not
-    /// flushed here: the sender flushes once per round (see [`crate::sender`]).
+    /// flushed here: the sender flushes (see [`crate::sender`]).
     pub fn broadcast_outcome(
         &self,
         id: u64,
@@ -1244,8 +1244,9 @@ impl Store {
         self.outbox.len()
     }
 
-    /// Removes a sent message. The sender flushes once per round, so a crash can repeat at most
-    /// the messages of the round in flight (at-least-once delivery).
+    /// Removes a sent message. Not flushed here: the sender flushes each delivery before the
+    /// recipient's next message, so a crash can repeat at most the message in flight
+    /// (at-least-once delivery).
     pub fn outbox_done(&self, key: &[u8]) -> Result<(), StoreError> {
         self.outbox.remove(key)?;
         Ok(())

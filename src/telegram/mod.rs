@@ -1139,10 +1139,15 @@ async fn send_unsent(app: &App, bot: &Api, update_id: u32, mut u: Unsent) -> Res
         if let Err(e) = app.store.replies_sent(update_id, &rest) {
             log::warn!("telegram: update {update_id}: sent replies not recorded: {e}");
         }
+        // The mark is on disk before the next message goes: a kill while a reply's later
+        // messages wait for their turn (a second each in one chat) must not send the earlier
+        // ones again at the next start. Concurrent marks of other chats share the flush
+        // (group commit); in one chat it falls within the pause Telegram's pace asks for anyway.
+        // Only the message in flight at a kill can come twice (at least once).
+        if let Err(e) = app.store.flush().await {
+            log::warn!("telegram: update {update_id}: sent replies not flushed: {e}");
+        }
     }
-    // The marks are flushed by the next batch or when the dispatcher has nothing to send,
-    // whichever comes first: a crash before that sends these replies again (at least once);
-    // a flush per reply would cost an fsync each.
     Ok(())
 }
 

@@ -22,6 +22,7 @@ in_both_modes!(
     thirty_kills_lose_nothing_and_double_nothing,
     a_reply_that_a_crash_kept_from_telegram_is_sent_after_the_restart,
     a_restart_makes_progress_on_new_updates_while_it_still_owes_old_replies,
+    a_message_sent_before_a_kill_is_not_sent_again_after_the_restart,
 );
 
 /// 30 SIGKILLs at random moments while 24 parents register, withdraw and sign up for an event;
@@ -144,6 +145,69 @@ async fn a_restart_makes_progress_on_new_updates_while_it_still_owes_old_replies
     );
 }
 
+/// Found by the long crash run: the marks "this message was sent" of a reply of several
+/// messages were made durable only once the whole reply had gone (or with the next batch). A
+/// kill while the later messages waited for their turn (a second each in one chat) left the
+/// earlier ones unmarked, and every restart sent them again: the same parent got the same
+/// message start after start. Each message's mark is now on disk before the next one goes.
+async fn a_message_sent_before_a_kill_is_not_sent_again_after_the_restart(mode: Mode) {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let bot = Kokoon::start_in(mode, &fake, &data).await;
+    let user = FakeUser::new(5301, "Maija", "fi");
+    fake.send_text(&user, "/start");
+    fake.wait_for(5301, 1, WAIT).await;
+
+    // `/mydata` answers with two files. Telegram takes the first; the second hangs, and the
+    // bot is killed while it waits.
+    fake.hold_chat_after(5301, 1);
+    let before = fake.received("sendDocument");
+    fake.send_text(&user, "/mydata");
+    assert!(
+        fake.wait_until(WAIT, |f| f.received("sendDocument") >= before + 2
+            && f.held_requests(5301) == 1)
+            .await,
+        "the second file was never sent; log:\n{}",
+        bot.log_text()
+    );
+    bot.kill();
+    let first = fake.messages_to(5301);
+    assert_eq!(first.len(), 2, "the welcome and the first file: {first:#?}");
+    fake.drop_held(5301);
+
+    // After the restart only the second file comes.
+    let bot = Kokoon::start_in(mode, &fake, &data).await;
+    assert!(
+        fake.wait_until(WAIT, |f| f.messages_to(5301).len() >= 3)
+            .await,
+        "the second file never came ({} sendDocument received, rejected {:?}): {:#?}\nlog:\n{}",
+        fake.received("sendDocument"),
+        fake.rejected(),
+        fake.messages_to(5301),
+        bot.log_text()
+    );
+    let sent = fake.messages_to(5301);
+    assert!(
+        fake.wait_until(WAIT, |f| f.pending_updates() == 0).await,
+        "the updates were never confirmed"
+    );
+    let _ = bot.terminate().await;
+    let files: Vec<_> = fake
+        .messages_to(5301)
+        .into_iter()
+        .filter(|m| m.method == "sendDocument")
+        .map(|m| m.file_name.unwrap_or_default())
+        .collect();
+    assert_eq!(files.len(), 2, "each file once: {files:?} ({sent:#?})");
+    assert_ne!(files[0], files[1], "{files:?}");
+    assert!(
+        fake.invalid_requests().is_empty(),
+        "{:#?}",
+        fake.invalid_requests()
+    );
+}
+
 /// Copies a data directory file by file, as a SIGKILL would leave it: what is on disk, not
 /// what the running store holds in memory.
 fn copy_as_killed(from: &std::path::Path, to: &std::path::Path) {
@@ -240,4 +304,80 @@ async fn a_kill_before_a_withdrawal_is_flushed_leaves_its_registration_readable(
         readable.len()
     );
     drop(store);
+}
+
+/// Found by the long crash run (114 alerts came twice in 1,000 kills): the sender flushed the
+/// marks "delivered" of a round once, when the whole round ended (sled's own flush comes every
+/// half second), and a round lasts as long as its slowest chat. A kill before that sent
+/// delivered alerts again after the restart. Each delivery's mark is now on disk before the
+/// recipient's next message goes: when the second alert is handed over, the data directory as
+/// a kill would leave it no longer holds the first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivered_alert_is_on_disk_before_the_next_message_goes() {
+    use kokoon::clock::Clock;
+    use kokoon::domain::{Lang, UserId};
+    use kokoon::sender::{Deliver, DeliveryError};
+    use kokoon::store::Store;
+    use std::sync::{Arc, Mutex};
+    const COORD_ALL: u64 = 100_000_002;
+    /// Delivers, and at each message to the coordinator counts what a kill would leave queued.
+    struct Looks {
+        dir: std::path::PathBuf,
+        now: chrono::DateTime<chrono::Utc>,
+        /// (messages delivered to the coordinator before, left queued on disk for them).
+        seen: Mutex<Vec<(usize, usize)>>,
+    }
+    impl Deliver for Looks {
+        async fn deliver(
+            &self,
+            to: UserId,
+            _: Lang,
+            _: &kokoon::flow::Reply,
+        ) -> Result<(), DeliveryError> {
+            if to.0 == COORD_ALL {
+                let copy = tempfile::tempdir().expect("temp dir");
+                copy_as_killed(&self.dir, copy.path());
+                let store = Store::open_with(
+                    copy.path(),
+                    1 << 20,
+                    &crate::chat::test_key(),
+                    Arc::new(crate::chat::example_config()),
+                )
+                .expect("the copy opens");
+                let left = store
+                    .due_outbox(self.now, 100)
+                    .expect("outbox")
+                    .iter()
+                    .filter(|(_, item)| item.to.0 == COORD_ALL)
+                    .count();
+                let mut seen = self.seen.lock().expect("lock");
+                let before = seen.len();
+                seen.push((before, left));
+            }
+            Ok(())
+        }
+    }
+    let (app, clock, dir) = crate::chat::app_with_clock();
+    // Two pools cross their threshold: the coordinator of every group gets two alerts.
+    for user in 1..=5 {
+        crate::chat::join_tilli(&app, user, "Hyvinkää", true).await;
+        crate::chat::join_tilli(&app, 100 + user, "Järvenpää", true).await;
+    }
+    let queued = app
+        .store
+        .due_outbox(clock.now(), 100)
+        .expect("outbox")
+        .iter()
+        .filter(|(_, item)| item.to.0 == COORD_ALL)
+        .count();
+    assert_eq!(queued, 2, "two alerts for the coordinator of every group");
+
+    let looks = Looks {
+        dir: dir.path().to_owned(),
+        now: clock.now(),
+        seen: Mutex::new(Vec::new()),
+    };
+    kokoon::sender::tick(&app, &looks).await.expect("store");
+    // Before the first alert both were queued; before the second, only the second.
+    assert_eq!(*looks.seen.lock().expect("lock"), vec![(0, 2), (1, 1)]);
 }

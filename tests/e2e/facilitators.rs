@@ -726,3 +726,341 @@ async fn a_facilitator_marks_who_came() {
     let e = kokoon::flow::View::event(&app.store, meeting).expect("the meeting");
     assert_eq!(e.came, vec![kokoon::domain::UserId(1002)]);
 }
+
+/// Someone opens a coordinator's invitation link for `group` (its button in the coordinator's
+/// language) and becomes its facilitator under `name`, speaking Finnish.
+async fn facilitator_of(app: &App, c: &mut Chat, user: u64, name: &str, group: &str) -> Chat {
+    facilitator_in(app, c, user, name, group, "fi").await
+}
+
+/// [`facilitator_of`], the facilitator's Telegram in `lang`.
+async fn facilitator_in(
+    app: &App,
+    c: &mut Chat,
+    user: u64,
+    name: &str,
+    group: &str,
+    lang: &str,
+) -> Chat {
+    c.says("/facilitators").await;
+    let invite = [
+        "Kutsu ohjaaja",
+        "Bjud in en gruppledare",
+        "Invite a facilitator",
+    ]
+    .into_iter()
+    .find(|l| c.has_button(l))
+    .expect("the invitation button");
+    c.taps(invite).await;
+    c.taps(group).await;
+    let make = [
+        "Tee kutsulinkki",
+        "Skapa inbjudningslänk",
+        "Make the invitation link",
+    ]
+    .into_iter()
+    .find(|l| c.has_button(l))
+    .expect("the link button");
+    let payload = payload_in(&c.taps(make).await.text);
+    let mut f = Chat::new(app, user, lang);
+    f.says(&format!("/start {payload}")).await;
+    f.says(name).await;
+    let (agree, now) = match lang {
+        "sv" => ("Jag godkänner", "Du är nu gruppledare"),
+        "en" => ("I agree", "You are now a facilitator"),
+        _ => ("Hyväksyn tallennuksen", "Olet nyt ohjaaja"),
+    };
+    f.taps(agree).await.shows(now);
+    f
+}
+
+/// The starts of a launch's meetings, in the launch's order, and which are cancelled.
+fn meetings_of(app: &App) -> Vec<(chrono::DateTime<chrono::Utc>, bool)> {
+    let l = app.store.launches().expect("store")[0].clone();
+    l.meeting_ids()
+        .into_iter()
+        .map(|id| {
+            let e = kokoon::flow::View::event(&app.store, id).expect("a meeting");
+            (e.start, e.cancelled)
+        })
+        .collect()
+}
+
+/// Helsinki time as UTC, 2027 (winter UTC+2 until 28.3., then summer UTC+3).
+fn hki(d: u32, mo: u32, h: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let offset = if (mo, d) >= (3, 28) { 3 } else { 2 };
+    chrono::Utc
+        .with_ymd_and_hms(2027, mo, d, h, 0, 0)
+        .single()
+        .expect("a time")
+        - chrono::Duration::hours(offset)
+}
+
+/// The families among `sent`, sorted; the meeting's facilitator (who leads it, and is told of
+/// a change to it as its families are) at most once.
+fn told(sent: &[Delivered]) -> Vec<u64> {
+    assert!(to(sent, FACILITATOR).len() <= 1, "{sent:#?}");
+    let mut v: Vec<u64> = sent
+        .iter()
+        .map(|d| d.to)
+        .filter(|u| *u != FACILITATOR)
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// A launch's facilitator manages its meetings as its coordinators do
+/// (`Engine::manages_meetings`): from a meeting's card they move one meeting, the rest of the
+/// series (typing the new time), cancel one and cancel the rest, and each family hears once
+/// per change. A facilitator of another group, a parent and someone else change nothing, by
+/// a forged button or by typing; nor does a facilitator removed half-way through.
+#[tokio::test]
+async fn a_facilitator_moves_and_cancels_the_meetings_of_their_launch() {
+    let (app, _clock, _dir) = app_with_config(config_with_notice(2));
+    let mut parents = vec![
+        crate::chat::join_tilli(&app, 1001, "Hyvinkää", true).await,
+        crate::chat::join_tilli(&app, 1002, "Hyvinkää", false).await,
+    ];
+    deliveries(&app).await;
+    let mut c = Chat::new(&app, COORD_TILLI, "fi");
+    let mut f = facilitator_of(&app, &mut c, FACILITATOR, "Olli Ohjaaja", "Tilli Toukka").await;
+    let mut kim =
+        facilitator_of(&app, &mut c, 5002, "Kim", "Eroperheiden koululaisten ryhmä").await;
+    deliveries(&app).await;
+    // Eight weekly meetings from Monday 15.3.2027 at 17; Olli leads them (nobody was asked).
+    launch_and_accept(&app, &mut c, "Lähetä kutsut", &mut parents).await;
+    deliveries(&app).await;
+    let ids = app.store.launches().expect("store")[0].meeting_ids();
+    let planned = vec![
+        (hki(15, 3, 17), false),
+        (hki(22, 3, 17), false),
+        (hki(29, 3, 17), false),
+        (hki(5, 4, 17), false),
+        (hki(12, 4, 17), false),
+        (hki(19, 4, 17), false),
+        (hki(26, 4, 17), false),
+        (hki(3, 5, 17), false),
+    ];
+    assert_eq!(meetings_of(&app), planned);
+
+    // Nobody else changes anything: not by a forged button, not by typing a time.
+    let mut someone = Chat::new(&app, 4242, "fi");
+    let stale = "Tuo painike on vanhasta viestistä.";
+    for chat in [&mut kim, &mut parents[0], &mut someone] {
+        for data in [
+            format!("1:em:{}:r", ids[1]),
+            format!("1:em:{}:R", ids[1]),
+            format!("1:em:{}:Y", ids[1]),
+            format!("1:em:{}:x", ids[1]),
+            format!("1:em:{}:X", ids[1]),
+            format!("1:em:{}:e", ids[1]),
+            format!("1:ef:{}:s", ids[1]),
+            format!("1:ef:{}:e", ids[1]),
+        ] {
+            chat.presses_raw(&data).await.shows(stale);
+            chat.says("23.3. klo 18")
+                .await
+                .hides("Tallennettu")
+                .hides("Siirretty");
+        }
+        chat.says("/events")
+            .await
+            .hides("Siirrä")
+            .hides("Peru tämä");
+    }
+    assert_eq!(meetings_of(&app), planned);
+    assert!(deliveries(&app).await.is_empty());
+
+    // The facilitator's cards: move or cancel a meeting, or it and the later ones.
+    let cards = f.says("/events").await;
+    cards
+        .shows("Tilli Toukka")
+        .offers("2 · 🕒 Siirrä tämä tapaaminen")
+        .offers("2 · ✖ Peru tämä tapaaminen")
+        .offers("2 · 🕒 Siirrä tämä ja myöhemmät")
+        .offers("2 · Peru tämä ja myöhemmät")
+        .hides("Muokkaa");
+
+    // One meeting moved: the second an hour later. Each family hears once.
+    f.taps("2 · 🕒 Siirrä tämä tapaaminen")
+        .await
+        .shows("Milloin tapahtuma alkaa?");
+    f.says("22.3. klo 18").await.shows("Tallennettu.");
+    let sent = deliveries(&app).await;
+    assert_eq!(told(&sent), vec![1001, 1002], "once each: {sent:#?}");
+    assert!(
+        to(&sent, 1002)[0].text.contains("22.3.2027 klo 18"),
+        "{sent:#?}"
+    );
+
+    // The rest of the series from the fourth meeting on, a day later.
+    f.says("/events").await;
+    f.taps("4 · 🕒 Siirrä tämä ja myöhemmät")
+        .await
+        .shows("Mihin aikaan tapaaminen 5.4.2027 klo 17 siirretään?")
+        .shows("(5 yhteensä)");
+    f.says("6.4. klo 17").await.shows("Siirretty 5 tapaamista.");
+    let sent = deliveries(&app).await;
+    assert_eq!(told(&sent), vec![1001, 1002], "once each: {sent:#?}");
+    assert!(
+        to(&sent, 1002)[0]
+            .text
+            .contains("Ryhmän Tilli Toukka tapaamiset muuttuivat:\n• 6.4.2027 klo 17"),
+        "{sent:#?}"
+    );
+
+    // The third meeting cancelled alone.
+    f.says("/events").await;
+    f.taps("3 · ✖ Peru tämä tapaaminen")
+        .await
+        .shows("Perutaanko Tilli Toukka?");
+    f.taps("Kyllä, peru tapahtuma").await.shows("peruttiin");
+    let sent = deliveries(&app).await;
+    assert_eq!(told(&sent), vec![1001, 1002], "once each: {sent:#?}");
+
+    // The last two cancelled together.
+    let cards = f.says("/events").await;
+    cards.hides("29.3.");
+    f.taps("6 · Peru tämä ja myöhemmät")
+        .await
+        .shows("(2 yhteensä)");
+    f.taps("Kyllä, peru ne")
+        .await
+        .shows("Peruttu 2 tapaamista.");
+    let sent = deliveries(&app).await;
+    assert_eq!(told(&sent), vec![1001, 1002], "once each: {sent:#?}");
+    let changed = vec![
+        (hki(15, 3, 17), false),
+        (hki(22, 3, 18), false),
+        (hki(29, 3, 17), true),
+        (hki(6, 4, 17), false),
+        (hki(13, 4, 17), false),
+        (hki(20, 4, 17), false),
+        (hki(27, 4, 17), true),
+        (hki(4, 5, 17), true),
+    ];
+    assert_eq!(meetings_of(&app), changed);
+
+    // Removed half-way through typing a new time, the facilitator changes nothing.
+    f.says("/events").await;
+    f.taps("2 · 🕒 Siirrä tämä ja myöhemmät")
+        .await
+        .shows("Mihin aikaan");
+    c.says("/facilitators").await;
+    c.taps("Poista Olli Ohjaaja").await;
+    c.taps("Kyllä, poista").await;
+    deliveries(&app).await;
+    f.says("23.3. klo 17").await.hides("Siirretty");
+    assert_eq!(meetings_of(&app), changed);
+    assert!(deliveries(&app).await.is_empty());
+}
+
+/// A facilitator is reminded of every meeting of the series they lead, on the manual clock:
+/// Tilli Toukka in Hyvinkää, four weekly meetings with the second week left out and the third
+/// meeting planned on another day; after the second meeting the coordinator moves the last a
+/// day later. The facilitator (Swedish-speaking) gets each reminder once, at its minute (the
+/// day before at the same time and two hours before), none for the week left out, and the
+/// moved meeting's at its new time only. Helsinki time (summer time from 28.3.):
+///
+/// | n | as planned       | as launched                | reminders                   |
+/// |---|------------------|----------------------------|-----------------------------|
+/// | 1 | Mon 15.3. 17.00  | 15.3. 17.00                | 14.3. 17.00, 15.3. 15.00    |
+/// | – | 22.3.            | left out (`-2`)            | none                        |
+/// | 2 | 29.3.            | 29.3. 17.00                | 28.3. 17.00, 29.3. 15.00    |
+/// | 3 | 5.4.             | Wed 7.4. 18.00 (`3: 7.4. klo 18`) | 6.4. 18.00, 7.4. 16.00 |
+/// | 4 | 12.4.            | 12.4. 17.00, moved on 30.3. to 13.4. 17.00 | 12.4. 17.00, 13.4. 15.00 |
+#[tokio::test]
+async fn a_facilitator_is_reminded_of_every_meeting_of_the_series_once() {
+    let (app, clock, _dir) = app_with_config(config_with_notice(2));
+    let mut parents = vec![
+        crate::chat::join_tilli(&app, 1001, "Hyvinkää", true).await,
+        crate::chat::join_tilli(&app, 1002, "Hyvinkää", false).await,
+    ];
+    deliveries(&app).await;
+    let mut c = Chat::new(&app, COORD_TILLI, "fi");
+    facilitator_in(
+        &app,
+        &mut c,
+        FACILITATOR,
+        "Greta Gruppledare",
+        "Tilli Toukka",
+        "sv",
+    )
+    .await;
+    deliveries(&app).await;
+
+    c.says("/launch").await;
+    c.taps("Tilli Toukka · Hyvinkää (suomi) · 2/5").await;
+    c.says("15.3. klo 17").await;
+    c.says("18.30").await;
+    c.says("Pikku-Veturi, Hyvinkää").await;
+    c.taps("📅 Muuta tapaamisia").await;
+    c.says("4").await;
+    c.says("-2").await;
+    c.says("3: 7.4. klo 18").await.shows(
+        "1. 15.3.2027 klo 17\n– 22.3.2027: ei tapaamista\n2. 29.3.2027 klo 17\n3. 7.4.2027 klo 18\n4. 12.4.2027 klo 17",
+    );
+    c.taps("✅ Päivät ovat oikein").await;
+    c.taps("Lähetä kutsut").await;
+    accept(&app, &mut parents).await;
+    deliveries(&app).await;
+
+    // Each reminder at its minute, not a minute before, once, in Swedish.
+    let reminders = |sent: &[Delivered]| -> Vec<String> {
+        to(sent, FACILITATOR)
+            .iter()
+            .map(|d| d.text.lines().next().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let check = |at, when: &str| {
+        let app = app.clone();
+        let clock = clock.clone();
+        let when = when.to_owned();
+        async move {
+            clock.set(at - chrono::Duration::minutes(1));
+            let early = deliveries(&app).await;
+            assert!(reminders(&early).is_empty(), "early for {when}: {early:#?}");
+            clock.set(at);
+            let sent = deliveries(&app).await;
+            assert_eq!(
+                reminders(&sent),
+                vec![format!("Påminnelse: evenemang {when}")],
+                "at {at}: {sent:#?}"
+            );
+        }
+    };
+    check(hki(14, 3, 17), "15.3 kl. 17").await;
+    check(hki(15, 3, 15), "15.3 kl. 17").await;
+    // The week left out: nothing the day before nor on the day.
+    clock.set(hki(22, 3, 18));
+    assert!(reminders(&deliveries(&app).await).is_empty());
+    check(hki(28, 3, 17), "29.3 kl. 17").await;
+    check(hki(29, 3, 15), "29.3 kl. 17").await;
+
+    // After the second meeting the coordinator moves the last a day later.
+    clock.set(hki(30, 3, 10));
+    deliveries(&app).await;
+    let last = *app.store.launches().expect("store")[0]
+        .meeting_ids()
+        .last()
+        .expect("meetings");
+    c.presses_raw(&format!("1:em:{last}:r"))
+        .await
+        .shows("Mihin aikaan tapaaminen 12.4. klo 17 siirretään?");
+    c.says("13.4. klo 17")
+        .await
+        .shows("Siirretty 1 tapaaminen.");
+    deliveries(&app).await;
+
+    check(hki(6, 4, 18), "7.4 kl. 18").await;
+    check(hki(7, 4, 16), "7.4 kl. 18").await;
+    // Not at the old time.
+    clock.set(hki(12, 4, 16));
+    assert!(reminders(&deliveries(&app).await).is_empty());
+    check(hki(12, 4, 17), "13.4 kl. 17").await;
+    check(hki(13, 4, 15), "13.4 kl. 17").await;
+    // And nothing more.
+    clock.set(hki(30, 4, 12));
+    assert!(reminders(&deliveries(&app).await).is_empty());
+}

@@ -294,6 +294,13 @@ struct St {
     received: HashMap<String, usize>,
     /// Chats whose sends and edits are held unanswered until released ([`FakeTelegram::hold_chat`]).
     held: HashSet<i64>,
+    /// Chats to hold once this many more sends and edits to them have passed
+    /// ([`FakeTelegram::hold_chat_after`]).
+    hold_after: Vec<(i64, usize)>,
+    /// Bumped by [`FakeTelegram::drop_held`]: a held request from an older epoch is dropped.
+    hold_epochs: HashMap<i64, u64>,
+    /// The chat of each send or edit read and waiting in a hold right now.
+    waiting: Vec<i64>,
     /// Per-chat injected failures of sends and edits: (chat, code, description, remaining).
     chat_failures: Vec<(i64, u16, String, usize)>,
     files: u64,
@@ -823,6 +830,26 @@ impl FakeTelegram {
         self.with(|st| st.chat_failures.push((chat_id, code, description, count)));
     }
 
+    /// The next `passing` sends and edits to `chat_id` are answered as usual; the ones after
+    /// them are held as by [`Self::hold_chat`]: a reply of several messages that stops half-way.
+    pub fn hold_chat_after(&self, chat_id: i64, passing: usize) {
+        self.with(|st| st.hold_after.push((chat_id, passing)));
+    }
+
+    /// Sends and edits to `chat_id` read and held right now.
+    pub fn held_requests(&self, chat_id: i64) -> usize {
+        self.read(|st| st.waiting.iter().filter(|c| **c == chat_id).count())
+    }
+
+    /// Drops the requests held for `chat_id` unread (their connections close, as when the
+    /// process that sent them was killed) and lets later ones through.
+    pub fn drop_held(&self, chat_id: i64) {
+        self.with(|st| {
+            *st.hold_epochs.entry(chat_id).or_default() += 1;
+            st.held.remove(&chat_id);
+        });
+    }
+
     /// Lets the requests held by [`Self::hold_chat`] through.
     pub fn release_chat(&self, chat_id: i64) {
         self.with(|st| st.held.remove(&chat_id));
@@ -1050,14 +1077,42 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         Ok(p) => {
             if method.starts_with("send") || method.starts_with("edit") {
                 if let Ok(chat) = chat_id(&p) {
+                    let epoch = {
+                        let mut st = shared.lock();
+                        st.waiting.push(chat);
+                        if let Some(i) = st.hold_after.iter().position(|(c, _)| *c == chat) {
+                            if st.hold_after[i].1 == 0 {
+                                st.hold_after.remove(i);
+                                st.held.insert(chat);
+                            } else {
+                                st.hold_after[i].1 -= 1;
+                            }
+                        }
+                        st.hold_epochs.get(&chat).copied().unwrap_or(0)
+                    };
                     loop {
                         let released = shared.changed.notified();
                         tokio::pin!(released);
                         released.as_mut().enable();
-                        if !shared.lock().held.contains(&chat) {
-                            break;
+                        {
+                            let st = shared.lock();
+                            if st.hold_epochs.get(&chat).copied().unwrap_or(0) != epoch {
+                                drop(st);
+                                let mut st = shared.lock();
+                                if let Some(i) = st.waiting.iter().position(|c| *c == chat) {
+                                    st.waiting.remove(i);
+                                }
+                                return dropped_connection();
+                            }
+                            if !st.held.contains(&chat) {
+                                break;
+                            }
                         }
                         released.await;
+                    }
+                    let mut st = shared.lock();
+                    if let Some(i) = st.waiting.iter().position(|c| *c == chat) {
+                        st.waiting.remove(i);
                     }
                 }
             }
