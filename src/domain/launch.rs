@@ -447,6 +447,36 @@ pub fn invite_families(mut applied: Applied, families: &[(UserId, UserId)]) -> A
     applied
 }
 
+/// The other parent joins a family (`other`, through the holder's link) whose registration
+/// was invited to `l` before they joined: the invitation becomes both parents'. Still open,
+/// they are invited too, to answer for themselves; accepted already, they hear the meeting's
+/// time and place and are reminded of every meeting beside the family's seat. `None` when the
+/// holder has no open or accepted invitation of `l` of their own.
+#[must_use]
+pub fn parent_joins(l: &Launch, holder: UserId, other: UserId) -> Option<Applied> {
+    let mut next = l.clone();
+    let inv = next
+        .invitations
+        .iter_mut()
+        .find(|i| i.user == holder && i.parents.is_empty())?;
+    let (message, co_parents) = match inv.answer {
+        Answer::Pending => (Outgoing::Invitation { launch: l.id }, Vec::new()),
+        Answer::Accepted => (
+            Outgoing::FamilyAccepted { launch: l.id },
+            vec![(other, true)],
+        ),
+        Answer::Declined | Answer::Expired => return None,
+    };
+    inv.parents = vec![(holder, inv.answer), (other, Answer::Pending)];
+    Some(Applied {
+        launch: next,
+        statuses: Vec::new(),
+        messages: vec![(other, message)],
+        join_event: Vec::new(),
+        co_parents,
+    })
+}
+
 /// One parent of a shared family leaves it (unlinked, left, withdrew, `/forget`) while the
 /// family has an invitation in `l`: the invitation is `remaining`'s alone from now on, with
 /// their own answer. If they had declined and the family's answer was still open (waiting for
@@ -914,6 +944,41 @@ mod tests {
         assert_eq!(over.launch.held_seats(), 2);
         assert!(answer(&over.launch, UserId(11), Answer::Accepted, true).is_some());
         assert!(parent_leaves(&a.launch, UserId(2), UserId(1)).is_none());
+    }
+
+    #[test]
+    fn a_parent_who_joins_after_the_invitation_shares_it() {
+        let regs = vec![reg(1, 0)];
+        let l = launch(2);
+        let p = plan(&l, &regs, t(0), Duration::hours(48));
+        let invited = apply(&l, &p, &regs, |_| true, t(0)).expect("invites");
+        // Still open: the other parent is invited too, and answers for themselves.
+        let j = parent_joins(&invited.launch, UserId(1), UserId(11)).expect("shared");
+        assert_eq!(
+            j.messages,
+            vec![(UserId(11), Outgoing::Invitation { launch: 3 })]
+        );
+        assert!(j.co_parents.is_empty());
+        assert!(answer(&j.launch, UserId(11), Answer::Accepted, true).is_some());
+        assert!(
+            parent_joins(&j.launch, UserId(1), UserId(12)).is_none(),
+            "shared already"
+        );
+        // Accepted already: told the place, reminded beside the family's seat.
+        let yes = answer(&invited.launch, UserId(1), Answer::Accepted, true).expect("yes");
+        let j = parent_joins(&yes.launch, UserId(1), UserId(11)).expect("shared");
+        assert_eq!(
+            j.messages,
+            vec![(UserId(11), Outgoing::FamilyAccepted { launch: 3 })]
+        );
+        assert_eq!(j.co_parents, vec![(UserId(11), true)]);
+        assert_eq!(
+            j.launch.family_invitation(UserId(11)).map(|i| i.user),
+            Some(UserId(1))
+        );
+        assert_eq!(j.launch.accepted_seats(), 1, "still one seat");
+        let no = answer(&invited.launch, UserId(1), Answer::Declined, true).expect("no");
+        assert!(parent_joins(&no.launch, UserId(1), UserId(11)).is_none());
     }
 
     #[test]

@@ -179,6 +179,7 @@ impl Tx<'_> {
                         .collect();
                     if let Ok(joined) = family::join(&f, token, other.clone(), &own, now) {
                         self.put_family(&joined)?;
+                        self.join_invitation(&joined, other.user)?;
                     }
                 }
             }
@@ -315,6 +316,25 @@ impl Tx<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The other parent joined a family whose registration was invited before: the invitation
+    /// becomes both parents', by [`crate::domain::launch::parent_joins`].
+    fn join_invitation(&self, f: &Family, other: UserId) -> TxResult<()> {
+        let key = self.reg_key(f.holder, &f.group);
+        let Some(r) = self.get::<Registration>(self.regs, "registrations", &key)? else {
+            return Ok(());
+        };
+        let (Status::Invited { launch } | Status::Accepted { launch }) = r.status else {
+            return Ok(());
+        };
+        let Some(l) = self.load_launch(launch)? else {
+            return Ok(());
+        };
+        match crate::domain::launch::parent_joins(&l, f.holder, other) {
+            Some(applied) => self.write_applied(&applied, false),
+            None => Ok(()),
+        }
     }
 
     /// The other parent left a family: an open invitation of the family is the holder's

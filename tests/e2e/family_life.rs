@@ -438,3 +438,45 @@ async fn the_other_parents_note_goes_with_their_forget() {
     ben.taps("Kyllä, poista kaikki").await;
     assert!(!crate::shared_family::readable(&app, canary), "forgotten");
 }
+
+#[tokio::test]
+async fn a_parent_who_joins_after_the_family_accepted_is_reminded_too() {
+    let (app, clock, _dir) = app_with_clock();
+    // Aino registers alone; the group is launched; she accepts; only then she shares.
+    let mut aino = join_tilli(&app, AINO, "Hyvinkää", true).await;
+    for user in 2..=5 {
+        join_tilli(&app, user, "Hyvinkää", true).await;
+    }
+    deliveries(&app).await;
+    let mut c = Chat::new(&app, COORD_TILLI, "fi");
+    let said = c.says("/launch").await;
+    let label = said
+        .buttons
+        .iter()
+        .find(|b| b.starts_with("Tilli Toukka · Hyvinkää"))
+        .expect("the pool is offered")
+        .clone();
+    c.taps(&label).await;
+    c.says("14.1. klo 17").await;
+    c.says("1,5 h").await;
+    c.says("Pikku-Veturi, Hyvinkää").await;
+    c.taps("Lähetä kutsut").await;
+    let sent = deliveries(&app).await;
+    aino.reads(to(&sent, AINO)[0]);
+    aino.taps("Kyllä, tulemme").await;
+    deliveries(&app).await;
+    // The button from her registration's confirmation, still in her chat.
+    let said = aino.presses_raw("1:ys:tilli-toukka").await;
+    let start = crate::shared_family::start_of(&said.text);
+    let mut ben = ben_joins(&app, &start, "Ben").await;
+    ben.says("/lang").await;
+    ben.taps("Svenska").await;
+    // Ben hears the place, and is reminded beside the family's one seat.
+    let news = deliveries(&app).await;
+    assert_eq!(to(&news, BEN).len(), 1, "{news:#?}");
+    assert!(to(&news, BEN)[0].text.contains("Pikku-Veturi"));
+    reminded_at(&app, &clock, hki(13, 1, 17), 14, true).await;
+    let first = kokoon::flow::View::launches(&app.store)[0].meeting_ids()[0];
+    let e = kokoon::flow::View::event(&app.store, first).expect("a meeting");
+    assert_eq!(e.attendees, vec![UserId(AINO)]);
+}
