@@ -336,6 +336,7 @@ messages! {
     AnswerAccepted => "answer-accepted",
     AnswerDeclined => "answer-declined",
     AnswerExpired => "answer-expired",
+    AnswerWithdrawn => "answer-withdrawn",
     CsvThreshold => "csv-threshold",
     CsvTimes => "csv-times",
     CsvUsername => "csv-username",

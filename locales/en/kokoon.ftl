@@ -288,6 +288,7 @@ answer-pending = not answered yet
 answer-accepted = coming
 answer-declined = can't come
 answer-expired = did not answer in time
+answer-withdrawn = accepted, withdrew later
 csv-answer = Answer
 qr-choose = Which group's QR code would you like?
 qr-caption = { $group }: scan and register. { $link }
@@ -330,6 +331,7 @@ alert-title = <b>{ $group }, { $area }: the threshold is reached!</b> The group 
 alert-missed = Note: the alert about { $group }, { $area } could not be delivered to coordinator { $name }. We'll try again later.
 answered = { $group }, { $area }: { $who } { $answer ->
         [yes] is coming
+        [withdrew] has withdrawn and won't come to the meetings any more
        *[other] can't come this time
     } ({ $count } { $kind ->
         [children] { $count ->

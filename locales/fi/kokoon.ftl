@@ -288,6 +288,7 @@ answer-pending = ei vielä vastannut
 answer-accepted = tulee
 answer-declined = ei pääse
 answer-expired = ei vastannut ajoissa
+answer-withdrawn = lupautui mukaan, perui myöhemmin
 csv-answer = Vastaus
 qr-choose = Minkä ryhmän QR-koodin haluat?
 qr-caption = { $group }: skannaa ja ilmoittaudu. { $link }
@@ -327,6 +328,7 @@ alert-title = <b>{ $group }, { $area }: kynnys täyttyi!</b> Ryhmän voi käynni
 alert-missed = Huom: hälytystä ryhmästä { $group }, { $area } ei saatu perille koordinaattorille { $name }. Yritämme myöhemmin uudelleen.
 answered = { $group }, { $area }: { $who } { $answer ->
         [yes] tulee mukaan
+        [withdrew] perui osallistumisensa eikä tule enää tapaamisiin
        *[other] ei pääse tällä kertaa
     } ({ $count } { $kind ->
         [children] { $count ->

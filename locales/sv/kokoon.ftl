@@ -282,6 +282,7 @@ answer-pending = har inte svarat än
 answer-accepted = kommer
 answer-declined = kan inte
 answer-expired = svarade inte i tid
+answer-withdrawn = tackade ja, återtog senare
 csv-answer = Svar
 qr-choose = Vilken grupps QR-kod vill du ha?
 qr-caption = { $group }: skanna och anmäl dig. { $link }
@@ -318,6 +319,7 @@ alert-title = <b>{ $group }, { $area }: tröskeln är nådd!</b> Gruppen kan sta
 alert-missed = Obs: larmet om { $group }, { $area } nådde inte koordinatorn { $name }. Vi försöker igen senare.
 answered = { $group }, { $area }: { $who } { $answer ->
         [yes] kommer med
+        [withdrew] har återtagit sitt deltagande och kommer inte längre till träffarna
        *[other] kan inte den här gången
     } ({ $count } { $kind ->
         [children] barn

@@ -1203,7 +1203,7 @@ mod tests {
         let applied = w.launch.expect("the seat goes back");
         assert_eq!(
             applied.launch.invitation(UserId(20)).map(|i| i.answer),
-            Some(Answer::Declined)
+            Some(Answer::Withdrawn)
         );
         assert_eq!(
             applied.messages,
@@ -1259,6 +1259,51 @@ mod tests {
         );
         assert!(w.launch.is_some());
         assert_eq!((w.leaves, w.events), (vec![], vec![]));
+    }
+
+    /// Found by the property of families' lives with launches: a family who accepted and
+    /// withdrew after the first meeting was "declined" in the launch yet still on the meeting.
+    /// Now they withdrew: the meeting held keeps them (they were there, and who came stays),
+    /// the meetings to come free their seat, and only those drop their sign-up's records.
+    #[test]
+    fn withdrawing_after_a_meeting_keeps_the_meeting_held_and_leaves_the_ones_to_come() {
+        use crate::domain::launch::withdraw_registration;
+        use crate::domain::Status;
+        let mut l = launch_with(vec![Invitation {
+            user: UserId(20),
+            participants: 1,
+            sent_at: t(0),
+            answer: Answer::Accepted,
+            parents: Vec::new(),
+        }]);
+        l.meetings = vec![7, 8];
+        let mut held = ev(Some(1));
+        held.visibility = Visibility::Launch { launch: 5 };
+        held.attendees = vec![UserId(20)];
+        held.came = vec![UserId(20)];
+        let mut next = held.clone();
+        next.id = 8;
+        next.start = t(200);
+        next.end = t(202);
+        next.came.clear();
+        next.waiting = vec![UserId(30)];
+        let old = reg_of(20, Status::Accepted { launch: 5 });
+        let w = withdraw_registration(&old, Some(&l), &[held, next], true, t(150), &R);
+        let applied = w.launch.expect("the seat goes back");
+        let answer = applied.launch.invitation(UserId(20)).map(|i| i.answer);
+        assert_eq!(
+            answer,
+            Some(Answer::Withdrawn),
+            "not \"declined\": they came"
+        );
+        assert_eq!(applied.launch.accepted_seats(), 0);
+        assert_eq!(w.leaves, vec![8], "the records of the meeting held stay");
+        assert_eq!(w.events.len(), 1, "the meeting held is not changed");
+        let c = &w.events[0];
+        assert_eq!(c.event.id, 8);
+        assert_eq!(c.event.attendees, vec![UserId(30)], "the seat passes on");
+        // The meeting to come is not theirs any more: no reminder, no question after it.
+        assert!(!messages(c).iter().any(|(u, _)| *u == 20));
     }
 
     #[test]

@@ -289,6 +289,20 @@ pub fn joined_in<'f>(families: &'f [Family], user: UserId, group: &GroupId) -> O
         .find(|f| &f.group == group && f.other.as_ref().is_some_and(|o| o.user == user))
 }
 
+/// Whether `user`, whose registrations are `own`, may start or save a registration of their
+/// own for `group`, by any way in (the group's link, the menu, the group offered for a child's
+/// age): one they have may always be changed; a new one not while they are the other parent of
+/// the group's family in `families` (the children would count twice).
+#[must_use]
+pub fn may_register(
+    families: &[Family],
+    own: &[Registration],
+    user: UserId,
+    group: &GroupId,
+) -> bool {
+    own.iter().any(|r| &r.group == group) || joined_in(families, user, group).is_none()
+}
+
 /// The other parent, whose registrations are `own`, joins through a valid link: the link is
 /// used up.
 pub fn join(
@@ -574,6 +588,17 @@ mod tests {
             Some(joined.id)
         );
         assert!(joined_in(std::slice::from_ref(&joined), UserId(1), &own.group).is_none());
+        let families = std::slice::from_ref(&joined);
+        assert!(
+            !may_register(families, &[], UserId(2), &own.group),
+            "Ben, in Aino's family, starts none of his own by any way in"
+        );
+        assert!(may_register(families, &[], UserId(3), &own.group));
+        assert!(may_register(families, &[], UserId(1), &own.group));
+        assert!(
+            may_register(families, std::slice::from_ref(&own), UserId(2), &own.group),
+            "one he has may be changed"
+        );
         assert_eq!(revoke(&f).expect("revoked").link, None);
         assert_eq!(revoke(&joined), None, "no link left to revoke");
         assert_eq!(

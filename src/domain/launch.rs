@@ -17,6 +17,9 @@ pub enum Answer {
     Declined,
     /// No answer in time: the seat passes on.
     Expired,
+    /// Accepted, then withdrew the registration: the family's seats are free for the
+    /// meetings to come, and the meetings held before stay as they were (they came to them).
+    Withdrawn,
 }
 
 /// One family invited to a launch.
@@ -465,7 +468,7 @@ pub fn parent_joins(l: &Launch, holder: UserId, other: UserId) -> Option<Applied
             Outgoing::FamilyAccepted { launch: l.id },
             vec![(other, true)],
         ),
-        Answer::Declined | Answer::Expired => return None,
+        Answer::Declined | Answer::Expired | Answer::Withdrawn => return None,
     };
     inv.parents = vec![(holder, inv.answer), (other, Answer::Pending)];
     Some(Applied {
@@ -514,18 +517,31 @@ pub fn parent_leaves(l: &Launch, leaving: UserId, remaining: UserId) -> Option<A
     })
 }
 
-/// A parent who was invited or had accepted withdraws their registration: the invitation
-/// counts as declined and its seat goes back to the launch; the coordinator is told unless
-/// `tell` is false (the parent is being erased). `None` when they held no seat.
+/// A parent who was invited or had accepted withdraws their registration: the seat goes back
+/// to the launch; the coordinator is told unless `tell` is false (the parent is being erased).
+/// A pending invitation counts as declined; an accepted one as [`Answer::Withdrawn`] (the
+/// family took part, and leaves the meetings to come). `None` when they held no seat.
 #[must_use]
 pub fn withdraw(l: &Launch, user: UserId, tell: bool) -> Option<Applied> {
-    let holds = l
-        .invitation(user)
-        .is_some_and(|i| matches!(i.answer, Answer::Pending | Answer::Accepted));
-    if !holds {
-        return None;
+    match l.invitation(user).map(|i| i.answer) {
+        Some(Answer::Pending) => settle_answer(l, user, Answer::Declined, tell),
+        Some(Answer::Accepted) => {
+            let mut applied = settle_answer(l, user, Answer::Declined, tell)?;
+            let inv = applied
+                .launch
+                .invitations
+                .iter_mut()
+                .find(|i| i.user == user)?;
+            inv.answer = Answer::Withdrawn;
+            for (_, a) in &mut inv.parents {
+                if *a == Answer::Accepted {
+                    *a = Answer::Withdrawn;
+                }
+            }
+            Some(applied)
+        }
+        _ => None,
     }
-    settle_answer(l, user, Answer::Declined, tell)
 }
 
 /// What withdrawing (or erasing) a registration changes beyond the registration itself.
@@ -534,8 +550,9 @@ pub struct Withdrawal {
     /// The launch with the parent's invitation declined and its seat freed, by [`withdraw`];
     /// `None` when they held no seat in it.
     pub launch: Option<Applied>,
-    /// The launch's meetings the parent leaves: the store drops their sign-up's consent
-    /// records for them. Empty when the registration held no launch or its meetings are gone.
+    /// The launch's meetings still to come that the parent leaves: the store drops their
+    /// sign-up's consent records for them. Empty when the registration held no launch or its
+    /// meetings are gone or past.
     pub leaves: Vec<u64>,
     /// The meetings after they left them, by [`super::event::rsvp`] (a freed seat goes to
     /// the waiting list); only those where something changes.
@@ -546,8 +563,11 @@ pub struct Withdrawal {
 }
 
 /// A registration `old` is withdrawn (`tell`) or erased (not `tell`): if it was invited to or
-/// accepted into launch `l`, the invitation counts as declined ([`withdraw`]) and the parent
-/// leaves the launch's meetings `meetings` (their seats go to the waiting lists). `l` and
+/// accepted into launch `l`, the invitation is answered for by [`withdraw`] and the parent
+/// leaves the launch's meetings `meetings` still to come (their seats go to the waiting lists,
+/// and their reminders stop with their place). A meeting already started or held keeps them:
+/// they were there, and its list (with who came, and their sign-up's consent records) goes
+/// with the meeting's own retention, or with the parent when they are erased. `l` and
 /// `meetings` are the records the registration's status and the launch point at, as stored
 /// now; any other records change nothing.
 #[must_use]
@@ -577,7 +597,10 @@ pub fn withdraw_registration(
         })
         .unwrap_or_default();
     let ids = l.meeting_ids();
-    let mine: Vec<&super::Event> = meetings.iter().filter(|e| ids.contains(&e.id)).collect();
+    let mine: Vec<&super::Event> = meetings
+        .iter()
+        .filter(|e| ids.contains(&e.id) && e.start > now)
+        .collect();
     Withdrawal {
         launch: applied,
         leaves: mine.iter().map(|e| e.id).collect(),
@@ -622,6 +645,30 @@ fn settle_answer(l: &Launch, user: UserId, answer: Answer, tell: bool) -> Option
         join_event: if accepted { vec![user] } else { Vec::new() },
         co_parents: Vec::new(),
     })
+}
+
+/// Retention ends a launch's list (its invitations, `retention` after its first meeting):
+/// the registrations `regs` that still name the launch — invited to it or accepted into it —
+/// end with it, in the same step, or they would say "accepted" into a list that is gone. The
+/// others (declined, expired, withdrawn: waiting, paused or gone since) keep their own
+/// retention. Returns the launch with its list cleared and the parents whose registrations
+/// go; `None` when there is no list to clear.
+#[must_use]
+pub fn clear_list(l: &Launch, regs: &[Registration]) -> Option<(Launch, Vec<UserId>)> {
+    if l.invitations.is_empty() {
+        return None;
+    }
+    let ending = regs
+        .iter()
+        .filter(|r| r.group == l.pool.group && l.invitation(r.user).is_some())
+        .filter(|r| {
+            matches!(r.status, Status::Invited { launch } | Status::Accepted { launch } if launch == l.id)
+        })
+        .map(|r| r.user)
+        .collect();
+    let mut cleared = l.clone();
+    cleared.invitations.clear();
+    Some((cleared, ending))
 }
 
 /// Orders registrations as invitations go out: first registered, first invited.
@@ -771,8 +818,10 @@ mod tests {
         );
         assert_eq!(
             gone.launch.invitation(UserId(1)).map(|i| i.answer),
-            Some(Answer::Declined)
+            Some(Answer::Withdrawn),
+            "accepted, then withdrew"
         );
+        assert_eq!(gone.launch.accepted_seats(), 0);
         let regs = vec![regs[2].clone()];
         let later = step(&yes.launch, &regs, t(49)).expect("expiry");
         assert!(later.statuses.contains(&(
@@ -979,6 +1028,29 @@ mod tests {
         assert_eq!(j.launch.accepted_seats(), 1, "still one seat");
         let no = answer(&invited.launch, UserId(1), Answer::Declined, true).expect("no");
         assert!(parent_joins(&no.launch, UserId(1), UserId(11)).is_none());
+    }
+
+    #[test]
+    fn a_cleared_list_takes_the_registrations_that_still_name_the_launch() {
+        let regs: Vec<_> = (1..=3).map(|u| reg(u, u as i64)).collect();
+        let first = step(&launch(3), &regs, t(0)).expect("invites");
+        let yes = answer(&first.launch, UserId(1), Answer::Accepted, true).expect("answer");
+        let no = answer(&yes.launch, UserId(2), Answer::Declined, true).expect("answer");
+        let mut stored = regs.clone();
+        stored[0].status = Status::Accepted { launch: 3 };
+        stored[1].status = Status::Waiting;
+        stored[2].status = Status::Invited { launch: 3 };
+        // Someone else's registration naming the launch but never invited: not theirs to end.
+        let mut stranger = reg(9, 9);
+        stranger.status = Status::Accepted { launch: 3 };
+        stored.push(stranger);
+        let (cleared, ending) = clear_list(&no.launch, &stored).expect("a list");
+        assert!(cleared.invitations.is_empty());
+        assert_eq!(ending, vec![UserId(1), UserId(3)]);
+        assert!(
+            clear_list(&cleared, &stored).is_none(),
+            "nothing left to clear"
+        );
     }
 
     #[test]

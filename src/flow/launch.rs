@@ -1321,6 +1321,7 @@ fn answer_msg(a: Answer) -> Msg {
         Answer::Accepted => Msg::AnswerAccepted,
         Answer::Declined => Msg::AnswerDeclined,
         Answer::Expired => Msg::AnswerExpired,
+        Answer::Withdrawn => Msg::AnswerWithdrawn,
     }
 }
 

@@ -268,6 +268,7 @@ impl Engine<'_> {
                 Answer::Accepted => "accepted",
                 Answer::Declined => "declined",
                 Answer::Expired => "expired",
+                Answer::Withdrawn => "withdrawn",
             };
             lines.push(tight(
                 Msg::MydataInvitation,

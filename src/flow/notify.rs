@@ -488,6 +488,12 @@ impl Engine<'_> {
                 let l = self.ctx.view.launch(*launch)?;
                 let group = config.group(&l.pool.group)?;
                 let seats = l.invitation(*user).map_or(0, |i| i.participants);
+                // A family who had accepted and withdrew since: said as it is.
+                let answer = match l.invitation(*user).map(|i| i.answer) {
+                    _ if *accepted => "yes",
+                    Some(Answer::Withdrawn) => "withdrew",
+                    _ => "no",
+                };
                 let name = self
                     .ctx
                     .view
@@ -501,7 +507,7 @@ impl Engine<'_> {
                         ("group", text(group.name.get(lang))),
                         ("area", self.pool_label(&l.pool)),
                         ("who", name),
-                        ("answer", text(if *accepted { "yes" } else { "no" })),
+                        ("answer", text(answer)),
                         ("count", num(seats)),
                         ("kind", kind(group)),
                         ("accepted", num(l.accepted_seats())),

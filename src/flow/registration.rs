@@ -609,14 +609,7 @@ impl<'a> Engine<'a> {
             self.say(q);
             return State::Registering(d);
         }
-        let me = self.ctx.person.user;
-        if crate::domain::family::joined_in(&self.ctx.view.families_of(me), me, g).is_some() {
-            // Part of the registration the child's other parent shared: one of their own
-            // would count the children twice.
-            self.say(Reply::default().line(
-                Msg::FamilyAlreadyIn,
-                vec![("group", text(group.name.get(self.lang)))],
-            ));
+        if self.joined_elsewhere(g) {
             return State::Idle;
         }
         let mut d = Draft {
@@ -856,6 +849,9 @@ impl<'a> Engine<'a> {
         if !self.ctx.config.horizon().fits(group.children, c, now) {
             return self.hint(State::Registering(d), Msg::HintStaleButton);
         }
+        if self.joined_elsewhere(g) {
+            return State::Idle;
+        }
         let mut nd = match self.own(g) {
             Some(r) => draft_from(r, self.ctx.config.notice_version),
             None => Draft {
@@ -934,6 +930,9 @@ impl<'a> Engine<'a> {
             d.step = expected;
             return self.ask(d);
         };
+        if self.joined_elsewhere(&group.id) {
+            return State::Idle;
+        }
         let person = self.ctx.person;
         let existing = self.own(&group.id);
         let contact = (d.share == Some(true)).then(|| Contact {
@@ -1473,6 +1472,20 @@ impl<'a> Engine<'a> {
 
     fn group_of(&self, d: &Draft) -> Option<&'a Group> {
         self.ctx.config.group(&d.group)
+    }
+
+    /// Whether a registration of their own for `g` is refused (and they are told so kindly):
+    /// they are part of the one the child's other parent shared for it, and one of their own
+    /// would count the children twice ([`crate::domain::family::may_register`]).
+    fn joined_elsewhere(&mut self, g: &GroupId) -> bool {
+        let me = self.ctx.person.user;
+        let families = self.ctx.view.families_of(me);
+        if crate::domain::family::may_register(&families, self.ctx.registrations, me, g) {
+            return false;
+        }
+        let name = self.group_name(g);
+        self.say(Reply::default().line(Msg::FamilyAlreadyIn, vec![("group", text(name))]));
+        true
     }
 
     fn own(&self, g: &GroupId) -> Option<&'a Registration> {

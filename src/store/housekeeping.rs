@@ -605,7 +605,7 @@ impl Store {
         let purged = std::cell::RefCell::new(Vec::new());
         // Shared families whose registration may be purged: read now, as a transaction cannot
         // scan.
-        let families = if purge.is_empty() {
+        let families = if purge.is_empty() && clear_launches.is_empty() {
             Vec::new()
         } else {
             self.families()?
@@ -684,11 +684,33 @@ impl Store {
                 }
             }
             for id in &clear_launches {
-                if let Some(mut l) = tx.load_launch(*id)? {
-                    l.invitations.clear();
-                    tx.save_launch(&l)?;
-                    report.launches_cleared += 1;
+                let Some(l) = tx.load_launch(*id)? else {
+                    continue;
+                };
+                let mut regs = Vec::new();
+                for inv in &l.invitations {
+                    let key = tx.reg_key(inv.user, &l.pool.group);
+                    if let Some(r) = tx.get::<Registration>(tx.regs, "registrations", &key)? {
+                        regs.push(r);
+                    }
                 }
+                let Some((cleared, ending)) = crate::domain::launch::clear_list(&l, &regs) else {
+                    continue;
+                };
+                // The registrations still in the launch end with its list (quietly: nobody
+                // withdrew, the list is simply gone), their shared families with them.
+                for r in regs.iter().filter(|r| ending.contains(&r.user)) {
+                    let key = tx.reg_key(r.user, &r.group);
+                    tx.erase_registration(&key)?;
+                    purged
+                        .borrow_mut()
+                        .push(super::keyring::Owner::record("registrations", &key));
+                    let gone = tx.drop_families_of(r, &families)?;
+                    purged.borrow_mut().extend(gone);
+                    report.purged += 1;
+                }
+                tx.save_launch(&cleared)?;
+                report.launches_cleared += 1;
             }
             Ok(report)
         })?;

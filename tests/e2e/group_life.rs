@@ -335,3 +335,128 @@ async fn a_coordinator_can_write_to_a_launch_and_never_to_nobody() {
         .hides("Type the message");
     c.says("Hello?").await.hides("Send this to");
 }
+
+/// The launch of [`launched_five`] as it is stored now.
+fn the_launch(app: &App) -> kokoon::domain::Launch {
+    let mut all = app.store.launches().expect("store");
+    assert_eq!(all.len(), 1, "{all:#?}");
+    all.remove(0)
+}
+
+/// Found by the property of families' lives with launches (`properties.rs`): a family who
+/// accepted, came to the first meeting and withdrew afterwards was "declined" in the launch
+/// while the meeting held still listed them. Now the launch says they withdrew (accepted, then
+/// left), the meeting held keeps them (they were there), the coordinator hears it as it is,
+/// and `/mydata` says so too.
+#[tokio::test]
+async fn a_family_who_withdraws_after_the_meeting_withdrew_and_was_there() {
+    use kokoon::domain::{Answer, UserId};
+    let (app, clock, _dir) = app_with_clock();
+    let (mut parents, _c) = launched_five(&app).await;
+    parents[0].taps("Kyllä, tulemme").await;
+    deliveries(&app).await;
+    let meeting = the_launch(&app).event.expect("the first meeting");
+    // The day after the meeting (15.3.2027 at 17).
+    at(&clock, "2027-03-16T10:00:00Z");
+    deliveries(&app).await;
+    parents[0].says("/mine").await.shows("Olet mukana");
+    parents[0].taps("Peru ilmoittautuminen").await;
+    parents[0].taps("Kyllä, peru").await.shows("on peruttu");
+    let l = the_launch(&app);
+    assert_eq!(
+        l.invitation(UserId(1)).map(|i| i.answer),
+        Some(Answer::Withdrawn),
+        "not declined: they had a place and came"
+    );
+    assert_eq!(l.accepted_seats(), 0, "the seat is free");
+    let e = app
+        .store
+        .events()
+        .expect("store")
+        .into_iter()
+        .find(|e| e.id == meeting)
+        .expect("the meeting");
+    assert!(e.attending(UserId(1)), "the meeting held keeps them");
+    let sent = deliveries(&app).await;
+    let told: Vec<&Delivered> = to(&sent, COORD_TILLI);
+    assert_eq!(told.len(), 1, "{sent:#?}");
+    assert!(
+        told[0].text.contains("has withdrawn") && !told[0].text.contains("can't come"),
+        "{}",
+        told[0].text
+    );
+    let said = parents[0].says("/mydata").await;
+    let files: Vec<String> = said
+        .files
+        .iter()
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+        .collect();
+    assert!(
+        files.iter().any(|f| f.contains("withdrawn"))
+            && !files.iter().any(|f| f.contains("declined")),
+        "{files:#?}"
+    );
+}
+
+/// Found by the same property: a family accepted, then confirmed their registration again
+/// (registered once more with the same answers, which starts its retention anew), and a year
+/// after the first meeting retention cleared the launch's list: the registration still said
+/// accepted, into a list that was gone. Now the registrations still in the launch go with its
+/// list, in the same step; the others keep their own retention.
+#[tokio::test]
+async fn retention_ends_an_accepted_registration_with_its_launch_s_list() {
+    use kokoon::clock::Clock;
+    use kokoon::domain::{Status, UserId};
+    let (app, clock, _dir) = app_with_clock();
+    let (mut parents, _c) = launched_five(&app).await;
+    parents[0].taps("Kyllä, tulemme").await;
+    for p in &mut parents[1..] {
+        p.taps("Ei tällä kertaa").await;
+    }
+    deliveries(&app).await;
+    assert!(the_launch(&app).closed, "everyone answered");
+    // After the meeting, the family confirms its registration again, as an edit saves it.
+    at(&clock, "2027-06-01T09:00:00Z");
+    let mut r = app
+        .store
+        .registrations_of(UserId(1))
+        .expect("store")
+        .remove(0);
+    let launch = the_launch(&app).id;
+    assert_eq!(r.status, Status::Accepted { launch });
+    r.updated_at = clock.now();
+    app.store
+        .commit(
+            UserId(1),
+            None,
+            &kokoon::store::UserRecord::default(),
+            &[kokoon::flow::Effect::SaveRegistration(r)],
+            clock.now(),
+        )
+        .await
+        .expect("commit");
+    // A year and a day after the first meeting: the launch's list goes.
+    at(&clock, "2028-03-16T10:00:00Z");
+    let policy = kokoon::sender::retention(&app.config);
+    let report = app
+        .store
+        .apply_retention(&policy, clock.now())
+        .await
+        .expect("retention");
+    assert_eq!(report.launches_cleared, 1);
+    assert!(the_launch(&app).invitations.is_empty());
+    let left = app.store.registrations_of(UserId(1)).expect("store");
+    assert!(
+        left.is_empty(),
+        "the registration went with the launch's list: {left:#?}"
+    );
+    // The families who declined wait as before, by their own retention.
+    for user in 2..=5 {
+        let r = app.store.registrations_of(UserId(user)).expect("store");
+        assert!(
+            r.iter()
+                .all(|r| !matches!(r.status, Status::Accepted { .. })),
+            "{r:#?}"
+        );
+    }
+}

@@ -667,6 +667,41 @@ async fn a_parent_is_never_both_in_a_shared_family_and_registered_alone_for_the_
     aino.says("/mine").await.shows("on jaettu");
 }
 
+/// Found by the LIFE property: the group a child's age fits, offered in the middle of another
+/// group's registration, was a way around the rule above.
+#[tokio::test]
+async fn the_group_offered_for_a_childs_age_is_refused_kindly_to_a_parent_in_its_shared_family() {
+    let (app, _clock, _dir) = app_with_clock();
+    let (mut aino, start) = aino_shares(&app).await;
+    let mut ben = ben_joins(&app, &start, "Ben").await;
+    if ben
+        .says("/start koululaiset")
+        .await
+        .buttons
+        .iter()
+        .any(|b| b == "Hyväksyn tallennuksen")
+    {
+        ben.taps("Hyväksyn tallennuksen").await;
+    }
+    ben.says("5")
+        .await
+        .shows("Tilli Toukka sopii 5-vuotiaalle – ilmoittaudutaanko siihen?")
+        .offers("Ilmoittaudu: Tilli Toukka");
+    ben.taps("Ilmoittaudu: Tilli Toukka")
+        .await
+        .shows("Olet jo mukana ryhmän Tilli Toukka ilmoittautumisessa")
+        .hides("Lisätty: 5 v");
+    assert_eq!(
+        app.store
+            .registrations_of(UserId(BEN))
+            .expect("store")
+            .len(),
+        0
+    );
+    assert_eq!(demand(&app), once());
+    aino.says("/mine").await.shows("on jaettu");
+}
+
 #[tokio::test]
 async fn a_parent_erased_for_blocking_the_bot_leaves_the_family_to_the_other_and_nothing_of_theirs_opens(
 ) {
