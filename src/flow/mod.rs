@@ -645,6 +645,7 @@ impl Part {
             Callback::ForFamily(..)
             | Callback::AddNew
             | Callback::AddEdit(..)
+            | Callback::AddGrown(..)
             | Callback::AddHow(_)
             | Callback::AddWhen(_)
             | Callback::AddSave => Part::Add,
