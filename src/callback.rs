@@ -119,6 +119,9 @@ pub enum Callback {
     AddNew,
     /// (Coordinator) change a family they added: its id and group.
     AddEdit(UserId, GroupId),
+    /// (Coordinator) add a family they added for another group, one that fits a child who grew
+    /// out of theirs: the family's id and the group. Opens `/add` with the family's answers.
+    AddGrown(UserId, GroupId),
     /// (Coordinator) how the family they are adding consented.
     AddHow(ConsentHow),
     /// (Coordinator) when: today (0) or yesterday (1).
@@ -283,6 +286,7 @@ impl Callback {
             }
             Callback::AddNew => "a+".into(),
             Callback::AddEdit(u, g) => format!("ae:{}:{g}", u.0),
+            Callback::AddGrown(u, g) => format!("ag:{}:{g}", u.0),
             Callback::AddHow(h) => format!("ah:{}", h.code()),
             Callback::AddWhen(n) => format!("aw:{n}"),
             Callback::AddSave => "as".into(),
@@ -426,6 +430,14 @@ impl Callback {
                     return None;
                 }
                 Callback::AddEdit(u, GroupId::parse(g).ok()?)
+            }
+            ("ag", Some(rest)) => {
+                let (u, g) = rest.split_once(':')?;
+                let u = UserId(u.parse().ok()?);
+                if !u.is_added() {
+                    return None;
+                }
+                Callback::AddGrown(u, GroupId::parse(g).ok()?)
             }
             ("ah", Some(h)) => Callback::AddHow(ConsentHow::from_code(h)?),
             ("aw", Some(n)) => Callback::AddWhen(match n {
@@ -788,6 +800,7 @@ mod tests {
             Callback::ForFamily(UserId::added(1), Box::new(Callback::Invite(u64::MAX, true))),
             Callback::AddNew,
             Callback::AddEdit(UserId::added(u64::MAX), long.clone()),
+            Callback::AddGrown(UserId::added(u64::MAX), long.clone()),
             Callback::AddHow(ConsentHow::InPerson),
             Callback::AddWhen(1),
             Callback::AddSave,

@@ -26,6 +26,7 @@ messages! {
     AgeNoOtherGroup => "age-no-other-group",
     AgeFitsOther => "age-fits-other",
     BtnSwitchGroup => "btn-switch-group",
+    BtnAddGrown => "btn-add-grown",
     CancelAsk => "cancel-ask",
     BtnCancelYes => "btn-cancel-yes",
     BtnGoOn => "btn-go-on",

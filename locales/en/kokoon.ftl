@@ -27,6 +27,7 @@ aged-out-kept = Your registration for { $group } continues for your other childr
 aged-out-ended = Your registration for { $group } has now ended. Thank you for being with us!
 aged-out-fits = These groups suit your child now:
 btn-switch-group = Register for { $group }
+btn-add-grown = Add the family to { $group }
 cancel-ask = Stop your registration for { $group }? The answers you gave will be dropped.
 btn-cancel-yes = Yes, stop
 btn-go-on = No, go on

@@ -27,6 +27,7 @@ aged-out-kept = Ilmoittautumisesi ryhmään { $group } jatkuu muiden lasten osal
 aged-out-ended = Ilmoittautumisesi ryhmään { $group } on nyt päättynyt. Kiitos, että olit mukana!
 aged-out-fits = Nämä ryhmät sopivat hänelle nyt:
 btn-switch-group = Ilmoittaudu: { $group }
+btn-add-grown = Lisää perhe ryhmään: { $group }
 cancel-ask = Keskeytetäänkö ilmoittautuminen ryhmään { $group }? Antamasi vastaukset poistuvat.
 btn-cancel-yes = Kyllä, keskeytä
 btn-go-on = Ei, jatketaan

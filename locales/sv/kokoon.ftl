@@ -27,6 +27,7 @@ aged-out-kept = Din anmälan till { $group } gäller fortfarande för de andra b
 aged-out-ended = Din anmälan till { $group } har nu upphört. Tack för att du var med!
 aged-out-fits = De här grupperna passar barnet nu:
 btn-switch-group = Anmäl till { $group }
+btn-add-grown = Lägg till familjen i { $group }
 cancel-ask = Ska anmälan till { $group } avbrytas? Svaren du har gett försvinner.
 btn-cancel-yes = Ja, avbryt
 btn-go-on = Nej, fortsätt

@@ -171,6 +171,9 @@ pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> State {
         (state, Turn::Button(Callback::AddEdit(family, group))) => {
             e.add_edit(state, family, &group)
         }
+        (state, Turn::Button(Callback::AddGrown(family, group))) => {
+            e.add_grown(state, family, &group)
+        }
         (State::Adding(d), Turn::Button(cb)) => e.add_answer(d, cb),
         (state, Turn::Button(_)) => e.hint(state, Msg::HintStaleButton),
     }
@@ -254,6 +257,67 @@ impl<'a> Engine<'a> {
             how: Some(a.how),
             on: Some(a.on),
         };
+        self.add_ask(d, state)
+    }
+
+    /// A child of a family this coordinator added grew out of its group: `/add` for a group
+    /// that fits now, with the family's answers that still hold (its area and language where
+    /// the group has them, how and when the family consented), from the question the family
+    /// must still answer (the child's age, as a new group asks it). Like a parent's own
+    /// registration for the group that fits: saved as a new registration of its own, under a
+    /// label typed at the end.
+    fn add_grown(&mut self, state: State, family: UserId, group: &GroupId) -> State {
+        let me = self.ctx.person.user;
+        let Some(g) = self
+            .ctx
+            .config
+            .group(group)
+            .filter(|g| self.may(Scope::Group(&g.id)))
+        else {
+            return self.hint(state, Msg::HintStaleButton);
+        };
+        let regs = self.ctx.view.added_by(me);
+        let Some(r) = regs
+            .iter()
+            .find(|r| r.user == family && added::answers_for(r, me))
+        else {
+            return self.hint(state, Msg::HintStaleButton);
+        };
+        let Some(a) = r.added.as_ref() else {
+            return self.hint(state, Msg::HintStaleButton);
+        };
+        let area = (g.areas.contains(&r.area) && self.may(Scope::Area(&g.id, &r.area)))
+            .then(|| r.area.clone());
+        let lang = g.languages.contains(&r.lang).then_some(r.lang);
+        let mut d = AddDraft {
+            step: AddStep::Summary,
+            family: None,
+            group: Some(g.id.clone()),
+            area,
+            lang,
+            children: Vec::new(),
+            times: r
+                .times
+                .iter()
+                .filter(|t| g.times.contains(t))
+                .cloned()
+                .collect(),
+            how: Some(a.how),
+            on: Some(a.on),
+        };
+        d.step = steps(&d, Some(g))
+            .into_iter()
+            .find(|s| match s {
+                AddStep::Group => false,
+                AddStep::Area => d.area.is_none(),
+                AddStep::Language => d.lang.is_none(),
+                AddStep::Ages => d.children.is_empty(),
+                AddStep::Times => d.times.is_empty(),
+                AddStep::How => d.how.is_none(),
+                AddStep::When => d.on.is_none(),
+                AddStep::Summary => true,
+            })
+            .unwrap_or(AddStep::Summary);
         self.add_ask(d, state)
     }
 
@@ -876,8 +940,10 @@ impl<'a> Engine<'a> {
 }
 
 /// A family's message as the coordinator who added the family gets it: the family's buttons
-/// answer for the family ([`Callback::ForFamily`]); buttons that mean nothing without the
-/// family's own chat (editing in a chat they do not have, a calendar file, …) are left out.
+/// answer for the family ([`Callback::ForFamily`]); a group offered to the family (one that
+/// fits a child who grew out of theirs) adds the family there ([`Callback::AddGrown`]); buttons
+/// that mean nothing without the family's own chat (editing in a chat they do not have, a
+/// calendar file, …) are left out.
 #[must_use]
 pub fn on_behalf(mut reply: Reply, family: UserId) -> Reply {
     reply.buttons = reply
@@ -885,10 +951,21 @@ pub fn on_behalf(mut reply: Reply, family: UserId) -> Reply {
         .into_iter()
         .map(|row| {
             row.into_iter()
-                .filter(|b| for_family_allowed(&b.callback))
-                .map(|b| Button {
-                    callback: Callback::ForFamily(family, Box::new(b.callback)),
-                    ..b
+                .filter_map(|b| match b.callback {
+                    // A group that fits a child now (who grew out of theirs): the coordinator
+                    // adds the family for it.
+                    Callback::Group(g) => Some(Button {
+                        label: match b.label {
+                            Label::MsgArgs(_, args) => Label::MsgArgs(Msg::BtnAddGrown, args),
+                            other => other,
+                        },
+                        callback: Callback::AddGrown(family, g),
+                    }),
+                    cb if for_family_allowed(&cb) => Some(Button {
+                        callback: Callback::ForFamily(family, Box::new(cb)),
+                        ..b
+                    }),
+                    _ => None,
                 })
                 .collect::<Vec<_>>()
         })

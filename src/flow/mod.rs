@@ -653,6 +653,7 @@ impl Part {
             Callback::ForFamily(..)
             | Callback::AddNew
             | Callback::AddEdit(..)
+            | Callback::AddGrown(..)
             | Callback::AddHow(_)
             | Callback::AddWhen(_)
             | Callback::AddSave => Part::Add,

@@ -2,8 +2,10 @@
 //! record per family sealed under the family's own data key, and the writes the rules decide.
 //!
 //! A transaction cannot scan, so the families a step can touch (the talking parent's, and the
-//! one a link names) are read before it ([`Store::families_of`], [`Store::family_by_token`])
-//! and read again by id inside it.
+//! one a link names) are read before it ([`Store::families_with`], [`Store::family_with_token`])
+//! and read again by id inside it. A parent's families are found by the `family_users` index
+//! (user tag → family ids), which every write of a family record keeps in step in the same
+//! transaction ([`Tx::put_family`], [`Tx::remove_family`]).
 
 use super::tx::{Tx, TxResult};
 use super::{Store, StoreError};
@@ -11,17 +13,61 @@ use crate::domain::family::{self, Family, FamilyId, Leaving};
 use crate::domain::{GroupId, Outgoing, Registration, Status, UserId};
 use crate::flow::FamilyChange;
 
+/// The `family_users` index: a parent's user tag → the ids of the shared families they are in.
+pub type FamilyIndex = std::collections::BTreeMap<[u8; 16], Vec<FamilyId>>;
+
 impl Store {
     /// Every shared family.
     pub fn families(&self) -> Result<Vec<Family>, StoreError> {
         self.values(&self.families, "families", &[])
     }
 
-    /// The shared families a parent is in.
+    /// The shared families a parent is in, by the index: no scan.
     pub fn families_with(&self, user: UserId) -> Result<Vec<Family>, StoreError> {
-        let mut all = self.families()?;
-        all.retain(|f| f.has(user));
-        Ok(all)
+        let tag = self.users_key(user);
+        let ids: Vec<FamilyId> = self
+            .get(&self.family_users, "family_users", &tag)?
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for id in ids {
+            match self.get::<Family>(&self.families, "families", &id.0) {
+                Ok(Some(f)) if f.has(user) => out.push(f),
+                Ok(_) | Err(StoreError::Erased { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The index as it is stored: each user tag with its family ids (for checks: it equals
+    /// [`Store::family_index_of`] the family records).
+    pub fn family_index(&self) -> Result<FamilyIndex, StoreError> {
+        let mut out = FamilyIndex::new();
+        for item in self.family_users.iter() {
+            let (k, v) = item?;
+            let ids: Vec<FamilyId> = self.open_value("family_users", &k, &v)?;
+            if let Ok(tag) = <[u8; 16]>::try_from(k.as_ref()) {
+                out.insert(tag, ids);
+            }
+        }
+        Ok(out)
+    }
+
+    /// What the index should hold for these family records: each parent's tag with the ids
+    /// of the families they are in, sorted.
+    #[must_use]
+    pub fn family_index_of(&self, families: &[Family]) -> FamilyIndex {
+        let mut out = FamilyIndex::new();
+        for f in families {
+            for u in f.parents() {
+                out.entry(self.users_key(u)).or_default().push(f.id);
+            }
+        }
+        for ids in out.values_mut() {
+            ids.sort();
+            ids.dedup();
+        }
+        out
     }
 
     /// The family whose unused link has this token.
@@ -96,14 +142,66 @@ impl Tx<'_> {
         self.get(self.families, "families", &id.0)
     }
 
-    fn put_family(&self, f: &Family) -> TxResult<()> {
-        self.put(self.families, "families", &f.id.0, f)
+    /// Writes a family record, and the index of who is in it: parents no longer in it lose
+    /// the family, parents in it have it.
+    pub(super) fn put_family(&self, f: &Family) -> TxResult<()> {
+        let before = self.family(f.id)?;
+        self.put(self.families, "families", &f.id.0, f)?;
+        for u in before.iter().flat_map(Family::parents) {
+            if !f.has(u) {
+                self.unindex_family(u, f.id)?;
+            }
+        }
+        for u in f.parents() {
+            self.index_family(u, f.id)?;
+        }
+        Ok(())
+    }
+
+    /// Removes a family record, and the family from its parents' index.
+    pub(super) fn remove_family(&self, id: FamilyId) -> TxResult<()> {
+        let before = self.family(id)?;
+        self.families.remove(&id.0)?;
+        for u in before.iter().flat_map(Family::parents) {
+            self.unindex_family(u, id)?;
+        }
+        Ok(())
+    }
+
+    fn family_ids(&self, user: UserId) -> TxResult<(Vec<u8>, Vec<FamilyId>)> {
+        let tag = self.user_tag(user).to_vec();
+        let ids = self
+            .get::<Vec<FamilyId>>(self.family_users, "family_users", &tag)?
+            .unwrap_or_default();
+        Ok((tag, ids))
+    }
+
+    fn index_family(&self, user: UserId, id: FamilyId) -> TxResult<()> {
+        let (tag, mut ids) = self.family_ids(user)?;
+        if !ids.contains(&id) {
+            ids.push(id);
+            ids.sort();
+            self.put(self.family_users, "family_users", &tag, &ids)?;
+        }
+        Ok(())
+    }
+
+    fn unindex_family(&self, user: UserId, id: FamilyId) -> TxResult<()> {
+        let (tag, mut ids) = self.family_ids(user)?;
+        let n = ids.len();
+        ids.retain(|x| *x != id);
+        if ids.is_empty() {
+            self.family_users.remove(tag)?;
+        } else if ids.len() != n {
+            self.put(self.family_users, "family_users", &tag, &ids)?;
+        }
+        Ok(())
     }
 
     /// A parent left: the family record moves to its next id, sealed under a new key (the old
     /// key is destroyed after the commit).
     fn move_family(&self, f: &Family) -> TxResult<()> {
-        self.families.remove(&f.id.0)?;
+        self.remove_family(f.id)?;
         self.put_family(&Family {
             id: f.id.next(),
             ..f.clone()
@@ -253,7 +351,7 @@ impl Tx<'_> {
                     self.save_registration(&taken)?;
                 }
                 Leaving::Last => {
-                    self.families.remove(&f.id.0)?;
+                    self.remove_family(f.id)?;
                 }
             }
         }
@@ -277,7 +375,7 @@ impl Tx<'_> {
         {
             if let Some(f) = self.family(f.id)? {
                 if family::orphaned(&f, now.as_ref()) {
-                    self.families.remove(&f.id.0)?;
+                    self.remove_family(f.id)?;
                     doomed.push(super::keyring::Owner::family(f.id.0));
                 }
             }

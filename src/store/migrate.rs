@@ -294,6 +294,36 @@ pub fn launch_meetings_private(store: &super::Store) -> Result<(), StoreError> {
     Ok(())
 }
 
+const FAMILY_INDEX_MARK: &str = "family-index";
+
+/// The `family_users` index (user tag → the shared families they are in) of a store from
+/// before it: built once from the family records, in one batch, then kept in step by every
+/// transaction that writes a family. Idempotent: built again, it is the same.
+pub fn family_index(store: &super::Store) -> Result<(), StoreError> {
+    if store.meta.get(FAMILY_INDEX_MARK)?.is_some() {
+        return Ok(());
+    }
+    let families = store.families()?;
+    let index = store.family_index_of(&families);
+    let mut batch = sled::Batch::default();
+    for k in store.family_users.iter().keys() {
+        batch.remove(k?);
+    }
+    for (tag, ids) in &index {
+        batch.insert(&tag[..], store.seal("family_users", tag, ids)?);
+    }
+    store.family_users.apply_batch(batch)?;
+    store.meta.insert(FAMILY_INDEX_MARK, &[1u8])?;
+    store.db.flush()?;
+    if !families.is_empty() {
+        log::info!(
+            "store::migrate: the index of {} shared families built",
+            families.len()
+        );
+    }
+    Ok(())
+}
+
 /// A schema-3 child: an age (`5`) as it was on `day`, now a birth year with the month unknown
 /// ([`Child::of_age`]: the year of `day` less the age). With the month unknown the child counts
 /// as born in January: the age shown on `day` is the one the parent gave, and the child ages

@@ -67,6 +67,7 @@ use tx::Tx;
 pub use crate::domain::event::Delivery;
 pub use crypt::{Key, KeyError, Scan};
 pub use erasures::Erasure;
+pub use families::FamilyIndex;
 pub use housekeeping::{user_expiry, Retention, RetentionReport, UserExpiry};
 pub use keyring::RingError;
 
@@ -101,7 +102,7 @@ const REPLIES: &str = "updates-replies";
 
 /// The trees whose values are sealed (JSON under a header, see [`crypt`]). `updates` is sealed
 /// too, in two parts (see [`Store::unsent_replies`]); `meta` holds no personal data.
-const SEALED: [&str; 9] = [
+const SEALED: [&str; 10] = [
     "users",
     "registrations",
     "outbox",
@@ -111,6 +112,7 @@ const SEALED: [&str; 9] = [
     "pools",
     "audit",
     "families",
+    "family_users",
 ];
 
 /// The sealed trees that schema 2 kept in clear: in a small pool, the counters are one
@@ -304,6 +306,10 @@ pub struct Store {
     /// Registrations shared by both parents: family id → [`crate::domain::family::Family`],
     /// sealed under the family's own key.
     families: sled::Tree,
+    /// Which shared families each parent is in: user tag → the family ids, sealed (under the
+    /// master key: ids only). Written in the same transaction as the family records
+    /// ([`Tx::put_family`](tx::Tx)), so a parent's families are read without a scan.
+    family_users: sled::Tree,
     crypt: Arc<Crypt>,
     /// Who was erased, for a restore to erase again ([`erasures`]).
     erasures: Arc<erasures::ErasureList>,
@@ -430,6 +436,7 @@ impl Store {
             updates: db.open_tree("updates")?,
             audit: db.open_tree("audit")?,
             families: db.open_tree("families")?,
+            family_users: db.open_tree("family_users")?,
             meta,
             db,
             crypt,
@@ -445,6 +452,7 @@ impl Store {
         }
         store.count_again_if_needed()?;
         migrate::launch_meetings_private(&store)?;
+        migrate::family_index(&store)?;
         Ok(store)
     }
 
@@ -1016,16 +1024,37 @@ impl Store {
             &self.events,
             &self.updates,
             &self.families,
+            &self.family_users,
         );
         let _gate = self
             .gate
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let result = trees.transaction(
-            |(users, regs, counters, pools, outbox, launches, events, updates, families)| {
+            |(
+                users,
+                regs,
+                counters,
+                pools,
+                outbox,
+                launches,
+                events,
+                updates,
+                families,
+                family_users,
+            )| {
                 let tx = Tx::new(
                     [
-                        users, regs, counters, pools, outbox, launches, events, updates, families,
+                        users,
+                        regs,
+                        counters,
+                        pools,
+                        outbox,
+                        launches,
+                        events,
+                        updates,
+                        families,
+                        family_users,
                     ],
                     &self.crypt,
                     self.rules.as_ref(),

@@ -1433,14 +1433,15 @@ fn a_new_store_records_the_schema_version_and_a_key_check() {
         keys,
         vec![
             b"counted".as_slice(),
+            b"family-index".as_slice(),
             b"keycheck".as_slice(),
             b"launch-meetings-private".as_slice(),
             b"schema".as_slice()
         ]
     );
     assert!(meta[0].2.starts_with(COUNTERS_FORMAT.as_bytes()));
-    assert!(store.crypt.verify(&meta[1].2));
-    assert_eq!(meta[3].2, SCHEMA_VERSION.to_be_bytes().to_vec());
+    assert!(store.crypt.verify(&meta[2].2));
+    assert_eq!(meta[4].2, SCHEMA_VERSION.to_be_bytes().to_vec());
 }
 
 fn write_schema(dir: &Path, value: &[u8]) {

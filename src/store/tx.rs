@@ -42,6 +42,7 @@ pub struct Tx<'a> {
     pub events: &'a TransactionalTree,
     pub updates: &'a TransactionalTree,
     pub families: &'a TransactionalTree,
+    pub family_users: &'a TransactionalTree,
     crypt: &'a Crypt,
     rules: &'a dyn Rules,
     now: DateTime<Utc>,
@@ -64,12 +65,13 @@ pub(super) fn abort(e: TxError) -> ConflictableTransactionError<TxError> {
 impl<'a> Tx<'a> {
     /// Wraps the transactional trees.
     pub fn new(
-        t: [&'a TransactionalTree; 9],
+        t: [&'a TransactionalTree; 10],
         crypt: &'a Crypt,
         rules: &'a dyn Rules,
         now: DateTime<Utc>,
     ) -> Tx<'a> {
-        let [users, regs, counters, pools, outbox, launches, events, updates, families] = t;
+        let [users, regs, counters, pools, outbox, launches, events, updates, families, family_users] =
+            t;
         Tx {
             crypt,
             users,
@@ -81,6 +83,7 @@ impl<'a> Tx<'a> {
             events,
             updates,
             families,
+            family_users,
             rules,
             now,
             touched: RefCell::new(BTreeSet::new()),

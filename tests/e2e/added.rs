@@ -496,3 +496,101 @@ async fn a_swedish_coordinator_adds_changes_and_renews_a_family_for_it() {
     assert_eq!(r.renewal_asked, None, "answered");
     assert!(r.renewed_at.is_some());
 }
+
+/// A child of a family added by hand grows out of Tilli Toukka: the coordinator gets the
+/// family's notice with the buttons a parent's own has, for the groups that fit now — each
+/// adds the family there, with the answers that still hold (area, language, times, how and
+/// when the family consented) and the child's age still to give.
+#[tokio::test]
+async fn a_coordinator_adds_a_family_whose_child_grew_to_the_group_that_fits_now() {
+    let (app, clock, _dir) = app_with_clock();
+    let mut c = Chat::new(&app, COORD, "fi");
+    c.says("/add").await;
+    c.taps("Tilli Toukka").await;
+    c.taps("Hyvinkää").await;
+    c.taps("suomi").await;
+    // Six, born in May: still six when a group gathered now could start.
+    c.says("5/2020").await.shows("Lapset: 6 v.");
+    c.taps("4").await.shows("Lapset: 6, 4 v.");
+    c.taps("Ei muita, jatketaan").await;
+    c.taps("Arki-iltaisin").await;
+    c.taps("Valmis").await;
+    c.taps("Puhelimessa").await;
+    c.taps("Tänään").await;
+    c.says("Virtanen").await.shows("Lisätty:");
+    let family = added_by(&app, COORD)[0].user;
+    deliveries(&app).await;
+
+    // A year on, the daily job: the older child leaves Tilli Toukka, the younger stays.
+    let year = clock
+        .now()
+        .checked_add_months(chrono::Months::new(12))
+        .expect("date");
+    clock.set(year);
+    // The daily job runs after the round's deliveries: what it queued goes in the next.
+    let mut sent = deliveries(&app).await;
+    sent.extend(deliveries(&app).await);
+    none_to_a_family(&sent);
+    let notice: Vec<&Delivered> = to(&sent, COORD)
+        .into_iter()
+        .filter(|d| d.text.contains("Lapsesi on kasvanut"))
+        .collect();
+    assert_eq!(notice.len(), 1, "{sent:#?}");
+    assert!(notice[0].text.contains("Virtanen"), "{}", notice[0].text);
+    let said = c.reads(notice[0]);
+    said.offers("Lisää perhe ryhmään: Eroperheiden koululaisten ryhmä");
+    assert!(
+        !said.buttons.iter().any(|b| b.starts_with("Ilmoittaudu")),
+        "not the coordinator's own registration: {:?}",
+        said.buttons
+    );
+
+    // The button: /add for the school-age group, from the child's age.
+    c.taps("Lisää perhe ryhmään: Eroperheiden koululaisten ryhmä")
+        .await
+        .shows("Minkä ikäinen lapsi on? (7–10 v)");
+    c.taps("7").await;
+    c.taps("Ei muita, jatketaan")
+        .await
+        .shows("Mitkä ajat sopivat perheelle?");
+    c.taps("Valmis")
+        .await
+        .shows("Miten perhe antoi suostumuksensa")
+        .offers("Pidä ennallaan");
+    c.taps("Pidä ennallaan").await.offers("Pidä ennallaan");
+    c.taps("Pidä ennallaan")
+        .await
+        .shows("Eroperheiden koululaisten ryhmä")
+        .shows("Kunta: Hyvinkää")
+        .shows("Ryhmän kieli: suomi")
+        .shows("Sopivat ajat: Arki-iltaisin")
+        .shows("Suostumus: Puhelimessa, 23.11.2026")
+        .shows("Lapsen ikä: 7 v");
+    c.says("Virtanen, koululainen").await.shows("Lisätty:");
+    let added = added_by(&app, COORD);
+    let first = added
+        .iter()
+        .find(|r| r.user == family)
+        .expect("the first stays");
+    let school = added
+        .iter()
+        .find(|r| r.group.as_str() == "koululaiset")
+        .expect("added to the school-age group");
+    assert_eq!(
+        kokoon::domain::child::ages_of(&first.children, clock.now()),
+        vec![5]
+    );
+    let (a, b) = (
+        first.added.as_ref().expect("marked"),
+        school.added.as_ref().expect("marked"),
+    );
+    assert_eq!((a.how, a.on), (b.how, b.on), "the same consent");
+    assert_eq!(school.status, Status::Waiting);
+
+    // Another coordinator, or a forged id, gets nothing from the button.
+    let data = format!("1:ag:{}:koululaiset", family.0);
+    let mut o = Chat::new(&app, COORD_ALL, "fi");
+    let stale = o.presses_raw("1:zz").await.text;
+    assert_eq!(o.presses_raw(&data).await.text, stale);
+    assert_eq!(c.presses_raw("1:ag:5:koululaiset").await.text, stale);
+}

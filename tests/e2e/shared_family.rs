@@ -860,3 +860,140 @@ async fn three_registrations_of_the_same_childrens_ages_made_separately_stand_to
         "only the two-child registrations are grouped: {text}"
     );
 }
+
+/// The index of each parent's families (`family_users`), by which a step finds a parent's
+/// families without reading them all, equals the family records: checked by both ways of
+/// finding them.
+#[track_caller]
+fn index_holds(store: &kokoon::store::Store, what: &str) {
+    let families = store.families().expect("store");
+    assert_eq!(
+        store.family_index().expect("store"),
+        store.family_index_of(&families),
+        "{what}: the index"
+    );
+    for u in [AINO, BEN, CLAES] {
+        let mut by_index: Vec<_> = store
+            .families_with(UserId(u))
+            .expect("store")
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
+        let mut by_scan: Vec<_> = families
+            .iter()
+            .filter(|f| f.has(UserId(u)))
+            .map(|f| f.id)
+            .collect();
+        by_index.sort();
+        by_scan.sort();
+        assert_eq!(by_index, by_scan, "{what}: the families of {u}");
+    }
+}
+
+fn in_families(store: &kokoon::store::Store, user: u64) -> usize {
+    store.families_with(UserId(user)).expect("store").len()
+}
+
+#[tokio::test]
+async fn the_index_of_each_parents_families_stays_in_step_through_unlink_leave_forget_restart_and_retention(
+) {
+    let (app, clock, dir) = app_with_clock();
+    {
+        // A four-year-old, who still fits Tilli Toukka when retention ends the registration.
+        let mut aino = join_aged(&app, AINO, "4").await;
+        index_holds(&app.store, "registered");
+        let said = aino.taps("Anna linkki toiselle vanhemmalle").await;
+        index_holds(&app.store, "a link out");
+        let mut ben = ben_joins(&app, &start_of(&said.text), "Ben").await;
+        index_holds(&app.store, "Ben joined");
+        assert_eq!(
+            (in_families(&app.store, AINO), in_families(&app.store, BEN)),
+            (1, 1)
+        );
+
+        aino.says("/mine").await;
+        aino.taps("Lopeta jakaminen").await;
+        index_holds(&app.store, "Ben unlinked");
+        assert_eq!(
+            (in_families(&app.store, AINO), in_families(&app.store, BEN)),
+            (1, 0)
+        );
+
+        aino.says("/mine").await;
+        let said = aino.taps("Anna linkki toiselle vanhemmalle").await;
+        ben_joins(&app, &start_of(&said.text), "Ben").await;
+        index_holds(&app.store, "Ben joined again");
+        ben.says("/mine").await;
+        ben.taps("Lähde pois").await.shows("Et ole enää mukana");
+        index_holds(&app.store, "Ben left");
+        assert_eq!(in_families(&app.store, BEN), 0);
+
+        aino.says("/mine").await;
+        let said = aino.taps("Anna linkki toiselle vanhemmalle").await;
+        ben_joins(&app, &start_of(&said.text), "Ben").await;
+        aino.says("/forget").await;
+        aino.taps("Kyllä, poista kaikki").await;
+        index_holds(&app.store, "Aino forgot");
+        assert_eq!(in_families(&app.store, AINO), 0);
+        assert_eq!(
+            app.store
+                .registrations_of(UserId(BEN))
+                .expect("store")
+                .len(),
+            1,
+            "Ben holds the registration"
+        );
+    }
+    let now = kokoon::clock::Clock::now(clock.as_ref());
+    drop(app);
+
+    // A restart: the index is read as it was written.
+    let reopen = || {
+        kokoon::store::Store::open_with(
+            dir.path(),
+            1 << 20,
+            &crate::chat::test_key(),
+            std::sync::Arc::new(crate::chat::example_config()),
+        )
+        .expect("the store reopens")
+    };
+    let store = reopen();
+    index_holds(&store, "reopened");
+    let before = store.family_index().expect("store");
+    drop(store);
+
+    // A store from before the index: built once, at open, from the family records.
+    {
+        let db = sled::open(dir.path()).expect("sled");
+        db.open_tree("meta")
+            .expect("meta")
+            .remove("family-index")
+            .expect("remove");
+        db.open_tree("family_users")
+            .expect("tree")
+            .clear()
+            .expect("clear");
+        db.flush().expect("flush");
+    }
+    let store = reopen();
+    assert_eq!(store.family_index().expect("store"), before, "built again");
+    index_holds(&store, "built at open");
+
+    // Retention ends Ben's registration, and the family with it: nobody is in any family.
+    let policy = kokoon::store::Retention {
+        renewal: None,
+        ..kokoon::sender::retention(&crate::chat::example_config())
+    };
+    let year = now
+        .checked_add_months(chrono::Months::new(12))
+        .expect("date");
+    store.apply_retention(&policy, year).await.expect("notice");
+    let report = store
+        .apply_retention(&policy, year + chrono::Duration::days(8))
+        .await
+        .expect("purge");
+    assert_eq!(report.purged, 1, "{report:?}");
+    assert!(store.families().expect("store").is_empty());
+    index_holds(&store, "after retention");
+    assert!(store.family_index().expect("store").is_empty());
+}
