@@ -520,8 +520,10 @@ impl Store {
             }
         }
         let mut past_events = BTreeSet::new();
+        let mut known_events = BTreeSet::new();
         let mut clear_events = Vec::new();
         for e in self.events()? {
+            known_events.insert(e.id);
             if add_months(e.end, policy.months) <= now {
                 past_events.insert(e.id);
                 if !e.attendees.is_empty() || !e.waiting.is_empty() || !e.co_parents.is_empty() {
@@ -575,11 +577,18 @@ impl Store {
                 Some(_) => {}
             }
         }
+        // A launch's list goes with the lists of its meetings: once the last of them is past
+        // its retention (the lists of a series' later meetings name its families as long).
         let clear_launches: Vec<u64> = self
             .launches()?
             .into_iter()
             .filter(|l| {
-                l.closed && !l.invitations.is_empty() && add_months(l.start, policy.months) <= now
+                l.closed
+                    && !l.invitations.is_empty()
+                    && add_months(l.start, policy.months) <= now
+                    && l.meeting_ids()
+                        .iter()
+                        .all(|id| past_events.contains(id) || !known_events.contains(id))
             })
             .map(|l| l.id)
             .collect();

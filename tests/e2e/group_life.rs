@@ -401,8 +401,10 @@ async fn a_family_who_withdraws_after_the_meeting_withdrew_and_was_there() {
 /// Found by the same property: a family accepted, then confirmed their registration again
 /// (registered once more with the same answers, which starts its retention anew), and a year
 /// after the first meeting retention cleared the launch's list: the registration still said
-/// accepted, into a list that was gone. Now the registrations still in the launch go with its
-/// list, in the same step; the others keep their own retention.
+/// accepted, into a list that was gone (and, found next, the series' later meetings still
+/// listed the family). Now the launch's list goes with its last meeting's lists, and the
+/// registrations still in the launch with it, in the same step; the others keep their own
+/// retention.
 #[tokio::test]
 async fn retention_ends_an_accepted_registration_with_its_launch_s_list() {
     use kokoon::clock::Clock;
@@ -435,9 +437,22 @@ async fn retention_ends_an_accepted_registration_with_its_launch_s_list() {
         )
         .await
         .expect("commit");
-    // A year and a day after the first meeting: the launch's list goes.
+    // A year after the first meeting, the series' later meetings still list the family: the
+    // launch's list stays with them.
     at(&clock, "2028-03-16T10:00:00Z");
     let policy = kokoon::sender::retention(&app.config);
+    let report = app
+        .store
+        .apply_retention(&policy, clock.now())
+        .await
+        .expect("retention");
+    assert_eq!(report.launches_cleared, 0);
+    assert_eq!(
+        app.store.registrations_of(UserId(1)).expect("store").len(),
+        1
+    );
+    // A year after the last meeting (the eighth, 3.5.2027): the launch's list goes.
+    at(&clock, "2028-05-10T10:00:00Z");
     let report = app
         .store
         .apply_retention(&policy, clock.now())
