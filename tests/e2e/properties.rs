@@ -1756,12 +1756,22 @@ fn check_consent(
         .flatten()
         .collect();
     for p in people.iter().filter(|p| p.user != to) {
+        let failed = |e: kokoon::store::StoreError| format!("the store failed: {e}");
+        // Their own registration's consent, or, as the other parent of a shared family, the
+        // consent they gave when they joined it.
         let shared = app
             .store
             .registrations_of(p.user)
-            .map_err(|e| format!("the store failed: {e}"))?
+            .map_err(failed)?
             .iter()
-            .any(|r| r.contact.is_some());
+            .any(|r| r.contact.is_some())
+            || app
+                .store
+                .families_with(p.user)
+                .map_err(failed)?
+                .iter()
+                .filter_map(|f| f.other.as_ref())
+                .any(|o| o.user == p.user && o.contact.is_some());
         if shared {
             continue;
         }
