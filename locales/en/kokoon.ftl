@@ -41,9 +41,10 @@ btn-times-done = Done
 ask-consent =
     <b>Before the questions</b>
     Next I'll ask { $kind ->
-        [children] the children's ages, your municipality
-       *[other] your municipality
-    }, the language and the times that suit you. I save your answers only if you agree. They show when there are enough people for a group. The data is handled by { $organisation }, and only the group's coordinators see it. You can delete your data at any time with /forget. The full privacy notice: /privacy
+        [children] the children's ages, your municipality, the language and the times that suit you.
+        [join] only the times that suit you: the children's ages, the group and the municipality are in the registration already.
+       *[other] your municipality, the language and the times that suit you.
+    } I save your answers only if you agree. They show when there are enough people for a group. The data is handled by { $organisation }, and only the group's coordinators see it. You can delete your data at any time with /forget. The full privacy notice: /privacy
 btn-consent-yes = I agree
 btn-consent-no = I don't agree
 no-consent = All right, nothing was saved. You can come back any time with /start.

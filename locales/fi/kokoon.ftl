@@ -41,9 +41,10 @@ btn-times-done = Valmis
 ask-consent =
     <b>Ennen kysymyksiä</b>
     Kysyn seuraavaksi { $kind ->
-        [children] lasten iät, kunnan
-       *[other] kunnan
-    }, kielen ja teille sopivat ajat. Tallennan vastaukset vain, jos hyväksyt sen. Niistä nähdään, milloin ryhmään on tarpeeksi tulijoita. Tietoja käsittelevät { $organisation }, ja niitä näkevät vain ryhmän koordinaattorit. Voit poistaa tietosi milloin tahansa komennolla /forget. Koko tietosuojaseloste: /privacy
+        [children] lasten iät, kunnan, kielen ja teille sopivat ajat.
+        [join] vain teille sopivat ajat: lasten iät, ryhmä ja kunta ovat jo ilmoittautumisessa.
+       *[other] kunnan, kielen ja teille sopivat ajat.
+    } Tallennan vastaukset vain, jos hyväksyt sen. Niistä nähdään, milloin ryhmään on tarpeeksi tulijoita. Tietoja käsittelevät { $organisation }, ja niitä näkevät vain ryhmän koordinaattorit. Voit poistaa tietosi milloin tahansa komennolla /forget. Koko tietosuojaseloste: /privacy
 btn-consent-yes = Hyväksyn tallennuksen
 btn-consent-no = En hyväksy
 no-consent = Selvä, mitään ei tallennettu. Voit palata milloin tahansa komennolla /start.

@@ -41,9 +41,10 @@ btn-times-done = Klar
 ask-consent =
     <b>Innan frågorna</b>
     Härnäst frågar jag om { $kind ->
-        [children] barnens åldrar, kommun
-       *[other] kommun
-    }, språk och tider som passar er. Jag sparar svaren bara om du godkänner det. Med dem ser man när det finns tillräckligt många för en grupp. Uppgifterna behandlas av { $organisation }, och bara gruppens koordinatorer ser dem. Du kan när som helst radera dina uppgifter med /forget. Hela dataskyddsbeskrivningen: /privacy
+        [children] barnens åldrar, kommun, språk och tider som passar er.
+        [join] bara tider som passar er: barnens åldrar, gruppen och kommunen finns redan i anmälan.
+       *[other] kommun, språk och tider som passar er.
+    } Jag sparar svaren bara om du godkänner det. Med dem ser man när det finns tillräckligt många för en grupp. Uppgifterna behandlas av { $organisation }, och bara gruppens koordinatorer ser dem. Du kan när som helst radera dina uppgifter med /forget. Hela dataskyddsbeskrivningen: /privacy
 btn-consent-yes = Jag godkänner
 btn-consent-no = Jag godkänner inte
 no-consent = Okej, ingenting sparades. Du kan komma tillbaka när som helst med /start.

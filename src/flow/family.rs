@@ -198,7 +198,8 @@ impl Engine<'_> {
                             "organisation",
                             text(self.ctx.config.organisation.get(self.lang)),
                         ),
-                        ("kind", text("children")),
+                        // Joining asks only the times: the rest is the family's.
+                        ("kind", text("join")),
                     ],
                 )
                 .row(vec![button(Msg::BtnConsentYes, Callback::Consent(true))])

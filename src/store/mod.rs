@@ -1273,9 +1273,8 @@ impl Store {
         self.outbox.len()
     }
 
-    /// Removes a sent message. Not flushed here: the sender flushes each delivery before the
-    /// recipient's next message, so a crash can repeat at most the message in flight
-    /// (at-least-once delivery).
+    /// Removes a sent message. Not flushed here: the sender flushes a delivery before the
+    /// recipient's next message and the rest with its round (at-least-once delivery).
     pub fn outbox_done(&self, key: &[u8]) -> Result<(), StoreError> {
         self.outbox.remove(key)?;
         Ok(())

@@ -75,6 +75,9 @@ pub(crate) async fn ben_joins(app: &App, start: &str, name: &str) -> Chat {
         .await
         .shows("on jakanut kanssasi ilmoittautumisen ryhmään Tilli Toukka")
         .shows("Lasten iät: ")
+        // The consent names what joining asks: the times only.
+        .shows("Kysyn seuraavaksi vain teille sopivat ajat")
+        .hides("Kysyn seuraavaksi lasten iät")
         .offers("Hyväksyn tallennuksen");
     ben.taps("Hyväksyn tallennuksen")
         .await
