@@ -61,12 +61,20 @@ fn registration(
             .expect("the group is in the config"),
         None => rng.pick(&config.groups),
     };
+    // Children the bot would have taken: of the group's ages at its expected start (the daily
+    // job takes out the ones who have grown out, so a running store has none of those).
+    let horizon = kokoon::domain::child::Horizon {
+        months: config.start_horizon_months,
+    };
     let children = match &g.children {
         Some(range) => (0..1 + rng.below(2))
-            .map(|_| {
+            .map(|_| loop {
                 let age = range.min
                     + u8::try_from(rng.below(usize::from(range.max - range.min) + 1)).unwrap_or(0);
-                kokoon::domain::Child::of_age(age, kokoon::domain::child::today(now))
+                let child = kokoon::domain::Child::of_age(age, kokoon::domain::child::today(now));
+                if horizon.fits(Some(*range), child, now) {
+                    break child;
+                }
             })
             .collect(),
         None => Vec::new(),
@@ -89,6 +97,16 @@ fn registration(
         .map(|(_, t)| t.clone())
         .collect();
     let created = now - Duration::minutes(i64::try_from(rng.below(300 * 24 * 60)).unwrap_or(0));
+    // Renewed as the bot asks: every `renew_months` since the registration, the last time
+    // answered (a running store asks a few a day, not most of its registrations at once).
+    let every = chrono::Months::new(config.renew_months.max(1));
+    let mut renewed = None;
+    while let Some(next) = renewed.unwrap_or(created).checked_add_months(every) {
+        if next > now {
+            break;
+        }
+        renewed = Some(next);
+    }
     let sources: [&str; 3] = ["pikkuveturi", "neuvola", "seurakunta"];
     Registration {
         user: UserId(user),
@@ -108,8 +126,9 @@ fn registration(
         status: Status::Waiting,
         expiry_notice: None,
         consents: Default::default(),
-        renewed_at: None,
-        renewal_asked: None,
+        renewed_at: renewed,
+        // Asked the day before it was answered.
+        renewal_asked: renewed.map(|t| t - Duration::days(1)),
         note: None,
         added: None,
     }

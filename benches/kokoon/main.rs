@@ -198,6 +198,10 @@ async fn run(plan: &Plan) -> bool {
     }
     println!("{}", table::markdown(&rows));
     println!("Run took {:.0} s.", started.elapsed().as_secs_f64());
+    // `KOKOON_BENCH_KEEP=1` keeps the work directory (stores, bot logs) to look into a figure.
+    if std::env::var("KOKOON_BENCH_KEEP").is_ok_and(|v| v == "1") {
+        eprintln!("bench: work kept in {}", tmp.keep().display());
+    }
     rows.iter().all(|r| r.verdict() != "FAILED")
 }
 

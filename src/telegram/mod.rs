@@ -48,15 +48,27 @@ use tokio::sync::Notify;
 pub struct Api {
     bot: Bot,
     limiter: Arc<Limiter>,
+    /// Whose messages these are: replies go before the outbox's ([`limit::Priority`]).
+    priority: limit::Priority,
 }
 
 impl Api {
-    /// The Bot API with a limiter keeping `limits`.
+    /// The Bot API with a limiter keeping `limits`, for replies.
     #[must_use]
     pub fn new(bot: Bot, limits: Limits) -> Api {
         Api {
             bot,
             limiter: Arc::new(Limiter::new(limits)),
+            priority: limit::Priority::Reply,
+        }
+    }
+
+    /// The same API and limiter for the outbox: its messages give way to replies.
+    #[must_use]
+    pub fn background(&self) -> Api {
+        Api {
+            priority: limit::Priority::Background,
+            ..self.clone()
         }
     }
 }
@@ -288,7 +300,7 @@ async fn run_inner(
     let (stop_sender, sender_stopped) = tokio::sync::oneshot::channel::<()>();
     let delivery = TelegramDelivery {
         app: app.clone(),
-        bot: bot.clone(),
+        bot: bot.background(),
     };
     let sender_app = app.clone();
     let sender_task = tokio::spawn(async move {

@@ -237,7 +237,7 @@ mod tests {
                 Next::Send(chat, job) => {
                     let at = match p.reserve(chat, now) {
                         Slot::At(at) => at,
-                        Slot::ChatBusyUntil(_) => {
+                        Slot::ChatBusyUntil(_) | Slot::Later(_) => {
                             panic!("a chat was handed out before it was ready")
                         }
                     };

@@ -241,7 +241,7 @@ where
     let (mut tries, mut quick) = (0, 0);
     loop {
         tries += 1;
-        api.limiter.wait(chat.0).await;
+        api.limiter.wait(chat.0, api.priority).await;
         match f().await {
             Err(RequestError::RetryAfter(s)) => {
                 crate::ops::metrics::global().too_many_requests(tries < MAX_TRIES);
