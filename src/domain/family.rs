@@ -144,7 +144,8 @@ pub struct Family {
     pub children: Vec<super::Child>,
     /// The area.
     pub area: AreaId,
-    /// The group's language; the other parent is spoken to in it when they open the link.
+    /// The language the group should run in, as the family's registration has it (shown to
+    /// the other parent; they are spoken to in their own language).
     pub lang: Lang,
     /// The other parent, once they joined.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -84,8 +84,9 @@ pub(super) fn open_link(e: &mut Engine<'_>, state: State, payload: &str) -> Stat
         e.say(Reply::msg(Msg::FamilyLinkHasOwn));
         return state;
     }
-    // The language follows the family's registration.
-    e.lang = f.lang;
+    // The joining parent keeps their own language (their choice, or their Telegram's): a
+    // Swedish-speaking parent of a family registered for a Finnish group reads, and is
+    // reminded, in Swedish.
     let j = Joining {
         token: token.to_owned(),
         step: JoinStep::Consent,

@@ -7,7 +7,7 @@
 //! what one parent says to the coordinator never reaches the other.
 
 use crate::chat::{app_with_clock, deliveries, join_tilli, Chat, Delivered};
-use crate::shared_family::{aino_shares, ben_joins, AINO, BEN, COORD_TILLI};
+use crate::shared_family::{aino_shares, ben_joins, ben_joins_in, AINO, BEN, COORD_TILLI};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use kokoon::app::App;
 use kokoon::domain::UserId;
@@ -24,14 +24,12 @@ fn to(list: &[Delivered], user: u64) -> Vec<&Delivered> {
     list.iter().filter(|d| d.to == user).collect()
 }
 
-/// Aino shares, Ben joins and speaks Swedish; four more families; the coordinator launches
-/// `count` weekly meetings from Thursday 14.1.2027 17.00. Aino's and Ben's chats, and the
-/// invitations sent.
+/// Aino shares, Ben joins and speaks Swedish (his Telegram's language: he never chose one);
+/// four more families; the coordinator launches `count` weekly meetings from Thursday
+/// 14.1.2027 17.00. Aino's and Ben's chats, and the invitations sent.
 async fn launched_series(app: &App, count: u32) -> (Chat, Chat, Vec<Delivered>) {
     let (aino, start) = aino_shares(app).await;
-    let mut ben = ben_joins(app, &start, "Ben").await;
-    ben.says("/lang").await;
-    ben.taps("Svenska").await.shows("Nu talar jag svenska.");
+    let ben = ben_joins_in(app, &start, "Ben", "sv").await;
     for user in 2..=5 {
         join_tilli(app, user, "Hyvinkää", true).await;
     }
@@ -120,6 +118,19 @@ async fn reminded_at(
 async fn both_parents_are_reminded_of_every_meeting_in_their_own_language_until_unlinked() {
     let (app, clock, _dir) = app_with_clock();
     let (mut aino, mut ben, sent) = launched_series(&app, 3).await;
+    // Each parent is invited in their own language, the family's being Finnish.
+    assert!(
+        to(&sent, BEN)[0]
+            .text
+            .starts_with("Ett meddelande om din anmälan"),
+        "{sent:#?}"
+    );
+    assert!(
+        to(&sent, AINO)[0]
+            .text
+            .starts_with("Viesti ilmoittautumisestasi"),
+        "{sent:#?}"
+    );
     // Ben says yes, in Swedish: the family's seat holds, and Aino hears the place.
     ben.reads(to(&sent, BEN)[0]);
     ben.taps("Ja, vi kommer").await.shows("Pikku-Veturi");
@@ -250,9 +261,11 @@ async fn when_nobody_accepts_in_time_both_parents_are_told_each_in_their_own_lan
     deliveries(&app).await;
     clock.advance(Duration::hours(i64::from(app.config.invite_hours) + 1));
     let mut sent = deliveries(&app).await;
-    // Ben's own choice of language outlives the daily job (he consented to his part).
+    // Ben's own language (his Telegram's, as he last wrote) outlives the daily job, and
+    // joining did not replace it with the family's.
+    let record = app.store.user(UserId(BEN)).expect("store");
     assert_eq!(
-        app.store.user(UserId(BEN)).expect("store").lang,
+        record.lang.or(record.seen_lang),
         Some(kokoon::domain::Lang::Sv)
     );
     sent.extend(deliveries(&app).await);

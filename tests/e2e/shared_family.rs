@@ -67,30 +67,92 @@ pub(crate) async fn aino_shares(app: &App) -> (Chat, String) {
     (aino, start)
 }
 
-/// Ben opens the link and joins, adding weekends, sharing his name as `name`.
+/// Ben opens the link and joins, adding weekday mornings, sharing his name as `name`. His
+/// Telegram speaks Finnish here; [`ben_joins_in`] for another language.
 pub(crate) async fn ben_joins(app: &App, start: &str, name: &str) -> Chat {
-    // His Telegram speaks Swedish; the link speaks the family's language.
-    let mut ben = Chat::named(app, BEN, "sv", name);
+    ben_joins_in(app, start, name, "fi").await
+}
+
+/// [`ben_joins`] with Ben's Telegram in `lang` (`fi` or `sv`): he is spoken to in his own
+/// language from the link on, whatever the family's.
+pub(crate) async fn ben_joins_in(app: &App, start: &str, name: &str, lang: &str) -> Chat {
+    // The intro, the consent's words for joining (and for registering, not shown), the
+    // consent button, the times, a time, done, sharing the name, the note, skip, joined.
+    let t: [&str; 11] = match lang {
+        "sv" => [
+            "har delat en anmälan till Tilli Toukka med dig",
+            "Barnens åldrar: ",
+            "Härnäst frågar jag om bara tider som passar er",
+            "Härnäst frågar jag om barnens åldrar",
+            "Jag godkänner",
+            "Du kan välja de tider som passar dig",
+            "Vardagsförmiddagar",
+            "Klar",
+            "Ja, det får hen",
+            "Vill du berätta något mer för koordinatorn?",
+            "Hoppa över",
+        ],
+        _ => [
+            "on jakanut kanssasi ilmoittautumisen ryhmään Tilli Toukka",
+            "Lasten iät: ",
+            "Kysyn seuraavaksi vain teille sopivat ajat",
+            "Kysyn seuraavaksi lasten iät",
+            "Hyväksyn tallennuksen",
+            "Voit valita ajat",
+            "Arkiaamupäivisin",
+            "Valmis",
+            "Kyllä, saa nähdä",
+            "Haluatko vielä kertoa koordinaattorille jotain?",
+            "Ohita",
+        ],
+    };
+    let joined = match lang {
+        "sv" => "Nu är du med i anmälan till Tilli Toukka",
+        _ => "Olet nyt mukana ilmoittautumisessa ryhmään Tilli Toukka",
+    };
+    let mut ben = Chat::named(app, BEN, lang, name);
     ben.says(start)
         .await
-        .shows("on jakanut kanssasi ilmoittautumisen ryhmään Tilli Toukka")
-        .shows("Lasten iät: ")
+        .shows(t[0])
+        .shows(t[1])
         // The consent names what joining asks: the times only.
-        .shows("Kysyn seuraavaksi vain teille sopivat ajat")
-        .hides("Kysyn seuraavaksi lasten iät")
-        .offers("Hyväksyn tallennuksen");
-    ben.taps("Hyväksyn tallennuksen")
-        .await
-        .shows("Voit valita ajat");
-    ben.taps("Arkiaamupäivisin").await;
-    ben.taps("Valmis").await;
-    ben.taps("Kyllä, saa nähdä")
-        .await
-        .shows("Haluatko vielä kertoa koordinaattorille jotain?");
-    ben.taps("Ohita")
-        .await
-        .shows("Olet nyt mukana ilmoittautumisessa ryhmään Tilli Toukka");
+        .shows(t[2])
+        .hides(t[3])
+        .offers(t[4]);
+    ben.taps(t[4]).await.shows(t[5]);
+    ben.taps(t[6]).await;
+    ben.taps(t[7]).await;
+    ben.taps(t[8]).await.shows(t[9]);
+    ben.taps(t[10]).await.shows(joined);
     ben
+}
+
+/// Aino speaks Finnish and her registration is for a Finnish group; Ben's Telegram speaks
+/// Swedish. Opening her link, joining, `/mine` and `/mydata` are in Swedish, his language is
+/// not changed to the family's, and Aino's stays hers.
+#[tokio::test]
+async fn the_other_parent_is_spoken_to_in_their_own_language_not_the_familys() {
+    let (app, _clock, _dir) = app_with_clock();
+    let (mut aino, start) = aino_shares(&app).await;
+    let mut ben = ben_joins_in(&app, &start, "Ben", "sv").await;
+    let record = app.store.user(UserId(BEN)).expect("store");
+    assert_ne!(
+        record.lang,
+        Some(kokoon::domain::Lang::Fi),
+        "joining does not switch Ben to the family's language"
+    );
+    ben.says("/mine")
+        .await
+        .shows("Du är med i den andra förälderns anmälan till Tilli Toukka")
+        .offers("Gå ur")
+        .hides("Olet mukana");
+    let said = ben.says("/mydata").await;
+    let text = String::from_utf8(said.files[0].bytes.clone()).expect("utf-8");
+    assert!(text.contains("Vardagsförmiddagar"), "{text}");
+    aino.says("/mine")
+        .await
+        .shows("on jaettu lapsen toisen vanhemman kanssa");
+    assert_eq!(demand(&app), once());
 }
 
 #[tokio::test]
