@@ -392,6 +392,19 @@ pub fn set_note(f: &Family, user: UserId, note: Option<String>) -> Option<Family
     })
 }
 
+/// Whether the other parent's change of their note (to `note`, or none) leaves a copy of the
+/// old note behind: they had one, and it changes. Then the family record is sealed anew under
+/// a new family key and the old key destroyed ([`FamilyId::next`]), as when a parent leaves,
+/// so the copies sled's log keeps of the old note no longer open.
+#[must_use]
+pub fn note_replaced(f: &Family, user: UserId, note: Option<&str>) -> bool {
+    f.other
+        .as_ref()
+        .filter(|o| o.user == user)
+        .and_then(|o| o.note.as_deref())
+        .is_some_and(|old| Some(old) != note)
+}
+
 /// Whether family `f` has nothing left to share: its holder's registration (`holder_reg`, as
 /// stored now) is gone — purged by retention, or erased. The family record and its key go too,
 /// with both parents' parts of it.

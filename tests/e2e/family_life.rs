@@ -452,6 +452,68 @@ async fn the_other_parents_note_goes_with_their_forget() {
     assert!(!crate::shared_family::readable(&app, canary), "forgotten");
 }
 
+/// Changing the note, or removing it, leaves no old copy that opens: the raw files (sled's
+/// log with every superseded value, every tree) are scanned with the master key and the
+/// keyring after each change.
+#[tokio::test]
+async fn a_changed_or_removed_note_of_the_other_parent_leaves_no_old_copy_that_opens() {
+    let (app, _clock, _dir) = app_with_clock();
+    let (mut aino, start) = aino_shares(&app).await;
+    let mut ben = Chat::named(&app, BEN, "fi", "Ben");
+    ben.says(&start).await;
+    ben.taps("Hyväksyn tallennuksen").await;
+    ben.taps("Valmis").await;
+    ben.taps("Kyllä, saa nähdä").await;
+    let first = "Kanarialintu Ensimmainen";
+    ben.says(first)
+        .await
+        .shows("Olet nyt mukana ilmoittautumisessa ryhmään Tilli Toukka");
+    assert!(
+        crate::shared_family::readable(&app, first),
+        "positive control"
+    );
+
+    // Changed: the new note is there, the old one opens nowhere.
+    let second = "Kanarialintu Toinen";
+    ben.says("/mine").await;
+    ben.taps("Viesti koordinaattorille")
+        .await
+        .shows(&format!("Viesti koordinaattorille: {first}"));
+    ben.says(second)
+        .await
+        .shows("viestisi koordinaattorille on tallennettu.");
+    assert_eq!(others_note(&app).as_deref(), Some(second));
+    assert!(crate::shared_family::readable(&app, second), "the new one");
+    assert!(
+        !crate::shared_family::readable(&app, first),
+        "changed: the old note no longer opens"
+    );
+
+    // Removed: nothing of it opens.
+    ben.says("/mine").await;
+    ben.taps("Viesti koordinaattorille").await;
+    ben.taps("Poista viesti")
+        .await
+        .shows("viestisi koordinaattorille on poistettu.");
+    assert_eq!(others_note(&app), None);
+    assert!(
+        !crate::shared_family::readable(&app, second),
+        "removed: the note no longer opens"
+    );
+
+    // The family is as it was: one child, both parents, Ben's part still his.
+    assert_eq!(
+        crate::shared_family::demand(&app),
+        crate::shared_family::once()
+    );
+    ben.says("/mine")
+        .await
+        .shows("Olet mukana toisen vanhemman ilmoittautumisessa")
+        .offers("Lähde pois");
+    aino.says("/mine").await.shows("on jaettu");
+    ben.taps("Lähde pois").await.shows("Et ole enää mukana");
+}
+
 #[tokio::test]
 async fn a_parent_who_joins_after_the_family_accepted_is_reminded_too() {
     let (app, clock, _dir) = app_with_clock();
