@@ -458,6 +458,7 @@ messages! {
     FamilyMineShared => "family-mine-shared",
     FamilyMineLink => "family-mine-link",
     FamilyMineOther => "family-mine-other",
+    FamilyMinePaused => "family-mine-paused",
     CmdMyData => "cmd-mydata",
     MydataTitle => "mydata-title",
     MydataLanguage => "mydata-language",

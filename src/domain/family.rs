@@ -392,6 +392,23 @@ pub fn set_note(f: &Family, user: UserId, note: Option<String>) -> Option<Family
     })
 }
 
+/// Either parent takes the family's paused registration (`r`, its holder's) up again: it waits
+/// and counts again, as when the holder does ([`Registration::renew`]) — the family's place in
+/// line is both parents'. `None` when `user` is not one of the family's parents, `r` is not the
+/// family's registration, or it is not paused.
+#[must_use]
+pub fn resume(
+    f: &Family,
+    user: UserId,
+    r: &Registration,
+    now: DateTime<Utc>,
+) -> Option<Registration> {
+    let ours = f.has(user) && r.user == f.holder && r.group == f.group;
+    (ours && matches!(r.status, super::Status::Paused { .. }))
+        .then(|| r.renew(now))
+        .flatten()
+}
+
 /// Whether the other parent's change of their note (to `note`, or none) leaves a copy of the
 /// old note behind: they had one, and it changes. Then the family record is sealed anew under
 /// a new family key and the old key destroyed ([`FamilyId::next`]), as when a parent leaves,

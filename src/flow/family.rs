@@ -599,6 +599,19 @@ impl Engine<'_> {
                 let mut r = self.family_lines(f, Msg::FamilyMineOther);
                 r.lines
                     .extend(super::registration::note_line(o.note.as_deref()));
+                // Paused (an invitation or the question whether the family is still interested
+                // went unanswered): either parent may take it up again.
+                let paused = self
+                    .ctx
+                    .view
+                    .registration(f.holder, &f.group)
+                    .is_some_and(|held| family::resume(f, me, &held, self.ctx.now).is_some());
+                if paused {
+                    r = r.line(Msg::FamilyMinePaused, vec![]).row(vec![button(
+                        Msg::BtnResume,
+                        Callback::Resume(f.group.clone()),
+                    )]);
+                }
                 let r = self
                     .family_invitation(r, f)
                     .row(vec![button(Msg::BtnChangeNote, Callback::FamilyNote(f.id))])

@@ -319,6 +319,16 @@ impl Tx<'_> {
                     }
                 }
             }
+            FamilyChange::Resume(id) => {
+                if let Some(f) = self.family(*id)? {
+                    let key = self.reg_key(f.holder, &f.group);
+                    if let Some(r) = self.get::<Registration>(self.regs, "registrations", &key)? {
+                        if let Some(resumed) = family::resume(&f, user, &r, now) {
+                            self.save_registration(&resumed)?;
+                        }
+                    }
+                }
+            }
             FamilyChange::Leave(id) => {
                 if let Some(f) = self.family(*id)? {
                     if let Leaving::Keep(after) = family::leave(&f, None, user, now) {

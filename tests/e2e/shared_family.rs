@@ -231,6 +231,101 @@ async fn two_parents_share_one_child_who_counts_once_at_every_step() {
     );
 }
 
+/// The paused registrations of Tilli Toukka in Hyvinkää, as the counters keep them (checked
+/// against a recount, breakdowns and all), and the waiting ones ([`demand`]).
+fn counted(app: &App) -> (Demand, Demand) {
+    let regs = regs(app);
+    let pool: Pool = app.config.pool_of(regs.first().expect("a registration"));
+    let recount =
+        kokoon::domain::PoolStats::of(regs.iter().filter(|r| {
+            app.config.pool_of(r) == pool && matches!(r.status, Status::Paused { .. })
+        }));
+    let stored = app.store.paused_in(&pool).expect("store");
+    assert_eq!(stored, recount, "the paused counters equal a recount");
+    (demand(app), stored.demand())
+}
+
+/// Interest is renewed, for a shared family: the question goes to Aino, who holds the
+/// registration; nobody answers in two weeks, and the family's registration is paused —
+/// `/mine` says so to both parents, each with the button to take it up again. Ben takes it
+/// up (either parent may: it is the family's place in line), and both see it waiting again.
+#[tokio::test]
+async fn a_paused_family_registration_shows_paused_to_both_parents_and_either_takes_it_up_again() {
+    let (app, clock, _dir) = app_with_clock();
+    let (mut aino, start) = aino_shares(&app).await;
+    let mut ben = ben_joins(&app, &start, "Ben").await;
+    assert_eq!(counted(&app), (once(), Demand::default()));
+
+    // Four months on: the holder is asked, once; the other parent is not.
+    clock.advance(chrono::Duration::days(123));
+    let mut sent = deliveries(&app).await;
+    sent.extend(deliveries(&app).await);
+    let asked: Vec<_> = sent
+        .iter()
+        .filter(|d| d.text.contains("Oletko yhä kiinnostunut"))
+        .collect();
+    assert_eq!(asked.len(), 1, "{sent:#?}");
+    assert_eq!(asked[0].to, AINO);
+    assert_eq!(counted(&app), (once(), Demand::default()));
+
+    // Two weeks without an answer: paused, counted apart.
+    clock.advance(chrono::Duration::days(15));
+    deliveries(&app).await;
+    deliveries(&app).await;
+    assert!(matches!(
+        regs(&app)[0].status,
+        Status::Paused {
+            why: kokoon::domain::Pause::Unrenewed
+        }
+    ));
+    assert_eq!(counted(&app), (Demand::default(), once()));
+    aino.says("/mine")
+        .await
+        .shows("Ilmoittautumisesi on tauolla")
+        .offers("Kyllä, pidän paikkani jonossa");
+    ben.says("/mine")
+        .await
+        .shows("Olet mukana toisen vanhemman ilmoittautumisessa")
+        .shows("Perheenne ilmoittautuminen on tauolla")
+        .offers("Kyllä, pidän paikkani jonossa")
+        .offers("Lähde pois");
+    // Someone outside the family gets nothing from the same button.
+    let mut claes = Chat::new(&app, CLAES, "fi");
+    claes
+        .presses_raw("1:mr:tilli-toukka")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    assert_eq!(counted(&app), (Demand::default(), once()));
+
+    // Ben takes it up again: the family waits, once, for both.
+    ben.taps("Kyllä, pidän paikkani jonossa")
+        .await
+        .shows("Olet taas jonossa ryhmään Tilli Toukka");
+    assert_eq!(regs(&app)[0].status, Status::Waiting);
+    assert_eq!(regs(&app)[0].user, UserId(AINO), "Aino still holds it");
+    assert_eq!(counted(&app), (once(), Demand::default()));
+    let said = ben.says("/mine").await;
+    said.shows("Olet mukana toisen vanhemman ilmoittautumisessa")
+        .hides("tauolla");
+    assert!(
+        !said
+            .buttons
+            .iter()
+            .any(|b| b == "Kyllä, pidän paikkani jonossa"),
+        "{:?}",
+        said.buttons
+    );
+    aino.says("/mine")
+        .await
+        .hides("tauolla")
+        .offers("Olen yhä kiinnostunut");
+    // The button again, from the old message: nothing left to take up.
+    ben.presses_raw("1:mr:tilli-toukka")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    assert_eq!(counted(&app), (once(), Demand::default()));
+}
+
 #[tokio::test]
 async fn one_parents_forget_leaves_the_other_holding_the_family_and_the_last_leaves_nothing() {
     let (app, _clock, _dir) = app_with_clock();
