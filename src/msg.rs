@@ -64,6 +64,8 @@ messages! {
     AddStatusInvited => "add-status-invited",
     AddStatusAccepted => "add-status-accepted",
     AddStatusPaused => "add-status-paused",
+    AddStatusAgedOut => "add-status-aged-out",
+    AddAgedOutEnded => "add-aged-out-ended",
     BtnAddEdit => "btn-add-edit",
     BtnAddWithdraw => "btn-add-withdraw",
     BtnAddNew => "btn-add-new",

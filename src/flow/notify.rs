@@ -62,7 +62,23 @@ pub fn compose_for_family(
         .filter(|r| r.user == family)
         .find_map(|r| r.added.as_ref())
         .map(|a| crate::domain::text::clean(&a.label).into_owned())?;
-    let reply = compose(config, view, family, lang, now, message)?;
+    let mut reply = compose(config, view, family, lang, now, message)?;
+    if let Outgoing::AgedOut {
+        group, kept: false, ..
+    } = message
+    {
+        // Every child grew out: the registration waits for the coordinator, who tells the
+        // family and withdraws it (or adds the family where it fits now).
+        for l in &mut reply.lines {
+            if l.msg == Msg::AgedOutEnded {
+                l.msg = Msg::AddAgedOutEnded;
+            }
+        }
+        reply = reply.row(vec![button(
+            Msg::BtnWithdraw,
+            Callback::Withdraw(group.clone()),
+        )]);
+    }
     Some(for_family(reply, family, &label))
 }
 

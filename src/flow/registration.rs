@@ -1346,7 +1346,10 @@ impl<'a> Engine<'a> {
             Status::Paused { why } => {
                 let msg = match why {
                     crate::domain::Pause::InvitationExpired { .. } => Msg::MinePaused,
-                    crate::domain::Pause::Unrenewed => Msg::MinePausedUnrenewed,
+                    // (Grown out: only a family added by hand, which has no `/mine` of its own.)
+                    crate::domain::Pause::Unrenewed | crate::domain::Pause::AgedOut => {
+                        Msg::MinePausedUnrenewed
+                    }
                 };
                 reply = reply.line(msg, vec![]).row(vec![self.mine_button(
                     Msg::BtnResume,
