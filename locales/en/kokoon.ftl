@@ -691,7 +691,7 @@ family-mine-other = You are part of the other parent's registration for <b>{ $gr
     Children's ages: { $ages }
 family-mine-paused = Your family's registration is paused: it does not count for now, and you will not be invited. Would you like to continue it?
 family-accepted = Your family's place in <b>{ $group }</b> is confirmed: the child's other parent accepted it. The first meeting is { $when }, { $place }.
-family-expired = Nobody answered your family's invitation to { $group } in time, so it expired. Your family's registration is paused now and does not count towards a new group. Either of you can take it up again with /mine.
+family-expired = Nobody answered your family's invitation to { $group } in time, so it expired. Your family's registration is paused now and does not count towards a new group. Either of you can take it up again: with the button below or with /mine.
 family-note-saved = All right, your message to the coordinator is saved. Only the group's coordinator sees it.
 family-note-removed = All right, your message to the coordinator is removed.
 

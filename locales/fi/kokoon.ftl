@@ -691,7 +691,7 @@ family-mine-other = Olet mukana toisen vanhemman ilmoittautumisessa ryhmään <b
     Lasten iät: { $ages }
 family-mine-paused = Perheenne ilmoittautuminen on tauolla: sitä ei nyt lasketa mukaan, eikä teitä kutsuta. Haluatko jatkaa sitä?
 family-accepted = Perheenne paikka ryhmässä <b>{ $group }</b> on vahvistettu: lapsen toinen vanhempi otti sen vastaan. Ensimmäinen tapaaminen on { $when }, { $place }.
-family-expired = Perheenne kutsuun ryhmään { $group } ei vastattu ajoissa, joten kutsu vanheni. Perheenne ilmoittautuminen on nyt tauolla, eikä sitä lasketa uuteen ryhmään. Kumpi tahansa teistä voi jatkaa sitä komennolla /mine.
+family-expired = Perheenne kutsuun ryhmään { $group } ei vastattu ajoissa, joten kutsu vanheni. Perheenne ilmoittautuminen on nyt tauolla, eikä sitä lasketa uuteen ryhmään. Kumpi tahansa teistä voi jatkaa sitä: alla olevalla painikkeella tai komennolla /mine.
 family-note-saved = Selvä, viestisi koordinaattorille on tallennettu. Vain ryhmän koordinaattori näkee sen.
 family-note-removed = Selvä, viestisi koordinaattorille on poistettu.
 

@@ -661,7 +661,7 @@ family-mine-other = Du är med i den andra förälderns anmälan till <b>{ $grou
     Barnens åldrar: { $ages }
 family-mine-paused = Er familjs anmälan är pausad: den räknas inte nu, och ni bjuds inte in. Vill du fortsätta den?
 family-accepted = Er familjs plats i <b>{ $group }</b> är bekräftad: barnets andra förälder tackade ja. Det första mötet är { $when }, { $place }.
-family-expired = Ingen svarade i tid på er familjs inbjudan till { $group }, så den gick ut. Er familjs anmälan är nu pausad och räknas inte för en ny grupp. Båda föräldrarna kan fortsätta den med /mine.
+family-expired = Ingen svarade i tid på er familjs inbjudan till { $group }, så den gick ut. Er familjs anmälan är nu pausad och räknas inte för en ny grupp. Båda föräldrarna kan fortsätta den: med knappen nedan eller med /mine.
 family-note-saved = Okej, ditt meddelande till koordinatorn är sparat. Bara gruppens koordinator ser det.
 family-note-removed = Okej, ditt meddelande till koordinatorn är borttaget.
 

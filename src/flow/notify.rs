@@ -473,12 +473,21 @@ impl Engine<'_> {
                 let group = config.group(&l.pool.group)?;
                 let me = self.ctx.person.user;
                 if self.ctx.view.registration(me, &l.pool.group).is_none() {
-                    // The other parent of a shared family: told, but the registration is
-                    // the first parent's to take up again.
-                    return Some(Reply::msg(Msg::NeutralFirst).line(
-                        Msg::FamilyExpired,
-                        vec![("group", text(group.name.get(lang)))],
-                    ));
+                    // The other parent of a shared family: told, with the button to take the
+                    // family's registration up again (either parent may,
+                    // [`crate::domain::family::resume`]); withdrawing it is the first
+                    // parent's.
+                    return Some(
+                        Reply::msg(Msg::NeutralFirst)
+                            .line(
+                                Msg::FamilyExpired,
+                                vec![("group", text(group.name.get(lang)))],
+                            )
+                            .row(vec![button(
+                                Msg::BtnResume,
+                                Callback::Resume(l.pool.group.clone()),
+                            )]),
+                    );
                 }
                 Some(
                     Reply::msg(Msg::NeutralFirst)

@@ -255,7 +255,7 @@ async fn the_other_parent_who_forgets_is_reminded_no_more() {
 #[tokio::test]
 async fn when_nobody_accepts_in_time_both_parents_are_told_each_in_their_own_language() {
     let (app, clock, _dir) = app_with_clock();
-    let (mut aino, _ben, sent) = launched_series(&app, 1).await;
+    let (mut aino, mut ben, sent) = launched_series(&app, 1).await;
     aino.reads(to(&sent, AINO)[0]);
     aino.taps("Ei tällä kertaa").await;
     deliveries(&app).await;
@@ -274,8 +274,9 @@ async fn when_nobody_accepts_in_time_both_parents_are_told_each_in_their_own_lan
     assert_eq!(to_aino.len(), 1, "{sent:#?}");
     assert!(to_aino[0].text.starts_with("Viesti ilmoittautumisestasi"));
     assert!(to_aino[0].text.contains("kutsu vanheni"));
-    // Ben: the same neutral first line in Swedish, the news, no buttons (the registration is
-    // Aino's to take up again), nothing of Aino's.
+    // Ben: the same neutral first line in Swedish, the news, nothing of Aino's, and the
+    // button to take the family's registration up again (either parent may); no other
+    // button (withdrawing is Aino's, whose registration it is).
     let to_ben = to(&sent, BEN);
     assert_eq!(to_ben.len(), 1, "{sent:#?}");
     assert!(
@@ -283,8 +284,18 @@ async fn when_nobody_accepts_in_time_both_parents_are_told_each_in_their_own_lan
         "{}",
         to_ben[0].text
     );
-    assert!(to_ben[0].buttons.is_empty(), "{:?}", to_ben[0].buttons);
+    let labels: Vec<&str> = to_ben[0].buttons.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(labels, ["Ja, jag behåller min plats i kön"]);
     assert!(!to_ben[0].text.contains("Parent 650001"));
+    let held = || app.store.registrations_of(UserId(AINO)).expect("store")[0].status;
+    assert!(matches!(held(), kokoon::domain::Status::Paused { .. }));
+    ben.reads(to_ben[0]);
+    ben.taps("Ja, jag behåller min plats i kön")
+        .await
+        .shows("Du står i kö igen för Tilli Toukka");
+    assert_eq!(held(), kokoon::domain::Status::Waiting);
+    // The counters equal a recount (checked inside): the family waits, once.
+    assert_eq!(crate::shared_family::demand(&app).participants, 1);
 }
 
 #[tokio::test]
