@@ -689,8 +689,9 @@ family-mine-link = The link for the other parent ({ $group }) works until { $unt
 family-mine-other = You are part of the other parent's registration for <b>{ $group }</b>.
     Area: { $area }
     Children's ages: { $ages }
+family-mine-paused = Your family's registration is paused: it does not count for now, and you will not be invited. Would you like to continue it?
 family-accepted = Your family's place in <b>{ $group }</b> is confirmed: the child's other parent accepted it. The first meeting is { $when }, { $place }.
-family-expired = Nobody answered your family's invitation to { $group } in time, so it expired. Your family's registration is paused now and does not count towards a new group. The parent who made the registration can take it up again.
+family-expired = Nobody answered your family's invitation to { $group } in time, so it expired. Your family's registration is paused now and does not count towards a new group. Either of you can take it up again: with the button below or with /mine.
 family-note-saved = All right, your message to the coordinator is saved. Only the group's coordinator sees it.
 family-note-removed = All right, your message to the coordinator is removed.
 
@@ -806,6 +807,8 @@ add-status-waiting = waiting
 add-status-invited = invited, answer awaited
 add-status-accepted = coming
 add-status-paused = paused
+add-status-aged-out = the child grew out of the group
+add-aged-out-ended = The family's registration for { $group } is no longer on the waiting list and does not count. Tell the family about the groups that fit now. When you no longer need the registration, withdraw it.
 btn-add-edit = Change: { $label }
 btn-add-withdraw = Withdraw: { $label }
 btn-add-new = ➕ Add a family

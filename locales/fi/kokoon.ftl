@@ -689,8 +689,9 @@ family-mine-link = Linkki toiselle vanhemmalle (ryhmä { $group }) toimii { $unt
 family-mine-other = Olet mukana toisen vanhemman ilmoittautumisessa ryhmään <b>{ $group }</b>.
     Alue: { $area }
     Lasten iät: { $ages }
+family-mine-paused = Perheenne ilmoittautuminen on tauolla: sitä ei nyt lasketa mukaan, eikä teitä kutsuta. Haluatko jatkaa sitä?
 family-accepted = Perheenne paikka ryhmässä <b>{ $group }</b> on vahvistettu: lapsen toinen vanhempi otti sen vastaan. Ensimmäinen tapaaminen on { $when }, { $place }.
-family-expired = Perheenne kutsuun ryhmään { $group } ei vastattu ajoissa, joten kutsu vanheni. Perheenne ilmoittautuminen on nyt tauolla, eikä sitä lasketa uuteen ryhmään. Ilmoittautumisen tehnyt vanhempi voi jatkaa sitä.
+family-expired = Perheenne kutsuun ryhmään { $group } ei vastattu ajoissa, joten kutsu vanheni. Perheenne ilmoittautuminen on nyt tauolla, eikä sitä lasketa uuteen ryhmään. Kumpi tahansa teistä voi jatkaa sitä: alla olevalla painikkeella tai komennolla /mine.
 family-note-saved = Selvä, viestisi koordinaattorille on tallennettu. Vain ryhmän koordinaattori näkee sen.
 family-note-removed = Selvä, viestisi koordinaattorille on poistettu.
 
@@ -806,6 +807,8 @@ add-status-waiting = jonossa
 add-status-invited = kutsuttu, vastausta odotetaan
 add-status-accepted = tulossa
 add-status-paused = tauolla
+add-status-aged-out = lapsi kasvoi ryhmästä
+add-aged-out-ended = Perheen ilmoittautuminen ryhmään { $group } ei ole enää jonossa, eikä sitä lasketa mukaan. Kerro perheelle ryhmistä, jotka sopivat nyt. Kun et enää tarvitse ilmoittautumista, peru se.
 btn-add-edit = Muuta: { $label }
 btn-add-withdraw = Peru: { $label }
 btn-add-new = ➕ Lisää perhe

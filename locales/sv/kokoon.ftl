@@ -659,8 +659,9 @@ family-mine-link = Länken till den andra föräldern (gruppen { $group }) funge
 family-mine-other = Du är med i den andra förälderns anmälan till <b>{ $group }</b>.
     Område: { $area }
     Barnens åldrar: { $ages }
+family-mine-paused = Er familjs anmälan är pausad: den räknas inte nu, och ni bjuds inte in. Vill du fortsätta den?
 family-accepted = Er familjs plats i <b>{ $group }</b> är bekräftad: barnets andra förälder tackade ja. Det första mötet är { $when }, { $place }.
-family-expired = Ingen svarade i tid på er familjs inbjudan till { $group }, så den gick ut. Er familjs anmälan är nu pausad och räknas inte för en ny grupp. Föräldern som gjorde anmälan kan ta upp den igen.
+family-expired = Ingen svarade i tid på er familjs inbjudan till { $group }, så den gick ut. Er familjs anmälan är nu pausad och räknas inte för en ny grupp. Båda föräldrarna kan fortsätta den: med knappen nedan eller med /mine.
 family-note-saved = Okej, ditt meddelande till koordinatorn är sparat. Bara gruppens koordinator ser det.
 family-note-removed = Okej, ditt meddelande till koordinatorn är borttaget.
 
@@ -776,6 +777,8 @@ add-status-waiting = i kö
 add-status-invited = inbjuden, svar väntas
 add-status-accepted = kommer
 add-status-paused = pausad
+add-status-aged-out = barnet har vuxit ur gruppen
+add-aged-out-ended = Familjens anmälan till { $group } står inte längre i kö och räknas inte med. Berätta för familjen om grupperna som passar nu. När du inte längre behöver anmälan kan du återkalla den.
 btn-add-edit = Ändra: { $label }
 btn-add-withdraw = Återkalla: { $label }
 btn-add-new = ➕ Lägg till en familj

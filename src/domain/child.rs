@@ -141,8 +141,11 @@ impl Horizon {
 /// (of `ages`): the children who aged out ([`Horizon::aged_out`]) leave it — the registration
 /// itself when no child is left (`None`) — and the parent is told once, with the children who
 /// left ([`Outgoing::AgedOut`]). Only registrations still waiting for a group (or paused) are
-/// looked at: one invited or accepted is answering for a group that is starting. `None` when
-/// nothing changes.
+/// looked at: one invited or accepted is answering for a group that is starting. A family added
+/// by hand by a coordinator whose every child grew out is not ended but paused as grown out
+/// ([`super::Pause::AgedOut`]): the notice goes to the coordinator through the registration
+/// (its label, the family's answers for the group that fits now), and it is not looked at
+/// again. `None` when nothing changes.
 #[must_use]
 pub fn grow(
     r: &Registration,
@@ -150,7 +153,10 @@ pub fn grow(
     horizon: Horizon,
     now: DateTime<Utc>,
 ) -> Option<(Option<Registration>, Outgoing)> {
-    if !matches!(r.status, Status::Waiting | Status::Paused { .. }) {
+    let grown_out = Status::Paused {
+        why: super::Pause::AgedOut,
+    };
+    if !matches!(r.status, Status::Waiting | Status::Paused { .. }) || r.status == grown_out {
         return None;
     }
     let (out, kept): (Vec<Child>, Vec<Child>) = r
@@ -165,10 +171,19 @@ pub fn grow(
         children: out,
         kept: !kept.is_empty(),
     };
-    let rest = (!kept.is_empty()).then(|| Registration {
-        children: kept,
-        ..r.clone()
-    });
+    let rest = if !kept.is_empty() {
+        Some(Registration {
+            children: kept,
+            ..r.clone()
+        })
+    } else if r.user.is_added() {
+        Some(Registration {
+            status: grown_out,
+            ..r.clone()
+        })
+    } else {
+        None
+    };
     Some((rest, message))
 }
 
@@ -504,6 +519,30 @@ mod tests {
             None
         );
         assert_eq!(grow(&reg(vec![], Status::Waiting), None, h, now), None);
+    }
+
+    #[test]
+    fn a_family_added_by_hand_whose_every_child_grew_out_waits_for_its_coordinator_once() {
+        let small = Some(AgeRange { min: 4, max: 6 });
+        let h = Horizon::default();
+        let now = Utc.with_ymd_and_hms(2027, 1, 10, 9, 0, 0).unwrap();
+        let six = born(2020, None);
+        let added = Registration {
+            user: super::super::UserId::added(3),
+            ..reg(vec![six], Status::Waiting)
+        };
+        let (rest, message) = grow(&added, small, h, now).expect("grown");
+        let rest = rest.expect("kept for the coordinator");
+        assert_eq!(
+            rest.status,
+            Status::Paused {
+                why: super::super::Pause::AgedOut
+            }
+        );
+        assert_eq!(rest.children, vec![six], "the children as they were");
+        assert!(matches!(message, Outgoing::AgedOut { kept: false, .. }));
+        assert_eq!(rest.renew(now), None, "not to be taken up again");
+        assert_eq!(grow(&rest, small, h, now), None, "told once");
     }
 
     proptest! {

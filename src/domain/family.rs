@@ -144,7 +144,8 @@ pub struct Family {
     pub children: Vec<super::Child>,
     /// The area.
     pub area: AreaId,
-    /// The group's language; the other parent is spoken to in it when they open the link.
+    /// The language the group should run in, as the family's registration has it (shown to
+    /// the other parent; they are spoken to in their own language).
     pub lang: Lang,
     /// The other parent, once they joined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -389,6 +390,36 @@ pub fn set_note(f: &Family, user: UserId, note: Option<String>) -> Option<Family
         other: Some(OtherParent { note, ..o.clone() }),
         ..f.clone()
     })
+}
+
+/// Either parent takes the family's paused registration (`r`, its holder's) up again: it waits
+/// and counts again, as when the holder does ([`Registration::renew`]) — the family's place in
+/// line is both parents'. `None` when `user` is not one of the family's parents, `r` is not the
+/// family's registration, or it is not paused.
+#[must_use]
+pub fn resume(
+    f: &Family,
+    user: UserId,
+    r: &Registration,
+    now: DateTime<Utc>,
+) -> Option<Registration> {
+    let ours = f.has(user) && r.user == f.holder && r.group == f.group;
+    (ours && matches!(r.status, super::Status::Paused { .. }))
+        .then(|| r.renew(now))
+        .flatten()
+}
+
+/// Whether the other parent's change of their note (to `note`, or none) leaves a copy of the
+/// old note behind: they had one, and it changes. Then the family record is sealed anew under
+/// a new family key and the old key destroyed ([`FamilyId::next`]), as when a parent leaves,
+/// so the copies sled's log keeps of the old note no longer open.
+#[must_use]
+pub fn note_replaced(f: &Family, user: UserId, note: Option<&str>) -> bool {
+    f.other
+        .as_ref()
+        .filter(|o| o.user == user)
+        .and_then(|o| o.note.as_deref())
+        .is_some_and(|old| Some(old) != note)
 }
 
 /// Whether family `f` has nothing left to share: its holder's registration (`holder_reg`, as

@@ -331,10 +331,16 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
         Outgoing::Broadcast { .. }
         | Outgoing::BroadcastReport { .. }
         | Outgoing::GroupMessage { .. } => f.broadcast,
-        // Confirmed again (or withdrawn) since the notice was queued: nothing to say.
-        Outgoing::RetentionNotice { .. } => {
-            f.registration.is_some_and(|r| r.expiry_notice.is_some())
-        }
+        // Confirmed again (or withdrawn) since the notice was queued: nothing to say. Nor for
+        // a family added by hand whose children all grew out: nothing can keep it, and its
+        // coordinator was told to withdraw it (retention ends it otherwise).
+        Outgoing::RetentionNotice { .. } => f.registration.is_some_and(|r| {
+            r.expiry_notice.is_some()
+                && r.status
+                    != (Status::Paused {
+                        why: Pause::AgedOut,
+                    })
+        }),
         // Still asked: not answered, edited, withdrawn or invited since.
         Outgoing::RenewalAsk { .. } => f
             .registration

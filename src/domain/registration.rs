@@ -178,6 +178,12 @@ pub enum Pause {
     /// The periodic question "still interested?" was not answered in time
     /// ([`super::renewal`]).
     Unrenewed,
+    /// Every child of a family added by hand grew out of the group while waiting
+    /// ([`super::child::grow`]). A parent's registration would end; this one is kept, counted
+    /// nowhere and not to be taken up again, for the coordinator who added the family: their
+    /// notice needs its label, and their button adding the family to the group that fits now
+    /// its answers. They withdraw it (or retention ends it).
+    AgedOut,
 }
 
 impl Registration {
@@ -195,12 +201,18 @@ impl Registration {
     /// into a launch: the invitation's answer says it all there.
     #[must_use]
     pub fn renew(&self, now: DateTime<Utc>) -> Option<Registration> {
-        matches!(self.status, Status::Waiting | Status::Paused { .. }).then(|| Registration {
-            status: Status::Waiting,
-            renewed_at: Some(now),
-            renewal_asked: None,
-            expiry_notice: None,
-            ..self.clone()
+        let grown_out = self.status
+            == (Status::Paused {
+                why: Pause::AgedOut,
+            });
+        (matches!(self.status, Status::Waiting | Status::Paused { .. }) && !grown_out).then(|| {
+            Registration {
+                status: Status::Waiting,
+                renewed_at: Some(now),
+                renewal_asked: None,
+                expiry_notice: None,
+                ..self.clone()
+            }
         })
     }
 

@@ -198,6 +198,9 @@ impl<'a> Engine<'a> {
                 Status::Waiting => Msg::AddStatusWaiting,
                 Status::Invited { .. } => Msg::AddStatusInvited,
                 Status::Accepted { .. } => Msg::AddStatusAccepted,
+                Status::Paused {
+                    why: Pause::AgedOut,
+                } => Msg::AddStatusAgedOut,
                 Status::Paused { .. } => Msg::AddStatusPaused,
             };
             r.lines.push(Line {
@@ -599,10 +602,11 @@ impl<'a> Engine<'a> {
                     lang,
                     times: d.times.clone(),
                     updated_at: now,
-                    // Confirmed again: a registration paused for want of an answer waits again.
+                    // Confirmed again: a registration paused for want of an answer waits again,
+                    // and so does one whose children grew out, given ages that fit now.
                     status: match old.status {
                         Status::Paused {
-                            why: Pause::Unrenewed,
+                            why: Pause::Unrenewed | Pause::AgedOut,
                         } => Status::Waiting,
                         other => other,
                     },

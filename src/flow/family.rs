@@ -84,8 +84,9 @@ pub(super) fn open_link(e: &mut Engine<'_>, state: State, payload: &str) -> Stat
         e.say(Reply::msg(Msg::FamilyLinkHasOwn));
         return state;
     }
-    // The language follows the family's registration.
-    e.lang = f.lang;
+    // The joining parent keeps their own language (their choice, or their Telegram's): a
+    // Swedish-speaking parent of a family registered for a Finnish group reads, and is
+    // reminded, in Swedish.
     let j = Joining {
         token: token.to_owned(),
         step: JoinStep::Consent,
@@ -129,7 +130,9 @@ pub(super) fn step(e: &mut Engine<'_>, state: State, turn: Turn) -> Result<State
                         times: Vec::new(),
                         group: Some(f.group.clone()),
                         share: None,
-                        note: f.other.and_then(|o| o.note),
+                        // Not copied into the conversation state: shown from the family
+                        // record, so that no copy of it outlives a change.
+                        note: None,
                         family: Some(f.id),
                     };
                     e.say(e.join_question(&j));
@@ -233,7 +236,7 @@ impl Engine<'_> {
                 .row(vec![button(Msg::BtnShareNo, Callback::Share(false))])
                 .row(cancel),
             // As in a registration: the note so far, which can be removed, or the question.
-            JoinStep::Note | JoinStep::ChangeNote => match &j.note {
+            JoinStep::Note | JoinStep::ChangeNote => match &self.note_so_far(j) {
                 None => Reply::msg(Msg::AskNote)
                     .row(vec![button(Msg::BtnNoNote, Callback::NoNote)])
                     .row(cancel),
@@ -244,6 +247,21 @@ impl Engine<'_> {
                     .row(cancel),
             },
         }
+    }
+
+    /// The note a joining parent has so far: while joining, the one typed; when changing it
+    /// later, theirs as the family record has it now.
+    fn note_so_far(&self, j: &Joining) -> Option<String> {
+        if j.step != JoinStep::ChangeNote {
+            return j.note.clone();
+        }
+        let me = self.ctx.person.user;
+        self.ctx
+            .view
+            .families_of(me)
+            .into_iter()
+            .filter(|f| Some(f.id) == j.family)
+            .find_map(|f| f.other.filter(|o| o.user == me).and_then(|o| o.note))
     }
 
     #[allow(clippy::result_large_err)] // handed back at once, never stored
@@ -581,6 +599,19 @@ impl Engine<'_> {
                 let mut r = self.family_lines(f, Msg::FamilyMineOther);
                 r.lines
                     .extend(super::registration::note_line(o.note.as_deref()));
+                // Paused (an invitation or the question whether the family is still interested
+                // went unanswered): either parent may take it up again.
+                let paused = self
+                    .ctx
+                    .view
+                    .registration(f.holder, &f.group)
+                    .is_some_and(|held| family::resume(f, me, &held, self.ctx.now).is_some());
+                if paused {
+                    r = r.line(Msg::FamilyMinePaused, vec![]).row(vec![button(
+                        Msg::BtnResume,
+                        Callback::Resume(f.group.clone()),
+                    )]);
+                }
                 let r = self
                     .family_invitation(r, f)
                     .row(vec![button(Msg::BtnChangeNote, Callback::FamilyNote(f.id))])

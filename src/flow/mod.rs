@@ -431,6 +431,9 @@ pub enum FamilyChange {
     Unlink(GroupId),
     /// (Other parent) leave a family: their own answers go, the registration stays.
     Leave(crate::domain::family::FamilyId),
+    /// (Other parent) take the family's paused registration up again
+    /// ([`crate::domain::family::resume`]).
+    Resume(crate::domain::family::FamilyId),
     /// (Other parent) change or remove their own note to the coordinators.
     Note {
         /// The family.

@@ -62,7 +62,23 @@ pub fn compose_for_family(
         .filter(|r| r.user == family)
         .find_map(|r| r.added.as_ref())
         .map(|a| crate::domain::text::clean(&a.label).into_owned())?;
-    let reply = compose(config, view, family, lang, now, message)?;
+    let mut reply = compose(config, view, family, lang, now, message)?;
+    if let Outgoing::AgedOut {
+        group, kept: false, ..
+    } = message
+    {
+        // Every child grew out: the registration waits for the coordinator, who tells the
+        // family and withdraws it (or adds the family where it fits now).
+        for l in &mut reply.lines {
+            if l.msg == Msg::AgedOutEnded {
+                l.msg = Msg::AddAgedOutEnded;
+            }
+        }
+        reply = reply.row(vec![button(
+            Msg::BtnWithdraw,
+            Callback::Withdraw(group.clone()),
+        )]);
+    }
     Some(for_family(reply, family, &label))
 }
 
@@ -457,12 +473,21 @@ impl Engine<'_> {
                 let group = config.group(&l.pool.group)?;
                 let me = self.ctx.person.user;
                 if self.ctx.view.registration(me, &l.pool.group).is_none() {
-                    // The other parent of a shared family: told, but the registration is
-                    // the first parent's to take up again.
-                    return Some(Reply::msg(Msg::NeutralFirst).line(
-                        Msg::FamilyExpired,
-                        vec![("group", text(group.name.get(lang)))],
-                    ));
+                    // The other parent of a shared family: told, with the button to take the
+                    // family's registration up again (either parent may,
+                    // [`crate::domain::family::resume`]); withdrawing it is the first
+                    // parent's.
+                    return Some(
+                        Reply::msg(Msg::NeutralFirst)
+                            .line(
+                                Msg::FamilyExpired,
+                                vec![("group", text(group.name.get(lang)))],
+                            )
+                            .row(vec![button(
+                                Msg::BtnResume,
+                                Callback::Resume(l.pool.group.clone()),
+                            )]),
+                    );
                 }
                 Some(
                     Reply::msg(Msg::NeutralFirst)

@@ -407,6 +407,8 @@ impl<'a> Engine<'a> {
                 }
                 None => self.hint(state, Msg::HintStaleButton),
             },
+            // The other parent of a shared family: the family's registration is the holder's.
+            Callback::Resume(g) if self.own(&g).is_none() => self.resume_family(state, &g),
             Callback::Resume(ref g) | Callback::StillInterested(ref g) => match self
                 .own(g)
                 // "Resume" is for a paused registration only; "still interested" for any that
@@ -1344,7 +1346,10 @@ impl<'a> Engine<'a> {
             Status::Paused { why } => {
                 let msg = match why {
                     crate::domain::Pause::InvitationExpired { .. } => Msg::MinePaused,
-                    crate::domain::Pause::Unrenewed => Msg::MinePausedUnrenewed,
+                    // (Grown out: only a family added by hand, which has no `/mine` of its own.)
+                    crate::domain::Pause::Unrenewed | crate::domain::Pause::AgedOut => {
+                        Msg::MinePausedUnrenewed
+                    }
                 };
                 reply = reply.line(msg, vec![]).row(vec![self.mine_button(
                     Msg::BtnResume,
@@ -1486,6 +1491,40 @@ impl<'a> Engine<'a> {
         let name = self.group_name(g);
         self.say(Reply::default().line(Msg::FamilyAlreadyIn, vec![("group", text(name))]));
         true
+    }
+
+    /// The other parent takes their family's paused registration for `g` up again (from
+    /// `/mine`): it waits and counts again, by [`crate::domain::family::resume`].
+    fn resume_family(&mut self, state: State, g: &GroupId) -> State {
+        let me = self.ctx.person.user;
+        let now = self.ctx.now;
+        let found = self
+            .ctx
+            .view
+            .families_of(me)
+            .into_iter()
+            .filter(|f| &f.group == g && f.other.as_ref().is_some_and(|o| o.user == me))
+            .find_map(|f| {
+                let r = self.ctx.view.registration(f.holder, g)?;
+                crate::domain::family::resume(&f, me, &r, now).map(|r| (f.id, r))
+            });
+        let Some((id, r)) = found else {
+            return self.hint(state, Msg::HintStaleButton);
+        };
+        self.effects
+            .push(Effect::Family(super::FamilyChange::Resume(id)));
+        let mut reply =
+            Reply::default().line(Msg::Resumed, vec![("group", text(self.group_name(g)))]);
+        if let Some(group) = self.ctx.config.group(g) {
+            let mut demand = self.ctx.view.demand(&self.ctx.config.pool_of(&r));
+            demand.add(&r);
+            reply = reply.line(
+                self.standing_msg(demand.participants, group),
+                self.standing_args(demand.participants, group, &r.area),
+            );
+        }
+        self.say(reply);
+        state
     }
 
     fn own(&self, g: &GroupId) -> Option<&'a Registration> {

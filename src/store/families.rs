@@ -127,6 +127,10 @@ impl Store {
                 Effect::Family(FamilyChange::Unlink(g)) => {
                     *g == f.group && f.holder == user && f.other.is_some()
                 }
+                // The other parent's old note: sealed anew too, so no old copy opens.
+                Effect::Family(FamilyChange::Note { id, note }) => {
+                    *id == f.id && family::note_replaced(f, user, note.as_deref())
+                }
                 _ => false,
             });
             if leaves {
@@ -299,9 +303,29 @@ impl Tx<'_> {
                 }
             }
             FamilyChange::Note { id, note } => {
+                // Moved to a new key exactly when the old key is destroyed after the commit
+                // (decided on the same record, see `families_doomed`), so the record always
+                // opens.
+                let moves = known
+                    .iter()
+                    .any(|k| k.id == *id && family::note_replaced(k, user, note.as_deref()));
                 if let Some(f) = self.family(*id)? {
                     if let Some(after) = family::set_note(&f, user, note.clone()) {
-                        self.put_family(&after)?;
+                        if moves {
+                            self.move_family(&after)?;
+                        } else {
+                            self.put_family(&after)?;
+                        }
+                    }
+                }
+            }
+            FamilyChange::Resume(id) => {
+                if let Some(f) = self.family(*id)? {
+                    let key = self.reg_key(f.holder, &f.group);
+                    if let Some(r) = self.get::<Registration>(self.regs, "registrations", &key)? {
+                        if let Some(resumed) = family::resume(&f, user, &r, now) {
+                            self.save_registration(&resumed)?;
+                        }
                     }
                 }
             }

@@ -771,7 +771,9 @@ impl Store {
                 let Some((rest, message)) = child::grow(&r, ages, horizon, now) else {
                     continue;
                 };
-                n += r.children.len() - rest.as_ref().map_or(0, |r| r.children.len());
+                if let crate::domain::Outgoing::AgedOut { children, .. } = &message {
+                    n += children.len();
+                }
                 // Both parents of a shared family are told (before the family may go).
                 let other = tx.other_parent(&r, &families)?;
                 match &rest {

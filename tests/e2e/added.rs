@@ -594,3 +594,136 @@ async fn a_coordinator_adds_a_family_whose_child_grew_to_the_group_that_fits_now
     assert_eq!(o.presses_raw(&data).await.text, stale);
     assert_eq!(c.presses_raw("1:ag:5:koululaiset").await.text, stale);
 }
+
+/// A family added by hand whose only child grows out of Tilli Toukka while waiting: the
+/// coordinator who added it is told once (nobody else, nothing to the family's synthetic id),
+/// neutrally first, in their own language, with the family's label and what to tell the
+/// family — the groups that fit the child now, each a button that adds the family there. The
+/// family no longer counts; its registration waits for the coordinator to withdraw it (or
+/// add the family where it fits), so the label is there for the notice. A family of two
+/// children, the older growing out, stays for the younger; its coordinator is told once too.
+#[tokio::test]
+async fn the_coordinator_is_told_once_when_every_child_of_a_family_they_added_grows_out() {
+    let (app, clock, _dir) = app_with_clock();
+    let mut c = Chat::new(&app, COORD, "fi");
+    add_family(&mut c, "Virtanen").await;
+    c.says("/add").await;
+    c.taps("➕ Lisää perhe").await;
+    c.taps("Tilli Toukka").await;
+    c.taps("Hyvinkää").await;
+    c.taps("suomi").await;
+    c.taps("5").await;
+    c.taps("4").await;
+    c.taps("Ei muita, jatketaan").await;
+    c.taps("Arki-iltaisin").await;
+    c.taps("Valmis").await;
+    c.taps("Puhelimessa").await;
+    c.taps("Tänään").await;
+    c.says("Laine").await.shows("Lisätty:");
+    deliveries(&app).await;
+    let waiting = |app: &kokoon::app::App| {
+        app.store
+            .demand_in(&hyvinkaa_fi())
+            .expect("store")
+            .participants
+    };
+    assert_eq!(waiting(&app), 3);
+
+    // A year on, the daily job.
+    let year = clock
+        .now()
+        .checked_add_months(chrono::Months::new(12))
+        .expect("date");
+    clock.set(year);
+    let mut sent = deliveries(&app).await;
+    sent.extend(deliveries(&app).await);
+    none_to_a_family(&sent);
+    assert!(to(&sent, COORD_ALL).is_empty(), "{sent:#?}");
+    assert!(to(&sent, COORD_AREAS).is_empty(), "{sent:#?}");
+    let grown: Vec<&Delivered> = to(&sent, COORD)
+        .into_iter()
+        .filter(|d| d.text.contains("Lapsesi on kasvanut"))
+        .collect();
+    assert_eq!(grown.len(), 2, "one notice per family: {sent:#?}");
+    let virtanen = grown
+        .iter()
+        .find(|d| d.text.contains("Virtanen"))
+        .unwrap_or_else(|| panic!("{sent:#?}"));
+    assert!(
+        virtanen.text.starts_with("Viesti ilmoittautumisestasi"),
+        "{}",
+        virtanen.text
+    );
+    assert!(
+        virtanen
+            .text
+            .contains("Perheen ilmoittautuminen ryhmään Tilli Toukka ei ole enää jonossa"),
+        "{}",
+        virtanen.text
+    );
+    let laine = grown
+        .iter()
+        .find(|d| d.text.contains("Laine"))
+        .unwrap_or_else(|| panic!("{sent:#?}"));
+    assert!(
+        laine.text.contains("jatkuu muiden lasten osalta"),
+        "{}",
+        laine.text
+    );
+    // Only the younger of Laine's children counts now; Virtanen's child no longer does.
+    assert_eq!(waiting(&app), 1);
+    let virtanens = added_by(&app, COORD)
+        .into_iter()
+        .find(|r| r.added.as_ref().is_some_and(|a| a.label == "Virtanen"))
+        .expect("kept for the coordinator");
+    assert!(
+        matches!(virtanens.status, Status::Paused { .. }),
+        "{:?}",
+        virtanens.status
+    );
+
+    // Told once: daily jobs on the days after, nothing new — nor a retention notice asking
+    // whether the family is still interested (a year old, it would be due), whose button
+    // could not keep a registration that nothing can take up again: retention ends it.
+    for _ in 0..5 {
+        clock.advance(Duration::days(1));
+        let again = deliveries(&app).await;
+        assert!(
+            !again
+                .iter()
+                .any(|d| d.text.contains("Lapsesi on kasvanut") || d.text.contains("poistetaan")),
+            "{again:#?}"
+        );
+    }
+
+    // /add says where the family stands; the notice's buttons add it where it fits, or
+    // withdraw it.
+    c.says("/add")
+        .await
+        .shows("Virtanen · Tilli Toukka, Hyvinkää · lapsi kasvoi ryhmästä");
+    let said = c.reads(virtanen);
+    said.offers("Lisää perhe ryhmään: Eroperheiden koululaisten ryhmä")
+        .offers("Peru ilmoittautuminen");
+    c.taps("Lisää perhe ryhmään: Eroperheiden koululaisten ryhmä")
+        .await
+        .shows("Minkä ikäinen lapsi on? (7–10 v)");
+    c.says("/cancel").await;
+    c.reads(virtanen);
+    c.taps("Peru ilmoittautuminen").await;
+    c.taps("Kyllä, peru").await.shows("on peruttu");
+    assert!(
+        !added_by(&app, COORD)
+            .iter()
+            .any(|r| r.added.as_ref().is_some_and(|a| a.label == "Virtanen")),
+        "withdrawn"
+    );
+    let laines = added_by(&app, COORD)
+        .into_iter()
+        .find(|r| r.added.as_ref().is_some_and(|a| a.label == "Laine"))
+        .expect("Laine's stays");
+    assert_eq!(
+        kokoon::domain::child::ages_of(&laines.children, clock.now()),
+        vec![5],
+        "for the younger child"
+    );
+}

@@ -7,7 +7,7 @@
 //! what one parent says to the coordinator never reaches the other.
 
 use crate::chat::{app_with_clock, deliveries, join_tilli, Chat, Delivered};
-use crate::shared_family::{aino_shares, ben_joins, AINO, BEN, COORD_TILLI};
+use crate::shared_family::{aino_shares, ben_joins, ben_joins_in, AINO, BEN, COORD_TILLI};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use kokoon::app::App;
 use kokoon::domain::UserId;
@@ -24,14 +24,12 @@ fn to(list: &[Delivered], user: u64) -> Vec<&Delivered> {
     list.iter().filter(|d| d.to == user).collect()
 }
 
-/// Aino shares, Ben joins and speaks Swedish; four more families; the coordinator launches
-/// `count` weekly meetings from Thursday 14.1.2027 17.00. Aino's and Ben's chats, and the
-/// invitations sent.
+/// Aino shares, Ben joins and speaks Swedish (his Telegram's language: he never chose one);
+/// four more families; the coordinator launches `count` weekly meetings from Thursday
+/// 14.1.2027 17.00. Aino's and Ben's chats, and the invitations sent.
 async fn launched_series(app: &App, count: u32) -> (Chat, Chat, Vec<Delivered>) {
     let (aino, start) = aino_shares(app).await;
-    let mut ben = ben_joins(app, &start, "Ben").await;
-    ben.says("/lang").await;
-    ben.taps("Svenska").await.shows("Nu talar jag svenska.");
+    let ben = ben_joins_in(app, &start, "Ben", "sv").await;
     for user in 2..=5 {
         join_tilli(app, user, "Hyvinkää", true).await;
     }
@@ -120,6 +118,19 @@ async fn reminded_at(
 async fn both_parents_are_reminded_of_every_meeting_in_their_own_language_until_unlinked() {
     let (app, clock, _dir) = app_with_clock();
     let (mut aino, mut ben, sent) = launched_series(&app, 3).await;
+    // Each parent is invited in their own language, the family's being Finnish.
+    assert!(
+        to(&sent, BEN)[0]
+            .text
+            .starts_with("Ett meddelande om din anmälan"),
+        "{sent:#?}"
+    );
+    assert!(
+        to(&sent, AINO)[0]
+            .text
+            .starts_with("Viesti ilmoittautumisestasi"),
+        "{sent:#?}"
+    );
     // Ben says yes, in Swedish: the family's seat holds, and Aino hears the place.
     ben.reads(to(&sent, BEN)[0]);
     ben.taps("Ja, vi kommer").await.shows("Pikku-Veturi");
@@ -244,15 +255,17 @@ async fn the_other_parent_who_forgets_is_reminded_no_more() {
 #[tokio::test]
 async fn when_nobody_accepts_in_time_both_parents_are_told_each_in_their_own_language() {
     let (app, clock, _dir) = app_with_clock();
-    let (mut aino, _ben, sent) = launched_series(&app, 1).await;
+    let (mut aino, mut ben, sent) = launched_series(&app, 1).await;
     aino.reads(to(&sent, AINO)[0]);
     aino.taps("Ei tällä kertaa").await;
     deliveries(&app).await;
     clock.advance(Duration::hours(i64::from(app.config.invite_hours) + 1));
     let mut sent = deliveries(&app).await;
-    // Ben's own choice of language outlives the daily job (he consented to his part).
+    // Ben's own language (his Telegram's, as he last wrote) outlives the daily job, and
+    // joining did not replace it with the family's.
+    let record = app.store.user(UserId(BEN)).expect("store");
     assert_eq!(
-        app.store.user(UserId(BEN)).expect("store").lang,
+        record.lang.or(record.seen_lang),
         Some(kokoon::domain::Lang::Sv)
     );
     sent.extend(deliveries(&app).await);
@@ -261,8 +274,9 @@ async fn when_nobody_accepts_in_time_both_parents_are_told_each_in_their_own_lan
     assert_eq!(to_aino.len(), 1, "{sent:#?}");
     assert!(to_aino[0].text.starts_with("Viesti ilmoittautumisestasi"));
     assert!(to_aino[0].text.contains("kutsu vanheni"));
-    // Ben: the same neutral first line in Swedish, the news, no buttons (the registration is
-    // Aino's to take up again), nothing of Aino's.
+    // Ben: the same neutral first line in Swedish, the news, nothing of Aino's, and the
+    // button to take the family's registration up again (either parent may); no other
+    // button (withdrawing is Aino's, whose registration it is).
     let to_ben = to(&sent, BEN);
     assert_eq!(to_ben.len(), 1, "{sent:#?}");
     assert!(
@@ -270,8 +284,18 @@ async fn when_nobody_accepts_in_time_both_parents_are_told_each_in_their_own_lan
         "{}",
         to_ben[0].text
     );
-    assert!(to_ben[0].buttons.is_empty(), "{:?}", to_ben[0].buttons);
+    let labels: Vec<&str> = to_ben[0].buttons.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(labels, ["Ja, jag behåller min plats i kön"]);
     assert!(!to_ben[0].text.contains("Parent 650001"));
+    let held = || app.store.registrations_of(UserId(AINO)).expect("store")[0].status;
+    assert!(matches!(held(), kokoon::domain::Status::Paused { .. }));
+    ben.reads(to_ben[0]);
+    ben.taps("Ja, jag behåller min plats i kön")
+        .await
+        .shows("Du står i kö igen för Tilli Toukka");
+    assert_eq!(held(), kokoon::domain::Status::Waiting);
+    // The counters equal a recount (checked inside): the family waits, once.
+    assert_eq!(crate::shared_family::demand(&app).participants, 1);
 }
 
 #[tokio::test]
@@ -437,6 +461,68 @@ async fn the_other_parents_note_goes_with_their_forget() {
     ben.says("/forget").await;
     ben.taps("Kyllä, poista kaikki").await;
     assert!(!crate::shared_family::readable(&app, canary), "forgotten");
+}
+
+/// Changing the note, or removing it, leaves no old copy that opens: the raw files (sled's
+/// log with every superseded value, every tree) are scanned with the master key and the
+/// keyring after each change.
+#[tokio::test]
+async fn a_changed_or_removed_note_of_the_other_parent_leaves_no_old_copy_that_opens() {
+    let (app, _clock, _dir) = app_with_clock();
+    let (mut aino, start) = aino_shares(&app).await;
+    let mut ben = Chat::named(&app, BEN, "fi", "Ben");
+    ben.says(&start).await;
+    ben.taps("Hyväksyn tallennuksen").await;
+    ben.taps("Valmis").await;
+    ben.taps("Kyllä, saa nähdä").await;
+    let first = "Kanarialintu Ensimmainen";
+    ben.says(first)
+        .await
+        .shows("Olet nyt mukana ilmoittautumisessa ryhmään Tilli Toukka");
+    assert!(
+        crate::shared_family::readable(&app, first),
+        "positive control"
+    );
+
+    // Changed: the new note is there, the old one opens nowhere.
+    let second = "Kanarialintu Toinen";
+    ben.says("/mine").await;
+    ben.taps("Viesti koordinaattorille")
+        .await
+        .shows(&format!("Viesti koordinaattorille: {first}"));
+    ben.says(second)
+        .await
+        .shows("viestisi koordinaattorille on tallennettu.");
+    assert_eq!(others_note(&app).as_deref(), Some(second));
+    assert!(crate::shared_family::readable(&app, second), "the new one");
+    assert!(
+        !crate::shared_family::readable(&app, first),
+        "changed: the old note no longer opens"
+    );
+
+    // Removed: nothing of it opens.
+    ben.says("/mine").await;
+    ben.taps("Viesti koordinaattorille").await;
+    ben.taps("Poista viesti")
+        .await
+        .shows("viestisi koordinaattorille on poistettu.");
+    assert_eq!(others_note(&app), None);
+    assert!(
+        !crate::shared_family::readable(&app, second),
+        "removed: the note no longer opens"
+    );
+
+    // The family is as it was: one child, both parents, Ben's part still his.
+    assert_eq!(
+        crate::shared_family::demand(&app),
+        crate::shared_family::once()
+    );
+    ben.says("/mine")
+        .await
+        .shows("Olet mukana toisen vanhemman ilmoittautumisessa")
+        .offers("Lähde pois");
+    aino.says("/mine").await.shows("on jaettu");
+    ben.taps("Lähde pois").await.shows("Et ole enää mukana");
 }
 
 #[tokio::test]

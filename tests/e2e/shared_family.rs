@@ -67,30 +67,92 @@ pub(crate) async fn aino_shares(app: &App) -> (Chat, String) {
     (aino, start)
 }
 
-/// Ben opens the link and joins, adding weekends, sharing his name as `name`.
+/// Ben opens the link and joins, adding weekday mornings, sharing his name as `name`. His
+/// Telegram speaks Finnish here; [`ben_joins_in`] for another language.
 pub(crate) async fn ben_joins(app: &App, start: &str, name: &str) -> Chat {
-    // His Telegram speaks Swedish; the link speaks the family's language.
-    let mut ben = Chat::named(app, BEN, "sv", name);
+    ben_joins_in(app, start, name, "fi").await
+}
+
+/// [`ben_joins`] with Ben's Telegram in `lang` (`fi` or `sv`): he is spoken to in his own
+/// language from the link on, whatever the family's.
+pub(crate) async fn ben_joins_in(app: &App, start: &str, name: &str, lang: &str) -> Chat {
+    // The intro, the consent's words for joining (and for registering, not shown), the
+    // consent button, the times, a time, done, sharing the name, the note, skip, joined.
+    let t: [&str; 11] = match lang {
+        "sv" => [
+            "har delat en anmälan till Tilli Toukka med dig",
+            "Barnens åldrar: ",
+            "Härnäst frågar jag om bara tider som passar er",
+            "Härnäst frågar jag om barnens åldrar",
+            "Jag godkänner",
+            "Du kan välja de tider som passar dig",
+            "Vardagsförmiddagar",
+            "Klar",
+            "Ja, det får hen",
+            "Vill du berätta något mer för koordinatorn?",
+            "Hoppa över",
+        ],
+        _ => [
+            "on jakanut kanssasi ilmoittautumisen ryhmään Tilli Toukka",
+            "Lasten iät: ",
+            "Kysyn seuraavaksi vain teille sopivat ajat",
+            "Kysyn seuraavaksi lasten iät",
+            "Hyväksyn tallennuksen",
+            "Voit valita ajat",
+            "Arkiaamupäivisin",
+            "Valmis",
+            "Kyllä, saa nähdä",
+            "Haluatko vielä kertoa koordinaattorille jotain?",
+            "Ohita",
+        ],
+    };
+    let joined = match lang {
+        "sv" => "Nu är du med i anmälan till Tilli Toukka",
+        _ => "Olet nyt mukana ilmoittautumisessa ryhmään Tilli Toukka",
+    };
+    let mut ben = Chat::named(app, BEN, lang, name);
     ben.says(start)
         .await
-        .shows("on jakanut kanssasi ilmoittautumisen ryhmään Tilli Toukka")
-        .shows("Lasten iät: ")
+        .shows(t[0])
+        .shows(t[1])
         // The consent names what joining asks: the times only.
-        .shows("Kysyn seuraavaksi vain teille sopivat ajat")
-        .hides("Kysyn seuraavaksi lasten iät")
-        .offers("Hyväksyn tallennuksen");
-    ben.taps("Hyväksyn tallennuksen")
-        .await
-        .shows("Voit valita ajat");
-    ben.taps("Arkiaamupäivisin").await;
-    ben.taps("Valmis").await;
-    ben.taps("Kyllä, saa nähdä")
-        .await
-        .shows("Haluatko vielä kertoa koordinaattorille jotain?");
-    ben.taps("Ohita")
-        .await
-        .shows("Olet nyt mukana ilmoittautumisessa ryhmään Tilli Toukka");
+        .shows(t[2])
+        .hides(t[3])
+        .offers(t[4]);
+    ben.taps(t[4]).await.shows(t[5]);
+    ben.taps(t[6]).await;
+    ben.taps(t[7]).await;
+    ben.taps(t[8]).await.shows(t[9]);
+    ben.taps(t[10]).await.shows(joined);
     ben
+}
+
+/// Aino speaks Finnish and her registration is for a Finnish group; Ben's Telegram speaks
+/// Swedish. Opening her link, joining, `/mine` and `/mydata` are in Swedish, his language is
+/// not changed to the family's, and Aino's stays hers.
+#[tokio::test]
+async fn the_other_parent_is_spoken_to_in_their_own_language_not_the_familys() {
+    let (app, _clock, _dir) = app_with_clock();
+    let (mut aino, start) = aino_shares(&app).await;
+    let mut ben = ben_joins_in(&app, &start, "Ben", "sv").await;
+    let record = app.store.user(UserId(BEN)).expect("store");
+    assert_ne!(
+        record.lang,
+        Some(kokoon::domain::Lang::Fi),
+        "joining does not switch Ben to the family's language"
+    );
+    ben.says("/mine")
+        .await
+        .shows("Du är med i den andra förälderns anmälan till Tilli Toukka")
+        .offers("Gå ur")
+        .hides("Olet mukana");
+    let said = ben.says("/mydata").await;
+    let text = String::from_utf8(said.files[0].bytes.clone()).expect("utf-8");
+    assert!(text.contains("Vardagsförmiddagar"), "{text}");
+    aino.says("/mine")
+        .await
+        .shows("on jaettu lapsen toisen vanhemman kanssa");
+    assert_eq!(demand(&app), once());
 }
 
 #[tokio::test]
@@ -167,6 +229,101 @@ async fn two_parents_share_one_child_who_counts_once_at_every_step() {
             .len(),
         1
     );
+}
+
+/// The paused registrations of Tilli Toukka in Hyvinkää, as the counters keep them (checked
+/// against a recount, breakdowns and all), and the waiting ones ([`demand`]).
+fn counted(app: &App) -> (Demand, Demand) {
+    let regs = regs(app);
+    let pool: Pool = app.config.pool_of(regs.first().expect("a registration"));
+    let recount =
+        kokoon::domain::PoolStats::of(regs.iter().filter(|r| {
+            app.config.pool_of(r) == pool && matches!(r.status, Status::Paused { .. })
+        }));
+    let stored = app.store.paused_in(&pool).expect("store");
+    assert_eq!(stored, recount, "the paused counters equal a recount");
+    (demand(app), stored.demand())
+}
+
+/// Interest is renewed, for a shared family: the question goes to Aino, who holds the
+/// registration; nobody answers in two weeks, and the family's registration is paused —
+/// `/mine` says so to both parents, each with the button to take it up again. Ben takes it
+/// up (either parent may: it is the family's place in line), and both see it waiting again.
+#[tokio::test]
+async fn a_paused_family_registration_shows_paused_to_both_parents_and_either_takes_it_up_again() {
+    let (app, clock, _dir) = app_with_clock();
+    let (mut aino, start) = aino_shares(&app).await;
+    let mut ben = ben_joins(&app, &start, "Ben").await;
+    assert_eq!(counted(&app), (once(), Demand::default()));
+
+    // Four months on: the holder is asked, once; the other parent is not.
+    clock.advance(chrono::Duration::days(123));
+    let mut sent = deliveries(&app).await;
+    sent.extend(deliveries(&app).await);
+    let asked: Vec<_> = sent
+        .iter()
+        .filter(|d| d.text.contains("Oletko yhä kiinnostunut"))
+        .collect();
+    assert_eq!(asked.len(), 1, "{sent:#?}");
+    assert_eq!(asked[0].to, AINO);
+    assert_eq!(counted(&app), (once(), Demand::default()));
+
+    // Two weeks without an answer: paused, counted apart.
+    clock.advance(chrono::Duration::days(15));
+    deliveries(&app).await;
+    deliveries(&app).await;
+    assert!(matches!(
+        regs(&app)[0].status,
+        Status::Paused {
+            why: kokoon::domain::Pause::Unrenewed
+        }
+    ));
+    assert_eq!(counted(&app), (Demand::default(), once()));
+    aino.says("/mine")
+        .await
+        .shows("Ilmoittautumisesi on tauolla")
+        .offers("Kyllä, pidän paikkani jonossa");
+    ben.says("/mine")
+        .await
+        .shows("Olet mukana toisen vanhemman ilmoittautumisessa")
+        .shows("Perheenne ilmoittautuminen on tauolla")
+        .offers("Kyllä, pidän paikkani jonossa")
+        .offers("Lähde pois");
+    // Someone outside the family gets nothing from the same button.
+    let mut claes = Chat::new(&app, CLAES, "fi");
+    claes
+        .presses_raw("1:mr:tilli-toukka")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    assert_eq!(counted(&app), (Demand::default(), once()));
+
+    // Ben takes it up again: the family waits, once, for both.
+    ben.taps("Kyllä, pidän paikkani jonossa")
+        .await
+        .shows("Olet taas jonossa ryhmään Tilli Toukka");
+    assert_eq!(regs(&app)[0].status, Status::Waiting);
+    assert_eq!(regs(&app)[0].user, UserId(AINO), "Aino still holds it");
+    assert_eq!(counted(&app), (once(), Demand::default()));
+    let said = ben.says("/mine").await;
+    said.shows("Olet mukana toisen vanhemman ilmoittautumisessa")
+        .hides("tauolla");
+    assert!(
+        !said
+            .buttons
+            .iter()
+            .any(|b| b == "Kyllä, pidän paikkani jonossa"),
+        "{:?}",
+        said.buttons
+    );
+    aino.says("/mine")
+        .await
+        .hides("tauolla")
+        .offers("Olen yhä kiinnostunut");
+    // The button again, from the old message: nothing left to take up.
+    ben.presses_raw("1:mr:tilli-toukka")
+        .await
+        .shows("Tuo painike on vanhasta viestistä.");
+    assert_eq!(counted(&app), (once(), Demand::default()));
 }
 
 #[tokio::test]
