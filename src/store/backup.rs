@@ -17,11 +17,13 @@
 //! directory's `fsync` come after the gate is released. So commits wait for one pass over the
 //! store plus encryption and `write(2)`s, and memory does not grow with the store (one chunk,
 //! the write buffer and sled's own cache). At 100,000 registrations (`cargo bench --bench
-//! backup`: a backup file of 89 MB, the keyring 18.6 MB of it) the gate is held about a second
-//! (0.96–1.6 s on two busy cores, nearly all of the backup's time) and the process's peak
-//! memory goes from 70 MB after opening to 100 MB (sled's cache filling as every page is read;
-//! version 1, built whole in memory, took it to 454 MB). [`backup`] returns how long the gate
-//! was held and the bot logs it.
+//! backup`: a backup file of 89 MB, the keyring 18.6 MB of it) the gate is held 0.6–1.6 s on
+//! two busy cores, nearly all of the backup's time; copying the store into memory, all that
+//! version 1 held it for, takes 0.45–0.55 s there, so sealing and writing under the gate cost
+//! commits about 0.2–0.3 s more once a backup. The process's peak memory goes from 70 MB after
+//! opening to 100 MB (sled's cache filling as every page is read); version 1, built whole in
+//! memory, took it to 454 MB. [`backup`] returns how long the gate was held and the bot logs
+//! it.
 //!
 //! **The file (version 2).** `MAGIC ‖ nonce prefix (7 random bytes) ‖ chunk₀ ‖ … ‖ chunkₙ ‖
 //! SHA-256(all before)`. The payload is cut into chunks of 64 KiB (`CHUNK`) of plain text (the
