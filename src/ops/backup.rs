@@ -69,12 +69,13 @@ impl Backups {
                 .await
                 .map_err(|e| BackupError::Store(e.into()))?;
         match &result {
-            Ok(path) => {
+            Ok(written) => {
                 crate::ops::metrics::global().backup_done(now);
                 log::info!(
-                    "backup: {} written in {:?}",
-                    path.display(),
-                    began.elapsed()
+                    "backup: {} written in {:?} (commits waited {:?})",
+                    written.path.display(),
+                    began.elapsed(),
+                    written.gate_held
                 );
             }
             Err(e) => {
@@ -84,7 +85,7 @@ impl Backups {
                 log::error!("backup: failed: {e}");
             }
         }
-        result
+        result.map(|w| w.path)
     }
 
     /// Takes a snapshot every `every`, the first one when the newest file in the directory is

@@ -1955,6 +1955,75 @@ fn snapshots_taken_while_registrations_and_withdrawals_commit_always_fall_betwee
 }
 
 #[test]
+fn streamed_backups_taken_while_parents_register_restore_stores_that_hold_together() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = open(&dir.path().join("data"));
+    let areas = ["hyvinkaa", "lohja"];
+    // Enough people for a keyring of several of the backup's chunks (64 KiB).
+    for user in 0..800u64 {
+        let r = reg(user, "tilli-toukka", areas[(user % 2) as usize], vec![4]);
+        store
+            .commit_sync(
+                UserId(user),
+                None,
+                &idle(None),
+                &[Effect::SaveRegistration(r)],
+                t0(),
+            )
+            .expect("commit");
+    }
+    let ring = std::fs::metadata(dir.path().join("data").join(super::keyring::FILE))
+        .expect("keyring")
+        .len();
+    assert!(ring > 2 * 64 * 1024, "a keyring of {ring} bytes");
+    let backups = dir.path().join("backups");
+    let writers: Vec<_> = (0..2u64)
+        .map(|w| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for i in 0..60u64 {
+                    let user = 10_000 * (w + 1) + i % 15;
+                    let effect = if i % 4 == 3 {
+                        Effect::Withdraw(gid("tilli-toukka"))
+                    } else {
+                        Effect::SaveRegistration(reg(user, "tilli-toukka", "lohja", vec![5]))
+                    };
+                    store
+                        .commit_sync(UserId(user), None, &idle(None), &[effect], t0())
+                        .expect("commit");
+                }
+            })
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut at = t0();
+    // Backups one after another while the writers run (a few: each takes a while here).
+    while (writers.iter().any(|w| !w.is_finished()) && files.len() < 5) || files.is_empty() {
+        at += Duration::seconds(1);
+        files.push(backup::backup(&store, &key(), &backups, 100, at).expect("backup"));
+    }
+    for w in writers {
+        w.join().expect("writer");
+    }
+    // With nothing committing, a backup is the store exactly.
+    at += Duration::seconds(1);
+    let last = backup::backup(&store, &key(), &backups, 100, at).expect("backup");
+    let bytes = std::fs::read(&last.path).expect("read");
+    let mut opened = backup::open(&bytes, &key(), "last").expect("open");
+    assert_eq!(opened.taken_at, Some(at));
+    opened.taken_at = None;
+    assert_eq!(opened, store.snapshot().expect("snapshot"));
+    // Each backup restores to a store whose counters are what its registrations add up to.
+    files.push(last);
+    for (i, written) in files.iter().enumerate() {
+        let restored = dir.path().join(format!("restored-{i}"));
+        backup::restore(&written.path, &key(), &restored, None).expect("restore");
+        let copy = open(&restored);
+        assert_counters_match(&copy, &["tilli-toukka"], &areas, &format!("backup {i}"));
+    }
+}
+
+#[test]
 fn a_sign_up_decided_on_an_event_that_changed_since_is_refused_whole() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = open(dir.path());
