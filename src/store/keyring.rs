@@ -287,10 +287,10 @@ impl Keyring {
                 .and_then(|n| n.checked_mul(PLAIN))
                 .ok_or_else(corrupt)?;
             let begin = 8 + 8 + 12;
-            let end = begin + plain_len;
-            if bytes.len() < end + 16 {
+            if bytes.len().saturating_sub(begin + 16) < plain_len {
                 return Err(corrupt());
             }
+            let end = begin + plain_len;
             let nonce: [u8; 12] = bytes[16..begin].try_into().map_err(|_| corrupt())?;
             let tag: [u8; 16] = bytes[end..end + 16].try_into().map_err(|_| corrupt())?;
             ring_key
@@ -970,6 +970,9 @@ mod tests {
             bad[at] ^= 0x80;
             assert!(refused(&bad), "a byte changed at {at}");
         }
+        let mut huge = good.clone();
+        huge[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert!(refused(&huge), "a count past the end");
         for len in [10, 20, good.len() - 1] {
             assert!(refused(&good[..len]), "cut to {len} bytes");
         }
