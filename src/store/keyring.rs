@@ -27,7 +27,8 @@
 //! an entry of its own, and `fsync`ed before anything is sealed under it. A later entry for
 //! an owner replaces an earlier one. A torn last entry (a crash while appending) is cut off
 //! when the file is opened: nothing was sealed under it yet. When more than [`FOLD`] entries
-//! have been appended, the next compaction writes the file anew, with them in the block.
+//! have been appended, opening the file or the next compaction writes it anew, with them in
+//! the block.
 //!
 //! The first format, `KKring01` (stores made before December 2026), is the magic and appended
 //! entries only, with no block; it is still read, and the next rewrite writes `KKring02`.
@@ -257,7 +258,8 @@ impl Keyring {
     }
 
     /// Opens (or creates) the keyring file `path`, whose entries are sealed under `ring_key`.
-    /// Reads both formats (see the module's documentation).
+    /// Reads both formats (see the module's documentation); writes the file anew in the current
+    /// format when more than [`FOLD`] entries were appended to it.
     pub fn open(path: &Path, ring_key: &ChaCha20Poly1305) -> Result<Keyring, RingError> {
         let ring = Keyring {
             path: Some(path.to_path_buf()),
@@ -332,7 +334,17 @@ impl Keyring {
                 .and_then(|()| file.sync_all())
                 .map_err(io(path))?;
         }
-        *ring.lock_file() = Some(file);
+        drop(bytes);
+        let mut file = Some(file);
+        if ring.read().appended > FOLD {
+            // Many keys appended since the file was last written (a store that only grew, or
+            // one in the first format): written anew with them in the block, so that the next
+            // start opens it at once. The old file stays whole if this fails.
+            if let Err(e) = ring.rewrite(&mut file, ring_key) {
+                log::warn!("store::keyring: appended keys not folded into the block: {e}");
+            }
+        }
+        *ring.lock_file() = file;
         Ok(ring)
     }
 
@@ -1036,6 +1048,35 @@ mod tests {
         );
         let before = keys(&ring);
         drop(ring);
+        assert_eq!(keys(&Keyring::open(&path, &rk).expect("reopens")), before);
+    }
+
+    #[test]
+    fn opening_a_file_with_many_appended_keys_folds_them_into_the_block() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(FILE);
+        let rk = ring_key();
+        let mut old = MAGIC_V1.to_vec();
+        for i in 0..=FOLD as u32 {
+            let o = Owner::record("registrations", &i.to_be_bytes());
+            let mut id = [1u8; 16];
+            id[..4].copy_from_slice(&i.to_be_bytes());
+            old.extend_from_slice(&seal_entry(&o, &id, &[3; 32], &rk));
+        }
+        std::fs::write(&path, &old).expect("write");
+        let ring = Keyring::open(&path, &rk).expect("opens");
+        let bytes = std::fs::read(&path).expect("file");
+        assert!(bytes.starts_with(MAGIC), "written in the current format");
+        assert_eq!(bytes.len(), EMPTY + (FOLD + 1) * PLAIN, "all in the block");
+        // Appending goes on after the block.
+        ring.ensure(&Owner::person(&[5; 16]), &rk).expect("made");
+        let before = keys(&ring);
+        assert_eq!(before.len(), FOLD + 2);
+        drop(ring);
+        assert_eq!(
+            std::fs::read(&path).expect("file").len(),
+            EMPTY + (FOLD + 1) * PLAIN + RECORD
+        );
         assert_eq!(keys(&Keyring::open(&path, &rk).expect("reopens")), before);
     }
 
