@@ -391,7 +391,10 @@ impl Store {
     /// between an erasure and its key's destruction); keys made since the last compaction are
     /// kept. Returns how many were destroyed.
     pub fn compact_keyring(&self) -> Result<usize, StoreError> {
-        let mut live = std::collections::HashSet::new();
+        let mut live = super::keyring::OwnerSet::with_capacity_and_hasher(
+            self.crypt.ring.len(),
+            Default::default(),
+        );
         for k in self.users.iter().keys() {
             let k = k?;
             if let Ok(tag) = <[u8; 16]>::try_from(k.as_ref()) {
