@@ -452,7 +452,8 @@ impl Keyring {
         let mut new = Vec::new();
         {
             let inner = self.read();
-            let mut seen = HashSet::new();
+            let mut seen =
+                OwnerSet::with_capacity_and_hasher(owners.len(), UniformState::default());
             for o in owners {
                 if !inner.by_owner.contains_key(o) && seen.insert(*o) {
                     new.push(*o);
