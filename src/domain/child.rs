@@ -153,10 +153,7 @@ pub fn grow(
     horizon: Horizon,
     now: DateTime<Utc>,
 ) -> Option<(Option<Registration>, Outgoing)> {
-    let grown_out = Status::Paused {
-        why: super::Pause::AgedOut,
-    };
-    if !matches!(r.status, Status::Waiting | Status::Paused { .. }) || r.status == grown_out {
+    if !matches!(r.status, Status::Waiting | Status::Paused { .. }) || r.grown_out() {
         return None;
     }
     let (out, kept): (Vec<Child>, Vec<Child>) = r
@@ -178,7 +175,9 @@ pub fn grow(
         })
     } else if r.user.is_added() {
         Some(Registration {
-            status: grown_out,
+            status: Status::Paused {
+                why: super::Pause::AgedOut,
+            },
             ..r.clone()
         })
     } else {

@@ -334,13 +334,9 @@ pub fn still_holds(message: &Outgoing, f: &Facts<'_>) -> bool {
         // Confirmed again (or withdrawn) since the notice was queued: nothing to say. Nor for
         // a family added by hand whose children all grew out: nothing can keep it, and its
         // coordinator was told to withdraw it (retention ends it otherwise).
-        Outgoing::RetentionNotice { .. } => f.registration.is_some_and(|r| {
-            r.expiry_notice.is_some()
-                && r.status
-                    != (Status::Paused {
-                        why: Pause::AgedOut,
-                    })
-        }),
+        Outgoing::RetentionNotice { .. } => f
+            .registration
+            .is_some_and(|r| r.expiry_notice.is_some() && !r.grown_out()),
         // Still asked: not answered, edited, withdrawn or invited since.
         Outgoing::RenewalAsk { .. } => f
             .registration

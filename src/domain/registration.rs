@@ -201,19 +201,27 @@ impl Registration {
     /// into a launch: the invitation's answer says it all there.
     #[must_use]
     pub fn renew(&self, now: DateTime<Utc>) -> Option<Registration> {
-        let grown_out = self.status
-            == (Status::Paused {
-                why: Pause::AgedOut,
-            });
-        (matches!(self.status, Status::Waiting | Status::Paused { .. }) && !grown_out).then(|| {
-            Registration {
+        (matches!(self.status, Status::Waiting | Status::Paused { .. }) && !self.grown_out()).then(
+            || Registration {
                 status: Status::Waiting,
                 renewed_at: Some(now),
                 renewal_asked: None,
                 expiry_notice: None,
                 ..self.clone()
+            },
+        )
+    }
+
+    /// Whether this is a family added by hand whose children all grew out of the group
+    /// ([`Pause::AgedOut`]): kept for its coordinator, never taken up again.
+    #[must_use]
+    pub fn grown_out(&self) -> bool {
+        matches!(
+            self.status,
+            Status::Paused {
+                why: Pause::AgedOut
             }
-        })
+        )
     }
 
     /// How many people this registration brings to the group: the children for a children's
